@@ -1,0 +1,3 @@
+from shopcrm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""Database set-up: deferred init, pragmas, validation of existing files, numbered migrations.
+
+``database`` is initialised once per process by :func:`open_database`. A file that is not a
+ShopCRM database (not SQLite, another program's SQLite, damaged, or from a newer ShopCRM) is
+refused with :class:`DatabaseOpenError` and never modified.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from shopcrm.texts import t
+
+APPLICATION_ID = 0x53435243  # "SCRC": marks a file as a ShopCRM database
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    # FULL: a committed change to money survives a power cut, in WAL at the cost of one fsync
+    # per commit (imports are one transaction, so that cost is per import, not per row)
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "cache_size": -16_000,  # 16 MB page cache
+    "temp_store": 2,  # memory
+}
+
+database = SqliteDatabase(None)
+
+# Called with (db_path, from_version, to_version) before pending migrations run on an existing,
+# non-empty database (the backup module registers itself here).
+before_migration_hooks: list[Callable[[Path, int, int], None]] = []
+
+
+class DatabaseOpenError(Exception):
+    """A database file that ShopCRM refuses to open; ``str(e)`` is a message for the user."""
+
+
+def _steps() -> list[tuple[int, object]]:
+    import shopcrm.migrations as pkg
+
+    steps = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("m") and info.name[1:5].isdigit():
+            steps.append((int(info.name[1:5]), importlib.import_module(f"{pkg.__name__}.{info.name}")))
+    steps.sort(key=lambda s: s[0])
+    return steps
+
+
+def latest_version() -> int:
+    steps = _steps()
+    return steps[-1][0] if steps else 0
+
+
+def inspect_file(path: Path) -> int:
+    """Check an existing file without writing to it. Returns its schema version (0 = an empty
+    SQLite database we may take over). Raises DatabaseOpenError when it must not be opened."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise DatabaseOpenError(t("db.not_sqlite", path=path))
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            check = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseOpenError(t("db.damaged", path=path, reason=exc)) from exc
+    if check != "ok":
+        raise DatabaseOpenError(t("db.damaged", path=path, reason=check))
+    if app_id != APPLICATION_ID:
+        if tables == 0 and version == 0:
+            return 0
+        raise DatabaseOpenError(t("db.not_shopcrm", path=path))
+    if version > latest_version():
+        raise DatabaseOpenError(t("db.too_new", path=path, found=version, supported=latest_version()))
+    return version
+
+
+def open_database(path: str | Path) -> SqliteDatabase:
+    """Open (creating if needed) the ShopCRM database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    existing_version = 0
+    if path.exists() and path.stat().st_size > 0:
+        existing_version = inspect_file(path)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc)) from exc
+    if not database.is_closed():
+        database.close()
+    database.init(str(path), pragmas=PRAGMAS)
+    try:
+        database.connect()
+    except Exception as exc:  # peewee wraps sqlite3 errors (permissions, read-only folder, …)
+        raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc)) from exc
+    migrate(path, existing_version)
+    return database
+
+
+def close_database() -> None:
+    if database.database is not None and not database.is_closed():
+        database.close()
+
+
+def migrate(path: Path, current: int | None = None) -> None:
+    """Apply every numbered step above the stored ``user_version``, each in its own transaction."""
+    if current is None:
+        current = database.execute_sql("PRAGMA user_version").fetchone()[0]
+    pending = [(n, mod) for n, mod in _steps() if n > current]
+    if not pending:
+        return
+    if current > 0:
+        for hook in before_migration_hooks:
+            hook(path, current, pending[-1][0])
+    for number, module in pending:
+        with database.atomic():
+            module.migrate(database)
+            database.execute_sql(f"PRAGMA user_version = {int(number)}")
+            database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def schema_version() -> int:
+    return database.execute_sql("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,61 @@
+"""Balance and points change only here, one ledger entry per change, in the caller's transaction.
+
+Invariant (checked by :func:`verify`): a customer's stored ``balance_cents`` and ``points`` equal
+the sums of their ledger entries' deltas, and each entry's ``*_after`` is the running total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shopcrm.db import database
+from shopcrm.errors import FieldError
+from shopcrm.models import LedgerEntry, now, sql_ts
+from shopcrm.money import fmt
+
+KINDS = ("topup", "spend", "refund", "adjust", "import", "earn", "redeem")
+
+
+def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
+          reason: str = "", purchase_id: int | None = None, at: dt.datetime | None = None,
+          allow_negative: bool = False) -> LedgerEntry:
+    """Change a customer's balance and/or points by the given deltas and record why."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    with database.atomic():
+        row = database.execute_sql(
+            "SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
+        if row is None:
+            raise LookupError(customer_id)
+        balance, points = row[0] + balance_delta_cents, row[1] + points_delta
+        if balance < 0 and not allow_negative:
+            raise FieldError("balance", "v.balance_insufficient", balance=fmt(row[0]),
+                             amount=fmt(-balance_delta_cents))
+        if points < 0 and not allow_negative:
+            raise FieldError("points", "v.points_insufficient", points=row[1], needed=-points_delta)
+        database.execute_sql(
+            "UPDATE customer SET balance_cents = ?, points = ?, updated_at = ? WHERE id = ?",
+            (balance, points, sql_ts(now()), customer_id))
+        return LedgerEntry.create(
+            customer=customer_id, at=at or now(), kind=kind, balance_delta_cents=balance_delta_cents,
+            points_delta=points_delta, balance_after_cents=balance, points_after=points,
+            reason=reason, purchase=purchase_id)
+
+
+def entries(customer_id: int) -> list[LedgerEntry]:
+    return list(LedgerEntry.select().where(LedgerEntry.customer == customer_id)
+                .order_by(LedgerEntry.id.desc()))
+
+
+def verify(customer_id: int | None = None) -> list[int]:
+    """Ids of customers whose stored balance or points differ from their ledger sums."""
+    where = "WHERE c.id = ?" if customer_id is not None else ""
+    params = (customer_id,) if customer_id is not None else ()
+    sql = f"""
+        SELECT c.id FROM customer c
+        LEFT JOIN (SELECT customer_id, SUM(balance_delta_cents) b, SUM(points_delta) p
+                   FROM ledger_entry GROUP BY customer_id) s ON s.customer_id = c.id
+        {where}
+        AND_PLACEHOLDER (c.balance_cents != COALESCE(s.b, 0) OR c.points != COALESCE(s.p, 0))
+    """.replace("AND_PLACEHOLDER", "AND" if where else "WHERE")
+    return [r[0] for r in database.execute_sql(sql, params).fetchall()]

@@ -1,0 +1,233 @@
+"""peewee models only. Money is integer cents (``*_cents``), never float.
+
+The schema itself is created and changed by the numbered steps in ``shopcrm/migrations``; these
+classes describe the current schema for queries. A change here needs a new migration step.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from shopcrm.db import database
+
+
+def now() -> _dt.datetime:
+    """Local wall-clock time to the second, as shops think of it."""
+    return _dt.datetime.now().replace(microsecond=0)
+
+
+def sql_ts(value: _dt.datetime | _dt.date | None) -> str | None:
+    """A datetime as peewee stores it ('YYYY-MM-DD HH:MM:SS'), for raw SQL parameters."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Key/value settings stored in the database (JSON text values)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Level(BaseModel):
+    """A member level (普通会员/银卡/金卡/钻石…), ordered by ``rank``."""
+
+    name = CharField(unique=True)
+    rank = IntegerField(default=0)
+    # automatic upgrade thresholds (issue: grading); None = no automatic upgrade into this level
+    min_total_spend_cents = IntegerField(null=True)
+    min_points = IntegerField(null=True)
+    # points earned per yuan, in thousandths (1000 = 1 point per yuan)
+    points_per_yuan_milli = IntegerField(default=1000)
+
+
+class Customer(BaseModel):
+    card_no = CharField(null=True, unique=True)
+    name = CharField(index=True)
+    mobile = CharField(unique=True)
+    mobile_rev = CharField(index=True)  # reversed mobile: "last four digits" is a prefix search
+    phone2 = CharField(default="")
+    gender = CharField(default="")  # "M", "F" or ""
+    # birthday: either solar ``birthday``, or lunar month/day (+leap flag, optional year)
+    birthday = DateField(null=True)
+    lunar_month = IntegerField(null=True)
+    lunar_day = IntegerField(null=True)
+    lunar_leap = BooleanField(default=False)
+    lunar_year = IntegerField(null=True)
+    birth_mmdd = IntegerField(null=True, index=True)  # month*100+day of the birthday, for sorting
+    level = ForeignKeyField(Level, null=True, backref="customers", on_delete="SET NULL")
+    balance_cents = IntegerField(default=0, index=True)
+    points = IntegerField(default=0, index=True)
+    # preferences (喜好)
+    pref_text = TextField(default="")
+    pref_channel = CharField(default="")  # phone/sms/wechat/visit
+    pref_time = CharField(default="")
+    pref_products = TextField(default="")
+    pref_taste = TextField(default="")
+    address = TextField(default="")
+    wechat = CharField(default="")
+    source = CharField(default="")
+    notes = TextField(default="")
+    consent_marketing = BooleanField(default=True)
+    joined_on = DateField(null=True)
+    # aggregates kept by the domain layer in the same transaction as the purchases
+    total_spend_cents = IntegerField(default=0, index=True)
+    purchase_count = IntegerField(default=0)
+    first_purchase_at = DateTimeField(null=True)
+    last_purchase_at = DateTimeField(null=True, index=True)
+    last_contact_at = DateTimeField(null=True)
+    open_complaints = IntegerField(default=0)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    # only the recycle bin is indexed (partial index in the migration): a full index on a column
+    # that is NULL for nearly every row misleads SQLite's planner into sorting in a temp b-tree
+    deleted_at = DateTimeField(null=True)
+
+
+class Tag(BaseModel):
+    name = CharField(unique=True)
+
+
+class CustomerTag(BaseModel):
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)  # the key covers it
+    tag = ForeignKeyField(Tag, on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = CompositeKey("customer", "tag")
+        indexes = ((("tag", "customer"), True),)
+
+
+class SearchKey(BaseModel):
+    """Prefix-searchable keys of a customer's name: every suffix of the name (substring search)
+    and every pinyin reading (initials and full). ``key >= q AND key < q+1`` uses the primary key."""
+
+    key = CharField()
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=True)
+
+    class Meta:
+        primary_key = CompositeKey("key", "customer")
+        without_rowid = True
+
+
+class Purchase(BaseModel):
+    customer = ForeignKeyField(Customer, backref="purchases", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now, index=True)
+    amount_cents = IntegerField()
+    items = TextField(default="")
+    payment = CharField(default="cash")  # cash/wechat/alipay/bankcard/stored_value/other
+    points_earned = IntegerField(default=0)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("customer", "amount_cents"), False),  # covering index for per-customer totals
+            (("customer", "at"), False),
+        )
+
+
+class LedgerEntry(BaseModel):
+    """Every change of a customer's balance or points. The stored balance and points always
+    equal the sums of these entries (see shopcrm.ledger.verify)."""
+
+    customer = ForeignKeyField(Customer, backref="ledger", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    kind = CharField()  # topup/spend/refund/adjust/import/earn/redeem
+    balance_delta_cents = IntegerField(default=0)
+    points_delta = IntegerField(default=0)
+    balance_after_cents = IntegerField()
+    points_after = IntegerField()
+    reason = TextField(default="")
+    purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("customer", "id"), False),)
+
+
+class Contact(BaseModel):
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    channel = CharField(default="phone")  # phone/sms/wechat/visit/letter
+    purpose = TextField(default="")
+    outcome = TextField(default="")
+    satisfaction = IntegerField(null=True)  # 1-5
+    next_followup = DateField(null=True, index=True)
+    staff = CharField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+
+class Complaint(BaseModel):
+    customer = ForeignKeyField(Customer, null=True, backref="complaints", on_delete="CASCADE")
+    walkin_name = CharField(default="")
+    walkin_mobile = CharField(default="")
+    received_at = DateTimeField(default=now, index=True)
+    channel = CharField(default="")
+    category = CharField(default="", index=True)
+    key_points = TextField(default="")
+    request = TextField(default="")
+    temperament = CharField(default="")
+    severity = CharField(default="")
+    handler = CharField(default="")
+    due_at = DateTimeField(null=True, index=True)
+    status = CharField(default="new", index=True)
+    validity = CharField(default="")  # valid / invalid / partial
+    validity_reason = TextField(default="")
+    steps = IntegerField(default=0)  # bit mask of the six handling steps
+    resolution_type = CharField(default="")
+    resolution_amount_cents = IntegerField(null=True)
+    resolution_notes = TextField(default="")
+    resolved_at = DateTimeField(null=True)
+    followup_due = DateField(null=True)
+    satisfaction = IntegerField(null=True)
+    closed_at = DateTimeField(null=True)
+    paused_since = DateTimeField(null=True)
+    paused_seconds = IntegerField(default=0)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class ComplaintEvent(BaseModel):
+    complaint = ForeignKeyField(Complaint, backref="events", on_delete="CASCADE")
+    at = DateTimeField(default=now)
+    who = CharField(default="")
+    action = CharField()
+    detail = TextField(default="")
+
+
+ALL_MODELS = [
+    Setting,
+    Level,
+    Customer,
+    Tag,
+    CustomerTag,
+    SearchKey,
+    Purchase,
+    LedgerEntry,
+    Contact,
+    Complaint,
+    ComplaintEvent,
+]

@@ -1,0 +1,99 @@
+"""User-facing messages produced by the domain layer, in Chinese (default) and English.
+
+The domain never imports Qt, so it cannot use ``QObject.tr``. Messages that reach the user from
+the domain (validation errors, import reports, database errors) are looked up here by key.
+Widgets use Qt's own translation (``self.tr``) for their labels.
+"""
+
+from __future__ import annotations
+
+_LANG = "zh_CN"
+SUPPORTED = ("zh_CN", "en")
+
+# key: (Chinese, English). Placeholders use str.format names.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # database
+    "db.not_sqlite": ("文件“{path}”不是 SQLite 数据库，ShopCRM 不会修改它。",
+                      "“{path}” is not an SQLite database; ShopCRM will not modify it."),
+    "db.not_shopcrm": ("文件“{path}”是其他程序的数据库，不是 ShopCRM 数据库，ShopCRM 不会修改它。",
+                       "“{path}” belongs to another program, not ShopCRM; ShopCRM will not modify it."),
+    "db.damaged": ("数据库文件“{path}”已损坏或不完整（{reason}），ShopCRM 不会修改它。",
+                   "The database “{path}” is damaged or incomplete ({reason}); ShopCRM will not modify it."),
+    "db.too_new": ("数据库“{path}”由更新版本的 ShopCRM 创建（结构版本 {found}，本程序支持到 {supported}），请升级 ShopCRM。",
+                   "“{path}” was made by a newer ShopCRM (schema {found}, this program knows up to {supported}); please upgrade."),
+    "db.cannot_create": ("无法在“{path}”创建数据库：{reason}",
+                         "Cannot create the database at “{path}”: {reason}"),
+    # fields
+    "field.name": ("姓名", "Name"),
+    "field.mobile": ("手机", "Mobile"),
+    "field.phone2": ("其他电话", "Other phone"),
+    "field.card_no": ("卡号", "Card number"),
+    "field.birthday": ("生日", "Birthday"),
+    "field.balance": ("余额", "Balance"),
+    "field.points": ("积分", "Points"),
+    "field.gender": ("性别", "Gender"),
+    "field.level": ("会员等级", "Member level"),
+    "field.amount": ("金额", "Amount"),
+    "field.date": ("日期", "Date"),
+    # validation
+    "v.required": ("{field}不能为空", "{field} is required"),
+    "v.mobile_format": ("手机号“{value}”格式不对：应为 11 位数字，以 1 开头", "Mobile “{value}” is not valid: 11 digits starting with 1"),
+    "v.mobile_scientific": ("手机号“{value}”被表格软件改成了科学计数法，原号码已无法还原", "Mobile “{value}” was turned into scientific notation by a spreadsheet; the number is lost"),
+    "v.mobile_masked": ("手机号“{value}”被打了星号，无法使用", "Mobile “{value}” is masked with asterisks"),
+    "v.mobile_duplicate": ("手机号 {value} 已属于客户“{other}”", "Mobile {value} already belongs to customer “{other}”"),
+    "v.card_duplicate": ("卡号 {value} 已属于客户“{other}”", "Card {value} already belongs to customer “{other}”"),
+    "v.money_format": ("{field}“{value}”不是有效金额", "{field} “{value}” is not a valid amount"),
+    "v.money_negative": ("{field}不能为负数", "{field} cannot be negative"),
+    "v.money_too_large": ("{field}“{value}”过大", "{field} “{value}” is too large"),
+    "v.int_format": ("{field}“{value}”不是有效整数", "{field} “{value}” is not a whole number"),
+    "v.int_negative": ("{field}不能为负数", "{field} cannot be negative"),
+    "v.date_format": ("{field}“{value}”不是能识别的日期", "{field} “{value}” is not a date we recognise"),
+    "v.date_future": ("{field}“{value}”在未来", "{field} “{value}” is in the future"),
+    "v.date_impossible": ("{field}“{value}”不存在", "{field} “{value}” does not exist"),
+    "v.lunar_invalid": ("农历日期“{value}”不存在", "Lunar date “{value}” does not exist"),
+    "v.balance_insufficient": ("储值余额不足：余额 {balance}，需要 {amount}", "Insufficient stored value: balance {balance}, needed {amount}"),
+    "v.points_insufficient": ("积分不足：现有 {points}，需要 {needed}", "Not enough points: {points} available, {needed} needed"),
+    # genders
+    "gender.M": ("男", "Male"),
+    "gender.F": ("女", "Female"),
+    "gender.": ("", ""),
+    # ledger kinds
+    "ledger.topup": ("充值", "Top-up"),
+    "ledger.spend": ("消费", "Spend"),
+    "ledger.refund": ("退款", "Refund"),
+    "ledger.adjust": ("调整", "Adjustment"),
+    "ledger.import": ("导入", "Import"),
+    "ledger.earn": ("消费积分", "Points earned"),
+    "ledger.redeem": ("积分兑换", "Points redeemed"),
+    # payment methods
+    "pay.cash": ("现金", "Cash"),
+    "pay.wechat": ("微信支付", "WeChat Pay"),
+    "pay.alipay": ("支付宝", "Alipay"),
+    "pay.bankcard": ("银行卡", "Bank card"),
+    "pay.stored_value": ("储值卡", "Stored-value card"),
+    "pay.other": ("其他", "Other"),
+    # contact channels
+    "channel.phone": ("电话", "Phone"),
+    "channel.sms": ("短信", "SMS"),
+    "channel.wechat": ("微信", "WeChat"),
+    "channel.visit": ("到店/拜访", "Visit"),
+    "channel.letter": ("信件", "Letter"),
+    # lunar
+    "lunar.prefix": ("农历", "Lunar "),
+}
+
+
+def set_language(lang: str) -> None:
+    global _LANG
+    _LANG = "en" if lang.lower().startswith("en") else "zh_CN"
+
+
+def language() -> str:
+    return _LANG
+
+
+def t(key: str, **params) -> str:
+    """The message ``key`` in the current language, with ``params`` filled in."""
+    zh, en = CATALOGUE[key]
+    text = en if _LANG == "en" else zh
+    return text.format(**params) if params else text

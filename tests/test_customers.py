@@ -1,0 +1,193 @@
+"""The customer archive: normalisation, validation, search, recycle bin, ledger invariant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shopcrm import activity, customers as C, ledger
+from shopcrm.errors import DuplicateError, FieldError, ValidationError
+from shopcrm.lunar import LunarBirthday
+from shopcrm.normalize import normalize_card, normalize_mobile, parse_int, parse_money
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 13812345678",
+                                 "8613812345678", "１３８１２３４５６７８", 13812345678, 13812345678.0,
+                                 "13812345678.0", "(138)12345678"])
+def test_mobile_normalisation(raw):
+    assert normalize_mobile(raw) == "13812345678"
+
+
+@pytest.mark.parametrize("raw,reason", [("1.38123E+10", "科学计数法"), ("138****5678", "星号"),
+                                        ("021-62345678", "格式不对"), ("12812345678", "格式不对"),
+                                        ("", "不能为空"), ("1381234567", "格式不对")])
+def test_bad_mobiles_are_errors_never_guesses(raw, reason):
+    with pytest.raises(FieldError, match=reason):
+        normalize_mobile(raw)
+
+
+def test_money_and_points_parsing():
+    assert parse_money("¥1,200.50") == 120050
+    assert parse_money("200元") == 20000
+    assert parse_money("￥1.11") == 111
+    assert parse_money("") == 0
+    assert parse_money(0.1 + 0.2) == 30
+    with pytest.raises(FieldError, match="不能为负数"):
+        parse_money("-5")
+    with pytest.raises(FieldError, match="不是有效金额"):
+        parse_money("abc")
+    assert parse_int("1,200") == 1200
+    assert parse_int("１２００") == 1200
+    with pytest.raises(FieldError):
+        parse_int("12.5")
+
+
+def test_card_numbers_keep_leading_zeros():
+    assert normalize_card(" 000123 ") == "000123"
+    assert normalize_card("vip０１") == "VIP01"
+    assert normalize_card("") is None
+
+
+def make(name="张三", mobile="13812345678", **kw):
+    return C.create(C.CustomerInput(name=name, mobile=mobile, **kw), today=TODAY)
+
+
+def test_create_and_find_by_every_search_kind(db):
+    c = make("张三", "13812345678", card_no="000777")
+    make("曾伟", "13900001111")
+    make("单丽", "13700002222")
+    make("区志强", "13600003333")
+    def found(text):
+        q = C.CustomerQuery(text=text)
+        return {r.name for r in C.page(q, 0, 50)}
+
+    assert found("1381") == {"张三"}          # mobile prefix
+    assert found("5678") == {"张三"}          # last four digits
+    assert found("345678") == {"张三"}        # longer tail
+    assert found("000777") == {"张三"}        # card number
+    assert found("zs") == {"张三"}            # pinyin initials
+    assert found("zhangsan") == {"张三"}      # full pinyin
+    assert found("三") == {"张三"}            # name substring
+    assert found("zw") == {"曾伟"}            # polyphonic surname 曾 = zeng
+    assert found("sl") == {"单丽"}            # 单 = shan
+    assert found("o") == {"区志强"}           # 区 = ou
+    assert C.count(C.CustomerQuery(text="zs")) == 1
+    assert c.mobile_rev == "87654321831"
+
+
+def test_validation_reports_every_field_in_chinese(db):
+    with pytest.raises(ValidationError) as info:
+        C.create(C.CustomerInput(name=" ", mobile="123", birthday="2030-01-01",
+                                 opening_balance="-1"), today=TODAY)
+    fields = {e.field for e in info.value.errors}
+    assert fields == {"name", "mobile", "birthday", "balance"}
+    assert "姓名不能为空" in str(info.value)
+    assert "在未来" in info.value.for_field("birthday").message
+
+
+def test_duplicate_mobile_and_card_name_the_existing_customer(db):
+    first = make("张三", "13812345678", card_no="A1")
+    with pytest.raises(ValidationError) as info:
+        make("李四", "138 1234 5678", card_no="a1")
+    dup = info.value.for_field("mobile")
+    assert isinstance(dup, DuplicateError) and dup.other_id == first.id
+    assert "张三" in dup.message
+    assert info.value.for_field("card_no").other_id == first.id
+
+
+def test_lunar_birthday_is_stored_as_lunar(db):
+    c = make(birthday="农历闰四月初五")
+    assert (c.lunar_month, c.lunar_day, c.lunar_leap, c.birthday) == (4, 5, True, None)
+    row = C.page(C.CustomerQuery(), 0, 1)[0]
+    assert row.birthday_text == "农历闰四月初五"
+    c2 = C.update(c.id, C.CustomerInput(name="张三", mobile="13812345678",
+                                         birthday=dt.date(1990, 5, 12)), today=TODAY)
+    assert c2.birthday == dt.date(1990, 5, 12) and c2.lunar_month is None and c2.birth_mmdd == 512
+
+
+def test_edit_renames_search_keys(db):
+    c = make("张三")
+    C.update(c.id, C.CustomerInput(name="李四", mobile="13812345678"), today=TODAY)
+    assert C.count(C.CustomerQuery(text="zs")) == 0
+    assert C.count(C.CustomerQuery(text="ls")) == 1
+
+
+def test_recycle_bin_delete_restore_purge(db):
+    c = make()
+    activity.record_purchase(c.id, 10000)
+    assert C.soft_delete([c.id]) == 1
+    assert C.count(C.CustomerQuery()) == 0
+    assert C.count(C.CustomerQuery(deleted=True)) == 1
+    assert C.count(C.CustomerQuery(text="zs")) == 0
+    # the mobile stays taken while the customer is in the recycle bin, and the message says so
+    with pytest.raises(ValidationError, match="回收站"):
+        make("王五", "13812345678")
+    assert C.restore([c.id]) == 1
+    assert C.count(C.CustomerQuery()) == 1
+    assert C.purge([c.id]) == 0  # only from the recycle bin
+    C.soft_delete([c.id])
+    assert C.purge([c.id]) == 1
+    assert db.execute_sql("SELECT count(*) FROM purchase").fetchone()[0] == 0
+    assert db.execute_sql("SELECT count(*) FROM search_key").fetchone()[0] == 0
+
+
+def test_ledger_invariant_holds_through_every_change(db):
+    c = make(opening_balance="100.00", opening_points="10")
+    activity.record_purchase(c.id, 3050, payment="stored_value", items="衬衫")
+    activity.record_purchase(c.id, 2000, payment="cash")
+    ledger.apply(c.id, "topup", balance_delta_cents=50000, reason="充值")
+    ledger.apply(c.id, "adjust", points_delta=-5, reason="更正")
+    with pytest.raises(FieldError, match="余额不足"):
+        ledger.apply(c.id, "spend", balance_delta_cents=-10**9)
+    c = C.get(c.id)
+    assert c.balance_cents == 10000 - 3050 + 50000
+    assert c.points == 10 + 30 + 20 - 5
+    assert ledger.verify() == []
+    entries = ledger.entries(c.id)
+    assert entries[0].balance_after_cents == c.balance_cents and entries[0].points_after == c.points
+    assert c.total_spend_cents == 5050 and c.purchase_count == 2
+    # a balance changed behind the ledger's back is caught
+    db.execute_sql("UPDATE customer SET balance_cents = balance_cents + 1 WHERE id = ?", (c.id,))
+    assert ledger.verify() == [c.id]
+
+
+def test_sort_and_filters(db):
+    a = make("甲", "13800000001", level_id=C.level_id_by_name("金卡"), tags=["VIP"])
+    b = make("乙", "13800000002")
+    activity.record_purchase(b.id, 90000)
+    activity.record_purchase(a.id, 100)
+    q = C.CustomerQuery(sort="total_spend", descending=True)
+    assert [r.name for r in C.page(q, 0, 10)] == ["乙", "甲"]
+    assert [r.name for r in C.page(C.CustomerQuery(level_id=a.level_id), 0, 10)] == ["甲"]
+    tag = dict((n, i) for i, n in C.all_tags())["VIP"]
+    assert [r.name for r in C.page(C.CustomerQuery(tag_id=tag), 0, 10)] == ["甲"]
+    assert list(C.iter_ids(q)) == [b.id, a.id]
+
+
+def test_demo_data_is_deterministic_and_consistent(db):
+    from shopcrm.demo import generate
+
+    generate(200, 2000, seed=7, today=TODAY)
+    names = [r[0] for r in db.execute_sql("SELECT name FROM customer ORDER BY id LIMIT 5")]
+    assert ledger.verify() == []
+    total = db.execute_sql("SELECT SUM(total_spend_cents) FROM customer").fetchone()[0]
+    assert total == db.execute_sql("SELECT SUM(amount_cents) FROM purchase").fetchone()[0]
+    assert db.execute_sql("SELECT count(*) FROM customer WHERE lunar_month IS NOT NULL").fetchone()[0] > 0
+    assert C.count(C.CustomerQuery()) == 200
+    from shopcrm.db import close_database, open_database
+    import tempfile, pathlib
+    close_database()
+    with tempfile.TemporaryDirectory() as d:
+        open_database(pathlib.Path(d) / "b.db")
+        generate(200, 2000, seed=7, today=TODAY)
+        from shopcrm.db import database
+        assert [r[0] for r in database.execute_sql("SELECT name FROM customer ORDER BY id LIMIT 5")] == names
+        close_database()
+
+
+def test_lunar_birthday_object_round_trip():
+    b = LunarBirthday(4, 5, True)
+    assert str(b) == "农历闰四月初五"

@@ -1,0 +1,153 @@
+"""Opening databases: creation, refusal of foreign files, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from shopcrm import db as dbmod
+from shopcrm.db import DatabaseOpenError, close_database, open_database, schema_version
+
+
+def test_new_database_is_created_in_a_missing_folder(tmp_path):
+    path = tmp_path / "a" / "b" / "shop.db"
+    open_database(path)
+    try:
+        assert path.exists()
+        assert schema_version() == dbmod.latest_version()
+        con = dbmod.database.connection()
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert con.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert con.execute("PRAGMA application_id").fetchone()[0] == dbmod.APPLICATION_ID
+    finally:
+        close_database()
+
+
+def test_reopening_keeps_data(tmp_path):
+    from shopcrm.models import Tag
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    Tag.create(name="老顾客")
+    close_database()
+    open_database(path)
+    try:
+        assert [t.name for t in Tag.select()] == ["老顾客"]
+    finally:
+        close_database()
+
+
+def test_text_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"hello, this is not a database\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match="不是 SQLite 数据库"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_other_programs_sqlite_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.execute("INSERT INTO t VALUES (1)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match="不是 ShopCRM 数据库"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_truncated_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "shop.db"
+    open_database(path)
+    from shopcrm.demo import generate
+
+    generate(300, 1000, seed=3)
+    dbmod.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"shop.db{suffix}").unlink(missing_ok=True)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match="损坏"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_database_from_newer_version_is_refused(tmp_path):
+    path = tmp_path / "shop.db"
+    open_database(path)
+    dbmod.database.execute_sql(f"PRAGMA user_version = {dbmod.latest_version() + 5}")
+    close_database()
+    with pytest.raises(DatabaseOpenError, match="更新版本"):
+        open_database(path)
+
+
+def test_empty_sqlite_file_is_taken_over(tmp_path):
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()  # zero-byte file
+    open_database(path)
+    try:
+        assert schema_version() == dbmod.latest_version()
+    finally:
+        close_database()
+
+
+def test_pending_migration_runs_once_in_a_transaction(tmp_path, monkeypatch):
+    """A later step adds a column to a database made by version 1, keeping every row."""
+    path = tmp_path / "shop.db"
+    open_database(path)
+    from shopcrm.models import Tag
+
+    Tag.create(name="x")
+    close_database()
+
+    calls = []
+
+    class Step:
+        @staticmethod
+        def migrate(database):
+            calls.append(1)
+            database.execute_sql("ALTER TABLE tag ADD COLUMN colour TEXT DEFAULT ''")
+
+    real = dbmod._steps()
+    monkeypatch.setattr(dbmod, "_steps", lambda: [*real, (999, Step)])
+    hooks = []
+    monkeypatch.setattr(dbmod, "before_migration_hooks", [lambda p, a, b: hooks.append((a, b))])
+    open_database(path)
+    open_database(path)
+    try:
+        assert calls == [1]
+        assert hooks == [(real[-1][0], 999)]
+        assert schema_version() == 999
+        rows = dbmod.database.execute_sql("SELECT name, colour FROM tag").fetchall()
+        assert rows == [("x", "")]
+    finally:
+        close_database()
+
+
+def test_failing_migration_leaves_database_unchanged(tmp_path, monkeypatch):
+    path = tmp_path / "shop.db"
+    open_database(path)
+    close_database()
+
+    class Broken:
+        @staticmethod
+        def migrate(database):
+            database.execute_sql("CREATE TABLE half_done (x)")
+            raise RuntimeError("power cut")
+
+    real = dbmod._steps()
+    monkeypatch.setattr(dbmod, "_steps", lambda: [*real, (999, Broken)])
+    with pytest.raises(RuntimeError):
+        open_database(path)
+    close_database()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == real[-1][0]
+    assert con.execute("SELECT count(*) FROM sqlite_master WHERE name='half_done'").fetchone()[0] == 0
+    con.close()
