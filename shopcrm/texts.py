@@ -83,6 +83,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Add a module's own messages (each domain module keeps its messages beside its code)."""
+    for key, pair in entries.items():
+        if key in CATALOGUE and CATALOGUE[key] != pair:
+            raise ValueError(f"message key {key!r} registered twice with different texts")
+        CATALOGUE[key] = pair
+
+
 def set_language(lang: str) -> None:
     global _LANG
     _LANG = "en" if lang.lower().startswith("en") else "zh_CN"

@@ -1,0 +1,1 @@
+"""Qt widgets. Thin: they call the domain modules and never build SQL."""

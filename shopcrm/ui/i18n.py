@@ -1,0 +1,112 @@
+"""Qt translations.
+
+Source strings in code are English (``self.tr("Customers")``). Translations live as Qt Linguist
+``.ts`` files in ``resources/translations/<module>_<lang>.ts`` (one per UI module, so that work on
+different tabs never edits the same file). :class:`TsTranslator` reads them directly, so there is
+no compiled ``.qm`` build output to keep in step. Qt's own dialogs use the ``qtbase`` catalogue
+shipped with PySide6.
+
+Refresh a module's ``.ts`` after changing its strings (keeps existing translations):
+
+    python -m shopcrm.ui.i18n update
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from shopcrm import texts
+from shopcrm.paths import resources_dir
+
+LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def translations_dir() -> Path:
+    return resources_dir() / "translations"
+
+
+def read_ts(path: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> translation, for every finished message of one .ts file."""
+    out: dict[tuple[str, str], str] = {}
+    root = ET.parse(path).getroot()
+    for ctx in root.iter("context"):
+        name = ctx.findtext("name") or ""
+        for msg in ctx.iter("message"):
+            source = msg.findtext("source") or ""
+            tr = msg.find("translation")
+            if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished"):
+                continue
+            forms = tr.findall("numerusform")
+            text = forms[0].text if forms else tr.text
+            if text:
+                out[(name, source)] = text
+    return out
+
+
+class TsTranslator(QTranslator):
+    """A QTranslator fed from .ts files."""
+
+    def __init__(self, lang: str, parent=None):
+        super().__init__(parent)
+        self.lang = lang
+        self.messages: dict[tuple[str, str], str] = {}
+        for path in sorted(translations_dir().glob(f"*_{lang}.ts")):
+            self.messages.update(read_ts(path))
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: N802 (Qt API)
+        text = self.messages.get((context, source))
+        if text is None:
+            return None
+        return text.replace("%n", str(n)) if n is not None and n >= 0 else text
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt API)
+        return not self.messages
+
+
+_installed: list[QTranslator] = []
+
+
+def install(app: QCoreApplication, lang: str) -> None:
+    """Install the translators for ``lang`` (replacing any installed before)."""
+    for tr in _installed:
+        app.removeTranslator(tr)
+    _installed.clear()
+    texts.set_language(lang)
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    ours = TsTranslator(lang, app)
+    app.installTranslator(ours)
+    _installed.append(ours)
+
+
+def update_ts(lang: str = "zh_CN") -> None:
+    """Run pyside6-lupdate for every UI module into its own .ts file."""
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    ui_dir = Path(__file__).parent
+    for module in sorted(ui_dir.glob("*.py")):
+        if module.name in ("__init__.py", "i18n.py"):
+            continue
+        ts = translations_dir() / f"{module.stem}_{lang}.ts"
+        if "self.tr(" not in module.read_text(encoding="utf-8") and not ts.exists():
+            continue
+        subprocess.run([str(lupdate), "-no-obsolete", "-locations", "none", str(module), "-ts", str(ts)],
+                       check=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["update"]:
+        update_ts()
+    else:
+        print(__doc__)
