@@ -1,0 +1,66 @@
+"""Shared helpers for the benchmarks. Benchmarks are scripts, not part of the test suite:
+
+    python tests/benchmarks/bench_<name>.py
+
+Each prints its figures beside a floor measured in the same run with the raw library.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("SHOPCRM_BENCH_DIR", Path(tempfile.gettempdir()) / "shopcrm-bench"))
+
+
+def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: int | None = None,
+            seed: int = 1) -> Path:
+    """A cached demo database of the given size (generated once with ``python -m shopcrm demo``).
+    Returns a fresh copy so that a benchmark may write to it."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    name = f"demo_{customers}_{purchases}_{complaints}_{seed}.db"
+    master = CACHE / name
+    if not master.exists():
+        tmp = master.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "shopcrm", "demo", "--db", str(tmp), "--customers",
+               str(customers), "--purchases", str(purchases), "--seed", str(seed)]
+        if complaints is not None:
+            cmd += ["--complaints", str(complaints)]
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        import sqlite3
+
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("ANALYZE")
+        con.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        tmp.rename(master)
+    copy = CACHE / f"work_{os.getpid()}_{name}"
+    shutil.copyfile(master, copy)
+    return copy
+
+
+def median_ms(fn, repeat: int = 21, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def report(label: str, value: float, floor: float | None = None, unit: str = "ms",
+           target: str = "") -> None:
+    ratio = f"  ({value / floor:.2f}x floor {floor:.2f} {unit})" if floor else ""
+    print(f"{label:48s} {value:10.2f} {unit}{ratio}  {target}")
