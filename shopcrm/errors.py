@@ -41,3 +41,16 @@ class DuplicateError(FieldError):
     def __init__(self, field: str, key: str, other_id: int, **params):
         self.other_id = other_id
         super().__init__(field, key, **params)
+
+
+class Cancelled(Exception):
+    """The user cancelled a long operation; its transaction was rolled back."""
+
+
+# Long operations (import, export, regrading, backup…) take ``progress: Progress | None``.
+# It is called as ``progress(done, total)`` and returns False to ask for cancellation, after which
+# the operation rolls back and raises Cancelled. ``shopcrm.ui.tasks`` runs such a function in a
+# worker thread behind a progress dialog with a Cancel button.
+def check_progress(progress, done: int, total: int) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise Cancelled()
