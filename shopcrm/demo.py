@@ -31,6 +31,10 @@ SOURCES = ("老客介绍", "路过进店", "美团", "大众点评", "抖音", "
 TAGS = ("爱砍价", "老顾客", "VIP", "宝妈", "上班族", "学生", "送礼", "尝鲜")
 CHANNELS = ("phone", "sms", "wechat", "visit")
 COMPLAINT_CATEGORIES = ("商品质量", "服务态度", "价格", "售后三包", "配送", "环境", "其他")
+DEMO_SEVERITIES = (("一般", 72), ("一般", 72), ("紧急", 24), ("轻微", 168))  # complaints.DEFAULT_CONFIG
+DEMO_COMPLAINTS = ("（演示）衣服洗一次就褪色", "（演示）店员态度冷淡，问了三遍没人理", "（演示）同款比隔壁贵二十元",
+                   "（演示）水果到家发现有坏的", "（演示）烫发后三天就直了", "（演示）送货晚了两个小时",
+                   "（演示）店里太吵，试衣间没有镜子", "（演示）会员折扣没有算上")
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
@@ -164,21 +168,45 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
 
         say("complaints", 0.95)
         complaint_rows = []
+        fmt_ts = "%Y-%m-%d %H:%M:%S"
         for _ in range(complaints):
             cid = rng.randrange(first_id, first_id + customers)
-            received = end - dt.timedelta(seconds=rng.randrange(365 * 86400))
-            status = rng.choice(("new", "in_progress", "resolved", "closed", "closed", "closed"))
-            complaint_rows.append((cid, received.strftime("%Y-%m-%d %H:%M:%S"),
-                                   rng.choice(("到店", "电话", "微信", "线上评价")),
-                                   rng.choice(COMPLAINT_CATEGORIES), "（演示）顾客反映问题", status,
-                                   (received + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S"),
-                                   now_s, now_s))
+            status = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed",
+                                 "closed", "closed"))
+            done = status in ("resolved", "closed")
+            received = end - dt.timedelta(seconds=rng.randrange(
+                (12 if done else 0) * 86400 + 3600, 365 * 86400 if done else 6 * 86400))
+            severity, hours = rng.choice(DEMO_SEVERITIES)
+            due = received + dt.timedelta(hours=hours)
+            validity = resolved = followup = closed = paused = None
+            resolution, satisfaction = "", None
+            if done:
+                resolved = received + dt.timedelta(minutes=rng.randrange(20, int(hours * 60 * 1.3)))
+                followup = (resolved + dt.timedelta(days=3)).date().isoformat()
+                validity = rng.choice(("valid", "valid", "valid", "partial", "invalid"))
+                resolution = rng.choice(("退货", "换货", "维修", "补偿", "赠品", "道歉说明"))
+                if status == "closed":
+                    closed = resolved + dt.timedelta(days=3, hours=rng.randrange(0, 8))
+                    satisfaction = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
+            elif status == "waiting":
+                paused = received + dt.timedelta(minutes=rng.randrange(10, 60))
+            complaint_rows.append((
+                cid, received.strftime(fmt_ts), rng.choice(("到店", "电话", "微信", "线上评价")),
+                rng.choice(COMPLAINT_CATEGORIES), rng.choice(DEMO_COMPLAINTS), status,
+                due.strftime(fmt_ts), rng.choice(("感情用事", "有备而来", "理性沟通", "其他")),
+                severity, rng.choice(("小王", "小李", "店长")), validity or "",
+                rng.randrange(64) if done else rng.randrange(8), resolution,
+                resolved.strftime(fmt_ts) if resolved else None, followup, satisfaction,
+                closed.strftime(fmt_ts) if closed else None,
+                paused.strftime(fmt_ts) if paused else None, now_s, now_s))
         con.executemany(
             """INSERT INTO complaint (customer_id, received_at, channel, category, key_points, status,
-                 due_at, walkin_name, walkin_mobile, request, temperament, severity, handler,
-                 validity, validity_reason, steps, resolution_type, resolution_notes,
+                 due_at, temperament, severity, handler, validity, steps, resolution_type,
+                 resolved_at, followup_due, satisfaction, closed_at, paused_since,
+                 walkin_name, walkin_mobile, request, validity_reason, resolution_notes,
                  paused_seconds, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', '', '', '', 0, '', '', 0, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', 0,
+                       ?, ?)""",
             complaint_rows)
         database.execute_sql("""
             UPDATE customer SET open_complaints = s.n

@@ -206,6 +206,8 @@ class Complaint(BaseModel):
     closed_at = DateTimeField(null=True)
     paused_since = DateTimeField(null=True)
     paused_seconds = IntegerField(default=0)
+    refund_cents = IntegerField(default=0)  # m0002: total refunded to the card for this complaint
+    followup_notes = TextField(default="")  # m0002
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
