@@ -31,7 +31,10 @@ PRAGMAS = {
     "temp_store": 2,  # memory
 }
 
-database = SqliteDatabase(None)
+# IMMEDIATE: a write transaction takes the write lock when it begins, so a second process waits
+# (busy_timeout) instead of failing with "database is locked" when its read snapshot turns
+# stale on the first write (SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot retry).
+database = SqliteDatabase(None, lock_type="IMMEDIATE")
 
 # Called with (db_path, from_version, to_version) before pending migrations run on an existing,
 # non-empty database (the backup module registers itself here).
@@ -39,7 +42,12 @@ before_migration_hooks: list[Callable[[Path, int, int], None]] = []
 
 
 class DatabaseOpenError(Exception):
-    """A database file that ShopCRM refuses to open; ``str(e)`` is a message for the user."""
+    """A database file that ShopCRM refuses to open; ``str(e)`` is a message for the user.
+    ``kind`` is the message key (``db.damaged``, ``db.not_sqlite``…) for callers that react."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
 
 
 def _steps() -> list[tuple[int, object]]:
@@ -64,7 +72,7 @@ def inspect_file(path: Path) -> int:
     with open(path, "rb") as fh:
         header = fh.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise DatabaseOpenError(t("db.not_sqlite", path=path))
+        raise DatabaseOpenError(t("db.not_sqlite", path=path), "db.not_sqlite")
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
         con = sqlite3.connect(uri, uri=True)
@@ -76,15 +84,15 @@ def inspect_file(path: Path) -> int:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseOpenError(t("db.damaged", path=path, reason=exc)) from exc
+        raise DatabaseOpenError(t("db.damaged", path=path, reason=exc), "db.damaged") from exc
     if check != "ok":
-        raise DatabaseOpenError(t("db.damaged", path=path, reason=check))
+        raise DatabaseOpenError(t("db.damaged", path=path, reason=check), "db.damaged")
     if app_id != APPLICATION_ID:
         if tables == 0 and version == 0:
             return 0
-        raise DatabaseOpenError(t("db.not_shopcrm", path=path))
+        raise DatabaseOpenError(t("db.not_shopcrm", path=path), "db.not_shopcrm")
     if version > latest_version():
-        raise DatabaseOpenError(t("db.too_new", path=path, found=version, supported=latest_version()))
+        raise DatabaseOpenError(t("db.too_new", path=path, found=version, supported=latest_version()), "db.too_new")
     return version
 
 
@@ -98,14 +106,14 @@ def open_database(path: str | Path) -> SqliteDatabase:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc)) from exc
+            raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
     if not database.is_closed():
         database.close()
     database.init(str(path), pragmas=PRAGMAS)
     try:
         database.connect()
     except Exception as exc:  # peewee wraps sqlite3 errors (permissions, read-only folder, …)
-        raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc)) from exc
+        raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
     migrate(path, existing_version)
     return database
 
@@ -123,6 +131,8 @@ def migrate(path: Path, current: int | None = None) -> None:
     if not pending:
         return
     if current > 0:
+        import shopcrm.backup  # noqa: F401  (registers the pre-migration backup hook)
+
         for hook in before_migration_hooks:
             hook(path, current, pending[-1][0])
     for number, module in pending:

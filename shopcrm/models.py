@@ -65,6 +65,7 @@ class Level(BaseModel):
 class Customer(BaseModel):
     card_no = CharField(null=True, unique=True)
     name = CharField(index=True)
+    name_sort = CharField(default="", index=True)  # pinyin sort key (migration 0007)
     mobile = CharField(unique=True)
     mobile_rev = CharField(index=True)  # reversed mobile: "last four digits" is a prefix search
     phone2 = CharField(default="")
@@ -103,6 +104,19 @@ class Customer(BaseModel):
     # only the recycle bin is indexed (partial index in the migration): a full index on a column
     # that is NULL for nearly every row misleads SQLite's planner into sorting in a temp b-tree
     deleted_at = DateTimeField(null=True)
+    # set when the customer's personal data was erased on request (PIPL; shopcrm.privacy)
+    erased_at = DateTimeField(null=True)
+    # grading (issue #5, shopcrm.grading): results of the latest regrade
+    grade = CharField(null=True)  # "A", "B", "C"
+    grade_at = DateTimeField(null=True)  # when the grade was computed
+    period_spend_cents = IntegerField(default=0)  # spend within the grading period
+    period_purchases = IntegerField(default=0)
+    rfm_r = IntegerField(null=True)  # 1-5
+    rfm_f = IntegerField(null=True)
+    rfm_m = IntegerField(null=True)
+    value_type = CharField(null=True)  # gold/meteor/star/burden/ordinary
+    lifecycle = CharField(null=True)  # new/growth/at_risk/lost/recovered
+    lifecycle_at = DateTimeField(null=True)  # since when the customer is in that stage
 
 
 class Tag(BaseModel):
@@ -233,3 +247,106 @@ ALL_MODELS = [
     Complaint,
     ComplaintEvent,
 ]
+
+
+# --- trust (issue #7): audit log --------------------------------------------------------------
+
+class AuditLog(BaseModel):
+    """A sensitive action: when, in which mode (owner/clerk), what, about which customer.
+    Holds customer ids only, never names or mobiles (see shopcrm.audit)."""
+
+    at = DateTimeField(default=now, index=True)
+    mode = CharField()
+    action = CharField()
+    customer_id = IntegerField(null=True, index=True)  # no foreign key: outlives a purge
+    detail = TextField(default="")
+
+
+ALL_MODELS.append(AuditLog)
+
+
+# --- grading (issue #5): level, lifecycle and grade changes -----------------------------------
+
+class CustomerHistory(BaseModel):
+    """A change of a customer's member level, lifecycle stage or ABC grade (see shopcrm.grading)."""
+
+    customer = ForeignKeyField(Customer, backref="history", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    kind = CharField()  # level / lifecycle / grade
+    old_value = CharField(default="")
+    new_value = CharField(default="")
+    reason = TextField(default="")
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+
+ALL_MODELS.append(CustomerHistory)
+
+
+# --- care (issue #6): anniversaries and what was done with today's care items -----------------
+
+class Anniversary(BaseModel):
+    """A date recorded on a customer (wedding, a child's birthday, the day they joined…)."""
+
+    customer = ForeignKeyField(Customer, backref="anniversaries", on_delete="CASCADE")
+    kind = CharField()  # wedding / child / joined / other
+    label = CharField(default="")  # what the greeting calls it: 结婚纪念日, 宝宝生日
+    month = IntegerField()
+    day = IntegerField()
+    lunar = BooleanField(default=False)
+    leap = BooleanField(default=False)
+    year = IntegerField(null=True)
+    mmdd = IntegerField(index=True)  # month*100+day (lunar month/day when lunar)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class CareAction(BaseModel):
+    """Done / snooze / skip of one item of the care list; the latest action per
+    (customer, item_key) wins (see shopcrm.care)."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+    item_key = CharField()  # e.g. birthday:2026, return:123:3, festival:mid_autumn:2026-09-25
+    kind = CharField()
+    due = DateField()
+    action = CharField()  # done / snooze / skip
+    until = DateField(null=True)  # snooze: show again on this date
+    reason = TextField(default="")
+    payload = TextField(default="{}")  # JSON: what a snoozed item needs to be shown again
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    at = DateTimeField(default=now, index=True)
+
+    class Meta:
+        indexes = ((("customer", "item_key"), False),)
+
+
+ALL_MODELS.extend([Anniversary, CareAction])
+
+
+# --- import (issue #3): the history of spreadsheet imports ------------------------------------
+
+class ImportRun(BaseModel):
+    """One import that wrote to the database, or was cancelled (see shopcrm.excel_import)."""
+
+    started_at = DateTimeField(default=now, index=True)
+    finished_at = DateTimeField(null=True)
+    file_name = CharField()
+    file_path = TextField()
+    sheet = CharField()
+    header_row = IntegerField()
+    on_duplicate = CharField()  # skip / fill / overwrite
+    balance_mode = CharField()  # replace / add
+    status = CharField()  # running / done / cancelled
+    total_rows = IntegerField(default=0)
+    imported = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    duplicates = IntegerField(default=0)
+    errors = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    balance_cents = IntegerField(default=0)  # opening balances of the new customers
+    points = IntegerField(default=0)
+    summary = TextField(default="{}")  # JSON: counts per class and per reason
+
+
+ALL_MODELS.append(ImportRun)
