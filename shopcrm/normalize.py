@@ -8,6 +8,7 @@ that could mean two things is an error.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -25,9 +26,11 @@ def nfkc(value) -> str:
     """NFKC-normalised, trimmed text (full-width digits become ASCII; U+3000 becomes a space)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, str):
+        if value.isascii():
+            return value.strip()
+        return unicodedata.normalize("NFKC", value).strip()
+    return cell_text(value)
 
 
 def normalize_mobile(value, field: str = "mobile") -> str:
@@ -96,10 +99,9 @@ def parse_money(value, field: str = "balance", *, allow_negative: bool = False) 
         raise FieldError(field, "v.money_format", value=value)
     if d < 0 and not allow_negative:
         raise FieldError(field, "v.money_negative")
-    cents = to_cents(d)
-    if abs(cents) >= MAX_CENTS:
+    if abs(d) * 100 >= MAX_CENTS:  # checked before quantize, which fails on huge exponents
         raise FieldError(field, "v.money_too_large", value=value)
-    return cents
+    return to_cents(d)
 
 
 def parse_int(value, field: str = "points") -> int:
@@ -149,6 +151,8 @@ def parse_date(value, field: str = "date", *, today: dt.date | None = None,
         d = value
     else:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise FieldError(field, "v.date_format", value=value)
             if isinstance(value, float) and not value.is_integer() and value < 100000:
                 value = int(value)  # a date-time serial: keep the date part
             n = int(value)
@@ -191,7 +195,7 @@ def parse_birthday(value, *, today: dt.date | None = None) -> dt.date | LunarBir
         text = nfkc(value)
         try:
             lunar = parse_lunar(text)
-        except ValueError:
+        except (ValueError, IndexError, KeyError, OverflowError):
             raise FieldError("birthday", "v.lunar_invalid", value=value) from None
         if lunar is not None:
             return lunar
@@ -210,3 +214,111 @@ def normalize_gender(value) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     return GENDER_WORDS.get(text, "")
+
+
+# --- spreadsheet cells and headers (the importer) -----------------------------------------------
+
+def cell_text(value) -> str:
+    """Any spreadsheet cell (str, int, float, bool, date, time, None…) as trimmed NFKC text.
+    Never raises: a number too long to print is shown by its first digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e16:
+            value = int(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    try:
+        text = str(value)
+    except ValueError:  # an int beyond sys.get_int_max_str_digits
+        text = "?"
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_formula(text: str) -> str:
+    """OWASP CSV-injection guard as our exporter writes it: a leading ``'``."""
+    if isinstance(text, str) and text[:1] in FORMULA_TRIGGERS:
+        return "'" + text
+    return text
+
+
+def unescape_formula(value):
+    """Undo :func:`escape_formula`: ``'=1+1`` -> ``=1+1``. Other values are returned unchanged."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def normalize_header(value) -> str:
+    """A header cell as compared with the synonym table: NFKC, trimmed, newlines and spaces
+    removed, a trailing ``(…)``/``（…）`` and ``*`` marks dropped, lower-case.
+    ``'储值余额（元）'`` -> ``'储值余额'``; ``'手机号码*'`` -> ``'手机号码'``; ``'Card No.'`` -> ``'cardno'``."""
+    text = cell_text(value)
+    prev = None
+    while prev != text:
+        prev = text
+        text = text.strip().strip("*＊").strip()
+        text = _TRAILING_PAREN.sub("", text)
+        text = text.rstrip(":：.")
+    text = re.sub(r"[\s_\-]+", "", text)
+    return text.lower()
+
+
+# field -> header words (Chinese first, then English). Compared after normalize_header.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "会员姓名", "客户名称", "客户姓名", "持卡人", "会员名称", "顾客姓名", "名字", "客户",
+             "name", "full name", "customer name", "customer", "member name", "member", "card holder"),
+    "mobile": ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系手机", "联系方式", "移动电话",
+               "会员手机", "会员手机号", "mobile", "mobile phone", "mobile number", "cell", "cell phone",
+               "cellphone", "phone", "phone number", "telephone", "tel", "contact number", "contact"),
+    "card_no": ("卡号", "会员卡号", "会员编号", "会员号", "卡编号", "card", "card no", "card number",
+                "member no", "member number", "member id", "membership number", "membership no"),
+    "birthday": ("生日", "出生日期", "会员生日", "出生年月日", "birthday", "date of birth", "dob",
+                 "birth date", "birthdate"),
+    "gender": ("性别", "会员性别", "gender", "sex"),
+    "balance": ("余额", "卡内余额", "储值余额", "卡余额", "账户余额", "储值金额", "balance", "card balance",
+                "stored value", "stored value balance", "account balance"),
+    "points": ("积分", "可用积分", "积分余额", "当前积分", "会员积分", "points", "reward points",
+               "loyalty points", "point balance", "available points"),
+    "level": ("等级", "会员等级", "会员级别", "卡类型", "会员类别", "级别", "会员类型", "level", "member level",
+              "membership level", "grade", "tier", "card type", "membership type"),
+    "notes": ("备注", "说明", "备注信息", "notes", "note", "remark", "remarks", "comment", "comments", "memo"),
+    "address": ("地址", "通讯地址", "联系地址", "家庭住址", "住址", "address", "mailing address",
+                "contact address"),
+    "joined_on": ("注册日期", "开卡日期", "发卡日期", "入会时间", "入会日期", "注册时间", "开卡时间",
+                  "joined", "join date", "joined on", "registered", "registration date", "member since",
+                  "card issued", "issue date"),
+    "total_spend": ("累计消费", "总消费金额", "消费总额", "累计消费金额", "总消费", "total spend", "total spent",
+                    "lifetime spend", "total purchases"),
+    "wechat": ("微信", "微信号", "wechat", "wechat id", "weixin"),
+    "tags": ("标签", "会员标签", "客户标签", "tags", "tag", "labels", "label"),
+    "phone2": ("其他电话", "备用电话", "固定电话", "座机", "other phone", "landline", "home phone"),
+}
+
+HEADER_LOOKUP: dict[str, str] = {
+    normalize_header(word): field for field, words in HEADER_SYNONYMS.items() for word in words
+}
+
+
+def match_header(value) -> str | None:
+    """The customer field a header cell names, or None."""
+    return HEADER_LOOKUP.get(normalize_header(value))
+
+
+_TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")
+
+
+def parse_tags(value) -> list[str]:
+    """'老顾客，宝妈 VIP' -> ['老顾客', '宝妈', 'VIP'] (order kept, duplicates dropped)."""
+    text = cell_text(value)
+    return list(dict.fromkeys(t for t in _TAG_SPLIT.split(text) if t))
