@@ -24,7 +24,7 @@ from shopcrm.normalize import (
     parse_int,
     parse_money,
 )
-from shopcrm.pinyin_keys import name_keys, prefix_bounds
+from shopcrm.pinyin_keys import name_keys, prefix_bounds, sort_key
 
 # Plain fields a form or an import may set directly (balance and points go through the ledger).
 TEXT_FIELDS = (
@@ -147,7 +147,7 @@ def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
     clean = validate(data, today=today)
     with database.atomic():
         c = Customer.create(
-            name=clean.name, mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
+            name=clean.name, name_sort=sort_key(clean.name), mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
             card_no=clean.card_no, level=clean.level_id,
             consent_marketing=clean.consent_marketing,
             joined_on=clean.joined_on or dt.date.today(),
@@ -169,6 +169,7 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
         c = Customer.get_by_id(customer_id)
         renamed = c.name != clean.name
         c.name = clean.name
+        c.name_sort = sort_key(clean.name)
         c.mobile = clean.mobile
         c.mobile_rev = clean.mobile[::-1]
         c.card_no = clean.card_no
@@ -200,6 +201,16 @@ def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
     con = database.connection()
     con.executemany("INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
                     ((k, cid) for cid, name in rows for k in name_keys(name)))
+
+
+def fill_missing_sort_keys() -> int:
+    """Give every customer written without a pinyin sort key (e.g. by an older import) one."""
+    rows = database.execute_sql("SELECT id, name FROM customer WHERE name_sort = ''").fetchall()
+    if rows:
+        with database.atomic():
+            database.connection().executemany("UPDATE customer SET name_sort = ? WHERE id = ?",
+                                              [(sort_key(n), cid) for cid, n in rows])
+    return len(rows)
 
 
 # --- tags -------------------------------------------------------------------------------------
@@ -268,7 +279,7 @@ def purge(customer_ids: Iterable[int]) -> int:
 # --- the list ---------------------------------------------------------------------------------
 
 SORT_COLUMNS = {
-    "name": "c.name",
+    "name": "c.name_sort",
     "mobile": "c.mobile",
     "card_no": "c.card_no",
     "level": "c.level_id",

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from shopcrm.customers import rebuild_search_keys
+from shopcrm.customers import fill_missing_sort_keys, rebuild_search_keys
 from shopcrm.db import database
 
 SURNAMES = (
@@ -106,6 +106,7 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
               r[19], r[20], r[14], r[15], r[16], r[17], r[18]) for r in rows])
         say("search keys", 0.15)
         rebuild_search_keys(names)
+        fill_missing_sort_keys()
 
         say("purchases", 0.3)
         # a skewed spend distribution: a few customers buy a lot (what ABC grading is about)

@@ -48,3 +48,33 @@ def name_keys(name: str) -> set[str]:
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """``key >= lo AND key < hi`` selects exactly the keys that start with ``prefix``."""
     return prefix, prefix + "\U0010ffff"
+
+
+# Surnames whose reading differs from the character's commonest reading.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
+    "盖": "ge", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "员": "yun", "召": "shao",
+    "繁": "po", "过": "guo", "秘": "bi", "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun",
+    "重": "chong", "种": "chong", "句": "gou", "折": "she", "黑": "he", "角": "jue", "宿": "su",
+}
+
+
+def sort_key(name: str) -> str:
+    """The key the list sorts names by: pinyin (surname reading for the first character), so that
+    names come in the A–Z order a Chinese clerk expects; the name itself breaks ties."""
+    text = "".join(name.split())
+    parts: list[str] = []
+    rest = text
+    for surname, reading in SURNAME_READINGS.items():
+        if len(surname) > 1 and text.startswith(surname):
+            parts.append(reading)
+            rest = text[len(surname):]
+            break
+    else:
+        if text[:1] in SURNAME_READINGS:
+            parts.append(SURNAME_READINGS[text[0]])
+            rest = text[1:]
+    for ch in rest:
+        r = readings(ch)
+        parts.append(r[0] if r else ch.lower())
+    return " ".join(parts) + "\t" + text

@@ -35,6 +35,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "field.level": ("会员等级", "Member level"),
     "field.amount": ("金额", "Amount"),
     "field.date": ("日期", "Date"),
+    "field.reason": ("原因", "Reason"),
     # validation
     "v.required": ("{field}不能为空", "{field} is required"),
     "v.mobile_format": ("手机号“{value}”格式不对：应为 11 位数字，以 1 开头", "Mobile “{value}” is not valid: 11 digits starting with 1"),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# keep tests away from the user's real settings and database
-os.environ.setdefault("XDG_CONFIG_HOME", str(Path(__file__).parent / ".." / "build" / "test-config"))
+# keep tests away from the user's real settings (QSettings) and database
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="shopcrm-test-config-")
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="shopcrm-test-data-")
 os.environ.pop("SHOPCRM_DB", None)
 
 collect_ignore = ["benchmarks"]
@@ -45,3 +47,66 @@ def _chinese_messages():
 @pytest.fixture
 def python_exe() -> str:
     return sys.executable
+
+
+@pytest.fixture
+def app(qapp):
+    """The QApplication named as the real app, with the Chinese translators installed."""
+    from shopcrm import APP_NAME
+    from shopcrm.ui import i18n
+
+    qapp.setApplicationName(APP_NAME)
+    qapp.setOrganizationName(APP_NAME)
+    i18n.install(qapp, "zh_CN")
+    yield qapp
+    i18n.install(qapp, "zh_CN")
+
+
+@pytest.fixture
+def window(app, qtbot, db, db_path):
+    """The real main window on a fresh database, shown offscreen."""
+    from shopcrm.ui.main_window import MainWindow
+
+    w = MainWindow(db_path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    for child in w.findChildren(type(w).__mro__[1]):
+        child.close()
+
+
+def answer_box(qtbot, button):
+    """Press ``button`` (a QMessageBox.StandardButton) on the next modal message box."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:  # not shown yet: try again on the next turn of the event loop
+            QTimer.singleShot(10, press)
+
+    QTimer.singleShot(0, press)
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a clerk: ASCII as key presses, Chinese as an input method commits it
+    (QTest can only press keys that exist on a keyboard)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    run = ""
+    for ch in text + "\0":
+        if ch != "\0" and ch.isascii():
+            run += ch
+            continue
+        if run:
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if ch != "\0":
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

@@ -1,0 +1,445 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>BirthdayEdit</name>
+    <message>
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <source>Solar</source>
+      <translation>公历</translation>
+    </message>
+    <message>
+      <source>Lunar</source>
+      <translation>农历</translation>
+    </message>
+    <message>
+      <source>Leap</source>
+      <translation>闰月</translation>
+    </message>
+    <message>
+      <source>year unknown</source>
+      <translation>年份不详</translation>
+    </message>
+  </context>
+  <context>
+    <name>ContactDialog</name>
+    <message>
+      <source>Record contact</source>
+      <translation>记录联系</translation>
+    </message>
+    <message>
+      <source>(not asked)</source>
+      <translation>（未询问）</translation>
+    </message>
+    <message>
+      <source>Follow up on</source>
+      <translation>下次跟进日期</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>方式</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>目的</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>下次跟进</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerForm</name>
+    <message>
+      <source>11-digit mobile, e.g. 138 1234 5678</source>
+      <translation>11 位手机号，如 138 1234 5678</translation>
+    </message>
+    <message>
+      <source>Unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <source>Female</source>
+      <translation>女</translation>
+    </message>
+    <message>
+      <source>Male</source>
+      <translation>男</translation>
+    </message>
+    <message>
+      <source>How the customer found the shop (friend, passing by, Meituan…)</source>
+      <translation>顾客是怎么知道本店的（朋友介绍、路过、美团…）</translation>
+    </message>
+    <message>
+      <source>Member card number; kept as text, leading zeros included</source>
+      <translation>会员卡号；按文本保存，保留开头的 0</translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <source>Separate tags with commas</source>
+      <translation>多个标签用逗号分隔</translation>
+    </message>
+    <message>
+      <source>Agrees to receive greetings and offers</source>
+      <translation>同意接收祝福和优惠信息</translation>
+    </message>
+    <message>
+      <source>Top up…</source>
+      <translation>充值…</translation>
+    </message>
+    <message>
+      <source>Adjust…</source>
+      <translation>调整…</translation>
+    </message>
+    <message>
+      <source>No preference</source>
+      <translation>无偏好</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>SMS</source>
+      <translation>短信</translation>
+    </message>
+    <message>
+      <source>WeChat</source>
+      <translation>微信</translation>
+    </message>
+    <message>
+      <source>In the shop</source>
+      <translation>到店</translation>
+    </message>
+    <message>
+      <source>e.g. weekday evenings</source>
+      <translation>如：工作日晚上</translation>
+    </message>
+    <message>
+      <source>Name *</source>
+      <translation>姓名 *</translation>
+    </message>
+    <message>
+      <source>Mobile *</source>
+      <translation>手机 *</translation>
+    </message>
+    <message>
+      <source>Other phone</source>
+      <translation>其他电话</translation>
+    </message>
+    <message>
+      <source>Gender</source>
+      <translation>性别</translation>
+    </message>
+    <message>
+      <source>Birthday</source>
+      <translation>生日</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Basic</source>
+      <translation>基本信息</translation>
+    </message>
+    <message>
+      <source>Card no.</source>
+      <translation>卡号</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <source>Joined on</source>
+      <translation>入会日期</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>Opening balance (yuan)</source>
+      <translation>开户余额（元）</translation>
+    </message>
+    <message>
+      <source>Opening points</source>
+      <translation>开户积分</translation>
+    </message>
+    <message>
+      <source>Balance / points</source>
+      <translation>余额 / 积分</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Balance change</source>
+      <translation>余额变动</translation>
+    </message>
+    <message>
+      <source>Points change</source>
+      <translation>积分变动</translation>
+    </message>
+    <message>
+      <source>Balance after</source>
+      <translation>变动后余额</translation>
+    </message>
+    <message>
+      <source>Points after</source>
+      <translation>变动后积分</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Membership</source>
+      <translation>会员</translation>
+    </message>
+    <message>
+      <source>Preferred contact</source>
+      <translation>偏好的联系方式</translation>
+    </message>
+    <message>
+      <source>Preferred time</source>
+      <translation>方便联系的时间</translation>
+    </message>
+    <message>
+      <source>Favourite products</source>
+      <translation>喜欢的商品</translation>
+    </message>
+    <message>
+      <source>Taste / style</source>
+      <translation>口味 / 风格</translation>
+    </message>
+    <message>
+      <source>Other preferences</source>
+      <translation>其他喜好</translation>
+    </message>
+    <message>
+      <source>Preferences</source>
+      <translation>偏好</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Amount</source>
+      <translation>金额</translation>
+    </message>
+    <message>
+      <source>Items</source>
+      <translation>商品</translation>
+    </message>
+    <message>
+      <source>Payment</source>
+      <translation>付款方式</translation>
+    </message>
+    <message>
+      <source>Points</source>
+      <translation>积分</translation>
+    </message>
+    <message>
+      <source>Record purchase…</source>
+      <translation>记录消费…</translation>
+    </message>
+    <message>
+      <source>Purchases</source>
+      <translation>消费记录</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>方式</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>目的</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>下次跟进</translation>
+    </message>
+    <message>
+      <source>Record contact…</source>
+      <translation>记录联系…</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>联系记录</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Save (Ctrl+S)</source>
+      <translation>保存（Ctrl+S）</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>New customer</source>
+      <translation>新建客户</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;New customer&lt;/b&gt; — fields marked * are required</source>
+      <translation>&lt;b&gt;新建客户&lt;/b&gt; — 带 * 的为必填项</translation>
+    </message>
+    <message>
+      <source>Customer archive — %1</source>
+      <translation>客户档案 — %1</translation>
+    </message>
+    <message>
+      <source>Balance %1</source>
+      <translation>余额 %1</translation>
+    </message>
+    <message>
+      <source>Points %1</source>
+      <translation>积分 %1</translation>
+    </message>
+    <message>
+      <source>Birthday %1</source>
+      <translation>生日 %1</translation>
+    </message>
+    <message>
+      <source>Last purchase %1</source>
+      <translation>最近消费 %1</translation>
+    </message>
+    <message>
+      <source>Total spend %1</source>
+      <translation>累计消费 %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n open complaint(s)</source>
+      <translation>
+        <numerusform>%n 条未结投诉</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>In the recycle bin</source>
+      <translation>在回收站中</translation>
+    </message>
+    <message>
+      <source>Balance ¥%1</source>
+      <translation>余额 ¥%1</translation>
+    </message>
+    <message>
+      <source>Unsaved changes</source>
+      <translation>有未保存的修改</translation>
+    </message>
+    <message>
+      <source>Open that customer</source>
+      <translation>打开该客户</translation>
+    </message>
+    <message>
+      <source>Not saved: please correct the fields marked in red</source>
+      <translation>未保存：请修改标红的项目</translation>
+    </message>
+    <message>
+      <source>Saved</source>
+      <translation>已保存</translation>
+    </message>
+    <message>
+      <source>This customer has unsaved changes. Save them?</source>
+      <translation>这位客户有未保存的修改，要保存吗？</translation>
+    </message>
+    <message>
+      <source>Purchase not recorded</source>
+      <translation>消费未记录</translation>
+    </message>
+    <message>
+      <source>Not changed</source>
+      <translation>未修改</translation>
+    </message>
+  </context>
+  <context>
+    <name>MoneyDialog</name>
+    <message>
+      <source>Top up stored value</source>
+      <translation>储值充值</translation>
+    </message>
+    <message>
+      <source>Adjust balance or points</source>
+      <translation>调整余额或积分</translation>
+    </message>
+    <message>
+      <source>Amount (yuan)</source>
+      <translation>金额（元）</translation>
+    </message>
+    <message>
+      <source>Points (+/-)</source>
+      <translation>积分（+/-）</translation>
+    </message>
+    <message>
+      <source>Reason *</source>
+      <translation>原因 *</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Top-up</source>
+      <translation>充值</translation>
+    </message>
+  </context>
+  <context>
+    <name>PurchaseDialog</name>
+    <message>
+      <source>Record purchase</source>
+      <translation>记录消费</translation>
+    </message>
+    <message>
+      <source>Amount (yuan) *</source>
+      <translation>金额（元）*</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Items</source>
+      <translation>商品</translation>
+    </message>
+    <message>
+      <source>Payment</source>
+      <translation>付款方式</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,235 @@
+"""The main window: tabs (客户 first, then today / complaints / analysis when present), menus,
+keyboard shortcuts, remembered geometry."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
+
+from shopcrm import __version__, settings
+from shopcrm.db import DatabaseOpenError, database, open_database
+from shopcrm.ui.customer_form import CustomerForm
+from shopcrm.ui.customers_tab import CustomersTab
+from shopcrm.ui.i18n import LANGUAGES
+
+# Tabs after 客户, in order: (module, class). A module that does not exist is skipped.
+TAB_MODULES = (
+    ("shopcrm.ui.today_tab", "TodayTab"),
+    ("shopcrm.ui.complaints_tab", "ComplaintsTab"),
+    ("shopcrm.ui.analysis_tab", "AnalysisTab"),
+)
+
+
+def _load_tab_classes():
+    classes = []
+    for module, name in TAB_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        classes.append(getattr(mod, name))
+    return classes
+
+
+class MainWindow(QMainWindow):
+    data_changed = Signal()
+
+    def __init__(self, db_path: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.db_path = Path(db_path) if db_path else Path(database.database or "")
+        self.forms: dict[int, CustomerForm] = {}
+
+        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.customers_tab = CustomersTab(self)
+        self.tabs.addTab(self.customers_tab, self.tr("Customers"))
+        self.extra_tabs = []
+        for cls in _load_tab_classes():
+            tab = cls(self)
+            self.extra_tabs.append(tab)
+            self.tabs.addTab(tab, tab.tab_title())
+            if hasattr(tab, "title_changed"):
+                tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
+        self.setCentralWidget(self.tabs)
+
+        self.status_db = QLabel(objectName="statusDatabase")
+        self.statusBar().addPermanentWidget(self.status_db)
+
+        self._build_menus()
+        self.customers_tab.open_requested.connect(self.open_customer)
+        self.customers_tab.new_requested.connect(self.new_customer)
+        self.customers_tab.recycle_bin_requested.connect(self.open_recycle_bin)
+        self.customers_tab.changed.connect(self.data_changed)
+        self.data_changed.connect(self._on_data_changed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+        self._update_title()
+        self._restore_geometry()
+
+    # --- menus ---------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.open_db_action = self.file_menu.addAction(self.tr("Open database…"), self.choose_database)
+        self.file_menu.addSeparator()
+        self.quit_action = self.file_menu.addAction(self.tr("Quit"), self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        self.customer_menu = bar.addMenu(self.tr("&Customers"))
+        self.new_action = QAction(self.tr("New customer"), self, objectName="newCustomerAction")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_customer)
+        self.find_action = QAction(self.tr("Find customer"), self, objectName="findCustomerAction")
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.bin_action = QAction(self.tr("Recycle bin…"), self, objectName="recycleBinAction")
+        self.bin_action.triggered.connect(self.open_recycle_bin)
+        for a in (self.new_action, self.find_action, self.bin_action):
+            self.customer_menu.addAction(a)
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+        self.tools_menu = bar.addMenu(self.tr("&Tools"))
+
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        lang_menu = self.view_menu.addMenu(self.tr("Language"))
+        group = QActionGroup(self)
+        current = QSettings().value("language", "zh_CN")
+        for code, label in LANGUAGES.items():
+            act = lang_menu.addAction(label)
+            act.setCheckable(True)
+            act.setChecked(code == current)
+            act.setData(code)
+            group.addAction(act)
+        group.triggered.connect(self._choose_language)
+
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.help_menu.addAction(self.tr("About ShopCRM"), self.about)
+
+    # --- customers -----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.customers_tab)
+        self.customers_tab.focus_search()
+
+    def new_customer(self) -> CustomerForm:
+        form = CustomerForm(None, self)
+        self._wire_form(form)
+        form.open()
+        return form
+
+    def open_customer(self, customer_id: int) -> CustomerForm:
+        form = self.forms.get(customer_id)
+        if form is not None and form.isVisible():
+            form.raise_()
+            form.activateWindow()
+            return form
+        form = CustomerForm(customer_id, self)
+        self.forms[customer_id] = form
+        self._wire_form(form)
+        form.open()
+        return form
+
+    def _wire_form(self, form: CustomerForm) -> None:
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.saved.connect(lambda _cid: self.data_changed.emit())
+        form.open_other.connect(self.open_customer)
+        form.became_existing.connect(self.open_customer)
+        form.finished.connect(lambda _r, f=form: self._forget_form(f))
+
+    def _forget_form(self, form: CustomerForm) -> None:
+        for cid, f in list(self.forms.items()):
+            if f is form:
+                del self.forms[cid]
+
+    def open_recycle_bin(self):
+        from shopcrm.ui.recycle_bin import RecycleBinDialog
+
+        dlg = RecycleBinDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.changed.connect(self.data_changed)
+        dlg.open()
+        return dlg
+
+    # --- refreshing ----------------------------------------------------------------------------
+    def _on_data_changed(self) -> None:
+        self.customers_tab.refresh()
+        current = self.tabs.currentWidget()
+        for tab in self.extra_tabs:
+            if tab is current and hasattr(tab, "refresh"):
+                tab.refresh()
+        self._update_title()
+
+    def _on_tab_changed(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab is not self.customers_tab and hasattr(tab, "refresh"):
+            tab.refresh()
+
+    def _retitle(self, tab) -> None:
+        i = self.tabs.indexOf(tab)
+        if i >= 0:
+            self.tabs.setTabText(i, tab.tab_title())
+
+    def _update_title(self) -> None:
+        shop = settings.shop_name()
+        title = self.tr("ShopCRM Customer Management")
+        self.setWindowTitle(f"{shop} — {title}" if shop else title)
+        self.status_db.setText(self.tr("Database: %1").replace("%1", str(self.db_path)))
+
+    # --- database ------------------------------------------------------------------------------
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), str(self.db_path.parent),
+                                              self.tr("ShopCRM database (*.db *.sqlite);;All files (*)"))
+        if path:
+            self.switch_database(Path(path))
+
+    def switch_database(self, path: Path) -> bool:
+        old = self.db_path
+        try:
+            open_database(path)
+        except DatabaseOpenError as exc:
+            QMessageBox.critical(self, self.tr("Cannot open database"), str(exc))
+            open_database(old)
+            return False
+        self.db_path = path
+        self.data_changed.emit()
+        return True
+
+    # --- misc ----------------------------------------------------------------------------------
+    def _choose_language(self, action) -> None:
+        QSettings().setValue("language", action.data())
+        QMessageBox.information(self, self.tr("Language"),
+                                self.tr("The new language is used from the next start of ShopCRM."))
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About ShopCRM"),
+                          self.tr("<h3>ShopCRM %1</h3><p>Customer relationship management for small shops.</p>"
+                                  "<p>Data: %2</p>").replace("%1", __version__).replace("%2", str(self.db_path)))
+
+    def _restore_geometry(self) -> None:
+        s = QSettings()
+        geometry = s.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 720)
+        state = s.value("mainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event):  # noqa: N802 (Qt API)
+        s = QSettings()
+        s.setValue("mainWindow/geometry", self.saveGeometry())
+        s.setValue("mainWindow/state", self.saveState())
+        super().closeEvent(event)
