@@ -582,7 +582,10 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
 
     def get(row, f):
         i = col.get(f)
-        return row[i] if i is not None and i < len(row) else None
+        if i is None or i >= len(row):
+            return None
+        v = row[i]
+        return unescape_formula(v) if isinstance(v, str) else v
 
     existing = _Existing()
     seen_mobile: dict[str, int] = {}
