@@ -269,9 +269,17 @@ def restore(customer_ids: Iterable[int]) -> int:
 
 
 def purge(customer_ids: Iterable[int]) -> int:
-    """Delete for good, with everything attached. Only customers already in the recycle bin."""
+    """Delete for good, with everything attached. Only customers already in the recycle bin.
+    Owner only; backed up first and logged (shopcrm.security, shopcrm.backup, shopcrm.audit)."""
+    from shopcrm import audit, backup, security
+
+    security.require_owner("purge")
     ids = list(customer_ids)
+    backup.before_operation("purge")
     with database.atomic():
+        gone = [c.id for c in Customer.select(Customer.id).where(
+            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        audit.log_many("purge", gone)
         return Customer.delete().where(Customer.id.in_(ids),
                                        Customer.deleted_at.is_null(False)).execute()
 

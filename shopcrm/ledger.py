@@ -59,3 +59,20 @@ def verify(customer_id: int | None = None) -> list[int]:
         AND_PLACEHOLDER (c.balance_cents != COALESCE(s.b, 0) OR c.points != COALESCE(s.p, 0))
     """.replace("AND_PLACEHOLDER", "AND" if where else "WHERE")
     return [r[0] for r in database.execute_sql(sql, params).fetchall()]
+
+
+def manual_change(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
+                  reason: str = "") -> LedgerEntry:
+    """A top-up or adjustment typed by a person (the archive's buttons): owner only and logged.
+    Sales and refunds go through shopcrm.activity and stay open to clerks."""
+    from shopcrm import audit, security
+
+    if kind not in ("topup", "adjust"):
+        raise ValueError(kind)
+    security.require_owner("adjust")
+    with database.atomic():
+        entry = apply(customer_id, kind, balance_delta_cents=balance_delta_cents,
+                      points_delta=points_delta, reason=reason, allow_negative=False)
+        audit.log("adjust", customer_id=customer_id,
+                  detail=f"{kind} {fmt(balance_delta_cents)} / {points_delta:+d}")
+    return entry

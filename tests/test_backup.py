@@ -1,0 +1,317 @@
+"""Backups: online copy, verification, rotation, daily at start-up, listing, restore, start-up check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from shopcrm import audit, backup, customers, security
+from shopcrm import db as dbmod
+from shopcrm.customers import CustomerInput
+from shopcrm.db import close_database, open_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fresh_session():
+    security.reset_session()
+    yield
+    security.reset_session()
+
+
+def _add(n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1390000{i:04d}"))
+
+
+def _count(path: Path) -> int:
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM customer").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_money_durability_pragmas_are_in_force(db):
+    con = db.connection()
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    # a worker thread gets its own connection with the same pragmas (run_task uses one)
+    seen = {}
+
+    def worker():
+        c = db.connection()
+        seen["sync"] = c.execute("PRAGMA synchronous").fetchone()[0]
+        seen["mode"] = c.execute("PRAGMA journal_mode").fetchone()[0]
+        db.close()
+
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    assert seen == {"sync": 2, "mode": "wal"}
+    assert db._lock_type == "IMMEDIATE"
+
+
+def test_backup_is_a_verified_self_contained_copy(db, db_path, tmp_path):
+    _add(30)
+    path = backup.make_backup("manual")
+    assert path.parent == db_path.parent / "backups"
+    assert backup.NAME_RE.match(path.name)
+    assert _count(path) == 30
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    assert header[18:20] == b"\x01\x01"  # rollback journal: opens read-only from a USB stick
+    assert not list(path.parent.glob("*.part")) and not list(path.parent.glob("*-wal"))
+    assert backup.check_backup(path) == dbmod.schema_version()
+
+
+def test_backup_sees_committed_rows_only_while_a_transaction_is_open(db):
+    _add(5)
+    with db.atomic():
+        _add(3, start=100)
+        path = backup.make_backup("manual")
+    assert _count(path) == 5
+
+
+def test_backup_to_a_configured_folder_and_sidecar(db, db_path, tmp_path):
+    usb = tmp_path / "usb"
+    backup.configure(folder=usb, keep_daily=3)
+    s = backup.get_settings()
+    assert s.folder == usb.resolve() and s.keep_daily == 3 and s.keep_before == 10
+    assert (db_path.parent / (db_path.name + ".backup-folder")).read_text(encoding="utf-8") == str(usb.resolve())
+    assert backup.make_backup("manual").parent == usb.resolve()
+    assert audit.entries(action="settings")
+
+
+def test_rotation_keeps_the_newest_of_each_group(db, tmp_path):
+    backup.configure(keep_daily=2, keep_before=3)
+    base = dt.datetime(2026, 11, 1, 9, 0, 0)
+    for i in range(4):
+        backup.make_backup("daily", when=base + dt.timedelta(days=i))
+    for i in range(5):
+        backup.make_backup("before-import", when=base + dt.timedelta(hours=i))
+    backup.make_backup("manual", when=base)
+    kinds = [(b.kind, b.created) for b in backup.list_backups()]
+    assert [c for k, c in kinds if k == "daily"] == [base + dt.timedelta(days=3), base + dt.timedelta(days=2)]
+    assert [c for k, c in kinds if k == "before-import"] == [base + dt.timedelta(hours=i) for i in (4, 3, 2)]
+    assert [k for k, _c in kinds].count("manual") == 1
+
+
+def test_daily_backup_at_most_once_a_day(db):
+    _add(2)
+    today = dt.date(2026, 11, 22)
+    first = backup.daily_backup_if_due(today)
+    assert first is not None and first.exists()
+    assert backup.daily_backup_if_due(today) is None
+    assert backup.daily_backup_if_due(today + dt.timedelta(days=1)) is not None
+    assert len([b for b in backup.list_backups() if b.kind == "daily"]) == 2
+
+
+def test_list_shows_dates_kinds_and_customer_counts(db):
+    _add(3)
+    backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 8, 30))
+    _add(2, start=50)
+    backup.before_operation("import")
+    infos = backup.list_backups()
+    assert [(b.kind, b.customers) for b in infos] == [("before-import", 5), ("manual", 3)]
+    assert infos[1].created == dt.datetime(2026, 11, 20, 8, 30)
+    assert infos[0].kind_text == "导入前" and infos[1].kind_text == "手动"
+    assert all(b.size > 0 and b.schema_version == dbmod.latest_version() for b in infos)
+
+
+def test_before_operation_returns_none_without_a_database():
+    close_database()
+    dbmod.database.init(None)
+    assert backup.before_operation("import") is None
+
+
+def test_restore_backs_up_first_and_swaps_atomically(db, db_path):
+    _add(4)
+    saved = backup.make_backup("manual")
+    _add(6, start=10)
+    reader = sqlite3.connect(db_path)  # another connection, as a worker thread would hold
+    assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 10
+    safety = backup.restore(saved)
+    assert safety is not None and safety.name.endswith("-before-restore.db") and _count(safety) == 10
+    assert customers.count(customers.CustomerQuery()) == 4
+    assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 4
+    assert reader.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    reader.close()
+    assert db.connection().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    e = audit.entries(action="restore")[0]
+    assert saved.name in e.detail and safety.name in e.detail
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, db_path, tmp_path):
+    _add(4)
+    good = backup.make_backup("manual")
+    bad = tmp_path / "bad.db"
+    data = good.read_bytes()
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(backup.BackupError, match="不是可用的 ShopCRM 备份"):
+        backup.restore(bad)
+    text = tmp_path / "notes.db"
+    text.write_text("hello" * 100)
+    with pytest.raises(backup.BackupError):
+        backup.restore(text)
+    assert customers.count(customers.CustomerQuery()) == 4
+    assert [b.kind for b in backup.list_backups()] == ["manual"]  # no safety copy was needed
+
+
+def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
+    from shopcrm.errors import Cancelled
+
+    _add(2)
+    # a backup large enough for several backup steps
+    from shopcrm.demo import generate
+
+    generate(3000, 30000, seed=5)
+    saved = backup.make_backup("manual")
+    customers.soft_delete(range(1, 2000))
+    before = customers.count(customers.CustomerQuery())
+    calls = []
+
+    def progress(done, total):
+        calls.append(done)
+        return len(calls) < 2  # cancel on the second step
+
+    backup.STEP_PAGES, old = 64, backup.STEP_PAGES
+    try:
+        with pytest.raises(Cancelled):
+            backup.restore(saved, progress=progress)
+    finally:
+        backup.STEP_PAGES = old
+    assert customers.count(customers.CustomerQuery()) == before
+    assert db.connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_restore_of_an_older_schema_is_migrated(db, db_path, tmp_path):
+    old = tmp_path / "v1.db"
+    shutil.copyfile(FIXTURES / "schema_v1.db", old)
+    backup.restore(old)
+    assert dbmod.schema_version() == dbmod.latest_version()
+    assert customers.count(customers.CustomerQuery()) == _count(old) - 4  # 4 are in the recycle bin
+
+
+def test_migration_makes_a_backup_first(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "schema_v1.db", path)
+    open_database(path)
+    try:
+        found = backup.list_backups()
+        assert [b.kind for b in found] == ["before-migration"]
+        assert found[0].schema_version == 1 and found[0].customers == 116
+    finally:
+        close_database()
+
+
+# --- start-up check -----------------------------------------------------------------------------
+
+def _shop_file(tmp_path: Path, n: int = 200) -> Path:
+    from shopcrm.demo import generate
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(n, n * 5, seed=2)
+    backup.make_backup("daily", when=dt.datetime(2026, 11, 21, 9, 0))
+    dbmod.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    return path
+
+
+def test_startup_check_ok_and_new(tmp_path):
+    assert backup.startup_check(tmp_path / "none.db").status == "new"
+    path = _shop_file(tmp_path)
+    r = backup.startup_check(path)
+    assert r.status == "ok" and r.network_warning == "" and path.exists()
+
+
+def test_damaged_database_is_moved_aside_untouched_and_newest_backup_offered(tmp_path):
+    path = _shop_file(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+    damaged = path.read_bytes()
+    # an older backup, and a newer damaged one that must be skipped
+    folder = tmp_path / "backups"
+    newest = folder / "shopcrm-20261122-080000-daily.db"
+    newest.write_bytes(damaged)
+    r = backup.startup_check(path)
+    assert r.status == "damaged"
+    assert not path.exists() and r.moved_to.read_bytes() == damaged
+    assert r.moved_to.name.startswith("shop.db.damaged-")
+    assert r.backup is not None and r.backup.created == dt.datetime(2026, 11, 21, 9, 0)
+    assert r.backup.customers == 200
+    assert "已原样移到" in r.message and "200 位客户" in r.message
+    backup.restore_into_path(r.backup.path, path)
+    open_database(path)
+    try:
+        assert customers.count(customers.CustomerQuery()) == 200
+        security.reset_session()
+        assert audit.entries(action="restore")[0].mode == "startup"
+    finally:
+        close_database()
+
+
+def test_foreign_files_are_refused_and_left_in_place(tmp_path):
+    path = tmp_path / "shop.db"
+    path.write_bytes(b"PK\x03\x04 not a database" * 50)
+    before = path.read_bytes()
+    r = backup.startup_check(path)
+    assert r.status == "refused" and "不是 SQLite 数据库" in r.message
+    assert path.read_bytes() == before and r.moved_to is None
+
+
+def test_network_share_gets_a_warning(tmp_path):
+    mounts = ("/dev/sda1 / ext4 rw 0 0\n"
+              f"//nas/shop {tmp_path} cifs rw,vers=3.0 0 0\n")
+    r = backup.startup_check(tmp_path / "shop.db", mounts_text=mounts)
+    assert r.status == "new" and "网络共享" in r.network_warning and "cifs" in r.network_warning
+    local = backup.startup_check(tmp_path / "shop.db", mounts_text="/dev/sda1 / ext4 rw 0 0\n")
+    assert local.network_warning == ""
+
+
+def test_backup_failure_leaves_no_partial_file(db, tmp_path, monkeypatch):
+    _add(2)
+    target = tmp_path / "full-disk"
+    target.mkdir()
+
+    def broken_fsync(_path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "_fsync", broken_fsync)
+    with pytest.raises(backup.BackupError, match="备份失败"):
+        backup.make_backup("manual", folder=target)
+    assert os.listdir(target) == []
+
+
+def test_cli_backup_and_restore(tmp_path, capsys):
+    from shopcrm.cli import main
+
+    path = _shop_file(tmp_path, 50)
+    assert main(["backup", "--db", str(path), "--to", str(tmp_path / "b")]) == 0
+    made = Path(capsys.readouterr().out.strip())
+    assert made.parent == tmp_path / "b" and _count(made) == 50
+    assert main(["backup", "--db", str(path), "--list", "--to", str(tmp_path / "b")]) == 0
+    assert "50 客户" in capsys.readouterr().out
+    # restore onto a database whose owner set a PIN: needs the PIN
+    open_database(path)
+    security.set_pin("2468")
+    close_database()
+    security.reset_session()
+    assert main(["restore", str(made), "--db", str(path)]) == 1
+    assert "店主" in capsys.readouterr().err
+    security.reset_session()
+    assert main(["restore", str(made), "--db", str(path), "--pin", "2468"]) == 0
+    close_database()
+    # restore where no database is
+    fresh = tmp_path / "fresh" / "shop.db"
+    fresh.parent.mkdir()
+    assert main(["restore", str(made), "--db", str(fresh)]) == 0
+    assert _count(fresh) == 50
