@@ -73,7 +73,10 @@ def inspect_file(path: Path) -> int:
         header = fh.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise DatabaseOpenError(t("db.not_sqlite", path=path), "db.not_sqlite")
-    uri = path.resolve().as_uri() + "?mode=ro"
+    # with no -wal beside it, read it as immutable: a read-only open of a WAL-mode file would
+    # otherwise create empty -wal/-shm files next to a file we are about to refuse
+    wal_exists = Path(str(path) + "-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal_exists else "?mode=ro&immutable=1")
     try:
         con = sqlite3.connect(uri, uri=True)
         try:

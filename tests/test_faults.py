@@ -1,0 +1,226 @@
+"""Fault tests with real processes: kill -9 mid-import, two writers at once, refused files, and
+the first released schema opening in the current one."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from shopcrm import db as dbmod
+from shopcrm.db import close_database, open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.slow
+
+
+def _child(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+def _dump(path: Path, tables: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table (or of the given columns), in primary-key order."""
+    con = sqlite3.connect(path)
+    try:
+        if tables is None:
+            names = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            tables = {n: ["*"] for n in names}
+        out = {}
+        for name, cols in tables.items():
+            col_sql = ", ".join(c if c == "*" else f'"{c}"' for c in cols)
+            out[name] = con.execute(f'SELECT {col_sql} FROM "{name}" ORDER BY 1, 2').fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def _integrity(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_path):
+    from shopcrm.demo import generate
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(500, 3000, seed=11)
+    close_database()
+    before = _dump(path)
+    assert len(before["customer"]) == 500
+
+    child = _child("""
+        import sys
+        from shopcrm.db import open_database
+        from shopcrm.demo import generate
+        open_database(sys.argv[1])
+        def progress(stage, frac):
+            print(stage, flush=True)
+        generate(60_000, 400_000, seed=12, progress=progress)
+        print("committed", flush=True)
+    """, str(path))
+    try:
+        stages = []
+        for line in child.stdout:  # blocks until the child reports, no sleeping
+            stages.append(line.strip())
+            if line.strip() == "purchases":  # customers written, purchases going in, not committed
+                break
+        wal = Path(str(path) + "-wal")
+        assert wal.exists()
+        child.kill()  # SIGKILL on POSIX: no clean-up, no rollback by the child
+        child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+        child.stderr.close()
+        child.stdin.close()
+    assert "committed" not in stages and child.returncode != 0
+    assert _integrity(path) == "ok"
+    assert _dump(path) == before
+    # and the app opens it normally afterwards
+    open_database(path)
+    try:
+        from shopcrm import ledger
+
+        assert ledger.verify() == []
+    finally:
+        close_database()
+
+
+WRITER = """
+    import sys
+    from shopcrm import activity, ledger
+    from shopcrm.db import database, open_database
+    open_database(sys.argv[1])
+    n, tag = int(sys.argv[2]), sys.argv[3]
+    print("ready", flush=True)
+    sys.stdin.readline()  # both writers start together
+    try:
+        for i in range(n):
+            ledger.apply(1, "topup", balance_delta_cents=100, reason=f"{tag}{i}")
+            activity.record_purchase(2, 1000, items=f"{tag}{i}", payment="cash")
+            with database.atomic():  # read-then-write in one transaction, the hazardous pattern
+                total = database.execute_sql("SELECT points FROM customer WHERE id = 3").fetchone()[0]
+                ledger.apply(3, "adjust", points_delta=1, reason=f"{tag}{i} after {total}")
+    except Exception as exc:  # what the user would see
+        print(f"ERROR {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        sys.exit(1)
+    print("done", flush=True)
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
+    from shopcrm import customers, ledger
+    from shopcrm.customers import CustomerInput
+    from shopcrm.models import LedgerEntry, Purchase
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    for i in range(3):
+        customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1380000000{i}"))
+    close_database()
+    n = 60
+    writers = [_child(WRITER, str(path), str(n), tag) for tag in ("a", "b")]
+    try:
+        for w in writers:
+            assert w.stdout.readline().strip() == "ready"
+        for w in writers:
+            w.stdin.write("go\n")
+            w.stdin.flush()
+        results = [w.communicate(timeout=300) for w in writers]
+    finally:
+        for w in writers:
+            if w.poll() is None:
+                w.kill()
+                w.communicate()
+    for w, (out, err) in zip(writers, results):
+        assert "locked" not in err.lower() and w.returncode == 0, err
+        assert out.strip().endswith("done")
+    open_database(path)
+    try:
+        assert customers.get(1).balance_cents == 2 * n * 100
+        assert customers.get(2).purchase_count == 2 * n
+        assert customers.get(3).points == 2 * n
+        assert Purchase.select().count() == 2 * n
+        reasons = {e.reason for e in LedgerEntry.select().where(LedgerEntry.customer == 1)}
+        assert reasons == {f"{t}{i}" for t in "ab" for i in range(n)}
+        assert ledger.verify() == []
+        assert dbmod.database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        close_database()
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shopcrm", *args], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+def test_truncated_database_is_refused_by_a_real_process_and_left_unchanged(tmp_path):
+    from shopcrm.demo import generate
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(400, 2000, seed=3)
+    dbmod.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    before = path.read_bytes()
+    r = _run_cli("backup", "--db", str(path))
+    assert r.returncode == 2 and "已损坏" in r.stderr and "不会修改" in r.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.db"]  # no backup of it either
+
+
+def test_non_sqlite_file_is_refused_by_a_real_process_and_left_unchanged(tmp_path):
+    path = tmp_path / "会员.db"
+    path.write_bytes("姓名,手机\n张三,13812345678\n".encode("gbk") * 40)
+    before = path.read_bytes()
+    r = _run_cli("backup", "--db", str(path))
+    assert r.returncode == 2 and "不是 SQLite 数据库" in r.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["会员.db"]
+
+
+def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tmp_path):
+    from shopcrm.migrations import m0001_initial
+
+    path = tmp_path / "v1.db"
+    shutil.copyfile(FIXTURES / "schema_v1.db", path)
+    # the v1 columns of every v1 table, read from the frozen v1 DDL
+    mem = sqlite3.connect(":memory:")
+    for sql in m0001_initial.STATEMENTS:
+        mem.execute(sql)
+    v1_tables = {name: [c[1] for c in mem.execute(f'PRAGMA table_info("{name}")')]
+                 for (name,) in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    mem.close()
+    before = _dump(path, v1_tables)
+    assert len(before["customer"]) == 120 and len(before["purchase"]) > 100
+    assert all(before[t] for t in v1_tables), "the fixture has rows in every table"
+
+    open_database(path)
+    try:
+        from shopcrm import customers, ledger
+
+        assert dbmod.schema_version() == dbmod.latest_version()
+        assert ledger.verify() == []
+        assert customers.count(customers.CustomerQuery(text="幸福")) == 0  # addresses are not searched
+        lunar = customers.get(14)
+        assert (lunar.lunar_month, lunar.lunar_day, lunar.lunar_leap) == (8, 15, True)
+    finally:
+        close_database()
+    assert _dump(path, v1_tables) == before
+    assert _integrity(path) == "ok"
