@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 
 from shopcrm.errors import FieldError
 from shopcrm.lunar import LunarBirthday, parse_lunar
@@ -72,7 +72,16 @@ def normalize_card(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = nfkc(value).upper().replace(" ", "")
+    text = nfkc(value)
+    if text.isascii() and text.isalnum():  # the common case, 'VIP00123'
+        return text.upper()
+    for _ in range(3):  # upper-casing or dropping spaces can leave text that NFKC changes again
+        before = text
+        text = "".join(text.upper().split())
+        text = unicodedata.normalize("NFKC", "".join(
+            ch for ch in text if not unicodedata.category(ch).startswith("C")))  # controls
+        if text == before:
+            break
     return text or None
 
 
@@ -99,9 +108,12 @@ def parse_money(value, field: str = "balance", *, allow_negative: bool = False) 
         raise FieldError(field, "v.money_format", value=value)
     if d < 0 and not allow_negative:
         raise FieldError(field, "v.money_negative")
-    if abs(d) * 100 >= MAX_CENTS:  # checked before quantize, which fails on huge exponents
+    if abs(d) >= Decimal(MAX_CENTS) / 100:  # compared before quantize, which fails on huge exponents
         raise FieldError(field, "v.money_too_large", value=value)
-    return to_cents(d)
+    try:
+        return to_cents(d)
+    except DecimalException:
+        raise FieldError(field, "v.money_format", value=value) from None
 
 
 def parse_int(value, field: str = "points") -> int:
@@ -240,18 +252,22 @@ def cell_text(value) -> str:
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_ESCAPABLE = re.compile(r"'*[=+\-@\t\r\n]")  # zero or more apostrophes, then a trigger
 
 
-def escape_formula(text: str) -> str:
-    """OWASP CSV-injection guard as our exporter writes it: a leading ``'``."""
-    if isinstance(text, str) and text[:1] in FORMULA_TRIGGERS:
+def escape_formula(text):
+    """OWASP CSV-injection guard as our exporter writes it: a leading ``'`` before a value that
+    starts with ``= + - @`` tab CR LF. A value that already starts with apostrophes before such
+    a character gets one more, so that :func:`unescape_formula` gives back exactly the value."""
+    if isinstance(text, str) and _ESCAPABLE.match(text):
         return "'" + text
     return text
 
 
 def unescape_formula(value):
-    """Undo :func:`escape_formula`: ``'=1+1`` -> ``=1+1``. Other values are returned unchanged."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+    """Undo :func:`escape_formula`: ``'=1+1`` -> ``=1+1``. Anything else (``'abc``, ``it's``) is
+    returned unchanged."""
+    if isinstance(value, str) and value[:1] == "'" and _ESCAPABLE.match(value, 1):
         return value[1:]
     return value
 
