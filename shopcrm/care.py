@@ -1,0 +1,869 @@
+"""今日待办: who to contact today, and why.
+
+:func:`build_today` collects the day's care items from SQL (every source reads an index or one
+pass over ``customer``) and drops those already done, skipped or snoozed:
+
+- ``birthday``    solar and lunar birthdays from ``today - overdue_days`` to ``today + birthday_days``
+                  (leap month missing -> ordinary month; lunar day 30 -> 29; 29 Feb -> 28 Feb);
+- ``anniversary`` dates recorded in ``anniversary`` and the yearly anniversary of ``joined_on``;
+- ``festival``    every consenting customer of the chosen grades, ``festival_days`` before each
+                  enabled festival up to the festival itself;
+- ``visit``       the visit plan by grade: a customer is due when the last contact is older than
+                  the grade's interval (30 / visits per month); "first week" grades are also due in
+                  the month's first seven days when not contacted yet this month. The most overdue
+                  ``visit_daily_limit`` are listed; :func:`visit_backlog` counts them all;
+- ``return``      return visits ``offset`` days after each purchase (configurable offsets); a
+                  purchase followed by a newer one is not called about (the newer one is);
+- ``dormant``     wake-ups ``dormant_days`` after the last purchase, unless contacted since;
+- ``complaint``   resolved complaints whose satisfaction follow-up is due;
+- ``followup``    a contact's "next follow-up" date (recorded when an item is marked done).
+
+Customers who declined marketing (``consent_marketing`` false) never get birthday, anniversary,
+festival, visit-plan or wake-up items; service items (return visits, complaints, follow-ups) stay.
+Settings (horizons, intervals, offsets, channels, templates) are JSON in the ``setting`` table.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from shopcrm import activity, festivals
+from shopcrm.db import database
+from shopcrm.errors import FieldError, check_progress
+from shopcrm.festivals import lunar_date, solar_date, to_lunar
+from shopcrm.lunar import LunarBirthday, format_lunar
+from shopcrm.models import Anniversary, CareAction, Customer, Setting, now
+from shopcrm.money import fmt
+from shopcrm.texts import register, t
+
+SETTINGS_KEY = "care"
+
+KINDS = ("complaint", "followup", "return", "visit", "birthday", "anniversary", "festival", "dormant")
+MARKETING_KINDS = frozenset({"birthday", "anniversary", "festival", "visit", "dormant"})
+ACTIONS = ("done", "snooze", "skip")
+ANNIVERSARY_KINDS = ("wedding", "child", "joined", "other")
+PLACEHOLDERS = ("{称呼}", "{姓名}", "{店名}", "{节日}", "{积分}", "{余额}", "{生日}", "{商品}")
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+
+register({
+    "care.kind.birthday": ("生日", "Birthday"),
+    "care.kind.anniversary": ("纪念日", "Anniversary"),
+    "care.kind.festival": ("节日问候", "Festival greeting"),
+    "care.kind.visit": ("定期回访", "Scheduled visit"),
+    "care.kind.return": ("购后回访", "After-purchase call"),
+    "care.kind.dormant": ("沉睡唤醒", "Wake-up"),
+    "care.kind.complaint": ("投诉回访", "Complaint follow-up"),
+    "care.kind.followup": ("约定跟进", "Agreed follow-up"),
+    "care.reason.birthday": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
+    "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
+    "care.reason.joined": ("入会 {years} 周年（{date}）", "{years} years a member ({date})"),
+    "care.reason.festival": ("{date}{name}", "{name} on {date}"),
+    "care.reason.visit": ("{grade} 类客户，每月 {times} 次；上次联系：{last}",
+                          "Grade {grade}, {times} a month; last contact: {last}"),
+    "care.reason.visit_first_week": ("{grade} 类客户，本月第一周须联系一次；上次联系：{last}",
+                                     "Grade {grade}: first contact of the month due in its first week; last contact: {last}"),
+    "care.reason.never": ("从未联系", "never"),
+    "care.reason.return": ("{date}购买{items}后第 {days} 天：{label}",
+                           "Day {days} after buying {items} on {date}: {label}"),
+    "care.reason.dormant": ("已 {days} 天未消费（上次 {date}）", "No purchase for {days} days (last {date})"),
+    "care.reason.complaint": ("投诉（{category}）已处理，{date}回访满意度",
+                              "Complaint ({category}) resolved; satisfaction call due {date}"),
+    "care.reason.followup": ("{date}约定跟进：{purpose}", "Follow-up agreed for {date}: {purpose}"),
+    "care.due.today": ("今天", "today"),
+    "care.due.late": ("逾期 {days} 天", "{days} days late"),
+    "care.due.ahead": ("{days} 天后", "in {days} days"),
+    "care.due.snoozed": ("（推迟到 {date}）", " (snoozed to {date})"),
+    "care.anniv.wedding": ("结婚纪念日", "Wedding anniversary"),
+    "care.anniv.child": ("孩子生日", "Child's birthday"),
+    "care.anniv.joined": ("入会纪念日", "Membership anniversary"),
+    "care.anniv.other": ("纪念日", "Anniversary"),
+    "care.salutation.F": ("{surname}女士", "Ms {surname}"),
+    "care.salutation.M": ("{surname}先生", "Mr {surname}"),
+    "care.v.until_past": ("推迟日期 {value} 必须晚于今天（{today}）",
+                          "The snooze date {value} must be after today ({today})"),
+    "care.v.skip_reason": ("跳过须填写原因", "Skipping needs a reason"),
+    "care.v.month": ("月份“{value}”不对：应为 1–12", "Month “{value}” must be 1–12"),
+    "care.v.day": ("日期“{value}”不对：{month} 月没有这一天", "Day “{value}” does not exist in month {month}"),
+    "care.v.label": ("纪念日须填写名称", "An anniversary needs a name"),
+    "care.v.setting": ("设置“{name}”的值“{value}”不对：{reason}", "Setting “{name}” = “{value}” is invalid: {reason}"),
+    "care.v.placeholder": ("模板“{name}”里有未知的占位符 {value}；可用：{allowed}",
+                           "Template “{name}” has an unknown placeholder {value}; allowed: {allowed}"),
+    "care.date": ("{m}月{d}日", "{m}/{d}"),
+    "care.export.sheet": ("今日待办", "Today"),
+    "care.export.due": ("到期", "Due"),
+    "care.export.kind": ("类别", "Type"),
+    "care.export.name": ("客户", "Customer"),
+    "care.export.mobile": ("手机", "Mobile"),
+    "care.export.reason": ("事由", "Reason"),
+    "care.export.channel": ("建议渠道", "Channel"),
+    "care.export.message": ("话术/短信", "Message"),
+    "care.contact.purpose": ("{kind}：{reason}", "{kind}: {reason}"),
+    "field.until": ("推迟到", "Snooze until"),
+    "field.skip_reason": ("跳过原因", "Reason for skipping"),
+    "field.anniversary": ("纪念日", "Anniversary"),
+})
+
+DEFAULT_TEMPLATES = {
+    "birthday": "{称呼}您好！{店名}祝您生日快乐（{生日}）！您现有积分 {积分} 分，生日期间到店有小礼物相送。",
+    "anniversary": "{称呼}您好！{节日}快乐，{店名}祝您和家人幸福美满！",
+    "festival": "{称呼}您好！{节日}将至，{店名}祝您和家人{节日}快乐、万事如意！",
+    "visit": "{称呼}您好，我是{店名}的店员，最近一切都好吗？有什么需要随时找我们。",
+    "dormant": "{称呼}您好，好久不见！{店名}上了不少新品，您的余额 {余额} 元、积分 {积分} 分随时可用，欢迎回来看看。",
+    "complaint": "{称呼}您好，我是{店名}。您之前反映的问题已经处理，想听听您是否满意，还有什么需要改进的？",
+    "followup": "{称呼}您好，我是{店名}，按之前的约定给您回个电话。",
+}
+
+DEFAULTS: dict = {
+    "shop_name": "",  # empty: the shop name of the general settings, else "本店"
+    "birthday_days": 7,  # birthdays and anniversaries listed this many days ahead
+    "festival_days": 3,  # festival greetings listed this many days before
+    "overdue_days": 7,  # greetings, return visits and wake-ups stay this long when not handled
+    "service_overdue_days": 60,  # complaint and agreed follow-ups stay this long
+    "festivals": list(festivals.BUILTIN_KEYS),
+    "shop_dates": [],  # [{"name": "店庆", "month": 5, "day": 18, "lunar": false}]
+    "festival_grades": ["A", "B", "C"],
+    "default_grade": "C",  # grade of customers not graded yet ("" = no visit plan for them)
+    "visit_plan": {
+        "A": {"per_month": 3, "channel": "visit", "first_week": True},
+        "B": {"per_month": 2, "channel": "wechat", "first_week": False},
+        "C": {"per_month": 1, "channel": "phone", "first_week": False},
+    },
+    "visit_daily_limit": 30,  # visit-plan items listed per day (most overdue first); 0 = all
+    "return_offsets": [
+        {"days": 3, "label": "问问用得怎么样",
+         "template": "{称呼}您好，我是{店名}。您前几天买的{商品}用得怎么样？有问题随时告诉我们。"},
+        {"days": 30, "label": "快用完了吗",
+         "template": "{称呼}您好，{店名}提醒您：上次买的{商品}快用完了吧？需要的话可以帮您预留。"},
+    ],
+    "dormant_days": 90,
+    "join_anniversary": True,
+    "channels": {"birthday": "wechat", "anniversary": "wechat", "festival": "sms", "return": "phone",
+                 "dormant": "sms", "complaint": "phone", "followup": "phone"},
+    "templates": DEFAULT_TEMPLATES,
+}
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def _merge(base, override):
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    return copy.deepcopy(override)
+
+
+def load_settings() -> dict:
+    """The care settings: the stored JSON merged over :data:`DEFAULTS`."""
+    row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
+    stored = json.loads(row.value) if row is not None else {}
+    return _merge(copy.deepcopy(DEFAULTS), stored)
+
+
+def _bad(name: str, value, reason: str) -> FieldError:
+    return FieldError("setting", "care.v.setting", name=name, value=value, reason=reason)
+
+
+def validate_settings(s: dict) -> dict:
+    """Check every number, grade and template; raises FieldError naming the setting."""
+    s = _merge(copy.deepcopy(DEFAULTS), s)
+    for name, lo, hi in (("birthday_days", 0, 60), ("festival_days", 0, 30), ("overdue_days", 0, 365),
+                         ("service_overdue_days", 0, 3650), ("dormant_days", 7, 3650),
+                         ("visit_daily_limit", 0, 100_000)):
+        v = s[name]
+        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+            raise _bad(name, v, f"{lo}–{hi}")
+    for grade, plan in s["visit_plan"].items():
+        per = plan.get("per_month")
+        if not isinstance(per, int) or not 0 <= per <= 30:
+            raise _bad(f"visit_plan.{grade}.per_month", per, "0–30")
+        if plan.get("channel") not in activity.CHANNELS:
+            raise _bad(f"visit_plan.{grade}.channel", plan.get("channel"), "/".join(activity.CHANNELS))
+    for kind, ch in s["channels"].items():
+        if ch not in activity.CHANNELS:
+            raise _bad(f"channels.{kind}", ch, "/".join(activity.CHANNELS))
+    seen = set()
+    for off in s["return_offsets"]:
+        d = off.get("days")
+        if not isinstance(d, int) or not 1 <= d <= 730 or d in seen:
+            raise _bad("return_offsets.days", d, "1–730")
+        seen.add(d)
+        check_template(f"return:{d}", off.get("template", ""))
+    for sd in s["shop_dates"]:
+        check_date(sd.get("month"), sd.get("day"), bool(sd.get("lunar")))
+        if not str(sd.get("name", "")).strip():
+            raise FieldError("anniversary", "care.v.label")
+    for kind, text in s["templates"].items():
+        check_template(kind, text)
+    return s
+
+
+def save_settings(s: dict) -> dict:
+    s = validate_settings(s)
+    Setting.insert(key=SETTINGS_KEY, value=json.dumps(s, ensure_ascii=False)).on_conflict_replace().execute()
+    return s
+
+
+def check_template(name: str, text: str) -> None:
+    import re
+
+    for ph in re.findall(r"\{[^{}]*\}", text or ""):
+        if ph not in PLACEHOLDERS:
+            raise FieldError("setting", "care.v.placeholder", name=name, value=ph,
+                             allowed=" ".join(PLACEHOLDERS))
+
+
+def check_date(month, day, lunar: bool = False) -> None:
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise FieldError("anniversary", "care.v.month", value=month)
+    top = 30 if lunar else (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    if not isinstance(day, int) or not 1 <= day <= top:
+        raise FieldError("anniversary", "care.v.day", value=day, month=month)
+
+
+def shop_name(s: dict) -> str:
+    if s.get("shop_name"):
+        return s["shop_name"]
+    try:
+        from shopcrm import settings as general
+
+        return general.shop_name() or "本店"
+    except ImportError:  # the general settings module is optional
+        return "本店"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+def birthday_in_year(year: int, month: int, day: int) -> dt.date:
+    """A solar birthday in ``year``: 29 February falls on 28 February in a common year."""
+    return solar_date(year, month, day)
+
+
+def lunar_birthday_in_year(year: int, month: int, day: int, leap: bool = False) -> dt.date:
+    """A lunar birthday in lunar year ``year`` (leap month missing -> ordinary month;
+    day 30 in a 29-day month -> day 29)."""
+    return lunar_date(year, month, day, leap)
+
+
+def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date,
+                 end: dt.date) -> list[dt.date]:
+    out = []
+    for y in range(start.year - 1, end.year + 1):
+        try:
+            d = lunar_date(y, month, day, leap) if lunar else birthday_in_year(y, month, day)
+        except ValueError:
+            continue
+        if start <= d <= end:
+            out.append(d)
+    return out
+
+
+def _mmdd_keys(start: dt.date, end: dt.date) -> tuple[set[int], set[int]]:
+    """birth_mmdd values that may fall within start..end: (solar, lunar)."""
+    solar, lunar = set(), set()
+    d = start
+    while d <= end:
+        solar.add(d.month * 100 + d.day)
+        if d.month == 2 and d.day == 28:
+            solar.add(229)
+        _y, m, day, _leap = to_lunar(d)
+        lunar.add(m * 100 + day)
+        if day == 29:
+            lunar.add(m * 100 + 30)
+        d += dt.timedelta(days=1)
+    return solar, lunar
+
+
+# --- items ------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class CareItem:
+    kind: str
+    key: str  # stable per occurrence: actions are recorded against (customer_id, key)
+    customer_id: int
+    name: str
+    mobile: str
+    gender: str
+    points: int
+    balance_cents: int
+    channel: str
+    due: dt.date
+    why: tuple  # (message key, params): the reason, formatted only when shown (see ``reason``)
+    ctx: dict = field(default_factory=dict)  # template values: 节日, 生日, 商品; "template" for returns
+    snoozed_until: dt.date | None = None
+
+    @property
+    def reason(self) -> str:
+        key, params = self.why
+        if not key:
+            return params.get("text", "")
+        return t(key, **{k: _mmdd_text(v) if isinstance(v, dt.date) else v for k, v in params.items()})
+
+    def days_late(self, today: dt.date) -> int:
+        return (today - self.due).days
+
+    def payload(self) -> str:
+        return json.dumps({"name": self.name, "reason": self.reason, "channel": self.channel,
+                           "ctx": self.ctx}, ensure_ascii=False)
+
+
+@dataclass
+class TodayList:
+    today: dt.date
+    items: list[CareItem]
+
+    @property
+    def due_count(self) -> int:
+        """Items due today or overdue (upcoming birthdays and festivals are not counted)."""
+        return sum(1 for i in self.items if i.due <= self.today)
+
+
+_COLS = ("c.id, c.name, c.mobile, c.gender, c.points, c.balance_cents, c.pref_channel")
+
+
+def _active() -> str:
+    clauses = ["c.deleted_at IS NULL"]
+    if "erased_at" in Customer._meta.fields:
+        clauses.append("c.erased_at IS NULL")
+    return " AND ".join(clauses)
+
+
+def _grade_expr() -> str:
+    if "grade" in Customer._meta.fields:
+        return "COALESCE(NULLIF(c.grade, ''), ?)"
+    return "?"
+
+
+def _item(kind, key, row, channel, due, why, ctx=None) -> CareItem:
+    cid, name, mobile, gender, points, balance, pref = row[:7]
+    return CareItem(kind, key, cid, name, mobile, gender, points, balance, pref or channel, due,
+                    why, ctx or {})
+
+
+def _mmdd_text(d: dt.date) -> str:
+    return t("care.date", m=d.month, d=d.day)
+
+
+
+def _birthdays(s, today, start, end, consent) -> list[CareItem]:
+    solar, lunar = _mmdd_keys(start, end)
+    out = []
+    ch = s["channels"]["birthday"]
+    keys = sorted(solar | lunar)
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap FROM customer c "
+        f"WHERE c.birth_mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent} "
+        f"AND (c.birthday IS NOT NULL OR c.lunar_month IS NOT NULL)", keys).fetchall()
+    for r in rows:
+        mmdd, lm, ld, leap = r[7:11]
+        if lm:
+            if mmdd not in lunar:
+                continue
+            dates = _occurrences(lm, ld, True, bool(leap), start, end)
+            text = format_lunar(LunarBirthday(lm, ld, bool(leap)))
+        else:
+            if mmdd not in solar:
+                continue
+            m, d = divmod(mmdd, 100)
+            dates = _occurrences(m, d, False, False, start, end)
+            text = _mmdd_text(dt.date(2000, m, d))
+        for due in dates:
+            out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
+                             ("care.reason.birthday", {"date": due, "text": text}), {"生日": text}))
+    return out
+
+
+def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
+    solar, lunar = _mmdd_keys(start, end)
+    keys = sorted(solar | lunar)
+    ch = s["channels"]["anniversary"]
+    out = []
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, a.id, a.kind, a.label, a.month, a.day, a.lunar, a.leap, a.mmdd "
+        f"FROM anniversary a JOIN customer c ON c.id = a.customer_id "
+        f"WHERE a.mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent}", keys).fetchall()
+    for r in rows:
+        aid, kind, label, m, d, is_lunar, leap, mmdd = r[7:15]
+        if mmdd not in (lunar if is_lunar else solar):
+            continue
+        label = label or t(f"care.anniv.{kind}" if kind in ANNIVERSARY_KINDS else "care.anniv.other")
+        for due in _occurrences(m, d, bool(is_lunar), bool(leap), start, end):
+            out.append(_item("anniversary", f"anniversary:{aid}:{due.year}", r, ch, due,
+                             ("care.reason.anniversary", {"date": due, "label": label}),
+                             {"节日": label}))
+    if s["join_anniversary"]:
+        days = []
+        d = start
+        while d <= end:
+            days.append(d)
+            d += dt.timedelta(days=1)
+        mds = sorted({f"{x.month:02d}-{x.day:02d}" for x in days} | ({"02-29"} if any(
+            x.month == 2 and x.day == 28 for x in days) else set()))
+        rows = database.execute_sql(
+            f"SELECT {_COLS}, c.joined_on FROM customer c "
+            f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
+            f"AND c.joined_on < ? AND {_active()} {consent}",
+            [*mds, f"{end.year}-01-01"]).fetchall()
+        label = t("care.anniv.joined")
+        for r in rows:
+            joined = dt.date.fromisoformat(str(r[7])[:10])
+            for due in _occurrences(joined.month, joined.day, False, False, start, end):
+                years = due.year - joined.year
+                if years >= 1:
+                    out.append(_item("anniversary", f"joined:{due.year}", r, ch, due,
+                                     ("care.reason.joined", {"years": years, "date": due}),
+                                     {"节日": label}))
+    return out
+
+
+def _festivals(s, today, consent) -> list[CareItem]:
+    end = today + dt.timedelta(days=s["festival_days"])
+    due_list = []
+    for f in festivals.enabled(s["festivals"], s["shop_dates"]):
+        for d in f.occurrences(today, end):
+            due_list.append((f, d))
+    grades = [g for g in s["festival_grades"] if g]
+    if not due_list or not grades:
+        return []
+    ch = s["channels"]["festival"]
+    rows = database.execute_sql(
+        f"SELECT {_COLS} FROM customer c WHERE {_active()} {consent} "
+        f"AND {_grade_expr()} IN ({','.join('?' * len(grades))})",
+        [s["default_grade"] or "", *grades]).fetchall()
+    out = []
+    for f, d in due_list:
+        key = f"festival:{f.key}:{d.isoformat()}"
+        reason = ("care.reason.festival", {"date": d, "name": f.name})
+        ctx = {"节日": f.name}
+        out.extend(CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], r[6] or ch, d,
+                            reason, ctx) for r in rows)
+    return out
+
+
+def _last_text(value) -> str:
+    return str(value)[:10] if value else t("care.reason.never")
+
+
+def _visit_sql(s, today):
+    """(plan, SELECT of due customers with columns g/since, params) of the visit plan."""
+    plan = {g: p for g, p in s["visit_plan"].items() if p.get("per_month", 0) > 0}
+    month_start = today.replace(day=1)
+    first_week = today.day <= 7
+    conds, params = [], []
+    since = "COALESCE(c.last_contact_at, c.joined_on, c.created_at)"
+    for g, p in plan.items():
+        interval = max(1, round(30 / p["per_month"]))
+        cutoff = today - dt.timedelta(days=interval - 1)  # last contact before this day -> due
+        if p.get("first_week") and first_week:
+            cutoff = max(cutoff, month_start)
+        conds.append(f"(g = ? AND since < ?)")
+        params.extend([g, cutoff.isoformat()])
+    grade_param = [s["default_grade"] or ""]
+    base = (f"SELECT {_COLS}, {_grade_expr()} AS g, {since} AS since, c.last_contact_at "
+            f"FROM customer c WHERE {_active()}")
+    where = " OR ".join(conds) or "0"
+    return plan, f"SELECT * FROM ({base} AND c.consent_marketing = 1) WHERE {where}", [*grade_param, *params]
+
+
+def visit_backlog(today: dt.date | None = None, settings: dict | None = None) -> int:
+    """How many customers the visit plan says are due (listed today or not): one pass over
+    ``customer``, kept out of :func:`build_today`."""
+    today = today or dt.date.today()
+    s = settings if settings is not None else load_settings()
+    plan, sql, params = _visit_sql(s, today)
+    if not plan:
+        return 0
+    return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def _visits(s, today, skip_keys: set) -> list[CareItem]:
+    plan, sql, params = _visit_sql(s, today)
+    if not plan:
+        return []
+    month_start = today.replace(day=1)
+    first_week = today.day <= 7
+    limit = s["visit_daily_limit"] or 10**9
+    order = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(sorted(plan)) if g.isalnum())
+    rows = database.execute_sql(
+        f"{sql} ORDER BY CASE g {order} ELSE 99 END, since LIMIT ?",
+        [*params, limit + len(skip_keys)]).fetchall()
+    out = []
+    for r in rows:
+        g, since_v, last = r[7], r[8], r[9]
+        p = plan[g]
+        interval = max(1, round(30 / p["per_month"]))
+        since_d = dt.date.fromisoformat(str(since_v)[:10])
+        due = since_d + dt.timedelta(days=interval)
+        key_reason = "care.reason.visit"
+        if p.get("first_week") and first_week and since_d < month_start and due > month_start:
+            due = month_start
+            key_reason = "care.reason.visit_first_week"
+        due = min(due, today)
+        item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
+                        p["channel"], due,
+                        (key_reason, {"grade": g, "times": p["per_month"], "last": _last_text(last)}))
+        if (item.customer_id, item.key) in skip_keys:
+            continue
+        out.append(item)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _returns(s, today, overdue) -> list[CareItem]:
+    out = []
+    ch = s["channels"]["return"]
+    for off in s["return_offsets"]:
+        days = off["days"]
+        lo = today - dt.timedelta(days=days + overdue)
+        hi = today - dt.timedelta(days=days - 1)
+        rows = database.execute_sql(
+            f"SELECT {_COLS}, p.id, p.at, p.items FROM purchase p JOIN customer c "
+            f"ON c.id = p.customer_id WHERE p.at >= ? AND p.at < ? AND {_active()} "
+            f"AND c.last_purchase_at <= p.at",  # bought again since: call about the newer one
+            (lo.isoformat(), hi.isoformat())).fetchall()
+        label = off.get("label", "")
+        ctx_base = {"template": off.get("template", "")}
+        for r in rows:
+            bought = dt.date.fromisoformat(str(r[8])[:10])
+            items = r[9] or ""
+            out.append(CareItem(
+                "return", f"return:{r[7]}:{days}", r[0], r[1], r[2], r[3], r[4], r[5], r[6] or ch,
+                bought + dt.timedelta(days=days),
+                ("care.reason.return", {"date": bought, "items": items, "days": days, "label": label}),
+                {**ctx_base, "商品": items}))
+    return out
+
+
+def _dormant(s, today, overdue, consent) -> list[CareItem]:
+    n = s["dormant_days"]
+    lo = today - dt.timedelta(days=n + overdue)
+    hi = today - dt.timedelta(days=n - 1)
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, c.last_purchase_at, c.last_contact_at FROM customer c "
+        f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()} {consent}",
+        (lo.isoformat(), hi.isoformat())).fetchall()
+    ch = s["channels"]["dormant"]
+    out = []
+    for r in rows:
+        last = dt.date.fromisoformat(str(r[7])[:10])
+        due = last + dt.timedelta(days=n)
+        if r[8] and str(r[8])[:10] >= due.isoformat():
+            continue  # contacted since they fell asleep
+        out.append(_item("dormant", f"dormant:{due.isoformat()}", r, ch, due,
+                         ("care.reason.dormant", {"days": (today - last).days, "date": last.isoformat()})))
+    return out
+
+
+def _complaints(s, today) -> list[CareItem]:
+    lo = today - dt.timedelta(days=s["service_overdue_days"])
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, k.id, k.followup_due, k.category FROM complaint k JOIN customer c "
+        f"ON c.id = k.customer_id WHERE k.status = 'resolved' AND k.followup_due IS NOT NULL "
+        f"AND k.followup_due <= ? AND k.followup_due >= ? AND {_active()}",
+        (today.isoformat(), lo.isoformat())).fetchall()
+    ch = s["channels"]["complaint"]
+    out = []
+    for r in rows:
+        due = dt.date.fromisoformat(str(r[8])[:10])
+        out.append(_item("complaint", f"complaint:{r[7]}:{due.isoformat()}", r, ch, due,
+                         ("care.reason.complaint", {"category": r[9] or "-", "date": due})))
+    return out
+
+
+def _followups(s, today) -> list[CareItem]:
+    lo = today - dt.timedelta(days=s["service_overdue_days"])
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, k.id, k.next_followup, k.purpose, k.at, c.last_contact_at "
+        f"FROM contact k JOIN customer c ON c.id = k.customer_id "
+        f"WHERE k.next_followup <= ? AND k.next_followup >= ? AND {_active()}",
+        (today.isoformat(), lo.isoformat())).fetchall()
+    ch = s["channels"]["followup"]
+    out = []
+    for r in rows:
+        due = dt.date.fromisoformat(str(r[8])[:10])
+        last = str(r[11] or "")
+        if last > str(r[10]) and last[:10] >= due.isoformat():
+            continue  # contacted again on or after the agreed day
+        out.append(_item("followup", f"followup:{r[7]}", r, ch, due,
+                         ("care.reason.followup", {"date": due, "purpose": r[9] or "-"})))
+    return out
+
+
+def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
+    """The latest action per (customer, item key) taken since ``since``."""
+    latest: dict[tuple[int, str], tuple] = {}
+    for row in database.execute_sql(
+            "SELECT customer_id, item_key, action, until, kind, due, payload FROM care_action "
+            "WHERE at >= ? ORDER BY id", (since.isoformat(),)):
+        latest[(row[0], row[1])] = row
+    return latest
+
+
+def build_today(today: dt.date | None = None, settings: dict | None = None) -> TodayList:
+    """The care list of ``today``: due today, overdue (within the configured windows) and
+    upcoming greetings, minus what was done, skipped or snoozed. Sorted by due date."""
+    today = today or dt.date.today()
+    s = settings if settings is not None else load_settings()
+    overdue = s["overdue_days"]
+    consent = "AND c.consent_marketing = 1"
+    start = today - dt.timedelta(days=overdue)
+    end = today + dt.timedelta(days=s["birthday_days"])
+    lookback = max(400, overdue + s["birthday_days"] + s["festival_days"] + s["service_overdue_days"])
+    with database.atomic():  # one read snapshot for every source
+        actions = _actions(today - dt.timedelta(days=lookback))
+        visit_skips = {k for k, a in actions.items()
+                       if a[4] == "visit" and not (a[2] == "snooze" and str(a[3]) <= today.isoformat())}
+        items: list[CareItem] = []
+        items += _complaints(s, today)
+        items += _followups(s, today)
+        items += _returns(s, today, overdue)
+        items += _visits(s, today, visit_skips)
+        items += _birthdays(s, today, start, end, consent)
+        items += _anniversaries(s, today, start, end, consent)
+        items += _festivals(s, today, consent)
+        items += _dormant(s, today, overdue, consent)
+        kept = _apply_actions(items, actions, today)
+    kept.sort(key=lambda i: (i.due, _KIND_ORDER[i.kind], i.customer_id))
+    return TodayList(today, kept)
+
+
+def _apply_actions(items: list[CareItem], actions: dict, today: dt.date) -> list[CareItem]:
+    if not actions:
+        return items
+    today_s = today.isoformat()
+    kept, seen = [], set()
+    for it in items:
+        a = actions.get((it.customer_id, it.key))
+        if a is not None:
+            seen.add((it.customer_id, it.key))
+            if a[2] in ("done", "skip"):
+                continue
+            if a[2] == "snooze":
+                if str(a[3]) > today_s:
+                    continue
+                it.snoozed_until = dt.date.fromisoformat(str(a[3])[:10])
+        kept.append(it)
+    # snoozed items whose window has passed come back on their day, as they were
+    revive = [a for k, a in actions.items() if k not in seen and a[2] == "snooze"
+              and str(a[3]) <= today_s and a[4] not in ("visit",)]
+    if revive:
+        info = _customer_rows([a[0] for a in revive])
+        for a in revive:
+            row = info.get(a[0])
+            if row is None or (a[4] in MARKETING_KINDS and not row[7]):
+                continue
+            p = json.loads(a[6] or "{}")
+            kept.append(CareItem(a[4], a[1], row[0], row[1], row[2], row[3], row[4], row[5],
+                                 p.get("channel") or row[6] or "phone",
+                                 dt.date.fromisoformat(str(a[5])[:10]), ("", {"text": p.get("reason", "")}),
+                                 p.get("ctx", {}), dt.date.fromisoformat(str(a[3])[:10])))
+    return kept
+
+
+def _customer_rows(ids: list[int]) -> dict[int, tuple]:
+    out = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in database.execute_sql(
+                f"SELECT {_COLS}, c.consent_marketing FROM customer c WHERE c.id IN ({','.join('?' * len(chunk))}) "
+                f"AND {_active()}", chunk):
+            out[r[0]] = r
+    return out
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "司徒", "东方", "皇甫", "慕容", "长孙", "夏侯",
+                     "令狐", "端木", "尉迟", "公孙", "轩辕", "宇文", "独孤", "南宫", "西门", "呼延",
+                     "闻人", "澹台", "公冶", "宗政", "濮阳", "太叔", "申屠", "钟离", "赫连", "万俟")
+
+
+def surname(name: str) -> str:
+    name = (name or "").strip()
+    for s in COMPOUND_SURNAMES:
+        if name.startswith(s) and len(name) > 2:
+            return s
+    return name[:1]
+
+
+def salutation(name: str, gender: str) -> str:
+    """{称呼}: 张女士 / 王先生 / 欧阳先生, or the name when the gender is unknown or the name is
+    not written in Chinese characters."""
+    name = (name or "").strip()
+    if gender in ("F", "M") and name and "\u4e00" <= name[0] <= "\u9fff":
+        return t(f"care.salutation.{gender}", surname=surname(name))
+    return name
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    out = template
+    for k, v in values.items():
+        out = out.replace("{" + k + "}", str(v))
+    return out
+
+
+def template_for(item: CareItem, s: dict) -> str:
+    if item.kind == "return" and item.ctx.get("template"):
+        return item.ctx["template"]
+    return s["templates"].get(item.kind, "")
+
+
+def message(item: CareItem, s: dict) -> str:
+    """The item's message drafted from its occasion's template."""
+    values = {"称呼": salutation(item.name, item.gender), "姓名": item.name, "店名": shop_name(s),
+              "积分": item.points, "余额": fmt(item.balance_cents), "节日": item.ctx.get("节日", ""),
+              "生日": item.ctx.get("生日", ""), "商品": item.ctx.get("商品", "")}
+    return render(template_for(item, s), values)
+
+
+def due_text(item: CareItem, today: dt.date) -> str:
+    late = item.days_late(today)
+    text = t("care.due.today") if late == 0 else t("care.due.late", days=late) if late > 0 \
+        else t("care.due.ahead", days=-late)
+    if item.snoozed_until:
+        text += t("care.due.snoozed", date=item.snoozed_until.isoformat())
+    return text
+
+
+def kind_text(kind: str) -> str:
+    return t(f"care.kind.{kind}")
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+def _record(items: Iterable[CareItem], action: str, *, until=None, reason="", contacts=None,
+            at=None) -> int:
+    at = at or now()
+    rows = []
+    for n, it in enumerate(items):
+        rows.append(dict(customer=it.customer_id, item_key=it.key, kind=it.kind, due=it.due,
+                         action=action, until=until, reason=reason, payload=it.payload(),
+                         contact=contacts[n] if contacts else None, at=at))
+    with database.atomic():
+        for i in range(0, len(rows), 200):
+            CareAction.insert_many(rows[i:i + 200]).execute()
+    return len(rows)
+
+
+def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome: str = "",
+              satisfaction: int | None = None, next_followup: dt.date | None = None,
+              staff: str = "", at: dt.datetime | None = None, progress=None) -> list[int]:
+    """Record a Contact for every item (its channel unless ``channel`` is given) and mark the
+    items done, in one transaction. Returns the new contact ids."""
+    items = list(items)
+    at = at or now()
+    ids = []
+    with database.atomic():
+        for n, it in enumerate(items):
+            c = activity.record_contact(
+                it.customer_id, channel=channel or it.channel,
+                purpose=t("care.contact.purpose", kind=kind_text(it.kind), reason=it.reason),
+                outcome=outcome, satisfaction=satisfaction, next_followup=next_followup,
+                staff=staff, at=at)
+            ids.append(c.id)
+            if n % 100 == 0:
+                check_progress(progress, n, len(items))
+        _record(items, "done", contacts=ids, at=at)
+    return ids
+
+
+def snooze(items: Iterable[CareItem], until: dt.date, *, today: dt.date | None = None,
+           reason: str = "") -> int:
+    """Hide the items until ``until`` (they come back on that day)."""
+    today = today or dt.date.today()
+    if until <= today:
+        raise FieldError("until", "care.v.until_past", value=until.isoformat(), today=today.isoformat())
+    return _record(items, "snooze", until=until, reason=reason)
+
+
+def skip(items: Iterable[CareItem], reason: str) -> int:
+    """Drop the items from the list for good, with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("skip_reason", "care.v.skip_reason")
+    return _record(items, "skip", reason=reason)
+
+
+def history(customer_id: int, limit: int = 200) -> list[CareAction]:
+    return list(CareAction.select().where(CareAction.customer == customer_id)
+                .order_by(CareAction.id.desc()).limit(limit))
+
+
+# --- anniversaries ----------------------------------------------------------------------------
+
+def add_anniversary(customer_id: int, kind: str, month: int, day: int, *, label: str = "",
+                    lunar: bool = False, leap: bool = False, year: int | None = None,
+                    note: str = "") -> Anniversary:
+    if kind not in ANNIVERSARY_KINDS:
+        raise ValueError(kind)
+    check_date(month, day, lunar)
+    if kind == "other" and not label.strip():
+        raise FieldError("anniversary", "care.v.label")
+    return Anniversary.create(customer=customer_id, kind=kind, label=label.strip(), month=month,
+                              day=day, lunar=lunar, leap=leap and lunar, year=year,
+                              mmdd=month * 100 + day, note=note)
+
+
+def anniversaries_of(customer_id: int) -> list[Anniversary]:
+    return list(Anniversary.select().where(Anniversary.customer == customer_id)
+                .order_by(Anniversary.month, Anniversary.day))
+
+
+def delete_anniversary(anniversary_id: int) -> None:
+    Anniversary.delete().where(Anniversary.id == anniversary_id).execute()
+
+
+def anniversary_text(a: Anniversary) -> str:
+    if a.lunar:
+        return format_lunar(LunarBirthday(a.month, a.day, bool(a.leap)))
+    return _mmdd_text(dt.date(2000, a.month, a.day))
+
+
+# --- export -----------------------------------------------------------------------------------
+
+def export_rows(lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None):
+    s = s if s is not None else load_settings()
+    for it in (items if items is not None else lst.items):
+        yield [due_text(it, lst.today), kind_text(it.kind), it.name, it.mobile, it.reason,
+               channel_text(it.channel), message(it, s)]
+
+
+def channel_text(channel: str) -> str:
+    from shopcrm.texts import CATALOGUE
+
+    return t(f"channel.{channel}") if f"channel.{channel}" in CATALOGUE else channel
+
+
+def export_headers() -> list[str]:
+    return [t(f"care.export.{k}") for k in ("due", "kind", "name", "mobile", "reason", "channel", "message")]
+
+
+def export_xlsx(path, lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None,
+                progress=None):
+    """The day's list as a call / SMS list (xlsx)."""
+    rows = list(export_rows(lst, s, items))
+    title = f"{t('care.export.sheet')} {lst.today.isoformat()}"
+    try:
+        from shopcrm.excel_export import write_table
+    except ImportError:  # the export module has not landed: a plain write-only workbook
+        write_table = _write_table
+    return write_table(path, title, export_headers(), rows)
+
+
+def _write_table(path, sheet_title, headers, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title[:31])
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
