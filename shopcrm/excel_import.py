@@ -777,8 +777,10 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                progress_total: int | None = None) -> ImportReport:
     """Write a plan in one transaction. Cancel (progress returns False) rolls everything back and
     raises Cancelled; the cancelled run is still listed in the import history."""
+    from shopcrm import audit, security
     from shopcrm.customers import level_id_by_name, tag_id
 
+    security.require_owner("import")  # owner only (issue #7); the dry run stays open to clerks
     new = [r for r in report.rows if r.cls in (IMPORTED, WARNED)]
     upd = [r for r in report.rows if r.cls == UPDATED]
     total = progress_total or (progress_done + len(new) + len(upd)) or 1
@@ -867,6 +869,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
         raise
     report.dry_run = False
     report.run_id = run.id
+    audit.log("import", detail=f"{file_name}: +{report.imported} / ~{report.updated} (run {run.id})")
     return report
 
 

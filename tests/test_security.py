@@ -241,3 +241,24 @@ def test_pin_change_needs_owner_and_is_logged(shop):
     security.clear_pin()
     security.reset_session()
     assert security.is_owner()
+
+
+def test_import_and_export_entry_points_refuse_clerks_and_log_the_owner(shop, tmp_path):
+    from pathlib import Path
+
+    from shopcrm import excel_export, excel_import
+
+    src = Path(__file__).parent / "fixtures" / "members_dev_utf8bom.csv"
+    report = excel_import.run(src, dry_run=True)  # a preview writes nothing: open to clerks
+    assert report.imported > 0
+    with pytest.raises(security.OwnerRequired, match="导入"):
+        excel_import.run(src)
+    assert customers.count(customers.CustomerQuery()) == 0
+    with pytest.raises(security.OwnerRequired, match="导出"):
+        excel_export.export_customers(tmp_path / "all.xlsx")
+    assert not (tmp_path / "all.xlsx").exists()
+    security.unlock("2468")
+    excel_import.run(src)
+    assert customers.count(customers.CustomerQuery()) == report.imported
+    excel_export.export_customers(tmp_path / "all.xlsx")
+    assert [e.action for e in audit.entries()][:3] == ["export", "import", "unlock"]
