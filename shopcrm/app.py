@@ -17,11 +17,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def start(argv: list[str]):
+    """Create the application and the main window (not yet shown). Returns (app, window), or
+    (app, None) when the database cannot be opened (the user has been told why)."""
+    args = parse_args(argv)
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from shopcrm.customers import fill_missing_sort_keys
     from shopcrm.db import DatabaseOpenError, open_database
     from shopcrm.ui import i18n
 
@@ -33,16 +36,31 @@ def main(argv: list[str] | None = None) -> int:
     i18n.install(app, lang)
 
     db_path = resolve_db_path(args.db)
+    from shopcrm.ui import backup_ui
+
+    # a damaged file is moved aside and the newest good backup offered; a network share is warned
+    backup_ui.startup(None, db_path)
     try:
         open_database(db_path)
     except DatabaseOpenError as exc:
         QMessageBox.critical(None, "ShopCRM", str(exc))
-        return 2
+        return app, None
+    fill_missing_sort_keys()
 
     from shopcrm.ui.main_window import MainWindow
 
-    window = MainWindow(db_path)
+    return app, MainWindow(db_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    app, window = start(sys.argv[1:] if argv is None else argv)
+    if window is None:
+        return 2
     window.show()
+    from shopcrm.ui import backup_ui, security_ui
+
+    window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
+    security_ui.offer_pin_at_first_run(window)
     return app.exec()
 
 

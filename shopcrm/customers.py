@@ -255,17 +255,25 @@ def level_id_by_name(name: str, *, create: bool = False) -> int | None:
 # --- recycle bin ------------------------------------------------------------------------------
 
 def soft_delete(customer_ids: Iterable[int]) -> int:
+    """Move to the recycle bin. Search keys exist for live customers only, so that a search
+    never has to filter the recycle bin out row by row."""
     ids = list(customer_ids)
     with database.atomic():
+        live = [c.id for c in Customer.select(Customer.id).where(Customer.id.in_(ids),
+                                                                Customer.deleted_at.is_null())]
+        SearchKey.delete().where(SearchKey.customer.in_(live)).execute()
         return (Customer.update(deleted_at=now(), updated_at=now())
-                .where(Customer.id.in_(ids), Customer.deleted_at.is_null()).execute())
+                .where(Customer.id.in_(live)).execute())
 
 
 def restore(customer_ids: Iterable[int]) -> int:
     ids = list(customer_ids)
     with database.atomic():
+        gone = [(c.id, c.name) for c in Customer.select(Customer.id, Customer.name).where(
+            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        rebuild_search_keys(gone)
         return (Customer.update(deleted_at=None, updated_at=now())
-                .where(Customer.id.in_(ids), Customer.deleted_at.is_null(False)).execute())
+                .where(Customer.id.in_([cid for cid, _ in gone])).execute())
 
 
 def purge(customer_ids: Iterable[int]) -> int:
@@ -363,22 +371,38 @@ def _where(q: CustomerQuery) -> tuple[str, list]:
 
 
 def _search_subquery(text: str) -> tuple[str, list]:
-    """Ids matching ``text``: name substring, pinyin, mobile prefix, mobile tail, card prefix."""
-    parts: list[str] = []
-    params: list = []
+    """Ids matching ``text``: name substring, pinyin, mobile prefix, mobile tail, card prefix.
+    Every branch is a prefix range on an index (or an exact key); keys exist for live customers."""
     compact = "".join(text.split())
     digits = compact.replace("-", "")
+    if len(compact) == 1 and compact.isascii() and compact.isalpha():
+        # one letter: names whose (surname) pinyin starts with it, by an exact key
+        return "SELECT customer_id FROM search_key WHERE key = ?", [compact.lower()]
+    parts: list[str] = []
+    params: list = []
     if digits.isdigit():
         parts.append("SELECT id FROM customer WHERE mobile >= ? AND mobile < ?")
         params.extend(prefix_bounds(digits))
         if len(digits) >= 4:
             parts.append("SELECT id FROM customer WHERE mobile_rev >= ? AND mobile_rev < ?")
             params.extend(prefix_bounds(digits[::-1]))
-    parts.append("SELECT customer_id FROM search_key WHERE key >= ? AND key < ?")
-    params.extend(prefix_bounds(compact.lower()))
+    else:
+        parts.append("SELECT customer_id FROM search_key WHERE key >= ? AND key < ?")
+        params.extend(prefix_bounds(compact.lower()))
     parts.append("SELECT id FROM customer WHERE card_no >= ? AND card_no < ?")
     params.extend(prefix_bounds(compact.upper()))
     return " UNION ".join(parts), params
+
+
+# Above this many matches a page walks the sort column's index and probes the match set, instead
+# of sorting every match to return 200 of them.
+WALK_INDEX_ABOVE = 3000
+SORT_INDEXES = {
+    "name": "customer_name_sort", "mobile": "customer_mobile", "card_no": "customer_card_no",
+    "level": "customer_level_id", "balance": "customer_balance_cents", "points": "customer_points",
+    "last_purchase": "customer_last_purchase_at", "total_spend": "customer_total_spend_cents",
+    "birthday": "customer_birth_mmdd",
+}
 
 
 def count(q: CustomerQuery) -> int:
@@ -392,11 +416,16 @@ def count(q: CustomerQuery) -> int:
     return database.execute_sql(f"SELECT count(*) FROM customer c WHERE {where}", params).fetchone()[0]
 
 
-def page(q: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
+def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None) -> list[CustomerRow]:
+    """Rows ``offset``..``offset+limit`` of the query in its order. ``total`` (the count, when the
+    caller has it) lets a search with many matches walk the sort index instead of sorting."""
     where, params = _where(q)
-    col = SORT_COLUMNS.get(q.sort, "c.name")
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
-    sql = (f"SELECT {_ROW_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
+    hint = ""
+    if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
+        hint = f"INDEXED BY {SORT_INDEXES[q.sort]}"
+    sql = (f"SELECT {_ROW_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
            f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?")
     cur = database.execute_sql(sql, [*params, limit, offset])
     return [CustomerRow(*r) for r in cur.fetchall()]
@@ -405,7 +434,7 @@ def page(q: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
 def iter_ids(q: CustomerQuery, batch: int = 5000) -> Iterator[int]:
     """Every id the query selects, in its order (for exports of "the current list")."""
     where, params = _where(q)
-    col = SORT_COLUMNS.get(q.sort, "c.name")
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
     cur = database.execute_sql(
         f"SELECT c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params)

@@ -33,8 +33,9 @@ def name_keys(name: str) -> set[str]:
     keys = {text[i:] for i in range(len(text))}
     syllables = [r for r in (readings(ch) for ch in text) if r]
     if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
-        return keys  # no Chinese characters: the suffixes are all we need
+        return keys  # no Chinese characters: the suffixes (including the last letter) suffice
     first, rest = syllables[0], syllables[1:]
+    keys.update(r[0] for r in first)  # exact single-letter keys: a one-letter search uses key = 'z'
     for surname in first:
         combos = itertools.islice(itertools.product(*rest), MAX_COMBINATIONS_PER_SURNAME_READING)
         for combo in combos:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from shopcrm import customers
+from shopcrm import customers, security
 from shopcrm.customers import CustomerQuery, CustomerRow
 from shopcrm.money import fmt
 
@@ -71,7 +71,7 @@ class CustomerTableModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            page = customers.page(self._query, number * PAGE_SIZE, PAGE_SIZE)
+            page = customers.page(self._query, number * PAGE_SIZE, PAGE_SIZE, total=self._count)
             self._pages[number] = page
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -127,7 +127,10 @@ class CustomerTableModel(QAbstractTableModel):
         if key == "name":
             return f"{r.name} ⚠" if r.open_complaints else r.name
         if key == "mobile":
-            return mask_mobile(r.mobile) if self.mask_mobiles else r.mobile
+            # clerk mode (shopcrm.security) or an explicit flag masks: 138****5678
+            if self.mask_mobiles or not security.can_see_full_mobiles():
+                return mask_mobile(r.mobile)
+            return r.mobile
         if key == "card_no":
             return r.card_no or ""
         if key == "level":

@@ -7,6 +7,7 @@ Each prints its figures beside a floor measured in the same run with the raw lib
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import statistics
@@ -25,8 +26,18 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
     """A cached demo database of the given size (generated once with ``python -m shopcrm demo``).
     Returns a fresh copy so that a benchmark may write to it."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    import sqlite3
+
+    from shopcrm.db import latest_version
+
     name = f"demo_{customers}_{purchases}_{complaints}_{seed}.db"
     master = CACHE / name
+    if master.exists():
+        con = sqlite3.connect(master)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        con.close()
+        if version != latest_version():  # made by an older schema: migrating it per run would skew timings
+            master.unlink()
     if not master.exists():
         tmp = master.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
@@ -35,8 +46,6 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
         if complaints is not None:
             cmd += ["--complaints", str(complaints)]
         subprocess.run(cmd, check=True, cwd=ROOT)
-        import sqlite3
-
         con = sqlite3.connect(tmp)
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.execute("ANALYZE")
@@ -46,7 +55,13 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
         tmp.rename(master)
     copy = CACHE / f"work_{os.getpid()}_{name}"
     shutil.copyfile(master, copy)
+    atexit.register(_remove, copy)
     return copy
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def median_ms(fn, repeat: int = 21, warmup: int = 2) -> float:
