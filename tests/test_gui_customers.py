@@ -209,3 +209,20 @@ def test_english_interface(qtbot, app, db, db_path):
     qtbot.addWidget(w2)
     assert w2.customers_tab.new_button.text() == "新建客户"
     assert w2.findChild(QLabel, "customerCount").text() == "共 0 位客户"
+
+
+def test_archive_lists_the_customers_complaints_and_marks_the_list(qtbot, window):
+    from shopcrm import complaints
+
+    archive = create_through_form(qtbot, window, "钱多多", "13500000001")
+    cid = archive.customer_id
+    archive.close()
+    complaints.create(complaints.ComplaintInput(customer_id=cid, channel="到店", category="商品质量",
+                                                key_points="衣服开线", severity="一般"))
+    window.data_changed.emit()
+    row = window.customers_tab.model.index(0, 0)
+    assert row.data() == "钱多多 ⚠"
+    assert row.data(Qt.ItemDataRole.ToolTipRole) == "有未结投诉"
+    form = window.open_customer(cid)
+    assert form.complaints_list.table.rowCount() == 1
+    assert "1 条未结投诉" in form.summary.text()

@@ -302,6 +302,10 @@
       <translation>联系记录</translation>
     </message>
     <message>
+      <source>Complaints</source>
+      <translation>投诉</translation>
+    </message>
+    <message>
       <source>Save</source>
       <translation>保存</translation>
     </message>

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import activity, customers, ledger
+from shopcrm import activity, customers, ledger, security
 from shopcrm.customers import CustomerInput
 from shopcrm.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.money import fmt
 from shopcrm.normalize import parse_money
 from shopcrm.texts import t
+from shopcrm.ui import security_ui
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -142,6 +143,7 @@ class CustomerForm(QDialog):
     saved = Signal(int)
     open_other = Signal(int)
     became_existing = Signal(int)  # a new customer was saved: reopen it as a full archive
+    open_complaint = Signal(int)  # complaint id, to be worked in the 投诉 tab
 
     def __init__(self, customer_id: int | None = None, parent=None):
         super().__init__(parent)
@@ -273,6 +275,12 @@ class CustomerForm(QDialog):
             self.add_contact_button = QPushButton(self.tr("Record contact…"), objectName="addContactButton")
             self.pages.addTab(self._list_page(self.contact_table, self.add_contact_button),
                               self.tr("Contacts"))
+            from shopcrm.ui.complaint_widgets import CustomerComplaintsList
+
+            self.complaints_list = CustomerComplaintsList(customer_id, self)
+            self.complaints_list.open_complaint.connect(self.open_complaint)
+            self.complaints_list.changed.connect(lambda: (self._load_activity(), self.saved.emit(self.customer_id)))
+            self.pages.addTab(self.complaints_list, self.tr("Complaints"))
             self.add_purchase_button.clicked.connect(self._add_purchase)
             self.add_contact_button.clicked.connect(self._add_contact)
             self.topup_button.clicked.connect(lambda: self._money_dialog("topup"))
@@ -356,7 +364,7 @@ class CustomerForm(QDialog):
         c = customers.get(self.customer_id)
         data = customers.to_input(c)
         self.name_edit.setText(data.name)
-        self.phone_edit.setText(data.mobile)
+        security_ui.show_mobile(self.phone_edit, self.customer_id, data.mobile)  # masked for clerks
         self.card_edit.setText(data.card_no)
         self.birthday_edit.set_value(data.birthday)
         self.level_combo.setCurrentIndex(max(self.level_combo.findData(data.level_id), 0))
@@ -388,7 +396,7 @@ class CustomerForm(QDialog):
         elif c.birthday:
             birthday = c.birthday.isoformat()
         level = c.level.name if c.level_id else self.tr("(none)")
-        parts = [f"<b style='font-size:15px'>{c.name}</b>", c.mobile, level,
+        parts = [f"<b style='font-size:15px'>{c.name}</b>", security.display_mobile(c.mobile), level,
                  self.tr("Balance %1").replace("%1", fmt(c.balance_cents)),
                  self.tr("Points %1").replace("%1", f"{c.points:,}"),
                  self.tr("Birthday %1").replace("%1", birthday or "—"),
@@ -419,7 +427,7 @@ class CustomerForm(QDialog):
     def collect(self) -> CustomerInput:
         tags = [x for x in self.tags_edit.text().replace("，", ",").replace("、", ",").split(",")]
         return CustomerInput(
-            name=self.name_edit.text(), mobile=self.phone_edit.text(), card_no=self.card_edit.text(),
+            name=self.name_edit.text(), mobile=security_ui.mobile_value(self.phone_edit), card_no=self.card_edit.text(),
             birthday=self.birthday_edit.value(), level_id=self.level_combo.currentData(),
             opening_balance=self.balance_edit.text(), opening_points=self.points_edit.text(),
             tags=tags, consent_marketing=self.consent_check.isChecked(),
@@ -470,7 +478,7 @@ class CustomerForm(QDialog):
 
     def _check_mobile(self) -> None:
         """Check the mobile as soon as the clerk leaves the field, not only on save."""
-        text = self.phone_edit.text()
+        text = security_ui.mobile_value(self.phone_edit)
         if not text.strip():
             return
         try:
@@ -542,13 +550,18 @@ class CustomerForm(QDialog):
             self.saved.emit(self.customer_id)
 
     def _money_dialog(self, kind: str) -> None:
+        if not security_ui.ensure_owner(self, "adjust"):  # top-ups and adjustments: owner only
+            return
         dlg = MoneyDialog(kind, self)
         if dlg.exec() == QDialog.DialogCode.Accepted:
             try:
-                ledger.apply(self.customer_id, kind, balance_delta_cents=dlg.balance_cents,
-                             points_delta=dlg.points, reason=dlg.reason)
+                ledger.manual_change(self.customer_id, kind, balance_delta_cents=dlg.balance_cents,
+                                     points_delta=dlg.points, reason=dlg.reason)
             except FieldError as exc:
                 QMessageBox.warning(self, self.tr("Not changed"), exc.message)
+                return
+            except PermissionError as exc:
+                security_ui.refused(self, exc)
                 return
             self._load_activity()
             self.saved.emit(self.customer_id)

@@ -69,6 +69,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_db)
 
         self._build_menus()
+        # owner PIN and mode indicator, backup and restore, audit log (issue #7)
+        from shopcrm.ui import audit_ui, backup_ui, security_ui
+
+        security_ui.install(self)
+        backup_ui.install(self)
+        audit_ui.install(self)
         self.customers_tab.open_requested.connect(self.open_customer)
         self.customers_tab.new_requested.connect(self.new_customer)
         self.customers_tab.recycle_bin_requested.connect(self.open_recycle_bin)
@@ -102,6 +108,9 @@ class MainWindow(QMainWindow):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         self.tools_menu = bar.addMenu(self.tr("&Tools"))
+        from shopcrm.ui.export_dialog import add_export_actions
+
+        self.export_actions = add_export_actions(self)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         lang_menu = self.view_menu.addMenu(self.tr("Language"))
@@ -146,12 +155,18 @@ class MainWindow(QMainWindow):
         form.saved.connect(lambda _cid: self.data_changed.emit())
         form.open_other.connect(self.open_customer)
         form.became_existing.connect(self.open_customer)
+        form.open_complaint.connect(self.show_complaint)
         form.finished.connect(lambda _r, f=form: self._forget_form(f))
 
     def _forget_form(self, form: CustomerForm) -> None:
         for cid, f in list(self.forms.items()):
             if f is form:
                 del self.forms[cid]
+
+    def show_complaint(self, complaint_id: int) -> None:
+        for tab in self.extra_tabs:
+            if hasattr(tab, "show_complaint"):
+                tab.show_complaint(complaint_id, activate=True)
 
     def open_recycle_bin(self):
         from shopcrm.ui.recycle_bin import RecycleBinDialog
