@@ -50,6 +50,24 @@ class _Worker(QObject):
                 database.close()  # this thread's connection only
 
 
+class _Receiver(QObject):
+    """Lives in the GUI thread: queued signals from the worker run its slots there. (A plain
+    function connected to a worker's signal runs in the worker thread, and touching the progress
+    dialog from there makes Qt warn "Timers cannot be started from another thread".)"""
+
+    def __init__(self, on_progress, on_finished):
+        super().__init__()
+        self._on_progress, self._on_finished = on_progress, on_finished
+
+    @Slot(int, int)
+    def progress(self, done: int, total: int) -> None:
+        self._on_progress(done, total)
+
+    @Slot(bool, object)
+    def finished(self, ok: bool, value: object) -> None:
+        self._on_finished(ok, value)
+
+
 def run_task(parent: QWidget | None, title: str, fn, *args, **kwargs) -> tuple[bool, object]:
     """Run ``fn`` off the GUI thread; returns (True, result) or (False, exception)."""
     dialog = QProgressDialog(title, QCoreApplication.translate("Tasks", "Cancel"), 0, 0, parent)
@@ -79,8 +97,9 @@ def run_task(parent: QWidget | None, title: str, fn, *args, **kwargs) -> tuple[b
         worker.cancel_requested.set()
         dialog.setLabelText(QCoreApplication.translate("Tasks", "Cancelling…"))
 
-    worker.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
-    worker.finished.connect(on_finished, Qt.ConnectionType.QueuedConnection)
+    receiver = _Receiver(on_progress, on_finished)
+    worker.progressed.connect(receiver.progress, Qt.ConnectionType.QueuedConnection)
+    worker.finished.connect(receiver.finished, Qt.ConnectionType.QueuedConnection)
     dialog.canceled.connect(on_cancel)
     thread.started.connect(worker.run)
     thread.start()
@@ -100,5 +119,5 @@ def cancel_running_tasks(widget: QWidget) -> bool:
     dialog = widget.findChild(QProgressDialog, "taskProgressDialog")
     if dialog is None:
         return False
-    dialog.cancel()
+    dialog.canceled.emit()  # what the Cancel button does; QProgressDialog.cancel() does not emit it
     return True
