@@ -86,8 +86,10 @@ class ComplaintTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS) and self.KEYS[column] in self.SORTABLE:
-            self.set_query(replace(self._query, sort=self.KEYS[column],
-                                   descending=order == Qt.SortOrder.DescendingOrder))
+            descending = order == Qt.SortOrder.DescendingOrder
+            if (self._query.sort, self._query.descending) == (self.KEYS[column], descending):
+                return  # the header's initial indicator: the tab loads the list once, itself
+            self.set_query(replace(self._query, sort=self.KEYS[column], descending=descending))
 
     def row_at(self, row: int) -> ComplaintRow | None:
         if not 0 <= row < self._count:

@@ -1,0 +1,159 @@
+"""The 投诉 tab on 100k customers / 1M purchases / 20k complaints: open and filter, target <= 50 ms.
+
+    python tests/benchmarks/bench_complaints.py
+
+"open" builds the tab (counts, first page, detail panel of the first row) and renders it once
+offscreen; "filter" changes one filter and fetches the rows a screen shows (30). Floors are the
+same SQL run through the raw sqlite3 module, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import demo_db, median_ms, report  # noqa: E402
+
+VISIBLE = 30
+TARGET = "(target <= 50 ms)"
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    path = demo_db(complaints=20000)
+    from shopcrm import complaints as K
+    from shopcrm.db import open_database
+
+    open_database(path)
+    from shopcrm.ui.complaints_tab import ComplaintsTab
+
+    n = K.count(K.ComplaintQuery(status="all"))
+    print(f"database: {path.name}, {n} complaints, open {K.counts().open}")
+
+    raw = sqlite3.connect(path)
+    now_s = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+    def raw_open():
+        raw.execute("SELECT count(*) FROM complaint WHERE status IN ('new','in_progress','waiting')").fetchone()
+        raw.execute("SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+                    "WHERE k.status IN ('new','in_progress','waiting') ORDER BY k.received_at DESC LIMIT 200").fetchall()
+
+    def raw_filter():
+        raw.execute("SELECT count(*) FROM complaint WHERE category = ?", ("配送",)).fetchone()
+        raw.execute("SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+                    "WHERE k.category = ? ORDER BY k.received_at DESC LIMIT 200", ("配送",)).fetchall()
+
+    def raw_overdue():
+        raw.execute("SELECT count(*) FROM complaint WHERE status IN ('new','in_progress') AND due_at < ?",
+                    (now_s,)).fetchone()
+
+    tabs = []
+
+    def open_tab():
+        tab = ComplaintsTab(None)
+        tab.resize(1280, 760)
+        tab.grab()  # one full offscreen paint: every visible data() call
+        tabs.append(tab)
+
+    def close_tabs():
+        while tabs:
+            tabs.pop().deleteLater()
+        app.processEvents()
+
+    def timed_open():
+        open_tab()
+        if len(tabs) > 3:
+            close_tabs()
+
+    report("floor: raw sqlite count + first page (open)", median_ms(raw_open))
+    open_ms = median_ms(timed_open, repeat=15)
+    close_tabs()
+    report("open the tab (build + first paint)", open_ms, median_ms(raw_open), target=TARGET)
+
+    tab = ComplaintsTab(None)
+    tab.resize(1280, 760)
+    tab.grab()
+
+    def fetch_screen():
+        for r in range(min(VISIBLE, tab.model.rowCount())):
+            for c in range(tab.model.columnCount()):
+                tab.model.index(r, c).data()
+
+    def set_combo(combo, data):
+        def go():
+            combo.setCurrentIndex(combo.findData(data))
+            fetch_screen()
+            combo.setCurrentIndex(0)
+            fetch_screen()
+        return go
+
+    def half(fn):  # the filters above toggle twice per call; report one change
+        return lambda: fn()
+
+    cases = [
+        ("filter: status all <-> open", set_combo(tab.status_filter, "all"), raw_open, 2),
+        ("filter: category 配送 <-> all", set_combo(tab.category_filter, "配送"), raw_filter, 2),
+    ]
+
+    def overdue():
+        tab.overdue_filter.setChecked(True)
+        fetch_screen()
+        tab.overdue_filter.setChecked(False)
+        fetch_screen()
+    cases.append(("filter: overdue only <-> off", overdue, raw_overdue, 2))
+
+    def search(text):
+        def go():
+            tab.search.setText(text)
+            tab.apply_filters()
+            fetch_screen()
+        return go
+
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("all"))
+    for label, text in (("search: pinyin initials 'wf'", "wf"), ("search: mobile tail '5678'", "5678"),
+                        ("search: words '褪色'", "褪色"), ("search: #id", "#12345")):
+        cases.append((label, search(text), raw_filter, 1))
+
+    def dates():
+        tab.search.setText("")
+        tab.date_filter.setChecked(True)
+        fetch_screen()
+        tab.date_filter.setChecked(False)
+        fetch_screen()
+    cases.append(("filter: received in the last 30 days <-> off", dates, raw_filter, 2))
+
+    def sort_due():
+        tab.table.sortByColumn(8, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
+        fetch_screen()
+        tab.table.sortByColumn(1, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.DescendingOrder)
+        fetch_screen()
+    cases.append(("sort: by due time <-> received", sort_due, raw_filter, 2))
+
+    def sort_customer():
+        tab.table.sortByColumn(2, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
+        fetch_screen()
+        tab.table.sortByColumn(1, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.DescendingOrder)
+        fetch_screen()
+    cases.append(("sort: by customer name <-> received", sort_customer, raw_filter, 2))
+
+    worst = open_ms
+    for label, fn, floor_fn, changes in cases:
+        ms = median_ms(fn, repeat=15) / changes
+        worst = max(worst, ms)
+        report(label, ms, median_ms(floor_fn), target=TARGET)
+
+    print(f"\nworst median {worst:.1f} ms: {'OK' if worst <= 50 else 'OVER TARGET'}")
+    raw.close()
+
+
+if __name__ == "__main__":
+    main()
