@@ -399,6 +399,9 @@ class ComplaintsTab(QWidget):
 
     def _select(self, complaint_id: int) -> bool:
         row = self.model.row_of(complaint_id)
+        if row is None and self.model.rowCount():
+            self.model.row_at(0)  # pages load when painted; a fresh list has none loaded yet
+            row = self.model.row_of(complaint_id)
         if row is None:
             return False
         self.table.selectRow(row)
