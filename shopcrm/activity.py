@@ -18,13 +18,11 @@ CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
 
 
 def points_for(customer: Customer, amount_cents: int) -> int:
-    """Default rule: points per whole yuan times the level's rate (1 point per yuan)."""
-    milli = 1000
-    if customer.level_id:
-        lv = Level.get_or_none(Level.id == customer.level_id)
-        if lv is not None:
-            milli = lv.points_per_yuan_milli
-    return (amount_cents // 100) * milli // 1000
+    """Points a purchase earns by the configurable rule in shopcrm.grading (default: points per
+    whole yuan times the level's rate, 1 point per yuan)."""
+    from shopcrm import grading  # imported late: grading.wake_up imports this module
+
+    return grading.points_for(customer, amount_cents)
 
 
 def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | None = None,
@@ -52,6 +50,9 @@ def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | No
                    last_purchase_at = MAX(COALESCE(last_purchase_at, ?), ?),
                    updated_at = ? WHERE id = ?""",
             (amount_cents, sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(now()), customer_id))
+        from shopcrm import grading
+
+        grading.after_purchase(customer_id, at=at)  # level upgrade, lifecycle (e.g. 结束 -> 恢复)
     return p
 
 

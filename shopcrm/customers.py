@@ -304,6 +304,7 @@ SORT_COLUMNS = {
     "last_purchase": "c.last_purchase_at",
     "total_spend": "c.total_spend_cents",
     "birthday": "c.birth_mmdd",
+    "grade": "c.grade",
 }
 
 
@@ -316,6 +317,7 @@ class CustomerQuery:
     sort: str = "name"
     descending: bool = False
     ids: list[int] | None = None  # restrict to these (an exported selection)
+    grade: str | None = None  # ABC grade "A"/"B"/"C" (shopcrm.grading); "" = not graded yet
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,7 @@ class CustomerRow:
     lunar_year: int | None
     open_complaints: int
     deleted_at: str | None
+    grade: str | None = None  # ABC grade (shopcrm.grading)
 
     @property
     def birthday_text(self) -> str:
@@ -347,7 +350,7 @@ class CustomerRow:
 
 _ROW_COLUMNS = ("c.id, c.name, c.mobile, c.card_no, l.name, c.balance_cents, c.points, "
                 "c.last_purchase_at, c.total_spend_cents, c.birthday, c.lunar_month, c.lunar_day, "
-                "c.lunar_leap, c.lunar_year, c.open_complaints, c.deleted_at")
+                "c.lunar_leap, c.lunar_year, c.open_complaints, c.deleted_at, c.grade")
 
 
 def _where(q: CustomerQuery) -> tuple[str, list]:
@@ -359,6 +362,9 @@ def _where(q: CustomerQuery) -> tuple[str, list]:
     if q.tag_id is not None:
         clauses.append("c.id IN (SELECT customer_id FROM customer_tag WHERE tag_id = ?)")
         params.append(q.tag_id)
+    if q.grade is not None:
+        clauses.append("c.grade = ?" if q.grade else "c.grade IS NULL")
+        params.extend([q.grade] if q.grade else [])
     if q.ids is not None:
         clauses.append(f"c.id IN ({','.join('?' * len(q.ids))})" if q.ids else "0")
         params.extend(q.ids)
@@ -407,7 +413,7 @@ SORT_INDEXES = {
 
 def count(q: CustomerQuery) -> int:
     if not q.deleted and q.level_id is None and q.tag_id is None and q.ids is None \
-            and not nfkc(q.text):
+            and q.grade is None and not nfkc(q.text):
         # SQLite counts a whole table from its smallest index without visiting rows
         return database.execute_sql(
             "SELECT (SELECT count(*) FROM customer) - "

@@ -1,0 +1,967 @@
+"""Customer grading: ABC/Pareto grades, RFM value types, lifecycle stages, dormant customers,
+the points rule and automatic member-level upgrades, and upgrade potential.
+
+Everything is computed in SQL aggregates over the purchases and stored on the customer by
+:func:`regrade` in one transaction (``grade``, ``grade_at``, ``period_spend_cents``,
+``period_purchases``, ``rfm_r/f/m``, ``value_type``, ``lifecycle``, ``lifecycle_at``). Changes of
+grade, lifecycle stage and member level are recorded in ``customer_history`` for the archive.
+
+The rules, in one place (every number is a setting, see :data:`DEFAULTS`):
+
+ABC grade (over the period, default the last 12 months)
+    Customers are ranked by their spend in the period. A customer's *share before* is the spend of
+    all customers who spent strictly more, divided by the total. A: share before < ``a_share`` (55%),
+    B: < ``b_share`` (85%), C: the rest. So A are the top spenders whose sales together reach 55%;
+    customers with equal spend always get the same grade (a tie that straddles the boundary goes
+    up as a whole); customers with no purchase in the period are C.
+
+RFM scores (1-5, customers who have ever bought; others have none)
+    R: days since the last purchase (recent = 5); F: purchases in the period; M: spend in the
+    period. By default quintiles: score = 1 + floor(5 x percent rank), so equal values share a
+    score. With cut points (``rfm_cuts``, four ascending numbers each): F and M score 1 + the number
+    of cuts the value reaches; R scores 5 - the number of cuts the day count exceeds.
+
+Value type (customers who have ever bought), first rule that matches:
+    黄金客户 gold     M >= ``high_value_m`` and F >= ``frequent_f`` and R >= ``recent_r``
+    流星客户 meteor   M >= ``high_value_m`` (high value, but one-off or fading)
+    负担客户 burden   complaints + refunds in the period >= ``burden_costs`` (low value, costly)
+    小星客户 star     F >= ``frequent_f`` and R >= ``recent_r`` (low value, loyal and frequent)
+    普通客户 ordinary  everyone else
+
+Lifecycle stage (customers who have ever bought), first rule that matches; *silent* = whole days
+since the last purchase, *usual interval* = (last - first purchase) / (purchases - 1), or
+``default_interval_days`` for a one-time buyer:
+    结束 lost       silent > ``dormant_days``
+    恢复 recovered  the first purchase within the last ``recover_days`` came after a silence of more
+                    than ``dormant_days`` (bought again after being lost)
+    破裂 at_risk    silent > max(``at_risk_factor`` x usual interval, ``at_risk_min_days``)
+    建立 new        first purchase within the last ``new_days``
+    发展 growth     everyone else (an established repeat buyer)
+
+Dormant (休眠): no purchase for ``dormant_days`` (default 90) days.
+
+Points: ``(amount_cents // points_unit_cents) * level.points_per_yuan_milli // 1000`` (default 1
+point per whole yuan; each level has its own rate). Member levels rise automatically when the
+cumulative spend reaches a level's ``min_total_spend_cents`` or the points reach its ``min_points``;
+they are never lowered automatically (:func:`set_level` lets the owner do it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shopcrm import texts
+from shopcrm.db import database
+from shopcrm.errors import Cancelled, check_progress
+from shopcrm.models import Customer, CustomerHistory, Level, Setting, now, sql_ts
+from shopcrm.texts import t
+
+texts.register({
+    "grade.A": ("A 类", "A"),
+    "grade.B": ("B 类", "B"),
+    "grade.C": ("C 类", "C"),
+    "grade.": ("未评级", "Not graded"),
+    "value.gold": ("黄金客户", "Gold"),
+    "value.meteor": ("流星客户", "Meteor"),
+    "value.star": ("小星客户", "Little star"),
+    "value.burden": ("负担客户", "Burden"),
+    "value.ordinary": ("普通客户", "Ordinary"),
+    "value.": ("无消费", "No purchases"),
+    "life.new": ("建立", "New"),
+    "life.growth": ("发展", "Growing"),
+    "life.at_risk": ("破裂", "At risk"),
+    "life.lost": ("结束", "Lost"),
+    "life.recovered": ("恢复", "Recovered"),
+    "life.": ("无消费", "No purchases"),
+    "history.level": ("会员等级", "Member level"),
+    "history.lifecycle": ("生命周期", "Lifecycle"),
+    "history.grade": ("ABC 等级", "ABC grade"),
+    "grading.reason_regrade": ("自动评级", "Automatic regrade"),
+    "grading.reason_purchase": ("消费后自动调整", "Adjusted after a purchase"),
+    "grading.reason_upgrade": ("累计消费 {spend} / 积分 {points} 达到“{level}”门槛",
+                               "Spend {spend} / points {points} reached the “{level}” threshold"),
+    "grading.reason_manual": ("店主手动调整", "Changed by the owner"),
+    "grading.wake_purpose": ("唤醒休眠客户（{days} 天未消费）", "Wake a dormant customer ({days} days without a purchase)"),
+    "grading.bad_share": ("ABC 阈值不对：A 类 {a}% 必须小于 B 类 {b}%，且都在 1% 到 99% 之间",
+                          "ABC thresholds are wrong: A {a}% must be below B {b}%, both between 1% and 99%"),
+    "grading.bad_setting": ("设置“{name}”的值“{value}”不对：{reason}",
+                            "Setting “{name}” value “{value}” is wrong: {reason}"),
+    "grading.bad_cuts": ("应为四个递增的数", "four ascending numbers expected"),
+    "grading.bad_positive": ("应为正数", "a positive number expected"),
+    "grading.unknown_setting": ("没有这个设置", "no such setting"),
+    "grading.none": ("无", "none"),
+})
+
+GRADES = ("A", "B", "C")
+VALUE_TYPES = ("gold", "meteor", "star", "burden", "ordinary")
+LIFECYCLE = ("new", "growth", "at_risk", "lost", "recovered")
+IDEAL_COMPOSITION = {"A": 20, "B": 40, "C": 40}  # percent of customers, the textbook shape
+
+SETTINGS_KEY = "grading"
+LAST_RUN_KEY = "grading.last_run"
+
+DEFAULTS: dict[str, Any] = {
+    "period_months": 12,  # 0 = all time
+    "a_share": 55,  # percent of sales
+    "b_share": 85,
+    "rfm_cuts": {"r": None, "f": None, "m": None},  # None = quintiles
+    "high_value_m": 4,
+    "frequent_f": 3,
+    "recent_r": 3,
+    "burden_costs": 2,  # complaints + refunds in the period
+    "dormant_days": 90,
+    "recover_days": 90,
+    "new_days": 90,
+    "at_risk_factor": 2.0,
+    "at_risk_min_days": 14,
+    "default_interval_days": 30,
+    "wake_followup_days": 3,  # the wake-up contact's follow-up date: it lands in the care list
+    "points_unit_cents": 100,  # points per whole yuan
+    "stale_hours": 24,  # regrade automatically when the last one is older
+}
+
+Progress = Callable[[int, int], bool | None]
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+def settings() -> dict[str, Any]:
+    row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
+    stored = json.loads(row.value) if row else {}
+    out = {**DEFAULTS, **{k: v for k, v in stored.items() if k in DEFAULTS}}
+    out["rfm_cuts"] = {**DEFAULTS["rfm_cuts"], **(out.get("rfm_cuts") or {})}
+    return out
+
+
+def _setting_error(name: str, value: Any, reason_key: str) -> ValueError:
+    return ValueError(t("grading.bad_setting", name=name, value=value, reason=t(reason_key)))
+
+
+def update_settings(**changes: Any) -> dict[str, Any]:
+    """Validate and store changed settings; returns the full settings. Raises ValueError with a
+    message for the user naming the setting and the reason."""
+    current = settings()
+    for key, value in changes.items():
+        if key not in DEFAULTS:
+            raise _setting_error(key, value, "grading.unknown_setting")
+        if key == "rfm_cuts":
+            cuts = {**current["rfm_cuts"], **(value or {})}
+            for axis, c in cuts.items():
+                if c is not None and (len(c) != 4 or any(b <= a for a, b in zip(c, c[1:]))):
+                    raise _setting_error(f"rfm_cuts.{axis}", c, "grading.bad_cuts")
+            value = cuts
+        elif key == "at_risk_factor":
+            if not isinstance(value, (int, float)) or value <= 0:
+                raise _setting_error(key, value, "grading.bad_positive")
+            value = float(value)
+        else:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or \
+                    (value == 0 and key not in ("period_months", "burden_costs", "at_risk_min_days")):
+                raise _setting_error(key, value, "grading.bad_positive")
+        current[key] = value
+    if not (1 <= current["a_share"] < current["b_share"] <= 99):
+        raise ValueError(t("grading.bad_share", a=current["a_share"], b=current["b_share"]))
+    stored = {k: v for k, v in current.items() if v != DEFAULTS[k]}
+    Setting.insert(key=SETTINGS_KEY, value=json.dumps(stored, ensure_ascii=False)) \
+        .on_conflict_replace().execute()
+    return current
+
+
+def last_run() -> dt.datetime | None:
+    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
+    if row is None:
+        return None
+    return dt.datetime.fromisoformat(json.loads(row.value)["at"])
+
+
+def is_stale(at: dt.datetime | None = None) -> bool:
+    """True when no regrade ran yet, the settings changed since, or the last one is older than
+    ``stale_hours`` (the app then regrades in the background)."""
+    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
+    if row is None:
+        return True
+    info = json.loads(row.value)
+    at = at or now()
+    cfg = settings()
+    if info.get("settings") != _fingerprint(cfg):
+        return True
+    return at - dt.datetime.fromisoformat(info["at"]) >= dt.timedelta(hours=cfg["stale_hours"])
+
+
+def _fingerprint(cfg: dict) -> str:
+    return json.dumps({k: v for k, v in cfg.items() if k not in ("stale_hours", "wake_followup_days")},
+                      sort_keys=True)
+
+
+# --- the period --------------------------------------------------------------------------------
+
+def _months_back(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    m += 1
+    last = (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None  # None = since the beginning
+    end: dt.date  # exclusive
+
+    @classmethod
+    def last_months(cls, months: int, today: dt.date | None = None) -> Period:
+        today = today or dt.date.today()
+        end = today + dt.timedelta(days=1)
+        return cls(None if months <= 0 else _months_back(end, months), end)
+
+    def bounds(self) -> tuple[str, str]:
+        return (self.start.isoformat() if self.start else "0000-00-00", self.end.isoformat())
+
+
+def current_period(today: dt.date | None = None) -> Period:
+    return Period.last_months(settings()["period_months"], today)
+
+
+# --- regrade -----------------------------------------------------------------------------------
+
+_BIG = 10**15  # a threshold no amount reaches
+_NEVER = "9999-12-31"  # a date threshold no purchase reaches
+
+
+def _recovered_sql(cfg: dict, candidates: str) -> str:
+    """(id, rec) for the customers selected by ``candidates`` (SQL over ``customer c``): ``rec``
+    is their first purchase within the last ``recover_days`` when the silence before it was
+    longer than ``dormant_days`` (they bought again after being lost)."""
+    return f"""
+        SELECT id, fr AS rec FROM (
+            SELECT x.id, x.fr, (SELECT MAX(q.at) FROM purchase q
+                                WHERE q.customer_id = x.id AND q.at < x.fr) AS before
+            FROM (SELECT c.id, (SELECT MIN(p.at) FROM purchase p WHERE p.customer_id = c.id
+                                AND p.at >= :rec_start AND p.at < :end) AS fr
+                  FROM customer c WHERE {candidates}) x
+            WHERE x.fr IS NOT NULL)
+        WHERE before IS NOT NULL
+          AND julianday(date(fr)) - julianday(date(before)) > {int(cfg['dormant_days'])}"""
+
+
+def _risk_sql(cfg: dict) -> str:
+    usual = (f"(CASE WHEN n >= 2 THEN (julianday(lp) - julianday(fp)) / (n - 1) "
+             f"ELSE {float(cfg['default_interval_days'])!r} END)")
+    return f"MAX({float(cfg['at_risk_factor'])!r} * {usual}, {float(cfg['at_risk_min_days'])!r})"
+
+
+def _lifecycle_case(cfg: dict) -> str:
+    """The lifecycle rules (module docstring) as SQL over fp, lp, n (first/last purchase and
+    count), rec (see _recovered_sql) and the parameters :todayd (julianday of today),
+    :lost_before and :new_since (dates; timestamps compare with them as text)."""
+    return f"""CASE WHEN lp IS NULL THEN NULL
+        WHEN lp < :lost_before THEN 'lost'
+        WHEN rec IS NOT NULL THEN 'recovered'
+        WHEN :todayd - julianday(date(lp)) > {_risk_sql(cfg)} THEN 'at_risk'
+        WHEN fp >= :new_since THEN 'new'
+        ELSE 'growth' END"""
+
+
+def _since_case(cfg: dict, stage: str) -> str:
+    """When the stage began, where the purchase history tells (else the time of the regrade)."""
+    return f"""CASE {stage}
+        WHEN 'lost' THEN datetime(date(lp), '+{int(cfg['dormant_days']) + 1} days')
+        WHEN 'recovered' THEN rec
+        WHEN 'at_risk' THEN datetime(julianday(date(lp)) + CAST({_risk_sql(cfg)} AS INTEGER) + 1)
+        WHEN 'new' THEN fp
+        ELSE :now END"""
+
+
+def _day_params(cfg: dict, today: dt.date, at: dt.datetime) -> dict:
+    return {
+        "now": sql_ts(at), "todayd": today.toordinal() + 1721424.5,  # julianday(today)
+        "end": (today + dt.timedelta(days=1)).isoformat(),
+        "lost_before": (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat(),
+        "new_since": (today - dt.timedelta(days=int(cfg["new_days"]))).isoformat(),
+        "rec_start": (today - dt.timedelta(days=int(cfg["recover_days"]) - 1)).isoformat(),
+    }
+
+
+def _named(sql: str, params: dict) -> tuple[str, list]:
+    """peewee's execute_sql takes qmark parameters; translate :name placeholders in order."""
+    import re
+
+    values: list = []
+
+    def sub(m):
+        values.append(params[m.group(1)])
+        return "?"
+
+    return re.sub(r"(?<![:\w]):([a-z_]+)\b", sub, sql), values
+
+
+def _exec(sql: str, params: dict):
+    q, values = _named(sql, params)
+    return database.execute_sql(q, values)
+
+
+def _quintile_cuts(dist: list[tuple[Any, int]], big: Any) -> list[Any]:
+    """Thresholds t1..t4 such that score = 1 + #(x >= t_k) equals 1 + floor(5 x percent rank),
+    percent rank = (values below x) / (N - 1), from (value, count) pairs."""
+    dist = sorted(dist)
+    n = sum(c for _, c in dist)
+    cuts: list[Any] = []
+    for k in range(1, 5):
+        below = 0
+        for v, c in dist:
+            if n > 1 and 5 * below >= k * (n - 1):
+                cuts.append(v)
+                break
+            below += c
+        else:
+            cuts.append(big)
+    return cuts
+
+
+def _abc_thresholds(dist: list[tuple[int, int]], a: int, b: int) -> tuple[int, int, int]:
+    """(tA, tB, total): grade A iff spend >= tA, B iff >= tB. A spend value is A when the sales of
+    everyone who spent strictly more are below a% of the total (so ties share a grade)."""
+    total = sum(v * c for v, c in dist)
+    ta = tb = _BIG
+    before = 0
+    for v, c in sorted(dist, reverse=True):
+        if before * 100 < a * total:
+            ta = v
+        if before * 100 < b * total:
+            tb = v
+        else:
+            break
+        before += v * c
+    return ta, tb, total
+
+
+def _quintile_cuts_sorted(xs: list[int], big: Any) -> list[Any]:
+    """_quintile_cuts for an ascending list of values (binary search instead of a scan)."""
+    import bisect
+
+    n = len(xs)
+    cuts: list[Any] = []
+    for k in range(1, 5):
+        if n <= 1:
+            cuts.append(big)
+            continue
+        j = -(-k * (n - 1) // 5)  # the first index whose "values below" can reach k(N-1)/5
+        if j >= n:
+            cuts.append(big)
+            continue
+        v = xs[j]
+        if bisect.bisect_left(xs, v) == j:
+            cuts.append(v)
+        else:  # v's first copy lies below j: the next distinct value is the threshold
+            nxt = bisect.bisect_right(xs, v)
+            cuts.append(xs[nxt] if nxt < n else big)
+    return cuts
+
+
+def _abc_thresholds_sorted(xs: list[int], a: int, b: int) -> tuple[int, int]:
+    """_abc_thresholds for an ascending list of spends: the spend at the last position (from
+    the top) where the sales of everyone above are still below a% (b%) of the total."""
+    import bisect
+    from itertools import accumulate
+
+    desc = xs[::-1]
+    total = sum(desc)
+    before = list(accumulate(desc, initial=0))[:-1]  # before[i] = sum(desc[:i]), non-decreasing
+
+    def last_below(share: int) -> int:
+        # largest i with before[i] * 100 < share * total
+        i = bisect.bisect_left(before, -(-share * total // 100)) - 1
+        return desc[i] if i >= 0 and desc[i] > 0 else _BIG
+
+    return last_below(a), last_below(b)
+
+
+def _score_expr(col: str, cuts: list[Any]) -> str:
+    lit = (lambda c: f"'{c}'") if isinstance(cuts[0], str) else repr
+    return "(1 + " + " + ".join(f"({col} >= {lit(c)})" for c in cuts) + ")"
+
+
+@dataclass
+class RegradeResult:
+    graded: int
+    changed: int
+    grades: dict[str, int]
+    at: dt.datetime
+    period: Period
+    thresholds: dict[str, int | None]  # period spend (cents) needed for A and B
+    upgraded_levels: int = 0
+
+
+_TEMPS = ("_g", "_g_new")
+
+
+def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
+            progress: Progress | None = None) -> RegradeResult:
+    """Recompute every customer's grade, period figures, RFM scores, value type and lifecycle
+    stage, and raise member levels that crossed a threshold, in one transaction. Only customers
+    whose results changed are written; grade and lifecycle changes go to the history.
+    ``progress(done, total)`` may return False to cancel: everything is rolled back and
+    :class:`~shopcrm.errors.Cancelled` raised."""
+    cfg = settings()
+    at = at or now()
+    today = today or at.date()
+    period = Period.last_months(cfg["period_months"], today)
+    start, end = period.bounds()
+    params = {**_day_params(cfg, today, at), "start": start, "reason": t("grading.reason_regrade")}
+    steps = 5
+    check_progress(progress, 0, steps)
+    with database.atomic() as txn:
+        try:
+            for name in _TEMPS:
+                database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
+            # the one pass over the purchases: spend and count per customer in the period
+            database.execute_sql(
+                "CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, m INTEGER NOT NULL DEFAULT 0, "
+                "f INTEGER NOT NULL DEFAULT 0, rec, costs INTEGER NOT NULL DEFAULT 0)")
+            _exec("""INSERT INTO _g (id, m, f) SELECT customer_id, SUM(amount_cents), COUNT(*)
+                     FROM purchase INDEXED BY purchase_customer_id_at_amount
+                     WHERE at >= :start AND at < :end GROUP BY customer_id""", params)
+            database.execute_sql(
+                "DELETE FROM _g WHERE id IN (SELECT id FROM customer WHERE deleted_at IS NOT NULL)")
+            check_progress(progress, 1, steps)
+            # who bought again after being lost: looked up in the purchases only for customers
+            # not graded yet or lost at the last grading who bought within the recovery window
+            # (a purchase moves anyone else's stage at once, see after_purchase); a recovered
+            # customer stays so while the purchase that ended the silence is in the window
+            _exec("INSERT INTO _g (id, rec) SELECT * FROM (" + _recovered_sql(
+                cfg, "c.deleted_at IS NULL AND c.last_purchase_at >= :rec_start AND "
+                     "(c.lifecycle IS NULL OR c.lifecycle = 'lost')")
+                  + ") WHERE true ON CONFLICT (id) DO UPDATE SET rec = excluded.rec", params)
+            # complaints and refunds in the period (负担客户)
+            _exec("""INSERT INTO _g (id, costs) SELECT * FROM (
+                         SELECT customer_id, COUNT(*) FROM (
+                             SELECT customer_id FROM complaint WHERE customer_id IS NOT NULL
+                                 AND received_at >= :start AND received_at < :end
+                             UNION ALL
+                             SELECT customer_id FROM ledger_entry WHERE kind = 'refund'
+                                 AND at >= :start AND at < :end)
+                         WHERE customer_id NOT IN (SELECT id FROM customer WHERE deleted_at IS NOT NULL)
+                         GROUP BY customer_id) WHERE true
+                     ON CONFLICT (id) DO UPDATE SET costs = excluded.costs""", params)
+            check_progress(progress, 2, steps)
+            # distributions -> thresholds; every grade and score is then "value >= threshold"
+            buyers = database.execute_sql(
+                "SELECT (SELECT COUNT(*) FROM customer WHERE last_purchase_at IS NOT NULL) - "
+                "(SELECT COUNT(*) FROM customer WHERE deleted_at IS NOT NULL "
+                "AND last_purchase_at IS NOT NULL)").fetchone()[0]
+            rows = database.execute_sql("SELECT m, f FROM _g WHERE f > 0").fetchall()
+            ms = sorted(r[0] for r in rows)
+            fs = sorted(r[1] for r in rows)
+            if buyers > len(rows):  # bought before the period only: spend and count 0
+                ms[:0] = [0] * (buyers - len(rows))
+                fs[:0] = [0] * (buyers - len(rows))
+            ta, tb = _abc_thresholds_sorted(ms, int(cfg["a_share"]), int(cfg["b_share"]))
+            cuts = cfg["rfm_cuts"]
+            m_cuts = [float(c) for c in cuts["m"]] if cuts["m"] else _quintile_cuts_sorted(ms, _BIG)
+            f_cuts = [float(c) for c in cuts["f"]] if cuts["f"] else _quintile_cuts_sorted(fs, _BIG)
+            # R cut points are days of silence: "silence > c" is "last purchase before today - c"
+            r_cuts = [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])] \
+                if cuts["r"] else _quintile_cuts(_recency_distribution(), _NEVER)
+            check_progress(progress, 3, steps)
+            hv, freq, recent = int(cfg["high_value_m"]), int(cfg["frequent_f"]), int(cfg["recent_r"])
+            burden = int(cfg["burden_costs"])
+            _exec(f"""CREATE TEMP TABLE _g_new AS
+                WITH d AS (
+                    SELECT c.id, c.grade AS og, c.value_type AS ov, c.lifecycle AS ol,
+                        c.period_spend_cents AS om, c.period_purchases AS ofr,
+                        c.rfm_r AS orr, c.rfm_f AS orf, c.rfm_m AS orm,
+                        c.first_purchase_at AS fp, c.last_purchase_at AS lp, c.purchase_count AS n,
+                        COALESCE(g.m, 0) AS m, COALESCE(g.f, 0) AS f, COALESCE(g.costs, 0) AS costs,
+                        CASE WHEN g.rec IS NOT NULL THEN g.rec
+                             WHEN c.lifecycle = 'recovered' AND c.lifecycle_at >= :rec_start
+                             THEN c.lifecycle_at END AS rec
+                    FROM customer c LEFT JOIN _g g ON g.id = c.id
+                    WHERE c.deleted_at IS NULL),
+                s AS (
+                    SELECT *,
+                        CASE WHEN m >= {ta} THEN 'A' WHEN m >= {tb} THEN 'B' ELSE 'C' END AS ng,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('lp', r_cuts)} END AS rr,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('f', f_cuts)} END AS rf,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('m', m_cuts)} END AS rm,
+                        {_lifecycle_case(cfg)} AS nl
+                    FROM d),
+                v AS (
+                    SELECT *, CASE WHEN lp IS NULL THEN NULL
+                        WHEN rm >= {hv} AND rf >= {freq} AND rr >= {recent} THEN 'gold'
+                        WHEN rm >= {hv} THEN 'meteor'
+                        WHEN {burden} > 0 AND costs >= {burden} THEN 'burden'
+                        WHEN rf >= {freq} AND rr >= {recent} THEN 'star'
+                        ELSE 'ordinary' END AS nv
+                    FROM s)
+                SELECT id, og, ol, ng, nv, nl, m, f, rr, rf, rm, {_since_case(cfg, 'nl')} AS since
+                FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl OR om != m OR ofr != f
+                    OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm""", params)
+            check_progress(progress, 4, steps)
+            # history: changes from a known value (the first grading records none)
+            _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+                     SELECT id, COALESCE(since, :now), 'lifecycle', ol, COALESCE(nl, ''), :reason
+                     FROM _g_new WHERE ol IS NOT NULL AND ol IS NOT nl""", params)
+            _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+                     SELECT id, :now, 'grade', og, ng, :reason
+                     FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""", params)
+            cur = _exec("""UPDATE customer SET
+                        grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END,
+                        grade = n.ng, period_spend_cents = n.m, period_purchases = n.f,
+                        rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm, value_type = n.nv,
+                        lifecycle_at = CASE WHEN customer.lifecycle IS n.nl
+                                            THEN customer.lifecycle_at ELSE n.since END,
+                        lifecycle = n.nl
+                     FROM _g_new n WHERE n.id = customer.id""", params)
+            changed = cur.rowcount
+            upgraded = upgrade_levels(at=at)
+            for name in _TEMPS:
+                database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
+            thresholds = {"A": ta if ta < _BIG else None, "B": tb if tb < _BIG else None}
+            Setting.insert(key=LAST_RUN_KEY, value=json.dumps(
+                {"at": at.isoformat(sep=" "), "settings": _fingerprint(cfg), "today": today.isoformat(),
+                 "thresholds": thresholds})).on_conflict_replace().execute()
+            grades = dict(database.execute_sql(
+                "SELECT grade, COUNT(*) FROM customer INDEXED BY customer_grade_period_spend "
+                "WHERE deleted_at IS NULL GROUP BY grade").fetchall())
+            check_progress(progress, steps, steps)
+        except Cancelled:
+            txn.rollback()
+            raise
+    return RegradeResult(sum(grades.values()), changed, {g: grades.get(g, 0) for g in GRADES}, at,
+                         period, thresholds, upgraded)
+
+
+def _recency_distribution() -> list[tuple[str, int]]:
+    """(day of the last purchase, customers) over buyers not in the recycle bin (an index scan)."""
+    rows = database.execute_sql(
+        "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
+        "INDEXED BY customer_last_purchase_at WHERE last_purchase_at IS NOT NULL GROUP BY 1").fetchall()
+    dist = dict(rows)
+    for day, n in database.execute_sql(
+            "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
+            "WHERE deleted_at IS NOT NULL AND last_purchase_at IS NOT NULL GROUP BY 1").fetchall():
+        dist[day] -= n
+    return [(d, n) for d, n in dist.items() if n > 0]
+
+
+def thresholds() -> dict[str, int | None]:
+    """The period spend (cents) the last regrade required for grades A and B."""
+    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
+    return json.loads(row.value).get("thresholds", {}) if row else {}
+
+
+def regrade_if_stale(*, at: dt.datetime | None = None, progress: Progress | None = None) -> RegradeResult | None:
+    """The automatic daily regrade: only when :func:`is_stale`."""
+    if not is_stale(at):
+        return None
+    return regrade(at=at, progress=progress)
+
+
+# --- one customer after a purchase ----------------------------------------------------------------
+
+def after_purchase(customer_id: int, *, at: dt.datetime | None = None) -> None:
+    """Called by :func:`shopcrm.activity.record_purchase` in its transaction: raise the member
+    level if a threshold was crossed and move the lifecycle stage (e.g. 结束 -> 恢复) at once."""
+    at = at or now()
+    upgrade_levels([customer_id], at=at, reason_key="grading.reason_upgrade")
+    update_lifecycle(customer_id, at=at)
+
+
+def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None,
+                     today: dt.date | None = None) -> str | None:
+    """Recompute one customer's lifecycle stage with the same rules as :func:`regrade` (after a
+    purchase: a lost customer who buys again is 恢复 at once)."""
+    cfg = settings()
+    at = at or now()
+    today = today or max(at.date(), dt.date.today())
+    params = {**_day_params(cfg, today, at), "cid": customer_id}
+    row = _exec(f"""
+        WITH d AS (
+            SELECT c.lifecycle AS ol, c.first_purchase_at AS fp, c.last_purchase_at AS lp,
+                   c.purchase_count AS n, r.rec
+            FROM customer c LEFT JOIN ({_recovered_sql(cfg, 'c.id = :cid')}) r ON r.id = c.id
+            WHERE c.id = :cid),
+        s AS (SELECT *, {_lifecycle_case(cfg)} AS nl FROM d)
+        SELECT ol, nl, {_since_case(cfg, 'nl')} FROM s""", params).fetchone()
+    if row is None:
+        return None
+    old, new, since = row
+    if old != new:
+        with database.atomic():
+            database.execute_sql("UPDATE customer SET lifecycle = ?, lifecycle_at = ? WHERE id = ?",
+                                 (new, since, customer_id))
+            if old is not None:
+                CustomerHistory.create(customer=customer_id, at=since or at, kind="lifecycle",
+                                       old_value=old, new_value=new or "",
+                                       reason=t("grading.reason_purchase"))
+    return new
+
+
+# --- points and member levels ---------------------------------------------------------------------
+
+def points_for(customer: Customer, amount_cents: int) -> int:
+    """Points a purchase earns: whole units of ``points_unit_cents`` times the level's rate
+    (``Level.points_per_yuan_milli`` thousandths per unit; 1000 = 1 point)."""
+    unit = int(settings()["points_unit_cents"]) or 100
+    milli = 1000
+    if customer.level_id:
+        lv = Level.get_or_none(Level.id == customer.level_id)
+        if lv is not None:
+            milli = lv.points_per_yuan_milli
+    return (amount_cents // unit) * milli // 1000
+
+
+@dataclass
+class LevelRule:
+    id: int
+    name: str
+    rank: int
+    min_total_spend_cents: int | None
+    min_points: int | None
+    points_per_yuan_milli: int
+
+
+def level_rules() -> list[LevelRule]:
+    return [LevelRule(lv.id, lv.name, lv.rank, lv.min_total_spend_cents, lv.min_points,
+                      lv.points_per_yuan_milli) for lv in Level.select().order_by(Level.rank, Level.id)]
+
+
+def set_level_rule(level_id: int, *, min_total_spend_cents: int | None = None,
+                   min_points: int | None = None, points_per_yuan_milli: int = 1000) -> None:
+    """Set a level's automatic-upgrade thresholds (None = not by that measure) and points rate."""
+    for name, v in (("min_total_spend_cents", min_total_spend_cents), ("min_points", min_points),
+                    ("points_per_yuan_milli", points_per_yuan_milli)):
+        if v is not None and (not isinstance(v, int) or v < 0):
+            raise _setting_error(name, v, "grading.bad_positive")
+    Level.update(min_total_spend_cents=min_total_spend_cents, min_points=min_points,
+                 points_per_yuan_milli=points_per_yuan_milli).where(Level.id == level_id).execute()
+
+
+def upgrade_levels(customer_ids: list[int] | None = None, *, at: dt.datetime | None = None,
+                   reason_key: str = "grading.reason_upgrade") -> int:
+    """Raise to the highest level whose threshold each customer reached (never lower). Returns
+    the number of customers upgraded; each change is recorded in the history."""
+    from shopcrm.money import fmt
+
+    rules = level_rules()
+    auto = [r for r in rules if r.min_total_spend_cents is not None or r.min_points is not None]
+    if not auto:
+        return 0
+    at = at or now()
+    names = {r.id: r.name for r in rules}
+    conds, params = [], []
+    spends = [r.min_total_spend_cents for r in auto if r.min_total_spend_cents is not None]
+    pts = [r.min_points for r in auto if r.min_points is not None]
+    if spends:
+        conds.append("c.total_spend_cents >= ?")
+        params.append(min(spends))
+    if pts:
+        conds.append("c.points >= ?")
+        params.append(min(pts))
+    sql = f"""SELECT id, level_id, total_spend_cents, points, target FROM (
+        SELECT c.id, c.level_id, c.total_spend_cents, c.points,
+            (SELECT l.id FROM level l WHERE l.rank > COALESCE(cl.rank, -1) AND (
+                (l.min_total_spend_cents IS NOT NULL AND c.total_spend_cents >= l.min_total_spend_cents)
+                OR (l.min_points IS NOT NULL AND c.points >= l.min_points))
+             ORDER BY l.rank DESC LIMIT 1) AS target
+        FROM customer c LEFT JOIN level cl ON cl.id = c.level_id
+        WHERE c.deleted_at IS NULL AND ({' OR '.join(conds)}) {{who}}) WHERE target IS NOT NULL"""
+    if customer_ids is not None:
+        sql = sql.replace("{who}", f"AND c.id IN ({','.join('?' * len(customer_ids))})")
+        params.extend(customer_ids)
+    else:
+        sql = sql.replace("{who}", "")
+    changes = database.execute_sql(sql, params).fetchall()
+    if not changes:
+        return 0
+    with database.atomic():
+        for cid, old, spend, points, target in changes:
+            database.execute_sql("UPDATE customer SET level_id = ? WHERE id = ?", (target, cid))
+            CustomerHistory.create(customer=cid, at=at, kind="level", old_value=names.get(old, ""),
+                                   new_value=names[target],
+                                   reason=t(reason_key, spend=fmt(spend), points=points,
+                                            level=names[target]))
+    return len(changes)
+
+
+def set_level(customer_id: int, level_id: int | None, *, reason: str = "",
+              at: dt.datetime | None = None) -> None:
+    """The owner changes a member level by hand (the only way a level goes down)."""
+    with database.atomic():
+        c = Customer.get_by_id(customer_id)
+        if c.level_id == level_id:
+            return
+        old = Level.get_or_none(Level.id == c.level_id) if c.level_id else None
+        new = Level.get_or_none(Level.id == level_id) if level_id else None
+        c.level = level_id
+        c.save(only=[Customer.level])
+        CustomerHistory.create(customer=customer_id, at=at or now(), kind="level",
+                               old_value=old.name if old else "", new_value=new.name if new else "",
+                               reason=reason or t("grading.reason_manual"))
+
+
+# --- the archive's history ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    kind: str  # level / lifecycle / grade
+    old_value: str
+    new_value: str
+    reason: str
+
+    def describe(self) -> str:
+        """'生命周期：结束 → 恢复' in the user's language."""
+        def label(v: str) -> str:
+            if self.kind == "lifecycle":
+                return t(f"life.{v}") if f"life.{v}" in texts.CATALOGUE else v
+            if self.kind == "grade":
+                return t(f"grade.{v}") if f"grade.{v}" in texts.CATALOGUE else v
+            return v or t("grading.none")
+        return f"{t('history.' + self.kind)}：{label(self.old_value)} → {label(self.new_value)}"
+
+
+def history_of(customer_id: int, kinds: tuple[str, ...] = ("level", "lifecycle", "grade")) -> list[HistoryRow]:
+    q = (CustomerHistory.select().where(CustomerHistory.customer == customer_id,
+                                        CustomerHistory.kind.in_(kinds))
+         .order_by(CustomerHistory.at.desc(), CustomerHistory.id.desc()))
+    return [HistoryRow(h.at, h.kind, h.old_value, h.new_value, h.reason) for h in q]
+
+
+def grade_label(grade: str | None) -> str:
+    return t(f"grade.{grade or ''}")
+
+
+def value_label(value_type: str | None) -> str:
+    return t(f"value.{value_type or ''}")
+
+
+def lifecycle_label(stage: str | None) -> str:
+    return t(f"life.{stage or ''}")
+
+
+# --- figures for the 分析 tab --------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    customers: int  # graded (not in the recycle bin)
+    buyers: int  # with a purchase in the period
+    period_spend_cents: int
+    by_grade: dict[str, int]
+    by_value: dict[str, int]
+    by_lifecycle: dict[str, int]
+    by_level: dict[str, int]
+    dormant: int
+    spend_by_grade: dict[str, int] = field(default_factory=dict)
+    last_run: dt.datetime | None = None
+
+    def composition(self) -> dict[str, float]:
+        """Percent of customers in each grade (compare with IDEAL_COMPOSITION)."""
+        total = sum(self.by_grade.get(g, 0) for g in GRADES)
+        return {g: (100.0 * self.by_grade.get(g, 0) / total if total else 0.0) for g in GRADES}
+
+
+def summary(*, today: dt.date | None = None) -> Summary:
+    """Counts by grade, value type, lifecycle stage and level, and the dormant count, in one scan."""
+    cfg = settings()
+    today = today or dt.date.today()
+    dormant_before = (today - dt.timedelta(days=int(cfg["dormant_days"]) - 1)).isoformat()
+    rows = database.execute_sql(
+        """SELECT c.grade, c.value_type, c.lifecycle, l.name, COUNT(*), SUM(c.period_spend_cents),
+                  SUM(c.period_purchases > 0),
+                  SUM(c.last_purchase_at IS NOT NULL AND c.last_purchase_at < ?)
+           FROM customer c LEFT JOIN level l ON l.id = c.level_id
+           WHERE c.deleted_at IS NULL GROUP BY 1, 2, 3, 4""", (dormant_before,)).fetchall()
+    by_grade: dict[str, int] = {}
+    by_value: dict[str, int] = {}
+    by_life: dict[str, int] = {}
+    by_level: dict[str, int] = {}
+    spend_by_grade: dict[str, int] = {}
+    customers = buyers = spend = dormant = 0
+    for grade, value, life, level, n, s, b, d in rows:
+        customers += n
+        buyers += b or 0
+        spend += s or 0
+        dormant += d or 0
+        by_grade[grade or ""] = by_grade.get(grade or "", 0) + n
+        spend_by_grade[grade or ""] = spend_by_grade.get(grade or "", 0) + (s or 0)
+        by_value[value or ""] = by_value.get(value or "", 0) + n
+        by_life[life or ""] = by_life.get(life or "", 0) + n
+        by_level[level or ""] = by_level.get(level or "", 0) + n
+    return Summary(customers, buyers, spend, by_grade, by_value, by_life, by_level, dormant,
+                   spend_by_grade, last_run())
+
+
+@dataclass(frozen=True)
+class Bucket:
+    index: int
+    first_rank: int  # 0-based rank of its first customer (by period spend, descending)
+    end_rank: int  # exclusive
+    spend_cents: int
+    cum_share: float  # cumulative share of period sales up to and including this bucket, 0-100
+    grade: str  # the grade of most of its customers
+
+
+def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
+    """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
+    cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
+    and the number of customers with no purchase in the period (not drawn)."""
+    rows = database.execute_sql(
+        "SELECT period_spend_cents, grade FROM customer WHERE deleted_at IS NULL "
+        "AND period_spend_cents > 0 ORDER BY period_spend_cents DESC").fetchall()
+    zero = database.execute_sql(
+        "SELECT COUNT(*) FROM customer WHERE deleted_at IS NULL AND period_spend_cents = 0").fetchone()[0]
+    n = len(rows)
+    if n == 0:
+        return [], zero
+    k = min(buckets, n)
+    total = sum(r[0] for r in rows)
+    out: list[Bucket] = []
+    cum = 0
+    for i in range(k):
+        lo, hi = i * n // k, (i + 1) * n // k
+        part = rows[lo:hi]
+        s = sum(r[0] for r in part)
+        cum += s
+        counts: dict[str, int] = {}
+        for r in part:
+            counts[r[1] or "C"] = counts.get(r[1] or "C", 0) + 1
+        grade = max(counts, key=lambda g: (counts[g], -GRADES.index(g) if g in GRADES else 0))
+        out.append(Bucket(i, lo, hi, s, 100.0 * cum / total, grade))
+    return out, zero
+
+
+@dataclass(frozen=True)
+class CustomerFigure:
+    id: int
+    name: str
+    mobile: str
+    grade: str | None
+    value_type: str | None
+    lifecycle: str | None
+    level: str | None
+    period_spend_cents: int
+    period_purchases: int
+    total_spend_cents: int
+    last_purchase_at: str | None
+    rfm: str  # "5-4-3" or ""
+    last_contact_at: str | None = None
+    gap_cents: int | None = None  # upgrade potential: spend missing to the next grade
+    next_grade: str | None = None
+
+
+_FIG_COLUMNS = ("c.id, c.name, c.mobile, c.grade, c.value_type, c.lifecycle, l.name, "
+                "c.period_spend_cents, c.period_purchases, c.total_spend_cents, c.last_purchase_at, "
+                "c.rfm_r, c.rfm_f, c.rfm_m, c.last_contact_at")
+
+
+def _figure(row, gap=None, next_grade=None) -> CustomerFigure:
+    rfm = f"{row[11]}-{row[12]}-{row[13]}" if row[11] is not None else ""
+    return CustomerFigure(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                          row[9], row[10], rfm, row[14], gap, next_grade)
+
+
+def bucket_customers(bucket: Bucket, limit: int = 5000) -> list[CustomerFigure]:
+    """The customers of one Pareto bucket (a clicked bar)."""
+    rows = database.execute_sql(
+        f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
+        "WHERE c.deleted_at IS NULL AND c.period_spend_cents > 0 "
+        "ORDER BY c.period_spend_cents DESC LIMIT ? OFFSET ?",
+        (min(limit, bucket.end_rank - bucket.first_rank), bucket.first_rank)).fetchall()
+    return [_figure(r) for r in rows]
+
+
+GROUP_COLUMNS = {"grade": "c.grade", "value_type": "c.value_type", "lifecycle": "c.lifecycle"}
+
+
+def customers_in(dimension: str, value: str | None, limit: int = 5000) -> list[CustomerFigure]:
+    """Customers of one grade / value type / lifecycle stage, best customers first."""
+    col = GROUP_COLUMNS[dimension]
+    cond = f"{col} IS NULL" if not value else f"{col} = ?"
+    rows = database.execute_sql(
+        f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
+        f"WHERE c.deleted_at IS NULL AND {cond} ORDER BY c.period_spend_cents DESC, c.id LIMIT ?",
+        ([value] if value else []) + [limit]).fetchall()
+    return [_figure(r) for r in rows]
+
+
+def upgrade_potential(limit: int = 50) -> list[CustomerFigure]:
+    """B and C customers closest to the next grade: the spend they miss to reach the lowest spend
+    of the grade above, smallest relative gap first."""
+    lows = dict(database.execute_sql(
+        "SELECT grade, MIN(period_spend_cents) FROM customer WHERE deleted_at IS NULL "
+        "AND grade IN ('A', 'B') GROUP BY grade").fetchall())
+    out = []
+    for grade, target in (("B", "A"), ("C", "B")):
+        boundary = lows.get(target)
+        if not boundary:
+            continue
+        rows = database.execute_sql(
+            f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
+            "WHERE c.grade = ? AND c.deleted_at IS NULL AND c.period_spend_cents > 0 "
+            "ORDER BY c.period_spend_cents DESC LIMIT ?", (grade, limit)).fetchall()
+        out += [_figure(r, boundary - r[7], target) for r in rows]
+    out.sort(key=lambda f: (f.gap_cents / max(f.gap_cents + f.period_spend_cents, 1), f.id))
+    return out[:limit]
+
+
+# --- dormant customers --------------------------------------------------------------------------
+
+DORMANT_SORTS = {
+    "value": "c.total_spend_cents DESC",
+    "recent_value": "c.period_spend_cents DESC",
+    "silence": "c.last_purchase_at ASC",
+    "name": "c.name ASC",
+}
+
+
+def _dormant_where(days: int | None, today: dt.date, include_contacted: bool) -> tuple[str, list]:
+    cfg = settings()
+    days = int(days if days is not None else cfg["dormant_days"])
+    cutoff = (today - dt.timedelta(days=days - 1)).isoformat()
+    where = "c.deleted_at IS NULL AND c.last_purchase_at IS NOT NULL AND c.last_purchase_at < ?"
+    params: list = [cutoff]
+    if not include_contacted:
+        # woken recently: the wake-up is in the care list; it leaves this list for a while
+        recent = (today - dt.timedelta(days=int(cfg["wake_followup_days"]))).isoformat()
+        where += " AND (c.last_contact_at IS NULL OR c.last_contact_at < ?)"
+        params.append(recent)
+    return where, params
+
+
+def dormant(days: int | None = None, *, sort: str = "value", today: dt.date | None = None,
+            include_contacted: bool = False, limit: int = 1000, offset: int = 0) -> list[CustomerFigure]:
+    """Customers with no purchase for ``days`` days (default ``dormant_days``), by past value.
+    Unless ``include_contacted``, those contacted within ``wake_followup_days`` are left out."""
+    where, params = _dormant_where(days, today or dt.date.today(), include_contacted)
+    order = DORMANT_SORTS.get(sort, DORMANT_SORTS["value"])
+    rows = database.execute_sql(
+        f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
+        f"WHERE {where} ORDER BY {order}, c.id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+    return [_figure(r) for r in rows]
+
+
+def dormant_count(days: int | None = None, *, today: dt.date | None = None,
+                  include_contacted: bool = True) -> int:
+    where, params = _dormant_where(days, today or dt.date.today(), include_contacted)
+    return database.execute_sql(f"SELECT COUNT(*) FROM customer c WHERE {where}", params).fetchone()[0]
+
+
+def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", outcome: str = "",
+            at: dt.datetime | None = None):
+    """One click on a dormant customer: log a wake-up Contact whose follow-up date
+    (``wake_followup_days`` later) puts the customer on the care list."""
+    from shopcrm import activity
+
+    cfg = settings()
+    at = at or now()
+    c = Customer.get_by_id(customer_id)
+    if channel is None:
+        channel = c.pref_channel if c.pref_channel in activity.CHANNELS else "phone"
+    days = (at.date() - c.last_purchase_at.date()).days if c.last_purchase_at else 0
+    return activity.record_contact(
+        customer_id, channel=channel, purpose=t("grading.wake_purpose", days=days), outcome=outcome,
+        next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])), at=at, staff=staff)
