@@ -36,7 +36,7 @@ from shopcrm.db import database
 from shopcrm.errors import FieldError, check_progress
 from shopcrm.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.lunar import LunarBirthday, format_lunar
-from shopcrm.models import Anniversary, CareAction, Customer, Setting, now
+from shopcrm.models import Anniversary, CareAction, Contact, Customer, Setting, now
 from shopcrm.money import fmt
 from shopcrm.texts import register, t
 
@@ -503,7 +503,7 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
         if p.get("first_week") and first_week and since_d < month_start and due > month_start:
             due = month_start
             key_reason = "care.reason.visit_first_week"
-        due = min(due, today)
+        due = min(due, today) if last else today  # never contacted: due now, not "late since joining"
         item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
                         p["channel"], due,
                         (key_reason, {"grade": g, "times": p["per_month"], "last": _last_text(last)}))
@@ -755,17 +755,30 @@ def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome:
               satisfaction: int | None = None, next_followup: dt.date | None = None,
               staff: str = "", at: dt.datetime | None = None, progress=None) -> list[int]:
     """Record a Contact for every item (its channel unless ``channel`` is given) and mark the
-    items done, in one transaction. Returns the new contact ids."""
+    items done, in one transaction. Returns the new contact ids. A complaint follow-up done with
+    a satisfaction score also closes the complaint (shopcrm.complaints.record_followup)."""
     items = list(items)
     at = at or now()
     ids = []
     with database.atomic():
         for n, it in enumerate(items):
-            c = activity.record_contact(
-                it.customer_id, channel=channel or it.channel,
-                purpose=t("care.contact.purpose", kind=kind_text(it.kind), reason=it.reason),
-                outcome=outcome, satisfaction=satisfaction, next_followup=next_followup,
-                staff=staff, at=at)
+            if it.kind == "complaint" and satisfaction is not None:
+                # the satisfaction call closes the complaint (and writes the contact itself)
+                from shopcrm import complaints
+
+                complaints.record_followup(int(it.key.split(":")[1]), satisfaction, notes=outcome,
+                                           who=staff, channel=channel or it.channel, at=at)
+                c = (Contact.select().where(Contact.customer == it.customer_id)
+                     .order_by(Contact.id.desc()).get())
+                if next_followup is not None:
+                    c.next_followup = next_followup
+                    c.save()
+            else:
+                c = activity.record_contact(
+                    it.customer_id, channel=channel or it.channel,
+                    purpose=t("care.contact.purpose", kind=kind_text(it.kind), reason=it.reason),
+                    outcome=outcome, satisfaction=satisfaction, next_followup=next_followup,
+                    staff=staff, at=at)
             ids.append(c.id)
             if n % 100 == 0:
                 check_progress(progress, n, len(items))
@@ -847,23 +860,11 @@ def export_headers() -> list[str]:
 def export_xlsx(path, lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None,
                 progress=None):
     """The day's list as a call / SMS list (xlsx)."""
+    from shopcrm.excel_export import CODE, Column, write_table
+
     rows = list(export_rows(lst, s, items))
     title = f"{t('care.export.sheet')} {lst.today.isoformat()}"
-    try:
-        from shopcrm.excel_export import write_table
-    except ImportError:  # the export module has not landed: a plain write-only workbook
-        write_table = _write_table
-    return write_table(path, title, export_headers(), rows)
-
-
-def _write_table(path, sheet_title, headers, rows):
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    headers: list = export_headers()
+    headers[3] = Column(headers[3], CODE, 14)  # mobiles stay text
+    return write_table(path, title, headers, rows, progress, total=len(rows))
 

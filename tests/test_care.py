@@ -307,6 +307,12 @@ def test_complaint_follow_up_is_service_and_ignores_consent(db):
     comp = next(i for i in lst.items if i.kind == "complaint")
     assert comp.days_late(TODAY) == 1 and "商品质量" in comp.reason
     assert care.message(comp, s).startswith("冯先生您好")
+    # done with a satisfaction score: the complaint is closed with it, and the item leaves
+    [contact_id] = care.mark_done([comp], satisfaction=4, outcome="满意", at=dt.datetime(2026, 11, 22, 11))
+    row = database.execute_sql("SELECT status, satisfaction FROM complaint").fetchone()
+    assert row == ("closed", 4)
+    assert Contact.get_by_id(contact_id).satisfaction == 4
+    assert [i.kind for i in care.build_today(TODAY, s).items] == ["return"]
 
 
 def test_consent_filters_every_marketing_source(db):
