@@ -816,11 +816,8 @@ class CustomerComplaintsList(QWidget):
                              .replace("%2", str(open_n)))
 
     def _activate(self, item) -> None:
-        cid = item.data(Qt.ItemDataRole.UserRole)
-        self.open_complaint.emit(cid)
-        tab = _find_complaints_tab(self)
-        if tab is not None:
-            tab.show_complaint(cid, activate=True)
+        # the archive form forwards this to MainWindow.show_complaint (the 投诉 tab shows the case)
+        self.open_complaint.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def new_complaint(self) -> ComplaintDialog:
         dlg = ComplaintDialog(None, self, customer_id=self.customer_id)
@@ -831,30 +828,10 @@ class CustomerComplaintsList(QWidget):
 
     def _saved(self, _cid: int) -> None:
         self.refresh()
-        self.changed.emit()
-        mw = _find_main_window(self)
-        if mw is not None and hasattr(mw, "data_changed"):
-            mw.data_changed.emit()
+        self.changed.emit()  # the archive form turns this into MainWindow.data_changed
 
 
 def _brush(colour: str):
     from PySide6.QtGui import QBrush, QColor
 
     return QBrush(QColor(colour))
-
-
-def _find_main_window(widget: QWidget):
-    w = widget
-    while w is not None:
-        if w.objectName() == "MainWindow":
-            return w
-        w = w.parentWidget()
-    return None
-
-
-def _find_complaints_tab(widget: QWidget):
-    mw = _find_main_window(widget)
-    if mw is None:
-        return None
-    return mw.findChild(QWidget, "complaintsTab")
-
