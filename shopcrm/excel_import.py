@@ -50,6 +50,7 @@ from shopcrm.normalize import (
     normalize_header,
     normalize_mobile,
     normalize_name,
+    nfkc,
     parse_birthday,
     parse_date,
     parse_int,
@@ -57,7 +58,6 @@ from shopcrm.normalize import (
     parse_tags,
     unescape_formula,
 )
-from shopcrm.pinyin_keys import name_keys
 from shopcrm.texts import t
 
 texts.register({
@@ -561,7 +561,10 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
          progress: Callable[[int, int], bool | None] | None = None,
          progress_total: int | None = None) -> ImportReport:
     """Check and normalise every row, and match it against the database, without writing.
-    This is the dry run; :func:`apply_plan` writes its result."""
+    This is the dry run; :func:`apply_plan` writes its result.
+
+    The loop is the importer's hot path (100k rows): cells are fetched by index, and blank and
+    summary rows are recognised only when the phone check fails (they have no phone)."""
     options = options or ImportOptions()
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(options.on_duplicate)
@@ -576,130 +579,132 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
                           raw_rows=rows, encoding=sheet.encoding)
     col = {f: i for i, f in mapping.items()}
     colname = {f: (header[i] if i < len(header) and header[i] else field_label(f))
-               for f, i in col.items()}
+               for f in FIELDS for i in [col.get(f)] if i is not None}
     unknown = [i for i, h in enumerate(header) if h and i not in mapping] \
         if options.unknown_to_notes else []
-
-    def get(row, f):
-        i = col.get(f)
-        if i is None or i >= len(row):
-            return None
-        v = row[i]
-        return unescape_formula(v) if isinstance(v, str) else v
+    # column index per field; -1 = not in the file (a row shorter than the header reads None)
+    i_name, i_mobile, i_card, i_bday, i_gender, i_balance, i_points, i_level, i_notes, i_address, \
+        i_joined, i_spend, i_wechat, i_tags, i_phone2 = (col.get(f, -1) for f in FIELDS)
+    c_mobile, c_card, c_bday = colname.get("mobile"), colname.get("card_no"), colname.get("birthday")
 
     existing = _Existing()
     seen_mobile: dict[str, int] = {}
     seen_card: dict[str, int] = {}
-    gender_seen: dict[str, str] = {}
+    gender_raw: dict = {}
     results = report.rows
+    append = results.append
     total = progress_total or len(rows)
+    msg_phone_missing = t("imp.r.phone_missing")
     for idx in range(hidx + 1, len(rows)):
         if idx % PROGRESS_EVERY == 0:
             check_progress(progress, idx, total)
         row = rows[idx]
         record = idx + 1
-        if _is_blank(row):
-            results.append(RowResult(record, BLANK))
-            continue
-        if _is_summary(row):
-            results.append(RowResult(record, SUMMARY, message=t("imp.r.summary")))
-            continue
+        n = len(row)
 
-        def fail(reason, f, msg, cls=ERROR, **kw):
-            results.append(RowResult(record, cls, reason, colname.get(f), msg, **kw))
+        def cell(i, row=row, n=n):
+            if i < 0 or i >= n:
+                return None
+            v = row[i]
+            if v.__class__ is str and v[:1] == "'":
+                return unescape_formula(v)
+            return v
 
-        # 1 phone
+        # 1 phone (blank and summary rows have none)
         try:
-            mobile = normalize_mobile(get(row, "mobile"))
+            mobile = normalize_mobile(cell(i_mobile))
         except FieldError as exc:
-            if exc.key == "v.required":
-                fail("phone_missing", "mobile", t("imp.r.phone_missing"))
+            if _is_blank(row):
+                append(RowResult(record, BLANK))
+            elif _is_summary(row):
+                append(RowResult(record, SUMMARY, message=t("imp.r.summary")))
+            elif exc.key == "v.required":
+                append(RowResult(record, ERROR, "phone_missing", c_mobile, msg_phone_missing))
             else:
-                fail("phone_invalid", "mobile", exc.message)
+                append(RowResult(record, ERROR, "phone_invalid", c_mobile, exc.message))
             continue
         # 2 name
-        raw_name = get(row, "name")
-        name = normalize_name(unescape_formula(raw_name)) if isinstance(raw_name, str) else \
-            cell_text(raw_name)
+        raw_name = cell(i_name)
+        name = normalize_name(raw_name) if raw_name.__class__ is str else cell_text(raw_name)
         if not name:
-            fail("name_missing", "name", t("imp.r.name_missing"))
+            append(RowResult(record, ERROR, "name_missing", colname["name"], t("imp.r.name_missing")))
             continue
         # 3 balance, 4 points
         try:
-            balance = parse_money(get(row, "balance"), "balance")
+            balance = parse_money(cell(i_balance), "balance")
         except FieldError as exc:
-            fail("balance_negative" if exc.key == "v.money_negative" else "balance_invalid",
-                 "balance", exc.message)
+            append(RowResult(record, ERROR, "balance_negative" if exc.key == "v.money_negative"
+                             else "balance_invalid", colname.get("balance"), exc.message))
             continue
         try:
-            points = parse_int(get(row, "points"), "points")
+            points = parse_int(cell(i_points), "points")
         except FieldError as exc:
-            fail("points_negative" if exc.key == "v.int_negative" else "points_invalid",
-                 "points", exc.message)
+            append(RowResult(record, ERROR, "points_negative" if exc.key == "v.int_negative"
+                             else "points_invalid", colname.get("points"), exc.message))
             continue
         # 5 a phone already seen in this file
         first = seen_mobile.get(mobile)
         if first is not None:
-            fail("phone_duplicate", "mobile", t("imp.r.phone_duplicate", mobile=mobile, other=first),
-                 cls=DUPLICATE, duplicate_of=first)
+            append(RowResult(record, DUPLICATE, "phone_duplicate", c_mobile,
+                             t("imp.r.phone_duplicate", mobile=mobile, other=first), duplicate_of=first))
             continue
         # 6 a card already seen in this file
-        card = normalize_card(unescape_formula(get(row, "card_no")))
+        card = normalize_card(cell(i_card))
         if card is not None:
             first = seen_card.get(card)
             if first is not None:
-                fail("card_duplicate", "card_no", t("imp.r.card_duplicate", card=card, other=first),
-                     duplicate_of=first)
+                append(RowResult(record, ERROR, "card_duplicate", c_card,
+                                 t("imp.r.card_duplicate", card=card, other=first), duplicate_of=first))
                 continue
         # 7 birthday (a warning)
         reason = message = column = None
         birthday = lunar = None
-        raw_bday = get(row, "birthday")
-        if isinstance(raw_bday, str):
-            raw_bday = unescape_formula(raw_bday)
-        try:
-            parsed = parse_birthday(raw_bday if raw_bday != "" else None, today=today)
-        except FieldError as exc:
-            reason, column = "birthday_invalid", colname.get("birthday")
-            message = t("imp.r.birthday_dropped", reason=exc.message)
-        else:
-            if isinstance(parsed, LunarBirthday):
-                lunar = parsed
+        raw_bday = cell(i_bday)
+        if raw_bday is not None and raw_bday != "":
+            try:
+                parsed = parse_birthday(raw_bday, today=today)
+            except FieldError as exc:
+                reason, column = "birthday_invalid", c_bday
+                message = t("imp.r.birthday_dropped", reason=exc.message)
             else:
-                birthday = parsed
+                if parsed.__class__ is LunarBirthday:
+                    lunar = parsed
+                else:
+                    birthday = parsed
         # optional columns
-        raw_gender = get(row, "gender")
-        gender = normalize_gender(raw_gender)
-        gkey = cell_text(raw_gender)
-        if gkey and gkey not in gender_seen:
-            gender_seen[gkey] = gender
-        level = cell_text(unescape_formula(get(row, "level"))) or None
-        notes = _text(get(row, "notes")) or None
+        raw_gender = cell(i_gender)
+        gkey = (raw_gender.__class__, raw_gender)  # 1 and True are equal keys otherwise
+        gender = gender_raw.get(gkey)
+        if gender is None:
+            gender = gender_raw[gkey] = normalize_gender(raw_gender)
+        level = cell(i_level)
+        level = (nfkc(level) if level.__class__ is str else cell_text(level)) or None
+        notes = _text(cell(i_notes)) or None
         if unknown:
             extra = [t("imp.unknown_note", header=header[i], value=_text(row[i]))
-                     for i in unknown if i < len(row) and _text(row[i])]
+                     for i in unknown if i < n and _text(row[i])]
             if extra:
                 notes = "\n".join(([notes] if notes else []) + extra)
-        joined = None
-        if "joined_on" in col:
+        joined = spend = None
+        if i_joined >= 0:
             try:
-                joined = parse_date(get(row, "joined_on"), "date", today=today, allow_future=False)
+                joined = parse_date(cell(i_joined), "date", today=today, allow_future=False)
             except FieldError as exc:
                 if reason is None:
                     reason, column = "joined_invalid", colname.get("joined_on")
                     message = t("imp.r.joined_dropped", reason=exc.message)
-        spend = None
-        if "total_spend" in col:
+        if i_spend >= 0:
             try:
-                spend = parse_money(get(row, "total_spend"), "amount")
+                spend = parse_money(cell(i_spend), "amount")
             except FieldError as exc:
                 if reason is None:
                     reason, column = "total_spend_invalid", colname.get("total_spend")
                     message = t("imp.r.spend_dropped", reason=exc.message)
         clean = Clean(name, mobile, card, gender, birthday, lunar, balance, points, level, notes,
-                      _text(get(row, "address")) or None, _text(get(row, "wechat")) or None,
-                      _text(get(row, "phone2")) or None, joined, spend,
-                      parse_tags(get(row, "tags")) if "tags" in col else [])
+                      _text(cell(i_address)) or None if i_address >= 0 else None,
+                      _text(cell(i_wechat)) or None if i_wechat >= 0 else None,
+                      _text(cell(i_phone2)) or None if i_phone2 >= 0 else None, joined, spend,
+                      parse_tags(cell(i_tags)) if i_tags >= 0 else [])
         # against the database: mobile first, then card
         cid = existing.by_mobile.get(mobile)
         by = "mobile"
@@ -710,22 +715,22 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
             seen_mobile[mobile] = record
             if card is not None:
                 seen_card[card] = record
-            results.append(RowResult(record, WARNED if reason else IMPORTED, reason, column,
-                                     message or "", clean))
+            append(RowResult(record, WARNED if reason else IMPORTED, reason, column, message or "",
+                             clean))
             continue
         other = existing.describe(cid)
         by_label = t(f"imp.by.{by}")
         if options.on_duplicate == "skip":
-            results.append(RowResult(record, DUPLICATE, "exists", colname.get(
-                "mobile" if by == "mobile" else "card_no"), t("imp.r.exists", other=other, by=by_label),
-                clean, customer_id=cid, match_by=by))
+            append(RowResult(record, DUPLICATE, "exists", c_mobile if by == "mobile" else c_card,
+                             t("imp.r.exists", other=other, by=by_label), clean, customer_id=cid,
+                             match_by=by))
             seen_mobile[mobile] = record
             if card is not None:
                 seen_card[card] = record
             continue
         if card is not None and existing.by_card.get(card, cid) != cid:
-            fail("card_in_use", "card_no", t("imp.r.card_in_use", card=card,
-                                              other=existing.describe(existing.by_card[card])))
+            append(RowResult(record, ERROR, "card_in_use", c_card, t(
+                "imp.r.card_in_use", card=card, other=existing.describe(existing.by_card[card]))))
             continue
         seen_mobile[mobile] = record
         if card is not None:
@@ -733,9 +738,8 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
         msg = t("imp.r.updated", other=other, by=by_label)
         if message:
             msg = f"{msg}；{message}"
-        results.append(RowResult(record, UPDATED, reason, column, msg, clean, customer_id=cid,
-                                 match_by=by))
-    report.gender_mapping = gender_seen
+        append(RowResult(record, UPDATED, reason, column, msg, clean, customer_id=cid, match_by=by))
+    report.gender_mapping = {cell_text(k[1]): v for k, v in gender_raw.items() if cell_text(k[1])}
     return report
 
 
@@ -762,6 +766,50 @@ def _birth(c: Clean) -> tuple:
         b = c.birthday
         return b.isoformat(), None, None, 0, None, b.month * 100 + b.day
     return None, None, None, 0, None, None
+
+
+class _NameKeys:
+    """:func:`shopcrm.pinyin_keys.name_keys`, memoised for an import: the pinyin combinations of
+    a name's part after the surname are computed once per distinct given name (a shop's 100k
+    names have a few thousand given names), then prefixed with each reading of the surname.
+    ``tests/test_import_files.py`` checks that it gives exactly what name_keys gives."""
+
+    def __init__(self):
+        from shopcrm.pinyin_keys import MAX_COMBINATIONS_PER_SURNAME_READING, readings
+
+        self.readings = readings
+        self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
+        self.by_name: dict[str, set[str]] = {}
+        self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
+
+    def __call__(self, name: str) -> set[str]:
+        keys = self.by_name.get(name)
+        if keys is None:
+            keys = self.by_name[name] = self._compute(name)
+        return keys
+
+    def _compute(self, name: str) -> set[str]:
+        import itertools
+
+        text = "".join(name.split()).lower()
+        keys = {text[i:] for i in range(len(text))}
+        syllables = [r for r in map(self.readings, text) if r]
+        if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
+            return keys
+        keys.update(r[0] for r in syllables[0])  # exact single-letter keys, as name_keys has
+        rest = tuple(syllables[1:])
+        combos = self.by_rest.get(rest)
+        if combos is None:
+            combos = self.by_rest[rest] = [
+                ("".join(c), "".join(p[0] for p in c))
+                for c in itertools.islice(itertools.product(*rest), self.limit)]
+        for surname in syllables[0]:
+            initial = surname[0]
+            for full, initials in combos:
+                keys.add(surname + full)
+                keys.add(initial + initials)
+        keys.discard("")
+        return keys
 
 
 def _backup_before_import() -> None:
@@ -805,7 +853,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
             ts = sql_ts(now())
             today_s = (report.options.today or dt.date.today()).isoformat()
             next_id = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM customer").fetchone()[0] + 1
-            keys_cache: dict[str, set[str]] = {}
+            keys_of = _NameKeys()
             tag_ids: dict[str, int] = {}
             for start in range(0, len(new), PROGRESS_EVERY):
                 check_progress(progress, done, total)
@@ -826,10 +874,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                     if c.balance_cents or c.points:
                         led.append((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points,
                                     reason_text))
-                    k = keys_cache.get(c.name)
-                    if k is None:
-                        k = keys_cache[c.name] = name_keys(c.name)
-                    keys.extend((key, cid) for key in k)
+                    keys.extend([(key, cid) for key in keys_of(c.name)])
                     for tg in c.tags:
                         tid = tag_ids.get(tg)
                         if tid is None:

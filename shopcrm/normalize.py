@@ -35,6 +35,8 @@ def nfkc(value) -> str:
 
 def normalize_mobile(value, field: str = "mobile") -> str:
     """'+86 138-1234-5678', '１３８１２３４５６７８', 13812345678.0 -> '13812345678'."""
+    if value.__class__ is str and len(value) == 11 and MOBILE_RE.match(value):
+        return value  # the common case, already clean
     raw = value
     if isinstance(value, float):
         if not value.is_integer():
@@ -201,10 +203,22 @@ def _check_date(d, field, raw, today, allow_future):
     return d
 
 
+_LUNAR_FIRST = set("农阴農陰")
+
+
 def parse_birthday(value, *, today: dt.date | None = None) -> dt.date | LunarBirthday | None:
     """A solar date or a lunar birthday (``农历闰四月初五``); never in the future."""
     if isinstance(value, str):
         text = nfkc(value)
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:  # the common case, ISO
+                d = dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                return _check_date(d, "birthday", value, today, False)
+        if text[:1] not in _LUNAR_FIRST:
+            return parse_date(text or None, "birthday", today=today, allow_future=False)
         try:
             lunar = parse_lunar(text)
         except (ValueError, IndexError, KeyError, OverflowError):

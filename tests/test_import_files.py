@@ -310,3 +310,28 @@ def test_cli_json_report_and_exit_codes(tmp_path):
     assert out.returncode != 0 and out.stderr.count("\n") == 1 and "不存在" in out.stderr
     out = run_cli(FIXTURES / "easyexcel_t07_yyyymmdd_numbers.xlsx", "--db", db)
     assert out.returncode != 0 and "没有找到会员列" in out.stderr
+
+
+def test_the_importers_memoised_name_keys_equal_name_keys():
+    import random
+
+    from hypothesis import given, settings, strategies as st
+
+    from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M, SURNAMES
+    from shopcrm.pinyin_keys import name_keys
+
+    fast = X._NameKeys()
+    rng = random.Random(3)
+    pool = SURNAMES + GIVEN_F + GIVEN_M
+    names = [rng.choice(SURNAMES + "曾单解区") + "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
+             for _ in range(3000)]
+    names += list(COMPOUND_SURNAMES) + ["Alice Wang", "王 芳", "=1+1", "·", "阿卜杜·热合曼", "🌸小美", "李A2"]
+    for n in names:
+        assert fast(n) == name_keys(n), n
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=6))
+    def any_text(n):
+        assert X._NameKeys()(n) == name_keys(n)
+
+    any_text()

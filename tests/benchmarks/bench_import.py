@@ -1,0 +1,149 @@
+"""Import of a 100k-row member xlsx, end to end (read, validate, pinyin search keys, duplicate check
+against the database, insert, ledger entries, history), against the floor of a raw calamine read
+plus a raw sqlite3 ``executemany`` of the same rows in one transaction, measured in the same run.
+Target: <= 2x the floor; peak RSS <= 300 MB.
+
+    python tests/benchmarks/bench_import.py [--rows 100000] [--repeat 3]
+
+Each measurement runs in a fresh child process (so peak RSS is the import's own) on a fresh
+database file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.benchmarks._common import CACHE, ROOT, report  # noqa: E402
+
+HEADER = ["会员卡号", "姓名", "手机号码", "性别", "出生日期", "储值余额(元)", "可用积分", "会员级别", "备注"]
+
+
+def make_xlsx(rows: int, seed: int = 7) -> Path:
+    """A member sheet as old member software exports it (cached between runs)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"members_{rows}_{seed}.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    from shopcrm.demo import GIVEN_F, GIVEN_M, MOBILE_PREFIXES, SURNAMES
+
+    rng = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("会员")
+    ws.append(["示例便利店 会员信息表"])
+    ws.append(HEADER)
+    used = set()
+    levels = ["普通会员", "银卡", "金卡", "钻石卡", "VIP", ""]
+    notes = ["", "", "老客户", "喜欢绿茶", "不要打电话，发短信", "孩子上小学"]
+    for i in range(rows):
+        female = rng.random() < 0.6
+        pool = GIVEN_F if female else GIVEN_M
+        name = rng.choice(SURNAMES) + rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
+        while True:
+            mobile = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            if mobile not in used:
+                used.add(mobile)
+                break
+        r = rng.random()
+        bday = (f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if r < 0.6
+                else f"{rng.randint(1950, 2005)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日" if r < 0.8
+                else "")
+        ws.append([f"{i + 1:08d}", name, mobile, "女" if female else "男", bday,
+                   round(rng.random() * 2000, 2) if rng.random() < 0.5 else 0,
+                   rng.randrange(5000), rng.choice(levels), rng.choice(notes)])
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.rename(path)
+    return path
+
+
+def child_floor(xlsx: str, db: str) -> dict:
+    import sqlite3
+
+    from python_calamine import CalamineWorkbook
+
+    t0 = time.perf_counter()
+    rows = CalamineWorkbook.from_path(xlsx).get_sheet_by_index(0).to_python()
+    t_read = time.perf_counter() - t0
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=wal")
+    con.execute("PRAGMA synchronous=2")
+    con.execute(f"CREATE TABLE raw ({', '.join(f'c{i} TEXT' for i in range(len(HEADER)))})")
+    t1 = time.perf_counter()
+    con.execute("BEGIN")
+    con.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(HEADER))})",
+                    (r[:len(HEADER)] for r in rows[2:]))
+    con.execute("COMMIT")
+    t_write = time.perf_counter() - t1
+    con.close()
+    return {"total": time.perf_counter() - t0, "read": t_read, "write": t_write}
+
+
+def child_import(xlsx: str, db: str) -> dict:
+    import datetime as dt
+
+    t0 = time.perf_counter()
+    from shopcrm import excel_import as X
+    from shopcrm.db import open_database
+
+    open_database(db)
+    t_open = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    rep = X.run(xlsx, X.ImportOptions(today=dt.date(2026, 11, 22)), progress=lambda d, t: True)
+    t_total = time.perf_counter() - t1
+    assert rep.imported == rep.count("IMPORTED", "IMPORTED_WITH_WARNING") and rep.errors == 0, rep.by_reason()
+    return {"total": t_total, "open_db": t_open, "imported": rep.imported}
+
+
+def run_child(mode: str, xlsx: Path) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        db = Path(d) / "bench.db"
+        out = subprocess.run([sys.executable, __file__, "--child", mode, str(xlsx), str(db)],
+                             capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", nargs=3, metavar=("MODE", "XLSX", "DB"))
+    args = ap.parse_args()
+    if args.child:
+        mode, xlsx, db = args.child
+        result = (child_floor if mode == "floor" else child_import)(xlsx, db)
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    t = time.perf_counter()
+    xlsx = make_xlsx(args.rows)
+    print(f"input: {xlsx} ({xlsx.stat().st_size / 1e6:.1f} MB, {args.rows} rows; "
+          f"made/cached in {time.perf_counter() - t:.1f} s), {os.cpu_count()} CPUs")
+    floors, imports = [], []
+    for _ in range(args.repeat):  # interleaved, so that machine load hits both alike
+        floors.append(run_child("floor", xlsx))
+        imports.append(run_child("import", xlsx))
+    med = lambda xs, k: sorted(x[k] for x in xs)[len(xs) // 2]  # noqa: E731
+    floor, imp = med(floors, "total"), med(imports, "total")
+    report("floor: calamine read", med(floors, "read"), unit="s")
+    report("floor: sqlite3 executemany, one transaction", med(floors, "write"), unit="s")
+    report(f"import {args.rows} rows end to end", imp, floor, unit="s", target="target <= 2x")
+    report("import peak RSS (child process)", max(x["peak_rss_mb"] for x in imports), unit="MB",
+           target="target <= 300 MB")
+    report("floor peak RSS (child process)", max(x["peak_rss_mb"] for x in floors), unit="MB")
+
+
+if __name__ == "__main__":
+    main()
