@@ -352,10 +352,13 @@ def _not_in_list(field_name: str, value: str, allowed) -> FieldError:
     return FieldError(field_name, "cmp.e.not_in_list", value=value, allowed="、".join(allowed))
 
 
-def _validate(data: ComplaintInput, cfg: ComplaintConfig, at: dt.datetime) -> dict:
+def _validate(data: ComplaintInput, cfg: ComplaintConfig, at: dt.datetime, *,
+              check_who: bool = True) -> dict:
     errors: list[FieldError] = []
     out: dict = {}
-    if data.customer_id is not None:
+    if not check_who:  # an edit: who complained is not edited here (see convert_walkin)
+        pass
+    elif data.customer_id is not None:
         c = Customer.get_or_none(Customer.id == data.customer_id)
         if c is None or c.deleted_at is not None:
             errors.append(FieldError("customer", "cmp.e.customer_missing", id=data.customer_id))
@@ -438,12 +441,15 @@ def update_details(complaint_id: int, data: ComplaintInput, *, who: str = "",
     cfg = get_config()
     with database.atomic():
         c = _load(complaint_id)
-        probe = ComplaintInput(customer_id=c.customer_id, walkin_name=c.walkin_name,
-                               walkin_mobile=c.walkin_mobile, received_at=c.received_at,
-                               **{k: getattr(data, k) for k in EDITABLE})
-        if c.customer_id is None and not c.walkin_mobile:
-            probe.walkin_mobile = "13000000000"  # legacy walk-in without a mobile: do not block edits
-        values = _validate(probe, cfg, max(at, c.received_at))
+        # values no longer in the settings may stay as they were (the settings changed later)
+        if c.category and c.category not in cfg.categories:
+            cfg.categories.append(c.category)
+        if c.temperament and c.temperament not in [x.name for x in cfg.temperaments]:
+            cfg.temperaments.append(Temperament(c.temperament, ""))
+        if c.severity and cfg.hours_for(c.severity) is None:
+            cfg.severities.append(Severity(c.severity, 0))  # kept, so the due time is not recomputed
+        probe = ComplaintInput(received_at=c.received_at, **{k: getattr(data, k) for k in EDITABLE})
+        values = _validate(probe, cfg, max(at, c.received_at), check_who=False)
         changes = []
         old_severity = c.severity
         for k in EDITABLE:

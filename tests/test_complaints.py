@@ -310,6 +310,13 @@ def test_configuration_is_stored_and_used(db):
     assert K.resolve(k.id, "补偿", amount_cents=500, at=T0).followup_due == T0.date() + dt.timedelta(days=7)
     with pytest.raises(ValidationError, match="严重程度“一般”不在可选列表中"):
         new_complaint(c.id, severity="一般")
+    # a complaint recorded under the old settings can still be edited without changing those
+    older = Complaint.create(customer=c.id, received_at=T0, channel="到店", category="配送",
+                             key_points="晚了", severity="一般", temperament="感情用事",
+                             due_at=T0 + hours(72), status="new")
+    edited = K.update_details(older.id, K.ComplaintInput(channel="电话", category="配送", key_points="晚了两小时",
+                                                         severity="一般", temperament="感情用事"))
+    assert (edited.channel, edited.severity, edited.due_at) == ("电话", "一般", T0 + hours(72))
     with pytest.raises(ValidationError) as info:
         K.save_config(K.ComplaintConfig(categories=[" "], severities=[K.Severity("急", 0),
                                                                         K.Severity("急", 5)]))
