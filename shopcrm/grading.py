@@ -472,7 +472,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                 WITH d AS (
                     SELECT c.id, c.grade AS og, c.value_type AS ov, c.lifecycle AS ol,
                         c.period_spend_cents AS om, c.period_purchases AS ofr,
-                        c.rfm_r AS orr, c.rfm_f AS orf, c.rfm_m AS orm,
+                        c.rfm_r AS orr, c.rfm_f AS orf, c.rfm_m AS orm, c.lifecycle_at AS ola,
                         c.first_purchase_at AS fp, c.last_purchase_at AS lp, c.purchase_count AS n,
                         COALESCE(g.m, 0) AS m, COALESCE(g.f, 0) AS f, COALESCE(g.costs, 0) AS costs,
                         CASE WHEN g.rec IS NOT NULL THEN g.rec
@@ -496,7 +496,8 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                         WHEN rf >= {freq} AND rr >= {recent} THEN 'star'
                         ELSE 'ordinary' END AS nv
                     FROM s)
-                SELECT id, og, ol, ng, nv, nl, m, f, rr, rf, rm, {_since_case(cfg, 'nl')} AS since
+                SELECT id, og, ol, ng, nv, nl, m, f, rr, rf, rm,
+                    CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, 'nl')} END AS since
                 FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl OR om != m OR ofr != f
                     OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm""", params)
             check_progress(progress, 4, steps)
@@ -511,9 +512,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                         grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END,
                         grade = n.ng, period_spend_cents = n.m, period_purchases = n.f,
                         rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm, value_type = n.nv,
-                        lifecycle_at = CASE WHEN customer.lifecycle IS n.nl
-                                            THEN customer.lifecycle_at ELSE n.since END,
-                        lifecycle = n.nl
+                        lifecycle_at = n.since, lifecycle = n.nl
                      FROM _g_new n WHERE n.id = customer.id""", params)
             changed = cur.rowcount
             upgraded = upgrade_levels(at=at)
@@ -580,15 +579,18 @@ def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None,
     params = {**_day_params(cfg, today, at), "cid": customer_id}
     row = _exec(f"""
         WITH d AS (
-            SELECT c.lifecycle AS ol, c.first_purchase_at AS fp, c.last_purchase_at AS lp,
+            SELECT c.lifecycle AS ol, c.lifecycle_at AS ola, c.first_purchase_at AS fp, c.last_purchase_at AS lp,
                    c.purchase_count AS n, r.rec
             FROM customer c LEFT JOIN ({_recovered_sql(cfg, 'c.id = :cid')}) r ON r.id = c.id
             WHERE c.id = :cid),
         s AS (SELECT *, {_lifecycle_case(cfg)} AS nl FROM d)
-        SELECT ol, nl, {_since_case(cfg, 'nl')} FROM s""", params).fetchone()
+        SELECT ol, nl, {_since_case(cfg, 'nl')}, ola FROM s""", params).fetchone()
     if row is None:
         return None
-    old, new, since = row
+    old, new, since, old_since = row
+    if old == new and new not in (None, "growth") and since != old_since:
+        # the same stage, but its start moved (a back-dated purchase)
+        database.execute_sql("UPDATE customer SET lifecycle_at = ? WHERE id = ?", (since, customer_id))
     if old != new:
         with database.atomic():
             database.execute_sql("UPDATE customer SET lifecycle = ?, lifecycle_at = ? WHERE id = ?",
