@@ -226,3 +226,31 @@ def test_archive_lists_the_customers_complaints_and_marks_the_list(qtbot, window
     form = window.open_customer(cid)
     assert form.complaints_list.table.rowCount() == 1
     assert "1 条未结投诉" in form.summary.text()
+
+
+def test_search_has_focus_and_purchase_from_the_list(qtbot, window):
+    from PySide6.QtCore import QTimer
+
+    from shopcrm.ui.customer_form import PurchaseDialog
+
+    create_through_form(qtbot, window, "孙丽", "13300000001").close()
+    window.hide()
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.focusWidget() is window.customers_tab.search
+    search(qtbot, window, "sl")
+    window.customers_tab.table.selectRow(0)
+
+    def fill():
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, PurchaseDialog) and "孙丽" in dlg.windowTitle()
+        dlg.amount_edit.setText("abc")
+        dlg.buttons.accepted.emit()
+        assert "不是有效金额" in dlg.error.text()  # bad input is named, the dialog stays
+        dlg.amount_edit.setText("88")
+        dlg.buttons.accepted.emit()
+
+    QTimer.singleShot(0, fill)
+    qtbot.mouseClick(window.customers_tab.purchase_button, Qt.MouseButton.LeftButton)
+    row = window.customers_tab.model.row_at(0)
+    assert row.total_spend_cents == 8800 and row.points == 88

@@ -20,6 +20,14 @@
       <translation>打开</translation>
     </message>
     <message>
+      <source>Record purchase…</source>
+      <translation>记录消费…</translation>
+    </message>
+    <message>
+      <source>Record a purchase for the selected customer</source>
+      <translation>为选中的客户记录一笔消费</translation>
+    </message>
+    <message>
       <source>Delete</source>
       <translation>删除</translation>
     </message>

@@ -56,6 +56,14 @@
       <translation>关于 ShopCRM</translation>
     </message>
     <message>
+      <source>Record purchase — %1</source>
+      <translation>记录消费 — %1</translation>
+    </message>
+    <message>
+      <source>Purchase not recorded</source>
+      <translation>消费未记录</translation>
+    </message>
+    <message>
       <source>ShopCRM Customer Management</source>
       <translation>ShopCRM 店铺客户关系管理</translation>
     </message>

@@ -27,6 +27,7 @@ from shopcrm.ui.customer_table_model import CustomerTableModel
 
 class CustomersTab(QWidget):
     open_requested = Signal(int)  # customer id
+    purchase_requested = Signal(int)  # customer id
     new_requested = Signal()
     recycle_bin_requested = Signal()
     changed = Signal()
@@ -45,6 +46,8 @@ class CustomersTab(QWidget):
         self.new_button = QPushButton(self.tr("New customer"), objectName="newCustomerButton")
         self.new_button.setToolTip(self.tr("Create a customer archive (Ctrl+N)"))
         self.open_button = QPushButton(self.tr("Open"), objectName="openCustomerButton")
+        self.purchase_button = QPushButton(self.tr("Record purchase…"), objectName="recordPurchaseButton")
+        self.purchase_button.setToolTip(self.tr("Record a purchase for the selected customer"))
         self.delete_button = QPushButton(self.tr("Delete"), objectName="deleteCustomerButton")
         self.delete_button.setToolTip(self.tr("Move the selected customers to the recycle bin"))
         self.bin_button = QPushButton(self.tr("Recycle bin"), objectName="recycleBinButton")
@@ -77,7 +80,7 @@ class CustomersTab(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
         buttons = QHBoxLayout()
-        for b in (self.new_button, self.open_button, self.delete_button):
+        for b in (self.new_button, self.open_button, self.purchase_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.bin_button)
@@ -94,6 +97,7 @@ class CustomersTab(QWidget):
         self.table.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_current)
+        self.purchase_button.clicked.connect(self._request_purchase)
         self.delete_button.clicked.connect(self.delete_selected)
         self.bin_button.clicked.connect(self.recycle_bin_requested)
         self.search.installEventFilter(self)
@@ -156,6 +160,13 @@ class CustomersTab(QWidget):
         row = index.row() if index.isValid() else (0 if self.model.rowCount() else -1)
         if row >= 0:
             self._open_row(row)
+
+    def _request_purchase(self) -> None:
+        index = self.table.currentIndex()
+        row = index.row() if index.isValid() else (0 if self.model.rowCount() == 1 else -1)
+        cid = self.model.customer_id(row) if row >= 0 else None
+        if cid is not None:
+            self.purchase_requested.emit(cid)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         backup_ui.install(self)
         audit_ui.install(self)
         self.customers_tab.open_requested.connect(self.open_customer)
+        self.customers_tab.purchase_requested.connect(self.record_purchase)
         self.customers_tab.new_requested.connect(self.new_customer)
         self.customers_tab.recycle_bin_requested.connect(self.open_recycle_bin)
         self.customers_tab.changed.connect(self.data_changed)
@@ -167,6 +168,32 @@ class MainWindow(QMainWindow):
         for tab in self.extra_tabs:
             if hasattr(tab, "show_complaint"):
                 tab.show_complaint(complaint_id, activate=True)
+
+    def record_purchase(self, customer_id: int) -> bool:
+        """Record a sale for a customer straight from the list (no need to open the archive)."""
+        from PySide6.QtWidgets import QDialog
+
+        from shopcrm import activity, customers
+        from shopcrm.errors import FieldError
+        from shopcrm.ui.customer_form import PurchaseDialog
+
+        dlg = PurchaseDialog(self)
+        dlg.setWindowTitle(self.tr("Record purchase — %1").replace("%1", customers.get(customer_id).name))
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            activity.record_purchase(customer_id, dlg.amount_cents, at=dlg.at, items=dlg.items,
+                                     payment=dlg.payment)
+        except FieldError as exc:
+            QMessageBox.warning(self, self.tr("Purchase not recorded"), exc.message)
+            return False
+        self.data_changed.emit()
+        return True
+
+    def showEvent(self, event):  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.tabs.currentWidget() is self.customers_tab:
+            self.customers_tab.search.setFocus()  # the clerk can type straight away
 
     def open_recycle_bin(self):
         from shopcrm.ui.recycle_bin import RecycleBinDialog
