@@ -301,9 +301,14 @@ def validate_config(cfg: ComplaintConfig) -> ComplaintConfig:
 
 
 def save_config(cfg: ComplaintConfig) -> ComplaintConfig:
+    """Store the settings (owner only once a PIN is set, like every other setting; logged)."""
+    from shopcrm import audit, security
+
+    security.require_owner("settings")
     clean = validate_config(cfg)
     with database.atomic():
         Setting.replace(key=CONFIG_KEY, value=clean.to_json()).execute()
+        audit.log("settings", detail=CONFIG_KEY)
     return clean
 
 

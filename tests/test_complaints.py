@@ -467,3 +467,26 @@ def test_domain_module_does_not_import_qt():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_settings_are_owner_only_once_a_pin_is_set(db):
+    from shopcrm import security
+    from shopcrm.models import AuditLog
+
+    K.save_config(K.get_config())  # no PIN: a one-person shop, everyone is the owner
+    assert AuditLog.select().where(AuditLog.action == "settings").count() == 1
+    security.set_pin("2468")
+    security.reset_session()  # a new start: clerk mode
+    try:
+        with pytest.raises(PermissionError, match="需要店主权限"):
+            K.save_config(K.ComplaintConfig(followup_days=9))
+        assert K.get_config().followup_days == 3
+        # clerks still work complaints, refunds to the card included (as for sales and refunds)
+        c = cust(opening_balance="10")
+        k = new_complaint(c.id)
+        K.start(k.id)
+        K.set_validity(k.id, "valid", "属实")
+        K.resolve(k.id, "退款", amount_cents=100, refund_to_card=True)
+        assert Customer.get_by_id(c.id).balance_cents == 1100
+    finally:
+        security.reset_session()

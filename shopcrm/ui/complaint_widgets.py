@@ -750,7 +750,7 @@ class ComplaintSettingsDialog(QDialog):
                 severities=[K.Severity(n, h) for n, h in sevs],
                 followup_days=self.followup_days.value(), nearly_due_hours=self.nearly_hours.value())
             K.save_config(cfg)
-        except (ValidationError, FieldError) as exc:
+        except (ValidationError, FieldError, PermissionError) as exc:  # PermissionError: clerk mode
             self.error.setText(error_text(exc))
             return
         self.saved.emit()
