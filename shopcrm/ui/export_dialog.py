@@ -89,6 +89,7 @@ class ExportDialog(QDialog):
                               "leading apostrophe."))
         hint.setWordWrap(True)
         hint.setObjectName("exportHint")
+        hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
 
         self.path_edit = QLineEdit(objectName="exportPath")
         self.path_edit.setText(str(default_folder() / self._suggested_name()))
@@ -115,6 +116,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.full_check)
         layout.addLayout(path_row)
         layout.addWidget(hint)
+        layout.addSpacing(6)
         layout.addWidget(buttons)
 
     # --- choices -----------------------------------------------------------------------------
