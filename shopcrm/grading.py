@@ -767,34 +767,50 @@ class Summary:
 
 
 def summary(*, today: dt.date | None = None) -> Summary:
-    """Counts by grade, value type, lifecycle stage and level, and the dormant count, in one scan."""
+    """Counts by grade, value type, lifecycle stage and level, and the dormant count. Each is an
+    index-only count over all customers, minus the (few) customers in the recycle bin."""
     cfg = settings()
     today = today or dt.date.today()
-    dormant_before = (today - dt.timedelta(days=int(cfg["dormant_days"]) - 1)).isoformat()
-    rows = database.execute_sql(
-        """SELECT c.grade, c.value_type, c.lifecycle, l.name, COUNT(*), SUM(c.period_spend_cents),
-                  SUM(c.period_purchases > 0),
-                  SUM(c.last_purchase_at IS NOT NULL AND c.last_purchase_at < ?)
-           FROM customer c LEFT JOIN level l ON l.id = c.level_id
-           WHERE c.deleted_at IS NULL GROUP BY 1, 2, 3, 4""", (dormant_before,)).fetchall()
+    lost_before = (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat()
+
+    def counts(sql: str) -> dict[str, int]:
+        return {k or "": n for k, n in database.execute_sql(sql).fetchall()}
+
     by_grade: dict[str, int] = {}
-    by_value: dict[str, int] = {}
-    by_life: dict[str, int] = {}
-    by_level: dict[str, int] = {}
     spend_by_grade: dict[str, int] = {}
-    customers = buyers = spend = dormant = 0
-    for grade, value, life, level, n, s, b, d in rows:
-        customers += n
+    buyers = spend = 0
+    for grade, n, s, b in database.execute_sql(
+            "SELECT grade, COUNT(*), SUM(period_spend_cents), SUM(period_spend_cents > 0) "
+            "FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade").fetchall():
+        by_grade[grade or ""] = n
+        spend_by_grade[grade or ""] = s or 0
         buyers += b or 0
         spend += s or 0
-        dormant += d or 0
-        by_grade[grade or ""] = by_grade.get(grade or "", 0) + n
-        spend_by_grade[grade or ""] = spend_by_grade.get(grade or "", 0) + (s or 0)
-        by_value[value or ""] = by_value.get(value or "", 0) + n
-        by_life[life or ""] = by_life.get(life or "", 0) + n
-        by_level[level or ""] = by_level.get(level or "", 0) + n
-    return Summary(customers, buyers, spend, by_grade, by_value, by_life, by_level, dormant,
-                   spend_by_grade, last_run())
+    by_value = counts("SELECT value_type, COUNT(*) FROM customer INDEXED BY customer_value_type "
+                      "GROUP BY value_type")
+    by_life = counts("SELECT lifecycle, COUNT(*) FROM customer "
+                     "INDEXED BY customer_lifecycle_last_purchase_at GROUP BY lifecycle")
+    names = dict(database.execute_sql("SELECT id, name FROM level").fetchall())
+    by_level = {names.get(k, "") if k else "": n for k, n in database.execute_sql(
+        "SELECT level_id, COUNT(*) FROM customer INDEXED BY customer_level_id GROUP BY level_id").fetchall()}
+    dormant_n = database.execute_sql(
+        "SELECT COUNT(*) FROM customer WHERE last_purchase_at < ?", (lost_before,)).fetchone()[0]
+    # take the recycle bin out
+    for grade, value, life, level_id, s, lp in database.execute_sql(
+            "SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at "
+            "FROM customer WHERE deleted_at IS NOT NULL").fetchall():
+        by_grade[grade or ""] -= 1
+        spend_by_grade[grade or ""] -= s or 0
+        spend -= s or 0
+        buyers -= 1 if s else 0
+        by_value[value or ""] -= 1
+        by_life[life or ""] -= 1
+        by_level[names.get(level_id, "") if level_id else ""] -= 1
+        dormant_n -= 1 if lp is not None and lp < lost_before else 0
+    clean = lambda d: {k: v for k, v in d.items() if v}  # noqa: E731
+    customers = sum(by_grade.values())
+    return Summary(customers, buyers, spend, clean(by_grade), clean(by_value), clean(by_life),
+                   clean(by_level), dormant_n, clean(spend_by_grade), last_run())
 
 
 @dataclass(frozen=True)
@@ -811,12 +827,22 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
     """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
     cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
     and the number of customers with no purchase in the period (not drawn)."""
+    # index-only: (grade, spend) pairs; the recycle bin is taken out afterwards
     rows = database.execute_sql(
-        "SELECT period_spend_cents, grade FROM customer WHERE deleted_at IS NULL "
-        "AND period_spend_cents > 0 ORDER BY period_spend_cents DESC").fetchall()
-    zero = database.execute_sql(
-        "SELECT COUNT(*) FROM customer WHERE deleted_at IS NULL AND period_spend_cents = 0").fetchone()[0]
+        "SELECT period_spend_cents, grade FROM customer INDEXED BY customer_grade_period_spend "
+        "WHERE period_spend_cents > 0").fetchall()
+    binned = database.execute_sql(
+        "SELECT period_spend_cents, grade FROM customer WHERE deleted_at IS NOT NULL "
+        "AND period_spend_cents > 0").fetchall()
+    if binned:
+        rows = list(rows)
+        for r in binned:
+            rows.remove(r)
+    rows.sort(reverse=True)
     n = len(rows)
+    zero = database.execute_sql(
+        "SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer "
+        "WHERE deleted_at IS NOT NULL)").fetchone()[0] - n
     if n == 0:
         return [], zero
     k = min(buckets, n)

@@ -21,6 +21,8 @@ STATEMENTS = [
     'ALTER TABLE "customer" ADD COLUMN "lifecycle_at" DATETIME',
     # the grade filter of the customer list and "B/C customers closest to the next grade"
     'CREATE INDEX "customer_grade_period_spend" ON "customer" ("grade", "period_spend_cents")',
+    # counts by value type for the 分析 tab without reading the customer rows
+    'CREATE INDEX "customer_value_type" ON "customer" ("value_type")',
     # customers lost (or not graded yet) who bought again: the regrade's only per-customer look-ups
     'CREATE INDEX "customer_lifecycle_last_purchase_at" ON "customer" ("lifecycle", "last_purchase_at")',
     # the period aggregate (spend, count per customer within a date range) reads only this index
