@@ -206,12 +206,12 @@ class _SheetWriter:
 
     SAMPLE = 200  # rows looked at for the column widths
 
-    def __init__(self, wb, sheet: Sheet):
+    def __init__(self, wb, sheet: Sheet, part: int = 1):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
         self._cell_cls = WriteOnlyCell
-        self.ws = wb.create_sheet(title=sheet.title[:31])
+        self.ws = wb.create_sheet(title=sheet_title(sheet.title, part))
         self.columns = [c if isinstance(c, Column) else Column(c) for c in sheet.columns]
         self.kinds = [c.kind for c in self.columns]
         self.rows_written = 0
@@ -290,6 +290,15 @@ class _SheetWriter:
 
 ProgressFn = Callable[[int, int], object]
 PROGRESS_EVERY = 500
+MAX_SHEET_ROWS = 1_048_575  # Excel's 1,048,576 rows minus the header; more go to a "(2)" sheet
+_BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str, part: int = 1) -> str:
+    """A valid sheet name: none of the characters [ ] : * ? / and backslash; at most 31 characters."""
+    suffix = f" ({part})" if part > 1 else ""
+    title = _BAD_TITLE_CHARS.sub("_", title).strip("'") or "Sheet"
+    return title[:31 - len(suffix)] + suffix
 
 
 def _temp_path(target: Path) -> Path:
@@ -352,8 +361,14 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet], progress: Progress
                 if len(sample) >= _SheetWriter.SAMPLE:
                     break
             w.start(sample)
+            part = 1
             for rows in (sample, it):
                 for row in rows:
+                    if w.rows_written >= MAX_SHEET_ROWS:  # continue on a new sheet
+                        w.finish()
+                        part += 1
+                        w = _SheetWriter(wb, sheet, part)
+                        w.start(sample)
                     w.append(row)
                     done += 1
                     if done % PROGRESS_EVERY == 0:

@@ -442,3 +442,95 @@ def test_round_trip_export_then_import_gives_the_same_customers(shop, tmp_path):
     assert report is not None
     after = snapshot()
     assert after == before
+
+
+# --- sheets beyond Excel's row limit, sheet names -------------------------------------------------
+
+def test_rows_beyond_the_sheet_limit_continue_on_a_new_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(E, "MAX_SHEET_ROWS", 10)  # Excel's real limit is 1,048,575 data rows
+    out = E.write_table(tmp_path / "x.xlsx", "消费记录", ["序号"], [(i,) for i in range(25)])
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["消费记录", "消费记录 (2)", "消费记录 (3)"]
+    assert [[r[0] for r in ws.iter_rows(values_only=True)] for ws in wb] == [
+        ["序号", *range(0, 10)], ["序号", *range(10, 20)], ["序号", *range(20, 25)]]
+    assert all(ws.freeze_panes == "A2" for ws in wb)
+    assert [ws.auto_filter.ref for ws in wb] == ["A1:A11", "A1:A11", "A1:A6"]
+
+
+def test_sheet_titles_are_made_valid():
+    assert E.sheet_title("分析: 2026/11 [本月]") == "分析_ 2026_11 _本月_"
+    assert len(E.sheet_title("x" * 40, 2)) == 31 and E.sheet_title("x" * 40, 2).endswith(" (2)")
+
+
+# --- property: whatever the archive holds comes back through export and import -------------------
+
+_TEXT = "张王李曾单ab Z9·=+-@'#!,，\t\n"
+_TAG = "老顾客VIP宝妈=+@-"
+_text = st.text(alphabet=_TEXT, max_size=12).map(str.strip).filter(lambda s: not s.startswith("'"))
+
+
+@st.composite
+def archives(draw):
+    n = draw(st.integers(1, 4))
+    mobiles = draw(st.lists(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), min_size=n, max_size=n,
+                            unique=True))
+    cards = draw(st.lists(st.from_regex(r"[0-9A-Z]{1,10}", fullmatch=True), min_size=n, max_size=n,
+                          unique=True))
+    people = []
+    for mobile, card in zip(mobiles, cards):
+        birthday = draw(st.one_of(
+            st.none(), st.dates(dt.date(1930, 1, 1), dt.date(2020, 12, 31)),
+            st.builds(LunarBirthday, st.integers(1, 12), st.integers(1, 30), st.booleans(),
+                      st.one_of(st.none(), st.just(None)))))
+        people.append(dict(
+            name=draw(_text.filter(bool)), mobile=mobile,
+            card_no=card if draw(st.booleans()) else "", birthday=birthday,
+            level=draw(st.sampled_from([None, "金卡", "银卡"])),
+            opening_balance=str(Decimal(draw(st.integers(0, 10**9))).scaleb(-2)),
+            opening_points=str(draw(st.integers(0, 10**7))),
+            tags=draw(st.lists(st.text(alphabet=_TAG, min_size=1, max_size=4), max_size=3, unique=True)),
+            joined_on=draw(st.dates(dt.date(2000, 1, 1), TODAY)),
+            extra={"gender": draw(st.sampled_from(["", "M", "F"])), "notes": draw(_text),
+                   "address": draw(_text), "wechat": draw(_text), "phone2": draw(_text)},
+        ))
+    return people
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(people=archives())
+def test_property_any_archive_round_trips_through_export_and_import(tmp_path_factory, people):
+    excel_import = pytest.importorskip("shopcrm.excel_import")
+    from shopcrm.db import close_database, open_database
+
+    folder = tmp_path_factory.mktemp("rt")
+    open_database(folder / "a.db")
+    try:
+        for p in people:
+            level = p.pop("level")
+            p["level_id"] = C.level_id_by_name(level, create=True) if level else None
+            C.create(C.CustomerInput(**p), today=TODAY)
+        before = snapshot()
+        path = E.export_customers(folder / "a.xlsx").path
+        open_database(folder / "b.db")
+        excel_import.run(path, excel_import.ImportOptions(today=TODAY))
+        assert snapshot() == before
+    finally:
+        close_database()
+
+
+@pytest.mark.xfail(strict=True, reason="normalize.unescape_formula strips the apostrophe only when a "
+                   "trigger follows it directly, so '=x (exported as ''=x) comes back as ''=x; "
+                   "it should strip one apostrophe when apostrophes then a trigger follow "
+                   "(excel_export.unescape_text). Remove this mark once the importer does that.")
+def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, tmp_path):
+    excel_import = pytest.importorskip("shopcrm.excel_import")
+    from shopcrm.db import open_database
+
+    C.update(shop["b"], C.CustomerInput(name="李四", mobile="13900001111",
+                                        extra={"notes": "'=1+1 是原文"}), today=TODAY)
+    before = snapshot()
+    path = E.export_customers(tmp_path / "x.xlsx").path
+    open_database(tmp_path / "empty.db")
+    excel_import.run(path, excel_import.ImportOptions(today=TODAY))
+    assert snapshot()["13900001111"]["notes"] == before["13900001111"]["notes"]
