@@ -30,6 +30,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 
 from shopcrm import activity, festivals
 from shopcrm.db import database
@@ -47,7 +49,6 @@ MARKETING_KINDS = frozenset({"birthday", "anniversary", "festival", "visit", "do
 ACTIONS = ("done", "snooze", "skip")
 ANNIVERSARY_KINDS = ("wedding", "child", "joined", "other")
 PLACEHOLDERS = ("{称呼}", "{姓名}", "{店名}", "{节日}", "{积分}", "{余额}", "{生日}", "{商品}")
-_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 register({
     "care.kind.birthday": ("生日", "Birthday"),
@@ -250,8 +251,9 @@ def lunar_birthday_in_year(year: int, month: int, day: int, leap: bool = False) 
     return lunar_date(year, month, day, leap)
 
 
+@lru_cache(maxsize=4096)
 def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date,
-                 end: dt.date) -> list[dt.date]:
+                 end: dt.date) -> tuple[dt.date, ...]:
     out = []
     for y in range(start.year - 1, end.year + 1):
         try:
@@ -260,7 +262,24 @@ def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date,
             continue
         if start <= d <= end:
             out.append(d)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _day10(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _day(value) -> dt.date:
+    """A stored DATE / DATETIME text as a date (memoised: many rows share a day)."""
+    return _day10(str(value)[:10])
+
+
+@lru_cache(maxsize=1024)
+def _birthday_text(month: int, day: int, lunar: bool, leap: bool) -> str:
+    if lunar:
+        return format_lunar(LunarBirthday(month, day, leap))
+    return _mmdd_text(dt.date(2000, month, day))
 
 
 def _mmdd_keys(start: dt.date, end: dt.date) -> tuple[set[int], set[int]]:
@@ -354,24 +373,26 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     out = []
     ch = s["channels"]["birthday"]
-    keys = sorted(solar | lunar)
+    cols = f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap FROM customer c"
     rows = database.execute_sql(
-        f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap FROM customer c "
-        f"WHERE c.birth_mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent} "
-        f"AND (c.birthday IS NOT NULL OR c.lunar_month IS NOT NULL)", keys).fetchall()
+        f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(solar))}) AND c.lunar_month IS NULL "
+        f"AND c.birthday IS NOT NULL AND {_active()} {consent}", sorted(solar)).fetchall()
+    rows += database.execute_sql(
+        f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(lunar))}) AND c.lunar_month IS NOT NULL "
+        f"AND {_active()} {consent}", sorted(lunar)).fetchall()
     for r in rows:
         mmdd, lm, ld, leap = r[7:11]
         if lm:
             if mmdd not in lunar:
                 continue
             dates = _occurrences(lm, ld, True, bool(leap), start, end)
-            text = format_lunar(LunarBirthday(lm, ld, bool(leap)))
+            text = _birthday_text(lm, ld, True, bool(leap))
         else:
             if mmdd not in solar:
                 continue
             m, d = divmod(mmdd, 100)
             dates = _occurrences(m, d, False, False, start, end)
-            text = _mmdd_text(dt.date(2000, m, d))
+            text = _birthday_text(m, d, False, False)
         for due in dates:
             out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
                              ("care.reason.birthday", {"date": due, "text": text}), {"生日": text}))
@@ -411,7 +432,7 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
             [*mds, f"{end.year}-01-01"]).fetchall()
         label = t("care.anniv.joined")
         for r in rows:
-            joined = dt.date.fromisoformat(str(r[7])[:10])
+            joined = _day(r[7])
             for due in _occurrences(joined.month, joined.day, False, False, start, end):
                 years = due.year - joined.year
                 if years >= 1:
@@ -449,69 +470,84 @@ def _last_text(value) -> str:
     return str(value)[:10] if value else t("care.reason.never")
 
 
-def _visit_sql(s, today):
-    """(plan, SELECT of due customers with columns g/since, params) of the visit plan."""
-    plan = {g: p for g, p in s["visit_plan"].items() if p.get("per_month", 0) > 0}
+_SINCE = "COALESCE(c.last_contact_at, c.joined_on, c.created_at)"  # indexed with grade (0005)
+
+
+def _visit_plan(s, today) -> list[tuple[str, dict, dt.date]]:
+    """(grade, plan, cutoff) per grade with visits: due when the last contact is before cutoff."""
     month_start = today.replace(day=1)
-    first_week = today.day <= 7
-    conds, params = [], []
-    since = "COALESCE(c.last_contact_at, c.joined_on, c.created_at)"
-    for g, p in plan.items():
+    out = []
+    for g in sorted(s["visit_plan"]):
+        p = s["visit_plan"][g]
+        if p.get("per_month", 0) <= 0:
+            continue
         interval = max(1, round(30 / p["per_month"]))
         cutoff = today - dt.timedelta(days=interval - 1)  # last contact before this day -> due
-        if p.get("first_week") and first_week:
+        if p.get("first_week") and today.day <= 7:
             cutoff = max(cutoff, month_start)
-        conds.append(f"(g = ? AND since < ?)")
-        params.extend([g, cutoff.isoformat()])
-    grade_param = [s["default_grade"] or ""]
-    base = (f"SELECT {_COLS}, {_grade_expr()} AS g, {since} AS since, c.last_contact_at "
-            f"FROM customer c WHERE {_active()}")
-    where = " OR ".join(conds) or "0"
-    return plan, f"SELECT * FROM ({base} AND c.consent_marketing = 1) WHERE {where}", [*grade_param, *params]
+        out.append((g, p, cutoff))
+    return out
+
+
+def _grade_clauses(s, g) -> list[str]:
+    """WHERE clauses selecting grade ``g`` (each an index range): graded customers, and the
+    ungraded ones when ``g`` is the default grade."""
+    clauses = [f"c.grade = '{g}'"] if g.isalnum() else []
+    if s["default_grade"] == g:
+        clauses += ["c.grade IS NULL", "c.grade = ''"]
+    return clauses
 
 
 def visit_backlog(today: dt.date | None = None, settings: dict | None = None) -> int:
-    """How many customers the visit plan says are due (listed today or not): one pass over
-    ``customer``, kept out of :func:`build_today`."""
+    """How many customers the visit plan says are due (listed today or not); kept out of
+    :func:`build_today` because it reads every due customer."""
     today = today or dt.date.today()
     s = settings if settings is not None else load_settings()
-    plan, sql, params = _visit_sql(s, today)
-    if not plan:
-        return 0
-    return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    n = 0
+    for g, _p, cutoff in _visit_plan(s, today):
+        for clause in _grade_clauses(s, g):
+            n += database.execute_sql(
+                f"SELECT count(*) FROM customer c WHERE {clause} AND {_SINCE} < ? AND {_active()} "
+                f"AND c.consent_marketing = 1", (cutoff.isoformat(),)).fetchone()[0]
+    return n
 
 
 def _visits(s, today, skip_keys: set) -> list[CareItem]:
-    plan, sql, params = _visit_sql(s, today)
-    if not plan:
-        return []
+    """The visit plan's most urgent customers: grade by grade (A first), longest without contact
+    first, each read in order from the (grade, since) index and stopped at the daily limit."""
     month_start = today.replace(day=1)
     first_week = today.day <= 7
     limit = s["visit_daily_limit"] or 10**9
-    order = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(sorted(plan)) if g.isalnum())
-    rows = database.execute_sql(
-        f"{sql} ORDER BY CASE g {order} ELSE 99 END, since LIMIT ?",
-        [*params, limit + len(skip_keys)]).fetchall()
-    out = []
-    for r in rows:
-        g, since_v, last = r[7], r[8], r[9]
-        p = plan[g]
+    out: list[CareItem] = []
+    for g, p, cutoff in _visit_plan(s, today):
         interval = max(1, round(30 / p["per_month"]))
-        since_d = dt.date.fromisoformat(str(since_v)[:10])
-        due = since_d + dt.timedelta(days=interval)
-        key_reason = "care.reason.visit"
-        if p.get("first_week") and first_week and since_d < month_start and due > month_start:
-            due = month_start
-            key_reason = "care.reason.visit_first_week"
-        due = min(due, today) if last else today  # never contacted: due now, not "late since joining"
-        item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
-                        p["channel"], due,
-                        (key_reason, {"grade": g, "times": p["per_month"], "last": _last_text(last)}))
-        if (item.customer_id, item.key) in skip_keys:
-            continue
-        out.append(item)
-        if len(out) >= limit:
-            break
+        rows = []
+        for clause in _grade_clauses(s, g):
+            if len(out) + len(rows) >= limit:
+                break
+            rows += database.execute_sql(
+                f"SELECT {_COLS}, {_SINCE}, c.last_contact_at FROM customer c WHERE {clause} "
+                f"AND {_SINCE} < ? AND {_active()} AND c.consent_marketing = 1 "
+                f"ORDER BY {_SINCE} LIMIT ?",
+                (cutoff.isoformat(), limit - len(out) + len(skip_keys))).fetchall()
+        rows.sort(key=lambda r: str(r[7]))
+        for r in rows:
+            since_v, last = r[7], r[8]
+            since_d = dt.date.fromisoformat(str(since_v)[:10])
+            due = since_d + dt.timedelta(days=interval)
+            key_reason = "care.reason.visit"
+            if p.get("first_week") and first_week and since_d < month_start and due > month_start:
+                due = month_start
+                key_reason = "care.reason.visit_first_week"
+            due = min(due, today) if last else today  # never contacted: due now, not "late since joining"
+            item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
+                            p["channel"], due,
+                            (key_reason, {"grade": g, "times": p["per_month"], "last": _last_text(last)}))
+            if (item.customer_id, item.key) in skip_keys:
+                continue
+            out.append(item)
+            if len(out) >= limit:
+                return out
     return out
 
 
@@ -522,15 +558,17 @@ def _returns(s, today, overdue) -> list[CareItem]:
         days = off["days"]
         lo = today - dt.timedelta(days=days + overdue)
         hi = today - dt.timedelta(days=days - 1)
+        # the customer's latest purchase only (bought again since: call about the newer one),
+        # read from the customer.last_purchase_at index
         rows = database.execute_sql(
-            f"SELECT {_COLS}, p.id, p.at, p.items FROM purchase p JOIN customer c "
-            f"ON c.id = p.customer_id WHERE p.at >= ? AND p.at < ? AND {_active()} "
-            f"AND c.last_purchase_at <= p.at",  # bought again since: call about the newer one
+            f"SELECT {_COLS}, p.id, p.at, p.items FROM customer c JOIN purchase p "
+            f"ON p.customer_id = c.id AND p.at = c.last_purchase_at "
+            f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()}",
             (lo.isoformat(), hi.isoformat())).fetchall()
         label = off.get("label", "")
         ctx_base = {"template": off.get("template", "")}
         for r in rows:
-            bought = dt.date.fromisoformat(str(r[8])[:10])
+            bought = _day(r[8])
             items = r[9] or ""
             out.append(CareItem(
                 "return", f"return:{r[7]}:{days}", r[0], r[1], r[2], r[3], r[4], r[5], r[6] or ch,
@@ -551,7 +589,7 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
     ch = s["channels"]["dormant"]
     out = []
     for r in rows:
-        last = dt.date.fromisoformat(str(r[7])[:10])
+        last = _day(r[7])
         due = last + dt.timedelta(days=n)
         if r[8] and str(r[8])[:10] >= due.isoformat():
             continue  # contacted since they fell asleep
@@ -629,7 +667,8 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
         items += _festivals(s, today, consent)
         items += _dormant(s, today, overdue, consent)
         kept = _apply_actions(items, actions, today)
-    kept.sort(key=lambda i: (i.due, _KIND_ORDER[i.kind], i.customer_id))
+    # sources were read in KINDS order: a stable sort by date keeps that order within a day
+    kept.sort(key=attrgetter("due"))
     return TodayList(today, kept)
 
 

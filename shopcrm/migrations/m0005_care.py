@@ -8,7 +8,10 @@
 - ``purchase(at, customer_id)``: return visits read the purchases of a few days from the index
   alone (11k purchases of 8 days: 28 ms -> 5 ms on the 1M-purchase demo);
 - an expression index on the month-day of ``customer.joined_on`` for membership anniversaries
-  (a 25 ms scan of 100k customers -> 8 ms).
+  (a 25 ms scan of 100k customers -> 8 ms);
+- ``customer(grade, COALESCE(last_contact_at, joined_on, created_at))``: the visit plan reads
+  the longest-uncontacted customers of each grade in order and stops at the daily limit
+  (a 30 ms scan and sort -> 0.05 ms). ``grade`` comes from step 0004.
 
 Settings live in the existing ``setting`` table under the key ``care`` (JSON).
 
@@ -35,6 +38,8 @@ STATEMENTS = [
     'CREATE INDEX "customer_last_contact_at" ON "customer" ("last_contact_at")',
     'CREATE INDEX "purchase_at_customer_id" ON "purchase" ("at", "customer_id")',
     'CREATE INDEX "customer_joined_mmdd" ON "customer" (substr("joined_on", 6, 5))',
+    'CREATE INDEX "customer_grade_since" ON "customer" '
+    '("grade", COALESCE("last_contact_at", "joined_on", "created_at"))',
 ]
 
 
