@@ -282,6 +282,14 @@ def test_main_window_hosts_the_tab_and_hears_about_writes(db, db_path, qtbot):
     tab = mw.findChild(type(mw.customers_tab).__mro__[1], "complaintsTab")
     assert tab is not None and mw.tabs.indexOf(tab) > 0
     qtbot.waitUntil(lambda: mw.findChild(type(mw.tools_menu.menuAction()), "complaintSettingsAction") is not None)
+    mw.show()
+    qtbot.waitExposed(mw)
+    mw.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(mw.data_changed):
-        record_for_customer(qtbot, tab, "13812345678", c.id, severity="一般")
+        k = record_for_customer(qtbot, tab, "13812345678", c.id, severity="一般")
     assert mw.tabs.tabText(mw.tabs.indexOf(tab)) == tab.tab_title() == "Complaints (1 open)"
+    assert tab.model.rowCount() == 1 and tab.detail.complaint_id == k.id  # refreshed via data_changed
+    assert "⚠" in mw.customers_tab.model.index(0, 0).data()  # the customer list marks the customer
+    with qtbot.waitSignal(mw.data_changed):
+        click(qtbot, tab.detail.start_button)
+    assert tab.model.row_at(0).status == "in_progress"

@@ -454,10 +454,15 @@ class ComplaintsTab(QWidget):
         self._notify()
 
     def _notify(self) -> None:
-        """After a write: refresh ourselves, then tell the main window (customer list marks)."""
+        """After a write: tell the main window (customer list marks, other tabs), which refreshes
+        the current tab, i.e. us; refresh ourselves only when nobody else will."""
+        mw = self.main_window
+        if mw is not None and hasattr(mw, "data_changed"):
+            mw.data_changed.emit()
+            tabs = getattr(mw, "tabs", None)
+            if tabs is not None and tabs.currentWidget() is self:
+                return
         self.refresh()
-        if self.main_window is not None and hasattr(self.main_window, "data_changed"):
-            self.main_window.data_changed.emit()
 
     def _open_customer(self, customer_id: int) -> None:
         if self.main_window is not None and hasattr(self.main_window, "open_customer"):
