@@ -59,7 +59,8 @@ register({
     "care.kind.dormant": ("沉睡唤醒", "Wake-up"),
     "care.kind.complaint": ("投诉回访", "Complaint follow-up"),
     "care.kind.followup": ("约定跟进", "Agreed follow-up"),
-    "care.reason.birthday": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
+    "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
+    "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
     "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
     "care.reason.joined": ("入会 {years} 周年（{date}）", "{years} years a member ({date})"),
     "care.reason.festival": ("{date}{name}", "{name} on {date}"),
@@ -395,7 +396,8 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
             text = _birthday_text(m, d, False, False)
         for due in dates:
             out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
-                             ("care.reason.birthday", {"date": due, "text": text}), {"生日": text}))
+                             ("care.reason.birthday_lunar" if lm else "care.reason.birthday",
+                              {"date": due, "text": text}), {"生日": text}))
     return out
 
 
@@ -498,17 +500,23 @@ def _grade_clauses(s, g) -> list[str]:
     return clauses
 
 
-def visit_backlog(today: dt.date | None = None, settings: dict | None = None) -> int:
-    """How many customers the visit plan says are due (listed today or not); kept out of
-    :func:`build_today` because it reads every due customer."""
+def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
+                  cap: int | None = None) -> int:
+    """How many customers the visit plan says are due (listed today or not), counting at most
+    ``cap`` (the tab shows "1000+"); kept out of :func:`build_today`: an exact count reads
+    every due customer."""
     today = today or dt.date.today()
     s = settings if settings is not None else load_settings()
     n = 0
     for g, _p, cutoff in _visit_plan(s, today):
         for clause in _grade_clauses(s, g):
+            if cap is not None and n >= cap:
+                return cap
+            limit = -1 if cap is None else cap - n
             n += database.execute_sql(
-                f"SELECT count(*) FROM customer c WHERE {clause} AND {_SINCE} < ? AND {_active()} "
-                f"AND c.consent_marketing = 1", (cutoff.isoformat(),)).fetchone()[0]
+                f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {clause} AND {_SINCE} < ? "
+                f"AND {_active()} AND c.consent_marketing = 1 LIMIT ?)",
+                (cutoff.isoformat(), limit)).fetchone()[0]
     return n
 
 

@@ -206,6 +206,7 @@ def test_visit_plan_per_grade_interval_and_channel(db):
     # A before B before C
     assert [i.customer_id for i in lst.items if i.kind == "visit"] == [rows[g][0].id for g in "ABC"]
     assert care.visit_backlog(TODAY, s) == 3
+    assert care.visit_backlog(TODAY, s, cap=2) == 2
     # the daily limit lists the most urgent only
     s["visit_daily_limit"] = 2
     assert [i.customer_id for i in care.build_today(TODAY, s).items] == [rows["A"][0].id, rows["B"][0].id]

@@ -122,7 +122,7 @@
     </message>
     <message>
         <source>Reason</source>
-        <translation>原因</translation>
+        <translation>事由</translation>
     </message>
     <message>
         <source>Channel</source>

@@ -38,6 +38,7 @@ from shopcrm import activity, care
 LATE = QColor("#c62828")
 TODAY_COLOR = QColor("#1b5e20")
 AHEAD = QColor("#757575")
+BACKLOG_CAP = 1000  # the summary counts scheduled visits due up to this, then shows "1000+"
 
 
 def _qdate(d: dt.date) -> QDate:
@@ -354,7 +355,7 @@ class TodayTab(QWidget):
         today = self.today()
         self.settings = care.load_settings()
         self.lst = care.build_today(today, self.settings)
-        self.backlog = care.visit_backlog(today, self.settings)
+        self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
         loc = self.locale()
         self.date_label.setText(loc.toString(_qdate(today), "yyyy-MM-dd dddd"))
         self._fill_kind_filter()
@@ -394,8 +395,8 @@ class TodayTab(QWidget):
             .replace("%2", str(late)).replace("%3", str(ahead))
         listed = sum(1 for i in self.lst.items if i.kind == "visit")
         if self.backlog > listed:
-            text += " · " + self.tr("%1 more customers due for a scheduled visit").replace(
-                "%1", str(self.backlog - listed))
+            more = f"{BACKLOG_CAP}+" if self.backlog >= BACKLOG_CAP else str(self.backlog - listed)
+            text += " · " + self.tr("%1 more customers due for a scheduled visit").replace("%1", more)
         self.summary.setText(text)
         self._on_selection()
 
