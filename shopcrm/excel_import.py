@@ -216,7 +216,7 @@ def read_sheet(path: str | Path, sheet: str | int | None = None) -> SheetData:
 
 def _trim(rows: list[list]) -> list[list]:
     end = len(rows)
-    while end and _is_blank(rows[end - 1]):
+    while end and is_blank(rows[end - 1]):
         end -= 1
     del rows[end:]
     return rows
@@ -267,7 +267,7 @@ class HeaderGuess:
     member: bool  # True when the sheet has the required member columns
 
 
-def _is_blank(row) -> bool:
+def is_blank(row) -> bool:
     for v in row:
         if v is None:
             continue
@@ -459,6 +459,14 @@ class ImportReport:
     def points_total(self) -> int:
         return sum(r.clean.points for r in self.rows if r.cls in (IMPORTED, WARNED))
 
+    def raw_value(self, record: int, field_name: str) -> str:
+        """What the file wrote in ``field_name``'s column on spreadsheet row ``record``."""
+        col = next((i for i, f in self.mapping.items() if f == field_name), None)
+        if col is None or not 1 <= record <= len(self.raw_rows):
+            return ""
+        row = self.raw_rows[record - 1]
+        return cell_text(row[col]) if col < len(row) else ""
+
     def problems(self) -> list[RowResult]:
         return [r for r in self.rows if r.message and r.cls not in (BLANK, SUMMARY)]
 
@@ -614,7 +622,7 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
         try:
             mobile = normalize_mobile(cell(i_mobile))
         except FieldError as exc:
-            if _is_blank(row):
+            if is_blank(row):
                 append(RowResult(record, BLANK))
             elif _is_summary(row):
                 append(RowResult(record, SUMMARY, message=t("imp.r.summary")))
@@ -779,16 +787,11 @@ class _NameKeys:
 
         self.readings = readings
         self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
-        self.by_name: dict[str, set[str]] = {}
         self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
 
     def __call__(self, name: str) -> set[str]:
-        keys = self.by_name.get(name)
-        if keys is None:
-            keys = self.by_name[name] = self._compute(name)
-        return keys
-
-    def _compute(self, name: str) -> set[str]:
+        # not memoised per whole name: 100k names are mostly distinct, and their key sets
+        # would hold ~50 MB
         import itertools
 
         text = "".join(name.split()).lower()
@@ -974,7 +977,12 @@ def run(path: str | Path, options: ImportOptions | None = None, *, dry_run: bool
     """Read, check and (unless ``dry_run``) write one file. Raises ImportFileError when the file
     cannot be imported at all, Cancelled when the user cancelled (nothing was written)."""
     options = options or ImportOptions()
-    sheet = read_sheet(path, options.sheet)
+    return run_sheet(read_sheet(path, options.sheet), options, dry_run=dry_run, progress=progress)
+
+
+def run_sheet(sheet: SheetData, options: ImportOptions, *, dry_run: bool = False,
+              progress=None) -> ImportReport:
+    """:func:`run` on a sheet already read (the wizard reads it once to show it)."""
     n = len(sheet.rows)
     total = n if dry_run else 2 * n
     report = plan(sheet, options, progress=progress, progress_total=total)

@@ -110,8 +110,10 @@ class MainWindow(QMainWindow):
 
         self.tools_menu = bar.addMenu(self.tr("&Tools"))
         from shopcrm.ui.export_dialog import add_export_actions
+        from shopcrm.ui.import_wizard import add_import_actions
 
         self.export_actions = add_export_actions(self)
+        self.import_actions = add_import_actions(self)  # inserted above the export actions
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         lang_menu = self.view_menu.addMenu(self.tr("Language"))

@@ -1,0 +1,415 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ImportDryRunPage</name>
+    <message>
+        <source>Check before importing</source>
+        <translation>导入前检查</translation>
+    </message>
+    <message>
+        <source>Nothing has been written yet. Rows with problems are listed below; fix them in the file or import the rest now.</source>
+        <translation>还没有写入任何数据。下面列出了有问题的行：可以先在文件中改正，也可以现在导入其余的行。</translation>
+    </message>
+    <message>
+        <source>Save report as Excel…</source>
+        <translation>报告另存为 Excel…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFilePage</name>
+    <message>
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>A member list from Excel, WPS, Tencent Docs or your old member software: .xlsx, .xls, .ods or .csv.</source>
+        <translation>来自 Excel、WPS、腾讯文档或原会员软件的会员表：.xlsx、.xls、.ods 或 .csv。</translation>
+    </message>
+    <message>
+        <source>File to import</source>
+        <translation>要导入的文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Import customers</source>
+        <translation>导入客户</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)</source>
+        <translation>表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportHistoryDialog</name>
+    <message>
+        <source>Import history</source>
+        <translation>导入记录</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Opening balances</source>
+        <translation>开户余额</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>中断</translation>
+    </message>
+</context>
+<context>
+    <name>ImportMappingPage</name>
+    <message>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <source>Which customer field each column holds. Columns set to “Ignore” are not imported.</source>
+        <translation>每一列对应客户的哪一项。设为“忽略”的列不导入。</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>Keep ignored columns in the notes</source>
+        <translation>把忽略的列写进备注</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Member level</source>
+        <translation>会员等级</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Joined on</source>
+        <translation>开卡日期</translation>
+    </message>
+    <message>
+        <source>Total spend</source>
+        <translation>累计消费</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Other phone</source>
+        <translation>其他电话</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>“%1” is needed.</source>
+        <translation>需要“%1”列。</translation>
+    </message>
+    <message>
+        <source>“%1” is chosen twice.</source>
+        <translation>“%1”被选了两次。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportOptionsPage</name>
+    <message>
+        <source>Customers you already have</source>
+        <translation>已有客户</translation>
+    </message>
+    <message>
+        <source>A row is the same customer when its mobile matches, or else its card number.</source>
+        <translation>手机号相同即为同一客户；没有手机号匹配时再看卡号。</translation>
+    </message>
+    <message>
+        <source>When the customer already exists</source>
+        <translation>客户已存在时</translation>
+    </message>
+    <message>
+        <source>Skip the row (report it as a duplicate)</source>
+        <translation>跳过这一行（报告为重复）</translation>
+    </message>
+    <message>
+        <source>Fill in only the fields that are empty</source>
+        <translation>只补充空白的信息</translation>
+    </message>
+    <message>
+        <source>Overwrite the fields with the file's values</source>
+        <translation>用文件中的内容覆盖</translation>
+    </message>
+    <message>
+        <source>Balance and points of an existing customer</source>
+        <translation>已有客户的余额和积分</translation>
+    </message>
+    <message>
+        <source>Replace with the file's value</source>
+        <translation>改为文件中的数值</translation>
+    </message>
+    <message>
+        <source>Add the file's value to the stored one</source>
+        <translation>在原有数值上加上文件中的数值</translation>
+    </message>
+    <message>
+        <source>Either way every change of balance or points is written to the customer's ledger as an import entry. Skipped customers keep theirs.</source>
+        <translation>无论哪种方式，余额和积分的每一次变动都会以“导入”记入客户的流水。跳过的客户保持不变。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewPage</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>The first rows as they will be imported, with each row's status.</source>
+        <translation>前几行导入后的样子，以及每一行的状态。</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Gender: %1</source>
+        <translation>性别识别：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ImportResultPage</name>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>Save report as Excel…</source>
+        <translation>报告另存为 Excel…</translation>
+    </message>
+    <message>
+        <source>Import history…</source>
+        <translation>导入记录…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportSheetPage</name>
+    <message>
+        <source>Sheet and header row</source>
+        <translation>工作表和表头行</translation>
+    </message>
+    <message>
+        <source>Sheet:</source>
+        <translation>工作表：</translation>
+    </message>
+    <message>
+        <source>Header row:</source>
+        <translation>表头行：</translation>
+    </message>
+    <message>
+        <source>Header found on row %1 with %2 recognised columns.</source>
+        <translation>在第 %1 行找到表头，识别出 %2 列。</translation>
+    </message>
+    <message>
+        <source>No member columns found: choose the header row, then map the name and mobile columns on the next page.</source>
+        <translation>没有找到会员列：请选择表头行，然后在下一页指定姓名列和手机列。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Import customers</source>
+        <translation>导入客户</translation>
+    </message>
+    <message>
+        <source>Checking the file…</source>
+        <translation>正在检查文件…</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Import cancelled: nothing was written.</source>
+        <translation>导入已取消：没有写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Dry run — nothing written:</source>
+        <translation>试导入（未写入）：</translation>
+    </message>
+    <message>
+        <source>Imported:</source>
+        <translation>已导入：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; new, &lt;b&gt;%2&lt;/b&gt; updated, &lt;b&gt;%3&lt;/b&gt; duplicates, &lt;b&gt;%4&lt;/b&gt; errors, &lt;b&gt;%5&lt;/b&gt; warnings</source>
+        <translation>新增 &lt;b&gt;%1&lt;/b&gt;，更新 &lt;b&gt;%2&lt;/b&gt;，重复 &lt;b&gt;%3&lt;/b&gt;，错误 &lt;b&gt;%4&lt;/b&gt;，警告 &lt;b&gt;%5&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Opening balances %1, points %2 (new customers).</source>
+        <translation>新客户开户余额 %1，积分 %2。</translation>
+    </message>
+    <message>
+        <source>File %1, sheet “%2”, header on row %3.</source>
+        <translation>文件 %1，工作表“%2”，表头在第 %3 行。</translation>
+    </message>
+    <message>
+        <source>Report saved: %1</source>
+        <translation>报告已保存：%1</translation>
+    </message>
+    <message>
+        <source>Save report as Excel</source>
+        <translation>报告另存为 Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Import customers from Excel…</source>
+        <translation>从 Excel 导入客户…</translation>
+    </message>
+    <message>
+        <source>Import history…</source>
+        <translation>导入记录…</translation>
+    </message>
+</context>
+</TS>
