@@ -484,3 +484,20 @@ def test_domain_never_imports_qt(python_exe):
     out = subprocess.run([python_exe, "-c", code], capture_output=True, text=True, cwd=str(
         __import__("pathlib").Path(__file__).resolve().parents[1]))
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_cli_today_prints_and_exports(db, db_path, tmp_path, capsys):
+    from shopcrm import cli
+
+    make("张丽", birthday=dt.date(1990, 11, 22))
+    make("王强", gender="M", birthday=dt.date(1990, 11, 26))
+    care.save_settings(quiet())
+    assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--due-only"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    due, kind, name, mobile, reason, channel = out[0].split("\t")
+    assert (due, kind, name, reason, channel) == ("今天", "生日", "张丽", "11月22日生日", "微信")
+    path = tmp_path / "list.xlsx"
+    assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--export", str(path)]) == 0
+    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert [r[2] for r in rows[1:]] == ["张丽", "王强"]

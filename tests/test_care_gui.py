@@ -174,3 +174,40 @@ def test_tab_in_the_main_window_shows_the_badge(qtbot, shop, db_path, chinese):
     with qtbot.waitSignal(win.data_changed):
         assert tab.apply_done(tab.selected_items(), channel="phone")
     assert win.tabs.tabText(index) == "今日待办 (1)"
+
+
+def test_anniversaries_recorded_from_the_tab(qtbot, shop):
+    from shopcrm.ui.today_tab import TodayTab
+
+    tab = TodayTab(None, today=TODAY)
+    qtbot.addWidget(tab)
+    tab.select_rows([_row_of(tab, shop["buyer"].id)])
+    dlg = tab.edit_anniversaries()
+    assert dlg.windowTitle().endswith("王强")
+    dlg.kind.setCurrentIndex(dlg.kind.findData("wedding"))
+    dlg.month.setValue(11)
+    dlg.day.setValue(31)
+    assert not dlg.add() and "11 月没有这一天" in dlg.error.text()
+    dlg.day.setValue(24)
+    with qtbot.waitSignal(dlg.changed):
+        assert dlg.add()
+    assert dlg.table.rowCount() == 1 and dlg.table.item(0, 2).text() == "11月24日"
+    assert ("anniversary", shop["buyer"].id) in {(i.kind, i.customer_id) for i in tab.model.items}
+    dlg.table.selectRow(0)
+    dlg.delete_selected()
+    assert dlg.table.rowCount() == 0 and care.anniversaries_of(shop["buyer"].id) == []
+    dlg.reject()
+
+
+def test_many_items_done_in_a_worker(qtbot, shop, monkeypatch):
+    from shopcrm.ui import today_tab
+    from shopcrm.ui.today_tab import TodayTab
+
+    monkeypatch.setattr(today_tab, "BULK", 1)
+    tab = TodayTab(None, today=TODAY)
+    qtbot.addWidget(tab)
+    tab.select_rows([0, 1, 2])
+    assert len(tab.selected_items()) == 3
+    assert tab.apply_done(tab.selected_items(), channel="sms", outcome="已群发")
+    assert Contact.select().where(Contact.outcome == "已群发").count() == 3
+    assert tab.model.rowCount() == 0 and tab.tab_title() in ("Today", "今日待办")

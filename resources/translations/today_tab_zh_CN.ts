@@ -21,7 +21,8 @@
     <message numerus="yes">
         <source>%n customer(s) contacted.</source>
         <translation>
-            <numerusform>已联系 %n 位客户。</numerusform></translation>
+            <numerusform>已联系 %n 位客户。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Channel</source>
@@ -172,6 +173,14 @@
         <translation>打开客户档案</translation>
     </message>
     <message>
+        <source>Anniversaries…</source>
+        <translation>纪念日…</translation>
+    </message>
+    <message>
+        <source>Record the customer's wedding day, a child's birthday…</source>
+        <translation>记录客户的结婚纪念日、孩子生日…</translation>
+    </message>
+    <message>
         <source>Export list…</source>
         <translation>导出清单…</translation>
     </message>
@@ -218,6 +227,10 @@
     <message>
         <source>Cannot save</source>
         <translation>无法保存</translation>
+    </message>
+    <message>
+        <source>Recording contacts…</source>
+        <translation>正在记录联系…</translation>
     </message>
     <message>
         <source>Export list</source>

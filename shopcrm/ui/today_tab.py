@@ -38,6 +38,7 @@ from shopcrm import activity, care
 LATE = QColor("#c62828")
 TODAY_COLOR = QColor("#1b5e20")
 AHEAD = QColor("#757575")
+BULK = 200  # marking more items done than this runs in a worker behind a progress dialog
 BACKLOG_CAP = 1000  # the summary counts scheduled visits due up to this, then shows "1000+"
 
 
@@ -255,6 +256,8 @@ class TodayTab(QWidget):
         self.skip_button = QPushButton(self.tr("Skip…"), objectName="skipButton")
         self.copy_button = QPushButton(self.tr("Copy message"), objectName="copyButton")
         self.open_button = QPushButton(self.tr("Open customer"), objectName="openCustomerButton")
+        self.anniversary_button = QPushButton(self.tr("Anniversaries…"), objectName="anniversariesButton")
+        self.anniversary_button.setToolTip(self.tr("Record the customer's wedding day, a child's birthday…"))
         self.export_button = QPushButton(self.tr("Export list…"), objectName="exportButton")
         self.export_button.setToolTip(self.tr("Save the list as an Excel call / SMS list"))
 
@@ -292,7 +295,7 @@ class TodayTab(QWidget):
         top.addWidget(self.settings_button)
         actions = QHBoxLayout()
         for b in (self.done_button, self.snooze_button, self.skip_button, self.copy_button,
-                  self.open_button):
+                  self.open_button, self.anniversary_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
@@ -315,6 +318,7 @@ class TodayTab(QWidget):
         self.skip_button.clicked.connect(self.skip_selected)
         self.copy_button.clicked.connect(self.copy_selected)
         self.open_button.clicked.connect(self.open_selected)
+        self.anniversary_button.clicked.connect(self.edit_anniversaries)
         self.export_button.clicked.connect(self.export_dialog)
         self.settings_button.clicked.connect(self.open_settings)
         self.refresh_button.clicked.connect(self.refresh)
@@ -435,6 +439,7 @@ class TodayTab(QWidget):
         for b in (self.done_button, self.snooze_button, self.skip_button, self.copy_button):
             b.setEnabled(bool(items))
         self.open_button.setEnabled(len(items) == 1 and self.main_window is not None)
+        self.anniversary_button.setEnabled(len(items) == 1)
         self.export_button.setEnabled(self.model.rowCount() > 0)
         self.preview.setPlainText(care.message(items[0], self.settings) if len(items) == 1 else
                                   self.tr("%1 items selected").replace("%1", str(len(items)))
@@ -453,11 +458,22 @@ class TodayTab(QWidget):
         return self._show(dlg)
 
     def apply_done(self, items, **values) -> bool:
-        try:
-            care.mark_done(items, **values)
-        except ValueError as exc:  # FieldError is a ValueError
-            self._warn(exc)
-            return False
+        if len(items) > BULK:
+            # a festival greeting sent to everyone: one transaction in a worker, with Cancel
+            from shopcrm.errors import Cancelled
+            from shopcrm.ui.tasks import run_task
+
+            ok, result = run_task(self, self.tr("Recording contacts…"), care.mark_done, items, **values)
+            if not ok:
+                if not isinstance(result, Cancelled):
+                    self._warn(result)
+                return False
+        else:
+            try:
+                care.mark_done(items, **values)
+            except ValueError as exc:  # FieldError is a ValueError
+                self._warn(exc)
+                return False
         self._changed()
         return True
 
@@ -531,6 +547,16 @@ class TodayTab(QWidget):
 
             if not isinstance(result, Cancelled):
                 self._warn(result)
+
+    def edit_anniversaries(self):
+        items = self.selected_items()
+        if len(items) != 1:
+            return None
+        from shopcrm.ui.anniversaries import AnniversaryDialog
+
+        dlg = AnniversaryDialog(items[0].customer_id, self)
+        dlg.changed.connect(self._changed)
+        return self._show(dlg)
 
     def open_settings(self):
         from shopcrm.ui.care_settings import CareSettingsDialog
