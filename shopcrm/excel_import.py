@@ -503,11 +503,12 @@ texts.register({
 
 
 def _text(v) -> str:
-    """A free-text cell as written (no NFKC: full-width punctuation is the user's choice)."""
+    """A free-text cell as written (no NFKC: full-width punctuation is the user's choice).
+    The formula escape has been undone already (exactly once: ``''=x`` is the text ``'=x``)."""
     if v is None:
         return ""
     if isinstance(v, str):
-        return unescape_formula(v).strip()
+        return v.strip()
     return cell_text(v)
 
 
@@ -689,8 +690,8 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
         level = (nfkc(level) if level.__class__ is str else cell_text(level)) or None
         notes = _text(cell(i_notes)) or None
         if unknown:
-            extra = [t("imp.unknown_note", header=header[i], value=_text(row[i]))
-                     for i in unknown if i < n and _text(row[i])]
+            extra = [t("imp.unknown_note", header=header[i], value=_text(cell(i)))
+                     for i in unknown if _text(cell(i))]
             if extra:
                 notes = "\n".join(([notes] if notes else []) + extra)
         joined = spend = None

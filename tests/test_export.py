@@ -519,10 +519,6 @@ def test_property_any_archive_round_trips_through_export_and_import(tmp_path_fac
         close_database()
 
 
-@pytest.mark.xfail(strict=True, reason="normalize.unescape_formula strips the apostrophe only when a "
-                   "trigger follows it directly, so '=x (exported as ''=x) comes back as ''=x; "
-                   "it should strip one apostrophe when apostrophes then a trigger follow "
-                   "(excel_export.unescape_text). Remove this mark once the importer does that.")
 def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, tmp_path):
     excel_import = pytest.importorskip("shopcrm.excel_import")
     from shopcrm.db import open_database

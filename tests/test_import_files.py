@@ -145,12 +145,16 @@ def test_formula_escaped_cells_from_our_exporter_are_unescaped(db, tmp_path):
     path = write_xlsx(tmp_path / "e.xlsx", [["姓名", "手机", "备注", "卡号"],
                                             ["'=1+1", "13812345678", "'@SUM(A1)", "'-5"],
                                             ["李四", "13912345678", "'+1 朋友介绍", None],
-                                            ["王五", "13712345678", "it's '=fine'", None]])
+                                            ["王五", "13712345678", "it's '=fine'", None],
+                                            ["赵六", "13612345678", "''=1+1 是原文", None],
+                                            ["钱七", "13512345678", "'原样", None]])
     X.run(path, X.ImportOptions(today=TODAY))
     got = {c.mobile: (c.name, c.notes, c.card_no) for c in Customer.select()}
     assert got == {"13812345678": ("=1+1", "@SUM(A1)", "-5"),
                    "13912345678": ("李四", "+1 朋友介绍", None),
-                   "13712345678": ("王五", "it's '=fine'", None)}
+                   "13712345678": ("王五", "it's '=fine'", None),
+                   "13612345678": ("赵六", "'=1+1 是原文", None),  # one apostrophe removed, once
+                   "13512345678": ("钱七", "'原样", None)}  # not an escape: kept
 
 
 def test_unknown_columns_are_ignored_or_kept_in_notes(db, tmp_path):
