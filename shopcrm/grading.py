@@ -552,11 +552,12 @@ def thresholds() -> dict[str, int | None]:
     return json.loads(row.value).get("thresholds", {}) if row else {}
 
 
-def regrade_if_stale(*, at: dt.datetime | None = None, progress: Progress | None = None) -> RegradeResult | None:
+def regrade_if_stale(*, at: dt.datetime | None = None, today: dt.date | None = None,
+                     progress: Progress | None = None) -> RegradeResult | None:
     """The automatic daily regrade: only when :func:`is_stale`."""
     if not is_stale(at):
         return None
-    return regrade(at=at, progress=progress)
+    return regrade(at=at, today=today, progress=progress)
 
 
 # --- one customer after a purchase ----------------------------------------------------------------

@@ -1,0 +1,225 @@
+"""The 分析 tab driven through its real widgets on a demo database (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from shopcrm import grading
+from shopcrm.models import Contact, Customer, Level
+
+pytestmark = pytest.mark.gui
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def demo(db):
+    from shopcrm.demo import generate
+
+    generate(600, 6000, seed=5, today=TODAY)
+    return db
+
+
+def count(table, row: int) -> int:
+    return int(table.item(row, 1).text())
+
+
+def grade_counts(tab) -> dict[str, int]:
+    return {g: count(tab.grade_table, i) for i, g in enumerate(grading.GRADES)}
+
+
+@pytest.fixture
+def tab(demo, qtbot):
+    from shopcrm.ui.analysis_tab import AnalysisTab
+
+    w = AnalysisTab(None, today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    assert grading.is_stale()
+    with qtbot.waitSignal(w.regraded, timeout=30_000):  # stale: regraded in the background
+        w.show()
+        qtbot.waitExposed(w)
+    yield w
+    w._wait_background()
+
+
+def click(qtbot, widget):
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def test_background_regrade_fills_chart_and_figures(tab):
+    assert not grading.is_stale()
+    assert sum(grade_counts(tab).values()) == 600
+    assert sum(count(tab.value_table, r) for r in range(tab.value_table.rowCount())) == 600
+    assert sum(count(tab.lifecycle_table, r) for r in range(tab.lifecycle_table.rowCount())) == 600
+    assert sum(count(tab.level_table, r) for r in range(tab.level_table.rowCount())) == 600
+    assert len(tab.buckets) == 100 and tab.buckets[-1].cum_share == pytest.approx(100)
+    series = tab.chart.series()
+    assert [s.name() for s in series[1:]] == ["Cumulative share of sales", "55% of sales", "85% of sales"]
+    assert tab.last_run_label.text().startswith("Graded ")
+    assert "Dormant (no purchase for 90 days): " in tab.totals_label.text()
+    assert tab.complaints_label.text().startswith("Complaints: ")
+
+
+def test_changing_period_and_thresholds_regrades(tab, qtbot):
+    before = grade_counts(tab)
+    buyers_before = tab.summary.buyers
+    # thresholds: A up to 30% of sales -> fewer A customers
+    tab.a_spin.setValue(30)
+    tab.b_spin.setValue(70)
+    with qtbot.waitSignal(tab.regraded, timeout=30_000):
+        click(qtbot, tab.apply_button)
+    after = grade_counts(tab)
+    assert after["A"] < before["A"] and after["B"] < before["B"] and after["C"] > before["C"]
+    assert grading.settings()["a_share"] == 30
+    assert [s.name() for s in tab.chart.series()[2:]] == ["30% of sales", "70% of sales"]
+    assert sum(after.values()) == 600
+    # period: the last month only -> fewer buyers, other grades
+    with qtbot.waitSignal(tab.regraded, timeout=30_000):
+        tab.period_combo.setCurrentIndex(tab.period_combo.findData(1))
+    assert grading.settings()["period_months"] == 1
+    assert tab.summary.buyers < buyers_before
+    assert grade_counts(tab) != after
+    assert Customer.select().where(Customer.grade == "A").count() == grade_counts(tab)["A"]
+
+
+def test_bad_thresholds_are_explained_and_reverted(tab, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    tab.a_spin.setValue(90)
+    tab.b_spin.setValue(80)
+    click(qtbot, tab.apply_button)
+    assert shown and "必须小于" in shown[0]
+    assert (tab.a_spin.value(), tab.b_spin.value()) == (55, 85)
+    assert grading.settings()["a_share"] == 55
+
+
+def test_clicking_a_bar_or_a_figure_lists_its_customers(tab):
+    series = tab.chart.series()[0]
+    series.clicked.emit(0, series.barSets()[0])  # what a click on the first bar sends
+    first = tab.buckets[0]
+    rows = tab.segment_model.rows
+    assert len(rows) == first.end_rank - first.first_rank
+    assert all(r.grade == "A" for r in rows)
+    assert rows[0].period_spend_cents >= rows[-1].period_spend_cents
+    assert "Percentile 1" in tab.segment_label.text()
+    assert tab.views.currentIndex() == 0
+    tab.grade_table.cellClicked.emit(1, 0)  # the B row
+    assert tab.segment_model.rowCount() == count(tab.grade_table, 1)
+    assert {r.grade for r in tab.segment_model.rows} == {"B"}
+    tab.lifecycle_table.cellClicked.emit(3, 0)  # 结束
+    assert {r.lifecycle for r in tab.segment_model.rows} == {"lost"}
+
+
+def test_dormant_list_and_one_click_wake_up(tab, qtbot):
+    tab.views.setCurrentIndex(1)
+    model = tab.dormant_model
+    assert model.rowCount() > 0
+    spends = [r.total_spend_cents for r in model.rows]
+    assert spends == sorted(spends, reverse=True)  # past value first
+    cutoff = (TODAY - dt.timedelta(days=89)).isoformat()
+    assert all(r.last_purchase_at < cutoff for r in model.rows)
+    top = model.rows[0]
+    tab.dormant_view.selectRow(0)
+    assert tab.wake_selected() == 1
+    contact = Contact.select().where(Contact.customer == top.id).order_by(Contact.id.desc()).get()
+    assert contact.purpose.startswith("唤醒休眠客户")
+    assert contact.next_followup == dt.date.today() + dt.timedelta(days=3)
+    assert top.id not in [r.id for r in model.rows]  # handed over to the care list
+    tab.show_contacted.setChecked(True)
+    assert top.id in [r.id for r in model.rows]
+
+
+def test_upgrade_potential_and_level_rules(tab, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    tab.views.setCurrentIndex(2)
+    rows = tab.potential_model.rows
+    assert rows and {r.grade for r in rows} <= {"B", "C"}
+    assert all(r.gap_cents is not None and r.gap_cents >= 0 for r in rows)
+
+    tab.views.setCurrentIndex(3)
+    silver = [r for r in range(tab.rules_table.rowCount()) if tab.rules_table.item(r, 0).text() == "银卡"][0]
+    tab.rules_table.item(silver, 1).setText("5000")
+    tab.rules_table.item(silver, 3).setText("1.5")
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    assert tab.save_rules()
+    lv = Level.get(Level.name == "银卡")
+    assert (lv.min_total_spend_cents, lv.points_per_yuan_milli) == (500_000, 1500)
+    assert told and "higher level" in told[0]
+    rich_ordinary = (Customer.select().join(Level).where(Level.rank < lv.rank,
+                                                         Customer.total_spend_cents >= 500_000).count())
+    assert rich_ordinary == 0
+    tab.rules_table.item(silver, 2).setText("很多")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    assert not tab.save_rules()
+    assert warned and "很多" in warned[0]
+
+
+def test_each_view_exports_to_xlsx(tab, tmp_path):
+    tab.show_bucket(0)
+    path = tab.export_view(str(tmp_path / "segment.xlsx"))
+    ws = load_workbook(path).active
+    assert ws.cell(1, 1).value == "Customer" and ws.max_row == tab.segment_model.rowCount() + 1
+    tab.views.setCurrentIndex(1)
+    path = tab.export_view(str(tmp_path / "dormant.xlsx"))
+    ws = load_workbook(path).active
+    assert ws.max_row == tab.dormant_model.rowCount() + 1
+    assert ws.cell(2, 3).value == pytest.approx(tab.dormant_model.rows[0].total_spend_cents / 100)
+    tab.views.setCurrentIndex(2)
+    assert load_workbook(tab.export_view(str(tmp_path / "potential.xlsx"))).active.max_row > 1
+    tab.views.setCurrentIndex(3)
+    assert load_workbook(tab.export_view(str(tmp_path / "levels.xlsx"))).active.max_row == 5
+    wb = load_workbook(tab.export_figures(str(tmp_path / "figures.xlsx")))
+    assert [ws.title for ws in wb.worksheets] == ["Figures", "Pareto"]
+    assert wb["Pareto"].max_row == 101
+
+
+def test_tab_is_translated_into_chinese(demo, qtbot, qapp):
+    from shopcrm.ui.analysis_tab import AnalysisTab
+    from shopcrm.ui.i18n import TsTranslator
+
+    tr = TsTranslator("zh_CN")
+    qapp.installTranslator(tr)
+    try:
+        grading.regrade(today=TODAY)
+        w = AnalysisTab(None, today=TODAY)
+        qtbot.addWidget(w)
+        w.refresh()
+        assert w.tab_title() == "分析"
+        assert w.apply_button.text() == "应用"
+        assert w.period_combo.itemText(w.period_combo.findData(12)) == "最近 12 个月"
+        assert w.wake_button.text() == "记录唤醒联系"
+        assert w.last_run_label.text().startswith("评级于 ")
+        assert [s.name() for s in w.chart.series()[1:]] == ["累计销售占比", "55% 销售额", "85% 销售额"]
+        assert w.segment_model.headerData(0, Qt.Orientation.Horizontal) == "客户"
+    finally:
+        qapp.removeTranslator(tr)
+
+
+def test_main_window_hosts_the_tab(demo, db_path, qtbot):
+    from shopcrm.ui.main_window import MainWindow
+
+    grading.regrade(today=TODAY)
+    mw = MainWindow(db_path)
+    qtbot.addWidget(mw)
+    tab = mw.findChild(type(mw.customers_tab).__mro__[1], "analysisTab")
+    assert tab is not None and mw.tabs.indexOf(tab) > 0
+    mw.show()
+    qtbot.waitExposed(mw)
+    mw.tabs.setCurrentWidget(tab)
+    assert sum(grade_counts(tab).values()) == 600
+    tab._today = TODAY
+    tab.views.setCurrentIndex(1)
+    tab.dormant_view.selectRow(0)
+    with qtbot.waitSignal(mw.data_changed):
+        tab.wake_selected()
+    tab._wait_background()
