@@ -359,9 +359,17 @@ def _grade_expr() -> str:
     return "?"
 
 
+_CHANNELS = frozenset(activity.CHANNELS)
+
+
+def _ch(preferred: str | None, default: str) -> str:
+    """The customer's preferred channel when it is one we record, else the occasion's."""
+    return preferred if preferred in _CHANNELS else default
+
+
 def _item(kind, key, row, channel, due, why, ctx=None) -> CareItem:
     cid, name, mobile, gender, points, balance, pref = row[:7]
-    return CareItem(kind, key, cid, name, mobile, gender, points, balance, pref or channel, due,
+    return CareItem(kind, key, cid, name, mobile, gender, points, balance, _ch(pref, channel), due,
                     why, ctx or {})
 
 
@@ -463,7 +471,7 @@ def _festivals(s, today, consent) -> list[CareItem]:
         key = f"festival:{f.key}:{d.isoformat()}"
         reason = ("care.reason.festival", {"date": d, "name": f.name})
         ctx = {"节日": f.name}
-        out.extend(CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], r[6] or ch, d,
+        out.extend(CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch), d,
                             reason, ctx) for r in rows)
     return out
 
@@ -579,7 +587,7 @@ def _returns(s, today, overdue) -> list[CareItem]:
             bought = _day(r[8])
             items = r[9] or ""
             out.append(CareItem(
-                "return", f"return:{r[7]}:{days}", r[0], r[1], r[2], r[3], r[4], r[5], r[6] or ch,
+                "return", f"return:{r[7]}:{days}", r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch),
                 bought + dt.timedelta(days=days),
                 ("care.reason.return", {"date": bought, "items": items, "days": days, "label": label}),
                 {**ctx_base, "商品": items}))
@@ -661,7 +669,8 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
     start = today - dt.timedelta(days=overdue)
     end = today + dt.timedelta(days=s["birthday_days"])
     lookback = max(400, overdue + s["birthday_days"] + s["festival_days"] + s["service_overdue_days"])
-    with database.atomic():  # one read snapshot for every source
+    # one read snapshot for every source; DEFERRED: reading must not take the write lock
+    with database.atomic(lock_type="DEFERRED"):
         actions = _actions(today - dt.timedelta(days=lookback))
         visit_skips = {k for k, a in actions.items()
                        if a[4] == "visit" and not (a[2] == "snooze" and str(a[3]) <= today.isoformat())}
@@ -707,7 +716,7 @@ def _apply_actions(items: list[CareItem], actions: dict, today: dt.date) -> list
                 continue
             p = json.loads(a[6] or "{}")
             kept.append(CareItem(a[4], a[1], row[0], row[1], row[2], row[3], row[4], row[5],
-                                 p.get("channel") or row[6] or "phone",
+                                 _ch(p.get("channel") or row[6], "phone"),
                                  dt.date.fromisoformat(str(a[5])[:10]), ("", {"text": p.get("reason", "")}),
                                  p.get("ctx", {}), dt.date.fromisoformat(str(a[3])[:10])))
     return kept

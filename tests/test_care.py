@@ -501,3 +501,20 @@ def test_cli_today_prints_and_exports(db, db_path, tmp_path, capsys):
     assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--export", str(path)]) == 0
     rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert [r[2] for r in rows[1:]] == ["张丽", "王强"]
+
+
+def test_build_today_reads_while_another_writer_holds_the_lock(db, db_path):
+    import sqlite3
+    import time
+
+    c = make("张丽", birthday=dt.date(1990, 11, 22))
+    other = sqlite3.connect(db_path, isolation_level=None, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.perf_counter()
+        lst = care.build_today(TODAY, quiet())
+        assert time.perf_counter() - started < 2  # did not wait for the writer's lock
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert [i.customer_id for i in lst.items] == [c.id]
