@@ -891,16 +891,28 @@ def _where(q: ComplaintQuery, at: dt.datetime) -> tuple[str, list]:
 
 
 def _text_clause(text: str) -> tuple[str, list]:
+    """Complaints whose customer matches the customer search (name, pinyin, mobile, tail, card:
+    all indexed), whose walk-in's name or mobile contains the text, or, for text with Chinese in
+    it, whose key points or request contain the words.
+
+    Two shapes, measured on 20k complaints: ASCII text ("wf", "5678") cannot be in the Chinese
+    complaint text, so the matches are collected through indexes (customer_id; walk-ins are the
+    few rows with customer_id NULL) in about 1 ms. Chinese text needs a scan of the complaint text
+    anyway, so it is a row predicate: the list then walks received_at and stops at a page."""
     compact = "".join(text.split())
     if compact.startswith("#") and compact[1:].isdigit():
         return "k.id = ?", [int(compact[1:])]
-    cust_sql, cust_params = customers._search_subquery(text)
-    like = "%" + compact.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    lo, hi = prefix_bounds(compact)
-    return (f"(k.customer_id IN ({cust_sql}) OR (k.walkin_name >= ? AND k.walkin_name < ?) "
-            f"OR (k.walkin_mobile >= ? AND k.walkin_mobile < ?) "
+    cust_sql, params = customers._search_subquery(text)
+    escaped = compact.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    contains = f"%{escaped}%"
+    walkin = "(walkin_name LIKE ? ESCAPE '\\' OR walkin_mobile LIKE ? ESCAPE '\\')"
+    if compact.isascii():
+        return (f"k.id IN (SELECT id FROM complaint WHERE customer_id IN ({cust_sql}) UNION "
+                f"SELECT id FROM complaint WHERE customer_id IS NULL AND {walkin})",
+                [*params, contains, contains])
+    return (f"(k.customer_id IN ({cust_sql}) OR (k.customer_id IS NULL AND {walkin}) "
             f"OR k.key_points LIKE ? ESCAPE '\\' OR k.request LIKE ? ESCAPE '\\')",
-            [*cust_params, lo, hi, lo, hi, like, like])
+            [*params, contains, contains, contains, contains])
 
 
 def count(q: ComplaintQuery, *, at: dt.datetime | None = None) -> int:

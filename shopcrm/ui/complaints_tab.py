@@ -67,6 +67,10 @@ class ComplaintTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ComplaintRow]] = OrderedDict()
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
+        self._cache: dict[int, tuple] = {}
+        self._brushes = {("bg", "overdue"): QBrush(QColor(OVERDUE_BG)), ("bg", "nearly"): QBrush(QColor(NEARLY_BG)),
+                         ("fg", "overdue"): QBrush(QColor(OVERDUE_FG)), ("fg", "nearly"): QBrush(QColor(NEARLY_FG)),
+                         "paused": QBrush(QColor(PAUSED_FG))}
 
     @property
     def query(self) -> ComplaintQuery:
@@ -76,6 +80,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._pages.clear()
+        self._cache.clear()
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
         self._count = K.count(query, at=self.at)
@@ -140,33 +145,42 @@ class ComplaintTableModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
+    def _cells(self, row: int):
+        """(row, display texts, flag) of a row, formatted once: a paint asks each cell for
+        several roles, and the flag is the same for the whole row."""
+        hit = self._cache.get(row)
+        if hit is None:
+            r = self.row_at(row)
+            if r is None:
+                return None
+            if len(self._cache) > 4 * PAGE_SIZE:
+                self._cache.clear()
+            hit = self._cache[row] = (r, tuple(self._display(r, k) for k in self.KEYS), self.flag(r))
+        return hit
+
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        key = self.KEYS[index.column()]
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            r = self.row_at(index.row())
-            return self._display(r, key) if r else None
+            hit = self._cells(index.row())
+            return hit[1][col] if hit else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            r = self.row_at(index.row())
-            flag = self.flag(r) if r else ""
-            if flag:
-                return QBrush(QColor(OVERDUE_BG if flag == "overdue" else NEARLY_BG))
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and key in ("due", "status"):
+            hit = self._cells(index.row())
+            return self._brushes.get(("bg", hit[2])) if hit else None
+        if role == Qt.ItemDataRole.ForegroundRole and self.KEYS[col] in ("due", "status"):
+            hit = self._cells(index.row())
+            if hit is None:
+                return None
+            if hit[2]:
+                return self._brushes[("fg", hit[2])]
+            return self._brushes["paused"] if hit[0].status == "waiting" else None
+        if role == Qt.ItemDataRole.ToolTipRole and self.KEYS[col] in ("key_points", "customer"):
             r = self.row_at(index.row())
             if r is None:
                 return None
-            flag = self.flag(r)
-            if flag:
-                return QBrush(QColor(OVERDUE_FG if flag == "overdue" else NEARLY_FG))
-            if r.status == "waiting":
-                return QBrush(QColor(PAUSED_FG))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("key_points", "customer"):
-            r = self.row_at(index.row())
-            return r.key_points if r and key == "key_points" else (display_mobile(r.mobile) if r else None)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("id", "steps"):
+            return r.key_points if self.KEYS[col] == "key_points" else display_mobile(r.mobile)
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.KEYS[col] in ("id", "steps"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
             r = self.row_at(index.row())
@@ -367,10 +381,8 @@ class ComplaintsTab(QWidget):
         current = self.detail.complaint_id
         self.model.set_query(self.current_query())
         self.list_count.setText(self.tr("%1 in list").replace("%1", str(self.model.rowCount())))
-        if current is not None and self._select(current):
-            return
-        if self.model.rowCount() and current is None:
-            self.table.selectRow(0)
+        if current is not None:
+            self._select(current)
 
     def _toggle_dates(self, on: bool) -> None:
         self.date_from.setEnabled(on)

@@ -121,6 +121,7 @@ def main() -> None:
 
     tab.status_filter.setCurrentIndex(tab.status_filter.findData("all"))
     for label, text in (("search: pinyin initials 'wf'", "wf"), ("search: mobile tail '5678'", "5678"),
+                        ("search: name '王芳'", "王芳"),
                         ("search: words '褪色'", "褪色"), ("search: #id", "#12345")):
         cases.append((label, search(text), raw_filter, 1))
 
