@@ -20,11 +20,15 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture
 def chinese(qapp):
+    from PySide6.QtCore import QLocale
+
     from shopcrm.ui import i18n
 
+    saved = QLocale()
     i18n.install(qapp, "zh_CN")
     yield
-    i18n.install(qapp, "en")
+    i18n.install(qapp, "en")  # removes the translators
+    QLocale.setDefault(saved)
 
 
 @pytest.fixture
