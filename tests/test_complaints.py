@@ -355,6 +355,7 @@ def test_list_filters_sort_and_text_search(db):
     assert ids(text="zw") == [k2.id]  # pinyin of the customer
     assert ids(text="5678") == [k1.id]  # mobile tail
     assert ids(text="路人") == [k3.id]  # walk-in name
+    assert ids(text="0000 2222") == [k3.id]  # walk-in mobile, typed with a space
     assert ids(text="打折") == [k3.id]  # words of the complaint
     assert ids(text=f"#{k2.id}") == [k2.id]
     assert ids(text="100%") == []
