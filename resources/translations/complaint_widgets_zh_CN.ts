@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -39,7 +39,7 @@
         <translation>转为客户</translation>
     </message>
     <message>
-        <source>Create a customer from the walk-in's name and mobile</source>
+        <source>Create a customer from the walk-in&apos;s name and mobile</source>
         <translation>用来访人的姓名和手机新建客户档案</translation>
     </message>
     <message>
@@ -266,7 +266,7 @@
         <translation>手机</translation>
     </message>
     <message>
-        <source>What happened, in the customer's own words</source>
+        <source>What happened, in the customer&apos;s own words</source>
         <translation>发生了什么（尽量用客户的原话）</translation>
     </message>
     <message>
