@@ -94,6 +94,8 @@ texts.register({
     "grading.bad_positive": ("应为正数", "a positive number expected"),
     "grading.unknown_setting": ("没有这个设置", "no such setting"),
     "grading.none": ("无", "none"),
+    "grading.column": ("ABC 等级", "Grade"),
+    "grading.filter_all": ("全部", "All"),
 })
 
 GRADES = ("A", "B", "C")
@@ -732,6 +734,11 @@ def history_of(customer_id: int, kinds: tuple[str, ...] = ("level", "lifecycle",
                                         CustomerHistory.kind.in_(kinds))
          .order_by(CustomerHistory.at.desc(), CustomerHistory.id.desc()))
     return [HistoryRow(h.at, h.kind, h.old_value, h.new_value, h.reason) for h in q]
+
+
+def grade_filter_items() -> list[tuple[str, str | None]]:
+    """(label, CustomerQuery.grade) for a grade filter: all, A, B, C, not graded."""
+    return [(t("grading.filter_all"), None)] + [(t(f"grade.{g}"), g) for g in GRADES] + [(t("grade."), "")]
 
 
 def grade_label(grade: str | None) -> str:

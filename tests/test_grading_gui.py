@@ -223,3 +223,20 @@ def test_main_window_hosts_the_tab(demo, db_path, qtbot):
     with qtbot.waitSignal(mw.data_changed):
         tab.wake_selected()
     tab._wait_background()
+
+
+def test_customer_list_shows_and_filters_grades(demo, db_path, qtbot):
+    from shopcrm.ui.main_window import MainWindow
+
+    result = grading.regrade(today=TODAY)
+    mw = MainWindow(db_path)
+    qtbot.addWidget(mw)
+    ct = mw.customers_tab
+    col = ct.model.KEYS.index("grade")
+    assert ct.model.headerData(col, Qt.Orientation.Horizontal) == "ABC 等级"
+    ct.grade_filter.setCurrentIndex(ct.grade_filter.findData("A"))
+    assert ct.model.rowCount() == result.grades["A"] > 0
+    assert {ct.model.index(r, col).data() for r in range(ct.model.rowCount())} == {"A"}
+    assert ct.current_query().grade == "A"
+    ct.grade_filter.setCurrentIndex(ct.grade_filter.findData(None))
+    assert ct.model.rowCount() == 600

@@ -13,7 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from shopcrm import customers, security
+from shopcrm import customers, grading, security
 from shopcrm.customers import CustomerQuery, CustomerRow
 from shopcrm.money import fmt
 
@@ -29,14 +29,15 @@ class CustomerTableModel(QAbstractTableModel):
     countChanged = Signal(int)
 
     KEYS = ("name", "mobile", "card_no", "level", "balance", "points", "last_purchase",
-            "total_spend", "birthday")
+            "total_spend", "birthday", "grade")
     RIGHT_ALIGNED = {"balance", "points", "total_spend"}
 
     def __init__(self, parent=None, *, deleted: bool = False):
         super().__init__(parent)
         self.headers = [self.tr("Name"), self.tr("Mobile"), self.tr("Card no."), self.tr("Level"),
                         self.tr("Balance"), self.tr("Points"), self.tr("Last purchase"),
-                        self.tr("Total spend"), self.tr("Birthday")]
+                        self.tr("Total spend"), self.tr("Birthday"),
+                        grading.t("grading.column")]  # ABC grade (shopcrm.grading's own text)
         self._query = CustomerQuery(deleted=deleted)
         self._count = 0
         self._pages: OrderedDict[int, list[CustomerRow]] = OrderedDict()
@@ -145,4 +146,6 @@ class CustomerTableModel(QAbstractTableModel):
             return fmt(r.total_spend_cents)
         if key == "birthday":
             return r.birthday_text
+        if key == "grade":
+            return r.grade or ""
         return ""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import customers
+from shopcrm import customers, grading
 from shopcrm.customers import CustomerQuery
 from shopcrm.ui.customer_table_model import CustomerTableModel
 
@@ -42,6 +42,9 @@ class CustomersTab(QWidget):
         self.search.setMinimumWidth(360)
         self.level_filter = QComboBox(objectName="levelFilter")
         self.tag_filter = QComboBox(objectName="tagFilter")
+        self.grade_filter = QComboBox(objectName="gradeFilter")  # ABC grade (shopcrm.grading)
+        for label, value in grading.grade_filter_items():
+            self.grade_filter.addItem(label, value)
         self.count_label = QLabel(objectName="customerCount")
         self.new_button = QPushButton(self.tr("New customer"), objectName="newCustomerButton")
         self.new_button.setToolTip(self.tr("Create a customer archive (Ctrl+N)"))
@@ -58,6 +61,8 @@ class CustomersTab(QWidget):
         top.addWidget(self.level_filter)
         top.addWidget(QLabel(self.tr("Tag")))
         top.addWidget(self.tag_filter)
+        top.addWidget(QLabel(grading.t("grading.column")))
+        top.addWidget(self.grade_filter)
         top.addStretch(1)
         top.addWidget(self.count_label)
 
@@ -93,6 +98,7 @@ class CustomersTab(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.level_filter.currentIndexChanged.connect(self.apply_filters)
         self.tag_filter.currentIndexChanged.connect(self.apply_filters)
+        self.grade_filter.currentIndexChanged.connect(self.apply_filters)
         self.model.countChanged.connect(self._show_count)
         self.table.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
         self.new_button.clicked.connect(self.new_requested)
@@ -124,7 +130,8 @@ class CustomersTab(QWidget):
 
     def current_query(self) -> CustomerQuery:
         return replace(self.model.query, text=self.search.text(),
-                       level_id=self.level_filter.currentData(), tag_id=self.tag_filter.currentData())
+                       level_id=self.level_filter.currentData(), tag_id=self.tag_filter.currentData(),
+                       grade=self.grade_filter.currentData())
 
     def apply_filters(self) -> None:
         self.model.set_query(self.current_query())
