@@ -14,6 +14,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
     p.add_argument("--lang", choices=("zh_CN", "en"), help="interface language (default: saved choice, zh_CN)")
     p.add_argument("--version", action="version", version=f"ShopCRM {__version__}")
+    # for the packaged-build test: answer the welcome with demo data, print the window as JSON, exit 0
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -28,12 +30,22 @@ def start(argv: list[str]):
     from shopcrm.db import DatabaseOpenError, open_database
     from shopcrm.ui import i18n
 
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    # high DPI: Qt 6 scales by default; pass-through keeps 125 %/150 % screens at their real factor
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     lang = args.lang or QSettings().value("language", i18n.DEFAULT_LANGUAGE)
     i18n.install(app, lang)
+    from shopcrm.ui import icons
+
+    app.setWindowIcon(icons.app_icon())
+    app.setDesktopFileName("shopcrm")  # matches resources/shopcrm.desktop (taskbar icon on Wayland)
 
     db_path = resolve_db_path(args.db)
     from shopcrm.ui import backup_ui
@@ -47,9 +59,17 @@ def start(argv: list[str]):
         return app, None
     fill_missing_sort_keys()
 
+    from shopcrm.ui import first_run
     from shopcrm.ui.main_window import MainWindow
 
-    return app, MainWindow(db_path)
+    # welcome on the first start (shop name, PIN, import / demo / empty); may open the demo database
+    begin = first_run.choose_start(db_path, choice=first_run.DEMO if args.smoke_test else None)
+    window = MainWindow(begin.db_path)
+    window.first_run_choice = begin.choice
+    window.smoke_test = args.smoke_test
+    first_run.install(window, db_path)
+    icons.decorate(window)
+    return app, window
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,11 +77,51 @@ def main(argv: list[str] | None = None) -> int:
     if window is None:
         return 2
     window.show()
-    from shopcrm.ui import backup_ui, security_ui
+    from shopcrm.ui import backup_ui, first_run, security_ui
 
+    if getattr(window, "smoke_test", False):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: smoke_report(window))
+        return app.exec()
     window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
-    security_ui.offer_pin_at_first_run(window)
+    if window.first_run_choice is None:  # the welcome offers the PIN itself
+        security_ui.offer_pin_at_first_run(window)
+    if window.first_run_choice == first_run.IMPORT:
+        first_run.open_import(window)
     return app.exec()
+
+
+def smoke_report(window) -> None:
+    """Print what a packaged build must have working (window, translations, Qt's own catalogue,
+    bundled libraries and data), then quit with exit code 0."""
+    import json
+
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from shopcrm import customers
+    from shopcrm.pinyin_keys import name_keys
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    report = {
+        "window": window.objectName(),
+        "title": window.windowTitle(),
+        "visible": window.isVisible(),
+        "tabs": [window.tabs.tabText(i) for i in range(window.tabs.count())],
+        "customers": customers.count(customers.CustomerQuery()),
+        "database": str(window.db_path),
+        "qt_cancel": box.button(QDialogButtonBox.StandardButton.Cancel).text(),
+        "pinyin": sorted(name_keys("曾伟"))[:6],
+        "frozen": bool(getattr(sys, "frozen", False)),
+    }
+    import lunardate
+    import python_calamine
+
+    report["libraries"] = [python_calamine.__name__, lunardate.__name__]
+    if sys.stdout is not None:  # a windowed Windows build has no console
+        print("SMOKE " + json.dumps(report, ensure_ascii=False), flush=True)
+    window.close()
+    QApplication.instance().quit()
 
 
 if __name__ == "__main__":

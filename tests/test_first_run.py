@@ -1,0 +1,224 @@
+"""The first five minutes: the welcome, the three starts, the separate demo database, the app icon."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from conftest import answer_box, type_text
+from shopcrm import customers, security, settings
+from shopcrm.db import close_database, open_database
+from shopcrm.ui import first_run
+
+pytestmark = pytest.mark.gui
+
+
+def when_shown(object_name: str, action, seen: list | None = None) -> None:
+    """Run ``action(widget)`` once a top-level widget named ``object_name`` is visible (modal
+    dialogs block in exec(), so the test acts from the event loop)."""
+    def poll():
+        for w in QApplication.topLevelWidgets():
+            if w.objectName() == object_name and w.isVisible():
+                if seen is not None:
+                    seen.append(w)
+                action(w)
+                return
+        QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def real_customer_count(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT count(*) FROM customer").fetchone()[0]
+    finally:
+        con.close()
+
+
+def start(qtbot, db_path: Path):
+    from shopcrm.app import start as app_start
+
+    _app, window = app_start(["--db", str(db_path)])
+    assert window is not None
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtbot, tmp_path):
+    real = tmp_path / "shop.db"
+
+    def answer(dlg):
+        type_text(qtbot, dlg.shop_name, "张姐水果店")
+        dlg.demo_button.click()
+
+    seen: list = []
+    when_shown("firstRunDialog", answer, seen)
+    window = start(qtbot, real)
+    assert len(seen) == 1
+    # the demo lives in its own file; the real database stays empty
+    assert window.db_path == tmp_path / "shop-demo.db"
+    assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
+    assert "1000" in window.customers_tab.count_label.text().replace(",", "")
+    assert "演示数据" in window.windowTitle() and "张姐水果店" in window.windowTitle()
+    badge = window.demo_controller.badge
+    assert badge.isVisible() and "演示数据" in badge.text()
+    assert real_customer_count(real) == 0
+    assert not app.windowIcon().isNull()
+    window.close()
+    close_database()
+
+    # second start: no welcome, the demo reopens (the user has not left it yet)
+    seen.clear()
+    when_shown("firstRunDialog", lambda dlg: dlg.reject(), seen)
+    window = start(qtbot, real)
+    qtbot.wait(50)  # let the poller run: a welcome would be visible by now
+    assert seen == []
+    assert window.first_run_choice is None
+    assert window.db_path == tmp_path / "shop-demo.db"
+    assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
+
+    # leaving the demo shows the real, still empty database, without the demo label
+    assert window.demo_controller.leave_demo()
+    assert window.db_path == real
+    assert customers.count(customers.CustomerQuery()) == 0
+    assert "演示数据" not in window.windowTitle() and "张姐水果店" in window.windowTitle()
+    assert not window.demo_controller.badge.isVisible()
+    assert window.demo_controller.try_action.isVisible()
+    window.close()
+    close_database()
+
+    # third start: the real database, still no welcome
+    when_shown("firstRunDialog", lambda dlg: dlg.reject(), seen)
+    window = start(qtbot, real)
+    qtbot.wait(50)
+    assert seen == [] and window.db_path == real
+    window.close()
+    close_database()
+    QApplication.processEvents()
+    for w in QApplication.topLevelWidgets():  # stop the poller's target from appearing later
+        assert w.objectName() != "firstRunDialog" or not w.isVisible()
+
+
+def test_start_empty_keeps_shop_name_and_marks_done(app, qtbot, tmp_path):
+    real = tmp_path / "shop.db"
+
+    def answer(dlg):
+        type_text(qtbot, dlg.shop_name, "Lily 美发")
+        dlg.empty_button.click()
+
+    when_shown("firstRunDialog", answer)
+    window = start(qtbot, real)
+    assert window.first_run_choice == first_run.EMPTY
+    assert window.db_path == real
+    assert settings.shop_name() == "Lily 美发"
+    assert "Lily 美发" in window.windowTitle() and "演示数据" not in window.windowTitle()
+    assert settings.get(first_run.FIRST_RUN_DONE) is True
+    assert not security.pin_offer_due()  # the welcome offered the PIN; no second question
+    assert not first_run.welcome_due()
+    assert not (tmp_path / "shop-demo.db").exists()
+    window.close()
+    close_database()
+
+
+def test_closing_the_welcome_greets_again_next_time(app, qtbot, tmp_path, db):
+    when_shown("firstRunDialog", lambda dlg: dlg.reject())
+    begin = first_run.choose_start(tmp_path / "shop.db")
+    assert begin.choice == "" and first_run.welcome_due()
+
+
+def test_import_choice_marks_done_and_opens_the_wizard_or_says_why(app, qtbot, db, db_path):
+    begin = first_run.choose_start(db_path, choice=first_run.IMPORT, shop_name="茶叶店")
+    assert begin.choice == first_run.IMPORT and begin.db_path == db_path
+    assert settings.shop_name() == "茶叶店" and not first_run.welcome_due()
+    from shopcrm.ui.main_window import MainWindow
+
+    window = MainWindow(db_path)
+    qtbot.addWidget(window)
+    first_run.install(window, db_path)
+    try:
+        import shopcrm.ui.import_wizard  # noqa: F401
+    except ModuleNotFoundError:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer_box(qtbot, QMessageBox.StandardButton.Ok)
+        assert first_run.open_import(window) is False
+    else:
+        assert first_run.open_import(window) is True
+
+
+def test_existing_customers_are_not_greeted(app, db):
+    customers.create(customers.CustomerInput(name="王芳", mobile="13800138000"))
+    assert not first_run.welcome_due()
+
+
+def test_welcome_sets_owner_pin(app, qtbot, db):
+    dlg = first_run.FirstRunDialog()
+    qtbot.addWidget(dlg)
+    assert "未设置" in dlg.pin_state.text()
+
+    def fill(pin_dialog):
+        pin_dialog.new_edit.setText("2468")
+        pin_dialog.confirm_edit.setText("2468")
+        pin_dialog.save()
+
+    when_shown("setPinDialog", fill)
+    assert dlg.set_pin() is True
+    assert security.has_pin() and security.verify_pin("2468")
+    assert "已设置" in dlg.pin_state.text()
+
+
+def test_welcome_explains_itself_and_switches_language(app, qtbot, db):
+    dlg = first_run.FirstRunDialog()
+    qtbot.addWidget(dlg)
+    assert dlg.objectName() == "firstRunDialog"
+    assert dlg.windowTitle() == "欢迎使用 ShopCRM"
+    assert dlg.demo_button.text() == "用演示数据试一试"
+    for w in (dlg.shop_name, dlg.pin_button, dlg.language):
+        assert w.toolTip(), w.objectName()
+    dlg.language.setCurrentIndex(dlg.language.findData("en"))
+    assert dlg.windowTitle() == "Welcome to ShopCRM"
+    assert dlg.demo_button.text() == "Try with demo data"
+    dlg.language.setCurrentIndex(dlg.language.findData("zh_CN"))
+    assert dlg.windowTitle() == "欢迎使用 ShopCRM"
+
+
+def test_a_foreign_file_named_like_the_demo_is_left_untouched(app, qtbot, tmp_path):
+    from shopcrm.db import DatabaseOpenError
+
+    real, demo = tmp_path / "shop.db", tmp_path / "shop-demo.db"
+    open_database(demo)
+    customers.create(customers.CustomerInput(name="李娜", mobile="13900139000"))
+    close_database()
+    open_database(real)
+    try:
+        with pytest.raises(DatabaseOpenError):
+            first_run.open_demo(real)
+        assert first_run.is_demo() is False
+        assert real_customer_count(demo) == 1 and real_customer_count(real) == 0
+    finally:
+        close_database()
+
+
+def test_demo_paths():
+    assert first_run.demo_db_path(Path("/d/shopcrm.db")) == Path("/d/shopcrm-demo.db")
+    assert first_run.real_db_path(Path("/d/shopcrm-demo.db")) == Path("/d/shopcrm.db")
+    assert first_run.real_db_path(Path("/d/shopcrm.db")) == Path("/d/shopcrm.db")
+
+
+def test_icons_decorate_the_main_window(window):
+    from shopcrm.ui import icons
+
+    assert icons.decorate(window) > 5
+    assert not window.customers_tab.new_button.icon().isNull()
+    assert not window.tabs.tabIcon(0).isNull()
+    assert not icons.app_icon().isNull()
+    sizes = {s.width() for s in icons.app_icon().availableSizes()}
+    assert {16, 32, 256} <= sizes
+
