@@ -240,3 +240,24 @@ def test_customer_list_shows_and_filters_grades(demo, db_path, qtbot):
     assert ct.current_query().grade == "A"
     ct.grade_filter.setCurrentIndex(ct.grade_filter.findData(None))
     assert ct.model.rowCount() == 600
+
+
+def test_archive_shows_grading_and_history(db, qtbot):
+    from shopcrm import activity, customers as C
+    from shopcrm.ui.customer_form import CustomerForm
+
+    c = C.create(C.CustomerInput(name="回头客", mobile="13812345678"), today=TODAY)
+    activity.record_purchase(c.id, 30_000, at=dt.datetime(2026, 3, 1, 10))
+    grading.regrade(today=TODAY)
+    grading.set_level_rule(Level.get(Level.name == "银卡").id, min_total_spend_cents=50_000)
+    form = CustomerForm(c.id)
+    qtbot.addWidget(form)
+    page = form.grading_page
+    assert form.pages.tabText(form.pages.indexOf(page)) == "Grading"
+    assert "结束" in page.facts.text() and page.history.rowCount() == 0
+    activity.record_purchase(c.id, 30_000)  # back after 266 days: 恢复, and 银卡 at ¥600
+    form._load_activity()
+    texts = {(page.history.item(r, 1).text(), page.history.item(r, 2).text())
+             for r in range(page.history.rowCount())}
+    assert texts == {("生命周期", "结束 → 恢复"), ("会员等级", "无 → 银卡")}
+    assert "恢复" in page.facts.text()

@@ -281,6 +281,10 @@ class CustomerForm(QDialog):
             self.complaints_list.open_complaint.connect(self.open_complaint)
             self.complaints_list.changed.connect(lambda: (self._load_activity(), self.saved.emit(self.customer_id)))
             self.pages.addTab(self.complaints_list, self.tr("Complaints"))
+            from shopcrm.ui.grading_widgets import CustomerGradingPage  # grade, RFM, level/stage history
+
+            self.grading_page = CustomerGradingPage(customer_id, self)
+            self.pages.addTab(self.grading_page, self.grading_page.title())
             self.add_purchase_button.clicked.connect(self._add_purchase)
             self.add_contact_button.clicked.connect(self._add_contact)
             self.topup_button.clicked.connect(lambda: self._money_dialog("topup"))
@@ -423,6 +427,8 @@ class CustomerForm(QDialog):
                    [[str(e.at)[:16], t(f"ledger.{e.kind}"), fmt(e.balance_delta_cents),
                      f"{e.points_delta:+,}", fmt(e.balance_after_cents), f"{e.points_after:,}", e.reason]
                     for e in ledger.entries(c.id)], {2, 3, 4, 5})
+        if hasattr(self, "grading_page"):
+            self.grading_page.reload()  # a purchase may raise the level or end a lost spell
 
     def collect(self) -> CustomerInput:
         tags = [x for x in self.tags_edit.text().replace("，", ",").replace("、", ",").split(",")]
