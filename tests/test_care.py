@@ -476,6 +476,11 @@ def test_build_today_reads_sources_without_n_plus_one(db):
         big = care.build_today(TODAY, care.load_settings())
     assert len(big.items) > len(small.items) + 30
     assert few.count == many.count <= 20
+    # what was bought is read for all return visits of an export at once
+    with count_queries() as export:
+        rows = list(care.export_rows(big, care.load_settings()))
+    assert export.count <= 3
+    assert sum("连衣裙" in r[4] for r in rows) == 32
 
 
 def test_domain_never_imports_qt(python_exe):

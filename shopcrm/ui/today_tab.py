@@ -39,6 +39,7 @@ LATE = QColor("#c62828")
 TODAY_COLOR = QColor("#1b5e20")
 AHEAD = QColor("#757575")
 BULK = 200  # marking more items done than this runs in a worker behind a progress dialog
+PREFETCH = 200  # rows whose details are read with the list; others are read when shown
 BACKLOG_CAP = 1000  # the summary counts scheduled visits due up to this, then shows "1000+"
 
 
@@ -64,6 +65,7 @@ class TodayModel(QAbstractTableModel):
     def set_items(self, items: list[care.CareItem], today: dt.date, settings: dict) -> None:
         self.beginResetModel()
         self.items, self.today, self.settings = items, today, settings
+        care.load_details(items[:PREFETCH])  # the first screens' details in one query
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 (Qt API)
