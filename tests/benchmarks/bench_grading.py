@@ -1,0 +1,145 @@
+"""Grading benchmark on the cached demo database (100k customers, 1M purchases).
+
+    python tests/benchmarks/bench_grading.py
+
+Targets (issue #5): regrading <= 2x the floor of one raw SQL GROUP BY over the same purchases,
+measured in the same run; the 分析 tab's first paint <= 300 ms.
+
+The floor is the fastest of the raw per-customer GROUP BYs (the period's purchases with the
+planner's choice and with the covering index, and all purchases over the (customer_id, amount)
+index), so the ratio is against the best SQLite can do for the aggregate alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from _common import demo_db, median_ms, report  # noqa: E402
+
+
+def once_ms(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+def main() -> None:
+    path = demo_db()
+    from shopcrm.db import database, open_database
+
+    t = time.perf_counter()
+    open_database(path)
+    print(f"open + migrate the copy: {time.perf_counter() - t:.1f} s ({path.name})")
+    from shopcrm import grading
+
+    today = dt.date.today()
+    start, end = grading.Period.last_months(12, today).bounds()
+    sql = "SELECT customer_id, SUM(amount_cents), COUNT(*) FROM purchase {hint} {where} GROUP BY customer_id"
+    where = "WHERE at >= ? AND at < ?"
+    floors = {
+        "GROUP BY period (planner's index)": lambda: database.execute_sql(
+            sql.format(hint="", where=where), (start, end)).fetchall(),
+        "GROUP BY period (covering index)": lambda: database.execute_sql(
+            sql.format(hint="INDEXED BY purchase_customer_id_at_amount", where=where), (start, end)).fetchall(),
+        "GROUP BY all purchases (customer, amount)": lambda: database.execute_sql(
+            sql.format(hint="INDEXED BY purchase_customer_id_amount_cents", where=""), ()).fetchall(),
+    }
+    floor_values = {}
+    for label, fn in floors.items():
+        floor_values[label] = median_ms(fn, repeat=7, warmup=1)
+        report(label, floor_values[label])
+    floor = min(floor_values.values())
+    print(f"floor = {floor:.1f} ms ({min(floor_values, key=floor_values.get)})\n")
+
+    def reset() -> None:
+        with database.atomic():
+            database.execute_sql(
+                "UPDATE customer SET grade = NULL, grade_at = NULL, period_spend_cents = 0, "
+                "period_purchases = 0, rfm_r = NULL, rfm_f = NULL, rfm_m = NULL, value_type = NULL, "
+                "lifecycle = NULL, lifecycle_at = NULL")
+            database.execute_sql("DELETE FROM customer_history")
+            database.execute_sql("DELETE FROM setting WHERE key LIKE 'grading%'")
+
+    # 1. the first grading of a database: every customer's row is written
+    firsts = []
+    for _ in range(3):
+        reset()
+        firsts.append(once_ms(lambda: grading.regrade(today=today)))
+    report("first grading (100k rows written)", statistics.median(firsts), floor, target="one-off")
+
+    # 2. the daily regrade the app runs in the background: one day later each time
+    day = [0]
+
+    def next_day() -> None:
+        day[0] += 1
+        r = grading.regrade(today=today + dt.timedelta(days=day[0]))
+        next_day.changed.append(r.changed)
+
+    next_day.changed = []
+    daily = median_ms(next_day, repeat=7, warmup=1)
+    report("daily regrade (a day later)", daily, floor, target="<= 2x floor")
+    print(f"{'':48s} customers changed per day: {statistics.median(next_day.changed):.0f}")
+    same = median_ms(lambda: grading.regrade(today=today + dt.timedelta(days=day[0])), repeat=7, warmup=1)
+    report("regrade again, nothing changed", same, floor, target="<= 2x floor")
+
+    # 3. a new period: most customers' period figures change
+    def period_switch() -> None:
+        grading.update_settings(period_months=6 if grading.settings()["period_months"] == 12 else 12)
+        grading.regrade(today=today)
+
+    report("regrade after a period change", median_ms(period_switch, repeat=3, warmup=0), floor)
+    grading.update_settings(period_months=12)
+    grading.regrade(today=today)
+
+    # the tab's figures
+    print()
+    report("summary() (counts by grade/type/stage/level)", median_ms(lambda: grading.summary(today=today), 7, 1))
+    report("pareto(100)", median_ms(lambda: grading.pareto(100), 7, 1))
+    report("upgrade_potential(200)", median_ms(lambda: grading.upgrade_potential(200), 7, 1))
+    report("dormant(limit=2000)", median_ms(lambda: grading.dormant(limit=2000, today=today), 7, 1))
+
+    # first paint of the tab
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication.instance() or QApplication([])
+    from shopcrm.ui.analysis_tab import AnalysisTab
+
+    def bare() -> None:
+        w = QLabel("分析")
+        w.resize(1400, 900)
+        w.show()
+        app.processEvents()
+        w.grab()
+        w.close()
+        w.deleteLater()
+
+    def first_paint() -> None:
+        w = AnalysisTab(None, today=today)
+        w.resize(1400, 900)
+        w.show()
+        app.processEvents()
+        w.grab()  # forces a full paint of chart and tables
+        w._wait_background()
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+
+    bare_ms = median_ms(bare, repeat=5, warmup=1)
+    report("bare widget paint (floor)", bare_ms)
+    report("分析 tab first paint", median_ms(first_paint, repeat=5, warmup=1), bare_ms, target="<= 300 ms")
+    database.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
