@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from conftest import answer_box, type_text
+from conftest import type_text
 from shopcrm import customers, security, settings
 from shopcrm.db import close_database, open_database
 from shopcrm.ui import first_run
@@ -142,15 +142,11 @@ def test_import_choice_marks_done_and_opens_the_wizard_or_says_why(app, qtbot, d
     window = MainWindow(db_path)
     qtbot.addWidget(window)
     first_run.install(window, db_path)
-    try:
-        import shopcrm.ui.import_wizard  # noqa: F401
-    except ModuleNotFoundError:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer_box(qtbot, QMessageBox.StandardButton.Ok)
-        assert first_run.open_import(window) is False
-    else:
-        assert first_run.open_import(window) is True
+    assert first_run.open_import(window) is True
+    wizard = window.import_wizard
+    qtbot.waitExposed(wizard)
+    assert wizard.isVisible() and wizard.parent() is window
+    wizard.reject()
 
 
 def test_existing_customers_are_not_greeted(app, db):
@@ -222,3 +218,38 @@ def test_icons_decorate_the_main_window(window):
     sizes = {s.width() for s in icons.app_icon().availableSizes()}
     assert {16, 32, 256} <= sizes
 
+
+
+def test_shop_name_action_renames_the_window(app, qtbot, tmp_path):
+    real = tmp_path / "shop.db"
+    open_database(real)
+    first_run.choose_start(real, choice=first_run.EMPTY)
+    from shopcrm.ui.main_window import MainWindow
+
+    window = MainWindow(real)
+    qtbot.addWidget(window)
+    controller = first_run.install(window, real)
+    assert controller.shop_action in window.tools_menu.actions()
+    assert controller.edit_shop_name("  老王茶庄  ") is True
+    assert settings.shop_name() == "老王茶庄"
+    assert window.windowTitle().startswith("老王茶庄")
+    close_database()
+
+
+def test_try_demo_from_the_file_menu_keeps_real_data_apart(app, qtbot, tmp_path):
+    real = tmp_path / "shop.db"
+    open_database(real)
+    customers.create(customers.CustomerInput(name="赵敏", mobile="13700137000"))
+    from shopcrm.ui.main_window import MainWindow
+
+    window = MainWindow(real)
+    qtbot.addWidget(window)
+    controller = first_run.install(window, real)
+    assert controller.try_action in window.file_menu.actions() and controller.try_action.isVisible()
+    assert controller.enter_demo()
+    assert window.db_path == tmp_path / "shop-demo.db" and first_run.is_demo()
+    assert window.windowTitle().startswith("【演示数据】")
+    assert real_customer_count(real) == 1  # the real file got no demo rows
+    assert controller.leave_demo()
+    assert customers.count(customers.CustomerQuery()) == 1 and not first_run.is_demo()
+    close_database()

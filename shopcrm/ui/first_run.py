@@ -310,11 +310,8 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
 
 
 def open_import(window) -> bool:
-    """Open the import wizard (issue #3) over the main window. False when it is not available."""
-    for action in window.findChildren(QAction):
-        if action.objectName() in ("importAction", "importWizardAction"):
-            action.trigger()
-            return True
+    """Open the import wizard (issue #3) over the main window, without blocking. False when this
+    build has no wizard (the user is told what to do instead)."""
     try:
         mod = importlib.import_module("shopcrm.ui.import_wizard")
     except ModuleNotFoundError as exc:
@@ -324,14 +321,8 @@ def open_import(window) -> bool:
                                 QCoreApplication.translate("FirstRun", "The import wizard is not part of this version. Use "
                                     "“shopcrm-cli import FILE” or add customers by hand."))
         return False
-    opener = getattr(mod, "open_import_wizard", None)
-    if opener is not None:
-        opener(window)
-        return True
-    wizard = mod.ImportWizard(window)
+    wizard = mod.open_import_wizard(window)  # wired to window.data_changed
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if hasattr(wizard, "finished"):
-        wizard.finished.connect(lambda *_: window.data_changed.emit())
     wizard.open()
     window.import_wizard = wizard
     return True

@@ -40,6 +40,15 @@ DECORATIONS = {
     "setPinAction": "pin",
     "tryDemoAction": "demo",
     "leaveDemoAction": "database",
+    "shopNameAction": "shop",
+    "importCustomersAction": "import",
+    "importHistoryAction": "history",
+    "exportCustomersAction": "export",
+    "exportArchiveAction": "export",
+    "backupAction": "backup",
+    "auditLogAction": "audit",
+    "complaintSettingsAction": "settings",
+    "careSettingsAction": "settings",
 }
 # menu entries found by their (untranslated) source text when they have no objectName
 MENU_TEXT_ICONS = {
