@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: smoke_report(window))
         return app.exec()
     window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
+    from shopcrm.ui.analysis_tab import daily_regrade
+
+    window.daily_regrade_job = daily_regrade(window)  # stale grades: regraded in the background
     if window.first_run_choice is None:  # the welcome offers the PIN itself
         security_ui.offer_pin_at_first_run(window)
     if window.first_run_choice == first_run.IMPORT:

@@ -261,3 +261,19 @@ def test_archive_shows_grading_and_history(db, qtbot):
              for r in range(page.history.rowCount())}
     assert texts == {("生命周期", "结束 → 恢复"), ("会员等级", "无 → 银卡")}
     assert "恢复" in page.facts.text()
+
+
+def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_path, qtbot):
+    from shopcrm.ui.analysis_tab import daily_regrade
+    from shopcrm.ui.main_window import MainWindow
+
+    mw = MainWindow(db_path)
+    qtbot.addWidget(mw)
+    assert Customer.select().where(Customer.grade.is_null(False)).count() == 0
+    tab = daily_regrade(mw)
+    assert tab is not None
+    with qtbot.waitSignal(tab.regraded, timeout=30_000):
+        pass
+    tab._wait_background()
+    assert Customer.select().where(Customer.grade.is_null()).count() == 0
+    assert daily_regrade(mw) is None  # graded today: nothing to do

@@ -846,3 +846,13 @@ class AnalysisTab(QWidget):
                     pareto),
         ]
         return str(X.write_workbook(path, sheets))
+
+
+def daily_regrade(window) -> AnalysisTab | None:
+    """At start-up: regrade in the background when the grades are stale (at most daily), so
+    that the customer list and the care list see current grades without opening the 分析 tab."""
+    tab = window.findChild(AnalysisTab, "analysisTab")
+    if tab is None or not grading.is_stale():
+        return None
+    tab.start_background_regrade()
+    return tab
