@@ -51,7 +51,8 @@ def _load_plugins() -> None:
     """Modules that add commands; imported here so that ``--help`` lists them."""
     import importlib
 
-    for mod in ("shopcrm.excel_cli", "shopcrm.backup_cli", "shopcrm.export_cli", "shopcrm.care_cli"):
+    for mod in ("shopcrm.excel_cli", "shopcrm.backup_cli", "shopcrm.export_cli", "shopcrm.care_cli",
+                "shopcrm.grading_cli"):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:

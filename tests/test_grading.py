@@ -442,3 +442,21 @@ def test_summary_and_pareto(db):
     assert {c.name for c in grading.customers_in("grade", "A")} == {
         f.name for f in grading.customers_in("grade", "A")}
     assert len(grading.customers_in("lifecycle", None)) == 1
+
+
+# --- command line --------------------------------------------------------------------------------
+
+def test_regrade_command(db_path, capsys):
+    from shopcrm import cli
+    from shopcrm.db import close_database, open_database
+
+    open_database(db_path)
+    cid = new_customer("甲")
+    buy(cid, 100, 5)
+    close_database()
+    assert cli.main(["regrade", "--db", str(db_path)]) == 0
+    assert "评级完成：1 位客户，1 位有变化" in capsys.readouterr().out
+    assert cli.main(["regrade", "--db", str(db_path), "--if-stale"]) == 0
+    assert "评级是最新的" in capsys.readouterr().out
+    assert fresh(cid).grade == "A"
+    close_database()
