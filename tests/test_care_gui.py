@@ -215,3 +215,18 @@ def test_many_items_done_in_a_worker(qtbot, shop, monkeypatch):
     assert tab.apply_done(tab.selected_items(), channel="sms", outcome="已群发")
     assert Contact.select().where(Contact.outcome == "已群发").count() == 3
     assert tab.model.rowCount() == 0 and tab.tab_title() in ("Today", "今日待办")
+
+
+def test_the_list_follows_the_calendar_day(qtbot, shop):
+    from shopcrm.ui.today_tab import TodayTab
+
+    tab = TodayTab(None)
+    qtbot.addWidget(tab)
+    assert tab._day_timer.isActive()
+    tab.clock = lambda: TODAY
+    tab.refresh()
+    assert tab.lst.today == TODAY
+    tab.clock = lambda: dt.date(2026, 11, 25)
+    with qtbot.waitSignal(tab.title_changed):
+        tab._check_day()  # what the minute timer does
+    assert tab.lst.today == dt.date(2026, 11, 25)

@@ -232,6 +232,7 @@ class TodayTab(QWidget):
         self.setObjectName("todayTab")
         self.main_window = main_window
         self.fixed_today = today
+        self.clock = dt.date.today  # replaceable in tests
         self.settings: dict = {}
         self.lst: care.TodayList | None = None
         self.backlog = 0
@@ -330,6 +331,11 @@ class TodayTab(QWidget):
         # the badge stays current while another tab is shown: rebuild shortly after a change
         self._stale_timer = QTimer(self, singleShot=True, interval=800)
         self._stale_timer.timeout.connect(self.refresh)
+        # a window left open overnight shows the new day's list in the morning
+        self._day_timer = QTimer(self, interval=60_000)
+        self._day_timer.timeout.connect(self._check_day)
+        if today is None:
+            self._day_timer.start()
         if main_window is not None:
             if hasattr(main_window, "data_changed"):
                 main_window.data_changed.connect(self._on_data_changed)
@@ -341,7 +347,7 @@ class TodayTab(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
-        return self.fixed_today or dt.date.today()
+        return self.fixed_today or self.clock()
 
     def set_today(self, day: dt.date) -> None:
         self.fixed_today = day
@@ -405,6 +411,10 @@ class TodayTab(QWidget):
             text += " · " + self.tr("%1 more customers due for a scheduled visit").replace("%1", more)
         self.summary.setText(text)
         self._on_selection()
+
+    def _check_day(self) -> None:
+        if self.lst is not None and self.lst.today != self.today():
+            self.refresh()
 
     def _on_data_changed(self) -> None:
         if self._suppress:
