@@ -1,10 +1,17 @@
 """Customer grading: ABC/Pareto grades, RFM value types, lifecycle stages, dormant customers,
 the points rule and automatic member-level upgrades, and upgrade potential.
 
-Everything is computed in SQL aggregates over the purchases and stored on the customer by
+Everything is computed from SQL aggregates over the purchases and stored on the customer by
 :func:`regrade` in one transaction (``grade``, ``grade_at``, ``period_spend_cents``,
-``period_purchases``, ``rfm_r/f/m``, ``value_type``, ``lifecycle``, ``lifecycle_at``). Changes of
-grade, lifecycle stage and member level are recorded in ``customer_history`` for the archive.
+``period_purchases``, ``rfm_r/f/m``, ``value_type``, ``lifecycle``, ``lifecycle_at``); only the
+customers whose results changed are written. ``grade_at`` is when the customer got the grade,
+``lifecycle_at`` when the stage began; :func:`last_run` is when the grades were last computed.
+Changes of grade, lifecycle stage and member level are recorded in ``customer_history``.
+
+How it stays fast at 100k customers / 1M purchases: one GROUP BY over the period's purchases
+(covering index), then the distributions give thresholds (ABC spend thresholds, quintile cut
+points), so every grade and score is a plain ``value >= threshold`` comparison in one UPDATE —
+no window functions over 100k rows.
 
 The rules, in one place (every number is a setting, see :data:`DEFAULTS`):
 
@@ -110,7 +117,9 @@ DEFAULTS: dict[str, Any] = {
     "period_months": 12,  # 0 = all time
     "a_share": 55,  # percent of sales
     "b_share": 85,
-    "rfm_cuts": {"r": None, "f": None, "m": None},  # None = quintiles
+    # None = quintiles; else four ascending cut points: r in days of silence, f in purchases in
+    # the period, m in cents spent in the period
+    "rfm_cuts": {"r": None, "f": None, "m": None},
     "high_value_m": 4,
     "frequent_f": 3,
     "recent_r": 3,

@@ -108,7 +108,7 @@ class Customer(BaseModel):
     erased_at = DateTimeField(null=True)
     # grading (issue #5, shopcrm.grading): results of the latest regrade
     grade = CharField(null=True)  # "A", "B", "C"
-    grade_at = DateTimeField(null=True)  # when the grade was computed
+    grade_at = DateTimeField(null=True)  # when the customer got this grade (grading.last_run: computed)
     period_spend_cents = IntegerField(default=0)  # spend within the grading period
     period_purchases = IntegerField(default=0)
     rfm_r = IntegerField(null=True)  # 1-5
