@@ -91,6 +91,13 @@ def parse_money(value, field: str = "balance", *, allow_negative: bool = False) 
     """'¥1,200.50', '200元', '￥1.11', 12.5 -> cents. Empty -> 0."""
     if value is None:
         return 0
+    if value.__class__ is float and 0 <= value < 1e9:  # the common spreadsheet number
+        x = value * 100
+        c = round(x)
+        if abs(x - c) < 1e-6:  # whole cents: exact (a half cent goes the Decimal way below)
+            return c
+    elif value.__class__ is int and 0 <= value < MAX_CENTS // 100:
+        return value * 100
     if isinstance(value, Decimal):
         d = value
     elif isinstance(value, int) and not isinstance(value, bool):
