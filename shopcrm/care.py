@@ -167,8 +167,26 @@ def load_settings() -> dict:
     return _merge(copy.deepcopy(DEFAULTS), stored)
 
 
-def _bad(name: str, value, reason: str) -> FieldError:
-    return FieldError("setting", "care.v.setting", name=name, value=value, reason=reason)
+register({
+    "care.setting.birthday_days": ("生日和纪念日提前列出天数", "Days ahead for birthdays and anniversaries"),
+    "care.setting.festival_days": ("节日问候提前列出天数", "Days ahead for festival greetings"),
+    "care.setting.overdue_days": ("未处理的问候、回访、唤醒保留天数", "Days unhandled greetings, return visits and wake-ups stay"),
+    "care.setting.service_overdue_days": ("未处理的投诉回访和约定跟进保留天数", "Days unhandled complaint and agreed follow-ups stay"),
+    "care.setting.dormant_days": ("沉睡天数", "Days without purchase before a wake-up"),
+    "care.setting.visit_daily_limit": ("每天列出的定期回访数", "Scheduled visits listed per day"),
+    "care.setting.per_month": ("{grade} 类每月联系次数", "Contacts a month for grade {grade}"),
+    "care.setting.visit_channel": ("{grade} 类回访渠道", "Channel for grade {grade}"),
+    "care.setting.channel": ("“{kind}”的建议渠道", "Channel for “{kind}”"),
+    "care.setting.return_days": ("购后回访天数", "Days after purchase"),
+    "care.setting.default_grade": ("未分级客户按哪一级", "Grade of customers not graded yet"),
+    "care.setting.festival_grades": ("节日问候的客户等级", "Grades greeted at festivals"),
+    "care.v.duplicate_days": ("重复", "listed twice"),
+})
+
+
+def _bad(name: str, value, reason: str, **params) -> FieldError:
+    label = t(f"care.setting.{name}", **params)
+    return FieldError("setting", "care.v.setting", name=label, value=value, reason=reason)
 
 
 def validate_settings(s: dict) -> dict:
@@ -180,20 +198,27 @@ def validate_settings(s: dict) -> dict:
         v = s[name]
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
             raise _bad(name, v, f"{lo}–{hi}")
+    channels = "/".join(t(f"channel.{c}") for c in activity.CHANNELS)
     for grade, plan in s["visit_plan"].items():
         per = plan.get("per_month")
-        if not isinstance(per, int) or not 0 <= per <= 30:
-            raise _bad(f"visit_plan.{grade}.per_month", per, "0–30")
+        if not isinstance(per, int) or isinstance(per, bool) or not 0 <= per <= 30:
+            raise _bad("per_month", per, "0–30", grade=grade)
         if plan.get("channel") not in activity.CHANNELS:
-            raise _bad(f"visit_plan.{grade}.channel", plan.get("channel"), "/".join(activity.CHANNELS))
+            raise _bad("visit_channel", plan.get("channel"), channels, grade=grade)
+    if s["default_grade"] not in ("", *s["visit_plan"]):
+        raise _bad("default_grade", s["default_grade"], "/".join(s["visit_plan"]))
+    if not set(s["festival_grades"]) <= set(s["visit_plan"]):
+        raise _bad("festival_grades", ",".join(s["festival_grades"]), "/".join(s["visit_plan"]))
     for kind, ch in s["channels"].items():
         if ch not in activity.CHANNELS:
-            raise _bad(f"channels.{kind}", ch, "/".join(activity.CHANNELS))
+            raise _bad("channel", ch, channels, kind=kind_text(kind) if kind in KINDS else kind)
     seen = set()
     for off in s["return_offsets"]:
         d = off.get("days")
-        if not isinstance(d, int) or not 1 <= d <= 730 or d in seen:
-            raise _bad("return_offsets.days", d, "1–730")
+        if not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 730:
+            raise _bad("return_days", d, "1–730")
+        if d in seen:
+            raise _bad("return_days", d, t("care.v.duplicate_days"))
         seen.add(d)
         check_template(f"return:{d}", off.get("template", ""))
     for sd in s["shop_dates"]:

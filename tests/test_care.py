@@ -439,10 +439,14 @@ def test_settings_round_trip_and_validation(db):
     assert again["templates"]["festival"] == care.DEFAULT_TEMPLATES["festival"]  # merged defaults
     with pytest.raises(FieldError, match="未知的占位符 {名字}"):
         care.save_settings({**again, "templates": {"birthday": "{名字}你好"}})
-    with pytest.raises(FieldError, match="birthday_days"):
+    with pytest.raises(FieldError, match="设置“生日和纪念日提前列出天数”的值“-1”不对：0–60"):
         care.save_settings({**again, "birthday_days": -1})
-    with pytest.raises(FieldError, match="channel"):
+    with pytest.raises(FieldError, match="设置“A 类回访渠道”的值“pigeon”不对：电话/短信"):
         care.save_settings({**again, "visit_plan": {"A": {"per_month": 3, "channel": "pigeon"}}})
+    with pytest.raises(FieldError, match="购后回访天数.*重复"):
+        care.save_settings({**again, "return_offsets": [{"days": 3, "template": ""}, {"days": 3, "template": ""}]})
+    with pytest.raises(FieldError, match="未分级客户按哪一级"):
+        care.save_settings({**again, "default_grade": "Z"})
     assert care.load_settings()["birthday_days"] == 14
 
 
