@@ -31,6 +31,16 @@ DECORATIONS = {
     "openCustomerButton": "open",
     "deleteCustomerButton": "delete",
     "recycleBinButton": "recycle-bin",
+    "recordPurchaseButton": "purchase",
+    # today / complaints / analysis tabs
+    "refreshButton": "refresh",
+    "regradeButton": "refresh",
+    "careSettingsButton": "settings",
+    "complaintSettingsButton": "settings",
+    "exportButton": "export",
+    "exportViewButton": "export",
+    "exportFiguresButton": "export",
+    "newComplaintButton": "complaints",
     # main window actions
     "newCustomerAction": "customer-new",
     "findCustomerAction": "search",
