@@ -729,13 +729,15 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
         items += _anniversaries(s, today, start, end, consent)
         items += _festivals(s, today, consent)
         items += _dormant(s, today, overdue, consent)
-        kept = _apply_actions(items, actions, today)
+        kept = _apply_actions(items, actions, today,
+                              today - dt.timedelta(days=s["service_overdue_days"]))
     # sources were read in KINDS order: a stable sort by date keeps that order within a day
     kept.sort(key=attrgetter("due"))
     return TodayList(today, kept)
 
 
-def _apply_actions(items: list[CareItem], actions: dict, today: dt.date) -> list[CareItem]:
+def _apply_actions(items: list[CareItem], actions: dict, today: dt.date,
+                   revive_since: dt.date) -> list[CareItem]:
     if not actions:
         return items
     today_s = today.isoformat()
@@ -751,9 +753,11 @@ def _apply_actions(items: list[CareItem], actions: dict, today: dt.date) -> list
                     continue
                 it.snoozed_until = dt.date.fromisoformat(str(a[3])[:10])
         kept.append(it)
-    # snoozed items whose window has passed come back on their day, as they were
+    # snoozed items whose window has passed come back on their day, as they were, and stay
+    # as long as service follow-ups do
+    since_s = revive_since.isoformat()
     revive = [a for k, a in actions.items() if k not in seen and a[2] == "snooze"
-              and str(a[3]) <= today_s and a[4] not in ("visit",)]
+              and since_s <= str(a[3]) <= today_s and a[4] not in ("visit",)]
     if revive:
         info = _customer_rows([a[0] for a in revive])
         for a in revive:

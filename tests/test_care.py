@@ -394,6 +394,8 @@ def test_snooze_hides_until_the_date_then_returns(db):
     revived = care.build_today(dt.date(2026, 12, 20), s).items
     assert [(i.kind, i.customer_id, i.due) for i in revived] == [("birthday", c.id, TODAY)]
     assert revived[0].reason == item.reason
+    assert care.build_today(dt.date(2027, 2, 18), s).items  # still there 60 days later
+    assert care.build_today(dt.date(2027, 2, 19), s).items == []  # then let go
     care.mark_done(revived)
     assert care.build_today(dt.date(2026, 12, 21), s).items == []
 
