@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from shopcrm.cli import command, open_db
@@ -28,6 +29,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", metavar="OUT.xlsx",
                    help="save the sheet with a 错误原因 column added")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed to write when a PIN is set")
 
 
 @command("import", _import_args)
@@ -40,13 +42,25 @@ def _import(args: argparse.Namespace) -> int:
     options = X.ImportOptions(sheet=args.sheet, header_row=args.header_row,
                               on_duplicate=args.on_duplicate, balance_mode=args.balance_mode,
                               unknown_to_notes=args.unknown_to_notes)
+    from shopcrm import security
+
+    # expected failures, each one line: unreadable file, owner PIN needed (PermissionError) or
+    # wrong, the backup before writing failed
+    expected: tuple[type[BaseException], ...] = (X.ImportFileError, PermissionError,
+                                                 security.PinError, Cancelled)
     try:
+        from shopcrm.backup import BackupError
+
+        expected += (BackupError,)
+    except ModuleNotFoundError:
+        pass
+    pin = args.pin or os.environ.get("SHOPCRM_PIN")
+    try:
+        if pin and not args.dry_run and security.has_pin():
+            security.unlock(pin)
         report = X.run(args.file, options, dry_run=args.dry_run)
-    except X.ImportFileError as exc:
-        print(f"shopcrm import: {exc}", file=sys.stderr)
-        return 1
-    except Cancelled:  # Ctrl+C is not routed here; kept for completeness of the contract
-        print("shopcrm import: cancelled", file=sys.stderr)
+    except expected as exc:
+        print(f"shopcrm import: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     if args.report:
         X.save_report_xlsx(report, args.report)

@@ -339,3 +339,19 @@ def test_the_importers_memoised_name_keys_equal_name_keys():
         assert X._NameKeys()(n) == name_keys(n)
 
     any_text()
+
+
+def test_cli_import_needs_the_owner_pin_when_one_is_set(tmp_path):
+    from shopcrm import security
+    from shopcrm.db import close_database, open_database
+
+    db = tmp_path / "pin.db"
+    open_database(db)
+    security.set_pin("2468")
+    close_database()
+    out = run_cli(FIXTURES / "members_dev.xlsx", "--db", db)
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "店主" in out.stderr
+    out = run_cli(FIXTURES / "members_dev.xlsx", "--db", db, "--dry-run")  # checking is open to all
+    assert out.returncode == 0
+    out = run_cli(FIXTURES / "members_dev.xlsx", "--db", db, "--pin", "2468")
+    assert out.returncode == 0 and "新增 266" in out.stdout

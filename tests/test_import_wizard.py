@@ -158,3 +158,21 @@ def test_tools_menu_actions_and_history_dialog(qtbot, main_window):
     assert dlg.table.rowCount() == 1
     assert dlg.table.item(0, 1).text() == "members_dev.xlsx" and dlg.table.item(0, 4).text() == "266"
     assert dlg.table.item(0, 3).text() == "完成"
+
+
+def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
+    from shopcrm import security
+    from shopcrm.ui import security_ui
+
+    w = wizard
+    w.file_page.path_edit.setText(str(FIXTURES / "members_dev_utf8bom.csv"))
+    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
+                 "importDryRunPage"):
+        next_page(qtbot, w, page)
+    asked = []
+    monkeypatch.setattr(security, "is_owner", lambda: False)  # clerk mode
+    monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(1) or 0)  # Cancel
+    w.button(QWizard.WizardButton.CommitButton).click()
+    assert asked == [1]
+    assert w.currentPage().objectName() == "importDryRunPage"
+    assert Customer.select().count() == 0

@@ -520,6 +520,10 @@ class ImportWizard(QWizard):
         return True
 
     def do_import(self) -> bool:
+        from shopcrm.ui.security_ui import ensure_owner
+
+        if not ensure_owner(self, "import"):  # owner only: asks for the PIN in clerk mode
+            return False
         ok, result = run_task(self, self.tr("Importing…"), X.run_sheet, self.sheet, self.options())
         if not ok:
             from shopcrm.errors import Cancelled
