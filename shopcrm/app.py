@@ -99,6 +99,7 @@ def smoke_report(window) -> None:
     """Print what a packaged build must have working (window, translations, Qt's own catalogue,
     bundled libraries and data), then quit with exit code 0."""
     import json
+    import os
 
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -121,8 +122,12 @@ def smoke_report(window) -> None:
     import python_calamine
 
     report["libraries"] = [python_calamine.__name__, lunardate.__name__]
-    if sys.stdout is not None:  # a windowed Windows build has no console
-        print("SMOKE " + json.dumps(report, ensure_ascii=False), flush=True)
+    text = json.dumps(report, ensure_ascii=False)
+    if os.environ.get("SHOPCRM_SMOKE_REPORT"):  # a windowed Windows build has no console
+        with open(os.environ["SHOPCRM_SMOKE_REPORT"], "w", encoding="utf-8") as fh:
+            fh.write(text)
+    if sys.stdout is not None:
+        print("SMOKE " + text, flush=True)
     window.close()
     QApplication.instance().quit()
 

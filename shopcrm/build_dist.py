@@ -165,12 +165,13 @@ def smoke_test(exe: Path, *, timeout: float = 120.0) -> dict:
                    XDG_DATA_HOME=f"{tmp}/data", HOME=tmp, APPDATA=f"{tmp}/appdata")
         env.pop("SHOPCRM_DB", None)
         db = Path(tmp) / "shop.db"
+        out = Path(tmp) / "smoke.json"  # the report also goes to a file: windowed builds have no stdout
+        env["SHOPCRM_SMOKE_REPORT"] = str(out)
         proc = subprocess.run([str(exe), "--smoke-test", "--db", str(db)], env=env, capture_output=True,
                               text=True, encoding="utf-8", errors="replace", timeout=timeout)
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("SMOKE ")]
-        if proc.returncode != 0 or not lines:
+        if proc.returncode != 0 or not out.exists():
             raise RuntimeError(f"smoke test failed (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}")
-        report = json.loads(lines[-1][len("SMOKE "):])
+        report = json.loads(out.read_text(encoding="utf-8"))
         report["returncode"] = proc.returncode
         report["stderr"] = proc.stderr
         return report
