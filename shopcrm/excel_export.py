@@ -4,8 +4,8 @@ Everything goes through openpyxl in write-only mode, streaming rows from SQLite,
 customers take a few megabytes of memory. Two public entry points:
 
 * :func:`export_customers` — **the one entry point for exporting customer data**. The owner-PIN
-  guard (security issue) belongs at the top of this function and nowhere else; the CLI command
-  and the GUI dialog both call it.
+  guard (``security.require_owner("export")``) and the audit-log entry are in this function and
+  nowhere else; the CLI command and the GUI dialog both call it.
 * :func:`write_table` / :func:`write_workbook` — generic typed-table writers that other modules use
   for their own exports (analysis views, the day's call list). Same formatting and escaping rules.
 
@@ -27,6 +27,7 @@ import datetime as dt
 import os
 import re
 import time
+import types
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from shopcrm import customers as C
 from shopcrm.db import database
 from shopcrm.errors import check_progress
 from shopcrm.lunar import LunarBirthday, format_lunar
+from shopcrm.normalize import FORMULA_TRIGGERS, escape_formula, unescape_formula
 from shopcrm.texts import CATALOGUE, register, t
 
 register({
@@ -60,28 +62,18 @@ class ExportError(Exception):
 
 # --- formula-injection escaping -----------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# One definition, shared with the importer (shopcrm.normalize): a value that starts with a trigger,
+# or with apostrophes before one, gets one more leading apostrophe; unescape removes exactly one.
+FORMULA_STARTS = FORMULA_TRIGGERS
+escape_text = escape_formula
+unescape_text = unescape_formula
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not representable in xlsx XML
 MAX_CELL_TEXT = 32767  # Excel's limit per cell
 
 
 def needs_escape(text: str) -> bool:
-    """True when ``text`` would start a formula, or is already apostrophes before such a start
-    (escaped too, so that :func:`unescape_text` is an exact inverse)."""
-    return text.lstrip("'").startswith(FORMULA_STARTS) if text else False
-
-
-def escape_text(text: str) -> str:
-    """``=1+1`` -> ``'=1+1``; everything else unchanged (see module docstring)."""
-    return "'" + text if needs_escape(text) else text
-
-
-def unescape_text(text: str) -> str:
-    """The inverse of :func:`escape_text`, for the importer: ``'=1+1`` -> ``=1+1``,
-    ``''=x`` -> ``'=x``, ``'abc`` -> ``'abc`` (an apostrophe not protecting a formula stays)."""
-    if isinstance(text, str) and text.startswith("'") and needs_escape(text[1:]):
-        return text[1:]
-    return text
+    """True when ``text`` would start a formula (or is apostrophes before such a start)."""
+    return escape_formula(text) is not text
 
 
 def clean_text(text: str) -> str:
@@ -201,6 +193,28 @@ def _convert(kind: str, value):
     return value, None
 
 
+def _values_to_row(ws, values, row_idx):
+    """openpyxl's WriteOnlyWorksheet._values_to_row without the exception per ready-made cell
+    (no hyperlinks here)."""
+    from openpyxl.cell import Cell, WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column = col_idx
+            value.row = row_idx
+            yield value
+            continue
+        cell.value = value
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+        if cell.has_style:  # a date given as a plain value got a number format
+            cell = WriteOnlyCell(ws)
+
+
 class _SheetWriter:
     """One write-only worksheet: header, widths, and typed rows."""
 
@@ -212,6 +226,10 @@ class _SheetWriter:
 
         self._cell_cls = WriteOnlyCell
         self.ws = wb.create_sheet(title=sheet_title(sheet.title, part))
+        # openpyxl finds a ready cell in a row by failing to bind it as a value (an exception
+        # with a formatted message per styled cell); this version checks the type first. Should
+        # openpyxl rename the method, its own (slower) one is used and the output is the same.
+        self.ws._values_to_row = types.MethodType(_values_to_row, self.ws)
         self.columns = [c if isinstance(c, Column) else Column(c) for c in sheet.columns]
         self.kinds = [c.kind for c in self.columns]
         self.rows_written = 0
@@ -268,7 +286,10 @@ class _SheetWriter:
         if value is None:
             return 0
         if kind in (CENTS, MONEY) or isinstance(value, Decimal):
-            return len(f"{Decimal(int(value)).scaleb(-2) if kind == CENTS else value:.2f}")
+            try:
+                return len(f"{Decimal(int(value)).scaleb(-2) if kind == CENTS else Decimal(str(value)):.2f}")
+            except (ArithmeticError, ValueError, TypeError):
+                return len(str(value))
         if kind == DATE or (kind == AUTO and isinstance(value, dt.date)
                             and not isinstance(value, dt.datetime)):
             return 10 if not isinstance(value, str) or value[:4].isdigit() else _display_width(value)
@@ -285,7 +306,6 @@ class _SheetWriter:
 
         last_col = get_column_letter(max(len(self.columns), 1))
         self.ws.auto_filter.ref = f"A1:{last_col}{self.rows_written + 1}"
-
 
 
 ProgressFn = Callable[[int, int], object]
