@@ -157,3 +157,33 @@ def test_dialog_renders_in_chinese(three, window, qtbot, tmp_path):
     assert dialog.selection_radio.text() == "选中的客户（2 位）"
     image = dialog.grab()
     assert image.width() >= 400 and image.save(str(tmp_path / "export_dialog.png"))
+
+
+def test_tools_menu_action_walks_through_to_the_finished_message(three, window, qtbot, tmp_path):
+    """Tools → 导出客户到 Excel… → choose a file → 导出 → the "导出完成" box names the file."""
+    target = tmp_path / "菜单.xlsx"
+    seen = {}
+
+    def fill_dialog():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, ExportDialog):
+            QTimer.singleShot(10, fill_dialog)
+            return
+        dlg.all_radio.setChecked(True)
+        dlg.path_edit.setText(str(target))
+        QTimer.singleShot(0, read_message)
+        dlg.export_button.click()
+
+    def read_message():
+        box = QApplication.activeModalWidget()
+        if not (isinstance(box, QMessageBox) and box.objectName() == "exportDoneBox"):
+            QTimer.singleShot(10, read_message)
+            return
+        seen["title"], seen["text"] = box.windowTitle(), box.text()
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, fill_dialog)
+    action = next(a for a in window.tools_menu.actions() if a.objectName() == "exportCustomersAction")
+    action.trigger()
+    assert seen["title"] == "导出完成" and "已导出 3 位客户" in seen["text"] and str(target) in seen["text"]
+    assert sorted(names_in(target)) == ["张三", "李四", "王五"]
