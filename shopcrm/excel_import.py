@@ -37,7 +37,7 @@ from pathlib import Path
 
 from shopcrm import ledger, texts
 from shopcrm.db import database
-from shopcrm.errors import Cancelled, FieldError, check_progress
+from shopcrm.errors import FieldError, check_progress
 from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Customer, ImportRun, Setting, now, sql_ts
 from shopcrm.money import fmt
@@ -828,7 +828,7 @@ def _backup_before_import() -> None:
 def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                progress_total: int | None = None) -> ImportReport:
     """Write a plan in one transaction. Cancel (progress returns False) rolls everything back and
-    raises Cancelled; the cancelled run is still listed in the import history."""
+    raises Cancelled: the database is exactly as before, the history included."""
     from shopcrm import audit, security
     from shopcrm.customers import level_id_by_name, tag_id
 
@@ -906,15 +906,10 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                 summary=json.dumps({"by_class": report.by_class(), "by_reason": report.by_reason()},
                                    ensure_ascii=False),
             ).where(ImportRun.id == run.id).execute()
-    except Cancelled:
+    except BaseException:
+        # rolled back: the database is exactly as before (no history row either)
         for r in new:
             r.customer_id = None
-        ImportRun.create(started_at=started, finished_at=now(), file_name=file_name,
-                         file_path=report.file, sheet=report.sheet,
-                         header_row=report.header_record or 0,
-                         on_duplicate=report.options.on_duplicate,
-                         balance_mode=report.options.balance_mode, status="cancelled",
-                         total_rows=len(report.rows))
         raise
     report.dry_run = False
     report.run_id = run.id
@@ -1036,5 +1031,5 @@ def _xlsx_value(v):
 # --- history ------------------------------------------------------------------------------------
 
 def history(limit: int = 100) -> list[ImportRun]:
-    """Past imports, newest first (cancelled ones included)."""
+    """Past imports, newest first (a cancelled import left nothing behind, so it is not listed)."""
     return list(ImportRun.select().order_by(ImportRun.id.desc()).limit(limit))

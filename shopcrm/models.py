@@ -327,7 +327,8 @@ ALL_MODELS.extend([Anniversary, CareAction])
 # --- import (issue #3): the history of spreadsheet imports ------------------------------------
 
 class ImportRun(BaseModel):
-    """One import that wrote to the database, or was cancelled (see shopcrm.excel_import)."""
+    """One import that wrote to the database (see shopcrm.excel_import; a cancelled import
+    rolls back and leaves no row)."""
 
     started_at = DateTimeField(default=now, index=True)
     finished_at = DateTimeField(null=True)
@@ -337,7 +338,7 @@ class ImportRun(BaseModel):
     header_row = IntegerField()
     on_duplicate = CharField()  # skip / fill / overwrite
     balance_mode = CharField()  # replace / add
-    status = CharField()  # running / done / cancelled
+    status = CharField()  # "running" inside the import's transaction, then "done"
     total_rows = IntegerField(default=0)
     imported = IntegerField(default=0)
     updated = IntegerField(default=0)

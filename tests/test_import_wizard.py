@@ -142,7 +142,7 @@ def test_cancelled_import_writes_nothing_and_stays_on_the_check_page(qtbot, wiza
     assert w.currentPage().objectName() == "importDryRunPage"
     assert "未写入" in w.dry_run_page.cancelled.text() or "没有写入" in w.dry_run_page.cancelled.text()
     assert Customer.select().count() == 0
-    assert [r.status for r in X.history()] == ["cancelled"]
+    assert X.history() == []
     assert Cancelled  # imported for the reader: the domain raised it and rolled back
 
 

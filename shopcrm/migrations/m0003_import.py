@@ -1,7 +1,7 @@
 """Schema version 3: the import history (issue #3, Excel import).
 
-One row per import that wrote (or was cancelled): which file and sheet, the options chosen, and
-the counts of the report. Frozen DDL: never edit a released step.
+One row per import that wrote (a cancelled import rolls back and leaves none): which file and
+sheet, the options chosen, and the counts of the report. Frozen DDL: never edit a released step.
 """
 
 STATEMENTS = [
