@@ -83,20 +83,20 @@ def main() -> None:
         firsts.append(once_ms(lambda: grading.regrade(today=today)))
     report("first grading (100k rows written)", statistics.median(firsts), floor, target="one-off")
 
-    # 2. the daily regrade the app runs in the background: one day later each time
-    day = [0]
-
-    def next_day() -> None:
-        day[0] += 1
-        r = grading.regrade(today=today + dt.timedelta(days=day[0]))
-        next_day.changed.append(r.changed)
-
-    next_day.changed = []
-    daily = median_ms(next_day, repeat=7, warmup=1)
-    report("daily regrade (a day later)", daily, floor, target="<= 2x floor")
-    print(f"{'':48s} customers changed per day: {statistics.median(next_day.changed):.0f}")
-    same = median_ms(lambda: grading.regrade(today=today + dt.timedelta(days=day[0])), repeat=7, warmup=1)
-    report("regrade again, nothing changed", same, floor, target="<= 2x floor")
+    # 2. the daily regrade the app runs in the background: one day later each time. The floor is
+    #    measured between the runs (the machine's load changes during a run)
+    best_floor = floors[min(floor_values, key=floor_values.get)]
+    daily, same, floor_again, changed = [], [], [], []
+    for k in range(1, 8):
+        floor_again.append(once_ms(best_floor))
+        daily.append(once_ms(lambda: changed.append(
+            grading.regrade(today=today + dt.timedelta(days=k)).changed)))
+        same.append(once_ms(lambda: grading.regrade(today=today + dt.timedelta(days=k))))
+    floor2 = statistics.median(floor_again)
+    report("floor, interleaved with the regrades", floor2)
+    report("daily regrade (a day later)", statistics.median(daily), floor2, target="<= 2x floor")
+    print(f"{'':48s} customers changed per day: {statistics.median(changed):.0f}")
+    report("regrade again, nothing changed", statistics.median(same), floor2, target="<= 2x floor")
 
     # 3. a new period: most customers' period figures change
     def period_switch() -> None:
