@@ -29,7 +29,6 @@ import hashlib
 import importlib.util
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -394,11 +393,6 @@ class RowResult:
     duplicate_of: int | None = None  # record number of the row this one repeats
     customer_id: int | None = None  # the existing customer matched (UPDATED / DUPLICATE)
     match_by: str | None = None
-
-    @property
-    def is_problem(self) -> bool:
-        return self.cls in (ERROR, DUPLICATE, WARNED) or bool(self.message and self.cls == UPDATED
-                                                                and self.reason)
 
 
 @dataclass
