@@ -374,6 +374,10 @@ class Clean:
     joined_on: dt.date | None
     total_spend_cents: int | None
     tags: list[str]
+    # whether the file gave a balance / points (an empty cell is 0 for a new customer, but leaves
+    # an existing customer's balance alone)
+    has_balance: bool = False
+    has_points: bool = False
 
     @property
     def birthday_text(self) -> str | None:
@@ -633,14 +637,15 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
             append(RowResult(record, ERROR, "name_missing", colname["name"], t("imp.r.name_missing")))
             continue
         # 3 balance, 4 points
+        raw_balance, raw_points = cell(i_balance), cell(i_points)
         try:
-            balance = parse_money(cell(i_balance), "balance")
+            balance = parse_money(raw_balance, "balance")
         except FieldError as exc:
             append(RowResult(record, ERROR, "balance_negative" if exc.key == "v.money_negative"
                              else "balance_invalid", colname.get("balance"), exc.message))
             continue
         try:
-            points = parse_int(cell(i_points), "points")
+            points = parse_int(raw_points, "points")
         except FieldError as exc:
             append(RowResult(record, ERROR, "points_negative" if exc.key == "v.int_negative"
                              else "points_invalid", colname.get("points"), exc.message))
@@ -707,7 +712,9 @@ def plan(sheet: SheetData, options: ImportOptions | None = None, *,
                       _text(cell(i_address)) or None if i_address >= 0 else None,
                       _text(cell(i_wechat)) or None if i_wechat >= 0 else None,
                       _text(cell(i_phone2)) or None if i_phone2 >= 0 else None, joined, spend,
-                      parse_tags(cell(i_tags)) if i_tags >= 0 else [])
+                      parse_tags(cell(i_tags)) if i_tags >= 0 else [],
+                      raw_balance is not None and cell_text(raw_balance) != "",
+                      raw_points is not None and cell_text(raw_points) != "")
         # against the database: mobile first, then card
         cid = existing.by_mobile.get(mobile)
         by = "mobile"
@@ -944,7 +951,7 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
     if changes:
         changes["updated_at"] = now()
         Customer.update(**changes).where(Customer.id == cust.id).execute()
-        if "name" in changes:
+        if "name" in changes and cust.deleted_at is None:  # the recycle bin has no search keys
             _write_search_keys(cust.id, changes["name"], replace=True)
     if c.tags:
         current = tags_of(cust.id)
@@ -957,6 +964,10 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
         db_delta, dp_delta = c.balance_cents, c.points
     else:
         db_delta, dp_delta = c.balance_cents - row[0], c.points - row[1]
+    if not c.has_balance:  # no balance column, or an empty cell: the stored balance stays
+        db_delta = 0
+    if not c.has_points:
+        dp_delta = 0
     if db_delta or dp_delta:
         ledger.apply(cust.id, "import", balance_delta_cents=db_delta, points_delta=dp_delta,
                      reason=reason_text)

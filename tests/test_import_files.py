@@ -356,3 +356,17 @@ def test_cli_import_needs_the_owner_pin_when_one_is_set(tmp_path):
     assert out.returncode == 0
     out = run_cli(FIXTURES / "members_dev.xlsx", "--db", db, "--pin", "2468")
     assert out.returncode == 0 and "新增 266" in out.stdout
+
+
+def test_a_missing_or_empty_balance_never_zeroes_an_existing_customer(db, tmp_path):
+    wang = existing()  # balance 100.00, points 10
+    li = existing("老李", "13600000000", "B2", "5", "3")
+    no_column = write_xlsx(tmp_path / "n.xlsx", [["姓名", "手机", "地址"], ["老王", "13812345678", "新地址"]])
+    X.run(no_column, X.ImportOptions(on_duplicate="overwrite", today=TODAY))
+    empty_cell = write_xlsx(tmp_path / "e.xlsx", [["姓名", "手机", "余额", "积分"],
+                                                  ["老李", "13600000000", None, 7]])
+    X.run(empty_cell, X.ImportOptions(on_duplicate="overwrite", today=TODAY))
+    w, l_ = Customer.get_by_id(wang.id), Customer.get_by_id(li.id)
+    assert (w.address, w.balance_cents, w.points) == ("新地址", 10000, 10)
+    assert (l_.balance_cents, l_.points) == (500, 7)  # points replaced, balance untouched
+    assert ledger.verify() == []
