@@ -70,7 +70,11 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     badge = window.demo_controller.badge
     assert badge.isVisible() and "演示数据" in badge.text()
     assert real_customer_count(real) == 0
-    assert not app.windowIcon().isNull()
+    assert not app.windowIcon().isNull() and not window.windowIcon().isNull()
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.highDpiScaleFactorRoundingPolicy() == Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     window.close()
     close_database()
 
