@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from shopcrm import activity, care, customers as C
 from shopcrm.models import CareAction, Contact, Customer
@@ -153,6 +153,23 @@ def test_settings_dialog_saves_and_refuses_bad_templates(qtbot, shop):
     assert s["birthday_days"] == 2 and s["templates"]["birthday"] == "{称呼}生日快乐！——{店名}"
     assert s["shop_name"] == "小美花店"
     assert tab.model.rowCount() == 2  # 李娜's birthday in three days is now beyond the horizon
+
+    # the shop's own date and a return-visit offset, from their tables
+    dlg = tab.open_settings()
+    dlg.findChild(QPushButton, "addShopDate").click()
+    dlg.shop_dates.item(0, 0).setText("店庆")
+    dlg.shop_dates.cellWidget(0, 1).setValue(12)
+    dlg.shop_dates.cellWidget(0, 2).setValue(8)
+    dlg.findChild(QPushButton, "addReturn").click()
+    dlg.returns.cellWidget(1, 0).setValue(15)
+    dlg.returns.item(1, 1).setText("半个月")
+    dlg.plan_widgets["C"][0].setValue(2)
+    with qtbot.waitSignal(dlg.saved):
+        _ok(dlg)
+    s = care.load_settings()
+    assert s["shop_dates"] == [{"name": "店庆", "month": 12, "day": 8, "lunar": False}]
+    assert [o["days"] for o in s["return_offsets"]] == [3, 15]
+    assert s["visit_plan"]["C"]["per_month"] == 2
 
     dlg = tab.open_settings()
     dlg.template_kind.setCurrentIndex(dlg.template_kind.findData("festival"))
