@@ -529,3 +529,14 @@ def test_build_today_reads_while_another_writer_holds_the_lock(db, db_path):
         other.execute("ROLLBACK")
         other.close()
     assert [i.customer_id for i in lst.items] == [c.id]
+
+
+def test_birthdays_across_the_new_year(db):
+    jan = make("元月", birthday=dt.date(1990, 1, 2))
+    dec = make("腊月", birthday=dt.date(1990, 12, 26))
+    lunar = make("正月", birthday=LunarBirthday(1, 1))  # 春节 2027-02-06
+    lst = care.build_today(dt.date(2026, 12, 30), quiet())
+    assert {(i.customer_id, i.due, i.key) for i in lst.items} == {
+        (jan.id, dt.date(2027, 1, 2), "birthday:2027"), (dec.id, dt.date(2026, 12, 26), "birthday:2026")}
+    lst = care.build_today(dt.date(2027, 2, 1), quiet())
+    assert [(i.customer_id, i.due) for i in lst.items] == [(lunar.id, dt.date(2027, 2, 6))]
