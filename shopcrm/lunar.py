@@ -125,5 +125,5 @@ def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.da
 
 
 def solar_to_lunar(day: dt.date) -> LunarBirthday:
-    ld = LunarDate.fromSolarDate(day.year, day.month, day.day)
-    return LunarBirthday(ld.month, ld.day, bool(ld.isLeapMonth), ld.year)
+    ld = LunarDate.from_solar_date(day.year, day.month, day.day)
+    return LunarBirthday(ld.month, ld.day, bool(ld.is_leap_month), ld.year)

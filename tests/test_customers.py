@@ -191,3 +191,10 @@ def test_demo_data_is_deterministic_and_consistent(db):
 def test_lunar_birthday_object_round_trip():
     b = LunarBirthday(4, 5, True)
     assert str(b) == "农历闰四月初五"
+
+
+def test_solar_to_lunar_knows_leap_months():
+    from shopcrm.lunar import solar_to_lunar
+
+    assert solar_to_lunar(dt.date(2020, 6, 1)) == LunarBirthday(4, 10, True, 2020)
+    assert solar_to_lunar(dt.date(2026, 2, 17)) == LunarBirthday(1, 1, False, 2026)  # 春节

@@ -190,6 +190,18 @@
       <translation>余额 / 积分</translation>
     </message>
     <message>
+      <source>Anniversaries…</source>
+      <translation>纪念日…</translation>
+    </message>
+    <message>
+      <source>Wedding day, a child's birthday… for greetings in the daily list</source>
+      <translation>结婚纪念日、孩子生日……会出现在今日待办的问候中</translation>
+    </message>
+    <message>
+      <source>Anniversaries</source>
+      <translation>纪念日</translation>
+    </message>
+    <message>
       <source>Time</source>
       <translation>时间</translation>
     </message>

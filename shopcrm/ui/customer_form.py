@@ -241,6 +241,10 @@ class CustomerForm(QDialog):
             money_row.addWidget(self.adjust_button)
             money_row.addStretch(1)
             ml.addRow(self.tr("Balance / points"), money_row)
+            self.anniversary_button = QPushButton(self.tr("Anniversaries…"), objectName="anniversaryButton")
+            self.anniversary_button.setToolTip(self.tr("Wedding day, a child's birthday… for greetings in the daily list"))
+            self.anniversary_button.clicked.connect(self._anniversaries)
+            ml.addRow(self.tr("Anniversaries"), self.anniversary_button)
             ml.addRow("", self.points_label)
             self.ledger_table = self._table(("ledgerTable"),
                                             [self.tr("Time"), self.tr("Kind"), self.tr("Balance change"),
@@ -554,6 +558,13 @@ class CustomerForm(QDialog):
             activity.record_contact(self.customer_id, **dlg.values())
             self._load_activity()
             self.saved.emit(self.customer_id)
+
+    def _anniversaries(self) -> None:
+        from shopcrm.ui.anniversaries import AnniversaryDialog
+
+        dlg = AnniversaryDialog(self.customer_id, self)
+        dlg.finished.connect(lambda _r: self.saved.emit(self.customer_id))
+        dlg.open()
 
     def _money_dialog(self, kind: str) -> None:
         if not security_ui.ensure_owner(self, "adjust"):  # top-ups and adjustments: owner only
