@@ -854,37 +854,40 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
     """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
     cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
     and the number of customers with no purchase in the period (not drawn)."""
-    # index-only: (grade, spend) pairs; the recycle bin is taken out afterwards
-    rows = database.execute_sql(
-        "SELECT period_spend_cents, grade FROM customer INDEXED BY customer_grade_period_spend "
-        "WHERE period_spend_cents > 0").fetchall()
-    binned = database.execute_sql(
-        "SELECT period_spend_cents, grade FROM customer WHERE deleted_at IS NOT NULL "
-        "AND period_spend_cents > 0").fetchall()
-    if binned:
-        rows = list(rows)
-        for r in binned:
-            rows.remove(r)
-    rows.sort(reverse=True)
-    n = len(rows)
+    # index-only, one text value per grade (4x quicker to fetch than 80k rows); the recycle bin
+    # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
+    spends: dict[str, list[int]] = {}
+    for grade, text in database.execute_sql(
+            "SELECT grade, group_concat(period_spend_cents) FROM customer "
+            "INDEXED BY customer_grade_period_spend WHERE period_spend_cents > 0 GROUP BY grade").fetchall():
+        spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
+    for grade, spend in database.execute_sql(
+            "SELECT grade, period_spend_cents FROM customer WHERE deleted_at IS NOT NULL "
+            "AND period_spend_cents > 0").fetchall():
+        spends[grade or "C"].remove(spend)
+    ranked: list[int] = []
+    firsts: list[tuple[int, str]] = []  # (first rank, grade)
+    for grade in sorted(spends, key=lambda g: GRADES.index(g) if g in GRADES else 9):
+        firsts.append((len(ranked), grade))
+        ranked += sorted(spends[grade], reverse=True)
+    n = len(ranked)
     zero = database.execute_sql(
         "SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer "
         "WHERE deleted_at IS NOT NULL)").fetchone()[0] - n
     if n == 0:
         return [], zero
     k = min(buckets, n)
-    total = sum(r[0] for r in rows)
+    total = sum(ranked)
     out: list[Bucket] = []
     cum = 0
     for i in range(k):
         lo, hi = i * n // k, (i + 1) * n // k
-        part = rows[lo:hi]
-        s = sum(r[0] for r in part)
+        s = sum(ranked[lo:hi])
         cum += s
-        counts: dict[str, int] = {}
-        for r in part:
-            counts[r[1] or "C"] = counts.get(r[1] or "C", 0) + 1
-        grade = max(counts, key=lambda g: (counts[g], -GRADES.index(g) if g in GRADES else 0))
+        # the grade holding most of the bucket's ranks
+        bounds = firsts[1:] + [(n, "")]
+        share = {g: max(0, min(hi, end) - max(lo, start)) for (start, g), (end, _) in zip(firsts, bounds)}
+        grade = max(share, key=lambda g: (share[g], -GRADES.index(g) if g in GRADES else 0))
         out.append(Bucket(i, lo, hi, s, 100.0 * cum / total, grade))
     return out, zero
 

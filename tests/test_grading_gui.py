@@ -62,7 +62,14 @@ def test_background_regrade_fills_chart_and_figures(tab):
     assert [s.name() for s in series[1:]] == ["Cumulative share of sales", "55% of sales", "85% of sales"]
     assert tab.last_run_label.text().startswith("Graded ")
     assert "Dormant (no purchase for 90 days): " in tab.totals_label.text()
-    assert tab.complaints_label.text().startswith("Complaints: ")
+
+
+def test_complaint_figures_arrive_from_a_worker_thread(tab, qtbot):
+    with qtbot.waitSignal(tab.complaints_shown, timeout=30_000):
+        tab._fill_complaints()
+    text = tab.complaints_label.text()
+    assert text.startswith("Complaints: ") and "per 100 buying customers" in text
+    assert tab.complaint_figures.complaints > 0
 
 
 def test_changing_period_and_thresholds_regrades(tab, qtbot):

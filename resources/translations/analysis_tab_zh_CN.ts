@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AnalysisTab</name>
@@ -169,7 +170,7 @@
         <translation>每消费</translation>
     </message>
     <message>
-        <source>spent, times the level's rate. Levels rise automatically at a threshold and are never lowered automatically.</source>
+        <source>spent, times the level&apos;s rate. Levels rise automatically at a threshold and are never lowered automatically.</source>
         <translation>积一个单位，再乘以等级倍率。达到门槛自动升级，从不自动降级。</translation>
     </message>
     <message>
@@ -231,6 +232,10 @@
     <message>
         <source>Pareto: who makes the sales</source>
         <translation>帕累托图：销售额来自谁</translation>
+    </message>
+    <message>
+        <source>Complaints: counting…</source>
+        <translation>投诉：统计中…</translation>
     </message>
     <message>
         <source>Complaints: %1</source>

@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,27 +60,29 @@ def _display_mobile(mobile: str) -> str:
 
 # --- background regrade -------------------------------------------------------------------------
 
-class _RegradeWorker(QObject):
-    finished = Signal(object)  # RegradeResult, None (not stale) or an exception
+class _Job(QObject):
+    """Runs ``fn()`` in a worker thread (its own SQLite connection, closed at the end) and hands
+    the result, or the exception, to the GUI thread."""
 
-    def __init__(self, only_if_stale: bool, today: dt.date | None):
+    finished = Signal(str, object)  # job name, result
+
+    def __init__(self, name: str, fn):
         super().__init__()
-        self.only_if_stale = only_if_stale
-        self.today = today
+        self.name = name
+        self.fn = fn
 
     @Slot()
     def run(self) -> None:
         from shopcrm.db import database
 
         try:
-            result = grading.regrade_if_stale(today=self.today) if self.only_if_stale \
-                else grading.regrade(today=self.today)
+            result = self.fn()
         except Exception as exc:  # handed to the GUI thread
             result = exc
         finally:
             if database.database is not None and not database.is_closed():
                 database.close()  # this thread's connection only
-        self.finished.emit(result)
+        self.finished.emit(self.name, result)
 
 
 # --- customer lists -----------------------------------------------------------------------------
@@ -183,6 +185,7 @@ def _table(name: str, model: QAbstractTableModel) -> QTableView:
 class AnalysisTab(QWidget):
     title_changed = Signal()
     regraded = Signal()  # a regrade (foreground or background) finished and the tab was refreshed
+    complaints_shown = Signal()  # the complaint figures arrived from their worker thread
 
     SEGMENT_COLUMNS = ("name", "mobile", "grade", "value_type", "lifecycle", "level", "period_spend",
                        "period_purchases", "rfm", "last_purchase")
@@ -197,8 +200,7 @@ class AnalysisTab(QWidget):
         self.main_window = main_window
         self._today = today
         self._loaded = False
-        self._thread: QThread | None = None
-        self._worker: _RegradeWorker | None = None
+        self._jobs: dict[str, tuple[QThread, _Job, object]] = {}
         self.buckets: list[grading.Bucket] = []
         self.summary: grading.Summary | None = None
         self._build()
@@ -433,8 +435,8 @@ class AnalysisTab(QWidget):
         self._fill_figures(zero)
         self._fill_chart()
         self._view_changed(self.views.currentIndex())
-        QTimer.singleShot(0, self._fill_complaints)
-        if self._thread is None and grading.is_stale():
+        self._fill_complaints()
+        if "regrade" not in self._jobs and grading.is_stale():
             self.start_background_regrade()
 
     def _set_rows(self, table: QTableWidget, rows: list[tuple], keys: list[str | None]) -> None:
@@ -550,14 +552,22 @@ class AnalysisTab(QWidget):
         chart.setTitle(self.tr("Pareto: who makes the sales"))
 
     def _fill_complaints(self) -> None:
+        """The complaint figures of the period, computed in a worker thread (a distinct count over
+        the period's purchases: too slow for the GUI thread at a million purchases)."""
         try:
             complaints = importlib.import_module("shopcrm.complaints")
         except ModuleNotFoundError:
             self.complaints_label.setText("")
             return
         period = grading.current_period(self.today())
-        start = period.start or dt.date(2000, 1, 1)
-        f = complaints.figures(start, period.end - dt.timedelta(days=1))
+        start, end = period.start or dt.date(2000, 1, 1), period.end - dt.timedelta(days=1)
+        self.complaints_label.setText(self.tr("Complaints: counting…"))
+        self._start_job("complaints", lambda: complaints.figures(start, end), self._show_complaints)
+
+    def _show_complaints(self, f) -> None:
+        if isinstance(f, Exception):
+            self.complaints_label.setText(str(f))
+            return
         parts = [self.tr("Complaints: %1").replace("%1", str(f.complaints))]
         if f.rate_per_100 is not None:
             parts.append(self.tr("%1 per 100 buying customers").replace("%1", f"{f.rate_per_100:.1f}"))
@@ -573,6 +583,7 @@ class AnalysisTab(QWidget):
             parts.append(self.tr("top: %1").replace("%1", "、".join(f"{c} {n}" for c, n in f.top_categories[:3])))
         self.complaints_label.setText("；".join(parts))
         self.complaint_figures = f
+        self.complaints_shown.emit()
 
     def _view_changed(self, index: int) -> None:
         if not self._loaded:
@@ -745,18 +756,43 @@ class AnalysisTab(QWidget):
 
     def start_background_regrade(self, *, only_if_stale: bool = True) -> None:
         """The automatic regrade: in a worker thread, no dialog; the tab refreshes when done."""
-        if self._thread is not None:
+        today = self._today
+        fn = (lambda: grading.regrade_if_stale(today=today)) if only_if_stale else \
+            (lambda: grading.regrade(today=today))
+        if self._start_job("regrade", fn, self._background_done):
+            self.last_run_label.setText(self.tr("Grading customers in the background…"))
+
+    def _start_job(self, name: str, fn, done) -> bool:
+        if name in self._jobs:
+            return False
+        thread = QThread(self)
+        job = _Job(name, fn)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        # a bound slot of this widget: runs in the GUI thread (a lambda would run in the worker's)
+        job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
+        self._jobs[name] = (thread, job, done)
+        thread.start()
+        return True
+
+    @Slot(str, object)
+    def _job_finished(self, name: str, result) -> None:
+        entry = self._jobs.get(name)
+        if entry is None or entry[1] is not self.sender():  # waited for and dropped
             return
-        self._thread = QThread(self)
-        self._worker = _RegradeWorker(only_if_stale, self._today)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._background_done, Qt.ConnectionType.QueuedConnection)
-        self.last_run_label.setText(self.tr("Grading customers in the background…"))
-        self._thread.start()
+        self._finish_job(name)
+        entry[2](result)
+
+    def _finish_job(self, name: str) -> None:
+        entry = self._jobs.pop(name, None)
+        if entry is not None:
+            thread, job, _done = entry
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
+            job.deleteLater()
 
     def _background_done(self, result) -> None:
-        self._wait_background()
         if isinstance(result, Exception):
             self.last_run_label.setText(self.tr("Grading failed: %1").replace("%1", str(result)))
             return
@@ -768,12 +804,9 @@ class AnalysisTab(QWidget):
         self.regraded.emit()
 
     def _wait_background(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._worker.deleteLater()
-            self._thread = self._worker = None
+        """Wait for the background jobs (regrade, complaint figures); their results are dropped."""
+        for name in list(self._jobs):
+            self._finish_job(name)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._wait_background()

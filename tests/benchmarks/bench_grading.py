@@ -129,20 +129,40 @@ def main() -> None:
         w.close()
         w.deleteLater()
 
-    def first_paint() -> None:
+    def first_paint() -> float:
+        t = time.perf_counter()
         w = AnalysisTab(None, today=today)
         w.resize(1400, 900)
         w.show()
         app.processEvents()
         w.grab()  # forces a full paint of chart and tables
+        painted = (time.perf_counter() - t) * 1000
+        # the complaint figures follow from a worker thread (not part of the first paint)
+        t = time.perf_counter()
+        if "complaints" in w._jobs:
+            _wait_signal(app, w, "complaints_shown")
+        later.append((time.perf_counter() - t) * 1000)
         w._wait_background()
         w.close()
         w.deleteLater()
         app.processEvents()
+        return painted
+
+    def _wait_signal(app, w, name) -> None:
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        getattr(w, name).connect(loop.quit)
+        QTimer.singleShot(30_000, loop.quit)
+        loop.exec()
 
     bare_ms = median_ms(bare, repeat=5, warmup=1)
     report("bare widget paint (floor)", bare_ms)
-    report("分析 tab first paint", median_ms(first_paint, repeat=5, warmup=1), bare_ms, target="<= 300 ms")
+    later: list[float] = []
+    first_paint()
+    paints = [first_paint() for _ in range(5)]
+    report("分析 tab first paint", statistics.median(paints), bare_ms, target="<= 300 ms")
+    report("complaint figures arrive (after the paint)", statistics.median(later[1:]))
     database.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
