@@ -85,6 +85,27 @@ class _Job(QObject):
         self.finished.emit(self.name, result)
 
 
+_RUNNING: set[tuple[QThread, _Job]] = set()  # jobs kept alive until waited for or the app quits
+
+
+def _wait_all() -> None:
+    for thread, _job in list(_RUNNING):
+        thread.quit()
+        thread.wait()
+    _RUNNING.clear()
+
+
+def _keep_until_quit(thread: QThread, job: _Job) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    if not _RUNNING:
+        app = QCoreApplication.instance()
+        if app is not None and not getattr(app, "_shopcrm_jobs_hooked", False):
+            app.aboutToQuit.connect(_wait_all)
+            app._shopcrm_jobs_hooked = True
+    _RUNNING.add((thread, job))
+
+
 # --- customer lists -----------------------------------------------------------------------------
 
 class FigureModel(QAbstractTableModel):
@@ -765,13 +786,17 @@ class AnalysisTab(QWidget):
     def _start_job(self, name: str, fn, done) -> bool:
         if name in self._jobs:
             return False
-        thread = QThread(self)
+        # not a child of the tab: a tab deleted with a job running must not destroy a running
+        # QThread (fatal); the thread ends itself when the job is done (quit is thread-safe)
+        thread = QThread()
         job = _Job(name, fn)
         job.moveToThread(thread)
         thread.started.connect(job.run)
+        job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         # a bound slot of this widget: runs in the GUI thread (a lambda would run in the worker's)
         job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
         self._jobs[name] = (thread, job, done)
+        _keep_until_quit(thread, job)
         thread.start()
         return True
 
@@ -789,8 +814,7 @@ class AnalysisTab(QWidget):
             thread, job, _done = entry
             thread.quit()
             thread.wait()
-            thread.deleteLater()
-            job.deleteLater()
+            _RUNNING.discard((thread, job))
 
     def _background_done(self, result) -> None:
         if isinstance(result, Exception):
