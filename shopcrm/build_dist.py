@@ -46,6 +46,33 @@ QT_EXCLUDES = (
 PY_EXCLUDES = ("tkinter", "pytest", "_pytest", "hypothesis", "pytestqt", "IPython", "numpy",
                "PyQt5", "PyQt6", "PySide2", "matplotlib", "PIL")
 
+# Qt files that PyInstaller's PySide6 hook collects but this app never loads: the PDF image
+# plugin and the on-screen virtual keyboard pull in QtPdf, QtQml and QtQuick (about 20 MB).
+DROP_BINARIES = ("qpdf", "qtvirtualkeyboard", "qt6virtualkeyboard", "qt6pdf", "qt6qml", "qt6quick")
+# Qt's own translations: only the languages the app offers (zh_CN; English is Qt's source text).
+KEEP_QT_TRANSLATIONS = ("_zh_CN.qm",)
+
+SPEC_FILTER = '''
+# --- added by shopcrm.build_dist: leave out Qt parts the app never loads ---
+import os as _os
+_DROP = {drop!r}
+_KEEP_QM = {keep!r}
+
+
+def _dropped(dest):
+    name = _os.path.basename(dest).lower()
+    return any(d in name for d in _DROP)
+
+
+def _unused_qm(dest):
+    dest = dest.replace("\\\\", "/")
+    return "/translations/" in dest and dest.endswith(".qm") and not dest.endswith(_KEEP_QM)
+
+
+a.binaries = [e for e in a.binaries if not _dropped(e[0])]
+a.datas = [e for e in a.datas if not _unused_qm(e[0])]
+'''
+
 LAUNCHER = '''"""ShopCRM launcher (written by shopcrm.build_dist)."""
 import sys
 from shopcrm.app import main
@@ -84,7 +111,8 @@ def qt_excludes() -> list[str]:
     return [f"PySide6.{m}" for m in QT_EXCLUDES if m not in used]
 
 
-def pyinstaller_args(dist: Path, work: Path, *, windowed: bool = True, clean: bool = False) -> list[str]:
+def pyinstaller_args(work: Path, *, windowed: bool = True) -> list[str]:
+    """Arguments for PyInstaller's makespec (the .spec is then patched, see :func:`write_spec`)."""
     launcher = work / "shopcrm_launcher.py"
     work.mkdir(parents=True, exist_ok=True)
     launcher.write_text(LAUNCHER, encoding="utf-8")
@@ -92,10 +120,7 @@ def pyinstaller_args(dist: Path, work: Path, *, windowed: bool = True, clean: bo
         str(launcher),
         "--name", APP_NAME,
         "--onedir",
-        "--noconfirm",
         "--log-level", "WARN",
-        "--distpath", str(dist),
-        "--workpath", str(work),
         "--specpath", str(work),
         "--paths", str(ROOT),
         # resources/ is installed as the shopcrm.resources package (see pyproject.toml)
@@ -122,9 +147,21 @@ def pyinstaller_args(dist: Path, work: Path, *, windowed: bool = True, clean: bo
         args.append("--windowed")  # no console window on Windows; an .app bundle on macOS
     if sys.platform == "darwin":
         args += ["--osx-bundle-identifier", "org.shopcrm.ShopCRM"]
-    if clean:
-        args.append("--clean")
     return args
+
+
+def write_spec(work: Path, *, windowed: bool = True, env: dict | None = None) -> Path:
+    """Write ShopCRM.spec with PyInstaller's makespec, then add the filter of unused Qt files."""
+    cmd = [sys.executable, "-m", "PyInstaller.utils.cliutils.makespec", *pyinstaller_args(work, windowed=windowed)]
+    subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, capture_output=True)
+    spec = work / f"{APP_NAME}.spec"
+    text = spec.read_text(encoding="utf-8")
+    marker = "\npyz = PYZ("
+    if marker not in text:
+        raise SystemExit(f"unexpected .spec layout (no {marker.strip()!r}) in {spec}")
+    filt = SPEC_FILTER.format(drop=DROP_BINARIES, keep=KEEP_QT_TRANSLATIONS)
+    spec.write_text(text.replace(marker, filt + marker, 1), encoding="utf-8")
+    return spec
 
 
 def executable(dist: Path) -> Path:
@@ -145,10 +182,18 @@ def build(dist: Path | None = None, work: Path | None = None, *, windowed: bool 
         raise SystemExit('PyInstaller is not installed: pip install -e ".[dist]"') from exc
     dist = Path(dist or ROOT / "dist").resolve()
     work = Path(work or ROOT / "build").resolve()
-    cmd = [sys.executable, "-m", "PyInstaller", *pyinstaller_args(dist, work, windowed=windowed, clean=clean)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    spec = write_spec(work, windowed=windowed, env=env)
+    cmd = [sys.executable, "-m", "PyInstaller", str(spec), "--noconfirm", "--log-level", "WARN",
+           "--distpath", str(dist), "--workpath", str(work)]
+    if clean:
+        cmd.append("--clean")
     subprocess.run(cmd, check=True, cwd=str(ROOT), env=env)
     exe = executable(dist)
+    # PyInstaller links every Qt library into _internal/; drop the links to the files left out
+    for link in (dist / APP_NAME).rglob("*"):
+        if link.is_symlink() and not link.exists():
+            link.unlink()
     if not exe.exists():
         raise SystemExit(f"PyInstaller finished but {exe} is missing")
     # a desktop entry and the icon beside the Linux build, for install_linux_desktop()

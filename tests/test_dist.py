@@ -63,8 +63,12 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
     assert (internal / "shopcrm" / "resources" / "icons" / "shopcrm.svg").exists()
     shipped = {p.name for p in (internal / "shopcrm" / "resources" / "translations").glob("*.ts")}
     assert shipped == {p.name for p in (ROOT / "resources" / "translations").glob("*.ts")}
-    # unused Qt parts stay out
-    assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("*Qt3D*"))
+    # unused Qt parts stay out (modules, the plugins that would pull in QtQuick/QtPdf, other languages)
+    for pattern in ("*QtWebEngine*", "*Qt3D*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6Pdf*", "*qpdf*",
+                    "*virtualkeyboard*", "qtbase_de.qm"):
+        assert not list(internal.rglob(pattern)), pattern
+    assert list(internal.rglob("qtbase_zh_CN.qm")) and list(internal.rglob("*Qt6Charts*"))
+    assert (work := tmp_path / "work" / "ShopCRM.spec").exists() and "_unused_qm" in work.read_text()
     assert (exe.parent / "shopcrm.desktop").exists()
 
     report = build_dist.smoke_test(exe)
@@ -75,7 +79,7 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
 
 
 def test_pyinstaller_arguments_name_everything_the_app_loads_at_run_time(tmp_path):
-    args = build_dist.pyinstaller_args(tmp_path / "dist", tmp_path / "work")
+    args = build_dist.pyinstaller_args(tmp_path / "work")
     joined = " ".join(args)
     assert args[args.index("--name") + 1] == "ShopCRM" and "--onedir" in args
     data = args[args.index("--add-data") + 1]
