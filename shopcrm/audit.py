@@ -31,6 +31,9 @@ register({
     "audit.erase": ("抹除客户个人信息", "Customer erased"),
     "audit.export_one": ("导出客户本人档案", "Customer archive exported"),
     "audit.audit_export": ("导出操作日志", "Audit log exported"),
+    "audit.detail.set": ("设置密码", "PIN set"),
+    "audit.detail.change": ("修改密码", "PIN changed"),
+    "audit.detail.clear": ("取消密码", "PIN removed"),
     "audit.col.at": ("时间", "When"),
     "audit.col.mode": ("身份", "Mode"),
     "audit.col.action": ("操作", "Action"),
@@ -56,8 +59,19 @@ class AuditEntry:
         return action_label(self.action)
 
     @property
+    def detail_text(self) -> str:
+        """The detail as shown: codes (PIN set/change/clear) in the user's language."""
+        key = f"audit.detail.{self.detail}"
+        try:
+            return t(key)
+        except KeyError:
+            return self.detail
+
+    @property
     def mode_text(self) -> str:
-        return t(f"sec.mode.{self.mode}") if self.mode in (security.OWNER, security.CLERK) else self.mode
+        if self.mode in (security.OWNER, security.CLERK, "startup"):
+            return t(f"sec.mode.{self.mode}")
+        return self.mode
 
 
 def action_label(action: str) -> str:
@@ -125,7 +139,7 @@ def export_csv(path: str | Path, *, action: str | None = None) -> int:
         for r in q.iterator():
             e = AuditEntry(r.id, r.at, r.mode, r.action, r.customer_id, r.detail)
             w.writerow([str(e.at), e.mode_text, e.action_text,
-                        "" if e.customer_id is None else e.customer_id, e.detail])
+                        "" if e.customer_id is None else e.customer_id, e.detail_text])
             n += 1
     tmp.replace(path)
     log("audit_export", detail=str(n))

@@ -264,14 +264,16 @@ def _backup_name(kind: str, when: dt.datetime, folder: Path) -> Path:
 
 
 def make_backup(kind: str = "manual", *, db_path: Path | None = None, folder: Path | None = None,
-                progress=None, when: dt.datetime | None = None) -> Path:
-    """Back up the database (the open one by default) into the backup folder, then rotate."""
+                progress=None, when: dt.datetime | None = None,
+                settings: BackupSettings | None = None) -> Path:
+    """Back up the database (the open one by default) into the backup folder, then rotate.
+    With ``db_path`` and ``settings`` given it never touches peewee (safe in any thread)."""
     if kind not in KINDS:
         raise ValueError(kind)
     db_path = Path(db_path) if db_path is not None else current_db_path()
     if db_path is None:
         raise BackupError(t("backup.no_database"))
-    settings = get_settings(db_path)
+    settings = settings or get_settings(db_path)
     folder = Path(folder) if folder is not None else settings.folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -301,18 +303,20 @@ if _before_migration not in dbmod.before_migration_hooks:
     dbmod.before_migration_hooks.append(_before_migration)
 
 
-def daily_backup_if_due(today: dt.date | None = None) -> Path | None:
-    """The start-up backup: made at most once a day (per backup folder)."""
-    db_path = current_db_path()
+def daily_backup_if_due(today: dt.date | None = None, *, db_path: Path | None = None,
+                        settings: BackupSettings | None = None) -> Path | None:
+    """The start-up backup: made at most once a day (per backup folder). With ``db_path`` and
+    ``settings`` given it can run in a background thread (no peewee)."""
+    db_path = Path(db_path) if db_path is not None else current_db_path()
     if db_path is None or not db_path.exists():
         return None
     today = today or dt.date.today()
-    folder = get_settings(db_path).folder
-    for info in _scan(folder):
+    settings = settings or get_settings(db_path)
+    for info in _scan(settings.folder):
         if info[1] == "daily" and info[0].date() == today:
             return None
     when = dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))
-    return make_backup("daily", db_path=db_path, when=when)
+    return make_backup("daily", db_path=db_path, when=when, settings=settings)
 
 
 def _group(kind: str) -> str:

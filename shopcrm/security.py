@@ -39,6 +39,7 @@ register({
     "sec.idle_invalid": ("自动锁定时间应在 1 到 240 分钟之间。", "The idle lock must be 1 to 240 minutes."),
     "sec.mode.owner": ("店主", "Owner"),
     "sec.mode.clerk": ("店员", "Clerk"),
+    "sec.mode.startup": ("启动检查", "Start-up check"),
     # owner-only actions (names shown in the refusal message and the audit log)
     "sec.action.export": ("导出", "Export"),
     "sec.action.import": ("导入", "Import"),
@@ -301,6 +302,18 @@ def clear_pin() -> None:
         audit.log("pin_change", detail="clear")
     _session.pin_cache = None
     _notify()
+
+
+OFFERED_KEY = "security.pin_offered"
+
+
+def pin_offer_due() -> bool:
+    """True once per database: at first run the app offers to set an (optional) owner PIN."""
+    return not has_pin() and _get_setting(OFFERED_KEY) is None
+
+
+def mark_pin_offered() -> None:
+    _put_setting(OFFERED_KEY, True)
 
 
 # --- inactivity lock ----------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from shopcrm import customers
+from shopcrm import backup, customers
+from shopcrm.ui import security_ui
 from shopcrm.ui.customer_table_model import CustomerTableModel
 
 
@@ -64,7 +65,7 @@ class RecycleBinDialog(QDialog):
 
     def purge_selected(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or not security_ui.ensure_owner(self, "purge"):  # owner only (issue #7)
             return
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete for good"),
                           self.tr("Delete %n customer(s) for good, with their purchases, contacts and "
@@ -74,6 +75,10 @@ class RecycleBinDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if box.exec() != QMessageBox.StandardButton.Yes:
             return
-        customers.purge(ids)
+        try:
+            customers.purge(ids)  # backs up first; refuses clerks
+        except (PermissionError, backup.BackupError) as exc:
+            security_ui.not_done(self, exc)
+            return
         self.model.refresh()
         self.changed.emit()
