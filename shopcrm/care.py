@@ -952,12 +952,14 @@ def anniversary_text(a: Anniversary) -> str:
 # --- export -----------------------------------------------------------------------------------
 
 def export_rows(lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None):
+    from shopcrm.security import display_mobile  # clerk mode exports 138****5678 (issue #7)
+
     s = s if s is not None else load_settings()
     items = items if items is not None else lst.items
     load_details(items)
     shop = shop_name(s)
     for it in items:
-        yield [due_text(it, lst.today), kind_text(it.kind), it.name, it.mobile, it.reason,
+        yield [due_text(it, lst.today), kind_text(it.kind), it.name, display_mobile(it.mobile), it.reason,
                channel_text(it.channel), message(it, s, shop)]
 
 

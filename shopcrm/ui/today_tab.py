@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import activity, care
+from shopcrm import activity, care, security
 
 LATE = QColor("#c62828")
 TODAY_COLOR = QColor("#1b5e20")
@@ -95,7 +95,7 @@ class TodayModel(QAbstractTableModel):
             if col == "name":
                 return it.name
             if col == "mobile":
-                return it.mobile
+                return security.display_mobile(it.mobile)  # 138****5678 in clerk mode (issue #7)
             if col == "reason":
                 return it.reason
             if col == "channel":
