@@ -1017,7 +1017,7 @@ def save_report_xlsx(report: ImportReport, path: str | Path, *, only_problems: b
             values.append(t("imp.reason_column"))
         elif idx > hidx:
             res = by_record.get(idx + 1)
-            values.append(res.message if res is not None and res.message and
+            values.append(_xlsx_value(res.message) if res is not None and res.message and
                           res.cls not in (IMPORTED, UPDATED) else None)
         ws.append(values)
     wb.save(path)

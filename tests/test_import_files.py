@@ -370,3 +370,31 @@ def test_a_missing_or_empty_balance_never_zeroes_an_existing_customer(db, tmp_pa
     assert (w.address, w.balance_cents, w.points) == ("新地址", 10000, 10)
     assert (l_.balance_cents, l_.points) == (500, 7)  # points replaced, balance untouched
     assert ledger.verify() == []
+
+
+def test_property_any_cells_in_any_row_are_reported_never_crash(db, tmp_path):
+    """Whatever a sheet holds under a member header, planning never raises: every row gets a
+    class, and every row that passes has a valid mobile and a name."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    cell = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+                     st.dates(), st.datetimes(), st.sampled_from(["13812345678", "'=1", "合计", "农历闰四月初五",
+                                                                  "¥1,200.50", "", " ", "-1", "1e400"]))
+    header = ["姓名", "手机", "卡号", "生日", "性别", "余额", "积分", "等级", "备注", "标签", "开卡日期", "累计消费"]
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.lists(cell, max_size=14), min_size=1, max_size=6))
+    def check(rows):
+        sheet = X.SheetData(Path("p.xlsx"), "s", ["s"], [header] + rows)
+        report = X.plan(sheet, X.ImportOptions(today=TODAY, unknown_to_notes=True))
+        assert len(report.rows) == len(rows)
+        for r in report.rows:
+            assert r.cls in (X.IMPORTED, X.WARNED, X.DUPLICATE, X.ERROR, X.BLANK, X.SUMMARY)
+            if r.cls in (X.IMPORTED, X.WARNED):
+                assert len(r.clean.mobile) == 11 and r.clean.name
+            if r.cls in (X.ERROR, X.DUPLICATE, X.WARNED):
+                assert r.message and r.column
+        json.dumps(report.to_json(), ensure_ascii=False)
+        X.save_report_xlsx(report, tmp_path / "r.xlsx")  # any cell can be written back
+
+    check()
