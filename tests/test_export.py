@@ -537,3 +537,22 @@ def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, t
     open_database(tmp_path / "empty.db")
     excel_import.run(path, excel_import.ImportOptions(today=TODAY))
     assert snapshot()["13900001111"]["notes"] == before["13900001111"]["notes"]
+
+
+def test_cli_export_needs_the_pin_once_one_is_set(shop, db_path, tmp_path, capsys):
+    from shopcrm import cli, security
+
+    security.reset_session()
+    try:
+        security.set_pin("2468", confirm="2468")
+        security.lock()
+        out = tmp_path / "x.xlsx"
+        assert cli.main(["export", str(out), "--db", str(db_path)]) == 1
+        assert "店主" in capsys.readouterr().err and not out.exists()
+        assert cli.main(["export", str(out), "--db", str(db_path), "--pin", "1111"]) == 1
+        assert "密码不正确" in capsys.readouterr().err and not out.exists()
+        security.reset_session()
+        assert cli.main(["export", str(out), "--db", str(db_path), "--pin", "2468"]) == 0
+        assert out.exists()
+    finally:
+        security.reset_session()
