@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shopcrm import customers as C
 from shopcrm.ui.export_dialog import ExportDialog, open_export_dialog
@@ -134,9 +134,9 @@ def test_clerk_mode_asks_for_the_owner_pin(three, window, qtbot, tmp_path):
 
         def type_pin():
             box = QApplication.activeModalWidget()
-            if isinstance(box, QInputDialog):
-                box.setTextValue("2468")
-                box.accept()
+            if box is not None and box.objectName() == "pinDialog":
+                box.pin_edit.setText("2468")
+                box.try_unlock()
             else:
                 QTimer.singleShot(10, type_pin)
 

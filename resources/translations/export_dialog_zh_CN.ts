@@ -29,7 +29,7 @@
     </message>
     <message>
         <source>Mobile and card numbers are written as text and dates as dates, so the file can be imported again. Cells that look like formulas get a leading apostrophe.</source>
-        <translation>手机号和卡号按文本写入，日期按日期写入，导出的文件可以再次导入。看起来像公式的内容前面会加一个单引号（'），防止被当作公式执行。</translation>
+        <translation>手机号和卡号按文本写入，日期按日期写入，导出的文件可以再次导入。看起来像公式的内容前面会加一个单引号（&apos;），防止被当作公式执行。</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -70,10 +70,6 @@
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Owner PIN</source>
-        <translation>店主密码</translation>
     </message>
     <message>
         <source>Export finished</source>

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -31,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import customers, excel_export, security
+from shopcrm import customers, excel_export
 from shopcrm.errors import Cancelled
+from shopcrm.ui import security_ui
 from shopcrm.ui.tasks import run_task
 
 SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
@@ -148,7 +148,7 @@ class ExportDialog(QDialog):
         """Run the export behind a progress dialog. On success close the dialog and return the
         result; on cancel or error stay open (errors are shown) and return None."""
         path = Path(self.path_edit.text().strip()).expanduser()
-        if not ensure_owner(self):
+        if not security_ui.ensure_owner(self, "export"):  # clerk mode: ask for the owner PIN
             return None
         kwargs = {"full": self.full_check.isChecked()}
         scope = self.scope()
@@ -167,24 +167,6 @@ class ExportDialog(QDialog):
         self.accept()
         self.exported.emit(value)
         return value
-
-
-def ensure_owner(parent: QWidget) -> bool:
-    """Export is an owner action: in clerk mode ask for the owner PIN first."""
-    if security.is_owner():
-        return True
-    title = QCoreApplication.translate("ExportDialog", "Owner PIN")
-    pin, ok = QInputDialog.getText(parent, title,
-                                   str(security.OwnerRequired("export")),
-                                   QLineEdit.EchoMode.Password)
-    if not ok:
-        return False
-    try:
-        security.unlock(pin)
-    except (security.PinError, PermissionError) as exc:
-        QMessageBox.warning(parent, title, str(exc))
-        return False
-    return True
 
 
 def show_result(parent: QWidget, result: excel_export.ExportResult) -> None:
