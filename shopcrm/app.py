@@ -73,6 +73,9 @@ def start(argv: list[str]):
 
 
 def main(argv: list[str] | None = None) -> int:
+    import time
+
+    started = time.perf_counter()
     app, window = start(sys.argv[1:] if argv is None else argv)
     if window is None:
         return 2
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(window, "smoke_test", False):
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: smoke_report(window))
+        QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
     window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
     from shopcrm.ui.analysis_tab import daily_regrade
@@ -95,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def smoke_report(window) -> None:
+def smoke_report(window, started: float | None = None) -> None:
     """Print what a packaged build must have working (window, translations, Qt's own catalogue,
     bundled libraries and data), then quit with exit code 0."""
     import json
     import os
+    import time
+
+    shown_ms = round((time.perf_counter() - started) * 1000) if started else None  # main() to painted window
 
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -117,6 +123,7 @@ def smoke_report(window) -> None:
         "qt_cancel": box.button(QDialogButtonBox.StandardButton.Cancel).text(),
         "pinyin": sorted(name_keys("曾伟"))[:6],
         "frozen": bool(getattr(sys, "frozen", False)),
+        "window_ms": shown_ms,
     }
     import lunardate
     import python_calamine
