@@ -176,3 +176,21 @@ def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
     assert asked == [1]
     assert w.currentPage().objectName() == "importDryRunPage"
     assert Customer.select().count() == 0
+
+
+def test_many_problems_are_capped_in_the_window_and_all_in_the_report(qtbot, wizard, tmp_path):
+    from shopcrm.ui.import_wizard import PROBLEM_ROWS
+
+    path = tmp_path / "bad.csv"
+    lines = ["姓名,手机,余额"] + [f"客户{i},1{i:05d},1" for i in range(PROBLEM_ROWS + 500)]
+    path.write_text("\n".join(lines) + "\n13800000000 是好的,13800000000,1\n", encoding="utf-8")
+    w = wizard
+    w.file_page.path_edit.setText(str(path))
+    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
+                 "importDryRunPage"):
+        next_page(qtbot, w, page)
+    assert w.dry_run_page.table.rowCount() == PROBLEM_ROWS
+    assert f"共 {PROBLEM_ROWS + 500} 行" in w.dry_run_page.more.text()
+    out = w.save_report(tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    assert sum(1 for r in rows[1:] if len(r) > 3 and r[3]) == PROBLEM_ROWS + 500

@@ -356,6 +356,10 @@
         <translation>问题</translation>
     </message>
     <message>
+        <source>Showing the first %1 of %2 rows with problems; the saved report lists them all.</source>
+        <translation>只显示有问题的前 %1 行（共 %2 行）；保存的报告中列出全部。</translation>
+    </message>
+    <message>
         <source>Import customers</source>
         <translation>导入客户</translation>
     </message>

@@ -38,6 +38,7 @@ from shopcrm.ui.tasks import run_task
 
 PREVIEW_ROWS = 12  # rows of the sheet shown when choosing the header row
 STATUS_ROWS = 200  # rows shown with their status before the import
+PROBLEM_ROWS = 2000  # problems listed in the window; the saved report has them all
 
 CLASS_COLOURS = {
     X.IMPORTED: "#e8f5e9", X.WARNED: "#fff8e1", X.UPDATED: "#e3f2fd", X.DUPLICATE: "#f3e5f5",
@@ -62,6 +63,7 @@ def _table(object_name: str, headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
+    table.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first rows only
     return table
 
 
@@ -349,6 +351,18 @@ def _status_table(object_name: str) -> QTableWidget:
 STATUS_VALUE_COLUMNS = range(4, 10)  # name … points
 
 
+def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport) -> None:
+    problems = report.problems()
+    _fill_status(table, report, problems[:PROBLEM_ROWS])
+    if len(problems) > PROBLEM_ROWS:
+        note.setText(QCoreApplication.translate(
+            "ImportWizard", "Showing the first %1 of %2 rows with problems; the saved report "
+            "lists them all.").replace("%1", str(PROBLEM_ROWS)).replace("%2", str(len(problems))))
+    else:
+        note.clear()
+    note.setVisible(bool(note.text()))
+
+
 def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowResult]) -> None:
     """One line per row: its status and problem, then the normalised values when the row passed,
     else what the file wrote (in grey)."""
@@ -390,7 +404,12 @@ class ImportPreviewPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         rep = self.w.report
-        rows = [r for r in rep.rows if r.cls not in (X.BLANK,)][:STATUS_ROWS]
+        rows = []
+        for r in rep.rows:  # stops early: a 100k-row file needs only its first rows here
+            if r.cls != X.BLANK:
+                rows.append(r)
+                if len(rows) >= STATUS_ROWS:
+                    break
         _fill_status(self.table, rep, rows)
         names = {"M": self.tr("male"), "F": self.tr("female"), "": self.tr("unknown")}
         pairs = [f"{k} → {names[v]}" for k, v in rep.gender_mapping.items()]
@@ -414,9 +433,11 @@ class ImportDryRunPage(QWizardPage):
         save.clicked.connect(self.w.ask_save_report)
         self.cancelled = QLabel(objectName="importCancelledLabel")
         self.cancelled.setStyleSheet("color: #b71c1c")
+        self.more = QLabel(objectName="importDryRunMore")
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.more)
         row = QHBoxLayout()
         row.addWidget(self.cancelled, 1)
         row.addWidget(save)
@@ -427,7 +448,7 @@ class ImportDryRunPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         self.cancelled.clear()
         self.summary.setText(self.w.summary_html(self.w.report))
-        _fill_status(self.table, self.w.report, self.w.report.problems())
+        _fill_problems(self.table, self.more, self.w.report)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
         rep = self.w.report
@@ -451,9 +472,11 @@ class ImportResultPage(QWizardPage):
         history = QPushButton(self.tr("Import history…"), objectName="importHistoryButton")
         history.clicked.connect(lambda: ImportHistoryDialog(self).exec())
         self.saved = QLabel(objectName="importSavedLabel")
+        self.more = QLabel(objectName="importResultMore")
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.more)
         row = QHBoxLayout()
         row.addWidget(self.saved, 1)
         row.addWidget(history)
@@ -462,7 +485,7 @@ class ImportResultPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         self.summary.setText(self.w.summary_html(self.w.report))
-        _fill_status(self.table, self.w.report, self.w.report.problems())
+        _fill_problems(self.table, self.more, self.w.report)
 
 
 class ImportWizard(QWizard):
