@@ -135,8 +135,8 @@
         <translation>客户上门时逐个添加。</translation>
     </message>
     <message>
-        <source>PIN set: ShopCRM will start in clerk mode.</source>
-        <translation>已设置密码：ShopCRM 将以店员模式启动。</translation>
+        <source>PIN set: from the next start, ShopCRM opens in clerk mode.</source>
+        <translation>已设置密码：下次启动起，ShopCRM 以店员模式打开。</translation>
     </message>
     <message>
         <source>Not set (optional)</source>

@@ -236,7 +236,7 @@ class FirstRunDialog(QDialog):
 
     def _show_pin_state(self) -> None:
         if security.has_pin():
-            self.pin_state.setText(self.tr("PIN set: ShopCRM will start in clerk mode."))
+            self.pin_state.setText(self.tr("PIN set: from the next start, ShopCRM opens in clerk mode."))
         else:
             self.pin_state.setText(self.tr("Not set (optional)"))
 
@@ -403,11 +403,14 @@ class DemoController:
             settings.put(START_IN_DEMO, False)
             QMessageBox.warning(self.window, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
             return False
-        return self.window.switch_database(path)
+        ok = self.window.switch_database(path)
+        security.invalidate_cache()  # the mode indicator follows the database now open
+        return ok
 
     def leave_demo(self) -> bool:
         if not self.window.switch_database(self.real_path):
             return False
+        security.invalidate_cache()
         settings.put(START_IN_DEMO, False)
         self.update()
         return True
