@@ -144,6 +144,9 @@ def test_cancelled_import_writes_nothing_and_stays_on_the_check_page(qtbot, wiza
     assert Customer.select().count() == 0
     assert X.history() == []
     assert Cancelled  # imported for the reader: the domain raised it and rolled back
+    # the dry run's report is back: the page can still save it, and Import can be tried again
+    assert w.report is not None and w.report.dry_run and w.report.imported == 266
+    assert w.button(QWizard.WizardButton.CommitButton).isEnabled()
 
 
 def test_tools_menu_actions_and_history_dialog(qtbot, main_window):

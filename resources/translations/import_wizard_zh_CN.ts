@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -228,7 +228,7 @@
         <translation>只补充空白的信息</translation>
     </message>
     <message>
-        <source>Overwrite the fields with the file's values</source>
+        <source>Overwrite the fields with the file&apos;s values</source>
         <translation>用文件中的内容覆盖</translation>
     </message>
     <message>
@@ -236,15 +236,15 @@
         <translation>已有客户的余额和积分</translation>
     </message>
     <message>
-        <source>Replace with the file's value</source>
+        <source>Replace with the file&apos;s value</source>
         <translation>改为文件中的数值</translation>
     </message>
     <message>
-        <source>Add the file's value to the stored one</source>
+        <source>Add the file&apos;s value to the stored one</source>
         <translation>在原有数值上加上文件中的数值</translation>
     </message>
     <message>
-        <source>Either way every change of balance or points is written to the customer's ledger as an import entry. Skipped customers keep theirs.</source>
+        <source>Either way every change of balance or points is written to the customer&apos;s ledger as an import entry. Skipped customers keep theirs.</source>
         <translation>无论哪种方式，余额和积分的每一次变动都会以“导入”记入客户的流水。跳过的客户保持不变。</translation>
     </message>
 </context>
@@ -255,7 +255,7 @@
         <translation>预览</translation>
     </message>
     <message>
-        <source>The first rows as they will be imported, with each row's status.</source>
+        <source>The first rows as they will be imported, with each row&apos;s status.</source>
         <translation>前几行导入后的样子，以及每一行的状态。</translation>
     </message>
     <message>

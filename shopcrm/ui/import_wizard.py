@@ -542,15 +542,25 @@ class ImportWizard(QWizard):
         self.report = result
         return True
 
+    def check_quietly(self) -> None:
+        """The dry run again after a failed or cancelled import (the import's own failure is what
+        the user is shown)."""
+        ok, result = run_task(self, self.tr("Checking the file…"), X.run_sheet, self.sheet,
+                              self.options(), dry_run=True)
+        self.report = result if ok else None
+
     def do_import(self) -> bool:
         from shopcrm.ui.security_ui import ensure_owner
 
         if not ensure_owner(self, "import"):  # owner only: asks for the PIN in clerk mode
             return False
+        dry_run, self.report = self.report, None
+        del dry_run  # freed before the import plans again: 100k rows' checks are ~50 MB
         ok, result = run_task(self, self.tr("Importing…"), X.run_sheet, self.sheet, self.options())
         if not ok:
             from shopcrm.errors import Cancelled
 
+            self.check_quietly()  # the dry run's report again, for the page and its Save button
             if isinstance(result, Cancelled):
                 self.dry_run_page.cancelled.setText(
                     self.tr("Import cancelled: nothing was written."))
