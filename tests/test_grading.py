@@ -332,7 +332,8 @@ def test_dormant_list_sorted_by_value_and_wake_up_hands_to_care(db):
     assert [r.name for r in rows] == ["大客", "小客"]
     assert [r.name for r in grading.dormant(today=TODAY, sort="silence")] == ["小客", "大客"]
     assert grading.dormant_count(today=TODAY) == 2
-    assert [r.name for r in grading.dormant(60, today=TODAY)] == ["大客", "小客", "刚好"]
+    # equal past value: the newer customer first
+    assert [r.name for r in grading.dormant(60, today=TODAY)] == ["大客", "刚好", "小客"]
 
     contact = grading.wake_up(big, at=NOW, staff="小王")
     assert contact.purpose == "唤醒休眠客户（120 天未消费）"
