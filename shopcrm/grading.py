@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -471,14 +472,14 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             m_text, f_text = database.execute_sql(
                 "SELECT group_concat(m), group_concat(f) FROM _g WHERE f > 0").fetchone()
             ms = sorted(map(int, m_text.split(","))) if m_text else []
-            fs = sorted(map(int, f_text.split(","))) if f_text else []
+            f_dist = Counter(map(int, f_text.split(","))) if f_text else Counter()
             if buyers > len(ms):  # bought before the period only: spend and count 0
+                f_dist[0] += buyers - len(ms)
                 ms[:0] = [0] * (buyers - len(ms))
-                fs[:0] = [0] * (buyers - len(fs))
             ta, tb = _abc_thresholds_sorted(ms, int(cfg["a_share"]), int(cfg["b_share"]))
             cuts = cfg["rfm_cuts"]
             m_cuts = [float(c) for c in cuts["m"]] if cuts["m"] else _quintile_cuts_sorted(ms, _BIG)
-            f_cuts = [float(c) for c in cuts["f"]] if cuts["f"] else _quintile_cuts_sorted(fs, _BIG)
+            f_cuts = [float(c) for c in cuts["f"]] if cuts["f"] else _quintile_cuts(list(f_dist.items()), _BIG)
             # R cut points are days of silence: "silence > c" is "last purchase before today - c"
             r_cuts = [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])] \
                 if cuts["r"] else _quintile_cuts(_recency_distribution(), _NEVER)
