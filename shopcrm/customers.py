@@ -173,6 +173,7 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
         c.mobile = clean.mobile
         c.mobile_rev = clean.mobile[::-1]
         c.card_no = clean.card_no
+        old_level = c.level_id
         c.level = clean.level_id
         c.consent_marketing = clean.consent_marketing
         if clean.joined_on:
@@ -181,6 +182,10 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
             setattr(c, k, v)
         c.updated_at = now()
         c.save()
+        if old_level != clean.level_id:  # a level set by hand goes to the archive's history
+            from shopcrm import grading
+
+            grading.record_level_change(c.id, old_level, clean.level_id)
         if renamed:
             _write_search_keys(c.id, c.name, replace=True)
         set_tags(c.id, clean.tags)

@@ -723,13 +723,20 @@ def set_level(customer_id: int, level_id: int | None, *, reason: str = "",
         c = Customer.get_by_id(customer_id)
         if c.level_id == level_id:
             return
-        old = Level.get_or_none(Level.id == c.level_id) if c.level_id else None
-        new = Level.get_or_none(Level.id == level_id) if level_id else None
+        old = c.level_id
         c.level = level_id
         c.save(only=[Customer.level])
-        CustomerHistory.create(customer=customer_id, at=at or now(), kind="level",
-                               old_value=old.name if old else "", new_value=new.name if new else "",
-                               reason=reason or t("grading.reason_manual"))
+        record_level_change(customer_id, old, level_id, reason=reason, at=at)
+
+
+def record_level_change(customer_id: int, old_level_id: int | None, new_level_id: int | None, *,
+                        reason: str = "", at: dt.datetime | None = None) -> None:
+    """Write a level change made by hand (the archive form, :func:`set_level`) to the history."""
+    names = {lv.id: lv.name for lv in Level.select(Level.id, Level.name)}
+    CustomerHistory.create(customer=customer_id, at=at or now(), kind="level",
+                           old_value=names.get(old_level_id, "") if old_level_id else "",
+                           new_value=names.get(new_level_id, "") if new_level_id else "",
+                           reason=reason or t("grading.reason_manual"))
 
 
 # --- the archive's history ------------------------------------------------------------------------

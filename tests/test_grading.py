@@ -390,6 +390,11 @@ def test_levels_rise_automatically_and_never_fall(db):
     grading.set_level(cid, level("银卡").id, reason="降级测试")
     assert fresh(cid).level_id == level("银卡").id
     assert [(h.old_value, h.new_value) for h in grading.history_of(cid, ("level",))][0] == ("金卡", "银卡")
+    # so is a level chosen in the archive form
+    C.update(cid, C.CustomerInput(name="升级客", mobile=fresh(cid).mobile, level_id=level("普通会员").id),
+             today=TODAY)
+    h = grading.history_of(cid, ("level",))[0]
+    assert (h.old_value, h.new_value, h.reason) == ("银卡", "普通会员", "店主手动调整")
 
 
 def test_regrade_upgrades_customers_who_crossed_a_new_threshold(db):
