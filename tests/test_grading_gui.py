@@ -297,3 +297,22 @@ def test_a_tab_deleted_while_its_job_runs_does_not_crash(demo, qtbot):
     qtbot.waitUntil(lambda: thread.isFinished(), timeout=30_000)
     analysis_tab._wait_all()
     assert Customer.select().where(Customer.grade.is_null()).count() == 0
+
+
+def test_rules_dialog_changes_lifecycle_rules_and_regrades(tab, qtbot):
+    lost_before = count(tab.lifecycle_table, 3)
+    dlg = tab.edit_rules()
+    qtbot.waitExposed(dlg)
+    dlg.spins["dormant_days"].setValue(180)
+    dlg.cuts["f"].setText("2, 3, 4, x")
+    assert not dlg.save()
+    assert "numbers" in dlg.error.text() and dlg.isVisible()
+    dlg.cuts["f"].setText("2, 3, 4, 6")
+    dlg.cuts["m"].setText("100，500, 1000, 2000")
+    with qtbot.waitSignal(tab.regraded, timeout=30_000):
+        click(qtbot, dlg.save_button)
+    cfg = grading.settings()
+    assert cfg["dormant_days"] == 180 and cfg["rfm_cuts"]["f"] == [2, 3, 4, 6]
+    assert cfg["rfm_cuts"]["m"] == [10_000, 50_000, 100_000, 200_000]
+    assert count(tab.lifecycle_table, 3) < lost_before  # fewer lost at 180 days than at 90
+    assert tab.dormant_days.value() == 180

@@ -38,6 +38,14 @@
         <translation>导出统计…</translation>
     </message>
     <message>
+        <source>Rules…</source>
+        <translation>规则…</translation>
+    </message>
+    <message>
+        <source>Value-type and lifecycle rules</source>
+        <translation>价值类型与生命周期规则</translation>
+    </message>
+    <message>
         <source>Period:</source>
         <translation>期间：</translation>
     </message>
@@ -425,6 +433,77 @@
     <message>
         <source>Next grade</source>
         <translation>目标等级</translation>
+    </message>
+</context>
+<context>
+    <name>GradingRulesDialog</name>
+    <message>
+        <source>Grading rules</source>
+        <translation>评级规则</translation>
+    </message>
+    <message>
+        <source>Dormant / lost after (days without a purchase)</source>
+        <translation>休眠/结束：未消费超过（天）</translation>
+    </message>
+    <message>
+        <source>Recovered for (days after coming back)</source>
+        <translation>恢复期：回头后（天）</translation>
+    </message>
+    <message>
+        <source>New for (days after the first purchase)</source>
+        <translation>建立期：首次消费后（天）</translation>
+    </message>
+    <message>
+        <source>At risk after at least (days)</source>
+        <translation>破裂：至少沉寂（天）</translation>
+    </message>
+    <message>
+        <source>Usual interval of a one-time buyer (days)</source>
+        <translation>只买过一次的客户的惯常间隔（天）</translation>
+    </message>
+    <message>
+        <source>High value: M score from</source>
+        <translation>高价值：M 评分不低于</translation>
+    </message>
+    <message>
+        <source>Frequent: F score from</source>
+        <translation>常来：F 评分不低于</translation>
+    </message>
+    <message>
+        <source>Recent: R score from</source>
+        <translation>近期来过：R 评分不低于</translation>
+    </message>
+    <message>
+        <source>Burden: complaints + refunds in the period from (0 = off)</source>
+        <translation>负担：期间投诉+退款次数不低于（0 = 不判定）</translation>
+    </message>
+    <message>
+        <source>Wake-up follow-up after (days)</source>
+        <translation>唤醒后跟进（天）</translation>
+    </message>
+    <message>
+        <source>At risk when silent for more than (x usual interval)</source>
+        <translation>破裂：沉寂超过惯常间隔的倍数</translation>
+    </message>
+    <message>
+        <source>R cut points (days silent)</source>
+        <translation>R 分界点（沉寂天数）</translation>
+    </message>
+    <message>
+        <source>F cut points (purchases)</source>
+        <translation>F 分界点（消费次数）</translation>
+    </message>
+    <message>
+        <source>M cut points (yuan)</source>
+        <translation>M 分界点（元）</translation>
+    </message>
+    <message>
+        <source>empty = quintiles, e.g. 30, 60, 90, 180</source>
+        <translation>留空 = 按五分位，例如 30, 60, 90, 180</translation>
+    </message>
+    <message>
+        <source>Cut points are numbers separated by commas</source>
+        <translation>分界点应为用逗号分隔的数字</translation>
     </message>
 </context>
 </TS>

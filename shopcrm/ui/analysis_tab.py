@@ -24,6 +24,11 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
     QComboBox,
     QFileDialog,
     QGridLayout,
@@ -253,6 +258,9 @@ class AnalysisTab(QWidget):
         self.regrade_button = QPushButton(self.tr("Recompute now"), objectName="regradeButton")
         self.regrade_button.clicked.connect(lambda: self.regrade_now())
         self.export_figures_button = QPushButton(self.tr("Export figures…"), objectName="exportFiguresButton")
+        self.rules_button = QPushButton(self.tr("Rules…"), objectName="gradingRulesButton")
+        self.rules_button.setToolTip(self.tr("Value-type and lifecycle rules"))
+        self.rules_button.clicked.connect(lambda: self.edit_rules())
         self.export_figures_button.clicked.connect(lambda: self.export_figures())
         self.last_run_label = QLabel(objectName="lastRunLabel")
 
@@ -267,6 +275,7 @@ class AnalysisTab(QWidget):
         bar.addWidget(self.apply_button)
         bar.addSpacing(12)
         bar.addWidget(self.regrade_button)
+        bar.addWidget(self.rules_button)
         bar.addWidget(self.last_run_label, 1)
         bar.addWidget(self.export_figures_button)
 
@@ -726,6 +735,18 @@ class AnalysisTab(QWidget):
         self._data_changed()
         return True
 
+    def edit_rules(self) -> GradingRulesDialog:
+        """The value-type and lifecycle rules; saving regrades."""
+        dlg = GradingRulesDialog(self)
+        dlg.accepted.connect(self._rules_saved)
+        dlg.open()
+        self.rules_dialog = dlg
+        return dlg
+
+    def _rules_saved(self) -> None:
+        self.dormant_days.setValue(grading.settings()["dormant_days"])
+        self.regrade_now()
+
     # --- regrading ------------------------------------------------------------------------------
     def _period_chosen(self, _index: int) -> None:
         months = self.period_combo.currentData()
@@ -913,3 +934,85 @@ def daily_regrade(window) -> AnalysisTab | None:
         return None
     tab.start_background_regrade()
     return tab
+
+
+class GradingRulesDialog(QDialog):
+    """The numbers behind value types and lifecycle stages (shopcrm.grading.DEFAULTS)."""
+
+    INTS = (
+        ("dormant_days", 7, 3650), ("recover_days", 1, 3650), ("new_days", 1, 3650),
+        ("at_risk_min_days", 0, 3650), ("default_interval_days", 1, 3650),
+        ("high_value_m", 1, 5), ("frequent_f", 1, 5), ("recent_r", 1, 5), ("burden_costs", 0, 100),
+        ("wake_followup_days", 1, 365),
+    )
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("gradingRulesDialog")
+        self.setWindowTitle(self.tr("Grading rules"))
+        cfg = grading.settings()
+        labels = {
+            "dormant_days": self.tr("Dormant / lost after (days without a purchase)"),
+            "recover_days": self.tr("Recovered for (days after coming back)"),
+            "new_days": self.tr("New for (days after the first purchase)"),
+            "at_risk_min_days": self.tr("At risk after at least (days)"),
+            "default_interval_days": self.tr("Usual interval of a one-time buyer (days)"),
+            "high_value_m": self.tr("High value: M score from"),
+            "frequent_f": self.tr("Frequent: F score from"),
+            "recent_r": self.tr("Recent: R score from"),
+            "burden_costs": self.tr("Burden: complaints + refunds in the period from (0 = off)"),
+            "wake_followup_days": self.tr("Wake-up follow-up after (days)"),
+        }
+        form = QFormLayout(self)
+        self.spins: dict[str, QSpinBox] = {}
+        for key, lo, hi in self.INTS:
+            spin = QSpinBox(objectName=f"{key}Spin", minimum=lo, maximum=hi)
+            spin.setValue(int(cfg[key]))
+            self.spins[key] = spin
+            form.addRow(labels[key], spin)
+        self.factor = QDoubleSpinBox(objectName="atRiskFactorSpin", minimum=1.0, maximum=10.0, singleStep=0.5)
+        self.factor.setValue(float(cfg["at_risk_factor"]))
+        form.addRow(self.tr("At risk when silent for more than (x usual interval)"), self.factor)
+        self.cuts: dict[str, QLineEdit] = {}
+        for axis, label in (("r", self.tr("R cut points (days silent)")),
+                            ("f", self.tr("F cut points (purchases)")),
+                            ("m", self.tr("M cut points (yuan)"))):
+            edit = QLineEdit(objectName=f"{axis}CutsEdit")
+            edit.setPlaceholderText(self.tr("empty = quintiles, e.g. 30, 60, 90, 180"))
+            values = cfg["rfm_cuts"][axis]
+            if values:
+                edit.setText(", ".join(f"{(v / 100 if axis == 'm' else v):g}" for v in values))
+            self.cuts[axis] = edit
+            form.addRow(label, edit)
+        self.error = QLabel(objectName="rulesError")
+        self.error.setStyleSheet("color: #c62828")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        form.addRow(buttons)
+
+    def save(self) -> bool:
+        changes: dict = {key: spin.value() for key, spin in self.spins.items()}
+        changes["at_risk_factor"] = self.factor.value()
+        cuts = {}
+        try:
+            for axis, edit in self.cuts.items():
+                text = edit.text().replace("，", ",").strip()
+                if not text:
+                    cuts[axis] = None
+                    continue
+                values = [float(v) for v in text.split(",") if v.strip()]
+                cuts[axis] = [round(v * 100) if axis == "m" else v for v in values]
+            changes["rfm_cuts"] = cuts
+            grading.update_settings(**changes)
+        except ValueError as exc:
+            msg = str(exc)
+            if "could not convert" in msg:
+                msg = self.tr("Cut points are numbers separated by commas")
+            self.error.setText(msg)
+            return False
+        self.accept()
+        return True
