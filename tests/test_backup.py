@@ -315,3 +315,42 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     fresh.parent.mkdir()
     assert main(["restore", str(made), "--db", str(fresh)]) == 0
     assert _count(fresh) == 50
+
+
+def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_path, monkeypatch):
+    _add(5)
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM customer").fetchone()  # pins the WAL: no TRUNCATE possible
+    _add(3, start=20)  # committed after the reader's snapshot, still in the WAL
+    results = []
+    real = backup._frozen_copy
+    monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
+    path = backup.make_backup("manual")
+    reader.execute("COMMIT")
+    reader.close()
+    assert results == [False]  # could not freeze the file: the backup API made the copy
+    assert _count(path) == 8 and backup.check_backup(path)
+
+
+def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
+    _add(5)
+    results = []
+    real = backup._frozen_copy
+    monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
+    path = backup.make_backup("manual")
+    assert results == [True] and _count(path) == 5
+
+
+def test_cancelled_backup_leaves_no_file(db, tmp_path):
+    from shopcrm.errors import Cancelled
+    from shopcrm.demo import generate
+
+    generate(2000, 20000, seed=4)
+    backup.COPY_CHUNK, old = 64 * 1024, backup.COPY_CHUNK
+    try:
+        with pytest.raises(Cancelled):
+            backup.make_backup("manual", folder=tmp_path / "b", progress=lambda d, t: d < t // 2)
+    finally:
+        backup.COPY_CHUNK = old
+    assert os.listdir(tmp_path / "b") == []

@@ -224,3 +224,61 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
         close_database()
     assert _dump(path, v1_tables) == before
     assert _integrity(path) == "ok"
+
+
+BUSY_WRITER = """
+    import sys
+    from shopcrm import activity, customers
+    from shopcrm.customers import CustomerInput
+    from shopcrm.db import database, open_database
+    open_database(sys.argv[1])
+    print("ready", flush=True)
+    i = 0
+    while sys.stdin.readline().strip() != "stop":
+        for _ in range(20):  # each transaction adds a customer and their first purchase
+            i += 1
+            with database.atomic():
+                c = customers.create(CustomerInput(name=f"并发{i}", mobile=f"1370{i:07d}"))
+                activity.record_purchase(c.id, 100 + i)
+        print(i, flush=True)
+    print("stopped", flush=True)
+"""
+
+
+def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp_path):
+    from shopcrm import backup
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    close_database()
+    writer = _child(BUSY_WRITER, str(path))
+    made = []
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        open_database(path)
+        for _ in range(6):
+            writer.stdin.write("more\n")  # the writer commits 20 transactions…
+            writer.stdin.flush()
+            made.append(backup.make_backup("manual"))  # …while we back up
+            writer.stdout.readline()
+        writer.stdin.write("stop\n")
+        writer.stdin.flush()
+        out, err = writer.communicate(timeout=120)
+    finally:
+        close_database()
+        if writer.poll() is None:
+            writer.kill()
+            writer.communicate()
+    assert writer.returncode == 0, err
+    counts = []
+    for p in made:
+        con = sqlite3.connect(p.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            n_c, n_p = con.execute(
+                "SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase)").fetchone()
+        finally:
+            con.close()
+        assert n_c == n_p  # never half a transaction
+        counts.append(n_c)
+    assert counts == sorted(counts) and counts[-1] >= 100
