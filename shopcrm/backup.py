@@ -232,18 +232,37 @@ def _frozen_copy(src: sqlite3.Connection, src_path: Path, part: Path, progress) 
             src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot begins
             if is_wal and wal.exists() and wal.stat().st_size > 0:
                 continue  # a commit slipped in between: checkpoint again
-            total = src_path.stat().st_size
-            done = 0
-            check_progress(progress, 0, total)
-            with open(src_path, "rb") as fin, open(part, "wb") as fout:
-                while chunk := fin.read(COPY_CHUNK):
-                    fout.write(chunk)
-                    done += len(chunk)
-                    check_progress(progress, done, total)
+            _copy_file(src_path, part, progress)
             return True
         finally:
             src.execute("COMMIT")
     return False
+
+
+def _copy_file(src_path: Path, dest: Path, progress) -> None:
+    """Copy in chunks (progress, cancel), in the kernel where it can (copy_file_range)."""
+    total = src_path.stat().st_size
+    done = 0
+    check_progress(progress, 0, total)
+    with open(src_path, "rb") as fin, open(dest, "wb") as fout:
+        in_kernel = hasattr(os, "copy_file_range")
+        while done < total:
+            n = 0
+            if in_kernel:
+                try:
+                    n = os.copy_file_range(fin.fileno(), fout.fileno(), COPY_CHUNK)
+                except OSError:  # another file system, an old kernel…: copy through user space
+                    in_kernel = False
+                    fin.seek(done)
+                    fout.seek(done)
+            if not in_kernel:
+                chunk = fin.read(COPY_CHUNK)
+                fout.write(chunk)
+                n = len(chunk)
+            if n == 0:
+                break
+            done += n
+            check_progress(progress, done, total)
 
 
 def copy_database(src_path: Path, dest: Path, *, progress=None, verify: str | None = "integrity") -> Path:
