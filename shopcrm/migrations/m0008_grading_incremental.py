@@ -1,0 +1,27 @@
+"""Schema version 8: an index and two triggers for the incremental regrade (issue #5).
+
+The daily regrade no longer aggregates every purchase of the period: it keeps each customer's
+stored period spend and count and recomputes only the customers whose purchases entered or left
+the period since the last run. The distributions it needs (ABC thresholds, F and M quintiles) are
+then read from this index alone instead of a 1M-purchase GROUP BY.
+
+Purchases are only ever inserted by the app (they go with a purged customer), but should one be
+deleted or changed by any means, these triggers leave a mark in ``setting`` and the next regrade
+sums every purchase again (and clears the mark).
+
+Frozen DDL: never edit a released step; add a new numbered module instead.
+"""
+
+STATEMENTS = [
+    'CREATE INDEX "customer_period_purchases_spend" ON "customer" ("period_purchases", "period_spend_cents")',
+    'CREATE TRIGGER "purchase_deleted_regrade_all" AFTER DELETE ON "purchase" BEGIN '
+    "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
+    'CREATE TRIGGER "purchase_changed_regrade_all" AFTER UPDATE OF "customer_id", "at", "amount_cents" '
+    'ON "purchase" BEGIN '
+    "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
+]
+
+
+def migrate(db):
+    for sql in STATEMENTS:
+        db.execute_sql(sql)

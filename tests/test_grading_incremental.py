@@ -1,0 +1,136 @@
+"""The daily regrade keeps period sums from the last run and sums only the customers touched
+since; it must give exactly what summing every purchase gives (no Qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from shopcrm import activity, customers as C, demo, grading
+from shopcrm.db import database
+
+TODAY = dt.date(2026, 11, 22)
+
+COLUMNS = ("id, grade, grade_at, period_spend_cents, period_purchases, rfm_r, rfm_f, rfm_m, "
+           "value_type, lifecycle, lifecycle_at, level_id")
+
+
+def snapshot(result: grading.RegradeResult) -> tuple:
+    rows = database.execute_sql(f"SELECT {COLUMNS} FROM customer ORDER BY id").fetchall()
+    history = database.execute_sql(
+        "SELECT customer_id, at, kind, old_value, new_value, reason FROM customer_history ORDER BY id").fetchall()
+    return (rows, history, result.graded, result.changed, result.grades, result.thresholds,
+            result.upgraded_levels)
+
+
+def full_regrade(**kw) -> tuple:
+    """What summing every purchase gives, computed in a transaction that is rolled back."""
+    with database.atomic() as txn:
+        database.execute_sql("INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')",
+                             (grading.PURCHASES_CHANGED_KEY,))
+        result = grading.regrade(**kw)
+        assert not result.incremental
+        out = snapshot(result)
+        txn.rollback()
+    return out
+
+
+def regrade_both(day: dt.date, *, expect_incremental: bool | None = True) -> grading.RegradeResult:
+    at = dt.datetime.combine(day, dt.time(8, 30))
+    expected = full_regrade(today=day, at=at)
+    result = grading.regrade(today=day, at=at)
+    if expect_incremental is not None:
+        assert result.incremental == expect_incremental
+    assert snapshot(result) == expected
+    return result
+
+
+def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
+    demo.generate(1500, 15000, seed=3, today=TODAY)
+    activity.recompute_aggregates()
+    rng = random.Random(5)
+    ids = [r[0] for r in database.execute_sql("SELECT id FROM customer").fetchall()]
+    regrade_both(TODAY, expect_incremental=False)  # the first grading sums everything
+    binned: list[int] = []
+    changed_days = 0
+    for k in range(1, 15):
+        day = TODAY + dt.timedelta(days=k)
+        # the day's sales: today's, and some entered late for earlier days (back-dated, also
+        # before the last run's time of the same day and before the period)
+        for _ in range(rng.randint(5, 40)):
+            ago = rng.choice([0, 0, 0, 1, 2, 30, 200, 364, 365, 366, 400])
+            at = dt.datetime.combine(day - dt.timedelta(days=ago), dt.time(rng.randint(0, 23)))
+            activity.record_purchase(rng.choice(ids), rng.randint(100, 500_000), at=at)
+        if k % 3 == 0:  # an import that bypasses the purchase hook
+            with database.atomic():
+                database.execute_sql(
+                    "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, "
+                    "note, created_at) VALUES (?, ?, 5000, '', 'cash', 0, '', ?)",
+                    (rng.choice(ids), f"{day.isoformat()} 07:00:00", f"{day.isoformat()} 07:00:00"))
+                activity.recompute_aggregates()
+        # the recycle bin: some go in (and buy while there), some come back
+        if k % 2 == 0:
+            out = rng.sample(ids, 3)
+            C.soft_delete(out)
+            binned += out
+            activity.record_purchase(out[0], 12_345, at=dt.datetime.combine(day, dt.time(9)))
+        if k % 5 == 0 and binned:
+            C.restore(binned[:2])
+            binned = binned[2:]
+        if k == 7:  # settings that do not move the period keep the sums
+            grading.update_settings(a_share=60, rfm_cuts={"f": [2, 3, 5, 8]})
+        result = regrade_both(day)
+        changed_days += result.changed > 0
+        if k % 4 == 0:  # the same day again: nothing to do
+            assert regrade_both(day).changed == 0
+    assert changed_days >= 10
+
+
+def test_a_moved_period_or_a_day_back_stays_exact(db):
+    demo.generate(800, 6000, seed=4, today=TODAY)
+    activity.recompute_aggregates()
+    regrade_both(TODAY, expect_incremental=False)
+    regrade_both(TODAY - dt.timedelta(days=3))  # a day earlier than the last run
+    regrade_both(TODAY)
+    # the period moves by months: either way (summing everything is quicker when most of the
+    # customers are touched), the results are exact
+    grading.update_settings(period_months=6)
+    regrade_both(TODAY + dt.timedelta(days=1), expect_incremental=None)
+    grading.update_settings(period_months=0)  # all time
+    regrade_both(TODAY, expect_incremental=None)
+    grading.update_settings(period_months=12)
+    regrade_both(TODAY, expect_incremental=None)
+    regrade_both(TODAY + dt.timedelta(days=1))
+
+
+def test_deleted_purchases_make_the_next_regrade_sum_everything(db):
+    demo.generate(300, 3000, seed=6, today=TODAY)
+    activity.recompute_aggregates()
+    regrade_both(TODAY, expect_incremental=False)
+    victims = [r[0] for r in database.execute_sql(
+        "SELECT customer_id FROM purchase ORDER BY id DESC LIMIT 2").fetchall()]
+    C.soft_delete(victims)
+    regrade_both(TODAY + dt.timedelta(days=1))
+    # purged with their purchases (the highest purchase ids: a new purchase may reuse them)
+    with database.atomic():
+        database.execute_sql(f"DELETE FROM customer WHERE id IN ({','.join('?' * len(victims))})", victims)
+    other = database.execute_sql("SELECT MIN(id) FROM customer").fetchone()[0]
+    activity.record_purchase(other, 99_900, at=dt.datetime.combine(TODAY, dt.time(20)))
+    regrade_both(TODAY + dt.timedelta(days=2), expect_incremental=False)
+    regrade_both(TODAY + dt.timedelta(days=3))  # the mark is cleared
+    with database.atomic():  # a purchase changed by hand
+        database.execute_sql("UPDATE purchase SET amount_cents = amount_cents + 1 WHERE id = ?", (1,))
+    regrade_both(TODAY + dt.timedelta(days=3), expect_incremental=False)
+
+
+def test_incremental_regrade_from_customers_binned_at_the_last_run(db):
+    demo.generate(300, 3000, seed=7, today=TODAY)
+    activity.recompute_aggregates()
+    ids = [r[0] for r in database.execute_sql("SELECT id FROM customer ORDER BY id LIMIT 5").fetchall()]
+    C.soft_delete(ids)
+    regrade_both(TODAY, expect_incremental=False)
+    for cid in ids:  # they buy while in the bin, then come back a day later
+        activity.record_purchase(cid, 77_700, at=dt.datetime.combine(TODAY, dt.time(21)))
+    regrade_both(TODAY + dt.timedelta(days=1))
+    C.restore(ids)
+    regrade_both(TODAY + dt.timedelta(days=2))
