@@ -209,6 +209,7 @@ def _fsync_dir(path: Path) -> None:
 
 COPY_CHUNK = 16 * 1024 * 1024  # bytes per read/write step of the file copy (progress, cancel)
 FREEZE_ATTEMPTS = 3
+FREEZE_WAIT_MS = 150
 
 
 def _frozen_copy(src: sqlite3.Connection, src_path: Path, part: Path, progress) -> bool:
@@ -224,7 +225,12 @@ def _frozen_copy(src: sqlite3.Connection, src_path: Path, part: Path, progress) 
     is_wal = src.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
     for _attempt in range(FREEZE_ATTEMPTS):
         if is_wal:
-            busy = src.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            # a short wait only: a long write or a pinned reader makes the fallback cheaper
+            src.execute(f"PRAGMA busy_timeout = {FREEZE_WAIT_MS}")
+            try:
+                busy = src.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                src.execute("PRAGMA busy_timeout = 10000")
             if busy:
                 continue
         src.execute("BEGIN")
