@@ -231,8 +231,13 @@ def validate_settings(s: dict) -> dict:
 
 
 def save_settings(s: dict) -> dict:
+    from shopcrm import audit, security
+
+    security.require_owner("settings")  # owner only once a PIN is set; logged (issue #7)
     s = validate_settings(s)
-    Setting.insert(key=SETTINGS_KEY, value=json.dumps(s, ensure_ascii=False)).on_conflict_replace().execute()
+    with database.atomic():
+        Setting.insert(key=SETTINGS_KEY, value=json.dumps(s, ensure_ascii=False)).on_conflict_replace().execute()
+        audit.log("settings", detail=SETTINGS_KEY)
     return s
 
 

@@ -743,13 +743,20 @@ def level_rules() -> list[LevelRule]:
 
 def set_level_rule(level_id: int, *, min_total_spend_cents: int | None = None,
                    min_points: int | None = None, points_per_yuan_milli: int = 1000) -> None:
-    """Set a level's automatic-upgrade thresholds (None = not by that measure) and points rate."""
+    """Set a level's automatic-upgrade thresholds (None = not by that measure) and points rate.
+    Owner only once a PIN is set; logged (issue #7)."""
+    from shopcrm import audit, security
+
+    security.require_owner("settings")
     for name, v in (("min_total_spend_cents", min_total_spend_cents), ("min_points", min_points),
                     ("points_per_yuan_milli", points_per_yuan_milli)):
         if v is not None and (not isinstance(v, int) or v < 0):
             raise _setting_error(name, v, "grading.bad_positive")
-    Level.update(min_total_spend_cents=min_total_spend_cents, min_points=min_points,
-                 points_per_yuan_milli=points_per_yuan_milli).where(Level.id == level_id).execute()
+    with database.atomic():
+        Level.update(min_total_spend_cents=min_total_spend_cents, min_points=min_points,
+                     points_per_yuan_milli=points_per_yuan_milli).where(Level.id == level_id).execute()
+        audit.log("settings", detail=f"level {level_id}: {min_total_spend_cents} / {min_points} / "
+                                     f"{points_per_yuan_milli}")
 
 
 def upgrade_levels(customer_ids: list[int] | None = None, *, at: dt.datetime | None = None,

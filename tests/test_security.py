@@ -262,3 +262,20 @@ def test_import_and_export_entry_points_refuse_clerks_and_log_the_owner(shop, tm
     assert customers.count(customers.CustomerQuery()) == report.imported
     excel_export.export_customers(tmp_path / "all.xlsx")
     assert [e.action for e in audit.entries()][:3] == ["export", "import", "unlock"]
+
+
+def test_care_settings_and_level_rules_are_owner_settings_and_logged(shop):
+    from shopcrm import care, grading
+
+    s = care.load_settings()
+    with pytest.raises(security.OwnerRequired, match="修改设置"):
+        care.save_settings(s)
+    level_id = customers.all_levels()[1][0]
+    with pytest.raises(security.OwnerRequired):
+        grading.set_level_rule(level_id, min_total_spend_cents=100_000)
+    security.unlock("2468")
+    care.save_settings(s)
+    grading.set_level_rule(level_id, min_total_spend_cents=100_000)
+    details = [e.detail for e in audit.entries(action="settings")]
+    assert any(d.startswith(f"level {level_id}: 100000") for d in details)
+    assert care.SETTINGS_KEY in details

@@ -726,7 +726,7 @@ class AnalysisTab(QWidget):
                                        points_per_yuan_milli=rate)
             grading.update_settings(points_unit_cents=self.points_unit_spin.value() * 100)
             upgraded = grading.upgrade_levels()
-        except (FieldError, ValueError) as exc:
+        except (FieldError, ValueError, PermissionError) as exc:  # PermissionError: clerk mode
             QMessageBox.warning(self, self.tr("Level rules"), str(exc))
             return False
         if upgraded:

@@ -285,7 +285,7 @@ class CareSettingsDialog(QDialog):
     def save(self) -> bool:
         try:
             care.save_settings(self.values())
-        except ValueError as exc:
+        except (ValueError, PermissionError) as exc:  # PermissionError: clerk mode (issue #7)
             self.error.setText(str(exc))
             return False
         self.saved.emit()
