@@ -262,3 +262,22 @@ def test_screenshots(qtbot, clerk, tmp_path):
     pin.close()
     clerk.data_changed.emit()
     assert clerk.grab().save(str(out / "clerk_mode.png"))
+
+
+def test_archive_privacy_menu_exports_and_erases_behind_the_pin(qtbot, clerk, tmp_path):
+    import json
+
+    form = clerk.open_customer(clerk.cid)
+    button = form.privacy_button
+    assert button.text() == "隐私"
+    answer_pin(qtbot, None)
+    assert button.export_archive(str(tmp_path / "a.json")) is None
+    answer_pin(qtbot, "2468")
+    assert button.export_archive(str(tmp_path / "a.json")) == str(tmp_path / "a.json")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["customer"]["mobile"] == MOBILE
+    answer_box(qtbot, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(clerk.data_changed):
+        assert button.erase()
+    assert customers.get(clerk.cid).name == f"已抹除#{clerk.cid}"
+    assert not form.isVisible()
+    assert [e.action for e in audit.entries()][:2] == ["erase", "export_one"]

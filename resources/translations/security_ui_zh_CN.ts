@@ -36,6 +36,49 @@
         </message>
     </context>
     <context>
+        <name>PrivacyButton</name>
+        <message>
+            <source>Privacy</source>
+            <translation>隐私</translation>
+        </message>
+        <message>
+            <source>Export this customer's own archive…</source>
+            <translation>导出该客户本人的档案…</translation>
+        </message>
+        <message>
+            <source>Erase personal data…</source>
+            <translation>抹除个人信息…</translation>
+        </message>
+        <message>
+            <source>Export customer archive</source>
+            <translation>导出客户档案</translation>
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation>JSON 文件 (*.json)</translation>
+        </message>
+        <message>
+            <source>Erase personal data</source>
+            <translation>抹除个人信息</translation>
+        </message>
+        <message>
+            <source>Erase this customer's name, mobile, birthday, address, notes, tags and contact notes for good? Purchases and balances stay, anonymised, for the shop's totals. This cannot be undone; backups made before now keep the data until they are rotated out.</source>
+            <translation>要永久抹除该客户的姓名、手机、生日、地址、备注、标签和联系记录吗？消费记录和余额会匿名保留，用于店铺统计。此操作不可撤销；此前的备份在轮换删除之前仍含有这些信息。</translation>
+        </message>
+        <message>
+            <source>Erase</source>
+            <translation>抹除</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Erasing…</source>
+            <translation>正在抹除…</translation>
+        </message>
+    </context>
+    <context>
         <name>SecurityController</name>
         <message>
             <source>Lock (clerk mode)</source>

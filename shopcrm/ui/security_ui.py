@@ -12,12 +12,15 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -321,6 +324,89 @@ def mobile_value(edit: QLineEdit) -> str:
     """The real mobile of a field filled by :func:`show_mobile` (never the masked text)."""
     guard = getattr(edit, "_mobile_guard", None)
     return guard.value() if guard is not None else edit.text()
+
+
+def _erase_task(customer_id: int, progress=None) -> dict:
+    from shopcrm import privacy
+
+    return privacy.erase_customer(customer_id)
+
+
+class PrivacyButton(QToolButton):
+    """The archive's “Privacy” menu (PIPL): export the customer's own archive; erase them."""
+
+    erased = Signal(int)
+
+    def __init__(self, form: QWidget, customer_id: int):
+        super().__init__(form)
+        self.setObjectName("privacyButton")
+        self.form = form
+        self.customer_id = customer_id
+        self.setText(self.tr("Privacy"))
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        self.export_action = menu.addAction(self.tr("Export this customer's own archive…"), self.export_archive)
+        self.export_action.setObjectName("exportArchiveAction")
+        self.erase_action = menu.addAction(self.tr("Erase personal data…"), self.erase)
+        self.erase_action.setObjectName("eraseCustomerAction")
+        self.setMenu(menu)
+
+    def export_archive(self, path: str | None = None) -> str | None:
+        from shopcrm import privacy
+
+        if not ensure_owner(self.form, "export_one"):
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self.form, self.tr("Export customer archive"),
+                                                  f"customer-{self.customer_id}.json", self.tr("JSON (*.json)"))
+            if not path:
+                return None
+        try:
+            privacy.export_customer_archive(self.customer_id, path)
+        except (PermissionError, OSError, LookupError) as exc:
+            not_done(self.form, exc)
+            return None
+        return path
+
+    def erase(self, *, confirm: bool = True) -> bool:
+        if not ensure_owner(self.form, "erase"):
+            return False
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Erase personal data"), self.tr(
+                "Erase this customer's name, mobile, birthday, address, notes, tags and contact notes "
+                "for good? Purchases and balances stay, anonymised, for the shop's totals. This cannot "
+                "be undone; backups made before now keep the data until they are rotated out."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.form)
+            box.setObjectName("eraseConfirmBox")
+            box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Erase"))
+            box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return False
+        from shopcrm.ui.tasks import run_task
+
+        ok, result = run_task(self.form, self.tr("Erasing…"), _erase_task, self.customer_id)
+        if not ok:
+            not_done(self.form, result)
+            return False
+        self.erased.emit(self.customer_id)
+        return True
+
+
+def privacy_button(form: QWidget, customer_id: int) -> PrivacyButton:
+    """For the archive form: a “Privacy” menu; after an erasure the form reloads and tells the
+    window (its ``saved`` signal), or closes when it has no reload."""
+    button = PrivacyButton(form, customer_id)
+
+    def after_erase(cid: int) -> None:
+        if hasattr(form, "_dirty"):
+            form._dirty = False
+        if hasattr(form, "saved"):
+            form.saved.emit(cid)
+        form.close()
+
+    button.erased.connect(after_erase)
+    return button
 
 
 def offer_pin_at_first_run(window) -> bool:
