@@ -262,6 +262,9 @@ class SecurityController(QObject):
         else:
             self.indicator.setText(self.tr("Clerk mode (locked)"))
             self.indicator.setToolTip(self.tr("Click to unlock with the owner PIN."))
+        from shopcrm.ui.icons import icon
+
+        self.indicator.setIcon(icon("unlock" if owner else "lock") if has_pin else icon("pin"))
         # an unlocked owner mode stands out, so that the owner remembers to lock
         self.indicator.setStyleSheet("color: #b9770e; font-weight: bold;" if has_pin and owner else "")
         self.lock_action.setEnabled(has_pin and owner)
@@ -284,7 +287,9 @@ class MobileGuard(QObject):
         if self.masked:
             edit.setText(security.mask_mobile(mobile))
             edit.setReadOnly(True)
-            self.action = QAction(self.tr("Show"), edit, objectName="revealMobileAction")
+            from shopcrm.ui.icons import icon
+
+            self.action = QAction(icon("unlock"), self.tr("Show"), edit, objectName="revealMobileAction")
             self.action.setToolTip(self.tr("Show the full number (recorded in the audit log)"))
             self.action.triggered.connect(self.reveal)
             edit.addAction(self.action, QLineEdit.ActionPosition.TrailingPosition)
