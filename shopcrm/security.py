@@ -105,7 +105,7 @@ def action_label(action: str) -> str:
 
 class _Session:
     def __init__(self) -> None:
-        self.unlocked = False
+        self.unlocked_for: str | None = None  # the database the owner unlocked
         self.last_activity = time.monotonic()
         self.pin_cache: tuple[str | None, bool] | None = None  # (database path, has a PIN)
         self.listeners: list[Callable[[str], None]] = []
@@ -161,9 +161,14 @@ def has_pin() -> bool:
     return _session.pin_cache[1]
 
 
+def _unlocked() -> bool:
+    # unlocking one database does not unlock another one opened later (File → Open database)
+    return _session.unlocked_for is not None and _session.unlocked_for == database.database
+
+
 def current_mode() -> str:
     """OWNER when no PIN is set or the owner unlocked; CLERK otherwise."""
-    return OWNER if (not has_pin() or _session.unlocked) else CLERK
+    return OWNER if (not has_pin() or _unlocked()) else CLERK
 
 
 def is_owner() -> bool:
@@ -255,7 +260,7 @@ def unlock(pin: str) -> None:
         left = tries_left()
         raise PinError(t("sec.pin_wrong_left", left=left) if left else t("sec.pin_wrong"))
     was = current_mode()
-    _session.unlocked = True
+    _session.unlocked_for = database.database
     touch()
     if was != OWNER:
         from shopcrm import audit
@@ -267,7 +272,7 @@ def unlock(pin: str) -> None:
 def lock() -> None:
     """Back to clerk mode (on demand, or after inactivity). No effect without a PIN."""
     was = current_mode()
-    _session.unlocked = False
+    _session.unlocked_for = None
     if was != current_mode():
         _notify()
 
@@ -287,7 +292,7 @@ def set_pin(new_pin: str, *, confirm: str | None = None) -> None:
         Setting.delete().where(Setting.key == FAILURES_KEY).execute()
         audit.log("pin_change", detail="change" if had else "set")
     _session.pin_cache = None
-    _session.unlocked = True  # whoever set it is the owner, until the next lock
+    _session.unlocked_for = database.database  # whoever set it is the owner, until the next lock
     touch()
     _notify()
 
@@ -345,7 +350,7 @@ def idle_seconds() -> float:
 
 def check_idle(minutes: int | None = None) -> bool:
     """Lock owner mode if idle for ``minutes`` (default: the setting). True if it locked now."""
-    if not (_session.unlocked and has_pin()):
+    if not (_unlocked() and has_pin()):
         return False
     limit = (minutes if minutes is not None else idle_minutes()) * 60
     if idle_seconds() >= limit:

@@ -279,3 +279,21 @@ def test_care_settings_and_level_rules_are_owner_settings_and_logged(shop):
     details = [e.detail for e in audit.entries(action="settings")]
     assert any(d.startswith(f"level {level_id}: 100000") for d in details)
     assert care.SETTINGS_KEY in details
+
+
+def test_unlocking_one_database_does_not_unlock_another(shop, tmp_path):
+    from shopcrm.db import close_database, database, open_database
+
+    first = database.database
+    security.unlock("2468")
+    other = tmp_path / "other.db"
+    open_database(other)
+    security.set_pin("1357")  # a new database without PIN: its owner sets one
+    security.lock()
+    open_database(first)
+    assert security.is_owner() is False  # locked above; and the other way round:
+    security.unlock("2468")
+    open_database(other)
+    assert not security.is_owner()
+    close_database()
+    open_database(first)
