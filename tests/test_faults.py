@@ -282,3 +282,62 @@ def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp
         assert n_c == n_p  # never half a transaction
         counts.append(n_c)
     assert counts == sorted(counts) and counts[-1] >= 100
+
+
+IMPORTER = """
+    import sys
+    from shopcrm import excel_import
+    from shopcrm.db import open_database
+    open_database(sys.argv[1])
+    rows = int(sys.argv[3])
+    said = False
+    def progress(done, total):
+        global said
+        if done > rows + rows * 7 // 10 and not said:  # 70 % of the rows written, not committed
+            said = True
+            print("writing", flush=True)
+            sys.stdin.readline()  # wait here, mid-transaction, until the parent kills us
+        return True
+    excel_import.run(sys.argv[2], progress=progress)
+    print("committed", flush=True)
+"""
+
+
+def test_kill_9_during_a_real_spreadsheet_import_leaves_exactly_the_rows_from_before(tmp_path):
+    import csv
+
+    from shopcrm.demo import generate
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(300, 2000, seed=13)
+    close_database()
+    before = _dump(path)
+    rows = 50_000  # enough that the open transaction spills pages into the WAL
+    src = tmp_path / "会员.csv"
+    with open(src, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["姓名", "手机", "余额", "积分"])
+        for i in range(rows):
+            w.writerow([f"导入{i}", f"1590{i:07d}", f"{i % 500}.50", i % 300])
+    child = _child(IMPORTER, str(path), str(src), str(rows))
+    try:
+        line = child.stdout.readline().strip()
+        assert line == "writing", child.stderr.read()
+        wal = Path(str(path) + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0  # the import's pages are in the WAL
+        child.kill()
+        child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        for f in (child.stdout, child.stderr, child.stdin):
+            f.close()
+    assert _integrity(path) == "ok"
+    after = _dump(path)
+    assert after == before
+    # the backup made right before the import holds the same rows
+    from shopcrm import backup
+
+    made = backup.list_backups(tmp_path / "backups")
+    assert [b.kind for b in made] == ["before-import"] and made[0].customers == 300
