@@ -619,9 +619,8 @@ def network_fs(path: Path, mounts_text: str | None = None) -> str | None:
             return None
         return None
     if mounts_text is None:
-        try:
-            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        mounts_text = _mount_table()
+        if mounts_text is None:
             return None
     best, best_fs = "", None
     for line in mounts_text.splitlines():
@@ -632,6 +631,28 @@ def network_fs(path: Path, mounts_text: str | None = None) -> str | None:
         if (p == mnt or p.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
             best, best_fs = mnt, parts[2]
     return best_fs if best_fs in NETWORK_FS else None
+
+
+def _mount_table() -> str | None:
+    """The mount table as /proc/mounts lines ("device mountpoint fstype …"): Linux reads
+    /proc/mounts; macOS and the BSDs parse ``mount`` ("//srv/share on /Volumes/x (smbfs, …)")."""
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+    try:
+        import subprocess
+
+        out = subprocess.run(["mount"], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = []
+    for line in out.splitlines():
+        m = re.match(r"^(.*?) on (.*) \(([^,)]+)", line)
+        if m:
+            device, mountpoint = (g.replace(" ", "\\040") for g in m.group(1, 2))
+            lines.append(f"{device} {mountpoint} {m.group(3)}")
+    return "\n".join(lines)
 
 
 def move_aside(path: Path, when: dt.datetime | None = None) -> Path:

@@ -354,3 +354,25 @@ def test_cancelled_backup_leaves_no_file(db, tmp_path):
     finally:
         backup.COPY_CHUNK = old
     assert os.listdir(tmp_path / "b") == []
+
+
+def test_network_share_found_in_the_macos_mount_table(tmp_path, monkeypatch):
+    import pathlib
+    import subprocess
+
+    real_read = pathlib.Path.read_text
+
+    def no_proc(self, *a, **kw):
+        if str(self) == "/proc/mounts":
+            raise OSError("no /proc here")
+        return real_read(self, *a, **kw)
+
+    share = tmp_path / "shop share"
+    share.mkdir()
+    out = ("/dev/disk3s1 on / (apfs, local, journaled)\n"
+           f"//guest@nas/shop on {share} (smbfs, nodev, nosuid, mounted by owner)\n")
+    monkeypatch.setattr(pathlib.Path, "read_text", no_proc)
+    monkeypatch.setattr(subprocess, "run",
+                        lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=out, stderr=""))
+    assert backup.network_fs(share / "shop.db") == "smbfs"
+    assert backup.network_fs(tmp_path / "elsewhere.db") is None
