@@ -412,9 +412,10 @@ class RegradeResult:
     thresholds: dict[str, int | None]  # period spend (cents) needed for A and B
     upgraded_levels: int = 0
     incremental: bool = False  # period sums kept from the last run (see _period_sums)
+    visited: int | None = None  # customers whose results were recomputed (None: all; see _candidates)
 
 
-_TEMPS = ("_g", "_g_new", "_s", "_d", "_chg")
+_TEMPS = ("_g", "_g_new", "_s", "_d", "_chg", "_k")
 _MAX_BINNED_REMEMBERED = 5000  # more customers in the recycle bin: the next regrade sums everything
 
 
@@ -455,10 +456,12 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         customers = database.execute_sql("SELECT MAX(id) FROM customer").fetchone()[0] or 0
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
+        # one index seek per customer (a join with GROUP BY makes SQLite walk the whole index)
+        one = ("(SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
+               "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?)")
         database.execute_sql(
-            "INSERT INTO _s (id, m, f) SELECT p.customer_id, SUM(p.amount_cents), COUNT(*) "
-            "FROM _d d JOIN purchase p INDEXED BY purchase_customer_id_at_amount "
-            "ON p.customer_id = d.id AND p.at >= ? AND p.at < ? GROUP BY p.customer_id", (start, end))
+            f"INSERT INTO _s (id, m, f) SELECT * FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
+            f"{one.format('COUNT(*)')} AS f FROM _d d) WHERE f > 0", (start, end, start, end))
         database.execute_sql(
             "INSERT INTO _chg (id) SELECT c.id FROM _d d JOIN customer c ON c.id = d.id "
             "LEFT JOIN _s s ON s.id = d.id WHERE c.period_spend_cents != COALESCE(s.m, 0) "
@@ -477,6 +480,52 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         "SELECT k.id, COALESCE(s.m, 0) AS m, COALESCE(s.f, 0) AS f FROM _chg k LEFT JOIN _s s ON s.id = k.id"
         ") x WHERE x.id = customer.id")
     return incremental
+
+
+def _at_risk_on_sql(cfg: dict) -> str:
+    """The first day on which the 破裂 rule holds for a customer who buys nothing more (the
+    silence is a whole number of days, so ``silence > risk`` from floor(risk) + 1 days)."""
+    return f"date(julianday(date(lp)) + CAST({_risk_sql(cfg)} AS INTEGER) + 1)"
+
+
+def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
+    """Fill ``_k`` with every customer whose results can differ from the last run's, when the
+    settings are the same, the day did not go back and the period sums were kept (``_d`` holds
+    the customers with new purchases or back from the recycle bin). The others' inputs did not
+    change, so their results change only where a threshold moved past their value:
+
+    - grade, M and F scores: spend or count between a threshold's old and new value;
+    - R score and 结束: last purchase between a cut date's (or the dormancy day's) old and new value;
+    - 破裂: ``at_risk_on`` reached since the last run's day;
+    - 建立 only ends and 恢复 ends or starts with a purchase: every 建立 and 恢复 customer is visited;
+    - value type: also complaints and refunds (``_g``) and every 负担 customer;
+    - never graded (new customers)."""
+    database.execute_sql("CREATE TEMP TABLE _k (id INTEGER PRIMARY KEY)")
+    sqls: list[tuple[str, tuple]] = [
+        ("SELECT id FROM _d", ()),
+        ("SELECT id FROM _g", ()),
+        ("SELECT id FROM customer INDEXED BY customer_value_type WHERE value_type = 'burden'", ()),
+        ("SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
+         "WHERE lifecycle IN ('new', 'recovered')", ()),
+        ("SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IS NULL", ()),
+        ("SELECT id FROM customer INDEXED BY customer_at_risk_on WHERE at_risk_on > ? AND at_risk_on <= ?",
+         (info["today"], today.isoformat())),
+    ]
+    ranges = {
+        # the grade is always A, B or C once graded
+        "m": "SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IN ('A', 'B', 'C') "
+             "AND period_spend_cents >= ? AND period_spend_cents < ?",
+        "f": "SELECT id FROM customer INDEXED BY customer_period_purchases_spend "
+             "WHERE period_purchases >= ? AND period_purchases < ?",
+        "lp": "SELECT id FROM customer INDEXED BY customer_last_purchase_at "
+              "WHERE last_purchase_at >= ? AND last_purchase_at < ?",
+    }
+    for key, sql in ranges.items():
+        for old, new in zip(info["bands"][key], bands[key]):
+            if old != new:
+                sqls.append((sql, (min(old, new), max(old, new))))
+    for sql, params in sqls:
+        database.execute_sql(f"INSERT OR IGNORE INTO _k {sql}", params)
 
 
 def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
@@ -563,6 +612,14 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             # R cut points are days of silence: "silence > c" is "last purchase before today - c"
             r_cuts = [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])] \
                 if cuts["r"] else _quintile_cuts(_recency_distribution(), _NEVER)
+            bands = {"m": [ta, tb, *m_cuts], "f": list(f_cuts), "lp": [*r_cuts, params["lost_before"]]}
+            # only the customers whose results can have changed (else all of them)
+            few = incremental and info.get("settings") == _fingerprint(cfg) \
+                and isinstance(info.get("bands"), dict) and info.get("today", "9") <= today.isoformat()
+            visited = None
+            if few:
+                _candidates(info, bands, today)
+                visited = database.execute_sql("SELECT COUNT(*) FROM _k").fetchone()[0]
             check_progress(progress, 3, steps)
             hv, freq, recent = int(cfg["high_value_m"]), int(cfg["frequent_f"]), int(cfg["recent_r"])
             burden = int(cfg["burden_costs"])
@@ -570,20 +627,22 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                 WITH d AS (
                     SELECT c.id, c.grade AS og, c.value_type AS ov, c.lifecycle AS ol,
                         c.rfm_r AS orr, c.rfm_f AS orf, c.rfm_m AS orm, c.lifecycle_at AS ola,
+                        c.at_risk_on AS oar,
                         c.first_purchase_at AS fp, c.last_purchase_at AS lp, c.purchase_count AS n,
                         c.period_spend_cents AS m, c.period_purchases AS f, COALESCE(g.costs, 0) AS costs,
                         CASE WHEN g.rec IS NOT NULL THEN g.rec
                              WHEN c.lifecycle = 'recovered' AND c.lifecycle_at >= :rec_start
                              THEN c.lifecycle_at END AS rec
                     FROM customer c LEFT JOIN _g g ON g.id = c.id
-                    WHERE c.deleted_at IS NULL),
+                    WHERE c.deleted_at IS NULL {"AND c.id IN (SELECT id FROM _k)" if few else ""}),
                 s AS (
                     SELECT *,
                         CASE WHEN m >= {ta} THEN 'A' WHEN m >= {tb} THEN 'B' ELSE 'C' END AS ng,
                         CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('lp', r_cuts)} END AS rr,
                         CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('f', f_cuts)} END AS rf,
                         CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('m', m_cuts)} END AS rm,
-                        {_lifecycle_case(cfg)} AS nl
+                        {_lifecycle_case(cfg)} AS nl,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_at_risk_on_sql(cfg)} END AS nar
                     FROM d),
                 v AS (
                     SELECT *, CASE WHEN lp IS NULL THEN NULL
@@ -593,10 +652,10 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                         WHEN rf >= {freq} AND rr >= {recent} THEN 'star'
                         ELSE 'ordinary' END AS nv
                     FROM s)
-                SELECT id, og, ol, ng, nv, nl, rr, rf, rm,
+                SELECT id, og, ol, ng, nv, nl, rr, rf, rm, nar,
                     CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, 'nl')} END AS since
                 FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl
-                    OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm""", params)
+                    OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm OR oar IS NOT nar""", params)
             check_progress(progress, 4, steps)
             # history: changes from a known value (the first grading records none)
             _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
@@ -608,7 +667,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             _exec("""UPDATE customer SET
                         grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END,
                         grade = n.ng, rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm, value_type = n.nv,
-                        lifecycle_at = n.since, lifecycle = n.nl
+                        lifecycle_at = n.since, lifecycle = n.nl, at_risk_on = n.nar
                      FROM _g_new n WHERE n.id = customer.id""", params)
             changed = database.execute_sql(
                 "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)").fetchone()[0]
@@ -620,7 +679,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                 {"at": at.isoformat(sep=" "), "settings": _fingerprint(cfg), "today": today.isoformat(),
                  "thresholds": thresholds,
                  # what the stored period sums are: see _period_sums
-                 "window": [start, end], "max_purchase_id": max_id,
+                 "window": [start, end], "max_purchase_id": max_id, "bands": bands,
                  "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None})
             ).on_conflict_replace().execute()
             grades = _grade_counts()
@@ -629,7 +688,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             txn.rollback()
             raise
     return RegradeResult(sum(grades.values()), changed, {g: grades.get(g, 0) for g in GRADES}, at,
-                         period, thresholds, upgraded, incremental)
+                         period, thresholds, upgraded, incremental, visited)
 
 
 def _grade_counts() -> dict[str | None, int]:

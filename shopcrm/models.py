@@ -117,6 +117,7 @@ class Customer(BaseModel):
     value_type = CharField(null=True)  # gold/meteor/star/burden/ordinary
     lifecycle = CharField(null=True)  # new/growth/at_risk/lost/recovered
     lifecycle_at = DateTimeField(null=True)  # since when the customer is in that stage
+    at_risk_on = DateField(null=True)  # the day they become at risk without a purchase (migration 0008)
 
 
 class Tag(BaseModel):

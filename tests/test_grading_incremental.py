@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from shopcrm import activity, customers as C, demo, grading
+from shopcrm import activity, customers as C, demo, grading, ledger
 from shopcrm.db import database
+from shopcrm.models import Complaint, Customer
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -41,6 +42,8 @@ def regrade_both(day: dt.date, *, expect_incremental: bool | None = True) -> gra
     result = grading.regrade(today=day, at=at)
     if expect_incremental is not None:
         assert result.incremental == expect_incremental
+    if not result.incremental:
+        assert result.visited is None
     assert snapshot(result) == expected
     return result
 
@@ -50,11 +53,32 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
     activity.recompute_aggregates()
     rng = random.Random(5)
     ids = [r[0] for r in database.execute_sql("SELECT id FROM customer").fetchall()]
+    # complaints and refunds that leave the period on the coming days (and so 负担 ends)
+    for k in range(1, 15):
+        for cid in rng.sample(ids, 3):
+            for _ in range(2):
+                Complaint.create(customer=cid, category="服务态度", received_at=dt.datetime.combine(
+                    TODAY - dt.timedelta(days=365 - k), dt.time(10)))
     regrade_both(TODAY, expect_incremental=False)  # the first grading sums everything
+    assert database.execute_sql("SELECT COUNT(*) FROM customer WHERE value_type = 'burden'").fetchone()[0] > 20
     binned: list[int] = []
     changed_days = 0
+    mobiles = iter(range(13700000000, 13800000000))
     for k in range(1, 15):
         day = TODAY + dt.timedelta(days=k)
+        # new customers, graded at the next regrade with no purchase
+        ids += [C.create(C.CustomerInput(name=f"新客{k}{i}", mobile=str(next(mobiles))), today=day).id
+                for i in range(2)]
+        # new complaints and refunds (costs of the period: 负担客户)
+        for cid in rng.sample(ids, 2):
+            Complaint.create(customer=cid, category="商品质量", received_at=dt.datetime.combine(day, dt.time(8)))
+        cid = rng.choice(ids)
+        ledger.apply(cid, "topup", balance_delta_cents=10000, at=dt.datetime.combine(day, dt.time(8)))
+        ledger.apply(cid, "refund", balance_delta_cents=-5000, at=dt.datetime.combine(day, dt.time(8)))
+        if k == 10:  # a busy day: the F and M quintiles move
+            for _ in range(250):
+                activity.record_purchase(rng.choice(ids), rng.randint(100, 2_000_000),
+                                         at=dt.datetime.combine(day, dt.time(6)))
         # the day's sales: today's, and some entered late for earlier days (back-dated, also
         # before the last run's time of the same day and before the period)
         for _ in range(rng.randint(5, 40)):
@@ -78,9 +102,12 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
             C.restore(binned[:2])
             binned = binned[2:]
         if k == 7:  # settings that do not move the period keep the sums
-            grading.update_settings(a_share=60, rfm_cuts={"f": [2, 3, 5, 8]})
+            grading.update_settings(a_share=60, rfm_cuts={"r": [20, 45, 90, 180]})
         result = regrade_both(day)
         changed_days += result.changed > 0
+        # settings changed: every customer; else only those whose results can have changed
+        assert (result.visited is None) == (k == 7)
+        assert result.visited is None or k == 10 or result.visited < len(ids) // 2
         if k % 4 == 0:  # the same day again: nothing to do
             assert regrade_both(day).changed == 0
     assert changed_days >= 10
@@ -134,3 +161,27 @@ def test_incremental_regrade_from_customers_binned_at_the_last_run(db):
     regrade_both(TODAY + dt.timedelta(days=1))
     C.restore(ids)
     regrade_both(TODAY + dt.timedelta(days=2))
+
+
+def test_moved_quintile_cuts_regrade_the_customers_they_passed(db):
+    mobiles = iter(range(13600000000, 13700000000))
+
+    def customer_buying(times: int, yuan: int) -> int:
+        cid = C.create(C.CustomerInput(name="客", mobile=str(next(mobiles))), today=TODAY).id
+        for k in range(times):  # first 120 days ago (no longer 建立), the last 5 days ago
+            ago = 120 - k * 115 // max(times - 1, 1)
+            activity.record_purchase(cid, yuan * 100, at=dt.datetime.combine(TODAY - dt.timedelta(days=ago),
+                                                                            dt.time(10)))
+        return cid
+
+    # R and M by cut points, F by quintiles: only the F cut points can move past a customer
+    grading.update_settings(rfm_cuts={"r": [30, 60, 90, 180], "m": [10000, 50000, 100000, 200000]})
+    old = [customer_buying(n, 100 * n) for n in (1, 1, 2, 2, 3, 3, 4, 4, 5, 5)]
+    regrade_both(TODAY, expect_incremental=False)
+    before = {cid: Customer.get_by_id(cid).rfm_f for cid in old}
+    # frequent small buyers arrive: the F cut points move past customers who bought nothing
+    for _ in range(2):
+        customer_buying(8, 1)
+    result = regrade_both(TODAY)
+    after = {cid: Customer.get_by_id(cid).rfm_f for cid in old}
+    assert result.visited is not None and before != after

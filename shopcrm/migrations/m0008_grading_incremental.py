@@ -1,9 +1,13 @@
-"""Schema version 8: an index and two triggers for the incremental regrade (issue #5).
+"""Schema version 8: a column, indexes and triggers for the incremental regrade (issue #5).
 
 The daily regrade no longer aggregates every purchase of the period: it keeps each customer's
 stored period spend and count and recomputes only the customers whose purchases entered or left
 the period since the last run. The distributions it needs (ABC thresholds, F and M quintiles) are
 then read from this index alone instead of a 1M-purchase GROUP BY.
+
+``customer.at_risk_on`` is the day a customer becomes 破裂 (at risk) if they buy nothing before
+(it follows from their purchase history and the lifecycle settings); with it indexed, the daily
+regrade visits only the customers whose results can have changed instead of all of them.
 
 Purchases are only ever inserted by the app (they go with a purged customer), but should one be
 deleted or changed by any means, these triggers leave a mark in ``setting`` and the next regrade
@@ -13,6 +17,8 @@ Frozen DDL: never edit a released step; add a new numbered module instead.
 """
 
 STATEMENTS = [
+    'ALTER TABLE "customer" ADD COLUMN "at_risk_on" DATE',
+    'CREATE INDEX "customer_at_risk_on" ON "customer" ("at_risk_on")',
     'CREATE INDEX "customer_period_purchases_spend" ON "customer" ("period_purchases", "period_spend_cents")',
     'CREATE TRIGGER "purchase_deleted_regrade_all" AFTER DELETE ON "purchase" BEGIN '
     "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
