@@ -376,3 +376,23 @@ def test_network_share_found_in_the_macos_mount_table(tmp_path, monkeypatch):
                         lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=out, stderr=""))
     assert backup.network_fs(share / "shop.db") == "smbfs"
     assert backup.network_fs(tmp_path / "elsewhere.db") is None
+
+
+@pytest.mark.parametrize("kind", ["daily", "manual", "before-import"])
+def test_a_damaged_copy_fails_its_check_and_is_discarded(db, tmp_path, monkeypatch, kind):
+    from shopcrm.demo import generate
+
+    generate(300, 3000, seed=6)
+    real = backup._copy_file
+
+    def torn_copy(src, dest, progress):  # a disk that lost the middle of the file
+        real(src, dest, progress)
+        data = bytearray(dest.read_bytes())
+        data[len(data) // 3: len(data) // 3 + 8192] = b"\xff" * 8192
+        dest.write_bytes(bytes(data))
+
+    monkeypatch.setattr(backup, "_copy_file", torn_copy)
+    assert backup.verify_level(kind) == ("integrity" if kind == "daily" else "quick")
+    with pytest.raises(backup.BackupError, match="校验未通过"):
+        backup.make_backup(kind, folder=tmp_path / "b")
+    assert os.listdir(tmp_path / "b") == []

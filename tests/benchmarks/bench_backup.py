@@ -95,9 +95,9 @@ def main() -> None:
         report("SQLite online backup API copy (fallback path)", timed(api_only, args.repeat), floor)
         copy_only = timed(full_backup_no_verify, args.repeat)
         report("backup: snapshot copy + fsync (no check)", copy_only, floor, target="target <= 2x")
-        report("backup + quick_check (before an operation)", timed(full_backup_quick, args.repeat), floor)
+        report("backup + quick_check (manual, before an operation)", timed(full_backup_quick, args.repeat), floor)
         full = timed(full_backup, 1)
-        report("backup + integrity_check (daily, manual)", full, floor, target="runs off the GUI thread")
+        report("backup + integrity_check (daily, at start-up)", full, floor, target="background thread")
 
         folder = work / "rotating"
         made = []
@@ -105,7 +105,7 @@ def main() -> None:
         def make_backup():
             made.append(backup.make_backup("manual", folder=folder))
 
-        report("make_backup('manual'), integrity_check included", timed(make_backup, 1), floor)
+        report("make_backup('manual'): name, quick_check, rotation", timed(make_backup, 3), floor)
         saved = made[-1]
         report("restore into the live database", timed(lambda: backup.restore(saved), 1), floor,
                target="one transaction; includes the safety backup first")
