@@ -340,6 +340,18 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "wechat": ("微信", "微信号", "wechat", "wechat id", "weixin"),
     "tags": ("标签", "会员标签", "客户标签", "tags", "tag", "labels", "label"),
     "phone2": ("其他电话", "备用电话", "固定电话", "座机", "other phone", "landline", "home phone"),
+    # the archive's other columns, as shopcrm.excel_export writes them (round trip)
+    "source": ("来源", "客户来源", "会员来源", "source", "customer source"),
+    "pref_text": ("喜好", "爱好", "客户喜好", "preferences", "likes"),
+    "pref_products": ("常购商品", "常买商品", "usual products", "favourite products", "favorite products"),
+    "pref_taste": ("口味", "口味偏好", "taste", "taste preference"),
+    "pref_channel": ("偏好渠道", "联系偏好", "preferred channel", "contact preference"),
+    "pref_time": ("方便时间", "方便联系时间", "convenient time", "best time to call"),
+    "consent_marketing": ("接受营销", "同意营销", "接收营销", "accepts marketing", "marketing consent",
+                          "marketing opt in"),
+    "purchase_count": ("消费次数", "购买次数", "purchase count", "number of purchases"),
+    "last_purchase_at": ("最近消费", "最后消费时间", "最近消费时间", "最近购买", "last purchase",
+                         "last purchase at", "last visit"),
 }
 
 HEADER_LOOKUP: dict[str, str] = {

@@ -418,7 +418,10 @@ def test_cli_export_runs_as_a_process(shop, db_path, tmp_path, python_exe):
 
 ROUND_TRIP_FIELDS = ("name", "mobile", "card_no", "gender", "birthday", "lunar_month", "lunar_day",
                      "lunar_leap", "lunar_year", "balance_cents", "points", "notes", "address",
-                     "wechat", "phone2", "joined_on", "total_spend_cents")
+                     "wechat", "phone2", "joined_on", "total_spend_cents",
+                     # every other column the exporter writes comes back too
+                     "source", "pref_text", "pref_products", "pref_taste", "pref_channel", "pref_time",
+                     "consent_marketing", "purchase_count", "last_purchase_at")
 
 
 def snapshot() -> dict[str, dict]:
@@ -439,9 +442,13 @@ def test_round_trip_export_then_import_gives_the_same_customers(shop, tmp_path):
     # every trigger character in the fields the importer reads back as text
     C.update(shop["b"], C.CustomerInput(
         name="李四", mobile="13900001111", birthday=LunarBirthday(4, 5, True), tags=["宝妈"],
+        consent_marketing=False,
         extra={"gender": "F", "notes": "-不要打电话 =1+1", "address": "@家里", "wechat": "+wx",
-               "phone2": "-"}), today=TODAY)
+               "phone2": "-", "source": "=朋友介绍", "pref_text": "喜欢\n素色", "pref_products": "绿茶",
+               "pref_taste": "少糖", "pref_channel": "wechat", "pref_time": "工作日晚上"}), today=TODAY)
     before = snapshot()
+    assert before["13900001111"]["pref_channel"] == "wechat" and not before["13900001111"]["consent_marketing"]
+    assert before["13812345678"]["purchase_count"] == 1 and before["13812345678"]["last_purchase_at"]
     path = E.export_customers(tmp_path / "往返.xlsx").path
 
     open_database(tmp_path / "empty.db")
@@ -497,8 +504,12 @@ def archives(draw):
             opening_points=str(draw(st.integers(0, 10**7))),
             tags=draw(st.lists(st.text(alphabet=_TAG, min_size=1, max_size=4), max_size=3, unique=True)),
             joined_on=draw(st.dates(dt.date(2000, 1, 1), TODAY)),
+            consent_marketing=draw(st.booleans()),
             extra={"gender": draw(st.sampled_from(["", "M", "F"])), "notes": draw(_text),
-                   "address": draw(_text), "wechat": draw(_text), "phone2": draw(_text)},
+                   "address": draw(_text), "wechat": draw(_text), "phone2": draw(_text),
+                   "source": draw(_text), "pref_text": draw(_text), "pref_products": draw(_text),
+                   "pref_taste": draw(_text), "pref_time": draw(_text),
+                   "pref_channel": draw(st.sampled_from(["", "phone", "sms", "wechat", "visit"]))},
         ))
     return people
 

@@ -380,10 +380,11 @@ def test_property_any_cells_in_any_row_are_reported_never_crash(db, tmp_path):
     cell = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
                      st.dates(), st.datetimes(), st.sampled_from(["13812345678", "'=1", "合计", "农历闰四月初五",
                                                                   "¥1,200.50", "", " ", "-1", "1e400"]))
-    header = ["姓名", "手机", "卡号", "生日", "性别", "余额", "积分", "等级", "备注", "标签", "开卡日期", "累计消费"]
+    header = ["姓名", "手机", "卡号", "生日", "性别", "余额", "积分", "等级", "备注", "标签", "开卡日期", "累计消费",
+              "来源", "偏好渠道", "接受营销", "消费次数", "最近消费"]
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.lists(st.lists(cell, max_size=14), min_size=1, max_size=6))
+    @given(st.lists(st.lists(cell, max_size=19), min_size=1, max_size=6))
     def check(rows):
         sheet = X.SheetData(Path("p.xlsx"), "s", ["s"], [header] + rows)
         report = X.plan(sheet, X.ImportOptions(today=TODAY, unknown_to_notes=True))

@@ -193,6 +193,42 @@
         <translation>其他电话</translation>
     </message>
     <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>喜好</translation>
+    </message>
+    <message>
+        <source>Usual products</source>
+        <translation>常购商品</translation>
+    </message>
+    <message>
+        <source>Taste</source>
+        <translation>口味</translation>
+    </message>
+    <message>
+        <source>Preferred channel</source>
+        <translation>偏好渠道</translation>
+    </message>
+    <message>
+        <source>Convenient time</source>
+        <translation>方便时间</translation>
+    </message>
+    <message>
+        <source>Accepts marketing</source>
+        <translation>接受营销</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>消费次数</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
+        <translation>最近消费</translation>
+    </message>
+    <message>
         <source>Ignore</source>
         <translation>忽略</translation>
     </message>

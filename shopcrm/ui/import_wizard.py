@@ -230,7 +230,11 @@ class ImportMappingPage(QWizardPage):
             "points": self.tr("Points"), "level": self.tr("Member level"), "notes": self.tr("Notes"),
             "address": self.tr("Address"), "joined_on": self.tr("Joined on"),
             "total_spend": self.tr("Total spend"), "wechat": self.tr("WeChat"), "tags": self.tr("Tags"),
-            "phone2": self.tr("Other phone"),
+            "phone2": self.tr("Other phone"), "source": self.tr("Source"),
+            "pref_text": self.tr("Preferences"), "pref_products": self.tr("Usual products"),
+            "pref_taste": self.tr("Taste"), "pref_channel": self.tr("Preferred channel"),
+            "pref_time": self.tr("Convenient time"), "consent_marketing": self.tr("Accepts marketing"),
+            "purchase_count": self.tr("Purchases"), "last_purchase_at": self.tr("Last purchase"),
         }
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
