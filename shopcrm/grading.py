@@ -497,7 +497,8 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
     - grade, M and F scores: spend or count between a threshold's old and new value;
     - R score and 结束: last purchase between a cut date's (or the dormancy day's) old and new value;
     - 破裂: ``at_risk_on`` reached since the last run's day;
-    - 建立 only ends and 恢复 ends or starts with a purchase: every 建立 and 恢复 customer is visited;
+    - 恢复 ends when its start leaves the recovery window (it begins with a purchase), 建立 only
+      ends: those whose start passed the window's old and new start, and every 建立 customer;
     - value type: also complaints and refunds (``_g``) and every 负担 customer;
     - never graded (new customers)."""
     database.execute_sql("CREATE TEMP TABLE _k (id INTEGER PRIMARY KEY)")
@@ -506,7 +507,7 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
         ("SELECT id FROM _g", ()),
         ("SELECT id FROM customer INDEXED BY customer_value_type WHERE value_type = 'burden'", ()),
         ("SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
-         "WHERE lifecycle IN ('new', 'recovered')", ()),
+         "WHERE lifecycle = 'new'", ()),
         ("SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IS NULL", ()),
         ("SELECT id FROM customer INDEXED BY customer_at_risk_on WHERE at_risk_on > ? AND at_risk_on <= ?",
          (info["today"], today.isoformat())),
@@ -519,9 +520,11 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
              "WHERE period_purchases >= ? AND period_purchases < ?",
         "lp": "SELECT id FROM customer INDEXED BY customer_last_purchase_at "
               "WHERE last_purchase_at >= ? AND last_purchase_at < ?",
+        "rec": "SELECT id FROM customer INDEXED BY customer_lifecycle_lifecycle_at "
+               "WHERE lifecycle = 'recovered' AND lifecycle_at >= ? AND lifecycle_at < ?",
     }
     for key, sql in ranges.items():
-        for old, new in zip(info["bands"][key], bands[key]):
+        for old, new in zip(info["bands"].get(key, []), bands[key]):
             if old != new:
                 sqls.append((sql, (min(old, new), max(old, new))))
     for sql, params in sqls:
@@ -612,10 +615,12 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             # R cut points are days of silence: "silence > c" is "last purchase before today - c"
             r_cuts = [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])] \
                 if cuts["r"] else _quintile_cuts(_recency_distribution(), _NEVER)
-            bands = {"m": [ta, tb, *m_cuts], "f": list(f_cuts), "lp": [*r_cuts, params["lost_before"]]}
+            bands = {"m": [ta, tb, *m_cuts], "f": list(f_cuts), "lp": [*r_cuts, params["lost_before"]],
+                     "rec": [params["rec_start"]]}
             # only the customers whose results can have changed (else all of them)
             few = incremental and info.get("settings") == _fingerprint(cfg) \
-                and isinstance(info.get("bands"), dict) and info.get("today", "9") <= today.isoformat()
+                and isinstance(info.get("bands"), dict) and set(info["bands"]) == set(bands) \
+                and info.get("today", "9") <= today.isoformat()
             visited = None
             if few:
                 _candidates(info, bands, today)

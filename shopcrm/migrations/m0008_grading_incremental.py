@@ -19,6 +19,8 @@ Frozen DDL: never edit a released step; add a new numbered module instead.
 STATEMENTS = [
     'ALTER TABLE "customer" ADD COLUMN "at_risk_on" DATE',
     'CREATE INDEX "customer_at_risk_on" ON "customer" ("at_risk_on")',
+    # 恢复 ends when the purchase that ended the silence leaves the recovery window
+    'CREATE INDEX "customer_lifecycle_lifecycle_at" ON "customer" ("lifecycle", "lifecycle_at")',
     'CREATE INDEX "customer_period_purchases_spend" ON "customer" ("period_purchases", "period_spend_cents")',
     'CREATE TRIGGER "purchase_deleted_regrade_all" AFTER DELETE ON "purchase" BEGIN '
     "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
