@@ -435,10 +435,21 @@ def _scan(folder: Path) -> list[tuple[dt.datetime, str, Path]]:
     return [(c, k, p) for c, k, p, _n in out]
 
 
+STALE_PART_SECONDS = 6 * 3600
+
+
 def rotate(folder: Path, settings: BackupSettings, *, keep: Path | None = None) -> list[Path]:
-    """Delete the oldest backups beyond each group's count. Returns the deleted paths."""
+    """Delete the oldest backups beyond each group's count, and ``.part`` files left by a backup
+    that was interrupted (the app closed or the PC lost power) hours ago. Returns the deleted."""
     seen: dict[str, int] = {}
     deleted = []
+    try:
+        for part in Path(folder).glob("shopcrm-*.db.part"):
+            if dt.datetime.now().timestamp() - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+                deleted.append(part)
+    except OSError:
+        pass
     for _created, kind, path in _scan(folder):
         group = _group(kind)
         seen[group] = seen.get(group, 0) + 1

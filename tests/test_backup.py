@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,16 @@ def test_a_damaged_copy_fails_its_check_and_is_discarded(db, tmp_path, monkeypat
     with pytest.raises(backup.BackupError, match="校验未通过"):
         backup.make_backup(kind, folder=tmp_path / "b")
     assert os.listdir(tmp_path / "b") == []
+
+
+def test_rotation_removes_parts_left_by_an_interrupted_backup(db):
+    folder = backup.get_settings().folder
+    folder.mkdir(parents=True)
+    old_part = folder / "shopcrm-20261101-090000-daily.db.part"
+    new_part = folder / "shopcrm-20261122-090000-daily.db.part"  # maybe still being written
+    for p in (old_part, new_part):
+        p.write_bytes(b"half a backup")
+    hours_ago = time.time() - 7 * 3600
+    os.utime(old_part, (hours_ago, hours_ago))
+    backup.make_backup("manual")
+    assert not old_part.exists() and new_part.exists()
