@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
     window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
+    from shopcrm.ui.startup_checks import start_background_check
+
+    window.integrity_check = start_background_check(window, window.db_path)  # full check, after the paint
     from shopcrm.ui.analysis_tab import daily_regrade
 
     window.daily_regrade_job = daily_regrade(window)  # stale grades: regraded in the background

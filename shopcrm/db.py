@@ -66,24 +66,52 @@ def latest_version() -> int:
     return steps[-1][0] if steps else 0
 
 
-def inspect_file(path: Path) -> int:
+def _check_marker(path: Path) -> Path:
+    """Written beside a database whose background quick_check failed: the next start checks it
+    fully before opening it."""
+    return Path(str(path) + ".check-failed")
+
+
+def _truncated(path: Path, header: bytes) -> bool:
+    """The header's page count times the page size is more than the file holds (a cut-off copy).
+    The in-header size is only trusted when SQLite marked it valid for this change counter."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]
+    return valid and pages > 0 and path.stat().st_size < pages * page_size
+
+
+def inspect_file(path: Path, *, deep: bool | None = None) -> int:
     """Check an existing file without writing to it. Returns its schema version (0 = an empty
-    SQLite database we may take over). Raises DatabaseOpenError when it must not be opened."""
+    SQLite database we may take over). Raises DatabaseOpenError when it must not be opened.
+
+    The default check is cheap whatever the size of the file (header, truncation, schema), so
+    that start-up never waits for a full read of a large database; ``deep=True`` adds
+    ``PRAGMA quick_check`` (default: deep when an earlier background check found a problem).
+    :func:`quick_check` runs the deep check in the background after start-up."""
+    if deep is None:
+        deep = _check_marker(path).exists()
     with open(path, "rb") as fh:
         header = fh.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise DatabaseOpenError(t("db.not_sqlite", path=path), "db.not_sqlite")
+    if _truncated(path, header):
+        raise DatabaseOpenError(t("db.damaged", path=path, reason="file is shorter than its header says"),
+                                "db.damaged")
     # with no -wal beside it, read it as immutable: a read-only open of a WAL-mode file would
     # otherwise create empty -wal/-shm files next to a file we are about to refuse
     wal_exists = Path(str(path) + "-wal").exists()
     uri = path.resolve().as_uri() + ("?mode=ro" if wal_exists else "?mode=ro&immutable=1")
+    check = "ok"
     try:
         con = sqlite3.connect(uri, uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             version = con.execute("PRAGMA user_version").fetchone()[0]
             tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            check = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if deep:
+                check = con.execute("PRAGMA quick_check(1)").fetchone()[0]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -97,6 +125,27 @@ def inspect_file(path: Path) -> int:
     if version > latest_version():
         raise DatabaseOpenError(t("db.too_new", path=path, found=version, supported=latest_version()), "db.too_new")
     return version
+
+
+def quick_check(path: str | Path) -> str | None:
+    """The full ``PRAGMA quick_check`` of an open database, on its own read-only connection (safe
+    in a background thread while the app works). Returns None when healthy, else the problem;
+    a problem is remembered beside the file so that the next start checks it before opening."""
+    path = Path(path)
+    marker = _check_marker(path)
+    try:
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            result = con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result == "ok":
+        marker.unlink(missing_ok=True)
+        return None
+    marker.write_text(result, encoding="utf-8")
+    return result
 
 
 def open_database(path: str | Path) -> SqliteDatabase:

@@ -21,6 +21,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "The database “{path}” is damaged or incomplete ({reason}); ShopCRM will not modify it."),
     "db.too_new": ("数据库“{path}”由更新版本的 ShopCRM 创建（结构版本 {found}，本程序支持到 {supported}），请升级 ShopCRM。",
                    "“{path}” was made by a newer ShopCRM (schema {found}, this program knows up to {supported}); please upgrade."),
+    "db.check_failed": ("数据库完整性检查发现问题（{reason}）。请尽快从最近的备份恢复（工具 → 备份与恢复）；"
+                        "下次启动时 ShopCRM 会先完整检查这个文件，并在需要时提供恢复。",
+                        "The database integrity check found a problem ({reason}). Please restore the newest "
+                        "backup soon (Tools → Backup and restore); at the next start ShopCRM checks the file "
+                        "fully first and offers a restore if needed."),
     "db.cannot_create": ("无法在“{path}”创建数据库：{reason}",
                          "Cannot create the database at “{path}”: {reason}"),
     # fields

@@ -59,7 +59,7 @@ def app(qapp):
     qapp.setOrganizationName(APP_NAME)
     i18n.install(qapp, "zh_CN")
     yield qapp
-    i18n.install(qapp, "zh_CN")
+    i18n.uninstall(qapp)  # leave the application as a test without this fixture expects it
 
 
 @pytest.fixture

@@ -151,3 +151,61 @@ def test_failing_migration_leaves_database_unchanged(tmp_path, monkeypatch):
     assert con.execute("PRAGMA user_version").fetchone()[0] == real[-1][0]
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name='half_done'").fetchone()[0] == 0
     con.close()
+
+
+def _damage_a_page(path):
+    """Overwrite the middle of a table's b-tree page: the header and schema stay readable."""
+    import sqlite3 as s3
+
+    con = s3.connect(path)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.close()
+    with open(path, "r+b") as fh:
+        fh.seek(page_size * (pages // 2) + 8)
+        fh.write(b"\xff\x13" * (page_size // 4))
+
+
+def test_cheap_open_check_then_background_quick_check_remembers_damage(tmp_path):
+    from shopcrm.demo import generate
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(2000, 6000, seed=2)
+    dbmod.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    assert dbmod.quick_check(path) is None
+    assert not (tmp_path / "shop.db.check-failed").exists()
+
+    _damage_a_page(path)
+    assert dbmod.inspect_file(path) == dbmod.latest_version()  # the cheap check cannot see it
+    problem = dbmod.quick_check(path)
+    assert problem
+    assert (tmp_path / "shop.db.check-failed").exists()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match="损坏"):
+        open_database(path)  # the next start checks fully because of the marker
+    assert path.read_bytes() == before
+
+
+def test_background_check_warns_the_user(qtbot, app, tmp_path):
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from shopcrm.demo import generate
+    from shopcrm.ui.startup_checks import start_background_check
+
+    path = tmp_path / "shop.db"
+    open_database(path)
+    generate(2000, 6000, seed=2)
+    dbmod.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_database()
+    _damage_a_page(path)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    check = start_background_check(parent, path)
+    with qtbot.waitSignal(check.finished, timeout=10_000) as got:
+        pass
+    assert got.args[0]
+    box = parent.findChild(QMessageBox, "integrityProblemBox")
+    assert box is not None and "完整性检查发现问题" in box.text()
+    box.close()

@@ -91,6 +91,14 @@ def install(app: QCoreApplication, lang: str) -> None:
     _installed.append(ours)
 
 
+def uninstall(app: QCoreApplication) -> None:
+    """Remove the translators installed by :func:`install` (the untranslated English source)."""
+    for tr in _installed:
+        app.removeTranslator(tr)
+    _installed.clear()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
 def update_ts(lang: str = "zh_CN") -> None:
     """Run pyside6-lupdate for every UI module into its own .ts file."""
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -45,10 +45,14 @@ def _load_tab_classes():
 
 class MainWindow(QMainWindow):
     data_changed = Signal()
+    # emitted once, after the window's first paint: work that need not delay start-up hangs here
+    first_painted = Signal()
 
     def __init__(self, db_path: Path | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("MainWindow")
+        self._painted = False
+        self.installEventFilter(self)
         self.db_path = Path(db_path) if db_path else Path(database.database or "")
         self.forms: dict[int, CustomerForm] = {}
 
@@ -191,6 +195,13 @@ class MainWindow(QMainWindow):
             return False
         self.data_changed.emit()
         return True
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        if obj is self and not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
+        return super().eventFilter(obj, event)
 
     def showEvent(self, event):  # noqa: N802 (Qt API)
         super().showEvent(event)

@@ -343,7 +343,18 @@ class TodayTab(QWidget):
             if menu is not None:
                 self.settings_action = menu.addAction(self.tr("Care reminders settings…"), self.open_settings)
                 self.settings_action.setObjectName("careSettingsAction")
-        self.refresh()
+            # inside the main window the list is built right after the window's first paint, so that
+            # start-up never waits for it (the badge appears a moment later)
+            if hasattr(main_window, "first_painted"):
+                main_window.first_painted.connect(self._first_refresh)
+            else:
+                QTimer.singleShot(0, self._first_refresh)
+        else:
+            self.refresh()
+
+    def _first_refresh(self) -> None:
+        if self.lst is None:
+            self.refresh()
 
     # --- state ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
