@@ -33,7 +33,8 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
     name = f"demo_{customers}_{purchases}_{complaints}_{seed}.db"
     master = CACHE / name
     if master.exists():
-        con = sqlite3.connect(master)
+        # read-only: a plain connect would recreate an empty file if another run just removed it
+        con = sqlite3.connect(master.resolve().as_uri() + "?mode=ro", uri=True)
         version = con.execute("PRAGMA user_version").fetchone()[0]
         con.close()
         if version != latest_version():  # made by an older schema: migrating it per run would skew timings
