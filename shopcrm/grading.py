@@ -669,11 +669,18 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, :now, 'grade', og, ng, :reason
                      FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""", params)
-            _exec("""UPDATE customer SET
-                        grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END,
-                        grade = n.ng, rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm, value_type = n.nv,
-                        lifecycle_at = n.since, lifecycle = n.nl, at_risk_on = n.nar
-                     FROM _g_new n WHERE n.id = customer.id""", params)
+            # one UPDATE per indexed group of columns, each only where its values differ: an
+            # UPDATE rewrites the index entries of every column it sets, changed or not, and the
+            # commit then writes (and checkpoints) every index page touched
+            for sets, differ in (
+                    ("grade = n.ng, grade_at = :now", "customer.grade IS NOT n.ng"),
+                    ("value_type = n.nv", "customer.value_type IS NOT n.nv"),
+                    ("lifecycle = n.nl, lifecycle_at = n.since",
+                     "customer.lifecycle IS NOT n.nl OR customer.lifecycle_at IS NOT n.since"),
+                    ("at_risk_on = n.nar", "customer.at_risk_on IS NOT n.nar"),
+                    ("rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm",
+                     "customer.rfm_r IS NOT n.rr OR customer.rfm_f IS NOT n.rf OR customer.rfm_m IS NOT n.rm")):
+                _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})", params)
             changed = database.execute_sql(
                 "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)").fetchone()[0]
             upgraded = upgrade_levels(at=at)
