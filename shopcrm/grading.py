@@ -463,7 +463,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
             f"INSERT INTO _s (id, m, f) SELECT * FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
             f"{one.format('COUNT(*)')} AS f FROM _d d) WHERE f > 0", (start, end, start, end))
         database.execute_sql(
-            "INSERT INTO _chg (id) SELECT c.id FROM _d d JOIN customer c ON c.id = d.id "
+            "INSERT INTO _chg (id) SELECT c.id FROM _d d CROSS JOIN customer c ON c.id = d.id "
             "LEFT JOIN _s s ON s.id = d.id WHERE c.period_spend_cents != COALESCE(s.m, 0) "
             "OR c.period_purchases != COALESCE(s.f, 0)")
     else:
@@ -475,10 +475,12 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
             "INSERT INTO _chg (id) SELECT c.id FROM customer c LEFT JOIN _s s ON s.id = c.id "
             "WHERE c.deleted_at IS NULL AND (c.period_spend_cents != COALESCE(s.m, 0) "
             "OR c.period_purchases != COALESCE(s.f, 0))")
+    # driven by _chg (as UPDATE ... FROM, the planner walks all customers: the temp tables have
+    # no statistics)
     database.execute_sql(
-        "UPDATE customer SET period_spend_cents = x.m, period_purchases = x.f FROM ("
-        "SELECT k.id, COALESCE(s.m, 0) AS m, COALESCE(s.f, 0) AS f FROM _chg k LEFT JOIN _s s ON s.id = k.id"
-        ") x WHERE x.id = customer.id")
+        "UPDATE customer SET period_spend_cents = COALESCE((SELECT m FROM _s WHERE _s.id = customer.id), 0), "
+        "period_purchases = COALESCE((SELECT f FROM _s WHERE _s.id = customer.id), 0) "
+        "WHERE id IN (SELECT id FROM _chg)")
     return incremental
 
 
