@@ -9,9 +9,34 @@ per character: names repeat their characters endlessly.
 from __future__ import annotations
 
 import itertools
+import json
 from functools import lru_cache
+from pathlib import Path
 
 MAX_COMBINATIONS_PER_SURNAME_READING = 8
+
+# Tone marks -> pypinyin's NORMAL style (ü is written v). Combining marks (m̀, ê̄…) are dropped.
+_TONELESS = str.maketrans({
+    **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěè", "e"), **dict.fromkeys("ếề", "ê"), **dict.fromkeys("īíǐì", "i"),
+    **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("üǖǘǚǜ", "v"),
+    **dict.fromkeys("ńňǹ", "n"), "ḿ": "m", **{c: None for c in range(0x300, 0x370)},
+})
+
+
+@lru_cache(maxsize=1)
+def _single_readings() -> dict[int, str] | None:
+    """pypinyin's single-character table (code point -> toned readings, comma-separated), read
+    from its data file without importing pypinyin: the package's import also decodes its 2.5 MB
+    phrase dictionary (0.3-0.5 s), which single characters never need. None when the file is
+    not where pypinyin keeps it (then :func:`readings` asks pypinyin itself)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        path = Path(spec.origin).parent / "pinyin_dict.json"
+        return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (AttributeError, TypeError, OSError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=None)
@@ -20,8 +45,18 @@ def readings(ch: str) -> tuple[str, ...]:
     itself; punctuation and spaces have none."""
     if ch.isascii():
         return (ch.lower(),) if ch.isalnum() else ()
-    if "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0002ffff" or "\uf900" <= ch <= "\ufaff":
+    if "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0002a6df" or "\uf900" <= ch <= "\ufaff":
+        table = _single_readings()
+        if table is not None:  # what pypinyin's NORMAL style gives (tests/test_import_bulk.py)
+            found = table.get(ord(ch), "")
+            return tuple(dict.fromkeys(
+                r for r in (p.translate(_TONELESS) for p in found.split(",")) if r.isalpha()))
         from pypinyin import Style, pinyin  # imported lazily: start-up does not need it
+
+        found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+        return tuple(dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha()))
+    if "\U0002a6e0" <= ch <= "\U0002ffff":
+        from pypinyin import Style, pinyin
 
         found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
         return tuple(dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha()))

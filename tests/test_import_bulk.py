@@ -270,3 +270,25 @@ def test_the_importers_memoised_sort_key_equals_sort_key():
         assert keys(n) == name_keys(n)
 
     any_text()
+
+
+def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
+    """readings() reads pypinyin's single-character table itself (no 0.3-0.5 s package import);
+    for every character that table knows it gives exactly what pypinyin's NORMAL style gives."""
+    from pypinyin import Style, pinyin
+
+    from shopcrm import pinyin_keys as P
+
+    table = P._single_readings()
+    assert table is not None and len(table) > 40_000
+    for cp in sorted(table):
+        ch = chr(cp)
+        if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002ffff"):
+            continue  # outside the ranges readings() treats as Chinese
+        found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+        assert P.readings.__wrapped__(ch) == tuple(
+            dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha())), hex(cp)
+    out = subprocess.run([sys.executable, "-c", "import sys; from shopcrm.pinyin_keys import name_keys; "
+                          "assert name_keys('曾伟') >= {'zengwei', 'cw'}; print('pypinyin' in sys.modules)"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
