@@ -69,6 +69,7 @@ def test_a_cancelled_bulk_import_leaves_schema_indexes_and_data_identical(db, tm
     sheet = X.read_sheet(path)
     report = X.plan(sheet, X.ImportOptions(today=TODAY))
     assert report.imported == 5000 and X.bulk_load_wanted(5000, 40)
+    assert not X.bulk_load_wanted(20_000, 100_000) and X.bulk_load_wanted(50_000, 100_000)
     master = con.execute("SELECT * FROM sqlite_master ORDER BY rowid").fetchall()
     dump = list(con.iterdump())
     st = stats(con)
@@ -147,7 +148,6 @@ def test_bulk_and_row_by_row_imports_write_the_same_rows(tmp_path, monkeypatch):
         try:
             seed(5)
             monkeypatch.setattr(X, "BULK_FLOOR", 1000 if bulk else 10**9)
-            monkeypatch.setattr(X, "BULK_MIN_ROWS", 20_000 if bulk else 10**9)
             X.run(path, X.ImportOptions(today=TODAY))
             assert (X.LAST_WRITE_SECONDS["indexes"] > 0) == bulk
             con = database.connection()
