@@ -432,15 +432,16 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     ``period_purchases`` are then brought up to date and those whose sums changed noted in
     ``_chg``. Else (False) ``_s`` holds every live buyer's sums, written by the regrade's pass.
 
-    The stored sums of the last run are right for every customer except those with a purchase
-    recorded since (id above the last run's highest purchase id, whatever its date), a purchase
-    that entered or left the period as it moved (dates between the old and the new bounds), or
-    who came back from the recycle bin (the regrade leaves binned customers' figures alone).
-    Purchases are only ever inserted (a customer's purchases go only with the customer), so
-    those customers are summed again exactly from the covering index and the rest keep theirs.
-    Anything else (no usable last run, too many customers touched) sums all purchases."""
+    The stored sums of the last run are the sums over the last run's period of the purchases
+    that existed then (ids up to its highest), for every customer not in the recycle bin then.
+    Purchases are only ever inserted (a customer's purchases go only with the customer; triggers
+    mark any other change), so the sums change only by the purchases recorded since (id above
+    the last run's highest, whatever their date: added if in the new period) and the older
+    purchases between the old and the new bounds of the period (added or taken off as they
+    entered or left it); customers back from the recycle bin are summed again from the covering
+    index. Anything else (no usable last run, too many customers touched) sums all purchases."""
     database.execute_sql("CREATE TEMP TABLE _s (id INTEGER PRIMARY KEY, m INTEGER NOT NULL, f INTEGER NOT NULL)")
-    database.execute_sql("CREATE TEMP TABLE _chg (id INTEGER PRIMARY KEY)")
+    database.execute_sql("CREATE TEMP TABLE _chg (id INTEGER PRIMARY KEY, m INTEGER, f INTEGER)")
     window, last_id, last_binned = info.get("window"), info.get("max_purchase_id"), info.get("binned")
     incremental = isinstance(window, list) and len(window) == 2 and isinstance(last_id, int) \
         and isinstance(last_binned, list)
@@ -449,31 +450,41 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         incremental = False
     if incremental:
         (s0, e0), binned_set = window, set(binned)
-        database.execute_sql("CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY)")
-        database.execute_sql("INSERT OR IGNORE INTO _d SELECT customer_id FROM purchase WHERE id > ?", (last_id,))
-        for lo, hi in ((min(s0, start), max(s0, start)), (min(e0, end), max(e0, end))):
+        database.execute_sql("CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY, dm INTEGER NOT NULL DEFAULT 0, "
+                             "df INTEGER NOT NULL DEFAULT 0, exact INTEGER NOT NULL DEFAULT 0)")
+        # k = +1 for a purchase that entered the period since, -1 for one that left it
+        p_new, p_old = "(at >= :start AND at < :end)", "(at >= :old_start AND at < :old_end)"
+        parts = [f"SELECT customer_id, amount_cents, {p_new} AS k FROM purchase WHERE id > :last_id"]
+        bounds = {"start": start, "end": end, "old_start": s0, "old_end": e0, "last_id": last_id}
+        for side, (lo, hi) in (("a", sorted((s0, start))), ("b", sorted((e0, end)))):
             if lo < hi:
-                database.execute_sql(
-                    "INSERT OR IGNORE INTO _d SELECT customer_id FROM purchase "
-                    "INDEXED BY purchase_at_customer_id WHERE at >= ? AND at < ?", (lo, hi))
+                parts.append(f"SELECT customer_id, amount_cents, {p_new} - {p_old} FROM purchase "
+                             f"INDEXED BY purchase_at_customer_id WHERE at >= :lo_{side} AND at < :hi_{side} "
+                             "AND id <= :last_id")
+                bounds.update({f"lo_{side}": lo, f"hi_{side}": hi})
+        _exec("INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k) FROM ("
+              + " UNION ALL ".join(parts) + ") GROUP BY customer_id", bounds)
         restored = [cid for cid in last_binned if cid not in binned_set]
         if restored:
-            database.connection().executemany("INSERT OR IGNORE INTO _d VALUES (?)", [(c,) for c in restored])
+            database.connection().executemany(
+                "INSERT INTO _d (id, exact) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET exact = 1",
+                [(c,) for c in restored])
         database.execute_sql(f"DELETE FROM _d WHERE id IN ({_BINNED_IDS})")
         dirty = database.execute_sql("SELECT COUNT(*) FROM _d").fetchone()[0]
         customers = database.execute_sql("SELECT MAX(id) FROM customer").fetchone()[0] or 0
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
-        # one index seek per customer (a join with GROUP BY makes SQLite walk the whole index)
-        one = ("(SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
-               "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?)")
         database.execute_sql(
-            f"INSERT INTO _s (id, m, f) SELECT * FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
-            f"{one.format('COUNT(*)')} AS f FROM _d d) WHERE f > 0", (start, end, start, end))
+            "INSERT INTO _chg (id, m, f) SELECT d.id, c.period_spend_cents + d.dm, c.period_purchases + d.df "
+            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 0 AND (d.dm != 0 OR d.df != 0)")
+        # back from the recycle bin: one index seek per customer
+        one = ("COALESCE((SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
+               "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?), 0)")
         database.execute_sql(
-            "INSERT INTO _chg (id) SELECT c.id FROM _d d CROSS JOIN customer c ON c.id = d.id "
-            "LEFT JOIN _s s ON s.id = d.id WHERE c.period_spend_cents != COALESCE(s.m, 0) "
-            "OR c.period_purchases != COALESCE(s.f, 0)")
+            f"INSERT INTO _chg (id, m, f) SELECT id, m, f FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
+            f"{one.format('COUNT(*)')} AS f, c.period_spend_cents AS om, c.period_purchases AS ofr "
+            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 1) WHERE m != om OR f != ofr",
+            (start, end, start, end))
     else:
         database.execute_sql(
             "INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), COUNT(*) "
@@ -484,8 +495,8 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     # driven by _chg (as UPDATE ... FROM, the planner walks all customers: the temp tables have
     # no statistics)
     database.execute_sql(
-        "UPDATE customer SET period_spend_cents = COALESCE((SELECT m FROM _s WHERE _s.id = customer.id), 0), "
-        "period_purchases = COALESCE((SELECT f FROM _s WHERE _s.id = customer.id), 0) "
+        "UPDATE customer SET period_spend_cents = (SELECT m FROM _chg WHERE _chg.id = customer.id), "
+        "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
         "WHERE id IN (SELECT id FROM _chg)")
     return incremental
 
