@@ -543,8 +543,8 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
     - grade, M and F scores: spend or count between a threshold's old and new value;
     - R score and 结束: last purchase between a cut date's (or the dormancy day's) old and new value;
     - 破裂: ``at_risk_on`` reached since the last run's day;
-    - 恢复 ends when its start leaves the recovery window (it begins with a purchase), 建立 only
-      ends: those whose start passed the window's old and new start, and every 建立 customer;
+    - 恢复 (it begins with a purchase) ends when its start leaves the recovery window: those
+      whose start lies between the window's old and new start; 建立 only ends: every 建立 customer;
     - value type: also complaints and refunds (``_g``) and every 负担 customer;
     - never graded (new customers)."""
     database.execute_sql("CREATE TEMP TABLE _k (id INTEGER PRIMARY KEY)")
@@ -587,8 +587,9 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
 
     How it stays fast: the period sums are kept up to date incrementally (see
     :func:`_period_sums`); the distributions come from one index; every grade, score, value type
-    and stage is then computed in one SQL pass over the customers that keeps only the rows whose
-    results differ, and only those are written."""
+    and stage is then computed in one SQL pass over the customers whose results can have changed
+    (:func:`_candidates`; all of them after a change of settings or a full sum) that keeps only
+    the rows whose results differ, and only those are written."""
     cfg = settings()
     at = at or now()
     today = today or at.date()
