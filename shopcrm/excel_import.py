@@ -1084,6 +1084,31 @@ class _NameKeys:
         keys.discard("")
         return keys
 
+    def key_list(self, name: str) -> list[str]:
+        """The keys of :meth:`__call__` as a list, built without a set (the writer's INSERT OR
+        IGNORE drops the rare repeat, as in a one-character name's initial)."""
+        text = "".join(name.split()).lower()
+        keys = [text[i:] for i in range(len(text))]
+        first = self.readings(text[:1]) if text else ()
+        if not first:
+            return list(self(name))  # the name starts with punctuation or a symbol: rare
+        tail = text[1:]
+        hit = self.by_tail.get(tail)
+        if hit is None:
+            rest = tuple(r for r in map(self.readings, tail) if r)
+            plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
+            hit = self.by_tail[tail] = (plain, self._combos(rest))
+        plain, combos = hit
+        if plain and len(first) == 1 and len(first[0]) == 1:
+            return keys
+        for surname in first:
+            initial = surname[0]
+            keys.append(initial)
+            for full, initials in combos:
+                keys.append(surname + full)
+                keys.append(initial + initials)
+        return keys
+
     def sort_key(self, name: str) -> str:
         """:func:`shopcrm.pinyin_keys.sort_key`, memoised per given name."""
         text = "".join(name.split())
@@ -1199,7 +1224,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
     next_id = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM customer").fetchone()[0]
     dropped = _DroppedIndexes(con, BULK_TABLES) if bulk else None
     keys_of = _NameKeys()
-    sort_key_of = keys_of.sort_key
+    sort_key_of, key_list = keys_of.sort_key, keys_of.key_list
     tag_ids: dict[str, int] = {}
     width = len(_CUSTOMER_COLUMNS)
     cust_values = _placeholders(width)
@@ -1229,7 +1254,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
                   c.purchase_count or 0, c.last_purchase_at and sql_ts(c.last_purchase_at), 0, ts, ts))
             if c.balance_cents or c.points:
                 lext((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points, reason_text))
-            kext([v for k in keys_of(name) for v in (k, cid)])
+            kext([v for k in key_list(name) for v in (k, cid)])
             for tg in c.tags:
                 tid = tag_ids.get(tg)
                 if tid is None:
