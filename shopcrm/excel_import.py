@@ -639,18 +639,22 @@ def _parse_datetime(value, today: dt.date) -> dt.datetime | None:
         return None
     if isinstance(value, dt.datetime):  # to the nearest second (an Excel serial is a float)
         at = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0, tzinfo=None)
-    elif isinstance(value, str) and len(nfkc(value)) > 10:
-        try:
-            at = dt.datetime.fromisoformat(nfkc(value)).replace(microsecond=0, tzinfo=None)
-        except ValueError:
-            raise FieldError("last_purchase_at", "v.date_format", value=value) from None
     else:
+        at = None
+        if isinstance(value, str) and len(nfkc(value)) > 10:
+            try:
+                at = dt.datetime.fromisoformat(nfkc(value)).replace(microsecond=0, tzinfo=None)
+            except ValueError:
+                pass  # '2026年11月10日' and the like: a date
+    if at is None:
         d = parse_date(value, "last_purchase_at", today=today, allow_future=False)
         if d is None:
             return None
         at = dt.datetime(d.year, d.month, d.day)
     if at.date() > today:
         raise FieldError("last_purchase_at", "v.date_future", value=at.date().isoformat())
+    if at.year < 1900:
+        raise FieldError("last_purchase_at", "v.date_impossible", value=value)
     return at
 
 

@@ -399,3 +399,40 @@ def test_property_any_cells_in_any_row_are_reported_never_crash(db, tmp_path):
         X.save_report_xlsx(report, tmp_path / "r.xlsx")  # any cell can be written back
 
     check()
+
+
+def test_the_exporters_other_columns_are_read_with_warnings_for_unusable_values(db, tmp_path):
+    """来源/喜好/常购商品/口味/偏好渠道/方便时间/接受营销/消费次数/最近消费 (what the exporter writes beyond
+    the member basics): channel labels in either language become their code, 是/否 and yes/no the
+    consent, and an unusable value is a warning naming the column (the row still imports)."""
+    path = write_xlsx(tmp_path / "x.xlsx", [
+        ["姓名", "手机", "来源", "喜好", "常购商品", "口味", "偏好渠道", "方便时间", "接受营销", "消费次数", "最近消费"],
+        ["甲", "13800000001", "美团", "素色", "绿茶", "少糖", "微信", "晚上", "否", 3,
+         dt.datetime(2026, 11, 1, 10, 30, 0, 999_999)],
+        ["乙", "13800000002", None, None, None, None, "SMS", None, "yes", "2", "2026-10-01 09:15"],
+        ["丙", "13800000003", None, None, None, None, "飞鸽传书", None, "也许", "-1", "2026年10月12日"],
+        ["丁", "13800000004", None, None, None, None, None, None, None, None, "2099-01-01"],
+    ])
+    report = X.run(path, X.ImportOptions(today=TODAY))
+    assert [r.cls for r in report.rows] == [X.IMPORTED, X.IMPORTED, X.WARNED, X.WARNED]
+    assert report.rows[2].reason == "consent_invalid" and report.rows[2].column == "接受营销"
+    assert "也许" in report.rows[2].message
+    assert report.rows[3].reason == "last_purchase_invalid" and "在未来" in report.rows[3].message
+    c = {x.name: x for x in Customer.select()}
+    assert (c["甲"].source, c["甲"].pref_text, c["甲"].pref_products, c["甲"].pref_taste,
+            c["甲"].pref_channel, c["甲"].pref_time) == ("美团", "素色", "绿茶", "少糖", "wechat", "晚上")
+    assert c["甲"].consent_marketing is False and c["甲"].purchase_count == 3
+    assert c["甲"].last_purchase_at == dt.datetime(2026, 11, 1, 10, 30, 1)  # to the nearest second
+    assert (c["乙"].pref_channel, c["乙"].consent_marketing, c["乙"].purchase_count,
+            c["乙"].last_purchase_at) == ("sms", True, 2, dt.datetime(2026, 10, 1, 9, 15))
+    # unusable values are left out: the stored defaults stay, the first problem is the warning
+    assert (c["丙"].pref_channel, c["丙"].consent_marketing, c["丙"].purchase_count,
+            c["丙"].last_purchase_at) == ("飞鸽传书", True, 0, dt.datetime(2026, 10, 12))
+    assert c["丁"].last_purchase_at is None and c["丁"].consent_marketing is True
+    # filling an existing customer: the text columns fill empty fields
+    C.update(c["乙"].id, C.CustomerInput(name="乙", mobile="13800000002",
+                                        extra={"pref_channel": "sms", "source": ""}), today=TODAY)
+    again = write_xlsx(tmp_path / "y.xlsx", [["姓名", "手机", "来源", "偏好渠道"], ["乙", "13800000002", "抖音", "电话"]])
+    X.run(again, X.ImportOptions(on_duplicate="fill", today=TODAY))
+    b = Customer.get_by_id(c["乙"].id)
+    assert (b.source, b.pref_channel) == ("抖音", "sms")
