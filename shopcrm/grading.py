@@ -449,7 +449,17 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     if database.execute_sql("DELETE FROM setting WHERE key = ?", (PURCHASES_CHANGED_KEY,)).rowcount:
         incremental = False
     if incremental:
+        # a period moved by months: far too many purchases to go through one by one
         (s0, e0), binned_set = window, set(binned)
+        customers = database.execute_sql("SELECT MAX(id) FROM customer").fetchone()[0] or 0
+        moved = max_id - last_id
+        for lo, hi in (sorted((s0, start)), sorted((e0, end))):
+            if lo < hi:
+                moved += database.execute_sql(
+                    "SELECT COUNT(*) FROM purchase INDEXED BY purchase_at_customer_id WHERE at >= ? AND at < ?",
+                    (lo, hi)).fetchone()[0]
+        incremental = moved <= customers  # (then at most a fifth of the customers: see below)
+    if incremental:
         database.execute_sql("CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY, dm INTEGER NOT NULL DEFAULT 0, "
                              "df INTEGER NOT NULL DEFAULT 0, exact INTEGER NOT NULL DEFAULT 0)")
         # k = +1 for a purchase that entered the period since, -1 for one that left it
@@ -471,7 +481,6 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
                 [(c,) for c in restored])
         database.execute_sql(f"DELETE FROM _d WHERE id IN ({_BINNED_IDS})")
         dirty = database.execute_sql("SELECT COUNT(*) FROM _d").fetchone()[0]
-        customers = database.execute_sql("SELECT MAX(id) FROM customer").fetchone()[0] or 0
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
         database.execute_sql(
@@ -499,10 +508,6 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
         "WHERE id IN (SELECT id FROM _chg)")
     return incremental
-
-
-_WRITTEN = ("grade", "grade_at", "value_type", "lifecycle", "lifecycle_at", "at_risk_on", "rfm_r",
-            "rfm_f", "rfm_m", "period_spend_cents", "period_purchases")
 
 
 @contextmanager
@@ -712,7 +717,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                         WHEN rf >= {freq} AND rr >= {recent} THEN 'star'
                         ELSE 'ordinary' END AS nv
                     FROM s)
-                SELECT id, og, ol, ng, nv, nl, m, f, rr, rf, rm, nar,
+                SELECT id, og, ov, ol, ola, oar, orr, orf, orm, om, ofr, ng, nv, nl, m, f, rr, rf, rm, nar,
                     CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, 'nl')} END AS since
                 FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl
                     OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm OR oar IS NOT nar
@@ -725,29 +730,34 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, :now, 'grade', og, ng, :reason
                      FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""", params)
+            # (SET, where the stored values differ, the columns set) per group of columns
             groups = (
-                ("grade = n.ng, grade_at = :now", "customer.grade IS NOT n.ng"),
-                ("value_type = n.nv", "customer.value_type IS NOT n.nv"),
-                ("lifecycle = n.nl, lifecycle_at = n.since",
-                 "customer.lifecycle IS NOT n.nl OR customer.lifecycle_at IS NOT n.since"),
-                ("at_risk_on = n.nar", "customer.at_risk_on IS NOT n.nar"),
-                ("rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm",
-                 "customer.rfm_r IS NOT n.rr OR customer.rfm_f IS NOT n.rf OR customer.rfm_m IS NOT n.rm"))
+                ("grade = n.ng, grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END",
+                 "og IS NOT ng", ("grade", "grade_at")),
+                ("value_type = n.nv", "ov IS NOT nv", ("value_type",)),
+                ("lifecycle = n.nl, lifecycle_at = n.since", "ol IS NOT nl OR ola IS NOT since",
+                 ("lifecycle", "lifecycle_at")),
+                ("at_risk_on = n.nar", "oar IS NOT nar", ("at_risk_on",)),
+                ("rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm", "orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm",
+                 ("rfm_r", "rfm_f", "rfm_m")),
+                ("period_spend_cents = n.m, period_purchases = n.f", "om != m OR ofr != f",
+                 ("period_spend_cents", "period_purchases")))
+            counts = database.execute_sql(
+                "SELECT COUNT(*), " + ", ".join(f"SUM({differ})" for _, differ, _ in groups)
+                + " FROM _g_new").fetchone()
+            active = [g for g, n in zip(groups, counts[1:]) if n]
             if few:
-                # one UPDATE per indexed group of columns, each only where its values differ: an
-                # UPDATE rewrites the index entries of every column it sets, changed or not, and
-                # the commit then writes (and checkpoints) every index page touched
-                for sets, differ in groups:
+                # one UPDATE per group of columns, each only where its values differ: an UPDATE
+                # rewrites the index entries of every column it sets, changed or not, and the
+                # commit then writes (and checkpoints) every index page touched
+                for sets, differ, _ in active:
                     _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})",
                           params)
-            else:  # most rows may change: one pass over them
-                rows = database.execute_sql("SELECT COUNT(*) FROM _g_new").fetchone()[0]
-                with _indexes_rebuilt(_WRITTEN if rows * 5 > buyers else ()):
-                    _exec(f"""UPDATE customer SET
-                            grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END,
-                            {', '.join(sets for sets, _ in groups[1:])}, grade = n.ng,
-                            period_spend_cents = n.m, period_purchases = n.f
-                         FROM _g_new n WHERE n.id = customer.id""", params)
+            elif active:  # most rows may change: one pass over them, setting what changed
+                columns = tuple(c for _, _, cols in active for c in cols)
+                with _indexes_rebuilt(columns if counts[0] * 5 > buyers else ()):
+                    _exec(f"UPDATE customer SET {', '.join(sets for sets, _, _ in active)} "
+                          "FROM _g_new n WHERE n.id = customer.id", params)
             changed = database.execute_sql(
                 "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)").fetchone()[0]
             upgraded = upgrade_levels(at=at)
