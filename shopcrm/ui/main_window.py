@@ -200,8 +200,12 @@ class MainWindow(QMainWindow):
         if obj is self and not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
+            QTimer.singleShot(0, self._emit_first_painted)  # after this paint has reached the screen
         return super().eventFilter(obj, event)
+
+    def _emit_first_painted(self) -> None:
+        if self.isVisible():  # a window closed at once has nothing to catch up on
+            self.first_painted.emit()
 
     def showEvent(self, event):  # noqa: N802 (Qt API)
         super().showEvent(event)

@@ -353,7 +353,7 @@ class TodayTab(QWidget):
             self.refresh()
 
     def _first_refresh(self) -> None:
-        if self.lst is None:
+        if self.lst is None and self.window().isVisible():
             self.refresh()
 
     # --- state ---------------------------------------------------------------------------------
