@@ -1191,12 +1191,18 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                 _update_existing(r, report.options, levels, reason_text)
                 done += 1
             check_progress(progress, done, total)
+            # the report's counts in one pass (each of its properties walks every row)
+            by_class = report.by_class()
+            imported = by_class.get(IMPORTED, 0) + by_class.get(WARNED, 0)
+            updated = by_class.get(UPDATED, 0)
             ImportRun.update(
                 finished_at=now(), status="done", total_rows=len(report.rows),
-                imported=report.imported, updated=report.updated, duplicates=report.duplicates,
-                errors=report.errors, warnings=report.warnings,
-                balance_cents=report.balance_cents_total, points=report.points_total,
-                summary=json.dumps({"by_class": report.by_class(), "by_reason": report.by_reason()},
+                imported=imported, updated=updated, duplicates=by_class.get(DUPLICATE, 0),
+                errors=by_class.get(ERROR, 0),
+                warnings=by_class.get(WARNED, 0) + sum(1 for r in upd if r.reason),
+                balance_cents=sum(r.clean.balance_cents for r in new),
+                points=sum(r.clean.points for r in new),
+                summary=json.dumps({"by_class": by_class, "by_reason": report.by_reason()},
                                    ensure_ascii=False),
             ).where(ImportRun.id == run.id).execute()
     except BaseException:
@@ -1209,7 +1215,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
             con.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
     report.dry_run = False
     report.run_id = run.id
-    audit.log("import", detail=f"{file_name}: +{report.imported} / ~{report.updated} (run {run.id})")
+    audit.log("import", detail=f"{file_name}: +{imported} / ~{updated} (run {run.id})")
     return report
 
 

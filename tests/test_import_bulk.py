@@ -99,6 +99,11 @@ def test_a_finished_bulk_import_has_every_index_and_statistic_back_and_checks_pa
     cache_size = con.execute("PRAGMA cache_size").fetchone()[0]
     report = X.run(member_csv(tmp_path / "m.csv", 3000), X.ImportOptions(today=TODAY))
     assert report.imported == 3000 and X.LAST_WRITE_SECONDS["indexes"] > 0  # the bulk path ran
+    run = X.history()[0]
+    assert (run.imported, run.updated, run.duplicates, run.errors, run.warnings, run.balance_cents,
+            run.points, run.total_rows) == (report.imported, report.updated, report.duplicates,
+                                            report.errors, report.warnings, report.balance_cents_total,
+                                            report.points_total, len(report.rows))
     assert schema(con) == before_schema and stats(con) == before_stats
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert con.execute("PRAGMA cache_size").fetchone()[0] == cache_size
