@@ -143,6 +143,28 @@ def test_a_duplicate_that_slips_in_after_the_check_rolls_the_bulk_import_back(db
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_path, monkeypatch):
+    """Foreign-key look-ups are off for a bulk import's rows, so the money and membership relations
+    are proven before the commit: a ledger row that points nowhere undoes the whole import."""
+    seed()
+    con = db.connection()
+    report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
+    real_write_new = X._write_new
+
+    def buggy_write_new(con_, *args, **kwargs):
+        real_write_new(con_, *args, **kwargs)
+        con_.execute("INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
+                     "balance_after_cents, points_after, reason) VALUES "
+                     "(999999, '2026-11-22 10:00:00', 'import', 100, 0, 100, 0, 'bug')")
+
+    monkeypatch.setattr(X, "_write_new", buggy_write_new)
+    before_schema, dump = schema(con), list(con.iterdump())
+    with pytest.raises(RuntimeError, match="without its parent"):
+        X.apply_plan(report)
+    assert schema(con) == before_schema and list(con.iterdump()) == dump
+    assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
 def test_bulk_and_row_by_row_imports_write_the_same_rows(tmp_path, monkeypatch):
     from shopcrm.db import close_database, database, open_database
 
