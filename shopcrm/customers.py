@@ -412,7 +412,7 @@ SORT_INDEXES = {
     "name": "customer_name_sort", "mobile": "customer_mobile", "card_no": "customer_card_no",
     "level": "customer_level_id", "balance": "customer_balance_cents", "points": "customer_points",
     "last_purchase": "customer_last_purchase_at", "total_spend": "customer_total_spend_cents",
-    "birthday": "customer_birth_mmdd",
+    "birthday": "customer_birth_mmdd", "grade": "customer_grade",
 }
 
 
@@ -423,6 +423,12 @@ def count(q: CustomerQuery) -> int:
         return database.execute_sql(
             "SELECT (SELECT count(*) FROM customer) - "
             "(SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL)").fetchone()[0]
+    compact = "".join(nfkc(q.text).split())
+    if len(compact) == 1 and compact.isascii() and compact.isalpha() and not q.deleted \
+            and q.level_id is None and q.tag_id is None and q.ids is None and q.grade is None:
+        # one letter: one exact key per live customer, so the key index counts them directly
+        return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?",
+                                    (compact.lower(),)).fetchone()[0]
     where, params = _where(q)
     return database.execute_sql(f"SELECT count(*) FROM customer c WHERE {where}", params).fetchone()[0]
 

@@ -1074,10 +1074,12 @@ class _NameKeys:
                 hit = self.by_tail[tail] = (plain, self._combos(rest))
             plain, combos = hit
             if plain and len(first) == 1 and len(first[0]) == 1:
+                keys.update(text[:1])  # no Chinese: the first letter is the one-letter key
                 return keys
         else:
             syllables = [r for r in map(self.readings, text) if r]
             if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
+                keys.update(text[:1])
                 return keys
             first, combos = syllables[0], self._combos(tuple(syllables[1:]))
         keys.update(r[0] for r in first)  # exact single-letter keys, as name_keys has
@@ -1105,6 +1107,7 @@ class _NameKeys:
             hit = self.by_tail[tail] = (plain, self._combos(rest))
         plain, combos = hit
         if plain and len(first) == 1 and len(first[0]) == 1:
+            keys.extend(text[:1])  # no Chinese: the first letter is the one-letter key
             return keys
         for surname in first:
             initial = surname[0]

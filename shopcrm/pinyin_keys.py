@@ -68,7 +68,9 @@ def name_keys(name: str) -> set[str]:
     keys = {text[i:] for i in range(len(text))}
     syllables = [r for r in (readings(ch) for ch in text) if r]
     if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
-        return keys  # no Chinese characters: the suffixes (including the last letter) suffice
+        # no Chinese characters: the suffixes, and the first letter as the one-letter key
+        keys.update(text[:1])
+        return keys
     first, rest = syllables[0], syllables[1:]
     keys.update(r[0] for r in first)  # exact single-letter keys: a one-letter search uses key = 'z'
     for surname in first:

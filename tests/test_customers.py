@@ -198,3 +198,17 @@ def test_solar_to_lunar_knows_leap_months():
 
     assert solar_to_lunar(dt.date(2020, 6, 1)) == LunarBirthday(4, 10, True, 2020)
     assert solar_to_lunar(dt.date(2026, 2, 17)) == LunarBirthday(1, 1, False, 2026)  # 春节
+
+
+def test_one_letter_search_counts_exactly_what_it_lists(db):
+    make("张三", "13800000001")
+    make("曾伟", "13800000002")   # 曾: zeng and ceng
+    make("周周", "13800000003")
+    make("Zoe", "13800000004")
+    gone = make("赵六", "13800000005")
+    C.soft_delete([gone.id])
+    q = C.CustomerQuery(text="z")
+    listed = {r.name for r in C.page(q, 0, 50)}
+    assert listed == {"张三", "曾伟", "周周", "Zoe"}
+    assert C.count(q) == len(listed)
+    assert {r.name for r in C.page(C.CustomerQuery(text="c"), 0, 50)} == {"曾伟"}

@@ -43,6 +43,12 @@ class CustomerTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[CustomerRow]] = OrderedDict()
         self.mask_mobiles = False  # clerk mode shows 138****5678
         self._open_complaint_tip = self.tr("Has an open complaint")
+        self._complaint_brush = QBrush(QColor("#c0392b"))
+        self._cells: dict[int, tuple[str, ...]] = {}  # row -> formatted cells (cleared on refresh)
+        self._cells_masked = True
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._alignments = tuple(right if k in self.RIGHT_ALIGNED else left for k in self.KEYS)
 
     # --- query ------------------------------------------------------------------------------
     @property
@@ -53,6 +59,7 @@ class CustomerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._pages.clear()
+        self._cells.clear()
         self._count = customers.count(query)
         self.endResetModel()
         self.countChanged.emit(self._count)
@@ -75,7 +82,9 @@ class CustomerTableModel(QAbstractTableModel):
             page = customers.page(self._query, number * PAGE_SIZE, PAGE_SIZE, total=self._count)
             self._pages[number] = page
             if len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+                gone, _ = self._pages.popitem(last=False)
+                for r in range(gone * PAGE_SIZE, (gone + 1) * PAGE_SIZE):
+                    self._cells.pop(r, None)
         else:
             self._pages.move_to_end(number)
         offset = row - number * PAGE_SIZE
@@ -106,32 +115,38 @@ class CustomerTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        key = self.KEYS[index.column()]
+        # a first paint asks ~2,000 times (rows x columns x roles): answer the common case from a
+        # per-row tuple of formatted cells and every role we never use at once
         if role == Qt.ItemDataRole.DisplayRole:
-            r = self.row_at(index.row())
-            return self._display(r, key) if r else None
+            mask = self.mask_mobiles or not security.can_see_full_mobiles()
+            if mask != self._cells_masked:  # the owner unlocked or locked: format again
+                self._cells.clear()
+                self._cells_masked = mask
+            row = index.row()
+            cells = self._cells.get(row)
+            if cells is None:
+                r = self.row_at(row)
+                if r is None:
+                    return None
+                cells = tuple(self._display(r, key, mask) for key in self.KEYS)
+                self._cells[row] = cells
+            return cells[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in self.RIGHT_ALIGNED:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if key == "name" and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
+            return self._alignments[index.column()]
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole) and index.column() == 0:
             r = self.row_at(index.row())
             if r and r.open_complaints:
                 if role == Qt.ItemDataRole.ForegroundRole:
-                    return QBrush(QColor("#c0392b"))
+                    return self._complaint_brush
                 return self._open_complaint_tip
         return None
 
-    def _display(self, r: CustomerRow, key: str) -> str:
+    def _display(self, r: CustomerRow, key: str, mask: bool) -> str:
         if key == "name":
             return f"{r.name} ⚠" if r.open_complaints else r.name
         if key == "mobile":
             # clerk mode (shopcrm.security) or an explicit flag masks: 138****5678
-            if self.mask_mobiles or not security.can_see_full_mobiles():
-                return mask_mobile(r.mobile)
-            return r.mobile
+            return mask_mobile(r.mobile) if mask else r.mobile
         if key == "card_no":
             return r.card_no or ""
         if key == "level":
