@@ -26,7 +26,7 @@ CHILD_BARE = r"""
 import time, sys
 t0 = time.perf_counter()
 import psutil
-born = psutil.Process().create_time()
+born = float(sys.argv[-1])  # the parent's clock just before it started this process
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 import psutil
@@ -48,7 +48,7 @@ CHILD_APP = r"""
 import time, sys
 t0 = time.perf_counter()
 import psutil
-born = psutil.Process().create_time()
+born = float(sys.argv[-1])  # the parent's clock just before it started this process
 from shopcrm.app import start
 from PySide6.QtCore import QEvent, QObject
 import psutil
@@ -77,8 +77,8 @@ def run_child(code: str, *args: str) -> list[str]:
     # as on a user's machine: bytecode cached (pip compiles it on install), offscreen, own settings
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": "/tmp/shopcrm-bench-config"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, check=True).stdout.split()
+    return subprocess.run([sys.executable, "-c", code, *args, repr(time.time())], capture_output=True,
+                          text=True, cwd=ROOT, env=env, check=True).stdout.split()
 
 
 def main() -> None:
