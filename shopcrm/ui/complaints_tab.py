@@ -8,10 +8,9 @@ sorting are ORDER BY/WHERE in SQLite, never a QSortFilterProxyModel.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,12 +44,10 @@ from shopcrm.ui.complaint_widgets import (
     display_mobile,
     left_text,
 )
-
-PAGE_SIZE = 200
-MAX_PAGES = 12
+from shopcrm.ui.paged_model import PagedSqlModel
 
 
-class ComplaintTableModel(QAbstractTableModel):
+class ComplaintTableModel(PagedSqlModel):
     """Complaints a page at a time from SQL; rowCount() is the SQL count of the query."""
 
     KEYS = ("id", "received", "customer", "category", "key_points", "severity", "handler", "status",
@@ -58,36 +55,26 @@ class ComplaintTableModel(QAbstractTableModel):
     SORTABLE = {"id", "received", "customer", "category", "severity", "handler", "status", "due"}
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(ComplaintQuery(), parent)
         self.headers = [self.tr("No."), self.tr("Received"), self.tr("Customer"), self.tr("Category"),
                         self.tr("Key points"), self.tr("Severity"), self.tr("Handler"), self.tr("Status"),
                         self.tr("Due"), self.tr("Steps")]
-        self._query = ComplaintQuery()
-        self._count = 0
-        self._pages: OrderedDict[int, list[ComplaintRow]] = OrderedDict()
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
-        self._cache: dict[int, tuple] = {}
         self._brushes = {("bg", "overdue"): QBrush(QColor(OVERDUE_BG)), ("bg", "nearly"): QBrush(QColor(NEARLY_BG)),
                          ("fg", "overdue"): QBrush(QColor(OVERDUE_FG)), ("fg", "nearly"): QBrush(QColor(NEARLY_FG)),
                          "paused": QBrush(QColor(PAUSED_FG))}
 
-    @property
-    def query(self) -> ComplaintQuery:
-        return self._query
-
-    def set_query(self, query: ComplaintQuery) -> None:
-        self.beginResetModel()
-        self._query = query
-        self._pages.clear()
-        self._cache.clear()
+    def prepare_query(self, query: ComplaintQuery) -> None:
+        # due flags are judged at one instant for the whole list
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
-        self._count = K.count(query, at=self.at)
-        self.endResetModel()
 
-    def refresh(self) -> None:
-        self.set_query(self._query)
+    def count_rows(self, query: ComplaintQuery) -> int:
+        return K.count(query, at=self.at)
+
+    def fetch_rows(self, query: ComplaintQuery, offset: int, limit: int) -> list[ComplaintRow]:
+        return K.page(query, offset, limit, at=self.at)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS) and self.KEYS[column] in self.SORTABLE:
@@ -96,31 +83,8 @@ class ComplaintTableModel(QAbstractTableModel):
                 return  # the header's initial indicator: the tab loads the list once, itself
             self.set_query(replace(self._query, sort=self.KEYS[column], descending=descending))
 
-    def row_at(self, row: int) -> ComplaintRow | None:
-        if not 0 <= row < self._count:
-            return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            page = K.page(self._query, number * PAGE_SIZE, PAGE_SIZE, at=self.at)
-            self._pages[number] = page
-            if len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        offset = row - number * PAGE_SIZE
-        return page[offset] if offset < len(page) else None
-
     def complaint_id(self, row: int) -> int | None:
-        r = self.row_at(row)
-        return r.id if r else None
-
-    def row_of(self, complaint_id: int) -> int | None:
-        for number, page in self._pages.items():
-            for i, r in enumerate(page):
-                if r.id == complaint_id:
-                    return number * PAGE_SIZE + i
-        return None
+        return self.id_at(row)
 
     def flag(self, r: ComplaintRow) -> str:
         """'overdue', 'nearly' or '' for a row."""
@@ -133,29 +97,15 @@ class ComplaintTableModel(QAbstractTableModel):
             return "overdue"
         return "nearly" if secs < self.nearly_seconds else ""
 
-    # --- Qt model API -------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.KEYS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
     def _cells(self, row: int):
         """(row, display texts, flag) of a row, formatted once: a paint asks each cell for
         several roles, and the flag is the same for the whole row."""
-        hit = self._cache.get(row)
+        hit = self._rows_cache.get(row)
         if hit is None:
             r = self.row_at(row)
             if r is None:
                 return None
-            if len(self._cache) > 4 * PAGE_SIZE:
-                self._cache.clear()
-            hit = self._cache[row] = (r, tuple(self._display(r, k) for k in self.KEYS), self.flag(r))
+            hit = self._rows_cache[row] = (r, tuple(self._display(r, k) for k in self.KEYS), self.flag(r))
         return hit
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
