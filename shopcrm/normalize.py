@@ -117,7 +117,8 @@ def parse_money(value, field: str = "balance", *, allow_negative: bool = False) 
         raise FieldError(field, "v.money_format", value=value)
     if d < 0 and not allow_negative:
         raise FieldError(field, "v.money_negative")
-    if abs(d) >= Decimal(MAX_CENTS) / 100:  # compared before quantize, which fails on huge exponents
+    # the exponent first: abs() and quantize() overflow the decimal context on 1E1000000
+    if d.adjusted() > 12 or abs(d) >= Decimal(MAX_CENTS) / 100:
         raise FieldError(field, "v.money_too_large", value=value)
     try:
         return to_cents(d)

@@ -212,3 +212,9 @@ def test_one_letter_search_counts_exactly_what_it_lists(db):
     assert listed == {"张三", "曾伟", "周周", "Zoe"}
     assert C.count(q) == len(listed)
     assert {r.name for r in C.page(C.CustomerQuery(text="c"), 0, 50)} == {"曾伟"}
+
+
+@pytest.mark.parametrize("raw", ["1E1000000", "-1E1000000", "9" * 40, "100000000000.0"])
+def test_absurd_amounts_are_field_errors_not_crashes(raw):
+    with pytest.raises(FieldError, match="过大"):
+        parse_money(raw, allow_negative=True)
