@@ -110,3 +110,16 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)
+
+
+def xlsx_rows(path, sheet: int | str = 0) -> list[tuple]:
+    """Every row of a sheet as values, read the fast way and closed again (a read-only workbook
+    keeps its file open until closed, and an unclosed file fails a later test)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet]
+        return [tuple(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()

@@ -8,13 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from openpyxl import load_workbook
 
 from shopcrm import activity, care, customers as C, festivals
 from shopcrm.db import database
 from shopcrm.errors import FieldError
 from shopcrm.lunar import LunarBirthday
 from shopcrm.models import CareAction, Contact, Customer
+from conftest import xlsx_rows
 
 TODAY = dt.date(2026, 11, 22)
 HAS_GRADE = "grade" in Customer._meta.fields
@@ -459,8 +459,7 @@ def test_export_xlsx_call_list(db, tmp_path):
     lst = care.build_today(TODAY, s)
     path = tmp_path / "today.xlsx"
     care.export_xlsx(path, lst, s)
-    ws = load_workbook(path, read_only=True).worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [list(r) for r in xlsx_rows(path)]
     assert rows[0] == ["到期", "类别", "客户", "手机", "事由", "建议渠道", "话术/短信"]
     assert [r[0] for r in rows[1:]] == ["逾期 2 天", "今天"]
     assert rows[2][2] == "张丽" and rows[2][3].startswith("138") and rows[2][6].startswith("张女士您好")
@@ -515,7 +514,7 @@ def test_cli_today_prints_and_exports(db, db_path, tmp_path, capsys):
     assert (due, kind, name, reason, channel) == ("今天", "生日", "张丽", "11月22日生日", "微信")
     path = tmp_path / "list.xlsx"
     assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--export", str(path)]) == 0
-    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = xlsx_rows(path)
     assert [r[2] for r in rows[1:]] == ["张丽", "王强"]
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from shopcrm import activity, care, customers as C
 from shopcrm.models import CareAction, Contact, Customer
+from conftest import xlsx_rows
 
 pytestmark = pytest.mark.gui
 
@@ -134,7 +134,7 @@ def test_filters_and_export(qtbot, shop, tmp_path):
     tab.kind_filter.setCurrentIndex(tab.kind_filter.findData("return"))
     assert [i.kind for i in tab.model.items] == ["return"]
     path = tab.export_to(tmp_path / "today.xlsx")
-    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = xlsx_rows(path)
     assert len(rows) == 2 and rows[1][2] == "王强" and rows[1][3] == "13800000002"
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWizard
 
 from shopcrm import excel_import as X
 from shopcrm.models import Customer, ImportRun
+from conftest import xlsx_rows
 
 pytestmark = pytest.mark.gui
 
@@ -195,5 +196,5 @@ def test_many_problems_are_capped_in_the_window_and_all_in_the_report(qtbot, wiz
     assert w.dry_run_page.table.rowCount() == PROBLEM_ROWS
     assert f"共 {PROBLEM_ROWS + 500} 行" in w.dry_run_page.more.text()
     out = w.save_report(tmp_path / "r.xlsx")
-    rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    rows = xlsx_rows(out)
     assert sum(1 for r in rows[1:] if len(r) > 3 and r[3]) == PROBLEM_ROWS + 500
