@@ -24,7 +24,7 @@ from shopcrm.normalize import (
     parse_int,
     parse_money,
 )
-from shopcrm.pinyin_keys import name_keys, prefix_bounds, sort_key
+from shopcrm.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
 
 # Plain fields a form or an import may set directly (balance and points go through the ledger).
 TEXT_FIELDS = (
@@ -195,17 +195,15 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
 def _write_search_keys(customer_id: int, name: str, *, replace: bool) -> None:
     if replace:
         SearchKey.delete().where(SearchKey.customer == customer_id).execute()
-    rows = [(k, customer_id) for k in name_keys(name)]
-    if rows:
-        database.connection().executemany(
-            "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)", rows)
+    rebuild_search_keys([(customer_id, name)])
 
 
 def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
-    """Write search keys for many (customer_id, name) pairs at once (imports, demo data)."""
-    con = database.connection()
-    con.executemany("INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
-                    ((k, cid) for cid, name in rows for k in name_keys(name)))
+    """Write search keys for (customer_id, name) pairs (one customer, a restore, demo data)."""
+    keys_of = NameKeyCache()
+    database.connection().executemany(
+        "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
+        ((k, cid) for cid, name in rows for k in keys_of(name)))
 
 
 def fill_missing_sort_keys() -> int:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopcrm import ledger, texts
-from shopcrm.db import database
+from shopcrm.db import DroppedIndexes, database
 from shopcrm.errors import FieldError, check_progress
 from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Customer, ImportRun, Setting, now, sql_ts
@@ -60,6 +60,7 @@ from shopcrm.normalize import (
     parse_tags,
     unescape_formula,
 )
+from shopcrm.pinyin_keys import NameKeyCache, sort_key
 from shopcrm.texts import t
 
 texts.register({
@@ -984,38 +985,6 @@ def bulk_load_wanted(new_rows: int, stored_rows: int) -> bool:
     return new_rows >= BULK_FLOOR and new_rows > BULK_MIN_FRACTION * stored_rows
 
 
-class _DroppedIndexes:
-    """The secondary indexes of ``tables`` (every index with SQL of its own: not the primary key or
-    UNIQUE constraints), dropped on entering and created again from that same SQL on :meth:`restore`.
-    Must run inside a transaction, which makes the pair atomic. The planner statistics of the
-    indexes (sqlite_stat1 rows, which DROP INDEX deletes) are put back as they were."""
-
-    def __init__(self, con, tables: tuple[str, ...]):
-        self.con = con
-        marks = ", ".join("?" * len(tables))
-        self.indexes = con.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}) ORDER BY rowid", tables).fetchall()
-        self.stats: list[tuple] = []
-        if self.indexes and con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone():
-            names = [n for n, _ in self.indexes]
-            self.stats = con.execute(
-                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
-                names).fetchall()
-        for name, _ in self.indexes:
-            con.execute(f'DROP INDEX "{name}"')
-
-    def restore(self) -> None:
-        con = self.con
-        for _, sql in self.indexes:
-            con.execute(sql)
-        if self.stats:
-            con.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", self.stats)
-            con.execute("ANALYZE sqlite_master")  # the planner reads the statistics again
-        self.indexes = []
-
-
 def _birth(c: Clean) -> tuple:
     if c.lunar is not None:
         lb = c.lunar
@@ -1024,120 +993,6 @@ def _birth(c: Clean) -> tuple:
         b = c.birthday
         return b.isoformat(), None, None, 0, None, b.month * 100 + b.day
     return None, None, None, 0, None, None
-
-
-class _NameKeys:
-    """:func:`shopcrm.pinyin_keys.name_keys` and :func:`~shopcrm.pinyin_keys.sort_key`, memoised
-    for an import: the pinyin of a name's part after the surname is computed once per distinct
-    given name (a shop's 100k names have a few thousand given names), then prefixed with each
-    reading of the surname. ``tests/test_import_files.py`` checks that both give exactly what
-    name_keys and sort_key give."""
-
-    def __init__(self):
-        from shopcrm.pinyin_keys import (
-            MAX_COMBINATIONS_PER_SURNAME_READING,
-            SURNAME_READINGS,
-            readings,
-        )
-
-        self.readings = readings
-        self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
-        self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
-        # given name (text after the first character) -> (only one-letter readings, combinations)
-        self.by_tail: dict[str, tuple[bool, list[tuple[str, str]]]] = {}
-        self.surname_readings = SURNAME_READINGS
-        self.compound = {s for s in SURNAME_READINGS if len(s) > 1}
-        self.sort_tail: dict[str, str] = {}
-
-    def _combos(self, rest: tuple) -> list[tuple[str, str]]:
-        import itertools
-
-        combos = self.by_rest.get(rest)
-        if combos is None:
-            combos = self.by_rest[rest] = [
-                ("".join(c), "".join(p[0] for p in c))
-                for c in itertools.islice(itertools.product(*rest), self.limit)]
-        return combos
-
-    def __call__(self, name: str) -> set[str]:
-        # not memoised per whole name: 100k names are mostly distinct, and their key sets
-        # would hold ~50 MB
-        text = "".join(name.split()).lower()
-        keys = {text[i:] for i in range(len(text))}
-        first = self.readings(text[:1]) if text else ()
-        if first:  # the common case: memoised per given name
-            tail = text[1:]
-            hit = self.by_tail.get(tail)
-            if hit is None:
-                rest = tuple(r for r in map(self.readings, tail) if r)
-                plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
-                hit = self.by_tail[tail] = (plain, self._combos(rest))
-            plain, combos = hit
-            if plain and len(first) == 1 and len(first[0]) == 1:
-                keys.update(text[:1])  # no Chinese: the first letter is the one-letter key
-                return keys
-        else:
-            syllables = [r for r in map(self.readings, text) if r]
-            if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
-                keys.update(text[:1])
-                return keys
-            first, combos = syllables[0], self._combos(tuple(syllables[1:]))
-        keys.update(r[0] for r in first)  # exact single-letter keys, as name_keys has
-        for surname in first:
-            initial = surname[0]
-            for full, initials in combos:
-                keys.add(surname + full)
-                keys.add(initial + initials)
-        keys.discard("")
-        return keys
-
-    def key_list(self, name: str) -> list[str]:
-        """The keys of :meth:`__call__` as a list, built without a set (the writer's INSERT OR
-        IGNORE drops the rare repeat, as in a one-character name's initial)."""
-        text = "".join(name.split()).lower()
-        keys = [text[i:] for i in range(len(text))]
-        first = self.readings(text[:1]) if text else ()
-        if not first:
-            return list(self(name))  # the name starts with punctuation or a symbol: rare
-        tail = text[1:]
-        hit = self.by_tail.get(tail)
-        if hit is None:
-            rest = tuple(r for r in map(self.readings, tail) if r)
-            plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
-            hit = self.by_tail[tail] = (plain, self._combos(rest))
-        plain, combos = hit
-        if plain and len(first) == 1 and len(first[0]) == 1:
-            keys.extend(text[:1])  # no Chinese: the first letter is the one-letter key
-            return keys
-        for surname in first:
-            initial = surname[0]
-            keys.append(initial)
-            for full, initials in combos:
-                keys.append(surname + full)
-                keys.append(initial + initials)
-        return keys
-
-    def sort_key(self, name: str) -> str:
-        """:func:`shopcrm.pinyin_keys.sort_key`, memoised per given name."""
-        text = "".join(name.split())
-        if text[:2] in self.compound:
-            from shopcrm.pinyin_keys import sort_key
-
-            return sort_key(name)
-        first = text[:1]
-        head = self.surname_readings.get(first)
-        if head is None:
-            r = self.readings(first)
-            head = r[0] if r else first.lower()
-        tail = text[1:]
-        rest = self.sort_tail.get(tail)
-        if rest is None:
-            parts = []
-            for ch in tail:
-                r = self.readings(ch)
-                parts.append(" " + (r[0] if r else ch.lower()))
-            rest = self.sort_tail[tail] = "".join(parts)
-        return head + rest + "\t" + text
 
 
 def _backup_before_import() -> None:
@@ -1244,8 +1099,8 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
     ts = sql_ts(now())
     today_s = (options.today or dt.date.today()).isoformat()
     next_id = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM customer").fetchone()[0]
-    dropped = _DroppedIndexes(con, BULK_TABLES) if bulk else None
-    keys_of = _NameKeys()
+    dropped = DroppedIndexes(con, BULK_TABLES) if bulk else None
+    keys_of = NameKeyCache()
     sort_key_of, key_list = keys_of.sort_key, keys_of.key_list
     tag_ids: dict[str, int] = {}
     width = len(_CUSTOMER_COLUMNS)
@@ -1353,8 +1208,6 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
     put("joined_on", c.joined_on)
     if changes:
         if "name" in changes:
-            from shopcrm.pinyin_keys import sort_key
-
             changes["name_sort"] = sort_key(changes["name"])
         changes["updated_at"] = now()
         Customer.update(**changes).where(Customer.id == cust.id).execute()

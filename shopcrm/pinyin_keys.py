@@ -116,3 +116,106 @@ def sort_key(name: str) -> str:
         r = readings(ch)
         parts.append(r[0] if r else ch.lower())
     return " ".join(parts) + "\t" + text
+
+
+class NameKeyCache:
+    """:func:`name_keys` and :func:`sort_key` for many names at once (imports): the pinyin of the
+    part after the surname is computed once per distinct given name (a shop's 100k names have a few
+    thousand given names), then prefixed with each reading of the surname. Kept beside the
+    reference functions above; tests check that both give exactly what they give."""
+
+    def __init__(self):
+        self.readings = readings
+        self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
+        self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
+        # given name (text after the first character) -> (only one-letter readings, combinations)
+        self.by_tail: dict[str, tuple[bool, list[tuple[str, str]]]] = {}
+        self.surname_readings = SURNAME_READINGS
+        self.compound = {s for s in SURNAME_READINGS if len(s) > 1}
+        self.sort_tail: dict[str, str] = {}
+
+    def _combos(self, rest: tuple) -> list[tuple[str, str]]:
+        combos = self.by_rest.get(rest)
+        if combos is None:
+            combos = self.by_rest[rest] = [
+                ("".join(c), "".join(p[0] for p in c))
+                for c in itertools.islice(itertools.product(*rest), self.limit)]
+        return combos
+
+    def __call__(self, name: str) -> set[str]:
+        # not memoised per whole name: 100k names are mostly distinct, and their key sets
+        # would hold ~50 MB
+        text = "".join(name.split()).lower()
+        keys = {text[i:] for i in range(len(text))}
+        first = self.readings(text[:1]) if text else ()
+        if first:  # the common case: memoised per given name
+            tail = text[1:]
+            hit = self.by_tail.get(tail)
+            if hit is None:
+                rest = tuple(r for r in map(self.readings, tail) if r)
+                plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
+                hit = self.by_tail[tail] = (plain, self._combos(rest))
+            plain, combos = hit
+            if plain and len(first) == 1 and len(first[0]) == 1:
+                keys.update(text[:1])  # no Chinese: the first letter is the one-letter key
+                return keys
+        else:
+            syllables = [r for r in map(self.readings, text) if r]
+            if not syllables or all(len(r) == 1 and len(r[0]) == 1 for r in syllables):
+                keys.update(text[:1])
+                return keys
+            first, combos = syllables[0], self._combos(tuple(syllables[1:]))
+        keys.update(r[0] for r in first)  # exact single-letter keys, as name_keys has
+        for surname in first:
+            initial = surname[0]
+            for full, initials in combos:
+                keys.add(surname + full)
+                keys.add(initial + initials)
+        keys.discard("")
+        return keys
+
+    def key_list(self, name: str) -> list[str]:
+        """The keys of :meth:`__call__` as a list, built without a set (the writer's INSERT OR
+        IGNORE drops the rare repeat, as in a one-character name's initial)."""
+        text = "".join(name.split()).lower()
+        keys = [text[i:] for i in range(len(text))]
+        first = self.readings(text[:1]) if text else ()
+        if not first:
+            return list(self(name))  # the name starts with punctuation or a symbol: rare
+        tail = text[1:]
+        hit = self.by_tail.get(tail)
+        if hit is None:
+            rest = tuple(r for r in map(self.readings, tail) if r)
+            plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
+            hit = self.by_tail[tail] = (plain, self._combos(rest))
+        plain, combos = hit
+        if plain and len(first) == 1 and len(first[0]) == 1:
+            keys.extend(text[:1])  # no Chinese: the first letter is the one-letter key
+            return keys
+        for surname in first:
+            initial = surname[0]
+            keys.append(initial)
+            for full, initials in combos:
+                keys.append(surname + full)
+                keys.append(initial + initials)
+        return keys
+
+    def sort_key(self, name: str) -> str:
+        """:func:`shopcrm.pinyin_keys.sort_key`, memoised per given name."""
+        text = "".join(name.split())
+        if text[:2] in self.compound:
+            return sort_key(name)
+        first = text[:1]
+        head = self.surname_readings.get(first)
+        if head is None:
+            r = self.readings(first)
+            head = r[0] if r else first.lower()
+        tail = text[1:]
+        rest = self.sort_tail.get(tail)
+        if rest is None:
+            parts = []
+            for ch in tail:
+                r = self.readings(ch)
+                parts.append(" " + (r[0] if r else ch.lower()))
+            rest = self.sort_tail[tail] = "".join(parts)
+        return head + rest + "\t" + text
