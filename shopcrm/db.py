@@ -7,10 +7,11 @@ refused with :class:`DatabaseOpenError` and never modified.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -196,3 +197,55 @@ def migrate(path: Path, current: int | None = None) -> None:
 
 def schema_version() -> int:
     return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+class DroppedIndexes:
+    """The secondary indexes of ``tables`` (every index with SQL of its own, not a primary key or
+    UNIQUE constraint), optionally only those on any of ``columns``, dropped on creation and
+    created again from that same SQL by :meth:`restore`: a bulk write then builds each index once
+    by sorting instead of updating it entry by entry at random places. Must run inside the
+    caller's transaction, which makes drop, write and restore one atomic change (a rollback puts
+    the indexes back as they were). The planner statistics of the indexes (sqlite_stat1 rows,
+    which DROP INDEX deletes) are put back too."""
+
+    def __init__(self, con, tables: tuple[str, ...], columns: Iterable[str] | None = None):
+        self.con = con
+        marks = ", ".join("?" * len(tables))
+        found = con.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY rowid", tables).fetchall()
+        if columns is not None:
+            wanted = set(columns)
+            found = [(n, q) for n, q in found
+                     if wanted & {r[2] for r in con.execute(f'PRAGMA index_info("{n}")')}]
+        self.indexes = found
+        self.stats: list[tuple] = []
+        if self.indexes and con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone():
+            names = [n for n, _ in self.indexes]
+            self.stats = con.execute(
+                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
+                names).fetchall()
+        for name, _ in self.indexes:
+            con.execute(f'DROP INDEX "{name}"')
+
+    def restore(self) -> None:
+        con = self.con
+        for _, sql in self.indexes:
+            con.execute(sql)
+        if self.stats:
+            con.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", self.stats)
+            con.execute("ANALYZE sqlite_master")  # the planner reads the statistics again
+        self.indexes = []
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(tables: tuple[str, ...], columns: Iterable[str] | None = None):
+    """``with indexes_rebuilt(("customer",)):`` around a bulk write inside a transaction (see
+    :class:`DroppedIndexes`). An empty ``columns`` drops nothing."""
+    if columns is not None and not columns:
+        yield
+        return
+    dropped = DroppedIndexes(database.connection(), tables, columns)
+    yield
+    dropped.restore()

@@ -209,3 +209,26 @@ def test_background_check_warns_the_user(qtbot, app, tmp_path):
     box = parent.findChild(QMessageBox, "integrityProblemBox")
     assert box is not None and "完整性检查发现问题" in box.text()
     box.close()
+
+
+def test_indexes_rebuilt_leaves_the_schema_identical_after_success_and_rollback(db):
+    from shopcrm.demo import generate
+
+    def schema():
+        return sorted(db.execute_sql("SELECT type, name, sql FROM sqlite_master").fetchall(), key=repr)
+
+    generate(200, 1000, seed=4)  # the demo bulk-loads through indexes_rebuilt
+    before = schema()
+    with pytest.raises(RuntimeError):
+        with db.atomic():
+            with dbmod.indexes_rebuilt(("customer", "purchase")):
+                assert schema() != before  # dropped while writing
+                raise RuntimeError("cancel")
+    assert schema() == before
+    with db.atomic():
+        with dbmod.indexes_rebuilt(("customer",), columns=("grade",)):
+            names = {r[1] for r in schema()}
+            assert "customer_grade" not in names and "customer_grade_since" not in names
+            assert "customer_name_sort" in names  # indexes on other columns stay
+    assert schema() == before
+    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
