@@ -49,15 +49,13 @@ def entries(customer_id: int) -> list[LedgerEntry]:
 
 def verify(customer_id: int | None = None) -> list[int]:
     """Ids of customers whose stored balance or points differ from their ledger sums."""
-    where = "WHERE c.id = ?" if customer_id is not None else ""
-    params = (customer_id,) if customer_id is not None else ()
+    only = "AND c.id = ?" if customer_id is not None else ""
     sql = f"""
         SELECT c.id FROM customer c
         LEFT JOIN (SELECT customer_id, SUM(balance_delta_cents) b, SUM(points_delta) p
                    FROM ledger_entry GROUP BY customer_id) s ON s.customer_id = c.id
-        {where}
-        AND_PLACEHOLDER (c.balance_cents != COALESCE(s.b, 0) OR c.points != COALESCE(s.p, 0))
-    """.replace("AND_PLACEHOLDER", "AND" if where else "WHERE")
+        WHERE (c.balance_cents != COALESCE(s.b, 0) OR c.points != COALESCE(s.p, 0)) {only}"""
+    params = (customer_id,) if customer_id is not None else ()
     return [r[0] for r in database.execute_sql(sql, params).fetchall()]
 
 
