@@ -271,6 +271,20 @@ def _copy_file(src_path: Path, dest: Path, progress) -> None:
             check_progress(progress, done, total)
 
 
+def _online_copy(src: sqlite3.Connection, dst: sqlite3.Connection, progress) -> None:
+    """SQLite's online backup API: one step without progress (never restarted by a concurrent
+    writer), else in steps of STEP_PAGES that report progress and can be cancelled (all steps
+    run in one write transaction on the destination)."""
+    if progress is None:
+        src.backup(dst)
+        return
+
+    def step(_status, remaining, total):
+        check_progress(progress, total - remaining, total)
+
+    src.backup(dst, pages=STEP_PAGES, progress=step)
+
+
 def copy_database(src_path: Path, dest: Path, *, progress=None, verify: str | None = "integrity") -> Path:
     """Copy the database ``src_path`` (which may be open and in use) to the new file ``dest``:
     a consistent snapshot (a frozen file copy, else SQLite's online backup API), switched to
@@ -292,13 +306,7 @@ def copy_database(src_path: Path, dest: Path, *, progress=None, verify: str | No
                 dst = sqlite3.connect(part)
                 try:
                     dst.execute("PRAGMA journal_mode=OFF")  # a new file: nothing to roll back to
-                    if progress is None:
-                        src.backup(dst)  # one step: never restarted by a concurrent writer
-                    else:
-                        def step(_status, remaining, total):
-                            check_progress(progress, total - remaining, total)
-
-                        src.backup(dst, pages=STEP_PAGES, progress=step)
+                    _online_copy(src, dst, progress)
                 finally:
                     dst.close()
         finally:
@@ -569,14 +577,7 @@ def restore(backup_path: str | Path, *, progress=None) -> Path | None:
             dst = sqlite3.connect(live, timeout=10)
             try:
                 dst.execute("PRAGMA busy_timeout = 10000")
-                if progress is None:
-                    src.backup(dst)
-                else:
-                    def step(_status, remaining, total):
-                        check_progress(progress, total - remaining, total)
-
-                    # all steps run in one write transaction on the destination
-                    src.backup(dst, pages=STEP_PAGES, progress=step)
+                _online_copy(src, dst, progress)
             finally:
                 dst.close()
         finally:

@@ -142,6 +142,15 @@ class NameKeyCache:
                 for c in itertools.islice(itertools.product(*rest), self.limit)]
         return combos
 
+    def _given(self, tail: str) -> tuple[bool, list[tuple[str, str]]]:
+        """(only one-letter readings, combinations) of a given name, computed once per name."""
+        hit = self.by_tail.get(tail)
+        if hit is None:
+            rest = tuple(r for r in map(self.readings, tail) if r)
+            plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
+            hit = self.by_tail[tail] = (plain, self._combos(rest))
+        return hit
+
     def __call__(self, name: str) -> set[str]:
         # not memoised per whole name: 100k names are mostly distinct, and their key sets
         # would hold ~50 MB
@@ -150,12 +159,7 @@ class NameKeyCache:
         first = self.readings(text[:1]) if text else ()
         if first:  # the common case: memoised per given name
             tail = text[1:]
-            hit = self.by_tail.get(tail)
-            if hit is None:
-                rest = tuple(r for r in map(self.readings, tail) if r)
-                plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
-                hit = self.by_tail[tail] = (plain, self._combos(rest))
-            plain, combos = hit
+            plain, combos = self._given(tail)
             if plain and len(first) == 1 and len(first[0]) == 1:
                 keys.update(text[:1])  # no Chinese: the first letter is the one-letter key
                 return keys
@@ -183,12 +187,7 @@ class NameKeyCache:
         if not first:
             return list(self(name))  # the name starts with punctuation or a symbol: rare
         tail = text[1:]
-        hit = self.by_tail.get(tail)
-        if hit is None:
-            rest = tuple(r for r in map(self.readings, tail) if r)
-            plain = all(len(r) == 1 and len(r[0]) == 1 for r in rest)
-            hit = self.by_tail[tail] = (plain, self._combos(rest))
-        plain, combos = hit
+        plain, combos = self._given(tail)
         if plain and len(first) == 1 and len(first[0]) == 1:
             keys.extend(text[:1])  # no Chinese: the first letter is the one-letter key
             return keys
