@@ -48,16 +48,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _load_plugins() -> None:
-    """Modules that add commands; imported here so that ``--help`` lists them."""
-    import importlib
-
-    for mod in ("shopcrm.excel_cli", "shopcrm.backup_cli", "shopcrm.export_cli", "shopcrm.care_cli",
-                "shopcrm.grading_cli"):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+    """The modules that add commands, imported when the parser is built (not at import time:
+    they import this module for the ``command`` decorator)."""
+    import shopcrm.backup_cli  # noqa: F401
+    import shopcrm.care_cli  # noqa: F401
+    import shopcrm.excel_cli  # noqa: F401
+    import shopcrm.export_cli  # noqa: F401
+    import shopcrm.grading_cli  # noqa: F401
 
 
 def build_parser() -> argparse.ArgumentParser:

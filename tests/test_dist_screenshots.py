@@ -21,9 +21,9 @@ def test_screenshot_script_renders_every_tab(tmp_path, qapp):
     names = {Path(line).name for line in proc.stdout.split()}
     assert {"first_run.png", "window_customers.png", "window_today.png", "window_complaints.png",
             "customer_form.png"} <= names
-    from shopcrm.ui.main_window import TAB_MODULES
+    from shopcrm.ui.main_window import tab_classes
 
-    assert len([n for n in names if n.startswith("window_")]) == 1 + len(TAB_MODULES)
+    assert len([n for n in names if n.startswith("window_")]) == 1 + len(tab_classes())
     shot = QImage(str(tmp_path / "shots" / "window_customers.png"))
     assert (shot.width(), shot.height()) == (1280, 800)
     # the user's settings were not touched

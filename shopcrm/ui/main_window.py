@@ -3,7 +3,6 @@ keyboard shortcuts, remembered geometry."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
@@ -22,25 +21,13 @@ from shopcrm.ui.customer_form import CustomerForm
 from shopcrm.ui.customers_tab import CustomersTab
 from shopcrm.ui.i18n import LANGUAGES
 
-# Tabs after 客户, in order: (module, class). A module that does not exist is skipped.
-TAB_MODULES = (
-    ("shopcrm.ui.today_tab", "TodayTab"),
-    ("shopcrm.ui.complaints_tab", "ComplaintsTab"),
-    ("shopcrm.ui.analysis_tab", "AnalysisTab"),
-)
+def tab_classes() -> tuple[type, ...]:
+    """The tabs after 客户, in order."""
+    from shopcrm.ui.analysis_tab import AnalysisTab
+    from shopcrm.ui.complaints_tab import ComplaintsTab
+    from shopcrm.ui.today_tab import TodayTab
 
-
-def _load_tab_classes():
-    classes = []
-    for module, name in TAB_MODULES:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue
-            raise
-        classes.append(getattr(mod, name))
-    return classes
+    return (TodayTab, ComplaintsTab, AnalysisTab)
 
 
 class MainWindow(QMainWindow):
@@ -61,7 +48,7 @@ class MainWindow(QMainWindow):
         self.customers_tab = CustomersTab(self)
         self.tabs.addTab(self.customers_tab, self.tr("Customers"))
         self.extra_tabs = []
-        for cls in _load_tab_classes():
+        for cls in tab_classes():
             tab = cls(self)
             self.extra_tabs.append(tab)
             self.tabs.addTab(tab, tab.tab_title())
