@@ -207,6 +207,7 @@ class CustomerForm(QDialog):
 
         def field(key: str, editor: QWidget) -> _Field:
             f = _Field(editor)
+            f.error.linkActivated.connect(self._follow_duplicate)  # a duplicate's "open it" link
             self.fields[key] = f
             return f
 
@@ -474,7 +475,6 @@ class CustomerForm(QDialog):
             text = e.message
             if isinstance(e, DuplicateError):
                 text += f" <a href='{e.other_id}'>" + self.tr("Open that customer") + "</a>"
-                target.error.linkActivated.connect(self._follow_duplicate)
             target.set_error(text)
         if errors:
             first = next((self.fields[e.field] for e in errors if e.field in self.fields), None)
