@@ -286,13 +286,20 @@ def purge(customer_ids: Iterable[int]) -> int:
 
     security.require_owner("purge")
     ids = list(customer_ids)
-    backup.before_operation("purge")
+    # the copy is made now; its fsync runs while we delete, and we commit only once it is on disk
+    pending = backup.before_operation("purge", defer_durable=True)
     with database.atomic():
         gone = [c.id for c in Customer.select(Customer.id).where(
             Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
         audit.log_many("purge", gone)
-        return Customer.delete().where(Customer.id.in_(ids),
-                                       Customer.deleted_at.is_null(False)).execute()
+        # keys exist for live customers only; a stray one would outlive its customer (no
+        # foreign key on search_key since step 0010)
+        SearchKey.delete().where(SearchKey.customer.in_(gone)).execute()
+        deleted = Customer.delete().where(Customer.id.in_(ids),
+                                          Customer.deleted_at.is_null(False)).execute()
+        if pending is not None:
+            pending.wait_durable()  # BackupError: rolled back, nothing purged
+        return deleted
 
 
 # --- the list ---------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Level(BaseModel):
 
 class Customer(BaseModel):
     card_no = CharField(null=True, unique=True)
-    name = CharField(index=True)
+    name = CharField()  # found through SearchKey, sorted through name_sort (unindexed: step 0010)
     name_sort = CharField(default="", index=True)  # pinyin sort key (migration 0007)
     mobile = CharField(unique=True)
     mobile_rev = CharField(index=True)  # reversed mobile: "last four digits" is a prefix search
@@ -135,10 +135,12 @@ class CustomerTag(BaseModel):
 
 class SearchKey(BaseModel):
     """Prefix-searchable keys of a customer's name: every suffix of the name (substring search)
-    and every pinyin reading (initials and full). ``key >= q AND key < q+1`` uses the primary key."""
+    and every pinyin reading (initials and full). ``key >= q AND key < q+1`` uses the primary key.
+    Derived data, kept in step by shopcrm.customers: no foreign-key constraint and no index on
+    ``customer_id`` in the database (step 0010); one customer's keys are deleted by a scan."""
 
     key = CharField()
-    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=True)
+    customer = ForeignKeyField(Customer, index=False)
 
     class Meta:
         primary_key = CompositeKey("key", "customer")

@@ -115,6 +115,24 @@ def test_edit_renames_search_keys(db):
     assert C.count(C.CustomerQuery(text="ls")) == 1
 
 
+def test_search_keys_are_derived_rows_kept_in_step_without_a_foreign_key(db):
+    # step 0010: no constraint and no customer_id index on search_key (imports write ~9 keys a
+    # customer); shopcrm.customers itself keeps the keys in step with the live names
+    assert db.execute_sql("PRAGMA foreign_key_list(search_key)").fetchall() == []
+    assert [r[1] for r in db.execute_sql("PRAGMA index_list(search_key)")] == ["sqlite_autoindex_search_key_1"]
+    keys_of = lambda cid: {k for (k,) in db.execute_sql(  # noqa: E731
+        "SELECT key FROM search_key WHERE customer_id = ?", (cid,))}
+    c = make("张三")
+    assert {"张三", "三", "zs", "zhangsan", "z"} <= keys_of(c.id)
+    C.update(c.id, C.CustomerInput(name="李四", mobile="13812345678"), today=TODAY)
+    assert keys_of(c.id) == {"李四", "四", "l", "ls", "lisi"}  # nothing of the old name is left
+    C.soft_delete([c.id])
+    assert keys_of(c.id) == set()
+    db.execute_sql("INSERT INTO search_key (key, customer_id) VALUES ('stray', ?)", (c.id,))
+    assert C.purge([c.id]) == 1
+    assert keys_of(c.id) == set()  # purge also removes a key that should not have been there
+
+
 def test_recycle_bin_delete_restore_purge(db):
     c = make()
     activity.record_purchase(c.id, 10000)
