@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopcrm import ledger, texts
-from shopcrm.db import DroppedIndexes, database
+from shopcrm.db import DroppedIndexes, checkpoint_deferred, database
 from shopcrm.errors import FieldError, check_progress
 from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Customer, ImportRun, Setting, now, sql_ts
@@ -1028,8 +1028,9 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
     if len(new) >= BULK_FLOOR and BULK_WITHOUT_FK_CHECKS and not con.in_transaction:
         foreign_keys = con.execute("PRAGMA foreign_keys").fetchone()[0]
         con.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before it
+    deferred = checkpoint_deferred(con) if len(new) >= BULK_FLOOR else contextlib.nullcontext()
     try:
-        with database.atomic():
+        with deferred, database.atomic():
             run = ImportRun.create(started_at=started, file_name=file_name, file_path=report.file,
                                    sheet=report.sheet, header_row=report.header_record or 0,
                                    on_duplicate=report.options.on_duplicate,

@@ -232,3 +232,22 @@ def test_indexes_rebuilt_leaves_the_schema_identical_after_success_and_rollback(
             assert "customer_name_sort" in names  # indexes on other columns stay
     assert schema() == before
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_deferred_checkpoint_leaves_the_commit_alone_and_runs_afterwards(db, monkeypatch):
+    con = db.connection()
+    started = []
+    real = dbmod.checkpoint_in_background
+    monkeypatch.setattr(dbmod, "checkpoint_in_background", lambda: started.append(real()) or started[-1])
+    with dbmod.checkpoint_deferred(con), db.atomic():
+        assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        con.executemany("INSERT INTO tag (name) VALUES (?)", [(f"t{i}",) for i in range(5000)])
+    assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    # the commit left its pages in the WAL; the background checkpoint copied them into the file
+    assert len(started) == 1 and started[0] is not None
+    started[0].join(timeout=30)
+    file_only = sqlite3.connect(f"file:{db.database}?immutable=1", uri=True)  # ignores the WAL
+    try:
+        assert file_only.execute("SELECT count(*) FROM tag").fetchone()[0] == 5000
+    finally:
+        file_only.close()
