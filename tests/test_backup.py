@@ -1,4 +1,5 @@
-"""Backups: online copy, verification, rotation, daily at start-up, listing, restore, start-up check."""
+"""Backups: online copy, verification, rotation, daily at start-up, listing, restore, start-up check.
+The two-phase lifecycle (copy, then the background seal) is tested in test_backup_seal.py."""
 
 from __future__ import annotations
 
@@ -109,9 +110,9 @@ def test_daily_backup_at_most_once_a_day(db):
     _add(2)
     today = dt.date(2026, 11, 22)
     first = backup.daily_backup_if_due(today)
-    assert first is not None and first.exists()
+    assert first is not None and first.wait_sealed().exists()
     assert backup.daily_backup_if_due(today) is None
-    assert backup.daily_backup_if_due(today + dt.timedelta(days=1)) is not None
+    assert backup.daily_backup_if_due(today + dt.timedelta(days=1)).wait_sealed().exists()
     assert len([b for b in backup.list_backups() if b.kind == "daily"]) == 2
 
 
@@ -119,12 +120,13 @@ def test_list_shows_dates_kinds_and_customer_counts(db):
     _add(3)
     backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 8, 30))
     _add(2, start=50)
-    backup.before_operation("import")
+    backup.before_operation("import").wait_sealed()
     infos = backup.list_backups()
     assert [(b.kind, b.customers) for b in infos] == [("before-import", 5), ("manual", 3)]
     assert infos[1].created == dt.datetime(2026, 11, 20, 8, 30)
     assert infos[0].kind_text == "导入前" and infos[1].kind_text == "手动"
     assert all(b.size > 0 and b.schema_version == dbmod.latest_version() for b in infos)
+    assert [b.status_text for b in infos] == ["已校验", "已校验"]
 
 
 def test_before_operation_returns_none_without_a_database():
@@ -140,7 +142,9 @@ def test_restore_backs_up_first_and_swaps_atomically(db, db_path):
     reader = sqlite3.connect(db_path)  # another connection, as a worker thread would hold
     assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 10
     safety = backup.restore(saved)
-    assert safety is not None and safety.name.endswith("-before-restore.db") and _count(safety) == 10
+    assert safety is not None and safety.name.endswith("-before-restore.db")
+    assert safety.durable  # on disk before the swap; its integrity_check may still be running
+    assert _count(safety.wait_sealed()) == 10
     assert customers.count(customers.CustomerQuery()) == 4
     assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 4
     assert reader.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -297,8 +301,12 @@ def test_cli_backup_and_restore(tmp_path, capsys):
 
     path = _shop_file(tmp_path, 50)
     assert main(["backup", "--db", str(path), "--to", str(tmp_path / "b")]) == 0
-    made = Path(capsys.readouterr().out.strip())
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith("复制") and "fsync" in out[1] and "integrity_check" in out[2] and "通过" in out[2]
+    assert out[-1].startswith("已备份：")
+    made = Path(out[-1].split("：", 1)[1])
     assert made.parent == tmp_path / "b" and _count(made) == 50
+    assert sorted(os.listdir(tmp_path / "b")) == [made.name]  # sealed before the command returned
     assert main(["backup", "--db", str(path), "--list", "--to", str(tmp_path / "b")]) == 0
     assert "50 客户" in capsys.readouterr().out
     # restore onto a database whose owner set a PIN: needs the PIN
@@ -310,6 +318,8 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     assert "店主" in capsys.readouterr().err
     security.reset_session()
     assert main(["restore", str(made), "--db", str(path), "--pin", "2468"]) == 0
+    out = capsys.readouterr().out
+    assert "此前的数据已备份并通过完整性检查" in out and "-before-restore.db" in out
     close_database()
     # restore where no database is
     fresh = tmp_path / "fresh" / "shop.db"
@@ -379,8 +389,7 @@ def test_network_share_found_in_the_macos_mount_table(tmp_path, monkeypatch):
     assert backup.network_fs(tmp_path / "elsewhere.db") is None
 
 
-@pytest.mark.parametrize("kind", ["daily", "manual", "before-import"])
-def test_a_damaged_copy_fails_its_check_and_is_discarded(db, tmp_path, monkeypatch, kind):
+def test_a_damaged_copy_fails_its_check_and_is_kept_aside(db, tmp_path, monkeypatch):
     from shopcrm.demo import generate
 
     generate(300, 3000, seed=6)
@@ -393,10 +402,11 @@ def test_a_damaged_copy_fails_its_check_and_is_discarded(db, tmp_path, monkeypat
         dest.write_bytes(bytes(data))
 
     monkeypatch.setattr(backup, "_copy_file", torn_copy)
-    assert backup.verify_level(kind) == ("integrity" if kind == "daily" else "quick")
-    with pytest.raises(backup.BackupError, match="校验未通过"):
-        backup.make_backup(kind, folder=tmp_path / "b")
-    assert os.listdir(tmp_path / "b") == []
+    with pytest.raises(backup.BackupError, match="没有通过完整性检查"):
+        backup.make_backup("manual", folder=tmp_path / "b")
+    [kept] = os.listdir(tmp_path / "b")
+    assert kept.endswith("-manual.db.bad")  # kept for a look, never listed as a backup
+    assert backup.list_backups(tmp_path / "b") == []
 
 
 def test_rotation_removes_parts_left_by_an_interrupted_backup(db):

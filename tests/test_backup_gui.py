@@ -1,17 +1,23 @@
-"""Start-up recovery in the GUI: a damaged database is moved aside and the newest good backup is
-offered and put in place; a network share gets a warning."""
+"""Backups in the GUI: start-up recovery (a damaged database is moved aside and the newest good
+backup is offered and put in place; a network share gets a warning), the daily backup, and the
+background seal — Backup now returns at once and the verified (or failed) result shows later."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from conftest import answer_box
-from shopcrm import backup
+from shopcrm import backup, customers
+from shopcrm.customers import CustomerInput
 from shopcrm.db import close_database, database, open_database
 from shopcrm.ui import backup_ui
+from shopcrm.ui.backup_ui import BackupDialog
 
 pytestmark = pytest.mark.gui
 
@@ -69,9 +75,108 @@ def test_daily_backup_runs_in_the_background_once(qtbot, app, db, db_path):
     job = backup_ui.DailyBackup()
     with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
         assert job.start()
-    assert blocker.args[0] is True and job.result is not None and job.result.exists()
+    assert blocker.args[0] is True and job.result is not None and job.result.durable
+    assert job.result.wait_sealed(timeout=60).exists()
     again = backup_ui.DailyBackup()
     with qtbot.waitSignal(again.finished, timeout=30_000) as blocker:
         again.start()
     assert blocker.args == [True, ""]  # already made today
     assert [b.kind for b in backup.list_backups()] == ["daily"]
+
+
+# --- the background seal, seen in the GUI -----------------------------------------------------------
+
+@pytest.fixture
+def held_checks(monkeypatch):
+    """Background integrity checks wait at their start until ``release`` is set."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(con, path):
+        if threading.current_thread().name.startswith("backup-seal-"):
+            started.set()
+            assert release.wait(60)
+
+    monkeypatch.setattr(backup, "_before_check", hold)
+    yield started, release
+    release.set()
+    for pending in backup.pending_backups():
+        pending._done.wait(60)
+
+
+def _dialog(qtbot, window) -> BackupDialog:
+    dlg = BackupDialog(window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
+def test_backup_now_returns_at_once_and_shows_the_verified_result_later(qtbot, window, held_checks):
+    started, release = held_checks
+    customers.create(CustomerInput(name="李四", mobile="13900000001"))
+    dlg = _dialog(qtbot, window)
+    made = dlg.backup_now()  # returns while the integrity check has not even begun to end
+    assert started.wait(60) and not release.is_set()
+    assert made is not None and not made.exists()
+    assert "正在后台做完整性检查" in dlg.status.text()
+    assert dlg.table.item(0, 1).text() == "手动" and dlg.table.item(0, 4).text() == "校验中…"
+    release.set()
+    qtbot.waitUntil(lambda: "已通过完整性检查" in dlg.status.text(), timeout=60_000)
+    assert dlg.table.item(0, 4).text() == "已校验" and made.exists()
+    assert "备份已通过完整性检查（手动）" in window.statusBar().currentMessage()
+
+
+def test_a_failed_check_is_told_in_the_window_and_the_copy_kept(qtbot, window, monkeypatch):
+    real = backup._fsync
+
+    def torn(path):  # the copy is damaged after it was made: only its check can notice
+        if str(path).endswith(".part"):
+            data = bytearray(Path(path).read_bytes())
+            data[4096: 8192] = b"\xff" * 4096
+            Path(path).write_bytes(bytes(data))
+        real(path)
+
+    monkeypatch.setattr(backup, "_fsync", torn)
+    dlg = _dialog(qtbot, window)
+    made = dlg.backup_now()
+
+    def box():
+        found = window.findChild(QMessageBox, "backupCheckFailedBox")
+        return found if found is not None and found.isVisible() else None
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=60_000)
+    assert "没有通过完整性检查" in box().text() and made.name + ".bad" in box().text()
+    assert "没有通过完整性检查" in dlg.status.text()
+    assert "没有通过完整性检查" in window.statusBar().currentMessage()
+    assert dlg.table.rowCount() == 0 and made.with_name(made.name + ".bad").exists()
+    box().close()
+
+
+def test_restoring_a_backup_that_is_not_verified_checks_it_first(qtbot, window, held_checks):
+    started, release = held_checks
+    customers.create(CustomerInput(name="王五", mobile="13900000002"))
+    saved = backup.make_backup("manual")
+    os.replace(saved, backup.unverified_path(saved))  # as the PC lost power before its check
+    customers.create(CustomerInput(name="赵六", mobile="13900000003"))
+    dlg = _dialog(qtbot, window)
+    assert dlg.table.item(0, 4).text() == "未校验"
+    release.set()  # the before-restore backup's own check may run
+    with qtbot.waitSignal(window.data_changed):
+        assert dlg.restore(saved, confirm=False)
+    assert customers.count(customers.CustomerQuery()) == 1
+    assert saved.exists()  # checked and sealed by the restore
+    qtbot.waitUntil(lambda: "已通过完整性检查" in dlg.status.text(), timeout=60_000)
+    assert {dlg.table.item(r, 4).text() for r in range(dlg.table.rowCount())} == {"已校验"}
+
+
+def test_copies_left_unverified_are_checked_at_start(qtbot, app, db, db_path):
+    customers.create(CustomerInput(name="钱七", mobile="13900000004"))
+    left = backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 9, 0))
+    os.replace(left, backup.unverified_path(left))
+    job = backup_ui.DailyBackup()
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        assert job.start()
+    [resumed] = job.resumed
+    assert resumed.wait_sealed(timeout=60) == left and left.exists()
+    job.result.wait_sealed(timeout=60)
+    assert {b.status for b in backup.list_backups()} == {"verified"}

@@ -1,5 +1,12 @@
-"""Backups in the GUI: “Backup now”, the list with dates and customer counts, “Restore…”, the
-folder and rotation settings, and the start-up recovery offer. The work is shopcrm.backup's."""
+"""Backups in the GUI: “Backup now”, the list with dates, customer counts and check status,
+“Restore…”, the folder and rotation settings, and the start-up recovery offer. The work is
+shopcrm.backup's.
+
+A backup is copied while the user waits (a progress dialog for a moment) and sealed — fsync,
+``integrity_check``, rename — in a background thread afterwards (see shopcrm.backup). The list
+shows such a backup as 校验中… until then; :class:`SealNotifier` brings the result to the GUI
+thread, where the dialog updates its list and the window's status bar says it (a failed check
+also in a message)."""
 
 from __future__ import annotations
 
@@ -31,6 +38,58 @@ from shopcrm.errors import Cancelled
 from shopcrm.ui.security_ui import ensure_owner
 
 
+class SealNotifier(QObject):
+    """Hears shopcrm.backup's seal events (in the sealing thread) and re-emits them as a Qt
+    signal, delivered in the GUI thread. One per application: :func:`notifier`."""
+
+    sealed = Signal(object)  # backup.SealEvent
+
+    def __init__(self):
+        super().__init__()
+        backup.add_listener(self._heard)
+
+    def _heard(self, event) -> None:
+        try:
+            self.sealed.emit(event)
+        except RuntimeError:  # the application is gone (exit)
+            backup.remove_listener(self._heard)
+
+
+_notifier: SealNotifier | None = None
+
+
+def notifier() -> SealNotifier:
+    """The application's SealNotifier (created in the GUI thread on first use)."""
+    global _notifier
+    if _notifier is None:
+        _notifier = SealNotifier()
+    return _notifier
+
+
+class SealMonitor(QObject):
+    """Tells the user in the main window how each backup's background check ended: the status
+    bar for every result; a failed check (the copy kept aside) or a backup that could not be
+    written also in a message box."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.last = None  # the last SealEvent shown
+        notifier().sealed.connect(self._show)
+
+    def _show(self, event) -> None:
+        if event.state == "interrupted" or not self.window.isVisible():  # app exit: checked at the next start
+            return
+        self.last = event
+        self.window.statusBar().showMessage(event.message, 10_000 if event.ok else 60_000)
+        if not event.ok:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backup check failed"), event.message,
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("backupCheckFailedBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+
 def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
 
@@ -38,7 +97,7 @@ def _size(n: int) -> str:
 class BackupDialog(QDialog):
     """The backup centre: list of backups, Backup now, Restore…, folder and rotation."""
 
-    COLUMNS = ("created", "kind", "customers", "size")
+    COLUMNS = ("created", "kind", "customers", "size", "status")
 
     def __init__(self, window=None):
         super().__init__(window)
@@ -79,7 +138,7 @@ class BackupDialog(QDialog):
 
         self.table = QTableWidget(0, len(self.COLUMNS), objectName="backupTable")
         self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Kind"), self.tr("Customers"),
-                                              self.tr("Size")])
+                                              self.tr("Size"), self.tr("Check")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -91,7 +150,8 @@ class BackupDialog(QDialog):
 
         self.note = QLabel(self.tr(
             "A backup is made automatically once a day at start-up and right before every import, "
-            "restore, purge and upgrade. Restoring first backs up the current data."), objectName="backupNote")
+            "restore, purge and upgrade, and every backup gets a full integrity check in the "
+            "background. Restoring first backs up the current data."), objectName="backupNote")
         self.note.setWordWrap(True)
         self.status = QLabel(objectName="backupStatus")
         self.status.setWordWrap(True)
@@ -123,7 +183,10 @@ class BackupDialog(QDialog):
         self.open_folder_button.clicked.connect(self.open_folder)
         self.save_settings_button.clicked.connect(self.save_settings)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.resize(760, 480)
+        self.watching = None  # the path of the backup whose check this dialog reports
+        self.saved_text = ""
+        notifier().sealed.connect(self._on_sealed)
+        self.resize(820, 480)
         self.reload()
 
     # --- data ------------------------------------------------------------------------------------
@@ -134,24 +197,31 @@ class BackupDialog(QDialog):
         self.keep_daily.setValue(s.keep_daily)
         self.keep_before.setValue(s.keep_before)
         self.keep_manual.setValue(s.keep_manual)
+        chosen = self.selected()
         self.backups = backup.list_backups(s.folder)
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
             count = self.tr("unreadable") if info.customers is None else f"{info.customers:,}"
-            values = (f"{info.created:%Y-%m-%d %H:%M}", info.kind_text, count, _size(info.size))
+            values = (f"{info.created:%Y-%m-%d %H:%M}", info.kind_text, count, _size(info.size),
+                      info.status_text)
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                if col >= 2:
+                if col in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(str(info.path))
+                item.setToolTip(str(info.file))
                 self.table.setItem(row, col, item)
-        if self.backups:
+        paths = [b.path for b in self.backups]
+        if chosen is not None and chosen.path in paths:  # a refresh keeps the selection
+            self.table.selectRow(paths.index(chosen.path))
+        elif self.backups:
             self.table.selectRow(0)
         self._update_buttons()
 
     def selected(self) -> backup.BackupInfo | None:
+        if not hasattr(self, "backups"):
+            return None
         rows = self.table.selectionModel().selectedRows()
-        return self.backups[rows[0].row()] if rows else None
+        return self.backups[rows[0].row()] if rows and rows[0].row() < len(self.backups) else None
 
     def _update_buttons(self) -> None:
         info = self.selected()
@@ -168,14 +238,42 @@ class BackupDialog(QDialog):
         return run_task(self, title, fn, *args)
 
     def backup_now(self) -> Path | None:
+        """Copy and fsync while a progress dialog shows; the integrity check follows in the
+        background and its result appears in the status line (and the list) when it ends."""
         ok, result = self._run(self.tr("Backing up…"), _backup_task)
         if not ok:
             if not isinstance(result, Cancelled):
                 QMessageBox.critical(self, self.tr("Backup failed"), str(result))
             return None
+        self._watch(result)
+        return result.path
+
+    def _watch(self, pending, saved_text: str | None = None) -> None:
+        """Report ``pending``'s check in the status line: now if it ended already (its signal may
+        have been delivered while the progress dialog ran), else when it ends."""
+        self.watching = pending.path
+        self.saved_text = (saved_text or self.tr("Backup saved: %1.")).replace("%1", pending.name)
         self.reload()
-        self.status.setText(self.tr("Backup saved: %1").replace("%1", str(result)))
-        return result
+        if pending.done:
+            self._show_result(pending.state, str(pending.error or ""))
+        else:
+            self.status.setText(self.saved_text + " " + self.tr("Checking its integrity in the background…"))
+
+    def _on_sealed(self, event) -> None:
+        if not self.isVisible():  # closed: nothing to update (its database may be closed too)
+            return
+        try:
+            self.reload()
+        except backup.BackupError:
+            return
+        if event.path == self.watching:
+            self._show_result(event.state, event.message)
+
+    def _show_result(self, state: str, message: str) -> None:
+        if state == "sealed":
+            self.status.setText(self.saved_text + " " + self.tr("It passed its integrity check."))
+        elif state != "interrupted":
+            self.status.setText(self.saved_text + " " + message)
 
     def restore_selected(self) -> bool:
         info = self.selected()
@@ -192,10 +290,13 @@ class BackupDialog(QDialog):
         if confirm:
             info = backup.describe(path)
             count = "?" if info.customers is None else f"{info.customers:,}"
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore"),
-                              self.tr("Replace all current data with the backup of %1 (%2 customers)?\n"
-                                      "The current data is backed up first.")
-                              .replace("%1", f"{info.created:%Y-%m-%d %H:%M}").replace("%2", count),
+            text = (self.tr("Replace all current data with the backup of %1 (%2 customers)?\n"
+                            "The current data is backed up first.")
+                    .replace("%1", f"{info.created:%Y-%m-%d %H:%M}").replace("%2", count))
+            if not info.verified:
+                text += "\n" + self.tr("This backup has not passed its integrity check yet; it is "
+                                       "checked first, which can take a while.")
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore"), text,
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
             box.setObjectName("restoreConfirmBox")
             box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Restore"))
@@ -208,9 +309,11 @@ class BackupDialog(QDialog):
             if not isinstance(result, Cancelled):
                 QMessageBox.critical(self, self.tr("Restore failed"), str(result))
             return False
-        self.reload()
-        self.status.setText(self.tr("Restored. The data from before was saved as %1.")
-                            .replace("%1", result.name if result else "-"))
+        if result is not None:
+            self._watch(result, self.tr("Restored. The data from before was saved as %1."))
+        else:
+            self.reload()
+            self.status.setText(self.tr("Restored."))
         self._data_changed()
         return True
 
@@ -240,13 +343,15 @@ class BackupDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
 
-def _backup_task(progress=None) -> Path:
-    path = backup.make_backup("manual", progress=progress)
-    audit.log("backup", detail=path.name)
-    return path
+def _backup_task(progress=None) -> backup.PendingBackup:
+    pending = backup.start_backup("manual", progress=progress)
+    # "saved" means on disk: the folder may be a USB stick that is pulled out right after
+    pending.wait_durable()
+    audit.log("backup", detail=pending.name)
+    return pending
 
 
-def _restore_task(path: Path, progress=None) -> Path | None:
+def _restore_task(path: Path, progress=None) -> backup.PendingBackup | None:
     return backup.restore(path, progress=progress)
 
 
@@ -286,8 +391,10 @@ def startup(parent: QWidget | None, db_path: Path) -> bool:
 
 
 class DailyBackup(QObject):
-    """The daily start-up backup (at most once a day) in a background thread, so that the window
-    paints at once; the result or a failure is shown in the status bar."""
+    """The start-up backup work in a background thread, so that the window paints at once: copies
+    an earlier run left unsealed are sealed (checked), then the daily backup is made (at most once
+    a day). ``finished`` comes once the daily copy is on disk; its check goes on in the background
+    and the window's SealMonitor reports it."""
 
     finished = Signal(bool, str)
 
@@ -295,7 +402,8 @@ class DailyBackup(QObject):
         super().__init__(window)
         self.window = window
         self.thread: threading.Thread | None = None
-        self.result: Path | None = None
+        self.result: backup.PendingBackup | None = None
+        self.resumed: list[backup.PendingBackup] = []
         self.finished.connect(self._show)
 
     def start(self) -> bool:
@@ -313,11 +421,14 @@ class DailyBackup(QObject):
 
     def _run(self, db_path: Path, settings) -> None:
         try:
+            self.resumed = backup.resume_unsealed(settings.folder, db_path=db_path, settings=settings)
             self.result = backup.daily_backup_if_due(db_path=db_path, settings=settings)
+            if self.result is not None:
+                self.result.wait_durable()
         except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
             self.finished.emit(False, str(exc))
         else:
-            self.finished.emit(True, str(self.result or ""))
+            self.finished.emit(True, self.result.name if self.result is not None else "")
 
     def _show(self, ok: bool, text: str) -> None:
         if self.window is None or not hasattr(self.window, "statusBar"):
@@ -326,7 +437,8 @@ class DailyBackup(QObject):
             self.window.statusBar().showMessage(text, 30_000)
         elif text:
             self.window.statusBar().showMessage(
-                QCoreApplication.translate("BackupUi", "Daily backup saved: %1").replace("%1", text), 10_000)
+                QCoreApplication.translate("BackupUi", "Daily backup saved, checking it in the background: %1")
+                .replace("%1", text), 10_000)
 
 
 def daily_backup(window=None) -> DailyBackup:
@@ -335,8 +447,19 @@ def daily_backup(window=None) -> DailyBackup:
     return job
 
 
+_quit_hooked = False
+
+
 def install(window) -> None:
-    """Add “Backup and restore…” to the File menu."""
+    """Add “Backup and restore…” to the File menu; report background checks in the window; on
+    quit, interrupt a running check rather than wait for it (it resumes at the next start)."""
+    global _quit_hooked
+    window.seal_monitor = SealMonitor(window)
+    app = QCoreApplication.instance()
+    if app is not None and not _quit_hooked:
+        app.aboutToQuit.connect(backup.shutdown)
+        _quit_hooked = True
+
     def open_dialog():
         dlg = BackupDialog(window)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
