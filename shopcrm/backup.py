@@ -411,6 +411,9 @@ def _copy_phase(src_path: Path, part: Path, progress) -> None:
             src.close()
         dst = sqlite3.connect(part)
         try:
+            # synchronous OFF: leaving WAL mode would otherwise fsync the whole copy here, in the
+            # step callers wait for; step 2 fsyncs it (and nothing reads it before that)
+            dst.execute("PRAGMA synchronous = OFF")
             # a self-contained single file: no -wal/-shm needed to read it anywhere
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
@@ -575,7 +578,7 @@ class PendingBackup:
 
     @property
     def durable(self) -> bool:
-        return self._durable.is_set() and self.state not in ("copied", "failed")
+        return self._was_durable
 
     @property
     def verified(self) -> bool:
@@ -1160,11 +1163,12 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
             for e in _scan(Path(folder))]
 
 
-def check_backup(path: Path, *, full: bool = False, progress=None) -> int:
+def check_backup(path: Path, *, full: bool = False, progress=None, contents: bool = True) -> int:
     """Verify a file before restoring it; returns its schema version. Raises BackupError,
     Cancelled. ``quick_check`` by default (0.6 s at 100k customers; every page, record and
     constraint — for a sealed backup, which passed integrity_check when it was made); ``full``:
-    ``integrity_check`` (10-20 s there), with ``progress`` reported and able to cancel."""
+    ``integrity_check`` (10-20 s there), with ``progress`` reported and able to cancel;
+    ``contents=False``: only that it is a ShopCRM database this version can open."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -1181,7 +1185,7 @@ def check_backup(path: Path, *, full: bool = False, progress=None) -> int:
         finally:
             con.close()
         problems = _check_problems(path, pragma="integrity_check" if full else "quick_check",
-                                   progress=progress)
+                                   progress=progress) if contents else []
     except BackupError as exc:
         raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
     except sqlite3.Error as exc:
@@ -1225,7 +1229,7 @@ def verify_for_restore(path: Path, *, progress=None) -> Path:
         check_backup(final)
         return final
     if file.name.endswith(UNVERIFIED_SUFFIX) and FILE_RE.match(file.name):
-        check_backup(file, full=False)  # header, application id, version: refused before a long check
+        check_backup(file, contents=False)  # not ours or too new: refused before a long check
         _seal_now(final, progress=progress)
         return final
     check_backup(file, full=True, progress=progress)

@@ -450,6 +450,14 @@ def daily_backup(window=None) -> DailyBackup:
 _quit_hooked = False
 
 
+def _on_quit() -> None:
+    # the widgets are going: no more seal reports to them; a running check is interrupted and
+    # its copy, already on disk, is checked at the next start (exit never waits ~20 s for it)
+    if _notifier is not None:
+        backup.remove_listener(_notifier._heard)
+    backup.shutdown()
+
+
 def install(window) -> None:
     """Add “Backup and restore…” to the File menu; report background checks in the window; on
     quit, interrupt a running check rather than wait for it (it resumes at the next start)."""
@@ -457,7 +465,7 @@ def install(window) -> None:
     window.seal_monitor = SealMonitor(window)
     app = QCoreApplication.instance()
     if app is not None and not _quit_hooked:
-        app.aboutToQuit.connect(backup.shutdown)
+        app.aboutToQuit.connect(_on_quit)
         _quit_hooked = True
 
     def open_dialog():
