@@ -995,13 +995,15 @@ def _birth(c: Clean) -> tuple:
     return None, None, None, 0, None, None
 
 
-def _backup_before_import() -> None:
-    """A backup right before an import writes, when the backup module exists."""
+def _backup_before_import():
+    """A backup right before an import writes, when the backup module exists: the copy is made
+    now, its fsync runs while the import writes, and :func:`apply_plan` waits for that (the
+    returned ``wait_durable``) before it commits."""
     if importlib.util.find_spec("shopcrm.backup") is None:
-        return
+        return None
     from shopcrm import backup
 
-    backup.before_operation("import")
+    return backup.before_operation("import", defer_durable=True)
 
 
 def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
@@ -1019,8 +1021,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
     started = now()
     file_name = Path(report.file).name
     reason_text = t("imp.ledger_reason", file=file_name)
-    if new or upd:
-        _backup_before_import()
+    pending_backup = _backup_before_import() if new or upd else None
     con = database.connection()
     bulk = len(new) >= BULK_FLOOR and bulk_load_wanted(
         len(new), con.execute("SELECT count(*) FROM customer").fetchone()[0])
@@ -1059,6 +1060,8 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                     bad = con.execute(f"PRAGMA foreign_key_check({table})").fetchone()
                     if bad is not None:
                         raise RuntimeError(f"import wrote a row without its parent: {bad}")
+            if pending_backup is not None:
+                pending_backup.wait_durable()  # the backup is on disk before the import commits
             # the report's counts in one pass (each of its properties walks every row)
             by_class = report.by_class()
             imported = by_class.get(IMPORTED, 0) + by_class.get(WARNED, 0)

@@ -319,3 +319,34 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
                           "assert name_keys('曾伟') >= {'zengwei', 'cw'}; print('pypinyin' in sys.modules)"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monkeypatch):
+    from shopcrm import backup
+    from shopcrm.db import database
+
+    seen = []
+
+    class Pending:  # what backup.before_operation returns: the copy made, its fsync pending
+        def __init__(self, fail):
+            self.fail = fail
+
+        def wait_durable(self):
+            con = database.connection()
+            seen.append((con.in_transaction,
+                         con.execute("SELECT count(*) FROM customer").fetchone()[0]))
+            if self.fail:
+                raise backup.BackupError("磁盘已满")
+
+    asked = []
+    monkeypatch.setattr(backup, "before_operation",
+                        lambda kind, **kw: asked.append((kind, kw)) or Pending(fail=len(asked) == 1))
+    path = member_csv(tmp_path / "会员.csv", 1200)
+    with pytest.raises(backup.BackupError, match="磁盘已满"):
+        X.run(path, X.ImportOptions(today=TODAY))
+    # asked for a deferred fsync, waited for it inside the import's transaction after writing…
+    assert asked == [("import", {"defer_durable": True})] and seen == [(True, 1200)]
+    # …and a backup that did not reach the disk means no import
+    assert C.count(C.CustomerQuery()) == 0 and X.history() == []
+    rep = X.run(path, X.ImportOptions(today=TODAY))
+    assert rep.imported == 1200 and seen[-1] == (True, 1200) and C.count(C.CustomerQuery()) == 1200
