@@ -67,9 +67,10 @@ def notifier() -> SealNotifier:
 
 
 class SealMonitor(QObject):
-    """Tells the user in the main window how each backup's background check ended: the status
-    bar for every result; a failed check (the copy kept aside) or a backup that could not be
-    written also in a message box."""
+    """Tells the user in the main window how each backup's background work ended: the status
+    bar for every result; a failed check (the copy kept aside), or a failure after the copy was
+    on disk, also in a message box (a failure before that was raised to the operation or the
+    dialog that waited for the backup, which says so itself)."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -82,7 +83,7 @@ class SealMonitor(QObject):
             return
         self.last = event
         self.window.statusBar().showMessage(event.message, 10_000 if event.ok else 60_000)
-        if not event.ok:
+        if event.unreported:
             box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backup check failed"), event.message,
                               QMessageBox.StandardButton.Ok, self.window)
             box.setObjectName("backupCheckFailedBox")
