@@ -84,6 +84,18 @@
         <translation>备份失败</translation>
     </message>
     <message>
+        <source>%1 Checking its integrity in the background…</source>
+        <translation>%1正在后台做完整性检查…</translation>
+    </message>
+    <message>
+        <source>%1 It passed its integrity check.</source>
+        <translation>%1已通过完整性检查。</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1%2</translation>
+    </message>
+    <message>
         <source>Restore from file</source>
         <translation>从文件恢复</translation>
     </message>
@@ -112,14 +124,6 @@ The current data is backed up first.</source>
     <message>
         <source>Backup saved: %1.</source>
         <translation>备份已保存：%1。</translation>
-    </message>
-    <message>
-        <source>Checking its integrity in the background…</source>
-        <translation>正在后台做完整性检查…</translation>
-    </message>
-    <message>
-        <source>It passed its integrity check.</source>
-        <translation>已通过完整性检查。</translation>
     </message>
     <message>
         <source>This backup has not passed its integrity check yet; it is checked first, which can take a while.</source>

@@ -191,14 +191,15 @@ class BackupDialog(QDialog):
         self.reload()
 
     # --- data ------------------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, select: Path | None = None) -> None:
+        """Refresh the list; keep the selected backup selected (or select ``select``)."""
         s = backup.get_settings()
         self.folder = s.folder
         self.folder_label.setText(str(s.folder))
         self.keep_daily.setValue(s.keep_daily)
         self.keep_before.setValue(s.keep_before)
         self.keep_manual.setValue(s.keep_manual)
-        chosen = self.selected()
+        chosen = select or (info.path if (info := self.selected()) is not None else None)
         self.backups = backup.list_backups(s.folder)
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
@@ -212,8 +213,8 @@ class BackupDialog(QDialog):
                 item.setToolTip(str(info.file))
                 self.table.setItem(row, col, item)
         paths = [b.path for b in self.backups]
-        if chosen is not None and chosen.path in paths:  # a refresh keeps the selection
-            self.table.selectRow(paths.index(chosen.path))
+        if chosen is not None and chosen in paths:
+            self.table.selectRow(paths.index(chosen))
         elif self.backups:
             self.table.selectRow(0)
         self._update_buttons()
@@ -254,11 +255,12 @@ class BackupDialog(QDialog):
         have been delivered while the progress dialog ran), else when it ends."""
         self.watching = pending.path
         self.saved_text = (saved_text or self.tr("Backup saved: %1.")).replace("%1", pending.name)
-        self.reload()
+        self.reload(select=pending.path)
         if pending.done:
             self._show_result(pending.state, str(pending.error or ""))
         else:
-            self.status.setText(self.saved_text + " " + self.tr("Checking its integrity in the background…"))
+            self.status.setText(self.tr("%1 Checking its integrity in the background…")
+                                .replace("%1", self.saved_text))
 
     def _on_sealed(self, event) -> None:
         if not self.isVisible():  # closed: nothing to update (its database may be closed too)
@@ -272,9 +274,9 @@ class BackupDialog(QDialog):
 
     def _show_result(self, state: str, message: str) -> None:
         if state == "sealed":
-            self.status.setText(self.saved_text + " " + self.tr("It passed its integrity check."))
+            self.status.setText(self.tr("%1 It passed its integrity check.").replace("%1", self.saved_text))
         elif state != "interrupted":
-            self.status.setText(self.saved_text + " " + message)
+            self.status.setText(self.tr("%1 %2").replace("%1", self.saved_text).replace("%2", message))
 
     def restore_selected(self) -> bool:
         info = self.selected()
