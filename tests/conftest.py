@@ -123,3 +123,46 @@ def xlsx_rows(path, sheet: int | str = 0) -> list[tuple]:
         return [tuple(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
+
+
+# --- backups ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def held_checks(monkeypatch):
+    """Background backup checks wait at their start until ``release`` is set; ``started`` tells
+    that one is running (and holds its copy). At the end every pending backup is let finish."""
+    import threading
+
+    from shopcrm import backup
+
+    started, release = threading.Event(), threading.Event()
+
+    def hold(con, path):
+        if threading.current_thread().name.startswith("backup-seal-"):
+            started.set()
+            assert release.wait(60)
+
+    monkeypatch.setattr(backup, "_before_check", hold)
+    yield started, release
+    release.set()
+    for pending in backup.pending_backups():
+        pending._done.wait(60)
+
+
+def add_customers(n: int, start: int = 0) -> None:
+    """``n`` customers 顾客<i> with mobiles 1390000<iiii>, through the archive."""
+    from shopcrm.customers import CustomerInput, create
+
+    for i in range(start, start + n):
+        create(CustomerInput(name=f"顾客{i}", mobile=f"1390000{i:04d}"))
+
+
+def customer_count_in(path) -> int:
+    """Customers in a database file, read-only and ignoring any WAL beside it."""
+    import sqlite3
+
+    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM customer").fetchone()[0]
+    finally:
+        con.close()

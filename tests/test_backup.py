@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import add_customers, customer_count_in
 
 from shopcrm import audit, backup, customers, security
 from shopcrm import db as dbmod
-from shopcrm.customers import CustomerInput
 from shopcrm.db import close_database, open_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,17 +28,6 @@ def fresh_session():
     security.reset_session()
 
 
-def _add(n: int, start: int = 0) -> None:
-    for i in range(start, start + n):
-        customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1390000{i:04d}"))
-
-
-def _count(path: Path) -> int:
-    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM customer").fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_money_durability_pragmas_are_in_force(db):
@@ -62,11 +51,11 @@ def test_money_durability_pragmas_are_in_force(db):
 
 
 def test_backup_is_a_verified_self_contained_copy(db, db_path, tmp_path):
-    _add(30)
+    add_customers(30)
     path = backup.make_backup("manual")
     assert path.parent == db_path.parent / "backups"
     assert backup.NAME_RE.match(path.name)
-    assert _count(path) == 30
+    assert customer_count_in(path) == 30
     with open(path, "rb") as fh:
         header = fh.read(20)
     assert header[18:20] == b"\x01\x01"  # rollback journal: opens read-only from a USB stick
@@ -75,11 +64,11 @@ def test_backup_is_a_verified_self_contained_copy(db, db_path, tmp_path):
 
 
 def test_backup_sees_committed_rows_only_while_a_transaction_is_open(db):
-    _add(5)
+    add_customers(5)
     with db.atomic():
-        _add(3, start=100)
+        add_customers(3, start=100)
         path = backup.make_backup("manual")
-    assert _count(path) == 5
+    assert customer_count_in(path) == 5
 
 
 def test_backup_to_a_configured_folder_and_sidecar(db, db_path, tmp_path):
@@ -107,7 +96,7 @@ def test_rotation_keeps_the_newest_of_each_group(db, tmp_path):
 
 
 def test_daily_backup_at_most_once_a_day(db):
-    _add(2)
+    add_customers(2)
     today = dt.date(2026, 11, 22)
     first = backup.daily_backup_if_due(today)
     assert first is not None and first.wait_sealed().exists()
@@ -117,9 +106,9 @@ def test_daily_backup_at_most_once_a_day(db):
 
 
 def test_list_shows_dates_kinds_and_customer_counts(db):
-    _add(3)
+    add_customers(3)
     backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 8, 30))
-    _add(2, start=50)
+    add_customers(2, start=50)
     backup.before_operation("import").wait_sealed()
     infos = backup.list_backups()
     assert [(b.kind, b.customers) for b in infos] == [("before-import", 5), ("manual", 3)]
@@ -136,15 +125,15 @@ def test_before_operation_returns_none_without_a_database():
 
 
 def test_restore_backs_up_first_and_swaps_atomically(db, db_path):
-    _add(4)
+    add_customers(4)
     saved = backup.make_backup("manual")
-    _add(6, start=10)
+    add_customers(6, start=10)
     reader = sqlite3.connect(db_path)  # another connection, as a worker thread would hold
     assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 10
     safety = backup.restore(saved)
     assert safety is not None and safety.name.endswith("-before-restore.db")
     assert safety.durable  # on disk before the swap; its integrity_check may still be running
-    assert _count(safety.wait_sealed()) == 10
+    assert customer_count_in(safety.wait_sealed()) == 10
     assert customers.count(customers.CustomerQuery()) == 4
     assert reader.execute("SELECT count(*) FROM customer").fetchone()[0] == 4
     assert reader.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -155,7 +144,7 @@ def test_restore_backs_up_first_and_swaps_atomically(db, db_path):
 
 
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, db_path, tmp_path):
-    _add(4)
+    add_customers(4)
     good = backup.make_backup("manual")
     bad = tmp_path / "bad.db"
     data = good.read_bytes()
@@ -173,7 +162,7 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, db_path, tmp_p
 def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
     from shopcrm.errors import Cancelled
 
-    _add(2)
+    add_customers(2)
     # a backup large enough for several backup steps
     from shopcrm.demo import generate
 
@@ -202,7 +191,7 @@ def test_restore_of_an_older_schema_is_migrated(db, db_path, tmp_path):
     shutil.copyfile(FIXTURES / "schema_v1.db", old)
     backup.restore(old)
     assert dbmod.schema_version() == dbmod.latest_version()
-    assert customers.count(customers.CustomerQuery()) == _count(old) - 4  # 4 are in the recycle bin
+    assert customers.count(customers.CustomerQuery()) == customer_count_in(old) - 4  # 4 are in the recycle bin
 
 
 def test_migration_makes_a_backup_first(tmp_path):
@@ -283,7 +272,7 @@ def test_network_share_gets_a_warning(tmp_path):
 
 
 def test_backup_failure_leaves_no_partial_file(db, tmp_path, monkeypatch):
-    _add(2)
+    add_customers(2)
     target = tmp_path / "full-disk"
     target.mkdir()
 
@@ -305,7 +294,7 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     assert out[0].startswith("复制") and "fsync" in out[1] and "integrity_check" in out[2] and "通过" in out[2]
     assert out[-1].startswith("已备份：")
     made = Path(out[-1].split("：", 1)[1])
-    assert made.parent == tmp_path / "b" and _count(made) == 50
+    assert made.parent == tmp_path / "b" and customer_count_in(made) == 50
     assert sorted(os.listdir(tmp_path / "b")) == [made.name]  # sealed before the command returned
     assert main(["backup", "--db", str(path), "--list", "--to", str(tmp_path / "b")]) == 0
     assert "50 客户" in capsys.readouterr().out
@@ -325,15 +314,15 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     fresh = tmp_path / "fresh" / "shop.db"
     fresh.parent.mkdir()
     assert main(["restore", str(made), "--db", str(fresh)]) == 0
-    assert _count(fresh) == 50
+    assert customer_count_in(fresh) == 50
 
 
 def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_path, monkeypatch):
-    _add(5)
+    add_customers(5)
     reader = sqlite3.connect(db_path, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM customer").fetchone()  # pins the WAL: no TRUNCATE possible
-    _add(3, start=20)  # committed after the reader's snapshot, still in the WAL
+    add_customers(3, start=20)  # committed after the reader's snapshot, still in the WAL
     results = []
     real = backup._frozen_copy
     monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
@@ -341,16 +330,16 @@ def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_p
     reader.execute("COMMIT")
     reader.close()
     assert results == [False]  # could not freeze the file: the backup API made the copy
-    assert _count(path) == 8 and backup.check_backup(path)
+    assert customer_count_in(path) == 8 and backup.check_backup(path)
 
 
 def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
-    _add(5)
+    add_customers(5)
     results = []
     real = backup._frozen_copy
     monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
     path = backup.make_backup("manual")
-    assert results == [True] and _count(path) == 5
+    assert results == [True] and customer_count_in(path) == 5
 
 
 def test_cancelled_backup_leaves_no_file(db, tmp_path):

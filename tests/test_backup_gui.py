@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -86,21 +85,6 @@ def test_daily_backup_runs_in_the_background_once(qtbot, app, db, db_path):
 
 # --- the background seal, seen in the GUI -----------------------------------------------------------
 
-@pytest.fixture
-def held_checks(monkeypatch):
-    """Background integrity checks wait at their start until ``release`` is set."""
-    started, release = threading.Event(), threading.Event()
-
-    def hold(con, path):
-        if threading.current_thread().name.startswith("backup-seal-"):
-            started.set()
-            assert release.wait(60)
-
-    monkeypatch.setattr(backup, "_before_check", hold)
-    yield started, release
-    release.set()
-    for pending in backup.pending_backups():
-        pending._done.wait(60)
 
 
 def _dialog(qtbot, window) -> BackupDialog:

@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import add_customers, customer_count_in
 
 from shopcrm import audit, backup, customers, security
-from shopcrm.customers import CustomerInput, CustomerQuery
+from shopcrm.customers import CustomerQuery
 from shopcrm.db import close_database, open_database
 from shopcrm.errors import Cancelled
 
@@ -60,17 +61,6 @@ def checks(monkeypatch):
     return seen
 
 
-def _add(n: int, start: int = 0) -> None:
-    for i in range(start, start + n):
-        customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1390000{i:04d}"))
-
-
-def _count(path: Path) -> int:
-    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM customer").fetchone()[0]
-    finally:
-        con.close()
 
 
 def _break_an_index(path: Path) -> None:
@@ -111,26 +101,12 @@ def corrupt_before_seal(monkeypatch):
     monkeypatch.setattr(backup, "_fsync", fsync)
 
 
-@pytest.fixture
-def held_checks(monkeypatch):
-    """Background checks wait at their start until ``release`` is set; ``started`` tells that one
-    is running (and holds its copy)."""
-    started, release = threading.Event(), threading.Event()
-
-    def hold(con, path):
-        if threading.current_thread().name.startswith("backup-seal-"):
-            started.set()
-            assert release.wait(60)
-
-    monkeypatch.setattr(backup, "_before_check", hold)
-    yield started, release
-    release.set()
 
 
 # --- every kind is sealed by a full integrity_check ---------------------------------------------
 
 def test_every_kind_is_sealed_by_a_full_integrity_check(db, db_path, tmp_path, checks):
-    _add(4)
+    add_customers(4)
     backup.start_backup("manual")
     backup.daily_backup_if_due(dt.date(2026, 11, 22))
     backup.before_operation("import")
@@ -161,7 +137,7 @@ def test_every_kind_is_sealed_by_a_full_integrity_check(db, db_path, tmp_path, c
 
 @pytest.mark.parametrize("kind", backup.KINDS)
 def test_a_copy_damaged_before_its_seal_is_kept_aside_logged_and_reported(db, events, corrupt_before_seal, kind):
-    _add(3)
+    add_customers(3)
     pending = backup.start_backup(kind)
     pending.wait_durable()  # on disk; only the check can tell it is damaged
     with pytest.raises(backup.BackupError, match="没有通过完整性检查"):
@@ -176,7 +152,7 @@ def test_a_copy_damaged_before_its_seal_is_kept_aside_logged_and_reported(db, ev
 
 
 def test_the_synchronous_backup_raises_and_keeps_the_damaged_copy(db, tmp_path, corrupt_before_seal):
-    _add(2)
+    add_customers(2)
     with pytest.raises(backup.BackupError, match="没有通过完整性检查"):
         backup.make_backup("manual", folder=tmp_path / "b")
     [kept] = os.listdir(tmp_path / "b")
@@ -186,7 +162,7 @@ def test_the_synchronous_backup_raises_and_keeps_the_damaged_copy(db, tmp_path, 
 # --- the durability barrier ---------------------------------------------------------------------
 
 def test_wait_durable_returns_only_once_the_copy_is_fsynced(db, monkeypatch):
-    _add(3)
+    add_customers(3)
     gate, synced = threading.Event(), []
     real = backup._fsync
 
@@ -201,7 +177,7 @@ def test_wait_durable_returns_only_once_the_copy_is_fsynced(db, monkeypatch):
     monkeypatch.setattr(backup, "_fsync", slow_fsync)
     pending = backup.before_operation("import", defer_durable=True)
     assert pending.state == "copied" and not pending.durable  # returned right after the copy
-    assert _count(pending.file) == 3  # the copy is complete before the operation writes
+    assert customer_count_in(pending.file) == 3  # the copy is complete before the operation writes
     with pytest.raises(TimeoutError):
         pending.wait_durable(timeout=0)
     gate.set()
@@ -213,7 +189,7 @@ def test_wait_durable_returns_only_once_the_copy_is_fsynced(db, monkeypatch):
 
 @pytest.mark.parametrize("kind", ["import", "purge", "restore", "migration"])
 def test_before_operation_returns_on_disk_unless_told_to_defer(db, monkeypatch, kind):
-    _add(2)
+    add_customers(2)
     synced = []
     real = backup._fsync
     monkeypatch.setattr(backup, "_fsync", lambda p: (real(p), synced.append(Path(p).name)))
@@ -225,7 +201,7 @@ def test_before_operation_returns_on_disk_unless_told_to_defer(db, monkeypatch, 
 
 
 def test_purge_commits_only_after_its_backup_is_on_disk(db, db_path, monkeypatch):
-    _add(3)
+    add_customers(3)
     customers.soft_delete([1, 2])
     order: list = []
     at_barrier = threading.Event()
@@ -263,7 +239,7 @@ def test_purge_commits_only_after_its_backup_is_on_disk(db, db_path, monkeypatch
 
 
 def test_purge_is_rolled_back_when_its_backup_cannot_be_written(db, monkeypatch):
-    _add(3)
+    add_customers(3)
     customers.soft_delete([1])
     real = backup._fsync
 
@@ -282,9 +258,9 @@ def test_purge_is_rolled_back_when_its_backup_cannot_be_written(db, monkeypatch)
 # --- restore never uses an unverified copy unchecked -----------------------------------------------
 
 def test_restore_checks_a_never_sealed_backup_first_with_progress(db, checks):
-    _add(4)
+    add_customers(4)
     saved = _unverified(backup.make_backup("manual"))
-    _add(2, start=10)
+    add_customers(2, start=10)
     [info] = backup.list_backups()
     assert info.path == saved and info.status == "unverified" and info.status_text == "未校验"
     assert info.customers == 4 and not info.verified
@@ -300,11 +276,11 @@ def test_restore_checks_a_never_sealed_backup_first_with_progress(db, checks):
 
 
 def test_restore_refuses_a_never_sealed_backup_that_fails_its_check(db, events):
-    _add(4)
+    add_customers(4)
     saved = backup.make_backup("manual")
     _break_an_index(saved)
     _unverified(saved)
-    _add(2, start=10)
+    add_customers(2, start=10)
     events.clear()
     with pytest.raises(backup.BackupError, match="没有通过完整性检查"):
         backup.restore(saved)
@@ -315,7 +291,7 @@ def test_restore_refuses_a_never_sealed_backup_that_fails_its_check(db, events):
 
 
 def test_restore_of_a_foreign_file_runs_the_full_check(db, tmp_path):
-    _add(4)
+    add_customers(4)
     mine = tmp_path / "my copy.db"
     shutil.copyfile(backup.make_backup("manual"), mine)
     _break_an_index(mine)  # quick_check would pass it
@@ -325,9 +301,9 @@ def test_restore_of_a_foreign_file_runs_the_full_check(db, tmp_path):
 
 
 def test_cancelling_the_check_of_a_restore_changes_nothing(db):
-    _add(4)
+    add_customers(4)
     saved = _unverified(backup.make_backup("manual"))
-    _add(1, start=10)
+    add_customers(1, start=10)
     with pytest.raises(Cancelled):
         backup.restore(saved, progress=lambda done, total: False)
     assert customers.count(CustomerQuery()) == 5
@@ -336,11 +312,11 @@ def test_cancelling_the_check_of_a_restore_changes_nothing(db):
 
 def test_restore_of_a_backup_being_checked_waits_for_that_check(db, checks, held_checks):
     started, release = held_checks
-    _add(4)
+    add_customers(4)
     pending = backup.start_backup("manual")
     assert started.wait(60)  # its background check is running
     assert backup.list_backups()[0].status == "checking"
-    _add(2, start=10)
+    add_customers(2, start=10)
     calls = []
 
     def progress(done, total):
@@ -357,7 +333,7 @@ def test_restore_of_a_backup_being_checked_waits_for_that_check(db, checks, held
 # --- leftovers, exit, rotation ------------------------------------------------------------------
 
 def test_leftovers_of_an_earlier_run_are_sealed_or_removed_at_the_next_start(db, db_path, events):
-    _add(5)
+    add_customers(5)
     folder = backup.get_settings().folder
     good = _unverified(backup.make_backup("daily", when=dt.datetime(2026, 11, 20, 9, 0)))
     bad = backup.make_backup("manual", when=dt.datetime(2026, 11, 21, 9, 0))
@@ -384,7 +360,7 @@ def test_leftovers_of_an_earlier_run_are_sealed_or_removed_at_the_next_start(db,
 
 
 def test_app_exit_interrupts_a_running_check_and_the_next_start_finishes_it(db, db_path, monkeypatch, events):
-    _add(3)
+    add_customers(3)
     started, release = threading.Event(), threading.Event()
 
     def hold(con, path):  # a check that cannot end before the test says so
@@ -409,13 +385,13 @@ def test_app_exit_interrupts_a_running_check_and_the_next_start_finishes_it(db, 
     monkeypatch.setattr(backup, "_before_check", None)
     # the next start
     [again] = backup.resume_unsealed(backup.get_settings().folder, db_path=db_path)
-    assert again.wait_sealed(timeout=60) == pending.path and _count(pending.path) == 3
+    assert again.wait_sealed(timeout=60) == pending.path and customer_count_in(pending.path) == 3
     assert [e.state for e in events] == ["interrupted", "sealed"]
 
 
 def test_rotation_never_gives_up_the_newest_verified_backup_for_an_unverified_one(db, held_checks):
     started, release = held_checks
-    _add(2)
+    add_customers(2)
     backup.configure(keep_manual=1)
     folder = backup.get_settings().folder
     first = backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 9, 0))
@@ -434,7 +410,7 @@ def test_rotation_never_gives_up_the_newest_verified_backup_for_an_unverified_on
 
 
 def test_a_failed_check_never_rotates_out_the_verified_backup(db, monkeypatch):
-    _add(2)
+    add_customers(2)
     backup.configure(keep_manual=1)
     first = backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 9, 0))
     real = backup._fsync
@@ -446,7 +422,7 @@ def test_a_failed_check_never_rotates_out_the_verified_backup(db, monkeypatch):
 
 
 def test_two_backups_in_the_same_second_get_their_own_names(db):
-    _add(1)
+    add_customers(1)
     when = dt.datetime(2026, 11, 22, 9, 0)
     a = backup.start_backup("manual", when=when)
     b = backup.start_backup("manual", when=when)
