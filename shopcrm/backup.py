@@ -646,6 +646,16 @@ class PendingBackup:
             if self._con is not None:
                 self._con.interrupt()
 
+    def _start(self, part: Path | None, background: bool) -> None:
+        """Make the copy durable (when ``part`` is given) and seal it: in a thread of its own
+        (``background``), else here."""
+        if background:
+            self.thread = threading.Thread(target=self._run, args=(part, True),
+                                           name=f"backup-seal-{self.path.name}", daemon=True)
+            self.thread.start()
+        else:
+            self._run(part, False)
+
     def _run(self, part: Path | None, background: bool) -> None:
         """Steps 2 and 3 (step 2 only when ``part`` is given: a leftover is on disk already)."""
         try:
@@ -892,14 +902,9 @@ def start_backup(kind: str = "manual", *, db_path: Path | None = None, folder: P
     pending = PendingBackup(final, kind, db_path=db_path, settings=settings, mode=mode)
     pending.timings["copy"] = time.perf_counter() - started
     _claim_or_get(final, lambda: pending)
-    if background:
-        pending.thread = threading.Thread(target=pending._run, args=(part, True),
-                                          name=f"backup-seal-{final.name}", daemon=True)
-        pending.thread.start()
-    else:
-        pending._run(part, False)
-        if not pending.verified:
-            raise pending.error
+    pending._start(part, background)
+    if not background and not pending.verified:
+        raise pending.error
     return pending
 
 
@@ -931,12 +936,7 @@ def resume_unsealed(folder: Path, *, db_path: Path | None = None,
             e.path, e.kind, db_path=db_path, settings=settings, durable=True))
         if not new:
             continue
-        if background:
-            pending.thread = threading.Thread(target=pending._run, args=(None, True),
-                                              name=f"backup-seal-{entry.path.name}", daemon=True)
-            pending.thread.start()
-        else:
-            pending._run(None, False)
+        pending._start(None, background)
         out.append(pending)
     return out
 
