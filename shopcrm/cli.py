@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from shopcrm import texts
-from shopcrm.db import DatabaseOpenError, open_database
+from shopcrm.db import DatabaseOpenError, close_database, open_database
 from shopcrm.paths import resolve_db_path
 
 # name -> (add_arguments(parser), run(args) -> exit code)
@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseOpenError as exc:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 2
+    finally:
+        # the last connection closing copies the WAL into the file and removes it (a large
+        # import commits without that checkpoint: shopcrm.db.checkpoint_deferred)
+        close_database()
 
 
 if __name__ == "__main__":

@@ -194,23 +194,33 @@ def checkpoint_in_background() -> threading.Thread | None:
     path = database.database
     if not path or path == ":memory:":
         return None
-
-    def run():
-        try:
-            con = sqlite3.connect(path, timeout=1, isolation_level=None)
-            try:
-                con.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            finally:
-                con.close()
-        except sqlite3.Error:
-            pass  # busy or closed meanwhile: the next commit's automatic checkpoint does it
-
-    thread = threading.Thread(target=run, name="shopcrm-checkpoint", daemon=True)
+    thread = threading.Thread(target=_checkpoint, args=(path,), name="shopcrm-checkpoint",
+                              daemon=True)
     thread.start()
+    _checkpoints[:] = [t for t in _checkpoints if t.is_alive()] + [thread]
     return thread
 
 
+_checkpoints: list[threading.Thread] = []
+
+
+def _checkpoint(path: str) -> None:
+    try:
+        con = sqlite3.connect(path, timeout=1, isolation_level=None)
+        try:
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass  # busy or closed meanwhile: the next commit's automatic checkpoint does it
+
+
 def close_database() -> None:
+    """Close this thread's connection, after any background checkpoint has finished: the last
+    connection to close then leaves a file without a WAL beside it."""
+    for thread in _checkpoints:
+        thread.join(timeout=30)
+    _checkpoints.clear()
     if database.database is not None and not database.is_closed():
         database.close()
 

@@ -251,3 +251,23 @@ def test_a_deferred_checkpoint_leaves_the_commit_alone_and_runs_afterwards(db, m
         assert file_only.execute("SELECT count(*) FROM tag").fetchone()[0] == 5000
     finally:
         file_only.close()
+
+
+def test_closing_the_database_waits_for_a_background_checkpoint(db, monkeypatch):
+    import threading
+
+    order, gate = [], threading.Event()
+    real = dbmod._checkpoint
+
+    def slow_checkpoint(path):
+        assert gate.wait(30)
+        real(path)
+        order.append("checkpoint")
+
+    monkeypatch.setattr(dbmod, "_checkpoint", slow_checkpoint)
+    real_close = db.close
+    monkeypatch.setattr(db, "close", lambda: order.append("close") or real_close())
+    dbmod.checkpoint_in_background()
+    threading.Timer(0.2, gate.set).start()  # the checkpoint is still running when we close
+    close_database()
+    assert order == ["checkpoint", "close"]

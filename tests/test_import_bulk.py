@@ -350,3 +350,20 @@ def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monke
     assert C.count(C.CustomerQuery()) == 0 and X.history() == []
     rep = X.run(path, X.ImportOptions(today=TODAY))
     assert rep.imported == 1200 and seen[-1] == (True, 1200) and C.count(C.CustomerQuery()) == 1200
+
+
+def test_a_large_import_from_the_command_line_leaves_one_whole_file(tmp_path):
+    # the import commits without the automatic checkpoint (db.checkpoint_deferred); the
+    # background checkpoint and the closing connection still leave no WAL behind
+    path = member_csv(tmp_path / "会员.csv", 1500)
+    db_file = tmp_path / "shop.db"
+    out = subprocess.run([sys.executable, "-m", "shopcrm", "import", str(path), "--db", str(db_file)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert not Path(f"{db_file}-wal").exists()
+    file_only = sqlite3.connect(f"file:{db_file}?immutable=1", uri=True)
+    try:
+        assert file_only.execute("SELECT count(*) FROM customer").fetchone()[0] == 1500
+        assert file_only.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        file_only.close()
