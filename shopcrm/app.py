@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         security_ui.offer_pin_at_first_run(window)
     if window.first_run_choice == first_run.IMPORT:
         first_run.open_import(window)
-    return app.exec()
+    code = app.exec()
+    from shopcrm.db import close_database
+
+    close_database()  # the last connection: the WAL goes into the file and is removed
+    return code
 
 
 def smoke_report(window, started: float | None = None) -> None:
