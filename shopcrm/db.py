@@ -187,6 +187,9 @@ def checkpoint_deferred(con: sqlite3.Connection):
     checkpoint_in_background()
 
 
+_checkpoints: list[threading.Thread] = []  # started and maybe running: close_database joins them
+
+
 def checkpoint_in_background() -> threading.Thread | None:
     """A passive checkpoint of the open database on a connection and thread of its own (it never
     waits for readers or writers, and SQLite releases the GIL while it copies). Returns the
@@ -199,9 +202,6 @@ def checkpoint_in_background() -> threading.Thread | None:
     thread.start()
     _checkpoints[:] = [t for t in _checkpoints if t.is_alive()] + [thread]
     return thread
-
-
-_checkpoints: list[threading.Thread] = []
 
 
 def _checkpoint(path: str) -> None:
