@@ -20,12 +20,13 @@ from peewee import (
     TextField,
 )
 
+from shopcrm.core import clock
 from shopcrm.db import database
 
 
 def now() -> _dt.datetime:
-    """Local wall-clock time to the second, as shops think of it."""
-    return _dt.datetime.now().replace(microsecond=0)
+    """Local time to the second, as shops think of it (from the one clock)."""
+    return clock.now()
 
 
 def sql_ts(value: _dt.datetime | _dt.date | None) -> str | None:
