@@ -36,6 +36,15 @@ def db(db_path):
 
 
 @pytest.fixture(autouse=True)
+def _clock_runs_again():
+    """A test that fixes the clock (``clock.set_now(day)``) leaves it running for the next one."""
+    yield
+    from shopcrm.core import clock
+
+    clock.set_now(None)
+
+
+@pytest.fixture(autouse=True)
 def _chinese_messages():
     from shopcrm import texts
 
