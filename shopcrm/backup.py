@@ -56,6 +56,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shopcrm.core import clock
 from shopcrm import db as dbmod
 from shopcrm.db import DatabaseOpenError, database, inspect_file
 from shopcrm.errors import Cancelled, check_progress
@@ -769,7 +770,7 @@ def _audit(db_path: Path | None, mode: str, detail: str) -> None:
                 with con:
                     con.execute("INSERT INTO audit_log (at, mode, action, customer_id, detail) "
                                 "VALUES (?, ?, 'backup', NULL, ?)",
-                                (dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail))
+                                (clock.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail))
         finally:
             con.close()
     except sqlite3.Error:
@@ -893,7 +894,7 @@ def start_backup(kind: str = "manual", *, db_path: Path | None = None, folder: P
         resume_unsealed(folder, db_path=db_path, settings=settings)
     mode = _mode_for(db_path)
     try:
-        final = _reserve_name(kind, when or dt.datetime.now(), folder)
+        final = _reserve_name(kind, when or clock.now(), folder)
     except OSError as exc:
         raise BackupError(t("backup.failed", reason=exc)) from exc
     part = _part_path(final)
@@ -978,12 +979,12 @@ def daily_backup_if_due(today: dt.date | None = None, *, db_path: Path | None = 
     db_path = Path(db_path) if db_path is not None else current_db_path()
     if db_path is None or not db_path.exists():
         return None
-    today = today or dt.date.today()
+    today = today or clock.today()
     settings = settings or get_settings(db_path)
     for entry in _scan(settings.folder):
         if entry.kind == "daily" and entry.created.date() == today:
             return None
-    when = dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))
+    when = dt.datetime.combine(today, clock.now().time().replace(microsecond=0))
     return start_backup("daily", db_path=db_path, when=when, settings=settings)
 
 
@@ -1059,8 +1060,11 @@ BAD_KEEP = 3  # copies that failed their check, kept aside (newest first)
 def _remove_stale_parts(folder: Path) -> list[Path]:
     deleted = []
     try:
-        for part in Path(folder).glob(f"shopcrm-*.db{PART_SUFFIX}"):
-            if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
+        parts = list(Path(folder).glob(f"shopcrm-*.db{PART_SUFFIX}"))
+        # the kernel stamps mtimes with its own clock, which neither faketime nor clock.set_now moves
+        kernel_now = clock.kernel_seconds(folder) if parts else 0.0
+        for part in parts:
+            if kernel_now - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink()
                 deleted.append(part)
     except OSError:
@@ -1159,7 +1163,7 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
             try:
                 created = dt.datetime.fromtimestamp(file.stat().st_mtime).replace(microsecond=0)
             except OSError:
-                created = dt.datetime.now().replace(microsecond=0)
+                created = clock.now()
     return BackupInfo(final, created, kind or "manual", size, customers, version, status)
 
 
@@ -1317,7 +1321,7 @@ def restore_into_path(backup_path: str | Path, db_path: str | Path) -> Path:
             with con:
                 con.execute("INSERT INTO audit_log (at, mode, action, customer_id, detail) "
                             "VALUES (?, 'startup', 'restore', NULL, ?)",
-                            (dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), source.name))
+                            (clock.now().strftime("%Y-%m-%d %H:%M:%S"), source.name))
     finally:
         con.close()
     return db_path
@@ -1391,7 +1395,7 @@ def _mount_table() -> str | None:
 def move_aside(path: Path, when: dt.datetime | None = None) -> Path:
     """Rename a damaged database (and its -wal/-shm) to ``<name>.damaged-<time>``; never deleted."""
     path = Path(path)
-    stamp = f"{when or dt.datetime.now():%Y%m%d-%H%M%S}"
+    stamp = f"{when or clock.now():%Y%m%d-%H%M%S}"
     target = path.with_name(f"{path.name}.damaged-{stamp}")
     n = 1
     while target.exists():

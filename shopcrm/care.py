@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
+from shopcrm.core import clock
 from shopcrm import activity, festivals
 from shopcrm.db import database
 from shopcrm.errors import FieldError, check_progress
@@ -563,7 +564,7 @@ def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
     """How many customers the visit plan says are due (listed today or not), counting at most
     ``cap`` (the tab shows "1000+"); kept out of :func:`build_today`: an exact count reads
     every due customer."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     s = settings if settings is not None else load_settings()
     n = 0
     for g, _p, cutoff in _visit_plan(s, today):
@@ -713,7 +714,7 @@ def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
 def build_today(today: dt.date | None = None, settings: dict | None = None) -> TodayList:
     """The care list of ``today``: due today, overdue (within the configured windows) and
     upcoming greetings, minus what was done, skipped or snoozed. Sorted by due date."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     s = settings if settings is not None else load_settings()
     overdue = s["overdue_days"]
     consent = "AND c.consent_marketing = 1"
@@ -905,7 +906,7 @@ def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome:
 def snooze(items: Iterable[CareItem], until: dt.date, *, today: dt.date | None = None,
            reason: str = "") -> int:
     """Hide the items until ``until`` (they come back on that day)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if until <= today:
         raise FieldError("until", "care.v.until_past", value=until.isoformat(), today=today.isoformat())
     return _record(items, "snooze", until=until, reason=reason)

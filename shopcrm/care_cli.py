@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from shopcrm.core import clock
 from shopcrm.cli import command, open_db
 
 
@@ -20,7 +21,7 @@ def _today(args: argparse.Namespace) -> int:
     from shopcrm import care
 
     open_db(args)
-    day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    day = dt.date.fromisoformat(args.date) if args.date else clock.today()
     s = care.load_settings()
     lst = care.build_today(day, s)
     items = [i for i in lst.items if i.due <= day] if args.due_only else lst.items

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from shopcrm.core import clock
 from shopcrm import ledger
 from shopcrm.db import database
 from shopcrm.errors import DuplicateError, FieldError, ValidationError
@@ -86,7 +87,7 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
         if isinstance(parsed, LunarBirthday):
             lunar = parsed
         elif isinstance(parsed, dt.date):
-            if parsed > (today or dt.date.today()):
+            if parsed > (today or clock.today()):
                 raise FieldError("birthday", "v.date_future", value=parsed.isoformat())
             birthday = parsed
     except FieldError as exc:
@@ -150,7 +151,7 @@ def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
             name=clean.name, name_sort=sort_key(clean.name), mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
             card_no=clean.card_no, level=clean.level_id,
             consent_marketing=clean.consent_marketing,
-            joined_on=clean.joined_on or dt.date.today(),
+            joined_on=clean.joined_on or today or clock.today(),
             **birth_fields(clean.birthday, clean.lunar), **clean.extra,
         )
         _write_search_keys(c.id, c.name, replace=False)

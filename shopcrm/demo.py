@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from shopcrm.core import clock
 from shopcrm.customers import fill_missing_sort_keys, rebuild_search_keys
 from shopcrm.db import database, indexes_rebuilt
 
@@ -51,7 +52,7 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
              progress: Callable[[str, float], None] | None = None) -> None:
     """Fill the open database with demo data (adds to whatever is there)."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     now_s = f"{today.isoformat()} 09:00:00"
     complaints = customers // 50 if complaints is None else complaints
     contacts = customers // 2 if contacts is None else contacts

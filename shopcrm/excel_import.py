@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shopcrm.core import clock
 from shopcrm import ledger, texts
 from shopcrm.db import DroppedIndexes, checkpoint_deferred, database
 from shopcrm.errors import FieldError, check_progress
@@ -725,7 +726,7 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
         raise ValueError(options.on_duplicate)
     if options.balance_mode not in BALANCE_MODES:
         raise ValueError(options.balance_mode)
-    today = options.today or dt.date.today()
+    today = options.today or clock.today()
     hidx, mapping = resolve(sheet, options)
     rows = sheet.rows
     header_cells = rows[hidx]
@@ -1096,12 +1097,12 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
     import's transaction), in id order, PROGRESS_EVERY at a time."""
     from shopcrm.customers import tag_id
 
-    clock = time.perf_counter
+    tick = time.perf_counter
     spent = LAST_WRITE_SECONDS
     spent.clear()
     spent.update(rows=0.0, customers=0.0, ledger=0.0, keys=0.0, tags=0.0, indexes=0.0)
     ts = sql_ts(now())
-    today_s = (options.today or dt.date.today()).isoformat()
+    today_s = (options.today or clock.today()).isoformat()
     next_id = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM customer").fetchone()[0]
     dropped = DroppedIndexes(con, BULK_TABLES) if bulk else None
     keys_of = NameKeyCache()
@@ -1118,7 +1119,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
         keys: list = []
         tags = []
         cext, lext, kext = cust.extend, led.extend, keys.extend
-        t0 = clock()
+        t0 = tick()
         for r in chunk:
             c = r.clean
             cid = next_id
@@ -1141,14 +1142,14 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
                 if tid is None:
                     tid = tag_ids[tg] = tag_id(tg)
                 tags.append((cid, tid))
-        t1 = clock()
+        t1 = tick()
         _insert_rows(con, _INSERT_CUSTOMER, cust_values, width, cust, per["customer"])
-        t2 = clock()
+        t2 = tick()
         if led:
             _insert_rows(con, _INSERT_LEDGER, _LEDGER_VALUES, 7, led, per["ledger"])
-        t3 = clock()
+        t3 = tick()
         _insert_rows(con, _INSERT_KEYS, "(?, ?)", 2, keys, per["keys"])
-        t4 = clock()
+        t4 = tick()
         if tags:
             con.executemany("INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)",
                             tags)
@@ -1156,13 +1157,13 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
         spent["customers"] += t2 - t1
         spent["ledger"] += t3 - t2
         spent["keys"] += t4 - t3
-        spent["tags"] += clock() - t4
+        spent["tags"] += tick() - t4
         done += len(chunk)
     if dropped is not None:
         check_progress(progress, done, total)
-        t0 = clock()
+        t0 = tick()
         dropped.restore()  # a duplicate mobile or card that slipped in fails here: rolled back
-        spent["indexes"] = clock() - t0
+        spent["indexes"] = tick() - t0
 
 
 _PREF_COLUMNS = ("pref_text", "pref_channel", "pref_time", "pref_products", "pref_taste")

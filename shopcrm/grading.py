@@ -68,6 +68,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopcrm.core import clock
 from shopcrm import texts
 from shopcrm.db import database, indexes_rebuilt
 from shopcrm.errors import Cancelled, check_progress
@@ -232,7 +233,7 @@ class Period:
 
     @classmethod
     def last_months(cls, months: int, today: dt.date | None = None) -> Period:
-        today = today or dt.date.today()
+        today = today or clock.today()
         end = today + dt.timedelta(days=1)
         return cls(None if months <= 0 else _months_back(end, months), end)
 
@@ -809,7 +810,7 @@ def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None,
     purchase: a lost customer who buys again is 恢复 at once)."""
     cfg = settings()
     at = at or now()
-    today = today or max(at.date(), dt.date.today())
+    today = today or max(at.date(), clock.today())
     params = {**_day_params(cfg, today, at), "cid": customer_id}
     row = _exec(f"""
         WITH d AS (
@@ -1023,7 +1024,7 @@ def summary(*, today: dt.date | None = None) -> Summary:
     """Counts by grade, value type, lifecycle stage and level, and the dormant count. Each is an
     index-only count over all customers, minus the (few) customers in the recycle bin."""
     cfg = settings()
-    today = today or dt.date.today()
+    today = today or clock.today()
     lost_before = (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat()
 
     def counts(sql: str) -> dict[str, int]:
@@ -1219,7 +1220,7 @@ def dormant(days: int | None = None, *, sort: str = "value", today: dt.date | No
             include_contacted: bool = False, limit: int = 1000, offset: int = 0) -> list[CustomerFigure]:
     """Customers with no purchase for ``days`` days (default ``dormant_days``), by past value.
     Unless ``include_contacted``, those contacted within ``wake_followup_days`` are left out."""
-    where, params = _dormant_where(days, today or dt.date.today(), include_contacted)
+    where, params = _dormant_where(days, today or clock.today(), include_contacted)
     order = DORMANT_SORTS.get(sort, DORMANT_SORTS["value"])
     # by value: the index already holds the order (ties newest customer first), and about half of
     # a shop's customers are dormant, so the first page is found after a short walk
@@ -1233,7 +1234,7 @@ def dormant(days: int | None = None, *, sort: str = "value", today: dt.date | No
 
 def dormant_count(days: int | None = None, *, today: dt.date | None = None,
                   include_contacted: bool = True) -> int:
-    where, params = _dormant_where(days, today or dt.date.today(), include_contacted)
+    where, params = _dormant_where(days, today or clock.today(), include_contacted)
     return database.execute_sql(f"SELECT COUNT(*) FROM customer c WHERE {where}", params).fetchone()[0]
 
 

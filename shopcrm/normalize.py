@@ -13,6 +13,7 @@ import re
 import unicodedata
 from decimal import Decimal, DecimalException, InvalidOperation
 
+from shopcrm.core import clock
 from shopcrm.errors import FieldError
 from shopcrm.lunar import LunarBirthday, parse_lunar
 from shopcrm.money import to_cents
@@ -204,7 +205,7 @@ def parse_date(value, field: str = "date", *, today: dt.date | None = None,
 
 
 def _check_date(d, field, raw, today, allow_future):
-    if not allow_future and d > (today or dt.date.today()):
+    if not allow_future and d > (today or clock.today()):
         raise FieldError(field, "v.date_future", value=raw)
     if d.year < 1900:
         raise FieldError(field, "v.date_impossible", value=raw)

@@ -22,6 +22,7 @@ import os
 import time
 from collections.abc import Callable
 
+from shopcrm.core import clock
 from shopcrm.db import database
 from shopcrm.models import Setting
 from shopcrm.texts import register, t
@@ -112,7 +113,6 @@ class _Session:
 
 
 _session = _Session()
-clock: Callable[[], float] = time.time  # wall clock for the persisted lock-out (tests replace it)
 monotonic: Callable[[], float] = time.monotonic  # idle timing (tests replace it)
 
 
@@ -220,7 +220,7 @@ def _matches(pin: str, stored: dict) -> bool:
 def lockout_remaining() -> int:
     """Seconds until another PIN may be tried (0 = now)."""
     state = _get_setting(FAILURES_KEY) or {}
-    return max(0, int(round(state.get("until", 0) - clock())))
+    return max(0, int(round(state.get("until", 0) - clock.now().timestamp())))
 
 
 def verify_pin(pin: str) -> bool:
@@ -241,7 +241,7 @@ def verify_pin(pin: str) -> bool:
         state["count"] += 1
         extra = state["count"] - FREE_TRIES
         if extra >= 0:
-            state["until"] = clock() + min(LOCKOUT_BASE_SECONDS * 2 ** extra, LOCKOUT_MAX_SECONDS)
+            state["until"] = clock.now().timestamp() + min(LOCKOUT_BASE_SECONDS * 2 ** extra, LOCKOUT_MAX_SECONDS)
         _put_setting(FAILURES_KEY, state)
     from shopcrm import audit
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -33,6 +34,18 @@ def db(db_path):
     open_database(db_path)
     yield database
     close_database()
+
+
+TEST_DAY = dt.date(2026, 11, 22)  # the day that the date-bound test modules live on
+
+
+@pytest.fixture
+def fixed_day():
+    """The clock stands at noon of TEST_DAY (modules with dated data use it for every test)."""
+    from shopcrm.core import clock
+
+    clock.set_now(TEST_DAY)
+    return TEST_DAY
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from conftest import add_customers, customer_count_in
 from shopcrm import audit, backup, customers, security
 from shopcrm import db as dbmod
 from shopcrm.db import close_database, open_database
+from shopcrm.core import clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -405,7 +406,7 @@ def test_rotation_removes_parts_left_by_an_interrupted_backup(db):
     new_part = folder / "shopcrm-20261122-090000-daily.db.part"  # maybe still being written
     for p in (old_part, new_part):
         p.write_bytes(b"half a backup")
-    hours_ago = time.time() - 7 * 3600
+    hours_ago = clock.kernel_seconds(folder) - 7 * 3600
     os.utime(old_part, (hours_ago, hours_ago))
     backup.make_backup("manual")
     assert not old_part.exists() and new_part.exists()

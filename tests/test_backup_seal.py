@@ -20,6 +20,7 @@ from shopcrm import audit, backup, customers, security
 from shopcrm.customers import CustomerQuery
 from shopcrm.db import close_database, open_database
 from shopcrm.errors import Cancelled
+from shopcrm.core import clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -343,7 +344,7 @@ def test_leftovers_of_an_earlier_run_are_sealed_or_removed_at_the_next_start(db,
     fresh = folder / "shopcrm-20261122-090000-manual.db.part"  # maybe another process's copy now
     for part in (stale, fresh):
         part.write_bytes(b"half a backup")
-    hours_ago = time.time() - 7 * 3600
+    hours_ago = clock.kernel_seconds(stale.parent) - 7 * 3600
     os.utime(stale, (hours_ago, hours_ago))
     # before: listed, but never as verified
     assert [(b.path, b.status) for b in backup.list_backups()] == [(bad, "unverified"), (good, "unverified")]

@@ -14,9 +14,11 @@ from shopcrm.db import database
 from shopcrm.errors import FieldError
 from shopcrm.lunar import LunarBirthday
 from shopcrm.models import CareAction, Contact, Customer
-from conftest import xlsx_rows
+from conftest import TEST_DAY, xlsx_rows
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 HAS_GRADE = "grade" in Customer._meta.fields
 
 _mobiles = iter(range(13800000000, 13900000000))

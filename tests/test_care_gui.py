@@ -10,12 +10,13 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from shopcrm import activity, care, customers as C
+from shopcrm.core import clock
 from shopcrm.models import CareAction, Contact, Customer
-from conftest import xlsx_rows
+from conftest import TEST_DAY, xlsx_rows
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 
-TODAY = dt.date(2026, 11, 22)
+TODAY = TEST_DAY
 
 
 @pytest.fixture
@@ -243,10 +244,9 @@ def test_the_list_follows_the_calendar_day(qtbot, shop):
     tab = TodayTab(None)
     qtbot.addWidget(tab)
     assert tab._day_timer.isActive()
-    tab.clock = lambda: TODAY
     tab.refresh()
     assert tab.lst.today == TODAY
-    tab.clock = lambda: dt.date(2026, 11, 25)
+    clock.set_now(dt.date(2026, 11, 25))
     with qtbot.waitSignal(tab.title_changed):
         tab._check_day()  # what the minute timer does
     assert tab.lst.today == dt.date(2026, 11, 25)

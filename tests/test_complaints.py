@@ -13,9 +13,12 @@ import pytest
 from shopcrm import activity, complaints as K, customers as C, ledger
 from shopcrm.errors import FieldError, ValidationError
 from shopcrm.models import Complaint, Contact, Customer, LedgerEntry
+from conftest import TEST_DAY
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, 0)
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 
 
 def cust(name="张三", mobile="13812345678", **kw) -> Customer:

@@ -9,10 +9,12 @@ from PySide6.QtCore import Qt
 
 from shopcrm import complaints as K, customers as C, ledger
 from shopcrm.models import Complaint, Customer, LedgerEntry
+from shopcrm.core import clock
+from conftest import TEST_DAY
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 
-TODAY = dt.date(2026, 11, 22)
+TODAY = TEST_DAY
 
 
 def cust(name="张三", mobile="13812345678", **kw) -> Customer:
@@ -155,7 +157,7 @@ def test_refused_action_is_explained_inline(tab, qtbot):
 
 def test_filters_search_and_overdue_flags(tab, qtbot):
     a, b = cust("张三", "13812345678"), cust("李四", "13900001111")
-    old = dt.datetime.now().replace(microsecond=0) - dt.timedelta(hours=30)
+    old = clock.now() - dt.timedelta(hours=30)
     k1 = K.create(K.ComplaintInput(customer_id=a.id, received_at=old, category="商品质量",
                                    key_points="褪色", severity="紧急"))  # 24 h: overdue
     k2 = K.create(K.ComplaintInput(customer_id=b.id, category="服务态度", key_points="态度差",

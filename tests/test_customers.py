@@ -10,8 +10,11 @@ from shopcrm import activity, customers as C, ledger
 from shopcrm.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.lunar import LunarBirthday
 from shopcrm.normalize import normalize_card, normalize_mobile, parse_int, parse_money
+from conftest import TEST_DAY
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 13812345678",

@@ -18,8 +18,11 @@ from openpyxl import load_workbook
 from shopcrm import activity, customers as C, excel_export as E
 from shopcrm.errors import Cancelled
 from shopcrm.lunar import LunarBirthday
+from conftest import TEST_DAY
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 TRIGGERS = ("=1+1", "+86 138", "-5", "@SUM(A1)", "\tx", "\rx", "\nx")
 
 

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from shopcrm import customers as C
 from shopcrm.ui.export_dialog import ExportDialog, open_export_dialog
 from tests.conftest import answer_box
+from conftest import TEST_DAY
 
 # the offscreen platform warns when the progress dialog appears; that is not a problem of ours
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-TODAY = dt.date(2026, 11, 22)
+pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+TODAY = TEST_DAY
 
 
 def make(name, mobile, **kw) -> int:

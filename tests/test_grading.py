@@ -10,8 +10,11 @@ from shopcrm import activity, customers as C, grading, ledger
 from shopcrm.db import database
 from shopcrm.errors import Cancelled
 from shopcrm.models import Complaint, Contact, Customer, CustomerHistory, Level
+from conftest import TEST_DAY
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 NOW = dt.datetime(2026, 11, 22, 12, 0, 0)
 
 _mobiles = iter(range(13800000000, 13900000000))

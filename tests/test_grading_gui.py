@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt
 
 from shopcrm import grading
 from shopcrm.models import Contact, Customer, Level
+from shopcrm.core import clock
+from conftest import TEST_DAY
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 
-TODAY = dt.date(2026, 11, 22)
+TODAY = TEST_DAY
 
 
 @pytest.fixture
@@ -137,7 +139,7 @@ def test_dormant_list_and_one_click_wake_up(tab, qtbot):
     assert tab.wake_selected() == 1
     contact = Contact.select().where(Contact.customer == top.id).order_by(Contact.id.desc()).get()
     assert contact.purpose.startswith("唤醒休眠客户")
-    assert contact.next_followup == dt.date.today() + dt.timedelta(days=3)
+    assert contact.next_followup == clock.today() + dt.timedelta(days=3)
     assert top.id not in [r.id for r in model.rows]  # handed over to the care list
     tab.show_contacted.setChecked(True)
     assert top.id in [r.id for r in model.rows]

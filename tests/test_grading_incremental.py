@@ -4,13 +4,18 @@ since; it must give exactly what summing every purchase gives (no Qt)."""
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 import random
 
 from shopcrm import activity, customers as C, demo, grading, ledger
 from shopcrm.db import database
 from shopcrm.models import Complaint, Customer
+from conftest import TEST_DAY
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 
 COLUMNS = ("id, grade, grade_at, period_spend_cents, period_purchases, rfm_r, rfm_f, rfm_m, "
            "value_type, lifecycle, lifecycle_at, level_id")

@@ -18,9 +18,12 @@ import pytest
 from shopcrm import customers as C, excel_import as X, ledger
 from shopcrm.errors import Cancelled
 from shopcrm.pinyin_keys import NameKeyCache, name_keys, sort_key
+from conftest import TEST_DAY
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 SURNAMES = "张王李赵刘陈杨黄周吴曾单解区朴"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 

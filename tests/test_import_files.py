@@ -14,10 +14,13 @@ import pytest
 from shopcrm import customers as C, excel_import as X, ledger
 from shopcrm.errors import Cancelled
 from shopcrm.models import Customer, ImportRun, LedgerEntry
+from conftest import TEST_DAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 
 # file -> (sheet, 1-based header row as documented in tests/fixtures/SOURCES.md, first header cell)
 PUBLIC = {

@@ -15,10 +15,13 @@ from shopcrm import excel_import as X, ledger
 from shopcrm.lunar import LunarBirthday
 from shopcrm.models import Customer, ImportRun, LedgerEntry, Level
 from shopcrm.money import from_cents
+from conftest import TEST_DAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 MESSY = ["members_dev_utf8bom.csv", "members_dev_gbk.csv", "members_dev.xlsx"]
 KEY = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 SUMMARY = KEY["summary"]

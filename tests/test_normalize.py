@@ -30,8 +30,11 @@ from shopcrm.normalize import (
     parse_tags,
     unescape_formula,
 )
+from conftest import TEST_DAY
 
-TODAY = dt.date(2026, 11, 22)
+pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
+
+TODAY = TEST_DAY
 
 # what python-calamine hands us for a cell, plus the texts people type
 digits_text = st.text(alphabet="0123456789１２３４５６７８９０ -+()（）.,eE*¥￥元", max_size=20)

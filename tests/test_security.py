@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
 import pytest
 
 from shopcrm import audit, customers, ledger, security
+from shopcrm.core import clock
 from shopcrm.customers import CustomerInput
 from shopcrm.models import AuditLog, Setting
 
@@ -17,7 +19,6 @@ def fresh_session():
     security.reset_session()
     yield
     security.reset_session()
-    security.clock = time.time
     security.monotonic = time.monotonic
 
 
@@ -73,8 +74,7 @@ def test_unlock_with_the_right_pin_and_lock_on_demand(shop):
 
 
 def test_wrong_pins_are_rate_limited_and_the_limit_survives_a_restart(shop):
-    now = [1_000_000.0]
-    security.clock = lambda: now[0]
+    clock.set_now("2027-03-01T09:00:00")  # the lock-out is kept as a wall-clock time
     for _ in range(security.FREE_TRIES):
         with pytest.raises(security.PinError):
             security.unlock("1111")
@@ -83,11 +83,11 @@ def test_wrong_pins_are_rate_limited_and_the_limit_survives_a_restart(shop):
     with pytest.raises(security.PinLockedOut, match="秒后再试") as info:
         security.unlock("2468")
     assert info.value.seconds == security.LOCKOUT_BASE_SECONDS
-    now[0] += security.LOCKOUT_BASE_SECONDS + 1
+    clock.advance(dt.timedelta(seconds=security.LOCKOUT_BASE_SECONDS + 1))
     with pytest.raises(security.PinError):
         security.unlock("1111")  # the next failure doubles the wait
     assert security.lockout_remaining() == 2 * security.LOCKOUT_BASE_SECONDS
-    now[0] += 2 * security.LOCKOUT_BASE_SECONDS + 1
+    clock.advance(dt.timedelta(seconds=2 * security.LOCKOUT_BASE_SECONDS + 1))
     security.unlock("2468")
     assert security.is_owner() and security.lockout_remaining() == 0
     assert security.tries_left() == security.FREE_TRIES  # success resets the count

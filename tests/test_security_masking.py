@@ -8,6 +8,7 @@ import pytest
 
 from shopcrm import care, customers, security
 from shopcrm.customers import CustomerInput
+from shopcrm.core import clock
 from conftest import xlsx_rows
 
 MOBILE = "13812345678"
@@ -23,7 +24,7 @@ def fresh_session():
 
 @pytest.fixture
 def birthday_today(db):
-    today = dt.date.today()
+    today = clock.today()
     born = dt.date(1980, today.month, today.day)  # 1980 is a leap year: every day exists
     customers.create(CustomerInput(name="张三", mobile=MOBILE, birthday=born))
     security.set_pin("2468")

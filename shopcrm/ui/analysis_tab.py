@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.core import clock
 from shopcrm import grading
 from shopcrm.money import fmt
 
@@ -232,7 +233,7 @@ class AnalysisTab(QWidget):
         self._build()
 
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today or clock.today()
 
     def tab_title(self) -> str:
         return self.tr("Analysis")

@@ -46,6 +46,7 @@ from shopcrm.errors import FieldError, ValidationError
 from shopcrm.models import Customer, now
 from shopcrm.money import fmt
 from shopcrm.normalize import parse_money
+from shopcrm.ui.qclock import from_qdatetime, to_qdatetime
 
 try:  # clerk mode masks mobiles (issue #7); absent in older trees
     from shopcrm.security import display_mobile
@@ -71,13 +72,6 @@ def error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    return QDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second)
-
-
-def from_qdatetime(value: QDateTime) -> dt.datetime:
-    d, t = value.date(), value.time()
-    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second())
 
 
 def left_text(seconds: int | None, status: str) -> str:

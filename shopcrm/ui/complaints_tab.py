@@ -44,6 +44,7 @@ from shopcrm.ui.complaint_widgets import (
     display_mobile,
     left_text,
 )
+from shopcrm.ui import qclock
 from shopcrm.ui.paged_model import PagedSqlModel
 
 
@@ -187,7 +188,7 @@ class ComplaintsTab(QWidget):
         self.category_filter = QComboBox(objectName="categoryFilter")
         self.overdue_filter = QCheckBox(self.tr("Overdue only"), objectName="overdueFilter")
         self.date_filter = QCheckBox(self.tr("Received"), objectName="dateFilter")
-        today = QDate.currentDate()
+        today = qclock.today()
         self.date_from = QDateEdit(today.addDays(-30), objectName="dateFrom")
         self.date_to = QDateEdit(today, objectName="dateTo")
         for d in (self.date_from, self.date_to):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.core import clock
 from shopcrm import activity, customers, ledger, security
 from shopcrm.customers import CustomerInput
 from shopcrm.errors import DuplicateError, FieldError, ValidationError
@@ -37,7 +38,7 @@ from shopcrm.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.money import fmt
 from shopcrm.normalize import parse_money
 from shopcrm.texts import t
-from shopcrm.ui import security_ui
+from shopcrm.ui import qclock, security_ui
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -84,7 +85,7 @@ class BirthdayEdit(QWidget):
         self.solar = QDateEdit(objectName="birthdayEdit")
         self.solar.setDisplayFormat("yyyy-MM-dd")
         self.solar.setCalendarPopup(True)
-        self.solar.setMaximumDate(QDate.currentDate())
+        self.solar.setMaximumDate(qclock.today())
         self.solar.setDate(QDate(1990, 1, 1))
         self.leap = QCheckBox(self.tr("Leap"), objectName="lunarLeap")
         self.month = QComboBox(objectName="lunarMonth")
@@ -92,7 +93,7 @@ class BirthdayEdit(QWidget):
         self.day = QComboBox(objectName="lunarDay")
         self.day.addItems([day_name(d) for d in range(1, 31)])
         self.year = QSpinBox(objectName="lunarYear")
-        self.year.setRange(1899, dt.date.today().year)
+        self.year.setRange(1899, clock.today().year)
         self.year.setSpecialValueText(self.tr("year unknown"))
         self.year.setValue(1899)
         lay = QHBoxLayout(self)
@@ -176,7 +177,7 @@ class CustomerForm(QDialog):
         self.joined_edit = QDateEdit(objectName="joinedEdit")
         self.joined_edit.setDisplayFormat("yyyy-MM-dd")
         self.joined_edit.setCalendarPopup(True)
-        self.joined_edit.setDate(QDate.currentDate())
+        self.joined_edit.setDate(qclock.today())
         self.tags_edit = QLineEdit(objectName="tagsEdit")
         self.tags_edit.setPlaceholderText(self.tr("Separate tags with commas"))
         self.consent_check = QCheckBox(self.tr("Agrees to receive greetings and offers"),
@@ -622,7 +623,7 @@ class PurchaseDialog(_ValidatingDialog):
         self.setObjectName("purchaseDialog")
         self.amount_edit = QLineEdit(objectName="purchaseAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
-        self.at_edit = QDateTimeEdit(QDateTime.currentDateTime(), objectName="purchaseAtEdit")
+        self.at_edit = QDateTimeEdit(qclock.now(), objectName="purchaseAtEdit")
         self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at_edit.setCalendarPopup(True)
         self.items_edit = QLineEdit(objectName="purchaseItemsEdit")
@@ -657,7 +658,7 @@ class ContactDialog(_ValidatingDialog):
         for s in range(5, 0, -1):
             self.satisfaction.addItem("★" * s, s)
         self.followup_check = QCheckBox(self.tr("Follow up on"))
-        self.followup_edit = QDateEdit(QDate.currentDate().addDays(7))
+        self.followup_edit = QDateEdit(qclock.today().addDays(7))
         self.followup_edit.setDisplayFormat("yyyy-MM-dd")
         self.followup_edit.setCalendarPopup(True)
         row = QHBoxLayout()

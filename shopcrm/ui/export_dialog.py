@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.core import clock
 from shopcrm import customers, excel_export
 from shopcrm.errors import Cancelled
 from shopcrm.ui import security_ui
@@ -130,7 +131,7 @@ class ExportDialog(QDialog):
     def _suggested_name(self, full: bool | None = None) -> str:
         full = self.full_check.isChecked() if full is None and hasattr(self, "full_check") else bool(full)
         stem = self.tr("customer archive") if full else self.tr("customers")
-        return f"{stem}_{dt.date.today():%Y%m%d}.xlsx"
+        return f"{stem}_{clock.today():%Y%m%d}.xlsx"
 
     def _rename_suggestion(self, full: bool) -> None:
         current = Path(self.path_edit.text())

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shopcrm.core import clock
 from shopcrm.paths import resources_dir
 
 SIZE = (1280, 800)
@@ -81,7 +82,7 @@ def render(out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchas
     try:
         from shopcrm import grading
 
-        grading.regrade(today=dt.date.today())
+        grading.regrade(today=clock.today())
     except ImportError:
         pass
     from shopcrm.ui.main_window import MainWindow

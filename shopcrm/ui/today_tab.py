@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.core import clock
 from shopcrm import activity, care, security
 
 LATE = QColor("#c62828")
@@ -57,7 +58,7 @@ class TodayModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[care.CareItem] = []
-        self.today = dt.date.today()
+        self.today = clock.today()
         self.settings: dict = {}
         self._titles = (self.tr("Due"), self.tr("Type"), self.tr("Customer"), self.tr("Mobile"),
                         self.tr("Reason"), self.tr("Channel"), self.tr("Message"))
@@ -232,7 +233,6 @@ class TodayTab(QWidget):
         self.setObjectName("todayTab")
         self.main_window = main_window
         self.fixed_today = today
-        self.clock = dt.date.today  # replaceable in tests
         self.settings: dict = {}
         self.lst: care.TodayList | None = None
         self.backlog = 0
@@ -358,7 +358,7 @@ class TodayTab(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
-        return self.fixed_today or self.clock()
+        return self.fixed_today or clock.today()
 
     def set_today(self, day: dt.date) -> None:
         self.fixed_today = day

@@ -26,7 +26,7 @@ CHILD_BARE = r"""
 import time, sys
 t0 = time.perf_counter()
 import psutil
-born = float(sys.argv[-1])  # the parent's clock just before it started this process
+born = float(sys.argv[-1])  # the parent's monotonic clock (system-wide) just before it started this process
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 import psutil
@@ -37,7 +37,7 @@ class F(QObject):
     def eventFilter(self, o, e):
         if e.type() == QEvent.Type.Paint and not F.done:
             F.done = True
-            print(f"{time.time() - born:.4f} {time.perf_counter() - t0:.4f} "
+            print(f"{time.monotonic() - born:.4f} {time.perf_counter() - t0:.4f} "
                   f"{psutil.Process().memory_info().rss}", flush=True)
             app.exit(0)
         return False
@@ -48,7 +48,7 @@ CHILD_APP = r"""
 import time, sys
 t0 = time.perf_counter()
 import psutil
-born = float(sys.argv[-1])  # the parent's clock just before it started this process
+born = float(sys.argv[-1])  # the parent's monotonic clock (system-wide) just before it started this process
 from shopcrm.app import start
 from PySide6.QtCore import QEvent, QObject
 import psutil
@@ -58,7 +58,7 @@ class F(QObject):
     def eventFilter(self, o, e):
         if e.type() == QEvent.Type.Paint and not F.done:
             F.done = True
-            print(f"{time.time() - born:.4f} {time.perf_counter() - t0:.4f} "
+            print(f"{time.monotonic() - born:.4f} {time.perf_counter() - t0:.4f} "
                   f"{psutil.Process().memory_info().rss}", flush=True)
             app.exit(0)
         return False
@@ -77,7 +77,7 @@ def run_child(code: str, *args: str) -> list[str]:
     # as on a user's machine: bytecode cached (pip compiles it on install), offscreen, own settings
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": "/tmp/shopcrm-bench-config"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return subprocess.run([sys.executable, "-c", code, *args, repr(time.time())], capture_output=True,
+    return subprocess.run([sys.executable, "-c", code, *args, repr(time.monotonic())], capture_output=True,
                           text=True, cwd=ROOT, env=env, check=True).stdout.split()
 
 

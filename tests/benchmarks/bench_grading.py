@@ -30,6 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from _common import demo_db, median_ms, report  # noqa: E402
 
+from shopcrm.core import clock  # noqa: E402
+
 
 def once_ms(fn) -> float:
     t = time.perf_counter()
@@ -53,7 +55,7 @@ def main() -> None:
     database.execute_sql("ANALYZE")
     from shopcrm import grading
 
-    today = dt.date.today()
+    today = clock.today()
     start, end = grading.Period.last_months(12, today).bounds()
     sql = "SELECT customer_id, SUM(amount_cents), COUNT(*) FROM purchase {hint} {where} GROUP BY customer_id"
     where = "WHERE at >= ? AND at < ?"
