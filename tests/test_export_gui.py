@@ -77,7 +77,33 @@ def test_dialog_exports_the_selection_and_the_full_archive(three, window, qtbot,
 def test_selection_is_disabled_without_one(three, window, qtbot):
     dialog = ExportDialog(window, selected_ids=[])
     qtbot.addWidget(dialog)
-    assert not dialog.selection_radio.isEnabled() and dialog.list_radio.isChecked()
+    assert not dialog.selection_radio.isEnabled() and dialog.all_radio.isChecked()
+
+
+def test_dialog_defaults_to_everyone_without_a_filter(three, window, qtbot):
+    window.tabs.setCurrentWidget(window.customers_tab)
+    dialog = open_export_dialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.all_radio.isChecked() and "3 位" in dialog.all_radio.text()
+
+
+def test_dialog_from_another_tab_defaults_to_everyone_even_with_a_filter(three, window, qtbot):
+    tab = window.customers_tab
+    tab.search.setText("张")  # narrowed earlier, then the clerk went to another tab
+    assert window.customers_tab.model.rowCount() == 1
+    window.tabs.setCurrentIndex(1)
+    dialog = open_export_dialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.all_radio.isChecked()
+    assert "3 位" in dialog.list_radio.text()  # the out-of-sight filter plays no part
+
+
+def test_dialog_on_the_customers_tab_with_a_search_defaults_to_the_list(three, window, qtbot):
+    window.tabs.setCurrentWidget(window.customers_tab)
+    window.customers_tab.search.setText("张")
+    dialog = open_export_dialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.list_radio.isChecked() and "1 位" in dialog.list_radio.text()
 
 
 def test_an_error_is_shown_and_the_dialog_stays_open(three, window, qtbot, tmp_path):

@@ -48,6 +48,12 @@ def default_folder() -> Path:
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
+def is_filtered(query: customers.CustomerQuery) -> bool:
+    """True when the list shows fewer than all customers because of a search or a filter."""
+    return bool(query.text.strip() or query.level_id is not None or query.tag_id is not None
+                or query.grade is not None or query.ids is not None)
+
+
 class ExportDialog(QDialog):
     """Choose what to export and where; ``export()`` runs it. ``exported`` carries the result."""
 
@@ -77,8 +83,13 @@ class ExportDialog(QDialog):
         for b in (self.list_radio, self.selection_radio, self.all_radio):
             self.scope_group.addButton(b)
             lay.addWidget(b)
-        if scope is None:
-            scope = SCOPE_SELECTION if len(self.selected_ids) > 1 else SCOPE_LIST
+        if scope is None:  # everyone, unless the clerk narrowed the list or picked some rows
+            if len(self.selected_ids) > 1:
+                scope = SCOPE_SELECTION
+            elif is_filtered(self.query):
+                scope = SCOPE_LIST
+            else:
+                scope = SCOPE_ALL
         {SCOPE_LIST: self.list_radio, SCOPE_ALL: self.all_radio}.get(
             scope, self.selection_radio if self.selected_ids else self.list_radio).setChecked(True)
 
@@ -184,10 +195,14 @@ def show_result(parent: QWidget, result: excel_export.ExportResult) -> None:
 
 
 def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
-    """The dialog for the customers tab's list and selection (non-modal use: ``.open()``)."""
+    """The dialog for the customers tab's list and selection (non-modal use: ``.open()``).
+    From another tab (today, complaints…) the customers tab's filter is out of sight, so the
+    dialog offers everyone."""
     tab = getattr(main_window, "customers_tab", None)
-    query = tab.current_query() if tab is not None else None
-    selected = tab.selected_ids() if tab is not None else []
+    tabs = getattr(main_window, "tabs", None)
+    on_customers = tab is not None and (tabs is None or tabs.currentWidget() is tab)
+    query = tab.current_query() if on_customers else None
+    selected = tab.selected_ids() if on_customers else []
     dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full,
                           scope=SCOPE_ALL if full else None)
     dialog.exported.connect(lambda result: show_result(main_window, result))
