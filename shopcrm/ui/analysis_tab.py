@@ -210,7 +210,6 @@ def _table(name: str, model: QAbstractTableModel) -> QTableView:
 # --- the tab ------------------------------------------------------------------------------------
 
 class AnalysisTab(QWidget):
-    title_changed = Signal()
     regraded = Signal()  # a regrade (foreground or background) finished and the tab was refreshed
     complaints_shown = Signal()  # the complaint figures arrived from their worker thread
 

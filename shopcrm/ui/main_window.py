@@ -249,8 +249,18 @@ class MainWindow(QMainWindow):
             open_database(old)
             return False
         self.db_path = path
-        self.data_changed.emit()
+        self.data_changed.emit()  # the customers tab and the tab in view
+        self.refresh_badges()
         return True
+
+    def refresh_badges(self) -> None:
+        """Re-read every tab whose title carries a count (今日待办 (5), 投诉 (2 open)…), not only
+        the one in view: after switching databases the titles must show the new file's counts."""
+        current = self.tabs.currentWidget()
+        for tab in self.extra_tabs:
+            if tab is not current and hasattr(tab, "title_changed") and hasattr(tab, "refresh"):
+                tab.refresh()
+            self._retitle(tab)
 
     # --- misc ----------------------------------------------------------------------------------
     def _choose_language(self, action) -> None:
