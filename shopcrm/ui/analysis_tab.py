@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from shopcrm.core import clock
 from shopcrm import grading
 from shopcrm.money import fmt
+from shopcrm.ui import forms
 
 GRADE_COLORS = {"A": QColor("#c62828"), "B": QColor("#ef6c00"), "C": QColor("#90a4ae")}
 PERIODS = (1, 3, 6, 12, 24, 0)  # months; 0 = all time
@@ -993,6 +994,7 @@ class GradingRulesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         form.addRow(buttons)
+        forms.settle(self, first=next(iter(self.spins.values())))
 
     def save(self) -> bool:
         changes: dict = {key: spin.value() for key, spin in self.spins.items()}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import care, customers
 from shopcrm.texts import t
+from shopcrm.ui import forms
 
 
 class AnniversaryDialog(QDialog):
@@ -81,6 +82,7 @@ class AnniversaryDialog(QDialog):
         lay.addLayout(bottom)
         self.resize(640, 360)
         self.reload()
+        forms.settle(self, first=self.kind)
 
     def reload(self) -> None:
         self.rows = care.anniversaries_of(self.customer_id)

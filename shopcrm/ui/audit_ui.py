@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import audit
 from shopcrm.ui.security_ui import ensure_owner
+from shopcrm.ui import forms
 
 PAGE = 500
 
@@ -72,6 +73,7 @@ class AuditLogDialog(QDialog):
         self.entries: list[audit.AuditEntry] = []
         self.resize(820, 520)
         self.reload()
+        forms.settle(self, first=self.action_combo)
 
     def action(self) -> str | None:
         return self.action_combo.currentData()

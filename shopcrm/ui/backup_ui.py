@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from shopcrm import audit, backup
 from shopcrm.errors import Cancelled
 from shopcrm.ui.security_ui import ensure_owner
+from shopcrm.ui import forms
 
 
 class SealNotifier(QObject):
@@ -191,6 +192,7 @@ class BackupDialog(QDialog):
         self.reload()
 
     # --- data ------------------------------------------------------------------------------------
+        forms.settle(self)  # a settings panel of buttons: Qt's first control is right
     def reload(self, select: Path | None = None) -> None:
         """Refresh the list; keep the selected backup selected (or select ``select``)."""
         s = backup.get_settings()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import activity, care, festivals
+from shopcrm.ui import forms
 
 GRADES = ("A", "B", "C")
 TEMPLATE_KINDS = ("birthday", "anniversary", "festival", "visit", "dormant", "complaint", "followup")
@@ -225,6 +226,7 @@ class CareSettingsDialog(QDialog):
         self.resize(720, 480)
 
     # --- rows ----------------------------------------------------------------------------------
+        forms.settle(self, first=self.shop_name)
     def _add_return(self, off: dict) -> None:
         row = self.returns.rowCount()
         self.returns.insertRow(row)

@@ -46,6 +46,7 @@ from shopcrm.errors import FieldError, ValidationError
 from shopcrm.models import Customer, now
 from shopcrm.money import fmt
 from shopcrm.normalize import parse_money
+from shopcrm.ui import forms
 from shopcrm.ui.qclock import from_qdatetime, to_qdatetime
 
 try:  # clerk mode masks mobiles (issue #7); absent in older trees
@@ -228,6 +229,7 @@ class ComplaintDialog(QDialog):
                 self._set_chosen(c.id, c.name, c.mobile)
         self._show_tip()
         self._show_due()
+        forms.settle(self, first=self.customer_search if complaint_id is None and self.customer_id is None else self.channel)
 
     def _load(self, complaint_id: int) -> None:
         k = K.get(complaint_id)
@@ -733,6 +735,7 @@ class ComplaintSettingsDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(620, 520)
+        forms.settle(self, first=self.categories)
 
     def save(self) -> None:
         try:

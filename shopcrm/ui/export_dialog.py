@@ -35,6 +35,7 @@ from shopcrm import customers, excel_export
 from shopcrm.errors import Cancelled
 from shopcrm.ui import security_ui
 from shopcrm.ui.tasks import run_task
+from shopcrm.ui import forms
 
 SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
 FOLDER_KEY = "export/folder"
@@ -132,6 +133,7 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
 
     # --- choices -----------------------------------------------------------------------------
+        forms.settle(self, first=self.scope_group.checkedButton())
     def scope(self) -> str:
         if self.selection_radio.isChecked():
             return SCOPE_SELECTION

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import customers, security, settings
 from shopcrm.db import open_database
+from shopcrm.ui import forms
 
 FIRST_RUN_DONE = "first_run.done"
 START_IN_DEMO = "first_run.start_in_demo"
@@ -198,6 +199,7 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.empty_button)
         self.retranslate()
         self.resize(560, self.sizeHint().height())
+        forms.settle(self, first=self.shop_name)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Welcome to ShopCRM"))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import audit, security
+from shopcrm.ui import forms
 
 ERROR_STYLE = "color: #c0392b;"
 IDLE_CHECK_MS = 15_000
@@ -72,6 +73,7 @@ class PinDialog(QDialog):
         remaining = security.lockout_remaining()
         if remaining:
             self.error.setText(str(security.PinLockedOut(remaining)))
+        forms.settle(self, first=self.pin_edit)
 
     def try_unlock(self) -> bool:
         try:
@@ -145,6 +147,7 @@ class SetPinDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
+        forms.settle(self, first=self.new_edit)
 
     def save(self) -> bool:
         try:
