@@ -53,3 +53,189 @@ def test_switching_databases_retitles_every_tab_at_once(app, qtbot, tmp_path):
     finally:
         win.close()
         close_database()
+
+
+# --- every input dialog opens with the cursor in its first field ----------------------------------
+
+def _dialogs():
+    """(name, factory(window, customer_id) -> dialog, objectName of the first field)."""
+    import datetime as dt
+
+    from shopcrm.ui import (anniversaries, analysis_tab, audit_ui, backup_ui, care_settings,
+                            complaint_widgets as CW, customer_form as F, export_dialog, first_run,
+                            security_ui, today_tab)
+
+    day = dt.date(2026, 11, 22)
+    return [
+        ("new customer", lambda w, c: F.CustomerForm(None, w), "nameEdit"),
+        ("customer archive", lambda w, c: F.CustomerForm(c, w), "nameEdit"),
+        ("record purchase", lambda w, c: F.PurchaseDialog(w, customer_id=c), "purchaseAmountEdit"),
+        ("record contact", lambda w, c: F.ContactDialog(w), "contactChannelCombo"),
+        ("top up", lambda w, c: F.MoneyDialog("topup", w, customer_id=c), "moneyAmountEdit"),
+        ("adjust", lambda w, c: F.MoneyDialog("adjust", w, customer_id=c), "moneyAmountEdit"),
+        ("anniversaries", lambda w, c: anniversaries.AnniversaryDialog(c, w), "anniversaryKind"),
+        ("new complaint", lambda w, c: CW.ComplaintDialog(None, w), "customerSearch"),
+        ("complaint for a customer", lambda w, c: CW.ComplaintDialog(None, w, customer_id=c), "channelCombo"),
+        ("complaint settings", lambda w, c: CW.ComplaintSettingsDialog(w), "categoriesEdit"),
+        ("grading rules", lambda w, c: analysis_tab.GradingRulesDialog(w), "dormant_daysSpin"),
+        ("care settings", lambda w, c: care_settings.CareSettingsDialog(w), "shopName"),
+        ("export", lambda w, c: export_dialog.ExportDialog(w), "scopeAll"),
+        ("owner PIN", lambda w, c: security_ui.PinDialog(w), "pinEdit"),
+        ("set PIN", lambda w, c: security_ui.SetPinDialog(w), "newPinEdit"),
+        ("backup", lambda w, c: backup_ui.BackupDialog(w), "chooseFolderButton"),
+        ("audit log", lambda w, c: audit_ui.AuditLogDialog(w), "auditActionCombo"),
+        ("welcome", lambda w, c: first_run.FirstRunDialog(w), "shopNameEdit"),
+        ("today: done", lambda w, c: today_tab.DoneDialog(w, 1, "phone", day), "channelCombo"),
+        ("today: snooze", lambda w, c: today_tab.SnoozeDialog(w, day), "snoozeDate"),
+        ("today: skip", lambda w, c: today_tab.SkipDialog(w), "skipReason"),
+    ]
+
+
+DIALOGS = _dialogs()
+
+
+@pytest.mark.parametrize("name,make,first", DIALOGS, ids=[d[0] for d in DIALOGS])
+def test_dialog_opens_with_the_cursor_in_its_first_field_and_esc_cancels(window, qtbot, name, make, first):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    c = cust("李四", "13900001111")
+    dlg = make(window, c.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()  # as exec()/open() do: the clerk is in the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    focused = QApplication.focusWidget()
+    assert focused.objectName() == first, f"{name}: cursor in {type(focused).__name__} {focused.objectName()!r}"
+    assert focused.window() is dlg
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)
+    assert not dlg.isVisible(), f"{name}: Esc did not close it"
+
+
+def _open(qtbot, dlg):
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    return dlg
+
+
+def test_tab_follows_the_form_and_a_date_time_is_one_stop(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from shopcrm.ui.customer_form import PurchaseDialog
+
+    dlg = _open(qtbot, PurchaseDialog(window, customer_id=cust().id))
+    at_before = dlg.at_edit.dateTime()
+    seen = [QApplication.focusWidget()]
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == [dlg.amount_edit, dlg.at_edit, dlg.items_edit, dlg.payment_combo]
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dlg.at_edit
+    assert dlg.at_edit.dateTime() == at_before  # walking through changed nothing
+
+
+def test_tab_leaves_a_multi_line_text_without_typing_a_tab(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from shopcrm.ui.complaint_widgets import ComplaintSettingsDialog
+
+    dlg = _open(qtbot, ComplaintSettingsDialog(window))
+    before = dlg.categories.toPlainText()
+    qtbot.keyClick(dlg.categories, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not dlg.categories
+    assert dlg.categories.toPlainText() == before
+
+
+def test_the_wheel_does_not_change_a_combo_or_spin_box_the_clerk_is_not_on(window, qtbot):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    from shopcrm.ui.customer_form import MoneyDialog, PurchaseDialog
+
+    def wheel(widget):
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(widget, event)
+
+    dlg = _open(qtbot, PurchaseDialog(window, customer_id=cust().id))
+    assert not dlg.payment_combo.hasFocus()
+    wheel(dlg.payment_combo)
+    assert dlg.payment_combo.currentIndex() == 0
+    dlg.payment_combo.setFocus()
+    wheel(dlg.payment_combo)  # on it: the wheel works as usual
+    assert dlg.payment_combo.currentIndex() == 1
+
+    adjust = _open(qtbot, MoneyDialog("adjust", window))
+    wheel(adjust.points_edit)
+    assert adjust.points_edit.value() == 0
+
+
+# --- a refusal stays in the dialog, beside the field, with what was typed --------------------------
+
+def test_a_refused_card_payment_keeps_the_dialog_open_with_the_typed_values(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from shopcrm.ui.customer_form import PurchaseDialog
+
+    c = cust(opening_balance="50")
+    dlg = _open(qtbot, PurchaseDialog(window, customer_id=c.id))
+    qtbot.keyClicks(dlg.amount_edit, "88")
+    dlg.items_edit.setText("外套")
+    dlg.payment_combo.setCurrentIndex(dlg.payment_combo.findData("stored_value"))
+    # while paying by card: the balance, the points and what the card does not cover
+    assert dlg.card_label.isVisible()
+    shown = dlg.card_label.text()
+    assert "50.00" in shown and "积分" in shown and "38.00" in shown
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter confirms…
+    assert dlg.isVisible()  # …and the refusal keeps the dialog open
+    error = dlg.fields["payment"].error
+    assert error.isVisible() and "余额不足" in error.text()
+    assert (dlg.amount_edit.text(), dlg.items_edit.text(), dlg.payment_combo.currentData()) == (
+        "88", "外套", "stored_value")
+    assert C.get(c.id).balance_cents == 5000 and C.get(c.id).purchase_count == 0
+
+    dlg.payment_combo.setCurrentIndex(dlg.payment_combo.findData("cash"))  # paid in cash instead
+    assert not dlg.card_label.isVisible()
+    qtbot.keyClick(dlg.amount_edit, Qt.Key.Key_Return)
+    assert dlg.result() == PurchaseDialog.DialogCode.Accepted
+    assert C.get(c.id).purchase_count == 1 and C.get(c.id).balance_cents == 5000
+
+
+def test_a_refused_card_payment_from_the_list_leaves_nothing_recorded(window, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from shopcrm.ui.customer_form import PurchaseDialog
+
+    c = cust(opening_balance="10")
+    seen = {}
+
+    def fill():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, PurchaseDialog):
+            QTimer.singleShot(10, fill)
+            return
+        dlg.amount_edit.setText("20")
+        dlg.payment_combo.setCurrentIndex(dlg.payment_combo.findData("stored_value"))
+        dlg.buttons.accepted.emit()
+        seen["open"] = dlg.isVisible()
+        seen["error"] = dlg.fields["payment"].error.text()
+        dlg.reject()
+
+    QTimer.singleShot(0, fill)
+    assert window.record_purchase(c.id) is False
+    assert seen["open"] and "余额不足" in seen["error"]
+    assert C.get(c.id).purchase_count == 0

@@ -248,7 +248,7 @@ def test_search_has_focus_and_purchase_from_the_list(qtbot, window):
         assert isinstance(dlg, PurchaseDialog) and "孙丽" in dlg.windowTitle()
         dlg.amount_edit.setText("abc")
         dlg.buttons.accepted.emit()
-        assert "不是有效金额" in dlg.error.text()  # bad input is named, the dialog stays
+        assert "不是有效金额" in dlg.fields["amount"].error.text()  # named beside the field, the dialog stays
         dlg.amount_edit.setText("88")
         dlg.buttons.accepted.emit()
 

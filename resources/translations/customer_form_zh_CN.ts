@@ -395,14 +395,6 @@
       <source>This customer has unsaved changes. Save them?</source>
       <translation>这位客户有未保存的修改，要保存吗？</translation>
     </message>
-    <message>
-      <source>Purchase not recorded</source>
-      <translation>消费未记录</translation>
-    </message>
-    <message>
-      <source>Not changed</source>
-      <translation>未修改</translation>
-    </message>
   </context>
   <context>
     <name>MoneyDialog</name>
@@ -437,6 +429,22 @@
   </context>
   <context>
     <name>PurchaseDialog</name>
+    <message>
+      <source>Balance ¥%1</source>
+      <translation>余额 ¥%1</translation>
+    </message>
+    <message>
+      <source>Points %1</source>
+      <translation>积分 %1</translation>
+    </message>
+    <message>
+      <source>Still to pay ¥%1</source>
+      <translation>还差 ¥%1</translation>
+    </message>
+    <message>
+      <source>Balance after ¥%1</source>
+      <translation>付后余额 ¥%1</translation>
+    </message>
     <message>
       <source>Record purchase</source>
       <translation>记录消费</translation>

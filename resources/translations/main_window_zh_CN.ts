@@ -60,10 +60,6 @@
       <translation>记录消费 — %1</translation>
     </message>
     <message>
-      <source>Purchase not recorded</source>
-      <translation>消费未记录</translation>
-    </message>
-    <message>
       <source>ShopCRM Customer Management</source>
       <translation>ShopCRM 店铺客户关系管理</translation>
     </message>

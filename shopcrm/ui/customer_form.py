@@ -38,7 +38,7 @@ from shopcrm.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.money import fmt
 from shopcrm.normalize import parse_money
 from shopcrm.texts import t
-from shopcrm.ui import qclock, security_ui
+from shopcrm.ui import forms, qclock, security_ui
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -335,6 +335,7 @@ class CustomerForm(QDialog):
 
         self._load()
         self._loading = False
+        forms.settle(self, first=self.name_edit)
 
     # --- building blocks -----------------------------------------------------------------------
     def _table(self, name: str, headers: list[str]) -> QTableWidget:
@@ -545,14 +546,8 @@ class CustomerForm(QDialog):
 
     # --- purchases, contacts, money ------------------------------------------------------------
     def _add_purchase(self) -> None:
-        dlg = PurchaseDialog(self)
+        dlg = PurchaseDialog(self, customer_id=self.customer_id)  # records it; a refusal stays in the dialog
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                activity.record_purchase(self.customer_id, dlg.amount_cents, at=dlg.at, items=dlg.items,
-                                         payment=dlg.payment)
-            except FieldError as exc:
-                QMessageBox.warning(self, self.tr("Purchase not recorded"), exc.message)
-                return
             self._load_activity()
             self.saved.emit(self.customer_id)
 
@@ -573,29 +568,26 @@ class CustomerForm(QDialog):
     def _money_dialog(self, kind: str) -> None:
         if not security_ui.ensure_owner(self, "adjust"):  # top-ups and adjustments: owner only
             return
-        dlg = MoneyDialog(kind, self)
+        dlg = MoneyDialog(kind, self, customer_id=self.customer_id)  # a refusal stays in the dialog
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                ledger.manual_change(self.customer_id, kind, balance_delta_cents=dlg.balance_cents,
-                                     points_delta=dlg.points, reason=dlg.reason)
-            except FieldError as exc:
-                QMessageBox.warning(self, self.tr("Not changed"), exc.message)
-                return
-            except PermissionError as exc:
-                security_ui.refused(self, exc)
-                return
             self._load_activity()
             self.saved.emit(self.customer_id)
 
 
 class _ValidatingDialog(QDialog):
+    """A small form whose refusals are shown under the field concerned, the dialog staying open
+    with everything typed. ``check()`` reads the fields; ``commit()`` (optional) does the work —
+    a FieldError from either is shown in the dialog, never in a message box."""
+
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = QLabel()
+        self.fields: dict[str, _Field] = {}
+        self.error = QLabel(objectName="dialogError")  # refusals that belong to no single field
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
+        self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._try_accept)
@@ -605,22 +597,57 @@ class _ValidatingDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
 
+    def add_row(self, label: str, editor: QWidget, key: str | None = None) -> QWidget:
+        """A form row; with ``key`` the row gets an error line for FieldErrors of that field."""
+        if key is not None:
+            f = _Field(editor)
+            self.fields[key] = f
+            self.form.addRow(label, f)
+            return f
+        self.form.addRow(label, editor)
+        return editor
+
+    def show_error(self, field: str | None, message: str) -> None:
+        for f in self.fields.values():
+            f.set_error(None)
+        target = self.fields.get(field or "")
+        if target is not None:
+            target.set_error(message)
+            target.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.error.setText("" if target is not None else message)
+        self.error.setVisible(target is None and bool(message))
+
     def _try_accept(self) -> None:
         try:
             self.check()
+            self.commit()
         except FieldError as exc:
-            self.error.setText(exc.message)
+            self.show_error(exc.field, exc.message)
+            return
+        except PermissionError as exc:  # owner-only and the owner is not there
+            self.show_error(None, str(exc))
             return
         self.accept()
 
     def check(self) -> None:
         raise NotImplementedError
 
+    def commit(self) -> None:
+        """The work itself, after ``check()``; a FieldError keeps the dialog open."""
+
 
 class PurchaseDialog(_ValidatingDialog):
-    def __init__(self, parent=None):
+    """Record a sale. With ``customer_id`` the dialog records it itself (OK = recorded) and, while
+    the payment is the stored-value card, shows the customer's balance, points and what the
+    balance does not cover; a refusal (balance too low) is shown under the payment field."""
+
+    recorded = Signal(int)  # purchase id
+
+    def __init__(self, parent=None, customer_id: int | None = None):
         super().__init__(self.tr("Record purchase"), parent)
         self.setObjectName("purchaseDialog")
+        self.customer_id = customer_id
+        self.purchase_id: int | None = None
         self.amount_edit = QLineEdit(objectName="purchaseAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.at_edit = QDateTimeEdit(qclock.now(), objectName="purchaseAtEdit")
@@ -630,10 +657,38 @@ class PurchaseDialog(_ValidatingDialog):
         self.payment_combo = QComboBox(objectName="paymentCombo")
         for p in activity.PAYMENTS:
             self.payment_combo.addItem(t(f"pay.{p}"), p)
-        self.form.addRow(self.tr("Amount (yuan) *"), self.amount_edit)
-        self.form.addRow(self.tr("Time"), self.at_edit)
-        self.form.addRow(self.tr("Items"), self.items_edit)
-        self.form.addRow(self.tr("Payment"), self.payment_combo)
+        self.card_label = QLabel(objectName="cardBalanceLabel")  # balance and points while paying by card
+        self.card_label.setWordWrap(True)
+        self.card_label.setTextFormat(Qt.TextFormat.RichText)
+        self.card_label.hide()
+        self.add_row(self.tr("Amount (yuan) *"), self.amount_edit, "amount")
+        self.add_row(self.tr("Time"), self.at_edit)
+        self.add_row(self.tr("Items"), self.items_edit)
+        self.add_row(self.tr("Payment"), self.payment_combo, "payment")
+        self.form.addRow("", self.card_label)
+        self.payment_combo.currentIndexChanged.connect(self._show_card)
+        self.amount_edit.textChanged.connect(self._show_card)
+        forms.settle(self, first=self.amount_edit,
+                     order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo])
+
+    def _show_card(self, *_args) -> None:
+        on_card = self.payment_combo.currentData() == "stored_value" and self.customer_id is not None
+        self.card_label.setVisible(on_card)
+        if not on_card:
+            return
+        c = customers.get(self.customer_id)
+        text = (self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)) + " · "
+                + self.tr("Points %1").replace("%1", f"{c.points:,}"))
+        try:
+            amount = parse_money(self.amount_edit.text(), "amount") if self.amount_edit.text().strip() else 0
+        except FieldError:
+            amount = 0
+        if amount > c.balance_cents:
+            text += " · <span style='color:#c0392b'>" + self.tr("Still to pay ¥%1").replace(
+                "%1", fmt(amount - c.balance_cents)) + "</span>"
+        elif amount:
+            text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - amount))
+        self.card_label.setText(text)
 
     def check(self) -> None:
         self.amount_cents = parse_money(self.amount_edit.text(), "amount")
@@ -642,6 +697,19 @@ class PurchaseDialog(_ValidatingDialog):
         self.at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
         self.items = self.items_edit.text().strip()
         self.payment = self.payment_combo.currentData()
+
+    def commit(self) -> None:
+        if self.customer_id is None:  # the caller records it
+            return
+        try:
+            p = activity.record_purchase(self.customer_id, self.amount_cents, at=self.at, items=self.items,
+                                         payment=self.payment)
+        except FieldError as exc:
+            if exc.field == "balance":  # the card does not cover it: say so beside the payment
+                raise FieldError("payment", exc.key, **exc.params) from exc
+            raise
+        self.purchase_id = p.id
+        self.recorded.emit(p.id)
 
 
 class ContactDialog(_ValidatingDialog):
@@ -669,6 +737,7 @@ class ContactDialog(_ValidatingDialog):
         self.form.addRow(self.tr("Outcome"), self.outcome_edit)
         self.form.addRow(self.tr("Satisfaction"), self.satisfaction)
         self.form.addRow(self.tr("Next follow-up"), row)
+        forms.settle(self, first=self.channel_combo)
 
     def check(self) -> None:
         pass
@@ -682,20 +751,22 @@ class ContactDialog(_ValidatingDialog):
 class MoneyDialog(_ValidatingDialog):
     """Top-up (adds stored value) or adjustment (balance and/or points, either sign, with a reason)."""
 
-    def __init__(self, kind: str, parent=None):
+    def __init__(self, kind: str, parent=None, customer_id: int | None = None):
         title = self.tr("Top up stored value") if kind == "topup" else self.tr("Adjust balance or points")
         super().__init__(title, parent)
         self.setObjectName("moneyDialog")
         self.kind = kind
+        self.customer_id = customer_id
         self.amount_edit = QLineEdit(objectName="moneyAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.points_edit = QSpinBox(objectName="moneyPointsEdit")
         self.points_edit.setRange(-10**8, 10**8)
         self.reason_edit = QLineEdit(objectName="moneyReasonEdit")
-        self.form.addRow(self.tr("Amount (yuan)"), self.amount_edit)
+        self.add_row(self.tr("Amount (yuan)"), self.amount_edit, "amount")
         if kind != "topup":
-            self.form.addRow(self.tr("Points (+/-)"), self.points_edit)
-        self.form.addRow(self.tr("Reason *") if kind != "topup" else self.tr("Note"), self.reason_edit)
+            self.add_row(self.tr("Points (+/-)"), self.points_edit, "points")
+        self.add_row(self.tr("Reason *") if kind != "topup" else self.tr("Note"), self.reason_edit, "reason")
+        forms.settle(self, first=self.amount_edit)
 
     def check(self) -> None:
         self.balance_cents = parse_money(self.amount_edit.text(), "amount",
@@ -706,3 +777,14 @@ class MoneyDialog(_ValidatingDialog):
             raise FieldError("reason", "v.required")
         if not self.balance_cents and not self.points:
             raise FieldError("amount", "v.required")
+
+    def commit(self) -> None:
+        if self.customer_id is None:  # the caller does the change
+            return
+        try:
+            ledger.manual_change(self.customer_id, self.kind, balance_delta_cents=self.balance_cents,
+                                 points_delta=self.points, reason=self.reason)
+        except FieldError as exc:
+            if exc.field == "balance":  # an adjustment below zero: beside the amount typed
+                raise FieldError("amount", exc.key, **exc.params) from exc
+            raise

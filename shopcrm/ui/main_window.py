@@ -166,19 +166,12 @@ class MainWindow(QMainWindow):
         """Record a sale for a customer straight from the list (no need to open the archive)."""
         from PySide6.QtWidgets import QDialog
 
-        from shopcrm import activity, customers
-        from shopcrm.errors import FieldError
+        from shopcrm import customers
         from shopcrm.ui.customer_form import PurchaseDialog
 
-        dlg = PurchaseDialog(self)
+        dlg = PurchaseDialog(self, customer_id=customer_id)  # records it; a refusal stays in the dialog
         dlg.setWindowTitle(self.tr("Record purchase — %1").replace("%1", customers.get(customer_id).name))
         if dlg.exec() != QDialog.DialogCode.Accepted:
-            return False
-        try:
-            activity.record_purchase(customer_id, dlg.amount_cents, at=dlg.at, items=dlg.items,
-                                     payment=dlg.payment)
-        except FieldError as exc:
-            QMessageBox.warning(self, self.tr("Purchase not recorded"), exc.message)
             return False
         self.data_changed.emit()
         return True
