@@ -239,3 +239,43 @@ def test_a_refused_card_payment_from_the_list_leaves_nothing_recorded(window, qt
     assert window.record_purchase(c.id) is False
     assert seen["open"] and "余额不足" in seen["error"]
     assert C.get(c.id).purchase_count == 0
+
+
+# --- the main window fits a 1366x768 screen and shrinks to 1024x600 --------------------------------
+
+def test_main_window_fits_a_small_screen_and_never_grows_by_itself(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    for i in range(12):  # data that fills every tab: lists, figures, badges
+        c = cust(f"顾客{i}号有一个很长很长的名字用来撑宽标签", f"1380000{i:04d}", opening_balance="100")
+        activity.record_purchase(c.id, 1000 * (i + 1), payment="cash", items="外套" * 20)
+        complain(c.id)
+        activity.record_contact(c.id, next_followup=clock.today())
+    window.data_changed.emit()
+    minimum = window.minimumSize()
+    assert minimum.width() <= 1024 and minimum.height() <= 600
+    size = window.size()
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        tab = window.tabs.widget(i)
+        hint = tab.minimumSizeHint()
+        # what the tab needs fits the window at 1024x600 (menu, tab bar and status bar included)
+        assert hint.width() <= 1024 - 20 and hint.height() <= 600 - 100, (type(tab).__name__, hint)
+    window.customers_tab.count_label.setText("很长的一段文字" * 60)  # a long text set into a label
+    for _ in range(3):  # the layout request, then the resize it would cause
+        QApplication.processEvents()
+    assert window.size() == size
+    assert window.minimumSize() == minimum
+    window.resize(1024, 600)
+    assert window.size().width() == 1024 and window.size().height() == 600
+
+
+def test_customer_archive_fits_a_small_screen(window, qtbot):
+    from shopcrm.ui.customer_form import CustomerForm
+
+    form = CustomerForm(cust().id, window)
+    qtbot.addWidget(form)
+    hint = form.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 560
+    assert form.height() <= window.screen().availableGeometry().height()

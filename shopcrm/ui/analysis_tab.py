@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLineEdit,
     QComboBox,
     QFileDialog,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -333,9 +335,16 @@ class AnalysisTab(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
+        # the figure tables take the height of their rows: scrolled, so that a long table never
+        # makes the main window taller than the screen (1024x600 must fit)
+        figures_scroll = QScrollArea(objectName="figuresScroll")
+        figures_scroll.setWidgetResizable(True)
+        figures_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        figures_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        figures_scroll.setWidget(figures)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.chart_view)
-        top.addWidget(figures)
+        top.addWidget(figures_scroll)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         top.setChildrenCollapsible(False)

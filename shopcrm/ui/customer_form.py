@@ -152,7 +152,7 @@ class CustomerForm(QDialog):
         self.customer_id = customer_id
         self._dirty = False
         self._loading = True
-        self.resize(760, 620)
+        forms.fit_to_screen(self, 760, 620)  # 620 high does not fit a 1024x600 screen
 
         # --- fields ---
         self.name_edit = QLineEdit(objectName="nameEdit")

@@ -73,3 +73,33 @@ def guard(root: QWidget, keeper: QObject | None = None) -> None:
             if w.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             w.installEventFilter(keeper)
+
+
+# the smallest screen the app is made for (a 10" netbook); the main window must fit it
+SMALLEST_SCREEN = (1024, 600)
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize ``widget`` to ``width`` x ``height``, made smaller where the screen is smaller (a
+    1366x768 laptop, a 1024x600 netbook), but never below the widget's minimum size."""
+    screen = widget.screen()
+    if screen is not None:
+        avail = screen.availableGeometry()
+        frame = 40  # title bar and borders drawn by the window manager
+        width = min(width, avail.width())
+        height = min(height, avail.height() - frame)
+    minimum = widget.minimumSize()
+    widget.resize(max(width, minimum.width()), max(height, minimum.height()))
+
+
+def freeze_minimum(window: QWidget) -> None:
+    """Fix ``window``'s minimum size now, so that content that grows later — a long text in a
+    label, a table filled with rows — can never make the window grow by itself (a widget with its
+    own minimum size is not resized by its layout). The minimum is the layout's, widened to
+    nearly the smallest screen's width (tabs fill their lists after the first paint and then
+    need more room than they did when empty), and never beyond the smallest screen with its
+    title bar and task bar."""
+    hint = window.minimumSizeHint()
+    width = min(max(hint.width(), SMALLEST_SCREEN[0] - 24), SMALLEST_SCREEN[0])
+    height = min(hint.height(), SMALLEST_SCREEN[1] - 40)
+    window.setMinimumSize(width, height)

@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         self._update_title()
+        from shopcrm.ui import forms
+
+        forms.freeze_minimum(self)  # fits 1024x600; never grows when a tab's content does
         self._restore_geometry()
 
     # --- menus ---------------------------------------------------------------------------------
@@ -272,7 +275,9 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 720)
+            from shopcrm.ui import forms
+
+            forms.fit_to_screen(self, 1180, 720)
         state = s.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)
