@@ -76,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     import time
 
     started = time.perf_counter()
+    from shopcrm.ui import linux_libs
+
+    problem = linux_libs.check()  # Linux: Qt's X11 plugin would abort with a message nobody understands
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 3
     app, window = start(sys.argv[1:] if argv is None else argv)
     if window is None:
         return 2
