@@ -582,6 +582,7 @@ class _ValidatingDialog(QDialog):
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(440)  # room for a refusal and the card balance on one or two lines
         self.form = QFormLayout()
         self.fields: dict[str, _Field] = {}
         self.error = QLabel(objectName="dialogError")  # refusals that belong to no single field
