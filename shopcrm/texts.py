@@ -10,8 +10,10 @@ from __future__ import annotations
 _LANG = "zh_CN"
 SUPPORTED = ("zh_CN", "en")
 
-# key: (Chinese, English). Placeholders use str.format names.
-CATALOGUE: dict[str, tuple[str, str]] = {
+# key: (Chinese, English). Placeholders use str.format names. A text that counts something gives
+# its English as a tuple of plural forms, ("{n} day late", "{n} days late"), chosen by the ``n``
+# parameter (see :func:`tn`); Chinese has one form.
+CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     # database
     "db.not_sqlite": ("文件“{path}”不是 SQLite 数据库，ShopCRM 不会修改它。",
                       "“{path}” is not an SQLite database; ShopCRM will not modify it."),
@@ -89,7 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def register(entries: dict[str, tuple[str, str]]) -> None:
+def register(entries: dict[str, tuple[str, str | tuple[str, ...]]]) -> None:
     """Add a module's own messages (each domain module keeps its messages beside its code)."""
     for key, pair in entries.items():
         if key in CATALOGUE and CATALOGUE[key] != pair:
@@ -99,15 +101,39 @@ def register(entries: dict[str, tuple[str, str]]) -> None:
 
 def set_language(lang: str) -> None:
     global _LANG
-    _LANG = "en" if lang.lower().startswith("en") else "zh_CN"
+    _LANG = normal(lang)
 
 
 def language() -> str:
     return _LANG
 
 
+def normal(lang: str | None) -> str:
+    """``lang`` as one of :data:`SUPPORTED` (anything English -> "en", else Chinese)."""
+    return "en" if (lang or "").lower().startswith("en") else "zh_CN"
+
+
+def plural_form(lang: str, n: int) -> int:
+    """Which plural form ``n`` takes in ``lang`` (Qt's rules: Chinese has one, English two)."""
+    return 0 if normal(lang) == "zh_CN" or abs(n) == 1 else 1
+
+
 def t(key: str, **params) -> str:
-    """The message ``key`` in the current language, with ``params`` filled in."""
+    """The message ``key`` in the current (interface) language, with ``params`` filled in."""
+    return t_in(_LANG, key, **params)
+
+
+def t_in(lang: str, key: str, **params) -> str:
+    """The message ``key`` in ``lang`` whatever the interface language (messages drafted for
+    customers are written in the shop's message language)."""
     zh, en = CATALOGUE[key]
-    text = en if _LANG == "en" else zh
+    lang = normal(lang)
+    text = en if lang == "en" else zh
+    if isinstance(text, tuple):
+        text = text[min(plural_form(lang, int(params["n"])), len(text) - 1)]
     return text.format(**params) if params else text
+
+
+def tn(key: str, n: int, **params) -> str:
+    """The counting message ``key`` for ``n`` things: "1 day late", "2 days late"."""
+    return t(key, n=n, **params)

@@ -6,6 +6,12 @@ different tabs never edits the same file). :class:`TsTranslator` reads them dire
 no compiled ``.qm`` build output to keep in step. Qt's own dialogs use the ``qtbase`` catalogue
 shipped with PySide6.
 
+Plurals: a string that counts is written ``self.tr("%n day(s) late", "", n)`` and its ``.ts``
+message is ``numerus="yes"`` with one ``<numerusform>`` per plural form of the language (Chinese
+one, English two: singular, plural). The English interface is the untranslated source, except
+for these counting strings: ``<module>_en.ts`` files hold only the numerus messages, so that the
+English reads "1 day late" / "2 days late" rather than "1 day(s) late".
+
 Refresh a module's ``.ts`` after changing its strings (keeps existing translations):
 
     python -m shopcrm.ui.i18n update
@@ -31,9 +37,10 @@ def translations_dir() -> Path:
     return resources_dir() / "translations"
 
 
-def read_ts(path: Path) -> dict[tuple[str, str], str]:
-    """(context, source) -> translation, for every finished message of one .ts file."""
-    out: dict[tuple[str, str], str] = {}
+def read_ts_forms(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(context, source) -> translation forms (one, or one per plural form for a numerus
+    message), for every finished message of one .ts file."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
     root = ET.parse(path).getroot()
     for ctx in root.iter("context"):
         name = ctx.findtext("name") or ""
@@ -42,28 +49,37 @@ def read_ts(path: Path) -> dict[tuple[str, str], str]:
             tr = msg.find("translation")
             if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished"):
                 continue
-            forms = tr.findall("numerusform")
-            text = forms[0].text if forms else tr.text
-            if text:
-                out[(name, source)] = text
+            forms = tuple(f.text or "" for f in tr.findall("numerusform")) or (tr.text or "",)
+            if forms[0]:
+                out[(name, source)] = forms
     return out
 
 
+def read_ts(path: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> translation (a numerus message's first form), for every finished
+    message of one .ts file."""
+    return {k: v[0] for k, v in read_ts_forms(path).items()}
+
+
 class TsTranslator(QTranslator):
-    """A QTranslator fed from .ts files."""
+    """A QTranslator fed from .ts files; a numerus message picks its form by the language's
+    plural rule (``texts.plural_form``)."""
 
     def __init__(self, lang: str, parent=None):
         super().__init__(parent)
         self.lang = lang
-        self.messages: dict[tuple[str, str], str] = {}
+        self.messages: dict[tuple[str, str], tuple[str, ...]] = {}
         for path in sorted(translations_dir().glob(f"*_{lang}.ts")):
-            self.messages.update(read_ts(path))
+            self.messages.update(read_ts_forms(path))
 
     def translate(self, context, source, disambiguation=None, n=-1):  # noqa: N802 (Qt API)
-        text = self.messages.get((context, source))
-        if text is None:
+        forms = self.messages.get((context, source))
+        if forms is None:
             return None
-        return text.replace("%n", str(n)) if n is not None and n >= 0 else text
+        if n is None or n < 0:
+            return forms[0]
+        text = forms[min(texts.plural_form(self.lang, n), len(forms) - 1)]
+        return text.replace("%n", QLocale().toString(n) if self.lang == "en" else str(n))
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt API)
         return not self.messages
@@ -80,6 +96,9 @@ def install(app: QCoreApplication, lang: str) -> None:
     texts.set_language(lang)
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        ours = TsTranslator("en", app)  # the counting strings' plural forms only
+        app.installTranslator(ours)
+        _installed.append(ours)
         return
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     qt = QTranslator(app)
