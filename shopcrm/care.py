@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
+from shopcrm import activity, festivals, texts
 from shopcrm.core import clock
-from shopcrm import activity, festivals
 from shopcrm.db import database
 from shopcrm.errors import FieldError, check_progress
 from shopcrm.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Anniversary, CareAction, Contact, Customer, Setting, now
 from shopcrm.money import fmt
-from shopcrm.texts import register, t
+from shopcrm.texts import SUPPORTED, normal, register, t, t_in, tn
 
 SETTINGS_KEY = "care"
 
@@ -63,22 +63,24 @@ register({
     "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
     "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
     "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
-    "care.reason.joined": ("入会 {years} 周年（{date}）", "{years} years a member ({date})"),
+    "care.reason.joined": ("入会 {n} 周年（{date}）", ("{n} year a member ({date})", "{n} years a member ({date})")),
     "care.reason.festival": ("{date}{name}", "{name} on {date}"),
-    "care.reason.visit": ("{grade} 类客户，每月 {times} 次；上次联系：{last}",
-                          "Grade {grade}, {times} a month; last contact: {last}"),
+    "care.reason.visit": ("{grade} 类客户，每月 {n} 次；上次联系：{last}",
+                          ("Grade {grade}, once a month; last contact: {last}",
+                           "Grade {grade}, {n} times a month; last contact: {last}")),
     "care.reason.visit_first_week": ("{grade} 类客户，本月第一周须联系一次；上次联系：{last}",
                                      "Grade {grade}: first contact of the month due in its first week; last contact: {last}"),
     "care.reason.never": ("从未联系", "never"),
     "care.reason.return": ("{date}购买{items}后第 {days} 天：{label}",
                            "Day {days} after buying {items} on {date}: {label}"),
-    "care.reason.dormant": ("已 {days} 天未消费（上次 {date}）", "No purchase for {days} days (last {date})"),
+    "care.reason.dormant": ("已 {n} 天未消费（上次 {date}）",
+                            ("No purchase for {n} day (last {date})", "No purchase for {n} days (last {date})")),
     "care.reason.complaint": ("投诉（{category}）已处理，{date}回访满意度",
                               "Complaint ({category}) resolved; satisfaction call due {date}"),
     "care.reason.followup": ("{date}约定跟进：{purpose}", "Follow-up agreed for {date}: {purpose}"),
     "care.due.today": ("今天", "today"),
-    "care.due.late": ("逾期 {days} 天", "{days} days late"),
-    "care.due.ahead": ("{days} 天后", "in {days} days"),
+    "care.due.late": ("逾期 {n} 天", ("{n} day late", "{n} days late")),
+    "care.due.ahead": ("{n} 天后", ("in {n} day", "in {n} days")),
     "care.due.snoozed": ("（推迟到 {date}）", " (snoozed to {date})"),
     "care.anniv.wedding": ("结婚纪念日", "Wedding anniversary"),
     "care.anniv.child": ("孩子生日", "Child's birthday"),
@@ -86,6 +88,10 @@ register({
     "care.anniv.other": ("纪念日", "Anniversary"),
     "care.salutation.F": ("{surname}女士", "Ms {surname}"),
     "care.salutation.M": ("{surname}先生", "Mr {surname}"),
+    "care.lunar_date": ("{text}", "lunar {leap}month {m}, day {d}"),
+    "care.lunar_leap": ("", "leap "),
+    "care.message_language": ("给客户的话术语言", "Language of messages to customers"),
+    "care.our_shop": ("本店", "our shop"),
     "care.v.until_past": ("推迟日期 {value} 必须晚于今天（{today}）",
                           "The snooze date {value} must be after today ({today})"),
     "care.v.skip_reason": ("跳过须填写原因", "Skipping needs a reason"),
@@ -120,8 +126,31 @@ DEFAULT_TEMPLATES = {
     "followup": "{称呼}您好，我是{店名}，按之前的约定给您回个电话。",
 }
 
+# the default templates in English, used when the shop writes to its customers in English and
+# has not rewritten the template (a template the shop wrote itself is sent as written)
+DEFAULT_TEMPLATES_EN = {
+    "birthday": "Dear {称呼}, happy birthday ({生日}) from all of us at {店名}! You have {积分} points, "
+                "and a small gift is waiting for you in the shop this week.",
+    "anniversary": "Dear {称呼}, happy {节日}! Best wishes to you and your family from {店名}.",
+    "festival": "Dear {称呼}, {节日} is coming: {店名} wishes you and your family a happy {节日}!",
+    "visit": "Dear {称呼}, this is {店名}. We hope all is well; let us know any time if you need anything.",
+    "dormant": "Dear {称呼}, we have missed you! {店名} has many new arrivals, and your balance of "
+               "{余额} yuan and {积分} points are waiting for you.",
+    "complaint": "Dear {称呼}, this is {店名}. The problem you told us about has been dealt with; "
+                 "are you happy with how it went, and is there anything we could do better?",
+    "followup": "Dear {称呼}, this is {店名}, calling back as we agreed.",
+}
+RETURN_TEMPLATES_EN = {
+    3: "Dear {称呼}, this is {店名}. How are you getting on with the {商品} you bought a few days "
+       "ago? Tell us any time if something is not right.",
+    30: "Dear {称呼}, {店名} here: the {商品} you bought last time may be running low. "
+        "Shall we put one aside for you?",
+}
+
 DEFAULTS: dict = {
     "shop_name": "",  # empty: the shop name of the general settings, else "本店"
+    # the language of every message drafted for customers, whatever the interface language
+    "message_language": "zh_CN",
     "birthday_days": 7,  # birthdays and anniversaries listed this many days ahead
     "festival_days": 3,  # festival greetings listed this many days before
     "overdue_days": 7,  # greetings, return visits and wake-ups stay this long when not handled
@@ -199,6 +228,9 @@ def validate_settings(s: dict) -> dict:
         v = s[name]
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
             raise _bad(name, v, f"{lo}–{hi}")
+    if s["message_language"] not in SUPPORTED:
+        raise FieldError("setting", "care.v.setting", name=t("care.message_language"),
+                         value=s["message_language"], reason="/".join(SUPPORTED))
     channels = "/".join(t(f"channel.{c}") for c in activity.CHANNELS)
     for grade, plan in s["visit_plan"].items():
         per = plan.get("per_month")
@@ -262,12 +294,13 @@ def check_date(month, day, lunar: bool = False) -> None:
 def shop_name(s: dict) -> str:
     if s.get("shop_name"):
         return s["shop_name"]
+    fallback = t_in(message_language(s), "care.our_shop")
     try:
         from shopcrm import settings as general
 
-        return general.shop_name() or "本店"
+        return general.shop_name() or fallback
     except ImportError:  # the general settings module is optional
-        return "本店"
+        return fallback
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -308,10 +341,11 @@ def _day(value) -> dt.date:
 
 
 @lru_cache(maxsize=1024)
-def _birthday_text(month: int, day: int, lunar: bool, leap: bool) -> str:
+def _birthday_text(month: int, day: int, lunar: bool, leap: bool, lang: str) -> str:
     if lunar:
-        return format_lunar(LunarBirthday(month, day, leap))
-    return _mmdd_text(dt.date(2000, month, day))
+        return t_in(lang, "care.lunar_date", text=format_lunar(LunarBirthday(month, day, leap)),
+                    leap=t_in(lang, "care.lunar_leap"), m=month, d=day)
+    return _mmdd_text(dt.date(2000, month, day), lang)
 
 
 def _mmdd_keys(start: dt.date, end: dt.date) -> tuple[set[int], set[int]]:
@@ -355,6 +389,11 @@ class CareItem:
             return params.get("text", "")
         if self.kind == "return":
             params = {**params, "items": self.details()["商品"]}
+        lang = texts.language()
+        if "bday" in params:
+            params = {**params, "text": _birthday_text(*params["bday"], lang)}
+        if "节日" in params or "anniv" in params or "festival" in params:
+            params = {**params, "label": occasion_name(params, lang), "name": occasion_name(params, lang)}
         return t(key, **{k: _mmdd_text(v) if isinstance(v, dt.date) else v for k, v in params.items()})
 
     def details(self) -> dict:
@@ -424,8 +463,8 @@ def _item(kind, key, row, channel, due, why, ctx=None) -> CareItem:
                     why, ctx or {})
 
 
-def _mmdd_text(d: dt.date) -> str:
-    return t("care.date", m=d.month, d=d.day)
+def _mmdd_text(d: dt.date, lang: str | None = None) -> str:
+    return t_in(lang or texts.language(), "care.date", m=d.month, d=d.day)
 
 
 
@@ -446,17 +485,19 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
             if mmdd not in lunar:
                 continue
             dates = _occurrences(lm, ld, True, bool(leap), start, end)
-            text = _birthday_text(lm, ld, True, bool(leap))
+            bday = [lm, ld, True, bool(leap)]
         else:
             if mmdd not in solar:
                 continue
             m, d = divmod(mmdd, 100)
             dates = _occurrences(m, d, False, False, start, end)
-            text = _birthday_text(m, d, False, False)
+            bday = [m, d, False, False]
         for due in dates:
+            # the reason is shown in the interface language, the message written in the shop's
+            # message language: the context keeps the birthday itself, not a text of it
             out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
                              ("care.reason.birthday_lunar" if lm else "care.reason.birthday",
-                              {"date": due, "text": text}), {"生日": text}))
+                              {"date": due, "bday": bday}), {"bday": bday}))
     return out
 
 
@@ -473,11 +514,10 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
         aid, kind, label, m, d, is_lunar, leap, mmdd = r[7:15]
         if mmdd not in (lunar if is_lunar else solar):
             continue
-        label = label or t(f"care.anniv.{kind}" if kind in ANNIVERSARY_KINDS else "care.anniv.other")
+        ctx = {"节日": label} if label else {"anniv": kind if kind in ANNIVERSARY_KINDS else "other"}
         for due in _occurrences(m, d, bool(is_lunar), bool(leap), start, end):
             out.append(_item("anniversary", f"anniversary:{aid}:{due.year}", r, ch, due,
-                             ("care.reason.anniversary", {"date": due, "label": label}),
-                             {"节日": label}))
+                             ("care.reason.anniversary", {"date": due, **ctx}), dict(ctx)))
     if s["join_anniversary"]:
         days = []
         d = start
@@ -491,15 +531,14 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
             f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
             [*mds, f"{end.year}-01-01"]).fetchall()
-        label = t("care.anniv.joined")
         for r in rows:
             joined = _day(r[7])
             for due in _occurrences(joined.month, joined.day, False, False, start, end):
                 years = due.year - joined.year
                 if years >= 1:
                     out.append(_item("anniversary", f"joined:{due.year}", r, ch, due,
-                                     ("care.reason.joined", {"years": years, "date": due}),
-                                     {"节日": label}))
+                                     ("care.reason.joined", {"n": years, "date": due}),
+                                     {"anniv": "joined"}))
     return out
 
 
@@ -520,8 +559,8 @@ def _festivals(s, today, consent) -> list[CareItem]:
     out = []
     for f, d in due_list:
         key = f"festival:{f.key}:{d.isoformat()}"
-        reason = ("care.reason.festival", {"date": d, "name": f.name})
-        ctx = {"节日": f.name}
+        ctx = {"节日": f.name, "festival": f.key}
+        reason = ("care.reason.festival", {"date": d, **ctx})
         out.extend(CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch), d,
                             reason, ctx) for r in rows)
     return out
@@ -609,7 +648,7 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
             due = min(due, today) if last else today  # never contacted: due now, not "late since joining"
             item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
                             p["channel"], due,
-                            (key_reason, {"grade": g, "times": p["per_month"], "last": _last_text(last)}))
+                            (key_reason, {"grade": g, "n": p["per_month"], "last": _last_text(last)}))
             if (item.customer_id, item.key) in skip_keys:
                 continue
             out.append(item)
@@ -662,7 +701,7 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
         if r[8] and str(r[8])[:10] >= due.isoformat():
             continue  # contacted since they fell asleep
         out.append(_item("dormant", f"dormant:{due.isoformat()}", r, ch, due,
-                         ("care.reason.dormant", {"days": (today - last).days, "date": last.isoformat()})))
+                         ("care.reason.dormant", {"n": (today - last).days, "date": last.isoformat()})))
     return out
 
 
@@ -804,13 +843,62 @@ def surname(name: str) -> str:
     return name[:1]
 
 
-def salutation(name: str, gender: str) -> str:
-    """{称呼}: 张女士 / 王先生 / 欧阳先生, or the name when the gender is unknown or the name is
-    not written in Chinese characters."""
+# surnames read differently from the same character elsewhere (pypinyin gives the common reading)
+SURNAME_PINYIN = {"曾": "Zeng", "单": "Shan", "解": "Xie", "区": "Ou", "仇": "Qiu", "查": "Zha",
+                  "朴": "Piao", "翟": "Zhai", "盖": "Ge", "乐": "Yue", "覃": "Qin", "缪": "Miao",
+                  "召": "Shao", "繁": "Po", "员": "Yun", "黑": "He", "秘": "Bi", "长孙": "Zhangsun",
+                  "尉迟": "Yuchi", "万俟": "Moqi", "重": "Chong", "种": "Chong", "宓": "Mi", "沈": "Shen",
+                  "柏": "Bai", "薄": "Bo", "卜": "Bu", "任": "Ren", "华": "Hua", "纪": "Ji"}
+
+
+def surname_latin(chinese: str) -> str:
+    """A Chinese surname written in pinyin for an English message: 闫 -> Yan, 欧阳 -> Ouyang."""
+    if chinese in SURNAME_PINYIN:
+        return SURNAME_PINYIN[chinese]
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=False)).replace("v", "u:").capitalize()
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def salutation(name: str, gender: str, lang: str | None = None) -> str:
+    """{称呼} in ``lang`` (default: the interface language): 张女士 / 王先生 / 欧阳先生, in English
+    Ms Zhang / Mr Wang / Mr Ouyang; the name when the gender is unknown or the name is not
+    written in Chinese characters."""
+    lang = normal(lang or texts.language())
     name = (name or "").strip()
-    if gender in ("F", "M") and name and "\u4e00" <= name[0] <= "\u9fff":
-        return t(f"care.salutation.{gender}", surname=surname(name))
+    if gender in ("F", "M") and name and _is_han(name[0]):
+        sur = surname(name)
+        return t_in(lang, f"care.salutation.{gender}", surname=surname_latin(sur) if lang == "en" else sur)
     return name
+
+
+FESTIVAL_NAMES = {
+    "festival.new_year": ("元旦", "New Year's Day"),
+    "festival.spring": ("春节", "the Spring Festival"),
+    "festival.lantern": ("元宵节", "the Lantern Festival"),
+    "festival.women": ("妇女节", "Women's Day"),
+    "festival.dragon_boat": ("端午节", "the Dragon Boat Festival"),
+    "festival.qixi": ("七夕", "Qixi"),
+    "festival.mid_autumn": ("中秋节", "the Mid-Autumn Festival"),
+    "festival.national": ("国庆节", "National Day"),
+    "festival.double_ninth": ("重阳节", "the Double Ninth Festival"),
+}
+register(FESTIVAL_NAMES)
+
+
+def occasion_name(ctx: dict, lang: str) -> str:
+    """{节日} in ``lang``: a built-in festival or anniversary kind by its name in that language;
+    a name the shop wrote itself (店庆, a custom anniversary) as written."""
+    key = ctx.get("festival")
+    if key and f"festival.{key}" in FESTIVAL_NAMES:
+        return t_in(lang, f"festival.{key}")
+    if ctx.get("anniv"):
+        return t_in(lang, f"care.anniv.{ctx['anniv']}")
+    return ctx.get("节日", "")
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -820,26 +908,48 @@ def render(template: str, values: dict[str, str]) -> str:
     return out
 
 
-def template_for(item: CareItem, s: dict) -> str:
+def message_language(s: dict) -> str:
+    """The language the shop writes to its customers in (setting ``message_language``)."""
+    return normal(s.get("message_language") or DEFAULTS["message_language"])
+
+
+def template_for(item: CareItem, s: dict, lang: str | None = None) -> str:
+    """The occasion's template; in English the English default while the shop has kept the
+    (Chinese) default, a template the shop wrote as written."""
+    lang = lang or message_language(s)
     if item.kind == "return" and item.ctx.get("template"):
-        return item.ctx["template"]
-    return s["templates"].get(item.kind, "")
+        text = item.ctx["template"]
+        if lang == "en":
+            for off in DEFAULTS["return_offsets"]:
+                if text == off["template"] and off["days"] in RETURN_TEMPLATES_EN:
+                    return RETURN_TEMPLATES_EN[off["days"]]
+        return text
+    text = s["templates"].get(item.kind, "")
+    if lang == "en" and text == DEFAULT_TEMPLATES.get(item.kind):
+        return DEFAULT_TEMPLATES_EN[item.kind]
+    return text
 
 
 def message(item: CareItem, s: dict, shop: str | None = None) -> str:
     """The item's message drafted from its occasion's template (``shop``: the shop name, when
-    the caller drafts many messages)."""
+    the caller drafts many messages), wholly in the shop's message language (``s``'s
+    ``message_language``) whatever the interface language."""
+    lang = message_language(s)
     ctx = item.details()
-    values = {"称呼": salutation(item.name, item.gender), "姓名": item.name, "店名": shop if shop is not None else shop_name(s),
-              "积分": item.points, "余额": fmt(item.balance_cents), "节日": ctx.get("节日", ""),
-              "生日": ctx.get("生日", ""), "商品": ctx.get("商品", "")}
-    return render(template_for(item, s), values)
+    bday = ctx.get("bday")
+    values = {"称呼": salutation(item.name, item.gender, lang), "姓名": item.name,
+              "店名": shop if shop is not None else shop_name(s),
+              "积分": f"{item.points:,}" if lang == "en" else item.points, "余额": fmt(item.balance_cents),
+              "节日": occasion_name(ctx, lang),
+              "生日": _birthday_text(*bday, lang) if bday else ctx.get("生日", ""),
+              "商品": ctx.get("商品", "")}
+    return render(template_for(item, s, lang), values)
 
 
 def due_text(item: CareItem, today: dt.date) -> str:
     late = item.days_late(today)
-    text = t("care.due.today") if late == 0 else t("care.due.late", days=late) if late > 0 \
-        else t("care.due.ahead", days=-late)
+    text = t("care.due.today") if late == 0 else tn("care.due.late", late) if late > 0 \
+        else tn("care.due.ahead", -late)
     if item.snoozed_until:
         text += t("care.due.snoozed", date=item.snoozed_until.isoformat())
     return text

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CareSettingsDialog</name>
@@ -55,7 +56,7 @@
         <translation>渠道</translation>
     </message>
     <message>
-        <source>First within the month's first week</source>
+        <source>First within the month&apos;s first week</source>
         <translation>每月第一周内先联系一次</translation>
     </message>
     <message>
@@ -111,7 +112,7 @@
         <translation>问候这些等级的客户</translation>
     </message>
     <message>
-        <source>The shop's own dates (shop anniversary, member day…)</source>
+        <source>The shop&apos;s own dates (shop anniversary, member day…)</source>
         <translation>本店自己的日子（店庆、会员日…）</translation>
     </message>
     <message>
@@ -133,6 +134,10 @@
     <message>
         <source>Festivals</source>
         <translation>节日</translation>
+    </message>
+    <message>
+        <source>Write to customers in</source>
+        <translation>给客户的话术语言</translation>
     </message>
     <message>
         <source>Occasion</source>

@@ -191,6 +191,16 @@ class CareSettingsDialog(QDialog):
         self.template_kind = QComboBox(objectName="templateKind")
         for kind in TEMPLATE_KINDS:
             self.template_kind.addItem(care.kind_text(kind), kind)
+        # messages are drafted in this language whatever the interface language
+        self.message_language = QComboBox(objectName="messageLanguage")
+        from shopcrm.ui.i18n import LANGUAGES
+
+        for code, name in LANGUAGES.items():
+            self.message_language.addItem(name, code)
+        self.message_language.setCurrentIndex(
+            max(0, self.message_language.findData(care.message_language(self.s))))
+        top.addWidget(QLabel(self.tr("Write to customers in")))
+        top.addWidget(self.message_language)
         top.addWidget(QLabel(self.tr("Occasion")))
         top.addWidget(self.template_kind)
         top.addWidget(QLabel(self.tr("Suggested channel")))
@@ -257,7 +267,7 @@ class CareSettingsDialog(QDialog):
         self._switch_template_store()
         s = copy.deepcopy(self.s)
         s.update(
-            shop_name=self.shop_name.text().strip(),
+            shop_name=self.shop_name.text().strip(), message_language=self.message_language.currentData(),
             birthday_days=self.birthday_days.value(), festival_days=self.festival_days.value(),
             overdue_days=self.overdue_days.value(), service_overdue_days=self.service_overdue_days.value(),
             dormant_days=self.dormant_days.value(), join_anniversary=self.join_anniversary.isChecked(),
