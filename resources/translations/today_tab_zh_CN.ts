@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>DoneDialog</name>
@@ -177,7 +178,7 @@
         <translation>纪念日…</translation>
     </message>
     <message>
-        <source>Record the customer's wedding day, a child's birthday…</source>
+        <source>Record the customer&apos;s wedding day, a child&apos;s birthday…</source>
         <translation>记录客户的结婚纪念日、孩子生日…</translation>
     </message>
     <message>
@@ -212,17 +213,41 @@
         <source>All (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
-    <message>
-        <source>%1 due today · %2 overdue · %3 upcoming</source>
-        <translation>今天到期 %1 · 逾期 %2 · 即将到来 %3</translation>
+    <message numerus="yes">
+        <source>%n due today</source>
+        <translation>
+            <numerusform>今天到期 %n</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 more customers due for a scheduled visit</source>
-        <translation>另有 %1 位客户到了定期回访时间</translation>
+    <message numerus="yes">
+        <source>%n overdue</source>
+        <translation>
+            <numerusform>逾期 %n</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 items selected</source>
-        <translation>已选 %1 项</translation>
+    <message numerus="yes">
+        <source>%n upcoming</source>
+        <translation>
+            <numerusform>即将到来 %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>over %n more scheduled visit(s) wait for the coming days</source>
+        <translation>
+            <numerusform>另有 %n+ 位客户的定期回访顺延到之后几天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more scheduled visit(s) wait for the coming days</source>
+        <translation>
+            <numerusform>另有 %n 位客户的定期回访顺延到之后几天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) selected</source>
+        <translation>
+            <numerusform>已选 %n 项</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cannot save</source>
@@ -231,6 +256,30 @@
     <message>
         <source>Recording contacts…</source>
         <translation>正在记录联系…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) done</source>
+        <translation>
+            <numerusform>已完成 %n 项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) snoozed to %1</source>
+        <translation>
+            <numerusform>%n 项已推迟到 %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) skipped</source>
+        <translation>
+            <numerusform>已跳过 %n 项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) copied</source>
+        <translation>
+            <numerusform>已复制 %n 条话术，可以粘贴到微信或短信</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export list</source>

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -286,6 +286,11 @@ class TodayTab(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setPlaceholderText(self.tr("Select an item to see its message."))
         self.preview.setMaximumHeight(90)
+        # what just happened ("copied", "done"), so that the clerk sees it without a dialog
+        self.status = QLabel(objectName="todayStatus")
+        self.status.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
 
         top = QHBoxLayout()
         top.addWidget(self.date_label)
@@ -305,7 +310,11 @@ class TodayTab(QWidget):
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel(self.tr("Message (edit the templates in Settings)")))
+        head = QHBoxLayout()
+        head.addWidget(QLabel(self.tr("Message (edit the templates in Settings)")))
+        head.addStretch(1)
+        head.addWidget(self.status)
+        bl.addLayout(head)
         bl.addWidget(self.preview)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -414,13 +423,18 @@ class TodayTab(QWidget):
         late = sum(1 for i in self.lst.items if i.due < today)
         now = sum(1 for i in self.lst.items if i.due == today)
         ahead = len(self.lst.items) - late - now
-        text = self.tr("%1 due today · %2 overdue · %3 upcoming").replace("%1", str(now)) \
-            .replace("%2", str(late)).replace("%3", str(ahead))
+        parts = [self.tr("%n due today", "", now), self.tr("%n overdue", "", late),
+                 self.tr("%n upcoming", "", ahead)]
         listed = sum(1 for i in self.lst.items if i.kind == "visit")
         if self.backlog > listed:
-            more = f"{BACKLOG_CAP}+" if self.backlog >= BACKLOG_CAP else str(self.backlog - listed)
-            text += " · " + self.tr("%1 more customers due for a scheduled visit").replace("%1", more)
-        self.summary.setText(text)
+            # the visit plan's backlog beyond the daily limit waits for the coming days
+            if self.backlog >= BACKLOG_CAP:
+                parts.append(self.tr("over %n more scheduled visit(s) wait for the coming days", "",
+                                     BACKLOG_CAP - listed))
+            else:
+                parts.append(self.tr("%n more scheduled visit(s) wait for the coming days", "",
+                                     self.backlog - listed))
+        self.summary.setText(" · ".join(parts))
         self._on_selection()
 
     def _check_day(self) -> None:
@@ -465,8 +479,31 @@ class TodayTab(QWidget):
         self.anniversary_button.setEnabled(len(items) == 1)
         self.export_button.setEnabled(self.model.rowCount() > 0)
         self.preview.setPlainText(care.message(items[0], self.settings) if len(items) == 1 else
-                                  self.tr("%1 items selected").replace("%1", str(len(items)))
-                                  if items else "")
+                                  self.tr("%n item(s) selected", "", len(items)) if items else "")
+        self.status.clear()
+
+    def _first_row(self, items) -> int:
+        ids = {id(i) for i in items}
+        return next((r for r, it in enumerate(self.model.items) if id(it) in ids), 0)
+
+    def _select_next(self, row: int) -> None:
+        """After done / skip / snooze: select the item now in the handled item's place (the next
+        one; the last one when the handled item was last) so that the clerk can go on with the
+        keyboard."""
+        n = self.model.rowCount()
+        if n == 0:
+            return
+        row = max(0, min(row, n - 1))
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)  # selects the row (SelectRows) and moves the cursor
+        self.select_rows([row])
+        self.table.scrollTo(index)
+        self.table.setFocus()
+
+    def _after_action(self, items, row: int, text: str) -> None:
+        self._changed()
+        self._select_next(row)
+        self.status.setText(text)
 
     # --- actions -------------------------------------------------------------------------------
     def _warn(self, exc: Exception) -> None:
@@ -481,6 +518,7 @@ class TodayTab(QWidget):
         return self._show(dlg)
 
     def apply_done(self, items, **values) -> bool:
+        row = self._first_row(items)
         if len(items) > BULK:
             # a festival greeting sent to everyone: one transaction in a worker, with Cancel
             from shopcrm.errors import Cancelled
@@ -497,7 +535,7 @@ class TodayTab(QWidget):
             except ValueError as exc:  # FieldError is a ValueError
                 self._warn(exc)
                 return False
-        self._changed()
+        self._after_action(items, row, self.tr("%n item(s) done", "", len(items)))
         return True
 
     def snooze_selected(self) -> SnoozeDialog | None:
@@ -509,12 +547,14 @@ class TodayTab(QWidget):
         return self._show(dlg)
 
     def apply_snooze(self, items, until: dt.date, reason: str = "") -> bool:
+        row = self._first_row(items)
         try:
             care.snooze(items, until, today=self.today(), reason=reason)
         except ValueError as exc:
             self._warn(exc)
             return False
-        self._changed()
+        self._after_action(items, row, self.tr("%n item(s) snoozed to %1", "", len(items))
+                           .replace("%1", until.isoformat()))
         return True
 
     def skip_selected(self) -> SkipDialog | None:
@@ -526,12 +566,13 @@ class TodayTab(QWidget):
         return self._show(dlg)
 
     def apply_skip(self, items, reason: str) -> bool:
+        row = self._first_row(items)
         try:
             care.skip(items, reason)
         except ValueError as exc:
             self._warn(exc)
             return False
-        self._changed()
+        self._after_action(items, row, self.tr("%n item(s) skipped", "", len(items)))
         return True
 
     def _show(self, dlg: QDialog) -> QDialog:
@@ -545,6 +586,7 @@ class TodayTab(QWidget):
         text = "\n\n".join(care.message(i, self.settings) for i in items)
         if text:
             QGuiApplication.clipboard().setText(text)
+            self.status.setText(self.tr("%n message(s) copied", "", len(items)))
         return text
 
     def open_selected(self, *args) -> None:
