@@ -88,7 +88,7 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
             lunar = parsed
         elif isinstance(parsed, dt.date):
             if parsed > (today or clock.today()):
-                raise FieldError("birthday", "v.date_future", value=parsed.isoformat())
+                raise FieldError("birthday", "v.birthday_future", value=parsed.isoformat())
             birthday = parsed
     except FieldError as exc:
         errors.append(exc)

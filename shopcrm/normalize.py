@@ -206,7 +206,7 @@ def parse_date(value, field: str = "date", *, today: dt.date | None = None,
 
 def _check_date(d, field, raw, today, allow_future):
     if not allow_future and d > (today or clock.today()):
-        raise FieldError(field, "v.date_future", value=raw)
+        raise FieldError(field, "v.birthday_future" if field == "birthday" else "v.date_future", value=raw)
     if d.year < 1900:
         raise FieldError(field, "v.date_impossible", value=raw)
     return d

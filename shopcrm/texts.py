@@ -57,6 +57,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "v.int_negative": ("{field}不能为负数", "{field} cannot be negative"),
     "v.date_format": ("{field}“{value}”不是能识别的日期", "{field} “{value}” is not a date we recognise"),
     "v.date_future": ("{field}“{value}”在未来", "{field} “{value}” is in the future"),
+    "v.birthday_future": ("生日“{value}”是将来的日期，请检查年份", "Birthday “{value}” is in the future: please check the year"),
     "v.date_impossible": ("{field}“{value}”不存在", "{field} “{value}” does not exist"),
     "v.lunar_invalid": ("农历日期“{value}”不存在", "Lunar date “{value}” does not exist"),
     "v.balance_insufficient": ("储值余额不足：余额 {balance}，需要 {amount}", "Insufficient stored value: balance {balance}, needed {amount}"),

@@ -88,7 +88,7 @@ def test_validation_reports_every_field_in_chinese(db):
     fields = {e.field for e in info.value.errors}
     assert fields == {"name", "mobile", "birthday", "balance"}
     assert "姓名不能为空" in str(info.value)
-    assert "在未来" in info.value.for_field("birthday").message
+    assert "是将来的日期" in info.value.for_field("birthday").message
 
 
 def test_duplicate_mobile_and_card_name_the_existing_customer(db):

@@ -16,6 +16,10 @@
       <translation>农历</translation>
     </message>
     <message>
+      <source>e.g. 1990-03-15</source>
+      <translation>例如 1990-03-15（也可写 19900315、1990/3/15）</translation>
+    </message>
+    <message>
       <source>Leap</source>
       <translation>闰月</translation>
     </message>

@@ -36,7 +36,7 @@ from shopcrm.customers import CustomerInput
 from shopcrm.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.money import fmt
-from shopcrm.normalize import parse_money
+from shopcrm.normalize import parse_birthday, parse_money
 from shopcrm.texts import t
 from shopcrm.ui import forms, qclock, security_ui
 
@@ -74,7 +74,11 @@ class _Field(QWidget):
 
 
 class BirthdayEdit(QWidget):
-    """None / solar date / lunar month-day (leap flag, optional year)."""
+    """None / solar date / lunar month-day (leap flag, optional year).
+
+    The solar date is typed (1990-03-15, 1990/3/15, 19900315…) into a line edit that starts
+    empty: choosing 公历 never invents a date, and a date the clerk types is never clamped
+    silently (a future date is refused with a message under the field, see CustomerForm)."""
 
     changed = Signal()
 
@@ -82,11 +86,9 @@ class BirthdayEdit(QWidget):
         super().__init__(parent)
         self.kind = QComboBox(objectName="birthdayKind")
         self.kind.addItems([self.tr("None"), self.tr("Solar"), self.tr("Lunar")])
-        self.solar = QDateEdit(objectName="birthdayEdit")
-        self.solar.setDisplayFormat("yyyy-MM-dd")
-        self.solar.setCalendarPopup(True)
-        self.solar.setMaximumDate(qclock.today())
-        self.solar.setDate(QDate(1990, 1, 1))
+        self.solar = QLineEdit(objectName="birthdayEdit")
+        self.solar.setPlaceholderText(self.tr("e.g. 1990-03-15"))
+        self.solar.setMaxLength(20)
         self.leap = QCheckBox(self.tr("Leap"), objectName="lunarLeap")
         self.month = QComboBox(objectName="lunarMonth")
         self.month.addItems([f"{m}月" for m in MONTH_NAMES])
@@ -102,7 +104,7 @@ class BirthdayEdit(QWidget):
             lay.addWidget(w)
         lay.addStretch(1)
         self.kind.currentIndexChanged.connect(self._sync)
-        for sig in (self.kind.currentIndexChanged, self.solar.dateChanged, self.leap.toggled,
+        for sig in (self.kind.currentIndexChanged, self.solar.textChanged, self.leap.toggled,
                     self.month.currentIndexChanged, self.day.currentIndexChanged, self.year.valueChanged):
             sig.connect(self.changed)
         self._sync()
@@ -113,10 +115,11 @@ class BirthdayEdit(QWidget):
         for w in (self.leap, self.month, self.day, self.year):
             w.setVisible(k == 2)
 
-    def value(self) -> dt.date | LunarBirthday | None:
+    def value(self) -> dt.date | LunarBirthday | str | None:
+        """The birthday: a date or lunar birthday, the typed text (checked when saved), or None."""
         k = self.kind.currentIndex()
         if k == 1:
-            return _pydate(self.solar.date())
+            return self.solar.text().strip() or None
         if k == 2:
             year = self.year.value() if self.year.value() > self.year.minimum() else None
             return LunarBirthday(self.month.currentIndex() + 1, self.day.currentIndex() + 1,
@@ -132,9 +135,10 @@ class BirthdayEdit(QWidget):
             self.year.setValue(v.year or self.year.minimum())
         elif isinstance(v, dt.date):
             self.kind.setCurrentIndex(1)
-            self.solar.setDate(_qdate(v))
+            self.solar.setText(v.isoformat())
         else:
             self.kind.setCurrentIndex(0)
+            self.solar.clear()
 
 
 class CustomerForm(QDialog):
@@ -321,6 +325,7 @@ class CustomerForm(QDialog):
         self.close_button.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.phone_edit.editingFinished.connect(self._check_mobile)
+        self.birthday_edit.solar.editingFinished.connect(self._check_birthday)
         for w in (self.name_edit, self.phone_edit, self.phone2_edit, self.address_edit, self.wechat_edit,
                   self.source_edit, self.card_edit, self.tags_edit, self.balance_edit, self.points_edit,
                   self.pref_time, self.pref_products, self.pref_taste):
@@ -504,6 +509,18 @@ class CustomerForm(QDialog):
                 self._show_errors([e])
                 return
         self.fields["mobile"].set_error(None)
+
+    def _check_birthday(self) -> None:
+        """Check a typed solar birthday as soon as the clerk leaves the field: a future or
+        unknown date gets its message under the field at once (saving refuses it too)."""
+        value = self.birthday_edit.value()
+        error = None
+        if isinstance(value, str):
+            try:
+                parse_birthday(value, today=clock.today())
+            except FieldError as exc:
+                error = exc.message
+        self.fields["birthday"].set_error(error)
 
     def save(self) -> bool:
         data = self.collect()
