@@ -344,7 +344,7 @@ def _day(value) -> dt.date:
 def _birthday_text(month: int, day: int, lunar: bool, leap: bool, lang: str) -> str:
     if lunar:
         return t_in(lang, "care.lunar_date", text=format_lunar(LunarBirthday(month, day, leap)),
-                    leap=t_in(lang, "care.lunar_leap"), m=month, d=day)
+                    leap=t_in(lang, "care.lunar_leap") if leap else "", m=month, d=day)
     return _mmdd_text(dt.date(2000, month, day), lang)
 
 
@@ -472,7 +472,8 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     out = []
     ch = s["channels"]["birthday"]
-    cols = f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap FROM customer c"
+    cols = (f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap, c.created_at "
+            f"FROM customer c")
     rows = database.execute_sql(
         f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(solar))}) AND c.lunar_month IS NULL "
         f"AND c.birthday IS NOT NULL AND {_active()} {consent}", sorted(solar)).fetchall()
@@ -492,7 +493,7 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
             m, d = divmod(mmdd, 100)
             dates = _occurrences(m, d, False, False, start, end)
             bday = [m, d, False, False]
-        for due in dates:
+        for due in _since_recorded(dates, r[11], today):
             # the reason is shown in the interface language, the message written in the shop's
             # message language: the context keeps the birthday itself, not a text of it
             out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
@@ -501,13 +502,24 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
     return out
 
 
+def _since_recorded(dates, created_at, today: dt.date):
+    """The occurrences the list could have shown: a greeting day that passed before the customer
+    was recorded (an imported shop on its first day) is not overdue, nobody missed it."""
+    if not created_at:
+        return dates
+    recorded = _day(created_at)
+    if recorded > today:  # a list built for a day before the record existed: nothing to judge
+        return dates
+    return [d for d in dates if d >= recorded]
+
+
 def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     keys = sorted(solar | lunar)
     ch = s["channels"]["anniversary"]
     out = []
     rows = database.execute_sql(
-        f"SELECT {_COLS}, a.id, a.kind, a.label, a.month, a.day, a.lunar, a.leap, a.mmdd "
+        f"SELECT {_COLS}, a.id, a.kind, a.label, a.month, a.day, a.lunar, a.leap, a.mmdd, c.created_at "
         f"FROM anniversary a JOIN customer c ON c.id = a.customer_id "
         f"WHERE a.mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent}", keys).fetchall()
     for r in rows:
@@ -515,7 +527,7 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
         if mmdd not in (lunar if is_lunar else solar):
             continue
         ctx = {"节日": label} if label else {"anniv": kind if kind in ANNIVERSARY_KINDS else "other"}
-        for due in _occurrences(m, d, bool(is_lunar), bool(leap), start, end):
+        for due in _since_recorded(_occurrences(m, d, bool(is_lunar), bool(leap), start, end), r[15], today):
             out.append(_item("anniversary", f"anniversary:{aid}:{due.year}", r, ch, due,
                              ("care.reason.anniversary", {"date": due, **ctx}), dict(ctx)))
     if s["join_anniversary"]:
@@ -527,13 +539,14 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
         mds = sorted({f"{x.month:02d}-{x.day:02d}" for x in days} | ({"02-29"} if any(
             x.month == 2 and x.day == 28 for x in days) else set()))
         rows = database.execute_sql(
-            f"SELECT {_COLS}, c.joined_on FROM customer c "
+            f"SELECT {_COLS}, c.joined_on, c.created_at FROM customer c "
             f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
             [*mds, f"{end.year}-01-01"]).fetchall()
         for r in rows:
             joined = _day(r[7])
-            for due in _occurrences(joined.month, joined.day, False, False, start, end):
+            for due in _since_recorded(_occurrences(joined.month, joined.day, False, False, start, end),
+                                       r[8], today):
                 years = due.year - joined.year
                 if years >= 1:
                     out.append(_item("anniversary", f"joined:{due.year}", r, ch, due,
@@ -618,12 +631,25 @@ def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
     return n
 
 
+def visits_handled(today: dt.date) -> int:
+    """Visit-plan items done, skipped or snoozed today: they count against the daily limit."""
+    return database.execute_sql(
+        "SELECT count(*) FROM care_action WHERE kind = 'visit' AND at >= ? AND at < ?",
+        (today.isoformat(), (today + dt.timedelta(days=1)).isoformat())).fetchone()[0]
+
+
 def _visits(s, today, skip_keys: set) -> list[CareItem]:
     """The visit plan's most urgent customers: grade by grade (A first), longest without contact
-    first, each read in order from the (grade, since) index and stopped at the daily limit."""
+    first, each read in order from the (grade, since) index and stopped at the daily limit. The
+    limit is per day: the items handled today count against it, so that a backlog (a new shop's
+    imported customers) is spread over the coming days instead of refilling the list."""
     month_start = today.replace(day=1)
     first_week = today.day <= 7
     limit = s["visit_daily_limit"] or 10**9
+    if s["visit_daily_limit"]:
+        limit -= visits_handled(today)
+        if limit <= 0:
+            return []
     out: list[CareItem] = []
     for g, p, cutoff in _visit_plan(s, today):
         interval = max(1, round(30 / p["per_month"]))
@@ -857,7 +883,7 @@ def surname_latin(chinese: str) -> str:
         return SURNAME_PINYIN[chinese]
     from pypinyin import Style, lazy_pinyin
 
-    return "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=False)).replace("v", "u:").capitalize()
+    return "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
 
 
 def _is_han(ch: str) -> bool:
