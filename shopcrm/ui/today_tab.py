@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -113,6 +113,19 @@ class TodayModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ToolTipRole and col in ("message", "reason"):
             return care.message(it, self.settings) if col == "message" else it.reason
         return None
+
+
+class _Table(QTableView):
+    """Ctrl+C copies the selected items' messages (Qt's own copy would take one cell's text)."""
+
+    copy_requested = Signal()
+
+    def keyPressEvent(self, event):  # noqa: N802 (Qt API)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class DoneDialog(QDialog):
@@ -265,7 +278,7 @@ class TodayTab(QWidget):
         self.export_button.setToolTip(self.tr("Save the list as an Excel call / SMS list"))
 
         self.model = TodayModel(self)
-        self.table = QTableView(objectName="todayTable")
+        self.table = _Table(objectName="todayTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -289,8 +302,7 @@ class TodayTab(QWidget):
         # what just happened ("copied", "done"), so that the clerk sees it without a dialog
         self.status = QLabel(objectName="todayStatus")
         self.status.setStyleSheet("color: #1b5e20; font-weight: bold;")
-        QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.table.copy_requested.connect(self.copy_selected)
 
         top = QHBoxLayout()
         top.addWidget(self.date_label)
