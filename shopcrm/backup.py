@@ -91,8 +91,9 @@ register({
     "backup.bad_count": ("保留份数应在 1 到 999 之间。", "Backups to keep must be 1 to 999."),
     "startup.damaged_moved": ("数据库文件已损坏，已原样移到“{moved}”（未删除、未修改）。",
                               "The database was damaged; it was moved, unchanged, to “{moved}”."),
-    "startup.offer_backup": ("可以从最近的完好备份恢复：{when}，{customers} 位客户。",
-                             "The newest good backup can be restored: {when}, {customers} customers."),
+    "startup.offer_backup": ("可以从最近的完好备份恢复：{when}，{n} 位客户。",
+                             ("The newest good backup can be restored: {when}, {n} customer.",
+                              "The newest good backup can be restored: {when}, {n} customers.")),
     "startup.no_backup": ("没有找到可用的备份。", "No usable backup was found."),
     "startup.network": ("数据库位于网络共享文件夹（{fs}）。SQLite 在网络盘上的文件锁不可靠，多台电脑同时使用可能损坏数据。"
                         "请把数据库放在本机硬盘上，网络盘只用于存放备份。",
@@ -1432,7 +1433,7 @@ def startup_check(path: str | Path, *, move_damaged: bool = True,
         best = newest_good_backup(folder)
         lines = [t("startup.damaged_moved", moved=moved) if moved else str(exc)]
         lines.append(t("startup.offer_backup", when=f"{best.created:%Y-%m-%d %H:%M}",
-                       customers=best.customers) if best else t("startup.no_backup"))
+                       n=best.customers) if best else t("startup.no_backup"))
         return StartupCheck("damaged", path, message="\n".join(lines), moved_to=moved, backup=best,
                             network_warning=warning, extra={"reason": str(exc)})
     return StartupCheck("ok", path, network_warning=warning)

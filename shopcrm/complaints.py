@@ -153,8 +153,9 @@ register({
     "cmp.ev.paused": ("状态：{old} → {new}（期限计时暂停）", "Status: {old} → {new} (due clock paused)"),
     "cmp.ev.resumed": ("状态：{old} → {new}（恢复计时，暂停 {paused}，新期限 {due}）",
                        "Status: {old} → {new} (clock resumed after {paused}, due {due})"),
-    "cmp.ev.resolved": ("已解决：{kind}{amount}。{notes}（{days} 天后回访，{followup}）",
-                        "Resolved: {kind}{amount}. {notes} (follow-up in {days} days, {followup})"),
+    "cmp.ev.resolved": ("已解决：{kind}{amount}。{notes}（{n} 天后回访，{followup}）",
+                        ("Resolved: {kind}{amount}. {notes} (follow-up in {n} day, {followup})",
+                         "Resolved: {kind}{amount}. {notes} (follow-up in {n} days, {followup})")),
     "cmp.ev.refund": ("退款 {amount} 元到储值卡，余额 {balance} 元", "Refunded {amount} to the card; balance {balance}"),
     "cmp.ev.followup": ("回访：满意度 {satisfaction} 分。{notes}", "Follow-up: satisfaction {satisfaction}/5. {notes}"),
     "cmp.ev.reopened": ("重新打开：{reason}", "Reopened: {reason}"),
@@ -675,7 +676,7 @@ def resolve(complaint_id: int, resolution_type: str, *, amount_cents: int | None
         amount_txt = f" {fmt(amount_cents)} 元" if amount_cents else ""
         _move(c, "resolved", who, at)
         _event(c.id, who, "resolved", t("cmp.ev.resolved", kind=resolution_label(resolution_type),
-                                         amount=amount_txt, notes=c.resolution_notes, days=days,
+                                         amount=amount_txt, notes=c.resolution_notes, n=days,
                                          followup=c.followup_due.isoformat()), at)
         if refund_to_card:
             entry = ledger.apply(c.customer_id, "refund", balance_delta_cents=amount_cents,

@@ -46,7 +46,7 @@ register({
     "export.file_locked": ("无法写入文件“{path}”：文件可能正在被 Excel/WPS 打开，请关闭后重试",
                            "Cannot write “{path}”: it may be open in Excel/WPS; close it and try again"),
     "export.no_folder": ("文件夹“{folder}”不存在", "The folder “{folder}” does not exist"),
-    "export.summary": ("已导出 {customers} 位客户到“{path}”", "Exported {customers} customers to “{path}”"),
+    "export.summary": ("已导出 {n} 位客户到“{path}”", ("Exported {n} customer to “{path}”", "Exported {n} customers to “{path}”")),
     "export.summary_full": ("已导出完整档案到“{path}”：客户 {customers} 位，消费记录 {purchases} 条，"
                             "联系记录 {contacts} 条，投诉 {complaints} 条",
                             "Exported the full archive to “{path}”: {customers} customers, "
@@ -563,7 +563,7 @@ class ExportResult:
         if self.full:
             return t("export.summary_full", path=self.path, customers=self.customers,
                      purchases=self.purchases, contacts=self.contacts, complaints=self.complaints)
-        return t("export.summary", path=self.path, customers=self.customers)
+        return t("export.summary", path=self.path, n=self.customers)
 
 
 _SCOPE = "temp.export_scope"

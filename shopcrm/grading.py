@@ -100,7 +100,8 @@ texts.register({
     "grading.reason_upgrade": ("累计消费 {spend} / 积分 {points} 达到“{level}”门槛",
                                "Spend {spend} / points {points} reached the “{level}” threshold"),
     "grading.reason_manual": ("店主手动调整", "Changed by the owner"),
-    "grading.wake_purpose": ("唤醒休眠客户（{days} 天未消费）", "Wake a dormant customer ({days} days without a purchase)"),
+    "grading.wake_purpose": ("唤醒休眠客户（{n} 天未消费）", ("Wake a dormant customer ({n} day without a purchase)",
+                                                          "Wake a dormant customer ({n} days without a purchase)")),
     "grading.bad_share": ("ABC 阈值不对：A 类 {a}% 必须小于 B 类 {b}%，且都在 1% 到 99% 之间",
                           "ABC thresholds are wrong: A {a}% must be below B {b}%, both between 1% and 99%"),
     "grading.bad_setting": ("设置“{name}”的值“{value}”不对：{reason}",
@@ -1251,5 +1252,5 @@ def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", ou
         channel = c.pref_channel if c.pref_channel in activity.CHANNELS else "phone"
     days = (at.date() - c.last_purchase_at.date()).days if c.last_purchase_at else 0
     return activity.record_contact(
-        customer_id, channel=channel, purpose=t("grading.wake_purpose", days=days), outcome=outcome,
+        customer_id, channel=channel, purpose=t("grading.wake_purpose", n=days), outcome=outcome,
         next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])), at=at, staff=staff)

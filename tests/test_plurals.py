@@ -48,3 +48,24 @@ def test_numerus_forms_through_the_translator(qapp, lang, one, two):
         assert tr("TodayTab", "%n item(s) selected", "", 0) == ("0 items selected" if lang == "en" else "已选 0 项")
     finally:
         i18n.uninstall(qapp)
+
+
+def test_counting_domain_texts_have_both_english_forms():
+    import shopcrm.backup  # noqa: F401  (modules register their texts on import)
+    import shopcrm.care  # noqa: F401
+    import shopcrm.complaints  # noqa: F401
+    import shopcrm.excel_export  # noqa: F401
+    import shopcrm.grading  # noqa: F401
+    from shopcrm import texts
+
+    counting = {k: v for k, v in texts.CATALOGUE.items() if isinstance(v[1], tuple)}
+    assert {"care.due.late", "export.summary", "startup.offer_backup", "grading.wake_purpose",
+            "cmp.ev.resolved"} <= set(counting)
+    for key, (zh, (one, other)) in counting.items():
+        assert "{n}" in zh and "{n}" in other and one, key  # "once a month" needs no number
+    texts.set_language("en")
+    assert texts.tn("export.summary", 1, path="a.xlsx") == "Exported 1 customer to “a.xlsx”"
+    assert texts.tn("export.summary", 2, path="a.xlsx") == "Exported 2 customers to “a.xlsx”"
+    assert texts.tn("grading.wake_purpose", 1) == "Wake a dormant customer (1 day without a purchase)"
+    texts.set_language("zh_CN")
+    assert texts.tn("export.summary", 1, path="a.xlsx") == "已导出 1 位客户到“a.xlsx”"
