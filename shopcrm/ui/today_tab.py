@@ -259,6 +259,7 @@ class TodayTab(QWidget):
         f.setBold(True)
         self.date_label.setFont(f)
         self.summary = QLabel(objectName="todaySummary")
+        self.summary.setWordWrap(True)  # a long English summary wraps instead of widening the window
         self.kind_filter = QComboBox(objectName="kindFilter")
         self.show_upcoming = QCheckBox(self.tr("Show upcoming"), objectName="showUpcoming")
         self.show_upcoming.setChecked(True)
