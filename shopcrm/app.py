@@ -138,10 +138,14 @@ def smoke_report(window, started: float | None = None) -> None:
         "frozen": bool(getattr(sys, "frozen", False)),
         "window_ms": shown_ms,
     }
-    import lunardate
+    from datetime import date
+
     import python_calamine
 
-    report["libraries"] = [python_calamine.__name__, lunardate.__name__]
+    from shopcrm.lunar import solar_to_lunar
+
+    report["libraries"] = [python_calamine.__name__]
+    report["lunar"] = str(solar_to_lunar(date(1978, 9, 17)))  # the lunar table is packaged
     text = json.dumps(report, ensure_ascii=False)
     if os.environ.get("SHOPCRM_SMOKE_REPORT"):  # a windowed Windows build has no console
         with open(os.environ["SHOPCRM_SMOKE_REPORT"], "w", encoding="utf-8") as fh:

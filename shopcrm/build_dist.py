@@ -2,8 +2,8 @@
 
 Produces ``dist/ShopCRM/ShopCRM`` (``ShopCRM.exe`` on Windows; ``dist/ShopCRM.app`` on macOS)
 with the app icon, ``resources/`` as the ``shopcrm.resources`` package (icons, translations),
-Qt's own Chinese catalogue (qtbase_zh_CN), pypinyin's dictionaries, python-calamine and
-lunardate. PyInstaller does not cross-compile: run this on each system you ship for.
+Qt's own Chinese catalogue (qtbase_zh_CN), pypinyin's dictionaries and python-calamine. PyInstaller does not cross-compile: run this on
+each system you ship for.
 
     pip install -e ".[dist]"
     python -m shopcrm.build_dist                # -> dist/ShopCRM/
@@ -129,7 +129,6 @@ def pyinstaller_args(work: Path, *, windowed: bool = True) -> list[str]:
         "--collect-submodules", "pypinyin",
         "--hidden-import", "python_calamine",
         "--collect-binaries", "python_calamine",
-        "--hidden-import", "lunardate",
         "--collect-submodules", "openpyxl",
         "--hidden-import", "platformdirs",
     ]

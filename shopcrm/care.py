@@ -38,7 +38,7 @@ from shopcrm.core import clock
 from shopcrm.db import database
 from shopcrm.errors import FieldError, check_progress
 from shopcrm.festivals import lunar_date, solar_date, to_lunar
-from shopcrm.lunar import LunarBirthday, format_lunar
+from shopcrm.lunar import LunarBirthday, LunarRangeError, format_lunar, lunar_years
 from shopcrm.models import Anniversary, CareAction, Contact, Customer, Setting, now
 from shopcrm.money import fmt
 from shopcrm.texts import SUPPORTED, normal, register, t, t_in, tn
@@ -320,11 +320,9 @@ def lunar_birthday_in_year(year: int, month: int, day: int, leap: bool = False) 
 def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date,
                  end: dt.date) -> tuple[dt.date, ...]:
     out = []
-    for y in range(start.year - 1, end.year + 1):
-        try:
-            d = lunar_date(y, month, day, leap) if lunar else birthday_in_year(y, month, day)
-        except ValueError:
-            continue
+    # lunar: the lunar years covering start..end (LunarRangeError outside the table, never skipped)
+    for y in lunar_years(start, end) if lunar else range(start.year, end.year + 1):
+        d = lunar_date(y, month, day, leap) if lunar else birthday_in_year(y, month, day)
         if start <= d <= end:
             out.append(d)
     return tuple(out)
@@ -426,6 +424,8 @@ def load_details(items: Iterable[CareItem]) -> None:
 class TodayList:
     today: dt.date
     items: list[CareItem]
+    # messages for the user about what could not be listed (a date past the lunar table)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def due_count(self) -> int:
@@ -796,15 +796,21 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
         items += _followups(s, today)
         items += _returns(s, today, overdue)
         items += _visits(s, today, visit_skips)
-        items += _birthdays(s, today, start, end, consent)
-        items += _anniversaries(s, today, start, end, consent)
-        items += _festivals(s, today, consent)
+        problems: list[str] = []
+        for dated in (lambda: _birthdays(s, today, start, end, consent),
+                      lambda: _anniversaries(s, today, start, end, consent),
+                      lambda: _festivals(s, today, consent)):
+            try:
+                items += dated()
+            except LunarRangeError as exc:  # the rest of the list still stands; the UI shows why
+                if exc.message not in problems:
+                    problems.append(exc.message)
         items += _dormant(s, today, overdue, consent)
         kept = _apply_actions(items, actions, today,
                               today - dt.timedelta(days=s["service_overdue_days"]))
     # sources were read in KINDS order: a stable sort by date keeps that order within a day
     kept.sort(key=attrgetter("due"))
-    return TodayList(today, kept)
+    return TodayList(today, kept, problems)
 
 
 def _apply_actions(items: list[CareItem], actions: dict, today: dt.date,

@@ -1,7 +1,8 @@
 """Festivals (节日) and their dates, solar and lunar, for greeting lists.
 
-Lunar festivals are computed from the ``lunardate`` tables for any year they cover (1900-2099),
-never hard-coded per year. A shop adds its own dates (店庆, 会员日…) as :class:`Festival` too.
+Lunar festivals are computed from the lunar calendar table (:mod:`shopcrm.lunar`, lunar years
+1900-2100), never hard-coded per year; outside it they raise ``LunarRangeError`` (nothing vanishes
+quietly). A shop adds its own dates (店庆, 会员日…) as :class:`Festival` too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lunardate import LunarDate
+from shopcrm import lunar
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,10 @@ class Festival:
     def occurrences(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Every solar date of this festival within ``start``..``end`` (inclusive)."""
         out = []
-        for year in range(start.year - 1, end.year + 1):
-            try:
-                d = self.date_in(year)
-            except ValueError:
-                continue
+        # a lunar year's dates all fall within the lunar years that cover start..end
+        years = lunar.lunar_years(start, end) if self.lunar else range(start.year, end.year + 1)
+        for year in years:
+            d = self.date_in(year)
             if start <= d <= end:
                 out.append(d)
         return out
@@ -66,30 +66,19 @@ def solar_date(year: int, month: int, day: int) -> dt.date:
 def lunar_date(year: int, month: int, day: int, leap: bool = False) -> dt.date:
     """Solar date of lunar ``year-month-day`` with the anniversary fall-backs: a leap month the
     year does not have -> the ordinary month of that number; day 30 in a 29-day month -> day 29.
-    Cached: the tables are walked from 1900 on every conversion."""
-    if leap and LunarDate.leap_month_for_year(year) != month:
-        leap = False
-    for d in (day, 29) if day == 30 else (day,):
-        try:
-            return LunarDate(year, month, d, leap).to_solar_date()
-        except ValueError:
-            continue
-    raise ValueError(f"lunar date {year}-{month}-{day} out of range")
+    ``lunar.LunarRangeError`` outside lunar years 1900-2100."""
+    return lunar.lunar_to_solar(year, month, day, leap)
 
 
 @lru_cache(maxsize=4096)
 def to_lunar(day: dt.date) -> tuple[int, int, int, bool]:
     """(lunar year, month, day, is leap month) of a solar date."""
-    ld = LunarDate.from_solar_date(day.year, day.month, day.day)
-    return ld.year, ld.month, ld.day, bool(ld.is_leap_month)
+    b = lunar.solar_to_lunar(day)
+    return b.year, b.month, b.day, b.leap
 
 
 def lunar_month_days(year: int, month: int, leap: bool = False) -> int:
-    try:
-        LunarDate(year, month, 30, leap).to_solar_date()
-        return 30
-    except ValueError:
-        return 29
+    return lunar.month_days(year, month, leap)
 
 
 def shop_festival(name: str, month: int, day: int, lunar: bool = False) -> Festival:

@@ -15,7 +15,7 @@ from decimal import Decimal, DecimalException, InvalidOperation
 
 from shopcrm.core import clock
 from shopcrm.errors import FieldError
-from shopcrm.lunar import LunarBirthday, parse_lunar
+from shopcrm.lunar import LunarBirthday, LunarRangeError, parse_lunar
 from shopcrm.money import to_cents
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -230,6 +230,8 @@ def parse_birthday(value, *, today: dt.date | None = None) -> dt.date | LunarBir
             return parse_date(text or None, "birthday", today=today, allow_future=False)
         try:
             lunar = parse_lunar(text)
+        except LunarRangeError:
+            raise FieldError("birthday", "v.lunar_range", value=value) from None
         except (ValueError, IndexError, KeyError, OverflowError):
             raise FieldError("birthday", "v.lunar_invalid", value=value) from None
         if lunar is not None:

@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "v.birthday_future": ("生日“{value}”是将来的日期，请检查年份", "Birthday “{value}” is in the future: please check the year"),
     "v.date_impossible": ("{field}“{value}”不存在", "{field} “{value}” does not exist"),
     "v.lunar_invalid": ("农历日期“{value}”不存在", "Lunar date “{value}” does not exist"),
+    "v.lunar_range": ("农历日期“{value}”超出支持范围（农历 1900 年至 2100 年）",
+                      "Lunar date “{value}” is out of the supported range (lunar years 1900 to 2100)"),
     "v.balance_insufficient": ("储值余额不足：余额 {balance}，需要 {amount}", "Insufficient stored value: balance {balance}, needed {amount}"),
     "v.points_insufficient": ("积分不足：现有 {points}，需要 {needed}", "Not enough points: {points} available, {needed} needed"),
     # genders

@@ -34,7 +34,8 @@ def check_report(report: dict, db: Path) -> None:
     assert report["customers"] == 1000
     assert Path(report["database"]) == db.with_name("shop-demo.db")
     assert {"zw", "cengwei", "zengwei"} <= set(report["pinyin"])  # pypinyin's dictionaries
-    assert report["libraries"] == ["python_calamine", "lunardate"]
+    assert report["libraries"] == ["python_calamine"]
+    assert report["lunar"] == "农历1978年八月十五"  # shopcrm/lunar_data.py is in the build
 
 
 def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path):
@@ -87,7 +88,7 @@ def test_pyinstaller_arguments_name_everything_the_app_loads_at_run_time(tmp_pat
     hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
     # migrations and tabs are imported by name; PyInstaller cannot see those imports
     assert {"shopcrm.migrations.m0001_initial", "shopcrm.ui.main_window", "shopcrm.ui.first_run",
-            "PySide6.QtCharts", "python_calamine", "lunardate"} <= hidden
+            "PySide6.QtCharts", "python_calamine", "shopcrm.lunar_data"} <= hidden
     assert "shopcrm.build_dist" not in hidden
     excluded = {args[i + 1] for i, a in enumerate(args) if a == "--exclude-module"}
     assert {"PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtQuick", "PySide6.QtQml",

@@ -447,7 +447,10 @@ class TodayTab(QWidget):
             else:
                 parts.append(self.tr("%n more scheduled visit(s) wait for the coming days", "",
                                      self.backlog - listed))
-        self.summary.setText(" · ".join(parts))
+        text = " · ".join(parts)
+        for problem in self.lst.problems:  # e.g. a date past the lunar calendar table
+            text += "\n" + problem
+        self.summary.setText(text)
         self._on_selection()
 
     def _check_day(self) -> None:
