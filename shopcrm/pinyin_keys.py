@@ -2,8 +2,15 @@
 every pinyin reading, full (``zhangsan``) and initials (``zs``).
 
 Polyphonic characters get every reading (曾 -> zeng and ceng, 单 -> dan, shan, chan), so a clerk
-who types ``zw`` finds 曾伟 whatever pypinyin thinks the default reading is. Readings are memoised
-per character: names repeat their characters endlessly.
+who types ``zw`` finds 曾伟 whatever pypinyin thinks the default reading is. The first character
+also gets its surname reading from :data:`SURNAME_READINGS`, the table the list sorts by (黑 -> he,
+浣 -> wan: readings pypinyin does not have). Readings are memoised per character: names repeat
+their characters endlessly.
+
+Every combination of readings is a key, up to :data:`MAX_COMBINATIONS_PER_SURNAME_READING` per
+reading of the surname: a bound no real name reaches (a given name of four characters with four
+readings each stays under it; tests/test_pinyin_names.py checks 300+ surnames and 50 polyphonic
+given names), so ``wangshanshan`` finds 王单单 (3 x 3 readings).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-MAX_COMBINATIONS_PER_SURNAME_READING = 8
+MAX_COMBINATIONS_PER_SURNAME_READING = 256
 
 # Tone marks -> pypinyin's NORMAL style (ü is written v). Combining marks (m̀, ê̄…) are dropped.
 _TONELESS = str.maketrans({
@@ -72,6 +79,8 @@ def name_keys(name: str) -> set[str]:
         keys.update(text[:1])
         return keys
     first, rest = syllables[0], syllables[1:]
+    if readings(text[0]):  # the name starts with its surname: its surname reading too
+        first = surname_readings(text[0])
     keys.update(r[0] for r in first)  # exact single-letter keys: a one-letter search uses key = 'z'
     for surname in first:
         combos = itertools.islice(itertools.product(*rest), MAX_COMBINATIONS_PER_SURNAME_READING)
@@ -83,17 +92,33 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=None)
+def surname_readings(ch: str) -> tuple[str, ...]:
+    """The readings of a name's first character: its surname reading (:data:`SURNAME_READINGS`,
+    which the list sorts by) first, then every other reading."""
+    own = readings(ch)
+    extra = SURNAME_READINGS.get(ch)
+    return tuple(dict.fromkeys((extra, *own))) if extra and own else own
+
+
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """``key >= lo AND key < hi`` selects exactly the keys that start with ``prefix``."""
     return prefix, prefix + "\U0010ffff"
 
 
-# Surnames whose reading differs from the character's commonest reading.
+# Surnames whose reading differs from the character's commonest reading (pypinyin's first), or
+# that pypinyin lacks. The list sorts by them and search keys include them. Sources: pinyin-pro's
+# surname table (《百家姓》 with readings, github.com/zh-lx/pinyin-pro
+# packages/pinyin-pro/lib/data/surname.ts, MIT) and, for readings it lacks, the 《现代汉语词典》
+# (第7版) 姓 entries (黑 Hè) and Wiktionary (浣 wǎn, 贠/貟 yùn); every surname with its reading is
+# in tests/fixtures/surnames.csv, which tests/test_pinyin_names.py searches for.
 SURNAME_READINGS = {
     "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
     "盖": "ge", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "员": "yun", "召": "shao",
     "繁": "po", "过": "guo", "秘": "bi", "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun",
     "重": "chong", "种": "chong", "句": "gou", "折": "she", "黑": "he", "角": "jue", "宿": "su",
+    "卜": "bu", "隗": "wei", "薄": "bo", "能": "nai", "都": "du", "阚": "kan", "乜": "nie",
+    "六": "lu", "浣": "wan", "贠": "yun", "貟": "yun",
 }
 
 
@@ -126,6 +151,7 @@ class NameKeyCache:
 
     def __init__(self):
         self.readings = readings
+        self.first_readings = surname_readings
         self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
         self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
         # given name (text after the first character) -> (only one-letter readings, combinations)
@@ -156,7 +182,7 @@ class NameKeyCache:
         # would hold ~50 MB
         text = "".join(name.split()).lower()
         keys = {text[i:] for i in range(len(text))}
-        first = self.readings(text[:1]) if text else ()
+        first = self.first_readings(text[:1]) if text else ()
         if first:  # the common case: memoised per given name
             tail = text[1:]
             plain, combos = self._given(tail)
@@ -183,7 +209,7 @@ class NameKeyCache:
         IGNORE drops the rare repeat, as in a one-character name's initial)."""
         text = "".join(name.split()).lower()
         keys = [text[i:] for i in range(len(text))]
-        first = self.readings(text[:1]) if text else ()
+        first = self.first_readings(text[:1]) if text else ()
         if not first:
             return list(self(name))  # the name starts with punctuation or a symbol: rare
         tail = text[1:]
