@@ -222,7 +222,10 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
         assert (lunar.lunar_month, lunar.lunar_day, lunar.lunar_leap) == (8, 15, True)
     finally:
         close_database()
-    assert _dump(path, v1_tables) == before
+    after = _dump(path, v1_tables)
+    # search keys are derived data: step 0012 adds the readings older rules missed (issue #19)
+    assert set(before.pop("search_key")) < set(after.pop("search_key"))
+    assert after == before
     assert _integrity(path) == "ok"
 
 
