@@ -17,6 +17,7 @@ from shopcrm.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 from shopcrm.normalize import (
+    check_text,
     normalize_card,
     normalize_mobile,
     normalize_name,
@@ -100,6 +101,14 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
             errors.append(exc)
         try:
             points = parse_int(data.opening_points, "points")
+        except FieldError as exc:
+            errors.append(exc)
+    # what can be stored (no lone surrogate) and exported into one cell (issue #19)
+    for field_name, text in (("name", name), *((k, v) for k, v in data.extra.items()
+                                               if k in TEXT_FIELDS and isinstance(v, str)),
+                             *(("tags", tag) for tag in data.tags if isinstance(tag, str))):
+        try:
+            check_text(field_name, text)
         except FieldError as exc:
             errors.append(exc)
     if mobile:

@@ -38,7 +38,7 @@ from shopcrm import customers as C
 from shopcrm.db import database
 from shopcrm.errors import check_progress
 from shopcrm.lunar import LunarBirthday, format_lunar
-from shopcrm.normalize import FORMULA_TRIGGERS, escape_formula, unescape_formula
+from shopcrm.normalize import MAX_TEXT, FORMULA_TRIGGERS, escape_formula, unescape_formula
 from shopcrm.texts import CATALOGUE, register, t
 
 register({
@@ -51,6 +51,11 @@ register({
                             "联系记录 {contacts} 条，投诉 {complaints} 条",
                             "Exported the full archive to “{path}”: {customers} customers, "
                             "{purchases} purchases, {contacts} contacts, {complaints} complaints"),
+    "export.text_too_long": ("无法导出：工作表“{sheet}”第 {row} 行“{column}”有 {length} 个字，超过 Excel 单元格的上限 "
+                             "{max} 个字。请先缩短这段文字（导出不会截断任何内容）。",
+                             "Cannot export: sheet “{sheet}” row {row}, “{column}” has {length} characters, "
+                             "more than Excel's {max} per cell. Please shorten it first (an export never "
+                             "cuts text)."),
     "export.yes": ("是", "Yes"),
     "export.no": ("否", "No"),
 })
@@ -67,8 +72,17 @@ class ExportError(Exception):
 FORMULA_STARTS = FORMULA_TRIGGERS
 escape_text = escape_formula
 unescape_text = unescape_formula
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not representable in xlsx XML
-MAX_CELL_TEXT = 32767  # Excel's limit per cell
+# Characters an xlsx cell cannot hold literally: XML 1.0 forbids most C0 controls, and an XML
+# reader turns CR and CRLF into LF. The file format's own escape (ECMA-376 ST_Xstring, what Excel
+# writes) spells them _xHHHH_; a literal "_xHHHH_" in the text gets its underscore escaped
+# (_x005F_) so that it reads back as written. The importer's reader undoes both.
+_NEEDS_XML_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+MAX_CELL_TEXT = MAX_TEXT  # Excel's limit per cell (UTF-16 code units); the domain's bound too
+
+
+class _TooLong(Exception):
+    def __init__(self, length: int):
+        self.length = length
 
 
 def needs_escape(text: str) -> bool:
@@ -77,12 +91,16 @@ def needs_escape(text: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Text as it can be stored in a cell: escaped, without XML-illegal control characters, and
-    cut to Excel's 32,767 characters."""
-    if _ILLEGAL_XML.search(text):
-        text = _ILLEGAL_XML.sub("", text)
+    """Text as it is stored in a cell: formula-escaped, control characters and CR spelled as
+    _xHHHH_ (read back exactly). Raises _TooLong beyond Excel's 32,767 characters: never cut."""
     text = escape_text(text)
-    return text[:MAX_CELL_TEXT]
+    if len(text) > MAX_CELL_TEXT // 2:
+        n = len(text) + sum(1 for ch in text if ch > "\uffff")
+        if n > MAX_CELL_TEXT:
+            raise _TooLong(n)
+    if _NEEDS_XML_ESCAPE.search(text):
+        text = _NEEDS_XML_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
 
 
 # --- typed columns ------------------------------------------------------------------------------
@@ -249,7 +267,13 @@ class _SheetWriter:
     def _typed(self, values: Sequence) -> list:
         out = []
         for col, (kind, value) in enumerate(zip(self.kinds, values)):
-            v, fmt = _convert(kind, value)
+            try:
+                v, fmt = _convert(kind, value)
+            except _TooLong as exc:
+                c = self.columns[col]
+                raise ExportError(t("export.text_too_long", sheet=self.ws.title, row=self.rows_written + 2,
+                                    column=c.title if isinstance(c, Column) else c, length=exc.length,
+                                    max=MAX_CELL_TEXT)) from None
             if fmt is None:
                 out.append(v)
                 continue

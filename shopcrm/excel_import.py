@@ -45,6 +45,7 @@ from shopcrm.lunar import LunarBirthday, format_lunar
 from shopcrm.models import Customer, ImportRun, Setting, now, sql_ts
 from shopcrm.money import fmt
 from shopcrm.normalize import (
+    check_text,
     cell_text,
     escape_formula,
     match_header,
@@ -556,6 +557,22 @@ def _text(v) -> str:
     return cell_text(v)
 
 
+def _unstorable_text(clean: Clean) -> FieldError | None:
+    """The first free-text value of a row that normalize.check_text refuses (a lone surrogate,
+    more than an Excel cell holds), or None."""
+    values = [("name", clean.name), ("notes", clean.notes), ("address", clean.address),
+              ("wechat", clean.wechat), ("phone2", clean.phone2), *(("tags", x) for x in clean.tags)]
+    if clean.extra:
+        values += clean.extra.items()
+    for field, text in values:
+        if text and text.__class__ is str and (len(text) > 8000 or not text.isprintable()):
+            try:
+                check_text(field, text)
+            except FieldError as exc:
+                return exc
+    return None
+
+
 _MISSING = object()
 
 
@@ -883,6 +900,11 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
                                  colname, today, clean)
             if more is not None and reason is None:
                 reason, column, message = more
+        # text the program could not store or export back (issue #19): refused, never cut
+        bad = _unstorable_text(clean)
+        if bad is not None:
+            append(RowResult(record, ERROR, "text_invalid", colname.get(bad.field, bad.field), bad.message))
+            continue
         # against the database: mobile first, then card
         cid = existing.by_mobile.get(mobile)
         by = "mobile"

@@ -12,6 +12,7 @@ from shopcrm.db import database
 from shopcrm.errors import FieldError
 from shopcrm.models import LedgerEntry, now, sql_ts
 from shopcrm.money import fmt
+from shopcrm.normalize import MAX_CENTS, MAX_POINTS
 
 KINDS = ("topup", "spend", "refund", "adjust", "import", "earn", "redeem")
 
@@ -33,6 +34,12 @@ def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_d
                              amount=fmt(-balance_delta_cents))
         if points < 0 and not allow_negative:
             raise FieldError("points", "v.points_insufficient", points=row[1], needed=-points_delta)
+        # the bounds every form, import and export share: a stored value always exports and
+        # imports back (normalize.MAX_CENTS, MAX_POINTS)
+        if not -MAX_CENTS < balance < MAX_CENTS:
+            raise FieldError("balance", "v.money_too_large", value=fmt(balance))
+        if not -MAX_POINTS < points < MAX_POINTS:
+            raise FieldError("points", "v.int_too_large", value=points)
         database.execute_sql(
             "UPDATE customer SET balance_cents = ?, points = ?, updated_at = ? WHERE id = ?",
             (balance, points, sql_ts(now()), customer_id))

@@ -19,7 +19,12 @@ from shopcrm.lunar import LunarBirthday, LunarRangeError, parse_lunar
 from shopcrm.money import to_cents
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-MAX_CENTS = 10**13  # 100 billion yuan: anything above is a typo
+# One bound per kind of value, shared by the forms, the ledger, the importer and the exporter, so
+# that whatever the program stores comes back from its own export (issue #19).
+MAX_CENTS = 10**13  # 100 billion yuan (exclusive): anything above is a typo
+MAX_POINTS = 10**12  # points and counts (exclusive)
+MAX_TEXT = 32767  # characters (UTF-16 code units) of one free-text value: Excel's limit per cell
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PHONE_JUNK = re.compile(r"[\s\-()\[\]（）.]")
 
 
@@ -149,9 +154,23 @@ def parse_int(value, field: str = "points") -> int:
             raise FieldError(field, "v.int_format", value=value)
     if n < 0:
         raise FieldError(field, "v.int_negative")
-    if n >= 10**12:
-        raise FieldError(field, "v.int_format", value=value)
+    if n >= MAX_POINTS:
+        raise FieldError(field, "v.int_too_large", value=value)
     return n
+
+
+def check_text(field: str, text: str | None) -> None:
+    """A free-text value the program can store and export as it is: no lone surrogate (half of
+    an emoji that SQLite cannot encode), at most :data:`MAX_TEXT` characters once escaped for a
+    cell (a leading formula trigger gains an apostrophe). Raises FieldError."""
+    if not text:
+        return
+    m = _SURROGATE.search(text)
+    if m:
+        raise FieldError(field, "v.text_invalid_char", position=m.start() + 1)
+    n = len(text) + sum(1 for ch in text if ch > "\uffff")  # UTF-16 units, as Excel counts
+    if n > MAX_TEXT or (n == MAX_TEXT and escape_formula(text) is not text):
+        raise FieldError(field, "v.text_too_long", length=n, max=MAX_TEXT)
 
 
 _DATE_PATTERNS = [
