@@ -12,6 +12,15 @@ from shopcrm import ledger
 from shopcrm.db import database
 from shopcrm.errors import FieldError
 from shopcrm.models import Contact, Customer, Level, Purchase, now, sql_ts
+from shopcrm.texts import register
+
+register({
+    "v.sale_deleted": ("客户“{name}”在回收站中，不能记录消费；请先从回收站恢复该客户",
+                       "Customer “{name}” is in the recycle bin: no purchase can be recorded; restore "
+                       "the customer first"),
+    "v.sale_erased": ("该客户的个人信息已按要求抹除，不能再记录消费",
+                      "This customer's personal data was erased on request: no purchase can be recorded"),
+})
 
 PAYMENTS = ("cash", "wechat", "alipay", "bankcard", "stored_value", "other")
 CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
@@ -34,6 +43,11 @@ def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | No
     at = at or now()
     with database.atomic():
         c = Customer.get_by_id(customer_id)
+        # no sale to a customer who is gone (checked inside the transaction that writes it)
+        if c.erased_at is not None:
+            raise FieldError("customer", "v.sale_erased")
+        if c.deleted_at is not None:
+            raise FieldError("customer", "v.sale_deleted", name=c.name)
         earned = points_for(c, amount_cents)
         p = Purchase.create(customer=customer_id, at=at, amount_cents=amount_cents, items=items,
                             payment=payment, points_earned=earned, note=note)

@@ -301,13 +301,20 @@ def _since_case(cfg: dict, stage: str) -> str:
         ELSE :now END"""
 
 
+def window_start(today: dt.date, days: int) -> dt.date:
+    """The first day of "within the last ``days`` days" (建立's ``new_days``, 恢复's
+    ``recover_days``): the day exactly ``days`` ago is inside. One definition, one comparison
+    (``at >= window_start``), for every such window."""
+    return today - dt.timedelta(days=int(days))
+
+
 def _day_params(cfg: dict, today: dt.date, at: dt.datetime) -> dict:
     return {
         "now": sql_ts(at), "todayd": today.toordinal() + 1721424.5,  # julianday(today)
         "end": (today + dt.timedelta(days=1)).isoformat(),
         "lost_before": (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat(),
-        "new_since": (today - dt.timedelta(days=int(cfg["new_days"]))).isoformat(),
-        "rec_start": (today - dt.timedelta(days=int(cfg["recover_days"]) - 1)).isoformat(),
+        "new_since": window_start(today, cfg["new_days"]).isoformat(),
+        "rec_start": window_start(today, cfg["recover_days"]).isoformat(),
     }
 
 
