@@ -803,7 +803,7 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
             try:
                 items += dated()
             except LunarRangeError as exc:  # the rest of the list still stands; the UI shows why
-                if exc.message not in problems:
+                if not problems:  # once: every source meets the same end of the table
                     problems.append(exc.message)
         items += _dormant(s, today, overdue, consent)
         kept = _apply_actions(items, actions, today,

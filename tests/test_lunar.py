@@ -128,3 +128,15 @@ def test_the_care_list_past_the_table_says_why_instead_of_dropping_festivals(db)
     assert lst.problems and "农历日期只支持农历 1900 年至 2100 年" in lst.problems[0]
     ok = care.build_today(dt.date(2100, 9, 1), s)
     assert ok.problems == []
+
+
+def test_the_today_tab_shows_why_festivals_are_missing_past_the_table(app, qtbot, db):
+    from shopcrm.ui.today_tab import TodayTab
+
+    tab = TodayTab(None, today=dt.date(2101, 2, 10))  # past 除夕 2100, the last day of the table
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert "农历日期只支持农历 1900 年至 2100 年" in tab.summary.text()
+    tab.set_today(dt.date(2100, 9, 1))
+    tab.refresh()
+    assert "农历" not in tab.summary.text()
