@@ -1,7 +1,7 @@
 """Lunar (农历) birthdays: parse and write them as people do, and find their solar dates.
 
 Conversion uses ShopCRM's own table of lunar years 1900-2100 (:mod:`shopcrm.lunar_data`, the Hong
-Kong Observatory's conversion table; ``tools/make_lunar_tables.py`` made it and cross-checks it
+Kong Observatory's conversion table; ``tests/fixtures/make_lunar_tables.py`` made it and cross-checks it
 against four calendar libraries). A date outside that range raises :class:`LunarRangeError`, whose
 message says so in the user's language; nothing guesses. Rules for a birthday's date in a given
 year: a leap-month birthday falls in the ordinary month of that number when the year has no such

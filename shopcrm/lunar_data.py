@@ -3,7 +3,7 @@ lengths has one digit per month in order (the leap month right after its ordinar
 1 = 30 days, 0 = 29 days; leap-month 0 = no leap month.
 
 Source: the Hong Kong Observatory's Gregorian-Lunar Calendar Conversion Table, https://www.hko.gov.hk/en/gts/time/conversion.htm
-(generated and cross-checked by tools/make_lunar_tables.py; do not edit by hand).
+(generated and cross-checked by tests/fixtures/make_lunar_tables.py; do not edit by hand).
 """
 
 FIRST_YEAR = 1900
