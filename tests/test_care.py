@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from shopcrm import activity, care, customers as C, festivals
+from shopcrm.core import clock
 from shopcrm.db import database
 from shopcrm.errors import FieldError
 from shopcrm.lunar import LunarBirthday
@@ -26,9 +27,12 @@ _mobiles = iter(range(13800000000, 13900000000))
 
 def make(name="张丽", *, gender="F", birthday=None, consent=True, joined=dt.date(2026, 11, 1),
          **kw) -> Customer:
-    return C.create(C.CustomerInput(name=name, mobile=str(next(_mobiles)), birthday=birthday,
-                                    consent_marketing=consent, joined_on=joined,
-                                    extra={"gender": gender}, **kw), today=TODAY)
+    """A customer recorded on the day they joined (a greeting day that passed before the record
+    existed is nobody's oversight, so the recording day matters)."""
+    with clock.fixed(min(joined, TODAY)):
+        return C.create(C.CustomerInput(name=name, mobile=str(next(_mobiles)), birthday=birthday,
+                                        consent_marketing=consent, joined_on=joined,
+                                        extra={"gender": gender}, **kw), today=TODAY)
 
 
 def quiet(**overrides) -> dict:

@@ -243,10 +243,15 @@ def test_the_list_follows_the_calendar_day(qtbot, shop):
 
     tab = TodayTab(None)
     qtbot.addWidget(tab)
+    tab.show()
     assert tab._day_timer.isActive()
     tab.refresh()
     assert tab.lst.today == TODAY
     clock.set_now(dt.date(2026, 11, 25))
     with qtbot.waitSignal(tab.title_changed):
         tab._check_day()  # what the minute timer does
+    assert tab.lst.today == dt.date(2026, 11, 25)
+    tab.close()  # a closed window's timers leave its list (and perhaps a closed database) alone
+    clock.set_now(dt.date(2026, 11, 26))
+    tab._check_day()
     assert tab.lst.today == dt.date(2026, 11, 25)

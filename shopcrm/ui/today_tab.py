@@ -352,7 +352,7 @@ class TodayTab(QWidget):
 
         # the badge stays current while another tab is shown: rebuild shortly after a change
         self._stale_timer = QTimer(self, singleShot=True, interval=800)
-        self._stale_timer.timeout.connect(self.refresh)
+        self._stale_timer.timeout.connect(self._timed_refresh)
         # a window left open overnight shows the new day's list in the morning
         self._day_timer = QTimer(self, interval=60_000)
         self._day_timer.timeout.connect(self._check_day)
@@ -455,6 +455,12 @@ class TodayTab(QWidget):
 
     def _check_day(self) -> None:
         if self.lst is not None and self.lst.today != self.today():
+            self._timed_refresh()
+
+    def _timed_refresh(self) -> None:
+        """What the timers do: rebuild while the window is open; a closed window (its database
+        perhaps closed or switched) leaves its list alone."""
+        if self.window().isVisible():
             self.refresh()
 
     def _on_data_changed(self) -> None:
