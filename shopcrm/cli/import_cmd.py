@@ -1,0 +1,90 @@
+"""``python -m shopcrm import FILE …``: import customers from a spreadsheet without the GUI.
+
+Exit code 0 when the file was read (row problems are reported, not fatal), 1 when it cannot be
+imported at all (one line on stderr says why), 2 when the database cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from shopcrm.cli import command, open_db
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the spreadsheet: .xlsx .xlsm .xls .ods .csv .txt")
+    p.add_argument("--sheet", help="sheet name (default: the first sheet)")
+    p.add_argument("--header-row", type=int, help="1-based header row (default: detected)")
+    p.add_argument("--on-duplicate", choices=("skip", "fill", "overwrite"), default="skip",
+                   help="existing customers (matched by mobile, then card): skip, fill only empty "
+                        "fields, or overwrite")
+    p.add_argument("--balance", choices=("replace", "add"), default="replace", dest="balance_mode",
+                   help="existing customers' balance and points: replace with or add the file's value")
+    p.add_argument("--unknown-to-notes", action="store_true",
+                   help="keep unrecognised columns in the notes instead of ignoring them")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument("--report", metavar="OUT.xlsx",
+                   help="save the sheet with a 错误原因 column added")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed to write when a PIN is set")
+
+
+@command("import", _import_args)
+def _import(args: argparse.Namespace) -> int:
+    from shopcrm.excel import excel_import as X
+    from shopcrm.core.errors import Cancelled
+    from shopcrm.core.texts import t
+
+    open_db(args)
+    options = X.ImportOptions(sheet=args.sheet, header_row=args.header_row,
+                              on_duplicate=args.on_duplicate, balance_mode=args.balance_mode,
+                              unknown_to_notes=args.unknown_to_notes)
+    from shopcrm.trust import security
+
+    # expected failures, each one line: unreadable file, owner PIN needed (PermissionError) or
+    # wrong, the backup before writing failed
+    expected: tuple[type[BaseException], ...] = (X.ImportFileError, PermissionError,
+                                                 security.PinError, Cancelled)
+    try:
+        from shopcrm.backup import BackupError
+
+        expected += (BackupError,)
+    except ModuleNotFoundError:
+        pass
+    pin = args.pin or os.environ.get("SHOPCRM_PIN")
+    try:
+        if pin and not args.dry_run and security.has_pin():
+            security.unlock(pin)
+        report = X.run(args.file, options, dry_run=args.dry_run)
+    except expected as exc:
+        print(f"shopcrm import: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    if args.report:
+        X.save_report_xlsx(report, args.report)
+    if args.json:
+        data = report.to_json()
+        if args.report:
+            data["report_file"] = args.report
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    head = t("cli.imp.dry_run") if report.dry_run else t("cli.imp.done")
+    print(f"{head}: {report.summary_text()}")
+    for r in report.problems():
+        where = t("cli.imp.row", row=r.record) + (f" [{r.column}]" if r.column else "")
+        print(f"  {where} {X.class_label(r.cls)}: {r.message}")
+    if args.report:
+        print(t("cli.imp.report_saved", path=args.report))
+    return 0
+
+
+from shopcrm.core import texts as _texts  # noqa: E402  (messages of this module)
+
+_texts.register({
+    "cli.imp.dry_run": ("试导入（未写入）", "Dry run (nothing written)"),
+    "cli.imp.done": ("导入完成", "Import done"),
+    "cli.imp.row": ("第 {row} 行", "Row {row}"),
+    "cli.imp.report_saved": ("报告已保存到 {path}", "Report saved to {path}"),
+})

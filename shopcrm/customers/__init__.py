@@ -1,0 +1,492 @@
+"""The customer archive: validation, create/update, recycle bin, tags, and the list query.
+
+The list query is SQL all the way (filter, search, sort, page) so that the table stays instant at
+100,000 customers: searches are prefix ranges over indexed columns (``>=``/``<``, never LIKE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from shopcrm.core import clock
+from shopcrm.customers import ledger
+from shopcrm.store.db import database
+from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
+from shopcrm.core.lunar import LunarBirthday, format_lunar
+from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
+from shopcrm.core.normalize import (
+    check_text,
+    normalize_card,
+    normalize_mobile,
+    normalize_name,
+    nfkc,
+    parse_birthday,
+    parse_int,
+    parse_money,
+)
+from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
+
+# Plain fields a form or an import may set directly (balance and points go through the ledger).
+TEXT_FIELDS = (
+    "phone2", "gender", "pref_text", "pref_channel", "pref_time", "pref_products", "pref_taste",
+    "address", "wechat", "source", "notes",
+)
+
+
+@dataclass
+class CustomerInput:
+    """What a person typed for one customer. Strings as typed; parsed by :func:`validate`."""
+
+    name: str = ""
+    mobile: str = ""
+    card_no: str = ""
+    birthday: str | dt.date | LunarBirthday | None = None
+    level_id: int | None = None
+    opening_balance: str = ""  # only for a new customer: becomes a ledger entry
+    opening_points: str = ""
+    tags: list[str] = field(default_factory=list)
+    consent_marketing: bool = True
+    joined_on: dt.date | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # TEXT_FIELDS
+
+
+@dataclass
+class CleanCustomer:
+    name: str
+    mobile: str
+    card_no: str | None
+    birthday: dt.date | None
+    lunar: LunarBirthday | None
+    level_id: int | None
+    opening_balance_cents: int
+    opening_points: int
+    tags: list[str]
+    consent_marketing: bool
+    joined_on: dt.date | None
+    extra: dict[str, str]
+
+
+def validate(data: CustomerInput, customer_id: int | None = None, *,
+             today: dt.date | None = None) -> CleanCustomer:
+    """Parse and check one customer; raises ValidationError listing every bad field."""
+    errors: list[FieldError] = []
+    name = normalize_name(data.name)
+    if not name:
+        errors.append(FieldError("name", "v.required"))
+    mobile = ""
+    try:
+        mobile = normalize_mobile(data.mobile)
+    except FieldError as exc:
+        errors.append(exc)
+    card = normalize_card(data.card_no)
+    birthday = lunar = None
+    try:
+        parsed = data.birthday if isinstance(data.birthday, (dt.date, LunarBirthday)) else \
+            parse_birthday(data.birthday or None, today=today)
+        if isinstance(parsed, LunarBirthday):
+            lunar = parsed
+        elif isinstance(parsed, dt.date):
+            if parsed > (today or clock.today()):
+                raise FieldError("birthday", "v.birthday_future", value=parsed.isoformat())
+            birthday = parsed
+    except FieldError as exc:
+        errors.append(exc)
+    balance = points = 0
+    if customer_id is None:
+        try:
+            balance = parse_money(data.opening_balance, "balance")
+        except FieldError as exc:
+            errors.append(exc)
+        try:
+            points = parse_int(data.opening_points, "points")
+        except FieldError as exc:
+            errors.append(exc)
+    # what can be stored (no lone surrogate) and exported into one cell (issue #19)
+    for field_name, text in (("name", name), *((k, v) for k, v in data.extra.items()
+                                               if k in TEXT_FIELDS and isinstance(v, str)),
+                             *(("tags", tag) for tag in data.tags if isinstance(tag, str))):
+        try:
+            check_text(field_name, text)
+        except FieldError as exc:
+            errors.append(exc)
+    if mobile:
+        other = find_by_mobile(mobile)
+        if other is not None and other.id != customer_id:
+            errors.append(DuplicateError("mobile", "v.mobile_duplicate", other.id, value=mobile,
+                                         other=_describe(other)))
+    if card:
+        other = find_by_card(card)
+        if other is not None and other.id != customer_id:
+            errors.append(DuplicateError("card_no", "v.card_duplicate", other.id, value=card,
+                                         other=_describe(other)))
+    if errors:
+        raise ValidationError(errors)
+    extra = {k: nfkc(v) if k in ("gender",) else str(v or "").strip()
+             for k, v in data.extra.items() if k in TEXT_FIELDS}
+    tags = list(dict.fromkeys(t.strip() for t in data.tags if t and t.strip()))
+    return CleanCustomer(name, mobile, card, birthday, lunar, data.level_id, balance, points,
+                         tags, data.consent_marketing, data.joined_on, extra)
+
+
+def _describe(c: Customer) -> str:
+    suffix = "（回收站）" if c.deleted_at else ""
+    return f"{c.name} {c.mobile}{suffix}"
+
+
+def find_by_mobile(mobile: str) -> Customer | None:
+    return Customer.get_or_none(Customer.mobile == mobile)
+
+
+def find_by_card(card: str) -> Customer | None:
+    return Customer.get_or_none(Customer.card_no == card)
+
+
+def birth_fields(birthday: dt.date | None, lunar: LunarBirthday | None) -> dict:
+    if lunar is not None:
+        return dict(birthday=None, lunar_month=lunar.month, lunar_day=lunar.day,
+                    lunar_leap=lunar.leap, lunar_year=lunar.year,
+                    birth_mmdd=lunar.month * 100 + lunar.day)
+    return dict(birthday=birthday, lunar_month=None, lunar_day=None, lunar_leap=False,
+                lunar_year=None, birth_mmdd=birthday.month * 100 + birthday.day if birthday else None)
+
+
+def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
+    """Validate and store a new customer, with opening balance/points as ledger entries."""
+    clean = validate(data, today=today)
+    with database.atomic():
+        c = Customer.create(
+            name=clean.name, name_sort=sort_key(clean.name), mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
+            card_no=clean.card_no, level=clean.level_id,
+            consent_marketing=clean.consent_marketing,
+            joined_on=clean.joined_on or today or clock.today(),
+            **birth_fields(clean.birthday, clean.lunar), **clean.extra,
+        )
+        _write_search_keys(c.id, c.name, replace=False)
+        set_tags(c.id, clean.tags)
+        if clean.opening_balance_cents or clean.opening_points:
+            ledger.apply(c.id, "topup", balance_delta_cents=clean.opening_balance_cents,
+                         points_delta=clean.opening_points, reason="开户余额")
+    return Customer.get_by_id(c.id)
+
+
+def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = None) -> Customer:
+    """Validate and store changes to an existing customer (balance and points are not touched:
+    they change only through the ledger)."""
+    clean = validate(data, customer_id, today=today)
+    with database.atomic():
+        c = Customer.get_by_id(customer_id)
+        renamed = c.name != clean.name
+        c.name = clean.name
+        c.name_sort = sort_key(clean.name)
+        c.mobile = clean.mobile
+        c.mobile_rev = clean.mobile[::-1]
+        c.card_no = clean.card_no
+        old_level = c.level_id
+        c.level = clean.level_id
+        c.consent_marketing = clean.consent_marketing
+        if clean.joined_on:
+            c.joined_on = clean.joined_on
+        for k, v in {**birth_fields(clean.birthday, clean.lunar), **clean.extra}.items():
+            setattr(c, k, v)
+        c.updated_at = now()
+        c.save()
+        if old_level != clean.level_id:  # a level set by hand goes to the archive's history
+            from shopcrm import grading
+
+            grading.record_level_change(c.id, old_level, clean.level_id)
+        if renamed:
+            _write_search_keys(c.id, c.name, replace=True)
+        set_tags(c.id, clean.tags)
+    return c
+
+
+def _write_search_keys(customer_id: int, name: str, *, replace: bool) -> None:
+    if replace:
+        SearchKey.delete().where(SearchKey.customer == customer_id).execute()
+    rebuild_search_keys([(customer_id, name)])
+
+
+def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
+    """Write search keys for (customer_id, name) pairs (one customer, a restore, demo data)."""
+    keys_of = NameKeyCache()
+    database.connection().executemany(
+        "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
+        ((k, cid) for cid, name in rows for k in keys_of(name)))
+
+
+def fill_missing_sort_keys() -> int:
+    """Give every customer written without a pinyin sort key (e.g. by an older import) one."""
+    rows = database.execute_sql("SELECT id, name FROM customer WHERE name_sort = ''").fetchall()
+    if rows:
+        with database.atomic():
+            database.connection().executemany("UPDATE customer SET name_sort = ? WHERE id = ?",
+                                              [(sort_key(n), cid) for cid, n in rows])
+    return len(rows)
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+def tag_id(name: str) -> int:
+    tag, _ = Tag.get_or_create(name=name)
+    return tag.id
+
+
+def set_tags(customer_id: int, names: list[str]) -> None:
+    with database.atomic():
+        CustomerTag.delete().where(CustomerTag.customer == customer_id).execute()
+        for n in names:
+            CustomerTag.insert(customer=customer_id, tag=tag_id(n)).on_conflict_ignore().execute()
+
+
+def tags_of(customer_id: int) -> list[str]:
+    q = (Tag.select(Tag.name).join(CustomerTag).where(CustomerTag.customer == customer_id)
+         .order_by(Tag.name))
+    return [t.name for t in q]
+
+
+def all_tags() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in Tag.select().order_by(Tag.name)]
+
+
+def all_levels() -> list[tuple[int, str]]:
+    return [(lv.id, lv.name) for lv in Level.select().order_by(Level.rank, Level.id)]
+
+
+def level_id_by_name(name: str, *, create: bool = False) -> int | None:
+    name = name.strip()
+    if not name:
+        return None
+    lv = Level.get_or_none(Level.name == name)
+    if lv is None and create:
+        top = Level.select(Level.rank).order_by(Level.rank.desc()).first()
+        lv = Level.create(name=name, rank=(top.rank + 1) if top else 0)
+    return lv.id if lv else None
+
+
+# --- recycle bin ------------------------------------------------------------------------------
+
+def soft_delete(customer_ids: Iterable[int]) -> int:
+    """Move to the recycle bin. Search keys exist for live customers only, so that a search
+    never has to filter the recycle bin out row by row."""
+    ids = list(customer_ids)
+    with database.atomic():
+        live = [c.id for c in Customer.select(Customer.id).where(Customer.id.in_(ids),
+                                                                Customer.deleted_at.is_null())]
+        SearchKey.delete().where(SearchKey.customer.in_(live)).execute()
+        return (Customer.update(deleted_at=now(), updated_at=now())
+                .where(Customer.id.in_(live)).execute())
+
+
+def restore(customer_ids: Iterable[int]) -> int:
+    ids = list(customer_ids)
+    with database.atomic():
+        gone = [(c.id, c.name) for c in Customer.select(Customer.id, Customer.name).where(
+            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        rebuild_search_keys(gone)
+        return (Customer.update(deleted_at=None, updated_at=now())
+                .where(Customer.id.in_([cid for cid, _ in gone])).execute())
+
+
+def purge(customer_ids: Iterable[int]) -> int:
+    """Delete for good, with everything attached. Only customers already in the recycle bin.
+    Owner only; backed up first and logged (shopcrm.trust.security, shopcrm.backup, shopcrm.trust.audit)."""
+    from shopcrm import backup
+    from shopcrm.trust import audit
+    from shopcrm.trust import security
+
+    security.require_owner("purge")
+    ids = list(customer_ids)
+    # the copy is made now; its fsync runs while we delete, and we commit only once it is on disk
+    pending = backup.before_operation("purge", defer_durable=True)
+    with database.atomic():
+        gone = [c.id for c in Customer.select(Customer.id).where(
+            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        audit.log_many("purge", gone)
+        # keys exist for live customers only; a stray one would outlive its customer (no
+        # foreign key on search_key since step 0010)
+        SearchKey.delete().where(SearchKey.customer.in_(gone)).execute()
+        deleted = Customer.delete().where(Customer.id.in_(ids),
+                                          Customer.deleted_at.is_null(False)).execute()
+        if pending is not None:
+            pending.wait_durable()  # BackupError: rolled back, nothing purged
+        return deleted
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+SORT_COLUMNS = {
+    "name": "c.name_sort",
+    "mobile": "c.mobile",
+    "card_no": "c.card_no",
+    "level": "c.level_id",
+    "balance": "c.balance_cents",
+    "points": "c.points",
+    "last_purchase": "c.last_purchase_at",
+    "total_spend": "c.total_spend_cents",
+    "birthday": "c.birth_mmdd",
+    "grade": "c.grade",
+}
+
+
+@dataclass
+class CustomerQuery:
+    text: str = ""
+    level_id: int | None = None
+    tag_id: int | None = None
+    deleted: bool = False  # True: the recycle bin
+    sort: str = "name"
+    descending: bool = False
+    ids: list[int] | None = None  # restrict to these (an exported selection)
+    grade: str | None = None  # ABC grade "A"/"B"/"C" (shopcrm.grading); "" = not graded yet
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str
+    mobile: str
+    card_no: str | None
+    level: str | None
+    balance_cents: int
+    points: int
+    last_purchase_at: str | None
+    total_spend_cents: int
+    birthday: str | None
+    lunar_month: int | None
+    lunar_day: int | None
+    lunar_leap: int
+    lunar_year: int | None
+    open_complaints: int
+    deleted_at: str | None
+    grade: str | None = None  # ABC grade (shopcrm.grading)
+
+    @property
+    def birthday_text(self) -> str:
+        if self.lunar_month:
+            return format_lunar(LunarBirthday(self.lunar_month, self.lunar_day, bool(self.lunar_leap),
+                                              self.lunar_year))
+        return self.birthday or ""
+
+
+_ROW_COLUMNS = ("c.id, c.name, c.mobile, c.card_no, l.name, c.balance_cents, c.points, "
+                "c.last_purchase_at, c.total_spend_cents, c.birthday, c.lunar_month, c.lunar_day, "
+                "c.lunar_leap, c.lunar_year, c.open_complaints, c.deleted_at, c.grade")
+
+
+def _where(q: CustomerQuery) -> tuple[str, list]:
+    clauses = ["c.deleted_at IS NOT NULL" if q.deleted else "c.deleted_at IS NULL"]
+    params: list = []
+    if q.level_id is not None:
+        clauses.append("c.level_id = ?")
+        params.append(q.level_id)
+    if q.tag_id is not None:
+        clauses.append("c.id IN (SELECT customer_id FROM customer_tag WHERE tag_id = ?)")
+        params.append(q.tag_id)
+    if q.grade is not None:
+        clauses.append("c.grade = ?" if q.grade else "c.grade IS NULL")
+        params.extend([q.grade] if q.grade else [])
+    if q.ids is not None:
+        clauses.append(f"c.id IN ({','.join('?' * len(q.ids))})" if q.ids else "0")
+        params.extend(q.ids)
+    text = nfkc(q.text)
+    if text:
+        sub, sub_params = _search_subquery(text)
+        clauses.append(f"c.id IN ({sub})")
+        params.extend(sub_params)
+    return " AND ".join(clauses), params
+
+
+def _search_subquery(text: str) -> tuple[str, list]:
+    """Ids matching ``text``: name substring, pinyin, mobile prefix, mobile tail, card prefix.
+    Every branch is a prefix range on an index (or an exact key); keys exist for live customers."""
+    compact = "".join(text.split())
+    digits = compact.replace("-", "")
+    if len(compact) == 1 and compact.isascii() and compact.isalpha():
+        # one letter: names whose (surname) pinyin starts with it, by an exact key
+        return "SELECT customer_id FROM search_key WHERE key = ?", [compact.lower()]
+    parts: list[str] = []
+    params: list = []
+    if digits.isdigit():
+        parts.append("SELECT id FROM customer WHERE mobile >= ? AND mobile < ?")
+        params.extend(prefix_bounds(digits))
+        if len(digits) >= 4:
+            parts.append("SELECT id FROM customer WHERE mobile_rev >= ? AND mobile_rev < ?")
+            params.extend(prefix_bounds(digits[::-1]))
+    else:
+        parts.append("SELECT customer_id FROM search_key WHERE key >= ? AND key < ?")
+        params.extend(prefix_bounds(compact.lower()))
+    parts.append("SELECT id FROM customer WHERE card_no >= ? AND card_no < ?")
+    params.extend(prefix_bounds(compact.upper()))
+    return " UNION ".join(parts), params
+
+
+# Above this many matches a page walks the sort column's index and probes the match set, instead
+# of sorting every match to return 200 of them.
+WALK_INDEX_ABOVE = 3000
+SORT_INDEXES = {
+    "name": "customer_name_sort", "mobile": "customer_mobile", "card_no": "customer_card_no",
+    "level": "customer_level_id", "balance": "customer_balance_cents", "points": "customer_points",
+    "last_purchase": "customer_last_purchase_at", "total_spend": "customer_total_spend_cents",
+    "birthday": "customer_birth_mmdd", "grade": "customer_grade",
+}
+
+
+def count(q: CustomerQuery) -> int:
+    if not q.deleted and q.level_id is None and q.tag_id is None and q.ids is None \
+            and q.grade is None and not nfkc(q.text):
+        # SQLite counts a whole table from its smallest index without visiting rows
+        return database.execute_sql(
+            "SELECT (SELECT count(*) FROM customer) - "
+            "(SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL)").fetchone()[0]
+    compact = "".join(nfkc(q.text).split())
+    if len(compact) == 1 and compact.isascii() and compact.isalpha() and not q.deleted \
+            and q.level_id is None and q.tag_id is None and q.ids is None and q.grade is None:
+        # one letter: one exact key per live customer, so the key index counts them directly
+        return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?",
+                                    (compact.lower(),)).fetchone()[0]
+    where, params = _where(q)
+    return database.execute_sql(f"SELECT count(*) FROM customer c WHERE {where}", params).fetchone()[0]
+
+
+def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None) -> list[CustomerRow]:
+    """Rows ``offset``..``offset+limit`` of the query in its order. ``total`` (the count, when the
+    caller has it) lets a search with many matches walk the sort index instead of sorting."""
+    where, params = _where(q)
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
+    direction = "DESC" if q.descending else "ASC"
+    hint = ""
+    if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
+        hint = f"INDEXED BY {SORT_INDEXES[q.sort]}"
+    sql = (f"SELECT {_ROW_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
+           f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?")
+    cur = database.execute_sql(sql, [*params, limit, offset])
+    return [CustomerRow(*r) for r in cur.fetchall()]
+
+
+def iter_ids(q: CustomerQuery, batch: int = 5000) -> Iterator[int]:
+    """Every id the query selects, in its order (for exports of "the current list")."""
+    where, params = _where(q)
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
+    direction = "DESC" if q.descending else "ASC"
+    cur = database.execute_sql(
+        f"SELECT c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params)
+    while rows := cur.fetchmany(batch):
+        yield from (r[0] for r in rows)
+
+
+def get(customer_id: int) -> Customer:
+    return Customer.get_by_id(customer_id)
+
+
+def to_input(c: Customer) -> CustomerInput:
+    """The stored customer as form input (the inverse of validate for an unchanged form)."""
+    bday: dt.date | LunarBirthday | None = c.birthday
+    if c.lunar_month:
+        bday = LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year)
+    return CustomerInput(
+        name=c.name, mobile=c.mobile, card_no=c.card_no or "", birthday=bday,
+        level_id=c.level_id, tags=tags_of(c.id), consent_marketing=bool(c.consent_marketing),
+        joined_on=c.joined_on, extra={k: getattr(c, k) for k in TEXT_FIELDS},
+    )

@@ -1,0 +1,2 @@
+"""Sales: purchases and contacts recorded against a customer (imports grading for the
+incremental figures, never the reverse)."""

@@ -1,0 +1,357 @@
+"""peewee models only. Money is integer cents (``*_cents``), never float.
+
+The schema itself is created and changed by the numbered steps in ``shopcrm/migrations``; these
+classes describe the current schema for queries. A change here needs a new migration step.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from shopcrm.core import clock
+from shopcrm.store.db import database
+
+
+def now() -> _dt.datetime:
+    """Local time to the second, as shops think of it (from the one clock)."""
+    return clock.now()
+
+
+def sql_ts(value: _dt.datetime | _dt.date | None) -> str | None:
+    """A datetime as peewee stores it ('YYYY-MM-DD HH:MM:SS'), for raw SQL parameters."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Key/value settings stored in the database (JSON text values)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Level(BaseModel):
+    """A member level (普通会员/银卡/金卡/钻石…), ordered by ``rank``."""
+
+    name = CharField(unique=True)
+    rank = IntegerField(default=0)
+    # automatic upgrade thresholds (issue: grading); None = no automatic upgrade into this level
+    min_total_spend_cents = IntegerField(null=True)
+    min_points = IntegerField(null=True)
+    # points earned per yuan, in thousandths (1000 = 1 point per yuan)
+    points_per_yuan_milli = IntegerField(default=1000)
+
+
+class Customer(BaseModel):
+    card_no = CharField(null=True, unique=True)
+    name = CharField()  # found through SearchKey, sorted through name_sort (unindexed: step 0010)
+    name_sort = CharField(default="", index=True)  # pinyin sort key (migration 0007)
+    mobile = CharField(unique=True)
+    mobile_rev = CharField(index=True)  # reversed mobile: "last four digits" is a prefix search
+    phone2 = CharField(default="")
+    gender = CharField(default="")  # "M", "F" or ""
+    # birthday: either solar ``birthday``, or lunar month/day (+leap flag, optional year)
+    birthday = DateField(null=True)
+    lunar_month = IntegerField(null=True)
+    lunar_day = IntegerField(null=True)
+    lunar_leap = BooleanField(default=False)
+    lunar_year = IntegerField(null=True)
+    birth_mmdd = IntegerField(null=True, index=True)  # month*100+day of the birthday, for sorting
+    level = ForeignKeyField(Level, null=True, backref="customers", on_delete="SET NULL")
+    balance_cents = IntegerField(default=0, index=True)
+    points = IntegerField(default=0, index=True)
+    # preferences (喜好)
+    pref_text = TextField(default="")
+    pref_channel = CharField(default="")  # phone/sms/wechat/visit
+    pref_time = CharField(default="")
+    pref_products = TextField(default="")
+    pref_taste = TextField(default="")
+    address = TextField(default="")
+    wechat = CharField(default="")
+    source = CharField(default="")
+    notes = TextField(default="")
+    consent_marketing = BooleanField(default=True)
+    joined_on = DateField(null=True)
+    # aggregates kept by the domain layer in the same transaction as the purchases
+    total_spend_cents = IntegerField(default=0, index=True)
+    purchase_count = IntegerField(default=0)
+    first_purchase_at = DateTimeField(null=True)
+    last_purchase_at = DateTimeField(null=True, index=True)
+    last_contact_at = DateTimeField(null=True)
+    open_complaints = IntegerField(default=0)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    # only the recycle bin is indexed (partial index in the migration): a full index on a column
+    # that is NULL for nearly every row misleads SQLite's planner into sorting in a temp b-tree
+    deleted_at = DateTimeField(null=True)
+    # set when the customer's personal data was erased on request (PIPL; shopcrm.trust.privacy)
+    erased_at = DateTimeField(null=True)
+    # grading (issue #5, shopcrm.grading): results of the latest regrade
+    grade = CharField(null=True)  # "A", "B", "C"
+    grade_at = DateTimeField(null=True)  # when the customer got this grade (grading.last_run: computed)
+    period_spend_cents = IntegerField(default=0)  # spend within the grading period
+    period_purchases = IntegerField(default=0)
+    rfm_r = IntegerField(null=True)  # 1-5
+    rfm_f = IntegerField(null=True)
+    rfm_m = IntegerField(null=True)
+    value_type = CharField(null=True)  # gold/meteor/star/burden/ordinary
+    lifecycle = CharField(null=True)  # new/growth/at_risk/lost/recovered
+    lifecycle_at = DateTimeField(null=True)  # since when the customer is in that stage
+    at_risk_on = DateField(null=True)  # the day they become at risk without a purchase (migration 0008)
+
+
+class Tag(BaseModel):
+    name = CharField(unique=True)
+
+
+class CustomerTag(BaseModel):
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)  # the key covers it
+    tag = ForeignKeyField(Tag, on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = CompositeKey("customer", "tag")
+        indexes = ((("tag", "customer"), True),)
+
+
+class SearchKey(BaseModel):
+    """Prefix-searchable keys of a customer's name: every suffix of the name (substring search)
+    and every pinyin reading (initials and full). ``key >= q AND key < q+1`` uses the primary key.
+    Derived data, kept in step by shopcrm.customers: no foreign-key constraint and no index on
+    ``customer_id`` in the database (step 0010); one customer's keys are deleted by a scan."""
+
+    key = CharField()
+    customer = ForeignKeyField(Customer, index=False)
+
+    class Meta:
+        primary_key = CompositeKey("key", "customer")
+        without_rowid = True
+
+
+class Purchase(BaseModel):
+    customer = ForeignKeyField(Customer, backref="purchases", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now, index=True)
+    amount_cents = IntegerField()
+    items = TextField(default="")
+    payment = CharField(default="cash")  # cash/wechat/alipay/bankcard/stored_value/other
+    points_earned = IntegerField(default=0)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("customer", "amount_cents"), False),  # covering index for per-customer totals
+            (("customer", "at"), False),
+        )
+
+
+class LedgerEntry(BaseModel):
+    """Every change of a customer's balance or points. The stored balance and points always
+    equal the sums of these entries (see shopcrm.customers.ledger.verify)."""
+
+    customer = ForeignKeyField(Customer, backref="ledger", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    kind = CharField()  # topup/spend/refund/adjust/import/earn/redeem
+    balance_delta_cents = IntegerField(default=0)
+    points_delta = IntegerField(default=0)
+    balance_after_cents = IntegerField()
+    points_after = IntegerField()
+    reason = TextField(default="")
+    purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("customer", "id"), False),)
+
+
+class Contact(BaseModel):
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    channel = CharField(default="phone")  # phone/sms/wechat/visit/letter
+    purpose = TextField(default="")
+    outcome = TextField(default="")
+    satisfaction = IntegerField(null=True)  # 1-5
+    next_followup = DateField(null=True, index=True)
+    staff = CharField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+
+class Complaint(BaseModel):
+    customer = ForeignKeyField(Customer, null=True, backref="complaints", on_delete="CASCADE")
+    walkin_name = CharField(default="")
+    walkin_mobile = CharField(default="")
+    received_at = DateTimeField(default=now, index=True)
+    channel = CharField(default="")
+    category = CharField(default="", index=True)
+    key_points = TextField(default="")
+    request = TextField(default="")
+    temperament = CharField(default="")
+    severity = CharField(default="")
+    handler = CharField(default="")
+    due_at = DateTimeField(null=True, index=True)
+    status = CharField(default="new", index=True)
+    validity = CharField(default="")  # valid / invalid / partial
+    validity_reason = TextField(default="")
+    steps = IntegerField(default=0)  # bit mask of the six handling steps
+    resolution_type = CharField(default="")
+    resolution_amount_cents = IntegerField(null=True)
+    resolution_notes = TextField(default="")
+    resolved_at = DateTimeField(null=True)
+    followup_due = DateField(null=True)
+    satisfaction = IntegerField(null=True)
+    closed_at = DateTimeField(null=True)
+    paused_since = DateTimeField(null=True)
+    paused_seconds = IntegerField(default=0)
+    refund_cents = IntegerField(default=0)  # m0002: total refunded to the card for this complaint
+    followup_notes = TextField(default="")  # m0002
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class ComplaintEvent(BaseModel):
+    complaint = ForeignKeyField(Complaint, backref="events", on_delete="CASCADE")
+    at = DateTimeField(default=now)
+    who = CharField(default="")
+    action = CharField()
+    detail = TextField(default="")
+
+
+ALL_MODELS = [
+    Setting,
+    Level,
+    Customer,
+    Tag,
+    CustomerTag,
+    SearchKey,
+    Purchase,
+    LedgerEntry,
+    Contact,
+    Complaint,
+    ComplaintEvent,
+]
+
+
+# --- trust (issue #7): audit log --------------------------------------------------------------
+
+class AuditLog(BaseModel):
+    """A sensitive action: when, in which mode (owner/clerk), what, about which customer.
+    Holds customer ids only, never names or mobiles (see shopcrm.trust.audit)."""
+
+    at = DateTimeField(default=now, index=True)
+    mode = CharField()
+    action = CharField()
+    customer_id = IntegerField(null=True, index=True)  # no foreign key: outlives a purge
+    detail = TextField(default="")
+
+
+ALL_MODELS.append(AuditLog)
+
+
+# --- grading (issue #5): level, lifecycle and grade changes -----------------------------------
+
+class CustomerHistory(BaseModel):
+    """A change of a customer's member level, lifecycle stage or ABC grade (see shopcrm.grading)."""
+
+    customer = ForeignKeyField(Customer, backref="history", on_delete="CASCADE", index=False)
+    at = DateTimeField(default=now)
+    kind = CharField()  # level / lifecycle / grade
+    old_value = CharField(default="")
+    new_value = CharField(default="")
+    reason = TextField(default="")
+
+    class Meta:
+        indexes = ((("customer", "at"), False),)
+
+
+ALL_MODELS.append(CustomerHistory)
+
+
+# --- care (issue #6): anniversaries and what was done with today's care items -----------------
+
+class Anniversary(BaseModel):
+    """A date recorded on a customer (wedding, a child's birthday, the day they joined…)."""
+
+    customer = ForeignKeyField(Customer, backref="anniversaries", on_delete="CASCADE")
+    kind = CharField()  # wedding / child / joined / other
+    label = CharField(default="")  # what the greeting calls it: 结婚纪念日, 宝宝生日
+    month = IntegerField()
+    day = IntegerField()
+    lunar = BooleanField(default=False)
+    leap = BooleanField(default=False)
+    year = IntegerField(null=True)
+    mmdd = IntegerField(index=True)  # month*100+day (lunar month/day when lunar)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class CareAction(BaseModel):
+    """Done / snooze / skip of one item of the care list; the latest action per
+    (customer, item_key) wins (see shopcrm.care)."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+    item_key = CharField()  # e.g. birthday:2026, return:123:3, festival:mid_autumn:2026-09-25
+    kind = CharField()
+    due = DateField()
+    action = CharField()  # done / snooze / skip
+    until = DateField(null=True)  # snooze: show again on this date
+    reason = TextField(default="")
+    payload = TextField(default="{}")  # JSON: what a snoozed item needs to be shown again
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    at = DateTimeField(default=now, index=True)
+
+    class Meta:
+        indexes = ((("customer", "item_key"), False),)
+
+
+ALL_MODELS.extend([Anniversary, CareAction])
+
+
+# --- import (issue #3): the history of spreadsheet imports ------------------------------------
+
+class ImportRun(BaseModel):
+    """One import that wrote to the database (see shopcrm.excel.excel_import; a cancelled import
+    rolls back and leaves no row)."""
+
+    started_at = DateTimeField(default=now, index=True)
+    finished_at = DateTimeField(null=True)
+    file_name = CharField()
+    file_path = TextField()
+    sheet = CharField()
+    header_row = IntegerField()
+    on_duplicate = CharField()  # skip / fill / overwrite
+    balance_mode = CharField()  # replace / add
+    status = CharField()  # "running" inside the import's transaction, then "done"
+    total_rows = IntegerField(default=0)
+    imported = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    duplicates = IntegerField(default=0)
+    errors = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    balance_cents = IntegerField(default=0)  # opening balances of the new customers
+    points = IntegerField(default=0)
+    summary = TextField(default="{}")  # JSON: counts per class and per reason
+
+
+ALL_MODELS.append(ImportRun)

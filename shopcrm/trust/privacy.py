@@ -1,0 +1,194 @@
+"""A customer's rights under PIPL (个人信息保护法): a copy of their own archive, and erasure.
+
+Both are owner-only and logged (the log holds the customer's id, never their name or number).
+
+Erasure wipes every personal field of the customer, deletes their name search keys, tags and
+contact notes, blanks free text in their purchases, ledger entries and complaints, and keeps the
+amounts and dates, so the shop's totals and statistics stay right. The customer row stays as an
+anonymous placeholder (``已抹除#<id>``) in the recycle bin. SQLite's ``secure_delete`` overwrites
+the freed bytes, and a checkpoint plus ``VACUUM`` then leaves no copy in the WAL or in free pages.
+Backups made before the erasure still hold the person until rotation deletes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from shopcrm.trust import audit
+from shopcrm.trust import security
+from shopcrm.store.db import database
+from shopcrm.store.models import Customer, now, sql_ts
+from shopcrm.core.money import fmt
+from shopcrm.core.texts import register, t
+
+register({
+    "privacy.erased_name": ("已抹除#{id}", "Erased #{id}"),
+    "privacy.already_erased": ("该客户的个人信息已被抹除。", "This customer's personal data was already erased."),
+    "privacy.not_found": ("找不到编号为 {id} 的客户。", "No customer with id {id}."),
+})
+
+# customer columns that are not personal and stay (numbers, dates of the shop's own business)
+CUSTOMER_KEEP = {
+    "id", "level_id", "balance_cents", "points", "joined_on", "total_spend_cents", "purchase_count",
+    "first_purchase_at", "last_purchase_at", "last_contact_at", "open_complaints", "created_at",
+    "updated_at", "deleted_at", "erased_at", "lunar_leap", "consent_marketing",
+}
+# text columns that hold categories, not a person's words (kept in other tables' rows)
+CATEGORY_COLUMNS = {"kind", "status", "category", "channel", "action", "payment", "severity",
+                    "validity", "resolution_type", "mode", "handler", "who", "items"}
+# tables whose rows about the person are deleted outright
+DELETE_TABLES = ("search_key", "customer_tag", "contact")
+# tables never touched (the audit log keeps ids only)
+SKIP_TABLES = {"customer", "audit_log", *DELETE_TABLES}
+
+
+def _columns(table: str) -> list[tuple[str, str, bool]]:
+    """(name, declared type, not null) of a table's columns."""
+    rows = database.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
+    return [(r[1], (r[2] or "").upper(), bool(r[3])) for r in rows]
+
+
+def _is_text(decl: str) -> bool:
+    return any(k in decl for k in ("CHAR", "TEXT", "CLOB")) or decl == ""
+
+
+def _rows(sql: str, params=()) -> list[dict]:
+    cur = database.execute_sql(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _tables_with_customer_id() -> list[str]:
+    names = [r[0] for r in database.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()]
+    return [n for n in names if any(c[0] == "customer_id" for c in _columns(n))]
+
+
+# --- export -------------------------------------------------------------------------------------
+
+def customer_archive(customer_id: int) -> dict:
+    """Everything the shop holds about one customer, as plain data (owner only, not logged)."""
+    security.require_owner("export_one")
+    found = _rows("SELECT * FROM customer WHERE id = ?", (customer_id,))
+    if not found:
+        raise LookupError(t("privacy.not_found", id=customer_id))
+    customer = found[0]
+    for key in ("balance_cents", "total_spend_cents"):
+        if key in customer:
+            customer[key.replace("_cents", "_yuan")] = fmt(customer[key], grouping=False)
+    archive: dict = {
+        "format": "ShopCRM customer archive 1",
+        "exported_at": sql_ts(now()),
+        "customer": customer,
+        "tags": [r["name"] for r in _rows(
+            "SELECT t.name FROM tag t JOIN customer_tag ct ON ct.tag_id = t.id "
+            "WHERE ct.customer_id = ? ORDER BY t.name", (customer_id,))],
+    }
+    for table in _tables_with_customer_id():
+        if table in ("customer_tag", "search_key", "audit_log"):
+            continue
+        archive[table] = _rows(f'SELECT * FROM "{table}" WHERE customer_id = ? ORDER BY rowid',
+                               (customer_id,))
+    return archive
+
+
+def export_customer_archive(customer_id: int, path: str | Path) -> Path:
+    """Write one customer's own archive as UTF-8 JSON (owner only, logged)."""
+    data = customer_archive(customer_id)
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(part, path)
+    audit.log("export_one", customer_id=customer_id)
+    return path
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+def _blank(decl: str, not_null: bool):
+    if not not_null:
+        return None
+    return "" if _is_text(decl) else 0
+
+
+def erase_customer(customer_id: int, *, vacuum: bool = True) -> dict:
+    """Erase one customer's personal data (owner only, logged). Returns what the file clean-up
+    achieved: ``{"checkpoint_busy": 0, "vacuumed": True}`` (busy > 0: another connection was
+    reading, so old pages may survive in the WAL until the next checkpoint)."""
+    security.require_owner("erase")
+    c = Customer.get_or_none(Customer.id == customer_id)
+    if c is None:
+        raise LookupError(t("privacy.not_found", id=customer_id))
+    if c.erased_at is not None:
+        raise ValueError(t("privacy.already_erased"))
+    old_secure = database.execute_sql("PRAGMA secure_delete").fetchone()[0]
+    database.execute_sql("PRAGMA secure_delete = ON")  # freed bytes are overwritten with zeros
+    try:
+        with database.atomic():
+            stamp = sql_ts(now())
+            placeholder_mobile = f"erased-{customer_id}"
+            assignments = {
+                "name": t("privacy.erased_name", id=customer_id),
+                "mobile": placeholder_mobile,
+                "mobile_rev": placeholder_mobile[::-1],
+                "card_no": None,
+                "consent_marketing": 0,
+                "lunar_leap": 0,
+                "erased_at": stamp,
+                "updated_at": stamp,
+            }
+            # every other personal column, including ones added by later migrations
+            for name, decl, not_null in _columns("customer"):
+                if name not in CUSTOMER_KEEP and name not in assignments:
+                    assignments[name] = _blank(decl, not_null)
+            sets = ", ".join(f'"{k}" = ?' for k in assignments)
+            database.execute_sql(
+                f"UPDATE customer SET {sets}, deleted_at = COALESCE(deleted_at, ?) WHERE id = ?",
+                [*assignments.values(), stamp, customer_id])
+            for table in DELETE_TABLES:
+                database.execute_sql(f'DELETE FROM "{table}" WHERE customer_id = ?', (customer_id,))
+            for table in _tables_with_customer_id():
+                if table in SKIP_TABLES:
+                    continue
+                cols = [(n, d, nn) for n, d, nn in _columns(table)
+                        if _is_text(d) and n not in CATEGORY_COLUMNS and not n.endswith("_at")
+                        and not n.endswith("_on") and not n.endswith("_due")]
+                if cols:
+                    sets = ", ".join(f'"{n}" = ?' for n, _d, _nn in cols)
+                    database.execute_sql(f'UPDATE "{table}" SET {sets} WHERE customer_id = ?',
+                                         [*(_blank(d, nn) for _n, d, nn in cols), customer_id])
+            if "complaint_event" in _table_names():
+                database.execute_sql(
+                    "UPDATE complaint_event SET detail = '' WHERE complaint_id IN "
+                    "(SELECT id FROM complaint WHERE customer_id = ?)", (customer_id,))
+            audit.log("erase", customer_id=customer_id)
+    finally:
+        database.execute_sql(f"PRAGMA secure_delete = {int(old_secure)}")
+    result = {"checkpoint_busy": 0, "vacuumed": False}
+    if vacuum:
+        result = scrub_file()
+    return result
+
+
+def _table_names() -> set[str]:
+    return {r[0] for r in database.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+
+
+def scrub_file() -> dict:
+    """Checkpoint the WAL into the file, rebuild the file without free pages, truncate the WAL."""
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.execute_sql("VACUUM")
+    busy = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return {"checkpoint_busy": busy, "vacuumed": True}
+
+
+def is_erased(customer_id: int) -> bool:
+    c = Customer.get_or_none(Customer.id == customer_id)
+    return c is not None and c.erased_at is not None
+
+
+def erased_ids() -> list[int]:
+    return [c.id for c in Customer.select(Customer.id).where(Customer.erased_at.is_null(False))]

@@ -1,0 +1,1 @@
+"""The 分析 tab: grades, Pareto, dormant customers, level rules."""

@@ -1,0 +1,162 @@
+"""QApplication start-up: arguments, database, translators, main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from shopcrm import APP_NAME, __version__
+from shopcrm.core.paths import resolve_db_path
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="shopcrm", description="ShopCRM 店铺客户关系管理")
+    p.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
+    p.add_argument("--lang", choices=("zh_CN", "en"), help="interface language (default: saved choice, zh_CN)")
+    p.add_argument("--version", action="version", version=f"ShopCRM {__version__}")
+    # for the packaged-build test: answer the welcome with demo data, print the window as JSON, exit 0
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def start(argv: list[str]):
+    """Create the application and the main window (not yet shown). Returns (app, window), or
+    (app, None) when the database cannot be opened (the user has been told why)."""
+    args = parse_args(argv)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from shopcrm.customers import fill_missing_sort_keys
+    from shopcrm.store.db import DatabaseOpenError, open_database
+    from shopcrm.ui.shell import i18n
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    # high DPI: Qt 6 scales by default; pass-through keeps 125 %/150 % screens at their real factor
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    lang = args.lang or QSettings().value("language", i18n.DEFAULT_LANGUAGE)
+    i18n.install(app, lang)
+    from shopcrm.ui.shell import icons
+
+    app.setWindowIcon(icons.app_icon())
+    app.setDesktopFileName("shopcrm")  # matches resources/shopcrm.desktop (taskbar icon on Wayland)
+
+    db_path = resolve_db_path(args.db)
+    from shopcrm.ui.trust import backup_ui
+
+    # a damaged file is moved aside and the newest good backup offered; a network share is warned
+    backup_ui.startup(None, db_path)
+    try:
+        open_database(db_path)
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(None, "ShopCRM", str(exc))
+        return app, None
+    fill_missing_sort_keys()
+
+    from shopcrm.ui import first_run
+    from shopcrm.ui.main_window import MainWindow
+
+    # welcome on the first start (shop name, PIN, import / demo / empty); may open the demo database
+    begin = first_run.choose_start(db_path, choice=first_run.DEMO if args.smoke_test else None)
+    window = MainWindow(begin.db_path)
+    window.first_run_choice = begin.choice
+    window.smoke_test = args.smoke_test
+    first_run.install(window, db_path)
+    icons.decorate(window)
+    return app, window
+
+
+def main(argv: list[str] | None = None) -> int:
+    import time
+
+    started = time.perf_counter()
+    from shopcrm.ui.shell import linux_libs
+
+    problem = linux_libs.check()  # Linux: Qt's X11 plugin would abort with a message nobody understands
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 3
+    app, window = start(sys.argv[1:] if argv is None else argv)
+    if window is None:
+        return 2
+    window.show()
+    from shopcrm.ui import first_run
+    from shopcrm.ui.trust import backup_ui
+    from shopcrm.ui.trust import security_ui
+
+    if getattr(window, "smoke_test", False):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: smoke_report(window, started))
+        return app.exec()
+    window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
+    from shopcrm.ui.trust.startup_checks import start_background_check
+
+    window.integrity_check = start_background_check(window, window.db_path)  # full check, after the paint
+    from shopcrm.ui.analysis.analysis_tab import daily_regrade
+
+    window.daily_regrade_job = daily_regrade(window)  # stale grades: regraded in the background
+    if window.first_run_choice is None:  # the welcome offers the PIN itself
+        security_ui.offer_pin_at_first_run(window)
+    if window.first_run_choice == first_run.IMPORT:
+        first_run.open_import(window)
+    code = app.exec()
+    from shopcrm.store.db import close_database
+
+    close_database()  # the last connection: the WAL goes into the file and is removed
+    return code
+
+
+def smoke_report(window, started: float | None = None) -> None:
+    """Print what a packaged build must have working (window, translations, Qt's own catalogue,
+    bundled libraries and data), then quit with exit code 0."""
+    import json
+    import os
+    import time
+
+    shown_ms = round((time.perf_counter() - started) * 1000) if started else None  # main() to painted window
+
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from shopcrm import customers
+    from shopcrm.core.pinyin_keys import name_keys
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    report = {
+        "window": window.objectName(),
+        "title": window.windowTitle(),
+        "visible": window.isVisible(),
+        "tabs": [window.tabs.tabText(i) for i in range(window.tabs.count())],
+        "customers": customers.count(customers.CustomerQuery()),
+        "database": str(window.db_path),
+        "qt_cancel": box.button(QDialogButtonBox.StandardButton.Cancel).text(),
+        "pinyin": sorted(name_keys("曾伟"))[:6],
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "window_ms": shown_ms,
+    }
+    from datetime import date
+
+    import python_calamine
+
+    from shopcrm.core.lunar import solar_to_lunar
+
+    report["libraries"] = [python_calamine.__name__]
+    report["lunar"] = str(solar_to_lunar(date(1978, 9, 17)))  # the lunar table is packaged
+    text = json.dumps(report, ensure_ascii=False)
+    if os.environ.get("SHOPCRM_SMOKE_REPORT"):  # a windowed Windows build has no console
+        with open(os.environ["SHOPCRM_SMOKE_REPORT"], "w", encoding="utf-8") as fh:
+            fh.write(text)
+    if sys.stdout is not None:
+        print("SMOKE " + text, flush=True)
+    window.close()
+    QApplication.instance().quit()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The 投诉 tab and its dialogs."""

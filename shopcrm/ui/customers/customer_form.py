@@ -1,0 +1,813 @@
+"""The customer archive (客户档案): everything about one customer, grouped, with purchases, contacts
+and the balance ledger; validation inline and in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.core import clock
+from shopcrm import customers
+from shopcrm.sales import activity
+from shopcrm.customers import ledger
+from shopcrm.trust import security
+from shopcrm.customers import CustomerInput
+from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
+from shopcrm.core.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
+from shopcrm.core.money import fmt
+from shopcrm.core.normalize import parse_birthday, parse_money
+from shopcrm.core.texts import t
+from shopcrm.ui.shell import forms
+from shopcrm.ui.shell import qclock
+from shopcrm.ui.trust import security_ui
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+def _qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class _Field(QWidget):
+    """An input with an error line under it."""
+
+    def __init__(self, editor: QWidget, parent=None):
+        super().__init__(parent)
+        self.editor = editor
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.RichText)
+        self.error.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(editor)
+        lay.addWidget(self.error)
+
+    def set_error(self, text: str | None) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+
+
+class BirthdayEdit(QWidget):
+    """None / solar date / lunar month-day (leap flag, optional year).
+
+    The solar date is typed (1990-03-15, 1990/3/15, 19900315…) into a line edit that starts
+    empty: choosing 公历 never invents a date, and a date the clerk types is never clamped
+    silently (a future date is refused with a message under the field, see CustomerForm)."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.kind = QComboBox(objectName="birthdayKind")
+        self.kind.addItems([self.tr("None"), self.tr("Solar"), self.tr("Lunar")])
+        self.solar = QLineEdit(objectName="birthdayEdit")
+        self.solar.setPlaceholderText(self.tr("e.g. 1990-03-15"))
+        self.solar.setMaxLength(20)
+        self.leap = QCheckBox(self.tr("Leap"), objectName="lunarLeap")
+        self.month = QComboBox(objectName="lunarMonth")
+        self.month.addItems([f"{m}月" for m in MONTH_NAMES])
+        self.day = QComboBox(objectName="lunarDay")
+        self.day.addItems([day_name(d) for d in range(1, 31)])
+        self.year = QSpinBox(objectName="lunarYear")
+        self.year.setRange(1899, clock.today().year)
+        self.year.setSpecialValueText(self.tr("year unknown"))
+        self.year.setValue(1899)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for w in (self.kind, self.solar, self.year, self.leap, self.month, self.day):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self.kind.currentIndexChanged.connect(self._sync)
+        for sig in (self.kind.currentIndexChanged, self.solar.textChanged, self.leap.toggled,
+                    self.month.currentIndexChanged, self.day.currentIndexChanged, self.year.valueChanged):
+            sig.connect(self.changed)
+        self._sync()
+
+    def _sync(self) -> None:
+        k = self.kind.currentIndex()
+        self.solar.setVisible(k == 1)
+        for w in (self.leap, self.month, self.day, self.year):
+            w.setVisible(k == 2)
+
+    def value(self) -> dt.date | LunarBirthday | str | None:
+        """The birthday: a date or lunar birthday, the typed text (checked when saved), or None."""
+        k = self.kind.currentIndex()
+        if k == 1:
+            return self.solar.text().strip() or None
+        if k == 2:
+            year = self.year.value() if self.year.value() > self.year.minimum() else None
+            return LunarBirthday(self.month.currentIndex() + 1, self.day.currentIndex() + 1,
+                                 self.leap.isChecked(), year)
+        return None
+
+    def set_value(self, v: dt.date | LunarBirthday | None) -> None:
+        if isinstance(v, LunarBirthday):
+            self.kind.setCurrentIndex(2)
+            self.month.setCurrentIndex(v.month - 1)
+            self.day.setCurrentIndex(v.day - 1)
+            self.leap.setChecked(v.leap)
+            self.year.setValue(v.year or self.year.minimum())
+        elif isinstance(v, dt.date):
+            self.kind.setCurrentIndex(1)
+            self.solar.setText(v.isoformat())
+        else:
+            self.kind.setCurrentIndex(0)
+            self.solar.clear()
+
+
+class CustomerForm(QDialog):
+    """Create or edit one customer. ``saved(id)`` after every successful save;
+    ``open_other(id)`` when the user follows a duplicate's "open it" link."""
+
+    saved = Signal(int)
+    open_other = Signal(int)
+    became_existing = Signal(int)  # a new customer was saved: reopen it as a full archive
+    open_complaint = Signal(int)  # complaint id, to be worked in the 投诉 tab
+
+    def __init__(self, customer_id: int | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("customerForm")
+        self.customer_id = customer_id
+        self._dirty = False
+        self._loading = True
+        forms.fit_to_screen(self, 760, 620)  # 620 high does not fit a 1024x600 screen
+
+        # --- fields ---
+        self.name_edit = QLineEdit(objectName="nameEdit")
+        self.phone_edit = QLineEdit(objectName="phoneEdit")
+        self.phone_edit.setPlaceholderText(self.tr("11-digit mobile, e.g. 138 1234 5678"))
+        self.phone2_edit = QLineEdit(objectName="phone2Edit")
+        self.gender_combo = QComboBox(objectName="genderCombo")
+        for code, label in (("", self.tr("Unknown")), ("F", self.tr("Female")), ("M", self.tr("Male"))):
+            self.gender_combo.addItem(label, code)
+        self.birthday_edit = BirthdayEdit()
+        self.address_edit = QLineEdit(objectName="addressEdit")
+        self.wechat_edit = QLineEdit(objectName="wechatEdit")
+        self.source_edit = QLineEdit(objectName="sourceEdit")
+        self.source_edit.setToolTip(self.tr("How the customer found the shop (friend, passing by, Meituan…)"))
+
+        self.card_edit = QLineEdit(objectName="cardEdit")
+        self.card_edit.setToolTip(self.tr("Member card number; kept as text, leading zeros included"))
+        self.level_combo = QComboBox(objectName="levelCombo")
+        self.level_combo.addItem(self.tr("(none)"), None)
+        for lid, name in customers.all_levels():
+            self.level_combo.addItem(name, lid)
+        self.joined_edit = QDateEdit(objectName="joinedEdit")
+        self.joined_edit.setDisplayFormat("yyyy-MM-dd")
+        self.joined_edit.setCalendarPopup(True)
+        self.joined_edit.setDate(qclock.today())
+        self.tags_edit = QLineEdit(objectName="tagsEdit")
+        self.tags_edit.setPlaceholderText(self.tr("Separate tags with commas"))
+        self.consent_check = QCheckBox(self.tr("Agrees to receive greetings and offers"),
+                                       objectName="consentCheck")
+        self.consent_check.setChecked(True)
+        self.balance_edit = QLineEdit(objectName="openingBalanceEdit")
+        self.balance_edit.setPlaceholderText("0.00")
+        self.points_edit = QLineEdit(objectName="openingPointsEdit")
+        self.points_edit.setPlaceholderText("0")
+        self.balance_label = QLabel(objectName="balanceLabel")
+        self.points_label = QLabel(objectName="pointsLabel")
+        self.topup_button = QPushButton(self.tr("Top up…"), objectName="topupButton")
+        self.adjust_button = QPushButton(self.tr("Adjust…"), objectName="adjustButton")
+
+        self.pref_channel = QComboBox(objectName="prefChannelCombo")
+        for code, label in (("", self.tr("No preference")), ("phone", self.tr("Phone")),
+                            ("sms", self.tr("SMS")), ("wechat", self.tr("WeChat")),
+                            ("visit", self.tr("In the shop"))):
+            self.pref_channel.addItem(label, code)
+        self.pref_time = QLineEdit(objectName="prefTimeEdit")
+        self.pref_time.setPlaceholderText(self.tr("e.g. weekday evenings"))
+        self.pref_products = QLineEdit(objectName="prefProductsEdit")
+        self.pref_taste = QLineEdit(objectName="prefTasteEdit")
+        self.pref_text = QPlainTextEdit(objectName="prefTextEdit")
+        self.notes_edit = QPlainTextEdit(objectName="notesEdit")
+
+        self.fields: dict[str, _Field] = {}
+
+        def field(key: str, editor: QWidget) -> _Field:
+            f = _Field(editor)
+            f.error.linkActivated.connect(self._follow_duplicate)  # a duplicate's "open it" link
+            self.fields[key] = f
+            return f
+
+        # --- pages ---
+        self.pages = QTabWidget(objectName="customerFormPages")
+        basic = QWidget()
+        fl = QFormLayout(basic)
+        fl.addRow(self.tr("Name *"), field("name", self.name_edit))
+        fl.addRow(self.tr("Mobile *"), field("mobile", self.phone_edit))
+        fl.addRow(self.tr("Other phone"), self.phone2_edit)
+        fl.addRow(self.tr("Gender"), self.gender_combo)
+        fl.addRow(self.tr("Birthday"), field("birthday", self.birthday_edit))
+        fl.addRow(self.tr("Address"), self.address_edit)
+        fl.addRow(self.tr("WeChat"), self.wechat_edit)
+        fl.addRow(self.tr("Source"), self.source_edit)
+        self.pages.addTab(basic, self.tr("Basic"))
+
+        member = QWidget()
+        ml = QFormLayout(member)
+        ml.addRow(self.tr("Card no."), field("card_no", self.card_edit))
+        ml.addRow(self.tr("Level"), self.level_combo)
+        ml.addRow(self.tr("Joined on"), self.joined_edit)
+        ml.addRow(self.tr("Tags"), self.tags_edit)
+        ml.addRow("", self.consent_check)
+        if customer_id is None:
+            ml.addRow(self.tr("Opening balance (yuan)"), field("balance", self.balance_edit))
+            ml.addRow(self.tr("Opening points"), field("points", self.points_edit))
+        else:
+            money_row = QHBoxLayout()
+            money_row.addWidget(self.balance_label)
+            money_row.addWidget(self.topup_button)
+            money_row.addWidget(self.adjust_button)
+            money_row.addStretch(1)
+            ml.addRow(self.tr("Balance / points"), money_row)
+            self.anniversary_button = QPushButton(self.tr("Anniversaries…"), objectName="anniversaryButton")
+            self.anniversary_button.setToolTip(self.tr("Wedding day, a child's birthday… for greetings in the daily list"))
+            self.anniversary_button.clicked.connect(self._anniversaries)
+            ml.addRow(self.tr("Anniversaries"), self.anniversary_button)
+            ml.addRow("", self.points_label)
+            self.ledger_table = self._table(("ledgerTable"),
+                                            [self.tr("Time"), self.tr("Kind"), self.tr("Balance change"),
+                                             self.tr("Points change"), self.tr("Balance after"),
+                                             self.tr("Points after"), self.tr("Reason")])
+            ml.addRow(self.ledger_table)
+        self.pages.addTab(member, self.tr("Membership"))
+
+        prefs = QWidget()
+        pl = QFormLayout(prefs)
+        pl.addRow(self.tr("Preferred contact"), self.pref_channel)
+        pl.addRow(self.tr("Preferred time"), self.pref_time)
+        pl.addRow(self.tr("Favourite products"), self.pref_products)
+        pl.addRow(self.tr("Taste / style"), self.pref_taste)
+        pl.addRow(self.tr("Other preferences"), self.pref_text)
+        self.pages.addTab(prefs, self.tr("Preferences"))
+
+        notes = QWidget()
+        QVBoxLayout(notes).addWidget(self.notes_edit)
+        self.pages.addTab(notes, self.tr("Notes"))
+
+        if customer_id is not None:
+            self.purchase_table = self._table("purchaseTable", [self.tr("Time"), self.tr("Amount"),
+                                                                 self.tr("Items"), self.tr("Payment"),
+                                                                 self.tr("Points")])
+            self.add_purchase_button = QPushButton(self.tr("Record purchase…"), objectName="addPurchaseButton")
+            self.pages.addTab(self._list_page(self.purchase_table, self.add_purchase_button),
+                              self.tr("Purchases"))
+            self.contact_table = self._table("contactTable", [self.tr("Time"), self.tr("Channel"),
+                                                               self.tr("Purpose"), self.tr("Outcome"),
+                                                               self.tr("Satisfaction"), self.tr("Next follow-up")])
+            self.add_contact_button = QPushButton(self.tr("Record contact…"), objectName="addContactButton")
+            self.pages.addTab(self._list_page(self.contact_table, self.add_contact_button),
+                              self.tr("Contacts"))
+            from shopcrm.ui.complaints.complaint_widgets import CustomerComplaintsList
+
+            self.complaints_list = CustomerComplaintsList(customer_id, self)
+            self.complaints_list.open_complaint.connect(self.open_complaint)
+            self.complaints_list.changed.connect(lambda: (self._load_activity(), self.saved.emit(self.customer_id)))
+            self.pages.addTab(self.complaints_list, self.tr("Complaints"))
+            from shopcrm.ui.analysis.grading_widgets import CustomerGradingPage  # grade, RFM, level/stage history
+
+            self.grading_page = CustomerGradingPage(customer_id, self)
+            self.pages.addTab(self.grading_page, self.grading_page.title())
+            self.add_purchase_button.clicked.connect(self._add_purchase)
+            self.add_contact_button.clicked.connect(self._add_contact)
+            self.topup_button.clicked.connect(lambda: self._money_dialog("topup"))
+            self.adjust_button.clicked.connect(lambda: self._money_dialog("adjust"))
+
+        # --- header and buttons ---
+        self.summary = QLabel(objectName="customerSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.status = QLabel(objectName="formStatus")
+        self.save_button = QPushButton(self.tr("Save"), objectName="saveCustomerButton")
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        self.close_button = QPushButton(self.tr("Close"), objectName="closeCustomerButton")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        if customer_id is not None:  # PIPL: the customer's own archive; erasure (issue #7)
+            self.privacy_button = security_ui.privacy_button(self, customer_id)
+            bottom.addWidget(self.privacy_button)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(bottom)
+
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.phone_edit.editingFinished.connect(self._check_mobile)
+        self.birthday_edit.solar.editingFinished.connect(self._check_birthday)
+        for w in (self.name_edit, self.phone_edit, self.phone2_edit, self.address_edit, self.wechat_edit,
+                  self.source_edit, self.card_edit, self.tags_edit, self.balance_edit, self.points_edit,
+                  self.pref_time, self.pref_products, self.pref_taste):
+            w.textChanged.connect(self._mark_dirty)
+        for w in (self.pref_text, self.notes_edit):
+            w.textChanged.connect(self._mark_dirty)
+        for c in (self.gender_combo, self.level_combo, self.pref_channel):
+            c.currentIndexChanged.connect(self._mark_dirty)
+        self.birthday_edit.changed.connect(self._mark_dirty)
+        self.consent_check.toggled.connect(self._mark_dirty)
+        self.joined_edit.dateChanged.connect(self._mark_dirty)
+
+        self._load()
+        self._loading = False
+        forms.settle(self, first=self.name_edit)
+
+    # --- building blocks -----------------------------------------------------------------------
+    def _table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers), objectName=name)
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setAlternatingRowColors(True)
+        return table
+
+    def _list_page(self, table: QTableWidget, button: QPushButton) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addWidget(table, 1)
+        return page
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[str]], right: set[int] = frozenset()) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if c in right:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    # --- load / collect ------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self.customer_id is None:
+            self.setWindowTitle(self.tr("New customer"))
+            self.summary.setText(self.tr("<b>New customer</b> — fields marked * are required"))
+            return
+        c = customers.get(self.customer_id)
+        data = customers.to_input(c)
+        self.name_edit.setText(data.name)
+        security_ui.show_mobile(self.phone_edit, self.customer_id, data.mobile)  # masked for clerks
+        self.card_edit.setText(data.card_no)
+        self.birthday_edit.set_value(data.birthday)
+        self.level_combo.setCurrentIndex(max(self.level_combo.findData(data.level_id), 0))
+        self.tags_edit.setText("，".join(data.tags))
+        self.consent_check.setChecked(data.consent_marketing)
+        if data.joined_on:
+            self.joined_edit.setDate(_qdate(data.joined_on))
+        ex = data.extra
+        self.phone2_edit.setText(ex["phone2"])
+        self.gender_combo.setCurrentIndex(max(self.gender_combo.findData(ex["gender"]), 0))
+        self.address_edit.setText(ex["address"])
+        self.wechat_edit.setText(ex["wechat"])
+        self.source_edit.setText(ex["source"])
+        self.pref_channel.setCurrentIndex(max(self.pref_channel.findData(ex["pref_channel"]), 0))
+        self.pref_time.setText(ex["pref_time"])
+        self.pref_products.setText(ex["pref_products"])
+        self.pref_taste.setText(ex["pref_taste"])
+        self.pref_text.setPlainText(ex["pref_text"])
+        self.notes_edit.setPlainText(ex["notes"])
+        self._load_activity(c)
+        self._dirty = False
+
+    def _load_activity(self, c=None) -> None:
+        c = c or customers.get(self.customer_id)
+        self.setWindowTitle(self.tr("Customer archive — %1").replace("%1", c.name))
+        birthday = ""
+        if c.lunar_month:
+            birthday = format_lunar(LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year))
+        elif c.birthday:
+            birthday = c.birthday.isoformat()
+        level = c.level.name if c.level_id else self.tr("(none)")
+        parts = [f"<b style='font-size:15px'>{c.name}</b>", security.display_mobile(c.mobile), level,
+                 self.tr("Balance %1").replace("%1", fmt(c.balance_cents)),
+                 self.tr("Points %1").replace("%1", f"{c.points:,}"),
+                 self.tr("Birthday %1").replace("%1", birthday or "—"),
+                 self.tr("Last purchase %1").replace("%1", str(c.last_purchase_at or "—")[:10]),
+                 self.tr("Total spend %1").replace("%1", fmt(c.total_spend_cents))]
+        if c.open_complaints:
+            parts.append("<span style='color:#c0392b'>" +
+                         self.tr("%n open complaint(s)", "", c.open_complaints) + "</span>")
+        if c.deleted_at:
+            parts.append("<span style='color:#c0392b'>" + self.tr("In the recycle bin") + "</span>")
+        self.summary.setText(" · ".join(parts))
+        self.balance_label.setText(self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)))
+        self.points_label.setText(self.tr("Points %1").replace("%1", f"{c.points:,}"))
+        pay = {p: t(f"pay.{p}") for p in activity.PAYMENTS}
+        self._fill(self.purchase_table,
+                   [[str(p.at)[:16], fmt(p.amount_cents), p.items, pay.get(p.payment, p.payment),
+                     str(p.points_earned)] for p in activity.purchases_of(c.id)], {1, 4})
+        chan = {ch: t(f"channel.{ch}") for ch in activity.CHANNELS}
+        self._fill(self.contact_table,
+                   [[str(x.at)[:16], chan.get(x.channel, x.channel), x.purpose, x.outcome,
+                     str(x.satisfaction or ""), str(x.next_followup or "")]
+                    for x in activity.contacts_of(c.id)])
+        self._fill(self.ledger_table,
+                   [[str(e.at)[:16], t(f"ledger.{e.kind}"), fmt(e.balance_delta_cents),
+                     f"{e.points_delta:+,}", fmt(e.balance_after_cents), f"{e.points_after:,}", e.reason]
+                    for e in ledger.entries(c.id)], {2, 3, 4, 5})
+        if hasattr(self, "grading_page"):
+            self.grading_page.reload()  # a purchase may raise the level or end a lost spell
+
+    def collect(self) -> CustomerInput:
+        tags = [x for x in self.tags_edit.text().replace("，", ",").replace("、", ",").split(",")]
+        return CustomerInput(
+            name=self.name_edit.text(), mobile=security_ui.mobile_value(self.phone_edit), card_no=self.card_edit.text(),
+            birthday=self.birthday_edit.value(), level_id=self.level_combo.currentData(),
+            opening_balance=self.balance_edit.text(), opening_points=self.points_edit.text(),
+            tags=tags, consent_marketing=self.consent_check.isChecked(),
+            joined_on=_pydate(self.joined_edit.date()),
+            extra={
+                "phone2": self.phone2_edit.text(), "gender": self.gender_combo.currentData(),
+                "address": self.address_edit.text(), "wechat": self.wechat_edit.text(),
+                "source": self.source_edit.text(), "pref_channel": self.pref_channel.currentData(),
+                "pref_time": self.pref_time.text(), "pref_products": self.pref_products.text(),
+                "pref_taste": self.pref_taste.text(), "pref_text": self.pref_text.toPlainText(),
+                "notes": self.notes_edit.toPlainText(),
+            },
+        )
+
+    # --- validation and saving -----------------------------------------------------------------
+    def _mark_dirty(self, *args) -> None:
+        if not self._loading:
+            self._dirty = True
+            self.status.setText(self.tr("Unsaved changes"))
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        for f in self.fields.values():
+            f.set_error(None)
+        for e in errors:
+            target = self.fields.get(e.field)
+            if target is None:
+                continue
+            text = e.message
+            if isinstance(e, DuplicateError):
+                text += f" <a href='{e.other_id}'>" + self.tr("Open that customer") + "</a>"
+            target.set_error(text)
+        if errors:
+            first = next((self.fields[e.field] for e in errors if e.field in self.fields), None)
+            if first is not None:
+                page = first.parentWidget()
+                while page is not None and self.pages.indexOf(page) < 0:
+                    page = page.parentWidget()
+                if page is not None:
+                    self.pages.setCurrentWidget(page)
+                first.editor.setFocus()
+
+    def _follow_duplicate(self, link: str) -> None:
+        self.open_other.emit(int(link))
+
+    def _check_mobile(self) -> None:
+        """Check the mobile as soon as the clerk leaves the field, not only on save."""
+        text = security_ui.mobile_value(self.phone_edit)
+        if not text.strip():
+            return
+        try:
+            customers.validate(CustomerInput(name="-", mobile=text), self.customer_id)
+        except ValidationError as exc:
+            e = exc.for_field("mobile")
+            if e is not None:
+                self._show_errors([e])
+                return
+        self.fields["mobile"].set_error(None)
+
+    def _check_birthday(self) -> None:
+        """Check a typed solar birthday as soon as the clerk leaves the field: a future or
+        unknown date gets its message under the field at once (saving refuses it too)."""
+        value = self.birthday_edit.value()
+        error = None
+        if isinstance(value, str):
+            try:
+                parse_birthday(value, today=clock.today())
+            except FieldError as exc:
+                error = exc.message
+        self.fields["birthday"].set_error(error)
+
+    def save(self) -> bool:
+        data = self.collect()
+        try:
+            if self.customer_id is None:
+                c = customers.create(data)
+                self.customer_id = c.id
+            else:
+                customers.update(self.customer_id, data)
+        except ValidationError as exc:
+            self._show_errors(exc.errors)
+            self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
+            return False
+        self._show_errors([])
+        self._dirty = False
+        self.status.setText(self.tr("Saved"))
+        self.saved.emit(self.customer_id)
+        if not hasattr(self, "purchase_table"):
+            # a new customer becomes an archive with purchases and contacts: the owner of this
+            # form reopens it by id
+            self.done(QDialog.DialogCode.Accepted)
+            self.became_existing.emit(self.customer_id)
+        else:
+            self._load_activity()
+        return True
+
+    def reject(self) -> None:
+        if self._dirty:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                              self.tr("This customer has unsaved changes. Save them?"),
+                              QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                              | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("unsavedChangesBox")
+            answer = box.exec()
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save():
+                return
+        super().reject()
+
+    # --- purchases, contacts, money ------------------------------------------------------------
+    def _add_purchase(self) -> None:
+        dlg = PurchaseDialog(self, customer_id=self.customer_id)  # records it; a refusal stays in the dialog
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._load_activity()
+            self.saved.emit(self.customer_id)
+
+    def _add_contact(self) -> None:
+        dlg = ContactDialog(self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            activity.record_contact(self.customer_id, **dlg.values())
+            self._load_activity()
+            self.saved.emit(self.customer_id)
+
+    def _anniversaries(self) -> None:
+        from shopcrm.ui.customers.anniversaries import AnniversaryDialog
+
+        dlg = AnniversaryDialog(self.customer_id, self)
+        dlg.finished.connect(lambda _r: self.saved.emit(self.customer_id))
+        dlg.open()
+
+    def _money_dialog(self, kind: str) -> None:
+        if not security_ui.ensure_owner(self, "adjust"):  # top-ups and adjustments: owner only
+            return
+        dlg = MoneyDialog(kind, self, customer_id=self.customer_id)  # a refusal stays in the dialog
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._load_activity()
+            self.saved.emit(self.customer_id)
+
+
+class _ValidatingDialog(QDialog):
+    """A small form whose refusals are shown under the field concerned, the dialog staying open
+    with everything typed. ``check()`` reads the fields; ``commit()`` (optional) does the work —
+    a FieldError from either is shown in the dialog, never in a message box."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)  # room for a refusal and the card balance on one or two lines
+        self.form = QFormLayout()
+        self.fields: dict[str, _Field] = {}
+        self.error = QLabel(objectName="dialogError")  # refusals that belong to no single field
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+
+    def add_row(self, label: str, editor: QWidget, key: str | None = None) -> QWidget:
+        """A form row; with ``key`` the row gets an error line for FieldErrors of that field."""
+        if key is not None:
+            f = _Field(editor)
+            self.fields[key] = f
+            self.form.addRow(label, f)
+            return f
+        self.form.addRow(label, editor)
+        return editor
+
+    def show_error(self, field: str | None, message: str) -> None:
+        for f in self.fields.values():
+            f.set_error(None)
+        target = self.fields.get(field or "")
+        if target is not None:
+            target.set_error(message)
+            target.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.error.setText("" if target is not None else message)
+        self.error.setVisible(target is None and bool(message))
+
+    def _try_accept(self) -> None:
+        try:
+            self.check()
+            self.commit()
+        except FieldError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        except PermissionError as exc:  # owner-only and the owner is not there
+            self.show_error(None, str(exc))
+            return
+        self.accept()
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """The work itself, after ``check()``; a FieldError keeps the dialog open."""
+
+
+class PurchaseDialog(_ValidatingDialog):
+    """Record a sale. With ``customer_id`` the dialog records it itself (OK = recorded) and, while
+    the payment is the stored-value card, shows the customer's balance, points and what the
+    balance does not cover; a refusal (balance too low) is shown under the payment field."""
+
+    recorded = Signal(int)  # purchase id
+
+    def __init__(self, parent=None, customer_id: int | None = None):
+        super().__init__(self.tr("Record purchase"), parent)
+        self.setObjectName("purchaseDialog")
+        self.customer_id = customer_id
+        self.purchase_id: int | None = None
+        self.amount_edit = QLineEdit(objectName="purchaseAmountEdit")
+        self.amount_edit.setPlaceholderText("0.00")
+        self.at_edit = QDateTimeEdit(qclock.now(), objectName="purchaseAtEdit")
+        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setCalendarPopup(True)
+        self.items_edit = QLineEdit(objectName="purchaseItemsEdit")
+        self.payment_combo = QComboBox(objectName="paymentCombo")
+        for p in activity.PAYMENTS:
+            self.payment_combo.addItem(t(f"pay.{p}"), p)
+        self.card_label = QLabel(objectName="cardBalanceLabel")  # balance and points while paying by card
+        self.card_label.setWordWrap(True)
+        self.card_label.setTextFormat(Qt.TextFormat.RichText)
+        self.card_label.hide()
+        self.add_row(self.tr("Amount (yuan) *"), self.amount_edit, "amount")
+        self.add_row(self.tr("Time"), self.at_edit)
+        self.add_row(self.tr("Items"), self.items_edit)
+        self.add_row(self.tr("Payment"), self.payment_combo, "payment")
+        self.form.addRow("", self.card_label)
+        self.payment_combo.currentIndexChanged.connect(self._show_card)
+        self.amount_edit.textChanged.connect(self._show_card)
+        forms.settle(self, first=self.amount_edit,
+                     order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo])
+
+    def _show_card(self, *_args) -> None:
+        on_card = self.payment_combo.currentData() == "stored_value" and self.customer_id is not None
+        self.card_label.setVisible(on_card)
+        if not on_card:
+            return
+        c = customers.get(self.customer_id)
+        text = (self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)) + " · "
+                + self.tr("Points %1").replace("%1", f"{c.points:,}"))
+        try:
+            amount = parse_money(self.amount_edit.text(), "amount") if self.amount_edit.text().strip() else 0
+        except FieldError:
+            amount = 0
+        if amount > c.balance_cents:
+            text += " · <span style='color:#c0392b'>" + self.tr("Still to pay ¥%1").replace(
+                "%1", fmt(amount - c.balance_cents)) + "</span>"
+        elif amount:
+            text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - amount))
+        self.card_label.setText(text)
+
+    def check(self) -> None:
+        self.amount_cents = parse_money(self.amount_edit.text(), "amount")
+        if self.amount_cents <= 0:
+            raise FieldError("amount", "v.required")
+        self.at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        self.items = self.items_edit.text().strip()
+        self.payment = self.payment_combo.currentData()
+
+    def commit(self) -> None:
+        if self.customer_id is None:  # the caller records it
+            return
+        try:
+            p = activity.record_purchase(self.customer_id, self.amount_cents, at=self.at, items=self.items,
+                                         payment=self.payment)
+        except FieldError as exc:
+            if exc.field == "balance":  # the card does not cover it: say so beside the payment
+                raise FieldError("payment", exc.key, **exc.params) from exc
+            raise
+        self.purchase_id = p.id
+        self.recorded.emit(p.id)
+
+
+class ContactDialog(_ValidatingDialog):
+    def __init__(self, parent=None):
+        super().__init__(self.tr("Record contact"), parent)
+        self.setObjectName("contactDialog")
+        self.channel_combo = QComboBox(objectName="contactChannelCombo")
+        for ch in activity.CHANNELS:
+            self.channel_combo.addItem(t(f"channel.{ch}"), ch)
+        self.purpose_edit = QLineEdit(objectName="contactPurposeEdit")
+        self.outcome_edit = QLineEdit(objectName="contactOutcomeEdit")
+        self.satisfaction = QComboBox(objectName="contactSatisfactionCombo")
+        self.satisfaction.addItem(self.tr("(not asked)"), None)
+        for s in range(5, 0, -1):
+            self.satisfaction.addItem("★" * s, s)
+        self.followup_check = QCheckBox(self.tr("Follow up on"))
+        self.followup_edit = QDateEdit(qclock.today().addDays(7))
+        self.followup_edit.setDisplayFormat("yyyy-MM-dd")
+        self.followup_edit.setCalendarPopup(True)
+        row = QHBoxLayout()
+        row.addWidget(self.followup_check)
+        row.addWidget(self.followup_edit)
+        self.form.addRow(self.tr("Channel"), self.channel_combo)
+        self.form.addRow(self.tr("Purpose"), self.purpose_edit)
+        self.form.addRow(self.tr("Outcome"), self.outcome_edit)
+        self.form.addRow(self.tr("Satisfaction"), self.satisfaction)
+        self.form.addRow(self.tr("Next follow-up"), row)
+        forms.settle(self, first=self.channel_combo)
+
+    def check(self) -> None:
+        pass
+
+    def values(self) -> dict:
+        return dict(channel=self.channel_combo.currentData(), purpose=self.purpose_edit.text().strip(),
+                    outcome=self.outcome_edit.text().strip(), satisfaction=self.satisfaction.currentData(),
+                    next_followup=_pydate(self.followup_edit.date()) if self.followup_check.isChecked() else None)
+
+
+class MoneyDialog(_ValidatingDialog):
+    """Top-up (adds stored value) or adjustment (balance and/or points, either sign, with a reason)."""
+
+    def __init__(self, kind: str, parent=None, customer_id: int | None = None):
+        title = self.tr("Top up stored value") if kind == "topup" else self.tr("Adjust balance or points")
+        super().__init__(title, parent)
+        self.setObjectName("moneyDialog")
+        self.kind = kind
+        self.customer_id = customer_id
+        self.amount_edit = QLineEdit(objectName="moneyAmountEdit")
+        self.amount_edit.setPlaceholderText("0.00")
+        self.points_edit = QSpinBox(objectName="moneyPointsEdit")
+        self.points_edit.setRange(-10**8, 10**8)
+        self.reason_edit = QLineEdit(objectName="moneyReasonEdit")
+        self.add_row(self.tr("Amount (yuan)"), self.amount_edit, "amount")
+        if kind != "topup":
+            self.add_row(self.tr("Points (+/-)"), self.points_edit, "points")
+        self.add_row(self.tr("Reason *") if kind != "topup" else self.tr("Note"), self.reason_edit, "reason")
+        forms.settle(self, first=self.amount_edit)
+
+    def check(self) -> None:
+        self.balance_cents = parse_money(self.amount_edit.text(), "amount",
+                                         allow_negative=self.kind != "topup")
+        self.points = self.points_edit.value() if self.kind != "topup" else 0
+        self.reason = self.reason_edit.text().strip() or (self.tr("Top-up") if self.kind == "topup" else "")
+        if self.kind != "topup" and not self.reason:
+            raise FieldError("reason", "v.required")
+        if not self.balance_cents and not self.points:
+            raise FieldError("amount", "v.required")
+
+    def commit(self) -> None:
+        if self.customer_id is None:  # the caller does the change
+            return
+        try:
+            ledger.manual_change(self.customer_id, self.kind, balance_delta_cents=self.balance_cents,
+                                 points_delta=self.points, reason=self.reason)
+        except FieldError as exc:
+            if exc.field == "balance":  # an adjustment below zero: beside the amount typed
+                raise FieldError("amount", exc.key, **exc.params) from exc
+            raise

@@ -1,0 +1,226 @@
+"""Export customers to Excel: the current list, the selection or everyone, optionally as a full
+archive (with purchases, contacts and complaints). Thin: the work is
+:func:`shopcrm.excel.excel_export.export_customers`, run by :func:`shopcrm.ui.shell.tasks.run_task` with a
+progress bar and Cancel.
+
+:func:`add_export_actions` puts the actions into the main window's Tools menu.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.core import clock
+from shopcrm import customers
+from shopcrm.excel import excel_export
+from shopcrm.core.errors import Cancelled
+from shopcrm.ui.trust import security_ui
+from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.shell import forms
+
+SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
+FOLDER_KEY = "export/folder"
+
+
+def default_folder() -> Path:
+    saved = QSettings().value(FOLDER_KEY, "")
+    if saved and Path(saved).is_dir():
+        return Path(saved)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+
+def is_filtered(query: customers.CustomerQuery) -> bool:
+    """True when the list shows fewer than all customers because of a search or a filter."""
+    return bool(query.text.strip() or query.level_id is not None or query.tag_id is not None
+                or query.grade is not None or query.ids is not None)
+
+
+class ExportDialog(QDialog):
+    """Choose what to export and where; ``export()`` runs it. ``exported`` carries the result."""
+
+    exported = Signal(object)  # excel_export.ExportResult
+
+    def __init__(self, parent: QWidget | None = None, *, query: customers.CustomerQuery | None = None,
+                 selected_ids: list[int] | None = None, full: bool = False, scope: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle(self.tr("Export customers to Excel"))
+        self.query = query or customers.CustomerQuery()
+        self.selected_ids = list(selected_ids or [])
+        self.last_result: excel_export.ExportResult | None = None
+
+        list_count = customers.count(self.query)
+        all_count = customers.count(customers.CustomerQuery())
+        box = QGroupBox(self.tr("Which customers"))
+        self.list_radio = QRadioButton(self.tr("The list as shown now ({n})").format(n=list_count),
+                                       objectName="scopeList")
+        self.selection_radio = QRadioButton(
+            self.tr("Selected customers ({n})").format(n=len(self.selected_ids)), objectName="scopeSelection")
+        self.all_radio = QRadioButton(self.tr("All customers ({n})").format(n=all_count),
+                                      objectName="scopeAll")
+        self.selection_radio.setEnabled(bool(self.selected_ids))
+        self.scope_group = QButtonGroup(self)
+        lay = QVBoxLayout(box)
+        for b in (self.list_radio, self.selection_radio, self.all_radio):
+            self.scope_group.addButton(b)
+            lay.addWidget(b)
+        if scope is None:  # everyone, unless the clerk narrowed the list or picked some rows
+            if len(self.selected_ids) > 1:
+                scope = SCOPE_SELECTION
+            elif is_filtered(self.query):
+                scope = SCOPE_LIST
+            else:
+                scope = SCOPE_ALL
+        {SCOPE_LIST: self.list_radio, SCOPE_ALL: self.all_radio}.get(
+            scope, self.selection_radio if self.selected_ids else self.list_radio).setChecked(True)
+
+        self.full_check = QCheckBox(self.tr("Full archive: add sheets of purchases, contacts and complaints"),
+                                    objectName="fullArchive")
+        self.full_check.setChecked(full)
+        hint = QLabel(self.tr("Mobile and card numbers are written as text and dates as dates, so the "
+                              "file can be imported again. Cells that look like formulas get a "
+                              "leading apostrophe."))
+        hint.setWordWrap(True)
+        hint.setObjectName("exportHint")
+        hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
+
+        self.path_edit = QLineEdit(objectName="exportPath")
+        self.path_edit.setText(str(default_folder() / self._suggested_name()))
+        self.path_edit.setMinimumWidth(380)
+        browse = QPushButton(self.tr("Browse…"), objectName="browseButton")
+        browse.clicked.connect(self.browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(QLabel(self.tr("Save to:")))
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        self.full_check.toggled.connect(self._rename_suggestion)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText(self.tr("Export"))
+        self.export_button.setObjectName("exportButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.export)
+        buttons.rejected.connect(self.reject)
+        self.path_edit.textChanged.connect(lambda text: self.export_button.setEnabled(bool(text.strip())))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addWidget(self.full_check)
+        layout.addLayout(path_row)
+        layout.addWidget(hint)
+        layout.addSpacing(6)
+        layout.addWidget(buttons)
+
+    # --- choices -----------------------------------------------------------------------------
+        forms.settle(self, first=self.scope_group.checkedButton())
+    def scope(self) -> str:
+        if self.selection_radio.isChecked():
+            return SCOPE_SELECTION
+        if self.all_radio.isChecked():
+            return SCOPE_ALL
+        return SCOPE_LIST
+
+    def _suggested_name(self, full: bool | None = None) -> str:
+        full = self.full_check.isChecked() if full is None and hasattr(self, "full_check") else bool(full)
+        stem = self.tr("customer archive") if full else self.tr("customers")
+        return f"{stem}_{clock.today():%Y%m%d}.xlsx"
+
+    def _rename_suggestion(self, full: bool) -> None:
+        current = Path(self.path_edit.text())
+        if current.name == self._suggested_name(not full):  # untouched suggestion: follow the box
+            self.path_edit.setText(str(current.with_name(self._suggested_name(full))))
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path_edit.text(),
+                                              self.tr("Excel workbook (*.xlsx)"))
+        if path:
+            self.path_edit.setText(path)
+
+    # --- the export --------------------------------------------------------------------------
+    def export(self) -> excel_export.ExportResult | None:
+        """Run the export behind a progress dialog. On success close the dialog and return the
+        result; on cancel or error stay open (errors are shown) and return None."""
+        path = Path(self.path_edit.text().strip()).expanduser()
+        if not security_ui.ensure_owner(self, "export"):  # clerk mode: ask for the owner PIN
+            return None
+        kwargs = {"full": self.full_check.isChecked()}
+        scope = self.scope()
+        if scope == SCOPE_SELECTION:
+            kwargs["ids"] = self.selected_ids
+        elif scope == SCOPE_LIST:
+            kwargs["query"] = self.query
+        ok, value = run_task(self, self.tr("Exporting to Excel…"), excel_export.export_customers, path,
+                             **kwargs)
+        if not ok:
+            if not isinstance(value, Cancelled):
+                QMessageBox.warning(self, self.tr("Export failed"), str(value))
+            return None
+        self.last_result = value
+        QSettings().setValue(FOLDER_KEY, str(value.path.parent))
+        self.accept()
+        self.exported.emit(value)
+        return value
+
+
+def show_result(parent: QWidget, result: excel_export.ExportResult) -> None:
+    """Tell the user where the file is, with a button that opens its folder."""
+    box = QMessageBox(QMessageBox.Icon.Information,
+                      QCoreApplication.translate("ExportDialog", "Export finished"),
+                      result.message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("exportDoneBox")
+    open_button = box.addButton(QCoreApplication.translate("ExportDialog", "Open folder"),
+                                QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
+
+
+def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
+    """The dialog for the customers tab's list and selection (non-modal use: ``.open()``).
+    From another tab (today, complaints…) the customers tab's filter is out of sight, so the
+    dialog offers everyone."""
+    tab = getattr(main_window, "customers_tab", None)
+    tabs = getattr(main_window, "tabs", None)
+    on_customers = tab is not None and (tabs is None or tabs.currentWidget() is tab)
+    query = tab.current_query() if on_customers else None
+    selected = tab.selected_ids() if on_customers else []
+    dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full,
+                          scope=SCOPE_ALL if full else None)
+    dialog.exported.connect(lambda result: show_result(main_window, result))
+    return dialog
+
+
+def add_export_actions(main_window) -> list[QAction]:
+    """Add "Export customers to Excel…" and "Export full archive…" to the Tools menu."""
+    menu = main_window.tools_menu
+    plain = QAction(QCoreApplication.translate("ExportDialog", "Export customers to Excel…"), main_window,
+                    objectName="exportCustomersAction")
+    plain.triggered.connect(lambda: open_export_dialog(main_window).exec())
+    full = QAction(QCoreApplication.translate("ExportDialog", "Export full archive to Excel…"), main_window,
+                   objectName="exportArchiveAction")
+    full.triggered.connect(lambda: open_export_dialog(main_window, full=True).exec())
+    menu.addAction(plain)
+    menu.addAction(full)
+    return [plain, full]

@@ -1,0 +1,1 @@
+"""Qt item models over the domain's paged queries (no SQL here)."""

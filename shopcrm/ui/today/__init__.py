@@ -1,0 +1,1 @@
+"""The 今日待办 tab and the care-reminder settings."""

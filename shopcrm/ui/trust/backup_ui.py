@@ -1,0 +1,493 @@
+"""Backups in the GUI: “Backup now”, the list with dates, customer counts and check status,
+“Restore…”, the folder and rotation settings, and the start-up recovery offer. The work is
+shopcrm.backup's.
+
+A backup is copied while the user waits (a progress dialog for a moment) and sealed — fsync,
+``integrity_check``, rename — in a background thread afterwards (see shopcrm.backup). The list
+shows such a backup as 校验中… until then; :class:`SealNotifier` brings the result to the GUI
+thread, where the dialog updates its list and the window's status bar says it (a failed check
+also in a message)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm import backup
+from shopcrm.trust import audit
+from shopcrm.core.errors import Cancelled
+from shopcrm.ui.trust.security_ui import ensure_owner
+from shopcrm.ui.shell import forms
+
+
+class SealNotifier(QObject):
+    """Hears shopcrm.backup's seal events (in the sealing thread) and re-emits them as a Qt
+    signal, delivered in the GUI thread. One per application: :func:`notifier`."""
+
+    sealed = Signal(object)  # backup.SealEvent
+
+    def __init__(self):
+        super().__init__()
+        backup.add_listener(self._heard)
+
+    def _heard(self, event) -> None:
+        try:
+            self.sealed.emit(event)
+        except RuntimeError:  # the application is gone (exit)
+            backup.remove_listener(self._heard)
+
+
+_notifier: SealNotifier | None = None
+
+
+def notifier() -> SealNotifier:
+    """The application's SealNotifier (created in the GUI thread on first use)."""
+    global _notifier
+    if _notifier is None:
+        _notifier = SealNotifier()
+    return _notifier
+
+
+class SealMonitor(QObject):
+    """Tells the user in the main window how each backup's background work ended: the status
+    bar for every result; a failed check (the copy kept aside), or a failure after the copy was
+    on disk, also in a message box (a failure before that was raised to the operation or the
+    dialog that waited for the backup, which says so itself)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.last = None  # the last SealEvent shown
+        notifier().sealed.connect(self._show)
+
+    def _show(self, event) -> None:
+        if event.state == "interrupted" or not self.window.isVisible():  # app exit: checked at the next start
+            return
+        self.last = event
+        self.window.statusBar().showMessage(event.message, 10_000 if event.ok else 60_000)
+        if event.unreported:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backup check failed"), event.message,
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("backupCheckFailedBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
+
+
+class BackupDialog(QDialog):
+    """The backup centre: list of backups, Backup now, Restore…, folder and rotation."""
+
+    COLUMNS = ("created", "kind", "customers", "size", "status")
+
+    def __init__(self, window=None):
+        super().__init__(window)
+        self.window = window
+        self.setObjectName("backupDialog")
+        self.setWindowTitle(self.tr("Backup and restore"))
+
+        self.folder_label = QLabel(objectName="backupFolderLabel")
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        self.choose_button = QPushButton(self.tr("Change folder…"), objectName="chooseFolderButton")
+        self.open_folder_button = QPushButton(self.tr("Open folder"), objectName="openFolderButton")
+        self.keep_daily = QSpinBox(objectName="keepDailySpin")
+        self.keep_before = QSpinBox(objectName="keepBeforeSpin")
+        self.keep_manual = QSpinBox(objectName="keepManualSpin")
+        for spin in (self.keep_daily, self.keep_before, self.keep_manual):
+            spin.setRange(1, 999)
+        self.save_settings_button = QPushButton(self.tr("Save settings"), objectName="saveBackupSettingsButton")
+
+        settings_box = QGroupBox(self.tr("Where and how many"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Folder:")))
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(self.choose_button)
+        top.addWidget(self.open_folder_button)
+        keep = QHBoxLayout()
+        keep.addWidget(QLabel(self.tr("Keep daily:")))
+        keep.addWidget(self.keep_daily)
+        keep.addWidget(QLabel(self.tr("before operations:")))
+        keep.addWidget(self.keep_before)
+        keep.addWidget(QLabel(self.tr("manual:")))
+        keep.addWidget(self.keep_manual)
+        keep.addStretch(1)
+        keep.addWidget(self.save_settings_button)
+        box_lay = QVBoxLayout(settings_box)
+        box_lay.addLayout(top)
+        box_lay.addLayout(keep)
+
+        self.table = QTableWidget(0, len(self.COLUMNS), objectName="backupTable")
+        self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Kind"), self.tr("Customers"),
+                                              self.tr("Size"), self.tr("Check")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.note = QLabel(self.tr(
+            "A backup is made automatically once a day at start-up and right before every import, "
+            "restore, purge and upgrade, and every backup gets a full integrity check in the "
+            "background. Restoring first backs up the current data."), objectName="backupNote")
+        self.note.setWordWrap(True)
+        self.status = QLabel(objectName="backupStatus")
+        self.status.setWordWrap(True)
+
+        self.backup_button = QPushButton(self.tr("Backup now"), objectName="backupNowButton")
+        self.restore_button = QPushButton(self.tr("Restore…"), objectName="restoreButton")
+        self.restore_file_button = QPushButton(self.tr("Restore from file…"), objectName="restoreFileButton")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        close.rejected.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.restore_file_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(settings_box)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.note)
+        lay.addWidget(self.status)
+        lay.addLayout(buttons)
+
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.save_settings_button.clicked.connect(self.save_settings)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.watching = None  # the path of the backup whose check this dialog reports
+        self.saved_text = ""
+        notifier().sealed.connect(self._on_sealed)
+        self.resize(820, 480)
+        self.reload()
+
+    # --- data ------------------------------------------------------------------------------------
+        forms.settle(self)  # a settings panel of buttons: Qt's first control is right
+    def reload(self, select: Path | None = None) -> None:
+        """Refresh the list; keep the selected backup selected (or select ``select``)."""
+        s = backup.get_settings()
+        self.folder = s.folder
+        self.folder_label.setText(str(s.folder))
+        self.keep_daily.setValue(s.keep_daily)
+        self.keep_before.setValue(s.keep_before)
+        self.keep_manual.setValue(s.keep_manual)
+        chosen = select or (info.path if (info := self.selected()) is not None else None)
+        self.backups = backup.list_backups(s.folder)
+        self.table.setRowCount(len(self.backups))
+        for row, info in enumerate(self.backups):
+            count = self.tr("unreadable") if info.customers is None else f"{info.customers:,}"
+            values = (f"{info.created:%Y-%m-%d %H:%M}", info.kind_text, count, _size(info.size),
+                      info.status_text)
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if col in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setToolTip(str(info.file))
+                self.table.setItem(row, col, item)
+        paths = [b.path for b in self.backups]
+        if chosen is not None and chosen in paths:
+            self.table.selectRow(paths.index(chosen))
+        elif self.backups:
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def selected(self) -> backup.BackupInfo | None:
+        if not hasattr(self, "backups"):
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows and rows[0].row() < len(self.backups) else None
+
+    def _update_buttons(self) -> None:
+        info = self.selected()
+        self.restore_button.setEnabled(info is not None and info.readable)
+
+    def _data_changed(self) -> None:
+        if self.window is not None and hasattr(self.window, "data_changed"):
+            self.window.data_changed.emit()
+
+    # --- actions ---------------------------------------------------------------------------------
+    def _run(self, title: str, fn, *args):
+        from shopcrm.ui.shell.tasks import run_task
+
+        return run_task(self, title, fn, *args)
+
+    def backup_now(self) -> Path | None:
+        """Copy and fsync while a progress dialog shows; the integrity check follows in the
+        background and its result appears in the status line (and the list) when it ends."""
+        ok, result = self._run(self.tr("Backing up…"), _backup_task)
+        if not ok:
+            if not isinstance(result, Cancelled):
+                QMessageBox.critical(self, self.tr("Backup failed"), str(result))
+            return None
+        self._watch(result)
+        return result.path
+
+    def _watch(self, pending, saved_text: str | None = None) -> None:
+        """Report ``pending``'s check in the status line: now if it ended already (its signal may
+        have been delivered while the progress dialog ran), else when it ends."""
+        self.watching = pending.path
+        self.saved_text = (saved_text or self.tr("Backup saved: %1.")).replace("%1", pending.name)
+        self.reload(select=pending.path)
+        if pending.done:
+            self._show_result(pending.state, str(pending.error or ""))
+        else:
+            self.status.setText(self.tr("%1 Checking its integrity in the background…")
+                                .replace("%1", self.saved_text))
+
+    def _on_sealed(self, event) -> None:
+        if not self.isVisible():  # closed: nothing to update (its database may be closed too)
+            return
+        try:
+            self.reload()
+        except backup.BackupError:
+            return
+        if event.path == self.watching:
+            self._show_result(event.state, event.message)
+
+    def _show_result(self, state: str, message: str) -> None:
+        if state == "sealed":
+            self.status.setText(self.tr("%1 It passed its integrity check.").replace("%1", self.saved_text))
+        elif state != "interrupted":
+            self.status.setText(self.tr("%1 %2").replace("%1", self.saved_text).replace("%2", message))
+
+    def restore_selected(self) -> bool:
+        info = self.selected()
+        return info is not None and self.restore(info.path)
+
+    def restore_from_file(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from file"), str(self.folder),
+                                              self.tr("ShopCRM backup (*.db);;All files (*)"))
+        return bool(path) and self.restore(Path(path))
+
+    def restore(self, path: Path, *, confirm: bool = True) -> bool:
+        if not ensure_owner(self, "restore"):
+            return False
+        if confirm:
+            info = backup.describe(path)
+            count = "?" if info.customers is None else f"{info.customers:,}"
+            text = (self.tr("Replace all current data with the backup of %1 (%2 customers)?\n"
+                            "The current data is backed up first.")
+                    .replace("%1", f"{info.created:%Y-%m-%d %H:%M}").replace("%2", count))
+            if not info.verified:
+                text += "\n" + self.tr("This backup has not passed its integrity check yet; it is "
+                                       "checked first, which can take a while.")
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore"), text,
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("restoreConfirmBox")
+            box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Restore"))
+            box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return False
+        ok, result = self._run(self.tr("Restoring…"), _restore_task, path)
+        if not ok:
+            if not isinstance(result, Cancelled):
+                QMessageBox.critical(self, self.tr("Restore failed"), str(result))
+            return False
+        if result is not None:
+            self._watch(result, self.tr("Restored. The data from before was saved as %1."))
+        else:
+            self.reload()
+            self.status.setText(self.tr("Restored."))
+        self._data_changed()
+        return True
+
+    def choose_folder(self) -> None:
+        if not ensure_owner(self, "settings"):
+            return
+        path = QFileDialog.getExistingDirectory(self, self.tr("Backup folder"), str(self.folder))
+        if path:
+            self.apply_settings(folder=Path(path))
+
+    def save_settings(self) -> None:
+        if ensure_owner(self, "settings"):
+            self.apply_settings()
+
+    def apply_settings(self, folder: Path | None = None) -> bool:
+        try:
+            backup.configure(folder=folder, keep_daily=self.keep_daily.value(),
+                             keep_before=self.keep_before.value(), keep_manual=self.keep_manual.value())
+        except (PermissionError, ValueError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            return False
+        self.reload()
+        self.status.setText(self.tr("Settings saved."))
+        return True
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+
+
+def _backup_task(progress=None) -> backup.PendingBackup:
+    pending = backup.start_backup("manual", progress=progress)
+    # "saved" means on disk: the folder may be a USB stick that is pulled out right after
+    pending.wait_durable()
+    audit.log("backup", detail=pending.name)
+    return pending
+
+
+def _restore_task(path: Path, progress=None) -> backup.PendingBackup | None:
+    return backup.restore(path, progress=progress)
+
+
+def offer_recovery(parent: QWidget | None, check: backup.StartupCheck) -> bool:
+    """At start-up, after :func:`shopcrm.backup.startup_check`: tell the user what happened to a
+    damaged database and offer the newest good backup. True when a backup was put in place."""
+    if check.network_warning:
+        QMessageBox.warning(parent, QCoreApplication.translate("BackupUi", "Database on a network share"), check.network_warning)
+    if check.status != "damaged":
+        return False
+    if check.backup is None:
+        QMessageBox.critical(parent, QCoreApplication.translate("BackupUi", "Database damaged"), check.message)
+        return False
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("BackupUi", "Database damaged"), check.message,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("recoveryBox")
+    box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("BackupUi", "Restore the backup"))
+    box.button(QMessageBox.StandardButton.No).setText(QCoreApplication.translate("BackupUi", "Start with an empty database"))
+    if box.exec() != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        backup.restore_into_path(check.backup.path, check.path)
+    except backup.BackupError as exc:
+        QMessageBox.critical(parent, QCoreApplication.translate("BackupUi", "Restore failed"), str(exc))
+        return False
+    return True
+
+
+def startup(parent: QWidget | None, db_path: Path) -> bool:
+    """The whole start-up check for app.py: returns False when the app must not open the file
+    (a foreign file: the open error will explain). Call before ``open_database``."""
+    check = backup.startup_check(db_path)
+    if check.status == "refused":
+        return False
+    offer_recovery(parent, check)
+    return True
+
+
+class DailyBackup(QObject):
+    """The start-up backup work in a background thread, so that the window paints at once: copies
+    an earlier run left unsealed are sealed (checked), then the daily backup is made (at most once
+    a day). ``finished`` comes once the daily copy is on disk; its check goes on in the background
+    and the window's SealMonitor reports it."""
+
+    finished = Signal(bool, str)
+
+    def __init__(self, window=None):
+        super().__init__(window)
+        self.window = window
+        self.thread: threading.Thread | None = None
+        self.result: backup.PendingBackup | None = None
+        self.resumed: list[backup.PendingBackup] = []
+        self.finished.connect(self._show)
+
+    def start(self) -> bool:
+        db_path = backup.current_db_path()
+        if db_path is None:
+            return False
+        try:
+            settings = backup.get_settings(db_path)  # read here: the thread never uses peewee
+        except backup.BackupError:
+            return False
+        self.thread = threading.Thread(target=self._run, args=(db_path, settings),
+                                       name="daily-backup", daemon=True)
+        self.thread.start()
+        return True
+
+    def _run(self, db_path: Path, settings) -> None:
+        try:
+            self.resumed = backup.resume_unsealed(settings.folder, db_path=db_path, settings=settings)
+            self.result = backup.daily_backup_if_due(db_path=db_path, settings=settings)
+            if self.result is not None:
+                self.result.wait_durable()
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
+            self.finished.emit(False, str(exc))
+        else:
+            self.finished.emit(True, self.result.name if self.result is not None else "")
+
+    def _show(self, ok: bool, text: str) -> None:
+        if self.window is None or not hasattr(self.window, "statusBar"):
+            return
+        if not ok:
+            self.window.statusBar().showMessage(text, 30_000)
+        elif text:
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate("BackupUi", "Daily backup saved, checking it in the background: %1")
+                .replace("%1", text), 10_000)
+
+
+def daily_backup(window=None) -> DailyBackup:
+    job = DailyBackup(window)
+    job.start()
+    return job
+
+
+_quit_hooked = False
+
+
+def _on_quit() -> None:
+    # the widgets are going: no more seal reports to them; a running check is interrupted and
+    # its copy, already on disk, is checked at the next start (exit never waits ~20 s for it)
+    if _notifier is not None:
+        backup.remove_listener(_notifier._heard)
+    backup.shutdown()
+
+
+def install(window) -> None:
+    """Add “Backup and restore…” to the File menu; report background checks in the window; on
+    quit, interrupt a running check rather than wait for it (it resumes at the next start)."""
+    global _quit_hooked
+    window.seal_monitor = SealMonitor(window)
+    app = QCoreApplication.instance()
+    if app is not None and not _quit_hooked:
+        app.aboutToQuit.connect(_on_quit)
+        _quit_hooked = True
+
+    def open_dialog():
+        dlg = BackupDialog(window)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
+
+    window.open_backup_dialog = open_dialog
+    menu = getattr(window, "file_menu", None)
+    if menu is not None:
+        action = menu.addAction(QCoreApplication.translate("BackupUi", "Backup and restore…"), open_dialog)
+        action.setObjectName("backupAction")
+        actions = menu.actions()
+        quit_action = getattr(window, "quit_action", None)
+        if quit_action is not None and quit_action in actions:  # keep Quit last
+            menu.removeAction(action)
+            menu.insertAction(quit_action, action)
+            menu.insertSeparator(quit_action)

@@ -1,0 +1,49 @@
+"""The full integrity check of the open database, in a background thread after the first paint.
+
+Opening checks only what is cheap (header, truncation, schema); ``PRAGMA quick_check`` reads the
+whole file (about a second for 100,000 customers), so it runs here instead and a problem is shown
+when found. :func:`shopcrm.store.db.quick_check` remembers a failure, and the next start then checks the
+file fully before opening it and offers the newest good backup.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from shopcrm.store import db
+from shopcrm.core.texts import t
+
+
+class BackgroundCheck(QObject):
+    finished = Signal(str)  # "" when healthy, else the problem
+
+    def __init__(self, window, path: Path):
+        super().__init__(window)
+        self.window = window
+        self.path = Path(path)
+        self.problem: str | None = None
+        self.thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        self.finished.connect(self._show)
+
+    def start(self) -> "BackgroundCheck":
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        self.finished.emit(db.quick_check(self.path) or "")
+
+    def _show(self, problem: str) -> None:
+        self.problem = problem or None
+        if problem:
+            box = QMessageBox(QMessageBox.Icon.Warning, "ShopCRM", t("db.check_failed", reason=problem),
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("integrityProblemBox")
+            box.open()
+
+
+def start_background_check(window, path: Path) -> BackgroundCheck:
+    return BackgroundCheck(window, path).start()
