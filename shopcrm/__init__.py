@@ -1,6 +1,6 @@
 """ShopCRM — customer relationship management for small shops.
 
-Everything in this package except ``shopcrm.ui`` and ``shopcrm.app`` is plain Python and
+Everything in this package except ``shopcrm.ui`` and ``shopcrm.ui.app`` is plain Python and
 never imports Qt (enforced by tests/test_layers.py).
 """
 

@@ -75,7 +75,7 @@ a.datas = [e for e in a.datas if not _unused_qm(e[0])]
 
 LAUNCHER = '''"""ShopCRM launcher (written by shopcrm.build_dist)."""
 import sys
-from shopcrm.app import main
+from shopcrm.ui.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

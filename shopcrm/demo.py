@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from shopcrm.core import clock
 from shopcrm.customers import fill_missing_sort_keys, rebuild_search_keys
-from shopcrm.db import database, indexes_rebuilt
+from shopcrm.store.db import database, indexes_rebuilt
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

@@ -18,6 +18,10 @@ os.environ.pop("SHOPCRM_DB", None)
 
 collect_ignore = ["benchmarks"]
 
+# as the app and the command line do at start-up: an existing database is migrated only after the
+# backup module's pre-migration backup (shopcrm.store never imports shopcrm.backup itself)
+import shopcrm.backup  # noqa: E402,F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -29,7 +33,7 @@ def db_path(tmp_path) -> Path:
 @pytest.fixture
 def db(db_path):
     """An opened, migrated ShopCRM database in a temporary file."""
-    from shopcrm.db import close_database, database, open_database
+    from shopcrm.store.db import close_database, database, open_database
 
     open_database(db_path)
     yield database
@@ -59,7 +63,7 @@ def _clock_runs_again():
 
 @pytest.fixture(autouse=True)
 def _chinese_messages():
-    from shopcrm import texts
+    from shopcrm.core import texts
 
     texts.set_language("zh_CN")
     yield
@@ -75,7 +79,7 @@ def python_exe() -> str:
 def app(qapp):
     """The QApplication named as the real app, with the Chinese translators installed."""
     from shopcrm import APP_NAME
-    from shopcrm.ui import i18n
+    from shopcrm.ui.shell import i18n
 
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName(APP_NAME)

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import add_customers, customer_count_in
 
-from shopcrm import audit, backup, customers, security
-from shopcrm import db as dbmod
-from shopcrm.db import close_database, open_database
+from shopcrm import backup, customers
+from shopcrm.trust import audit
+from shopcrm.trust import security
+from shopcrm.store import db as dbmod
+from shopcrm.store.db import close_database, open_database
 from shopcrm.core import clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -161,7 +163,7 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, db_path, tmp_p
 
 
 def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
-    from shopcrm.errors import Cancelled
+    from shopcrm.core.errors import Cancelled
 
     add_customers(2)
     # a backup large enough for several backup steps
@@ -344,7 +346,7 @@ def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
 
 
 def test_cancelled_backup_leaves_no_file(db, tmp_path):
-    from shopcrm.errors import Cancelled
+    from shopcrm.core.errors import Cancelled
     from shopcrm.demo import generate
 
     generate(2000, 20000, seed=4)

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QMessageBox
 from conftest import answer_box
 from shopcrm import backup, customers
 from shopcrm.customers import CustomerInput
-from shopcrm.db import close_database, database, open_database
-from shopcrm.ui import backup_ui
-from shopcrm.ui.backup_ui import BackupDialog
+from shopcrm.store.db import close_database, database, open_database
+from shopcrm.ui.trust import backup_ui
+from shopcrm.ui.trust.backup_ui import BackupDialog
 
 pytestmark = pytest.mark.gui
 

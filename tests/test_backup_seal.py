@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from conftest import add_customers, customer_count_in
 
-from shopcrm import audit, backup, customers, security
+from shopcrm import backup, customers
+from shopcrm.trust import audit
+from shopcrm.trust import security
 from shopcrm.customers import CustomerQuery
-from shopcrm.db import close_database, open_database
-from shopcrm.errors import Cancelled
+from shopcrm.store.db import close_database, open_database
+from shopcrm.core.errors import Cancelled
 from shopcrm.core import clock
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from conftest import type_text
 from shopcrm.core import clock
-from shopcrm.models import Customer
-from shopcrm.ui.customer_form import CustomerForm
+from shopcrm.store.models import Customer
+from shopcrm.ui.customers.customer_form import CustomerForm
 
 pytestmark = pytest.mark.gui
 

@@ -9,12 +9,14 @@ import sys
 
 import pytest
 
-from shopcrm import activity, care, customers as C, festivals
+from shopcrm import care, customers as C
+from shopcrm.sales import activity
+from shopcrm.core import festivals
 from shopcrm.core import clock
-from shopcrm.db import database
-from shopcrm.errors import FieldError
-from shopcrm.lunar import LunarBirthday
-from shopcrm.models import CareAction, Contact, Customer
+from shopcrm.store.db import database
+from shopcrm.core.errors import FieldError
+from shopcrm.core.lunar import LunarBirthday
+from shopcrm.store.models import CareAction, Contact, Customer
 from conftest import TEST_DAY, xlsx_rows
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -501,7 +503,7 @@ def test_build_today_reads_sources_without_n_plus_one(db):
 
 def test_domain_never_imports_qt(python_exe):
     code = ("import sys; sys.modules['PySide6'] = None; "
-            "import shopcrm.care, shopcrm.festivals; print('ok')")
+            "import shopcrm.care, shopcrm.core.festivals; print('ok')")
     out = subprocess.run([python_exe, "-c", code], capture_output=True, text=True, cwd=str(
         __import__("pathlib").Path(__file__).resolve().parents[1]))
     assert out.stdout.strip() == "ok", out.stderr

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
-from shopcrm import activity, care, customers as C
+from shopcrm import care, customers as C
+from shopcrm.sales import activity
 from shopcrm.core import clock
-from shopcrm.models import CareAction, Contact, Customer
+from shopcrm.store.models import CareAction, Contact, Customer
 from conftest import TEST_DAY, xlsx_rows
 
 pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
@@ -23,7 +24,7 @@ TODAY = TEST_DAY
 def chinese(qapp):
     from PySide6.QtCore import QLocale
 
-    from shopcrm.ui import i18n
+    from shopcrm.ui.shell import i18n
 
     saved = QLocale()
     i18n.install(qapp, "zh_CN")
@@ -63,7 +64,7 @@ def _ok(dlg):
 
 
 def test_done_and_snooze_update_list_and_badge(qtbot, shop, chinese):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=TODAY)
     qtbot.addWidget(tab)
@@ -111,7 +112,7 @@ def test_done_and_snooze_update_list_and_badge(qtbot, shop, chinese):
 
 
 def test_skip_needs_a_reason(qtbot, shop):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=TODAY)
     qtbot.addWidget(tab)
@@ -126,7 +127,7 @@ def test_skip_needs_a_reason(qtbot, shop):
 
 
 def test_filters_and_export(qtbot, shop, tmp_path):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=TODAY)
     qtbot.addWidget(tab)
@@ -140,7 +141,7 @@ def test_filters_and_export(qtbot, shop, tmp_path):
 
 
 def test_settings_dialog_saves_and_refuses_bad_templates(qtbot, shop):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=TODAY)
     qtbot.addWidget(tab)
@@ -202,7 +203,7 @@ def test_tab_in_the_main_window_shows_the_badge(qtbot, shop, db_path, chinese):
 
 
 def test_anniversaries_recorded_from_the_tab(qtbot, shop):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=TODAY)
     qtbot.addWidget(tab)
@@ -225,8 +226,8 @@ def test_anniversaries_recorded_from_the_tab(qtbot, shop):
 
 
 def test_many_items_done_in_a_worker(qtbot, shop, monkeypatch):
-    from shopcrm.ui import today_tab
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today import today_tab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     monkeypatch.setattr(today_tab, "BULK", 1)
     tab = TodayTab(None, today=TODAY)
@@ -239,7 +240,7 @@ def test_many_items_done_in_a_worker(qtbot, shop, monkeypatch):
 
 
 def test_the_list_follows_the_calendar_day(qtbot, shop):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None)
     qtbot.addWidget(tab)

@@ -8,10 +8,12 @@ import re
 
 import pytest
 
-from shopcrm import activity, care, texts
+from shopcrm import care
+from shopcrm.sales import activity
+from shopcrm.core import texts
 from shopcrm import customers as C
 from shopcrm.core import clock
-from shopcrm.lunar import LunarBirthday
+from shopcrm.core.lunar import LunarBirthday
 
 TODAY = dt.date(2026, 9, 22)  # 中秋节 2026-09-25 is three days ahead
 HAN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")

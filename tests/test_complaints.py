@@ -10,9 +10,11 @@ import textwrap
 
 import pytest
 
-from shopcrm import activity, complaints as K, customers as C, ledger
-from shopcrm.errors import FieldError, ValidationError
-from shopcrm.models import Complaint, Contact, Customer, LedgerEntry
+from shopcrm import complaints as K, customers as C
+from shopcrm.sales import activity
+from shopcrm.customers import ledger
+from shopcrm.core.errors import FieldError, ValidationError
+from shopcrm.store.models import Complaint, Contact, Customer, LedgerEntry
 from conftest import TEST_DAY
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, 0)
@@ -450,7 +452,7 @@ def test_open_counts_repair_and_demo_data_agree(db):
 
 
 def test_english_messages(db):
-    from shopcrm import texts
+    from shopcrm.core import texts
 
     k = new_complaint(cust().id)
     texts.set_language("en")
@@ -474,8 +476,8 @@ def test_domain_module_does_not_import_qt():
 
 
 def test_settings_are_owner_only_once_a_pin_is_set(db):
-    from shopcrm import security
-    from shopcrm.models import AuditLog
+    from shopcrm.trust import security
+    from shopcrm.store.models import AuditLog
 
     K.save_config(K.get_config())  # no PIN: a one-person shop, everyone is the owner
     assert AuditLog.select().where(AuditLog.action == "settings").count() == 1

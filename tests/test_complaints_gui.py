@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from shopcrm import complaints as K, customers as C, ledger
-from shopcrm.models import Complaint, Customer, LedgerEntry
+from shopcrm import complaints as K, customers as C
+from shopcrm.customers import ledger
+from shopcrm.store.models import Complaint, Customer, LedgerEntry
 from shopcrm.core import clock
 from conftest import TEST_DAY
 
@@ -23,7 +24,7 @@ def cust(name="张三", mobile="13812345678", **kw) -> Customer:
 
 @pytest.fixture
 def tab(db, qtbot):
-    from shopcrm.ui.complaints_tab import ComplaintsTab
+    from shopcrm.ui.complaints.complaints_tab import ComplaintsTab
 
     w = ComplaintsTab(None)
     qtbot.addWidget(w)
@@ -239,7 +240,7 @@ def test_settings_dialog_saves_configuration(tab, qtbot):
 
 
 def test_customer_complaints_list_for_the_archive_form(db, qtbot):
-    from shopcrm.ui.complaint_widgets import CustomerComplaintsList
+    from shopcrm.ui.complaints.complaint_widgets import CustomerComplaintsList
 
     c = cust()
     K.create(K.ComplaintInput(customer_id=c.id, category="价格", key_points="会员价没打折", severity="一般"))
@@ -257,8 +258,8 @@ def test_customer_complaints_list_for_the_archive_form(db, qtbot):
 
 
 def test_tab_is_translated_into_chinese(db, qtbot, qapp):
-    from shopcrm.ui.complaints_tab import ComplaintsTab
-    from shopcrm.ui.i18n import TsTranslator
+    from shopcrm.ui.complaints.complaints_tab import ComplaintsTab
+    from shopcrm.ui.shell.i18n import TsTranslator
 
     tr = TsTranslator("zh_CN")
     qapp.installTranslator(tr)

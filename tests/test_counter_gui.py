@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from shopcrm import activity, complaints as K, customers as C
+from shopcrm import complaints as K, customers as C
+from shopcrm.sales import activity
 from shopcrm.core import clock
-from shopcrm.db import close_database, open_database
+from shopcrm.store.db import close_database, open_database
 
 pytestmark = pytest.mark.gui
 
@@ -61,9 +62,17 @@ def _dialogs():
     """(name, factory(window, customer_id) -> dialog, objectName of the first field)."""
     import datetime as dt
 
-    from shopcrm.ui import (anniversaries, analysis_tab, audit_ui, backup_ui, care_settings,
-                            complaint_widgets as CW, customer_form as F, export_dialog, first_run,
-                            security_ui, today_tab)
+    from shopcrm.ui import first_run
+    from shopcrm.ui.customers import anniversaries
+    from shopcrm.ui.analysis import analysis_tab
+    from shopcrm.ui.trust import audit_ui
+    from shopcrm.ui.trust import backup_ui
+    from shopcrm.ui.today import care_settings
+    from shopcrm.ui.complaints import complaint_widgets as CW
+    from shopcrm.ui.customers import customer_form as F
+    from shopcrm.ui.excel import export_dialog
+    from shopcrm.ui.trust import security_ui
+    from shopcrm.ui.today import today_tab
 
     day = dt.date(2026, 11, 22)
     return [
@@ -126,7 +135,7 @@ def test_tab_follows_the_form_and_a_date_time_is_one_stop(window, qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm.ui.customer_form import PurchaseDialog
+    from shopcrm.ui.customers.customer_form import PurchaseDialog
 
     dlg = _open(qtbot, PurchaseDialog(window, customer_id=cust().id))
     at_before = dlg.at_edit.dateTime()
@@ -145,7 +154,7 @@ def test_tab_leaves_a_multi_line_text_without_typing_a_tab(window, qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm.ui.complaint_widgets import ComplaintSettingsDialog
+    from shopcrm.ui.complaints.complaint_widgets import ComplaintSettingsDialog
 
     dlg = _open(qtbot, ComplaintSettingsDialog(window))
     before = dlg.categories.toPlainText()
@@ -159,7 +168,7 @@ def test_the_wheel_does_not_change_a_combo_or_spin_box_the_clerk_is_not_on(windo
     from PySide6.QtGui import QWheelEvent
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm.ui.customer_form import MoneyDialog, PurchaseDialog
+    from shopcrm.ui.customers.customer_form import MoneyDialog, PurchaseDialog
 
     def wheel(widget):
         centre = QPointF(widget.rect().center())
@@ -187,7 +196,7 @@ def test_a_refused_card_payment_keeps_the_dialog_open_with_the_typed_values(wind
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm.ui.customer_form import PurchaseDialog
+    from shopcrm.ui.customers.customer_form import PurchaseDialog
 
     c = cust(opening_balance="50")
     dlg = _open(qtbot, PurchaseDialog(window, customer_id=c.id))
@@ -218,7 +227,7 @@ def test_a_refused_card_payment_from_the_list_leaves_nothing_recorded(window, qt
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm.ui.customer_form import PurchaseDialog
+    from shopcrm.ui.customers.customer_form import PurchaseDialog
 
     c = cust(opening_balance="10")
     seen = {}
@@ -272,7 +281,7 @@ def test_main_window_fits_a_small_screen_and_never_grows_by_itself(window, qtbot
 
 
 def test_customer_archive_fits_a_small_screen(window, qtbot):
-    from shopcrm.ui.customer_form import CustomerForm
+    from shopcrm.ui.customers.customer_form import CustomerForm
 
     form = CustomerForm(cust().id, window)
     qtbot.addWidget(form)

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import activity, customers as C, ledger
-from shopcrm.errors import DuplicateError, FieldError, ValidationError
-from shopcrm.lunar import LunarBirthday
-from shopcrm.normalize import normalize_card, normalize_mobile, parse_int, parse_money
+from shopcrm import customers as C
+from shopcrm.sales import activity
+from shopcrm.customers import ledger
+from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
+from shopcrm.core.lunar import LunarBirthday
+from shopcrm.core.normalize import normalize_card, normalize_mobile, parse_int, parse_money
 from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -198,13 +200,13 @@ def test_demo_data_is_deterministic_and_consistent(db):
     assert total == db.execute_sql("SELECT SUM(amount_cents) FROM purchase").fetchone()[0]
     assert db.execute_sql("SELECT count(*) FROM customer WHERE lunar_month IS NOT NULL").fetchone()[0] > 0
     assert C.count(C.CustomerQuery()) == 200
-    from shopcrm.db import close_database, open_database
+    from shopcrm.store.db import close_database, open_database
     import tempfile, pathlib
     close_database()
     with tempfile.TemporaryDirectory() as d:
         open_database(pathlib.Path(d) / "b.db")
         generate(200, 2000, seed=7, today=TODAY)
-        from shopcrm.db import database
+        from shopcrm.store.db import database
         assert [r[0] for r in database.execute_sql("SELECT name FROM customer ORDER BY id LIMIT 5")] == names
         close_database()
 
@@ -215,7 +217,7 @@ def test_lunar_birthday_object_round_trip():
 
 
 def test_solar_to_lunar_knows_leap_months():
-    from shopcrm.lunar import solar_to_lunar
+    from shopcrm.core.lunar import solar_to_lunar
 
     assert solar_to_lunar(dt.date(2020, 6, 1)) == LunarBirthday(4, 10, True, 2020)
     assert solar_to_lunar(dt.date(2026, 2, 17)) == LunarBirthday(1, 1, False, 2026)  # 春节

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from shopcrm import db as dbmod
-from shopcrm.db import DatabaseOpenError, close_database, open_database, schema_version
+from shopcrm.store import db as dbmod
+from shopcrm.store.db import DatabaseOpenError, close_database, open_database, schema_version
 
 
 def test_new_database_is_created_in_a_missing_folder(tmp_path):
@@ -26,7 +26,7 @@ def test_new_database_is_created_in_a_missing_folder(tmp_path):
 
 
 def test_reopening_keeps_data(tmp_path):
-    from shopcrm.models import Tag
+    from shopcrm.store.models import Tag
 
     path = tmp_path / "shop.db"
     open_database(path)
@@ -102,7 +102,7 @@ def test_pending_migration_runs_once_in_a_transaction(tmp_path, monkeypatch):
     """A later step adds a column to a database made by version 1, keeping every row."""
     path = tmp_path / "shop.db"
     open_database(path)
-    from shopcrm.models import Tag
+    from shopcrm.store.models import Tag
 
     Tag.create(name="x")
     close_database()
@@ -192,7 +192,7 @@ def test_background_check_warns_the_user(qtbot, app, tmp_path):
     from PySide6.QtWidgets import QMessageBox, QWidget
 
     from shopcrm.demo import generate
-    from shopcrm.ui.startup_checks import start_background_check
+    from shopcrm.ui.trust.startup_checks import start_background_check
 
     path = tmp_path / "shop.db"
     open_database(path)

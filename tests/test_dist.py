@@ -87,8 +87,8 @@ def test_pyinstaller_arguments_name_everything_the_app_loads_at_run_time(tmp_pat
     assert data.endswith(f"{os.pathsep}shopcrm/resources") and Path(data.split(os.pathsep)[0]).is_dir()
     hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
     # migrations and tabs are imported by name; PyInstaller cannot see those imports
-    assert {"shopcrm.migrations.m0001_initial", "shopcrm.ui.main_window", "shopcrm.ui.first_run",
-            "PySide6.QtCharts", "python_calamine", "shopcrm.lunar_data"} <= hidden
+    assert {"shopcrm.store.migrations.m0001_initial", "shopcrm.ui.main_window", "shopcrm.ui.first_run",
+            "PySide6.QtCharts", "python_calamine", "shopcrm.core.lunar_data"} <= hidden
     assert "shopcrm.build_dist" not in hidden
     excluded = {args[i + 1] for i, a in enumerate(args) if a == "--exclude-module"}
     assert {"PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtQuick", "PySide6.QtQml",
@@ -96,7 +96,7 @@ def test_pyinstaller_arguments_name_everything_the_app_loads_at_run_time(tmp_pat
     assert "PySide6.QtCharts" not in excluded and "PySide6.QtSvg" not in excluded
     assert "--collect-data pypinyin" in joined
     launcher = tmp_path / "work" / "shopcrm_launcher.py"
-    assert "from shopcrm.app import main" in launcher.read_text(encoding="utf-8")
+    assert "from shopcrm.ui.app import main" in launcher.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("platform, suffix", [("win32", ".ico"), ("darwin", ".icns"), ("linux", None)])
@@ -143,7 +143,7 @@ def test_png_sizes_match_their_names(qapp):
 def test_action_icons_are_valid_svg_of_one_style(qapp):
     from PySide6.QtSvg import QSvgRenderer
 
-    from shopcrm.ui.icons import DECORATIONS, MENU_TEXT_ICONS, TAB_ICONS
+    from shopcrm.ui.shell.icons import DECORATIONS, MENU_TEXT_ICONS, TAB_ICONS
 
     files = sorted((ICONS / "actions").glob("*.svg"))
     assert len(files) >= 20

@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from shopcrm import activity, customers as C, excel_export as E
-from shopcrm.errors import Cancelled
-from shopcrm.lunar import LunarBirthday
-from shopcrm.normalize import MAX_CENTS, MAX_POINTS
+from shopcrm import customers as C
+from shopcrm.sales import activity
+from shopcrm.excel import excel_export as E
+from shopcrm.core.errors import Cancelled
+from shopcrm.core.lunar import LunarBirthday
+from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
 from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -48,7 +50,7 @@ def shop(db):
     activity.record_purchase(a, 25880, at=dt.datetime(2026, 11, 1, 10, 30), items="连衣裙", payment="wechat")
     activity.record_contact(a, channel="phone", purpose="生日祝福", outcome="满意", satisfaction=5,
                             at=dt.datetime(2026, 11, 2, 9, 0), next_followup=dt.date(2026, 12, 1))
-    from shopcrm.models import Complaint
+    from shopcrm.store.models import Complaint
 
     Complaint.create(customer=a, received_at=dt.datetime(2026, 11, 3, 10, 0), category="商品质量",
                      key_points="+褪色", status="in_progress")
@@ -397,7 +399,8 @@ def test_export_reads_a_snapshot_without_blocking_writes(db, db_path, tmp_path):
 # --- owner guard and audit -----------------------------------------------------------------------
 
 def test_export_is_owner_only_and_audited(shop, tmp_path):
-    from shopcrm import audit, security
+    from shopcrm.trust import audit
+    from shopcrm.trust import security
 
     security.reset_session()
     try:
@@ -462,8 +465,8 @@ def snapshot() -> dict[str, dict]:
 
 
 def test_round_trip_export_then_import_gives_the_same_customers(shop, tmp_path):
-    excel_import = pytest.importorskip("shopcrm.excel_import")
-    from shopcrm.db import open_database
+    excel_import = pytest.importorskip("shopcrm.excel.excel_import")
+    from shopcrm.store.db import open_database
 
     # every trigger character in the fields the importer reads back as text
     C.update(shop["b"], C.CustomerInput(
@@ -552,8 +555,8 @@ def archives(draw):
                                                                   HealthCheck.too_slow])
 @given(people=archives())
 def test_property_any_archive_round_trips_through_export_and_import(tmp_path_factory, people):
-    excel_import = pytest.importorskip("shopcrm.excel_import")
-    from shopcrm.db import close_database, open_database
+    excel_import = pytest.importorskip("shopcrm.excel.excel_import")
+    from shopcrm.store.db import close_database, open_database
 
     folder = tmp_path_factory.mktemp("rt")
     open_database(folder / "a.db")
@@ -572,8 +575,8 @@ def test_property_any_archive_round_trips_through_export_and_import(tmp_path_fac
 
 
 def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, tmp_path):
-    excel_import = pytest.importorskip("shopcrm.excel_import")
-    from shopcrm.db import open_database
+    excel_import = pytest.importorskip("shopcrm.excel.excel_import")
+    from shopcrm.store.db import open_database
 
     C.update(shop["b"], C.CustomerInput(name="李四", mobile="13900001111",
                                         extra={"notes": "'=1+1 是原文"}), today=TODAY)
@@ -585,7 +588,8 @@ def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, t
 
 
 def test_cli_export_needs_the_pin_once_one_is_set(shop, db_path, tmp_path, capsys):
-    from shopcrm import cli, security
+    from shopcrm import cli
+    from shopcrm.trust import security
 
     security.reset_session()
     try:

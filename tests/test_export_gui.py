@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shopcrm import customers as C
-from shopcrm.ui.export_dialog import ExportDialog, open_export_dialog
+from shopcrm.ui.excel.export_dialog import ExportDialog, open_export_dialog
 from tests.conftest import answer_box
 from conftest import TEST_DAY
 
@@ -130,7 +130,7 @@ def test_an_error_is_shown_and_the_dialog_stays_open(three, window, qtbot, tmp_p
 
 def test_cancel_leaves_no_file(db, window, qtbot, tmp_path):
     from shopcrm.demo import generate
-    from shopcrm.ui.tasks import cancel_running_tasks
+    from shopcrm.ui.shell.tasks import cancel_running_tasks
 
     generate(20_000, 0, seed=4, complaints=0, contacts=0, today=TODAY)
     dialog = ExportDialog(window)
@@ -149,7 +149,7 @@ def test_cancel_leaves_no_file(db, window, qtbot, tmp_path):
 
 
 def test_clerk_mode_asks_for_the_owner_pin(three, window, qtbot, tmp_path):
-    from shopcrm import security
+    from shopcrm.trust import security
 
     security.reset_session()
     try:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm import db as dbmod
-from shopcrm.db import close_database, open_database
+from shopcrm.store import db as dbmod
+from shopcrm.store.db import close_database, open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,7 +63,7 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
 
     child = _child("""
         import sys
-        from shopcrm.db import open_database
+        from shopcrm.store.db import open_database
         from shopcrm.demo import generate
         open_database(sys.argv[1])
         def progress(stage, frac):
@@ -93,7 +93,7 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
     # and the app opens it normally afterwards
     open_database(path)
     try:
-        from shopcrm import ledger
+        from shopcrm.customers import ledger
 
         assert ledger.verify() == []
     finally:
@@ -102,8 +102,9 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
 
 WRITER = """
     import sys
-    from shopcrm import activity, ledger
-    from shopcrm.db import database, open_database
+    from shopcrm.sales import activity
+    from shopcrm.customers import ledger
+    from shopcrm.store.db import database, open_database
     open_database(sys.argv[1])
     n, tag = int(sys.argv[2]), sys.argv[3]
     print("ready", flush=True)
@@ -123,9 +124,10 @@ WRITER = """
 
 
 def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
-    from shopcrm import customers, ledger
+    from shopcrm import customers
+    from shopcrm.customers import ledger
     from shopcrm.customers import CustomerInput
-    from shopcrm.models import LedgerEntry, Purchase
+    from shopcrm.store.models import LedgerEntry, Purchase
 
     path = tmp_path / "shop.db"
     open_database(path)
@@ -196,7 +198,7 @@ def test_non_sqlite_file_is_refused_by_a_real_process_and_left_unchanged(tmp_pat
 
 
 def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tmp_path):
-    from shopcrm.migrations import m0001_initial
+    from shopcrm.store.migrations import m0001_initial
 
     path = tmp_path / "v1.db"
     shutil.copyfile(FIXTURES / "schema_v1.db", path)
@@ -213,7 +215,8 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
 
     open_database(path)
     try:
-        from shopcrm import customers, ledger
+        from shopcrm import customers
+        from shopcrm.customers import ledger
 
         assert dbmod.schema_version() == dbmod.latest_version()
         assert ledger.verify() == []
@@ -231,9 +234,10 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
 
 BUSY_WRITER = """
     import sys
-    from shopcrm import activity, customers
+    from shopcrm import customers
+    from shopcrm.sales import activity
     from shopcrm.customers import CustomerInput
-    from shopcrm.db import database, open_database
+    from shopcrm.store.db import database, open_database
     open_database(sys.argv[1])
     print("ready", flush=True)
     i = 0
@@ -289,8 +293,8 @@ def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp
 
 IMPORTER = """
     import sys
-    from shopcrm import excel_import
-    from shopcrm.db import open_database
+    from shopcrm.excel import excel_import
+    from shopcrm.store.db import open_database
     open_database(sys.argv[1])
     rows = int(sys.argv[3])
     said = False

@@ -10,8 +10,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from conftest import type_text
-from shopcrm import customers, security, settings
-from shopcrm.db import close_database, open_database
+from shopcrm import customers
+from shopcrm.trust import security
+from shopcrm.store import settings
+from shopcrm.store.db import close_database, open_database
 from shopcrm.ui import first_run
 
 pytestmark = pytest.mark.gui
@@ -46,7 +48,7 @@ def real_customer_count(path: Path) -> int:
 
 
 def start(qtbot, db_path: Path):
-    from shopcrm.app import start as app_start
+    from shopcrm.ui.app import start as app_start
 
     _app, window = app_start(["--db", str(db_path)])
     assert window is not None
@@ -193,7 +195,7 @@ def test_welcome_explains_itself_and_switches_language(app, qtbot, db):
 
 
 def test_a_foreign_file_named_like_the_demo_is_left_untouched(app, qtbot, tmp_path):
-    from shopcrm.db import DatabaseOpenError
+    from shopcrm.store.db import DatabaseOpenError
 
     real, demo = tmp_path / "shop.db", tmp_path / "shop-demo.db"
     open_database(demo)
@@ -216,7 +218,7 @@ def test_demo_paths():
 
 
 def test_icons_decorate_the_main_window(window):
-    from shopcrm.ui import icons
+    from shopcrm.ui.shell import icons
 
     assert icons.decorate(window) > 5
     assert not window.customers_tab.new_button.icon().isNull()

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import activity, customers as C, grading, ledger
-from shopcrm.db import database
-from shopcrm.errors import Cancelled
-from shopcrm.models import Complaint, Contact, Customer, CustomerHistory, Level
+from shopcrm import customers as C, grading
+from shopcrm.sales import activity
+from shopcrm.customers import ledger
+from shopcrm.store.db import database
+from shopcrm.core.errors import Cancelled
+from shopcrm.store.models import Complaint, Contact, Customer, CustomerHistory, Level
 from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -338,7 +340,7 @@ def test_dormant_list_sorted_by_value_and_wake_up_hands_to_care(db):
     # equal past value: the newer customer first
     assert [r.name for r in grading.dormant(60, today=TODAY)] == ["大客", "刚好", "小客"]
 
-    contact = grading.wake_up(big, at=NOW, staff="小王")
+    contact = activity.wake_up(big, at=NOW, staff="小王")
     assert contact.purpose == "唤醒休眠客户（120 天未消费）"
     assert contact.next_followup == TODAY + dt.timedelta(days=3)
     assert contact.channel == "phone"
@@ -457,7 +459,7 @@ def test_summary_and_pareto(db):
 
 def test_regrade_command(db_path, capsys):
     from shopcrm import cli
-    from shopcrm.db import close_database, open_database
+    from shopcrm.store.db import close_database, open_database
 
     open_database(db_path)
     cid = new_customer("甲")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from shopcrm import grading
-from shopcrm.models import Contact, Customer, Level
+from shopcrm.store.models import Contact, Customer, Level
 from shopcrm.core import clock
 from conftest import TEST_DAY
 
@@ -36,7 +36,7 @@ def grade_counts(tab) -> dict[str, int]:
 
 @pytest.fixture
 def tab(demo, qtbot):
-    from shopcrm.ui.analysis_tab import AnalysisTab
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
 
     w = AnalysisTab(None, today=TODAY)
     qtbot.addWidget(w)
@@ -193,8 +193,8 @@ def test_each_view_exports_to_xlsx(tab, tmp_path):
 
 
 def test_tab_is_translated_into_chinese(demo, qtbot, qapp):
-    from shopcrm.ui.analysis_tab import AnalysisTab
-    from shopcrm.ui.i18n import TsTranslator
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
+    from shopcrm.ui.shell.i18n import TsTranslator
 
     tr = TsTranslator("zh_CN")
     qapp.installTranslator(tr)
@@ -252,8 +252,9 @@ def test_customer_list_shows_and_filters_grades(demo, db_path, qtbot):
 
 
 def test_archive_shows_grading_and_history(db, qtbot):
-    from shopcrm import activity, customers as C
-    from shopcrm.ui.customer_form import CustomerForm
+    from shopcrm import customers as C
+    from shopcrm.sales import activity
+    from shopcrm.ui.customers.customer_form import CustomerForm
 
     c = C.create(C.CustomerInput(name="回头客", mobile="13812345678"), today=TODAY)
     activity.record_purchase(c.id, 30_000, at=dt.datetime(2026, 3, 1, 10))
@@ -273,7 +274,7 @@ def test_archive_shows_grading_and_history(db, qtbot):
 
 
 def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_path, qtbot):
-    from shopcrm.ui.analysis_tab import daily_regrade
+    from shopcrm.ui.analysis.analysis_tab import daily_regrade
     from shopcrm.ui.main_window import MainWindow
 
     mw = MainWindow(db_path)
@@ -289,8 +290,8 @@ def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_path, qtbot):
 
 
 def test_a_tab_deleted_while_its_job_runs_does_not_crash(demo, qtbot):
-    from shopcrm.ui import analysis_tab
-    from shopcrm.ui.analysis_tab import AnalysisTab
+    from shopcrm.ui.analysis import analysis_tab
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
 
     w = AnalysisTab(None, today=TODAY)
     w.start_background_regrade(only_if_stale=False)

@@ -8,9 +8,11 @@ import datetime as dt
 import pytest
 import random
 
-from shopcrm import activity, customers as C, demo, grading, ledger
-from shopcrm.db import database
-from shopcrm.models import Complaint, Customer
+from shopcrm import customers as C, demo, grading
+from shopcrm.sales import activity
+from shopcrm.customers import ledger
+from shopcrm.store.db import database
+from shopcrm.store.models import Complaint, Customer
 from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY

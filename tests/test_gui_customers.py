@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPus
 
 from conftest import answer_box, type_text
 from shopcrm import customers as C
-from shopcrm.ui.customer_form import CustomerForm
+from shopcrm.ui.customers.customer_form import CustomerForm
 
 pytestmark = pytest.mark.gui
 
@@ -135,7 +135,7 @@ def test_unsaved_changes_prompt(qtbot, window):
 
 def test_purchase_and_topup_from_the_archive(qtbot, window):
     archive = create_through_form(qtbot, window, "赵敏", "13600000001")
-    from shopcrm.ui.customer_form import MoneyDialog, PurchaseDialog
+    from shopcrm.ui.customers.customer_form import MoneyDialog, PurchaseDialog
 
     def fill_purchase():
         dlg = QApplication.activeModalWidget()
@@ -198,7 +198,7 @@ def test_keyboard_shortcuts(qtbot, window):
 
 
 def test_english_interface(qtbot, app, db, db_path):
-    from shopcrm.ui import i18n
+    from shopcrm.ui.shell import i18n
     from shopcrm.ui.main_window import MainWindow
 
     i18n.install(app, "en")
@@ -233,7 +233,7 @@ def test_archive_lists_the_customers_complaints_and_marks_the_list(qtbot, window
 def test_search_has_focus_and_purchase_from_the_list(qtbot, window):
     from PySide6.QtCore import QTimer
 
-    from shopcrm.ui.customer_form import PurchaseDialog
+    from shopcrm.ui.customers.customer_form import PurchaseDialog
 
     create_through_form(qtbot, window, "孙丽", "13300000001").close()
     window.hide()

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm import customers as C, excel_import as X, ledger
-from shopcrm.errors import Cancelled
-from shopcrm.pinyin_keys import NameKeyCache, name_keys, sort_key
+from shopcrm import customers as C
+from shopcrm.excel import excel_import as X
+from shopcrm.customers import ledger
+from shopcrm.core.errors import Cancelled
+from shopcrm.core.pinyin_keys import NameKeyCache, name_keys, sort_key
 from conftest import TEST_DAY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +47,7 @@ def seed(n: int = 40) -> None:
     for i in range(n):
         C.create(C.CustomerInput(name=f"老{GIVEN[i % 19]}{i}", mobile=f"137{i:08d}", card_no=f"OLD{i}",
                                  opening_balance="10", tags=["熟客"]), today=TODAY)
-    from shopcrm.db import database
+    from shopcrm.store.db import database
 
     database.execute_sql("ANALYZE")
 
@@ -169,7 +171,7 @@ def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_pat
 
 
 def test_bulk_and_row_by_row_imports_write_the_same_rows(tmp_path, monkeypatch):
-    from shopcrm.db import close_database, database, open_database
+    from shopcrm.store.db import close_database, database, open_database
 
     path = member_csv(tmp_path / "m.csv", 2500)
 
@@ -199,7 +201,7 @@ def test_bulk_and_row_by_row_imports_write_the_same_rows(tmp_path, monkeypatch):
 
 
 def test_kill_9_during_a_bulk_import_leaves_exactly_the_database_from_before(tmp_path):
-    from shopcrm.db import close_database, open_database
+    from shopcrm.store.db import close_database, open_database
 
     db_path = tmp_path / "shop.db"
     open_database(db_path)
@@ -218,8 +220,8 @@ def test_kill_9_during_a_bulk_import_leaves_exactly_the_database_from_before(tmp
     before = snapshot()
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import sys
-        from shopcrm import excel_import as X
-        from shopcrm.db import database, open_database
+        from shopcrm.excel import excel_import as X
+        from shopcrm.store.db import database, open_database
         open_database(sys.argv[1])
         def progress(done, total):
             if database.in_transaction() and database.execute_sql(
@@ -307,7 +309,7 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
     for every character that table knows it gives exactly what pypinyin's NORMAL style gives."""
     from pypinyin import Style, pinyin
 
-    from shopcrm import pinyin_keys as P
+    from shopcrm.core import pinyin_keys as P
 
     table = P._single_readings()
     assert table is not None and len(table) > 40_000
@@ -318,7 +320,7 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
         found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
         assert P.readings.__wrapped__(ch) == tuple(
             dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha())), hex(cp)
-    out = subprocess.run([sys.executable, "-c", "import sys; from shopcrm.pinyin_keys import name_keys; "
+    out = subprocess.run([sys.executable, "-c", "import sys; from shopcrm.core.pinyin_keys import name_keys; "
                           "assert name_keys('曾伟') >= {'zengwei', 'cw'}; print('pypinyin' in sys.modules)"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -326,7 +328,7 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
 
 def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monkeypatch):
     from shopcrm import backup
-    from shopcrm.db import database
+    from shopcrm.store.db import database
 
     seen = []
 

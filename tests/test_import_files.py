@@ -11,9 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from shopcrm import customers as C, excel_import as X, ledger
-from shopcrm.errors import Cancelled
-from shopcrm.models import Customer, ImportRun, LedgerEntry
+from shopcrm import customers as C
+from shopcrm.excel import excel_import as X
+from shopcrm.customers import ledger
+from shopcrm.core.errors import Cancelled
+from shopcrm.store.models import Customer, ImportRun, LedgerEntry
 from conftest import TEST_DAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -326,7 +328,7 @@ def test_the_importers_memoised_name_keys_equal_name_keys():
     from hypothesis import given, settings, strategies as st
 
     from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M, SURNAMES
-    from shopcrm.pinyin_keys import NameKeyCache, name_keys
+    from shopcrm.core.pinyin_keys import NameKeyCache, name_keys
 
     fast = NameKeyCache()
     rng = random.Random(3)
@@ -346,8 +348,8 @@ def test_the_importers_memoised_name_keys_equal_name_keys():
 
 
 def test_cli_import_needs_the_owner_pin_when_one_is_set(tmp_path):
-    from shopcrm import security
-    from shopcrm.db import close_database, open_database
+    from shopcrm.trust import security
+    from shopcrm.store.db import close_database, open_database
 
     db = tmp_path / "pin.db"
     open_database(db)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm import excel_import as X, ledger
-from shopcrm.lunar import LunarBirthday
-from shopcrm.models import Customer, ImportRun, LedgerEntry, Level
-from shopcrm.money import from_cents
+from shopcrm.excel import excel_import as X
+from shopcrm.customers import ledger
+from shopcrm.core.lunar import LunarBirthday
+from shopcrm.store.models import Customer, ImportRun, LedgerEntry, Level
+from shopcrm.core.money import from_cents
 from conftest import TEST_DAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

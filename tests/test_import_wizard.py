@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from shopcrm import excel_import as X
-from shopcrm.models import Customer, ImportRun
+from shopcrm.excel import excel_import as X
+from shopcrm.store.models import Customer, ImportRun
 from conftest import xlsx_rows
 
 pytestmark = pytest.mark.gui
@@ -29,7 +29,7 @@ def main_window(qtbot, app, db, db_path):
 
 @pytest.fixture
 def wizard(qtbot, main_window):
-    from shopcrm.ui.import_wizard import open_import_wizard
+    from shopcrm.ui.excel.import_wizard import open_import_wizard
 
     w = open_import_wizard(main_window)
     w.main = main_window
@@ -127,7 +127,7 @@ def test_cancelled_import_writes_nothing_and_stays_on_the_check_page(qtbot, wiza
     for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
                  "importDryRunPage"):
         next_page(qtbot, w, page)
-    from shopcrm.errors import Cancelled
+    from shopcrm.core.errors import Cancelled
 
     real_apply = X.apply_plan
 
@@ -149,7 +149,7 @@ def test_cancelled_import_writes_nothing_and_stays_on_the_check_page(qtbot, wiza
 
 
 def test_tools_menu_actions_and_history_dialog(qtbot, main_window):
-    from shopcrm.ui.import_wizard import ImportHistoryDialog
+    from shopcrm.ui.excel.import_wizard import ImportHistoryDialog
 
     names = [a.objectName() for a in main_window.tools_menu.actions()]
     assert names[:2] == ["importCustomersAction", "importHistoryAction"]
@@ -163,8 +163,8 @@ def test_tools_menu_actions_and_history_dialog(qtbot, main_window):
 
 
 def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
-    from shopcrm import security
-    from shopcrm.ui import security_ui
+    from shopcrm.trust import security
+    from shopcrm.ui.trust import security_ui
 
     w = wizard
     w.file_page.path_edit.setText(str(FIXTURES / "members_dev_utf8bom.csv"))
@@ -181,7 +181,7 @@ def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
 
 
 def test_many_problems_are_capped_in_the_window_and_all_in_the_report(qtbot, wizard, tmp_path):
-    from shopcrm.ui.import_wizard import PROBLEM_ROWS
+    from shopcrm.ui.excel.import_wizard import PROBLEM_ROWS
 
     path = tmp_path / "bad.csv"
     lines = ["姓名,手机,余额"] + [f"客户{i},1{i:05d},1" for i in range(PROBLEM_ROWS + 500)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm.ui import linux_libs
+from shopcrm.ui.shell import linux_libs
 
 ROOT = Path(__file__).resolve().parents[1]
 X11 = {"DISPLAY": ":0"}
@@ -35,7 +35,7 @@ def test_a_missing_library_is_named_with_its_package_and_the_command():
 
 
 def test_main_explains_and_exits_before_any_qt_window(monkeypatch, capsys):
-    from shopcrm import app
+    from shopcrm.ui import app
 
     missing = {"libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
     monkeypatch.setattr(linux_libs, "_load", lambda soname: soname not in missing)

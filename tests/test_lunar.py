@@ -9,10 +9,12 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import care, festivals, lunar
-from shopcrm.errors import FieldError
-from shopcrm.lunar import LunarBirthday, LunarRangeError
-from shopcrm.normalize import parse_birthday
+from shopcrm import care
+from shopcrm.core import festivals
+from shopcrm.core import lunar
+from shopcrm.core.errors import FieldError
+from shopcrm.core.lunar import LunarBirthday, LunarRangeError
+from shopcrm.core.normalize import parse_birthday
 from conftest import FIXTURES
 
 BY_KEY = {f.key: f for f in festivals.BUILTIN}
@@ -131,7 +133,7 @@ def test_the_care_list_past_the_table_says_why_instead_of_dropping_festivals(db)
 
 
 def test_the_today_tab_shows_why_festivals_are_missing_past_the_table(app, qtbot, db):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=dt.date(2101, 2, 10))  # past 除夕 2100, the last day of the table
     qtbot.addWidget(tab)

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from shopcrm.errors import FieldError
-from shopcrm.lunar import LunarBirthday, format_lunar
-from shopcrm.money import fmt
-from shopcrm.normalize import (
+from shopcrm.core.errors import FieldError
+from shopcrm.core.lunar import LunarBirthday, format_lunar
+from shopcrm.core.money import fmt
+from shopcrm.core.normalize import (
     cell_text,
     escape_formula,
     match_header,
@@ -139,7 +139,7 @@ def roundtrip_book(tmp_path_factory):
 def test_accepted_values_round_trip_through_an_xlsx_file(roundtrip_book, values):
     """Write each accepted value the way an export does (text, escaped) and read it back with
     the importer's reader: the normalised value is unchanged."""
-    from shopcrm.excel_import import read_sheet
+    from shopcrm.excel.excel_import import read_sheet
 
     plans = []
     for v in values:

@@ -7,10 +7,15 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import activity, customers as C, excel_export as E, excel_import, grading, ledger, privacy
-from shopcrm.db import database
-from shopcrm.errors import FieldError, ValidationError
-from shopcrm.normalize import MAX_CENTS, MAX_POINTS, MAX_TEXT
+from shopcrm import customers as C, grading
+from shopcrm.sales import activity
+from shopcrm.excel import excel_export as E
+from shopcrm.excel import excel_import
+from shopcrm.customers import ledger
+from shopcrm.trust import privacy
+from shopcrm.store.db import database
+from shopcrm.core.errors import FieldError, ValidationError
+from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS, MAX_TEXT
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 12, 0, 0)
@@ -119,7 +124,7 @@ def test_new_and_recovered_share_one_window(db, ago, new_stage, back_stage):
 # --- no sale to a customer who is gone ----------------------------------------------------------
 
 def test_no_purchase_for_a_customer_in_the_recycle_bin_or_erased(db):
-    from shopcrm import security
+    from shopcrm.trust import security
 
     binned = new_customer("回收站")
     C.soft_delete([binned])

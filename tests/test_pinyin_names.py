@@ -11,8 +11,8 @@ import sqlite3
 import pytest
 
 from shopcrm import customers as C
-from shopcrm.db import close_database, database, open_database
-from shopcrm.pinyin_keys import _TONELESS, SURNAME_READINGS, name_keys, sort_key
+from shopcrm.store.db import close_database, database, open_database
+from shopcrm.core.pinyin_keys import _TONELESS, SURNAME_READINGS, name_keys, sort_key
 from conftest import FIXTURES
 
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from shopcrm.ui import i18n
+from shopcrm.ui.shell import i18n
 
 
 def numerus_sources(lang: str) -> set[tuple[str, str]]:
@@ -54,9 +54,9 @@ def test_counting_domain_texts_have_both_english_forms():
     import shopcrm.backup  # noqa: F401  (modules register their texts on import)
     import shopcrm.care  # noqa: F401
     import shopcrm.complaints  # noqa: F401
-    import shopcrm.excel_export  # noqa: F401
+    import shopcrm.excel.excel_export  # noqa: F401
     import shopcrm.grading  # noqa: F401
-    from shopcrm import texts
+    from shopcrm.core import texts
 
     counting = {k: v for k, v in texts.CATALOGUE.items() if isinstance(v[1], tuple)}
     assert {"care.due.late", "export.summary", "startup.offer_backup", "grading.wake_purpose",

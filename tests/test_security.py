@@ -8,10 +8,13 @@ import time
 
 import pytest
 
-from shopcrm import audit, customers, ledger, security
+from shopcrm import customers
+from shopcrm.trust import audit
+from shopcrm.customers import ledger
+from shopcrm.trust import security, session
 from shopcrm.core import clock
 from shopcrm.customers import CustomerInput
-from shopcrm.models import AuditLog, Setting
+from shopcrm.store.models import AuditLog, Setting
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +22,7 @@ def fresh_session():
     security.reset_session()
     yield
     security.reset_session()
-    security.monotonic = time.monotonic
+    session.monotonic = time.monotonic
 
 
 @pytest.fixture
@@ -96,7 +99,7 @@ def test_wrong_pins_are_rate_limited_and_the_limit_survives_a_restart(shop):
 
 def test_owner_mode_locks_after_inactivity(shop):
     t = [100.0]
-    security.monotonic = lambda: t[0]
+    session.monotonic = lambda: t[0]
     security.unlock("2468")
     t[0] += 9 * 60
     assert not security.check_idle()
@@ -138,7 +141,8 @@ def test_every_owner_action_is_refused_in_clerk_mode(shop, action):
 
 
 def test_domain_entry_points_refuse_clerks(shop, tmp_path):
-    from shopcrm import backup, privacy
+    from shopcrm import backup
+    from shopcrm.trust import privacy
 
     cid = _customer()
     customers.soft_delete([cid])
@@ -169,7 +173,7 @@ def test_domain_entry_points_refuse_clerks(shop, tmp_path):
 
 
 def test_sales_stay_open_to_clerks(shop):
-    from shopcrm import activity
+    from shopcrm.sales import activity
 
     cid = _customer(opening_balance="")
     security.unlock("2468")
@@ -246,7 +250,8 @@ def test_pin_change_needs_owner_and_is_logged(shop):
 def test_import_and_export_entry_points_refuse_clerks_and_log_the_owner(shop, tmp_path):
     from pathlib import Path
 
-    from shopcrm import excel_export, excel_import
+    from shopcrm.excel import excel_export
+    from shopcrm.excel import excel_import
 
     src = Path(__file__).parent / "fixtures" / "members_dev_utf8bom.csv"
     report = excel_import.run(src, dry_run=True)  # a preview writes nothing: open to clerks
@@ -282,7 +287,7 @@ def test_care_settings_and_level_rules_are_owner_settings_and_logged(shop):
 
 
 def test_unlocking_one_database_does_not_unlock_another(shop, tmp_path):
-    from shopcrm.db import close_database, database, open_database
+    from shopcrm.store.db import close_database, database, open_database
 
     first = database.database
     security.unlock("2468")

@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm import activity, audit, customers, ledger, privacy, security
+from shopcrm import customers
+from shopcrm.sales import activity
+from shopcrm.trust import audit
+from shopcrm.customers import ledger
+from shopcrm.trust import privacy
+from shopcrm.trust import security
 from shopcrm.customers import CustomerInput
-from shopcrm.db import close_database
+from shopcrm.store.db import close_database
 from shopcrm.demo import generate
-from shopcrm.models import Complaint, Contact, Purchase, SearchKey
+from shopcrm.store.models import Complaint, Contact, Purchase, SearchKey
 
 NAME = "宓羿翀"
 MOBILE = "13712340987"
@@ -69,7 +74,7 @@ def test_erasure_leaves_no_trace_in_the_database_file(db, db_path):
     raw = _raw_bytes(db_path)
     for needle in NEEDLES:
         assert needle not in raw, needle
-    from shopcrm.db import open_database
+    from shopcrm.store.db import open_database
 
     open_database(db_path)
     # the shop's totals are kept, anonymised

@@ -10,11 +10,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from conftest import answer_box
-from shopcrm import audit, backup, customers, security
+from shopcrm import backup, customers
+from shopcrm.trust import audit
+from shopcrm.trust import security, session
 from shopcrm.customers import CustomerInput
-from shopcrm.ui import audit_ui, security_ui
-from shopcrm.ui.backup_ui import BackupDialog
-from shopcrm.ui.security_ui import PinDialog, SetPinDialog
+from shopcrm.ui.trust import audit_ui
+from shopcrm.ui.trust import security_ui
+from shopcrm.ui.trust.backup_ui import BackupDialog
+from shopcrm.ui.trust.security_ui import PinDialog, SetPinDialog
 
 pytestmark = pytest.mark.gui
 MOBILE = "13812345678"
@@ -25,7 +28,7 @@ def fresh_session():
     security.reset_session()
     yield
     security.reset_session()
-    security.monotonic = time.monotonic
+    session.monotonic = time.monotonic
 
 
 @pytest.fixture
@@ -160,7 +163,7 @@ def test_archive_masks_the_mobile_until_show_is_clicked_which_is_logged(qtbot, c
 
 def test_inactivity_locks_owner_mode(qtbot, clerk):
     t = [1000.0]
-    security.monotonic = lambda: t[0]
+    session.monotonic = lambda: t[0]
     security.unlock("2468")
     clerk.data_changed.emit()
     assert _mobile_cell(clerk) == MOBILE

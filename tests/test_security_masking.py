@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import care, customers, security
+from shopcrm import care, customers
+from shopcrm.trust import security
 from shopcrm.customers import CustomerInput
 from shopcrm.core import clock
 from conftest import xlsx_rows
@@ -33,7 +34,7 @@ def birthday_today(db):
 
 
 def test_customer_list_rows_keep_the_number_and_the_model_masks_it(qtbot, birthday_today):
-    from shopcrm.ui.customer_table_model import CustomerTableModel
+    from shopcrm.ui.models.customer_table_model import CustomerTableModel
 
     model = CustomerTableModel()
     model.set_query(customers.CustomerQuery())
@@ -58,7 +59,7 @@ def test_care_list_export_is_masked_for_clerks(birthday_today, tmp_path):
 
 
 def test_care_list_on_screen_is_masked_for_clerks(qtbot, birthday_today, window):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = next(t for t in window.extra_tabs if isinstance(t, TodayTab))
     tab.refresh()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from shopcrm import care
 from shopcrm import customers as C
 from shopcrm.core import clock
-from shopcrm.models import CareAction
+from shopcrm.store.models import CareAction
 
 pytestmark = pytest.mark.gui
 
@@ -25,7 +25,7 @@ HAN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 @pytest.fixture
 def ui(qapp):
     """Switch the interface language (and restore the untranslated source afterwards)."""
-    from shopcrm.ui import i18n
+    from shopcrm.ui.shell import i18n
 
     saved = QLocale()
     yield lambda lang: i18n.install(qapp, lang)
@@ -62,7 +62,7 @@ def birthdays(db):
 
 
 def tab_for(qtbot):
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     tab = TodayTab(None, today=clock.today())
     qtbot.addWidget(tab)

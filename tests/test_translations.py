@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from shopcrm.ui import i18n
+from shopcrm.ui.shell import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-UI_SOURCES = sorted((ROOT / "shopcrm" / "ui").glob("*.py")) + [ROOT / "shopcrm" / "app.py"]
+UI_SOURCES = sorted((ROOT / "shopcrm" / "ui").rglob("*.py"))
 PLACEHOLDER = re.compile(r"%(?:\d|n)")
 
 

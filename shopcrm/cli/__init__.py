@@ -1,64 +1,24 @@
-"""Headless commands: ``python -m shopcrm demo|…``. Each subcommand lives in its own function and
-registers itself in :data:`COMMANDS`; later modules add theirs (import, export, backup, restore)."""
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade …``.
+
+One module per command group (``*_cmd``), each registering its commands with
+:func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
+parser knows every command without importing anything by name at run time."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 
+import shopcrm.backup  # noqa: F401  (its pre-migration backup guards every command's open)
+from shopcrm.cli import backup_cmd, care_cmd, demo_cmd, export_cmd, grading_cmd, import_cmd
+from shopcrm.cli.common import COMMANDS
 from shopcrm.core import texts
-from shopcrm.store.db import DatabaseOpenError, close_database, open_database
-from shopcrm.core.paths import resolve_db_path
+from shopcrm.store.db import DatabaseOpenError, close_database
 
-# name -> (add_arguments(parser), run(args) -> exit code)
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
-
-
-def command(name: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
-    def register(run):
-        COMMANDS[name] = (add_arguments, run)
-        return run
-
-    return register
-
-
-def open_db(args: argparse.Namespace) -> None:
-    open_database(resolve_db_path(getattr(args, "db", None)))
-
-
-def _demo_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--customers", type=int, default=1000)
-    p.add_argument("--purchases", type=int, default=10000)
-    p.add_argument("--complaints", type=int, default=None)
-    p.add_argument("--seed", type=int, default=1)
-
-
-@command("demo", _demo_args)
-def _demo(args: argparse.Namespace) -> int:
-    from shopcrm.demo import generate
-
-    open_db(args)
-    started = time.perf_counter()
-    generate(args.customers, args.purchases, seed=args.seed, complaints=args.complaints)
-    print(f"demo: {args.customers} customers, {args.purchases} purchases in "
-          f"{time.perf_counter() - started:.1f} s")
-    return 0
-
-
-def _load_plugins() -> None:
-    """The modules that add commands, imported when the parser is built (not at import time:
-    they import this module for the ``command`` decorator)."""
-    import shopcrm.cli.backup_cmd  # noqa: F401
-    import shopcrm.cli.care_cmd  # noqa: F401
-    import shopcrm.cli.import_cmd  # noqa: F401
-    import shopcrm.cli.export_cmd  # noqa: F401
-    import shopcrm.cli.grading_cmd  # noqa: F401
+COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _load_plugins()
     parser = argparse.ArgumentParser(prog="shopcrm", description="ShopCRM 店铺客户关系管理")
     parser.add_argument("--lang", default="zh_CN", help="zh_CN (default) or en")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from shopcrm.cli import command, open_db
+from shopcrm.cli.common import command, open_db
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 
 from shopcrm.core import clock
-from shopcrm.cli import command, open_db
+from shopcrm.cli.common import command, open_db
 
 
 def _today_args(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 import time
 
 from shopcrm import grading
-from shopcrm.cli import command, open_db
+from shopcrm.cli.common import command, open_db
 from shopcrm.core.texts import register, t
 
 register({

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from shopcrm.cli import command, open_db
+from shopcrm.cli.common import command, open_db
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:

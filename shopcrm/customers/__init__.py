@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from shopcrm.core import clock
-from shopcrm.customers import ledger
+from shopcrm.customers import ledger, levels
 from shopcrm.store.db import database
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import LunarBirthday, format_lunar
@@ -193,9 +193,7 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
         c.updated_at = now()
         c.save()
         if old_level != clean.level_id:  # a level set by hand goes to the archive's history
-            from shopcrm import grading
-
-            grading.record_level_change(c.id, old_level, clean.level_id)
+            levels.record_level_change(c.id, old_level, clean.level_id)
         if renamed:
             _write_search_keys(c.id, c.name, replace=True)
         set_tags(c.id, clean.tags)

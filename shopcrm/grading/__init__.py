@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopcrm.core import clock
+from shopcrm.customers import levels
 from shopcrm.core import texts
 from shopcrm.store.db import database, indexes_rebuilt
 from shopcrm.core.errors import Cancelled, check_progress
@@ -99,7 +100,6 @@ texts.register({
     "grading.reason_purchase": ("消费后自动调整", "Adjusted after a purchase"),
     "grading.reason_upgrade": ("累计消费 {spend} / 积分 {points} 达到“{level}”门槛",
                                "Spend {spend} / points {points} reached the “{level}” threshold"),
-    "grading.reason_manual": ("店主手动调整", "Changed by the owner"),
     "grading.wake_purpose": ("唤醒休眠客户（{n} 天未消费）", ("Wake a dormant customer ({n} day without a purchase)",
                                                           "Wake a dormant customer ({n} days without a purchase)")),
     "grading.bad_share": ("ABC 阈值不对：A 类 {a}% 必须小于 B 类 {b}%，且都在 1% 到 99% 之间",
@@ -950,17 +950,7 @@ def set_level(customer_id: int, level_id: int | None, *, reason: str = "",
         old = c.level_id
         c.level = level_id
         c.save(only=[Customer.level])
-        record_level_change(customer_id, old, level_id, reason=reason, at=at)
-
-
-def record_level_change(customer_id: int, old_level_id: int | None, new_level_id: int | None, *,
-                        reason: str = "", at: dt.datetime | None = None) -> None:
-    """Write a level change made by hand (the archive form, :func:`set_level`) to the history."""
-    names = {lv.id: lv.name for lv in Level.select(Level.id, Level.name)}
-    CustomerHistory.create(customer=customer_id, at=at or now(), kind="level",
-                           old_value=names.get(old_level_id, "") if old_level_id else "",
-                           new_value=names.get(new_level_id, "") if new_level_id else "",
-                           reason=reason or t("grading.reason_manual"))
+        levels.record_level_change(customer_id, old, level_id, reason=reason, at=at)
 
 
 # --- the archive's history ------------------------------------------------------------------------
@@ -1245,20 +1235,3 @@ def dormant_count(days: int | None = None, *, today: dt.date | None = None,
                   include_contacted: bool = True) -> int:
     where, params = _dormant_where(days, today or clock.today(), include_contacted)
     return database.execute_sql(f"SELECT COUNT(*) FROM customer c WHERE {where}", params).fetchone()[0]
-
-
-def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", outcome: str = "",
-            at: dt.datetime | None = None):
-    """One click on a dormant customer: log a wake-up Contact whose follow-up date
-    (``wake_followup_days`` later) puts the customer on the care list."""
-    from shopcrm.sales import activity
-
-    cfg = settings()
-    at = at or now()
-    c = Customer.get_by_id(customer_id)
-    if channel is None:
-        channel = c.pref_channel if c.pref_channel in activity.CHANNELS else "phone"
-    days = (at.date() - c.last_purchase_at.date()).days if c.last_purchase_at else 0
-    return activity.record_contact(
-        customer_id, channel=channel, purpose=t("grading.wake_purpose", n=days), outcome=outcome,
-        next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])), at=at, staff=staff)

@@ -8,11 +8,13 @@ the balance through the ledger.
 from __future__ import annotations
 
 import datetime as dt
+
+from shopcrm import grading
 from shopcrm.customers import ledger
 from shopcrm.store.db import database
 from shopcrm.core.errors import FieldError
 from shopcrm.store.models import Contact, Customer, Level, Purchase, now, sql_ts
-from shopcrm.core.texts import register
+from shopcrm.core.texts import register, t
 
 register({
     "v.sale_deleted": ("客户“{name}”在回收站中，不能记录消费；请先从回收站恢复该客户",
@@ -29,8 +31,6 @@ CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
 def points_for(customer: Customer, amount_cents: int) -> int:
     """Points a purchase earns by the configurable rule in shopcrm.grading (default: points per
     whole yuan times the level's rate, 1 point per yuan)."""
-    from shopcrm import grading  # imported late: grading.wake_up imports this module
-
     return grading.points_for(customer, amount_cents)
 
 
@@ -64,8 +64,6 @@ def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | No
                    last_purchase_at = MAX(COALESCE(last_purchase_at, ?), ?),
                    updated_at = ? WHERE id = ?""",
             (amount_cents, sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(now()), customer_id))
-        from shopcrm import grading
-
         grading.after_purchase(customer_id, at=at)  # level upgrade, lifecycle (e.g. 结束 -> 恢复)
     return p
 
@@ -109,3 +107,18 @@ def recompute_aggregates() -> None:
             FROM (SELECT customer_id, SUM(amount_cents) total, COUNT(*) n, MIN(at) first,
                          MAX(at) last FROM purchase GROUP BY customer_id) s
             WHERE s.customer_id = customer.id""")
+
+
+def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", outcome: str = "",
+            at: dt.datetime | None = None):
+    """One click on a dormant customer: log a wake-up Contact whose follow-up date
+    (``wake_followup_days`` later) puts the customer on the care list."""
+    cfg = grading.settings()
+    at = at or now()
+    c = Customer.get_by_id(customer_id)
+    if channel is None:
+        channel = c.pref_channel if c.pref_channel in CHANNELS else "phone"
+    days = (at.date() - c.last_purchase_at.date()).days if c.last_purchase_at else 0
+    return record_contact(
+        customer_id, channel=channel, purpose=t("grading.wake_purpose", n=days), outcome=outcome,
+        next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])), at=at, staff=staff)

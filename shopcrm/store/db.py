@@ -39,7 +39,8 @@ PRAGMAS = {
 database = SqliteDatabase(None, lock_type="IMMEDIATE")
 
 # Called with (db_path, from_version, to_version) before pending migrations run on an existing,
-# non-empty database (the backup module registers itself here).
+# non-empty database. shopcrm.backup registers its pre-migration backup here when imported; the
+# app and the command line import it at start-up, and migrate() refuses to run without a hook.
 before_migration_hooks: list[Callable[[Path, int, int], None]] = []
 
 
@@ -233,8 +234,9 @@ def migrate(path: Path, current: int | None = None) -> None:
     if not pending:
         return
     if current > 0:
-        import shopcrm.backup  # noqa: F401  (registers the pre-migration backup hook)
-
+        if not before_migration_hooks:  # the store never imports backup (a layer above it)
+            raise RuntimeError("an existing database is migrated only after a backup: import "
+                               "shopcrm.backup first (the app and the command line do at start-up)")
         for hook in before_migration_hooks:
             hook(path, current, pending[-1][0])
     for number, module in pending:

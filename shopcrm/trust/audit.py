@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from shopcrm.trust import security
+from shopcrm.trust import session  # the mode only: security (the PIN) logs through this module
 from shopcrm.store.db import database
 from shopcrm.store.models import AuditLog, now
 from shopcrm.core.texts import register, t
@@ -69,7 +69,7 @@ class AuditEntry:
 
     @property
     def mode_text(self) -> str:
-        if self.mode in (security.OWNER, security.CLERK, "startup"):
+        if self.mode in (session.OWNER, session.CLERK, "startup"):
             return t(f"sec.mode.{self.mode}")
         return self.mode
 
@@ -88,13 +88,13 @@ def log(action: str, customer_id: int | None = None, detail: str = "", *,
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     with database.atomic():
-        AuditLog.insert(at=now(), mode=mode or security.current_mode(), action=action,
+        AuditLog.insert(at=now(), mode=mode or session.current_mode(), action=action,
                         customer_id=customer_id, detail=str(detail)).execute()
 
 
 def log_many(action: str, customer_ids: list[int], detail: str = "") -> None:
     """One row per customer (purge of a selection)."""
-    mode = security.current_mode()
+    mode = session.current_mode()
     at = now()
     with database.atomic():
         rows = [dict(at=at, mode=mode, action=action, customer_id=cid, detail=detail)
@@ -113,21 +113,21 @@ def _query(action: str | None, customer_id: int | None):
 
 
 def count(action: str | None = None, customer_id: int | None = None) -> int:
-    security.require_owner("audit")
+    session.require_owner("audit")
     return _query(action, customer_id).count()
 
 
 def entries(limit: int = 500, offset: int = 0, *, action: str | None = None,
             customer_id: int | None = None) -> list[AuditEntry]:
     """Newest first. Owner only."""
-    security.require_owner("audit")
+    session.require_owner("audit")
     q = _query(action, customer_id).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
     return [AuditEntry(r.id, r.at, r.mode, r.action, r.customer_id, r.detail) for r in q]
 
 
 def export_csv(path: str | Path, *, action: str | None = None) -> int:
     """Write the log (newest first) as CSV that Excel/WPS open with Chinese intact. Owner only."""
-    security.require_owner("audit")
+    session.require_owner("audit")
     path = Path(path)
     n = 0
     tmp = path.with_name(path.name + ".part")

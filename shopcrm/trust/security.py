@@ -26,10 +26,34 @@ from shopcrm.core import clock
 from shopcrm.store.db import database
 from shopcrm.store.models import Setting
 from shopcrm.core.texts import register, t
+from shopcrm.trust import audit
+from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached as security.X)
+    action_label,
+    CLERK,
+    current_mode,
+    has_pin,
+    idle_seconds,
+    invalidate_cache,
+    is_owner,
+    monotonic,
+    on_mode_changed,
+    OWNER,
+    OWNER_ACTIONS,
+    OwnerRequired,
+    PIN_KEY,
+    remove_listener,
+    require_owner,
+    reset_session,
+    touch,
+    _get_setting,
+    _notify,
+    _put_setting,
+    _Session,
+    _session,
+    _unlocked,
+)
 
 register({
-    "sec.owner_required": ("“{action}”需要店主权限：请先输入店主密码解锁。",
-                           "“{action}” needs the owner: unlock with the owner PIN first."),
     "sec.pin_wrong": ("店主密码不正确。", "Wrong owner PIN."),
     "sec.pin_wrong_left": ("店主密码不正确，还可再试 {left} 次。", "Wrong owner PIN; {left} tries left."),
     "sec.pin_locked_out": ("店主密码错误次数过多，请 {seconds} 秒后再试。",
@@ -38,29 +62,9 @@ register({
     "sec.pin_mismatch": ("两次输入的新密码不一致。", "The two new PINs differ."),
     "sec.no_pin": ("尚未设置店主密码。", "No owner PIN is set."),
     "sec.idle_invalid": ("自动锁定时间应在 1 到 240 分钟之间。", "The idle lock must be 1 to 240 minutes."),
-    "sec.mode.owner": ("店主", "Owner"),
-    "sec.mode.clerk": ("店员", "Clerk"),
-    "sec.mode.startup": ("启动检查", "Start-up check"),
-    # owner-only actions (names shown in the refusal message and the audit log)
-    "sec.action.export": ("导出", "Export"),
-    "sec.action.import": ("导入", "Import"),
-    "sec.action.purge": ("彻底删除客户", "Purge customers"),
-    "sec.action.adjust": ("调整余额/积分", "Adjust balance/points"),
-    "sec.action.settings": ("修改设置", "Change settings"),
-    "sec.action.restore": ("从备份恢复", "Restore from backup"),
-    "sec.action.full_mobile": ("查看完整手机号", "See full mobile numbers"),
-    "sec.action.pin": ("设置店主密码", "Set the owner PIN"),
-    "sec.action.audit": ("查看操作日志", "View the audit log"),
-    "sec.action.erase": ("抹除客户个人信息", "Erase a customer's personal data"),
-    "sec.action.export_one": ("导出客户本人档案", "Export one customer's archive"),
 })
 
-OWNER = "owner"
-CLERK = "clerk"
-OWNER_ACTIONS = ("export", "import", "purge", "adjust", "settings", "restore", "full_mobile", "pin",
-                 "audit", "erase", "export_one")
 
-PIN_KEY = "security.owner_pin"
 FAILURES_KEY = "security.pin_failures"
 IDLE_KEY = "security.idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10
@@ -76,12 +80,6 @@ SCRYPT_P = 1
 SALT_BYTES = 16
 
 
-class OwnerRequired(PermissionError):
-    """An owner-only action attempted in clerk mode; ``str(e)`` is a message for the user."""
-
-    def __init__(self, action: str):
-        self.action = action
-        super().__init__(t("sec.owner_required", action=action_label(action)))
 
 
 class PinError(ValueError):
@@ -94,92 +92,36 @@ class PinLockedOut(PermissionError):
         super().__init__(t("sec.pin_locked_out", seconds=seconds))
 
 
-def action_label(action: str) -> str:
-    key = f"sec.action.{action}"
-    try:
-        return t(key)
-    except KeyError:
-        return action
 
 
 # --- process state ------------------------------------------------------------------------------
 
-class _Session:
-    def __init__(self) -> None:
-        self.unlocked_for: str | None = None  # the database the owner unlocked
-        self.last_activity = time.monotonic()
-        self.pin_cache: tuple[str | None, bool] | None = None  # (database path, has a PIN)
-        self.listeners: list[Callable[[str], None]] = []
 
 
-_session = _Session()
-monotonic: Callable[[], float] = time.monotonic  # idle timing (tests replace it)
 
 
-def reset_session() -> None:
-    """Back to the state of a freshly started process (clerk mode if a PIN exists)."""
-    listeners = _session.listeners
-    _session.__init__()
-    _session.listeners = listeners
 
 
-def invalidate_cache() -> None:
-    """Forget whether a PIN is set (after a restore replaced the settings)."""
-    _session.pin_cache = None
-    _notify()
 
 
-def on_mode_changed(callback: Callable[[str], None]) -> None:
-    """Call ``callback(mode)`` whenever the mode changes (the GUI updates its indicator)."""
-    _session.listeners.append(callback)
 
 
-def remove_listener(callback: Callable[[str], None]) -> None:
-    if callback in _session.listeners:
-        _session.listeners.remove(callback)
 
 
-def _notify() -> None:
-    mode = current_mode()
-    for cb in list(_session.listeners):
-        cb(mode)
 
 
-def _get_setting(key: str):
-    row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row is not None else None
 
 
-def _put_setting(key: str, value) -> None:
-    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 
-def has_pin() -> bool:
-    db_name = database.database
-    if _session.pin_cache is None or _session.pin_cache[0] != db_name:
-        _session.pin_cache = (db_name, _get_setting(PIN_KEY) is not None)
-    return _session.pin_cache[1]
 
 
-def _unlocked() -> bool:
-    # unlocking one database does not unlock another one opened later (File → Open database)
-    return _session.unlocked_for is not None and _session.unlocked_for == database.database
 
 
-def current_mode() -> str:
-    """OWNER when no PIN is set or the owner unlocked; CLERK otherwise."""
-    return OWNER if (not has_pin() or _unlocked()) else CLERK
 
 
-def is_owner() -> bool:
-    return current_mode() == OWNER
 
 
-def require_owner(action: str) -> None:
-    """Raise OwnerRequired unless the current mode may perform the owner-only ``action``."""
-    if not is_owner():
-        raise OwnerRequired(action)
-    touch()
 
 
 # --- masking ------------------------------------------------------------------------------------
@@ -243,8 +185,6 @@ def verify_pin(pin: str) -> bool:
         if extra >= 0:
             state["until"] = clock.now().timestamp() + min(LOCKOUT_BASE_SECONDS * 2 ** extra, LOCKOUT_MAX_SECONDS)
         _put_setting(FAILURES_KEY, state)
-    from shopcrm.trust import audit
-
     audit.log("pin_failed")
     return False
 
@@ -263,8 +203,6 @@ def unlock(pin: str) -> None:
     _session.unlocked_for = database.database
     touch()
     if was != OWNER:
-        from shopcrm.trust import audit
-
         audit.log("unlock")
         _notify()
 
@@ -284,8 +222,6 @@ def set_pin(new_pin: str, *, confirm: str | None = None) -> None:
         raise PinError(t("sec.pin_mismatch"))
     if len(new_pin) < MIN_PIN_LENGTH:
         raise PinError(t("sec.pin_too_short", n=MIN_PIN_LENGTH))
-    from shopcrm.trust import audit
-
     had = has_pin()
     with database.atomic():
         _put_setting(PIN_KEY, hash_pin(new_pin))
@@ -300,8 +236,6 @@ def set_pin(new_pin: str, *, confirm: str | None = None) -> None:
 def clear_pin() -> None:
     """Remove the PIN (owner only): back to a one-person shop where everyone is owner."""
     require_owner("pin")
-    from shopcrm.trust import audit
-
     with database.atomic():
         Setting.delete().where(Setting.key.in_([PIN_KEY, FAILURES_KEY])).execute()
         audit.log("pin_change", detail="clear")
@@ -332,20 +266,13 @@ def set_idle_minutes(minutes: int) -> None:
     require_owner("settings")
     if not 1 <= int(minutes) <= 240:
         raise ValueError(t("sec.idle_invalid"))
-    from shopcrm.trust import audit
-
     with database.atomic():
         _put_setting(IDLE_KEY, int(minutes))
         audit.log("settings", detail=f"{IDLE_KEY}={int(minutes)}")
 
 
-def touch() -> None:
-    """Record user activity (the GUI calls this on every key press and click)."""
-    _session.last_activity = monotonic()
 
 
-def idle_seconds() -> float:
-    return monotonic() - _session.last_activity
 
 
 def check_idle(minutes: int | None = None) -> bool:

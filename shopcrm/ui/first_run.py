@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from shopcrm import customers, security, settings
-from shopcrm.db import open_database
-from shopcrm.ui import forms
+from shopcrm import customers
+from shopcrm.trust import security
+from shopcrm.store import settings
+from shopcrm.store.db import open_database
+from shopcrm.ui.shell import forms
 
 FIRST_RUN_DONE = "first_run.done"
 START_IN_DEMO = "first_run.start_in_demo"
@@ -100,7 +102,7 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
     if fresh:
         if customers.count(customers.CustomerQuery()) > 0:
             # a file by that name that we did not make: never put demo rows into it
-            from shopcrm.db import DatabaseOpenError
+            from shopcrm.store.db import DatabaseOpenError
 
             open_database(real_path)
             raise DatabaseOpenError(QCoreApplication.translate("FirstRun", "%1 exists and is not a ShopCRM demo database; "
@@ -109,7 +111,7 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
         security.mark_pin_offered()  # clerks and PINs belong to the real database
         settings.put(settings.SHOP_NAME, shop_name or QCoreApplication.translate("FirstRun", "Demo shop"))
     if customers.count(customers.CustomerQuery()) == 0:
-        from shopcrm.ui.tasks import run_task
+        from shopcrm.ui.shell.tasks import run_task
 
         ok, result = run_task(parent, QCoreApplication.translate("FirstRun", "Preparing demo data…"),
                               _fill_demo)
@@ -129,7 +131,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("firstRunDialog")
         self.choice: str | None = None
-        from shopcrm.ui import icons
+        from shopcrm.ui.shell import icons
 
         self.setWindowIcon(icons.app_icon())
         logo = QLabel(objectName="firstRunLogo")
@@ -148,7 +150,7 @@ class FirstRunDialog(QDialog):
         head.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
         head.addLayout(head_text, 1)
 
-        from shopcrm.ui.i18n import LANGUAGES
+        from shopcrm.ui.shell.i18n import LANGUAGES
 
         self.language = QComboBox(objectName="languageCombo")
         for code, label in LANGUAGES.items():
@@ -243,7 +245,7 @@ class FirstRunDialog(QDialog):
             self.pin_state.setText(self.tr("Not set (optional)"))
 
     def _language_chosen(self) -> None:
-        from shopcrm.ui import i18n
+        from shopcrm.ui.shell import i18n
 
         code = self.language.currentData()
         QSettings().setValue("language", code)
@@ -252,7 +254,7 @@ class FirstRunDialog(QDialog):
         self.language_changed.emit(code)
 
     def set_pin(self) -> bool:
-        from shopcrm.ui.security_ui import SetPinDialog, ensure_owner
+        from shopcrm.ui.trust.security_ui import SetPinDialog, ensure_owner
 
         if not ensure_owner(self, "pin"):
             return False
@@ -315,9 +317,9 @@ def open_import(window) -> bool:
     """Open the import wizard (issue #3) over the main window, without blocking. False when this
     build has no wizard (the user is told what to do instead)."""
     try:
-        mod = importlib.import_module("shopcrm.ui.import_wizard")
+        mod = importlib.import_module("shopcrm.ui.excel.import_wizard")
     except ModuleNotFoundError as exc:
-        if exc.name != "shopcrm.ui.import_wizard":
+        if exc.name != "shopcrm.ui.excel.import_wizard":
             raise
         QMessageBox.information(window, QCoreApplication.translate("FirstRun", "Import"),
                                 QCoreApplication.translate("FirstRun", "The import wizard is not part of this version. Use "
@@ -381,7 +383,7 @@ class DemoController:
         """Ask for (or take) a new shop name; owner only, like every setting."""
         from PySide6.QtWidgets import QInputDialog
 
-        from shopcrm.ui.security_ui import ensure_owner
+        from shopcrm.ui.trust.security_ui import ensure_owner
 
         if not ensure_owner(self.window, "settings"):
             return False

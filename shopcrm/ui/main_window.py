@@ -15,17 +15,18 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from shopcrm import __version__, settings
-from shopcrm.db import DatabaseOpenError, database, open_database
-from shopcrm.ui.customer_form import CustomerForm
-from shopcrm.ui.customers_tab import CustomersTab
-from shopcrm.ui.i18n import LANGUAGES
+from shopcrm import __version__
+from shopcrm.store import settings
+from shopcrm.store.db import DatabaseOpenError, database, open_database
+from shopcrm.ui.customers.customer_form import CustomerForm
+from shopcrm.ui.customers.customers_tab import CustomersTab
+from shopcrm.ui.shell.i18n import LANGUAGES
 
 def tab_classes() -> tuple[type, ...]:
     """The tabs after 客户, in order."""
-    from shopcrm.ui.analysis_tab import AnalysisTab
-    from shopcrm.ui.complaints_tab import ComplaintsTab
-    from shopcrm.ui.today_tab import TodayTab
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
+    from shopcrm.ui.complaints.complaints_tab import ComplaintsTab
+    from shopcrm.ui.today.today_tab import TodayTab
 
     return (TodayTab, ComplaintsTab, AnalysisTab)
 
@@ -61,7 +62,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         # owner PIN and mode indicator, backup and restore, audit log (issue #7)
-        from shopcrm.ui import audit_ui, backup_ui, security_ui
+        from shopcrm.ui.trust import audit_ui
+        from shopcrm.ui.trust import backup_ui
+        from shopcrm.ui.trust import security_ui
 
         security_ui.install(self)
         backup_ui.install(self)
@@ -75,7 +78,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         self._update_title()
-        from shopcrm.ui import forms
+        from shopcrm.ui.shell import forms
 
         forms.freeze_minimum(self)  # fits 1024x600; never grows when a tab's content does
         self._restore_geometry()
@@ -103,8 +106,8 @@ class MainWindow(QMainWindow):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         self.tools_menu = bar.addMenu(self.tr("&Tools"))
-        from shopcrm.ui.export_dialog import add_export_actions
-        from shopcrm.ui.import_wizard import add_import_actions
+        from shopcrm.ui.excel.export_dialog import add_export_actions
+        from shopcrm.ui.excel.import_wizard import add_import_actions
 
         self.export_actions = add_export_actions(self)
         self.import_actions = add_import_actions(self)  # inserted above the export actions
@@ -170,7 +173,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QDialog
 
         from shopcrm import customers
-        from shopcrm.ui.customer_form import PurchaseDialog
+        from shopcrm.ui.customers.customer_form import PurchaseDialog
 
         dlg = PurchaseDialog(self, customer_id=customer_id)  # records it; a refusal stays in the dialog
         dlg.setWindowTitle(self.tr("Record purchase — %1").replace("%1", customers.get(customer_id).name))
@@ -196,7 +199,7 @@ class MainWindow(QMainWindow):
             self.customers_tab.search.setFocus()  # the clerk can type straight away
 
     def open_recycle_bin(self):
-        from shopcrm.ui.recycle_bin import RecycleBinDialog
+        from shopcrm.ui.customers.recycle_bin import RecycleBinDialog
 
         dlg = RecycleBinDialog(self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            from shopcrm.ui import forms
+            from shopcrm.ui.shell import forms
 
             forms.fit_to_screen(self, 1180, 720)
         state = s.value("mainWindow/state")

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from shopcrm.core import clock
-from shopcrm.paths import resources_dir
+from shopcrm.core.paths import resources_dir
 
 SIZE = (1280, 800)
 TAB_FILES = {"CustomersTab": "customers", "TodayTab": "today", "ComplaintsTab": "complaints",
@@ -41,10 +41,13 @@ def render(out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchas
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from shopcrm import APP_NAME, settings
-    from shopcrm.db import close_database, open_database
+    from shopcrm import APP_NAME
+    from shopcrm.store import settings
+    from shopcrm.store.db import close_database, open_database
     from shopcrm.demo import generate
-    from shopcrm.ui import first_run, i18n, icons
+    from shopcrm.ui import first_run
+    from shopcrm.ui.shell import i18n
+    from shopcrm.ui.shell import icons
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
     CACHE.mkdir(parents=True, exist_ok=True)
     import sqlite3
 
-    from shopcrm.db import latest_version
+    from shopcrm.store.db import latest_version
 
     name = f"demo_{customers}_{purchases}_{complaints}_{seed}.db"
     master = CACHE / name

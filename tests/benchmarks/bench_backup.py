@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from shopcrm import backup
-    from shopcrm.db import close_database, open_database
+    from shopcrm.store.db import close_database, open_database
 
     src = demo_db(args.customers, args.purchases)
     work = Path(tempfile.mkdtemp(prefix="shopcrm-bench-backup-"))

@@ -21,11 +21,11 @@ from tests.benchmarks._common import demo_db, median_ms, report  # noqa: E402
 def main() -> None:
     path = demo_db()
     from shopcrm import care
-    from shopcrm.db import database, open_database
+    from shopcrm.store.db import database, open_database
 
     open_database(path)  # migrates the cached demo to the current schema (indexes of 0005)
     # a cached demo made while step 0005 was still growing may lack its later indexes
-    from shopcrm.migrations import m0005_care
+    from shopcrm.store.migrations import m0005_care
 
     have = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
     for sql in m0005_care.STATEMENTS:

@@ -34,10 +34,10 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     path = demo_db(complaints=20000)
     from shopcrm import complaints as K
-    from shopcrm.db import open_database
+    from shopcrm.store.db import open_database
 
     open_database(path)
-    from shopcrm.ui.complaints_tab import ComplaintsTab
+    from shopcrm.ui.complaints.complaints_tab import ComplaintsTab
 
     n = K.count(K.ComplaintQuery(status="all"))
     print(f"database: {path.name}, {n} complaints, open {K.counts().open}")

@@ -49,7 +49,7 @@ import time, sys
 t0 = time.perf_counter()
 import psutil
 born = float(sys.argv[-1])  # the parent's monotonic clock (system-wide) just before it started this process
-from shopcrm.app import start
+from shopcrm.ui.app import start
 from PySide6.QtCore import QEvent, QObject
 import psutil
 app, w = start(["--db", sys.argv[1]])
@@ -112,7 +112,7 @@ def main() -> None:
 
     qapp = QApplication.instance() or QApplication([])
     from shopcrm import customers as C
-    from shopcrm.db import database, open_database
+    from shopcrm.store.db import database, open_database
     from shopcrm.ui.main_window import MainWindow
 
     open_database(db)

@@ -35,8 +35,8 @@ def _rows_as_values(db_path: Path) -> list[tuple]:
     import datetime as dt
     from decimal import Decimal
 
-    from shopcrm import excel_export as E
-    from shopcrm.db import database, open_database
+    from shopcrm.excel import excel_export as E
+    from shopcrm.store.db import database, open_database
 
     open_database(db_path)
     with database.atomic("DEFERRED"):
@@ -60,7 +60,7 @@ def child(mode: str, db_path: Path, out: Path) -> None:
     if mode == "floor":
         from openpyxl import Workbook
 
-        from shopcrm.excel_export import CUSTOMER_COLUMNS
+        from shopcrm.excel.excel_export import CUSTOMER_COLUMNS
 
         rows = _rows_as_values(db_path)
         started = time.perf_counter()
@@ -73,8 +73,8 @@ def child(mode: str, db_path: Path, out: Path) -> None:
         seconds = time.perf_counter() - started
         n = len(rows)
     else:
-        from shopcrm import excel_export
-        from shopcrm.db import open_database
+        from shopcrm.excel import excel_export
+        from shopcrm.store.db import open_database
 
         open_database(db_path)
         before = _rss_mb()

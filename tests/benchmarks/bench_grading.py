@@ -41,13 +41,13 @@ def once_ms(fn) -> float:
 
 def main() -> None:
     path = demo_db()
-    from shopcrm.db import database, open_database
+    from shopcrm.store.db import database, open_database
 
     t = time.perf_counter()
     open_database(path)
     print(f"open + migrate the copy: {time.perf_counter() - t:.1f} s ({path.name})")
     # a cached database migrated by an early draft of step 4 may lack some of its indexes
-    from shopcrm.migrations import m0004_grading
+    from shopcrm.store.migrations import m0004_grading
 
     for stmt in m0004_grading.STATEMENTS:
         if stmt.startswith("CREATE INDEX"):
@@ -141,7 +141,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QLabel
 
     app = QApplication.instance() or QApplication([])
-    from shopcrm.ui.analysis_tab import AnalysisTab
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
 
     def bare() -> None:
         w = QLabel("分析")

@@ -113,7 +113,7 @@ def child_floor_schema(xlsx: str, db: str) -> dict:
 
     from python_calamine import CalamineWorkbook
 
-    from shopcrm.db import database, open_database
+    from shopcrm.store.db import database, open_database
 
     open_database(db)
     gc.disable()
@@ -137,8 +137,8 @@ def child_import(xlsx: str, db: str) -> dict:
     import datetime as dt
 
     t0 = time.perf_counter()
-    from shopcrm import excel_import as X
-    from shopcrm.db import open_database
+    from shopcrm.excel import excel_import as X
+    from shopcrm.store.db import open_database
 
     open_database(db)
     t_open = time.perf_counter() - t0

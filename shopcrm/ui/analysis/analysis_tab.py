@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.core import clock
 from shopcrm import grading
+from shopcrm.sales import activity
 from shopcrm.core.money import fmt
 from shopcrm.ui.shell import forms
 
@@ -684,7 +685,7 @@ class AnalysisTab(QWidget):
             QMessageBox.information(self, self.tr("Wake-up"), self.tr("Select one or more dormant customers first."))
             return 0
         for cid in ids:
-            grading.wake_up(cid)
+            activity.wake_up(cid)
         self.load_dormant()
         self._data_changed()
         return len(ids)
