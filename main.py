@@ -1,6 +1,6 @@
 """Double-click target: starts the ShopCRM window."""
 
-from shopcrm.app import main
+from shopcrm.ui.app import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -51,3 +51,13 @@ def test_widgets_build_no_sql():
             if needle in text:
                 offenders.append(f"{path.name}: {needle}")
     assert offenders == []
+
+
+def test_the_double_click_target_finds_the_app():
+    """main.py (what a user double-clicks in a source checkout) imports the app's entry point."""
+    import runpy
+
+    namespace = runpy.run_path(str(Path(__file__).parents[1] / "main.py"), run_name="not_main")
+    from shopcrm.ui.app import main
+
+    assert namespace["main"] is main
