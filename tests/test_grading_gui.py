@@ -290,15 +290,15 @@ def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_path, qtbot):
 
 
 def test_a_tab_deleted_while_its_job_runs_does_not_crash(demo, qtbot):
-    from shopcrm.ui.analysis import analysis_tab
     from shopcrm.ui.analysis.analysis_tab import AnalysisTab
+    from shopcrm.ui.shell import tasks
 
     w = AnalysisTab(None, today=TODAY)
     w.start_background_regrade(only_if_stale=False)
-    (thread, _job, _done), = w._jobs.values()
+    job, = w._jobs.values()
     w.deleteLater()
-    qtbot.waitUntil(lambda: thread.isFinished(), timeout=30_000)
-    analysis_tab._wait_all()
+    qtbot.waitUntil(lambda: job.done, timeout=30_000)  # delivered after the tab is gone
+    tasks.wait_all()
     assert Customer.select().where(Customer.grade.is_null()).count() == 0
 
 

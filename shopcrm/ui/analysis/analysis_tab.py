@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,7 @@ from shopcrm import grading
 from shopcrm.sales import activity
 from shopcrm.core.money import fmt
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.tasks import Job, run_task, show_failure
 
 GRADE_COLORS = {"A": QColor("#c62828"), "B": QColor("#ef6c00"), "C": QColor("#90a4ae")}
 PERIODS = (1, 3, 6, 12, 24, 0)  # months; 0 = all time
@@ -66,54 +67,6 @@ def _display_mobile(mobile: str) -> str:
     except ImportError:  # pragma: no cover - the security module is another issue's
         return mobile
     return security.display_mobile(mobile)
-
-
-# --- background regrade -------------------------------------------------------------------------
-
-class _Job(QObject):
-    """Runs ``fn()`` in a worker thread (its own SQLite connection, closed at the end) and hands
-    the result, or the exception, to the GUI thread."""
-
-    finished = Signal(str, object)  # job name, result
-
-    def __init__(self, name: str, fn):
-        super().__init__()
-        self.name = name
-        self.fn = fn
-
-    @Slot()
-    def run(self) -> None:
-        from shopcrm.store.db import database
-
-        try:
-            result = self.fn()
-        except Exception as exc:  # handed to the GUI thread
-            result = exc
-        finally:
-            if database.database is not None and not database.is_closed():
-                database.close()  # this thread's connection only
-        self.finished.emit(self.name, result)
-
-
-_RUNNING: set[tuple[QThread, _Job]] = set()  # jobs kept alive until waited for or the app quits
-
-
-def _wait_all() -> None:
-    for thread, _job in list(_RUNNING):
-        thread.quit()
-        thread.wait()
-    _RUNNING.clear()
-
-
-def _keep_until_quit(thread: QThread, job: _Job) -> None:
-    from PySide6.QtCore import QCoreApplication
-
-    if not _RUNNING:
-        app = QCoreApplication.instance()
-        if app is not None and not getattr(app, "_shopcrm_jobs_hooked", False):
-            app.aboutToQuit.connect(_wait_all)
-            app._shopcrm_jobs_hooked = True
-    _RUNNING.add((thread, job))
 
 
 # --- customer lists -----------------------------------------------------------------------------
@@ -230,7 +183,7 @@ class AnalysisTab(QWidget):
         self.main_window = main_window
         self._today = today
         self._loaded = False
-        self._jobs: dict[str, tuple[QThread, _Job, object]] = {}
+        self._jobs: dict[str, Job] = {}  # running background jobs by name
         self.buckets: list[grading.Bucket] = []
         self.summary: grading.Summary | None = None
         self._build()
@@ -789,18 +742,9 @@ class AnalysisTab(QWidget):
     def regrade_now(self) -> bool:
         """Regrade in a worker thread behind a progress dialog with Cancel; True when done."""
         self._wait_background()
-        try:
-            from shopcrm.ui.shell.tasks import run_task
-        except ImportError:  # pragma: no cover - tasks.py is the lead's
-            grading.regrade(today=self._today)
-            ok, result = True, None
-        else:
-            ok, result = run_task(self, self.tr("Grading customers…"), grading.regrade, today=self._today)
+        ok, result = run_task(self, self.tr("Grading customers…"), grading.regrade, today=self._today)
         if not ok:
-            from shopcrm.core.errors import Cancelled
-
-            if not isinstance(result, Cancelled):
-                QMessageBox.critical(self, self.tr("Grading failed"), str(result))
+            show_failure(self, self.tr("Grading failed"), result)  # nothing for a Cancel
             return False
         self.refresh()
         self._data_changed()
@@ -816,37 +760,25 @@ class AnalysisTab(QWidget):
             self.last_run_label.setText(self.tr("Grading customers in the background…"))
 
     def _start_job(self, name: str, fn, done) -> bool:
+        """``fn()`` in the background; ``done(result or exception)`` in the GUI thread, unless the
+        job was waited for (its result dropped) or the tab is gone by then."""
         if name in self._jobs:
             return False
-        # not a child of the tab: a tab deleted with a job running must not destroy a running
-        # QThread (fatal); the thread ends itself when the job is done (quit is thread-safe)
-        thread = QThread()
-        job = _Job(name, fn)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        # a bound slot of this widget: runs in the GUI thread (a lambda would run in the worker's)
-        job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
-        self._jobs[name] = (thread, job, done)
-        _keep_until_quit(thread, job)
-        thread.start()
+        job = Job(fn, name=f"analysis-{name}", progress=False)
+
+        def finished(value) -> None:
+            if self._jobs.get(name) is job:
+                del self._jobs[name]
+                done(value)
+
+        self._jobs[name] = job
+        job.start(success=finished, failure=finished, owner=self)
         return True
 
-    @Slot(str, object)
-    def _job_finished(self, name: str, result) -> None:
-        entry = self._jobs.get(name)
-        if entry is None or entry[1] is not self.sender():  # waited for and dropped
-            return
-        self._finish_job(name)
-        entry[2](result)
-
     def _finish_job(self, name: str) -> None:
-        entry = self._jobs.pop(name, None)
-        if entry is not None:
-            thread, job, _done = entry
-            thread.quit()
-            thread.wait()
-            _RUNNING.discard((thread, job))
+        job = self._jobs.pop(name, None)
+        if job is not None:
+            job.wait()
 
     def _background_done(self, result) -> None:
         if isinstance(result, Exception):

@@ -10,7 +10,6 @@ also in a message)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
@@ -38,6 +37,7 @@ from shopcrm.trust import audit
 from shopcrm.core.errors import Cancelled
 from shopcrm.ui.trust.security_ui import ensure_owner
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.tasks import Job, run_task
 
 
 class SealNotifier(QObject):
@@ -238,8 +238,6 @@ class BackupDialog(QDialog):
 
     # --- actions ---------------------------------------------------------------------------------
     def _run(self, title: str, fn, *args):
-        from shopcrm.ui.shell.tasks import run_task
-
         return run_task(self, title, fn, *args)
 
     def backup_now(self) -> Path | None:
@@ -407,7 +405,7 @@ class DailyBackup(QObject):
     def __init__(self, window=None):
         super().__init__(window)
         self.window = window
-        self.thread: threading.Thread | None = None
+        self.job: Job | None = None
         self.result: backup.PendingBackup | None = None
         self.resumed: list[backup.PendingBackup] = []
         self.finished.connect(self._show)
@@ -420,21 +418,20 @@ class DailyBackup(QObject):
             settings = backup.get_settings(db_path)  # read here: the thread never uses peewee
         except backup.BackupError:
             return False
-        self.thread = threading.Thread(target=self._run, args=(db_path, settings),
-                                       name="daily-backup", daemon=True)
-        self.thread.start()
+        # the copy on disk is checked again at the next start: quitting does not wait for it
+        self.job = Job(self._run, db_path, settings, name="daily-backup", progress=False, wait_on_quit=False)
+        self.job.start(success=lambda name: self.finished.emit(True, name),
+                       failure=lambda exc: self.finished.emit(False, str(exc) or type(exc).__name__),
+                       owner=self)  # reported in the status line, never fatal
         return True
 
-    def _run(self, db_path: Path, settings) -> None:
-        try:
-            self.resumed = backup.resume_unsealed(settings.folder, db_path=db_path, settings=settings)
-            self.result = backup.daily_backup_if_due(db_path=db_path, settings=settings)
-            if self.result is not None:
-                self.result.wait_durable()
-        except Exception as exc:  # noqa: BLE001 - reported to the user, never fatal
-            self.finished.emit(False, str(exc))
-        else:
-            self.finished.emit(True, self.result.name if self.result is not None else "")
+    def _run(self, db_path: Path, settings) -> str:
+        """In the worker thread."""
+        self.resumed = backup.resume_unsealed(settings.folder, db_path=db_path, settings=settings)
+        self.result = backup.daily_backup_if_due(db_path=db_path, settings=settings)
+        if self.result is not None:
+            self.result.wait_durable()
+        return self.result.name if self.result is not None else ""
 
     def _show(self, ok: bool, text: str) -> None:
         if self.window is None or not hasattr(self.window, "statusBar"):

@@ -8,7 +8,6 @@ file fully before opening it and offers the newest good backup.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from shopcrm.store import db
 from shopcrm.core.texts import t
+from shopcrm.ui.shell.tasks import Job
 
 
 class BackgroundCheck(QObject):
@@ -26,15 +26,15 @@ class BackgroundCheck(QObject):
         self.window = window
         self.path = Path(path)
         self.problem: str | None = None
-        self.thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        # read-only: quitting does not wait for it
+        self.job = Job(db.quick_check, self.path, name="integrity-check", progress=False, wait_on_quit=False)
         self.finished.connect(self._show)
 
     def start(self) -> "BackgroundCheck":
-        self.thread.start()
+        # a check that could not run is a problem to show too
+        self.job.start(success=lambda problem: self.finished.emit(problem or ""),
+                       failure=lambda exc: self.finished.emit(str(exc) or type(exc).__name__), owner=self)
         return self
-
-    def _run(self) -> None:
-        self.finished.emit(db.quick_check(self.path) or "")
 
     def _show(self, problem: str) -> None:
         self.problem = problem or None
