@@ -74,7 +74,7 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
     assert "1000" in window.customers_tab.count_label.text().replace(",", "")
     assert "演示数据" in window.windowTitle() and "张姐水果店" in window.windowTitle()
-    badge = window.demo_controller.badge
+    badge = window.context.demo.badge
     assert badge.isVisible() and "演示数据" in badge.text()
     assert real_customer_count(real) == 0
     assert not app.windowIcon().isNull() and not window.windowIcon().isNull()
@@ -92,17 +92,17 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     qtbot.wait(50)  # let the poller run: a welcome would be visible by now (it is modal, so
     # start() would not even have returned without the poller closing it)
     assert seen == []
-    assert window.first_run_choice is None
+    assert window.context.first_run_choice is None
     assert window.db_path == tmp_path / "shop-demo.db"
     assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
 
     # leaving the demo shows the real, still empty database, without the demo label
-    assert window.demo_controller.leave_demo()
+    assert window.context.demo.leave_demo()
     assert window.db_path == real
     assert customers.count(customers.CustomerQuery()) == 0
     assert "演示数据" not in window.windowTitle() and "张姐水果店" in window.windowTitle()
-    assert not window.demo_controller.badge.isVisible()
-    assert window.demo_controller.try_action.isVisible()
+    assert not window.context.demo.badge.isVisible()
+    assert window.context.demo.try_action.isVisible()
     window.close()
     close_database()
 
@@ -124,7 +124,7 @@ def test_start_empty_keeps_shop_name_and_marks_done(app, qtbot, tmp_path):
 
     when_shown("firstRunDialog", answer)
     window = start(qtbot, real)
-    assert window.first_run_choice == first_run.EMPTY
+    assert window.context.first_run_choice == first_run.EMPTY
     assert window.db_path == real
     assert settings.shop_name() == "Lily 美发"
     assert "Lily 美发" in window.windowTitle() and "演示数据" not in window.windowTitle()
@@ -152,7 +152,7 @@ def test_import_choice_marks_done_and_opens_the_wizard_or_says_why(app, qtbot, d
     qtbot.addWidget(window)
     first_run.install(window, db_path)
     assert first_run.open_import(window) is True
-    wizard = window.import_wizard
+    wizard = window.context.import_wizard
     qtbot.waitExposed(wizard)
     assert wizard.isVisible() and wizard.parent() is window
     wizard.reject()

@@ -67,7 +67,7 @@ def _mobile_cell(window) -> str:
 
 
 def test_mode_indicator_and_tools_menu(window):
-    ctl = window.security_controller
+    ctl = window.context.security
     assert ctl.indicator.text() == "店主（未设密码）"
     names = [a.objectName() for a in window.tools_menu.actions()]
     assert {"unlockAction", "lockAction", "setPinAction", "auditLogAction"} <= set(names)
@@ -77,13 +77,13 @@ def test_mode_indicator_and_tools_menu(window):
 
 def test_list_masks_mobiles_in_clerk_mode_and_unlock_reveals(qtbot, clerk):
     assert _mobile_cell(clerk) == "138****5678"
-    assert clerk.security_controller.indicator.text() == "店员模式（已锁定）"
+    assert clerk.context.security.indicator.text() == "店员模式（已锁定）"
     seen = []
     answer_pin(qtbot, "2468", seen)
-    assert clerk.security_controller.unlock()
+    assert clerk.context.security.unlock()
     assert "请输入店主密码" in seen[0]
     assert _mobile_cell(clerk) == MOBILE
-    clerk.security_controller.lock_action.trigger()  # lock on demand (Ctrl+L)
+    clerk.context.security.lock_action.trigger()  # lock on demand (Ctrl+L)
     assert _mobile_cell(clerk) == "138****5678"
 
 
@@ -169,11 +169,11 @@ def test_inactivity_locks_owner_mode(qtbot, clerk):
     assert _mobile_cell(clerk) == MOBILE
     qtbot.keyClick(clerk.customers_tab, "a")  # activity resets the idle clock
     t[0] += 9 * 60
-    clerk.security_controller.check_idle()
+    clerk.context.security.check_idle()
     assert security.is_owner()
     t[0] += 2 * 60
-    with qtbot.waitSignal(clerk.security_controller.mode_changed):
-        clerk.security_controller.timer.timeout.emit()
+    with qtbot.waitSignal(clerk.context.security.mode_changed):
+        clerk.context.security.timer.timeout.emit()
     assert not security.is_owner() and _mobile_cell(clerk) == "138****5678"
 
 
@@ -190,7 +190,7 @@ def test_set_pin_dialog(qtbot, window):
     dlg.idle_spin.setValue(3)
     assert dlg.save()
     assert security.has_pin() and security.idle_minutes() == 3
-    assert window.security_controller.indicator.text() == "店主模式（已解锁）"
+    assert window.context.security.indicator.text() == "店主模式（已解锁）"
 
 
 def test_backup_dialog_backs_up_and_restores(qtbot, window):

@@ -65,8 +65,8 @@ def start(argv: list[str]):
     # welcome on the first start (shop name, PIN, import / demo / empty); may open the demo database
     begin = first_run.choose_start(db_path, choice=first_run.DEMO if args.smoke_test else None)
     window = MainWindow(begin.db_path)
-    window.first_run_choice = begin.choice
-    window.smoke_test = args.smoke_test
+    window.context.first_run_choice = begin.choice
+    window.context.smoke_test = args.smoke_test
     first_run.install(window, db_path)
     icons.decorate(window)
     return app, window
@@ -90,21 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     from shopcrm.ui.trust import backup_ui
     from shopcrm.ui.trust import security_ui
 
-    if getattr(window, "smoke_test", False):
+    ctx = window.context
+    if ctx.smoke_test:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
-    window.daily_backup_job = backup_ui.daily_backup(window)  # at most once a day, in the background
+    ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)  # at most once a day, in the background
     from shopcrm.ui.trust.startup_checks import start_background_check
 
-    window.integrity_check = start_background_check(window, window.db_path)  # full check, after the paint
+    ctx.jobs["integrity_check"] = start_background_check(window, window.db_path)  # full check, after the paint
     from shopcrm.ui.analysis.analysis_tab import daily_regrade
 
-    window.daily_regrade_job = daily_regrade(window)  # stale grades: regraded in the background
-    if window.first_run_choice is None:  # the welcome offers the PIN itself
+    ctx.jobs["daily_regrade"] = daily_regrade(window)  # stale grades: regraded in the background
+    if ctx.first_run_choice is None:  # the welcome offers the PIN itself
         security_ui.offer_pin_at_first_run(window)
-    if window.first_run_choice == first_run.IMPORT:
+    if ctx.first_run_choice == first_run.IMPORT:
         first_run.open_import(window)
     code = app.exec()
     from shopcrm.store.db import close_database

@@ -38,6 +38,7 @@ from shopcrm.trust import security
 from shopcrm.store import settings
 from shopcrm.store.db import open_database
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 
 FIRST_RUN_DONE = "first_run.done"
 START_IN_DEMO = "first_run.start_in_demo"
@@ -328,7 +329,7 @@ def open_import(window) -> bool:
     wizard = mod.open_import_wizard(window)  # wired to window.data_changed
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
-    window.import_wizard = wizard
+    AppContext.of(window).import_wizard = wizard
     return True
 
 
@@ -345,14 +346,15 @@ class DemoController:
         self.try_action.triggered.connect(self.enter_demo)
         self.leave_action = QAction(window, objectName="leaveDemoAction")
         self.leave_action.triggered.connect(self.leave_demo)
-        menu = getattr(window, "file_menu", None)
+        ctx = AppContext.of(window)
+        menu = ctx.file_menu
         if menu is not None:
             first = menu.actions()[0] if menu.actions() else None
             menu.insertAction(first, self.try_action)
             menu.insertAction(first, self.leave_action)
         self.shop_action = QAction(window, objectName="shopNameAction")
         self.shop_action.triggered.connect(self.edit_shop_name)
-        tools = getattr(window, "tools_menu", None)
+        tools = ctx.tools_menu
         if tools is not None:
             tools.addSeparator()
             tools.addAction(self.shop_action)
@@ -422,5 +424,5 @@ class DemoController:
 
 def install(window, real_path: Path | None = None) -> DemoController:
     controller = DemoController(window, real_path or window.db_path)
-    window.demo_controller = controller
+    AppContext.of(window).demo = controller
     return controller

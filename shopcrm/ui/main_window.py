@@ -20,6 +20,7 @@ from shopcrm.store import settings
 from shopcrm.store.db import DatabaseOpenError, database, open_database
 from shopcrm.ui.customers.customer_form import CustomerForm
 from shopcrm.ui.customers.customers_tab import CustomersTab
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.i18n import LANGUAGES
 
 def tab_classes() -> tuple[type, ...]:
@@ -43,14 +44,16 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         self.db_path = Path(db_path) if db_path else Path(database.database or "")
         self.forms: dict[int, CustomerForm] = {}
+        self.context = AppContext(self)  # what tabs and dialogs use of this window
 
+        self._build_menus()  # before the tabs, which add their actions to the Tools menu
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.customers_tab = CustomersTab(self)
         self.tabs.addTab(self.customers_tab, self.tr("Customers"))
         self.extra_tabs = []
         for cls in tab_classes():
-            tab = cls(self)
+            tab = cls(self.context)
             self.extra_tabs.append(tab)
             self.tabs.addTab(tab, tab.tab_title())
             if hasattr(tab, "title_changed"):
@@ -60,7 +63,6 @@ class MainWindow(QMainWindow):
         self.status_db = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self.status_db)
 
-        self._build_menus()
         # owner PIN and mode indicator, backup and restore, audit log (issue #7)
         from shopcrm.ui.trust import audit_ui
         from shopcrm.ui.trust import backup_ui

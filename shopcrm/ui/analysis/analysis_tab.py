@@ -2,7 +2,7 @@
 upgrade potential, member-level rules. Everything is read from shopcrm.grading (and the
 complaint figures from shopcrm.complaints when present); regrading runs off the UI thread.
 
-Built as ``AnalysisTab(main_window)``; ``AnalysisTab(None, today=date)`` works on its own (tests).
+Built as ``AnalysisTab(context)`` by the main window; ``AnalysisTab(None, today=date)`` works on its own (tests).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from shopcrm import grading
 from shopcrm.sales import activity
 from shopcrm.core.money import fmt
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job, run_task, show_failure
 
 GRADE_COLORS = {"A": QColor("#c62828"), "B": QColor("#ef6c00"), "C": QColor("#90a4ae")}
@@ -177,10 +178,11 @@ class AnalysisTab(QWidget):
     POTENTIAL_COLUMNS = ("name", "mobile", "grade", "next_grade", "gap", "period_spend",
                          "value_type", "lifecycle")
 
-    def __init__(self, main_window=None, *, today: dt.date | None = None):
-        super().__init__(main_window)
+    def __init__(self, context: AppContext | None = None, *, today: dt.date | None = None):
+        ctx = context or AppContext()
+        super().__init__(ctx.window)
         self.setObjectName("analysisTab")
-        self.main_window = main_window
+        self.context = ctx
         self._today = today
         self._loaded = False
         self._jobs: dict[str, Job] = {}  # running background jobs by name
@@ -646,8 +648,8 @@ class AnalysisTab(QWidget):
     def _open_customer(self, index) -> None:
         model = index.model()
         cid = model.data(index, Qt.ItemDataRole.UserRole)
-        if cid is not None and self.main_window is not None and hasattr(self.main_window, "open_customer"):
-            self.main_window.open_customer(cid)
+        if cid is not None:
+            self.context.open_customer(cid)
 
     # --- level rules ----------------------------------------------------------------------------
     def load_rules(self) -> None:
@@ -801,8 +803,7 @@ class AnalysisTab(QWidget):
         super().closeEvent(event)
 
     def _data_changed(self) -> None:
-        if self.main_window is not None and hasattr(self.main_window, "data_changed"):
-            self.main_window.data_changed.emit()
+        self.context.notify_data_changed()
 
     # --- export ---------------------------------------------------------------------------------
     def _ask_path(self, default_name: str) -> str | None:

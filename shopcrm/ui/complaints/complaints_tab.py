@@ -45,6 +45,7 @@ from shopcrm.ui.complaints.complaint_widgets import (
     left_text,
 )
 from shopcrm.ui.shell import qclock
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.models.paged_model import PagedSqlModel
 
 
@@ -167,14 +168,16 @@ class ComplaintTableModel(PagedSqlModel):
 
 
 class ComplaintsTab(QWidget):
-    """The 投诉 tab. Built as ``ComplaintsTab(main_window)``; also works on its own."""
+    """The 投诉 tab. Built as ``ComplaintsTab(context)`` by the main window; ``ComplaintsTab()``
+    works on its own."""
 
     title_changed = Signal()
 
-    def __init__(self, main_window=None):
-        super().__init__(main_window)
+    def __init__(self, context: AppContext | None = None):
+        ctx = context or AppContext()
+        super().__init__(ctx.window)
         self.setObjectName("complaintsTab")
-        self.main_window = main_window
+        self.context = ctx
         self._title = ""
 
         # filters
@@ -291,7 +294,7 @@ class ComplaintsTab(QWidget):
         self._fill_categories()
         self.apply_filters()
         self._update_counts()
-        if main_window is not None and hasattr(main_window, "data_changed"):
+        if ctx.attached:
             QTimer.singleShot(0, self._install_menu_action)  # the menus are built after the tabs
 
     # --- contract -------------------------------------------------------------------------------
@@ -373,8 +376,8 @@ class ComplaintsTab(QWidget):
 
     def show_complaint(self, complaint_id: int, *, activate: bool = False) -> None:
         """Select a complaint (widening the filters if it is not in the list) and show it."""
-        if activate and self.main_window is not None and hasattr(self.main_window, "tabs"):
-            self.main_window.tabs.setCurrentWidget(self)
+        if activate:
+            self.context.show_tab(self)
         if not self._select(complaint_id):
             self.search.blockSignals(True)
             self.search.setText(f"#{complaint_id}")
@@ -408,7 +411,7 @@ class ComplaintsTab(QWidget):
         return dlg
 
     def _install_menu_action(self) -> None:
-        menu = getattr(self.main_window, "tools_menu", None)
+        menu = self.context.tools_menu
         if menu is not None:
             act = menu.addAction(self.tr("Complaint settings…"), self.open_settings)
             act.setObjectName("complaintSettingsAction")
@@ -419,17 +422,12 @@ class ComplaintsTab(QWidget):
     def _notify(self) -> None:
         """After a write: tell the main window (customer list marks, other tabs), which refreshes
         the current tab, i.e. us; refresh ourselves only when nobody else will."""
-        mw = self.main_window
-        if mw is not None and hasattr(mw, "data_changed"):
-            mw.data_changed.emit()
-            tabs = getattr(mw, "tabs", None)
-            if tabs is not None and tabs.currentWidget() is self:
-                return
+        if self.context.notify_data_changed() and self.context.is_current_tab(self):
+            return
         self.refresh()
 
     def _open_customer(self, customer_id: int) -> None:
-        if self.main_window is not None and hasattr(self.main_window, "open_customer"):
-            self.main_window.open_customer(customer_id)
+        self.context.open_customer(customer_id)
 
     # --- counts and title --------------------------------------------------------------------------
     def _compute_title(self, c: K.Counts) -> str:

@@ -36,6 +36,7 @@ from shopcrm.excel import excel_export
 from shopcrm.core.errors import Cancelled
 from shopcrm.ui.trust import security_ui
 from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell import forms
 
 SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
@@ -201,11 +202,7 @@ def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
     """The dialog for the customers tab's list and selection (non-modal use: ``.open()``).
     From another tab (today, complaints…) the customers tab's filter is out of sight, so the
     dialog offers everyone."""
-    tab = getattr(main_window, "customers_tab", None)
-    tabs = getattr(main_window, "tabs", None)
-    on_customers = tab is not None and (tabs is None or tabs.currentWidget() is tab)
-    query = tab.current_query() if on_customers else None
-    selected = tab.selected_ids() if on_customers else []
+    query, selected = AppContext.of(main_window).customer_list_in_view()
     dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full,
                           scope=SCOPE_ALL if full else None)
     dialog.exported.connect(lambda result: show_result(main_window, result))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from shopcrm.excel import excel_import as X
 from shopcrm.core.money import fmt
 from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.shell.context import AppContext
 
 PREVIEW_ROWS = 12  # rows of the sheet shown when choosing the header row
 STATUS_ROWS = 200  # rows shown with their status before the import
@@ -654,8 +655,8 @@ class ImportHistoryDialog(QDialog):
 def open_import_wizard(main_window) -> ImportWizard:
     """The wizard, wired to ``main_window.data_changed``; the caller shows it (``exec``/``open``)."""
     wizard = ImportWizard(main_window)
-    if hasattr(main_window, "data_changed"):
-        wizard.imported.connect(lambda _report: main_window.data_changed.emit())
+    ctx = AppContext.of(main_window)
+    wizard.imported.connect(lambda _report: ctx.notify_data_changed())
     return wizard
 
 

@@ -105,7 +105,10 @@ def decorate(window) -> int:
             if name and obj.icon().isNull():
                 obj.setIcon(icon(name))
                 done += 1
-    menus = [getattr(window, n, None) for n in ("file_menu", "help_menu")]
+    from shopcrm.ui.shell.context import AppContext
+
+    ctx = AppContext.of(window)
+    menus = [ctx.file_menu, ctx.help_menu]
     sources = {window.tr(text): name for text, name in MENU_TEXT_ICONS.items()}
     for menu in filter(None, menus):
         for action in menu.actions():
@@ -113,7 +116,7 @@ def decorate(window) -> int:
             if name and action.icon().isNull():
                 action.setIcon(icon(name))
                 done += 1
-    tabs = getattr(window, "tabs", None)
+    tabs = ctx.tabs
     if tabs is not None:
         for i in range(tabs.count()):
             name = TAB_ICONS.get(type(tabs.widget(i)).__name__)

@@ -1,6 +1,6 @@
 """The 今日待办 tab: who to contact today and why (shopcrm.care builds the list).
 
-Built as ``TodayTab(main_window)``; ``TodayTab(None, today=date)`` works on its own with a fixed
+Built as ``TodayTab(context)`` by the main window; ``TodayTab(None, today=date)`` works on its own with a fixed
 date (tests). The list is a plain table model over the day's items: the day's list is at most a
 few tens of thousands of rows and is never sorted or filtered through a proxy model.
 """
@@ -37,6 +37,7 @@ from shopcrm.core import clock
 from shopcrm import care
 from shopcrm.sales import activity
 from shopcrm.trust import security
+from shopcrm.ui.shell.context import AppContext
 
 LATE = QColor("#c62828")
 TODAY_COLOR = QColor("#1b5e20")
@@ -243,10 +244,11 @@ class TodayTab(QWidget):
 
     title_changed = Signal()
 
-    def __init__(self, main_window=None, today: dt.date | None = None):
-        super().__init__(main_window)
+    def __init__(self, context: AppContext | None = None, today: dt.date | None = None):
+        ctx = context or AppContext()
+        super().__init__(ctx.window)
         self.setObjectName("todayTab")
-        self.main_window = main_window
+        self.context = ctx
         self.fixed_today = today
         self.settings: dict = {}
         self.lst: care.TodayList | None = None
@@ -360,19 +362,15 @@ class TodayTab(QWidget):
         self._day_timer.timeout.connect(self._check_day)
         if today is None:
             self._day_timer.start()
-        if main_window is not None:
-            if hasattr(main_window, "data_changed"):
-                main_window.data_changed.connect(self._on_data_changed)
-            menu = getattr(main_window, "tools_menu", None)
+        if ctx.attached:
+            ctx.on_data_changed(self._on_data_changed)
+            menu = ctx.tools_menu
             if menu is not None:
                 self.settings_action = menu.addAction(self.tr("Care reminders settings…"), self.open_settings)
                 self.settings_action.setObjectName("careSettingsAction")
             # inside the main window the list is built right after the window's first paint, so that
             # start-up never waits for it (the badge appears a moment later)
-            if hasattr(main_window, "first_painted"):
-                main_window.first_painted.connect(self._first_refresh)
-            else:
-                QTimer.singleShot(0, self._first_refresh)
+            ctx.on_first_painted(self._first_refresh)
         else:
             self.refresh()
 
@@ -468,8 +466,7 @@ class TodayTab(QWidget):
     def _on_data_changed(self) -> None:
         if self._suppress:
             return
-        if self.main_window is not None and getattr(self.main_window, "tabs", None) is not None \
-                and self.main_window.tabs.currentWidget() is self:
+        if self.context.is_current_tab(self):
             return  # the main window refreshes the visible tab itself
         self._stale_timer.start()
 
@@ -477,10 +474,10 @@ class TodayTab(QWidget):
         """After a write from this tab: rebuild, then tell the main window (without a second
         rebuild of this tab)."""
         self.refresh()
-        if self.main_window is not None and hasattr(self.main_window, "data_changed"):
+        if self.context.attached:
             self._suppress = True
             try:
-                self.main_window.data_changed.emit()
+                self.context.notify_data_changed()
             finally:
                 self._suppress = False
 
@@ -499,7 +496,7 @@ class TodayTab(QWidget):
         items = self.selected_items()
         for b in (self.done_button, self.snooze_button, self.skip_button, self.copy_button):
             b.setEnabled(bool(items))
-        self.open_button.setEnabled(len(items) == 1 and self.main_window is not None)
+        self.open_button.setEnabled(len(items) == 1 and self.context.attached)
         self.anniversary_button.setEnabled(len(items) == 1)
         self.export_button.setEnabled(self.model.rowCount() > 0)
         self.preview.setPlainText(care.message(items[0], self.settings) if len(items) == 1 else
@@ -615,8 +612,8 @@ class TodayTab(QWidget):
 
     def open_selected(self, *args) -> None:
         items = self.selected_items()
-        if len(items) == 1 and self.main_window is not None and hasattr(self.main_window, "open_customer"):
-            self.main_window.open_customer(items[0].customer_id)
+        if len(items) == 1:
+            self.context.open_customer(items[0].customer_id)
 
     def export_to(self, path, progress=None):
         """Write the list as shown (filter applied) to ``path`` (.xlsx)."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from shopcrm.trust import audit
 from shopcrm.ui.trust.security_ui import ensure_owner
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 
 PAGE = 500
 
@@ -119,9 +120,9 @@ class AuditLogDialog(QDialog):
 
     def _open_customer(self, row: int, _col: int) -> None:
         e = self.entries[row] if row < len(self.entries) else None
-        if e and e.customer_id and self.window is not None and hasattr(self.window, "open_customer"):
+        if e and e.customer_id:
             try:
-                self.window.open_customer(e.customer_id)
+                AppContext.of(self.window).open_customer(e.customer_id)
             except Exception:  # noqa: BLE001 - a purged customer no longer exists
                 pass
 
@@ -137,7 +138,7 @@ def open_audit_log(window) -> AuditLogDialog | None:
 
 def install(window) -> None:
     """Add “Audit log…” to the Tools menu."""
-    menu = getattr(window, "tools_menu", None)
+    menu = AppContext.of(window).tools_menu
     if menu is not None:
         action = menu.addAction(QCoreApplication.translate("AuditUi", "Audit log…"),
                                 lambda: open_audit_log(window))

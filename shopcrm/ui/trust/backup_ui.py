@@ -37,6 +37,7 @@ from shopcrm.trust import audit
 from shopcrm.core.errors import Cancelled
 from shopcrm.ui.trust.security_ui import ensure_owner
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job, run_task
 
 
@@ -233,8 +234,7 @@ class BackupDialog(QDialog):
         self.restore_button.setEnabled(info is not None and info.readable)
 
     def _data_changed(self) -> None:
-        if self.window is not None and hasattr(self.window, "data_changed"):
-            self.window.data_changed.emit()
+        AppContext.of(self.window).notify_data_changed()
 
     # --- actions ---------------------------------------------------------------------------------
     def _run(self, title: str, fn, *args):
@@ -434,12 +434,11 @@ class DailyBackup(QObject):
         return self.result.name if self.result is not None else ""
 
     def _show(self, ok: bool, text: str) -> None:
-        if self.window is None or not hasattr(self.window, "statusBar"):
-            return
+        ctx = AppContext.of(self.window)
         if not ok:
-            self.window.statusBar().showMessage(text, 30_000)
+            ctx.status(text, 30_000)
         elif text:
-            self.window.statusBar().showMessage(
+            ctx.status(
                 QCoreApplication.translate("BackupUi", "Daily backup saved, checking it in the background: %1")
                 .replace("%1", text), 10_000)
 
@@ -465,7 +464,8 @@ def install(window) -> None:
     """Add “Backup and restore…” to the File menu; report background checks in the window; on
     quit, interrupt a running check rather than wait for it (it resumes at the next start)."""
     global _quit_hooked
-    window.seal_monitor = SealMonitor(window)
+    ctx = AppContext.of(window)
+    ctx.seal_monitor = SealMonitor(window)
     app = QCoreApplication.instance()
     if app is not None and not _quit_hooked:
         app.aboutToQuit.connect(_on_quit)
@@ -477,13 +477,13 @@ def install(window) -> None:
         dlg.open()
         return dlg
 
-    window.open_backup_dialog = open_dialog
-    menu = getattr(window, "file_menu", None)
+    ctx.open_backup_dialog = open_dialog
+    menu = ctx.file_menu
     if menu is not None:
         action = menu.addAction(QCoreApplication.translate("BackupUi", "Backup and restore…"), open_dialog)
         action.setObjectName("backupAction")
         actions = menu.actions()
-        quit_action = getattr(window, "quit_action", None)
+        quit_action = ctx.quit_action
         if quit_action is not None and quit_action in actions:  # keep Quit last
             menu.removeAction(action)
             menu.insertAction(quit_action, action)

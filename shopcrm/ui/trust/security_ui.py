@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from shopcrm.trust import audit
 from shopcrm.trust import security
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 
 ERROR_STYLE = "color: #c0392b;"
 IDLE_CHECK_MS = 15_000
@@ -251,8 +252,7 @@ class SecurityController(QObject):
         if mode != self._mode:
             self._mode = mode
             self.mode_changed.emit(mode)
-            if hasattr(self.window, "data_changed"):
-                self.window.data_changed.emit()  # lists re-render with or without masking
+            AppContext.of(self.window).notify_data_changed()  # lists re-render with or without masking
 
     def _update(self) -> None:
         has_pin = security.has_pin()
@@ -441,9 +441,10 @@ def offer_pin_at_first_run(window) -> bool:
 def install(window) -> SecurityController:
     """Add the mode indicator and the lock/unlock/PIN actions to the main window."""
     controller = SecurityController(window)
-    window.security_controller = controller
+    ctx = AppContext.of(window)
+    ctx.security = controller
     window.statusBar().addPermanentWidget(controller.indicator)
-    menu = getattr(window, "tools_menu", None)
+    menu = ctx.tools_menu
     if menu is not None:
         menu.addSeparator()
         menu.addAction(controller.unlock_action)
