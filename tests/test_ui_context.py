@@ -72,6 +72,8 @@ def test_the_main_window_hands_its_context_to_tabs_and_dialogs(window, qtbot):
     qtbot.addWidget(dialog)
     assert AppContext.of(dialog) is ctx and AppContext.of(window) is ctx
     assert ctx.security is not None and ctx.seal_monitor is not None  # installed into the context
+    # the tabs find the Tools menu built (a probe used to find nothing and drop this entry)
+    assert "careSettingsAction" in {a.objectName() for a in window.tools_menu.actions()}
     with qtbot.waitSignal(window.data_changed):
         assert ctx.notify_data_changed()
     ctx.show_tab(window.extra_tabs[0])
