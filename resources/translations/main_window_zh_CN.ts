@@ -84,8 +84,12 @@
       <translation>新的语言将在下次启动 ShopCRM 时生效。</translation>
     </message>
     <message>
-      <source>&lt;h3&gt;ShopCRM %1&lt;/h3&gt;&lt;p&gt;Customer relationship management for small shops.&lt;/p&gt;&lt;p&gt;Data: %2&lt;/p&gt;</source>
-      <translation>&lt;h3&gt;ShopCRM 店铺客户关系管理 %1&lt;/h3&gt;&lt;p&gt;为小店打造的客户关系管理软件。&lt;/p&gt;&lt;p&gt;数据文件：%2&lt;/p&gt;</translation>
+      <source>&lt;h3&gt;ShopCRM %1&lt;/h3&gt;&lt;p&gt;Customer relationship management for small shops.&lt;/p&gt;&lt;p&gt;Data: %2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
+      <translation>&lt;h3&gt;ShopCRM 店铺客户关系管理 %1&lt;/h3&gt;&lt;p&gt;为小店打造的客户关系管理软件。&lt;/p&gt;&lt;p&gt;数据文件：%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <source>Open log folder</source>
+      <translation>打开日志文件夹</translation>
     </message>
   </context>
 </TS>

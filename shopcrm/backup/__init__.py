@@ -47,6 +47,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -58,6 +59,8 @@ from pathlib import Path
 
 from shopcrm.core import clock
 from shopcrm.store import db as dbmod
+
+log = logging.getLogger(__name__)
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import register, t
@@ -294,8 +297,9 @@ def _fsync_dir(path: Path) -> None:
         return
     try:
         _fsync(path)
-    except OSError:
-        pass
+    except OSError as exc:
+        log.warning("cannot fsync the folder %s (the backup is written, its name may not survive a power cut): %s",
+                    path, exc)
 
 
 def _replace(src: Path, dst: Path) -> None:
@@ -671,6 +675,7 @@ class PendingBackup:
                 with self._claim:
                     self._seal()
         except BaseException as exc:  # never leave a waiter waiting: an import may be blocked on us
+            log.warning("backup %s not sealed: %s", self.path, exc, exc_info=not isinstance(exc, BackupError))
             if not self._done.is_set():
                 self._finish("failed", exc if isinstance(exc, BackupError)
                              else BackupError(t("backup.failed", reason=exc)))
@@ -775,8 +780,8 @@ def _audit(db_path: Path | None, mode: str, detail: str) -> None:
                                 (clock.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail))
         finally:
             con.close()
-    except sqlite3.Error:
-        pass
+    except sqlite3.Error as exc:
+        log.warning("backup of %s not recorded in the audit log (%s): %s", db_path, detail, exc)
 
 
 def add_listener(fn: Callable[[SealEvent], None]) -> None:
@@ -795,7 +800,7 @@ def _notify(event: SealEvent) -> None:
         try:
             fn(event)
         except Exception:  # noqa: BLE001 - a listener never breaks a backup
-            pass
+            log.exception("backup listener %r failed on %s", fn, event)
 
 
 def pending_backups() -> list[PendingBackup]:
@@ -852,7 +857,7 @@ def _reserve_name(kind: str, when: dt.datetime, folder: Path) -> Path:
             path = _backup_name(kind, when, folder)
             try:
                 open(_part_path(path), "xb").close()
-            except FileExistsError:
+            except FileExistsError:  # expected: taken by another thread or process; try the next name
                 continue
             return path
 
@@ -866,7 +871,7 @@ def _mode_for(db_path: Path) -> str:
 
             return security.current_mode()
     except Exception:  # noqa: BLE001 - only a label
-        pass
+        log.warning("cannot tell who makes the backup of %s; recorded as 'startup'", db_path, exc_info=True)
     return "startup"
 
 
@@ -1048,7 +1053,7 @@ def _scan(folder: Path) -> list[_Entry]:
             continue  # sealed between two renames of another process: the final name counts
         try:
             created = dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
-        except ValueError:
+        except ValueError:  # expected: a name like ours with an impossible date is not our backup
             continue
         out.append((created, int(m.group(3) or 1), _Entry(created, m.group(4), folder / final, verified)))
     out.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -1069,8 +1074,8 @@ def _remove_stale_parts(folder: Path) -> list[Path]:
             if kernel_now - part.stat().st_mtime > STALE_PART_SECONDS:
                 part.unlink()
                 deleted.append(part)
-    except OSError:
-        pass
+    except OSError as exc:
+        log.warning("cannot remove stale partial backups in %s: %s", folder, exc)
     return deleted
 
 
@@ -1091,15 +1096,15 @@ def rotate(folder: Path, settings: BackupSettings, *, keep: Path | None = None) 
             try:
                 entry.path.unlink()
                 deleted.append(entry.path)
-            except OSError:
-                pass
+            except OSError as exc:
+                log.warning("cannot remove old backup %s: %s", entry.path, exc)
     try:
         bad = sorted(folder.glob(f"shopcrm-*{BAD_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
         for path in bad[BAD_KEEP:]:
             path.unlink()
             deleted.append(path)
-    except OSError:
-        pass
+    except OSError as exc:
+        log.warning("cannot remove old damaged databases in %s: %s", folder, exc)
     return deleted
 
 
@@ -1145,11 +1150,11 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
                         "SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
             finally:
                 con.close()
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as exc:
+            log.info("cannot read the backup %s for its description: %s", file, exc)
         try:
             size = file.stat().st_size
-        except OSError:
+        except OSError:  # expected: sealed (renamed) while we read it; read it again under its new name
             continue
         break
     if status is None or (status != "verified" and sealed):
@@ -1266,7 +1271,8 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
                 check_backup(entry.path)
             else:
                 verify_for_restore(unverified_path(entry.path))
-        except BackupError:
+        except BackupError as exc:
+            log.warning("backup %s fails its check, trying an older one: %s", entry.path, exc)
             continue
         return describe(entry.path, entry.created, entry.kind)
     return None
@@ -1378,7 +1384,7 @@ def _mount_table() -> str | None:
     /proc/mounts; macOS and the BSDs parse ``mount`` ("//srv/share on /Volumes/x (smbfs, …)")."""
     try:
         return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    except OSError:  # expected: not Linux (macOS, the BSDs): ask mount(8) below
         pass
     try:
         import subprocess

@@ -7,15 +7,19 @@ parser knows every command without importing anything by name at run time."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 import shopcrm.backup  # noqa: F401  (its pre-migration backup guards every command's open)
 from shopcrm.cli import backup_cmd, care_cmd, demo_cmd, export_cmd, grading_cmd, import_cmd
 from shopcrm.cli.common import COMMANDS
-from shopcrm.core import texts
+from shopcrm.core import logs, texts
+from shopcrm.core.paths import data_dir
 from shopcrm.store.db import DatabaseOpenError, close_database
 
 COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd)
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,12 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logs.setup(data_dir())
     texts.set_language(args.lang)
+    log.info("command %s", args.command)
     try:
         return COMMANDS[args.command][1](args)
     except DatabaseOpenError as exc:
+        log.warning("command %s: %s", args.command, exc)
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 2
+    except Exception:
+        log.exception("command %s failed", args.command)
+        raise
     finally:
         # the last connection closing copies the WAL into the file and removes it (a large
         # import commits without that checkpoint: shopcrm.store.db.checkpoint_deferred)

@@ -48,12 +48,9 @@ def _import(args: argparse.Namespace) -> int:
     # wrong, the backup before writing failed
     expected: tuple[type[BaseException], ...] = (X.ImportFileError, PermissionError,
                                                  security.PinError, Cancelled)
-    try:
-        from shopcrm.backup import BackupError
+    from shopcrm.backup import BackupError
 
-        expected += (BackupError,)
-    except ModuleNotFoundError:
-        pass
+    expected += (BackupError,)
     pin = args.pin or os.environ.get("SHOPCRM_PIN")
     try:
         if pin and not args.dry_run and security.has_pin():

@@ -328,7 +328,7 @@ def parse_named_lines(text: str, what: str, *, numeric: bool) -> list[tuple[str,
             try:
                 out.append((name, int(value)))
                 continue
-            except ValueError:
+            except ValueError:  # expected: reported as a configuration error just below
                 pass
             errors.append(FieldError("config", "cmp.e.config_line", line=i, value=line,
                                      what=t("cmp.cfg.hours")))

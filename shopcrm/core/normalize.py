@@ -241,7 +241,7 @@ def parse_birthday(value, *, today: dt.date | None = None) -> dt.date | LunarBir
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
             try:  # the common case, ISO
                 d = dt.date.fromisoformat(text)
-            except ValueError:
+            except ValueError:  # expected: not a real ISO date; the general parser below decides
                 pass
             else:
                 return _check_date(d, "birthday", value, today, False)

@@ -24,6 +24,7 @@ complete, so a cancel or a crash never leaves a half-written file behind.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import time
@@ -40,6 +41,8 @@ from shopcrm.core.errors import check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
 from shopcrm.core.normalize import MAX_TEXT, FORMULA_TRIGGERS, escape_formula, unescape_formula
 from shopcrm.core.texts import CATALOGUE, register, t
+
+log = logging.getLogger(__name__)
 
 register({
     "export.cannot_write": ("无法写入文件“{path}”：{reason}", "Cannot write “{path}”: {reason}"),
@@ -366,13 +369,13 @@ def _cleanup_workbook(wb) -> None:
             if not ws.closed:
                 ws.close()  # ends its row generator and its XML stream
         except Exception:  # noqa: BLE001 - best effort after a failure
-            pass
+            log.warning("cannot close the unsaved sheet %r", getattr(ws, "title", ws), exc_info=True)
         writer = getattr(ws, "_writer", None)
         if writer is not None:
             try:
                 writer.cleanup()
-            except (OSError, ValueError):
-                pass
+            except (OSError, ValueError) as exc:
+                log.warning("temporary file of the unsaved sheet %r left behind: %s", getattr(ws, "title", ws), exc)
 
 
 def write_workbook(path: str | Path, sheets: Sequence[Sheet], progress: ProgressFn | None = None,
@@ -659,7 +662,7 @@ def export_customers(path: str | Path, *, query: C.CustomerQuery | None = None,
         try:
             database.execute_sql(f"DROP TABLE IF EXISTS {_SCOPE}")
         except Exception:  # noqa: BLE001 - the connection may be gone after a failure
-            pass
+            log.warning("cannot drop the export's scope table %s", _SCOPE, exc_info=True)
     result.seconds = time.perf_counter() - started
     what = "full" if full else "list"
     audit.log("export", detail=f"{what}: {result.customers} -> {result.path}")

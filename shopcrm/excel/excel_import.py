@@ -271,7 +271,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             return data.decode(enc), enc
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # expected: not UTF-8, so GB18030 next
         pass
     return data.decode("gb18030"), "gb18030"  # strict: raises on bytes GB18030 cannot decode
 
@@ -665,7 +665,7 @@ def _parse_datetime(value, today: dt.date) -> dt.datetime | None:
             try:
                 at = dt.datetime.fromisoformat(nfkc(value)).replace(microsecond=0, tzinfo=None)
             except ValueError:
-                pass  # '2026年11月10日' and the like: a date
+                pass  # expected: '2026年11月10日' and the like: a date
     if at is None:
         d = parse_date(value, "last_purchase_at", today=today, allow_future=False)
         if d is None:

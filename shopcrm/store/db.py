@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import pkgutil
 import sqlite3
 import threading
@@ -18,6 +19,8 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from shopcrm.core.texts import t
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x53435243  # "SCRC": marks a file as a ShopCRM database
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -147,6 +150,7 @@ def quick_check(path: str | Path) -> str | None:
     if result == "ok":
         marker.unlink(missing_ok=True)
         return None
+    log.error("integrity check of %s found a problem: %s", path, result)
     marker.write_text(result, encoding="utf-8")
     return result
 
@@ -212,8 +216,8 @@ def _checkpoint(path: str) -> None:
             con.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             con.close()
-    except sqlite3.Error:
-        pass  # busy or closed meanwhile: the next commit's automatic checkpoint does it
+    except sqlite3.Error as exc:  # busy or closed meanwhile: the next commit's automatic checkpoint does it
+        log.info("background checkpoint of %s skipped: %s", path, exc)
 
 
 def close_database() -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
 
 from shopcrm import APP_NAME, __version__
-from shopcrm.core.paths import resolve_db_path
+from shopcrm.core import logs
+from shopcrm.core.paths import data_dir, resolve_db_path
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -76,15 +81,19 @@ def main(argv: list[str] | None = None) -> int:
     import time
 
     started = time.perf_counter()
+    logs.setup(data_dir())
+    log.info("ShopCRM %s starting (Python %s, %s)", __version__, sys.version.split()[0], sys.platform)
     from shopcrm.ui.shell import linux_libs
 
     problem = linux_libs.check()  # Linux: Qt's X11 plugin would abort with a message nobody understands
     if problem:
+        log.error("cannot start Qt: %s", problem)
         print(problem, file=sys.stderr, flush=True)
         return 3
     app, window = start(sys.argv[1:] if argv is None else argv)
     if window is None:
         return 2
+    install_excepthook()
     window.show()
     from shopcrm.ui import first_run
     from shopcrm.ui.trust import backup_ui
@@ -111,7 +120,41 @@ def main(argv: list[str] | None = None) -> int:
     from shopcrm.store.db import close_database
 
     close_database()  # the last connection: the WAL goes into the file and is removed
+    log.info("ShopCRM closed (exit code %s)", code)
     return code
+
+
+def report_unhandled(exc_type, exc, tb, *, where: str = "") -> None:
+    """An exception nobody caught (a slot, a timer, a thread): into the log with its traceback,
+    and in front of the user with the log file's place, so that nothing fails silently."""
+    log.critical("unhandled exception%s", f" in {where}" if where else "", exc_info=(exc_type, exc, tb))
+    if issubclass(exc_type, KeyboardInterrupt):
+        return
+    from PySide6.QtCore import QCoreApplication, Qt, QThread
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        return  # a worker thread: logged; its own job reports failure to the GUI
+    text = QCoreApplication.translate(
+        "app", "An unexpected error occurred: %1\n\nShopCRM keeps running; details are in the log file:\n%2")
+    text = text.replace("%1", f"{exc_type.__name__}: {exc}").replace("%2", str(logs.current() or logs.log_path()))
+    box = QMessageBox(QMessageBox.Icon.Critical, "ShopCRM", text, QMessageBox.StandardButton.Ok, app.activeWindow())
+    box.setObjectName("unhandledErrorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _error_boxes.append(box)  # with no parent window, this list keeps it alive while shown
+    box.finished.connect(lambda _r, box=box: _error_boxes.remove(box))
+    box.open()  # not exec(): an error inside a nested event loop must not stack loops
+
+
+_error_boxes: list = []
+
+
+def install_excepthook() -> None:
+    """Route uncaught exceptions of the GUI thread and of Python threads to :func:`report_unhandled`."""
+    sys.excepthook = report_unhandled
+    threading.excepthook = lambda a: report_unhandled(a.exc_type, a.exc_value, a.exc_traceback,
+                                                      where=f"thread {a.thread.name if a.thread else '?'}")
 
 
 def smoke_report(window, started: float | None = None) -> None:

@@ -14,6 +14,7 @@ until the user leaves it).
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from shopcrm.store import settings
 from shopcrm.store.db import open_database
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
+
+log = logging.getLogger(__name__)
 
 FIRST_RUN_DONE = "first_run.done"
 START_IN_DEMO = "first_run.start_in_demo"
@@ -289,6 +292,7 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
             try:
                 return Start(open_demo(real_path, parent=parent), None)
             except Exception as exc:  # noqa: BLE001 - shown; the real database opens instead
+                log.warning("cannot open the demo database beside %s", real_path, exc_info=True)
                 open_database(real_path)
                 QMessageBox.warning(parent, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
         return Start(real_path, None)
@@ -308,6 +312,7 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
         try:
             return Start(open_demo(real_path, shop_name, parent), DEMO)
         except Exception as exc:  # noqa: BLE001
+            log.warning("cannot create the demo database beside %s", real_path, exc_info=True)
             settings.put(START_IN_DEMO, False)
             QMessageBox.warning(parent, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
             return Start(real_path, EMPTY)
@@ -405,6 +410,7 @@ class DemoController:
         try:
             path = open_demo(self.real_path, shop, self.window)
         except Exception as exc:  # noqa: BLE001
+            log.warning("cannot open the demo database beside %s", self.real_path, exc_info=True)
             open_database(self.window.db_path)
             settings.put(START_IN_DEMO, False)
             QMessageBox.warning(self.window, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))

@@ -3,19 +3,24 @@ keyboard shortcuts, remembered geometry."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
 )
 
 from shopcrm import __version__
+from shopcrm.core import logs
 from shopcrm.store import settings
 from shopcrm.store.db import DatabaseOpenError, database, open_database
 from shopcrm.ui.customers.customer_form import CustomerForm
@@ -269,10 +274,31 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, self.tr("Language"),
                                 self.tr("The new language is used from the next start of ShopCRM."))
 
-    def about(self) -> None:
-        QMessageBox.about(self, self.tr("About ShopCRM"),
-                          self.tr("<h3>ShopCRM %1</h3><p>Customer relationship management for small shops.</p>"
-                                  "<p>Data: %2</p>").replace("%1", __version__).replace("%2", str(self.db_path)))
+    def about(self) -> QDialog:
+        """帮助 → 关于: the version, the database, and where the log file is (selectable, with a
+        button that opens its folder). Opened window-modal without a nested event loop."""
+        log_file = logs.current() or logs.log_path()
+        dlg = QDialog(self, objectName="aboutDialog")
+        dlg.setWindowTitle(self.tr("About ShopCRM"))
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        text = QLabel(self.tr("<h3>ShopCRM %1</h3><p>Customer relationship management for small shops.</p>"
+                              "<p>Data: %2</p><p>Log file: %3</p>")
+                      .replace("%1", __version__).replace("%2", html.escape(str(self.db_path)))
+                      .replace("%3", html.escape(str(log_file))), dlg, objectName="aboutText")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dlg)
+        open_logs = buttons.addButton(self.tr("Open log folder"), QDialogButtonBox.ButtonRole.ActionRole)
+        open_logs.setObjectName("openLogFolder")
+        open_logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
+        buttons.rejected.connect(dlg.reject)
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(text)
+        lay.addWidget(buttons)
+        dlg.log_file = log_file
+        dlg.open()
+        return dlg
 
     def _restore_geometry(self) -> None:
         s = QSettings()

@@ -82,12 +82,9 @@ def render(out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchas
     generate(customers, purchases, seed=7)
     settings.put(settings.SHOP_NAME, shop_name)
     settings.put(first_run.FIRST_RUN_DONE, True)
-    try:
-        from shopcrm import grading
+    from shopcrm import grading
 
-        grading.regrade(today=clock.today())
-    except ImportError:
-        pass
+    grading.regrade(today=clock.today())
     from shopcrm.ui.main_window import MainWindow
 
     window = MainWindow(db)

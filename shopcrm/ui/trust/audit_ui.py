@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -24,6 +25,8 @@ from shopcrm.trust import audit
 from shopcrm.ui.trust.security_ui import ensure_owner
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
+
+log = logging.getLogger(__name__)
 
 PAGE = 500
 
@@ -124,7 +127,7 @@ class AuditLogDialog(QDialog):
             try:
                 AppContext.of(self.window).open_customer(e.customer_id)
             except Exception:  # noqa: BLE001 - a purged customer no longer exists
-                pass
+                log.warning("audit log: cannot open customer %s", e.customer_id, exc_info=True)
 
 
 def open_audit_log(window) -> AuditLogDialog | None:
