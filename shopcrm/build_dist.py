@@ -1,9 +1,10 @@
 """Build the one-folder desktop app with PyInstaller: ``python -m shopcrm.build_dist``.
 
 Produces ``dist/ShopCRM/ShopCRM`` (``ShopCRM.exe`` on Windows; ``dist/ShopCRM.app`` on macOS)
-with the app icon, ``resources/`` as the ``shopcrm.resources`` package (icons, translations),
-Qt's own Chinese catalogue (qtbase_zh_CN), pypinyin's dictionaries and python-calamine. PyInstaller does not cross-compile: run this on
-each system you ship for.
+with the app icon, ``resources/`` as the ``shopcrm.resources`` package (icons; the translations
+compiled by ``pyside6-lrelease`` into one ``shopcrm_<lang>.qm`` per language, in place of the
+``.ts`` sources), Qt's own Chinese catalogue (qtbase_zh_CN), pypinyin's dictionaries and
+python-calamine. PyInstaller does not cross-compile: run this on each system you ship for.
 
     pip install -e ".[dist]"
     python -m shopcrm.build_dist                # -> dist/ShopCRM/
@@ -15,8 +16,10 @@ Plain Python (no Qt import here): PyInstaller runs in a child process.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +54,8 @@ PY_EXCLUDES = ("tkinter", "pytest", "_pytest", "hypothesis", "pytestqt", "IPytho
 DROP_BINARIES = ("qpdf", "qtvirtualkeyboard", "qt6virtualkeyboard", "qt6pdf", "qt6qml", "qt6quick")
 # Qt's own translations: only the languages the app offers (zh_CN; English is Qt's source text).
 KEEP_QT_TRANSLATIONS = ("_zh_CN.qm",)
+# where the app's own translations go in the build (shopcrm.resources.translations)
+OUR_TRANSLATIONS = "shopcrm/resources/translations"
 
 SPEC_FILTER = '''
 # --- added by shopcrm.build_dist: leave out Qt parts the app never loads ---
@@ -66,6 +71,8 @@ def _dropped(dest):
 
 def _unused_qm(dest):
     dest = dest.replace("\\\\", "/")
+    if dest.startswith({ours!r}):  # ours: the compiled .qm ship, their .ts sources do not
+        return dest.endswith(".ts")
     return "/translations/" in dest and dest.endswith(".qm") and not dest.endswith(_KEEP_QM)
 
 
@@ -111,11 +118,55 @@ def qt_excludes() -> list[str]:
     return [f"PySide6.{m}" for m in QT_EXCLUDES if m not in used]
 
 
+def lrelease() -> Path:
+    """Qt's translation compiler as shipped inside PySide6 (found without importing Qt)."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("PySide6 is not installed: its lrelease compiles the translations")
+    exe = Path(next(iter(spec.submodule_search_locations))) / ("lrelease.exe" if os.name == "nt" else "lrelease")
+    if not exe.exists():
+        raise SystemExit(f"Qt's translation compiler is missing: {exe}")
+    return exe
+
+
+# all that lrelease says when every message is finished ("Ignored 3 untranslated source text(s)",
+# "5 unfinished", duplicate or damaged messages are warnings)
+LRELEASE_OK = re.compile(r"^(Updating '.*'\.\.\.|Generated \d+ translation\(s\) \(\d+ finished and 0 unfinished\))$")
+
+
+def compile_translations(out: Path, source: Path | None = None) -> list[Path]:
+    """Compile the ``<module>_<lang>.ts`` files of ``source`` (default: resources/translations)
+    into one ``shopcrm_<lang>.qm`` per language in ``out``; lrelease's warnings (an unfinished or
+    damaged message) fail the build. Returns the .qm files."""
+    source = Path(source or RESOURCES / "translations")
+    out.mkdir(parents=True, exist_ok=True)
+    langs: dict[str, list[Path]] = {}
+    for ts in sorted(source.glob("*.ts")):
+        root = ts.read_text(encoding="utf-8")
+        lang = root.split('language="', 1)[1].split('"', 1)[0] if 'language="' in root else ""
+        if not lang or not ts.stem.endswith("_" + lang):
+            raise SystemExit(f"{ts.name}: its language attribute does not match its name")
+        langs.setdefault(lang, []).append(ts)
+    made = []
+    for lang, files in sorted(langs.items()):
+        qm = out / f"shopcrm_{lang}.qm"
+        proc = subprocess.run([str(lrelease()), *map(str, files), "-qm", str(qm)],
+                              capture_output=True, text=True, encoding="utf-8", errors="replace")
+        said = [ln.strip() for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+        warnings = [ln for ln in said if not LRELEASE_OK.match(ln)]
+        if proc.returncode != 0 or warnings or not qm.exists():
+            raise SystemExit(f"lrelease failed for {lang} (exit {proc.returncode}):\n" + "\n".join(said))
+        made.append(qm)
+    return made
+
+
 def pyinstaller_args(work: Path, *, windowed: bool = True) -> list[str]:
     """Arguments for PyInstaller's makespec (the .spec is then patched, see :func:`write_spec`)."""
     launcher = work / "shopcrm_launcher.py"
     work.mkdir(parents=True, exist_ok=True)
     launcher.write_text(LAUNCHER, encoding="utf-8")
+    qm_dir = work / "translations"
+    compile_translations(qm_dir)
     args = [
         str(launcher),
         "--name", APP_NAME,
@@ -125,6 +176,8 @@ def pyinstaller_args(work: Path, *, windowed: bool = True) -> list[str]:
         "--paths", str(ROOT),
         # resources/ is installed as the shopcrm.resources package (see pyproject.toml)
         "--add-data", f"{RESOURCES}{os.pathsep}shopcrm/resources",
+        # the translations compiled for this build (the .ts sources are filtered out of the spec)
+        "--add-data", f"{qm_dir}{os.pathsep}{OUR_TRANSLATIONS}",
         "--collect-data", "pypinyin",
         "--collect-submodules", "pypinyin",
         "--hidden-import", "python_calamine",
@@ -158,7 +211,7 @@ def write_spec(work: Path, *, windowed: bool = True, env: dict | None = None) ->
     marker = "\npyz = PYZ("
     if marker not in text:
         raise SystemExit(f"unexpected .spec layout (no {marker.strip()!r}) in {spec}")
-    filt = SPEC_FILTER.format(drop=DROP_BINARIES, keep=KEEP_QT_TRANSLATIONS)
+    filt = SPEC_FILTER.format(drop=DROP_BINARIES, keep=KEEP_QT_TRANSLATIONS, ours=OUR_TRANSLATIONS + "/")
     spec.write_text(text.replace(marker, filt + marker, 1), encoding="utf-8")
     return spec
 

@@ -49,6 +49,7 @@ def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path):
     report = json.loads(line[len("SMOKE "):])
     check_report(report, db)
     assert report["frozen"] is False
+    assert report["translations"] == "ts"  # a source checkout reads the .ts files
     assert "Traceback" not in proc.stderr
 
 
@@ -60,10 +61,10 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
     exe = build_dist.build(tmp_path / "dist", tmp_path / "work")
     assert exe == tmp_path / "dist" / "ShopCRM" / "ShopCRM" and os.access(exe, os.X_OK)
     internal = exe.parent / "_internal"
-    # resources travel as shopcrm/resources: icons and every .ts translation
+    # resources travel as shopcrm/resources: icons, and the translations compiled (no .ts sources)
     assert (internal / "shopcrm" / "resources" / "icons" / "shopcrm.svg").exists()
-    shipped = {p.name for p in (internal / "shopcrm" / "resources" / "translations").glob("*.ts")}
-    assert shipped == {p.name for p in (ROOT / "resources" / "translations").glob("*.ts")}
+    shipped = {p.name for p in (internal / "shopcrm" / "resources" / "translations").iterdir()}
+    assert shipped == {"shopcrm_en.qm", "shopcrm_zh_CN.qm"}
     # unused Qt parts stay out (modules, the plugins that would pull in QtQuick/QtPdf, other languages)
     for pattern in ("*QtWebEngine*", "*Qt3D*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6Pdf*", "*qpdf*",
                     "*virtualkeyboard*", "qtbase_de.qm"):
@@ -75,6 +76,7 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
     report = build_dist.smoke_test(exe)
     assert report["returncode"] == 0
     assert report["frozen"] is True
+    assert report["translations"] == "qm"  # Qt's QTranslator on the compiled catalogue
     check_report(report, Path(report["database"]).with_name("shop.db"))
     assert "Traceback" not in report["stderr"]
 

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="rn_BI">
+<TS version="2.1" language="zh_CN">
 <context>
     <name>FirstRun</name>
     <message>

@@ -170,6 +170,7 @@ def smoke_report(window, started: float | None = None) -> None:
 
     from shopcrm import customers
     from shopcrm.core.pinyin_keys import name_keys
+    from shopcrm.ui.shell import i18n
 
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     report = {
@@ -182,6 +183,7 @@ def smoke_report(window, started: float | None = None) -> None:
         "qt_cancel": box.button(QDialogButtonBox.StandardButton.Cancel).text(),
         "pinyin": sorted(name_keys("曾伟"))[:6],
         "frozen": bool(getattr(sys, "frozen", False)),
+        "translations": i18n.catalogue_kind(),  # a build reads the compiled .qm
         "window_ms": shown_ms,
     }
     from datetime import date

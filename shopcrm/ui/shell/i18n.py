@@ -2,9 +2,17 @@
 
 Source strings in code are English (``self.tr("Customers")``). Translations live as Qt Linguist
 ``.ts`` files in ``resources/translations/<module>_<lang>.ts`` (one per UI module, so that work on
-different tabs never edits the same file). :class:`TsTranslator` reads them directly, so there is
-no compiled ``.qm`` build output to keep in step. Qt's own dialogs use the ``qtbase`` catalogue
-shipped with PySide6.
+different tabs never edits the same file). Qt's own dialogs use the ``qtbase`` catalogue shipped
+with PySide6.
+
+Compiled and not: a build compiles each language's ``.ts`` files with ``pyside6-lrelease`` into one
+``shopcrm_<lang>.qm`` beside them (``shopcrm.build_dist.compile_translations``), and Qt's own
+:class:`QTranslator` reads that (plural rules, disambiguation, Qt's lookup speed). A source
+checkout has no ``.qm`` (build output is never committed): there :class:`TsTranslator` reads the
+``.ts`` files directly, so an edited translation shows at the next start without a build step.
+A ``.qm`` older than one of its ``.ts`` files is ignored (a stale local build never hides an edit).
+The domain's own messages (``shopcrm.core.texts``) are plain Python, which cannot use Qt; the
+two share one plural rule (``texts.plural_form``) and one language switch (:func:`install`).
 
 Plurals: a string that counts is written ``self.tr("%n day(s) late", "", n)`` and its ``.ts``
 message is ``numerus="yes"`` with one ``<numerusform>`` per plural form of the language (Chinese
@@ -19,6 +27,7 @@ Refresh a module's ``.ts`` after changing its strings (keeps existing translatio
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -32,9 +41,16 @@ from shopcrm.core.paths import resources_dir
 LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
 
+log = logging.getLogger(__name__)
+
 
 def translations_dir() -> Path:
     return resources_dir() / "translations"
+
+
+def qm_file(lang: str, folder: Path | None = None) -> Path:
+    """The compiled catalogue of ``lang`` (present in builds, absent in a source checkout)."""
+    return Path(folder or translations_dir()) / f"shopcrm_{lang}.qm"
 
 
 def read_ts_forms(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -65,11 +81,11 @@ class TsTranslator(QTranslator):
     """A QTranslator fed from .ts files; a numerus message picks its form by the language's
     plural rule (``texts.plural_form``)."""
 
-    def __init__(self, lang: str, parent=None):
+    def __init__(self, lang: str, parent=None, folder: Path | None = None):
         super().__init__(parent)
         self.lang = lang
         self.messages: dict[tuple[str, str], tuple[str, ...]] = {}
-        for path in sorted(translations_dir().glob(f"*_{lang}.ts")):
+        for path in sorted(Path(folder or translations_dir()).glob(f"*_{lang}.ts")):
             self.messages.update(read_ts_forms(path))
 
     def translate(self, context, source, disambiguation=None, n=-1):  # noqa: N802 (Qt API)
@@ -85,6 +101,34 @@ class TsTranslator(QTranslator):
         return not self.messages
 
 
+def load_translator(lang: str, parent=None, folder: Path | None = None) -> QTranslator:
+    """The app's translator for ``lang``: Qt's QTranslator on the compiled ``.qm`` when there is a
+    current one, else the ``.ts`` reader (a source checkout)."""
+    tr = _load(lang, parent, Path(folder or translations_dir()))
+    tr.setObjectName("shopcrm")
+    return tr
+
+
+def _load(lang: str, parent, folder: Path) -> QTranslator:
+    qm = qm_file(lang, folder)
+    if qm.exists():
+        sources = list(folder.glob(f"*_{lang}.ts"))
+        stale = [ts.name for ts in sources if ts.stat().st_mtime > qm.stat().st_mtime]
+        if stale:
+            log.warning("%s is older than %s: reading the .ts files instead", qm.name, ", ".join(stale))
+        else:
+            tr = QTranslator(parent)
+            if tr.load(str(qm)):
+                return tr
+            log.warning("cannot load %s: reading the .ts files instead", qm)
+    return TsTranslator(lang, parent, folder)
+
+
+def compiled(translator: QTranslator) -> bool:
+    """Whether ``translator`` reads a compiled .qm (not the .ts fallback)."""
+    return not isinstance(translator, TsTranslator) and bool(translator.filePath())
+
+
 _installed: list[QTranslator] = []
 
 
@@ -96,7 +140,7 @@ def install(app: QCoreApplication, lang: str) -> None:
     texts.set_language(lang)
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        ours = TsTranslator("en", app)  # the counting strings' plural forms only
+        ours = load_translator("en", app)  # the counting strings' plural forms only
         app.installTranslator(ours)
         _installed.append(ours)
         return
@@ -105,9 +149,23 @@ def install(app: QCoreApplication, lang: str) -> None:
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         _installed.append(qt)
-    ours = TsTranslator(lang, app)
+    ours = load_translator(lang, app)
     app.installTranslator(ours)
     _installed.append(ours)
+
+
+def installed() -> list[QTranslator]:
+    """The translators :func:`install` put in place (Qt's catalogue first, then ours)."""
+    return list(_installed)
+
+
+def catalogue_kind() -> str | None:
+    """What the app's own installed translator reads: "qm" (a build), "ts" (a source checkout),
+    or None (the untranslated source)."""
+    ours = [tr for tr in _installed if tr.objectName() == "shopcrm"]
+    if not ours:
+        return None
+    return "qm" if compiled(ours[-1]) else "ts"
 
 
 def uninstall(app: QCoreApplication) -> None:
