@@ -11,6 +11,10 @@ Compiled and not: a build compiles each language's ``.ts`` files with ``pyside6-
 checkout has no ``.qm`` (build output is never committed): there :class:`TsTranslator` reads the
 ``.ts`` files directly, so an edited translation shows at the next start without a build step.
 A ``.qm`` older than one of its ``.ts`` files is ignored (a stale local build never hides an edit).
+Wheels (``pip install .``) ship the ``.ts`` files and read them the same way: ``lrelease`` comes
+only inside PySide6, and compiling at wheel-build time would pull ~100 MB of Qt into pip's
+isolated build environment for every build. The fallback ignores disambiguation comments (no
+shipped message uses one yet) and writes ``%n`` in English with group separators.
 The domain's own messages (``shopcrm.core.texts``) are plain Python, which cannot use Qt; the
 two share one plural rule (``texts.plural_form``) and one language switch (:func:`install`).
 
