@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -62,6 +61,7 @@ from shopcrm.store import db as dbmod
 
 log = logging.getLogger(__name__)
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
+from shopcrm.store import settings as setting_store
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import register, t
 
@@ -211,10 +211,7 @@ def get_settings(db_path: Path | None = None) -> BackupSettings:
         raise BackupError(t("backup.no_database"))
     values: dict[str, object] = {}
     if _db_is(db_path):
-        from shopcrm.store.models import Setting
-
-        for row in Setting.select().where(Setting.key.in_([FOLDER_KEY, *KEEP_KEYS.values()])):
-            values[row.key] = json.loads(row.value)
+        values = setting_store.get_many([FOLDER_KEY, *KEEP_KEYS.values()])
     folder = values.get(FOLDER_KEY)
     if not folder:
         side = _sidecar(db_path)
@@ -233,7 +230,6 @@ def configure(*, folder: str | Path | None = None, keep_daily: int | None = None
     """Change the backup folder and rotation counts of the open database (owner only, logged)."""
     from shopcrm.trust import audit
     from shopcrm.trust import security
-    from shopcrm.store.models import Setting
 
     security.require_owner("settings")
     db_path = current_db_path()
@@ -251,7 +247,7 @@ def configure(*, folder: str | Path | None = None, keep_daily: int | None = None
             changes[KEEP_KEYS[group]] = int(value)
     with database.atomic():
         for key, value in changes.items():
-            Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+            setting_store.put(key, value)
         if changes:
             audit.log("settings", detail=", ".join(f"{k}={v}" for k, v in changes.items()))
     if FOLDER_KEY in changes:

@@ -41,7 +41,8 @@ from shopcrm.store.db import database
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.core.lunar import LunarBirthday, LunarRangeError, format_lunar, lunar_years
-from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, Setting, now
+from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
+from shopcrm.store.settings import Section, merged
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import SUPPORTED, normal, register, t, t_in, tn
 
@@ -183,20 +184,9 @@ DEFAULTS: dict = {
 
 # --- settings ---------------------------------------------------------------------------------
 
-def _merge(base, override):
-    if isinstance(base, dict) and isinstance(override, dict):
-        out = dict(base)
-        for k, v in override.items():
-            out[k] = _merge(base[k], v) if k in base else v
-        return out
-    return copy.deepcopy(override)
-
-
 def load_settings() -> dict:
     """The care settings: the stored JSON merged over :data:`DEFAULTS`."""
-    row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
-    stored = json.loads(row.value) if row is not None else {}
-    return _merge(copy.deepcopy(DEFAULTS), stored)
+    return SETTINGS.load()
 
 
 register({
@@ -223,7 +213,7 @@ def _bad(name: str, value, reason: str, **params) -> FieldError:
 
 def validate_settings(s: dict) -> dict:
     """Check every number, grade and template; raises FieldError naming the setting."""
-    s = _merge(copy.deepcopy(DEFAULTS), s)
+    s = merged(DEFAULTS, s)
     for name, lo, hi in (("birthday_days", 0, 60), ("festival_days", 0, 30), ("overdue_days", 0, 365),
                          ("service_overdue_days", 0, 3650), ("dormant_days", 7, 3650),
                          ("visit_daily_limit", 0, 100_000)):
@@ -265,14 +255,17 @@ def validate_settings(s: dict) -> dict:
     return s
 
 
+# the care settings: one JSON row, merged over DEFAULTS at every depth, validated before saving
+SETTINGS: Section[dict] = Section(SETTINGS_KEY, lambda: copy.deepcopy(DEFAULTS), validate=validate_settings)
+
+
 def save_settings(s: dict) -> dict:
     from shopcrm.trust import audit
     from shopcrm.trust import security
 
     security.require_owner("settings")  # owner only once a PIN is set; logged (issue #7)
-    s = validate_settings(s)
     with database.atomic():
-        Setting.insert(key=SETTINGS_KEY, value=json.dumps(s, ensure_ascii=False)).on_conflict_replace().execute()
+        s = SETTINGS.save(s)  # validated first (validate_settings)
         audit.log("settings", detail=SETTINGS_KEY)
     return s
 

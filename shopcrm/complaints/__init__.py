@@ -20,7 +20,6 @@ The due clock: ``due_at`` is set from the severity when the complaint is receive
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 from dataclasses import asdict, dataclass, field
 
@@ -28,7 +27,8 @@ from shopcrm import customers
 from shopcrm.customers import ledger
 from shopcrm.store.db import database
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
-from shopcrm.store.models import Complaint, ComplaintEvent, Customer, Setting, now, sql_ts
+from shopcrm.store.models import Complaint, ComplaintEvent, Customer, now, sql_ts
+from shopcrm.store.settings import Section
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import nfkc, normalize_mobile, normalize_name
 from shopcrm.core.pinyin_keys import prefix_bounds
@@ -246,12 +246,9 @@ class ComplaintConfig:
     def hours_for(self, severity: str) -> int | None:
         return next((x.hours for x in self.severities if x.name == severity), None)
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
     @classmethod
-    def from_json(cls, text: str) -> ComplaintConfig:
-        raw = json.loads(text)
+    def from_stored(cls, raw: dict) -> ComplaintConfig:
+        """The stored JSON value read over the defaults."""
         base = cls()
         return cls(
             categories=list(raw.get("categories") or base.categories),
@@ -267,14 +264,7 @@ DEFAULT_CONFIG = ComplaintConfig()
 
 
 def get_config() -> ComplaintConfig:
-    # raw SQL: read several times per screen refresh, and a peewee query costs 10x more to build
-    row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (CONFIG_KEY,)).fetchone()
-    if row is None:
-        return ComplaintConfig()
-    try:
-        return ComplaintConfig.from_json(row[0])
-    except (ValueError, KeyError, TypeError):
-        return ComplaintConfig()  # a damaged setting falls back to the defaults
+    return CONFIG.load()
 
 
 def validate_config(cfg: ComplaintConfig) -> ComplaintConfig:
@@ -302,15 +292,20 @@ def validate_config(cfg: ComplaintConfig) -> ComplaintConfig:
     return ComplaintConfig(cats, temps, sevs, int(cfg.followup_days), int(cfg.nearly_due_hours))
 
 
+# stored as asdict(config); a damaged setting reads as the defaults
+CONFIG: Section[ComplaintConfig] = Section(
+    CONFIG_KEY, ComplaintConfig, decode=lambda _defaults, raw: ComplaintConfig.from_stored(raw),
+    encode=asdict, validate=validate_config, damaged_reads_as_defaults=True)
+
+
 def save_config(cfg: ComplaintConfig) -> ComplaintConfig:
     """Store the settings (owner only once a PIN is set, like every other setting; logged)."""
     from shopcrm.trust import audit
     from shopcrm.trust import security
 
     security.require_owner("settings")
-    clean = validate_config(cfg)
     with database.atomic():
-        Setting.replace(key=CONFIG_KEY, value=clean.to_json()).execute()
+        clean = CONFIG.save(cfg)  # validated first (validate_config)
         audit.log("settings", detail=CONFIG_KEY)
     return clean
 

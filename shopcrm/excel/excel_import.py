@@ -43,7 +43,8 @@ from shopcrm.core import texts
 from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
-from shopcrm.store.models import Customer, ImportRun, Setting, now, sql_ts
+from shopcrm.store import settings
+from shopcrm.store.models import Customer, ImportRun, now, sql_ts
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import (
     check_text,
@@ -367,11 +368,10 @@ def header_key(header_cells: list) -> str:
 
 def remembered_mapping(header_cells: list) -> dict[int, str] | None:
     """The mapping the user chose last time for a file with this very header, if any."""
-    s = Setting.get_or_none(Setting.key == f"import.mapping.{header_key(header_cells)}")
-    if s is None:
-        return None
     try:
-        data = json.loads(s.value)
+        data = settings.get(f"import.mapping.{header_key(header_cells)}")
+        if data is None:
+            return None
         return {int(k): v for k, v in data.items() if v in FIELDS and int(k) < len(header_cells)}
     except (ValueError, TypeError, AttributeError):
         return None
@@ -379,8 +379,7 @@ def remembered_mapping(header_cells: list) -> dict[int, str] | None:
 
 def remember_mapping(header_cells: list, mapping: dict[int, str]) -> None:
     key = f"import.mapping.{header_key(header_cells)}"
-    value = json.dumps({str(k): v for k, v in sorted(mapping.items())}, ensure_ascii=False)
-    Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    settings.put(key, {str(k): v for k, v in sorted(mapping.items())})
 
 
 # --- checking rows ------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ from shopcrm.customers import levels
 from shopcrm.core import texts
 from shopcrm.store.db import database, indexes_rebuilt
 from shopcrm.core.errors import Cancelled, check_progress
-from shopcrm.store.models import Customer, CustomerHistory, Level, Setting, now, sql_ts
+from shopcrm.store import settings as setting_store
+from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 from shopcrm.core.texts import t
 
 texts.register({
@@ -150,12 +151,21 @@ Progress = Callable[[int, int], bool | None]
 
 # --- settings -----------------------------------------------------------------------------------
 
-def settings() -> dict[str, Any]:
-    row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
-    stored = json.loads(row.value) if row else {}
-    out = {**DEFAULTS, **{k: v for k, v in stored.items() if k in DEFAULTS}}
-    out["rfm_cuts"] = {**DEFAULTS["rfm_cuts"], **(out.get("rfm_cuts") or {})}
+def _decode(defaults: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    # one level deep: unknown keys are dropped, the cut points of each axis merged
+    out = {**defaults, **{k: v for k, v in stored.items() if k in defaults}}
+    out["rfm_cuts"] = {**defaults["rfm_cuts"], **(out.get("rfm_cuts") or {})}
     return out
+
+
+# the lifecycle settings: one JSON row holding only the values that differ from DEFAULTS
+SETTINGS: setting_store.Section[dict[str, Any]] = setting_store.Section(
+    SETTINGS_KEY, lambda: _decode(DEFAULTS, {}), decode=_decode,
+    encode=lambda cfg: {k: v for k, v in cfg.items() if v != DEFAULTS[k]})
+
+
+def settings() -> dict[str, Any]:
+    return SETTINGS.load()
 
 
 def _setting_error(name: str, value: Any, reason_key: str) -> ValueError:
@@ -186,26 +196,23 @@ def update_settings(**changes: Any) -> dict[str, Any]:
         current[key] = value
     if not (1 <= current["a_share"] < current["b_share"] <= 99):
         raise ValueError(t("grading.bad_share", a=current["a_share"], b=current["b_share"]))
-    stored = {k: v for k, v in current.items() if v != DEFAULTS[k]}
-    Setting.insert(key=SETTINGS_KEY, value=json.dumps(stored, ensure_ascii=False)) \
-        .on_conflict_replace().execute()
+    SETTINGS.save(current)
     return current
 
 
 def last_run() -> dt.datetime | None:
-    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
-    if row is None:
+    info = setting_store.get(LAST_RUN_KEY)
+    if info is None:
         return None
-    return dt.datetime.fromisoformat(json.loads(row.value)["at"])
+    return dt.datetime.fromisoformat(info["at"])
 
 
 def is_stale(at: dt.datetime | None = None) -> bool:
     """True when no regrade ran yet, the settings changed since, or the last one is older than
     ``stale_hours`` (the app then regrades in the background)."""
-    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
-    if row is None:
+    info = setting_store.get(LAST_RUN_KEY)
+    if info is None:
         return True
-    info = json.loads(row.value)
     at = at or now()
     cfg = settings()
     if info.get("settings") != _fingerprint(cfg):
@@ -454,7 +461,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     incremental = isinstance(window, list) and len(window) == 2 and isinstance(last_id, int) \
         and isinstance(last_binned, list)
     # a purchase deleted or changed since (triggers of migration 8): sum them all
-    if database.execute_sql("DELETE FROM setting WHERE key = ?", (PURCHASES_CHANGED_KEY,)).rowcount:
+    if setting_store.delete(PURCHASES_CHANGED_KEY):
         incremental = False
     if incremental:
         # a period moved by months: far too many purchases to go through one by one
@@ -588,8 +595,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
     params = {**_day_params(cfg, today, at), "start": start, "reason": t("grading.reason_regrade")}
     steps = 5
     check_progress(progress, 0, steps)
-    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
-    info = json.loads(row.value) if row else {}
+    info = setting_store.get(LAST_RUN_KEY, {})
     with database.atomic() as txn:
         try:
             for name in _TEMPS:
@@ -749,13 +755,12 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             for name in _TEMPS:
                 database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
             thresholds = {"A": ta if ta < _BIG else None, "B": tb if tb < _BIG else None}
-            Setting.insert(key=LAST_RUN_KEY, value=json.dumps(
-                {"at": at.isoformat(sep=" "), "settings": _fingerprint(cfg), "today": today.isoformat(),
-                 "thresholds": thresholds,
-                 # what the stored period sums are: see _period_sums
-                 "window": [start, end], "max_purchase_id": max_id, "bands": bands,
-                 "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None})
-            ).on_conflict_replace().execute()
+            setting_store.put(LAST_RUN_KEY, {
+                "at": at.isoformat(sep=" "), "settings": _fingerprint(cfg), "today": today.isoformat(),
+                "thresholds": thresholds,
+                # what the stored period sums are: see _period_sums
+                "window": [start, end], "max_purchase_id": max_id, "bands": bands,
+                "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None})
             grades = _grade_counts()
             check_progress(progress, steps, steps)
         except Cancelled:
@@ -790,8 +795,8 @@ def _recency_distribution() -> list[tuple[str, int]]:
 
 def thresholds() -> dict[str, int | None]:
     """The period spend (cents) the last regrade required for grades A and B."""
-    row = Setting.get_or_none(Setting.key == LAST_RUN_KEY)
-    return json.loads(row.value).get("thresholds", {}) if row else {}
+    info = setting_store.get(LAST_RUN_KEY)
+    return info.get("thresholds", {}) if info else {}
 
 
 def regrade_if_stale(*, at: dt.datetime | None = None, today: dt.date | None = None,

@@ -1,23 +1,127 @@
-"""Settings kept in the database (Setting table, JSON values), so they travel with the data."""
+"""Settings kept in the database (Setting table, JSON values), so they travel with the data.
+
+The one way to read and write the ``setting`` table; no module outside ``shopcrm.store`` touches
+the ``Setting`` model or the table (tests/test_settings_store.py checks it).
+
+- :func:`get` / :func:`put` / :func:`delete` / :func:`get_many`: one key, one JSON value.
+- :class:`Section`: a group of settings stored as one JSON row (``care``, ``grading``,
+  ``complaints.config``), read as its defaults with the stored values merged in, and written
+  after an optional validation hook. Owner checks and audit rows stay with the callers (the
+  features' entry points), which call :meth:`Section.save` inside their transaction.
+
+Values are written as ``json.dumps(value, ensure_ascii=False)``; rows written by older versions
+(some with ``\\uXXXX`` escapes) read the same.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
-from shopcrm.store.models import Setting
+from shopcrm.store.db import database
 
 SHOP_NAME = "shop_name"
 
+T = TypeVar("T")
+
+# raw SQL: settings are read several times per screen refresh, and a peewee query costs about
+# ten times more to build than to run
+_GET = 'SELECT "value" FROM "setting" WHERE "key" = ?'
+_PUT = 'INSERT OR REPLACE INTO "setting" ("key", "value") VALUES (?, ?)'
+
 
 def get(key: str, default: Any = None) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    return default if row is None else json.loads(row.value)
+    """The stored value of ``key`` (decoded JSON), or ``default`` when there is none.
+    A stored text that is not JSON raises ValueError."""
+    row = database.execute_sql(_GET, (key,)).fetchone()
+    return default if row is None else json.loads(row[0])
+
+
+def get_many(keys: Iterable[str]) -> dict[str, Any]:
+    """The stored values of those of ``keys`` that have one (one query)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    rows = database.execute_sql(f'SELECT "key", "value" FROM "setting" WHERE "key" IN ({marks})', keys)
+    return {k: json.loads(v) for k, v in rows.fetchall()}
 
 
 def put(key: str, value: Any) -> None:
-    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+    """Store ``value`` (anything JSON can hold) under ``key``, replacing what was there."""
+    database.execute_sql(_PUT, (key, json.dumps(value, ensure_ascii=False)))
+
+
+def delete(*keys: str) -> int:
+    """Remove ``keys``; returns how many were stored."""
+    if not keys:
+        return 0
+    marks = ", ".join("?" * len(keys))
+    return database.execute_sql(f'DELETE FROM "setting" WHERE "key" IN ({marks})', keys).rowcount
 
 
 def shop_name() -> str:
     return get(SHOP_NAME, "") or ""
+
+
+# --- groups of settings in one row ----------------------------------------------------------------
+
+def merged(defaults: Any, stored: Any) -> Any:
+    """``stored`` merged into ``defaults``, dict by dict at every depth (keys only in ``stored``
+    are kept; anything that is not a dict on both sides is taken from ``stored``). Returns new
+    objects: neither argument is changed or shared with the result."""
+    if isinstance(defaults, dict) and isinstance(stored, dict):
+        out = copy.deepcopy(defaults)
+        for k, v in stored.items():
+            out[k] = merged(defaults[k], v) if k in defaults else copy.deepcopy(v)
+        return out
+    return copy.deepcopy(stored)
+
+
+class Section(Generic[T]):
+    """A group of settings stored as one JSON row under ``key``.
+
+    ``defaults()`` makes a fresh default value; ``decode(defaults, stored)`` turns the stored JSON
+    into a value (by default :func:`merged`: the stored dict merged over the defaults);
+    ``encode(value)`` gives what is stored (by default the value itself); ``validate(value)``
+    checks a value before it is saved and returns the clean value to store (raises to refuse).
+    With ``damaged_reads_as_defaults`` a row that does not decode (not JSON, wrong shape) reads
+    as the defaults instead of raising."""
+
+    def __init__(self, key: str, defaults: Callable[[], T], *,
+                 decode: Callable[[T, Any], T] = merged,
+                 encode: Callable[[T], Any] = lambda value: value,
+                 validate: Callable[[T], T] | None = None,
+                 damaged_reads_as_defaults: bool = False) -> None:
+        self.key = key
+        self.defaults = defaults
+        self._decode = decode
+        self._encode = encode
+        self._validate = validate
+        self._damaged_reads_as_defaults = damaged_reads_as_defaults
+
+    def __repr__(self) -> str:
+        return f"Section({self.key!r})"
+
+    def load(self) -> T:
+        """The stored value merged over the defaults (the defaults when nothing is stored)."""
+        try:
+            row = database.execute_sql(_GET, (self.key,)).fetchone()
+            if row is None:
+                return self.defaults()
+            return self._decode(self.defaults(), json.loads(row[0]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            if not self._damaged_reads_as_defaults:
+                raise
+            return self.defaults()
+
+    def validate(self, value: T) -> T:
+        return self._validate(value) if self._validate is not None else value
+
+    def save(self, value: T) -> T:
+        """Validate ``value`` and store it; returns the value stored (as validated)."""
+        value = self.validate(value)
+        put(self.key, self._encode(value))
+        return value

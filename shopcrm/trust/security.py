@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import time
 from collections.abc import Callable
 
 from shopcrm.core import clock
 from shopcrm.store.db import database
-from shopcrm.store.models import Setting
+from shopcrm.store import settings
 from shopcrm.core.texts import register, t
 from shopcrm.trust import audit
 from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached as security.X)
@@ -45,9 +44,7 @@ from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached a
     require_owner,
     reset_session,
     touch,
-    _get_setting,
     _notify,
-    _put_setting,
     _Session,
     _session,
     _unlocked,
@@ -161,14 +158,14 @@ def _matches(pin: str, stored: dict) -> bool:
 
 def lockout_remaining() -> int:
     """Seconds until another PIN may be tried (0 = now)."""
-    state = _get_setting(FAILURES_KEY) or {}
+    state = settings.get(FAILURES_KEY) or {}
     return max(0, int(round(state.get("until", 0) - clock.now().timestamp())))
 
 
 def verify_pin(pin: str) -> bool:
     """Check a PIN against the stored hash, with the wrong-PIN rate limit.
     Raises PinLockedOut while locked out; returns False for a wrong PIN."""
-    stored = _get_setting(PIN_KEY)
+    stored = settings.get(PIN_KEY)
     if stored is None:
         return True
     remaining = lockout_remaining()
@@ -176,21 +173,21 @@ def verify_pin(pin: str) -> bool:
         raise PinLockedOut(remaining)
     if _matches(pin, stored):
         with database.atomic():
-            Setting.delete().where(Setting.key == FAILURES_KEY).execute()
+            settings.delete(FAILURES_KEY)
         return True
     with database.atomic():
-        state = _get_setting(FAILURES_KEY) or {"count": 0, "until": 0}
+        state = settings.get(FAILURES_KEY) or {"count": 0, "until": 0}
         state["count"] += 1
         extra = state["count"] - FREE_TRIES
         if extra >= 0:
             state["until"] = clock.now().timestamp() + min(LOCKOUT_BASE_SECONDS * 2 ** extra, LOCKOUT_MAX_SECONDS)
-        _put_setting(FAILURES_KEY, state)
+        settings.put(FAILURES_KEY, state)
     audit.log("pin_failed")
     return False
 
 
 def tries_left() -> int:
-    state = _get_setting(FAILURES_KEY) or {"count": 0}
+    state = settings.get(FAILURES_KEY) or {"count": 0}
     return max(0, FREE_TRIES - state["count"])
 
 
@@ -224,8 +221,8 @@ def set_pin(new_pin: str, *, confirm: str | None = None) -> None:
         raise PinError(t("sec.pin_too_short", n=MIN_PIN_LENGTH))
     had = has_pin()
     with database.atomic():
-        _put_setting(PIN_KEY, hash_pin(new_pin))
-        Setting.delete().where(Setting.key == FAILURES_KEY).execute()
+        settings.put(PIN_KEY, hash_pin(new_pin))
+        settings.delete(FAILURES_KEY)
         audit.log("pin_change", detail="change" if had else "set")
     _session.pin_cache = None
     _session.unlocked_for = database.database  # whoever set it is the owner, until the next lock
@@ -237,7 +234,7 @@ def clear_pin() -> None:
     """Remove the PIN (owner only): back to a one-person shop where everyone is owner."""
     require_owner("pin")
     with database.atomic():
-        Setting.delete().where(Setting.key.in_([PIN_KEY, FAILURES_KEY])).execute()
+        settings.delete(PIN_KEY, FAILURES_KEY)
         audit.log("pin_change", detail="clear")
     _session.pin_cache = None
     _notify()
@@ -248,17 +245,17 @@ OFFERED_KEY = "security.pin_offered"
 
 def pin_offer_due() -> bool:
     """True once per database: at first run the app offers to set an (optional) owner PIN."""
-    return not has_pin() and _get_setting(OFFERED_KEY) is None
+    return not has_pin() and settings.get(OFFERED_KEY) is None
 
 
 def mark_pin_offered() -> None:
-    _put_setting(OFFERED_KEY, True)
+    settings.put(OFFERED_KEY, True)
 
 
 # --- inactivity lock ----------------------------------------------------------------------------
 
 def idle_minutes() -> int:
-    value = _get_setting(IDLE_KEY)
+    value = settings.get(IDLE_KEY)
     return int(value) if value else DEFAULT_IDLE_MINUTES
 
 
@@ -267,7 +264,7 @@ def set_idle_minutes(minutes: int) -> None:
     if not 1 <= int(minutes) <= 240:
         raise ValueError(t("sec.idle_invalid"))
     with database.atomic():
-        _put_setting(IDLE_KEY, int(minutes))
+        settings.put(IDLE_KEY, int(minutes))
         audit.log("settings", detail=f"{IDLE_KEY}={int(minutes)}")
 
 

@@ -9,13 +9,12 @@ live in :mod:`shopcrm.trust.security`; the audit log (which records the mode) im
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 
 from shopcrm.core.texts import register, t
 from shopcrm.store.db import database
-from shopcrm.store.models import Setting
+from shopcrm.store import settings
 
 register({
     "sec.owner_required": ("“{action}”需要店主权限：请先输入店主密码解锁。",
@@ -110,19 +109,10 @@ def _notify() -> None:
         cb(mode)
 
 
-def _get_setting(key: str):
-    row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row is not None else None
-
-
-def _put_setting(key: str, value) -> None:
-    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
-
-
 def has_pin() -> bool:
     db_name = database.database
     if _session.pin_cache is None or _session.pin_cache[0] != db_name:
-        _session.pin_cache = (db_name, _get_setting(PIN_KEY) is not None)
+        _session.pin_cache = (db_name, settings.get(PIN_KEY) is not None)
     return _session.pin_cache[1]
 
 
