@@ -482,13 +482,13 @@ def test_settings_are_owner_only_once_a_pin_is_set(db):
     K.save_config(K.get_config())  # no PIN: a one-person shop, everyone is the owner
     assert AuditLog.select().where(AuditLog.action == "settings").count() == 1
     security.set_pin("2468")
+    c = cust(opening_balance="10")  # an opening balance is the owner's (ledger rule)
     security.reset_session()  # a new start: clerk mode
     try:
         with pytest.raises(PermissionError, match="需要店主权限"):
             K.save_config(K.ComplaintConfig(followup_days=9))
         assert K.get_config().followup_days == 3
         # clerks still work complaints, refunds to the card included (as for sales and refunds)
-        c = cust(opening_balance="10")
         k = new_complaint(c.id)
         K.start(k.id)
         K.set_validity(k.id, "valid", "属实")

@@ -61,6 +61,9 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "v.mobile_duplicate": ("手机号 {value} 已属于客户“{other}”", "Mobile {value} already belongs to customer “{other}”"),
     "v.card_duplicate": ("卡号 {value} 已属于客户“{other}”", "Card {value} already belongs to customer “{other}”"),
     "v.money_format": ("{field}“{value}”不是有效金额", "{field} “{value}” is not a valid amount"),
+    "v.opening_owner": ("开户余额/积分需要店主权限：请输入店主密码，或留空后由店主充值",
+                        "An opening balance or points needs the owner: enter the owner PIN, or leave it empty "
+                        "for the owner to top up"),
     "v.money_negative": ("{field}不能为负数", "{field} cannot be negative"),
     "v.money_too_large": ("{field}“{value}”过大", "{field} “{value}” is too large"),
     "v.int_format": ("{field}“{value}”不是有效整数", "{field} “{value}” is not a whole number"),

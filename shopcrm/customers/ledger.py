@@ -1,5 +1,22 @@
 """Balance and points change only here, one ledger entry per change, in the caller's transaction.
 
+The rule for stored value (issue 12), enforced in :func:`apply`, the one entry point: a balance or
+points go up only as
+
+- ``topup``: money paid in (the top-up dialog; owner only for now — a payment method and the
+  clerk's permission come with the stored-value work),
+- ``adjust``: an owner adjustment with a reason (a new customer's opening balance or points, a
+  correction, a gift), owner only and audit-logged,
+- ``earn``: points a recorded purchase earned by the level's rule (points only, tied to the
+  purchase),
+- ``refund``: money given back to the card for a resolved complaint (shopcrm.complaints; open to
+  clerks like sales, recorded in the complaint's history),
+- ``import``: balances and points read from a spreadsheet by the owner-only import.
+
+``spend`` and ``redeem`` only lower values. A person's ``topup``/``adjust`` needs the owner
+(:func:`shopcrm.security.require_owner`) and writes an ``adjust`` audit row, whichever caller
+asks for it.
+
 Invariant (checked by :func:`verify`): a customer's stored ``balance_cents`` and ``points`` equal
 the sums of their ledger entries' deltas, and each entry's ``*_after`` is the running total.
 """
@@ -15,6 +32,14 @@ from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
 
 KINDS = ("topup", "spend", "refund", "adjust", "import", "earn", "redeem")
+OWNER_KINDS = ("topup", "adjust")  # a person's hand on the stored value: owner only, audited
+LOWER_ONLY = ("spend", "redeem")  # never raise a balance or points
+
+OPENING_REASON = "开户余额"  # the reason of a new customer's opening balance/points
+
+
+class LedgerRuleError(ValueError):
+    """A ledger entry that breaks the stored-value rule (a programming error, not a user's)."""
 
 
 def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
@@ -23,6 +48,7 @@ def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_d
     """Change a customer's balance and/or points by the given deltas and record why."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
+    _check_rule(kind, balance_delta_cents, points_delta, reason, purchase_id)
     with database.atomic():
         row = database.execute_sql(
             "SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
@@ -43,10 +69,34 @@ def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_d
         database.execute_sql(
             "UPDATE customer SET balance_cents = ?, points = ?, updated_at = ? WHERE id = ?",
             (balance, points, sql_ts(now()), customer_id))
-        return LedgerEntry.create(
+        entry = LedgerEntry.create(
             customer=customer_id, at=at or now(), kind=kind, balance_delta_cents=balance_delta_cents,
             points_delta=points_delta, balance_after_cents=balance, points_after=points,
             reason=reason, purchase=purchase_id)
+        if kind in OWNER_KINDS:
+            from shopcrm.trust import audit
+
+            audit.log("adjust", customer_id=customer_id,
+                      # the reason stays in the ledger: it may name a person, the log never does
+                      detail=f"{kind} {fmt(balance_delta_cents)} / {points_delta:+d}"
+                             + (" opening" if reason == OPENING_REASON else ""))
+        return entry
+
+
+def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str,
+                purchase_id: int | None) -> None:
+    """The stored-value rule (module docstring). Raises OwnerRequired (a PermissionError) for a
+    top-up or adjustment in clerk mode, LedgerRuleError for an entry no caller may write."""
+    if kind in OWNER_KINDS:
+        from shopcrm.trust import security
+
+        security.require_owner("adjust")
+        if kind == "adjust" and not reason.strip():
+            raise LedgerRuleError("an owner adjustment needs a reason")
+    elif kind in LOWER_ONLY and (balance_delta > 0 or points_delta > 0):
+        raise LedgerRuleError(f"{kind} never raises a balance or points")
+    elif kind == "earn" and (balance_delta != 0 or purchase_id is None):
+        raise LedgerRuleError("earned points come from a recorded purchase, and only points")
 
 
 def entries(customer_id: int) -> list[LedgerEntry]:
@@ -68,17 +118,11 @@ def verify(customer_id: int | None = None) -> list[int]:
 
 def manual_change(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
                   reason: str = "") -> LedgerEntry:
-    """A top-up or adjustment typed by a person (the archive's buttons): owner only and logged.
-    Sales and refunds go through shopcrm.sales.activity and stay open to clerks."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
-
-    if kind not in ("topup", "adjust"):
+    """A top-up or adjustment typed by a person (the archive's buttons): owner only and logged
+    (by :func:`apply`). Sales and refunds go through shopcrm.sales.activity and stay open to clerks."""
+    if kind not in OWNER_KINDS:
         raise ValueError(kind)
-    security.require_owner("adjust")
-    with database.atomic():
-        entry = apply(customer_id, kind, balance_delta_cents=balance_delta_cents,
-                      points_delta=points_delta, reason=reason, allow_negative=False)
-        audit.log("adjust", customer_id=customer_id,
-                  detail=f"{kind} {fmt(balance_delta_cents)} / {points_delta:+d}")
-    return entry
+    if kind == "adjust" and not reason.strip():
+        reason = "手动调整"
+    return apply(customer_id, kind, balance_delta_cents=balance_delta_cents,
+                 points_delta=points_delta, reason=reason, allow_negative=False)

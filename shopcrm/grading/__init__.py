@@ -174,8 +174,14 @@ def _setting_error(name: str, value: Any, reason_key: str) -> ValueError:
 
 def update_settings(**changes: Any) -> dict[str, Any]:
     """Validate and store changed settings; returns the full settings. Raises ValueError with a
-    message for the user naming the setting and the reason."""
+    message for the user naming the setting and the reason. Every grading setting decides
+    grades, lifecycle stages or points (points per yuan): owner only once a PIN is set
+    (OwnerRequired, a PermissionError), and each change is audit-logged."""
+    from shopcrm.trust import audit, security
+
+    security.require_owner("settings")
     current = settings()
+    before = dict(current)
     for key, value in changes.items():
         if key not in DEFAULTS:
             raise _setting_error(key, value, "grading.unknown_setting")
@@ -196,7 +202,12 @@ def update_settings(**changes: Any) -> dict[str, Any]:
         current[key] = value
     if not (1 <= current["a_share"] < current["b_share"] <= 99):
         raise ValueError(t("grading.bad_share", a=current["a_share"], b=current["b_share"]))
-    SETTINGS.save(current)
+    changed = {k: current[k] for k in current if current[k] != before[k]}
+    with database.atomic():
+        SETTINGS.save(current)
+        if changed:
+            audit.log("settings", detail=", ".join(
+                f"{SETTINGS_KEY}.{k}={json.dumps(v, ensure_ascii=False)}" for k, v in changed.items()))
     return current
 
 

@@ -62,6 +62,19 @@ GRADE_COLORS = {"A": QColor("#c62828"), "B": QColor("#ef6c00"), "C": QColor("#90
 PERIODS = (1, 3, 6, 12, 24, 0)  # months; 0 = all time
 
 
+def _owner(parent) -> bool:
+    """True in owner mode; in clerk mode asks for the owner PIN first (settings are the owner's)."""
+    from shopcrm.ui.trust.security_ui import ensure_owner
+
+    return ensure_owner(parent, "settings")
+
+
+def security_message() -> str:
+    from shopcrm.trust.security import OwnerRequired
+
+    return str(OwnerRequired("settings"))
+
+
 def _display_mobile(mobile: str) -> str:
     try:
         from shopcrm.trust import security
@@ -630,7 +643,12 @@ class AnalysisTab(QWidget):
 
     def _dormant_days_changed(self) -> None:
         if self.dormant_days.value() != grading.settings()["dormant_days"]:
-            grading.update_settings(dormant_days=self.dormant_days.value())
+            from shopcrm.trust import security
+
+            # the owner's change is the new setting (it moves lifecycle stages); a clerk only
+            # looks at the list with another number of days
+            if security.is_owner():
+                grading.update_settings(dormant_days=self.dormant_days.value())
             self.load_dormant()
 
     def wake_selected(self) -> int:
@@ -672,6 +690,8 @@ class AnalysisTab(QWidget):
         from shopcrm.core.errors import FieldError
         from shopcrm.core.normalize import parse_int, parse_money
 
+        if not _owner(self):  # level rules and the points rate are the owner's (clerk: the PIN)
+            return False
         parsed = []
         try:
             for r in range(self.rules_table.rowCount()):
@@ -719,6 +739,11 @@ class AnalysisTab(QWidget):
         if months == grading.settings()["period_months"]:
             return
         old = grading.settings()["period_months"]
+        if not _owner(self):  # a setting that moves grades: owner only (clerk mode asks the PIN)
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(self.period_combo.findData(old))
+            self.period_combo.blockSignals(False)
+            return
         grading.update_settings(period_months=months)
         if not self.regrade_now():
             grading.update_settings(period_months=old)
@@ -730,7 +755,13 @@ class AnalysisTab(QWidget):
         cfg = grading.settings()
         old = (cfg["a_share"], cfg["b_share"])
         try:
+            if not _owner(self):  # a setting that moves grades: owner only
+                raise PermissionError
             grading.update_settings(a_share=self.a_spin.value(), b_share=self.b_spin.value())
+        except PermissionError:
+            self.a_spin.setValue(old[0])
+            self.b_spin.setValue(old[1])
+            return
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Thresholds"), str(exc))
             self.a_spin.setValue(old[0])
@@ -952,7 +983,13 @@ class GradingRulesDialog(QDialog):
                 values = [float(v) for v in text.split(",") if v.strip()]
                 cuts[axis] = [round(v * 100) if axis == "m" else v for v in values]
             changes["rfm_cuts"] = cuts
+            if not _owner(self):
+                self.error.setText(security_message())
+                return False
             grading.update_settings(**changes)
+        except PermissionError as exc:
+            self.error.setText(str(exc))
+            return False
         except ValueError as exc:
             msg = str(exc)
             if "could not convert" in msg:
