@@ -38,7 +38,8 @@ def shop(db):
     """Three customers: a birthday today, a return visit due today, a birthday in three days."""
     def make(name, mobile, gender, birthday=None):
         return C.create(C.CustomerInput(name=name, mobile=mobile, birthday=birthday,
-                                        joined_on=dt.date(2026, 11, 1), extra={"gender": gender}),
+                                        joined_on=dt.date(2026, 11, 1), extra={"gender": gender},
+                                        consent_marketing=True),  # opt-in: they agreed
                         today=TODAY)
 
     bday = make("张丽", "13800000001", "F", dt.date(1990, 11, 22))

@@ -39,7 +39,7 @@ def shop(db):
     gold = C.level_id_by_name("金卡", create=True)
     a = make("张三", "13812345678", card_no="000777", birthday=dt.date(1985, 3, 8), level_id=gold,
              opening_balance="1200.50", opening_points="300", tags=["老顾客", "VIP"],
-             joined_on=dt.date(2020, 5, 1),
+             joined_on=dt.date(2020, 5, 1), consent_marketing=True,
              extra={"gender": "M", "address": "杭州市西湖区文三路 1 号", "wechat": "zs_wx",
                     "notes": "=HYPERLINK(\"http://evil\")", "phone2": "0571-88886666",
                     "source": "美团", "pref_text": "喜欢素色"})
@@ -541,7 +541,7 @@ def archives(draw):
             opening_points=str(draw(_points)),
             tags=draw(st.lists(st.text(alphabet=_TAG, min_size=1, max_size=4), max_size=3, unique=True)),
             joined_on=draw(st.dates(dt.date(2000, 1, 1), TODAY)),
-            consent_marketing=draw(st.booleans()),
+            consent_marketing=draw(st.sampled_from([True, False, None])),  # None: unknown
             extra={"gender": draw(st.sampled_from(["", "M", "F"])), "notes": draw(_note),
                    "address": draw(_note), "wechat": draw(_text), "phone2": draw(_text),
                    "source": draw(_note), "pref_text": draw(_note), "pref_products": draw(_note),

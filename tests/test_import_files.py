@@ -209,7 +209,7 @@ def test_duplicate_policies_and_balance_modes(db, tmp_path, policy, mode, expect
     # balance and points changed only through the ledger, with "import" entries
     assert ledger.verify() == []
     kinds = [e.kind for e in LedgerEntry.select().where(LedgerEntry.customer == wang.id)]
-    assert kinds == (["topup"] if policy == "skip" else ["topup", "import"])
+    assert kinds == (["adjust"] if policy == "skip" else ["adjust", "import"])
     if policy != "skip":
         assert Customer.get_by_id(wang.id).level.name == "金卡"
 
@@ -430,10 +430,11 @@ def test_the_exporters_other_columns_are_read_with_warnings_for_unusable_values(
     assert c["甲"].last_purchase_at == dt.datetime(2026, 11, 1, 10, 30, 1)  # to the nearest second
     assert (c["乙"].pref_channel, c["乙"].consent_marketing, c["乙"].purchase_count,
             c["乙"].last_purchase_at) == ("sms", True, 2, dt.datetime(2026, 10, 1, 9, 15))
-    # unusable values are left out: the stored defaults stay, the first problem is the warning
+    # unusable values are left out: the stored defaults stay, the first problem is the warning;
+    # a consent nobody stated is unknown (None, PIPL opt-in), never a yes
     assert (c["丙"].pref_channel, c["丙"].consent_marketing, c["丙"].purchase_count,
-            c["丙"].last_purchase_at) == ("飞鸽传书", True, 0, dt.datetime(2026, 10, 12))
-    assert c["丁"].last_purchase_at is None and c["丁"].consent_marketing is True
+            c["丙"].last_purchase_at) == ("飞鸽传书", None, 0, dt.datetime(2026, 10, 12))
+    assert c["丁"].last_purchase_at is None and c["丁"].consent_marketing is None
     # filling an existing customer: the text columns fill empty fields
     C.update(c["乙"].id, C.CustomerInput(name="乙", mobile="13800000002",
                                         extra={"pref_channel": "sms", "source": ""}), today=TODAY)

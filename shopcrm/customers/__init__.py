@@ -47,7 +47,9 @@ class CustomerInput:
     opening_balance: str = ""  # only for a new customer: becomes a ledger entry
     opening_points: str = ""
     tags: list[str] = field(default_factory=list)
-    consent_marketing: bool = True
+    # marketing consent is opt-in (PIPL): no unless the customer said yes; None = unknown (an
+    # import without a consent column), which care lists treat as no
+    consent_marketing: bool | None = False
     joined_on: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)  # TEXT_FIELDS
 
@@ -63,7 +65,7 @@ class CleanCustomer:
     opening_balance_cents: int
     opening_points: int
     tags: list[str]
-    consent_marketing: bool
+    consent_marketing: bool | None
     joined_on: dt.date | None
     extra: dict[str, str]
 
@@ -153,8 +155,14 @@ def birth_fields(birthday: dt.date | None, lunar: LunarBirthday | None) -> dict:
 
 
 def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
-    """Validate and store a new customer, with opening balance/points as ledger entries."""
+    """Validate and store a new customer, with opening balance/points as an owner adjustment
+    (ledger kind ``adjust``, reason 开户余额): in clerk mode a customer with an opening balance or
+    points is refused with OwnerRequired (a PermissionError) and nothing is stored."""
     clean = validate(data, today=today)
+    if clean.opening_balance_cents or clean.opening_points:
+        from shopcrm.trust import security
+
+        security.require_owner("adjust")  # before anything is written (ledger.apply checks again)
     with database.atomic():
         c = Customer.create(
             name=clean.name, name_sort=sort_key(clean.name), mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
@@ -166,8 +174,10 @@ def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
         _write_search_keys(c.id, c.name, replace=False)
         set_tags(c.id, clean.tags)
         if clean.opening_balance_cents or clean.opening_points:
-            ledger.apply(c.id, "topup", balance_delta_cents=clean.opening_balance_cents,
-                         points_delta=clean.opening_points, reason="开户余额")
+            # an owner adjustment like any other increase (shopcrm.ledger's rule): refused in
+            # clerk mode, which rolls the new customer back too
+            ledger.apply(c.id, "adjust", balance_delta_cents=clean.opening_balance_cents,
+                         points_delta=clean.opening_points, reason=ledger.OPENING_REASON)
     return Customer.get_by_id(c.id)
 
 
@@ -485,6 +495,7 @@ def to_input(c: Customer) -> CustomerInput:
         bday = LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year)
     return CustomerInput(
         name=c.name, mobile=c.mobile, card_no=c.card_no or "", birthday=bday,
-        level_id=c.level_id, tags=tags_of(c.id), consent_marketing=bool(c.consent_marketing),
+        level_id=c.level_id, tags=tags_of(c.id),
+        consent_marketing=None if c.consent_marketing is None else bool(c.consent_marketing),
         joined_on=c.joined_on, extra={k: getattr(c, k) for k in TEXT_FIELDS},
     )

@@ -136,8 +136,9 @@ texts.register({
     "imp.f.last_purchase_at": ("最近消费", "Last purchase"),
     "field.purchase_count": ("消费次数", "Purchases"),
     "field.last_purchase_at": ("最近消费", "Last purchase"),
-    "imp.r.consent_dropped": ("无法识别“{value}”（应为 是/否），按“接受营销”导入",
-                              "Cannot read “{value}” (expected yes/no); imported as accepting marketing"),
+    "imp.r.consent_dropped": ("无法识别“{value}”（应为 是/否），营销同意按“未知”导入（不发营销消息）",
+                              "Cannot read “{value}” (expected yes/no); marketing consent imported as unknown "
+                              "(no marketing messages)"),
     "imp.r.count_dropped": ("{reason}，消费次数未导入", "{reason}; purchase count not imported"),
     "imp.r.last_purchase_dropped": ("{reason}，最近消费未导入", "{reason}; last purchase not imported"),
 })
@@ -604,6 +605,7 @@ def _channel_codes() -> dict[str, str]:
 
 _YES = {"是", "y", "yes", "true", "1", "接受", "同意", "√", "✓", "1.0"}
 _NO = {"否", "n", "no", "false", "0", "不接受", "拒绝", "不同意", "×", "0.0"}
+_UNKNOWN = {"未知", "unknown", "不详", "?", "？"}  # said so: unknown, no warning
 
 
 def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, channels, colname, today,
@@ -632,7 +634,7 @@ def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, chann
                 clean.consent = True
             elif v in _NO:
                 clean.consent = False
-            elif v:
+            elif v and v not in _UNKNOWN:
                 problem = ("consent_invalid", colname.get("consent_marketing"),
                            t("imp.r.consent_dropped", value=cell_text(raw)))
     if i_count >= 0:
@@ -1154,7 +1156,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
                   c.phone2 or "", c.gender, *_birth(c), levels.get(c.level) if c.level else None,
                   c.balance_cents, c.points, *(_NO_PREFS if x is None else _prefs(x)),
                   c.address or "", c.wechat or "", "" if x is None else x.get("source", ""),
-                  c.notes or "", 1 if c.consent is None else int(c.consent),
+                  c.notes or "", None if c.consent is None else int(c.consent),  # PIPL: opt-in
                   c.joined_on.isoformat() if c.joined_on else today_s, c.total_spend_cents or 0,
                   c.purchase_count or 0, c.last_purchase_at and sql_ts(c.last_purchase_at), 0, ts, ts))
             if c.balance_cents or c.points:
@@ -1231,8 +1233,8 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
         put(attr, getattr(c, attr))
     for attr, value in (c.extra or {}).items():
         put(attr, value)
-    if c.consent is not None and overwrite:
-        changes["consent_marketing"] = c.consent
+    if c.consent is not None and (overwrite or cust.consent_marketing is None):
+        changes["consent_marketing"] = c.consent  # "fill" fills an unknown consent too
     put("joined_on", c.joined_on)
     if changes:
         if "name" in changes:

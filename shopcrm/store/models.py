@@ -91,7 +91,7 @@ class Customer(BaseModel):
     wechat = CharField(default="")
     source = CharField(default="")
     notes = TextField(default="")
-    consent_marketing = BooleanField(default=True)
+    consent_marketing = BooleanField(null=True, default=False)  # None: unknown (m0011), counts as no
     joined_on = DateField(null=True)
     # aggregates kept by the domain layer in the same transaction as the purchases
     total_spend_cents = IntegerField(default=0, index=True)

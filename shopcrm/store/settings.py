@@ -23,6 +23,8 @@ from typing import Any, Generic, TypeVar
 from shopcrm.store.db import database
 
 SHOP_NAME = "shop_name"
+DB_ID = "db.id"  # written once when the database is created (migration step 11)
+DEMO_DATABASE = "demo.database"  # True in the demo database (shopcrm.ui.first_run)
 
 T = TypeVar("T")
 
@@ -64,6 +66,15 @@ def delete(*keys: str) -> int:
 
 def shop_name() -> str:
     return get(SHOP_NAME, "") or ""
+
+
+def database_id() -> str | None:
+    """The identity of the open database; a backup carries the id of the database it copied."""
+    return get(DB_ID)
+
+
+def is_demo() -> bool:
+    return bool(get(DEMO_DATABASE, False))
 
 
 # --- groups of settings in one row ----------------------------------------------------------------

@@ -191,7 +191,7 @@ class CustomerForm(QDialog):
         self.tags_edit.setPlaceholderText(self.tr("Separate tags with commas"))
         self.consent_check = QCheckBox(self.tr("Agrees to receive greetings and offers"),
                                        objectName="consentCheck")
-        self.consent_check.setChecked(True)
+        self.consent_check.setChecked(False)  # opt-in (PIPL): ticked only when the customer agrees
         self.balance_edit = QLineEdit(objectName="openingBalanceEdit")
         self.balance_edit.setPlaceholderText("0.00")
         self.points_edit = QLineEdit(objectName="openingPointsEdit")
@@ -393,7 +393,7 @@ class CustomerForm(QDialog):
         self.birthday_edit.set_value(data.birthday)
         self.level_combo.setCurrentIndex(max(self.level_combo.findData(data.level_id), 0))
         self.tags_edit.setText("，".join(data.tags))
-        self.consent_check.setChecked(data.consent_marketing)
+        self._set_consent(data.consent_marketing)
         if data.joined_on:
             self.joined_edit.setDate(_qdate(data.joined_on))
         ex = data.extra
@@ -456,7 +456,7 @@ class CustomerForm(QDialog):
             name=self.name_edit.text(), mobile=security_ui.mobile_value(self.phone_edit), card_no=self.card_edit.text(),
             birthday=self.birthday_edit.value(), level_id=self.level_combo.currentData(),
             opening_balance=self.balance_edit.text(), opening_points=self.points_edit.text(),
-            tags=tags, consent_marketing=self.consent_check.isChecked(),
+            tags=tags, consent_marketing=self._consent(),
             joined_on=_pydate(self.joined_edit.date()),
             extra={
                 "phone2": self.phone2_edit.text(), "gender": self.gender_combo.currentData(),
@@ -467,6 +467,23 @@ class CustomerForm(QDialog):
                 "notes": self.notes_edit.toPlainText(),
             },
         )
+
+    def _set_consent(self, value: bool | None) -> None:
+        """Yes / no, or unknown (an imported customer nobody asked yet): a third, partial state
+        that the clerk can leave as it is or turn into yes or no."""
+        self.consent_check.setTristate(value is None)
+        if value is None:
+            self.consent_check.setCheckState(Qt.CheckState.PartiallyChecked)
+            self.consent_check.setToolTip(self.tr("Not asked yet (imported): counts as no until the "
+                                                  "customer agrees"))
+        else:
+            self.consent_check.setChecked(bool(value))
+
+    def _consent(self) -> bool | None:
+        state = self.consent_check.checkState()
+        if state == Qt.CheckState.PartiallyChecked:
+            return None
+        return state == Qt.CheckState.Checked
 
     # --- validation and saving -----------------------------------------------------------------
     def _mark_dirty(self, *args) -> None:
@@ -527,8 +544,25 @@ class CustomerForm(QDialog):
                 error = exc.message
         self.fields["birthday"].set_error(error)
 
+    def _opening_value_typed(self) -> bool:
+        """A new customer's opening balance or points other than zero was typed (a value that
+        cannot be read is left to the validation, which marks it)."""
+        from shopcrm.core.normalize import parse_int
+
+        try:
+            return bool(parse_money(self.balance_edit.text(), "balance")
+                        or parse_int(self.points_edit.text(), "points"))
+        except FieldError:
+            return False
+
     def save(self) -> bool:
         data = self.collect()
+        if self.customer_id is None and self._opening_value_typed() and not security.is_owner():
+            # an opening balance/points is an owner adjustment: ask for the PIN now, keep the form
+            if not security_ui.ensure_owner(self, "adjust"):
+                self._show_errors([FieldError("balance", "v.opening_owner")])
+                self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
+                return False
         try:
             if self.customer_id is None:
                 c = customers.create(data)
@@ -537,6 +571,10 @@ class CustomerForm(QDialog):
                 customers.update(self.customer_id, data)
         except ValidationError as exc:
             self._show_errors(exc.errors)
+            self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
+            return False
+        except PermissionError:  # clerk mode again (the owner locked meanwhile)
+            self._show_errors([FieldError("balance", "v.opening_owner")])
             self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
             return False
         self._show_errors([])
