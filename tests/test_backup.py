@@ -20,6 +20,7 @@ from shopcrm.trust import security
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, open_database
 from shopcrm.core import clock
+from shopcrm.store import settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -192,7 +193,11 @@ def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
 def test_restore_of_an_older_schema_is_migrated(db, db_path, tmp_path):
     old = tmp_path / "v1.db"
     shutil.copyfile(FIXTURES / "schema_v1.db", old)
-    backup.restore(old)
+    own_id = settings.database_id()
+    with pytest.raises(backup.ForeignBackup, match="旧版本"):  # no id: the owner confirms by name
+        backup.restore(old)
+    backup.restore(old, confirm_name="shop")  # no shop name set: the file's name
+    assert settings.database_id() == own_id  # it is this database now, and keeps its id
     assert dbmod.schema_version() == dbmod.latest_version()
     assert customers.count(customers.CustomerQuery()) == customer_count_in(old) - 4  # 4 are in the recycle bin
 

@@ -92,6 +92,18 @@ register({
     "backup.kind.before-purge": ("彻底删除前", "Before purge"),
     "backup.kind.before-migration": ("升级前", "Before upgrade"),
     "backup.bad_count": ("保留份数应在 1 到 999 之间。", "Backups to keep must be 1 to 999."),
+    "backup.foreign": ("这个备份不是当前数据库的（{what}）。恢复会用它的客户替换“{shop}”现在的全部数据。"
+                       "确实要恢复，请输入店名“{shop}”确认。",
+                       "This backup is not of the open database ({what}). Restoring it replaces all of "
+                       "“{shop}”'s current data with its customers. To restore it anyway, type the shop "
+                       "name “{shop}” to confirm."),
+    "backup.foreign.demo": ("它来自演示数据", "it holds demo data"),
+    "backup.foreign.real": ("当前打开的是演示数据，它来自真实数据库", "the demo is open and it holds real data"),
+    "backup.foreign.other": ("它来自另一个数据库“{name}”", "it comes from another database, “{name}”"),
+    "backup.foreign.unknown": ("它来自旧版本，无法确认来自哪个数据库", "it is from an older version that does not say "
+                               "which database it belongs to"),
+    "backup.confirm_wrong": ("输入的店名“{typed}”与“{shop}”不符，没有恢复。",
+                             "“{typed}” is not “{shop}”; nothing was restored."),
     "startup.damaged_moved": ("数据库文件已损坏，已原样移到“{moved}”（未删除、未修改）。",
                               "The database was damaged; it was moved, unchanged, to “{moved}”."),
     "startup.offer_backup": ("可以从最近的完好备份恢复：{when}，{n} 位客户。",
@@ -126,6 +138,26 @@ class BackupError(Exception):
     """A backup or restore failed; ``str(e)`` is a message for the user. Nothing was changed."""
 
 
+class ForeignBackup(BackupError):
+    """Restore refused: the backup is of another database (the demo, another shop's file, or a
+    backup from before databases had an id). ``confirm_name`` is what the owner must type (the
+    shop's name) to restore it anyway."""
+
+    def __init__(self, message: str, confirm_name: str):
+        super().__init__(message)
+        self.confirm_name = confirm_name
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a database file is: its id (Setting ``db.id``, written at creation and copied into
+    every backup with the rest of the file), whether it is the demo, and its shop name."""
+
+    db_id: str | None
+    demo: bool = False
+    shop_name: str = ""
+
+
 @dataclass(frozen=True)
 class BackupSettings:
     folder: Path
@@ -149,6 +181,13 @@ class BackupInfo:
     customers: int | None  # None: could not be read
     schema_version: int | None
     status: str = "verified"  # "verified" (sealed), "checking" (being sealed now), "unverified"
+    identity: Identity | None = None  # None: could not be read
+
+    def is_of_open_database(self) -> bool:
+        """True when the backup carries the open database's id (False for the demo's backups
+        seen from the real database, another shop's, and backups older than ids)."""
+        return self.identity is not None and self.identity.db_id is not None \
+            and self.identity.db_id == open_identity().db_id
 
     @property
     def kind_text(self) -> str:
@@ -189,8 +228,14 @@ def current_db_path() -> Path | None:
     return Path(name)
 
 
+DEMO_FOLDER = "backups-demo"
+
+
 def default_folder(db_path: Path) -> Path:
-    return Path(db_path).parent / "backups"
+    """``backups`` beside the database; the demo database (``<name>-demo.db``, shopcrm.ui.first_run)
+    keeps its backups apart in ``backups-demo``, so that they are never listed with the real ones."""
+    db_path = Path(db_path)
+    return db_path.parent / (DEMO_FOLDER if db_path.stem.endswith("-demo") else "backups")
 
 
 def _sidecar(db_path: Path) -> Path:
@@ -1135,7 +1180,7 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
     status."""
     for _attempt in range(2):  # a copy sealed (renamed) while we read it: read it again
         final, file, sealed = _resolve(path)
-        customers = version = None
+        customers = version = identity = None
         size = 0
         try:
             con = _open_ro(file)
@@ -1144,6 +1189,7 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
                     version = con.execute("PRAGMA user_version").fetchone()[0]
                     customers = con.execute(
                         "SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
+                    identity = _identity_of(con)
             finally:
                 con.close()
         except sqlite3.Error as exc:
@@ -1167,7 +1213,7 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
                 created = dt.datetime.fromtimestamp(file.stat().st_mtime).replace(microsecond=0)
             except OSError:
                 created = clock.now()
-    return BackupInfo(final, created, kind or "manual", size, customers, version, status)
+    return BackupInfo(final, created, kind or "manual", size, customers, version, status, identity)
 
 
 def list_backups(folder: Path | None = None) -> list[BackupInfo]:
@@ -1183,6 +1229,67 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
     return [describe(e.path, e.created, e.kind,
                      status="verified" if e.verified else ("checking" if _key(e.path) in checking else "unverified"))
             for e in _scan(Path(folder))]
+
+
+def _identity_of(con: sqlite3.Connection) -> Identity:
+    values = {}
+    try:
+        for key, value in con.execute("SELECT key, value FROM setting WHERE key IN (?, ?, ?)",
+                                      ("db.id", "demo.database", "shop_name")):
+            try:
+                values[key] = json.loads(value)
+            except ValueError:
+                pass
+    except sqlite3.Error:
+        pass
+    return Identity(values.get("db.id") or None, bool(values.get("demo.database")),
+                    str(values.get("shop_name") or ""))
+
+
+def identity_of(path: Path) -> Identity:
+    """The identity a backup (or any ShopCRM file) carries."""
+    con = _open_ro(Path(path))
+    try:
+        return _identity_of(con)
+    finally:
+        con.close()
+
+
+def open_identity() -> Identity:
+    """The identity of the open database."""
+    from shopcrm.store import settings
+
+    return Identity(settings.database_id(), settings.is_demo(), settings.shop_name())
+
+
+def confirm_name() -> str:
+    """What the owner types to restore a backup of another database: the shop's name (the
+    database file's name when the shop has none)."""
+    from shopcrm.store import settings
+
+    return settings.shop_name().strip() or (current_db_path().stem if current_db_path() else "")
+
+
+def check_identity(backup: Identity, *, confirm: str | None = None) -> None:
+    """Raise ForeignBackup unless ``backup`` is of the open database or ``confirm`` is the shop's
+    name (:func:`confirm_name`, spaces around it ignored)."""
+    here = open_identity()
+    if backup.db_id is not None and backup.db_id == here.db_id:
+        return
+    shop = confirm_name()
+    if confirm is not None and confirm.strip() == shop:
+        return
+    if backup.db_id is None:
+        what = t("backup.foreign.unknown")
+    elif backup.demo and not here.demo:
+        what = t("backup.foreign.demo")
+    elif here.demo and not backup.demo:
+        what = t("backup.foreign.real")
+    else:
+        what = t("backup.foreign.other", name=backup.shop_name or "?")
+    if confirm:
+        what = t("backup.confirm_wrong", typed=confirm.strip(), shop=shop) + " " + what
+    raise ForeignBackup(t("backup.foreign", what=what, shop=shop), shop)
 
 
 def check_backup(path: Path, *, full: bool = False, progress=None, contents: bool = True) -> int:
@@ -1276,8 +1383,13 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
 
 # --- restoring --------------------------------------------------------------------------------
 
-def restore(backup_path: str | Path, *, progress=None) -> PendingBackup | None:
+def restore(backup_path: str | Path, *, progress=None,
+            confirm_name: str | None = None) -> PendingBackup | None:
     """Replace the open database's contents with a backup (owner only, logged).
+
+    The backup must be of the open database (the same ``db.id``, :func:`check_identity`): the
+    demo's backups, another shop's file, or a backup older than ids are refused with
+    ForeignBackup unless ``confirm_name`` is the shop's name, typed by the owner.
 
     The backup is verified first (:func:`verify_for_restore`: one that was never sealed gets its
     integrity_check now, with progress). The current database is then backed up, and that backup
@@ -1292,6 +1404,12 @@ def restore(backup_path: str | Path, *, progress=None) -> PendingBackup | None:
     if live is None:
         raise BackupError(t("backup.no_database"))
     source = verify_for_restore(Path(backup_path), progress=progress)
+    try:
+        foreign = identity_of(source)
+    except sqlite3.Error as exc:
+        raise BackupError(t("backup.not_backup", path=backup_path, reason=exc)) from exc
+    check_identity(foreign, confirm=confirm_name)  # (the GUI asks before it starts)
+    live_id = open_identity().db_id
     safety = before_operation("restore")
     try:
         src = _open_ro(source)
@@ -1307,8 +1425,16 @@ def restore(backup_path: str | Path, *, progress=None) -> PendingBackup | None:
     except sqlite3.Error as exc:
         raise BackupError(t("backup.failed", reason=exc)) from exc
     dbmod.migrate(live)
+    if foreign.db_id is None and live_id:
+        # a backup from before ids: the step that gave it one made a new id; it is this
+        # database now (the owner confirmed), so it keeps the id its other backups carry
+        from shopcrm.store import settings
+
+        settings.put(settings.DB_ID, live_id)
     security.invalidate_cache()
-    audit.log("restore", detail=f"{source.name}; before: {safety.name if safety else '-'}")
+    same = foreign.db_id is not None and foreign.db_id == live_id
+    audit.log("restore", detail=f"{source.name}; before: {safety.name if safety else '-'}"
+                                + ("" if same else "; other database, confirmed by name"))
     return safety
 
 

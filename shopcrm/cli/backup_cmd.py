@@ -65,6 +65,9 @@ def _secs(pending, step: str) -> str:
 def _restore_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("backup_file", metavar="BACKUP", help="a backup file to restore")
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
+    p.add_argument("--confirm-name", metavar="SHOP",
+                   help="the shop's name: restores a backup of another database (the demo, another "
+                        "shop's file, a backup older than database ids)")
 
 
 @command("restore", _restore_args)
@@ -92,7 +95,7 @@ def _restore(args: argparse.Namespace) -> int:
             if not pin:
                 raise security.OwnerRequired("restore")
             security.unlock(pin)
-        safety = backup.restore(Path(args.backup_file))
+        safety = backup.restore(Path(args.backup_file), confirm_name=args.confirm_name)
     except (backup.BackupError, PermissionError, security.PinError) as exc:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 1

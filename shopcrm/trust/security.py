@@ -240,6 +240,31 @@ def clear_pin() -> None:
     _notify()
 
 
+def pin_record() -> dict | None:
+    """The stored PIN hash of the open database (None: no PIN), for :func:`mirror_pin_into_demo`."""
+    return _get_setting(PIN_KEY)
+
+
+def mirror_pin_into_demo(record: dict | None) -> None:
+    """Give the open demo database the real database's PIN (``record`` from :func:`pin_record`
+    while the real one was open), or no PIN when the real one has none. The welcome's PIN then
+    protects the demo too: a clerk who switches to the demo is a clerk there, and cannot, say,
+    restore a real backup into the demo to read full mobile numbers. The owner unlocks the demo
+    with the same PIN. Refused for a database that is not the demo."""
+    from shopcrm.store import settings
+
+    if not settings.is_demo():
+        raise PermissionError("the PIN is copied into the demo database only")
+    with database.atomic():
+        if record is None:
+            Setting.delete().where(Setting.key == PIN_KEY).execute()
+        elif _get_setting(PIN_KEY) != record:
+            _put_setting(PIN_KEY, record)
+            Setting.delete().where(Setting.key == FAILURES_KEY).execute()
+    _session.pin_cache = None
+    _notify()
+
+
 OFFERED_KEY = "security.pin_offered"
 
 

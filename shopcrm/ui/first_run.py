@@ -101,6 +101,8 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
     """Open the demo database beside ``real_path``, creating and filling it the first time.
     Leaves it open and returns its path. Raises DatabaseOpenError / the generator's error."""
     path = demo_db_path(real_path)
+    from_real = not is_demo()
+    pin = security.pin_record() if from_real else None  # the real database's PIN
     open_database(path)
     fresh = not is_demo()
     if fresh:
@@ -112,8 +114,10 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
             raise DatabaseOpenError(QCoreApplication.translate("FirstRun", "%1 exists and is not a ShopCRM demo database; "
                                         "it was left untouched.").replace("%1", str(path)))
         settings.put(DEMO_DATABASE, True)
-        security.mark_pin_offered()  # clerks and PINs belong to the real database
+        security.mark_pin_offered()  # the PIN is set in the real database (and mirrored here)
         settings.put(settings.SHOP_NAME, shop_name or QCoreApplication.translate("FirstRun", "Demo shop"))
+    if from_real:
+        security.mirror_pin_into_demo(pin)  # the welcome's PIN applies to the demo as well
     if customers.count(customers.CustomerQuery()) == 0:
         from shopcrm.ui.shell.tasks import run_task
 

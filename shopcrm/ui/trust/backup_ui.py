@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -208,7 +209,12 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
             count = self.tr("unreadable") if info.customers is None else f"{info.customers:,}"
-            values = (f"{info.created:%Y-%m-%d %H:%M}", info.kind_text, count, _size(info.size),
+            kind = info.kind_text
+            if info.identity is not None and not info.is_of_open_database():
+                # the demo's, another shop's, or older than database ids: restoring asks for
+                # the shop's name
+                kind = self.tr("%1 (other database)").replace("%1", kind)
+            values = (f"{info.created:%Y-%m-%d %H:%M}", kind, count, _size(info.size),
                       info.status_text)
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -291,8 +297,16 @@ class BackupDialog(QDialog):
     def restore(self, path: Path, *, confirm: bool = True) -> bool:
         if not ensure_owner(self, "restore"):
             return False
+        info = backup.describe(path)
+        confirm_name = None
+        if info.identity is not None and not info.is_of_open_database():
+            # another database's backup: the owner types the shop's name (or nothing happens)
+            dlg = ConfirmNameDialog(self, info.identity)
+            self.confirm_dialog = dlg
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return False
+            confirm_name, confirm = dlg.typed(), False
         if confirm:
-            info = backup.describe(path)
             count = "?" if info.customers is None else f"{info.customers:,}"
             text = (self.tr("Replace all current data with the backup of %1 (%2 customers)?\n"
                             "The current data is backed up first.")
@@ -308,7 +322,7 @@ class BackupDialog(QDialog):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if box.exec() != QMessageBox.StandardButton.Yes:
                 return False
-        ok, result = self._run(self.tr("Restoring…"), _restore_task, path)
+        ok, result = self._run(self.tr("Restoring…"), _restore_task, path, confirm_name)
         if not ok:
             if not isinstance(result, Cancelled):
                 QMessageBox.critical(self, self.tr("Restore failed"), str(result))
@@ -355,8 +369,46 @@ def _backup_task(progress=None) -> backup.PendingBackup:
     return pending
 
 
-def _restore_task(path: Path, progress=None) -> backup.PendingBackup | None:
-    return backup.restore(path, progress=progress)
+def _restore_task(path: Path, confirm_name: str | None = None,
+                  progress=None) -> backup.PendingBackup | None:
+    return backup.restore(path, progress=progress, confirm_name=confirm_name)
+
+
+class ConfirmNameDialog(QDialog):
+    """Restore of another database's backup (the demo's, another shop's): explains it and asks
+    for the shop's name; Restore is enabled only once the name is typed exactly."""
+
+    def __init__(self, parent: QWidget | None, identity: backup.Identity):
+        super().__init__(parent)
+        self.setObjectName("confirmNameDialog")
+        self.setWindowTitle(self.tr("Restore a backup of another database"))
+        self.expected = backup.confirm_name()
+        try:
+            backup.check_identity(identity)
+            message = ""
+        except backup.ForeignBackup as exc:
+            message = str(exc)
+        layout = QVBoxLayout(self)
+        text = QLabel(message, objectName="confirmNameText")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.edit = QLineEdit(objectName="confirmNameEdit")
+        self.edit.setPlaceholderText(self.expected)
+        layout.addWidget(self.edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Restore"))
+        self.ok.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.edit.textChanged.connect(
+            lambda text: self.ok.setEnabled(bool(self.expected) and text.strip() == self.expected))
+        self.edit.setFocus()
+
+    def typed(self) -> str:
+        return self.edit.text().strip()
 
 
 def offer_recovery(parent: QWidget | None, check: backup.StartupCheck) -> bool:
