@@ -162,7 +162,43 @@ def test_tools_menu_actions_and_history_dialog(qtbot, main_window):
     assert dlg.table.item(0, 3).text() == "完成"
 
 
-def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
+def test_clerk_mode_asks_for_the_owner_pin_before_the_first_page(qtbot, main_window, monkeypatch):
+    """Issue 12: the preview shows unmasked mobiles, so the PIN comes before any page."""
+    from shopcrm.trust import security
+    from shopcrm.ui.trust import security_ui
+    from shopcrm.ui.excel.import_wizard import ImportWizard, open_import_wizard
+
+    security.set_pin("2468")
+    security.lock()  # clerk mode
+    asked = []
+    monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(self) or 0)  # Cancel
+    assert open_import_wizard(main_window) is None  # no wizard, no page, no preview
+    assert len(asked) == 1
+    assert not [w for w in main_window.findChildren(ImportWizard) if w.isVisible()]
+
+    def type_the_pin(dialog):
+        asked.append(dialog)
+        security.unlock("2468")
+        return 1  # Accepted
+
+    monkeypatch.setattr(security_ui.PinDialog, "exec", type_the_pin)
+    w = open_import_wizard(main_window)
+    qtbot.addWidget(w)
+    assert isinstance(w, ImportWizard) and len(asked) == 2 and security.is_owner()
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.currentPage().objectName() == "importFilePage"
+    # the owner mode locks (idle) while the wizard is open: leaving the first page asks again
+    security.lock()
+    monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(self) or 0)
+    w.file_page.path_edit.setText(str(FIXTURES / "members_dev_utf8bom.csv"))
+    w.button(QWizard.WizardButton.NextButton).click()
+    assert len(asked) == 3 and w.currentPage().objectName() == "importFilePage"
+    assert w.sheet is None  # the file was not even read
+    security.reset_session()
+
+
+def test_import_is_still_refused_at_the_last_click_in_clerk_mode(qtbot, wizard, monkeypatch):
     from shopcrm.trust import security
     from shopcrm.ui.trust import security_ui
 
@@ -172,7 +208,7 @@ def test_clerk_mode_import_asks_for_the_owner_pin(qtbot, wizard, monkeypatch):
                  "importDryRunPage"):
         next_page(qtbot, w, page)
     asked = []
-    monkeypatch.setattr(security, "is_owner", lambda: False)  # clerk mode
+    monkeypatch.setattr(security, "is_owner", lambda: False)  # clerk mode (locked meanwhile)
     monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(1) or 0)  # Cancel
     w.button(QWizard.WizardButton.CommitButton).click()
     assert asked == [1]

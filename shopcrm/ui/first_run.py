@@ -335,7 +335,9 @@ def open_import(window) -> bool:
                                 QCoreApplication.translate("FirstRun", "The import wizard is not part of this version. Use "
                                     "“shopcrm-cli import FILE” or add customers by hand."))
         return False
-    wizard = mod.open_import_wizard(window)  # wired to window.data_changed
+    wizard = mod.open_import_wizard(window)  # wired to window.data_changed; asks for the PIN
+    if wizard is None:  # clerk mode and no PIN given
+        return False
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
     AppContext.of(window).import_wizard = wizard

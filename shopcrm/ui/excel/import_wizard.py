@@ -104,6 +104,13 @@ class ImportFilePage(QWizardPage):
         return bool(self.path_edit.text().strip())
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+        from shopcrm.ui.trust.security_ui import ensure_owner
+
+        # the pages after this one show the file's mobiles unmasked: the owner's only (the
+        # wizard is normally opened by open_import_wizard, which asked already; this is for the
+        # owner mode that locked meanwhile)
+        if not ensure_owner(self.w, "import"):
+            return False
         try:
             self.w.load(Path(self.path_edit.text().strip()))
         except X.ImportFileError as exc:
@@ -652,8 +659,14 @@ class ImportHistoryDialog(QDialog):
         lay.addWidget(buttons)
 
 
-def open_import_wizard(main_window) -> ImportWizard:
-    """The wizard, wired to ``main_window.data_changed``; the caller shows it (``exec``/``open``)."""
+def open_import_wizard(main_window) -> ImportWizard | None:
+    """The wizard, wired to ``main_window.data_changed``; the caller shows it (``exec``/``open``).
+    Importing is the owner's, and the preview shows the file's mobiles in full: in clerk mode the
+    owner PIN is asked before the first page, and None is returned when it is not given."""
+    from shopcrm.ui.trust.security_ui import ensure_owner
+
+    if not ensure_owner(main_window, "import"):
+        return None
     wizard = ImportWizard(main_window)
     ctx = AppContext.of(main_window)
     wizard.imported.connect(lambda _report: ctx.notify_data_changed())
@@ -665,7 +678,7 @@ def add_import_actions(main_window) -> list[QAction]:
     menu = main_window.tools_menu
     wizard_action = QAction(QCoreApplication.translate("ImportWizard", "Import customers from Excel…"),
                             main_window, objectName="importCustomersAction")
-    wizard_action.triggered.connect(lambda: open_import_wizard(main_window).exec())
+    wizard_action.triggered.connect(lambda: (w := open_import_wizard(main_window)) is not None and w.exec())
     history_action = QAction(QCoreApplication.translate("ImportWizard", "Import history…"), main_window,
                              objectName="importHistoryAction")
     history_action.triggered.connect(lambda: ImportHistoryDialog(main_window).exec())
