@@ -76,6 +76,10 @@
         <translation>无法读取</translation>
     </message>
     <message>
+        <source>%1 (other database)</source>
+        <translation>%1（其他数据库）</translation>
+    </message>
+    <message>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
@@ -191,6 +195,21 @@ The current data is backed up first.</source>
     <message>
         <source>Backup and restore…</source>
         <translation>备份与恢复…</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmNameDialog</name>
+    <message>
+        <source>Restore a backup of another database</source>
+        <translation>恢复其他数据库的备份</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

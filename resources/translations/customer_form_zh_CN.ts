@@ -66,6 +66,10 @@
   <context>
     <name>CustomerForm</name>
     <message>
+      <source>Not asked yet (imported): counts as no until the customer agrees</source>
+      <translation>尚未询问（导入时未注明）：客户同意之前按“不接受”处理</translation>
+    </message>
+    <message>
       <source>11-digit mobile, e.g. 138 1234 5678</source>
       <translation>11 位手机号，如 138 1234 5678</translation>
     </message>

@@ -382,6 +382,7 @@ class ConfirmNameDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("confirmNameDialog")
         self.setWindowTitle(self.tr("Restore a backup of another database"))
+        self.setMinimumWidth(460)
         self.expected = backup.confirm_name()
         try:
             backup.check_identity(identity)
