@@ -130,6 +130,8 @@ def test_restoring_the_demos_backup_asks_for_the_shops_name(qtbot, app, tmp_path
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(ConfirmNameDialog, "exec", type_name)
+        from PySide6.QtWidgets import QMessageBox
+        monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(str(a[2])))
         assert dlg.restore(demo_backup)
         assert len(seen) == 2 and customers.count(customers.CustomerQuery()) == 0  # the demo's data
         dlg.reload()

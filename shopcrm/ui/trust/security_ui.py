@@ -177,6 +177,7 @@ class SecurityController(QObject):
     lock (an application-wide event filter records activity; a timer checks the idle time)."""
 
     mode_changed = Signal(str)
+    _mode_told = Signal(str)  # the domain's notice, from whichever thread (a restore runs in a worker)
 
     def __init__(self, window):
         super().__init__(window)
@@ -199,9 +200,13 @@ class SecurityController(QObject):
         self.timer.setInterval(IDLE_CHECK_MS)
         self.timer.timeout.connect(self.check_idle)
         self.timer.start()
+        # the domain may tell from a worker thread (backup.restore forgets the PIN cache there):
+        # a signal brings the notice to this object's (the GUI) thread before any widget changes
+        self._mode_told.connect(self._changed, Qt.ConnectionType.AutoConnection)
+
         def listener(mode: str) -> None:
             try:
-                self._changed(mode)
+                self._mode_told.emit(mode)
             except RuntimeError:  # the window is gone
                 security.remove_listener(listener)
 
