@@ -8,15 +8,17 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 
-from shopcrm import audit, backup, care, complaints, customers, grading, ledger, security, settings
+from shopcrm import backup, care, complaints, customers, grading
+from shopcrm.customers import ledger
+from shopcrm.store import settings
+from shopcrm.trust import audit, security
 from shopcrm.customers import CustomerInput
-from shopcrm.db import close_database, open_database
-from shopcrm.models import AuditLog, Customer, LedgerEntry, Level, Setting
+from shopcrm.store.db import close_database, open_database
+from shopcrm.store.models import AuditLog, Customer, LedgerEntry, Level, Setting
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = Path(__file__).resolve().parents[1] / "shopcrm"
@@ -27,7 +29,6 @@ def fresh_session():
     security.reset_session()
     yield
     security.reset_session()
-    security.clock = time.time
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_ledger_apply_is_the_one_gate_for_every_increase(clerk):
     assert [r.detail for r in _audit_rows("adjust")] == ["topup 100.00 / +0", "adjust 0.00 / +5"]
     # a sale stays open to clerks and earns points through the gate
     security.lock()
-    from shopcrm import activity
+    from shopcrm.sales import activity
 
     activity.record_purchase(cid, 3000, payment="stored_value")
     assert (customers.get(cid).balance_cents, customers.get(cid).points) == (7000, 5 + 30)
@@ -119,17 +120,17 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.backup:configure": "owner",  # backup folder and rotation
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
-    "shopcrm.security:set_idle_minutes": "owner",
-    "shopcrm.security:set_pin": "owner",  # audited as pin_change
-    "shopcrm.security:clear_pin": "owner",  # audited as pin_change
-    "shopcrm.security:verify_pin": "open",  # counts wrong PINs (the rate limit), audited as pin_failed
-    "shopcrm.security:mark_pin_offered": "open",  # the welcome offered a PIN once
-    "shopcrm.security:mirror_pin_into_demo": "open",  # the demo only: the real PIN copied in
-    "shopcrm.security:_put_setting": "open",  # the helper of the functions above
+    "shopcrm.trust.security:set_idle_minutes": "owner",
+    "shopcrm.trust.security:set_pin": "owner",  # audited as pin_change
+    "shopcrm.trust.security:clear_pin": "owner",  # audited as pin_change
+    "shopcrm.trust.security:verify_pin": "open",  # counts wrong PINs (the rate limit), audited as pin_failed
+    "shopcrm.trust.security:mark_pin_offered": "open",  # the welcome offered a PIN once
+    "shopcrm.trust.security:mirror_pin_into_demo": "open",  # the demo only: the real PIN copied in
+    "shopcrm.trust.session:_put_setting": "open",  # the helper of the functions above
     "shopcrm.grading:regrade": "open",  # when grades were last computed (a result, not a setting)
-    "shopcrm.excel_import:remember_mapping": "open",  # column mapping of a header (the import is the owner's)
+    "shopcrm.excel.excel_import:remember_mapping": "open",  # column mapping of a header (the import is the owner's)
     "shopcrm.customers:level_id_by_name": "open",  # a level named in an (owner-only) import
-    "shopcrm.settings:put": "open",  # the generic store; its callers are listed below
+    "shopcrm.store.settings:put": "open",  # the generic store; its callers are listed below
     # the GUI's callers of settings.put: first-run and demo flags, the shop name (the menu action
     # asks for the owner PIN: first_run.DemoController.edit_shop_name)
     "shopcrm.ui.first_run:choose_start": "open",
@@ -151,6 +152,7 @@ def _setting_writers() -> set[str]:
         if "migrations" in path.parts:
             continue
         module = ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
         stack: list[str] = []
 
         class Visitor(ast.NodeVisitor):
@@ -191,9 +193,9 @@ def _owner_only_calls():
         ("shopcrm.care:save_settings", lambda: care.save_settings({**care.load_settings(), "festival_days": 5}),
          "settings"),
         ("shopcrm.backup:configure", lambda: backup.configure(keep_daily=3), "settings"),
-        ("shopcrm.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
-        ("shopcrm.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
-        ("shopcrm.security:clear_pin", lambda: security.clear_pin(), "pin_change"),
+        ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
+        ("shopcrm.trust.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
+        ("shopcrm.trust.security:clear_pin", lambda: security.clear_pin(), "pin_change"),
     ]
 
 
@@ -379,7 +381,7 @@ def test_schema_step_11_keeps_existing_consent_and_allows_unknown(tmp_path):
         Customer.update(consent_marketing=None).where(Customer.id == min(after)).execute()
         assert Customer.get_by_id(min(after)).consent_marketing is None
         assert settings.database_id()
-        from shopcrm.db import database
+        from shopcrm.store.db import database
 
         assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -389,7 +391,7 @@ def test_schema_step_11_keeps_existing_consent_and_allows_unknown(tmp_path):
 def test_import_sets_consent_only_from_a_column_that_says_so(db, tmp_path):
     from openpyxl import Workbook
 
-    from shopcrm import excel_import as X
+    from shopcrm.excel import excel_import as X
 
     def xlsx(name, rows):
         wb = Workbook()
@@ -415,8 +417,8 @@ def test_import_sets_consent_only_from_a_column_that_says_so(db, tmp_path):
 def test_export_writes_unknown_consent_as_an_empty_cell_and_reads_it_back(db, tmp_path):
     from openpyxl import load_workbook
 
-    from shopcrm import excel_export as E
-    from shopcrm import excel_import as X
+    from shopcrm.excel import excel_export as E
+    from shopcrm.excel import excel_import as X
 
     for name, mobile, consent in (("是", "13800000001", True), ("否", "13800000002", False),
                                   ("未知", "13800000003", None)):

@@ -3,18 +3,19 @@ consent box, and the restore of another database's backup asking for the shop's 
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from shopcrm import backup, customers, security, settings
+from shopcrm import backup, customers
+from shopcrm.store import settings
+from shopcrm.trust import security
 from shopcrm.customers import CustomerInput
-from shopcrm.db import close_database, open_database
-from shopcrm.models import Customer
-from shopcrm.ui import security_ui
-from shopcrm.ui.customer_form import CustomerForm
+from shopcrm.store.db import close_database, open_database
+from shopcrm.store.models import Customer
+from shopcrm.ui.trust import security_ui
+from shopcrm.ui.customers.customer_form import CustomerForm
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +25,6 @@ def fresh_session():
     security.reset_session()
     yield
     security.reset_session()
-    security.clock = time.time
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_an_unknown_consent_shows_as_a_third_state_and_is_kept(qtbot, app, db):
 
 
 def test_restoring_the_demos_backup_asks_for_the_shops_name(qtbot, app, tmp_path, monkeypatch):
-    from shopcrm.ui.backup_ui import BackupDialog, ConfirmNameDialog
+    from shopcrm.ui.trust.backup_ui import BackupDialog, ConfirmNameDialog
 
     real = tmp_path / "shop.db"
     open_database(real)
