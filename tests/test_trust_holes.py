@@ -126,11 +126,12 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.trust.security:verify_pin": "open",  # counts wrong PINs (the rate limit), audited as pin_failed
     "shopcrm.trust.security:mark_pin_offered": "open",  # the welcome offered a PIN once
     "shopcrm.trust.security:mirror_pin_into_demo": "open",  # the demo only: the real PIN copied in
-    "shopcrm.trust.session:_put_setting": "open",  # the helper of the functions above
     "shopcrm.grading:regrade": "open",  # when grades were last computed (a result, not a setting)
+    "shopcrm.grading:_period_sums": "open",  # clears the 'purchases changed' mark once summed
     "shopcrm.excel.excel_import:remember_mapping": "open",  # column mapping of a header (the import is the owner's)
     "shopcrm.customers:level_id_by_name": "open",  # a level named in an (owner-only) import
-    "shopcrm.store.settings:put": "open",  # the generic store; its callers are listed below
+    # (shopcrm.store.settings itself writes through the model only inside put/delete/Section.save,
+    # whose callers are listed here)
     # the GUI's callers of settings.put: first-run and demo flags, the shop name (the menu action
     # asks for the owner PIN: first_run.DemoController.edit_shop_name)
     "shopcrm.ui.first_run:choose_start": "open",
@@ -141,9 +142,12 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.ui.screenshots:render": "open",  # README screenshots on a scratch database
 }
 
+# the one settings store's writers (shopcrm.store.settings: put, delete, a Section's save), and
+# the model underneath for the store itself; level rules are settings too
 _WRITES = {("Setting", "insert"), ("Setting", "replace"), ("Setting", "update"), ("Setting", "delete"),
-           ("Setting", "create"), ("settings", "put"), ("Level", "update"), ("Level", "create"),
-           ("Level", "delete"), ("Level", "insert")}
+           ("Setting", "create"), ("settings", "put"), ("settings", "delete"), ("setting_store", "put"),
+           ("setting_store", "delete"), ("SETTINGS", "save"), ("CONFIG", "save"), ("Level", "update"),
+           ("Level", "create"), ("Level", "delete"), ("Level", "insert")}
 
 
 def _setting_writers() -> set[str]:

@@ -1232,18 +1232,10 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
 
 
 def _identity_of(con: sqlite3.Connection) -> Identity:
-    values = {}
-    try:
-        for key, value in con.execute("SELECT key, value FROM setting WHERE key IN (?, ?, ?)",
-                                      ("db.id", "demo.database", "shop_name")):
-            try:
-                values[key] = json.loads(value)
-            except ValueError:
-                pass
-    except sqlite3.Error:
-        pass
-    return Identity(values.get("db.id") or None, bool(values.get("demo.database")),
-                    str(values.get("shop_name") or ""))
+    values = setting_store.read_file_values(con, (setting_store.DB_ID, setting_store.DEMO_DATABASE,
+                                                  setting_store.SHOP_NAME))
+    return Identity(values.get(setting_store.DB_ID) or None, bool(values.get(setting_store.DEMO_DATABASE)),
+                    str(values.get(setting_store.SHOP_NAME) or ""))
 
 
 def identity_of(path: Path) -> Identity:

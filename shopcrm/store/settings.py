@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from shopcrm.store.db import database
+
+log = logging.getLogger(__name__)
 
 SHOP_NAME = "shop_name"
 DB_ID = "db.id"  # written once when the database is created (migration step 11)
@@ -136,3 +140,22 @@ class Section(Generic[T]):
         value = self.validate(value)
         put(self.key, self._encode(value))
         return value
+
+
+def read_file_values(con: Any, keys: Sequence[str]) -> dict[str, Any]:
+    """Settings of another database file over its own connection (a backup being judged before a
+    restore): the keys found there, decoded. A value that is not JSON, or a file without the
+    table, reads as absent (such a file is judged by what it lacks)."""
+    values: dict[str, Any] = {}
+    marks = ", ".join("?" * len(keys))
+    try:
+        rows = con.execute(f"SELECT key, value FROM setting WHERE key IN ({marks})", tuple(keys)).fetchall()
+    except sqlite3.Error as exc:
+        log.info("no settings readable in %s: %s", con, exc)
+        return values
+    for key, value in rows:
+        try:
+            values[key] = json.loads(value)
+        except ValueError:
+            log.warning("setting %r of another database file is not JSON; read as absent", key)
+    return values

@@ -242,7 +242,7 @@ def clear_pin() -> None:
 
 def pin_record() -> dict | None:
     """The stored PIN hash of the open database (None: no PIN), for :func:`mirror_pin_into_demo`."""
-    return _get_setting(PIN_KEY)
+    return settings.get(PIN_KEY)
 
 
 def mirror_pin_into_demo(record: dict | None) -> None:
@@ -251,16 +251,14 @@ def mirror_pin_into_demo(record: dict | None) -> None:
     protects the demo too: a clerk who switches to the demo is a clerk there, and cannot, say,
     restore a real backup into the demo to read full mobile numbers. The owner unlocks the demo
     with the same PIN. Refused for a database that is not the demo."""
-    from shopcrm.store import settings
-
     if not settings.is_demo():
         raise PermissionError("the PIN is copied into the demo database only")
     with database.atomic():
         if record is None:
-            Setting.delete().where(Setting.key == PIN_KEY).execute()
-        elif _get_setting(PIN_KEY) != record:
-            _put_setting(PIN_KEY, record)
-            Setting.delete().where(Setting.key == FAILURES_KEY).execute()
+            settings.delete(PIN_KEY)
+        elif settings.get(PIN_KEY) != record:
+            settings.put(PIN_KEY, record)
+            settings.delete(FAILURES_KEY)
     _session.pin_cache = None
     _notify()
 
