@@ -62,7 +62,7 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
     used = {r[0] for r in database.execute_sql("SELECT mobile FROM customer").fetchall()}
     first_id = (database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM customer").fetchone()[0]) + 1
 
-    with database.atomic():
+    with database.atomic():  # noqa: SIM117 - one with per line keeps the comment beside its block
         # a bulk load: the indexes of the big tables are built once, by sorting, at the end
         with indexes_rebuilt(("customer", "search_key", "contact", "complaint", "ledger_entry")):
             say("customers", 0.0)

@@ -8,15 +8,13 @@ import os
 import shutil
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from conftest import add_customers, customer_count_in
 
 from shopcrm import backup, customers
-from shopcrm.trust import audit
-from shopcrm.trust import security
+from shopcrm.core import clock
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, open_database
 from shopcrm.core import clock

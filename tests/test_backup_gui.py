@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import answer_box
 from PySide6.QtWidgets import QMessageBox
 
-from conftest import answer_box
 from shopcrm import backup, customers
 from shopcrm.customers import CustomerInput
 from shopcrm.store.db import close_database, database, open_database
@@ -137,7 +137,7 @@ def test_a_failed_check_is_told_in_the_window_and_the_copy_kept(qtbot, window, m
 
 
 def test_restoring_a_backup_that_is_not_verified_checks_it_first(qtbot, window, held_checks):
-    started, release = held_checks
+    _started, release = held_checks
     customers.create(CustomerInput(name="王五", mobile="13900000002"))
     saved = backup.make_backup("manual")
     os.replace(saved, backup.unverified_path(saved))  # as the PC lost power before its check

@@ -10,19 +10,17 @@ import os
 import shutil
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from conftest import add_customers, customer_count_in
 
 from shopcrm import backup, customers
-from shopcrm.trust import audit
-from shopcrm.trust import security
+from shopcrm.core import clock
+from shopcrm.core.errors import Cancelled
 from shopcrm.customers import CustomerQuery
 from shopcrm.store.db import close_database, open_database
-from shopcrm.core.errors import Cancelled
-from shopcrm.core import clock
+from shopcrm.trust import audit, security
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -298,7 +296,7 @@ def test_restore_of_a_foreign_file_runs_the_full_check(db, tmp_path):
     mine = tmp_path / "my copy.db"
     shutil.copyfile(backup.make_backup("manual"), mine)
     _break_an_index(mine)  # quick_check would pass it
-    with pytest.raises(backup.BackupError, match="不是可用的 ShopCRM 备份.*missing from index"):
+    with pytest.raises(backup.BackupError, match=r"不是可用的 ShopCRM 备份.*missing from index"):
         backup.restore(mine)
     assert mine.exists()  # not ours: left where it is
 

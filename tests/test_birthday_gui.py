@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import type_text
 from PySide6.QtCore import Qt
 
-from conftest import type_text
 from shopcrm.core import clock
 from shopcrm.store.models import Customer
 from shopcrm.ui.customers.customer_form import CustomerForm

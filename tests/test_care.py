@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 
 import pytest
+from conftest import TEST_DAY, xlsx_rows
 
 from shopcrm import care, customers as C
-from shopcrm.sales import activity
-from shopcrm.core import festivals
-from shopcrm.core import clock
-from shopcrm.store.db import database
+from shopcrm.core import clock, festivals
 from shopcrm.core.errors import FieldError
 from shopcrm.core.lunar import LunarBirthday
+from shopcrm.sales import activity
+from shopcrm.store.db import database
 from shopcrm.store.models import CareAction, Contact, Customer
-from conftest import TEST_DAY, xlsx_rows
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
@@ -367,7 +365,7 @@ def test_done_records_a_contact_and_leaves_the_list(db):
 
 
 def test_done_is_one_transaction(db, monkeypatch):
-    a, b = make("甲", birthday=dt.date(1990, 11, 22)), make("乙", birthday=dt.date(1990, 11, 22))
+    _a, _b = make("甲", birthday=dt.date(1990, 11, 22)), make("乙", birthday=dt.date(1990, 11, 22))
     items = care.build_today(TODAY, quiet()).items
     real = activity.record_contact
     calls = []
@@ -447,13 +445,13 @@ def test_settings_round_trip_and_validation(db):
     assert again["birthday_days"] == 14 and again["visit_plan"]["A"]["per_month"] == 4
     assert again["templates"]["birthday"] == "{称呼}生日快乐"
     assert again["templates"]["festival"] == care.DEFAULT_TEMPLATES["festival"]  # merged defaults
-    with pytest.raises(FieldError, match="未知的占位符 {名字}"):
+    with pytest.raises(FieldError, match=r"未知的占位符 {名字}"):
         care.save_settings({**again, "templates": {"birthday": "{名字}你好"}})
     with pytest.raises(FieldError, match="设置“生日和纪念日提前列出天数”的值“-1”不对：0–60"):
         care.save_settings({**again, "birthday_days": -1})
     with pytest.raises(FieldError, match="设置“A 类回访渠道”的值“pigeon”不对：电话/短信"):
         care.save_settings({**again, "visit_plan": {"A": {"per_month": 3, "channel": "pigeon"}}})
-    with pytest.raises(FieldError, match="购后回访天数.*重复"):
+    with pytest.raises(FieldError, match=r"购后回访天数.*重复"):
         care.save_settings({**again, "return_offsets": [{"days": 3, "template": ""}, {"days": 3, "template": ""}]})
     with pytest.raises(FieldError, match="未分级客户按哪一级"):
         care.save_settings({**again, "default_grade": "Z"})
@@ -518,7 +516,7 @@ def test_cli_today_prints_and_exports(db, db_path, tmp_path, capsys):
     assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--due-only"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1
-    due, kind, name, mobile, reason, channel = out[0].split("\t")
+    due, kind, name, _mobile, reason, channel = out[0].split("\t")
     assert (due, kind, name, reason, channel) == ("今天", "生日", "张丽", "11月22日生日", "微信")
     path = tmp_path / "list.xlsx"
     assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--export", str(path)]) == 0

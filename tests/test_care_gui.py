@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DAY, xlsx_rows
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
 from shopcrm import care, customers as C
-from shopcrm.sales import activity
 from shopcrm.core import clock
+from shopcrm.sales import activity
 from shopcrm.store.models import CareAction, Contact, Customer
-from conftest import TEST_DAY, xlsx_rows
 
 pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 

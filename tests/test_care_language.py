@@ -8,11 +8,8 @@ import re
 
 import pytest
 
-from shopcrm import care
-from shopcrm.sales import activity
-from shopcrm.core import texts
-from shopcrm import customers as C
-from shopcrm.core import clock
+from shopcrm import care, customers as C
+from shopcrm.core import clock, texts
 from shopcrm.core.lunar import LunarBirthday
 
 TODAY = dt.date(2026, 9, 22)  # 中秋节 2026-09-25 is three days ahead

@@ -131,7 +131,7 @@ def test_times_are_to_the_second():
     assert clock.now() == dt.datetime(2027, 5, 1, 8, 30, 15)
 
 
-def test_a_process_started_with_SHOPCRM_NOW_lives_on_that_day():
+def test_a_process_started_with_SHOPCRM_NOW_lives_on_that_day():  # noqa: N802 (names the variable)
     env = dict(os.environ, SHOPCRM_NOW="2031-12-31T23:00:00")
     out = subprocess.run([sys.executable, "-c",
                           "from shopcrm.core import clock; print(clock.today(), clock.is_fixed())"],

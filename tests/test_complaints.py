@@ -9,13 +9,13 @@ import sys
 import textwrap
 
 import pytest
+from conftest import TEST_DAY
 
 from shopcrm import complaints as K, customers as C
-from shopcrm.sales import activity
-from shopcrm.customers import ledger
 from shopcrm.core.errors import FieldError, ValidationError
+from shopcrm.customers import ledger
+from shopcrm.sales import activity
 from shopcrm.store.models import Complaint, Contact, Customer, LedgerEntry
-from conftest import TEST_DAY
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, 0)
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -72,7 +72,7 @@ def test_record_refuses_incomplete_input_naming_every_field(db):
     assert "投诉要点不能为空" in msg
     with pytest.raises(ValidationError, match="请选择或填写客户"):
         K.create(K.ComplaintInput(category="价格", key_points="贵", severity="一般"), at=T0)
-    with pytest.raises(ValidationError, match="受理时间.*在未来"):
+    with pytest.raises(ValidationError, match=r"受理时间.*在未来"):
         K.create(K.ComplaintInput(walkin_name="路人", walkin_mobile="13900001111",
                                   received_at=T0 + hours(3), category="价格", key_points="贵",
                                   severity="一般"), at=T0)
@@ -328,7 +328,7 @@ def test_configuration_is_stored_and_used(db):
     msg = str(info.value)
     assert "“类别”至少要有一项" in msg and "“急”重复" in msg and "1 到 8760 小时" in msg
     assert K.get_config().hours_for("加急") == 4  # unchanged
-    assert K.parse_named_lines("紧急 | 24\n\n一般｜72", "severities", numeric=True) == [("紧急", 24), ("一般", 72)]
+    assert K.parse_named_lines("紧急 | 24\n\n一般｜72", "severities", numeric=True) == [("紧急", 24), ("一般", 72)]  # noqa: RUF001 (a full-width bar)
     with pytest.raises(ValidationError, match="第 1 行"):
         K.parse_named_lines("紧急 24", "severities", numeric=True)
 
@@ -476,8 +476,8 @@ def test_domain_module_does_not_import_qt():
 
 
 def test_settings_are_owner_only_once_a_pin_is_set(db):
-    from shopcrm.trust import security
     from shopcrm.store.models import AuditLog
+    from shopcrm.trust import security
 
     K.save_config(K.get_config())  # no PIN: a one-person shop, everyone is the owner
     assert AuditLog.select().where(AuditLog.action == "settings").count() == 1

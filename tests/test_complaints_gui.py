@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DAY
 from PySide6.QtCore import Qt
 
 from shopcrm import complaints as K, customers as C
+from shopcrm.core import clock
 from shopcrm.customers import ledger
 from shopcrm.store.models import Complaint, Customer, LedgerEntry
-from shopcrm.core import clock
-from conftest import TEST_DAY
 
 pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 

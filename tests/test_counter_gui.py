@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from shopcrm import complaints as K, customers as C
-from shopcrm.sales import activity
 from shopcrm.core import clock
+from shopcrm.sales import activity
 from shopcrm.store.db import close_database, open_database
 
 pytestmark = pytest.mark.gui
@@ -63,16 +63,12 @@ def _dialogs():
     import datetime as dt
 
     from shopcrm.ui import first_run
-    from shopcrm.ui.customers import anniversaries
     from shopcrm.ui.analysis import analysis_tab
-    from shopcrm.ui.trust import audit_ui
-    from shopcrm.ui.trust import backup_ui
-    from shopcrm.ui.today import care_settings
     from shopcrm.ui.complaints import complaint_widgets as CW
-    from shopcrm.ui.customers import customer_form as F
+    from shopcrm.ui.customers import anniversaries, customer_form as F
     from shopcrm.ui.excel import export_dialog
-    from shopcrm.ui.trust import security_ui
-    from shopcrm.ui.today import today_tab
+    from shopcrm.ui.today import care_settings, today_tab
+    from shopcrm.ui.trust import audit_ui, backup_ui, security_ui
 
     day = dt.date(2026, 11, 22)
     return [

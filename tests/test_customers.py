@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DAY
 
 from shopcrm import customers as C
-from shopcrm.sales import activity
-from shopcrm.customers import ledger
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import LunarBirthday
 from shopcrm.core.normalize import normalize_card, normalize_mobile, parse_int, parse_money
-from conftest import TEST_DAY
+from shopcrm.customers import ledger
+from shopcrm.sales import activity
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
@@ -20,7 +20,7 @@ TODAY = TEST_DAY
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 13812345678",
-                                 "8613812345678", "１３８１２３４５６７８", 13812345678, 13812345678.0,
+                                 "8613812345678", "１３８１２３４５６７８", 13812345678, 13812345678.0,  # noqa: RUF001 (full-width digits)
                                  "13812345678.0", "(138)12345678"])
 def test_mobile_normalisation(raw):
     assert normalize_mobile(raw) == "13812345678"
@@ -45,14 +45,14 @@ def test_money_and_points_parsing():
     with pytest.raises(FieldError, match="不是有效金额"):
         parse_money("abc")
     assert parse_int("1,200") == 1200
-    assert parse_int("１２００") == 1200
+    assert parse_int("１２００") == 1200  # noqa: RUF001 (full-width digits)
     with pytest.raises(FieldError):
         parse_int("12.5")
 
 
 def test_card_numbers_keep_leading_zeros():
     assert normalize_card(" 000123 ") == "000123"
-    assert normalize_card("vip０１") == "VIP01"
+    assert normalize_card("vip０１") == "VIP01"  # noqa: RUF001 (full-width digits)
     assert normalize_card("") is None
 
 
@@ -200,8 +200,10 @@ def test_demo_data_is_deterministic_and_consistent(db):
     assert total == db.execute_sql("SELECT SUM(amount_cents) FROM purchase").fetchone()[0]
     assert db.execute_sql("SELECT count(*) FROM customer WHERE lunar_month IS NOT NULL").fetchone()[0] > 0
     assert C.count(C.CustomerQuery()) == 200
+    import pathlib
+    import tempfile
+
     from shopcrm.store.db import close_database, open_database
-    import tempfile, pathlib
     close_database()
     with tempfile.TemporaryDirectory() as d:
         open_database(pathlib.Path(d) / "b.db")

@@ -219,17 +219,14 @@ def test_indexes_rebuilt_leaves_the_schema_identical_after_success_and_rollback(
 
     generate(200, 1000, seed=4)  # the demo bulk-loads through indexes_rebuilt
     before = schema()
-    with pytest.raises(RuntimeError):
-        with db.atomic():
-            with dbmod.indexes_rebuilt(("customer", "purchase")):
-                assert schema() != before  # dropped while writing
-                raise RuntimeError("cancel")
+    with pytest.raises(RuntimeError), db.atomic(), dbmod.indexes_rebuilt(("customer", "purchase")):
+        assert schema() != before  # dropped while writing
+        raise RuntimeError("cancel")
     assert schema() == before
-    with db.atomic():
-        with dbmod.indexes_rebuilt(("customer",), columns=("grade",)):
-            names = {r[1] for r in schema()}
-            assert "customer_grade" not in names and "customer_grade_since" not in names
-            assert "customer_name_sort" in names  # indexes on other columns stay
+    with db.atomic(), dbmod.indexes_rebuilt(("customer",), columns=("grade",)):
+        names = {r[1] for r in schema()}
+        assert "customer_grade" not in names and "customer_grade_since" not in names
+        assert "customer_name_sort" in names  # indexes on other columns stay
     assert schema() == before
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -11,17 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from conftest import TEST_DAY
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
 from shopcrm import customers as C
-from shopcrm.sales import activity
-from shopcrm.excel import excel_export as E
 from shopcrm.core.errors import Cancelled
 from shopcrm.core.lunar import LunarBirthday
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
-from conftest import TEST_DAY
+from shopcrm.excel import excel_export as E
+from shopcrm.sales import activity
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
@@ -62,7 +61,7 @@ def shop(db):
 def sheet_rows(ws) -> list[dict]:
     rows = list(ws.iter_rows())
     header = [c.value for c in rows[0]]
-    return [{h: cell for h, cell in zip(header, r)} for r in rows[1:]]
+    return [{h: cell for h, cell in zip(header, r, strict=True)} for r in rows[1:]]
 
 
 def by_name(rows, name):
@@ -81,7 +80,7 @@ def test_customer_sheet_formatting_read_back(shop, tmp_path):
     assert [c.value for c in header][:8] == ["姓名", "手机", "卡号", "性别", "生日", "会员等级", "余额", "积分"]
     assert all(c.font.b for c in header)
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:X4"
+    assert ws.auto_filter.ref == "A1:X4"
     for letter in ("A", "B", "E", "O"):  # widths set, CJK headers fit
         assert 6 <= ws.column_dimensions[letter].width <= 50
     assert ws.column_dimensions["B"].width >= 12  # an 11-digit mobile fits
@@ -145,7 +144,7 @@ def test_any_text_is_written_as_text_and_reads_back_exactly(tmp_path_factory, te
     cells = [r[0] for r in ws.iter_rows(min_row=2, max_row=len(texts) + 1)]
     read = [r[0] for r in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("表").to_python()[1:]]
     read += [""] * (len(texts) - len(read))  # trailing empty rows are not rows to calamine
-    for s, cell, back in zip(texts, cells, read):
+    for s, cell, back in zip(texts, cells, read, strict=True):
         if s == "":
             assert cell.value is None and back == ""
             continue
@@ -351,7 +350,7 @@ def test_cancel_leaves_no_file_and_the_old_file_untouched(db, tmp_path):
         E.export_customers(target, full=True, progress=cancel_midway)
     assert target.read_bytes() == b"previous export"
     assert not [p for p in tmp_path.iterdir() if ".xlsx" in p.name and p != target]  # no temp file
-    assert _writer.ALL_TEMP_FILES == temp_files_before  # openpyxl's sheet temp files removed
+    assert temp_files_before == _writer.ALL_TEMP_FILES  # openpyxl's sheet temp files removed
     with pytest.raises(Cancelled):
         E.export_customers(tmp_path / "new.xlsx", progress=lambda d, t: False)
     assert not (tmp_path / "new.xlsx").exists()
@@ -399,8 +398,7 @@ def test_export_reads_a_snapshot_without_blocking_writes(db, db_path, tmp_path):
 # --- owner guard and audit -----------------------------------------------------------------------
 
 def test_export_is_owner_only_and_audited(shop, tmp_path):
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.reset_session()
     try:
@@ -528,7 +526,7 @@ def archives(draw):
     cards = draw(st.lists(st.from_regex(r"[0-9A-Z]{1,10}", fullmatch=True), min_size=n, max_size=n,
                           unique=True))
     people = []
-    for mobile, card in zip(mobiles, cards):
+    for mobile, card in zip(mobiles, cards, strict=True):
         birthday = draw(st.one_of(
             st.none(), st.dates(dt.date(1930, 1, 1), dt.date(2020, 12, 31)),
             st.builds(LunarBirthday, st.integers(1, 12), st.integers(1, 30), st.booleans(),

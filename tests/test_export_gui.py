@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import TEST_DAY
 from openpyxl import load_workbook
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from shopcrm import customers as C
 from shopcrm.ui.excel.export_dialog import ExportDialog, open_export_dialog
 from tests.conftest import answer_box
-from conftest import TEST_DAY
 
 # the offscreen platform warns when the progress dialog appears; that is not a problem of ours
 pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]

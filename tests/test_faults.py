@@ -125,8 +125,7 @@ WRITER = """
 
 def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
     from shopcrm import customers
-    from shopcrm.customers import ledger
-    from shopcrm.customers import CustomerInput
+    from shopcrm.customers import CustomerInput, ledger
     from shopcrm.store.models import LedgerEntry, Purchase
 
     path = tmp_path / "shop.db"
@@ -148,7 +147,7 @@ def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_pat
             if w.poll() is None:
                 w.kill()
                 w.communicate()
-    for w, (out, err) in zip(writers, results):
+    for w, (out, err) in zip(writers, results, strict=True):
         assert "locked" not in err.lower() and w.returncode == 0, err
         assert out.strip().endswith("done")
     open_database(path)
@@ -274,7 +273,7 @@ def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp
             writer.stdout.readline()
         writer.stdin.write("stop\n")
         writer.stdin.flush()
-        out, err = writer.communicate(timeout=120)
+        _out, err = writer.communicate(timeout=120)
     finally:
         close_database()
         if writer.poll() is None:

@@ -6,14 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import type_text
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from conftest import type_text
 from shopcrm import customers
-from shopcrm.trust import security
 from shopcrm.store import settings
 from shopcrm.store.db import close_database, open_database
+from shopcrm.trust import security
 from shopcrm.ui import first_run
 
 pytestmark = pytest.mark.gui

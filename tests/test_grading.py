@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DAY
 
 from shopcrm import customers as C, grading
-from shopcrm.sales import activity
-from shopcrm.customers import ledger
-from shopcrm.store.db import database
 from shopcrm.core.errors import Cancelled
+from shopcrm.customers import ledger
+from shopcrm.sales import activity
+from shopcrm.store.db import database
 from shopcrm.store.models import Complaint, Contact, Customer, CustomerHistory, Level
-from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
@@ -31,7 +31,7 @@ def days_ago(n: int, hour: int = 10) -> dt.datetime:
 
 
 def buy(cid: int, yuan: float, ago: int) -> None:
-    activity.record_purchase(cid, int(round(yuan * 100)), at=days_ago(ago))
+    activity.record_purchase(cid, round(yuan * 100), at=days_ago(ago))
 
 
 def regrade(**kw) -> grading.RegradeResult:
@@ -69,7 +69,7 @@ def test_ties_at_the_boundary_share_a_grade(db):
     # 4000 | 2000 2000 | 1000 1000: the pair at 40% before goes to A together although the
     # second of them takes the running share to 80%; the last pair (80% before) is B together
     ids = [new_customer(f"客{i}") for i in range(5)]
-    for cid, yuan in zip(ids, (4000, 2000, 2000, 1000, 1000)):
+    for cid, yuan in zip(ids, (4000, 2000, 2000, 1000, 1000), strict=True):
         buy(cid, yuan, 10)
     regrade()
     assert [fresh(i).grade for i in ids] == ["A", "A", "A", "B", "B"]
@@ -87,7 +87,7 @@ def test_exactly_at_the_threshold_is_not_inside(db):
 
 def test_thresholds_and_period_are_settings(db):
     ids = [new_customer(f"客{i}") for i in range(4)]
-    for cid, yuan in zip(ids, (4000, 3000, 2000, 1000)):
+    for cid, yuan in zip(ids, (4000, 3000, 2000, 1000), strict=True):
         buy(cid, yuan, 100)
     buy(ids[3], 9000, 250)  # only inside a 12-month period
     regrade()
@@ -110,9 +110,9 @@ def test_thresholds_and_period_are_settings(db):
 def test_bad_settings_are_refused_with_a_chinese_message(db):
     with pytest.raises(ValueError, match="A 类 90% 必须小于 B 类 80%"):
         grading.update_settings(a_share=90, b_share=80)
-    with pytest.raises(ValueError, match="rfm_cuts.f.*四个递增的数"):
+    with pytest.raises(ValueError, match=r"rfm_cuts.f.*四个递增的数"):
         grading.update_settings(rfm_cuts={"f": [1, 2, 2, 3]})
-    with pytest.raises(ValueError, match="dormant_days.*正数"):
+    with pytest.raises(ValueError, match=r"dormant_days.*正数"):
         grading.update_settings(dormant_days=0)
     assert grading.settings()["a_share"] == 55
 
@@ -394,7 +394,7 @@ def test_levels_rise_automatically_and_never_fall(db):
     # the owner can lower by hand, and that is in the history too
     grading.set_level(cid, level("银卡").id, reason="降级测试")
     assert fresh(cid).level_id == level("银卡").id
-    assert [(h.old_value, h.new_value) for h in grading.history_of(cid, ("level",))][0] == ("金卡", "银卡")
+    assert next((h.old_value, h.new_value) for h in grading.history_of(cid, ("level",))) == ("金卡", "银卡")
     # so is a level chosen in the archive form
     C.update(cid, C.CustomerInput(name="升级客", mobile=fresh(cid).mobile, level_id=level("普通会员").id),
              today=TODAY)
@@ -417,7 +417,7 @@ def test_regrade_upgrades_customers_who_crossed_a_new_threshold(db):
 def test_upgrade_potential_lists_those_closest_to_the_next_grade(db):
     spends = [5000, 2000, 1000, 900, 500, 100, 90]
     ids = [new_customer(f"客{i}") for i in range(len(spends))]
-    for cid, yuan in zip(ids, spends):
+    for cid, yuan in zip(ids, spends, strict=True):
         buy(cid, yuan, 20)
     regrade()
     # total 9590: A = 5000 (before 0) + 2000 (52%); B = 1000 (73%) + 900 (83.6%); C = rest

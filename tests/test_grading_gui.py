@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DAY
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from shopcrm import grading
-from shopcrm.store.models import Contact, Customer, Level
 from shopcrm.core import clock
-from conftest import TEST_DAY
+from shopcrm.store.models import Contact, Customer, Level
 
 pytestmark = [pytest.mark.usefixtures("fixed_day"), pytest.mark.gui]
 
@@ -154,7 +154,7 @@ def test_upgrade_potential_and_level_rules(tab, qtbot, monkeypatch):
     assert all(r.gap_cents is not None and r.gap_cents >= 0 for r in rows)
 
     tab.views.setCurrentIndex(3)
-    silver = [r for r in range(tab.rules_table.rowCount()) if tab.rules_table.item(r, 0).text() == "银卡"][0]
+    silver = next(r for r in range(tab.rules_table.rowCount()) if tab.rules_table.item(r, 0).text() == "银卡")
     tab.rules_table.item(silver, 1).setText("5000")
     tab.rules_table.item(silver, 3).setText("1.5")
     told = []

@@ -4,16 +4,16 @@ since; it must give exactly what summing every purchase gives (no Qt)."""
 from __future__ import annotations
 
 import datetime as dt
-
-import pytest
 import random
 
+import pytest
+from conftest import TEST_DAY
+
 from shopcrm import customers as C, demo, grading
-from shopcrm.sales import activity
 from shopcrm.customers import ledger
+from shopcrm.sales import activity
 from shopcrm.store.db import database
 from shopcrm.store.models import Complaint, Customer
-from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import answer_box, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from conftest import answer_box, type_text
 from shopcrm import customers as C
 from shopcrm.ui.customers.customer_form import CustomerForm
 
@@ -198,8 +198,8 @@ def test_keyboard_shortcuts(qtbot, window):
 
 
 def test_english_interface(qtbot, app, db, db_path):
-    from shopcrm.ui.shell import i18n
     from shopcrm.ui.main_window import MainWindow
+    from shopcrm.ui.shell import i18n
 
     i18n.install(app, "en")
     w = MainWindow(db_path)

@@ -6,7 +6,6 @@ path writes. Also: imported customers get their pinyin sort key (customers.page 
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import subprocess
 import sys
@@ -14,13 +13,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TEST_DAY
 
 from shopcrm import customers as C
-from shopcrm.excel import excel_import as X
-from shopcrm.customers import ledger
 from shopcrm.core.errors import Cancelled
 from shopcrm.core.pinyin_keys import NameKeyCache, name_keys, sort_key
-from conftest import TEST_DAY
+from shopcrm.customers import ledger
+from shopcrm.excel import excel_import as X
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
@@ -279,8 +278,7 @@ def test_the_importers_memoised_sort_key_equals_sort_key():
 
     from hypothesis import given, settings, strategies as st
 
-    from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M
-    from shopcrm.demo import SURNAMES as DEMO_SURNAMES
+    from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M, SURNAMES as DEMO_SURNAMES
 
     fast = NameKeyCache()
     rng = random.Random(5)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import TEST_DAY
 
 from shopcrm import customers as C
-from shopcrm.excel import excel_import as X
-from shopcrm.customers import ledger
 from shopcrm.core.errors import Cancelled
+from shopcrm.customers import ledger
+from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun, LedgerEntry
-from conftest import TEST_DAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +79,7 @@ def test_member_csv_with_a_name_column_only_names_what_is_missing(db):
 
 def test_header_synonyms_of_a_real_member_program(db, tmp_path):
     # the header row of a small shop's Windows membership program (tests/fixtures/SOURCES.md)
-    header = "卡号,姓名,性别,积分,卡内余额,记次次数,手机,卡类型,生日,总消费金额,总优惠额,总存款额,总消费次数," \
-             "储值卡消费额,记次已用次数,发卡日期,作废日期,单位,地址,备注".split(",")
+    header = ["卡号", "姓名", "性别", "积分", "卡内余额", "记次次数", "手机", "卡类型", "生日", "总消费金额", "总优惠额", "总存款额", "总消费次数", "储值卡消费额", "记次已用次数", "发卡日期", "作废日期", "单位", "地址", "备注"]
     mapping = X.map_columns(header)
     assert {header[i]: f for i, f in mapping.items()} == {
         "卡号": "card_no", "姓名": "name", "性别": "gender", "积分": "points", "卡内余额": "balance",
@@ -327,8 +326,8 @@ def test_the_importers_memoised_name_keys_equal_name_keys():
 
     from hypothesis import given, settings, strategies as st
 
-    from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M, SURNAMES
     from shopcrm.core.pinyin_keys import NameKeyCache, name_keys
+    from shopcrm.demo import COMPOUND_SURNAMES, GIVEN_F, GIVEN_M, SURNAMES
 
     fast = NameKeyCache()
     rng = random.Random(3)
@@ -348,8 +347,8 @@ def test_the_importers_memoised_name_keys_equal_name_keys():
 
 
 def test_cli_import_needs_the_owner_pin_when_one_is_set(tmp_path):
-    from shopcrm.trust import security
     from shopcrm.store.db import close_database, open_database
+    from shopcrm.trust import security
 
     db = tmp_path / "pin.db"
     open_database(db)

@@ -4,19 +4,18 @@ in the dry run and in the database after the import."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from shopcrm.excel import excel_import as X
-from shopcrm.customers import ledger
-from shopcrm.core.lunar import LunarBirthday
-from shopcrm.store.models import Customer, ImportRun, LedgerEntry, Level
-from shopcrm.core.money import from_cents
 from conftest import TEST_DAY
+
+from shopcrm.core.lunar import LunarBirthday
+from shopcrm.core.money import from_cents
+from shopcrm.customers import ledger
+from shopcrm.excel import excel_import as X
+from shopcrm.store.models import Customer, ImportRun, LedgerEntry, Level
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

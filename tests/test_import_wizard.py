@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import xlsx_rows
 from PySide6.QtWidgets import QWizard
 
 from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun
-from conftest import xlsx_rows
 
 pytestmark = pytest.mark.gui
 
@@ -113,7 +113,7 @@ def test_mapping_is_remembered_for_the_next_file_with_the_same_header(qtbot, wiz
     next_page(qtbot, w, "importMappingPage")
     combos = w.mapping_page.combos
     assert [c.currentData() for c in combos] == [None, None, None]
-    for c, f in zip(combos, ("name", "mobile", "balance")):
+    for c, f in zip(combos, ("name", "mobile", "balance"), strict=True):
         c.setCurrentIndex(c.findData(f))
     next_page(qtbot, w, "importOptionsPage")
     assert X.remembered_mapping(["客人", "号码", "存款"]) == {0: "name", 1: "mobile", 2: "balance"}

@@ -8,14 +8,13 @@ import csv
 import datetime as dt
 
 import pytest
+from conftest import FIXTURES
 
 from shopcrm import care
-from shopcrm.core import festivals
-from shopcrm.core import lunar
+from shopcrm.core import festivals, lunar
 from shopcrm.core.errors import FieldError
 from shopcrm.core.lunar import LunarBirthday, LunarRangeError
 from shopcrm.core.normalize import parse_birthday
-from conftest import FIXTURES
 
 BY_KEY = {f.key: f for f in festivals.BUILTIN}
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from conftest import TEST_DAY
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shopcrm.core.errors import FieldError
@@ -30,7 +31,6 @@ from shopcrm.core.normalize import (
     parse_tags,
     unescape_formula,
 )
-from conftest import TEST_DAY
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
@@ -159,7 +159,7 @@ def test_accepted_values_round_trip_through_an_xlsx_file(roundtrip_book, values)
     wb.save(roundtrip_book)
     rows = read_sheet(roundtrip_book).rows
     assert len(rows) == len(plans)
-    for (fn, kw, got, _shown), row in zip(plans, rows):
+    for (fn, kw, got, _shown), row in zip(plans, rows, strict=True):
         assert fn(unescape_formula(row[0]) if isinstance(row[0], str) else row[0], **kw) == got
 
 

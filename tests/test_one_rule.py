@@ -8,14 +8,13 @@ import datetime as dt
 import pytest
 
 from shopcrm import customers as C, grading
-from shopcrm.sales import activity
-from shopcrm.excel import excel_export as E
-from shopcrm.excel import excel_import
-from shopcrm.customers import ledger
-from shopcrm.trust import privacy
-from shopcrm.store.db import database
 from shopcrm.core.errors import FieldError, ValidationError
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS, MAX_TEXT
+from shopcrm.customers import ledger
+from shopcrm.excel import excel_export as E, excel_import
+from shopcrm.sales import activity
+from shopcrm.store.db import database
+from shopcrm.trust import privacy
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 12, 0, 0)
@@ -59,7 +58,7 @@ def test_a_note_longer_than_a_cell_is_refused_at_entry_and_on_import(db, tmp_pat
     csv = tmp_path / "m.csv"
     csv.write_text("姓名,手机,备注\n李四,13900000001," + "长" * 40000 + "\n王五,13900000002,短\n", encoding="utf-8")
     report = excel_import.run(csv, excel_import.ImportOptions(today=TODAY))
-    bad = [r for r in report.rows if r.record == 2][0]
+    bad = next(r for r in report.rows if r.record == 2)
     assert (bad.cls, bad.reason, bad.column) == ("ERROR", "text_invalid", "备注")
     assert "40000 个字" in bad.message
     assert C.find_by_mobile("13900000001") is None and C.find_by_mobile("13900000002") is not None

@@ -9,11 +9,11 @@ import csv
 import sqlite3
 
 import pytest
+from conftest import FIXTURES
 
 from shopcrm import customers as C
-from shopcrm.store.db import close_database, database, open_database
 from shopcrm.core.pinyin_keys import _TONELESS, SURNAME_READINGS, name_keys, sort_key
-from conftest import FIXTURES
+from shopcrm.store.db import close_database, database, open_database
 
 
 def rows(name: str) -> list[dict]:
@@ -50,7 +50,7 @@ def test_the_lists_are_as_large_as_asked():
 def test_every_surname_is_found_by_its_surname_reading_full_and_initials(db):
     made = [(make(r["surname"] + "伟", i), syllables(r["reading"])) for i, r in enumerate(SURNAMES)]
     missed = []
-    for (cid, syl), r in zip(made, SURNAMES):
+    for (cid, syl), r in zip(made, SURNAMES, strict=True):
         full = "".join(syl) + "wei"
         initials = "".join(s[0] for s in syl) + "w"
         for text in (full, initials, "".join(syl)):

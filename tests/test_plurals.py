@@ -51,10 +51,11 @@ def test_numerus_forms_through_the_translator(qapp, lang, one, two):
 
 
 def test_counting_domain_texts_have_both_english_forms():
-    import shopcrm.backup  # noqa: F401  (modules register their texts on import)
-    import shopcrm.care  # noqa: F401
-    import shopcrm.complaints  # noqa: F401
-    import shopcrm.excel.excel_export  # noqa: F401
+    # modules register their texts on import
+    import shopcrm.backup
+    import shopcrm.care
+    import shopcrm.complaints
+    import shopcrm.excel.excel_export
     import shopcrm.grading  # noqa: F401
     from shopcrm.core import texts
 

@@ -9,12 +9,10 @@ import time
 import pytest
 
 from shopcrm import customers
-from shopcrm.trust import audit
-from shopcrm.customers import ledger
-from shopcrm.trust import security, session
 from shopcrm.core import clock
-from shopcrm.customers import CustomerInput
+from shopcrm.customers import CustomerInput, ledger
 from shopcrm.store.models import AuditLog, Setting
+from shopcrm.trust import audit, security, session
 
 
 @pytest.fixture(autouse=True)
@@ -250,8 +248,7 @@ def test_pin_change_needs_owner_and_is_logged(shop):
 def test_import_and_export_entry_points_refuse_clerks_and_log_the_owner(shop, tmp_path):
     from pathlib import Path
 
-    from shopcrm.excel import excel_export
-    from shopcrm.excel import excel_import
+    from shopcrm.excel import excel_export, excel_import
 
     src = Path(__file__).parent / "fixtures" / "members_dev_utf8bom.csv"
     report = excel_import.run(src, dry_run=True)  # a preview writes nothing: open to clerks

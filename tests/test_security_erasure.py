@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 
 from shopcrm import customers
-from shopcrm.sales import activity
-from shopcrm.trust import audit
-from shopcrm.customers import ledger
-from shopcrm.trust import privacy
-from shopcrm.trust import security
-from shopcrm.customers import CustomerInput
-from shopcrm.store.db import close_database
+from shopcrm.customers import CustomerInput, ledger
 from shopcrm.demo import generate
+from shopcrm.sales import activity
+from shopcrm.store.db import close_database
 from shopcrm.store.models import Complaint, Contact, Purchase, SearchKey
+from shopcrm.trust import audit, privacy, security
 
 NAME = "宓羿翀"
 MOBILE = "13712340987"

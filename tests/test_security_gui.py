@@ -6,16 +6,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import answer_box
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from conftest import answer_box
 from shopcrm import backup, customers
-from shopcrm.trust import audit
-from shopcrm.trust import security, session
 from shopcrm.customers import CustomerInput
-from shopcrm.ui.trust import audit_ui
-from shopcrm.ui.trust import security_ui
+from shopcrm.trust import audit, security, session
+from shopcrm.ui.trust import audit_ui, security_ui
 from shopcrm.ui.trust.backup_ui import BackupDialog
 from shopcrm.ui.trust.security_ui import PinDialog, SetPinDialog
 

@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
-from shopcrm import care
-from shopcrm import customers as C
+from shopcrm import care, customers as C
 from shopcrm.core import clock
 from shopcrm.store.models import CareAction
 

@@ -64,6 +64,8 @@ from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 from shopcrm.store import settings as setting_store
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import register, t
+from shopcrm.store import db as dbmod
+from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 
 register({
     "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
@@ -1388,8 +1390,7 @@ def restore(backup_path: str | Path, *, progress=None,
     is on disk before anything changes (its integrity_check follows in the background; the
     returned PendingBackup tells when it is sealed). The copy is one transaction on the live
     database; afterwards migrations bring an older backup's schema up to date."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("restore")
     live = current_db_path()

@@ -33,11 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
-from shopcrm.sales import activity
-from shopcrm.core import festivals
-from shopcrm.core import texts
-from shopcrm.core import clock
-from shopcrm.store.db import database
+from shopcrm.core import clock, festivals, texts
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.core.lunar import LunarBirthday, LunarRangeError, format_lunar, lunar_years
@@ -45,6 +41,9 @@ from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
 from shopcrm.store.settings import Section, merged
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import SUPPORTED, normal, register, t, t_in, tn
+from shopcrm.sales import activity
+from shopcrm.store.db import database
+from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, Setting, now
 
 SETTINGS_KEY = "care"
 
@@ -260,8 +259,7 @@ SETTINGS: Section[dict] = Section(SETTINGS_KEY, lambda: copy.deepcopy(DEFAULTS),
 
 
 def save_settings(s: dict) -> dict:
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("settings")  # owner only once a PIN is set; logged (issue #7)
     with database.atomic():

@@ -75,8 +75,8 @@ def _restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from shopcrm import backup
-    from shopcrm.trust import security
     from shopcrm.core.paths import resolve_db_path
+    from shopcrm.trust import security
 
     target = resolve_db_path(getattr(args, "db", None))
     if not target.exists():

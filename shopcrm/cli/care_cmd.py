@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from shopcrm.core import clock
 from shopcrm.cli.common import command, open_db
+from shopcrm.core import clock
 
 
 def _today_args(p: argparse.ArgumentParser) -> None:

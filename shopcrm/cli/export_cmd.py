@@ -32,9 +32,9 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 @command("export", _export_args)
 def _export(args: argparse.Namespace) -> int:
     from shopcrm import customers
+    from shopcrm.core.errors import Cancelled
     from shopcrm.excel import excel_export
     from shopcrm.trust import security
-    from shopcrm.core.errors import Cancelled
 
     open_db(args)
     query = None

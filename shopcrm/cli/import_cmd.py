@@ -34,9 +34,9 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 
 @command("import", _import_args)
 def _import(args: argparse.Namespace) -> int:
-    from shopcrm.excel import excel_import as X
     from shopcrm.core.errors import Cancelled
     from shopcrm.core.texts import t
+    from shopcrm.excel import excel_import as X
 
     open_db(args)
     options = X.ImportOptions(sheet=args.sheet, header_row=args.header_row,

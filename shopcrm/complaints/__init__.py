@@ -24,15 +24,15 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 from shopcrm import customers
-from shopcrm.customers import ledger
-from shopcrm.store.db import database
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.store.models import Complaint, ComplaintEvent, Customer, now, sql_ts
 from shopcrm.store.settings import Section
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import nfkc, normalize_mobile, normalize_name
-from shopcrm.core.pinyin_keys import prefix_bounds
 from shopcrm.core.texts import register, t
+from shopcrm.customers import ledger
+from shopcrm.store.db import database
+from shopcrm.store.models import Complaint, ComplaintEvent, Customer, Setting, now, sql_ts
 
 # --- vocabulary -------------------------------------------------------------------------------
 
@@ -300,8 +300,7 @@ CONFIG: Section[ComplaintConfig] = Section(
 
 def save_config(cfg: ComplaintConfig) -> ComplaintConfig:
     """Store the settings (owner only once a PIN is set, like every other setting; logged)."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("settings")
     with database.atomic():
@@ -318,7 +317,7 @@ def parse_named_lines(text: str, what: str, *, numeric: bool) -> list[tuple[str,
         line = line.strip()
         if not line:
             continue
-        name, sep, value = (p.strip() for p in nfkc(line).partition("|"))
+        name, _sep, value = (p.strip() for p in nfkc(line).partition("|"))
         if numeric:
             try:
                 out.append((name, int(value)))

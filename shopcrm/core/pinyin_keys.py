@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 MAX_COMBINATIONS_PER_SURNAME_READING = 256
@@ -46,7 +46,7 @@ def _single_readings() -> dict[int, str] | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def readings(ch: str) -> tuple[str, ...]:
     """All pinyin readings of one character (lower-case, no tones); a letter or digit stands for
     itself; punctuation and spaces have none."""
@@ -92,7 +92,7 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
-@lru_cache(maxsize=None)
+@cache
 def surname_readings(ch: str) -> tuple[str, ...]:
     """The readings of a name's first character: its surname reading (:data:`SURNAME_READINGS`,
     which the list sorts by) first, then every other reading."""

@@ -11,22 +11,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from shopcrm.core import clock
-from shopcrm.customers import ledger, levels
-from shopcrm.store.db import database
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import LunarBirthday, format_lunar
-from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 from shopcrm.core.normalize import (
     check_text,
+    nfkc,
     normalize_card,
     normalize_mobile,
     normalize_name,
-    nfkc,
     parse_birthday,
     parse_int,
     parse_money,
 )
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
+from shopcrm.customers import ledger, levels
+from shopcrm.store.db import database
+from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 
 # Plain fields a form or an import may set directly (balance and points go through the ledger).
 TEXT_FIELDS = (
@@ -301,8 +301,7 @@ def purge(customer_ids: Iterable[int]) -> int:
     """Delete for good, with everything attached. Only customers already in the recycle bin.
     Owner only; backed up first and logged (shopcrm.trust.security, shopcrm.backup, shopcrm.trust.audit)."""
     from shopcrm import backup
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("purge")
     ids = list(customer_ids)

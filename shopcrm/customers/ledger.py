@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shopcrm.store.db import database
 from shopcrm.core.errors import FieldError
-from shopcrm.store.models import LedgerEntry, now, sql_ts
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
+from shopcrm.store.db import database
+from shopcrm.store.models import LedgerEntry, now, sql_ts
 
 KINDS = ("topup", "spend", "refund", "adjust", "import", "earn", "redeem")
 OWNER_KINDS = ("topup", "adjust")  # a person's hand on the stored value: owner only, audited

@@ -36,11 +36,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from shopcrm import customers as C
-from shopcrm.store.db import database
 from shopcrm.core.errors import check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
-from shopcrm.core.normalize import MAX_TEXT, FORMULA_TRIGGERS, escape_formula, unescape_formula
+from shopcrm.core.normalize import FORMULA_TRIGGERS, MAX_TEXT, escape_formula, unescape_formula
 from shopcrm.core.texts import CATALOGUE, register, t
+from shopcrm.store.db import database
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ class _SheetWriter:
 
     def _typed(self, values: Sequence) -> list:
         out = []
-        for col, (kind, value) in enumerate(zip(self.kinds, values)):
+        for col, (kind, value) in enumerate(zip(self.kinds, values, strict=False)):
             try:
                 v, fmt = _convert(kind, value)
             except _TooLong as exc:
@@ -601,10 +601,7 @@ def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None) -> int
     con = database.connection()
     con.execute(f"DROP TABLE IF EXISTS {_SCOPE}")
     con.execute("CREATE TEMP TABLE export_scope (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE)")
-    if ids is not None:
-        source = ((int(i),) for i in ids)
-    else:
-        source = ((i,) for i in C.iter_ids(query or C.CustomerQuery()))
+    source = ((int(i),) for i in ids) if ids is not None else ((i,) for i in C.iter_ids(query or C.CustomerQuery()))
     con.executemany(f"INSERT OR IGNORE INTO {_SCOPE} (id) VALUES (?)", source)
     # ids that are not (or no longer) customers
     con.execute(f"DELETE FROM {_SCOPE} WHERE id NOT IN (SELECT id FROM customer)")
@@ -626,8 +623,7 @@ def export_customers(path: str | Path, *, query: C.CustomerQuery | None = None,
     The database is read in one deferred (read-only) transaction: a consistent snapshot that never
     blocks the shop's writes. The file appears only when complete. Raises OwnerRequired in clerk
     mode, ExportError when the file cannot be written, Cancelled on cancel."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("export")
     started = time.perf_counter()

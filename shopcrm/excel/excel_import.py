@@ -37,26 +37,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shopcrm.core import clock
-from shopcrm.customers import ledger
-from shopcrm.core import texts
-from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
+from shopcrm.core import clock, texts
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
 from shopcrm.store import settings
 from shopcrm.store.models import Customer, ImportRun, now, sql_ts
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import (
-    check_text,
     cell_text,
+    check_text,
     escape_formula,
     match_header,
+    nfkc,
     normalize_card,
     normalize_gender,
     normalize_header,
     normalize_mobile,
     normalize_name,
-    nfkc,
     parse_birthday,
     parse_date,
     parse_int,
@@ -66,6 +63,9 @@ from shopcrm.core.normalize import (
 )
 from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
 from shopcrm.core.texts import t
+from shopcrm.customers import ledger
+from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
+from shopcrm.store.models import Customer, ImportRun, Setting, now, sql_ts
 
 texts.register({
     "imp.unreadable": ("无法读取文件“{path}”：{reason}", "Cannot read “{path}”: {reason}"),
@@ -565,10 +565,10 @@ def _unstorable_text(clean: Clean) -> FieldError | None:
               ("wechat", clean.wechat), ("phone2", clean.phone2), *(("tags", x) for x in clean.tags)]
     if clean.extra:
         values += clean.extra.items()
-    for field, text in values:
+    for name, text in values:
         if text and text.__class__ is str and (len(text) > 8000 or not text.isprintable()):
             try:
-                check_text(field, text)
+                check_text(name, text)
             except FieldError as exc:
                 return exc
     return None
@@ -1035,9 +1035,8 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                progress_total: int | None = None) -> ImportReport:
     """Write a plan in one transaction. Cancel (progress returns False) rolls everything back and
     raises Cancelled: the database is exactly as before, the history and the indexes included."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
-    from shopcrm.customers import level_id_by_name, tag_id
+    from shopcrm.customers import level_id_by_name
+    from shopcrm.trust import audit, security
 
     security.require_owner("import")  # owner only (issue #7); the dry run stays open to clerks
     new = [r for r in report.rows if r.cls in (IMPORTED, WARNED)]
@@ -1224,9 +1223,9 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
         changes["mobile"], changes["mobile_rev"] = c.mobile, c.mobile[::-1]
     put("card_no", c.card_no)
     put("gender", c.gender)
-    if c.birthday is not None or c.lunar is not None:
-        if overwrite or (cust.birthday is None and not cust.lunar_month):
-            changes.update(birth_fields(c.birthday, c.lunar))
+    if (c.birthday is not None or c.lunar is not None) and (
+            overwrite or (cust.birthday is None and not cust.lunar_month)):
+        changes.update(birth_fields(c.birthday, c.lunar))
     if c.level:
         put("level", levels[c.level], empty=(None,))
     for attr in ("notes", "address", "wechat", "phone2"):

@@ -66,16 +66,17 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from shopcrm.core import clock
-from shopcrm.customers import levels
-from shopcrm.core import texts
-from shopcrm.store.db import database, indexes_rebuilt
+from shopcrm.core import clock, texts
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.store import settings as setting_store
 from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 from shopcrm.core.texts import t
+from shopcrm.customers import levels
+from shopcrm.store.db import database, indexes_rebuilt
+from shopcrm.store.models import Customer, CustomerHistory, Level, Setting, now, sql_ts
 
 texts.register({
     "grade.A": ("A 类", "A"),
@@ -188,7 +189,7 @@ def update_settings(**changes: Any) -> dict[str, Any]:
         if key == "rfm_cuts":
             cuts = {**current["rfm_cuts"], **(value or {})}
             for axis, c in cuts.items():
-                if c is not None and (len(c) != 4 or any(b <= a for a, b in zip(c, c[1:]))):
+                if c is not None and (len(c) != 4 or any(b <= a for a, b in pairwise(c))):
                     raise _setting_error(f"rfm_cuts.{axis}", c, "grading.bad_cuts")
             value = cuts
         elif key == "at_risk_factor":
@@ -578,7 +579,7 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
                "WHERE lifecycle = 'recovered' AND lifecycle_at >= ? AND lifecycle_at < ?",
     }
     for key, sql in ranges.items():
-        for old, new in zip(info["bands"].get(key, []), bands[key]):
+        for old, new in zip(info["bands"].get(key, []), bands[key], strict=False):
             if old != new:
                 sqls.append((sql, (min(old, new), max(old, new))))
     for sql, params in sqls:
@@ -747,7 +748,7 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             counts = database.execute_sql(
                 "SELECT COUNT(*), " + ", ".join(f"SUM({differ})" for _, differ, _ in groups)
                 + " FROM _g_new").fetchone()
-            active = [g for g, n in zip(groups, counts[1:]) if n]
+            active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
             if few:
                 # one UPDATE per group of columns, each only where its values differ: an UPDATE
                 # rewrites the index entries of every column it sets, changed or not, and the
@@ -894,8 +895,7 @@ def set_level_rule(level_id: int, *, min_total_spend_cents: int | None = None,
                    min_points: int | None = None, points_per_yuan_milli: int = 1000) -> None:
     """Set a level's automatic-upgrade thresholds (None = not by that measure) and points rate.
     Owner only once a PIN is set; logged (issue #7)."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("settings")
     for name, v in (("min_total_spend_cents", min_total_spend_cents), ("min_points", min_points),
@@ -1127,7 +1127,7 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
         cum += s
         # the grade holding most of the bucket's ranks
         bounds = firsts[1:] + [(n, "")]
-        share = {g: max(0, min(hi, end) - max(lo, start)) for (start, g), (end, _) in zip(firsts, bounds)}
+        share = {g: max(0, min(hi, end) - max(lo, start)) for (start, g), (end, _) in zip(firsts, bounds, strict=True)}
         grade = max(share, key=lambda g: (share[g], -GRADES.index(g) if g in GRADES else 0))
         out.append(Bucket(i, lo, hi, s, 100.0 * cum / total, grade))
     return out, zero

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from shopcrm import grading
+from shopcrm.core.errors import FieldError
+from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.store.db import database
-from shopcrm.core.errors import FieldError
-from shopcrm.store.models import Contact, Customer, Level, Purchase, now, sql_ts
-from shopcrm.core.texts import register, t
+from shopcrm.store.models import Contact, Customer, Purchase, now, sql_ts
 
 register({
     "v.sale_deleted": ("客户“{name}”在回收站中，不能记录消费；请先从回收站恢复该客户",

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from shopcrm.trust import session  # the mode only: security (the PIN) logs through this module
+from shopcrm.core.texts import register, t
 from shopcrm.store.db import database
 from shopcrm.store.models import AuditLog, now
-from shopcrm.core.texts import register, t
+from shopcrm.trust import session  # the mode only: security (the PIN) logs through this module
 
 register({
     "audit.export": ("导出", "Export"),

@@ -16,12 +16,11 @@ import json
 import os
 from pathlib import Path
 
-from shopcrm.trust import audit
-from shopcrm.trust import security
-from shopcrm.store.db import database
-from shopcrm.store.models import Customer, now, sql_ts
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import register, t
+from shopcrm.store.db import database
+from shopcrm.store.models import Customer, now, sql_ts
+from shopcrm.trust import audit, security
 
 register({
     "privacy.erased_name": ("已抹除#{id}", "Erased #{id}"),
@@ -57,7 +56,7 @@ def _is_text(decl: str) -> bool:
 def _rows(sql: str, params=()) -> list[dict]:
     cur = database.execute_sql(sql, params)
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def _tables_with_customer_id() -> list[str]:

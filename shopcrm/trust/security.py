@@ -18,17 +18,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import time
-from collections.abc import Callable
 
 from shopcrm.core import clock
+from shopcrm.core.texts import register, t
 from shopcrm.store.db import database
 from shopcrm.store import settings
 from shopcrm.core.texts import register, t
 from shopcrm.trust import audit
 from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached as security.X)
-    action_label,
     CLERK,
+    OWNER,
+    OWNER_ACTIONS,
+    PIN_KEY,
+    OwnerRequired,
+    _get_setting,
+    _notify,
+    _put_setting,
+    _Session,
+    _session,
+    _unlocked,
+    action_label,
     current_mode,
     has_pin,
     idle_seconds,
@@ -36,10 +45,6 @@ from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached a
     is_owner,
     monotonic,
     on_mode_changed,
-    OWNER,
-    OWNER_ACTIONS,
-    OwnerRequired,
-    PIN_KEY,
     remove_listener,
     require_owner,
     reset_session,

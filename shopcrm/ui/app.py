@@ -28,15 +28,13 @@ def start(argv: list[str]):
     """Create the application and the main window (not yet shown). Returns (app, window), or
     (app, None) when the database cannot be opened (the user has been told why)."""
     args = parse_args(argv)
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from shopcrm.customers import fill_missing_sort_keys
     from shopcrm.store.db import DatabaseOpenError, open_database
     from shopcrm.ui.shell import i18n
-
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
 
     # high DPI: Qt 6 scales by default; pass-through keeps 125 %/150 % screens at their real factor
     if QApplication.instance() is None:
@@ -96,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook()
     window.show()
     from shopcrm.ui import first_run
-    from shopcrm.ui.trust import backup_ui
-    from shopcrm.ui.trust import security_ui
+    from shopcrm.ui.trust import backup_ui, security_ui
 
     ctx = window.context
     if ctx.smoke_test:

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import customers
-from shopcrm.trust import security
 from shopcrm.store import settings
 from shopcrm.store.db import open_database
+from shopcrm.trust import security
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 

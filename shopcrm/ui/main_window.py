@@ -28,6 +28,7 @@ from shopcrm.ui.customers.customers_tab import CustomersTab
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.i18n import LANGUAGES
 
+
 def tab_classes() -> tuple[type, ...]:
     """The tabs after 客户, in order."""
     from shopcrm.ui.analysis.analysis_tab import AnalysisTab
@@ -69,9 +70,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_db)
 
         # owner PIN and mode indicator, backup and restore, audit log (issue #7)
-        from shopcrm.ui.trust import audit_ui
-        from shopcrm.ui.trust import backup_ui
-        from shopcrm.ui.trust import security_ui
+        from shopcrm.ui.trust import audit_ui, backup_ui, security_ui
 
         security_ui.install(self)
         backup_ui.install(self)

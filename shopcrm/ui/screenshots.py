@@ -12,7 +12,6 @@ renders as boxes.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -42,12 +41,11 @@ def render(out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchas
     from PySide6.QtWidgets import QApplication
 
     from shopcrm import APP_NAME
+    from shopcrm.demo import generate
     from shopcrm.store import settings
     from shopcrm.store.db import close_database, open_database
-    from shopcrm.demo import generate
     from shopcrm.ui import first_run
-    from shopcrm.ui.shell import i18n
-    from shopcrm.ui.shell import icons
+    from shopcrm.ui.shell import i18n, icons
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

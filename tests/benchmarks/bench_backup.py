@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks._common import demo_db, report  # noqa: E402
+from tests.benchmarks._common import demo_db, report
 
 
 def timed(fn, repeat: int, setup=None) -> float:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks._common import demo_db, median_ms, report  # noqa: E402
+from tests.benchmarks._common import demo_db, median_ms, report
 
 
 def main() -> None:

@@ -19,9 +19,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import demo_db, median_ms, report  # noqa: E402
+from _common import demo_db, median_ms, report
 
-from shopcrm.core import clock  # noqa: E402
+from shopcrm.core import clock
 
 VISIBLE = 30
 TARGET = "(target <= 50 ms)"

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.benchmarks._common import ROOT, demo_db, median_ms, report  # noqa: E402
+from tests.benchmarks._common import ROOT, demo_db, median_ms, report
 
 CHILD_BARE = r"""
 import time, sys
@@ -112,7 +112,7 @@ def main() -> None:
 
     qapp = QApplication.instance() or QApplication([])
     from shopcrm import customers as C
-    from shopcrm.store.db import database, open_database
+    from shopcrm.store.db import open_database
     from shopcrm.ui.main_window import MainWindow
 
     open_database(db)
@@ -142,21 +142,21 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         tab.search.setText("")
         total = statistics.median(times[2:]) * 1000
-        floor = median_ms(lambda: raw(C.CustomerQuery(text=text)), repeat=15)
+        floor = median_ms(lambda text=text: raw(C.CustomerQuery(text=text)), repeat=15)
         report(f"search {label}", total, floor, target="target <= 16 ms")
     print()
     header = tab.table.horizontalHeader()
     for col, key in enumerate(tab.model.KEYS):
         order = [Qt.SortOrder.DescendingOrder]
 
-        def click():
+        def click(col=col, order=order):
             order[0] = (Qt.SortOrder.AscendingOrder if order[0] == Qt.SortOrder.DescendingOrder
                         else Qt.SortOrder.DescendingOrder)
             tab.table.sortByColumn(col, order[0])
             tab.table.viewport().repaint()
 
         total = median_ms(click, repeat=15)
-        floor = median_ms(lambda: raw(C.CustomerQuery(sort=key, descending=True)), repeat=15)
+        floor = median_ms(lambda key=key: raw(C.CustomerQuery(sort=key, descending=True)), repeat=15)
         report(f"sort by {key}", total, floor, target="target <= 16 ms")
     header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
     w.close()

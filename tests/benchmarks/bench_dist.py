@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from _common import ROOT, report  # noqa: E402
+from _common import ROOT, report
 
-from shopcrm import build_dist  # noqa: E402
+from shopcrm import build_dist
 
 BARE = r"""
 import sys

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks._common import ROOT, demo_db, report  # noqa: E402
+from tests.benchmarks._common import ROOT, demo_db, report
 
 
 def _rss_mb() -> float:

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import demo_db, median_ms, report  # noqa: E402
+from _common import demo_db, median_ms, report
 
-from shopcrm.core import clock  # noqa: E402
+from shopcrm.core import clock
 
 
 def once_ms(fn) -> float:
@@ -108,8 +108,8 @@ def main() -> None:
         day = today + dt.timedelta(days=k)
         floor_again.append(once_ms(best_floor))
         full_daily(day)
-        daily.append(once_ms(lambda: results.append(grading.regrade(today=day))))
-        same.append(once_ms(lambda: grading.regrade(today=day)))
+        daily.append(once_ms(lambda day=day: results.append(grading.regrade(today=day))))
+        same.append(once_ms(lambda day=day: grading.regrade(today=day)))
     assert all(r.incremental and r.visited is not None for r in results)
     floor2 = statistics.median(floor_again)
     report("floor, interleaved with the regrades", floor2)
@@ -117,7 +117,7 @@ def main() -> None:
     print(f"{'':48s} customers changed per day: {statistics.median(r.changed for r in results):.0f}, "
           f"recomputed: {statistics.median(r.visited for r in results):.0f}")
     print(f"{'':48s} each run / its floor: " + " ".join(
-        f"{d / f:.2f}" for d, f in zip(daily, floor_again)))
+        f"{d / f:.2f}" for d, f in zip(daily, floor_again, strict=True)))
     report("regrade again, nothing changed", statistics.median(same), floor2, target="<= 2x floor")
     report("daily regrade, full computation (fallback)", statistics.median(full), floor2)
 

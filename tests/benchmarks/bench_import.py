@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks._common import CACHE, ROOT, report  # noqa: E402
+from tests.benchmarks._common import CACHE, ROOT, report
 
 HEADER = ["会员卡号", "姓名", "手机号码", "性别", "出生日期", "储值余额(元)", "可用积分", "会员级别", "备注"]
 

@@ -12,11 +12,11 @@ import importlib
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
+    QBarSet,
     QChart,
     QChartView,
     QLineSeries,
     QStackedBarSeries,
-    QBarSet,
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, Qt, Signal
@@ -24,19 +24,19 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
-    QLineEdit,
-    QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -50,10 +50,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.core import clock
 from shopcrm import grading
-from shopcrm.sales import activity
+from shopcrm.core import clock
 from shopcrm.core.money import fmt
+from shopcrm.sales import activity
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job, run_task, show_failure
@@ -286,7 +286,7 @@ class AnalysisTab(QWidget):
         for place, (title, table) in zip(places, ((self.tr("ABC grades"), self.grade_table),
                                                   (self.tr("Value types (RFM)"), self.value_table),
                                                   (self.tr("Lifecycle"), self.lifecycle_table),
-                                                  (self.tr("Member levels"), self.level_table))):
+                                                  (self.tr("Member levels"), self.level_table)), strict=True):
             box = QGroupBox(title)
             lay = QVBoxLayout(box)
             lay.setContentsMargins(4, 4, 4, 4)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import grading
-from shopcrm.store.models import Customer
 from shopcrm.core.money import fmt
+from shopcrm.store.models import Customer
 
 
 class CustomerGradingPage(QWidget):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -40,12 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import complaints as K
-from shopcrm import customers
+from shopcrm import complaints as K, customers
 from shopcrm.core.errors import FieldError, ValidationError
-from shopcrm.store.models import Customer, now
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_money
+from shopcrm.store.models import Customer, now
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.qclock import from_qdatetime, to_qdatetime
 
@@ -368,7 +367,7 @@ class ComplaintDetail(QWidget):
                   self.tr("5. Explain the action"), self.tr("6. Thank the customer"))
         self.steps_box = QGroupBox(objectName="stepsBox")
         sl = QGridLayout(self.steps_box)
-        for i, (code, label) in enumerate(zip(K.STEPS, labels)):
+        for i, (code, label) in enumerate(zip(K.STEPS, labels, strict=True)):
             box = QCheckBox(label, objectName=f"step_{code}")
             box.toggled.connect(lambda on, i=i: self._step(i, on))
             self.step_boxes.append(box)
@@ -558,7 +557,7 @@ class ComplaintDetail(QWidget):
         self.validity.setCurrentIndex(max(i, 0))
         self.validity_reason.setText(k.validity_reason)
         done = K.steps_done(k.steps)
-        for box, on in zip(self.step_boxes, done):
+        for box, on in zip(self.step_boxes, done, strict=True):
             box.blockSignals(True)
             box.setChecked(on)
             box.blockSignals(False)

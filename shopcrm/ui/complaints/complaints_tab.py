@@ -47,6 +47,7 @@ from shopcrm.ui.complaints.complaint_widgets import (
 from shopcrm.ui.shell import qclock
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.models.paged_model import PagedSqlModel
+from shopcrm.ui.shell import qclock
 
 
 class ComplaintTableModel(PagedSqlModel):
@@ -54,7 +55,7 @@ class ComplaintTableModel(PagedSqlModel):
 
     KEYS = ("id", "received", "customer", "category", "key_points", "severity", "handler", "status",
             "due", "steps")
-    SORTABLE = {"id", "received", "customer", "category", "severity", "handler", "status", "due"}
+    SORTABLE = frozenset({"id", "received", "customer", "category", "severity", "handler", "status", "due"})
 
     def __init__(self, parent=None):
         super().__init__(ComplaintQuery(), parent)

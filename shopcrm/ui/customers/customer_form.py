@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,19 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.core import clock
 from shopcrm import customers
-from shopcrm.sales import activity
-from shopcrm.customers import ledger
-from shopcrm.trust import security
-from shopcrm.customers import CustomerInput
+from shopcrm.core import clock
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_birthday, parse_money
 from shopcrm.core.texts import t
-from shopcrm.ui.shell import forms
-from shopcrm.ui.shell import qclock
+from shopcrm.customers import CustomerInput, ledger
+from shopcrm.sales import activity
+from shopcrm.trust import security
+from shopcrm.ui.shell import forms, qclock
 from shopcrm.ui.trust import security_ui
 
 ERROR_STYLE = "color: #c0392b;"

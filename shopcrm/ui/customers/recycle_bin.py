@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import backup, customers
-from shopcrm.ui.trust import security_ui
 from shopcrm.ui.models.customer_table_model import CustomerTableModel
+from shopcrm.ui.trust import security_ui
 
 
 class RecycleBinDialog(QDialog):

@@ -8,7 +8,6 @@ progress bar and Cancel.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QUrl, Signal
@@ -30,14 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.core import clock
 from shopcrm import customers
-from shopcrm.excel import excel_export
+from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled
 from shopcrm.ui.trust import security_ui
 from shopcrm.ui.shell.tasks import run_task
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.trust import security_ui
 
 SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
 FOLDER_KEY = "export/folder"

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from shopcrm.excel import excel_import as X
 from shopcrm.core.money import fmt
+from shopcrm.excel import excel_import as X
 from shopcrm.ui.shell.tasks import run_task
 from shopcrm.ui.shell.context import AppContext
 

@@ -12,9 +12,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from shopcrm import customers, grading
-from shopcrm.trust import security
-from shopcrm.customers import CustomerQuery, CustomerRow
 from shopcrm.core.money import fmt
+from shopcrm.customers import CustomerQuery, CustomerRow
+from shopcrm.trust import security
 from shopcrm.ui.models.paged_model import PagedSqlModel
 
 
@@ -25,7 +25,7 @@ def mask_mobile(mobile: str) -> str:
 class CustomerTableModel(PagedSqlModel):
     KEYS = ("name", "mobile", "card_no", "level", "balance", "points", "last_purchase",
             "total_spend", "birthday", "grade")
-    RIGHT_ALIGNED = {"balance", "points", "total_spend"}
+    RIGHT_ALIGNED = frozenset({"balance", "points", "total_spend"})
 
     def __init__(self, parent=None, *, deleted: bool = False):
         super().__init__(CustomerQuery(deleted=deleted), parent)

@@ -21,7 +21,7 @@ MAX_PAGES = 12
 
 
 class PagedSqlModel(QAbstractTableModel):
-    countChanged = Signal(int)
+    countChanged = Signal(int)  # noqa: N815 (a Qt signal, named as Qt names them)
 
     KEYS: tuple[str, ...] = ()
 

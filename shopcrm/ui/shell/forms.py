@@ -14,6 +14,7 @@ One call per dialog: ``forms.settle(self, first=self.name_edit, order=[...])``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDateTimeEdit, QPlainTextEdit, QTextEdit, QWidget
@@ -54,7 +55,7 @@ def settle(dialog: QWidget, first: QWidget | None = None, order: Sequence[QWidge
         first = order[0]
     keeper = _Keeper(dialog, first)
     dialog.installEventFilter(keeper)
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         QWidget.setTabOrder(a, b)
     guard(dialog, keeper)
     if first is not None:

@@ -92,7 +92,7 @@ class TsTranslator(QTranslator):
         for path in sorted(Path(folder or translations_dir()).glob(f"*_{lang}.ts")):
             self.messages.update(read_ts_forms(path))
 
-    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: N802 (Qt API)
+    def translate(self, context, source, disambiguation=None, n=-1):
         forms = self.messages.get((context, source))
         if forms is None:
             return None

@@ -176,7 +176,7 @@ def render_app_icons(out_dir: Path | None = None) -> list[Path]:
         if not render_svg(src, size).save(str(path)):
             raise OSError(f"cannot write {path}")
         written.append(path)
-    pngs = {size: path.read_bytes() for size, path in zip(PNG_SIZES, written)}
+    pngs = {size: path.read_bytes() for size, path in zip(PNG_SIZES, written, strict=True)}
     ico = out_dir / "shopcrm.ico"
     ico.write_bytes(ico_bytes({s: pngs[s] for s in ICO_SIZES}))
     icns = out_dir / "shopcrm.icns"

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import care
-from shopcrm.sales import activity
 from shopcrm.core import festivals
+from shopcrm.sales import activity
 from shopcrm.ui.shell import forms
 
 GRADES = ("A", "B", "C")

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.core import clock
 from shopcrm import care
+from shopcrm.core import clock
 from shopcrm.sales import activity
 from shopcrm.trust import security
 from shopcrm.ui.shell.context import AppContext

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.trust import audit
-from shopcrm.ui.trust.security_ui import ensure_owner
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 

@@ -34,9 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import backup
-from shopcrm.trust import audit
 from shopcrm.core.errors import Cancelled
-from shopcrm.ui.trust.security_ui import ensure_owner
+from shopcrm.trust import audit
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job, run_task

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.trust import audit
-from shopcrm.trust import security
+from shopcrm.trust import audit, security
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from shopcrm.store import db
 from shopcrm.core.texts import t
 from shopcrm.ui.shell.tasks import Job
 
