@@ -563,7 +563,7 @@ def _festivals(s, today, consent) -> list[CareItem]:
         f"SELECT {_COLS} FROM customer c WHERE {_active()} {consent} "
         f"AND {_grade_expr()} IN ({','.join('?' * len(grades))})",
         [s["default_grade"] or "", *grades]).fetchall()
-    out = []
+    out: list[CareItem] = []
     for f, d in due_list:
         key = f"festival:{f.key}:{d.isoformat()}"
         ctx = {"节日": f.name, "festival": f.key}
@@ -647,7 +647,7 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
     out: list[CareItem] = []
     for g, p, cutoff in _visit_plan(s, today):
         interval = max(1, round(30 / p["per_month"]))
-        rows = []
+        rows: list[tuple] = []
         for clause in _grade_clauses(s, g):
             if len(out) + len(rows) >= limit:
                 break

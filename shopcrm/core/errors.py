@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shopcrm.core.texts import CATALOGUE, t
 
 
 class FieldError(ValueError):
     """A value of one field is unacceptable. ``message`` names the field and the reason."""
 
-    def __init__(self, field: str, key: str, **params):
+    def __init__(self, field: str, key: str, **params: object) -> None:
         self.field = field
         self.key = key
         self.params = params
@@ -38,7 +40,7 @@ class ValidationError(ValueError):
 class DuplicateError(FieldError):
     """A mobile or card number that another customer already has; ``other_id`` is that customer."""
 
-    def __init__(self, field: str, key: str, other_id: int, **params):
+    def __init__(self, field: str, key: str, other_id: int, **params: object) -> None:
         self.other_id = other_id
         super().__init__(field, key, **params)
 
@@ -51,6 +53,6 @@ class Cancelled(Exception):
 # It is called as ``progress(done, total)`` and returns False to ask for cancellation, after which
 # the operation rolls back and raises Cancelled. ``shopcrm.ui.shell.tasks`` runs such a function in a
 # worker thread behind a progress dialog with a Cancel button.
-def check_progress(progress, done: int, total: int) -> None:
+def check_progress(progress: Callable[[int, int], object] | None, done: int, total: int) -> None:
     if progress is not None and progress(done, total) is False:
         raise Cancelled()

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from shopcrm.core import lunar
 
@@ -74,6 +75,7 @@ def lunar_date(year: int, month: int, day: int, leap: bool = False) -> dt.date:
 def to_lunar(day: dt.date) -> tuple[int, int, int, bool]:
     """(lunar year, month, day, is leap month) of a solar date."""
     b = lunar.solar_to_lunar(day)
+    assert b.year is not None  # solar_to_lunar always gives the year
     return b.year, b.month, b.day, b.leap
 
 
@@ -85,7 +87,7 @@ def shop_festival(name: str, month: int, day: int, lunar: bool = False) -> Festi
     return Festival(f"shop:{name}", name, bool(lunar), int(month), int(day))
 
 
-def enabled(builtin_keys: list[str] | tuple[str, ...], shop_dates: list[dict]) -> list[Festival]:
+def enabled(builtin_keys: list[str] | tuple[str, ...], shop_dates: list[dict[str, Any]]) -> list[Festival]:
     """The festivals a shop greets: the chosen built-ins plus its own dates
     (``{"name": "店庆", "month": 5, "day": 18, "lunar": false}``)."""
     chosen = [f for f in BUILTIN if f.key in set(builtin_keys)]

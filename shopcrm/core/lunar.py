@@ -28,11 +28,13 @@ register({
 def _months() -> tuple[list[int], list[list[tuple[int, bool, int, int]]], list[int]]:
     """(first day ordinal of each lunar year, its months as (month, leap, first ordinal, days),
     its leap month or 0), from the table."""
-    starts, months, leaps = [], [], []
+    starts: list[int] = []
+    months: list[list[tuple[int, bool, int, int]]] = []
+    leaps: list[int] = []
     for line in YEARS:
-        first, leap, bits = line.split()
+        first, leap_text, bits = line.split()
         ordinal = dt.date.fromisoformat(first).toordinal()
-        leap = int(leap)
+        leap = int(leap_text)
         numbers = [m for n in range(1, 13) for m in ((n, False), (n, True))[: 2 if n == leap else 1]]
         ms = []
         for (m, lp), bit in zip(numbers, bits, strict=True):
@@ -55,7 +57,7 @@ class LunarRangeError(ValueError):
     """A lunar or solar date outside the lunar calendar table (lunar years 1900-2100). ``message``
     is for the user."""
 
-    def __init__(self, value):
+    def __init__(self, value: object) -> None:
         self.value = value
         super().__init__(self.message)
 
@@ -68,7 +70,7 @@ class LunarRangeError(ValueError):
         return self.message
 
 
-def _year_months(year: int, value=None) -> list[tuple[int, bool, int, int]]:
+def _year_months(year: int, value: object = None) -> list[tuple[int, bool, int, int]]:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise LunarRangeError(value if value is not None else f"{year}")
     return _MONTHS[year - FIRST_YEAR]
@@ -103,7 +105,7 @@ def exact_solar(year: int, month: int, day: int, leap: bool = False) -> dt.date:
 def lunar_years(start: dt.date, end: dt.date) -> range:
     """The lunar years that have a day within ``start``..``end``; LunarRangeError when part of the
     span is outside the table."""
-    return range(solar_to_lunar(start).year, solar_to_lunar(end).year + 1)
+    return range(_lunar_year(start), _lunar_year(end) + 1)
 
 
 MONTH_NAMES = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
@@ -129,7 +131,7 @@ class LunarBirthday:
 
     def next_on_or_after(self, day: dt.date) -> dt.date:
         """The first solar date on or after ``day`` on which this birthday falls."""
-        year = solar_to_lunar(day).year
+        year = _lunar_year(day)
         for y in (year, year + 1):  # LunarRangeError past the table
             d = self.solar_in(y)
             if d >= day:
@@ -226,3 +228,10 @@ def solar_to_lunar(day: dt.date) -> LunarBirthday:
         if ordinal < first + days:
             return LunarBirthday(m, ordinal - first + 1, lp, FIRST_YEAR + i)
     raise AssertionError(day)
+
+
+def _lunar_year(day: dt.date) -> int:
+    """The lunar year in which a solar day falls; LunarRangeError outside the table."""
+    year = solar_to_lunar(day).year
+    assert year is not None  # solar_to_lunar always gives the year
+    return year

@@ -25,7 +25,7 @@ def default_db_path() -> Path:
     return data_dir() / "shopcrm.db"
 
 
-def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:
+def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> Path:
     """``--db`` wins over ``SHOPCRM_DB``, which wins over the default location."""
     if cli_value:
         return Path(cli_value).expanduser()

@@ -23,11 +23,12 @@ from pathlib import Path
 MAX_COMBINATIONS_PER_SURNAME_READING = 256
 
 # Tone marks -> pypinyin's NORMAL style (ü is written v). Combining marks (m̀, ê̄…) are dropped.
-_TONELESS = str.maketrans({
+_TONE_MARKS: dict[str | int, str | None] = {
     **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěè", "e"), **dict.fromkeys("ếề", "ê"), **dict.fromkeys("īíǐì", "i"),
     **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("üǖǘǚǜ", "v"),
     **dict.fromkeys("ńňǹ", "n"), "ḿ": "m", **{c: None for c in range(0x300, 0x370)},
-})
+}
+_TONELESS = str.maketrans(_TONE_MARKS)
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +41,7 @@ def _single_readings() -> dict[int, str] | None:
 
     try:
         spec = importlib.util.find_spec("pypinyin")
-        path = Path(spec.origin).parent / "pinyin_dict.json"
+        path = Path(spec.origin).parent  # type: ignore[union-attr,arg-type]  # caught below / "pinyin_dict.json"
         return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
     except (AttributeError, TypeError, OSError, ValueError):
         return None
@@ -60,13 +61,13 @@ def readings(ch: str) -> tuple[str, ...]:
                 r for r in (p.translate(_TONELESS) for p in found.split(",")) if r.isalpha()))
         from pypinyin import Style, pinyin  # imported lazily: start-up does not need it
 
-        found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-        return tuple(dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha()))
+        got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+        return tuple(dict.fromkeys(r for r in (got[0] if got else []) if r.isalpha()))
     if "\U0002a6e0" <= ch <= "\U0002ffff":
         from pypinyin import Style, pinyin
 
-        found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-        return tuple(dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha()))
+        got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+        return tuple(dict.fromkeys(r for r in (got[0] if got else []) if r.isalpha()))
     return (ch.lower(),) if ch.isalnum() else ()
 
 
@@ -149,18 +150,18 @@ class NameKeyCache:
     thousand given names), then prefixed with each reading of the surname. Kept beside the
     reference functions above; tests check that both give exactly what they give."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.readings = readings
         self.first_readings = surname_readings
         self.limit = MAX_COMBINATIONS_PER_SURNAME_READING
-        self.by_rest: dict[tuple, list[tuple[str, str]]] = {}
+        self.by_rest: dict[tuple[tuple[str, ...], ...], list[tuple[str, str]]] = {}
         # given name (text after the first character) -> (only one-letter readings, combinations)
         self.by_tail: dict[str, tuple[bool, list[tuple[str, str]]]] = {}
         self.surname_readings = SURNAME_READINGS
         self.compound = {s for s in SURNAME_READINGS if len(s) > 1}
         self.sort_tail: dict[str, str] = {}
 
-    def _combos(self, rest: tuple) -> list[tuple[str, str]]:
+    def _combos(self, rest: tuple[tuple[str, ...], ...]) -> list[tuple[str, str]]:
         combos = self.by_rest.get(rest)
         if combos is None:
             combos = self.by_rest[rest] = [

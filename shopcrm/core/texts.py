@@ -7,6 +7,9 @@ Widgets use Qt's own translation (``self.tr``) for their labels.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 _LANG = "zh_CN"
 SUPPORTED = ("zh_CN", "en")
 
@@ -113,7 +116,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
 }
 
 
-def register(entries: dict[str, tuple[str, str | tuple[str, ...]]]) -> None:
+def register(entries: Mapping[str, tuple[str, str | tuple[str, ...]]]) -> None:
     """Add a module's own messages (each domain module keeps its messages beside its code)."""
     for key, pair in entries.items():
         if key in CATALOGUE and CATALOGUE[key] != pair:
@@ -140,12 +143,12 @@ def plural_form(lang: str, n: int) -> int:
     return 0 if normal(lang) == "zh_CN" or abs(n) == 1 else 1
 
 
-def t(key: str, **params) -> str:
+def t(key: str, **params: Any) -> str:
     """The message ``key`` in the current (interface) language, with ``params`` filled in."""
     return t_in(_LANG, key, **params)
 
 
-def t_in(lang: str, key: str, **params) -> str:
+def t_in(lang: str, key: str, **params: Any) -> str:
     """The message ``key`` in ``lang`` whatever the interface language (messages drafted for
     customers are written in the shop's message language)."""
     zh, en = CATALOGUE[key]
@@ -156,6 +159,6 @@ def t_in(lang: str, key: str, **params) -> str:
     return text.format(**params) if params else text
 
 
-def tn(key: str, n: int, **params) -> str:
+def tn(key: str, n: int, **params: Any) -> str:
     """The counting message ``key`` for ``n`` things: "1 day late", "2 days late"."""
     return t(key, n=n, **params)

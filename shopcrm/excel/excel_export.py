@@ -30,7 +30,7 @@ import re
 import time
 import types
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -391,7 +391,7 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet], progress: Progress
     if total is None:
         total = 0
         for s in sheets:
-            n = s.total if s.total is not None else (len(s.rows) if hasattr(s.rows, "__len__") else 0)
+            n = s.total if s.total is not None else (len(s.rows) if isinstance(s.rows, Sized) else 0)
             total += n
     tmp = _temp_path(path)
     wb = Workbook(write_only=True)

@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 
 from peewee import SqliteDatabase
 
@@ -56,7 +57,7 @@ class DatabaseOpenError(Exception):
         self.kind = kind
 
 
-def _steps() -> list[tuple[int, object]]:
+def _steps() -> list[tuple[int, ModuleType]]:
     import shopcrm.store.migrations as pkg
 
     steps = []

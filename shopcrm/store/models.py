@@ -7,8 +7,10 @@ classes describe the current schema for queries. A change here needs a new migra
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -39,6 +41,11 @@ def sql_ts(value: _dt.datetime | _dt.date | None) -> str | None:
 
 
 class BaseModel(Model):
+    if TYPE_CHECKING:
+        # peewee adds these at class creation, so its stubs cannot see them (no runtime effect);
+        # Setting and the composite-key tables have no ``id``
+        id = AutoField()
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -79,6 +86,8 @@ class Customer(BaseModel):
     lunar_year = IntegerField(null=True)
     birth_mmdd = IntegerField(null=True, index=True)  # month*100+day of the birthday, for sorting
     level = ForeignKeyField(Level, null=True, backref="customers", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        level_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
     balance_cents = IntegerField(default=0, index=True)
     points = IntegerField(default=0, index=True)
     # preferences (喜好)
@@ -200,6 +209,8 @@ class Contact(BaseModel):
 
 class Complaint(BaseModel):
     customer = ForeignKeyField(Customer, null=True, backref="complaints", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        customer_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
     walkin_name = CharField(default="")
     walkin_mobile = CharField(default="")
     received_at = DateTimeField(default=now, index=True)

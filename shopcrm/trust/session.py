@@ -83,7 +83,7 @@ monotonic: Callable[[], float] = time.monotonic  # idle timing (tests replace it
 def reset_session() -> None:
     """Back to the state of a freshly started process (clerk mode if a PIN exists)."""
     listeners = _session.listeners
-    _session.__init__()
+    _session.__init__()  # type: ignore[misc]  # re-initialised in place: modules hold this object
     _session.listeners = listeners
 
 
