@@ -41,7 +41,8 @@ def _single_readings() -> dict[int, str] | None:
 
     try:
         spec = importlib.util.find_spec("pypinyin")
-        path = Path(spec.origin).parent  # type: ignore[union-attr,arg-type]  # caught below / "pinyin_dict.json"
+        # no spec or no origin: AttributeError / TypeError, caught below
+        path = Path(spec.origin).parent / "pinyin_dict.json"  # type: ignore[union-attr,arg-type]
         return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
     except (AttributeError, TypeError, OSError, ValueError):
         return None
