@@ -15,10 +15,9 @@ from conftest import add_customers, customer_count_in
 
 from shopcrm import backup, customers
 from shopcrm.core import clock
-from shopcrm.store import db as dbmod
+from shopcrm.store import db as dbmod, settings
 from shopcrm.store.db import close_database, open_database
-from shopcrm.core import clock
-from shopcrm.store import settings
+from shopcrm.trust import audit, security
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

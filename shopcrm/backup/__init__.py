@@ -57,15 +57,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopcrm.core import clock
-from shopcrm.store import db as dbmod
-
-log = logging.getLogger(__name__)
-from shopcrm.store.db import DatabaseOpenError, database, inspect_file
-from shopcrm.store import settings as setting_store
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import register, t
-from shopcrm.store import db as dbmod
+from shopcrm.store import db as dbmod, settings as setting_store
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
+
+log = logging.getLogger(__name__)
 
 register({
     "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
@@ -275,8 +272,7 @@ def get_settings(db_path: Path | None = None) -> BackupSettings:
 def configure(*, folder: str | Path | None = None, keep_daily: int | None = None,
               keep_before: int | None = None, keep_manual: int | None = None) -> BackupSettings:
     """Change the backup folder and rotation counts of the open database (owner only, logged)."""
-    from shopcrm.trust import audit
-    from shopcrm.trust import security
+    from shopcrm.trust import audit, security
 
     security.require_owner("settings")
     db_path = current_db_path()
@@ -842,7 +838,7 @@ def _notify(event: SealEvent) -> None:
     for fn in list(_listeners):
         try:
             fn(event)
-        except Exception:  # noqa: BLE001 - a listener never breaks a backup
+        except Exception:
             log.exception("backup listener %r failed on %s", fn, event)
 
 
@@ -913,7 +909,7 @@ def _mode_for(db_path: Path) -> str:
             from shopcrm.trust import security
 
             return security.current_mode()
-    except Exception:  # noqa: BLE001 - only a label
+    except Exception:
         log.warning("cannot tell who makes the backup of %s; recorded as 'startup'", db_path, exc_info=True)
     return "startup"
 
@@ -1261,7 +1257,8 @@ def confirm_name() -> str:
     database file's name when the shop has none)."""
     from shopcrm.store import settings
 
-    return settings.shop_name().strip() or (current_db_path().stem if current_db_path() else "")
+    path = current_db_path()
+    return settings.shop_name().strip() or (path.stem if path else "")
 
 
 def check_identity(backup: Identity, *, confirm: str | None = None) -> None:

@@ -37,13 +37,12 @@ from shopcrm.core import clock, festivals, texts
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.core.lunar import LunarBirthday, LunarRangeError, format_lunar, lunar_years
-from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
-from shopcrm.store.settings import Section, merged
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import SUPPORTED, normal, register, t, t_in, tn
 from shopcrm.sales import activity
 from shopcrm.store.db import database
-from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, Setting, now
+from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
+from shopcrm.store.settings import Section, merged
 
 SETTINGS_KEY = "care"
 

@@ -25,14 +25,13 @@ from dataclasses import asdict, dataclass, field
 
 from shopcrm import customers
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
-from shopcrm.store.models import Complaint, ComplaintEvent, Customer, now, sql_ts
-from shopcrm.store.settings import Section
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import nfkc, normalize_mobile, normalize_name
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.store.db import database
-from shopcrm.store.models import Complaint, ComplaintEvent, Customer, Setting, now, sql_ts
+from shopcrm.store.models import Complaint, ComplaintEvent, Customer, now, sql_ts
+from shopcrm.store.settings import Section
 
 # --- vocabulary -------------------------------------------------------------------------------
 

@@ -368,7 +368,7 @@ def _cleanup_workbook(wb) -> None:
         try:
             if not ws.closed:
                 ws.close()  # ends its row generator and its XML stream
-        except Exception:  # noqa: BLE001 - best effort after a failure
+        except Exception:
             log.warning("cannot close the unsaved sheet %r", getattr(ws, "title", ws), exc_info=True)
         writer = getattr(ws, "_writer", None)
         if writer is not None:
@@ -657,7 +657,7 @@ def export_customers(path: str | Path, *, query: C.CustomerQuery | None = None,
     finally:
         try:
             database.execute_sql(f"DROP TABLE IF EXISTS {_SCOPE}")
-        except Exception:  # noqa: BLE001 - the connection may be gone after a failure
+        except Exception:
             log.warning("cannot drop the export's scope table %s", _SCOPE, exc_info=True)
     result.seconds = time.perf_counter() - started
     what = "full" if full else "list"

@@ -40,8 +40,6 @@ from pathlib import Path
 from shopcrm.core import clock, texts
 from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
-from shopcrm.store import settings
-from shopcrm.store.models import Customer, ImportRun, now, sql_ts
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import (
     cell_text,
@@ -64,8 +62,9 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
 from shopcrm.core.texts import t
 from shopcrm.customers import ledger
+from shopcrm.store import settings
 from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
-from shopcrm.store.models import Customer, ImportRun, Setting, now, sql_ts
+from shopcrm.store.models import Customer, ImportRun, now, sql_ts
 
 texts.register({
     "imp.unreadable": ("无法读取文件“{path}”：{reason}", "Cannot read “{path}”: {reason}"),

@@ -71,12 +71,11 @@ from typing import Any
 
 from shopcrm.core import clock, texts
 from shopcrm.core.errors import Cancelled, check_progress
-from shopcrm.store import settings as setting_store
-from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 from shopcrm.core.texts import t
 from shopcrm.customers import levels
+from shopcrm.store import settings as setting_store
 from shopcrm.store.db import database, indexes_rebuilt
-from shopcrm.store.models import Customer, CustomerHistory, Level, Setting, now, sql_ts
+from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 
 texts.register({
     "grade.A": ("A 类", "A"),

@@ -65,7 +65,7 @@ def delete(*keys: str) -> int:
     if not keys:
         return 0
     marks = ", ".join("?" * len(keys))
-    return database.execute_sql(f'DELETE FROM "setting" WHERE "key" IN ({marks})', keys).rowcount
+    return int(database.execute_sql(f'DELETE FROM "setting" WHERE "key" IN ({marks})', keys).rowcount)
 
 
 def shop_name() -> str:
@@ -74,7 +74,8 @@ def shop_name() -> str:
 
 def database_id() -> str | None:
     """The identity of the open database; a backup carries the id of the database it copied."""
-    return get(DB_ID)
+    value = get(DB_ID)
+    return str(value) if value else None
 
 
 def is_demo() -> bool:

@@ -21,9 +21,8 @@ import os
 
 from shopcrm.core import clock
 from shopcrm.core.texts import register, t
-from shopcrm.store.db import database
 from shopcrm.store import settings
-from shopcrm.core.texts import register, t
+from shopcrm.store.db import database
 from shopcrm.trust import audit
 from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached as security.X)
     CLERK,
@@ -31,9 +30,7 @@ from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached a
     OWNER_ACTIONS,
     PIN_KEY,
     OwnerRequired,
-    _get_setting,
     _notify,
-    _put_setting,
     _Session,
     _session,
     _unlocked,
@@ -49,10 +46,6 @@ from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached a
     require_owner,
     reset_session,
     touch,
-    _notify,
-    _Session,
-    _session,
-    _unlocked,
 )
 
 register({
@@ -164,7 +157,7 @@ def _matches(pin: str, stored: dict) -> bool:
 def lockout_remaining() -> int:
     """Seconds until another PIN may be tried (0 = now)."""
     state = settings.get(FAILURES_KEY) or {}
-    return max(0, int(round(state.get("until", 0) - clock.now().timestamp())))
+    return max(0, round(state.get("until", 0) - clock.now().timestamp()))
 
 
 def verify_pin(pin: str) -> bool:

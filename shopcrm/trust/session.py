@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 
 from shopcrm.core.texts import register, t
-from shopcrm.store.db import database
 from shopcrm.store import settings
+from shopcrm.store.db import database
 
 register({
     "sec.owner_required": ("“{action}”需要店主权限：请先输入店主密码解锁。",

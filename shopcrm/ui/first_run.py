@@ -295,7 +295,7 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
         if settings.get(START_IN_DEMO) and demo_db_path(real_path).exists():
             try:
                 return Start(open_demo(real_path, parent=parent), None)
-            except Exception as exc:  # noqa: BLE001 - shown; the real database opens instead
+            except Exception as exc:
                 log.warning("cannot open the demo database beside %s", real_path, exc_info=True)
                 open_database(real_path)
                 QMessageBox.warning(parent, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
@@ -315,7 +315,7 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
         settings.put(START_IN_DEMO, True)
         try:
             return Start(open_demo(real_path, shop_name, parent), DEMO)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("cannot create the demo database beside %s", real_path, exc_info=True)
             settings.put(START_IN_DEMO, False)
             QMessageBox.warning(parent, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
@@ -415,7 +415,7 @@ class DemoController:
         shop = settings.shop_name()
         try:
             path = open_demo(self.real_path, shop, self.window)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("cannot open the demo database beside %s", self.real_path, exc_info=True)
             open_database(self.window.db_path)
             settings.put(START_IN_DEMO, False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import cast
 
 from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -44,10 +45,9 @@ from shopcrm.ui.complaints.complaint_widgets import (
     display_mobile,
     left_text,
 )
-from shopcrm.ui.shell import qclock
-from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.models.paged_model import PagedSqlModel
 from shopcrm.ui.shell import qclock
+from shopcrm.ui.shell.context import AppContext
 
 
 class ComplaintTableModel(PagedSqlModel):
@@ -176,7 +176,7 @@ class ComplaintsTab(QWidget):
 
     def __init__(self, context: AppContext | None = None):
         ctx = context or AppContext()
-        super().__init__(ctx.window)
+        super().__init__(cast("QWidget | None", ctx.window))
         self.setObjectName("complaintsTab")
         self.context = ctx
         self._title = ""

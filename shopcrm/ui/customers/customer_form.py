@@ -555,12 +555,12 @@ class CustomerForm(QDialog):
 
     def save(self) -> bool:
         data = self.collect()
-        if self.customer_id is None and self._opening_value_typed() and not security.is_owner():
-            # an opening balance/points is an owner adjustment: ask for the PIN now, keep the form
-            if not security_ui.ensure_owner(self, "adjust"):
-                self._show_errors([FieldError("balance", "v.opening_owner")])
-                self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
-                return False
+        # an opening balance/points is an owner adjustment: ask for the PIN now, keep the form
+        if self.customer_id is None and self._opening_value_typed() and not security.is_owner() \
+                and not security_ui.ensure_owner(self, "adjust"):
+            self._show_errors([FieldError("balance", "v.opening_owner")])
+            self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
+            return False
         try:
             if self.customer_id is None:
                 c = customers.create(data)

@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
 from shopcrm import customers
 from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled
-from shopcrm.ui.trust import security_ui
-from shopcrm.ui.shell.tasks import run_task
-from shopcrm.ui.shell.context import AppContext
+from shopcrm.excel import excel_export
 from shopcrm.ui.shell import forms
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import run_task
 from shopcrm.ui.trust import security_ui
 

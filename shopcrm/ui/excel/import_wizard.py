@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from shopcrm.core.money import fmt
 from shopcrm.excel import excel_import as X
-from shopcrm.ui.shell.tasks import run_task
 from shopcrm.ui.shell.context import AppContext
+from shopcrm.ui.shell.tasks import run_task
 
 PREVIEW_ROWS = 12  # rows of the sheet shown when choosing the header row
 STATUS_ROWS = 200  # rows shown with their status before the import

@@ -43,14 +43,14 @@ class Window(Protocol):
     def open_customer(self, customer_id: int) -> Any: ...
 
 
-_BY_WINDOW: "weakref.WeakKeyDictionary[QWidget, AppContext]" = weakref.WeakKeyDictionary()
+_BY_WINDOW: weakref.WeakKeyDictionary[Any, AppContext] = weakref.WeakKeyDictionary()  # window -> context
 
 
 class AppContext:
     """Database path, the data-changed signal, status line, menus, opening a customer, the tab in
     view — what tabs and dialogs may use of the main window."""
 
-    def __init__(self, window: "Window | None" = None):
+    def __init__(self, window: Window | None = None):
         self.window = window
         # installed by other modules (declared here, never set on the window from outside)
         self.security: Any = None  # shopcrm.ui.trust.security_ui.SecurityController
@@ -65,7 +65,7 @@ class AppContext:
             _BY_WINDOW[window] = self
 
     @classmethod
-    def of(cls, widget: QWidget | None) -> "AppContext":
+    def of(cls, widget: QWidget | None) -> AppContext:
         """The context of the main window ``widget`` is or belongs to (through its parents: a
         dialog over the window, a form over that dialog), or a detached one."""
         while widget is not None:
@@ -146,5 +146,5 @@ class AppContext:
         (None, []) from another tab (its filter is out of sight) or when detached."""
         if self.window is None or self.window.tabs.currentWidget() is not self.window.customers_tab:
             return None, []
-        tab = self.window.customers_tab
+        tab: Any = self.window.customers_tab
         return tab.current_query(), tab.selected_ids()

@@ -41,7 +41,7 @@ from shopcrm.store.db import database
 
 log = logging.getLogger(__name__)
 
-_RUNNING: set["Job"] = set()  # started, result not yet delivered
+_RUNNING: set[Job] = set()  # started, result not yet delivered
 _quit_hooked = False
 _BOXES: set[QMessageBox] = set()  # failure boxes without a parent window, until closed
 
@@ -63,7 +63,7 @@ class Job(QObject):
         self.takes_progress = progress
         self.wait_on_quit = wait_on_quit
         self.cancel_requested = threading.Event()
-        self.thread: threading.Thread | None = None
+        self._thread: threading.Thread | None = None
         self.done = False
         self.ok: bool | None = None
         self.value: object = None
@@ -77,20 +77,20 @@ class Job(QObject):
     # --- GUI thread ---------------------------------------------------------------------------
     def start(self, success: Callable[[Any], None] | None = None,
               failure: Callable[[BaseException], None] | None = None, *,
-              owner: QObject | None = None) -> "Job":
+              owner: QObject | None = None) -> Job:
         """Start the worker. ``success(result)`` / ``failure(exception)`` run in the GUI thread
         when it ends, unless ``owner`` (a widget the callbacks belong to) has been deleted by then;
         without ``failure`` the error is shown in a message box."""
         self._success, self._failure, self._owner = success, failure, owner
         _hook_quit()
         _RUNNING.add(self)
-        self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self.thread.start()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
         return self
 
     @property
     def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
+        return self._thread is not None and self._thread.is_alive()
 
     def cancel(self) -> None:
         """Ask the domain function to stop (it raises Cancelled at its next progress call)."""
@@ -99,9 +99,9 @@ class Job(QObject):
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the worker thread has ended; True when it has. The outcome is still
         delivered (in the GUI thread, when events are next processed)."""
-        if self.thread is not None:
-            self.thread.join(timeout)
-            return not self.thread.is_alive()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
         return True
 
     @Slot(bool, object)
@@ -111,7 +111,8 @@ class Job(QObject):
         self.finished.emit(ok, value)
         if self._owner is not None and not _alive(self._owner):
             if not ok and not isinstance(value, Cancelled):
-                log.warning("job %s failed after its window closed", self.name, exc_info=value)
+                log.warning("job %s failed after its window closed", self.name,
+                            exc_info=value if isinstance(value, BaseException) else None)
             return
         if ok:
             if self._success is not None:
@@ -133,7 +134,7 @@ class Job(QObject):
         kwargs = dict(self.kwargs, progress=self._progress) if self.takes_progress else self.kwargs
         try:
             result = self.fn(*self.args, **kwargs)
-        except BaseException as exc:  # handed to the GUI thread, which shows it
+        except BaseException as exc:  # noqa: BLE001 (any failure, Cancelled included, is handed to the GUI thread, which shows it)
             outcome: tuple[bool, object] = (False, exc)
         else:
             outcome = (True, result)

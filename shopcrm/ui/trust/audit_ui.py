@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from shopcrm.trust import audit
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
+from shopcrm.ui.trust.security_ui import ensure_owner
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ PAGE = 500
 class AuditLogDialog(QDialog):
     def __init__(self, window=None):
         super().__init__(window)
-        self.window = window
+        self.main_window = window  # (not self.window: that is QWidget.window())
         self.setObjectName("auditLogDialog")
         self.setWindowTitle(self.tr("Audit log"))
         self.action_combo = QComboBox(objectName="auditActionCombo")
@@ -124,8 +125,8 @@ class AuditLogDialog(QDialog):
         e = self.entries[row] if row < len(self.entries) else None
         if e and e.customer_id:
             try:
-                AppContext.of(self.window).open_customer(e.customer_id)
-            except Exception:  # noqa: BLE001 - a purged customer no longer exists
+                AppContext.of(self.main_window).open_customer(e.customer_id)
+            except Exception:
                 log.warning("audit log: cannot open customer %s", e.customer_id, exc_info=True)
 
 

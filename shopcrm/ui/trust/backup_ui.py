@@ -39,6 +39,7 @@ from shopcrm.trust import audit
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job, run_task
+from shopcrm.ui.trust.security_ui import ensure_owner
 
 
 class SealNotifier(QObject):

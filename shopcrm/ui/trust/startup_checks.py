@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from shopcrm.core.texts import t
+from shopcrm.store import db
 from shopcrm.ui.shell.tasks import Job
 
 
@@ -29,7 +30,7 @@ class BackgroundCheck(QObject):
         self.job = Job(db.quick_check, self.path, name="integrity-check", progress=False, wait_on_quit=False)
         self.finished.connect(self._show)
 
-    def start(self) -> "BackgroundCheck":
+    def start(self) -> BackgroundCheck:
         # a check that could not run is a problem to show too
         self.job.start(success=lambda problem: self.finished.emit(problem or ""),
                        failure=lambda exc: self.finished.emit(str(exc) or type(exc).__name__), owner=self)
