@@ -36,18 +36,70 @@ RESOURCES = ROOT / "resources"
 QT_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtSvg", "QtCharts")
 # Large Qt parts the app never uses; excluding them keeps the build small and fast.
 QT_EXCLUDES = (
-    "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel", "QtWebSockets",
-    "QtWebView", "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic", "Qt3DAnimation", "Qt3DExtras",
-    "QtQml", "QtQuick", "QtQuick3D", "QtQuickWidgets", "QtQuickControls2", "QtMultimedia",
-    "QtMultimediaWidgets", "QtSpatialAudio", "QtTextToSpeech", "QtPdf", "QtPdfWidgets",
-    "QtBluetooth", "QtNfc", "QtPositioning", "QtLocation", "QtSensors", "QtSerialPort",
-    "QtSerialBus", "QtRemoteObjects", "QtScxml", "QtStateMachine", "QtDesigner", "QtHelp",
-    "QtUiTools", "QtDataVisualization", "QtGraphs", "QtGraphsWidgets", "QtHttpServer",
-    "QtNetworkAuth", "QtSql", "QtTest", "QtDBus", "QtOpenGL", "QtOpenGLWidgets", "QtAxContainer",
-    "QtConcurrent", "QtXml",
+    "QtWebEngineCore",
+    "QtWebEngineWidgets",
+    "QtWebEngineQuick",
+    "QtWebChannel",
+    "QtWebSockets",
+    "QtWebView",
+    "Qt3DCore",
+    "Qt3DRender",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DAnimation",
+    "Qt3DExtras",
+    "QtQml",
+    "QtQuick",
+    "QtQuick3D",
+    "QtQuickWidgets",
+    "QtQuickControls2",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtSpatialAudio",
+    "QtTextToSpeech",
+    "QtPdf",
+    "QtPdfWidgets",
+    "QtBluetooth",
+    "QtNfc",
+    "QtPositioning",
+    "QtLocation",
+    "QtSensors",
+    "QtSerialPort",
+    "QtSerialBus",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtStateMachine",
+    "QtDesigner",
+    "QtHelp",
+    "QtUiTools",
+    "QtDataVisualization",
+    "QtGraphs",
+    "QtGraphsWidgets",
+    "QtHttpServer",
+    "QtNetworkAuth",
+    "QtSql",
+    "QtTest",
+    "QtDBus",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtAxContainer",
+    "QtConcurrent",
+    "QtXml",
 )
-PY_EXCLUDES = ("tkinter", "pytest", "_pytest", "hypothesis", "pytestqt", "IPython", "numpy",
-               "PyQt5", "PyQt6", "PySide2", "matplotlib", "PIL")
+PY_EXCLUDES = (
+    "tkinter",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "pytestqt",
+    "IPython",
+    "numpy",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "matplotlib",
+    "PIL",
+)
 
 # Qt files that PyInstaller's PySide6 hook collects but this app never loads: the PDF image
 # plugin and the on-screen virtual keyboard pull in QtPdf, QtQml and QtQuick (about 20 MB).
@@ -57,7 +109,7 @@ KEEP_QT_TRANSLATIONS = ("_zh_CN.qm",)
 # where the app's own translations go in the build (shopcrm.resources.translations)
 OUR_TRANSLATIONS = "shopcrm/resources/translations"
 
-SPEC_FILTER = '''
+SPEC_FILTER = """
 # --- added by shopcrm.build_dist: leave out Qt parts the app never loads ---
 import os as _os
 _DROP = {drop!r}
@@ -78,7 +130,7 @@ def _unused_qm(dest):
 
 a.binaries = [e for e in a.binaries if not _dropped(e[0])]
 a.datas = [e for e in a.datas if not _unused_qm(e[0])]
-'''
+"""
 
 LAUNCHER = '''"""ShopCRM launcher (written by shopcrm.build_dist)."""
 import sys
@@ -150,8 +202,13 @@ def compile_translations(out: Path, source: Path | None = None) -> list[Path]:
     made = []
     for lang, files in sorted(langs.items()):
         qm = out / f"shopcrm_{lang}.qm"
-        proc = subprocess.run([str(lrelease()), *map(str, files), "-qm", str(qm)],
-                              capture_output=True, text=True, encoding="utf-8", errors="replace")
+        proc = subprocess.run(
+            [str(lrelease()), *map(str, files), "-qm", str(qm)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
         said = [ln.strip() for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
         warnings = [ln for ln in said if not LRELEASE_OK.match(ln)]
         if proc.returncode != 0 or warnings or not qm.exists():
@@ -169,21 +226,33 @@ def pyinstaller_args(work: Path, *, windowed: bool = True) -> list[str]:
     compile_translations(qm_dir)
     args = [
         str(launcher),
-        "--name", APP_NAME,
+        "--name",
+        APP_NAME,
         "--onedir",
-        "--log-level", "WARN",
-        "--specpath", str(work),
-        "--paths", str(ROOT),
+        "--log-level",
+        "WARN",
+        "--specpath",
+        str(work),
+        "--paths",
+        str(ROOT),
         # resources/ is installed as the shopcrm.resources package (see pyproject.toml)
-        "--add-data", f"{RESOURCES}{os.pathsep}shopcrm/resources",
+        "--add-data",
+        f"{RESOURCES}{os.pathsep}shopcrm/resources",
         # the translations compiled for this build (the .ts sources are filtered out of the spec)
-        "--add-data", f"{qm_dir}{os.pathsep}{OUR_TRANSLATIONS}",
-        "--collect-data", "pypinyin",
-        "--collect-submodules", "pypinyin",
-        "--hidden-import", "python_calamine",
-        "--collect-binaries", "python_calamine",
-        "--collect-submodules", "openpyxl",
-        "--hidden-import", "platformdirs",
+        "--add-data",
+        f"{qm_dir}{os.pathsep}{OUR_TRANSLATIONS}",
+        "--collect-data",
+        "pypinyin",
+        "--collect-submodules",
+        "pypinyin",
+        "--hidden-import",
+        "python_calamine",
+        "--collect-binaries",
+        "python_calamine",
+        "--collect-submodules",
+        "openpyxl",
+        "--hidden-import",
+        "platformdirs",
     ]
     # every module of the app: tabs and migrations are imported by name at run time
     for mod in app_modules():
@@ -225,8 +294,7 @@ def executable(dist: Path) -> Path:
     return dist / APP_NAME / APP_NAME
 
 
-def build(dist: Path | None = None, work: Path | None = None, *, windowed: bool = True,
-          clean: bool = False) -> Path:
+def build(dist: Path | None = None, work: Path | None = None, *, windowed: bool = True, clean: bool = False) -> Path:
     """Run PyInstaller in a child process; returns the built executable."""
     try:
         import PyInstaller  # noqa: F401
@@ -236,8 +304,19 @@ def build(dist: Path | None = None, work: Path | None = None, *, windowed: bool 
     work = Path(work or ROOT / "build").resolve()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     spec = write_spec(work, windowed=windowed, env=env)
-    cmd = [sys.executable, "-m", "PyInstaller", str(spec), "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(dist), "--workpath", str(work)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(spec),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(work),
+    ]
     if clean:
         cmd.append("--clean")
     subprocess.run(cmd, check=True, cwd=str(ROOT), env=env)
@@ -258,14 +337,27 @@ def build(dist: Path | None = None, work: Path | None = None, *, windowed: bool 
 def smoke_test(exe: Path, *, timeout: float = 120.0) -> dict:
     """Start the built program offscreen on a fresh database and check the report it prints."""
     with tempfile.TemporaryDirectory(prefix="shopcrm-smoke-") as tmp:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=f"{tmp}/config",
-                   XDG_DATA_HOME=f"{tmp}/data", HOME=tmp, APPDATA=f"{tmp}/appdata")
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            XDG_CONFIG_HOME=f"{tmp}/config",
+            XDG_DATA_HOME=f"{tmp}/data",
+            HOME=tmp,
+            APPDATA=f"{tmp}/appdata",
+        )
         env.pop("SHOPCRM_DB", None)
         db = Path(tmp) / "shop.db"
         out = Path(tmp) / "smoke.json"  # the report also goes to a file: windowed builds have no stdout
         env["SHOPCRM_SMOKE_REPORT"] = str(out)
-        proc = subprocess.run([str(exe), "--smoke-test", "--db", str(db)], env=env, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=timeout)
+        proc = subprocess.run(
+            [str(exe), "--smoke-test", "--db", str(db)],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
         if proc.returncode != 0 or not out.exists():
             raise RuntimeError(f"smoke test failed (exit {proc.returncode})\n{proc.stdout}\n{proc.stderr}")
         report = json.loads(out.read_text(encoding="utf-8"))
@@ -283,9 +375,17 @@ def install_linux_desktop(exe: Path, prefix: Path | None = None) -> Path:
     icons.mkdir(parents=True, exist_ok=True)
     shutil.copy2(RESOURCES / "icons" / "shopcrm-256.png", icons / "shopcrm.png")
     text = (RESOURCES / "shopcrm.desktop").read_text(encoding="utf-8")
-    text = "\n".join(f"Exec={exe.resolve()}" if ln.startswith("Exec=") else
-                     f"TryExec={exe.resolve()}" if ln.startswith("TryExec=") else ln
-                     for ln in text.splitlines()) + "\n"
+    text = (
+        "\n".join(
+            f"Exec={exe.resolve()}"
+            if ln.startswith("Exec=")
+            else f"TryExec={exe.resolve()}"
+            if ln.startswith("TryExec=")
+            else ln
+            for ln in text.splitlines()
+        )
+        + "\n"
+    )
     entry = apps / "shopcrm.desktop"
     entry.write_text(text, encoding="utf-8")
     return entry
@@ -302,8 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--console", action="store_true", help="keep a console window (Windows debugging)")
     p.add_argument("--clean", action="store_true", help="empty PyInstaller's cache first")
     p.add_argument("--smoke-test", action="store_true", help="start the build offscreen and check it")
-    p.add_argument("--install-desktop", action="store_true",
-                   help="Linux: add a menu entry and icon under ~/.local/share")
+    p.add_argument(
+        "--install-desktop", action="store_true", help="Linux: add a menu entry and icon under ~/.local/share"
+    )
     args = p.parse_args(argv)
     started = time.perf_counter()
     exe = build(args.dist, args.work, windowed=not args.console, clean=args.clean)

@@ -22,20 +22,79 @@ SURNAMES = (
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
 GIVEN_F = "芳娜敏静丽艳娟霞秀玲桂兰英华红梅琳雪婷慧倩颖洁佳欣怡蕾薇晶燕萍丹露月莹妍"
 GIVEN_M = "伟强磊军勇杰涛明超刚平辉鹏华飞斌宇浩凯健俊峰建国志博文彬斌鑫波宁晨阳龙"
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
-                   "152", "153", "155", "156", "157", "158", "159", "166", "176", "177", "180",
-                   "181", "182", "183", "185", "186", "187", "188", "189", "191", "198", "199")
-ITEMS = ("连衣裙", "衬衫", "牛仔裤", "外套", "围巾", "水果礼盒", "车厘子", "榴莲", "洗剪吹", "烫染",
-         "护理套餐", "龙井", "普洱", "铁观音", "茶具", "会员充值赠品", "面膜", "精华液", "鞋子", "包")
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
+ITEMS = (
+    "连衣裙",
+    "衬衫",
+    "牛仔裤",
+    "外套",
+    "围巾",
+    "水果礼盒",
+    "车厘子",
+    "榴莲",
+    "洗剪吹",
+    "烫染",
+    "护理套餐",
+    "龙井",
+    "普洱",
+    "铁观音",
+    "茶具",
+    "会员充值赠品",
+    "面膜",
+    "精华液",
+    "鞋子",
+    "包",
+)
 PAYMENTS = ("cash", "wechat", "wechat", "wechat", "alipay", "alipay", "bankcard")
 SOURCES = ("老客介绍", "路过进店", "美团", "大众点评", "抖音", "微信朋友圈", "传单", "")
 TAGS = ("爱砍价", "老顾客", "VIP", "宝妈", "上班族", "学生", "送礼", "尝鲜")
 CHANNELS = ("phone", "sms", "wechat", "visit")
 COMPLAINT_CATEGORIES = ("商品质量", "服务态度", "价格", "售后三包", "配送", "环境", "其他")
 DEMO_SEVERITIES = (("一般", 72), ("一般", 72), ("紧急", 24), ("轻微", 168))  # complaints.DEFAULT_CONFIG
-DEMO_COMPLAINTS = ("（演示）衣服洗一次就褪色", "（演示）店员态度冷淡，问了三遍没人理", "（演示）同款比隔壁贵二十元",
-                   "（演示）水果到家发现有坏的", "（演示）烫发后三天就直了", "（演示）送货晚了两个小时",
-                   "（演示）店里太吵，试衣间没有镜子", "（演示）会员折扣没有算上")
+DEMO_COMPLAINTS = (
+    "（演示）衣服洗一次就褪色",
+    "（演示）店员态度冷淡，问了三遍没人理",
+    "（演示）同款比隔壁贵二十元",
+    "（演示）水果到家发现有坏的",
+    "（演示）烫发后三天就直了",
+    "（演示）送货晚了两个小时",
+    "（演示）店里太吵，试衣间没有镜子",
+    "（演示）会员折扣没有算上",
+)
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
@@ -46,10 +105,16 @@ def _name(rng: random.Random) -> tuple[str, str]:
     return surname + given, gender
 
 
-def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
-             complaints: int | None = None, contacts: int | None = None,
-             today: dt.date | None = None,
-             progress: Callable[[str, float], None] | None = None) -> None:
+def generate(
+    customers: int = 1000,
+    purchases: int = 10000,
+    *,
+    seed: int = 1,
+    complaints: int | None = None,
+    contacts: int | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> None:
     """Fill the open database with demo data (adds to whatever is there)."""
     rng = random.Random(seed)
     today = today or clock.today()
@@ -90,12 +155,31 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                 level = levels[0 if wr < 0.6 else 1 if wr < 0.85 else 2 if wr < 0.97 else 3] if levels else None
                 balance = rng.randrange(0, 500_000) if rng.random() < 0.4 else 0
                 joined = today - dt.timedelta(days=rng.randrange(30, 1500))
-                rows.append((cid, card, name, mobile, mobile[::-1], gender, birthday, lunar_m, lunar_d,
-                             leap, lunar_y, mmdd, level, balance, rng.choice(SOURCES),
-                             1 if rng.random() < 0.92 else 0, joined.isoformat(),
-                             f"{joined.isoformat()} 10:00:00", now_s,
-                             rng.choice(("", "", "", "喜欢素色", "怕辣", "偏爱绿茶", "周末来")),
-                             rng.choice(("", "wechat", "phone", "sms"))))
+                rows.append(
+                    (
+                        cid,
+                        card,
+                        name,
+                        mobile,
+                        mobile[::-1],
+                        gender,
+                        birthday,
+                        lunar_m,
+                        lunar_d,
+                        leap,
+                        lunar_y,
+                        mmdd,
+                        level,
+                        balance,
+                        rng.choice(SOURCES),
+                        1 if rng.random() < 0.92 else 0,
+                        joined.isoformat(),
+                        f"{joined.isoformat()} 10:00:00",
+                        now_s,
+                        rng.choice(("", "", "", "喜欢素色", "怕辣", "偏爱绿茶", "周末来")),
+                        rng.choice(("", "wechat", "phone", "sms")),
+                    )
+                )
                 names.append((cid, name))
             con.executemany(
                 """INSERT INTO customer (id, card_no, name, mobile, mobile_rev, phone2, gender, birthday,
@@ -105,8 +189,33 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                      purchase_count, open_complaints, created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '', '', '', '', '', ?,
                            '', ?, ?, 0, 0, 0, ?, ?)""",
-                [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
-                  r[19], r[20], r[14], r[15], r[16], r[17], r[18]) for r in rows])
+                [
+                    (
+                        r[0],
+                        r[1],
+                        r[2],
+                        r[3],
+                        r[4],
+                        r[5],
+                        r[6],
+                        r[7],
+                        r[8],
+                        r[9],
+                        r[10],
+                        r[11],
+                        r[12],
+                        r[13],
+                        r[19],
+                        r[20],
+                        r[14],
+                        r[15],
+                        r[16],
+                        r[17],
+                        r[18],
+                    )
+                    for r in rows
+                ],
+            )
             say("search keys", 0.15)
             rebuild_search_keys(names)
             fill_missing_sort_keys()
@@ -122,8 +231,16 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                 for k, cid in enumerate(chosen):
                     at = end - dt.timedelta(seconds=rng.randrange(span))
                     amount = int(rng.lognormvariate(9.6, 0.8))  # cents; median ~150 yuan
-                    batch.append((cid, at.strftime("%Y-%m-%d %H:%M:%S"), amount, rng.choice(ITEMS),
-                                  rng.choice(PAYMENTS), amount // 100))
+                    batch.append(
+                        (
+                            cid,
+                            at.strftime("%Y-%m-%d %H:%M:%S"),
+                            amount,
+                            rng.choice(ITEMS),
+                            rng.choice(PAYMENTS),
+                            amount // 100,
+                        )
+                    )
                     if len(batch) >= 50_000:
                         _insert_purchases(con, batch, now_s)
                         batch.clear()
@@ -131,56 +248,76 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                 _insert_purchases(con, batch, now_s)
 
             say("ledger", 0.8)
-            database.execute_sql("""
+            database.execute_sql(
+                """
                 UPDATE customer SET total_spend_cents = s.total, purchase_count = s.n,
                     first_purchase_at = s.first, last_purchase_at = s.last, points = s.pts
                 FROM (SELECT customer_id, SUM(amount_cents) total, COUNT(*) n, MIN(at) first,
                              MAX(at) last, SUM(points_earned) pts FROM purchase
                       WHERE customer_id >= ? GROUP BY customer_id) s
-                WHERE s.customer_id = customer.id""", (first_id,))
-            database.execute_sql("""
+                WHERE s.customer_id = customer.id""",
+                (first_id,),
+            )
+            database.execute_sql(
+                """
                 INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta,
                                           balance_after_cents, points_after, reason)
                 SELECT id, ?, 'import', balance_cents, points, balance_cents, points, '演示数据'
                 FROM customer WHERE id >= ? AND (balance_cents != 0 OR points != 0)""",
-                                 (now_s, first_id))
+                (now_s, first_id),
+            )
 
             say("tags", 0.85)
             tag_ids = []
             for t in TAGS:
                 database.execute_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (t,))
                 tag_ids.append(database.execute_sql("SELECT id FROM tag WHERE name = ?", (t,)).fetchone()[0])
-            con.executemany("INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)",
-                            [(cid, rng.choice(tag_ids)) for cid in range(first_id, first_id + customers)
-                             if rng.random() < 0.3])
+            con.executemany(
+                "INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)",
+                [(cid, rng.choice(tag_ids)) for cid in range(first_id, first_id + customers) if rng.random() < 0.3],
+            )
 
             say("contacts", 0.9)
             contact_rows = []
             for _ in range(contacts):
                 cid = rng.randrange(first_id, first_id + customers)
                 at = end - dt.timedelta(seconds=rng.randrange(365 * 86400))
-                contact_rows.append((cid, at.strftime("%Y-%m-%d %H:%M:%S"), rng.choice(CHANNELS),
-                                     rng.choice(("回访", "生日祝福", "新品通知", "节日问候")),
-                                     rng.choice(("满意", "未接通", "约了下周到店", "")),
-                                     rng.choice((None, None, 4, 5, 3)), now_s))
+                contact_rows.append(
+                    (
+                        cid,
+                        at.strftime("%Y-%m-%d %H:%M:%S"),
+                        rng.choice(CHANNELS),
+                        rng.choice(("回访", "生日祝福", "新品通知", "节日问候")),
+                        rng.choice(("满意", "未接通", "约了下周到店", "")),
+                        rng.choice((None, None, 4, 5, 3)),
+                        now_s,
+                    )
+                )
             con.executemany(
                 """INSERT INTO contact (customer_id, at, channel, purpose, outcome, satisfaction, staff,
-                                        created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)""", contact_rows)
-            database.execute_sql("""
+                                        created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)""",
+                contact_rows,
+            )
+            database.execute_sql(
+                """
                 UPDATE customer SET last_contact_at = s.last
                 FROM (SELECT customer_id, MAX(at) last FROM contact GROUP BY customer_id) s
-                WHERE s.customer_id = customer.id AND customer.id >= ?""", (first_id,))
+                WHERE s.customer_id = customer.id AND customer.id >= ?""",
+                (first_id,),
+            )
 
             say("complaints", 0.95)
             complaint_rows = []
             fmt_ts = "%Y-%m-%d %H:%M:%S"
             for _ in range(complaints):
                 cid = rng.randrange(first_id, first_id + customers)
-                status = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed",
-                                     "closed", "closed"))
+                status = rng.choice(
+                    ("new", "in_progress", "waiting", "resolved", "closed", "closed", "closed", "closed")
+                )
                 done = status in ("resolved", "closed")
-                received = end - dt.timedelta(seconds=rng.randrange(
-                    (12 if done else 0) * 86400 + 3600, 365 * 86400 if done else 6 * 86400))
+                received = end - dt.timedelta(
+                    seconds=rng.randrange((12 if done else 0) * 86400 + 3600, 365 * 86400 if done else 6 * 86400)
+                )
                 severity, hours = rng.choice(DEMO_SEVERITIES)
                 due = received + dt.timedelta(hours=hours)
                 validity = resolved = followup = closed = paused = None
@@ -195,15 +332,30 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                         satisfaction = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
                 elif status == "waiting":
                     paused = received + dt.timedelta(minutes=rng.randrange(10, 60))
-                complaint_rows.append((
-                    cid, received.strftime(fmt_ts), rng.choice(("到店", "电话", "微信", "线上评价")),
-                    rng.choice(COMPLAINT_CATEGORIES), rng.choice(DEMO_COMPLAINTS), status,
-                    due.strftime(fmt_ts), rng.choice(("感情用事", "有备而来", "理性沟通", "其他")),
-                    severity, rng.choice(("小王", "小李", "店长")), validity or "",
-                    rng.randrange(64) if done else rng.randrange(8), resolution,
-                    resolved.strftime(fmt_ts) if resolved else None, followup, satisfaction,
-                    closed.strftime(fmt_ts) if closed else None,
-                    paused.strftime(fmt_ts) if paused else None, now_s, now_s))
+                complaint_rows.append(
+                    (
+                        cid,
+                        received.strftime(fmt_ts),
+                        rng.choice(("到店", "电话", "微信", "线上评价")),
+                        rng.choice(COMPLAINT_CATEGORIES),
+                        rng.choice(DEMO_COMPLAINTS),
+                        status,
+                        due.strftime(fmt_ts),
+                        rng.choice(("感情用事", "有备而来", "理性沟通", "其他")),
+                        severity,
+                        rng.choice(("小王", "小李", "店长")),
+                        validity or "",
+                        rng.randrange(64) if done else rng.randrange(8),
+                        resolution,
+                        resolved.strftime(fmt_ts) if resolved else None,
+                        followup,
+                        satisfaction,
+                        closed.strftime(fmt_ts) if closed else None,
+                        paused.strftime(fmt_ts) if paused else None,
+                        now_s,
+                        now_s,
+                    )
+                )
             con.executemany(
                 """INSERT INTO complaint (customer_id, received_at, channel, category, key_points, status,
                      due_at, temperament, severity, handler, validity, steps, resolution_type,
@@ -212,7 +364,8 @@ def generate(customers: int = 1000, purchases: int = 10000, *, seed: int = 1,
                      paused_seconds, created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', 0,
                            ?, ?)""",
-                complaint_rows)
+                complaint_rows,
+            )
             database.execute_sql("""
                 UPDATE customer SET open_complaints = s.n
                 FROM (SELECT customer_id, COUNT(*) n FROM complaint
@@ -225,4 +378,5 @@ def _insert_purchases(con, batch, now_s):
     con.executemany(
         """INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, note,
                                  created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)""",
-        [(*b, now_s) for b in batch])
+        [(*b, now_s) for b in batch],
+    )

@@ -153,6 +153,7 @@ def xlsx_rows(path, sheet: int | str = 0) -> list[tuple]:
 
 # --- backups ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def held_checks(monkeypatch):
     """Background backup checks wait at their start until ``release`` is set; ``started`` tells

@@ -29,8 +29,6 @@ def fresh_session():
     security.reset_session()
 
 
-
-
 def test_money_durability_pragmas_are_in_force(db):
     con = db.connection()
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -213,6 +211,7 @@ def test_migration_makes_a_backup_first(tmp_path):
 
 # --- start-up check -----------------------------------------------------------------------------
 
+
 def _shop_file(tmp_path: Path, n: int = 200) -> Path:
     from shopcrm.demo import generate
 
@@ -268,8 +267,7 @@ def test_foreign_files_are_refused_and_left_in_place(tmp_path):
 
 
 def test_network_share_gets_a_warning(tmp_path):
-    mounts = ("/dev/sda1 / ext4 rw 0 0\n"
-              f"//nas/shop {tmp_path} cifs rw,vers=3.0 0 0\n")
+    mounts = f"/dev/sda1 / ext4 rw 0 0\n//nas/shop {tmp_path} cifs rw,vers=3.0 0 0\n"
     r = backup.startup_check(tmp_path / "shop.db", mounts_text=mounts)
     assert r.status == "new" and "网络共享" in r.network_warning and "cifs" in r.network_warning
     local = backup.startup_check(tmp_path / "shop.db", mounts_text="/dev/sda1 / ext4 rw 0 0\n")
@@ -374,11 +372,12 @@ def test_network_share_found_in_the_macos_mount_table(tmp_path, monkeypatch):
 
     share = tmp_path / "shop share"
     share.mkdir()
-    out = ("/dev/disk3s1 on / (apfs, local, journaled)\n"
-           f"//guest@nas/shop on {share} (smbfs, nodev, nosuid, mounted by owner)\n")
+    out = (
+        "/dev/disk3s1 on / (apfs, local, journaled)\n"
+        f"//guest@nas/shop on {share} (smbfs, nodev, nosuid, mounted by owner)\n"
+    )
     monkeypatch.setattr(pathlib.Path, "read_text", no_proc)
-    monkeypatch.setattr(subprocess, "run",
-                        lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=out, stderr=""))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=out, stderr=""))
     assert backup.network_fs(share / "shop.db") == "smbfs"
     assert backup.network_fs(tmp_path / "elsewhere.db") is None
 
@@ -392,7 +391,7 @@ def test_a_damaged_copy_fails_its_check_and_is_kept_aside(db, tmp_path, monkeypa
     def torn_copy(src, dest, progress):  # a disk that lost the middle of the file
         real(src, dest, progress)
         data = bytearray(dest.read_bytes())
-        data[len(data) // 3: len(data) // 3 + 8192] = b"\xff" * 8192
+        data[len(data) // 3 : len(data) // 3 + 8192] = b"\xff" * 8192
         dest.write_bytes(bytes(data))
 
     monkeypatch.setattr(backup, "_copy_file", torn_copy)

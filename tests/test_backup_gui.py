@@ -64,8 +64,7 @@ def test_a_foreign_file_is_left_to_the_open_error(qtbot, app, tmp_path):
 
 
 def test_network_share_warning_is_shown(qtbot, app, tmp_path):
-    check = backup.startup_check(tmp_path / "shop.db",
-                                 mounts_text=f"//nas/shop {tmp_path} cifs rw 0 0\n")
+    check = backup.startup_check(tmp_path / "shop.db", mounts_text=f"//nas/shop {tmp_path} cifs rw 0 0\n")
     answer_box(qtbot, QMessageBox.StandardButton.Ok)
     assert not backup_ui.offer_recovery(None, check)
 
@@ -84,7 +83,6 @@ def test_daily_backup_runs_in_the_background_once(qtbot, app, db, db_path):
 
 
 # --- the background seal, seen in the GUI -----------------------------------------------------------
-
 
 
 def _dialog(qtbot, window) -> BackupDialog:
@@ -116,7 +114,7 @@ def test_a_failed_check_is_told_in_the_window_and_the_copy_kept(qtbot, window, m
     def torn(path):  # the copy is damaged after it was made: only its check can notice
         if str(path).endswith(".part"):
             data = bytearray(Path(path).read_bytes())
-            data[4096: 8192] = b"\xff" * 4096
+            data[4096:8192] = b"\xff" * 4096
             Path(path).write_bytes(bytes(data))
         real(path)
 

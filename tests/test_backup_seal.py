@@ -62,8 +62,6 @@ def checks(monkeypatch):
     return seen
 
 
-
-
 def _break_an_index(path: Path) -> None:
     """Damage that only a full integrity_check finds (quick_check does not compare an index with
     its table): the customer_mobile index now claims to hold names."""
@@ -102,9 +100,8 @@ def corrupt_before_seal(monkeypatch):
     monkeypatch.setattr(backup, "_fsync", fsync)
 
 
-
-
 # --- every kind is sealed by a full integrity_check ---------------------------------------------
+
 
 def test_every_kind_is_sealed_by_a_full_integrity_check(db, db_path, tmp_path, checks):
     add_customers(4)
@@ -126,7 +123,8 @@ def test_every_kind_is_sealed_by_a_full_integrity_check(db, db_path, tmp_path, c
         pending.wait_sealed(timeout=60)
     made = backup.list_backups() + backup.list_backups(db_path.parent / "backups")
     assert sorted(b.kind for b in made) == sorted(
-        ["manual", "manual", "daily", "before-import", "before-purge", "before-restore", "before-migration"])
+        ["manual", "manual", "daily", "before-import", "before-purge", "before-restore", "before-migration"]
+    )
     assert all(b.verified for b in made)
     checked = dict(checks)
     for b in made:
@@ -161,6 +159,7 @@ def test_the_synchronous_backup_raises_and_keeps_the_damaged_copy(db, tmp_path, 
 
 
 # --- the durability barrier ---------------------------------------------------------------------
+
 
 def test_wait_durable_returns_only_once_the_copy_is_fsynced(db, monkeypatch):
     add_customers(3)
@@ -258,6 +257,7 @@ def test_purge_is_rolled_back_when_its_backup_cannot_be_written(db, monkeypatch)
 
 # --- restore never uses an unverified copy unchecked -----------------------------------------------
 
+
 def test_restore_checks_a_never_sealed_backup_first_with_progress(db, checks):
     add_customers(4)
     saved = _unverified(backup.make_backup("manual"))
@@ -333,6 +333,7 @@ def test_restore_of_a_backup_being_checked_waits_for_that_check(db, checks, held
 
 # --- leftovers, exit, rotation ------------------------------------------------------------------
 
+
 def test_leftovers_of_an_earlier_run_are_sealed_or_removed_at_the_next_start(db, db_path, events):
     add_customers(5)
     folder = backup.get_settings().folder
@@ -366,10 +367,12 @@ def test_app_exit_interrupts_a_running_check_and_the_next_start_finishes_it(db, 
 
     def hold(con, path):  # a check that cannot end before the test says so
         if threading.current_thread().name.startswith("backup-seal-"):
+
             def handler():
                 started.set()
                 release.wait(60)
                 return 0
+
             con.set_progress_handler(handler, 1)
 
     monkeypatch.setattr(backup, "_before_check", hold)
@@ -407,7 +410,9 @@ def test_rotation_never_gives_up_the_newest_verified_backup_for_an_unverified_on
     # now a newer verified one exists: the older verified goes, the unverified one is not counted
     assert not first.exists()
     assert [(b.path.name, b.status) for b in backup.list_backups()] == [
-        (newer.name, "verified"), ("shopcrm-20261121-090000-manual.db", "unverified")]
+        (newer.name, "verified"),
+        ("shopcrm-20261121-090000-manual.db", "unverified"),
+    ]
 
 
 def test_a_failed_check_never_rotates_out_the_verified_backup(db, monkeypatch):
@@ -429,4 +434,6 @@ def test_two_backups_in_the_same_second_get_their_own_names(db):
     b = backup.start_backup("manual", when=when)
     assert a.path != b.path
     assert {a.wait_sealed(timeout=60).name, b.wait_sealed(timeout=60).name} == {
-        "shopcrm-20261122-090000-manual.db", "shopcrm-20261122-090000-2-manual.db"}
+        "shopcrm-20261122-090000-manual.db",
+        "shopcrm-20261122-090000-2-manual.db",
+    }

@@ -25,31 +25,44 @@ HAS_GRADE = "grade" in Customer._meta.fields
 _mobiles = iter(range(13800000000, 13900000000))
 
 
-def make(name="张丽", *, gender="F", birthday=None, consent=True, joined=dt.date(2026, 11, 1),
-         **kw) -> Customer:
+def make(name="张丽", *, gender="F", birthday=None, consent=True, joined=dt.date(2026, 11, 1), **kw) -> Customer:
     """A customer recorded on the day they joined (a greeting day that passed before the record
     existed is nobody's oversight, so the recording day matters)."""
     with clock.fixed(min(joined, TODAY)):
-        return C.create(C.CustomerInput(name=name, mobile=str(next(_mobiles)), birthday=birthday,
-                                        consent_marketing=consent, joined_on=joined,
-                                        extra={"gender": gender}, **kw), today=TODAY)
+        return C.create(
+            C.CustomerInput(
+                name=name,
+                mobile=str(next(_mobiles)),
+                birthday=birthday,
+                consent_marketing=consent,
+                joined_on=joined,
+                extra={"gender": gender},
+                **kw,
+            ),
+            today=TODAY,
+        )
 
 
 def quiet(**overrides) -> dict:
     """Settings with only the sources a test looks at switched on."""
     s = care.load_settings()
-    s.update(visit_plan={g: {**p, "per_month": 0} for g, p in s["visit_plan"].items()},
-             festivals=[], join_anniversary=False, return_offsets=[], dormant_days=3650)
+    s.update(
+        visit_plan={g: {**p, "per_month": 0} for g, p in s["visit_plan"].items()},
+        festivals=[],
+        join_anniversary=False,
+        return_offsets=[],
+        dormant_days=3650,
+    )
     s.update(overrides)
     return s
 
 
 def kinds(lst, customer_id=None):
-    return sorted((i.kind, i.due.isoformat()) for i in lst.items
-                  if customer_id is None or i.customer_id == customer_id)
+    return sorted((i.kind, i.due.isoformat()) for i in lst.items if customer_id is None or i.customer_id == customer_id)
 
 
 # --- dates -------------------------------------------------------------------------------------
+
 
 def test_leap_month_birthday_with_and_without_that_leap_month():
     # 2020 has a leap fourth month (闰四月); 2026 has none (its leap month is none; 2025: 闰六月)
@@ -67,8 +80,7 @@ def test_lunar_day_30_in_a_29_day_month_falls_on_29():
     assert care.lunar_birthday_in_year(2026, 2, 30) == dt.date(2026, 4, 16)
     assert care.lunar_birthday_in_year(2026, 3, 30) == dt.date(2026, 5, 16)
     # 腊月三十 (除夕) in a year whose twelfth month has 29 days is the last day of the year
-    assert care.lunar_birthday_in_year(2026, 12, 30) + dt.timedelta(days=1) == \
-        festivals.BUILTIN[1].date_in(2027)
+    assert care.lunar_birthday_in_year(2026, 12, 30) + dt.timedelta(days=1) == festivals.BUILTIN[1].date_in(2027)
 
 
 def test_29_february_in_common_and_leap_years():
@@ -77,15 +89,27 @@ def test_29_february_in_common_and_leap_years():
     assert care.birthday_in_year(2026, 3, 1) == dt.date(2026, 3, 1)
 
 
-@pytest.mark.parametrize("key,year,expected", [
-    ("mid_autumn", 2025, "2025-10-06"), ("mid_autumn", 2026, "2026-09-25"),
-    ("mid_autumn", 2027, "2027-09-15"), ("mid_autumn", 2028, "2028-10-03"),
-    ("spring", 2025, "2025-01-29"), ("spring", 2026, "2026-02-17"), ("spring", 2027, "2027-02-06"),
-    ("spring", 2028, "2028-01-26"), ("lantern", 2026, "2026-03-03"),
-    ("dragon_boat", 2025, "2025-05-31"), ("dragon_boat", 2026, "2026-06-19"),
-    ("qixi", 2026, "2026-08-19"), ("double_ninth", 2026, "2026-10-18"),
-    ("women", 2027, "2027-03-08"), ("national", 2026, "2026-10-01"), ("new_year", 2027, "2027-01-01"),
-])
+@pytest.mark.parametrize(
+    "key,year,expected",
+    [
+        ("mid_autumn", 2025, "2025-10-06"),
+        ("mid_autumn", 2026, "2026-09-25"),
+        ("mid_autumn", 2027, "2027-09-15"),
+        ("mid_autumn", 2028, "2028-10-03"),
+        ("spring", 2025, "2025-01-29"),
+        ("spring", 2026, "2026-02-17"),
+        ("spring", 2027, "2027-02-06"),
+        ("spring", 2028, "2028-01-26"),
+        ("lantern", 2026, "2026-03-03"),
+        ("dragon_boat", 2025, "2025-05-31"),
+        ("dragon_boat", 2026, "2026-06-19"),
+        ("qixi", 2026, "2026-08-19"),
+        ("double_ninth", 2026, "2026-10-18"),
+        ("women", 2027, "2027-03-08"),
+        ("national", 2026, "2026-10-01"),
+        ("new_year", 2027, "2027-01-01"),
+    ],
+)
 def test_festival_dates_over_several_years(key, year, expected):
     f = next(f for f in festivals.BUILTIN if f.key == key)
     assert f.date_in(year).isoformat() == expected
@@ -99,6 +123,7 @@ def test_festival_occurrences_across_the_new_year():
 
 
 # --- birthdays ---------------------------------------------------------------------------------
+
 
 def test_solar_and_lunar_birthdays_today_ahead_and_overdue(db):
     today_c = make("张丽", birthday=dt.date(1990, 11, 22))
@@ -162,15 +187,21 @@ def test_anniversaries_recorded_and_membership(db):
 
 # --- festivals ---------------------------------------------------------------------------------
 
+
 def test_festival_greetings_a_few_days_before(db):
     a = make("林慧")
     b = make("何勇", gender="M", consent=False)
-    s = quiet(festivals=["mid_autumn", "national"], festival_days=3,
-              shop_dates=[{"name": "店庆", "month": 9, "day": 26, "lunar": False}])
+    s = quiet(
+        festivals=["mid_autumn", "national"],
+        festival_days=3,
+        shop_dates=[{"name": "店庆", "month": 9, "day": 26, "lunar": False}],
+    )
     assert care.build_today(dt.date(2026, 9, 21), s).items == []  # four days before: not yet
     lst = care.build_today(dt.date(2026, 9, 23), s)
     assert {(i.customer_id, i.ctx["节日"], i.due) for i in lst.items} == {
-        (a.id, "中秋节", dt.date(2026, 9, 25)), (a.id, "店庆", dt.date(2026, 9, 26))}
+        (a.id, "中秋节", dt.date(2026, 9, 25)),
+        (a.id, "店庆", dt.date(2026, 9, 26)),
+    }
     assert b.id not in {i.customer_id for i in lst.items}  # declined marketing
     mid = next(i for i in lst.items if i.ctx["节日"] == "中秋节")
     assert care.message(mid, s).startswith("林女士您好！中秋节将至")
@@ -180,9 +211,9 @@ def test_festival_greetings_a_few_days_before(db):
 
 # --- visit plan --------------------------------------------------------------------------------
 
+
 def _contacted(c, days_ago, today=TODAY):
-    activity.record_contact(c.id, at=dt.datetime.combine(today - dt.timedelta(days=days_ago),
-                                                         dt.time(10)))
+    activity.record_contact(c.id, at=dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(10)))
 
 
 def _grade(c, g):
@@ -236,8 +267,7 @@ def test_visit_plan_first_week_rule(db):
     assert [(i.customer_id, i.due) for i in later] == [(a.id, dt.date(2026, 12, 8))]
     assert "第一周" not in later[0].reason
     care.mark_done(later, at=dt.datetime(2026, 12, 8, 9))
-    assert [i.customer_id for i in care.build_today(dt.date(2026, 12, 13), s).items
-            if i.kind == "visit"] == [b.id]
+    assert [i.customer_id for i in care.build_today(dt.date(2026, 12, 13), s).items if i.kind == "visit"] == [b.id]
 
 
 def test_visit_plan_default_grade_for_ungraded(db):
@@ -257,6 +287,7 @@ def test_visit_plan_default_grade_for_ungraded(db):
 
 # --- return visits, wake-ups, complaints -------------------------------------------------------
 
+
 def _bought(c, day, items="连衣裙"):
     return activity.record_purchase(c.id, 19900, at=dt.datetime.combine(day, dt.time(15)), items=items)
 
@@ -270,8 +301,7 @@ def test_return_visit_offsets_per_purchase(db):
     p5 = _bought(d, TODAY - dt.timedelta(days=5))  # day 3 was two days ago: overdue
     lst = care.build_today(TODAY, s)
     got = {(i.customer_id, i.key): i for i in lst.items}
-    assert set(got) == {(a.id, f"return:{p3.id}:3"), (b.id, f"return:{p30.id}:30"),
-                        (d.id, f"return:{p5.id}:3")}
+    assert set(got) == {(a.id, f"return:{p3.id}:3"), (b.id, f"return:{p30.id}:30"), (d.id, f"return:{p5.id}:3")}
     assert got[(a.id, f"return:{p3.id}:3")].due == TODAY
     assert "问问用得怎么样" in got[(a.id, f"return:{p3.id}:3")].reason
     msg = care.message(got[(b.id, f"return:{p30.id}:30")], s)
@@ -280,8 +310,7 @@ def test_return_visit_offsets_per_purchase(db):
     assert late.days_late(TODAY) == 2
     # a newer purchase supersedes the older one's call
     _bought(a, TODAY - dt.timedelta(days=2))
-    assert (a.id, f"return:{p3.id}:3") not in {(i.customer_id, i.key)
-                                                 for i in care.build_today(TODAY, s).items}
+    assert (a.id, f"return:{p3.id}:3") not in {(i.customer_id, i.key) for i in care.build_today(TODAY, s).items}
     # offsets are configurable
     s2 = quiet(return_offsets=[{"days": 5, "label": "五天", "template": "{称呼}"}], overdue_days=0)
     assert [i.customer_id for i in care.build_today(TODAY, s2).items] == [d.id]
@@ -306,7 +335,9 @@ def test_complaint_follow_up_is_service_and_ignores_consent(db):
         "key_points, request, temperament, severity, handler, status, validity, validity_reason, steps, "
         "resolution_type, resolution_notes, followup_due, paused_seconds, created_at, updated_at) "
         "VALUES (?, '', '', '2026-11-10 10:00:00', '', '商品质量', '', '', '', '', '', 'resolved', '', '', "
-        "0, '', '', '2026-11-21', 0, '2026-11-10 10:00:00', '2026-11-10 10:00:00')", (c.id,))
+        "0, '', '', '2026-11-21', 0, '2026-11-10 10:00:00', '2026-11-10 10:00:00')",
+        (c.id,),
+    )
     _bought(c, TODAY - dt.timedelta(days=3))
     s = quiet(return_offsets=care.DEFAULTS["return_offsets"], festivals=["new_year"])
     lst = care.build_today(TODAY, s)
@@ -333,7 +364,12 @@ def test_consent_filters_every_marketing_source(db):
     database.execute_sql("UPDATE customer SET consent_marketing = 1 WHERE id = ?", (no.id,))
     lst = care.build_today(TODAY, s)
     assert {i.kind for i in lst.items if i.customer_id == no.id} == {
-        "birthday", "anniversary", "festival", "dormant", "visit"}
+        "birthday",
+        "anniversary",
+        "festival",
+        "dormant",
+        "visit",
+    }
 
 
 def test_deleted_customers_never_appear(db):
@@ -344,17 +380,23 @@ def test_deleted_customers_never_appear(db):
 
 # --- actions -----------------------------------------------------------------------------------
 
+
 def test_done_records_a_contact_and_leaves_the_list(db):
     c = make("张丽", birthday=dt.date(1990, 11, 22))
     other = make("王芳", birthday=dt.date(1991, 11, 22))
     s = quiet()
     item = next(i for i in care.build_today(TODAY, s).items if i.customer_id == c.id)
     at = dt.datetime(2026, 11, 22, 10, 30)
-    [contact_id] = care.mark_done([item], channel="wechat", outcome="很开心", satisfaction=5,
-                                  next_followup=dt.date(2026, 11, 29), at=at)
+    [contact_id] = care.mark_done(
+        [item], channel="wechat", outcome="很开心", satisfaction=5, next_followup=dt.date(2026, 11, 29), at=at
+    )
     contact = Contact.get_by_id(contact_id)
-    assert (contact.channel, contact.outcome, contact.satisfaction, contact.next_followup) == \
-        ("wechat", "很开心", 5, dt.date(2026, 11, 29))
+    assert (contact.channel, contact.outcome, contact.satisfaction, contact.next_followup) == (
+        "wechat",
+        "很开心",
+        5,
+        dt.date(2026, 11, 29),
+    )
     assert contact.purpose.startswith("生日：")
     assert Customer.get_by_id(c.id).last_contact_at == at
     assert [i.customer_id for i in care.build_today(TODAY, s).items] == [other.id]
@@ -421,16 +463,30 @@ def test_skip_needs_a_reason_and_drops_the_item(db):
 
 # --- messages, settings, export ----------------------------------------------------------------
 
+
 def test_salutation_and_placeholders():
     assert care.salutation("张丽", "F") == "张女士"
     assert care.salutation("王强", "M") == "王先生"
     assert care.salutation("欧阳娜娜", "F") == "欧阳女士"
     assert care.salutation("李明", "") == "李明"
     assert care.salutation("Lucy", "F") == "Lucy"
-    item = care.CareItem("birthday", "birthday:2026", 1, "张丽", "13800000000", "F", 1200, 123450,
-                         "sms", TODAY, ("", {"text": ""}), {"生日": "11月22日"})
-    s = dict(care.DEFAULTS, shop_name="小美花店",
-             templates={"birthday": "{称呼}/{姓名}/{店名}/{节日}/{积分}/{余额}/{生日}"})
+    item = care.CareItem(
+        "birthday",
+        "birthday:2026",
+        1,
+        "张丽",
+        "13800000000",
+        "F",
+        1200,
+        123450,
+        "sms",
+        TODAY,
+        ("", {"text": ""}),
+        {"生日": "11月22日"},
+    )
+    s = dict(
+        care.DEFAULTS, shop_name="小美花店", templates={"birthday": "{称呼}/{姓名}/{店名}/{节日}/{积分}/{余额}/{生日}"}
+    )
     assert care.message(item, s) == "张女士/张丽/小美花店//1200/1,234.50/11月22日"
 
 
@@ -500,10 +556,13 @@ def test_build_today_reads_sources_without_n_plus_one(db):
 
 
 def test_domain_never_imports_qt(python_exe):
-    code = ("import sys; sys.modules['PySide6'] = None; "
-            "import shopcrm.care, shopcrm.core.festivals; print('ok')")
-    out = subprocess.run([python_exe, "-c", code], capture_output=True, text=True, cwd=str(
-        __import__("pathlib").Path(__file__).resolve().parents[1]))
+    code = "import sys; sys.modules['PySide6'] = None; import shopcrm.care, shopcrm.core.festivals; print('ok')"
+    out = subprocess.run(
+        [python_exe, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]),
+    )
     assert out.stdout.strip() == "ok", out.stderr
 
 
@@ -547,6 +606,8 @@ def test_birthdays_across_the_new_year(db):
     lunar = make("正月", birthday=LunarBirthday(1, 1))  # 春节 2027-02-06
     lst = care.build_today(dt.date(2026, 12, 30), quiet())
     assert {(i.customer_id, i.due, i.key) for i in lst.items} == {
-        (jan.id, dt.date(2027, 1, 2), "birthday:2027"), (dec.id, dt.date(2026, 12, 26), "birthday:2026")}
+        (jan.id, dt.date(2027, 1, 2), "birthday:2027"),
+        (dec.id, dt.date(2026, 12, 26), "birthday:2026"),
+    }
     lst = care.build_today(dt.date(2027, 2, 1), quiet())
     assert [(i.customer_id, i.due) for i in lst.items] == [(lunar.id, dt.date(2027, 2, 6))]

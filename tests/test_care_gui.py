@@ -36,11 +36,19 @@ def chinese(qapp):
 @pytest.fixture
 def shop(db):
     """Three customers: a birthday today, a return visit due today, a birthday in three days."""
+
     def make(name, mobile, gender, birthday=None):
-        return C.create(C.CustomerInput(name=name, mobile=mobile, birthday=birthday,
-                                        joined_on=dt.date(2026, 11, 1), extra={"gender": gender},
-                                        consent_marketing=True),  # opt-in: they agreed
-                        today=TODAY)
+        return C.create(
+            C.CustomerInput(
+                name=name,
+                mobile=mobile,
+                birthday=birthday,
+                joined_on=dt.date(2026, 11, 1),
+                extra={"gender": gender},
+                consent_marketing=True,
+            ),  # opt-in: they agreed
+            today=TODAY,
+        )
 
     bday = make("张丽", "13800000001", "F", dt.date(1990, 11, 22))
     buyer = make("王强", "13800000002", "M")
@@ -86,8 +94,12 @@ def test_done_and_snooze_update_list_and_badge(qtbot, shop, chinese):
     with qtbot.waitSignal(tab.title_changed):
         _ok(dlg)
     contact = Contact.get(Contact.customer == shop["bday"].id)
-    assert (contact.channel, contact.outcome, contact.satisfaction, contact.next_followup) == \
-        ("wechat", "很开心，周末来店里", 5, dt.date(2026, 11, 28))
+    assert (contact.channel, contact.outcome, contact.satisfaction, contact.next_followup) == (
+        "wechat",
+        "很开心，周末来店里",
+        5,
+        dt.date(2026, 11, 28),
+    )
     assert Customer.get_by_id(shop["bday"].id).last_contact_at is not None
     assert tab.tab_title() == "今日待办 (1)"
     assert shop["bday"].id not in {i.customer_id for i in tab.model.items}

@@ -17,8 +17,17 @@ HAN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 def make(name, mobile, gender, birthday=None):
-    return C.create(C.CustomerInput(name=name, mobile=mobile, birthday=birthday, consent_marketing=True,
-                                    joined_on=dt.date(2020, 1, 1), extra={"gender": gender}), today=TODAY)
+    return C.create(
+        C.CustomerInput(
+            name=name,
+            mobile=mobile,
+            birthday=birthday,
+            consent_marketing=True,
+            joined_on=dt.date(2020, 1, 1),
+            extra={"gender": gender},
+        ),
+        today=TODAY,
+    )
 
 
 @pytest.fixture
@@ -100,17 +109,24 @@ def test_anniversary_names_follow_the_message_language(shop):
     assert "happy Wedding anniversary" in care.message(item, s)
 
 
-@pytest.mark.parametrize("lang, late, ahead", [
-    ("en", ("1 day late", "2 days late"), ("in 1 day", "in 2 days")),
-    ("zh_CN", ("逾期 1 天", "逾期 2 天"), ("1 天后", "2 天后")),
-])
+@pytest.mark.parametrize(
+    "lang, late, ahead",
+    [
+        ("en", ("1 day late", "2 days late"), ("in 1 day", "in 2 days")),
+        ("zh_CN", ("逾期 1 天", "逾期 2 天"), ("1 天后", "2 天后")),
+    ],
+)
 def test_due_texts_count_right(lang, late, ahead):
     texts.set_language(lang)
     item = care.CareItem("birthday", "k", 1, "闫磊", "", "M", 0, 0, "sms", TODAY, ("", {}))
-    assert (care.due_text(item, TODAY + dt.timedelta(days=1)),
-            care.due_text(item, TODAY + dt.timedelta(days=2))) == late
-    assert (care.due_text(item, TODAY - dt.timedelta(days=1)),
-            care.due_text(item, TODAY - dt.timedelta(days=2))) == ahead
+    assert (
+        care.due_text(item, TODAY + dt.timedelta(days=1)),
+        care.due_text(item, TODAY + dt.timedelta(days=2)),
+    ) == late
+    assert (
+        care.due_text(item, TODAY - dt.timedelta(days=1)),
+        care.due_text(item, TODAY - dt.timedelta(days=2)),
+    ) == ahead
 
 
 def test_domain_plurals(db):

@@ -18,15 +18,32 @@ CLOCK_MODULE = ROOT / "shopcrm" / "core" / "clock.py"
 
 # attribute calls that read the wall clock, by the name they are called on
 WALL_CLOCK_CALLS = {
-    ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-    ("time", "time"), ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime"),
-    ("time", "ctime"), ("time", "strftime"), ("time", "asctime"),
-    ("QDate", "currentDate"), ("QDateTime", "currentDateTime"), ("QDateTime", "currentDateTimeUtc"),
-    ("QTime", "currentTime"), ("QDateTime", "currentMSecsSinceEpoch"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+    ("time", "ctime"),
+    ("time", "strftime"),
+    ("time", "asctime"),
+    ("QDate", "currentDate"),
+    ("QDateTime", "currentDateTime"),
+    ("QDateTime", "currentDateTimeUtc"),
+    ("QTime", "currentTime"),
+    ("QDateTime", "currentMSecsSinceEpoch"),
     ("QDateTime", "currentSecsSinceEpoch"),
 }
-WALL_CLOCK_IMPORTS = {("time", "time"), ("time", "time_ns"), ("time", "localtime"),
-                      ("time", "strftime"), ("time", "ctime"), ("time", "gmtime")}
+WALL_CLOCK_IMPORTS = {
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "strftime"),
+    ("time", "ctime"),
+    ("time", "gmtime"),
+}
 SQL_NOW = ("'now'", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "localtimestamp")
 
 
@@ -53,8 +70,9 @@ def wall_clock_reads(path: Path) -> list[str]:
                 found.append(f"{path.name}:{node.lineno} {owner}.{node.attr}")
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
-            if any(k in text for k in SQL_NOW) and any(w in text.upper() for w in ("SELECT", "INSERT",
-                                                                                    "UPDATE", "DEFAULT")):
+            if any(k in text for k in SQL_NOW) and any(
+                w in text.upper() for w in ("SELECT", "INSERT", "UPDATE", "DEFAULT")
+            ):
                 found.append(f"{path.name}:{node.lineno} SQL reads the server's clock")
     return found
 
@@ -76,8 +94,9 @@ def test_no_module_reads_the_wall_clock_but_the_clock():
 def test_no_test_reads_the_wall_clock():
     """Tests take 'today' from the clock too, so that they agree with the code on any date
     (benchmarks time themselves with perf_counter, which is not a calendar)."""
-    offenders = [hit for path in python_files("tests") for hit in wall_clock_reads(path)
-                 if path.name != "test_clock.py"]
+    offenders = [
+        hit for path in python_files("tests") for hit in wall_clock_reads(path) if path.name != "test_clock.py"
+    ]
     assert offenders == []
 
 
@@ -89,17 +108,23 @@ def test_the_scan_catches_each_kind_of_read(tmp_path):
         "from PySide6.QtCore import QDate\n"
         "a = dt.date.today()\nb = datetime.now()\nc = time.time()\nd = QDate.currentDate()\n"
         "e = date.today()\nf = \"UPDATE x SET at = datetime('now')\"\n"
-        "g = time.time  # kept to call later\n", encoding="utf-8")
+        "g = time.time  # kept to call later\n",
+        encoding="utf-8",
+    )
     hits = wall_clock_reads(bad)
     assert len(hits) == 8, hits
     good = tmp_path / "good.py"
-    good.write_text("import time\nfrom shopcrm.core import clock\n"
-                    "a = clock.today()\nb = time.monotonic()\nc = time.perf_counter()\n"
-                    "d = clock.now()\n", encoding="utf-8")
+    good.write_text(
+        "import time\nfrom shopcrm.core import clock\n"
+        "a = clock.today()\nb = time.monotonic()\nc = time.perf_counter()\n"
+        "d = clock.now()\n",
+        encoding="utf-8",
+    )
     assert wall_clock_reads(good) == []
 
 
 # --- the clock itself ------------------------------------------------------------------------------
+
 
 def test_a_fixed_clock_stands_still_and_runs_again():
     clock.set_now("2028-02-29T23:59:59")
@@ -133,13 +158,19 @@ def test_times_are_to_the_second():
 
 def test_a_process_started_with_SHOPCRM_NOW_lives_on_that_day():  # noqa: N802 (names the variable)
     env = dict(os.environ, SHOPCRM_NOW="2031-12-31T23:00:00")
-    out = subprocess.run([sys.executable, "-c",
-                          "from shopcrm.core import clock; print(clock.today(), clock.is_fixed())"],
-                         capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "from shopcrm.core import clock; print(clock.today(), clock.is_fixed())"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     assert out.stdout.split() == ["2031-12-31", "True"]
     env["SHOPCRM_NOW"] = "yesterday"
-    bad = subprocess.run([sys.executable, "-c", "import shopcrm.core.clock"],
-                         capture_output=True, text=True, env=env, cwd=ROOT)
+    bad = subprocess.run(
+        [sys.executable, "-c", "import shopcrm.core.clock"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert bad.returncode != 0 and "SHOPCRM_NOW" in bad.stderr
 
 

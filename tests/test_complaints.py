@@ -28,9 +28,18 @@ def cust(name="张三", mobile="13812345678", **kw) -> Customer:
 
 
 def new_complaint(customer_id=None, *, at=T0, severity="一般", category="商品质量", **kw) -> Complaint:
-    data = K.ComplaintInput(customer_id=customer_id, received_at=at, channel="到店", category=category,
-                            key_points="裙子洗一次就褪色", request="退货", temperament="感情用事",
-                            severity=severity, handler="小王", **kw)
+    data = K.ComplaintInput(
+        customer_id=customer_id,
+        received_at=at,
+        channel="到店",
+        category=category,
+        key_points="裙子洗一次就褪色",
+        request="退货",
+        temperament="感情用事",
+        severity=severity,
+        handler="小王",
+        **kw,
+    )
     return K.create(data, who="小王", at=at)
 
 
@@ -43,6 +52,7 @@ def hours(n: float) -> dt.timedelta:
 
 
 # --- recording --------------------------------------------------------------------------------
+
 
 def test_record_sets_due_time_from_severity_and_marks_the_customer(db):
     c = cust()
@@ -62,8 +72,17 @@ def test_record_sets_due_time_from_severity_and_marks_the_customer(db):
 
 def test_record_refuses_incomplete_input_naming_every_field(db):
     with pytest.raises(ValidationError) as info:
-        K.create(K.ComplaintInput(walkin_name="路人", walkin_mobile="123", channel="飞鸽传书",
-                                  category="天气", key_points=" ", severity="很严重"), at=T0)
+        K.create(
+            K.ComplaintInput(
+                walkin_name="路人",
+                walkin_mobile="123",
+                channel="飞鸽传书",
+                category="天气",
+                key_points=" ",
+                severity="很严重",
+            ),
+            at=T0,
+        )
     fields = {e.field for e in info.value.errors}
     assert fields == {"walkin_mobile", "channel", "category", "key_points", "severity"}
     msg = str(info.value)
@@ -73,9 +92,17 @@ def test_record_refuses_incomplete_input_naming_every_field(db):
     with pytest.raises(ValidationError, match="请选择或填写客户"):
         K.create(K.ComplaintInput(category="价格", key_points="贵", severity="一般"), at=T0)
     with pytest.raises(ValidationError, match=r"受理时间.*在未来"):
-        K.create(K.ComplaintInput(walkin_name="路人", walkin_mobile="13900001111",
-                                  received_at=T0 + hours(3), category="价格", key_points="贵",
-                                  severity="一般"), at=T0)
+        K.create(
+            K.ComplaintInput(
+                walkin_name="路人",
+                walkin_mobile="13900001111",
+                received_at=T0 + hours(3),
+                category="价格",
+                key_points="贵",
+                severity="一般",
+            ),
+            at=T0,
+        )
     assert Complaint.select().count() == 0
 
 
@@ -101,8 +128,15 @@ def test_walkin_becomes_a_customer_in_one_click(db):
 def test_edit_details_moves_due_time_and_writes_the_timeline(db):
     c = cust()
     k = new_complaint(c.id)
-    data = K.ComplaintInput(channel="电话", category="服务态度", key_points=k.key_points,
-                            request="道歉", temperament="理性沟通", severity="紧急", handler="店长")
+    data = K.ComplaintInput(
+        channel="电话",
+        category="服务态度",
+        key_points=k.key_points,
+        request="道歉",
+        temperament="理性沟通",
+        severity="紧急",
+        handler="店长",
+    )
     k = K.update_details(k.id, data, who="店长", at=T0 + hours(1))
     assert (k.channel, k.category, k.severity, k.handler) == ("电话", "服务态度", "紧急", "店长")
     assert k.due_at == T0 + hours(24)
@@ -112,12 +146,18 @@ def test_edit_details_moves_due_time_and_writes_the_timeline(db):
 
 # --- the workflow -----------------------------------------------------------------------------
 
+
 def _bring_to(status: str, customer_id: int) -> Complaint:
     """A complaint in ``status`` reached through the workflow itself."""
     k = new_complaint(customer_id)
     K.set_validity(k.id, "valid", "确有质量问题", at=T0)
-    path = {"new": [], "in_progress": ["in_progress"], "waiting": ["in_progress", "waiting"],
-            "resolved": ["in_progress", "resolved"], "closed": ["in_progress", "resolved", "closed"]}
+    path = {
+        "new": [],
+        "in_progress": ["in_progress"],
+        "waiting": ["in_progress", "waiting"],
+        "resolved": ["in_progress", "resolved"],
+        "closed": ["in_progress", "resolved", "closed"],
+    }
     for i, target in enumerate(path[status]):
         K.transition(k.id, target, at=T0 + hours(i + 1), **_ARGS.get(target, {}))
     assert K.get(k.id).status == status
@@ -210,8 +250,9 @@ def test_resolve_with_refund_to_the_card_goes_through_the_ledger(db):
     with pytest.raises(ValidationError, match="只有退货、退款、补偿可以退到储值卡"):
         K.resolve(k.id, "赠品", amount_cents=100, refund_to_card=True, at=T0 + hours(2))
     assert K.get(k.id).status == "in_progress" and Customer.get_by_id(c.id).balance_cents == 10000
-    k = K.resolve(k.id, "退款", amount_cents=5050, notes="退一半货款", refund_to_card=True,
-                  who="店长", at=T0 + hours(3))
+    k = K.resolve(
+        k.id, "退款", amount_cents=5050, notes="退一半货款", refund_to_card=True, who="店长", at=T0 + hours(3)
+    )
     assert (k.status, k.resolved_at, k.refund_cents) == ("resolved", T0 + hours(3), 5050)
     assert k.followup_due == (T0 + hours(3)).date() + dt.timedelta(days=3)
     cu = Customer.get_by_id(c.id)
@@ -296,6 +337,7 @@ def test_six_steps_are_ticked_and_logged(db):
 
 # --- configuration ----------------------------------------------------------------------------
 
+
 def test_configuration_is_stored_and_used(db):
     cfg = K.get_config()
     assert cfg.followup_days == 3 and "售后三包" in cfg.categories
@@ -316,15 +358,26 @@ def test_configuration_is_stored_and_used(db):
     with pytest.raises(ValidationError, match="严重程度“一般”不在可选列表中"):
         new_complaint(c.id, severity="一般")
     # a complaint recorded under the old settings can still be edited without changing those
-    older = Complaint.create(customer=c.id, received_at=T0, channel="到店", category="配送",
-                             key_points="晚了", severity="一般", temperament="感情用事",
-                             due_at=T0 + hours(72), status="new")
-    edited = K.update_details(older.id, K.ComplaintInput(channel="电话", category="配送", key_points="晚了两小时",
-                                                         severity="一般", temperament="感情用事"))
+    older = Complaint.create(
+        customer=c.id,
+        received_at=T0,
+        channel="到店",
+        category="配送",
+        key_points="晚了",
+        severity="一般",
+        temperament="感情用事",
+        due_at=T0 + hours(72),
+        status="new",
+    )
+    edited = K.update_details(
+        older.id,
+        K.ComplaintInput(
+            channel="电话", category="配送", key_points="晚了两小时", severity="一般", temperament="感情用事"
+        ),
+    )
     assert (edited.channel, edited.severity, edited.due_at) == ("电话", "一般", T0 + hours(72))
     with pytest.raises(ValidationError) as info:
-        K.save_config(K.ComplaintConfig(categories=[" "], severities=[K.Severity("急", 0),
-                                                                        K.Severity("急", 5)]))
+        K.save_config(K.ComplaintConfig(categories=[" "], severities=[K.Severity("急", 0), K.Severity("急", 5)]))
     msg = str(info.value)
     assert "“类别”至少要有一项" in msg and "“急”重复" in msg and "1 到 8760 小时" in msg
     assert K.get_config().hours_for("加急") == 4  # unchanged
@@ -335,15 +388,16 @@ def test_configuration_is_stored_and_used(db):
 
 # --- list and counts --------------------------------------------------------------------------
 
+
 def test_list_filters_sort_and_text_search(db):
     a = cust("张三", "13812345678")
     b = cust("曾伟", "13900001111")
     k1 = new_complaint(a.id, at=T0, category="商品质量", severity="紧急")
     k2 = new_complaint(b.id, at=T0 + hours(1), category="服务态度", severity="轻微")
-    k3 = new_complaint(walkin_name="路人甲", walkin_mobile="13700002222", at=T0 + hours(2),
-                       category="价格")
-    K.update_details(k3.id, K.ComplaintInput(channel="电话", category="价格", key_points="会员价没打折",
-                                             severity="一般"))
+    k3 = new_complaint(walkin_name="路人甲", walkin_mobile="13700002222", at=T0 + hours(2), category="价格")
+    K.update_details(
+        k3.id, K.ComplaintInput(channel="电话", category="价格", key_points="会员价没打折", severity="一般")
+    )
     at = T0 + hours(30)  # k1 (24 h) is overdue, k3 (72 h) is not
 
     def ids(**kw):
@@ -382,11 +436,19 @@ def test_list_filters_sort_and_text_search(db):
 
 # --- figures ----------------------------------------------------------------------------------
 
+
 def test_owner_figures_on_a_hand_built_data_set(db):
     d = lambda day, h=9: dt.datetime(2026, 11, day, h)  # noqa: E731
-    a, b, c, e, f = (cust(n, m) for n, m in (("甲", "13800000001"), ("乙", "13800000002"),
-                                              ("丙", "13800000003"), ("丁", "13800000004"),
-                                              ("戊", "13800000005")))
+    a, b, c, e, f = (
+        cust(n, m)
+        for n, m in (
+            ("甲", "13800000001"),
+            ("乙", "13800000002"),
+            ("丙", "13800000003"),
+            ("丁", "13800000004"),
+            ("戊", "13800000005"),
+        )
+    )
     for x in (a, b, c, e):
         activity.record_purchase(x.id, 1000, at=d(1))
     activity.record_purchase(a.id, 1000, at=d(3))  # a second purchase: still one buying customer
@@ -432,8 +494,14 @@ def test_owner_figures_on_a_hand_built_data_set(db):
     assert f.top_categories == [("商品质量", 2), ("价格", 1), ("服务态度", 1)]
 
     empty = K.figures(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
-    assert (empty.complaints, empty.rate_per_100, empty.share_valid, empty.median_hours_to_resolution,
-            empty.avg_satisfaction, empty.top_categories) == (0, None, None, None, None, [])
+    assert (
+        empty.complaints,
+        empty.rate_per_100,
+        empty.share_valid,
+        empty.median_hours_to_resolution,
+        empty.avg_satisfaction,
+        empty.top_categories,
+    ) == (0, None, None, None, None, [])
 
 
 def test_open_counts_repair_and_demo_data_agree(db):

@@ -159,10 +159,10 @@ def test_refused_action_is_explained_inline(tab, qtbot):
 def test_filters_search_and_overdue_flags(tab, qtbot):
     a, b = cust("张三", "13812345678"), cust("李四", "13900001111")
     old = clock.now() - dt.timedelta(hours=30)
-    k1 = K.create(K.ComplaintInput(customer_id=a.id, received_at=old, category="商品质量",
-                                   key_points="褪色", severity="紧急"))  # 24 h: overdue
-    k2 = K.create(K.ComplaintInput(customer_id=b.id, category="服务态度", key_points="态度差",
-                                   severity="轻微"))
+    k1 = K.create(
+        K.ComplaintInput(customer_id=a.id, received_at=old, category="商品质量", key_points="褪色", severity="紧急")
+    )  # 24 h: overdue
+    k2 = K.create(K.ComplaintInput(customer_id=b.id, category="服务态度", key_points="态度差", severity="轻微"))
     tab.refresh()
     assert tab.model.rowCount() == 2
     flags = {tab.model.row_at(i).id: tab.model.flag(tab.model.row_at(i)) for i in range(2)}

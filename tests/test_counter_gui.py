@@ -23,6 +23,7 @@ def complain(customer_id: int) -> None:
 
 # --- tab badges follow the open database ---------------------------------------------------------
 
+
 def test_switching_databases_retitles_every_tab_at_once(app, qtbot, tmp_path):
     from shopcrm.ui.main_window import MainWindow
 
@@ -57,6 +58,7 @@ def test_switching_databases_retitles_every_tab_at_once(app, qtbot, tmp_path):
 
 
 # --- every input dialog opens with the cursor in its first field ----------------------------------
+
 
 def _dialogs():
     """(name, factory(window, customer_id) -> dialog, objectName of the first field)."""
@@ -168,9 +170,16 @@ def test_the_wheel_does_not_change_a_combo_or_spin_box_the_clerk_is_not_on(windo
 
     def wheel(widget):
         centre = QPointF(widget.rect().center())
-        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
-                            QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                            Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            centre,
+            QPointF(widget.mapToGlobal(centre.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(widget, event)
 
     dlg = _open(qtbot, PurchaseDialog(window, customer_id=cust().id))
@@ -187,6 +196,7 @@ def test_the_wheel_does_not_change_a_combo_or_spin_box_the_clerk_is_not_on(windo
 
 
 # --- a refusal stays in the dialog, beside the field, with what was typed --------------------------
+
 
 def test_a_refused_card_payment_keeps_the_dialog_open_with_the_typed_values(window, qtbot):
     from PySide6.QtCore import Qt
@@ -209,7 +219,10 @@ def test_a_refused_card_payment_keeps_the_dialog_open_with_the_typed_values(wind
     error = dlg.fields["payment"].error
     assert error.isVisible() and "余额不足" in error.text()
     assert (dlg.amount_edit.text(), dlg.items_edit.text(), dlg.payment_combo.currentData()) == (
-        "88", "外套", "stored_value")
+        "88",
+        "外套",
+        "stored_value",
+    )
     assert C.get(c.id).balance_cents == 5000 and C.get(c.id).purchase_count == 0
 
     dlg.payment_combo.setCurrentIndex(dlg.payment_combo.findData("cash"))  # paid in cash instead
@@ -247,6 +260,7 @@ def test_a_refused_card_payment_from_the_list_leaves_nothing_recorded(window, qt
 
 
 # --- the main window fits a 1366x768 screen and shrinks to 1024x600 --------------------------------
+
 
 def test_main_window_fits_a_small_screen_and_never_grows_by_itself(window, qtbot):
     from PySide6.QtWidgets import QApplication

@@ -19,16 +19,36 @@ pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DA
 TODAY = TEST_DAY
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 13812345678",
-                                 "8613812345678", "１３８１２３４５６７８", 13812345678, 13812345678.0,
-                                 "13812345678.0", "(138)12345678"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 13812345678",
+        "8613812345678",
+        "１３８１２３４５６７８",
+        13812345678,
+        13812345678.0,
+        "13812345678.0",
+        "(138)12345678",
+    ],
+)
 def test_mobile_normalisation(raw):
     assert normalize_mobile(raw) == "13812345678"
 
 
-@pytest.mark.parametrize("raw,reason", [("1.38123E+10", "科学计数法"), ("138****5678", "星号"),
-                                        ("021-62345678", "格式不对"), ("12812345678", "格式不对"),
-                                        ("", "不能为空"), ("1381234567", "格式不对")])
+@pytest.mark.parametrize(
+    "raw,reason",
+    [
+        ("1.38123E+10", "科学计数法"),
+        ("138****5678", "星号"),
+        ("021-62345678", "格式不对"),
+        ("12812345678", "格式不对"),
+        ("", "不能为空"),
+        ("1381234567", "格式不对"),
+    ],
+)
 def test_bad_mobiles_are_errors_never_guesses(raw, reason):
     with pytest.raises(FieldError, match=reason):
         normalize_mobile(raw)
@@ -65,28 +85,28 @@ def test_create_and_find_by_every_search_kind(db):
     make("曾伟", "13900001111")
     make("单丽", "13700002222")
     make("区志强", "13600003333")
+
     def found(text):
         q = C.CustomerQuery(text=text)
         return {r.name for r in C.page(q, 0, 50)}
 
-    assert found("1381") == {"张三"}          # mobile prefix
-    assert found("5678") == {"张三"}          # last four digits
-    assert found("345678") == {"张三"}        # longer tail
-    assert found("000777") == {"张三"}        # card number
-    assert found("zs") == {"张三"}            # pinyin initials
-    assert found("zhangsan") == {"张三"}      # full pinyin
-    assert found("三") == {"张三"}            # name substring
-    assert found("zw") == {"曾伟"}            # polyphonic surname 曾 = zeng
-    assert found("sl") == {"单丽"}            # 单 = shan
-    assert found("o") == {"区志强"}           # 区 = ou
+    assert found("1381") == {"张三"}  # mobile prefix
+    assert found("5678") == {"张三"}  # last four digits
+    assert found("345678") == {"张三"}  # longer tail
+    assert found("000777") == {"张三"}  # card number
+    assert found("zs") == {"张三"}  # pinyin initials
+    assert found("zhangsan") == {"张三"}  # full pinyin
+    assert found("三") == {"张三"}  # name substring
+    assert found("zw") == {"曾伟"}  # polyphonic surname 曾 = zeng
+    assert found("sl") == {"单丽"}  # 单 = shan
+    assert found("o") == {"区志强"}  # 区 = ou
     assert C.count(C.CustomerQuery(text="zs")) == 1
     assert c.mobile_rev == "87654321831"
 
 
 def test_validation_reports_every_field_in_chinese(db):
     with pytest.raises(ValidationError) as info:
-        C.create(C.CustomerInput(name=" ", mobile="123", birthday="2030-01-01",
-                                 opening_balance="-1"), today=TODAY)
+        C.create(C.CustomerInput(name=" ", mobile="123", birthday="2030-01-01", opening_balance="-1"), today=TODAY)
     fields = {e.field for e in info.value.errors}
     assert fields == {"name", "mobile", "birthday", "balance"}
     assert "姓名不能为空" in str(info.value)
@@ -108,8 +128,7 @@ def test_lunar_birthday_is_stored_as_lunar(db):
     assert (c.lunar_month, c.lunar_day, c.lunar_leap, c.birthday) == (4, 5, True, None)
     row = C.page(C.CustomerQuery(), 0, 1)[0]
     assert row.birthday_text == "农历闰四月初五"
-    c2 = C.update(c.id, C.CustomerInput(name="张三", mobile="13812345678",
-                                         birthday=dt.date(1990, 5, 12)), today=TODAY)
+    c2 = C.update(c.id, C.CustomerInput(name="张三", mobile="13812345678", birthday=dt.date(1990, 5, 12)), today=TODAY)
     assert c2.birthday == dt.date(1990, 5, 12) and c2.lunar_month is None and c2.birth_mmdd == 512
 
 
@@ -125,6 +144,7 @@ def test_search_keys_are_derived_rows_kept_in_step_without_a_foreign_key(db):
     # customer); shopcrm.customers itself keeps the keys in step with the live names
     assert db.execute_sql("PRAGMA foreign_key_list(search_key)").fetchall() == []
     assert [r[1] for r in db.execute_sql("PRAGMA index_list(search_key)")] == ["sqlite_autoindex_search_key_1"]
+
     def keys_of(cid):
         return {k for (k,) in db.execute_sql("SELECT key FROM search_key WHERE customer_id = ?", (cid,))}
 
@@ -165,7 +185,7 @@ def test_ledger_invariant_holds_through_every_change(db):
     ledger.apply(c.id, "topup", balance_delta_cents=50000, reason="充值")
     ledger.apply(c.id, "adjust", points_delta=-5, reason="更正")
     with pytest.raises(FieldError, match="余额不足"):
-        ledger.apply(c.id, "spend", balance_delta_cents=-10**9)
+        ledger.apply(c.id, "spend", balance_delta_cents=-(10**9))
     c = C.get(c.id)
     assert c.balance_cents == 10000 - 3050 + 50000
     assert c.points == 10 + 30 + 20 - 5
@@ -205,11 +225,13 @@ def test_demo_data_is_deterministic_and_consistent(db):
     import tempfile
 
     from shopcrm.store.db import close_database, open_database
+
     close_database()
     with tempfile.TemporaryDirectory() as d:
         open_database(pathlib.Path(d) / "b.db")
         generate(200, 2000, seed=7, today=TODAY)
         from shopcrm.store.db import database
+
         assert [r[0] for r in database.execute_sql("SELECT name FROM customer ORDER BY id LIMIT 5")] == names
         close_database()
 
@@ -228,7 +250,7 @@ def test_solar_to_lunar_knows_leap_months():
 
 def test_one_letter_search_counts_exactly_what_it_lists(db):
     make("张三", "13800000001")
-    make("曾伟", "13800000002")   # 曾: zeng and ceng
+    make("曾伟", "13800000002")  # 曾: zeng and ceng
     make("周周", "13800000003")
     make("Zoe", "13800000004")
     gone = make("赵六", "13800000005")

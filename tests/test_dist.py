@@ -20,8 +20,12 @@ ICONS = ROOT / "resources" / "icons"
 
 
 def smoke_env(tmp_path: Path) -> dict:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
     env.pop("SHOPCRM_DB", None)
     return env
 
@@ -41,12 +45,18 @@ def check_report(report: dict, db: Path) -> None:
 def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path):
     """main.py, the double-click target, as a real process: welcome answered, window, exit 0."""
     db = tmp_path / "shop.db"
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db)],
-                          env=smoke_env(tmp_path), capture_output=True, text=True, encoding="utf-8",
-                          timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db)],
+        env=smoke_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("SMOKE "))
-    report = json.loads(line[len("SMOKE "):])
+    report = json.loads(line[len("SMOKE ") :])
     check_report(report, db)
     assert report["frozen"] is False
     assert report["translations"] == "ts"  # a source checkout reads the .ts files
@@ -66,8 +76,16 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
     shipped = {p.name for p in (internal / "shopcrm" / "resources" / "translations").iterdir()}
     assert shipped == {"shopcrm_en.qm", "shopcrm_zh_CN.qm"}
     # unused Qt parts stay out (modules, the plugins that would pull in QtQuick/QtPdf, other languages)
-    for pattern in ("*QtWebEngine*", "*Qt3D*", "*Qt6Quick*", "*Qt6Qml*", "*Qt6Pdf*", "*qpdf*",
-                    "*virtualkeyboard*", "qtbase_de.qm"):
+    for pattern in (
+        "*QtWebEngine*",
+        "*Qt3D*",
+        "*Qt6Quick*",
+        "*Qt6Qml*",
+        "*Qt6Pdf*",
+        "*qpdf*",
+        "*virtualkeyboard*",
+        "qtbase_de.qm",
+    ):
         assert not list(internal.rglob(pattern)), pattern
     assert list(internal.rglob("qtbase_zh_CN.qm")) and list(internal.rglob("*Qt6Charts*"))
     assert (work := tmp_path / "work" / "ShopCRM.spec").exists() and "_unused_qm" in work.read_text()
@@ -89,12 +107,24 @@ def test_pyinstaller_arguments_name_everything_the_app_loads_at_run_time(tmp_pat
     assert data.endswith(f"{os.pathsep}shopcrm/resources") and Path(data.split(os.pathsep)[0]).is_dir()
     hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
     # migrations and tabs are imported by name; PyInstaller cannot see those imports
-    assert {"shopcrm.store.migrations.m0001_initial", "shopcrm.ui.main_window", "shopcrm.ui.first_run",
-            "PySide6.QtCharts", "python_calamine", "shopcrm.core.lunar_data"} <= hidden
+    assert {
+        "shopcrm.store.migrations.m0001_initial",
+        "shopcrm.ui.main_window",
+        "shopcrm.ui.first_run",
+        "PySide6.QtCharts",
+        "python_calamine",
+        "shopcrm.core.lunar_data",
+    } <= hidden
     assert "shopcrm.build_dist" not in hidden
     excluded = {args[i + 1] for i, a in enumerate(args) if a == "--exclude-module"}
-    assert {"PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtQuick", "PySide6.QtQml",
-            "tkinter", "pytest"} <= excluded
+    assert {
+        "PySide6.QtWebEngineCore",
+        "PySide6.Qt3DCore",
+        "PySide6.QtQuick",
+        "PySide6.QtQml",
+        "tkinter",
+        "pytest",
+    } <= excluded
     assert "PySide6.QtCharts" not in excluded and "PySide6.QtSvg" not in excluded
     assert "--collect-data pypinyin" in joined
     launcher = tmp_path / "work" / "shopcrm_launcher.py"
@@ -115,7 +145,7 @@ def test_ico_file_holds_every_size_as_png():
     sizes = []
     for i in range(count):
         w, _h, _c, _r, _planes, bpp, size, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
-        assert bpp == 32 and data[offset:offset + 8] == b"\x89PNG\r\n\x1a\n"
+        assert bpp == 32 and data[offset : offset + 8] == b"\x89PNG\r\n\x1a\n"
         assert offset + size <= len(data)
         sizes.append(w or 256)
     assert sizes == [16, 24, 32, 48, 64, 128, 256]
@@ -126,8 +156,8 @@ def test_icns_file_holds_png_entries():
     assert data[:4] == b"icns" and struct.unpack(">I", data[4:8])[0] == len(data)
     pos, kinds = 8, []
     while pos < len(data):
-        kind, length = data[pos:pos + 4], struct.unpack(">I", data[pos + 4:pos + 8])[0]
-        assert data[pos + 8:pos + 16] == b"\x89PNG\r\n\x1a\n"
+        kind, length = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+        assert data[pos + 8 : pos + 16] == b"\x89PNG\r\n\x1a\n"
         kinds.append(kind)
         pos += length
     assert pos == len(data) and kinds == [b"icp4", b"icp5", b"icp6", b"ic07", b"ic08", b"ic09"]
@@ -179,7 +209,6 @@ def test_install_linux_desktop_points_at_the_build(tmp_path):
 
 
 def test_build_dist_imports_no_qt():
-    code = ("import sys\nimport shopcrm.build_dist\n"
-            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    code = "import sys\nimport shopcrm.build_dist\nprint(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr

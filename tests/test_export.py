@@ -36,25 +36,63 @@ def make(name="张三", mobile="13812345678", **kw) -> int:
 def shop(db):
     """A few customers with every kind of field, and a purchase, a contact and two complaints."""
     gold = C.level_id_by_name("金卡", create=True)
-    a = make("张三", "13812345678", card_no="000777", birthday=dt.date(1985, 3, 8), level_id=gold,
-             opening_balance="1200.50", opening_points="300", tags=["老顾客", "VIP"],
-             joined_on=dt.date(2020, 5, 1), consent_marketing=True,
-             extra={"gender": "M", "address": "杭州市西湖区文三路 1 号", "wechat": "zs_wx",
-                    "notes": "=HYPERLINK(\"http://evil\")", "phone2": "0571-88886666",
-                    "source": "美团", "pref_text": "喜欢素色"})
-    b = make("李四", "13900001111", birthday=LunarBirthday(4, 5, True),
-             extra={"gender": "F", "notes": "-不要打电话", "address": "@家里"})
-    c = make("王五", "13700002222", card_no="VIP01", birthday=LunarBirthday(11, 10, False, 1988),
-             opening_balance="0.10")
+    a = make(
+        "张三",
+        "13812345678",
+        card_no="000777",
+        birthday=dt.date(1985, 3, 8),
+        level_id=gold,
+        opening_balance="1200.50",
+        opening_points="300",
+        tags=["老顾客", "VIP"],
+        joined_on=dt.date(2020, 5, 1),
+        consent_marketing=True,
+        extra={
+            "gender": "M",
+            "address": "杭州市西湖区文三路 1 号",
+            "wechat": "zs_wx",
+            "notes": '=HYPERLINK("http://evil")',
+            "phone2": "0571-88886666",
+            "source": "美团",
+            "pref_text": "喜欢素色",
+        },
+    )
+    b = make(
+        "李四",
+        "13900001111",
+        birthday=LunarBirthday(4, 5, True),
+        extra={"gender": "F", "notes": "-不要打电话", "address": "@家里"},
+    )
+    c = make(
+        "王五", "13700002222", card_no="VIP01", birthday=LunarBirthday(11, 10, False, 1988), opening_balance="0.10"
+    )
     activity.record_purchase(a, 25880, at=dt.datetime(2026, 11, 1, 10, 30), items="连衣裙", payment="wechat")
-    activity.record_contact(a, channel="phone", purpose="生日祝福", outcome="满意", satisfaction=5,
-                            at=dt.datetime(2026, 11, 2, 9, 0), next_followup=dt.date(2026, 12, 1))
+    activity.record_contact(
+        a,
+        channel="phone",
+        purpose="生日祝福",
+        outcome="满意",
+        satisfaction=5,
+        at=dt.datetime(2026, 11, 2, 9, 0),
+        next_followup=dt.date(2026, 12, 1),
+    )
     from shopcrm.store.models import Complaint
 
-    Complaint.create(customer=a, received_at=dt.datetime(2026, 11, 3, 10, 0), category="商品质量",
-                     key_points="+褪色", status="in_progress")
-    Complaint.create(walkin_name="路人甲", walkin_mobile="13600003333", category="服务态度",
-                     received_at=dt.datetime(2026, 11, 4, 10, 0), key_points="态度差", status="new")
+    Complaint.create(
+        customer=a,
+        received_at=dt.datetime(2026, 11, 3, 10, 0),
+        category="商品质量",
+        key_points="+褪色",
+        status="in_progress",
+    )
+    Complaint.create(
+        walkin_name="路人甲",
+        walkin_mobile="13600003333",
+        category="服务态度",
+        received_at=dt.datetime(2026, 11, 4, 10, 0),
+        key_points="态度差",
+        status="new",
+    )
     return {"a": a, "b": b, "c": c}
 
 
@@ -69,6 +107,7 @@ def by_name(rows, name):
 
 
 # --- formatting --------------------------------------------------------------------------------
+
 
 def test_customer_sheet_formatting_read_back(shop, tmp_path):
     result = E.export_customers(tmp_path / "客户.xlsx")
@@ -120,6 +159,7 @@ def test_default_order_is_by_name_and_recycle_bin_is_left_out(shop, tmp_path):
 
 # --- formula injection -------------------------------------------------------------------------
 
+
 def test_escape_and_unescape_are_exact_inverses():
     for text in TRIGGERS:
         assert E.escape_text(text) == "'" + text
@@ -133,8 +173,13 @@ def test_escape_and_unescape_are_exact_inverses():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(min_size=0, max_size=40) | st.text(alphabet="\r\n\x01\x1f_x0D0a5F=-'", max_size=20),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.text(min_size=0, max_size=40) | st.text(alphabet="\r\n\x01\x1f_x0D0a5F=-'", max_size=20),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_any_text_is_written_as_text_and_reads_back_exactly(tmp_path_factory, texts):
     from python_calamine import CalamineWorkbook  # the importer's reader
 
@@ -161,16 +206,25 @@ def test_text_beyond_the_cell_limit_is_refused_with_a_message_never_cut(tmp_path
     E.write_table(tmp_path / "ok.xlsx", "表", ["备注"], [("字" * 32767,)])  # exactly the limit
     with pytest.raises(E.ExportError) as info:
         E.write_table(tmp_path / "x.xlsx", "表", ["备注"], [("短",), ("字" * 32768,)])
-    assert str(info.value).startswith("无法导出：工作表“表”第 3 行“备注”有 32768 个字，超过 Excel 单元格的上限 32767 个字")
+    assert str(info.value).startswith(
+        "无法导出：工作表“表”第 3 行“备注”有 32768 个字，超过 Excel 单元格的上限 32767 个字"
+    )
     with pytest.raises(E.ExportError):  # an emoji is two of Excel's characters
         E.write_table(tmp_path / "y.xlsx", "表", ["备注"], [("🌸" * 16384,)])
     assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "y.xlsx").exists()
 
 
 def test_no_exported_cell_is_a_formula(shop, tmp_path):
-    C.update(shop["b"], C.CustomerInput(name="+李四", mobile="13900001111", tags=["=cmd|' /C calc'!A0"],
-                                        extra={"notes": "\t=1", "address": "@家里", "wechat": "-wx"}),
-             today=TODAY)
+    C.update(
+        shop["b"],
+        C.CustomerInput(
+            name="+李四",
+            mobile="13900001111",
+            tags=["=cmd|' /C calc'!A0"],
+            extra={"notes": "\t=1", "address": "@家里", "wechat": "-wx"},
+        ),
+        today=TODAY,
+    )
     path = E.export_customers(tmp_path / "x.xlsx", full=True).path
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
@@ -188,15 +242,16 @@ def test_no_exported_cell_is_a_formula(shop, tmp_path):
     assert ls["备注"].value == "'=1" and ls["地址"].value == "'@家里" and ls["微信"].value == "'-wx"
     assert ls["标签"].value == "'=cmd|' /C calc'!A0"
     zs = by_name(rows, "张三")
-    assert zs["备注"].value == "'=HYPERLINK(\"http://evil\")"
+    assert zs["备注"].value == '\'=HYPERLINK("http://evil")'
     assert zs["其他电话"].value == "0571-88886666"  # does not start with a trigger: unchanged
     complaint = sheet_rows(wb["投诉记录"])[0]
     assert complaint["投诉要点"].value == "'+褪色"
 
 
 def test_error_words_and_control_characters_stay_plain_text(tmp_path):
-    path = E.write_table(tmp_path / "t.xlsx", "表", [E.Column("代码", E.CODE), "说明"],
-                         [("#N/A", "#DIV/0!"), ("a\x00b\x1fc", "ok\x07")])
+    path = E.write_table(
+        tmp_path / "t.xlsx", "表", [E.Column("代码", E.CODE), "说明"], [("#N/A", "#DIV/0!"), ("a\x00b\x1fc", "ok\x07")]
+    )
     ws = load_workbook(path)["表"]
     assert [(c.value, c.data_type) for c in ws[2]] == [("#N/A", "s"), ("#DIV/0!", "s")]
     # control characters are spelled the file format's way (ECMA-376 _xHHHH_), not dropped ...
@@ -209,14 +264,35 @@ def test_error_words_and_control_characters_stay_plain_text(tmp_path):
 
 # --- write_table ---------------------------------------------------------------------------------
 
+
 def test_write_table_types_every_value(tmp_path):
     rows = [
-        ("张三", Decimal("12.30"), dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, 5), 7, 1.5, True,
-         None, 123456, "00123"),
+        (
+            "张三",
+            Decimal("12.30"),
+            dt.date(2026, 1, 2),
+            dt.datetime(2026, 1, 2, 3, 4, 5),
+            7,
+            1.5,
+            True,
+            None,
+            123456,
+            "00123",
+        ),
         ("李四", Decimal("-1"), None, None, 0, None, False, "x", 5, "13800001111"),
     ]
-    headers = ["姓名", "金额", "日期", "时间", "次数", "比例", "是否", "空", E.Column("储值", E.CENTS),
-               E.Column("卡号", E.CODE)]
+    headers = [
+        "姓名",
+        "金额",
+        "日期",
+        "时间",
+        "次数",
+        "比例",
+        "是否",
+        "空",
+        E.Column("储值", E.CENTS),
+        E.Column("卡号", E.CODE),
+    ]
     out = E.write_table(tmp_path / "名单", "今日待办", headers, rows)
     assert out == tmp_path / "名单.xlsx" and out.exists()
     ws = load_workbook(out)["今日待办"]
@@ -236,10 +312,13 @@ def test_write_table_types_every_value(tmp_path):
 
 def test_write_workbook_several_sheets_and_a_generator(tmp_path):
     gen = ((i, f"客户{i}") for i in range(1200))
-    out = E.write_workbook(tmp_path / "x.xlsx", [
-        E.Sheet("一", ["序号", "名字"], gen, total=1200),
-        E.Sheet("二", ["空表"], []),
-    ])
+    out = E.write_workbook(
+        tmp_path / "x.xlsx",
+        [
+            E.Sheet("一", ["序号", "名字"], gen, total=1200),
+            E.Sheet("二", ["空表"], []),
+        ],
+    )
     wb = load_workbook(out)
     assert wb.sheetnames == ["一", "二"]
     assert sum(1 for _ in wb["一"].iter_rows(min_row=2)) == 1200
@@ -248,19 +327,17 @@ def test_write_workbook_several_sheets_and_a_generator(tmp_path):
 
 # --- scopes ------------------------------------------------------------------------------------
 
+
 def names_in(path) -> list[str]:
     return [r[0] for r in load_workbook(path)["客户"].iter_rows(min_row=2, values_only=True)]
 
 
 def test_scope_query_selection_and_all(shop, tmp_path):
     gold = C.level_id_by_name("金卡")
-    assert names_in(E.export_customers(tmp_path / "a.xlsx", query=C.CustomerQuery(level_id=gold)).path) \
-        == ["张三"]
+    assert names_in(E.export_customers(tmp_path / "a.xlsx", query=C.CustomerQuery(level_id=gold)).path) == ["张三"]
     tag = dict((n, i) for i, n in C.all_tags())["VIP"]
-    assert names_in(E.export_customers(tmp_path / "b.xlsx", query=C.CustomerQuery(tag_id=tag)).path) \
-        == ["张三"]
-    assert names_in(E.export_customers(tmp_path / "c.xlsx", query=C.CustomerQuery(text="139")).path) \
-        == ["李四"]
+    assert names_in(E.export_customers(tmp_path / "b.xlsx", query=C.CustomerQuery(tag_id=tag)).path) == ["张三"]
+    assert names_in(E.export_customers(tmp_path / "c.xlsx", query=C.CustomerQuery(text="139")).path) == ["李四"]
     # the list's own sort order
     q = C.CustomerQuery(sort="balance", descending=True)
     assert names_in(E.export_customers(tmp_path / "d.xlsx", query=q).path) == ["张三", "王五", "李四"]
@@ -269,8 +346,7 @@ def test_scope_query_selection_and_all(shop, tmp_path):
     assert r.customers == 2 and names_in(r.path) == ["王五", "张三"]
     # the recycle bin, when that is the list on screen
     C.soft_delete([shop["b"]])
-    assert names_in(E.export_customers(tmp_path / "f.xlsx", query=C.CustomerQuery(deleted=True)).path) \
-        == ["李四"]
+    assert names_in(E.export_customers(tmp_path / "f.xlsx", query=C.CustomerQuery(deleted=True)).path) == ["李四"]
     assert E.export_customers(tmp_path / "g.xlsx", ids=[]).customers == 0
 
 
@@ -292,6 +368,7 @@ def test_large_selection_needs_no_huge_sql(db, tmp_path):
 
 # --- full archive ------------------------------------------------------------------------------
 
+
 def test_full_archive_sheets_linked_by_card_and_mobile(shop, tmp_path):
     result = E.export_customers(tmp_path / "档案.xlsx", full=True)
     assert (result.customers, result.purchases, result.contacts, result.complaints) == (3, 1, 1, 2)
@@ -311,7 +388,9 @@ def test_full_archive_sheets_linked_by_card_and_mobile(shop, tmp_path):
     assert k["下次跟进"].value == dt.datetime(2026, 12, 1)
     cps = sheet_rows(wb["投诉记录"])
     assert [(c["姓名"].value, c["手机"].value, c["状态"].value) for c in cps] == [
-        ("张三", "13812345678", "处理中"), ("路人甲", "13600003333", "新建")]  # walk-ins last
+        ("张三", "13812345678", "处理中"),
+        ("路人甲", "13600003333", "新建"),
+    ]  # walk-ins last
 
 
 def test_full_archive_of_a_selection_has_only_its_records(shop, tmp_path):
@@ -322,6 +401,7 @@ def test_full_archive_of_a_selection_has_only_its_records(shop, tmp_path):
 
 
 # --- cancel, progress, atomic files ------------------------------------------------------------
+
 
 def test_progress_reaches_the_total(db, tmp_path):
     from shopcrm.demo import generate
@@ -370,9 +450,9 @@ def test_unwritable_targets_are_clear_errors(shop, tmp_path):
     (tmp_path / "dir.xlsx").mkdir()
     with pytest.raises(E.ExportError, match="无法写入"):
         E.export_customers(tmp_path / "dir.xlsx")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx", "shop.db", "shop.db-shm",
-                                                          "shop.db-wal"] or \
-        all(not p.name.endswith(".part") for p in tmp_path.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx", "shop.db", "shop.db-shm", "shop.db-wal"] or all(
+        not p.name.endswith(".part") for p in tmp_path.iterdir()
+    )
 
 
 def test_export_reads_a_snapshot_without_blocking_writes(db, db_path, tmp_path):
@@ -397,6 +477,7 @@ def test_export_reads_a_snapshot_without_blocking_writes(db, db_path, tmp_path):
 
 # --- owner guard and audit -----------------------------------------------------------------------
 
+
 def test_export_is_owner_only_and_audited(shop, tmp_path):
     from shopcrm.trust import audit, security
 
@@ -416,6 +497,7 @@ def test_export_is_owner_only_and_audited(shop, tmp_path):
 
 # --- CLI ---------------------------------------------------------------------------------------
 
+
 def test_cli_export_with_filters(shop, db_path, tmp_path, capsys):
     from shopcrm import cli
 
@@ -434,21 +516,50 @@ def test_cli_export_runs_as_a_process(shop, db_path, tmp_path, python_exe):
     import subprocess
 
     out = tmp_path / "全部.xlsx"
-    proc = subprocess.run([python_exe, "-m", "shopcrm", "export", str(out), "--db", str(db_path)],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          cwd=Path(__file__).parents[1], env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    proc = subprocess.run(
+        [python_exe, "-m", "shopcrm", "export", str(out), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "已导出 3 位客户" in proc.stdout and out.exists()
 
 
 # --- round trip through the importer -----------------------------------------------------------
 
-ROUND_TRIP_FIELDS = ("name", "mobile", "card_no", "gender", "birthday", "lunar_month", "lunar_day",
-                     "lunar_leap", "lunar_year", "balance_cents", "points", "notes", "address",
-                     "wechat", "phone2", "joined_on", "total_spend_cents",
-                     # every other column the exporter writes comes back too
-                     "source", "pref_text", "pref_products", "pref_taste", "pref_channel", "pref_time",
-                     "consent_marketing", "purchase_count", "last_purchase_at")
+ROUND_TRIP_FIELDS = (
+    "name",
+    "mobile",
+    "card_no",
+    "gender",
+    "birthday",
+    "lunar_month",
+    "lunar_day",
+    "lunar_leap",
+    "lunar_year",
+    "balance_cents",
+    "points",
+    "notes",
+    "address",
+    "wechat",
+    "phone2",
+    "joined_on",
+    "total_spend_cents",
+    # every other column the exporter writes comes back too
+    "source",
+    "pref_text",
+    "pref_products",
+    "pref_taste",
+    "pref_channel",
+    "pref_time",
+    "consent_marketing",
+    "purchase_count",
+    "last_purchase_at",
+)
 
 
 def snapshot() -> dict[str, dict]:
@@ -467,12 +578,30 @@ def test_round_trip_export_then_import_gives_the_same_customers(shop, tmp_path):
     from shopcrm.store.db import open_database
 
     # every trigger character in the fields the importer reads back as text
-    C.update(shop["b"], C.CustomerInput(
-        name="李四", mobile="13900001111", birthday=LunarBirthday(4, 5, True), tags=["宝妈"],
-        consent_marketing=False,
-        extra={"gender": "F", "notes": "-不要打电话 =1+1", "address": "@家里", "wechat": "+wx",
-               "phone2": "-", "source": "=朋友介绍", "pref_text": "喜欢\n素色", "pref_products": "绿茶",
-               "pref_taste": "少糖", "pref_channel": "wechat", "pref_time": "工作日晚上"}), today=TODAY)
+    C.update(
+        shop["b"],
+        C.CustomerInput(
+            name="李四",
+            mobile="13900001111",
+            birthday=LunarBirthday(4, 5, True),
+            tags=["宝妈"],
+            consent_marketing=False,
+            extra={
+                "gender": "F",
+                "notes": "-不要打电话 =1+1",
+                "address": "@家里",
+                "wechat": "+wx",
+                "phone2": "-",
+                "source": "=朋友介绍",
+                "pref_text": "喜欢\n素色",
+                "pref_products": "绿茶",
+                "pref_taste": "少糖",
+                "pref_channel": "wechat",
+                "pref_time": "工作日晚上",
+            },
+        ),
+        today=TODAY,
+    )
     before = snapshot()
     assert before["13900001111"]["pref_channel"] == "wechat" and not before["13900001111"]["consent_marketing"]
     assert before["13812345678"]["purchase_count"] == 1 and before["13812345678"]["last_purchase_at"]
@@ -487,13 +616,17 @@ def test_round_trip_export_then_import_gives_the_same_customers(shop, tmp_path):
 
 # --- sheets beyond Excel's row limit, sheet names -------------------------------------------------
 
+
 def test_rows_beyond_the_sheet_limit_continue_on_a_new_sheet(tmp_path, monkeypatch):
     monkeypatch.setattr(E, "MAX_SHEET_ROWS", 10)  # Excel's real limit is 1,048,575 data rows
     out = E.write_table(tmp_path / "x.xlsx", "消费记录", ["序号"], [(i,) for i in range(25)])
     wb = load_workbook(out)
     assert wb.sheetnames == ["消费记录", "消费记录 (2)", "消费记录 (3)"]
     assert [[r[0] for r in ws.iter_rows(values_only=True)] for ws in wb] == [
-        ["序号", *range(0, 10)], ["序号", *range(10, 20)], ["序号", *range(20, 25)]]
+        ["序号", *range(0, 10)],
+        ["序号", *range(10, 20)],
+        ["序号", *range(20, 25)],
+    ]
     assert all(ws.freeze_panes == "A2" for ws in wb)
     assert [ws.auto_filter.ref for ws in wb] == ["A1:A11", "A1:A11", "A1:A6"]
 
@@ -511,8 +644,9 @@ _text = st.text(alphabet=_TEXT, max_size=12).map(str.strip).filter(lambda s: not
 # free text as people paste it (issue #19): CR and CRLF line ends, control characters, the file
 # format's own escape spelled out literally
 _NOTE = list(_TEXT) + ["\r", "\r\n", "\x01", "_x000D_", "_x005F_", "_X000a_"]
-_note = st.lists(st.sampled_from(_NOTE), max_size=10).map("".join).map(str.strip) \
-    .filter(lambda s: not s.startswith("'"))
+_note = (
+    st.lists(st.sampled_from(_NOTE), max_size=10).map("".join).map(str.strip).filter(lambda s: not s.startswith("'"))
+)
 # up to the one bound every path shares (normalize.MAX_CENTS / MAX_POINTS), its edge often
 _cents = st.one_of(st.integers(0, 10**9), st.integers(MAX_CENTS - 10**6, MAX_CENTS - 1))
 _points = st.one_of(st.integers(0, 10**7), st.integers(MAX_POINTS - 10**6, MAX_POINTS - 1))
@@ -521,36 +655,56 @@ _points = st.one_of(st.integers(0, 10**7), st.integers(MAX_POINTS - 10**6, MAX_P
 @st.composite
 def archives(draw):
     n = draw(st.integers(1, 4))
-    mobiles = draw(st.lists(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), min_size=n, max_size=n,
-                            unique=True))
-    cards = draw(st.lists(st.from_regex(r"[0-9A-Z]{1,10}", fullmatch=True), min_size=n, max_size=n,
-                          unique=True))
+    mobiles = draw(st.lists(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), min_size=n, max_size=n, unique=True))
+    cards = draw(st.lists(st.from_regex(r"[0-9A-Z]{1,10}", fullmatch=True), min_size=n, max_size=n, unique=True))
     people = []
     for mobile, card in zip(mobiles, cards, strict=True):
-        birthday = draw(st.one_of(
-            st.none(), st.dates(dt.date(1930, 1, 1), dt.date(2020, 12, 31)),
-            st.builds(LunarBirthday, st.integers(1, 12), st.integers(1, 30), st.booleans(),
-                      st.one_of(st.none(), st.just(None)))))
-        people.append(dict(
-            name=draw(_text.filter(bool)), mobile=mobile,
-            card_no=card if draw(st.booleans()) else "", birthday=birthday,
-            level=draw(st.sampled_from([None, "金卡", "银卡"])),
-            opening_balance=str(Decimal(draw(_cents)).scaleb(-2)),
-            opening_points=str(draw(_points)),
-            tags=draw(st.lists(st.text(alphabet=_TAG, min_size=1, max_size=4), max_size=3, unique=True)),
-            joined_on=draw(st.dates(dt.date(2000, 1, 1), TODAY)),
-            consent_marketing=draw(st.sampled_from([True, False, None])),  # None: unknown
-            extra={"gender": draw(st.sampled_from(["", "M", "F"])), "notes": draw(_note),
-                   "address": draw(_note), "wechat": draw(_text), "phone2": draw(_text),
-                   "source": draw(_note), "pref_text": draw(_note), "pref_products": draw(_note),
-                   "pref_taste": draw(_note), "pref_time": draw(_note),
-                   "pref_channel": draw(st.sampled_from(["", "phone", "sms", "wechat", "visit"]))},
-        ))
+        birthday = draw(
+            st.one_of(
+                st.none(),
+                st.dates(dt.date(1930, 1, 1), dt.date(2020, 12, 31)),
+                st.builds(
+                    LunarBirthday,
+                    st.integers(1, 12),
+                    st.integers(1, 30),
+                    st.booleans(),
+                    st.one_of(st.none(), st.just(None)),
+                ),
+            )
+        )
+        people.append(
+            dict(
+                name=draw(_text.filter(bool)),
+                mobile=mobile,
+                card_no=card if draw(st.booleans()) else "",
+                birthday=birthday,
+                level=draw(st.sampled_from([None, "金卡", "银卡"])),
+                opening_balance=str(Decimal(draw(_cents)).scaleb(-2)),
+                opening_points=str(draw(_points)),
+                tags=draw(st.lists(st.text(alphabet=_TAG, min_size=1, max_size=4), max_size=3, unique=True)),
+                joined_on=draw(st.dates(dt.date(2000, 1, 1), TODAY)),
+                consent_marketing=draw(st.sampled_from([True, False, None])),  # None: unknown
+                extra={
+                    "gender": draw(st.sampled_from(["", "M", "F"])),
+                    "notes": draw(_note),
+                    "address": draw(_note),
+                    "wechat": draw(_text),
+                    "phone2": draw(_text),
+                    "source": draw(_note),
+                    "pref_text": draw(_note),
+                    "pref_products": draw(_note),
+                    "pref_taste": draw(_note),
+                    "pref_time": draw(_note),
+                    "pref_channel": draw(st.sampled_from(["", "phone", "sms", "wechat", "visit"])),
+                },
+            )
+        )
     return people
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(people=archives())
 def test_property_any_archive_round_trips_through_export_and_import(tmp_path_factory, people):
     excel_import = pytest.importorskip("shopcrm.excel.excel_import")
@@ -576,8 +730,9 @@ def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, t
     excel_import = pytest.importorskip("shopcrm.excel.excel_import")
     from shopcrm.store.db import open_database
 
-    C.update(shop["b"], C.CustomerInput(name="李四", mobile="13900001111",
-                                        extra={"notes": "'=1+1 是原文"}), today=TODAY)
+    C.update(
+        shop["b"], C.CustomerInput(name="李四", mobile="13900001111", extra={"notes": "'=1+1 是原文"}), today=TODAY
+    )
     before = snapshot()
     path = E.export_customers(tmp_path / "x.xlsx").path
     open_database(tmp_path / "empty.db")

@@ -26,8 +26,11 @@ def make(name, mobile, **kw) -> int:
 @pytest.fixture
 def three(db):
     gold = C.level_id_by_name("金卡", create=True)
-    return [make("张三", "13812345678", card_no="000777", level_id=gold, opening_balance="88.80"),
-            make("李四", "13900001111"), make("王五", "13700002222", level_id=gold)]
+    return [
+        make("张三", "13812345678", card_no="000777", level_id=gold, opening_balance="88.80"),
+        make("李四", "13900001111"),
+        make("王五", "13700002222", level_id=gold),
+    ]
 
 
 def names_in(path) -> list[str]:

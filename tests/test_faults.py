@@ -22,8 +22,14 @@ pytestmark = pytest.mark.slow
 
 def _child(code: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def _dump(path: Path, tables: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
@@ -31,8 +37,10 @@ def _dump(path: Path, tables: dict[str, list[str]] | None = None) -> dict[str, l
     con = sqlite3.connect(path)
     try:
         if tables is None:
-            names = [r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            names = [
+                r[0]
+                for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            ]
             tables = {n: ["*"] for n in names}
         out = {}
         for name, cols in tables.items():
@@ -61,7 +69,8 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
     before = _dump(path)
     assert len(before["customer"]) == 500
 
-    child = _child("""
+    child = _child(
+        """
         import sys
         from shopcrm.store.db import open_database
         from shopcrm.demo import generate
@@ -70,7 +79,9 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
             print(stage, flush=True)
         generate(60_000, 400_000, seed=12, progress=progress)
         print("committed", flush=True)
-    """, str(path))
+    """,
+        str(path),
+    )
     try:
         stages = []
         for line in child.stdout:  # blocks until the child reports, no sleeping
@@ -165,8 +176,14 @@ def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_pat
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shopcrm", *args], cwd=ROOT, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "shopcrm", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def test_truncated_database_is_refused_by_a_real_process_and_left_unchanged(tmp_path):
@@ -205,8 +222,10 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
     mem = sqlite3.connect(":memory:")
     for sql in m0001_initial.STATEMENTS:
         mem.execute(sql)
-    v1_tables = {name: [c[1] for c in mem.execute(f'PRAGMA table_info("{name}")')]
-                 for (name,) in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    v1_tables = {
+        name: [c[1] for c in mem.execute(f'PRAGMA table_info("{name}")')]
+        for (name,) in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     mem.close()
     before = _dump(path, v1_tables)
     assert len(before["customer"]) == 120 and len(before["purchase"]) > 100
@@ -228,8 +247,9 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
     # search keys are derived data: step 0012 adds the readings older rules missed (issue #19)
     assert set(before.pop("search_key")) < set(after.pop("search_key"))
     # step 11 gives the database its id (a new row, the only one): every old row is intact
-    assert [r for r in after["setting"] if r[0] == "db.id"] and \
-        [r for r in after["setting"] if r[0] != "db.id"] == before["setting"]
+    assert [r for r in after["setting"] if r[0] == "db.id"] and [
+        r for r in after["setting"] if r[0] != "db.id"
+    ] == before["setting"]
     after["setting"] = before["setting"]
     assert after == before
     assert _integrity(path) == "ok"
@@ -285,8 +305,7 @@ def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp
         con = sqlite3.connect(p.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
         try:
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            n_c, n_p = con.execute(
-                "SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase)").fetchone()
+            n_c, n_p = con.execute("SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase)").fetchone()
         finally:
             con.close()
         assert n_c == n_p  # never half a transaction

@@ -228,7 +228,6 @@ def test_icons_decorate_the_main_window(window):
     assert {16, 32, 256} <= sizes
 
 
-
 def test_shop_name_action_renames_the_window(app, qtbot, tmp_path):
     real = tmp_path / "shop.db"
     open_database(real)

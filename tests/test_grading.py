@@ -44,6 +44,7 @@ def fresh(cid: int) -> Customer:
 
 # --- ABC -----------------------------------------------------------------------------------------
 
+
 def test_abc_grades_by_cumulative_share(db):
     spends = {"甲": 5000, "乙": 3000, "丙": 1000, "丁": 600, "戊": 400}
     ids = {}
@@ -119,6 +120,7 @@ def test_bad_settings_are_refused_with_a_chinese_message(db):
 
 # --- RFM -----------------------------------------------------------------------------------------
 
+
 def test_rfm_quintiles(db):
     ids = []
     for i in range(5):  # i purchases+1, spend rising, more recent
@@ -142,12 +144,11 @@ def test_rfm_quintiles(db):
 
 
 def test_rfm_cut_points(db):
-    grading.update_settings(rfm_cuts={"r": [30, 60, 90, 180], "f": [2, 3, 4, 6],
-                                      "m": [10000, 50000, 100000, 200000]})
+    grading.update_settings(rfm_cuts={"r": [30, 60, 90, 180], "f": [2, 3, 4, 6], "m": [10000, 50000, 100000, 200000]})
     a, b, c = new_customer("甲"), new_customer("乙"), new_customer("丙")
-    buy(a, 2500, 5)      # silent 5 days, 1 purchase, 2500 yuan
-    buy(b, 100, 60)      # silent exactly 60 days: not more than 60 -> 4
-    buy(c, 100, 200)     # beyond every cut
+    buy(a, 2500, 5)  # silent 5 days, 1 purchase, 2500 yuan
+    buy(b, 100, 60)  # silent exactly 60 days: not more than 60 -> 4
+    buy(c, 100, 200)  # beyond every cut
     for _ in range(5):
         buy(c, 100, 400)  # 6 purchases but five are outside the period
     regrade()
@@ -158,9 +159,9 @@ def test_rfm_cut_points(db):
 
 # --- value types ---------------------------------------------------------------------------------
 
+
 def test_each_value_type(db):
-    grading.update_settings(rfm_cuts={"r": [30, 60, 90, 180], "f": [2, 3, 4, 6],
-                                      "m": [10000, 50000, 100000, 200000]})
+    grading.update_settings(rfm_cuts={"r": [30, 60, 90, 180], "f": [2, 3, 4, 6], "m": [10000, 50000, 100000, 200000]})
     gold = new_customer("黄金")
     for k in range(6):
         buy(gold, 500, 5 + 20 * k)  # 3000 yuan, 6 purchases, last 5 days ago
@@ -185,15 +186,34 @@ def test_each_value_type(db):
     buy(ordinary, 50, 100)
     never = new_customer("没买过")
     regrade()
-    types = {n: fresh(i).value_type for n, i in (("黄金", gold), ("流星", meteor), ("褪色", fading),
-                                                  ("小星", star), ("负担", burden), ("退款", refunder),
-                                                  ("普通", ordinary), ("没买过", never))}
-    assert types == {"黄金": "gold", "流星": "meteor", "褪色": "meteor", "小星": "star",
-                     "负担": "burden", "退款": "burden", "普通": "ordinary", "没买过": None}
+    types = {
+        n: fresh(i).value_type
+        for n, i in (
+            ("黄金", gold),
+            ("流星", meteor),
+            ("褪色", fading),
+            ("小星", star),
+            ("负担", burden),
+            ("退款", refunder),
+            ("普通", ordinary),
+            ("没买过", never),
+        )
+    }
+    assert types == {
+        "黄金": "gold",
+        "流星": "meteor",
+        "褪色": "meteor",
+        "小星": "star",
+        "负担": "burden",
+        "退款": "burden",
+        "普通": "ordinary",
+        "没买过": None,
+    }
     assert grading.value_label("star") == "小星客户"
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
+
 
 def test_each_lifecycle_stage(db):
     new = new_customer("新客")
@@ -215,11 +235,27 @@ def test_each_lifecycle_stage(db):
     buy(one_off, 100, 70)  # one purchase, silent 70 > 2 x 30 (default interval)
     never = new_customer("没买过")
     regrade()
-    stage = {n: fresh(i).lifecycle for n, i in (("新客", new), ("发展", growth), ("破裂", at_risk),
-                                                ("流失", lost), ("回头", recovered),
-                                                ("一次", one_off), ("没买过", never))}
-    assert stage == {"新客": "new", "发展": "growth", "破裂": "at_risk", "流失": "lost",
-                     "回头": "recovered", "一次": "at_risk", "没买过": None}
+    stage = {
+        n: fresh(i).lifecycle
+        for n, i in (
+            ("新客", new),
+            ("发展", growth),
+            ("破裂", at_risk),
+            ("流失", lost),
+            ("回头", recovered),
+            ("一次", one_off),
+            ("没买过", never),
+        )
+    }
+    assert stage == {
+        "新客": "new",
+        "发展": "growth",
+        "破裂": "at_risk",
+        "流失": "lost",
+        "回头": "recovered",
+        "一次": "at_risk",
+        "没买过": None,
+    }
     assert fresh(recovered).lifecycle_at == days_ago(20)
     assert fresh(lost).lifecycle_at == dt.datetime.combine(TODAY - dt.timedelta(days=9), dt.time())
     assert fresh(new).lifecycle_at == days_ago(10)
@@ -259,7 +295,8 @@ def test_lost_to_recovered_found_by_the_regrade(db):
         database.execute_sql(
             "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, "
             "note, created_at) VALUES (?, ?, 5000, '', 'cash', 0, '', ?)",
-            (cid, "2026-11-01 10:00:00", "2026-11-01 10:00:00"))
+            (cid, "2026-11-01 10:00:00", "2026-11-01 10:00:00"),
+        )
         activity.recompute_aggregates()
     regrade()
     c = fresh(cid)
@@ -310,6 +347,7 @@ def test_recycle_bin_customers_are_not_graded(db):
 
 # --- customer list filter ----------------------------------------------------------------------
 
+
 def test_customer_list_filters_by_grade(db):
     a, b, c = new_customer("甲"), new_customer("乙"), new_customer("丙")
     buy(a, 600, 5)
@@ -323,6 +361,7 @@ def test_customer_list_filters_by_grade(db):
 
 
 # --- dormant customers ---------------------------------------------------------------------------
+
 
 def test_dormant_list_sorted_by_value_and_wake_up_hands_to_care(db):
     big = new_customer("大客")
@@ -357,6 +396,7 @@ def test_dormant_list_sorted_by_value_and_wake_up_hands_to_care(db):
 
 # --- points and levels ---------------------------------------------------------------------------
 
+
 def level(name: str) -> Level:
     return Level.get(Level.name == name)
 
@@ -367,8 +407,7 @@ def test_points_rule_is_configurable(db):
     assert fresh(cid).points == 123  # 1 point per whole yuan
     grading.update_settings(points_unit_cents=1000)  # 1 point per 10 yuan
     grading.set_level_rule(level("普通会员").id, points_per_yuan_milli=1500)
-    C.update(cid, C.CustomerInput(name="积分客", mobile=fresh(cid).mobile,
-                                  level_id=level("普通会员").id), today=TODAY)
+    C.update(cid, C.CustomerInput(name="积分客", mobile=fresh(cid).mobile, level_id=level("普通会员").id), today=TODAY)
     activity.record_purchase(cid, 12_345, at=days_ago(2))
     assert fresh(cid).points == 123 + 18  # 12 units x 1.5
     assert ledger.verify() == []
@@ -396,8 +435,7 @@ def test_levels_rise_automatically_and_never_fall(db):
     assert fresh(cid).level_id == level("银卡").id
     assert next((h.old_value, h.new_value) for h in grading.history_of(cid, ("level",))) == ("金卡", "银卡")
     # so is a level chosen in the archive form
-    C.update(cid, C.CustomerInput(name="升级客", mobile=fresh(cid).mobile, level_id=level("普通会员").id),
-             today=TODAY)
+    C.update(cid, C.CustomerInput(name="升级客", mobile=fresh(cid).mobile, level_id=level("普通会员").id), today=TODAY)
     h = grading.history_of(cid, ("level",))[0]
     assert (h.old_value, h.new_value, h.reason) == ("银卡", "普通会员", "店主手动调整")
 
@@ -414,6 +452,7 @@ def test_regrade_upgrades_customers_who_crossed_a_new_threshold(db):
 
 # --- figures -------------------------------------------------------------------------------------
 
+
 def test_upgrade_potential_lists_those_closest_to_the_next_grade(db):
     spends = [5000, 2000, 1000, 900, 500, 100, 90]
     ids = [new_customer(f"客{i}") for i in range(len(spends))]
@@ -426,7 +465,10 @@ def test_upgrade_potential_lists_those_closest_to_the_next_grade(db):
     first = pot[0]
     assert (first.name, first.next_grade, first.gap_cents) == ("客4", "B", 40_000)
     assert {(p.name, p.next_grade, p.gap_cents) for p in pot} >= {
-        ("客2", "A", 100_000), ("客3", "A", 110_000), ("客6", "B", 81_000)}
+        ("客2", "A", 100_000),
+        ("客3", "A", 110_000),
+        ("客6", "B", 81_000),
+    }
     assert all(p.grade in ("B", "C") for p in pot)
 
 
@@ -450,12 +492,12 @@ def test_summary_and_pareto(db):
     assert buckets[0].spend_cents == 190_000 and buckets[-1].cum_share == pytest.approx(100.0)
     assert [c.name for c in grading.bucket_customers(buckets[0])] == ["客9", "客8"]
     assert buckets[0].grade == "A"
-    assert {c.name for c in grading.customers_in("grade", "A")} == {
-        f.name for f in grading.customers_in("grade", "A")}
+    assert {c.name for c in grading.customers_in("grade", "A")} == {f.name for f in grading.customers_in("grade", "A")}
     assert len(grading.customers_in("lifecycle", None)) == 1
 
 
 # --- command line --------------------------------------------------------------------------------
+
 
 def test_regrade_command(db_path, capsys):
     from shopcrm import cli

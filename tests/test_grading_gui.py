@@ -163,8 +163,9 @@ def test_upgrade_potential_and_level_rules(tab, qtbot, monkeypatch):
     lv = Level.get(Level.name == "银卡")
     assert (lv.min_total_spend_cents, lv.points_per_yuan_milli) == (500_000, 1500)
     assert told and "higher level" in told[0]
-    rich_ordinary = (Customer.select().join(Level).where(Level.rank < lv.rank,
-                                                         Customer.total_spend_cents >= 500_000).count())
+    rich_ordinary = (
+        Customer.select().join(Level).where(Level.rank < lv.rank, Customer.total_spend_cents >= 500_000).count()
+    )
     assert rich_ordinary == 0
     tab.rules_table.item(silver, 2).setText("很多")
     warned = []
@@ -267,8 +268,7 @@ def test_archive_shows_grading_and_history(db, qtbot):
     assert "结束" in page.facts.text() and page.history.rowCount() == 0
     activity.record_purchase(c.id, 30_000)  # back after 266 days: 恢复, and 银卡 at ¥600
     form._load_activity()
-    texts = {(page.history.item(r, 1).text(), page.history.item(r, 2).text())
-             for r in range(page.history.rowCount())}
+    texts = {(page.history.item(r, 1).text(), page.history.item(r, 2).text()) for r in range(page.history.rowCount())}
     assert texts == {("生命周期", "结束 → 恢复"), ("会员等级", "无 → 银卡")}
     assert "恢复" in page.facts.text()
 
@@ -295,7 +295,7 @@ def test_a_tab_deleted_while_its_job_runs_does_not_crash(demo, qtbot):
 
     w = AnalysisTab(None, today=TODAY)
     w.start_background_regrade(only_if_stale=False)
-    job, = w._jobs.values()
+    (job,) = w._jobs.values()
     w.deleteLater()
     qtbot.waitUntil(lambda: job.done, timeout=30_000)  # delivered after the tab is gone
     tasks.wait_all()

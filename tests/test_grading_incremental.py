@@ -19,23 +19,26 @@ pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DA
 
 TODAY = TEST_DAY
 
-COLUMNS = ("id, grade, grade_at, period_spend_cents, period_purchases, rfm_r, rfm_f, rfm_m, "
-           "value_type, lifecycle, lifecycle_at, level_id")
+COLUMNS = (
+    "id, grade, grade_at, period_spend_cents, period_purchases, rfm_r, rfm_f, rfm_m, "
+    "value_type, lifecycle, lifecycle_at, level_id"
+)
 
 
 def snapshot(result: grading.RegradeResult) -> tuple:
     rows = database.execute_sql(f"SELECT {COLUMNS} FROM customer ORDER BY id").fetchall()
     history = database.execute_sql(
-        "SELECT customer_id, at, kind, old_value, new_value, reason FROM customer_history ORDER BY id").fetchall()
-    return (rows, history, result.graded, result.changed, result.grades, result.thresholds,
-            result.upgraded_levels)
+        "SELECT customer_id, at, kind, old_value, new_value, reason FROM customer_history ORDER BY id"
+    ).fetchall()
+    return (rows, history, result.graded, result.changed, result.grades, result.thresholds, result.upgraded_levels)
 
 
 def full_regrade(**kw) -> tuple:
     """What summing every purchase gives, computed in a transaction that is rolled back."""
     with database.atomic() as txn:
-        database.execute_sql("INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')",
-                             (grading.PURCHASES_CHANGED_KEY,))
+        database.execute_sql(
+            "INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')", (grading.PURCHASES_CHANGED_KEY,)
+        )
         result = grading.regrade(**kw)
         assert not result.incremental
         out = snapshot(result)
@@ -64,8 +67,11 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
     for k in range(1, 15):
         for cid in rng.sample(ids, 3):
             for _ in range(2):
-                Complaint.create(customer=cid, category="服务态度", received_at=dt.datetime.combine(
-                    TODAY - dt.timedelta(days=365 - k), dt.time(10)))
+                Complaint.create(
+                    customer=cid,
+                    category="服务态度",
+                    received_at=dt.datetime.combine(TODAY - dt.timedelta(days=365 - k), dt.time(10)),
+                )
     regrade_both(TODAY, expect_incremental=False)  # the first grading sums everything
     assert database.execute_sql("SELECT COUNT(*) FROM customer WHERE value_type = 'burden'").fetchone()[0] > 20
     binned: list[int] = []
@@ -74,8 +80,9 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
     for k in range(1, 15):
         day = TODAY + dt.timedelta(days=k)
         # new customers, graded at the next regrade with no purchase
-        ids += [C.create(C.CustomerInput(name=f"新客{k}{i}", mobile=str(next(mobiles))), today=day).id
-                for i in range(2)]
+        ids += [
+            C.create(C.CustomerInput(name=f"新客{k}{i}", mobile=str(next(mobiles))), today=day).id for i in range(2)
+        ]
         # new complaints and refunds (costs of the period: 负担客户)
         for cid in rng.sample(ids, 2):
             Complaint.create(customer=cid, category="商品质量", received_at=dt.datetime.combine(day, dt.time(8)))
@@ -85,8 +92,9 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
         live = [i for i in ids if i not in binned]  # a binned customer cannot buy
         if k == 10:  # a busy day: the F and M quintiles move
             for _ in range(250):
-                activity.record_purchase(rng.choice(live), rng.randint(100, 2_000_000),
-                                         at=dt.datetime.combine(day, dt.time(6)))
+                activity.record_purchase(
+                    rng.choice(live), rng.randint(100, 2_000_000), at=dt.datetime.combine(day, dt.time(6))
+                )
         # the day's sales: today's, and some entered late for earlier days (back-dated, also
         # before the last run's time of the same day and before the period)
         for _ in range(rng.randint(5, 40)):
@@ -98,7 +106,8 @@ def test_incremental_regrade_equals_summing_everything_over_days_of_changes(db):
                 database.execute_sql(
                     "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, "
                     "note, created_at) VALUES (?, ?, 5000, '', 'cash', 0, '', ?)",
-                    (rng.choice(ids), f"{day.isoformat()} 07:00:00", f"{day.isoformat()} 07:00:00"))
+                    (rng.choice(ids), f"{day.isoformat()} 07:00:00", f"{day.isoformat()} 07:00:00"),
+                )
                 activity.recompute_aggregates()
         # the recycle bin: some go in (one right after a purchase; none can buy while there),
         # some come back
@@ -143,8 +152,9 @@ def test_deleted_purchases_make_the_next_regrade_sum_everything(db):
     demo.generate(300, 3000, seed=6, today=TODAY)
     activity.recompute_aggregates()
     regrade_both(TODAY, expect_incremental=False)
-    victims = [r[0] for r in database.execute_sql(
-        "SELECT customer_id FROM purchase ORDER BY id DESC LIMIT 2").fetchall()]
+    victims = [
+        r[0] for r in database.execute_sql("SELECT customer_id FROM purchase ORDER BY id DESC LIMIT 2").fetchall()
+    ]
     C.soft_delete(victims)
     regrade_both(TODAY + dt.timedelta(days=1))
     # purged with their purchases (the highest purchase ids: a new purchase may reuse them)
@@ -172,7 +182,8 @@ def test_incremental_regrade_from_customers_binned_at_the_last_run(db):
             database.execute_sql(
                 "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, "
                 "note, created_at) VALUES (?, ?, 77700, '', 'cash', 0, '', ?)",
-                (cid, f"{TODAY.isoformat()} 21:00:00", f"{TODAY.isoformat()} 21:00:00"))
+                (cid, f"{TODAY.isoformat()} 21:00:00", f"{TODAY.isoformat()} 21:00:00"),
+            )
         activity.recompute_aggregates()
     regrade_both(TODAY + dt.timedelta(days=1))
     C.restore(ids)
@@ -186,8 +197,9 @@ def test_moved_quintile_cuts_regrade_the_customers_they_passed(db):
         cid = C.create(C.CustomerInput(name="客", mobile=str(next(mobiles))), today=TODAY).id
         for k in range(times):  # first 120 days ago (no longer 建立), the last 5 days ago
             ago = 120 - k * 115 // max(times - 1, 1)
-            activity.record_purchase(cid, yuan * 100, at=dt.datetime.combine(TODAY - dt.timedelta(days=ago),
-                                                                            dt.time(10)))
+            activity.record_purchase(
+                cid, yuan * 100, at=dt.datetime.combine(TODAY - dt.timedelta(days=ago), dt.time(10))
+            )
         return cid
 
     # R and M by cut points, F by quintiles: only the F cut points can move past a customer
@@ -212,5 +224,7 @@ def test_a_full_regrade_leaves_the_schema_as_it_was(db):
     activity.recompute_aggregates()
     schema = database.execute_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
     assert grading.regrade(today=TODAY).changed == 300
-    assert database.execute_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert (
+        database.execute_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    )
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -30,8 +30,7 @@ def listed_names(window) -> list[str]:
 
 
 def create_through_form(qtbot, window, name, mobile, card=""):
-    qtbot.mouseClick(window.customers_tab.findChild(QPushButton, "newCustomerButton"),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.customers_tab.findChild(QPushButton, "newCustomerButton"), Qt.MouseButton.LeftButton)
     form = current_form(window)
     assert form.objectName() == "customerForm"
     type_into(qtbot, form.findChild(QLineEdit, "nameEdit"), name)
@@ -66,11 +65,11 @@ def test_create_find_edit_delete_restore(qtbot, window):
     create_through_form(qtbot, window, "曾伟", "13900001111").close()
     assert window.customers_tab.count_label.text() == "共 2 位客户"
 
-    assert search(qtbot, window, "5678") == ["张三"]       # mobile tail
-    assert search(qtbot, window, "zs") == ["张三"]         # pinyin initials
-    assert search(qtbot, window, "000777") == ["张三"]     # card number
-    assert search(qtbot, window, "zw") == ["曾伟"]         # polyphonic surname
-    assert search(qtbot, window, "1390") == ["曾伟"]       # mobile prefix
+    assert search(qtbot, window, "5678") == ["张三"]  # mobile tail
+    assert search(qtbot, window, "zs") == ["张三"]  # pinyin initials
+    assert search(qtbot, window, "000777") == ["张三"]  # card number
+    assert search(qtbot, window, "zw") == ["曾伟"]  # polyphonic surname
+    assert search(qtbot, window, "1390") == ["曾伟"]  # mobile prefix
 
     # Enter in the search box opens the (single) match; edit the name there
     box = window.findChild(QLineEdit, "customerSearch")
@@ -219,8 +218,11 @@ def test_archive_lists_the_customers_complaints_and_marks_the_list(qtbot, window
     archive = create_through_form(qtbot, window, "钱多多", "13500000001")
     cid = archive.customer_id
     archive.close()
-    complaints.create(complaints.ComplaintInput(customer_id=cid, channel="到店", category="商品质量",
-                                                key_points="衣服开线", severity="一般"))
+    complaints.create(
+        complaints.ComplaintInput(
+            customer_id=cid, channel="到店", category="商品质量", key_points="衣服开线", severity="一般"
+        )
+    )
     window.data_changed.emit()
     row = window.customers_tab.model.index(0, 0)
     assert row.data() == "钱多多 ⚠"

@@ -33,9 +33,11 @@ def member_csv(path: Path, n: int, start: int = 0) -> Path:
     lines = ["姓名,手机,卡号,生日,性别,余额,积分,会员等级,标签,来源,偏好渠道,接受营销"]
     for i in range(start, start + n):
         name = SURNAMES[i % len(SURNAMES)] + GIVEN[i % 19] + (GIVEN[i % 7] if i % 3 else "")
-        lines.append(f"{name},139{i:08d},C{i:06d},1990-{i % 12 + 1:02d}-{i % 28 + 1:02d},"
-                     f"{'男' if i % 2 else '女'},{i % 500}.5,{i % 100},{'金卡' if i % 5 == 0 else ''},"
-                     f"{'老顾客' if i % 4 == 0 else ''},美团,{'微信' if i % 2 else '电话'},{'是' if i % 3 else '否'}")
+        lines.append(
+            f"{name},139{i:08d},C{i:06d},1990-{i % 12 + 1:02d}-{i % 28 + 1:02d},"
+            f"{'男' if i % 2 else '女'},{i % 500}.5,{i % 100},{'金卡' if i % 5 == 0 else ''},"
+            f"{'老顾客' if i % 4 == 0 else ''},美团,{'微信' if i % 2 else '电话'},{'是' if i % 3 else '否'}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -44,16 +46,23 @@ def seed(n: int = 40) -> None:
     """A few customers made through the archive (search keys, ledger, a tag), then ANALYZE so that
     the planner statistics (sqlite_stat1) exist."""
     for i in range(n):
-        C.create(C.CustomerInput(name=f"老{GIVEN[i % 19]}{i}", mobile=f"137{i:08d}", card_no=f"OLD{i}",
-                                 opening_balance="10", tags=["熟客"]), today=TODAY)
+        C.create(
+            C.CustomerInput(
+                name=f"老{GIVEN[i % 19]}{i}",
+                mobile=f"137{i:08d}",
+                card_no=f"OLD{i}",
+                opening_balance="10",
+                tags=["熟客"],
+            ),
+            today=TODAY,
+        )
     from shopcrm.store.db import database
 
     database.execute_sql("ANALYZE")
 
 
 def schema(con) -> list[tuple]:
-    return sorted(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(),
-                  key=repr)
+    return sorted(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
 
 
 def stats(con) -> list[tuple]:
@@ -61,8 +70,7 @@ def stats(con) -> list[tuple]:
 
 
 def customer_indexes(con) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'")}
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'")}
 
 
 @pytest.mark.parametrize("cancel_at", ["first_chunk", "before_indexes"])
@@ -104,10 +112,25 @@ def test_a_finished_bulk_import_has_every_index_and_statistic_back_and_checks_pa
     report = X.run(member_csv(tmp_path / "m.csv", 3000), X.ImportOptions(today=TODAY))
     assert report.imported == 3000 and X.LAST_WRITE_SECONDS["indexes"] > 0  # the bulk path ran
     run = X.history()[0]
-    assert (run.imported, run.updated, run.duplicates, run.errors, run.warnings, run.balance_cents,
-            run.points, run.total_rows) == (report.imported, report.updated, report.duplicates,
-                                            report.errors, report.warnings, report.balance_cents_total,
-                                            report.points_total, len(report.rows))
+    assert (
+        run.imported,
+        run.updated,
+        run.duplicates,
+        run.errors,
+        run.warnings,
+        run.balance_cents,
+        run.points,
+        run.total_rows,
+    ) == (
+        report.imported,
+        report.updated,
+        report.duplicates,
+        report.errors,
+        report.warnings,
+        report.balance_cents_total,
+        report.points_total,
+        len(report.rows),
+    )
     assert schema(con) == before_schema and stats(con) == before_stats
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert con.execute("PRAGMA cache_size").fetchone()[0] == cache_size
@@ -120,8 +143,9 @@ def test_a_finished_bulk_import_has_every_index_and_statistic_back_and_checks_pa
     assert expected and C.count(q) == len(expected)
     assert {r.id for r in C.page(q, 0, len(expected) + 10)} == expected
     assert C.count(C.CustomerQuery(text="00002999")) == 1
-    plan = " ".join(r[3] for r in con.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM customer WHERE mobile = '13900001234'"))
+    plan = " ".join(
+        r[3] for r in con.execute("EXPLAIN QUERY PLAN SELECT id FROM customer WHERE mobile = '13900001234'")
+    )
     assert "customer_mobile" in plan
 
 
@@ -132,12 +156,14 @@ def test_a_duplicate_that_slips_in_after_the_check_rolls_the_bulk_import_back(db
     con = db.connection()
     report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
     other = sqlite3.connect(db.database)
-    other.execute("INSERT INTO customer (card_no, name, name_sort, mobile, mobile_rev, phone2, gender, "
-                  "lunar_leap, balance_cents, points, pref_text, pref_channel, pref_time, pref_products, "
-                  "pref_taste, address, wechat, source, notes, consent_marketing, total_spend_cents, "
-                  "purchase_count, open_complaints, created_at, updated_at) VALUES (NULL, '插队', '', "
-                  "'13900002500', '00520009931', '', '', 0, 0, 0, '', '', '', '', '', '', '', '', '', 1, "
-                  "0, 0, 0, '2026-11-22 10:00:00', '2026-11-22 10:00:00')")
+    other.execute(
+        "INSERT INTO customer (card_no, name, name_sort, mobile, mobile_rev, phone2, gender, "
+        "lunar_leap, balance_cents, points, pref_text, pref_channel, pref_time, pref_products, "
+        "pref_taste, address, wechat, source, notes, consent_marketing, total_spend_cents, "
+        "purchase_count, open_complaints, created_at, updated_at) VALUES (NULL, '插队', '', "
+        "'13900002500', '00520009931', '', '', 0, 0, 0, '', '', '', '', '', '', '', '', '', 1, "
+        "0, 0, 0, '2026-11-22 10:00:00', '2026-11-22 10:00:00')"
+    )
     other.commit()
     other.close()
     before_schema, dump = schema(con), list(con.iterdump())
@@ -157,9 +183,11 @@ def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_pat
 
     def buggy_write_new(con_, *args, **kwargs):
         real_write_new(con_, *args, **kwargs)
-        con_.execute("INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
-                     "balance_after_cents, points_after, reason) VALUES "
-                     "(999999, '2026-11-22 10:00:00', 'import', 100, 0, 100, 0, 'bug')")
+        con_.execute(
+            "INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
+            "balance_after_cents, points_after, reason) VALUES "
+            "(999999, '2026-11-22 10:00:00', 'import', 100, 0, 100, 0, 'bug')"
+        )
 
     monkeypatch.setattr(X, "_write_new", buggy_write_new)
     before_schema, dump = schema(con), list(con.iterdump())
@@ -182,14 +210,17 @@ def test_bulk_and_row_by_row_imports_write_the_same_rows(tmp_path, monkeypatch):
             X.run(path, X.ImportOptions(today=TODAY))
             assert (X.LAST_WRITE_SECONDS["indexes"] > 0) == bulk
             con = database.connection()
-            cols = [r[1] for r in con.execute("PRAGMA table_info(customer)")
-                    if r[1] not in ("created_at", "updated_at")]
+            cols = [
+                r[1] for r in con.execute("PRAGMA table_info(customer)") if r[1] not in ("created_at", "updated_at")
+            ]
             return {
                 "customer": con.execute(f"SELECT {', '.join(cols)} FROM customer ORDER BY id").fetchall(),
                 "search_key": con.execute("SELECT * FROM search_key ORDER BY 1, 2").fetchall(),
-                "ledger": con.execute("SELECT customer_id, kind, balance_delta_cents, points_delta, "
-                                      "balance_after_cents, points_after, reason FROM ledger_entry "
-                                      "ORDER BY id").fetchall(),
+                "ledger": con.execute(
+                    "SELECT customer_id, kind, balance_delta_cents, points_delta, "
+                    "balance_after_cents, points_after, reason FROM ledger_entry "
+                    "ORDER BY id"
+                ).fetchall(),
                 "tags": con.execute("SELECT * FROM customer_tag ORDER BY 1, 2").fetchall(),
             }
         finally:
@@ -211,13 +242,16 @@ def test_kill_9_during_a_bulk_import_leaves_exactly_the_database_from_before(tmp
     def snapshot():
         con = sqlite3.connect(db_path)
         try:
-            return (con.execute("SELECT * FROM sqlite_master ORDER BY rowid").fetchall(),
-                    list(con.iterdump()))
+            return (con.execute("SELECT * FROM sqlite_master ORDER BY rowid").fetchall(), list(con.iterdump()))
         finally:
             con.close()
 
     before = snapshot()
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import sys
         from shopcrm.excel import excel_import as X
         from shopcrm.store.db import database, open_database
@@ -233,8 +267,16 @@ def test_kill_9_during_a_bulk_import_leaves_exactly_the_database_from_before(tmp
             return True
         X.run(sys.argv[2], progress=progress)
         print("committed", flush=True)
-    """), str(db_path), str(path)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    """),
+            str(db_path),
+            str(path),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = child.stdout.readline().split()
         assert line[:2] == ["written", "0"], (line, child.stderr.read() if child.poll() else "")
@@ -255,11 +297,13 @@ def test_kill_9_during_a_bulk_import_leaves_exactly_the_database_from_before(tmp
 
 # --- pinyin sort keys -------------------------------------------------------------------------------
 
+
 def test_imported_customers_are_sorted_by_pinyin(db, tmp_path):
     names = ["张三", "阿强", "曾伟", "李四", "王五", "单田芳", "欧阳娜娜", "Alice", "赵六", "白雪"]
     path = tmp_path / "n.csv"
-    path.write_text("姓名,手机,卡号\n" + "".join(f"{n},1380000{i:04d},\n" for i, n in enumerate(names)),
-                    encoding="utf-8")
+    path.write_text(
+        "姓名,手机,卡号\n" + "".join(f"{n},1380000{i:04d},\n" for i, n in enumerate(names)), encoding="utf-8"
+    )
     X.run(path, X.ImportOptions(today=TODAY))
     stored = {c.name: c.name_sort for c in C.Customer.select()}
     assert stored == {n: sort_key(n) for n in names}
@@ -283,17 +327,34 @@ def test_the_importers_memoised_sort_key_equals_sort_key():
     fast = NameKeyCache()
     rng = random.Random(5)
     pool = DEMO_SURNAMES + GIVEN_F + GIVEN_M
-    names = [rng.choice(DEMO_SURNAMES + "曾单解区万长") + "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
-             for _ in range(3000)]
-    names += list(COMPOUND_SURNAMES) + ["万俟卨", "尉迟恭", "长孙无忌", "长江", "Alice Wang", "王 芳", "",
-                                        "=1+1", "·", "🌸小美", "李A2", "曾"]
+    names = [
+        rng.choice(DEMO_SURNAMES + "曾单解区万长") + "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
+        for _ in range(3000)
+    ]
+    names += list(COMPOUND_SURNAMES) + [
+        "万俟卨",
+        "尉迟恭",
+        "长孙无忌",
+        "长江",
+        "Alice Wang",
+        "王 芳",
+        "",
+        "=1+1",
+        "·",
+        "🌸小美",
+        "李A2",
+        "曾",
+    ]
     for n in names:
         assert fast.sort_key(n) == sort_key(n), n
         assert fast(n) == name_keys(n) == set(fast.key_list(n)), n
 
     @settings(max_examples=300, deadline=None)
-    @given(st.text(alphabet=st.sampled_from(list("万俟尉迟长孙曾单张 aZ9·-") + ["🌸", "\u3000"]) | st.characters(),
-                   max_size=6))
+    @given(
+        st.text(
+            alphabet=st.sampled_from(list("万俟尉迟长孙曾单张 aZ9·-") + ["🌸", "\u3000"]) | st.characters(), max_size=6
+        )
+    )
     def any_text(n):
         keys = NameKeyCache()
         assert keys.sort_key(n) == sort_key(n)
@@ -317,10 +378,20 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
             continue  # outside the ranges readings() treats as Chinese
         found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
         assert P.readings.__wrapped__(ch) == tuple(
-            dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha())), hex(cp)
-    out = subprocess.run([sys.executable, "-c", "import sys; from shopcrm.core.pinyin_keys import name_keys; "
-                          "assert name_keys('曾伟') >= {'zengwei', 'cw'}; print('pypinyin' in sys.modules)"],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+            dict.fromkeys(r for r in (found[0] if found else []) if r.isalpha())
+        ), hex(cp)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from shopcrm.core.pinyin_keys import name_keys; "
+            "assert name_keys('曾伟') >= {'zengwei', 'cw'}; print('pypinyin' in sys.modules)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -336,14 +407,14 @@ def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monke
 
         def wait_durable(self):
             con = database.connection()
-            seen.append((con.in_transaction,
-                         con.execute("SELECT count(*) FROM customer").fetchone()[0]))
+            seen.append((con.in_transaction, con.execute("SELECT count(*) FROM customer").fetchone()[0]))
             if self.fail:
                 raise backup.BackupError("磁盘已满")
 
     asked = []
-    monkeypatch.setattr(backup, "before_operation",
-                        lambda kind, **kw: asked.append((kind, kw)) or Pending(fail=len(asked) == 1))
+    monkeypatch.setattr(
+        backup, "before_operation", lambda kind, **kw: asked.append((kind, kw)) or Pending(fail=len(asked) == 1)
+    )
     path = member_csv(tmp_path / "会员.csv", 1200)
     with pytest.raises(backup.BackupError, match="磁盘已满"):
         X.run(path, X.ImportOptions(today=TODAY))
@@ -360,8 +431,13 @@ def test_a_large_import_from_the_command_line_leaves_one_whole_file(tmp_path):
     # background checkpoint and the closing connection still leave no WAL behind
     path = member_csv(tmp_path / "会员.csv", 1500)
     db_file = tmp_path / "shop.db"
-    out = subprocess.run([sys.executable, "-m", "shopcrm", "import", str(path), "--db", str(db_file)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "shopcrm", "import", str(path), "--db", str(db_file)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert not Path(f"{db_file}-wal").exists()
     file_only = sqlite3.connect(f"file:{db_file}?immutable=1", uri=True)

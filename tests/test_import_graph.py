@@ -89,7 +89,6 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_layer_contracts_hold():
     """import-linter's contracts from pyproject.toml (layers, Qt only in ui/, independent siblings)."""
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint), str(ROOT / "pyproject.toml")], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run([str(lint), str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower().replace("0 broken", "")

@@ -39,9 +39,11 @@ def gbk_view(value, file):
 
 def birthday_key(c) -> str | None:
     """A customer's birthday written as the answer key writes it."""
-    lunar = c.lunar if isinstance(c, X.Clean) else (
-        LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year)
-        if c.lunar_month else None)
+    lunar = (
+        c.lunar
+        if isinstance(c, X.Clean)
+        else (LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year) if c.lunar_month else None)
+    )
     if lunar is not None:
         text = f"lunar:{lunar.year}-" if lunar.year else "lunar:"
         text += f"{lunar.month:02d}-{lunar.day:02d}"
@@ -53,16 +55,31 @@ def birthday_key(c) -> str | None:
 
 
 def clean_view(c: X.Clean) -> dict:
-    return {"card": c.card_no, "name": c.name, "phone": c.mobile, "gender": c.gender or None,
-            "birthday": birthday_key(c), "balance": str(from_cents(c.balance_cents)),
-            "points": c.points, "level": c.level, "note": c.notes}
+    return {
+        "card": c.card_no,
+        "name": c.name,
+        "phone": c.mobile,
+        "gender": c.gender or None,
+        "birthday": birthday_key(c),
+        "balance": str(from_cents(c.balance_cents)),
+        "points": c.points,
+        "level": c.level,
+        "note": c.notes,
+    }
 
 
 def db_view(c: Customer) -> dict:
-    return {"card": c.card_no, "name": c.name, "phone": c.mobile, "gender": c.gender or None,
-            "birthday": birthday_key(c), "balance": str(from_cents(c.balance_cents)),
-            "points": c.points, "level": c.level.name if c.level_id else None,
-            "note": c.notes or None}
+    return {
+        "card": c.card_no,
+        "name": c.name,
+        "phone": c.mobile,
+        "gender": c.gender or None,
+        "birthday": birthday_key(c),
+        "balance": str(from_cents(c.balance_cents)),
+        "points": c.points,
+        "level": c.level.name if c.level_id else None,
+        "note": c.notes or None,
+    }
 
 
 @pytest.fixture(params=MESSY)
@@ -149,8 +166,7 @@ def test_import_writes_exactly_the_key_to_the_database(db, messy):
 
     assert "孟华秀" in {r.name for r in page(CustomerQuery(text="mhx"), 0, 50)}
     run = ImportRun.get_by_id(report.run_id)
-    assert (run.status, run.imported, run.errors, run.duplicates, run.warnings) == (
-        "done", 266, 22, 12, 5)
+    assert (run.status, run.imported, run.errors, run.duplicates, run.warnings) == ("done", 266, 22, 12, 5)
     assert X.history()[0].id == run.id
 
 

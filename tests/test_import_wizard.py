@@ -40,8 +40,9 @@ def wizard(qtbot, main_window):
 
 
 def next_page(qtbot, w, expected):
-    w.button(QWizard.WizardButton.NextButton).click() if not w.currentPage().isCommitPage() else \
-        w.button(QWizard.WizardButton.CommitButton).click()
+    w.button(QWizard.WizardButton.NextButton).click() if not w.currentPage().isCommitPage() else w.button(
+        QWizard.WizardButton.CommitButton
+    ).click()
     qtbot.waitUntil(lambda: w.currentPage().objectName() == expected, timeout=30_000)
 
 
@@ -62,8 +63,17 @@ def test_walk_the_wizard_on_the_messy_xlsx(qtbot, wizard, tmp_path):
 
     next_page(qtbot, w, "importMappingPage")
     page = w.mapping_page
-    assert page.mapping() == {0: "card_no", 1: "name", 2: "mobile", 3: "gender", 4: "birthday",
-                              5: "balance", 6: "points", 7: "level", 8: "notes"}
+    assert page.mapping() == {
+        0: "card_no",
+        1: "name",
+        2: "mobile",
+        3: "gender",
+        4: "birthday",
+        5: "balance",
+        6: "points",
+        7: "level",
+        8: "notes",
+    }
     assert page.table.item(9, 0).text() == "发卡门店" and page.combos[9].currentData() is None
     # the mobile column is required: unmapping it blocks Next and says why
     page.combos[2].setCurrentIndex(0)
@@ -124,8 +134,7 @@ def test_mapping_is_remembered_for_the_next_file_with_the_same_header(qtbot, wiz
 def test_cancelled_import_writes_nothing_and_stays_on_the_check_page(qtbot, wizard, monkeypatch):
     w = wizard
     w.file_page.path_edit.setText(str(FIXTURES / "members_dev_gbk.csv"))
-    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
-                 "importDryRunPage"):
+    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage", "importDryRunPage"):
         next_page(qtbot, w, page)
     from shopcrm.core.errors import Cancelled
 
@@ -204,8 +213,7 @@ def test_import_is_still_refused_at_the_last_click_in_clerk_mode(qtbot, wizard, 
 
     w = wizard
     w.file_page.path_edit.setText(str(FIXTURES / "members_dev_utf8bom.csv"))
-    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
-                 "importDryRunPage"):
+    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage", "importDryRunPage"):
         next_page(qtbot, w, page)
     asked = []
     monkeypatch.setattr(security, "is_owner", lambda: False)  # clerk mode (locked meanwhile)
@@ -224,8 +232,7 @@ def test_many_problems_are_capped_in_the_window_and_all_in_the_report(qtbot, wiz
     path.write_text("\n".join(lines) + "\n13800000000 是好的,13800000000,1\n", encoding="utf-8")
     w = wizard
     w.file_page.path_edit.setText(str(path))
-    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage",
-                 "importDryRunPage"):
+    for page in ("importSheetPage", "importMappingPage", "importOptionsPage", "importPreviewPage", "importDryRunPage"):
         next_page(qtbot, w, page)
     assert w.dry_run_page.table.rowCount() == PROBLEM_ROWS
     assert f"共 {PROBLEM_ROWS + 500} 行" in w.dry_run_page.more.text()

@@ -35,8 +35,7 @@ def test_domain_modules_import_without_qt():
         "    importlib.import_module(n)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).parents[1])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 

@@ -44,8 +44,7 @@ def test_a_second_setup_moves_the_log_and_keeps_one_handler(tmp_path):
     second = logs.setup(tmp_path / "b")
     logging.getLogger("shopcrm.x").warning("only here")
     assert "only here" in read_log(second) and "only here" not in read_log(first)
-    assert sum(isinstance(h, logging.handlers.RotatingFileHandler)
-               for h in logging.getLogger("shopcrm").handlers) == 1
+    assert sum(isinstance(h, logging.handlers.RotatingFileHandler) for h in logging.getLogger("shopcrm").handlers) == 1
 
 
 def test_the_log_rotates_and_keeps_a_bounded_number_of_files(tmp_path):
@@ -98,6 +97,7 @@ def test_the_command_line_logs_into_the_data_folder(db_path):
 
 # --- the GUI: About, unhandled exceptions -----------------------------------------------------
 
+
 def test_about_shows_the_log_file_and_opens_its_folder(app, qtbot, db, db_path, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QDesktopServices
@@ -134,8 +134,11 @@ def test_an_unhandled_exception_is_logged_and_shown(app, qtbot, tmp_path):
     text = read_log(path)
     assert "CRITICAL shopcrm.ui.app [MainThread] unhandled exception" in text
     assert "Traceback" in text and "ZeroDivisionError: 整除出错" in text
-    boxes = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, QMessageBox) and w.objectName() == "unhandledErrorBox" and w.isVisible()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "unhandledErrorBox" and w.isVisible()
+    ]
     assert len(boxes) == 1
     assert "整除出错" in boxes[0].text() and str(path) in boxes[0].text() and "意外错误" in boxes[0].text()
     boxes[0].close()
@@ -147,8 +150,10 @@ LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "lo
 
 
 def _logs(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in LOG_METHODS
-               for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in LOG_METHODS
+        for n in ast.walk(node)
+    )
 
 
 def silent_handlers(source: str) -> list[int]:
@@ -162,7 +167,7 @@ def silent_handlers(source: str) -> list[int]:
         quiet = all(isinstance(s, (ast.Pass, ast.Continue)) for s in node.body)
         if not quiet or _logs(node):
             continue
-        block = "\n".join(lines[node.lineno - 1: node.end_lineno])
+        block = "\n".join(lines[node.lineno - 1 : node.end_lineno])
         if "# expected:" not in block:
             out.append(node.lineno)
     return out

@@ -41,10 +41,13 @@ def test_every_spring_dragon_boat_mid_autumn_and_eve_1950_to_2100_equals_the_tab
     wrong = []
     for r in FESTIVALS:
         y = int(r["lunar_year"])
-        got = {"spring": BY_KEY["spring"].date_in(y), "dragon_boat": BY_KEY["dragon_boat"].date_in(y),
-               "mid_autumn": BY_KEY["mid_autumn"].date_in(y),
-               # 除夕: the last day of the year, 腊月三十 or 廿九 (the birthday fall-back)
-               "new_years_eve": lunar.lunar_to_solar(y, 12, 30)}
+        got = {
+            "spring": BY_KEY["spring"].date_in(y),
+            "dragon_boat": BY_KEY["dragon_boat"].date_in(y),
+            "mid_autumn": BY_KEY["mid_autumn"].date_in(y),
+            # 除夕: the last day of the year, 腊月三十 or 廿九 (the birthday fall-back)
+            "new_years_eve": lunar.lunar_to_solar(y, 12, 30),
+        }
         for key, day in got.items():
             if day.isoformat() != r[key]:
                 wrong.append((y, key, day.isoformat(), r[key]))
@@ -69,20 +72,23 @@ def test_every_lunar_month_start_1900_to_2100_equals_the_table_both_ways():
     assert wrong == []
 
 
-@pytest.mark.parametrize("solar, expected", [
-    # lunardate (used before) was a day off in these; HKO's table and the libraries agree
-    ("1978-09-17", LunarBirthday(8, 15, False, 1978)),  # 中秋 1978
-    ("1954-11-25", LunarBirthday(11, 1, False, 1954)),
-    ("1933-07-22", LunarBirthday(5, 30, True, 1933)),  # 闰五月三十
-    # the libraries disagree; HKO lists these days as the first of the month
-    ("2057-09-28", LunarBirthday(9, 1, False, 2057)),
-    ("2089-09-04", LunarBirthday(8, 1, False, 2089)),
-    ("2097-08-07", LunarBirthday(7, 1, False, 2097)),
-    # lunardate gave (2099, 1, 1)
-    ("2100-02-09", LunarBirthday(1, 1, False, 2100)),
-    ("1900-01-31", LunarBirthday(1, 1, False, 1900)),
-    ("2101-01-28", LunarBirthday(12, 29, False, 2100)),  # 除夕 2100, the last day of the table
-])
+@pytest.mark.parametrize(
+    "solar, expected",
+    [
+        # lunardate (used before) was a day off in these; HKO's table and the libraries agree
+        ("1978-09-17", LunarBirthday(8, 15, False, 1978)),  # 中秋 1978
+        ("1954-11-25", LunarBirthday(11, 1, False, 1954)),
+        ("1933-07-22", LunarBirthday(5, 30, True, 1933)),  # 闰五月三十
+        # the libraries disagree; HKO lists these days as the first of the month
+        ("2057-09-28", LunarBirthday(9, 1, False, 2057)),
+        ("2089-09-04", LunarBirthday(8, 1, False, 2089)),
+        ("2097-08-07", LunarBirthday(7, 1, False, 2097)),
+        # lunardate gave (2099, 1, 1)
+        ("2100-02-09", LunarBirthday(1, 1, False, 2100)),
+        ("1900-01-31", LunarBirthday(1, 1, False, 1900)),
+        ("2101-01-28", LunarBirthday(12, 29, False, 2100)),  # 除夕 2100, the last day of the table
+    ],
+)
 def test_the_days_where_libraries_were_wrong_or_disagree(solar, expected):
     assert lunar.solar_to_lunar(dt.date.fromisoformat(solar)) == expected
     assert lunar.exact_solar(expected.year, expected.month, expected.day, expected.leap).isoformat() == solar
@@ -96,15 +102,18 @@ def test_festivals_of_2100_are_listed():
     assert BY_KEY["spring"].occurrences(dt.date(2101, 1, 1), dt.date(2101, 1, 28)) == []
 
 
-@pytest.mark.parametrize("call", [
-    lambda: lunar.solar_to_lunar(dt.date(1900, 1, 30)),
-    lambda: lunar.solar_to_lunar(dt.date(2101, 1, 29)),
-    lambda: lunar.lunar_to_solar(2101, 1, 1),
-    lambda: lunar.exact_solar(1899, 12, 1),
-    lambda: BY_KEY["spring"].occurrences(dt.date(2101, 1, 1), dt.date(2101, 3, 1)),
-    lambda: BY_KEY["mid_autumn"].occurrences(dt.date(1899, 6, 1), dt.date(1900, 3, 1)),
-    lambda: LunarBirthday(3, 8).next_on_or_after(dt.date(2101, 2, 1)),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lunar.solar_to_lunar(dt.date(1900, 1, 30)),
+        lambda: lunar.solar_to_lunar(dt.date(2101, 1, 29)),
+        lambda: lunar.lunar_to_solar(2101, 1, 1),
+        lambda: lunar.exact_solar(1899, 12, 1),
+        lambda: BY_KEY["spring"].occurrences(dt.date(2101, 1, 1), dt.date(2101, 3, 1)),
+        lambda: BY_KEY["mid_autumn"].occurrences(dt.date(1899, 6, 1), dt.date(1900, 3, 1)),
+        lambda: LunarBirthday(3, 8).next_on_or_after(dt.date(2101, 2, 1)),
+    ],
+)
 def test_outside_the_table_a_clear_chinese_error_not_a_silent_gap(call):
     with pytest.raises(LunarRangeError) as info:
         call()

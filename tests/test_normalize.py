@@ -39,13 +39,41 @@ TODAY = TEST_DAY
 # what python-calamine hands us for a cell, plus the texts people type
 digits_text = st.text(alphabet="0123456789１２３４５６７８９０ -+()（）.,eE*¥￥元", max_size=20)
 cells = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), digits_text,
-    st.datetimes(min_value=dt.datetime(1, 1, 1)), st.dates(), st.times(),
-    st.sampled_from(["农历闰四月初五", "农历1988年冬月初十", "阴历十三月初一", "农历99999年正月初一",
-                     "1990-02-30", "0000-00-00", "19901345", "13/25/1990", "1.38001E+10",
-                     "138****8000", "+86 138 1234 5678", "¥1,200.50", "200元", "一百元", "12.3.4",
-                     "1e999999", "-0", "NaN", "Infinity", "'=1+1", "\u3000", "1" * 5000]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    digits_text,
+    st.datetimes(min_value=dt.datetime(1, 1, 1)),
+    st.dates(),
+    st.times(),
+    st.sampled_from(
+        [
+            "农历闰四月初五",
+            "农历1988年冬月初十",
+            "阴历十三月初一",
+            "农历99999年正月初一",
+            "1990-02-30",
+            "0000-00-00",
+            "19901345",
+            "13/25/1990",
+            "1.38001E+10",
+            "138****8000",
+            "+86 138 1234 5678",
+            "¥1,200.50",
+            "200元",
+            "一百元",
+            "12.3.4",
+            "1e999999",
+            "-0",
+            "NaN",
+            "Infinity",
+            "'=1+1",
+            "\u3000",
+            "1" * 5000,
+        ]
+    ),
 )
 
 SAFE = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,8 +128,13 @@ def test_birthday_is_a_past_date_or_a_lunar_birthday_and_stable(value):
         assert parse_birthday(format_lunar(b), today=TODAY) == b
     else:
         assert isinstance(b, dt.date) and dt.date(1900, 1, 1) <= b <= TODAY
-        for again in (b.isoformat(), b.strftime("%Y/%m/%d"), f"{b.year}年{b.month}月{b.day}日",
-                      int(b.strftime("%Y%m%d")), dt.datetime(b.year, b.month, b.day)):
+        for again in (
+            b.isoformat(),
+            b.strftime("%Y/%m/%d"),
+            f"{b.year}年{b.month}月{b.day}日",
+            int(b.strftime("%Y%m%d")),
+            dt.datetime(b.year, b.month, b.day),
+        ):
             assert parse_birthday(again, today=TODAY) == b
 
 
@@ -143,10 +176,13 @@ def test_accepted_values_round_trip_through_an_xlsx_file(roundtrip_book, values)
 
     plans = []
     for v in values:
-        for fn, kw, show in ((normalize_mobile, {}, str), (parse_money, {}, fmt),
-                             (parse_int, {}, str), (normalize_card, {}, str),
-                             (parse_birthday, {"today": TODAY},
-                              lambda b: format_lunar(b) if isinstance(b, LunarBirthday) else b)):
+        for fn, kw, show in (
+            (normalize_mobile, {}, str),
+            (parse_money, {}, fmt),
+            (parse_int, {}, str),
+            (normalize_card, {}, str),
+            (parse_birthday, {"today": TODAY}, lambda b: format_lunar(b) if isinstance(b, LunarBirthday) else b),
+        ):
             ok, got = accepts(fn, v, **kw)
             if ok and got is not None:
                 plans.append((fn, kw, got, show(got)))
@@ -163,13 +199,31 @@ def test_accepted_values_round_trip_through_an_xlsx_file(roundtrip_book, values)
         assert fn(unescape_formula(row[0]) if isinstance(row[0], str) else row[0], **kw) == got
 
 
-@pytest.mark.parametrize("header,field", [
-    ("手机号码 ", "mobile"), ("储值余额(元)", "balance"), ("储值余额（元）", "balance"), ("手机号码*", "mobile"),
-    ("*姓名", "name"), ("会员\n姓名", "name"), ("Card No.", "card_no"), ("DATE OF BIRTH", "birthday"),
-    ("mobile_phone", "mobile"), ("累计消费金额(元)", "total_spend"), ("开卡日期：", "joined_on"),
-    ("ＶＩＰ", None), ("门店", None), ("会员标签", "tags"), ("微信号", "wechat"), ("通讯地址", "address"),
-    ("入会时间", "joined_on"), ("会员类别", "level"), ("持卡人", "name"), ("联系方式", "mobile"),
-])
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("手机号码 ", "mobile"),
+        ("储值余额(元)", "balance"),
+        ("储值余额（元）", "balance"),
+        ("手机号码*", "mobile"),
+        ("*姓名", "name"),
+        ("会员\n姓名", "name"),
+        ("Card No.", "card_no"),
+        ("DATE OF BIRTH", "birthday"),
+        ("mobile_phone", "mobile"),
+        ("累计消费金额(元)", "total_spend"),
+        ("开卡日期：", "joined_on"),
+        ("ＶＩＰ", None),
+        ("门店", None),
+        ("会员标签", "tags"),
+        ("微信号", "wechat"),
+        ("通讯地址", "address"),
+        ("入会时间", "joined_on"),
+        ("会员类别", "level"),
+        ("持卡人", "name"),
+        ("联系方式", "mobile"),
+    ],
+)
 def test_header_synonyms(header, field):
     assert match_header(header) == field
 
@@ -178,25 +232,59 @@ def test_the_issues_synonym_table_is_covered():
     table = {
         "name": "姓名/会员姓名/客户名称/客户姓名/持卡人/会员名称",
         "mobile": "手机/手机号/手机号码/联系电话/电话/电话号码/联系手机/联系方式",
-        "card_no": "卡号/会员卡号/会员编号", "birthday": "生日/出生日期/会员生日", "gender": "性别/会员性别",
-        "balance": "余额/卡内余额/储值余额/卡余额/账户余额", "points": "积分/可用积分/积分余额/当前积分",
-        "level": "等级/会员等级/会员级别/卡类型/会员类别", "notes": "备注/说明",
-        "address": "地址/通讯地址/联系地址", "joined_on": "注册日期/开卡日期/发卡日期/入会时间",
-        "total_spend": "累计消费/总消费金额/消费总额", "wechat": "微信/微信号", "tags": "标签/会员标签",
+        "card_no": "卡号/会员卡号/会员编号",
+        "birthday": "生日/出生日期/会员生日",
+        "gender": "性别/会员性别",
+        "balance": "余额/卡内余额/储值余额/卡余额/账户余额",
+        "points": "积分/可用积分/积分余额/当前积分",
+        "level": "等级/会员等级/会员级别/卡类型/会员类别",
+        "notes": "备注/说明",
+        "address": "地址/通讯地址/联系地址",
+        "joined_on": "注册日期/开卡日期/发卡日期/入会时间",
+        "total_spend": "累计消费/总消费金额/消费总额",
+        "wechat": "微信/微信号",
+        "tags": "标签/会员标签",
     }
-    english = {"name": "Name", "mobile": "Mobile", "card_no": "Card number", "birthday": "Birthday",
-               "gender": "Gender", "balance": "Balance", "points": "Points", "level": "Level",
-               "notes": "Notes", "address": "Address", "joined_on": "Join date",
-               "total_spend": "Total spend", "wechat": "WeChat", "tags": "Tags"}
+    english = {
+        "name": "Name",
+        "mobile": "Mobile",
+        "card_no": "Card number",
+        "birthday": "Birthday",
+        "gender": "Gender",
+        "balance": "Balance",
+        "points": "Points",
+        "level": "Level",
+        "notes": "Notes",
+        "address": "Address",
+        "joined_on": "Join date",
+        "total_spend": "Total spend",
+        "wechat": "WeChat",
+        "tags": "Tags",
+    }
     for field, words in table.items():
         for w in words.split("/"):
             assert match_header(w) == field, w
         assert match_header(english[field]) == field
 
 
-@pytest.mark.parametrize("raw,gender", [("男", "M"), ("女", "F"), ("M", "M"), ("f", "F"), ("先生", "M"),
-                                        ("女士", "F"), (1, "M"), (0, "F"), ("1", "M"), (1.0, "M"),
-                                        ("未知", ""), ("", ""), (None, "")])
+@pytest.mark.parametrize(
+    "raw,gender",
+    [
+        ("男", "M"),
+        ("女", "F"),
+        ("M", "M"),
+        ("f", "F"),
+        ("先生", "M"),
+        ("女士", "F"),
+        (1, "M"),
+        (0, "F"),
+        ("1", "M"),
+        (1.0, "M"),
+        ("未知", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_gender_words(raw, gender):
     assert normalize_gender(raw) == gender
 

@@ -34,6 +34,7 @@ def new_customer(name: str = "顾客", **extra) -> int:
 
 # --- text the program cannot store or export is a field message -----------------------------------
 
+
 @pytest.mark.parametrize("text", ["好\ud83d", "\udc00", "a\ud800b"])
 def test_a_lone_surrogate_is_a_field_message_on_create_and_update(db, text):
     with pytest.raises(ValidationError) as info:
@@ -45,8 +46,7 @@ def test_a_lone_surrogate_is_a_field_message_on_create_and_update(db, text):
         C.update(cid, C.CustomerInput(name="张三" + text, mobile=C.Customer.get_by_id(cid).mobile), today=TODAY)
     assert info.value.for_field("name") is not None
     with pytest.raises(ValidationError):
-        C.update(cid, C.CustomerInput(name="张三", mobile=C.Customer.get_by_id(cid).mobile, tags=[text]),
-                 today=TODAY)
+        C.update(cid, C.CustomerInput(name="张三", mobile=C.Customer.get_by_id(cid).mobile, tags=[text]), today=TODAY)
     assert C.Customer.get_by_id(cid).name == "张三"
 
 
@@ -76,9 +76,17 @@ def test_a_stored_note_longer_than_a_cell_stops_the_export_with_a_message(db, tm
 
 # --- number ranges: one bound on every path --------------------------------------------------------
 
+
 def test_the_ledger_refuses_what_an_import_would_refuse(db):
-    cid = C.create(C.CustomerInput(name="大户", mobile="13900000009", opening_balance=str((MAX_CENTS - 1) / 100),
-                                   opening_points=str(MAX_POINTS - 1)), today=TODAY).id
+    cid = C.create(
+        C.CustomerInput(
+            name="大户",
+            mobile="13900000009",
+            opening_balance=str((MAX_CENTS - 1) / 100),
+            opening_points=str(MAX_POINTS - 1),
+        ),
+        today=TODAY,
+    ).id
     c = C.Customer.get_by_id(cid)
     assert (c.balance_cents, c.points) == (MAX_CENTS - 1, MAX_POINTS - 1)
     with pytest.raises(FieldError) as info:
@@ -96,12 +104,14 @@ def test_the_ledger_refuses_what_an_import_would_refuse(db):
 
 # --- one 90-day window ---------------------------------------------------------------------------
 
+
 def _buy(cid: int, ago: int) -> None:
     activity.record_purchase(cid, 10_000, at=dt.datetime.combine(TODAY - dt.timedelta(days=ago), dt.time(10)))
 
 
-@pytest.mark.parametrize("ago, new_stage, back_stage", [
-    (89, "new", "recovered"), (90, "new", "recovered"), (91, "growth", "growth")])
+@pytest.mark.parametrize(
+    "ago, new_stage, back_stage", [(89, "new", "recovered"), (90, "new", "recovered"), (91, "growth", "growth")]
+)
 def test_new_and_recovered_share_one_window(db, ago, new_stage, back_stage):
     first = new_customer("新客")
     back = new_customer("回头客")
@@ -121,6 +131,7 @@ def test_new_and_recovered_share_one_window(db, ago, new_stage, back_stage):
 
 
 # --- no sale to a customer who is gone ----------------------------------------------------------
+
 
 def test_no_purchase_for_a_customer_in_the_recycle_bin_or_erased(db):
     from shopcrm.trust import security

@@ -71,12 +71,23 @@ def test_every_polyphonic_given_name_is_found_by_its_reading_full_and_initials(d
     assert missed == []
 
 
-@pytest.mark.parametrize("name, typed", [
-    ("王单单", "wangshanshan"), ("王单单", "wangdandan"), ("王单单", "wangchanchan"), ("王单单", "wss"),
-    ("黑伟", "hewei"), ("黑伟", "heiwei"), ("黑伟", "hw"),
-    ("浣晓", "wanxiao"), ("浣晓", "huanxiao"), ("贠文", "yunwen"), ("貟文", "yunwen"),
-    ("单单单单", "shanshanshanshan"),  # 3 x 3 x 3 readings after the surname's three
-])
+@pytest.mark.parametrize(
+    "name, typed",
+    [
+        ("王单单", "wangshanshan"),
+        ("王单单", "wangdandan"),
+        ("王单单", "wangchanchan"),
+        ("王单单", "wss"),
+        ("黑伟", "hewei"),
+        ("黑伟", "heiwei"),
+        ("黑伟", "hw"),
+        ("浣晓", "wanxiao"),
+        ("浣晓", "huanxiao"),
+        ("贠文", "yunwen"),
+        ("貟文", "yunwen"),
+        ("单单单单", "shanshanshanshan"),  # 3 x 3 x 3 readings after the surname's three
+    ],
+)
 def test_the_cases_the_issue_names(db, name, typed):
     assert found(make(name, 1), typed)
 
@@ -105,11 +116,14 @@ def test_step_0012_rebuilds_the_keys_of_an_older_database(db_path):
     try:
         assert found(live, "wangshanshan")
         # the recycle bin still has no keys; restoring writes them
-        assert database.execute_sql("SELECT count(*) FROM search_key WHERE customer_id = ?",
-                                    (binned,)).fetchone()[0] == 0
+        assert (
+            database.execute_sql("SELECT count(*) FROM search_key WHERE customer_id = ?", (binned,)).fetchone()[0] == 0
+        )
         C.restore([binned])
         assert found(binned, "hewei")
         assert {r[0] for r in database.execute_sql("SELECT name_sort FROM customer")} == {
-            sort_key("王单单"), sort_key("黑伟")}
+            sort_key("王单单"),
+            sort_key("黑伟"),
+        }
     finally:
         close_database()

@@ -35,10 +35,13 @@ def test_every_counting_string_has_english_singular_and_plural():
     assert set(en) == numerus_sources("en") <= zh
 
 
-@pytest.mark.parametrize("lang, one, two", [
-    ("en", "1 item selected", "2 items selected"),
-    ("zh_CN", "已选 1 项", "已选 2 项"),
-])
+@pytest.mark.parametrize(
+    "lang, one, two",
+    [
+        ("en", "1 item selected", "2 items selected"),
+        ("zh_CN", "已选 1 项", "已选 2 项"),
+    ],
+)
 def test_numerus_forms_through_the_translator(qapp, lang, one, two):
     try:
         i18n.install(qapp, lang)
@@ -60,8 +63,13 @@ def test_counting_domain_texts_have_both_english_forms():
     from shopcrm.core import texts
 
     counting = {k: v for k, v in texts.CATALOGUE.items() if isinstance(v[1], tuple)}
-    assert {"care.due.late", "export.summary", "startup.offer_backup", "grading.wake_purpose",
-            "cmp.ev.resolved"} <= set(counting)
+    assert {
+        "care.due.late",
+        "export.summary",
+        "startup.offer_backup",
+        "grading.wake_purpose",
+        "cmp.ev.resolved",
+    } <= set(counting)
     for key, (zh, (one, other)) in counting.items():
         assert "{n}" in zh and "{n}" in other and one, key  # "once a month" needs no number
     texts.set_language("en")

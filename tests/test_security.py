@@ -53,14 +53,14 @@ def test_pin_hash_is_salted_and_slow(db):
     a = security.hash_pin("2468")
     b = security.hash_pin("2468")
     assert a["salt"] != b["salt"] and a["hash"] != b["hash"]
-    assert a["algo"] == "scrypt" and a["n"] >= 2 ** 14 and len(bytes.fromhex(a["salt"])) >= 16
+    assert a["algo"] == "scrypt" and a["n"] >= 2**14 and len(bytes.fromhex(a["salt"])) >= 16
     started = time.perf_counter()
     security.hash_pin("2468")
     assert time.perf_counter() - started > 0.02  # a brute force of 10,000 PINs takes minutes
     security.set_pin("2468")
     stored = json.loads(Setting.get_by_id(security.PIN_KEY).value)
     assert "2468" not in json.dumps(stored)
-    assert stored["hash"] != security.hash_pin("2468", bytes.fromhex(stored["salt"]), n=2 ** 10)["hash"]
+    assert stored["hash"] != security.hash_pin("2468", bytes.fromhex(stored["salt"]), n=2**10)["hash"]
 
 
 def test_unlock_with_the_right_pin_and_lock_on_demand(shop):

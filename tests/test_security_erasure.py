@@ -31,14 +31,26 @@ def fresh_session():
 
 
 def _person(db) -> int:
-    c = customers.create(CustomerInput(
-        name=NAME, mobile=MOBILE, birthday=BIRTHDAY, tags=["老顾客"], opening_balance="200",
-        extra={"address": ADDRESS, "wechat": WECHAT, "notes": f"{NAME}的老公姓王", "pref_text": "爱吃榴莲"}))
+    c = customers.create(
+        CustomerInput(
+            name=NAME,
+            mobile=MOBILE,
+            birthday=BIRTHDAY,
+            tags=["老顾客"],
+            opening_balance="200",
+            extra={"address": ADDRESS, "wechat": WECHAT, "notes": f"{NAME}的老公姓王", "pref_text": "爱吃榴莲"},
+        )
+    )
     activity.record_purchase(c.id, 12_345, items="榴莲", note=f"给{NAME}留的", payment="stored_value")
     activity.record_purchase(c.id, 5_000, items="车厘子")
     activity.record_contact(c.id, purpose="生日祝福", outcome=f"{NAME}说下周来")
-    Complaint.create(customer=c.id, key_points=f"{NAME}投诉榴莲不熟 {MOBILE}", category="商品质量",
-                     walkin_name=NAME, walkin_mobile=MOBILE)
+    Complaint.create(
+        customer=c.id,
+        key_points=f"{NAME}投诉榴莲不熟 {MOBILE}",
+        category="商品质量",
+        walkin_name=NAME,
+        walkin_mobile=MOBILE,
+    )
     return c.id
 
 
@@ -51,16 +63,17 @@ def _raw_bytes(db_path: Path) -> bytes:
     return data
 
 
-NEEDLES = [NAME.encode(), MOBILE.encode(), MOBILE[::-1].encode(), BIRTHDAY.encode(),
-           ADDRESS.encode(), WECHAT.encode()]
+NEEDLES = [NAME.encode(), MOBILE.encode(), MOBILE[::-1].encode(), BIRTHDAY.encode(), ADDRESS.encode(), WECHAT.encode()]
 
 
 def test_erasure_leaves_no_trace_in_the_database_file(db, db_path):
     generate(400, 3000, seed=9)
     cid = _person(db)
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # some copies in the main file…
-    customers.update(cid, CustomerInput(name=NAME, mobile=MOBILE, birthday=BIRTHDAY,
-                                        extra={"address": ADDRESS + " ", "wechat": WECHAT}))  # …and in the WAL
+    customers.update(
+        cid,
+        CustomerInput(name=NAME, mobile=MOBILE, birthday=BIRTHDAY, extra={"address": ADDRESS + " ", "wechat": WECHAT}),
+    )  # …and in the WAL
     assert all(n in _raw_bytes(db_path) for n in NEEDLES)
     total_before = db.execute_sql("SELECT SUM(amount_cents), COUNT(*) FROM purchase").fetchone()
     balance_before = customers.get(cid).balance_cents

@@ -42,6 +42,7 @@ def clerk(window):
 
 def answer_pin(qtbot, pin: str | None, seen: list | None = None):
     """On the next PIN dialog: type ``pin`` and press Unlock (None: press Cancel)."""
+
     def act():
         dlg = QApplication.activeModalWidget()
         if not isinstance(dlg, PinDialog):

@@ -27,8 +27,9 @@ def fresh_session():
 def birthday_today(db):
     today = clock.today()
     born = dt.date(1980, today.month, today.day)  # 1980 is a leap year: every day exists
-    customers.create(CustomerInput(name="张三", mobile=MOBILE, birthday=born,
-                                   consent_marketing=True))  # opt-in: the birthday greeting is marketing
+    customers.create(
+        CustomerInput(name="张三", mobile=MOBILE, birthday=born, consent_marketing=True)
+    )  # opt-in: the birthday greeting is marketing
     security.set_pin("2468")
     security.lock()
     return today

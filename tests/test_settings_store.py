@@ -32,8 +32,12 @@ def test_only_the_store_touches_the_setting_table():
     for path in _outside_store():
         where = path.relative_to(PACKAGE.parent)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("models") \
-                    and any(a.name in ("Setting", "*") for a in node.names):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.endswith("models")
+                and any(a.name in ("Setting", "*") for a in node.names)
+            ):
                 offenders.append(f"{where}:{node.lineno} imports Setting")
             elif isinstance(node, ast.Attribute) and node.attr == "Setting":
                 offenders.append(f"{where}:{node.lineno} uses .Setting")
@@ -44,19 +48,22 @@ def test_only_the_store_touches_the_setting_table():
 
 def test_the_scan_sees_what_it_forbids():
     # the check above would catch the old ways (guards against a scan that silently finds nothing)
-    old = ("from shopcrm.store.models import Customer, Setting\n"
-           "x = models.Setting\n"
-           "database.execute_sql('SELECT value FROM setting WHERE key = ?')\n")
+    old = (
+        "from shopcrm.store.models import Customer, Setting\n"
+        "x = models.Setting\n"
+        "database.execute_sql('SELECT value FROM setting WHERE key = ?')\n"
+    )
     tree = ast.parse(old)
-    assert any(isinstance(n, ast.ImportFrom) and any(a.name == "Setting" for a in n.names)
-               for n in ast.walk(tree))
+    assert any(isinstance(n, ast.ImportFrom) and any(a.name == "Setting" for a in n.names) for n in ast.walk(tree))
     assert any(isinstance(n, ast.Attribute) and n.attr == "Setting" for n in ast.walk(tree))
-    assert any(isinstance(n, ast.Constant) and isinstance(n.value, str) and TABLE_SQL.search(n.value)
-               for n in ast.walk(tree))
+    assert any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and TABLE_SQL.search(n.value) for n in ast.walk(tree)
+    )
     assert not TABLE_SQL.search("care.v.setting") and not TABLE_SQL.search("Change settings")
 
 
 # --- the store ------------------------------------------------------------------------------------
+
 
 def test_get_put_delete_get_many(db):
     assert settings.get("x.missing") is None and settings.get("x.missing", 7) == 7
@@ -94,8 +101,11 @@ def test_section_merges_validates_and_reads_damage_as_told(db):
     assert section.load() == defaults
     section.load()["plan"]["A"] = 99  # a loaded value is the caller's own
     assert section.load() == defaults
-    assert section.save({"days": 5.0, "plan": {"B": 1}, "extra": "kept"}) == {"days": 5, "plan": {"B": 1},
-                                                                           "extra": "kept"}
+    assert section.save({"days": 5.0, "plan": {"B": 1}, "extra": "kept"}) == {
+        "days": 5,
+        "plan": {"B": 1},
+        "extra": "kept",
+    }
     assert section.load() == {"days": 5, "plan": {"A": 4, "B": 1}, "extra": "kept"}
     with pytest.raises(ValueError):
         section.save({"days": -1})
@@ -120,6 +130,7 @@ def test_merged_copies_and_merges_at_every_depth():
 
 # --- what older versions wrote reads the same ------------------------------------------------------
 
+
 def _old_row(db, key: str, text: str) -> None:
     db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, text))
 
@@ -142,7 +153,7 @@ def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     # exactly as the old writers wrote them: json.dumps(value) (trust.session, backup, grading's
     # last run) escapes Chinese as \uXXXX; care, grading, complaints and the import mapping wrote
     # ensure_ascii=False
-    pin = security.hash_pin("2468", n=2 ** 4)
+    pin = security.hash_pin("2468", n=2**4)
     _old_row(db, security.PIN_KEY, json.dumps(pin))
     _old_row(db, security.FAILURES_KEY, json.dumps({"count": 2, "until": 0}))
     _old_row(db, security.IDLE_KEY, json.dumps(15))
@@ -151,19 +162,30 @@ def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     _old_row(db, backup.FOLDER_KEY, json.dumps(str(folder)))
     _old_row(db, backup.KEEP_KEYS["daily"], json.dumps(9))
     _old_row(db, backup.KEEP_KEYS["manual"], json.dumps(4))
-    care_stored = {"birthday_days": 10, "visit_plan": {"A": {"per_month": 3}}, "shop_name": "老街水果店",
-                   "templates": {"birthday": "{称呼}生日快乐！"}}
+    care_stored = {
+        "birthday_days": 10,
+        "visit_plan": {"A": {"per_month": 3}},
+        "shop_name": "老街水果店",
+        "templates": {"birthday": "{称呼}生日快乐！"},
+    }
     _old_row(db, care.SETTINGS_KEY, json.dumps(care_stored, ensure_ascii=False))
     grading_stored = {"a_share": 50, "rfm_cuts": {"r": [10, 20, 30, 40]}, "retired_key": 1}
     _old_row(db, grading.SETTINGS_KEY, json.dumps(grading_stored, ensure_ascii=False))
-    last_run = {"at": "2026-11-20 08:00:00", "settings": "{}", "today": "2026-11-20",
-                "thresholds": {"A": 12000, "B": None}}
+    last_run = {
+        "at": "2026-11-20 08:00:00",
+        "settings": "{}",
+        "today": "2026-11-20",
+        "thresholds": {"A": 12000, "B": None},
+    }
     _old_row(db, grading.LAST_RUN_KEY, json.dumps(last_run))
     cfg = complaints.ComplaintConfig(categories=["质量", "其他"], followup_days=5)
     _old_row(db, complaints.CONFIG_KEY, json.dumps(asdict(cfg), ensure_ascii=False))
     header = ["姓名", "手机"]
-    _old_row(db, f"import.mapping.{excel_import.header_key(header)}",
-             json.dumps({"0": "name", "1": "mobile"}, ensure_ascii=False))
+    _old_row(
+        db,
+        f"import.mapping.{excel_import.header_key(header)}",
+        json.dumps({"0": "name", "1": "mobile"}, ensure_ascii=False),
+    )
     security.invalidate_cache()
 
     assert security.has_pin()
@@ -171,9 +193,9 @@ def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     assert security.idle_minutes() == 15
     assert not security.pin_offer_due()
     assert security.verify_pin("2468") and security.tries_left() == security.FREE_TRIES
-    assert backup.get_settings(db_path) == backup.BackupSettings(folder=folder, keep_daily=9,
-                                                                 keep_before=backup.DEFAULT_KEEP["before"],
-                                                                 keep_manual=4)
+    assert backup.get_settings(db_path) == backup.BackupSettings(
+        folder=folder, keep_daily=9, keep_before=backup.DEFAULT_KEEP["before"], keep_manual=4
+    )
     # what the old readers made of the same rows
     old_care = _old_care_merge(copy.deepcopy(care.DEFAULTS), json.loads(_raw(db, care.SETTINGS_KEY)))
     assert care.load_settings() == old_care
@@ -208,8 +230,9 @@ def test_the_old_code_would_read_what_the_store_writes(db, db_path, tmp_path):
 
     header = ["姓名", "手机"]
     excel_import.remember_mapping(header, {1: "mobile", 0: "name"})
-    assert _raw(db, f"import.mapping.{excel_import.header_key(header)}") == \
-        json.dumps({"0": "name", "1": "mobile"}, ensure_ascii=False)
+    assert _raw(db, f"import.mapping.{excel_import.header_key(header)}") == json.dumps(
+        {"0": "name", "1": "mobile"}, ensure_ascii=False
+    )
 
     security.set_idle_minutes(20)
     assert _raw(db, security.IDLE_KEY) == json.dumps(20)

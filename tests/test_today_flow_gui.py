@@ -33,9 +33,18 @@ def ui(qapp):
 
 
 def make(name, mobile, gender, birthday=None, **kw):
-    return C.create(C.CustomerInput(name=name, mobile=mobile, birthday=birthday, consent_marketing=True,
-                                    joined_on=dt.date(2025, 1, 1), extra={"gender": gender}, **kw),
-                    today=clock.today())
+    return C.create(
+        C.CustomerInput(
+            name=name,
+            mobile=mobile,
+            birthday=birthday,
+            consent_marketing=True,
+            joined_on=dt.date(2025, 1, 1),
+            extra={"gender": gender},
+            **kw,
+        ),
+        today=clock.today(),
+    )
 
 
 def quiet_settings(**changes):
@@ -51,10 +60,12 @@ def quiet_settings(**changes):
 def birthdays(db):
     """Four birthdays, recorded a month before: two overdue, one today, one in two days."""
     clock.set_now(TODAY - dt.timedelta(days=30))
-    people = [make("闫磊", "13800000001", "M", dt.date(1990, 11, 20)),
-              make("张丽", "13800000002", "F", dt.date(1991, 11, 21)),
-              make("王强", "13800000003", "M", dt.date(1992, 11, 22)),
-              make("李娜", "13800000004", "F", dt.date(1993, 11, 24))]
+    people = [
+        make("闫磊", "13800000001", "M", dt.date(1990, 11, 20)),
+        make("张丽", "13800000002", "F", dt.date(1991, 11, 21)),
+        make("王强", "13800000003", "M", dt.date(1992, 11, 22)),
+        make("李娜", "13800000004", "F", dt.date(1993, 11, 24)),
+    ]
     clock.set_now(TODAY)
     quiet_settings()
     return people

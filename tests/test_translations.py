@@ -38,8 +38,11 @@ def source_strings(tmp_path_factory) -> set[tuple[str, str]]:
     if not lupdate().exists():
         pytest.skip("pyside6-lupdate is not installed beside this Python")
     out = tmp_path_factory.mktemp("lupdate") / "all_zh_CN.ts"
-    subprocess.run([str(lupdate()), "-no-obsolete", "-locations", "none", *map(str, UI_SOURCES),
-                    "-ts", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [str(lupdate()), "-no-obsolete", "-locations", "none", *map(str, UI_SOURCES), "-ts", str(out)],
+        check=True,
+        capture_output=True,
+    )
     found = {(ctx, src) for ctx, src, _tr in messages(out)}
     assert len(found) > 200  # the extraction itself worked
     return found
@@ -83,13 +86,16 @@ def test_translations_keep_their_placeholders():
 
 def test_each_ui_module_has_its_own_ts_file(source_strings):
     names = {p.stem for p in i18n.translations_dir().glob("*_zh_CN.ts")}
-    with_strings = [p.stem for p in UI_SOURCES
-                    if re.search(r"self\.tr\(|translate\(\"", p.read_text(encoding="utf-8"))
-                    and p.stem not in ("i18n",)]
+    with_strings = [
+        p.stem
+        for p in UI_SOURCES
+        if re.search(r"self\.tr\(|translate\(\"", p.read_text(encoding="utf-8")) and p.stem not in ("i18n",)
+    ]
     assert [m for m in with_strings if f"{m}_zh_CN" not in names and m != "app"] == []
 
 
 # --- on screen ----------------------------------------------------------------------------------
+
 
 def main_window_texts(window) -> dict[str, str]:
     bar = window.menuBar()
@@ -147,8 +153,9 @@ def test_qt_standard_buttons_follow_the_language(app, qtbot, lang, cancel, yes):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Ok)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == cancel
-    msg = QMessageBox(QMessageBox.Icon.Question, "t", "q",
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    msg = QMessageBox(
+        QMessageBox.Icon.Question, "t", "q", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    )
     qtbot.addWidget(msg)
     assert yes in msg.button(QMessageBox.StandardButton.Yes).text().replace("&", "")
 

@@ -50,7 +50,9 @@ def test_an_unfinished_message_fails_the_compile(tmp_path):
     (tmp_path / "x_zh_CN.ts").write_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="zh_CN">'
         "<context><name>A</name><message><source>Save</source>"
-        '<translation type="unfinished"></translation></message></context></TS>', encoding="utf-8")
+        '<translation type="unfinished"></translation></message></context></TS>',
+        encoding="utf-8",
+    )
     with pytest.raises(SystemExit, match="Ignored 1 untranslated"):
         build_dist.compile_translations(tmp_path / "out", tmp_path)
 
@@ -75,7 +77,7 @@ def test_the_qm_says_what_the_ts_fallback_says(qapp, qm_dir, lang):
     def everything():
         out = {}
         for ctx, src, numerus in messages:
-            for n in ((1, 2, 5) if numerus else (-1,)):
+            for n in (1, 2, 5) if numerus else (-1,):
                 out[(ctx, src, n)] = tr(ctx, src, None, n)
         return out
 
@@ -85,10 +87,13 @@ def test_the_qm_says_what_the_ts_fallback_says(qapp, qm_dir, lang):
     assert translated > (300 if lang == "zh_CN" else -1)  # the comparison compared translations
 
 
-@pytest.mark.parametrize("lang, one, two", [
-    ("en", "1 item selected", "2 items selected"),
-    ("zh_CN", "已选 1 项", "已选 2 项"),
-])
+@pytest.mark.parametrize(
+    "lang, one, two",
+    [
+        ("en", "1 item selected", "2 items selected"),
+        ("zh_CN", "已选 1 项", "已选 2 项"),
+    ],
+)
 def test_numerus_through_qt_own_translator(qapp, qm_dir, lang, one, two):
     qm = i18n.load_translator(lang, qapp, qm_dir)
     tr = QCoreApplication.translate
@@ -104,7 +109,9 @@ def test_disambiguation_works_through_the_qm(qapp, tmp_path):
         "<name>A</name>"
         "<message><source>Open</source><comment>file</comment><translation>打开</translation></message>"
         "<message><source>Open</source><comment>complaint</comment><translation>未处理</translation></message>"
-        "</context></TS>", encoding="utf-8")
+        "</context></TS>",
+        encoding="utf-8",
+    )
     build_dist.compile_translations(tmp_path / "out", tmp_path)
     qm = QTranslator(qapp)
     assert qm.load(str(tmp_path / "out" / "shopcrm_zh_CN.qm"))
@@ -140,8 +147,9 @@ def test_the_build_ships_the_qm_and_not_the_ts(tmp_path):
     assert len(ours) == 1
     folder = Path(ours[0].split(os.pathsep)[0])
     assert sorted(p.name for p in folder.iterdir()) == ["shopcrm_en.qm", "shopcrm_zh_CN.qm"]
-    spec_filter = build_dist.SPEC_FILTER.format(drop=build_dist.DROP_BINARIES, keep=build_dist.KEEP_QT_TRANSLATIONS,
-                                                ours=build_dist.OUR_TRANSLATIONS + "/")
+    spec_filter = build_dist.SPEC_FILTER.format(
+        drop=build_dist.DROP_BINARIES, keep=build_dist.KEEP_QT_TRANSLATIONS, ours=build_dist.OUR_TRANSLATIONS + "/"
+    )
     scope: dict = {}
     exec(spec_filter.split("\na.binaries")[0], scope)  # the spec's filter function itself
     unused = scope["_unused_qm"]

@@ -43,6 +43,7 @@ def _audit_rows(action: str) -> list[AuditLog]:
 
 # --- 1. a clerk cannot mint money -----------------------------------------------------------------
 
+
 def test_clerk_cannot_create_a_customer_with_an_opening_balance_or_points(clerk):
     for kw in ({"opening_balance": "500"}, {"opening_points": "1000"}):
         with pytest.raises(security.OwnerRequired):
@@ -55,11 +56,14 @@ def test_clerk_cannot_create_a_customer_with_an_opening_balance_or_points(clerk)
 
 def test_the_owners_opening_balance_is_an_audited_adjustment(clerk):
     security.unlock("2468")
-    c = customers.create(CustomerInput(name="张三", mobile="13812345678", opening_balance="500",
-                                       opening_points="20"))
+    c = customers.create(CustomerInput(name="张三", mobile="13812345678", opening_balance="500", opening_points="20"))
     (entry,) = ledger.entries(c.id)
-    assert (entry.kind, entry.balance_delta_cents, entry.points_delta, entry.reason) == \
-        ("adjust", 50000, 20, ledger.OPENING_REASON)
+    assert (entry.kind, entry.balance_delta_cents, entry.points_delta, entry.reason) == (
+        "adjust",
+        50000,
+        20,
+        ledger.OPENING_REASON,
+    )
     (row,) = _audit_rows("adjust")
     assert (row.customer_id, row.mode) == (c.id, "owner") and "opening" in row.detail
     assert ledger.verify() == []
@@ -103,6 +107,7 @@ def test_ledger_apply_is_the_one_gate_for_every_increase(clerk):
 
 # --- 2. settings are owner-only and audited -------------------------------------------------------
 
+
 def _level_id() -> int:
     return Level.get_or_create(name="金卡", defaults={"rank": 1})[0].id
 
@@ -142,10 +147,23 @@ SETTINGS_ENTRY_POINTS = {
 
 # the one settings store's writers (shopcrm.store.settings: put, delete, a Section's save), and
 # the model underneath for the store itself; level rules are settings too
-_WRITES = {("Setting", "insert"), ("Setting", "replace"), ("Setting", "update"), ("Setting", "delete"),
-           ("Setting", "create"), ("settings", "put"), ("settings", "delete"), ("setting_store", "put"),
-           ("setting_store", "delete"), ("SETTINGS", "save"), ("CONFIG", "save"), ("Level", "update"),
-           ("Level", "create"), ("Level", "delete"), ("Level", "insert")}
+_WRITES = {
+    ("Setting", "insert"),
+    ("Setting", "replace"),
+    ("Setting", "update"),
+    ("Setting", "delete"),
+    ("Setting", "create"),
+    ("settings", "put"),
+    ("settings", "delete"),
+    ("setting_store", "put"),
+    ("setting_store", "delete"),
+    ("SETTINGS", "save"),
+    ("CONFIG", "save"),
+    ("Level", "update"),
+    ("Level", "create"),
+    ("Level", "delete"),
+    ("Level", "insert"),
+}
 
 
 class _WriterFinder(ast.NodeVisitor):
@@ -187,14 +205,26 @@ def test_every_settings_writer_is_classified():
 def _owner_only_calls():
     """(name, call, audit action) of every owner-only settings entry point."""
     return [
-        ("shopcrm.grading:update_settings", lambda: grading.update_settings(a_share=50, points_unit_cents=200),
-         "settings"),
-        ("shopcrm.grading:set_level_rule", lambda: grading.set_level_rule(
-            _level_id(), min_total_spend_cents=100_000, points_per_yuan_milli=2000), "settings"),
-        ("shopcrm.complaints:save_config",
-         lambda: complaints.save_config(complaints.ComplaintConfig(followup_days=9)), "settings"),
-        ("shopcrm.care:save_settings", lambda: care.save_settings({**care.load_settings(), "festival_days": 5}),
-         "settings"),
+        (
+            "shopcrm.grading:update_settings",
+            lambda: grading.update_settings(a_share=50, points_unit_cents=200),
+            "settings",
+        ),
+        (
+            "shopcrm.grading:set_level_rule",
+            lambda: grading.set_level_rule(_level_id(), min_total_spend_cents=100_000, points_per_yuan_milli=2000),
+            "settings",
+        ),
+        (
+            "shopcrm.complaints:save_config",
+            lambda: complaints.save_config(complaints.ComplaintConfig(followup_days=9)),
+            "settings",
+        ),
+        (
+            "shopcrm.care:save_settings",
+            lambda: care.save_settings({**care.load_settings(), "festival_days": 5}),
+            "settings",
+        ),
         ("shopcrm.backup:configure", lambda: backup.configure(keep_daily=3), "settings"),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
         ("shopcrm.trust.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
@@ -204,8 +234,10 @@ def _owner_only_calls():
 
 def _snapshot() -> tuple:
     settings_rows = {r.key: r.value for r in Setting.select() if r.key != security.FAILURES_KEY}
-    levels = [(lv.id, lv.name, lv.min_total_spend_cents, lv.min_points, lv.points_per_yuan_milli)
-              for lv in Level.select().order_by(Level.id)]
+    levels = [
+        (lv.id, lv.name, lv.min_total_spend_cents, lv.min_points, lv.points_per_yuan_milli)
+        for lv in Level.select().order_by(Level.id)
+    ]
     return settings_rows, levels
 
 
@@ -235,6 +267,7 @@ def test_grading_settings_unchanged_write_no_audit_row(db):
 
 
 # --- 3. demo data apart from real data -------------------------------------------------------------
+
 
 def test_every_database_gets_an_id_at_creation_that_its_backups_carry(db, db_path):
     own = settings.database_id()
@@ -350,6 +383,7 @@ def test_the_demo_takes_the_real_databases_pin(tmp_path):
 
 # --- 4. marketing consent is opt-in ---------------------------------------------------------------
 
+
 def test_new_customers_do_not_consent_by_default(db):
     c = customers.create(CustomerInput(name="张三", mobile="13812345678"))
     assert c.consent_marketing is False
@@ -360,10 +394,14 @@ def test_consent_is_tri_state_and_unknown_counts_as_no_in_care_lists(db):
     today = dt.date(2026, 11, 22)
     bday = dt.date(1990, 11, 22)
     ids = {}
-    for name, mobile, consent in (("是", "13800000001", True), ("否", "13800000002", False),
-                                  ("未知", "13800000003", None)):
-        ids[name] = customers.create(CustomerInput(name=name, mobile=mobile, birthday=bday,
-                                                   consent_marketing=consent), today=today).id
+    for name, mobile, consent in (
+        ("是", "13800000001", True),
+        ("否", "13800000002", False),
+        ("未知", "13800000003", None),
+    ):
+        ids[name] = customers.create(
+            CustomerInput(name=name, mobile=mobile, birthday=bday, consent_marketing=consent), today=today
+        ).id
     assert Customer.get_by_id(ids["未知"]).consent_marketing is None
     assert customers.to_input(customers.get(ids["未知"])).consent_marketing is None
     items = care.build_today(today).items
@@ -403,17 +441,27 @@ def test_import_sets_consent_only_from_a_column_that_says_so(db, tmp_path):
         wb.save(tmp_path / name)
         return tmp_path / name
 
-    X.run(xlsx("a.xlsx", [["姓名", "手机"], ["甲", "13800000001"]]),
-          X.ImportOptions(today=dt.date(2026, 11, 22)))
-    X.run(xlsx("b.xlsx", [["姓名", "手机", "接受营销"], ["乙", "13800000002", "是"],
-                          ["丙", "13800000003", "否"], ["丁", "13800000004", "未知"],
-                          ["戊", "13800000005", None]]),
-          X.ImportOptions(today=dt.date(2026, 11, 22)))
+    X.run(xlsx("a.xlsx", [["姓名", "手机"], ["甲", "13800000001"]]), X.ImportOptions(today=dt.date(2026, 11, 22)))
+    X.run(
+        xlsx(
+            "b.xlsx",
+            [
+                ["姓名", "手机", "接受营销"],
+                ["乙", "13800000002", "是"],
+                ["丙", "13800000003", "否"],
+                ["丁", "13800000004", "未知"],
+                ["戊", "13800000005", None],
+            ],
+        ),
+        X.ImportOptions(today=dt.date(2026, 11, 22)),
+    )
     got = {c.name: c.consent_marketing for c in Customer.select()}
     assert got == {"甲": None, "乙": True, "丙": False, "丁": None, "戊": None}
     # "fill" on a second import fills an unknown consent from a column that says so
-    X.run(xlsx("c.xlsx", [["姓名", "手机", "接受营销"], ["甲", "13800000001", "是"]]),
-          X.ImportOptions(today=dt.date(2026, 11, 22), on_duplicate="fill"))
+    X.run(
+        xlsx("c.xlsx", [["姓名", "手机", "接受营销"], ["甲", "13800000001", "是"]]),
+        X.ImportOptions(today=dt.date(2026, 11, 22), on_duplicate="fill"),
+    )
     assert Customer.get(Customer.name == "甲").consent_marketing is True
 
 
@@ -422,8 +470,11 @@ def test_export_writes_unknown_consent_as_an_empty_cell_and_reads_it_back(db, tm
 
     from shopcrm.excel import excel_export as E, excel_import as X
 
-    for name, mobile, consent in (("是", "13800000001", True), ("否", "13800000002", False),
-                                  ("未知", "13800000003", None)):
+    for name, mobile, consent in (
+        ("是", "13800000001", True),
+        ("否", "13800000002", False),
+        ("未知", "13800000003", None),
+    ):
         customers.create(CustomerInput(name=name, mobile=mobile, consent_marketing=consent))
     path = E.export_customers(tmp_path / "out.xlsx").path
     ws = load_workbook(path).active
@@ -434,5 +485,4 @@ def test_export_writes_unknown_consent_as_an_empty_cell_and_reads_it_back(db, tm
     close_database()
     open_database(tmp_path / "again.db")
     X.run(path, X.ImportOptions())
-    assert {c.name: c.consent_marketing for c in Customer.select()} == \
-        {"是": True, "否": False, "未知": None}
+    assert {c.name: c.consent_marketing for c in Customer.select()} == {"是": True, "否": False, "未知": None}

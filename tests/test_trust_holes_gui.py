@@ -130,12 +130,12 @@ def test_restoring_the_demos_backup_asks_for_the_shops_name(qtbot, app, tmp_path
 
         monkeypatch.setattr(ConfirmNameDialog, "exec", type_name)
         from PySide6.QtWidgets import QMessageBox
+
         monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(str(a[2])))
         assert dlg.restore(demo_backup)
         assert len(seen) == 2 and customers.count(customers.CustomerQuery()) == 0  # the demo's data
         dlg.reload()
-        marked = [dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())
-                  if dlg.backups[r].path == own]
+        marked = [dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount()) if dlg.backups[r].path == own]
         assert marked and "其他数据库" in marked[0]  # the real backup, seen from the demo's data now
     finally:
         close_database()

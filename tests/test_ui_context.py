@@ -30,14 +30,25 @@ def _hits(path: Path, root: Path = UI.parent.parent) -> list[str]:
     where = path.relative_to(root)
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in {"hasattr", "getattr", "setattr"} and node.args and _is_window(node.args[0]):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"hasattr", "getattr", "setattr"}
+            and node.args
+            and _is_window(node.args[0])
+        ):
             found.append(f"{where}:{node.lineno} {node.func.id}() on a main window")
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for t in targets:
-            if isinstance(t, ast.Attribute) and (_is_window(t.value) or
-                                                 (isinstance(t.value, ast.Name) and t.value.id == "app")):
+            if isinstance(t, ast.Attribute) and (
+                _is_window(t.value) or (isinstance(t.value, ast.Name) and t.value.id == "app")
+            ):
                 found.append(f"{where}:{node.lineno} sets .{t.attr} on a window or the application")
     return found
 
@@ -49,8 +60,11 @@ def test_nothing_probes_the_main_window_or_hangs_attributes_on_it():
 
 def test_the_scan_sees_a_probe(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text("if hasattr(self.main_window, 'tabs'):\n    window.thing = 1\n"
-                     "menu = getattr(window, 'tools_menu', None)\napp._hooked = True\n", encoding="utf-8")
+    probe.write_text(
+        "if hasattr(self.main_window, 'tabs'):\n    window.thing = 1\n"
+        "menu = getattr(window, 'tools_menu', None)\napp._hooked = True\n",
+        encoding="utf-8",
+    )
     assert len(_hits(probe, tmp_path)) == 4
 
 

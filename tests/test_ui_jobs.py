@@ -97,8 +97,11 @@ def test_a_background_job_failure_goes_to_its_failure_callback(app, qtbot):
 
 def test_a_background_job_without_a_failure_callback_shows_its_error(app, qtbot):
     def boxes():
-        return [w for w in QApplication.topLevelWidgets()
-                if isinstance(w, QMessageBox) and w.objectName() == "jobFailureBox" and w.isVisible()]
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "jobFailureBox" and w.isVisible()
+        ]
 
     job = tasks.Job(lambda: (_ for _ in ()).throw(ValueError("账本不平")), name="test-shown", progress=False)
     with qtbot.waitSignal(job.finished, timeout=10_000):
@@ -137,8 +140,12 @@ def _thread_starts(path: Path) -> list[str]:
             found.append(f"{path.relative_to(UI.parent.parent)}:{node.lineno} calls {named(node.func)}")
         elif isinstance(node, ast.ClassDef) and any(named(b) in {"Thread", "QThread"} for b in node.bases):
             found.append(f"{path.relative_to(UI.parent.parent)}:{node.lineno} subclasses a thread")
-        elif isinstance(node, ast.Call) and named(node.func) in {"start_new_thread", "ThreadPoolExecutor",
-                                                                    "QThreadPool", "moveToThread"}:
+        elif isinstance(node, ast.Call) and named(node.func) in {
+            "start_new_thread",
+            "ThreadPoolExecutor",
+            "QThreadPool",
+            "moveToThread",
+        }:
             found.append(f"{path.relative_to(UI.parent.parent)}:{node.lineno} calls {named(node.func)}")
     return found
 

@@ -64,57 +64,81 @@ from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 
 log = logging.getLogger(__name__)
 
-register({
-    "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
-    "backup.verify_failed": ("备份“{name}”没有通过完整性检查（{reason}），已改名为“{bad}”保留在备份文件夹中（未删除）。"
-                             "磁盘或内存可能有问题，请检查后重新备份。",
-                             "The backup “{name}” failed its integrity check ({reason}); it was kept, renamed, as "
-                             "“{bad}” in the backup folder. The disk or the memory may be failing: check them and "
-                             "back up again."),
-    "backup.copy_check_failed": ("复制的文件校验未通过（{reason}），已丢弃。",
-                                 "The copy did not pass its check ({reason}) and was discarded."),
-    "backup.verified": ("备份已通过完整性检查（{kind}）：{name}", "Backup verified ({kind}): {name}"),
-    "backup.interrupted": ("备份的完整性检查被中断，下次启动时继续检查。",
-                           "The backup's integrity check was interrupted; it resumes at the next start."),
-    "backup.gone": ("备份“{name}”已不在备份文件夹中。", "The backup “{name}” is no longer in the backup folder."),
-    "backup.status.verified": ("已校验", "Verified"),
-    "backup.status.checking": ("校验中…", "Checking…"),
-    "backup.status.unverified": ("未校验", "Not verified"),
-    "backup.not_backup": ("“{path}”不是可用的 ShopCRM 备份：{reason}",
-                          "“{path}” is not a usable ShopCRM backup: {reason}"),
-    "backup.no_database": ("没有打开的数据库。", "No database is open."),
-    "backup.target_exists": ("“{path}”已存在，不会覆盖。", "“{path}” exists and will not be overwritten."),
-    "backup.kind.daily": ("每日自动", "Daily"),
-    "backup.kind.manual": ("手动", "Manual"),
-    "backup.kind.before-import": ("导入前", "Before import"),
-    "backup.kind.before-restore": ("恢复前", "Before restore"),
-    "backup.kind.before-purge": ("彻底删除前", "Before purge"),
-    "backup.kind.before-migration": ("升级前", "Before upgrade"),
-    "backup.bad_count": ("保留份数应在 1 到 999 之间。", "Backups to keep must be 1 to 999."),
-    "backup.foreign": ("这个备份不是当前数据库的（{what}）。恢复会用它的客户替换“{shop}”现在的全部数据。"
-                       "确实要恢复，请输入店名“{shop}”确认。",
-                       "This backup is not of the open database ({what}). Restoring it replaces all of "
-                       "“{shop}”'s current data with its customers. To restore it anyway, type the shop "
-                       "name “{shop}” to confirm."),
-    "backup.foreign.demo": ("它来自演示数据", "it holds demo data"),
-    "backup.foreign.real": ("当前打开的是演示数据，它来自真实数据库", "the demo is open and it holds real data"),
-    "backup.foreign.other": ("它来自另一个数据库“{name}”", "it comes from another database, “{name}”"),
-    "backup.foreign.unknown": ("它来自旧版本，无法确认来自哪个数据库", "it is from an older version that does not say "
-                               "which database it belongs to"),
-    "backup.confirm_wrong": ("输入的店名“{typed}”与“{shop}”不符，没有恢复。",
-                             "“{typed}” is not “{shop}”; nothing was restored."),
-    "startup.damaged_moved": ("数据库文件已损坏，已原样移到“{moved}”（未删除、未修改）。",
-                              "The database was damaged; it was moved, unchanged, to “{moved}”."),
-    "startup.offer_backup": ("可以从最近的完好备份恢复：{when}，{n} 位客户。",
-                             ("The newest good backup can be restored: {when}, {n} customer.",
-                              "The newest good backup can be restored: {when}, {n} customers.")),
-    "startup.no_backup": ("没有找到可用的备份。", "No usable backup was found."),
-    "startup.network": ("数据库位于网络共享文件夹（{fs}）。SQLite 在网络盘上的文件锁不可靠，多台电脑同时使用可能损坏数据。"
-                        "请把数据库放在本机硬盘上，网络盘只用于存放备份。",
-                        "The database is on a network share ({fs}). SQLite's locking is unreliable there and "
-                        "simultaneous use from several PCs can corrupt it. Keep the database on a local disk; "
-                        "use network folders for backups only."),
-})
+register(
+    {
+        "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
+        "backup.verify_failed": (
+            "备份“{name}”没有通过完整性检查（{reason}），已改名为“{bad}”保留在备份文件夹中（未删除）。"
+            "磁盘或内存可能有问题，请检查后重新备份。",
+            "The backup “{name}” failed its integrity check ({reason}); it was kept, renamed, as "
+            "“{bad}” in the backup folder. The disk or the memory may be failing: check them and "
+            "back up again.",
+        ),
+        "backup.copy_check_failed": (
+            "复制的文件校验未通过（{reason}），已丢弃。",
+            "The copy did not pass its check ({reason}) and was discarded.",
+        ),
+        "backup.verified": ("备份已通过完整性检查（{kind}）：{name}", "Backup verified ({kind}): {name}"),
+        "backup.interrupted": (
+            "备份的完整性检查被中断，下次启动时继续检查。",
+            "The backup's integrity check was interrupted; it resumes at the next start.",
+        ),
+        "backup.gone": ("备份“{name}”已不在备份文件夹中。", "The backup “{name}” is no longer in the backup folder."),
+        "backup.status.verified": ("已校验", "Verified"),
+        "backup.status.checking": ("校验中…", "Checking…"),
+        "backup.status.unverified": ("未校验", "Not verified"),
+        "backup.not_backup": (
+            "“{path}”不是可用的 ShopCRM 备份：{reason}",
+            "“{path}” is not a usable ShopCRM backup: {reason}",
+        ),
+        "backup.no_database": ("没有打开的数据库。", "No database is open."),
+        "backup.target_exists": ("“{path}”已存在，不会覆盖。", "“{path}” exists and will not be overwritten."),
+        "backup.kind.daily": ("每日自动", "Daily"),
+        "backup.kind.manual": ("手动", "Manual"),
+        "backup.kind.before-import": ("导入前", "Before import"),
+        "backup.kind.before-restore": ("恢复前", "Before restore"),
+        "backup.kind.before-purge": ("彻底删除前", "Before purge"),
+        "backup.kind.before-migration": ("升级前", "Before upgrade"),
+        "backup.bad_count": ("保留份数应在 1 到 999 之间。", "Backups to keep must be 1 to 999."),
+        "backup.foreign": (
+            "这个备份不是当前数据库的（{what}）。恢复会用它的客户替换“{shop}”现在的全部数据。"
+            "确实要恢复，请输入店名“{shop}”确认。",
+            "This backup is not of the open database ({what}). Restoring it replaces all of "
+            "“{shop}”'s current data with its customers. To restore it anyway, type the shop "
+            "name “{shop}” to confirm.",
+        ),
+        "backup.foreign.demo": ("它来自演示数据", "it holds demo data"),
+        "backup.foreign.real": ("当前打开的是演示数据，它来自真实数据库", "the demo is open and it holds real data"),
+        "backup.foreign.other": ("它来自另一个数据库“{name}”", "it comes from another database, “{name}”"),
+        "backup.foreign.unknown": (
+            "它来自旧版本，无法确认来自哪个数据库",
+            "it is from an older version that does not say which database it belongs to",
+        ),
+        "backup.confirm_wrong": (
+            "输入的店名“{typed}”与“{shop}”不符，没有恢复。",
+            "“{typed}” is not “{shop}”; nothing was restored.",
+        ),
+        "startup.damaged_moved": (
+            "数据库文件已损坏，已原样移到“{moved}”（未删除、未修改）。",
+            "The database was damaged; it was moved, unchanged, to “{moved}”.",
+        ),
+        "startup.offer_backup": (
+            "可以从最近的完好备份恢复：{when}，{n} 位客户。",
+            (
+                "The newest good backup can be restored: {when}, {n} customer.",
+                "The newest good backup can be restored: {when}, {n} customers.",
+            ),
+        ),
+        "startup.no_backup": ("没有找到可用的备份。", "No usable backup was found."),
+        "startup.network": (
+            "数据库位于网络共享文件夹（{fs}）。SQLite 在网络盘上的文件锁不可靠，多台电脑同时使用可能损坏数据。"
+            "请把数据库放在本机硬盘上，网络盘只用于存放备份。",
+            "The database is on a network share ({fs}). SQLite's locking is unreliable there and "
+            "simultaneous use from several PCs can corrupt it. Keep the database on a local disk; "
+            "use network folders for backups only.",
+        ),
+    }
+)
 
 FOLDER_KEY = "backup.folder"
 KEEP_KEYS = {"daily": "backup.keep_daily", "before": "backup.keep_before", "manual": "backup.keep_manual"}
@@ -127,9 +151,28 @@ BAD_SUFFIX = ".bad"  # failed its integrity_check: kept aside
 # a backup name, sealed or still .unverified (group 5)
 FILE_RE = re.compile(NAME_RE.pattern[:-1] + r"(\.unverified)?$")
 SIDECAR_SUFFIX = ".backup-folder"
-NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p",
-              "afs", "ncpfs", "davfs", "fuse.davfs2", "fuse.rclone", "ceph", "glusterfs",
-              "fuse.glusterfs", "lustre", "gpfs"}
+NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb2",
+    "smb3",
+    "smbfs",
+    "sshfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ncpfs",
+    "davfs",
+    "fuse.davfs2",
+    "fuse.rclone",
+    "ceph",
+    "glusterfs",
+    "fuse.glusterfs",
+    "lustre",
+    "gpfs",
+}
 STEP_PAGES = 4096  # 16 MB per backup step when a progress callback wants to hear from us
 
 
@@ -185,8 +228,11 @@ class BackupInfo:
     def is_of_open_database(self) -> bool:
         """True when the backup carries the open database's id (False for the demo's backups
         seen from the real database, another shop's, and backups older than ids)."""
-        return self.identity is not None and self.identity.db_id is not None \
+        return (
+            self.identity is not None
+            and self.identity.db_id is not None
             and self.identity.db_id == open_identity().db_id
+        )
 
     @property
     def kind_text(self) -> str:
@@ -210,6 +256,7 @@ class BackupInfo:
     def readable(self) -> bool:
         return self.customers is not None
 
+
 def kind_text(kind: str) -> str:
     """A backup kind for the user ("导入前")."""
     try:
@@ -219,6 +266,7 @@ def kind_text(kind: str) -> str:
 
 
 # --- where and how many -----------------------------------------------------------------------
+
 
 def current_db_path() -> Path | None:
     name = database.database
@@ -245,8 +293,7 @@ def _sidecar(db_path: Path) -> Path:
 
 def _db_is(db_path: Path) -> bool:
     cur = current_db_path()
-    return cur is not None and not database.is_closed() and \
-        os.path.abspath(cur) == os.path.abspath(db_path)
+    return cur is not None and not database.is_closed() and os.path.abspath(cur) == os.path.abspath(db_path)
 
 
 def get_settings(db_path: Path | None = None) -> BackupSettings:
@@ -269,8 +316,13 @@ def get_settings(db_path: Path | None = None) -> BackupSettings:
     )
 
 
-def configure(*, folder: str | Path | None = None, keep_daily: int | None = None,
-              keep_before: int | None = None, keep_manual: int | None = None) -> BackupSettings:
+def configure(
+    *,
+    folder: str | Path | None = None,
+    keep_daily: int | None = None,
+    keep_before: int | None = None,
+    keep_manual: int | None = None,
+) -> BackupSettings:
     """Change the backup folder and rotation counts of the open database (owner only, logged)."""
     from shopcrm.trust import audit, security
 
@@ -306,6 +358,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 # --- the three steps --------------------------------------------------------------------------
 
+
 def unverified_path(path: Path) -> Path:
     """Where the bytes of backup ``path`` are between its fsync and its seal."""
     return Path(path).with_name(Path(path).name + UNVERIFIED_SUFFIX)
@@ -337,8 +390,9 @@ def _fsync_dir(path: Path) -> None:
     try:
         _fsync(path)
     except OSError as exc:
-        log.warning("cannot fsync the folder %s (the backup is written, its name may not survive a power cut): %s",
-                    path, exc)
+        log.warning(
+            "cannot fsync the folder %s (the backup is written, its name may not survive a power cut): %s", path, exc
+        )
 
 
 def _replace(src: Path, dst: Path) -> None:
@@ -492,8 +546,9 @@ class _Interrupted(Exception):
     """:func:`shutdown` stopped a check: the copy stays ``.unverified`` for the next start."""
 
 
-def _check_problems(path: Path, *, pragma: str = "integrity_check", progress=None,
-                    holder: PendingBackup | None = None) -> list[str]:
+def _check_problems(
+    path: Path, *, pragma: str = "integrity_check", progress=None, holder: PendingBackup | None = None
+) -> list[str]:
     """Run ``PRAGMA integrity_check`` (or ``quick_check``) on a file: [] when it is sound, else the
     first problems. A file SQLite cannot read as a database is a problem too; an I/O error is not
     (BackupError: the file stays as it is, to be checked again).
@@ -550,6 +605,7 @@ def _check_problems(path: Path, *, pragma: str = "integrity_check", progress=Non
 
 # --- a backup between its copy and its seal ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SealEvent:
     """What listeners (:func:`add_listener`) hear when a backup's background work ends. Sent from
@@ -596,9 +652,16 @@ class PendingBackup:
       or the check was interrupted at app exit.
     """
 
-    def __init__(self, path: Path, kind: str, *, db_path: Path | None = None,
-                 settings: BackupSettings | None = None, mode: str = "startup",
-                 durable: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        *,
+        db_path: Path | None = None,
+        settings: BackupSettings | None = None,
+        mode: str = "startup",
+        durable: bool = False,
+    ):
         self.path = Path(path)
         self.kind = kind
         self.db_path = Path(db_path) if db_path is not None else None
@@ -696,8 +759,9 @@ class PendingBackup:
         """Make the copy durable (when ``part`` is given) and seal it: in a thread of its own
         (``background``), else here."""
         if background:
-            self.thread = threading.Thread(target=self._run, args=(part, True),
-                                           name=f"backup-seal-{self.path.name}", daemon=True)
+            self.thread = threading.Thread(
+                target=self._run, args=(part, True), name=f"backup-seal-{self.path.name}", daemon=True
+            )
             self.thread.start()
         else:
             self._run(part, False)
@@ -716,8 +780,9 @@ class PendingBackup:
         except BaseException as exc:  # never leave a waiter waiting: an import may be blocked on us
             log.warning("backup %s not sealed: %s", self.path, exc, exc_info=not isinstance(exc, BackupError))
             if not self._done.is_set():
-                self._finish("failed", exc if isinstance(exc, BackupError)
-                             else BackupError(t("backup.failed", reason=exc)))
+                self._finish(
+                    "failed", exc if isinstance(exc, BackupError) else BackupError(t("backup.failed", reason=exc))
+                )
             if not isinstance(exc, Exception):
                 raise
 
@@ -763,8 +828,9 @@ class PendingBackup:
             reason = "; ".join(problems)
             self.bad_path = _set_aside(unverified, self.path)
             _audit(self.db_path, self.mode, f"{self.bad_path.name}: integrity_check: {reason}")
-            self._finish("bad", BackupError(t("backup.verify_failed", name=self.name, reason=reason,
-                                              bad=self.bad_path.name)))
+            self._finish(
+                "bad", BackupError(t("backup.verify_failed", name=self.name, reason=reason, bad=self.bad_path.name))
+            )
             return
         try:
             _replace(unverified, self.path)
@@ -814,9 +880,11 @@ def _audit(db_path: Path | None, mode: str, detail: str) -> None:
         try:
             if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
                 with con:
-                    con.execute("INSERT INTO audit_log (at, mode, action, customer_id, detail) "
-                                "VALUES (?, ?, 'backup', NULL, ?)",
-                                (clock.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail))
+                    con.execute(
+                        "INSERT INTO audit_log (at, mode, action, customer_id, detail) "
+                        "VALUES (?, ?, 'backup', NULL, ?)",
+                        (clock.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail),
+                    )
         finally:
             con.close()
     except sqlite3.Error as exc:
@@ -875,6 +943,7 @@ atexit.register(shutdown)
 
 # --- making backups ---------------------------------------------------------------------------
 
+
 def _backup_name(kind: str, when: dt.datetime, folder: Path) -> Path:
     base = f"shopcrm-{when:%Y%m%d-%H%M%S}"
     path = folder / f"{base}-{kind}.db"
@@ -914,9 +983,16 @@ def _mode_for(db_path: Path) -> str:
     return "startup"
 
 
-def start_backup(kind: str = "manual", *, db_path: Path | None = None, folder: Path | None = None,
-                 progress=None, when: dt.datetime | None = None,
-                 settings: BackupSettings | None = None, background: bool = True) -> PendingBackup:
+def start_backup(
+    kind: str = "manual",
+    *,
+    db_path: Path | None = None,
+    folder: Path | None = None,
+    progress=None,
+    when: dt.datetime | None = None,
+    settings: BackupSettings | None = None,
+    background: bool = True,
+) -> PendingBackup:
     """Back up the database (the open one by default) into the backup folder.
 
     Step 1 (the copy) runs here; steps 2 and 3 (fsync, integrity_check, rename, rotation) in a
@@ -955,19 +1031,26 @@ def start_backup(kind: str = "manual", *, db_path: Path | None = None, folder: P
     return pending
 
 
-def make_backup(kind: str = "manual", *, db_path: Path | None = None, folder: Path | None = None,
-                progress=None, when: dt.datetime | None = None,
-                settings: BackupSettings | None = None) -> Path:
+def make_backup(
+    kind: str = "manual",
+    *,
+    db_path: Path | None = None,
+    folder: Path | None = None,
+    progress=None,
+    when: dt.datetime | None = None,
+    settings: BackupSettings | None = None,
+) -> Path:
     """A sealed backup made entirely in the caller's thread: copy, fsync, integrity_check,
     rename, rotation. Returns its path; raises BackupError (a copy that failed its check is kept
     aside as ``.bad``). The command line uses this; the app uses :func:`start_backup`."""
-    return start_backup(kind, db_path=db_path, folder=folder, progress=progress, when=when,
-                        settings=settings, background=False).path
+    return start_backup(
+        kind, db_path=db_path, folder=folder, progress=progress, when=when, settings=settings, background=False
+    ).path
 
 
-def resume_unsealed(folder: Path, *, db_path: Path | None = None,
-                    settings: BackupSettings | None = None,
-                    background: bool = True) -> list[PendingBackup]:
+def resume_unsealed(
+    folder: Path, *, db_path: Path | None = None, settings: BackupSettings | None = None, background: bool = True
+) -> list[PendingBackup]:
     """Finish what an earlier run left (the app closed, or the PC lost power, before a backup was
     sealed): every ``.unverified`` copy in ``folder`` is sealed — integrity_check, then renamed
     into place or kept aside as ``.bad`` — in a background thread (``background=False``: here,
@@ -979,8 +1062,9 @@ def resume_unsealed(folder: Path, *, db_path: Path | None = None,
     for entry in _scan(folder):
         if entry.verified:
             continue
-        pending, new = _claim_or_get(entry.path, lambda e=entry: PendingBackup(
-            e.path, e.kind, db_path=db_path, settings=settings, durable=True))
+        pending, new = _claim_or_get(
+            entry.path, lambda e=entry: PendingBackup(e.path, e.kind, db_path=db_path, settings=settings, durable=True)
+        )
         if not new:
             continue
         pending._start(None, background)
@@ -1017,8 +1101,9 @@ if _before_migration not in dbmod.before_migration_hooks:
     dbmod.before_migration_hooks.append(_before_migration)
 
 
-def daily_backup_if_due(today: dt.date | None = None, *, db_path: Path | None = None,
-                        settings: BackupSettings | None = None) -> PendingBackup | None:
+def daily_backup_if_due(
+    today: dt.date | None = None, *, db_path: Path | None = None, settings: BackupSettings | None = None
+) -> PendingBackup | None:
     """The start-up backup: started at most once a day (per backup folder; a copy still waiting
     for its check counts, one that failed it does not). With ``db_path`` and ``settings`` given
     it can run in a background thread (no peewee). Returns after the copy, like start_backup."""
@@ -1149,11 +1234,11 @@ def rotate(folder: Path, settings: BackupSettings, *, keep: Path | None = None) 
 
 # --- reading backups --------------------------------------------------------------------------
 
+
 def _open_ro(path: Path) -> sqlite3.Connection:
     # immutable: never creates -journal/-wal/-shm beside a backup (read-only USB sticks too);
     # any thread may use it (shutdown() interrupts a check from another thread)
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True,
-                           check_same_thread=False)
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
 
 def _resolve(path: Path) -> tuple[Path, Path, bool]:
@@ -1172,8 +1257,9 @@ def _resolve(path: Path) -> tuple[Path, Path, bool]:
     return path, path, bool(NAME_RE.match(path.name))
 
 
-def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
-             status: str | None = None) -> BackupInfo:
+def describe(
+    path: Path, created: dt.datetime | None = None, kind: str = "", *, status: str | None = None
+) -> BackupInfo:
     """A backup (by name, or its ``.unverified`` file) with its date, kind, customer count and
     status."""
     for _attempt in range(2):  # a copy sealed (renamed) while we read it: read it again
@@ -1185,8 +1271,7 @@ def describe(path: Path, created: dt.datetime | None = None, kind: str = "", *,
             try:
                 if con.execute("PRAGMA application_id").fetchone()[0] == dbmod.APPLICATION_ID:
                     version = con.execute("PRAGMA user_version").fetchone()[0]
-                    customers = con.execute(
-                        "SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
+                    customers = con.execute("SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
                     identity = _identity_of(con)
             finally:
                 con.close()
@@ -1224,16 +1309,26 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
         folder = get_settings(db_path).folder
     with _registry_lock:
         checking = set(_registry)
-    return [describe(e.path, e.created, e.kind,
-                     status="verified" if e.verified else ("checking" if _key(e.path) in checking else "unverified"))
-            for e in _scan(Path(folder))]
+    return [
+        describe(
+            e.path,
+            e.created,
+            e.kind,
+            status="verified" if e.verified else ("checking" if _key(e.path) in checking else "unverified"),
+        )
+        for e in _scan(Path(folder))
+    ]
 
 
 def _identity_of(con: sqlite3.Connection) -> Identity:
-    values = setting_store.read_file_values(con, (setting_store.DB_ID, setting_store.DEMO_DATABASE,
-                                                  setting_store.SHOP_NAME))
-    return Identity(values.get(setting_store.DB_ID) or None, bool(values.get(setting_store.DEMO_DATABASE)),
-                    str(values.get(setting_store.SHOP_NAME) or ""))
+    values = setting_store.read_file_values(
+        con, (setting_store.DB_ID, setting_store.DEMO_DATABASE, setting_store.SHOP_NAME)
+    )
+    return Identity(
+        values.get(setting_store.DB_ID) or None,
+        bool(values.get(setting_store.DEMO_DATABASE)),
+        str(values.get(setting_store.SHOP_NAME) or ""),
+    )
 
 
 def identity_of(path: Path) -> Identity:
@@ -1304,8 +1399,11 @@ def check_backup(path: Path, *, full: bool = False, progress=None, contents: boo
             version = con.execute("PRAGMA user_version").fetchone()[0]
         finally:
             con.close()
-        problems = _check_problems(path, pragma="integrity_check" if full else "quick_check",
-                                   progress=progress) if contents else []
+        problems = (
+            _check_problems(path, pragma="integrity_check" if full else "quick_check", progress=progress)
+            if contents
+            else []
+        )
     except BackupError as exc:
         raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
     except sqlite3.Error as exc:
@@ -1315,8 +1413,13 @@ def check_backup(path: Path, *, full: bool = False, progress=None, contents: boo
     if app_id != dbmod.APPLICATION_ID:
         raise BackupError(t("backup.not_backup", path=path, reason=t("db.not_shopcrm", path=path.name)))
     if version > dbmod.latest_version():
-        raise BackupError(t("backup.not_backup", path=path, reason=t(
-            "db.too_new", path=path.name, found=version, supported=dbmod.latest_version())))
+        raise BackupError(
+            t(
+                "backup.not_backup",
+                path=path,
+                reason=t("db.too_new", path=path.name, found=version, supported=dbmod.latest_version()),
+            )
+        )
     return version
 
 
@@ -1325,9 +1428,16 @@ def _seal_now(final: Path, *, progress=None) -> None:
     with progress; if this process is checking it already, wait for that check instead.
     Raises BackupError when it fails (kept aside), Cancelled."""
     m = NAME_RE.match(final.name)
-    pending, _new = _claim_or_get(final, lambda: PendingBackup(
-        final, m.group(4) if m else "manual", db_path=current_db_path(),
-        mode=_mode_for(current_db_path()) if current_db_path() else "startup", durable=True))
+    pending, _new = _claim_or_get(
+        final,
+        lambda: PendingBackup(
+            final,
+            m.group(4) if m else "manual",
+            db_path=current_db_path(),
+            mode=_mode_for(current_db_path()) if current_db_path() else "startup",
+            durable=True,
+        ),
+    )
     if pending._claim.acquire(blocking=False):  # not being checked: check it here, now
         try:
             pending._seal(progress=progress)
@@ -1374,8 +1484,8 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
 
 # --- restoring --------------------------------------------------------------------------------
 
-def restore(backup_path: str | Path, *, progress=None,
-            confirm_name: str | None = None) -> PendingBackup | None:
+
+def restore(backup_path: str | Path, *, progress=None, confirm_name: str | None = None) -> PendingBackup | None:
     """Replace the open database's contents with a backup (owner only, logged).
 
     The backup must be of the open database (the same ``db.id``, :func:`check_identity`): the
@@ -1423,8 +1533,11 @@ def restore(backup_path: str | Path, *, progress=None,
         settings.put(settings.DB_ID, live_id)
     security.invalidate_cache()
     same = foreign.db_id is not None and foreign.db_id == live_id
-    audit.log("restore", detail=f"{source.name}; before: {safety.name if safety else '-'}"
-                                + ("" if same else "; other database, confirmed by name"))
+    audit.log(
+        "restore",
+        detail=f"{source.name}; before: {safety.name if safety else '-'}"
+        + ("" if same else "; other database, confirmed by name"),
+    )
     return safety
 
 
@@ -1440,15 +1553,18 @@ def restore_into_path(backup_path: str | Path, db_path: str | Path) -> Path:
     try:
         if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
             with con:
-                con.execute("INSERT INTO audit_log (at, mode, action, customer_id, detail) "
-                            "VALUES (?, 'startup', 'restore', NULL, ?)",
-                            (clock.now().strftime("%Y-%m-%d %H:%M:%S"), source.name))
+                con.execute(
+                    "INSERT INTO audit_log (at, mode, action, customer_id, detail) "
+                    "VALUES (?, 'startup', 'restore', NULL, ?)",
+                    (clock.now().strftime("%Y-%m-%d %H:%M:%S"), source.name),
+                )
     finally:
         con.close()
     return db_path
 
 
 # --- start-up check ---------------------------------------------------------------------------
+
 
 @dataclass
 class StartupCheck:
@@ -1530,8 +1646,7 @@ def move_aside(path: Path, when: dt.datetime | None = None) -> Path:
     return target
 
 
-def startup_check(path: str | Path, *, move_damaged: bool = True,
-                  mounts_text: str | None = None) -> StartupCheck:
+def startup_check(path: str | Path, *, move_damaged: bool = True, mounts_text: str | None = None) -> StartupCheck:
     """Check the database before the app opens it (app.py calls this first).
 
     - no file: "new"; a foreign or too new file: "refused", untouched, with the message;
@@ -1552,8 +1667,18 @@ def startup_check(path: str | Path, *, move_damaged: bool = True,
         moved = move_aside(path) if move_damaged else None
         best = newest_good_backup(folder)
         lines = [t("startup.damaged_moved", moved=moved) if moved else str(exc)]
-        lines.append(t("startup.offer_backup", when=f"{best.created:%Y-%m-%d %H:%M}",
-                       n=best.customers) if best else t("startup.no_backup"))
-        return StartupCheck("damaged", path, message="\n".join(lines), moved_to=moved, backup=best,
-                            network_warning=warning, extra={"reason": str(exc)})
+        lines.append(
+            t("startup.offer_backup", when=f"{best.created:%Y-%m-%d %H:%M}", n=best.customers)
+            if best
+            else t("startup.no_backup")
+        )
+        return StartupCheck(
+            "damaged",
+            path,
+            message="\n".join(lines),
+            moved_to=moved,
+            backup=best,
+            network_warning=warning,
+            extra={"reason": str(exc)},
+        )
     return StartupCheck("ok", path, network_warning=warning)

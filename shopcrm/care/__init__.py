@@ -52,70 +52,94 @@ ACTIONS = ("done", "snooze", "skip")
 ANNIVERSARY_KINDS = ("wedding", "child", "joined", "other")
 PLACEHOLDERS = ("{称呼}", "{姓名}", "{店名}", "{节日}", "{积分}", "{余额}", "{生日}", "{商品}")
 
-register({
-    "care.kind.birthday": ("生日", "Birthday"),
-    "care.kind.anniversary": ("纪念日", "Anniversary"),
-    "care.kind.festival": ("节日问候", "Festival greeting"),
-    "care.kind.visit": ("定期回访", "Scheduled visit"),
-    "care.kind.return": ("购后回访", "After-purchase call"),
-    "care.kind.dormant": ("沉睡唤醒", "Wake-up"),
-    "care.kind.complaint": ("投诉回访", "Complaint follow-up"),
-    "care.kind.followup": ("约定跟进", "Agreed follow-up"),
-    "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
-    "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
-    "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
-    "care.reason.joined": ("入会 {n} 周年（{date}）", ("{n} year a member ({date})", "{n} years a member ({date})")),
-    "care.reason.festival": ("{date}{name}", "{name} on {date}"),
-    "care.reason.visit": ("{grade} 类客户，每月 {n} 次；上次联系：{last}",
-                          ("Grade {grade}, once a month; last contact: {last}",
-                           "Grade {grade}, {n} times a month; last contact: {last}")),
-    "care.reason.visit_first_week": ("{grade} 类客户，本月第一周须联系一次；上次联系：{last}",
-                                     "Grade {grade}: first contact of the month due in its first week; last contact: {last}"),
-    "care.reason.never": ("从未联系", "never"),
-    "care.reason.return": ("{date}购买{items}后第 {days} 天：{label}",
-                           "Day {days} after buying {items} on {date}: {label}"),
-    "care.reason.dormant": ("已 {n} 天未消费（上次 {date}）",
-                            ("No purchase for {n} day (last {date})", "No purchase for {n} days (last {date})")),
-    "care.reason.complaint": ("投诉（{category}）已处理，{date}回访满意度",
-                              "Complaint ({category}) resolved; satisfaction call due {date}"),
-    "care.reason.followup": ("{date}约定跟进：{purpose}", "Follow-up agreed for {date}: {purpose}"),
-    "care.due.today": ("今天", "today"),
-    "care.due.late": ("逾期 {n} 天", ("{n} day late", "{n} days late")),
-    "care.due.ahead": ("{n} 天后", ("in {n} day", "in {n} days")),
-    "care.due.snoozed": ("（推迟到 {date}）", " (snoozed to {date})"),
-    "care.anniv.wedding": ("结婚纪念日", "Wedding anniversary"),
-    "care.anniv.child": ("孩子生日", "Child's birthday"),
-    "care.anniv.joined": ("入会纪念日", "Membership anniversary"),
-    "care.anniv.other": ("纪念日", "Anniversary"),
-    "care.salutation.F": ("{surname}女士", "Ms {surname}"),
-    "care.salutation.M": ("{surname}先生", "Mr {surname}"),
-    "care.lunar_date": ("{text}", "lunar {leap}month {m}, day {d}"),
-    "care.lunar_leap": ("", "leap "),
-    "care.message_language": ("给客户的话术语言", "Language of messages to customers"),
-    "care.our_shop": ("本店", "our shop"),
-    "care.v.until_past": ("推迟日期 {value} 必须晚于今天（{today}）",
-                          "The snooze date {value} must be after today ({today})"),
-    "care.v.skip_reason": ("跳过须填写原因", "Skipping needs a reason"),
-    "care.v.month": ("月份“{value}”不对：应为 1–12", "Month “{value}” must be 1–12"),
-    "care.v.day": ("日期“{value}”不对：{month} 月没有这一天", "Day “{value}” does not exist in month {month}"),
-    "care.v.label": ("纪念日须填写名称", "An anniversary needs a name"),
-    "care.v.setting": ("设置“{name}”的值“{value}”不对：{reason}", "Setting “{name}” = “{value}” is invalid: {reason}"),
-    "care.v.placeholder": ("模板“{name}”里有未知的占位符 {value}；可用：{allowed}",
-                           "Template “{name}” has an unknown placeholder {value}; allowed: {allowed}"),
-    "care.date": ("{m}月{d}日", "{m}/{d}"),
-    "care.export.sheet": ("今日待办", "Today"),
-    "care.export.due": ("到期", "Due"),
-    "care.export.kind": ("类别", "Type"),
-    "care.export.name": ("客户", "Customer"),
-    "care.export.mobile": ("手机", "Mobile"),
-    "care.export.reason": ("事由", "Reason"),
-    "care.export.channel": ("建议渠道", "Channel"),
-    "care.export.message": ("话术/短信", "Message"),
-    "care.contact.purpose": ("{kind}：{reason}", "{kind}: {reason}"),
-    "field.until": ("推迟到", "Snooze until"),
-    "field.skip_reason": ("跳过原因", "Reason for skipping"),
-    "field.anniversary": ("纪念日", "Anniversary"),
-})
+register(
+    {
+        "care.kind.birthday": ("生日", "Birthday"),
+        "care.kind.anniversary": ("纪念日", "Anniversary"),
+        "care.kind.festival": ("节日问候", "Festival greeting"),
+        "care.kind.visit": ("定期回访", "Scheduled visit"),
+        "care.kind.return": ("购后回访", "After-purchase call"),
+        "care.kind.dormant": ("沉睡唤醒", "Wake-up"),
+        "care.kind.complaint": ("投诉回访", "Complaint follow-up"),
+        "care.kind.followup": ("约定跟进", "Agreed follow-up"),
+        "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
+        "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
+        "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
+        "care.reason.joined": (
+            "入会 {n} 周年（{date}）",
+            ("{n} year a member ({date})", "{n} years a member ({date})"),
+        ),
+        "care.reason.festival": ("{date}{name}", "{name} on {date}"),
+        "care.reason.visit": (
+            "{grade} 类客户，每月 {n} 次；上次联系：{last}",
+            (
+                "Grade {grade}, once a month; last contact: {last}",
+                "Grade {grade}, {n} times a month; last contact: {last}",
+            ),
+        ),
+        "care.reason.visit_first_week": (
+            "{grade} 类客户，本月第一周须联系一次；上次联系：{last}",
+            "Grade {grade}: first contact of the month due in its first week; last contact: {last}",
+        ),
+        "care.reason.never": ("从未联系", "never"),
+        "care.reason.return": (
+            "{date}购买{items}后第 {days} 天：{label}",
+            "Day {days} after buying {items} on {date}: {label}",
+        ),
+        "care.reason.dormant": (
+            "已 {n} 天未消费（上次 {date}）",
+            ("No purchase for {n} day (last {date})", "No purchase for {n} days (last {date})"),
+        ),
+        "care.reason.complaint": (
+            "投诉（{category}）已处理，{date}回访满意度",
+            "Complaint ({category}) resolved; satisfaction call due {date}",
+        ),
+        "care.reason.followup": ("{date}约定跟进：{purpose}", "Follow-up agreed for {date}: {purpose}"),
+        "care.due.today": ("今天", "today"),
+        "care.due.late": ("逾期 {n} 天", ("{n} day late", "{n} days late")),
+        "care.due.ahead": ("{n} 天后", ("in {n} day", "in {n} days")),
+        "care.due.snoozed": ("（推迟到 {date}）", " (snoozed to {date})"),
+        "care.anniv.wedding": ("结婚纪念日", "Wedding anniversary"),
+        "care.anniv.child": ("孩子生日", "Child's birthday"),
+        "care.anniv.joined": ("入会纪念日", "Membership anniversary"),
+        "care.anniv.other": ("纪念日", "Anniversary"),
+        "care.salutation.F": ("{surname}女士", "Ms {surname}"),
+        "care.salutation.M": ("{surname}先生", "Mr {surname}"),
+        "care.lunar_date": ("{text}", "lunar {leap}month {m}, day {d}"),
+        "care.lunar_leap": ("", "leap "),
+        "care.message_language": ("给客户的话术语言", "Language of messages to customers"),
+        "care.our_shop": ("本店", "our shop"),
+        "care.v.until_past": (
+            "推迟日期 {value} 必须晚于今天（{today}）",
+            "The snooze date {value} must be after today ({today})",
+        ),
+        "care.v.skip_reason": ("跳过须填写原因", "Skipping needs a reason"),
+        "care.v.month": ("月份“{value}”不对：应为 1–12", "Month “{value}” must be 1–12"),
+        "care.v.day": ("日期“{value}”不对：{month} 月没有这一天", "Day “{value}” does not exist in month {month}"),
+        "care.v.label": ("纪念日须填写名称", "An anniversary needs a name"),
+        "care.v.setting": (
+            "设置“{name}”的值“{value}”不对：{reason}",
+            "Setting “{name}” = “{value}” is invalid: {reason}",
+        ),
+        "care.v.placeholder": (
+            "模板“{name}”里有未知的占位符 {value}；可用：{allowed}",
+            "Template “{name}” has an unknown placeholder {value}; allowed: {allowed}",
+        ),
+        "care.date": ("{m}月{d}日", "{m}/{d}"),
+        "care.export.sheet": ("今日待办", "Today"),
+        "care.export.due": ("到期", "Due"),
+        "care.export.kind": ("类别", "Type"),
+        "care.export.name": ("客户", "Customer"),
+        "care.export.mobile": ("手机", "Mobile"),
+        "care.export.reason": ("事由", "Reason"),
+        "care.export.channel": ("建议渠道", "Channel"),
+        "care.export.message": ("话术/短信", "Message"),
+        "care.contact.purpose": ("{kind}：{reason}", "{kind}: {reason}"),
+        "field.until": ("推迟到", "Snooze until"),
+        "field.skip_reason": ("跳过原因", "Reason for skipping"),
+        "field.anniversary": ("纪念日", "Anniversary"),
+    }
+)
 
 DEFAULT_TEMPLATES = {
     "birthday": "{称呼}您好！{店名}祝您生日快乐（{生日}）！您现有积分 {积分} 分，生日期间到店有小礼物相送。",
@@ -131,21 +155,20 @@ DEFAULT_TEMPLATES = {
 # has not rewritten the template (a template the shop wrote itself is sent as written)
 DEFAULT_TEMPLATES_EN = {
     "birthday": "Dear {称呼}, happy birthday ({生日}) from all of us at {店名}! You have {积分} points, "
-                "and a small gift is waiting for you in the shop this week.",
+    "and a small gift is waiting for you in the shop this week.",
     "anniversary": "Dear {称呼}, happy {节日}! Best wishes to you and your family from {店名}.",
     "festival": "Dear {称呼}, {节日} is coming: {店名} wishes you and your family a happy {节日}!",
     "visit": "Dear {称呼}, this is {店名}. We hope all is well; let us know any time if you need anything.",
     "dormant": "Dear {称呼}, we have missed you! {店名} has many new arrivals, and your balance of "
-               "{余额} yuan and {积分} points are waiting for you.",
+    "{余额} yuan and {积分} points are waiting for you.",
     "complaint": "Dear {称呼}, this is {店名}. The problem you told us about has been dealt with; "
-                 "are you happy with how it went, and is there anything we could do better?",
+    "are you happy with how it went, and is there anything we could do better?",
     "followup": "Dear {称呼}, this is {店名}, calling back as we agreed.",
 }
 RETURN_TEMPLATES_EN = {
     3: "Dear {称呼}, this is {店名}. How are you getting on with the {商品} you bought a few days "
-       "ago? Tell us any time if something is not right.",
-    30: "Dear {称呼}, {店名} here: the {商品} you bought last time may be running low. "
-        "Shall we put one aside for you?",
+    "ago? Tell us any time if something is not right.",
+    30: "Dear {称呼}, {店名} here: the {商品} you bought last time may be running low. Shall we put one aside for you?",
 }
 
 DEFAULTS: dict = {
@@ -167,41 +190,63 @@ DEFAULTS: dict = {
     },
     "visit_daily_limit": 30,  # visit-plan items listed per day (most overdue first); 0 = all
     "return_offsets": [
-        {"days": 3, "label": "问问用得怎么样",
-         "template": "{称呼}您好，我是{店名}。您前几天买的{商品}用得怎么样？有问题随时告诉我们。"},
-        {"days": 30, "label": "快用完了吗",
-         "template": "{称呼}您好，{店名}提醒您：上次买的{商品}快用完了吧？需要的话可以帮您预留。"},
+        {
+            "days": 3,
+            "label": "问问用得怎么样",
+            "template": "{称呼}您好，我是{店名}。您前几天买的{商品}用得怎么样？有问题随时告诉我们。",
+        },
+        {
+            "days": 30,
+            "label": "快用完了吗",
+            "template": "{称呼}您好，{店名}提醒您：上次买的{商品}快用完了吧？需要的话可以帮您预留。",
+        },
     ],
     "dormant_days": 90,
     "join_anniversary": True,
-    "channels": {"birthday": "wechat", "anniversary": "wechat", "festival": "sms", "return": "phone",
-                 "dormant": "sms", "complaint": "phone", "followup": "phone"},
+    "channels": {
+        "birthday": "wechat",
+        "anniversary": "wechat",
+        "festival": "sms",
+        "return": "phone",
+        "dormant": "sms",
+        "complaint": "phone",
+        "followup": "phone",
+    },
     "templates": DEFAULT_TEMPLATES,
 }
 
 
 # --- settings ---------------------------------------------------------------------------------
 
+
 def load_settings() -> dict:
     """The care settings: the stored JSON merged over :data:`DEFAULTS`."""
     return SETTINGS.load()
 
 
-register({
-    "care.setting.birthday_days": ("生日和纪念日提前列出天数", "Days ahead for birthdays and anniversaries"),
-    "care.setting.festival_days": ("节日问候提前列出天数", "Days ahead for festival greetings"),
-    "care.setting.overdue_days": ("未处理的问候、回访、唤醒保留天数", "Days unhandled greetings, return visits and wake-ups stay"),
-    "care.setting.service_overdue_days": ("未处理的投诉回访和约定跟进保留天数", "Days unhandled complaint and agreed follow-ups stay"),
-    "care.setting.dormant_days": ("沉睡天数", "Days without purchase before a wake-up"),
-    "care.setting.visit_daily_limit": ("每天列出的定期回访数", "Scheduled visits listed per day"),
-    "care.setting.per_month": ("{grade} 类每月联系次数", "Contacts a month for grade {grade}"),
-    "care.setting.visit_channel": ("{grade} 类回访渠道", "Channel for grade {grade}"),
-    "care.setting.channel": ("“{kind}”的建议渠道", "Channel for “{kind}”"),
-    "care.setting.return_days": ("购后回访天数", "Days after purchase"),
-    "care.setting.default_grade": ("未分级客户按哪一级", "Grade of customers not graded yet"),
-    "care.setting.festival_grades": ("节日问候的客户等级", "Grades greeted at festivals"),
-    "care.v.duplicate_days": ("重复", "listed twice"),
-})
+register(
+    {
+        "care.setting.birthday_days": ("生日和纪念日提前列出天数", "Days ahead for birthdays and anniversaries"),
+        "care.setting.festival_days": ("节日问候提前列出天数", "Days ahead for festival greetings"),
+        "care.setting.overdue_days": (
+            "未处理的问候、回访、唤醒保留天数",
+            "Days unhandled greetings, return visits and wake-ups stay",
+        ),
+        "care.setting.service_overdue_days": (
+            "未处理的投诉回访和约定跟进保留天数",
+            "Days unhandled complaint and agreed follow-ups stay",
+        ),
+        "care.setting.dormant_days": ("沉睡天数", "Days without purchase before a wake-up"),
+        "care.setting.visit_daily_limit": ("每天列出的定期回访数", "Scheduled visits listed per day"),
+        "care.setting.per_month": ("{grade} 类每月联系次数", "Contacts a month for grade {grade}"),
+        "care.setting.visit_channel": ("{grade} 类回访渠道", "Channel for grade {grade}"),
+        "care.setting.channel": ("“{kind}”的建议渠道", "Channel for “{kind}”"),
+        "care.setting.return_days": ("购后回访天数", "Days after purchase"),
+        "care.setting.default_grade": ("未分级客户按哪一级", "Grade of customers not graded yet"),
+        "care.setting.festival_grades": ("节日问候的客户等级", "Grades greeted at festivals"),
+        "care.v.duplicate_days": ("重复", "listed twice"),
+    }
+)
 
 
 def _bad(name: str, value, reason: str, **params) -> FieldError:
@@ -212,15 +257,25 @@ def _bad(name: str, value, reason: str, **params) -> FieldError:
 def validate_settings(s: dict) -> dict:
     """Check every number, grade and template; raises FieldError naming the setting."""
     s = merged(DEFAULTS, s)
-    for name, lo, hi in (("birthday_days", 0, 60), ("festival_days", 0, 30), ("overdue_days", 0, 365),
-                         ("service_overdue_days", 0, 3650), ("dormant_days", 7, 3650),
-                         ("visit_daily_limit", 0, 100_000)):
+    for name, lo, hi in (
+        ("birthday_days", 0, 60),
+        ("festival_days", 0, 30),
+        ("overdue_days", 0, 365),
+        ("service_overdue_days", 0, 3650),
+        ("dormant_days", 7, 3650),
+        ("visit_daily_limit", 0, 100_000),
+    ):
         v = s[name]
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
             raise _bad(name, v, f"{lo}–{hi}")
     if s["message_language"] not in SUPPORTED:
-        raise FieldError("setting", "care.v.setting", name=t("care.message_language"),
-                         value=s["message_language"], reason="/".join(SUPPORTED))
+        raise FieldError(
+            "setting",
+            "care.v.setting",
+            name=t("care.message_language"),
+            value=s["message_language"],
+            reason="/".join(SUPPORTED),
+        )
     channels = "/".join(t(f"channel.{c}") for c in activity.CHANNELS)
     for grade, plan in s["visit_plan"].items():
         per = plan.get("per_month")
@@ -272,8 +327,7 @@ def check_template(name: str, text: str) -> None:
 
     for ph in re.findall(r"\{[^{}]*\}", text or ""):
         if ph not in PLACEHOLDERS:
-            raise FieldError("setting", "care.v.placeholder", name=name, value=ph,
-                             allowed=" ".join(PLACEHOLDERS))
+            raise FieldError("setting", "care.v.placeholder", name=name, value=ph, allowed=" ".join(PLACEHOLDERS))
 
 
 def check_date(month, day, lunar: bool = False) -> None:
@@ -298,6 +352,7 @@ def shop_name(s: dict) -> str:
 
 # --- dates ------------------------------------------------------------------------------------
 
+
 def birthday_in_year(year: int, month: int, day: int) -> dt.date:
     """A solar birthday in ``year``: 29 February falls on 28 February in a common year."""
     return solar_date(year, month, day)
@@ -310,8 +365,7 @@ def lunar_birthday_in_year(year: int, month: int, day: int, leap: bool = False) 
 
 
 @lru_cache(maxsize=4096)
-def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date,
-                 end: dt.date) -> tuple[dt.date, ...]:
+def _occurrences(month: int, day: int, lunar: bool, leap: bool, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     out = []
     # lunar: the lunar years covering start..end (LunarRangeError outside the table, never skipped)
     for y in lunar_years(start, end) if lunar else range(start.year, end.year + 1):
@@ -334,8 +388,14 @@ def _day(value) -> dt.date:
 @lru_cache(maxsize=1024)
 def _birthday_text(month: int, day: int, lunar: bool, leap: bool, lang: str) -> str:
     if lunar:
-        return t_in(lang, "care.lunar_date", text=format_lunar(LunarBirthday(month, day, leap)),
-                    leap=t_in(lang, "care.lunar_leap") if leap else "", m=month, d=day)
+        return t_in(
+            lang,
+            "care.lunar_date",
+            text=format_lunar(LunarBirthday(month, day, leap)),
+            leap=t_in(lang, "care.lunar_leap") if leap else "",
+            m=month,
+            d=day,
+        )
     return _mmdd_text(dt.date(2000, month, day), lang)
 
 
@@ -356,6 +416,7 @@ def _mmdd_keys(start: dt.date, end: dt.date) -> tuple[set[int], set[int]]:
 
 
 # --- items ------------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class CareItem:
@@ -397,18 +458,23 @@ class CareItem:
         return (today - self.due).days
 
     def payload(self) -> str:
-        return json.dumps({"name": self.name, "reason": self.reason, "channel": self.channel,
-                           "ctx": self.details()}, ensure_ascii=False)
+        return json.dumps(
+            {"name": self.name, "reason": self.reason, "channel": self.channel, "ctx": self.details()},
+            ensure_ascii=False,
+        )
 
 
 def load_details(items: Iterable[CareItem]) -> None:
     """Read what was bought for the return-visit items that do not have it yet (batched)."""
     need = [i for i in items if i.kind == "return" and "商品" not in i.ctx]
     for n in range(0, len(need), 500):
-        chunk = need[n:n + 500]
+        chunk = need[n : n + 500]
         ids = [i.ctx["purchase_id"] for i in chunk]
-        found = dict(database.execute_sql(
-            f"SELECT id, items FROM purchase WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall())
+        found = dict(
+            database.execute_sql(
+                f"SELECT id, items FROM purchase WHERE id IN ({','.join('?' * len(ids))})", ids
+            ).fetchall()
+        )
         for i in chunk:
             i.ctx["商品"] = found.get(i.ctx["purchase_id"]) or ""
 
@@ -426,7 +492,7 @@ class TodayList:
         return sum(1 for i in self.items if i.due <= self.today)
 
 
-_COLS = ("c.id, c.name, c.mobile, c.gender, c.points, c.balance_cents, c.pref_channel")
+_COLS = "c.id, c.name, c.mobile, c.gender, c.points, c.balance_cents, c.pref_channel"
 
 
 def _active() -> str:
@@ -452,27 +518,28 @@ def _ch(preferred: str | None, default: str) -> str:
 
 def _item(kind, key, row, channel, due, why, ctx=None) -> CareItem:
     cid, name, mobile, gender, points, balance, pref = row[:7]
-    return CareItem(kind, key, cid, name, mobile, gender, points, balance, _ch(pref, channel), due,
-                    why, ctx or {})
+    return CareItem(kind, key, cid, name, mobile, gender, points, balance, _ch(pref, channel), due, why, ctx or {})
 
 
 def _mmdd_text(d: dt.date, lang: str | None = None) -> str:
     return t_in(lang or texts.language(), "care.date", m=d.month, d=d.day)
 
 
-
 def _birthdays(s, today, start, end, consent) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     out = []
     ch = s["channels"]["birthday"]
-    cols = (f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap, c.created_at "
-            f"FROM customer c")
+    cols = f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap, c.created_at FROM customer c"
     rows = database.execute_sql(
         f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(solar))}) AND c.lunar_month IS NULL "
-        f"AND c.birthday IS NOT NULL AND {_active()} {consent}", sorted(solar)).fetchall()
+        f"AND c.birthday IS NOT NULL AND {_active()} {consent}",
+        sorted(solar),
+    ).fetchall()
     rows += database.execute_sql(
         f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(lunar))}) AND c.lunar_month IS NOT NULL "
-        f"AND {_active()} {consent}", sorted(lunar)).fetchall()
+        f"AND {_active()} {consent}",
+        sorted(lunar),
+    ).fetchall()
     for r in rows:
         mmdd, lm, ld, leap = r[7:11]
         if lm:
@@ -489,9 +556,17 @@ def _birthdays(s, today, start, end, consent) -> list[CareItem]:
         for due in _since_recorded(dates, r[11], today):
             # the reason is shown in the interface language, the message written in the shop's
             # message language: the context keeps the birthday itself, not a text of it
-            out.append(_item("birthday", f"birthday:{due.year}", r, ch, due,
-                             ("care.reason.birthday_lunar" if lm else "care.reason.birthday",
-                              {"date": due, "bday": bday}), {"bday": bday}))
+            out.append(
+                _item(
+                    "birthday",
+                    f"birthday:{due.year}",
+                    r,
+                    ch,
+                    due,
+                    ("care.reason.birthday_lunar" if lm else "care.reason.birthday", {"date": due, "bday": bday}),
+                    {"bday": bday},
+                )
+            )
     return out
 
 
@@ -514,37 +589,58 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
     rows = database.execute_sql(
         f"SELECT {_COLS}, a.id, a.kind, a.label, a.month, a.day, a.lunar, a.leap, a.mmdd, c.created_at "
         f"FROM anniversary a JOIN customer c ON c.id = a.customer_id "
-        f"WHERE a.mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent}", keys).fetchall()
+        f"WHERE a.mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent}",
+        keys,
+    ).fetchall()
     for r in rows:
         aid, kind, label, m, d, is_lunar, leap, mmdd = r[7:15]
         if mmdd not in (lunar if is_lunar else solar):
             continue
         ctx = {"节日": label} if label else {"anniv": kind if kind in ANNIVERSARY_KINDS else "other"}
         for due in _since_recorded(_occurrences(m, d, bool(is_lunar), bool(leap), start, end), r[15], today):
-            out.append(_item("anniversary", f"anniversary:{aid}:{due.year}", r, ch, due,
-                             ("care.reason.anniversary", {"date": due, **ctx}), dict(ctx)))
+            out.append(
+                _item(
+                    "anniversary",
+                    f"anniversary:{aid}:{due.year}",
+                    r,
+                    ch,
+                    due,
+                    ("care.reason.anniversary", {"date": due, **ctx}),
+                    dict(ctx),
+                )
+            )
     if s["join_anniversary"]:
         days = []
         d = start
         while d <= end:
             days.append(d)
             d += dt.timedelta(days=1)
-        mds = sorted({f"{x.month:02d}-{x.day:02d}" for x in days} | ({"02-29"} if any(
-            x.month == 2 and x.day == 28 for x in days) else set()))
+        mds = sorted(
+            {f"{x.month:02d}-{x.day:02d}" for x in days}
+            | ({"02-29"} if any(x.month == 2 and x.day == 28 for x in days) else set())
+        )
         rows = database.execute_sql(
             f"SELECT {_COLS}, c.joined_on, c.created_at FROM customer c "
             f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
-            [*mds, f"{end.year}-01-01"]).fetchall()
+            [*mds, f"{end.year}-01-01"],
+        ).fetchall()
         for r in rows:
             joined = _day(r[7])
-            for due in _since_recorded(_occurrences(joined.month, joined.day, False, False, start, end),
-                                       r[8], today):
+            for due in _since_recorded(_occurrences(joined.month, joined.day, False, False, start, end), r[8], today):
                 years = due.year - joined.year
                 if years >= 1:
-                    out.append(_item("anniversary", f"joined:{due.year}", r, ch, due,
-                                     ("care.reason.joined", {"n": years, "date": due}),
-                                     {"anniv": "joined"}))
+                    out.append(
+                        _item(
+                            "anniversary",
+                            f"joined:{due.year}",
+                            r,
+                            ch,
+                            due,
+                            ("care.reason.joined", {"n": years, "date": due}),
+                            {"anniv": "joined"},
+                        )
+                    )
     return out
 
 
@@ -561,14 +657,16 @@ def _festivals(s, today, consent) -> list[CareItem]:
     rows = database.execute_sql(
         f"SELECT {_COLS} FROM customer c WHERE {_active()} {consent} "
         f"AND {_grade_expr()} IN ({','.join('?' * len(grades))})",
-        [s["default_grade"] or "", *grades]).fetchall()
+        [s["default_grade"] or "", *grades],
+    ).fetchall()
     out: list[CareItem] = []
     for f, d in due_list:
         key = f"festival:{f.key}:{d.isoformat()}"
         ctx = {"节日": f.name, "festival": f.key}
         reason = ("care.reason.festival", {"date": d, **ctx})
-        out.extend(CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch), d,
-                            reason, ctx) for r in rows)
+        out.extend(
+            CareItem("festival", key, r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch), d, reason, ctx) for r in rows
+        )
     return out
 
 
@@ -604,8 +702,7 @@ def _grade_clauses(s, g) -> list[str]:
     return clauses
 
 
-def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
-                  cap: int | None = None) -> int:
+def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *, cap: int | None = None) -> int:
     """How many customers the visit plan says are due (listed today or not), counting at most
     ``cap`` (the tab shows "1000+"); kept out of :func:`build_today`: an exact count reads
     every due customer."""
@@ -620,7 +717,8 @@ def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
             n += database.execute_sql(
                 f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {clause} AND {_SINCE} < ? "
                 f"AND {_active()} AND c.consent_marketing = 1 LIMIT ?)",
-                (cutoff.isoformat(), limit)).fetchone()[0]
+                (cutoff.isoformat(), limit),
+            ).fetchone()[0]
     return n
 
 
@@ -628,7 +726,8 @@ def visits_handled(today: dt.date) -> int:
     """Visit-plan items done, skipped or snoozed today: they count against the daily limit."""
     return database.execute_sql(
         "SELECT count(*) FROM care_action WHERE kind = 'visit' AND at >= ? AND at < ?",
-        (today.isoformat(), (today + dt.timedelta(days=1)).isoformat())).fetchone()[0]
+        (today.isoformat(), (today + dt.timedelta(days=1)).isoformat()),
+    ).fetchone()[0]
 
 
 def _visits(s, today, skip_keys: set) -> list[CareItem]:
@@ -654,7 +753,8 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
                 f"SELECT {_COLS}, {_SINCE}, c.last_contact_at FROM customer c WHERE {clause} "
                 f"AND {_SINCE} < ? AND {_active()} AND c.consent_marketing = 1 "
                 f"ORDER BY {_SINCE} LIMIT ?",
-                (cutoff.isoformat(), limit - len(out) + len(skip_keys))).fetchall()
+                (cutoff.isoformat(), limit - len(out) + len(skip_keys)),
+            ).fetchall()
         rows.sort(key=lambda r: str(r[7]))
         for r in rows:
             since_v, last = r[7], r[8]
@@ -665,9 +765,19 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
                 due = month_start
                 key_reason = "care.reason.visit_first_week"
             due = min(due, today) if last else today  # never contacted: due now, not "late since joining"
-            item = CareItem("visit", f"visit:{since_d.isoformat()}", r[0], r[1], r[2], r[3], r[4], r[5],
-                            p["channel"], due,
-                            (key_reason, {"grade": g, "n": p["per_month"], "last": _last_text(last)}))
+            item = CareItem(
+                "visit",
+                f"visit:{since_d.isoformat()}",
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                p["channel"],
+                due,
+                (key_reason, {"grade": g, "n": p["per_month"], "last": _last_text(last)}),
+            )
             if (item.customer_id, item.key) in skip_keys:
                 continue
             out.append(item)
@@ -691,16 +801,28 @@ def _returns(s, today, overdue) -> list[CareItem]:
             f"SELECT {_COLS}, p.id, p.at FROM customer c JOIN purchase p "
             f"ON p.customer_id = c.id AND p.at = c.last_purchase_at "
             f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()}",
-            (lo.isoformat(), hi.isoformat())).fetchall()
+            (lo.isoformat(), hi.isoformat()),
+        ).fetchall()
         label = off.get("label", "")
         ctx_base = {"template": off.get("template", "")}
         for r in rows:
             bought = _day(r[8])
-            out.append(CareItem(
-                "return", f"return:{r[7]}:{days}", r[0], r[1], r[2], r[3], r[4], r[5], _ch(r[6], ch),
-                bought + dt.timedelta(days=days),
-                ("care.reason.return", {"date": bought, "days": days, "label": label}),
-                {**ctx_base, "purchase_id": r[7]}))
+            out.append(
+                CareItem(
+                    "return",
+                    f"return:{r[7]}:{days}",
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    _ch(r[6], ch),
+                    bought + dt.timedelta(days=days),
+                    ("care.reason.return", {"date": bought, "days": days, "label": label}),
+                    {**ctx_base, "purchase_id": r[7]},
+                )
+            )
     return out
 
 
@@ -711,7 +833,8 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
     rows = database.execute_sql(
         f"SELECT {_COLS}, c.last_purchase_at, c.last_contact_at FROM customer c "
         f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()} {consent}",
-        (lo.isoformat(), hi.isoformat())).fetchall()
+        (lo.isoformat(), hi.isoformat()),
+    ).fetchall()
     ch = s["channels"]["dormant"]
     out = []
     for r in rows:
@@ -719,8 +842,16 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
         due = last + dt.timedelta(days=n)
         if r[8] and str(r[8])[:10] >= due.isoformat():
             continue  # contacted since they fell asleep
-        out.append(_item("dormant", f"dormant:{due.isoformat()}", r, ch, due,
-                         ("care.reason.dormant", {"n": (today - last).days, "date": last.isoformat()})))
+        out.append(
+            _item(
+                "dormant",
+                f"dormant:{due.isoformat()}",
+                r,
+                ch,
+                due,
+                ("care.reason.dormant", {"n": (today - last).days, "date": last.isoformat()}),
+            )
+        )
     return out
 
 
@@ -730,13 +861,22 @@ def _complaints(s, today) -> list[CareItem]:
         f"SELECT {_COLS}, k.id, k.followup_due, k.category FROM complaint k JOIN customer c "
         f"ON c.id = k.customer_id WHERE k.status = 'resolved' AND k.followup_due IS NOT NULL "
         f"AND k.followup_due <= ? AND k.followup_due >= ? AND {_active()}",
-        (today.isoformat(), lo.isoformat())).fetchall()
+        (today.isoformat(), lo.isoformat()),
+    ).fetchall()
     ch = s["channels"]["complaint"]
     out = []
     for r in rows:
         due = dt.date.fromisoformat(str(r[8])[:10])
-        out.append(_item("complaint", f"complaint:{r[7]}:{due.isoformat()}", r, ch, due,
-                         ("care.reason.complaint", {"category": r[9] or "-", "date": due})))
+        out.append(
+            _item(
+                "complaint",
+                f"complaint:{r[7]}:{due.isoformat()}",
+                r,
+                ch,
+                due,
+                ("care.reason.complaint", {"category": r[9] or "-", "date": due}),
+            )
+        )
     return out
 
 
@@ -746,7 +886,8 @@ def _followups(s, today) -> list[CareItem]:
         f"SELECT {_COLS}, k.id, k.next_followup, k.purpose, k.at, c.last_contact_at "
         f"FROM contact k JOIN customer c ON c.id = k.customer_id "
         f"WHERE k.next_followup <= ? AND k.next_followup >= ? AND {_active()}",
-        (today.isoformat(), lo.isoformat())).fetchall()
+        (today.isoformat(), lo.isoformat()),
+    ).fetchall()
     ch = s["channels"]["followup"]
     out = []
     for r in rows:
@@ -754,8 +895,16 @@ def _followups(s, today) -> list[CareItem]:
         last = str(r[11] or "")
         if last > str(r[10]) and last[:10] >= due.isoformat():
             continue  # contacted again on or after the agreed day
-        out.append(_item("followup", f"followup:{r[7]}", r, ch, due,
-                         ("care.reason.followup", {"date": due, "purpose": r[9] or "-"})))
+        out.append(
+            _item(
+                "followup",
+                f"followup:{r[7]}",
+                r,
+                ch,
+                due,
+                ("care.reason.followup", {"date": due, "purpose": r[9] or "-"}),
+            )
+        )
     return out
 
 
@@ -763,8 +912,9 @@ def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
     """The latest action per (customer, item key) taken since ``since``."""
     latest: dict[tuple[int, str], tuple] = {}
     for row in database.execute_sql(
-            "SELECT customer_id, item_key, action, until, kind, due, payload FROM care_action "
-            "WHERE at >= ? ORDER BY id", (since.isoformat(),)):
+        "SELECT customer_id, item_key, action, until, kind, due, payload FROM care_action WHERE at >= ? ORDER BY id",
+        (since.isoformat(),),
+    ):
         latest[(row[0], row[1])] = row
     return latest
 
@@ -782,32 +932,35 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
     # one read snapshot for every source; DEFERRED: reading must not take the write lock
     with database.atomic(lock_type="DEFERRED"):
         actions = _actions(today - dt.timedelta(days=lookback))
-        visit_skips = {k for k, a in actions.items()
-                       if a[4] == "visit" and not (a[2] == "snooze" and str(a[3]) <= today.isoformat())}
+        visit_skips = {
+            k
+            for k, a in actions.items()
+            if a[4] == "visit" and not (a[2] == "snooze" and str(a[3]) <= today.isoformat())
+        }
         items: list[CareItem] = []
         items += _complaints(s, today)
         items += _followups(s, today)
         items += _returns(s, today, overdue)
         items += _visits(s, today, visit_skips)
         problems: list[str] = []
-        for dated in (lambda: _birthdays(s, today, start, end, consent),
-                      lambda: _anniversaries(s, today, start, end, consent),
-                      lambda: _festivals(s, today, consent)):
+        for dated in (
+            lambda: _birthdays(s, today, start, end, consent),
+            lambda: _anniversaries(s, today, start, end, consent),
+            lambda: _festivals(s, today, consent),
+        ):
             try:
                 items += dated()
             except LunarRangeError as exc:  # the rest of the list still stands; the UI shows why
                 if not problems:  # once: every source meets the same end of the table
                     problems.append(exc.message)
         items += _dormant(s, today, overdue, consent)
-        kept = _apply_actions(items, actions, today,
-                              today - dt.timedelta(days=s["service_overdue_days"]))
+        kept = _apply_actions(items, actions, today, today - dt.timedelta(days=s["service_overdue_days"]))
     # sources were read in KINDS order: a stable sort by date keeps that order within a day
     kept.sort(key=attrgetter("due"))
     return TodayList(today, kept, problems)
 
 
-def _apply_actions(items: list[CareItem], actions: dict, today: dt.date,
-                   revive_since: dt.date) -> list[CareItem]:
+def _apply_actions(items: list[CareItem], actions: dict, today: dt.date, revive_since: dt.date) -> list[CareItem]:
     if not actions:
         return items
     today_s = today.isoformat()
@@ -826,8 +979,11 @@ def _apply_actions(items: list[CareItem], actions: dict, today: dt.date,
     # snoozed items whose window has passed come back on their day, as they were, and stay
     # as long as service follow-ups do
     since_s = revive_since.isoformat()
-    revive = [a for k, a in actions.items() if k not in seen and a[2] == "snooze"
-              and since_s <= str(a[3]) <= today_s and a[4] not in ("visit",)]
+    revive = [
+        a
+        for k, a in actions.items()
+        if k not in seen and a[2] == "snooze" and since_s <= str(a[3]) <= today_s and a[4] not in ("visit",)
+    ]
     if revive:
         info = _customer_rows([a[0] for a in revive])
         for a in revive:
@@ -835,29 +991,73 @@ def _apply_actions(items: list[CareItem], actions: dict, today: dt.date,
             if row is None or (a[4] in MARKETING_KINDS and not row[7]):
                 continue
             p = json.loads(a[6] or "{}")
-            kept.append(CareItem(a[4], a[1], row[0], row[1], row[2], row[3], row[4], row[5],
-                                 _ch(p.get("channel") or row[6], "phone"),
-                                 dt.date.fromisoformat(str(a[5])[:10]), ("", {"text": p.get("reason", "")}),
-                                 p.get("ctx", {}), dt.date.fromisoformat(str(a[3])[:10])))
+            kept.append(
+                CareItem(
+                    a[4],
+                    a[1],
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    _ch(p.get("channel") or row[6], "phone"),
+                    dt.date.fromisoformat(str(a[5])[:10]),
+                    ("", {"text": p.get("reason", "")}),
+                    p.get("ctx", {}),
+                    dt.date.fromisoformat(str(a[3])[:10]),
+                )
+            )
     return kept
 
 
 def _customer_rows(ids: list[int]) -> dict[int, tuple]:
     out = {}
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         for r in database.execute_sql(
-                f"SELECT {_COLS}, c.consent_marketing FROM customer c WHERE c.id IN ({','.join('?' * len(chunk))}) "
-                f"AND {_active()}", chunk):
+            f"SELECT {_COLS}, c.consent_marketing FROM customer c WHERE c.id IN ({','.join('?' * len(chunk))}) "
+            f"AND {_active()}",
+            chunk,
+        ):
             out[r[0]] = r
     return out
 
 
 # --- messages ---------------------------------------------------------------------------------
 
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "司徒", "东方", "皇甫", "慕容", "长孙", "夏侯",
-                     "令狐", "端木", "尉迟", "公孙", "轩辕", "宇文", "独孤", "南宫", "西门", "呼延",
-                     "闻人", "澹台", "公冶", "宗政", "濮阳", "太叔", "申屠", "钟离", "赫连", "万俟")
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "司徒",
+    "东方",
+    "皇甫",
+    "慕容",
+    "长孙",
+    "夏侯",
+    "令狐",
+    "端木",
+    "尉迟",
+    "公孙",
+    "轩辕",
+    "宇文",
+    "独孤",
+    "南宫",
+    "西门",
+    "呼延",
+    "闻人",
+    "澹台",
+    "公冶",
+    "宗政",
+    "濮阳",
+    "太叔",
+    "申屠",
+    "钟离",
+    "赫连",
+    "万俟",
+)
 
 
 def surname(name: str) -> str:
@@ -869,11 +1069,38 @@ def surname(name: str) -> str:
 
 
 # surnames read differently from the same character elsewhere (pypinyin gives the common reading)
-SURNAME_PINYIN = {"曾": "Zeng", "单": "Shan", "解": "Xie", "区": "Ou", "仇": "Qiu", "查": "Zha",
-                  "朴": "Piao", "翟": "Zhai", "盖": "Ge", "乐": "Yue", "覃": "Qin", "缪": "Miao",
-                  "召": "Shao", "繁": "Po", "员": "Yun", "黑": "He", "秘": "Bi", "长孙": "Zhangsun",
-                  "尉迟": "Yuchi", "万俟": "Moqi", "重": "Chong", "种": "Chong", "宓": "Mi", "沈": "Shen",
-                  "柏": "Bai", "薄": "Bo", "卜": "Bu", "任": "Ren", "华": "Hua", "纪": "Ji"}
+SURNAME_PINYIN = {
+    "曾": "Zeng",
+    "单": "Shan",
+    "解": "Xie",
+    "区": "Ou",
+    "仇": "Qiu",
+    "查": "Zha",
+    "朴": "Piao",
+    "翟": "Zhai",
+    "盖": "Ge",
+    "乐": "Yue",
+    "覃": "Qin",
+    "缪": "Miao",
+    "召": "Shao",
+    "繁": "Po",
+    "员": "Yun",
+    "黑": "He",
+    "秘": "Bi",
+    "长孙": "Zhangsun",
+    "尉迟": "Yuchi",
+    "万俟": "Moqi",
+    "重": "Chong",
+    "种": "Chong",
+    "宓": "Mi",
+    "沈": "Shen",
+    "柏": "Bai",
+    "薄": "Bo",
+    "卜": "Bu",
+    "任": "Ren",
+    "华": "Hua",
+    "纪": "Ji",
+}
 
 
 def surname_latin(chinese: str) -> str:
@@ -962,19 +1189,22 @@ def message(item: CareItem, s: dict, shop: str | None = None) -> str:
     lang = message_language(s)
     ctx = item.details()
     bday = ctx.get("bday")
-    values = {"称呼": salutation(item.name, item.gender, lang), "姓名": item.name,
-              "店名": shop if shop is not None else shop_name(s),
-              "积分": f"{item.points:,}" if lang == "en" else item.points, "余额": fmt(item.balance_cents),
-              "节日": occasion_name(ctx, lang),
-              "生日": _birthday_text(*bday, lang) if bday else ctx.get("生日", ""),
-              "商品": ctx.get("商品", "")}
+    values = {
+        "称呼": salutation(item.name, item.gender, lang),
+        "姓名": item.name,
+        "店名": shop if shop is not None else shop_name(s),
+        "积分": f"{item.points:,}" if lang == "en" else item.points,
+        "余额": fmt(item.balance_cents),
+        "节日": occasion_name(ctx, lang),
+        "生日": _birthday_text(*bday, lang) if bday else ctx.get("生日", ""),
+        "商品": ctx.get("商品", ""),
+    }
     return render(template_for(item, s, lang), values)
 
 
 def due_text(item: CareItem, today: dt.date) -> str:
     late = item.days_late(today)
-    text = t("care.due.today") if late == 0 else tn("care.due.late", late) if late > 0 \
-        else tn("care.due.ahead", -late)
+    text = t("care.due.today") if late == 0 else tn("care.due.late", late) if late > 0 else tn("care.due.ahead", -late)
     if item.snoozed_until:
         text += t("care.due.snoozed", date=item.snoozed_until.isoformat())
     return text
@@ -986,25 +1216,44 @@ def kind_text(kind: str) -> str:
 
 # --- actions ----------------------------------------------------------------------------------
 
-def _record(items: Iterable[CareItem], action: str, *, until=None, reason="", contacts=None,
-            at=None) -> int:
+
+def _record(items: Iterable[CareItem], action: str, *, until=None, reason="", contacts=None, at=None) -> int:
     at = at or now()
     items = list(items)
     load_details(items)
     rows = []
     for n, it in enumerate(items):
-        rows.append(dict(customer=it.customer_id, item_key=it.key, kind=it.kind, due=it.due,
-                         action=action, until=until, reason=reason, payload=it.payload(),
-                         contact=contacts[n] if contacts else None, at=at))
+        rows.append(
+            dict(
+                customer=it.customer_id,
+                item_key=it.key,
+                kind=it.kind,
+                due=it.due,
+                action=action,
+                until=until,
+                reason=reason,
+                payload=it.payload(),
+                contact=contacts[n] if contacts else None,
+                at=at,
+            )
+        )
     with database.atomic():
         for i in range(0, len(rows), 200):
-            CareAction.insert_many(rows[i:i + 200]).execute()
+            CareAction.insert_many(rows[i : i + 200]).execute()
     return len(rows)
 
 
-def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome: str = "",
-              satisfaction: int | None = None, next_followup: dt.date | None = None,
-              staff: str = "", at: dt.datetime | None = None, progress=None) -> list[int]:
+def mark_done(
+    items: Iterable[CareItem],
+    *,
+    channel: str | None = None,
+    outcome: str = "",
+    satisfaction: int | None = None,
+    next_followup: dt.date | None = None,
+    staff: str = "",
+    at: dt.datetime | None = None,
+    progress=None,
+) -> list[int]:
     """Record a Contact for every item (its channel unless ``channel`` is given) and mark the
     items done, in one transaction. Returns the new contact ids. A complaint follow-up done with
     a satisfaction score also closes the complaint (shopcrm.complaints.record_followup)."""
@@ -1018,19 +1267,29 @@ def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome:
                 # the satisfaction call closes the complaint (and writes the contact itself)
                 from shopcrm import complaints
 
-                complaints.record_followup(int(it.key.split(":")[1]), satisfaction, notes=outcome,
-                                           who=staff, channel=channel or it.channel, at=at)
-                c = (Contact.select().where(Contact.customer == it.customer_id)
-                     .order_by(Contact.id.desc()).get())
+                complaints.record_followup(
+                    int(it.key.split(":")[1]),
+                    satisfaction,
+                    notes=outcome,
+                    who=staff,
+                    channel=channel or it.channel,
+                    at=at,
+                )
+                c = Contact.select().where(Contact.customer == it.customer_id).order_by(Contact.id.desc()).get()
                 if next_followup is not None:
                     c.next_followup = next_followup
                     c.save()
             else:
                 c = activity.record_contact(
-                    it.customer_id, channel=channel or it.channel,
+                    it.customer_id,
+                    channel=channel or it.channel,
                     purpose=t("care.contact.purpose", kind=kind_text(it.kind), reason=it.reason),
-                    outcome=outcome, satisfaction=satisfaction, next_followup=next_followup,
-                    staff=staff, at=at)
+                    outcome=outcome,
+                    satisfaction=satisfaction,
+                    next_followup=next_followup,
+                    staff=staff,
+                    at=at,
+                )
             ids.append(c.id)
             if n % 100 == 0:
                 check_progress(progress, n, len(items))
@@ -1038,8 +1297,7 @@ def mark_done(items: Iterable[CareItem], *, channel: str | None = None, outcome:
     return ids
 
 
-def snooze(items: Iterable[CareItem], until: dt.date, *, today: dt.date | None = None,
-           reason: str = "") -> int:
+def snooze(items: Iterable[CareItem], until: dt.date, *, today: dt.date | None = None, reason: str = "") -> int:
     """Hide the items until ``until`` (they come back on that day)."""
     today = today or clock.today()
     if until <= today:
@@ -1056,28 +1314,49 @@ def skip(items: Iterable[CareItem], reason: str) -> int:
 
 
 def history(customer_id: int, limit: int = 200) -> list[CareAction]:
-    return list(CareAction.select().where(CareAction.customer == customer_id)
-                .order_by(CareAction.id.desc()).limit(limit))
+    return list(
+        CareAction.select().where(CareAction.customer == customer_id).order_by(CareAction.id.desc()).limit(limit)
+    )
 
 
 # --- anniversaries ----------------------------------------------------------------------------
 
-def add_anniversary(customer_id: int, kind: str, month: int, day: int, *, label: str = "",
-                    lunar: bool = False, leap: bool = False, year: int | None = None,
-                    note: str = "") -> Anniversary:
+
+def add_anniversary(
+    customer_id: int,
+    kind: str,
+    month: int,
+    day: int,
+    *,
+    label: str = "",
+    lunar: bool = False,
+    leap: bool = False,
+    year: int | None = None,
+    note: str = "",
+) -> Anniversary:
     if kind not in ANNIVERSARY_KINDS:
         raise ValueError(kind)
     check_date(month, day, lunar)
     if kind == "other" and not label.strip():
         raise FieldError("anniversary", "care.v.label")
-    return Anniversary.create(customer=customer_id, kind=kind, label=label.strip(), month=month,
-                              day=day, lunar=lunar, leap=leap and lunar, year=year,
-                              mmdd=month * 100 + day, note=note)
+    return Anniversary.create(
+        customer=customer_id,
+        kind=kind,
+        label=label.strip(),
+        month=month,
+        day=day,
+        lunar=lunar,
+        leap=leap and lunar,
+        year=year,
+        mmdd=month * 100 + day,
+        note=note,
+    )
 
 
 def anniversaries_of(customer_id: int) -> list[Anniversary]:
-    return list(Anniversary.select().where(Anniversary.customer == customer_id)
-                .order_by(Anniversary.month, Anniversary.day))
+    return list(
+        Anniversary.select().where(Anniversary.customer == customer_id).order_by(Anniversary.month, Anniversary.day)
+    )
 
 
 def delete_anniversary(anniversary_id: int) -> None:
@@ -1092,6 +1371,7 @@ def anniversary_text(a: Anniversary) -> str:
 
 # --- export -----------------------------------------------------------------------------------
 
+
 def export_rows(lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None):
     from shopcrm.trust.security import display_mobile  # clerk mode exports 138****5678 (issue #7)
 
@@ -1100,8 +1380,15 @@ def export_rows(lst: TodayList, s: dict | None = None, items: list[CareItem] | N
     load_details(items)
     shop = shop_name(s)
     for it in items:
-        yield [due_text(it, lst.today), kind_text(it.kind), it.name, display_mobile(it.mobile), it.reason,
-               channel_text(it.channel), message(it, s, shop)]
+        yield [
+            due_text(it, lst.today),
+            kind_text(it.kind),
+            it.name,
+            display_mobile(it.mobile),
+            it.reason,
+            channel_text(it.channel),
+            message(it, s, shop),
+        ]
 
 
 def channel_text(channel: str) -> str:
@@ -1114,8 +1401,7 @@ def export_headers() -> list[str]:
     return [t(f"care.export.{k}") for k in ("due", "kind", "name", "mobile", "reason", "channel", "message")]
 
 
-def export_xlsx(path, lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None,
-                progress=None):
+def export_xlsx(path, lst: TodayList, s: dict | None = None, items: list[CareItem] | None = None, progress=None):
     """The day's list as a call / SMS list (xlsx)."""
     from shopcrm.excel.excel_export import CODE, Column, write_table
 
@@ -1124,4 +1410,3 @@ def export_xlsx(path, lst: TodayList, s: dict | None = None, items: list[CareIte
     headers: list = export_headers()
     headers[3] = Column(headers[3], CODE, 14)  # mobiles stay text
     return write_table(path, title, headers, rows, progress, total=len(rows))
-

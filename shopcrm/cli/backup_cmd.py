@@ -32,8 +32,10 @@ def _backup(args: argparse.Namespace) -> int:
     if args.list:
         for info in backup.list_backups(folder):
             count = "?" if info.customers is None else info.customers
-            print(f"{info.created:%Y-%m-%d %H:%M:%S}  {info.kind_text:8s}  {count:>8} 客户  "
-                  f"{info.size / 1_048_576:8.1f} MB  {info.status_text:6s}  {info.file}")
+            print(
+                f"{info.created:%Y-%m-%d %H:%M:%S}  {info.kind_text:8s}  {count:>8} 客户  "
+                f"{info.size / 1_048_576:8.1f} MB  {info.status_text:6s}  {info.file}"
+            )
         return 0
     # fully synchronous: copies an earlier run left unsealed are checked first, then the new
     # backup is copied, fsync'ed, checked with integrity_check and renamed into place
@@ -65,9 +67,12 @@ def _secs(pending, step: str) -> str:
 def _restore_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("backup_file", metavar="BACKUP", help="a backup file to restore")
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
-    p.add_argument("--confirm-name", metavar="SHOP",
-                   help="the shop's name: restores a backup of another database (the demo, another "
-                        "shop's file, a backup older than database ids)")
+    p.add_argument(
+        "--confirm-name",
+        metavar="SHOP",
+        help="the shop's name: restores a backup of another database (the demo, another "
+        "shop's file, a backup older than database ids)",
+    )
 
 
 @command("restore", _restore_args)

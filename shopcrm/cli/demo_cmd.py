@@ -22,6 +22,5 @@ def _demo(args: argparse.Namespace) -> int:
     open_db(args)
     started = time.perf_counter()
     generate(args.customers, args.purchases, seed=args.seed, complaints=args.complaints)
-    print(f"demo: {args.customers} customers, {args.purchases} purchases in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(f"demo: {args.customers} customers, {args.purchases} purchases in {time.perf_counter() - started:.1f} s")
     return 0

@@ -10,22 +10,27 @@ import sys
 from shopcrm.cli.common import command, open_db
 from shopcrm.core.texts import register, t
 
-register({
-    "export.unknown_level": ("没有名为“{name}”的会员等级（现有：{known}）",
-                             "No member level called “{name}” (known: {known})"),
-    "export.unknown_tag": ("没有名为“{name}”的标签（现有：{known}）",
-                           "No tag called “{name}” (known: {known})"),
-})
+register(
+    {
+        "export.unknown_level": (
+            "没有名为“{name}”的会员等级（现有：{known}）",
+            "No member level called “{name}” (known: {known})",
+        ),
+        "export.unknown_tag": ("没有名为“{name}”的标签（现有：{known}）", "No tag called “{name}” (known: {known})"),
+    }
+)
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("out", metavar="OUT.xlsx", help="the Excel file to write (replaced when it exists)")
-    p.add_argument("--full", action="store_true",
-                   help="full archive: also sheets of purchases, contacts and complaints")
+    p.add_argument(
+        "--full", action="store_true", help="full archive: also sheets of purchases, contacts and complaints"
+    )
     p.add_argument("--level", metavar="L", help="only customers of this member level (name)")
     p.add_argument("--tag", metavar="T", help="only customers with this tag (name)")
-    p.add_argument("--search", metavar="TEXT", default="",
-                   help="only customers the list search finds (name, pinyin, mobile, card)")
+    p.add_argument(
+        "--search", metavar="TEXT", default="", help="only customers the list search finds (name, pinyin, mobile, card)"
+    )
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
 
 
@@ -44,15 +49,15 @@ def _export(args: argparse.Namespace) -> int:
             query.level_id = customers.level_id_by_name(args.level)
             if query.level_id is None:
                 known = "、".join(name for _id, name in customers.all_levels()) or "-"
-                print(f"shopcrm: {t('export.unknown_level', name=args.level, known=known)}",
-                      file=sys.stderr)
+                print(f"shopcrm: {t('export.unknown_level', name=args.level, known=known)}", file=sys.stderr)
                 return 1
         if args.tag:
             tags = {name: tid for tid, name in customers.all_tags()}
             query.tag_id = tags.get(args.tag.strip())
             if query.tag_id is None:
-                print(f"shopcrm: {t('export.unknown_tag', name=args.tag, known='、'.join(tags) or '-')}",
-                      file=sys.stderr)
+                print(
+                    f"shopcrm: {t('export.unknown_tag', name=args.tag, known='、'.join(tags) or '-')}", file=sys.stderr
+                )
                 return 1
     pin = args.pin or os.environ.get("SHOPCRM_PIN")
     try:

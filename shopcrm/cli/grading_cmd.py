@@ -10,13 +10,17 @@ from shopcrm import grading
 from shopcrm.cli.common import command, open_db
 from shopcrm.core.texts import register, t
 
-register({
-    "grading.cli_done": ("评级完成：{graded} 位客户，{changed} 位有变化，用时 {seconds:.1f} 秒；"
-                         "A 类 {a} 位，B 类 {b} 位，C 类 {c} 位；{upgraded} 位升级",
-                         "Graded {graded} customers, {changed} changed, in {seconds:.1f} s; "
-                         "A {a}, B {b}, C {c}; {upgraded} level upgrade(s)"),
-    "grading.cli_fresh": ("评级是最新的（{at}），无需重新计算", "Grades are current ({at}); nothing to do"),
-})
+register(
+    {
+        "grading.cli_done": (
+            "评级完成：{graded} 位客户，{changed} 位有变化，用时 {seconds:.1f} 秒；"
+            "A 类 {a} 位，B 类 {b} 位，C 类 {c} 位；{upgraded} 位升级",
+            "Graded {graded} customers, {changed} changed, in {seconds:.1f} s; "
+            "A {a}, B {b}, C {c}; {upgraded} level upgrade(s)",
+        ),
+        "grading.cli_fresh": ("评级是最新的（{at}），无需重新计算", "Grades are current ({at}); nothing to do"),
+    }
+)
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -31,7 +35,16 @@ def _regrade(args: argparse.Namespace) -> int:
     if result is None:
         print(t("grading.cli_fresh", at=grading.last_run()))
         return 0
-    print(t("grading.cli_done", graded=result.graded, changed=result.changed,
-            seconds=time.perf_counter() - started, a=result.grades["A"], b=result.grades["B"],
-            c=result.grades["C"], upgraded=result.upgraded_levels))
+    print(
+        t(
+            "grading.cli_done",
+            graded=result.graded,
+            changed=result.changed,
+            seconds=time.perf_counter() - started,
+            a=result.grades["A"],
+            b=result.grades["B"],
+            c=result.grades["C"],
+            upgraded=result.upgraded_levels,
+        )
+    )
     return 0

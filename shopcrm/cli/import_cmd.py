@@ -18,16 +18,26 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the spreadsheet: .xlsx .xlsm .xls .ods .csv .txt")
     p.add_argument("--sheet", help="sheet name (default: the first sheet)")
     p.add_argument("--header-row", type=int, help="1-based header row (default: detected)")
-    p.add_argument("--on-duplicate", choices=("skip", "fill", "overwrite"), default="skip",
-                   help="existing customers (matched by mobile, then card): skip, fill only empty "
-                        "fields, or overwrite")
-    p.add_argument("--balance", choices=("replace", "add"), default="replace", dest="balance_mode",
-                   help="existing customers' balance and points: replace with or add the file's value")
-    p.add_argument("--unknown-to-notes", action="store_true",
-                   help="keep unrecognised columns in the notes instead of ignoring them")
+    p.add_argument(
+        "--on-duplicate",
+        choices=("skip", "fill", "overwrite"),
+        default="skip",
+        help="existing customers (matched by mobile, then card): skip, fill only empty fields, or overwrite",
+    )
+    p.add_argument(
+        "--balance",
+        choices=("replace", "add"),
+        default="replace",
+        dest="balance_mode",
+        help="existing customers' balance and points: replace with or add the file's value",
+    )
+    p.add_argument(
+        "--unknown-to-notes",
+        action="store_true",
+        help="keep unrecognised columns in the notes instead of ignoring them",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    p.add_argument("--report", metavar="OUT.xlsx",
-                   help="save the sheet with a 错误原因 column added")
+    p.add_argument("--report", metavar="OUT.xlsx", help="save the sheet with a 错误原因 column added")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed to write when a PIN is set")
 
@@ -39,15 +49,18 @@ def _import(args: argparse.Namespace) -> int:
     from shopcrm.excel import excel_import as X
 
     open_db(args)
-    options = X.ImportOptions(sheet=args.sheet, header_row=args.header_row,
-                              on_duplicate=args.on_duplicate, balance_mode=args.balance_mode,
-                              unknown_to_notes=args.unknown_to_notes)
+    options = X.ImportOptions(
+        sheet=args.sheet,
+        header_row=args.header_row,
+        on_duplicate=args.on_duplicate,
+        balance_mode=args.balance_mode,
+        unknown_to_notes=args.unknown_to_notes,
+    )
     from shopcrm.trust import security
 
     # expected failures, each one line: unreadable file, owner PIN needed (PermissionError) or
     # wrong, the backup before writing failed
-    expected: tuple[type[BaseException], ...] = (X.ImportFileError, PermissionError,
-                                                 security.PinError, Cancelled)
+    expected: tuple[type[BaseException], ...] = (X.ImportFileError, PermissionError, security.PinError, Cancelled)
     from shopcrm.backup import BackupError
 
     expected += (BackupError,)
@@ -79,9 +92,11 @@ def _import(args: argparse.Namespace) -> int:
 
 from shopcrm.core import texts as _texts  # noqa: E402  (messages of this module)
 
-_texts.register({
-    "cli.imp.dry_run": ("试导入（未写入）", "Dry run (nothing written)"),
-    "cli.imp.done": ("导入完成", "Import done"),
-    "cli.imp.row": ("第 {row} 行", "Row {row}"),
-    "cli.imp.report_saved": ("报告已保存到 {path}", "Report saved to {path}"),
-})
+_texts.register(
+    {
+        "cli.imp.dry_run": ("试导入（未写入）", "Dry run (nothing written)"),
+        "cli.imp.done": ("导入完成", "Import done"),
+        "cli.imp.row": ("第 {row} 行", "Row {row}"),
+        "cli.imp.report_saved": ("报告已保存到 {path}", "Report saved to {path}"),
+    }
+)

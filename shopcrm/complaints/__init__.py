@@ -59,111 +59,148 @@ MONEY_RESOLUTIONS = ("退款", "补偿")  # an amount is required
 REFUNDABLE = ("退货", "退款", "补偿")  # may be paid back to the stored-value card
 AMOUNT_RESOLUTIONS = ("退货", "换货", "维修", "退款", "补偿", "赠品")  # an amount may be given
 
-register({
-    "field.complaint": ("投诉", "Complaint"),
-    "field.customer": ("客户", "Customer"),
-    "field.walkin_name": ("来访人姓名", "Walk-in name"),
-    "field.walkin_mobile": ("来访人手机", "Walk-in mobile"),
-    "field.key_points": ("投诉要点", "Key points"),
-    "field.channel": ("渠道", "Channel"),
-    "field.category": ("类别", "Category"),
-    "field.temperament": ("客户性格", "Temperament"),
-    "field.severity": ("严重程度", "Severity"),
-    "field.received_at": ("受理时间", "Received"),
-    "field.validity": ("是否成立", "Validity"),
-    "field.validity_reason": ("判定理由", "Reason"),
-    "field.resolution_type": ("处理方式", "Resolution"),
-    "field.resolution_amount": ("处理金额", "Amount"),
-    "field.satisfaction": ("满意度", "Satisfaction"),
-    "field.reopen_reason": ("重开原因", "Reason for reopening"),
-    "field.step": ("处理步骤", "Handling step"),
-    "field.status": ("状态", "Status"),
-    "field.config": ("投诉设置", "Complaint settings"),
-    "cmp.status.new": ("新建", "New"),
-    "cmp.status.in_progress": ("处理中", "In progress"),
-    "cmp.status.waiting": ("待客户回复", "Waiting on customer"),
-    "cmp.status.resolved": ("已解决", "Resolved"),
-    "cmp.status.closed": ("已回访(关闭)", "Followed up (closed)"),
-    "cmp.validity.valid": ("成立", "Valid"),
-    "cmp.validity.partial": ("部分成立", "Partly valid"),
-    "cmp.validity.invalid": ("不成立", "Not valid"),
-    "cmp.validity.": ("未判定", "Not judged"),
-    "cmp.step.listen": ("耐心倾听，让顾客说完", "Listen fully"),
-    "cmp.step.restate": ("复述问题，确认理解", "Restate to confirm"),
-    "cmp.step.apologise": ("真诚道歉", "Apologise sincerely"),
-    "cmp.step.acknowledge": ("认同顾客感受", "Acknowledge the feelings"),
-    "cmp.step.explain": ("说明处理措施", "Explain the action"),
-    "cmp.step.thank": ("感谢顾客", "Thank the customer"),
-    "cmp.channel.到店": ("到店", "In store"),
-    "cmp.channel.电话": ("电话", "Phone"),
-    "cmp.channel.微信": ("微信", "WeChat"),
-    "cmp.channel.线上评价": ("线上评价", "Online review"),
-    "cmp.channel.其他": ("其他", "Other"),
-    "cmp.res.退货": ("退货", "Return"),
-    "cmp.res.换货": ("换货", "Exchange"),
-    "cmp.res.维修": ("维修", "Repair"),
-    "cmp.res.退款": ("退款", "Refund"),
-    "cmp.res.补偿": ("补偿", "Compensation"),
-    "cmp.res.赠品": ("赠品", "Gift"),
-    "cmp.res.道歉说明": ("道歉说明", "Apology and explanation"),
-    "cmp.res.其他": ("其他", "Other"),
-    # errors
-    "cmp.e.move": ("投诉 #{id} 当前为“{current}”，不能改为“{target}”。{hint}",
-                   "Complaint #{id} is “{current}” and cannot become “{target}”. {hint}"),
-    "cmp.e.move_hint": ("当前可以：{allowed}。", "Possible now: {allowed}."),
-    "cmp.e.move_none": ("此状态下不能再改变状态。", "No change of status is possible now."),
-    "cmp.e.not_found": ("投诉 #{id} 不存在（可能已被删除）", "Complaint #{id} does not exist (deleted?)"),
-    "cmp.e.who_required": ("请选择或填写客户，或填写来访人姓名和手机",
-                           "Pick a customer, or enter the walk-in's name and mobile"),
-    "cmp.e.customer_missing": ("客户 #{id} 不存在或已在回收站", "Customer #{id} does not exist or is in the recycle bin"),
-    "cmp.e.not_in_list": ("{field}“{value}”不在可选列表中（{allowed}）",
-                          "{field} “{value}” is not one of: {allowed}"),
-    "cmp.e.received_future": ("{field}“{value}”在未来", "{field} “{value}” is in the future"),
-    "cmp.e.validity_first": ("解决前请先判断投诉是否成立，并写明理由",
-                             "Judge whether the complaint is valid (with a reason) before resolving it"),
-    "cmp.e.amount_required": ("处理方式为“{kind}”时必须填写金额", "An amount is required for “{kind}”"),
-    "cmp.e.amount_not_allowed": ("处理方式为“{kind}”时不涉及金额", "“{kind}” takes no amount"),
-    "cmp.e.refund_walkin": ("来访人还不是客户，不能退款到储值卡：请先“转为客户”",
-                            "The walk-in is not a customer yet; turn them into a customer before refunding to a card"),
-    "cmp.e.refund_kind": ("只有退货、退款、补偿可以退到储值卡", "Only returns, refunds and compensation can go to the card"),
-    "cmp.e.refund_amount": ("退到储值卡的金额必须大于 0", "The amount refunded to the card must be above 0"),
-    "cmp.e.satisfaction": ("满意度必须是 1 到 5 分", "Satisfaction must be 1 to 5"),
-    "cmp.e.already_customer": ("投诉 #{id} 已关联客户", "Complaint #{id} already has a customer"),
-    "cmp.e.config_empty": ("{field}：“{what}”至少要有一项", "{field}: “{what}” needs at least one entry"),
-    "cmp.e.config_dup": ("{field}：“{what}”中“{value}”重复", "{field}: “{value}” appears twice in “{what}”"),
-    "cmp.e.config_hours": ("{field}：严重程度“{value}”的处理时限必须是 1 到 8760 小时",
-                           "{field}: the due time of severity “{value}” must be 1 to 8760 hours"),
-    "cmp.e.config_days": ("{field}：回访天数必须是 0 到 60 天", "{field}: follow-up days must be 0 to 60"),
-    "cmp.e.config_line": ("{field}：第 {line} 行“{value}”格式不对，应为“名称 | {what}”",
-                          "{field}: line {line} “{value}” should read “name | {what}”"),
-    "cmp.cfg.categories": ("类别", "categories"),
-    "cmp.cfg.temperaments": ("客户性格", "temperaments"),
-    "cmp.cfg.severities": ("严重程度", "severities"),
-    "cmp.cfg.tip": ("处理提示", "handling tip"),
-    "cmp.cfg.hours": ("小时数", "hours"),
-    # timeline
-    "cmp.ev.created": ("登记投诉：{category}，{severity}，期限 {due}", "Recorded: {category}, {severity}, due {due}"),
-    "cmp.ev.edited": ("修改：{changes}", "Edited: {changes}"),
-    "cmp.ev.customer": ("来访人已转为客户：{name} {mobile}", "Walk-in became customer {name} {mobile}"),
-    "cmp.ev.customer_linked": ("关联到已有客户：{name} {mobile}", "Linked to existing customer {name} {mobile}"),
-    "cmp.ev.validity": ("判定：{validity}。理由：{reason}", "Judged {validity}. Reason: {reason}"),
-    "cmp.ev.step_done": ("完成步骤：{step}", "Step done: {step}"),
-    "cmp.ev.step_undone": ("取消步骤：{step}", "Step unticked: {step}"),
-    "cmp.ev.status": ("状态：{old} → {new}", "Status: {old} → {new}"),
-    "cmp.ev.paused": ("状态：{old} → {new}（期限计时暂停）", "Status: {old} → {new} (due clock paused)"),
-    "cmp.ev.resumed": ("状态：{old} → {new}（恢复计时，暂停 {paused}，新期限 {due}）",
-                       "Status: {old} → {new} (clock resumed after {paused}, due {due})"),
-    "cmp.ev.resolved": ("已解决：{kind}{amount}。{notes}（{n} 天后回访，{followup}）",
-                        ("Resolved: {kind}{amount}. {notes} (follow-up in {n} day, {followup})",
-                         "Resolved: {kind}{amount}. {notes} (follow-up in {n} days, {followup})")),
-    "cmp.ev.refund": ("退款 {amount} 元到储值卡，余额 {balance} 元", "Refunded {amount} to the card; balance {balance}"),
-    "cmp.ev.followup": ("回访：满意度 {satisfaction} 分。{notes}", "Follow-up: satisfaction {satisfaction}/5. {notes}"),
-    "cmp.ev.reopened": ("重新打开：{reason}", "Reopened: {reason}"),
-    "cmp.ev.note": ("备注：{text}", "Note: {text}"),
-    "cmp.ledger_reason": ("投诉 #{id} 退款", "Refund for complaint #{id}"),
-    "cmp.contact_purpose": ("投诉回访 #{id}", "Complaint follow-up #{id}"),
-    "cmp.duration": ("{h} 小时 {m} 分", "{h} h {m} min"),
-})
+register(
+    {
+        "field.complaint": ("投诉", "Complaint"),
+        "field.customer": ("客户", "Customer"),
+        "field.walkin_name": ("来访人姓名", "Walk-in name"),
+        "field.walkin_mobile": ("来访人手机", "Walk-in mobile"),
+        "field.key_points": ("投诉要点", "Key points"),
+        "field.channel": ("渠道", "Channel"),
+        "field.category": ("类别", "Category"),
+        "field.temperament": ("客户性格", "Temperament"),
+        "field.severity": ("严重程度", "Severity"),
+        "field.received_at": ("受理时间", "Received"),
+        "field.validity": ("是否成立", "Validity"),
+        "field.validity_reason": ("判定理由", "Reason"),
+        "field.resolution_type": ("处理方式", "Resolution"),
+        "field.resolution_amount": ("处理金额", "Amount"),
+        "field.satisfaction": ("满意度", "Satisfaction"),
+        "field.reopen_reason": ("重开原因", "Reason for reopening"),
+        "field.step": ("处理步骤", "Handling step"),
+        "field.status": ("状态", "Status"),
+        "field.config": ("投诉设置", "Complaint settings"),
+        "cmp.status.new": ("新建", "New"),
+        "cmp.status.in_progress": ("处理中", "In progress"),
+        "cmp.status.waiting": ("待客户回复", "Waiting on customer"),
+        "cmp.status.resolved": ("已解决", "Resolved"),
+        "cmp.status.closed": ("已回访(关闭)", "Followed up (closed)"),
+        "cmp.validity.valid": ("成立", "Valid"),
+        "cmp.validity.partial": ("部分成立", "Partly valid"),
+        "cmp.validity.invalid": ("不成立", "Not valid"),
+        "cmp.validity.": ("未判定", "Not judged"),
+        "cmp.step.listen": ("耐心倾听，让顾客说完", "Listen fully"),
+        "cmp.step.restate": ("复述问题，确认理解", "Restate to confirm"),
+        "cmp.step.apologise": ("真诚道歉", "Apologise sincerely"),
+        "cmp.step.acknowledge": ("认同顾客感受", "Acknowledge the feelings"),
+        "cmp.step.explain": ("说明处理措施", "Explain the action"),
+        "cmp.step.thank": ("感谢顾客", "Thank the customer"),
+        "cmp.channel.到店": ("到店", "In store"),
+        "cmp.channel.电话": ("电话", "Phone"),
+        "cmp.channel.微信": ("微信", "WeChat"),
+        "cmp.channel.线上评价": ("线上评价", "Online review"),
+        "cmp.channel.其他": ("其他", "Other"),
+        "cmp.res.退货": ("退货", "Return"),
+        "cmp.res.换货": ("换货", "Exchange"),
+        "cmp.res.维修": ("维修", "Repair"),
+        "cmp.res.退款": ("退款", "Refund"),
+        "cmp.res.补偿": ("补偿", "Compensation"),
+        "cmp.res.赠品": ("赠品", "Gift"),
+        "cmp.res.道歉说明": ("道歉说明", "Apology and explanation"),
+        "cmp.res.其他": ("其他", "Other"),
+        # errors
+        "cmp.e.move": (
+            "投诉 #{id} 当前为“{current}”，不能改为“{target}”。{hint}",
+            "Complaint #{id} is “{current}” and cannot become “{target}”. {hint}",
+        ),
+        "cmp.e.move_hint": ("当前可以：{allowed}。", "Possible now: {allowed}."),
+        "cmp.e.move_none": ("此状态下不能再改变状态。", "No change of status is possible now."),
+        "cmp.e.not_found": ("投诉 #{id} 不存在（可能已被删除）", "Complaint #{id} does not exist (deleted?)"),
+        "cmp.e.who_required": (
+            "请选择或填写客户，或填写来访人姓名和手机",
+            "Pick a customer, or enter the walk-in's name and mobile",
+        ),
+        "cmp.e.customer_missing": (
+            "客户 #{id} 不存在或已在回收站",
+            "Customer #{id} does not exist or is in the recycle bin",
+        ),
+        "cmp.e.not_in_list": (
+            "{field}“{value}”不在可选列表中（{allowed}）",
+            "{field} “{value}” is not one of: {allowed}",
+        ),
+        "cmp.e.received_future": ("{field}“{value}”在未来", "{field} “{value}” is in the future"),
+        "cmp.e.validity_first": (
+            "解决前请先判断投诉是否成立，并写明理由",
+            "Judge whether the complaint is valid (with a reason) before resolving it",
+        ),
+        "cmp.e.amount_required": ("处理方式为“{kind}”时必须填写金额", "An amount is required for “{kind}”"),
+        "cmp.e.amount_not_allowed": ("处理方式为“{kind}”时不涉及金额", "“{kind}” takes no amount"),
+        "cmp.e.refund_walkin": (
+            "来访人还不是客户，不能退款到储值卡：请先“转为客户”",
+            "The walk-in is not a customer yet; turn them into a customer before refunding to a card",
+        ),
+        "cmp.e.refund_kind": (
+            "只有退货、退款、补偿可以退到储值卡",
+            "Only returns, refunds and compensation can go to the card",
+        ),
+        "cmp.e.refund_amount": ("退到储值卡的金额必须大于 0", "The amount refunded to the card must be above 0"),
+        "cmp.e.satisfaction": ("满意度必须是 1 到 5 分", "Satisfaction must be 1 to 5"),
+        "cmp.e.already_customer": ("投诉 #{id} 已关联客户", "Complaint #{id} already has a customer"),
+        "cmp.e.config_empty": ("{field}：“{what}”至少要有一项", "{field}: “{what}” needs at least one entry"),
+        "cmp.e.config_dup": ("{field}：“{what}”中“{value}”重复", "{field}: “{value}” appears twice in “{what}”"),
+        "cmp.e.config_hours": (
+            "{field}：严重程度“{value}”的处理时限必须是 1 到 8760 小时",
+            "{field}: the due time of severity “{value}” must be 1 to 8760 hours",
+        ),
+        "cmp.e.config_days": ("{field}：回访天数必须是 0 到 60 天", "{field}: follow-up days must be 0 to 60"),
+        "cmp.e.config_line": (
+            "{field}：第 {line} 行“{value}”格式不对，应为“名称 | {what}”",
+            "{field}: line {line} “{value}” should read “name | {what}”",
+        ),
+        "cmp.cfg.categories": ("类别", "categories"),
+        "cmp.cfg.temperaments": ("客户性格", "temperaments"),
+        "cmp.cfg.severities": ("严重程度", "severities"),
+        "cmp.cfg.tip": ("处理提示", "handling tip"),
+        "cmp.cfg.hours": ("小时数", "hours"),
+        # timeline
+        "cmp.ev.created": (
+            "登记投诉：{category}，{severity}，期限 {due}",
+            "Recorded: {category}, {severity}, due {due}",
+        ),
+        "cmp.ev.edited": ("修改：{changes}", "Edited: {changes}"),
+        "cmp.ev.customer": ("来访人已转为客户：{name} {mobile}", "Walk-in became customer {name} {mobile}"),
+        "cmp.ev.customer_linked": ("关联到已有客户：{name} {mobile}", "Linked to existing customer {name} {mobile}"),
+        "cmp.ev.validity": ("判定：{validity}。理由：{reason}", "Judged {validity}. Reason: {reason}"),
+        "cmp.ev.step_done": ("完成步骤：{step}", "Step done: {step}"),
+        "cmp.ev.step_undone": ("取消步骤：{step}", "Step unticked: {step}"),
+        "cmp.ev.status": ("状态：{old} → {new}", "Status: {old} → {new}"),
+        "cmp.ev.paused": ("状态：{old} → {new}（期限计时暂停）", "Status: {old} → {new} (due clock paused)"),
+        "cmp.ev.resumed": (
+            "状态：{old} → {new}（恢复计时，暂停 {paused}，新期限 {due}）",
+            "Status: {old} → {new} (clock resumed after {paused}, due {due})",
+        ),
+        "cmp.ev.resolved": (
+            "已解决：{kind}{amount}。{notes}（{n} 天后回访，{followup}）",
+            (
+                "Resolved: {kind}{amount}. {notes} (follow-up in {n} day, {followup})",
+                "Resolved: {kind}{amount}. {notes} (follow-up in {n} days, {followup})",
+            ),
+        ),
+        "cmp.ev.refund": (
+            "退款 {amount} 元到储值卡，余额 {balance} 元",
+            "Refunded {amount} to the card; balance {balance}",
+        ),
+        "cmp.ev.followup": (
+            "回访：满意度 {satisfaction} 分。{notes}",
+            "Follow-up: satisfaction {satisfaction}/5. {notes}",
+        ),
+        "cmp.ev.reopened": ("重新打开：{reason}", "Reopened: {reason}"),
+        "cmp.ev.note": ("备注：{text}", "Note: {text}"),
+        "cmp.ledger_reason": ("投诉 #{id} 退款", "Refund for complaint #{id}"),
+        "cmp.contact_purpose": ("投诉回访 #{id}", "Complaint follow-up #{id}"),
+        "cmp.duration": ("{h} 小时 {m} 分", "{h} h {m} min"),
+    }
+)
 
 
 def status_label(code: str) -> str:
@@ -181,12 +218,14 @@ def step_label(index: int) -> str:
 def channel_label(value: str) -> str:
     key = f"cmp.channel.{value}"
     from shopcrm.core.texts import CATALOGUE
+
     return t(key) if key in CATALOGUE else value
 
 
 def resolution_label(value: str) -> str:
     key = f"cmp.res.{value}"
     from shopcrm.core.texts import CATALOGUE
+
     return t(key) if key in CATALOGUE else value
 
 
@@ -197,8 +236,9 @@ class WorkflowError(ValueError):
         self.complaint_id, self.current, self.target = complaint_id, current, target
         allowed = [status_label(b) for (a, b) in ALLOWED if a == current]
         hint = t("cmp.e.move_hint", allowed="、".join(allowed)) if allowed else t("cmp.e.move_none")
-        super().__init__(t("cmp.e.move", id=complaint_id, current=status_label(current),
-                           target=status_label(target), hint=hint))
+        super().__init__(
+            t("cmp.e.move", id=complaint_id, current=status_label(current), target=status_label(target), hint=hint)
+        )
 
 
 def allowed_moves(status: str) -> list[str]:
@@ -224,18 +264,27 @@ class Severity:
 
 @dataclass
 class ComplaintConfig:
-    categories: list[str] = field(default_factory=lambda: [
-        "商品质量", "服务态度", "价格", "售后三包", "配送", "环境", "其他"])
-    temperaments: list[Temperament] = field(default_factory=lambda: [
-        Temperament("感情用事", "先处理心情，再处理事情：让顾客把话说完，不打断、不争辩；"
-                              "先表示理解和歉意，情绪平复后再谈方案。"),
-        Temperament("有备而来", "顾客带着证据和明确诉求：认真核对事实，依规定给出清楚的方案和时间，"
-                              "不含糊、不推诿，超出权限及时请店长出面。"),
-        Temperament("理性沟通", "就事论事：说明原因、可选方案和完成时间，让顾客选择，说到做到。"),
-        Temperament("其他", "耐心倾听，确认诉求，及时告知进展。"),
-    ])
-    severities: list[Severity] = field(default_factory=lambda: [
-        Severity("紧急", 24), Severity("一般", 72), Severity("轻微", 168)])
+    categories: list[str] = field(
+        default_factory=lambda: ["商品质量", "服务态度", "价格", "售后三包", "配送", "环境", "其他"]
+    )
+    temperaments: list[Temperament] = field(
+        default_factory=lambda: [
+            Temperament(
+                "感情用事",
+                "先处理心情，再处理事情：让顾客把话说完，不打断、不争辩；先表示理解和歉意，情绪平复后再谈方案。",
+            ),
+            Temperament(
+                "有备而来",
+                "顾客带着证据和明确诉求：认真核对事实，依规定给出清楚的方案和时间，"
+                "不含糊、不推诿，超出权限及时请店长出面。",
+            ),
+            Temperament("理性沟通", "就事论事：说明原因、可选方案和完成时间，让顾客选择，说到做到。"),
+            Temperament("其他", "耐心倾听，确认诉求，及时告知进展。"),
+        ]
+    )
+    severities: list[Severity] = field(
+        default_factory=lambda: [Severity("紧急", 24), Severity("一般", 72), Severity("轻微", 168)]
+    )
     followup_days: int = 3
     nearly_due_hours: int = 12  # a running case due within this many hours is flagged "nearly due"
 
@@ -252,8 +301,7 @@ class ComplaintConfig:
         return cls(
             categories=list(raw.get("categories") or base.categories),
             temperaments=[Temperament(**x) for x in raw.get("temperaments") or []] or base.temperaments,
-            severities=[Severity(x["name"], int(x["hours"])) for x in raw.get("severities") or []]
-            or base.severities,
+            severities=[Severity(x["name"], int(x["hours"])) for x in raw.get("severities") or []] or base.severities,
             followup_days=int(raw.get("followup_days", base.followup_days)),
             nearly_due_hours=int(raw.get("nearly_due_hours", base.nearly_due_hours)),
         )
@@ -272,8 +320,11 @@ def validate_config(cfg: ComplaintConfig) -> ComplaintConfig:
     cats = [c.strip() for c in cfg.categories if c and c.strip()]
     temps = [Temperament(x.name.strip(), x.tip.strip()) for x in cfg.temperaments if x.name.strip()]
     sevs = [Severity(x.name.strip(), x.hours) for x in cfg.severities if x.name.strip()]
-    for what, names in (("categories", cats), ("temperaments", [x.name for x in temps]),
-                        ("severities", [x.name for x in sevs])):
+    for what, names in (
+        ("categories", cats),
+        ("temperaments", [x.name for x in temps]),
+        ("severities", [x.name for x in sevs]),
+    ):
         if not names:
             errors.append(FieldError("config", "cmp.e.config_empty", what=t(f"cmp.cfg.{what}")))
         seen = set()
@@ -293,8 +344,13 @@ def validate_config(cfg: ComplaintConfig) -> ComplaintConfig:
 
 # stored as asdict(config); a damaged setting reads as the defaults
 CONFIG: Section[ComplaintConfig] = Section(
-    CONFIG_KEY, ComplaintConfig, decode=lambda _defaults, raw: ComplaintConfig.from_stored(raw),
-    encode=asdict, validate=validate_config, damaged_reads_as_defaults=True)
+    CONFIG_KEY,
+    ComplaintConfig,
+    decode=lambda _defaults, raw: ComplaintConfig.from_stored(raw),
+    encode=asdict,
+    validate=validate_config,
+    damaged_reads_as_defaults=True,
+)
 
 
 def save_config(cfg: ComplaintConfig) -> ComplaintConfig:
@@ -323,8 +379,7 @@ def parse_named_lines(text: str, what: str, *, numeric: bool) -> list[tuple[str,
                 continue
             except ValueError:  # expected: reported as a configuration error just below
                 pass
-            errors.append(FieldError("config", "cmp.e.config_line", line=i, value=line,
-                                     what=t("cmp.cfg.hours")))
+            errors.append(FieldError("config", "cmp.e.config_line", line=i, value=line, what=t("cmp.cfg.hours")))
         else:
             out.append((name, value))
     if errors:
@@ -333,6 +388,7 @@ def parse_named_lines(text: str, what: str, *, numeric: bool) -> list[tuple[str,
 
 
 # --- recording --------------------------------------------------------------------------------
+
 
 @dataclass
 class ComplaintInput:
@@ -353,8 +409,7 @@ def _not_in_list(field_name: str, value: str, allowed) -> FieldError:
     return FieldError(field_name, "cmp.e.not_in_list", value=value, allowed="、".join(allowed))
 
 
-def _validate(data: ComplaintInput, cfg: ComplaintConfig, at: dt.datetime, *,
-              check_who: bool = True) -> dict:
+def _validate(data: ComplaintInput, cfg: ComplaintConfig, at: dt.datetime, *, check_who: bool = True) -> dict:
     errors: list[FieldError] = []
     out: dict = {}
     if not check_who:  # an edit: who complained is not edited here (see convert_walkin)
@@ -401,9 +456,17 @@ def _validate(data: ComplaintInput, cfg: ComplaintConfig, at: dt.datetime, *,
         errors.append(_not_in_list("severity", severity, [x.name for x in cfg.severities]))
     if errors:
         raise ValidationError(errors)
-    out.update(received_at=received, channel=data.channel, category=category, key_points=key_points,
-               request=data.request.strip(), temperament=temperament, severity=severity,
-               handler=data.handler.strip(), due_at=received + dt.timedelta(hours=hours))
+    out.update(
+        received_at=received,
+        channel=data.channel,
+        category=category,
+        key_points=key_points,
+        request=data.request.strip(),
+        temperament=temperament,
+        severity=severity,
+        handler=data.handler.strip(),
+        due_at=received + dt.timedelta(hours=hours),
+    )
     return out
 
 
@@ -414,8 +477,8 @@ def _event(complaint_id: int, who: str, action: str, detail: str, at: dt.datetim
 def _bump_open(customer_id: int | None, delta: int) -> None:
     if customer_id is not None and delta:
         database.execute_sql(
-            "UPDATE customer SET open_complaints = MAX(open_complaints + ?, 0) WHERE id = ?",
-            (delta, customer_id))
+            "UPDATE customer SET open_complaints = MAX(open_complaints + ?, 0) WHERE id = ?", (delta, customer_id)
+        )
 
 
 def create(data: ComplaintInput, *, who: str = "", at: dt.datetime | None = None) -> Complaint:
@@ -425,8 +488,13 @@ def create(data: ComplaintInput, *, who: str = "", at: dt.datetime | None = None
     values = _validate(data, cfg, at)
     with database.atomic():
         c = Complaint.create(status="new", created_at=at, updated_at=at, **values)
-        _event(c.id, who, "created", t("cmp.ev.created", category=c.category, severity=c.severity,
-                                        due=_short(c.due_at)), at)
+        _event(
+            c.id,
+            who,
+            "created",
+            t("cmp.ev.created", category=c.category, severity=c.severity, due=_short(c.due_at)),
+            at,
+        )
         _bump_open(c.customer_id, +1)
     return get(c.id)
 
@@ -434,8 +502,9 @@ def create(data: ComplaintInput, *, who: str = "", at: dt.datetime | None = None
 EDITABLE = ("channel", "category", "key_points", "request", "temperament", "severity", "handler")
 
 
-def update_details(complaint_id: int, data: ComplaintInput, *, who: str = "",
-                   at: dt.datetime | None = None) -> Complaint:
+def update_details(
+    complaint_id: int, data: ComplaintInput, *, who: str = "", at: dt.datetime | None = None
+) -> Complaint:
     """Change what was recorded (channel, category, key points, request, temperament, severity,
     handler). A new severity moves the due time (keeping any time already spent waiting)."""
     at = (at or now()).replace(microsecond=0)
@@ -461,8 +530,7 @@ def update_details(complaint_id: int, data: ComplaintInput, *, who: str = "",
                 changes.append(f"{t('field.' + k)} {before or '—'} → {after or '—'}")
                 setattr(c, k, values[k])
         if c.severity != old_severity:
-            c.due_at = c.received_at + dt.timedelta(hours=cfg.hours_for(c.severity),
-                                                    seconds=c.paused_seconds)
+            c.due_at = c.received_at + dt.timedelta(hours=cfg.hours_for(c.severity), seconds=c.paused_seconds)
         if changes:
             c.updated_at = at
             c.save()
@@ -488,8 +556,9 @@ def convert_walkin(complaint_id: int, *, who: str = "", at: dt.datetime | None =
             raise FieldError("customer", "cmp.e.already_customer", id=complaint_id)
         action = "customer"
         try:
-            cust = customers.create(customers.CustomerInput(
-                name=c.walkin_name, mobile=c.walkin_mobile, extra={"source": "投诉登记"}))
+            cust = customers.create(
+                customers.CustomerInput(name=c.walkin_name, mobile=c.walkin_mobile, extra={"source": "投诉登记"})
+            )
         except ValidationError as exc:
             dup = exc.for_field("mobile")
             other = Customer.get_or_none(Customer.id == dup.other_id) if isinstance(dup, DuplicateError) else None
@@ -507,6 +576,7 @@ def convert_walkin(complaint_id: int, *, who: str = "", at: dt.datetime | None =
 
 # --- working the case -------------------------------------------------------------------------
 
+
 def _load(complaint_id: int) -> Complaint:
     c = Complaint.get_or_none(Complaint.id == complaint_id)
     if c is None:
@@ -518,8 +588,9 @@ def get(complaint_id: int) -> Complaint:
     return _load(complaint_id)
 
 
-def set_validity(complaint_id: int, validity: str, reason: str, *, who: str = "",
-                 at: dt.datetime | None = None) -> Complaint:
+def set_validity(
+    complaint_id: int, validity: str, reason: str, *, who: str = "", at: dt.datetime | None = None
+) -> Complaint:
     """The judgement 投诉是否成立 (valid / partial / invalid) with its reason (required)."""
     at = (at or now()).replace(microsecond=0)
     errors = []
@@ -534,13 +605,13 @@ def set_validity(complaint_id: int, validity: str, reason: str, *, who: str = ""
         c = _load(complaint_id)
         c.validity, c.validity_reason, c.updated_at = validity, reason, at
         c.save()
-        _event(c.id, who, "validity", t("cmp.ev.validity", validity=validity_label(validity),
-                                         reason=reason), at)
+        _event(c.id, who, "validity", t("cmp.ev.validity", validity=validity_label(validity), reason=reason), at)
     return c
 
 
-def set_step(complaint_id: int, step: int | str, done: bool, *, who: str = "",
-             at: dt.datetime | None = None) -> Complaint:
+def set_step(
+    complaint_id: int, step: int | str, done: bool, *, who: str = "", at: dt.datetime | None = None
+) -> Complaint:
     """Tick (or untick) one of the six handling steps (index 0-5 or its code in STEPS)."""
     at = (at or now()).replace(microsecond=0)
     index = STEPS.index(step) if isinstance(step, str) else step
@@ -553,8 +624,9 @@ def set_step(complaint_id: int, step: int | str, done: bool, *, who: str = "",
         if new != c.steps:
             c.steps, c.updated_at = new, at
             c.save()
-            _event(c.id, who, "step", t("cmp.ev.step_done" if done else "cmp.ev.step_undone",
-                                         step=step_label(index)), at)
+            _event(
+                c.id, who, "step", t("cmp.ev.step_done" if done else "cmp.ev.step_undone", step=step_label(index)), at
+            )
     return c
 
 
@@ -582,8 +654,7 @@ def _check_move(c: Complaint, target: str) -> None:
         raise WorkflowError(c.id, c.status, target)
 
 
-def _move(c: Complaint, target: str, who: str, at: dt.datetime, event: str = "status",
-          **params) -> None:
+def _move(c: Complaint, target: str, who: str, at: dt.datetime, event: str = "status", **params) -> None:
     """Change status (already checked), keep open_complaints and the due clock, write the event."""
     old = c.status
     if old == "waiting" and c.paused_since is not None:
@@ -600,8 +671,7 @@ def _move(c: Complaint, target: str, who: str, at: dt.datetime, event: str = "st
     c.status, c.updated_at = target, at
     c.save()
     _bump_open(c.customer_id, (target in OPEN_STATUSES) - (old in OPEN_STATUSES))
-    _event(c.id, who, "status", t(f"cmp.ev.{event}", old=status_label(old),
-                                   new=status_label(target), **params), at)
+    _event(c.id, who, "status", t(f"cmp.ev.{event}", old=status_label(old), new=status_label(target), **params), at)
 
 
 def start(complaint_id: int, *, who: str = "", at: dt.datetime | None = None) -> Complaint:
@@ -629,9 +699,17 @@ def _simple_move(complaint_id, target, sources, who, at):
     return c
 
 
-def resolve(complaint_id: int, resolution_type: str, *, amount_cents: int | None = None,
-            notes: str = "", refund_to_card: bool = False, who: str = "",
-            at: dt.datetime | None = None, followup_days: int | None = None) -> Complaint:
+def resolve(
+    complaint_id: int,
+    resolution_type: str,
+    *,
+    amount_cents: int | None = None,
+    notes: str = "",
+    refund_to_card: bool = False,
+    who: str = "",
+    at: dt.datetime | None = None,
+    followup_days: int | None = None,
+) -> Complaint:
     """处理中 → 已解决. Records the resolution; with ``refund_to_card`` the amount is paid back to
     the customer's stored-value card through the ledger (kind "refund"). Schedules the follow-up
     (default: the configured number of days, 3). One transaction."""
@@ -670,21 +748,45 @@ def resolve(complaint_id: int, resolution_type: str, *, amount_cents: int | None
         c.closed_at = None
         amount_txt = f" {fmt(amount_cents)} 元" if amount_cents else ""
         _move(c, "resolved", who, at)
-        _event(c.id, who, "resolved", t("cmp.ev.resolved", kind=resolution_label(resolution_type),
-                                         amount=amount_txt, notes=c.resolution_notes, n=days,
-                                         followup=c.followup_due.isoformat()), at)
+        _event(
+            c.id,
+            who,
+            "resolved",
+            t(
+                "cmp.ev.resolved",
+                kind=resolution_label(resolution_type),
+                amount=amount_txt,
+                notes=c.resolution_notes,
+                n=days,
+                followup=c.followup_due.isoformat(),
+            ),
+            at,
+        )
         if refund_to_card:
-            entry = ledger.apply(c.customer_id, "refund", balance_delta_cents=amount_cents,
-                                 reason=t("cmp.ledger_reason", id=c.id), at=at)
+            entry = ledger.apply(
+                c.customer_id, "refund", balance_delta_cents=amount_cents, reason=t("cmp.ledger_reason", id=c.id), at=at
+            )
             c.refund_cents += amount_cents
             c.save()
-            _event(c.id, who, "refund", t("cmp.ev.refund", amount=fmt(amount_cents),
-                                           balance=fmt(entry.balance_after_cents)), at)
+            _event(
+                c.id,
+                who,
+                "refund",
+                t("cmp.ev.refund", amount=fmt(amount_cents), balance=fmt(entry.balance_after_cents)),
+                at,
+            )
     return c
 
 
-def record_followup(complaint_id: int, satisfaction: int, *, notes: str = "", who: str = "",
-                    channel: str = "phone", at: dt.datetime | None = None) -> Complaint:
+def record_followup(
+    complaint_id: int,
+    satisfaction: int,
+    *,
+    notes: str = "",
+    who: str = "",
+    channel: str = "phone",
+    at: dt.datetime | None = None,
+) -> Complaint:
     """已解决 → 已回访(关闭): the follow-up contact with the customer's satisfaction (1-5). Also
     written to the customer's contact history."""
     from shopcrm.sales import activity
@@ -697,12 +799,17 @@ def record_followup(complaint_id: int, satisfaction: int, *, notes: str = "", wh
         _check_move(c, "closed")
         c.satisfaction, c.followup_notes, c.closed_at = satisfaction, notes.strip(), at
         _move(c, "closed", who, at)
-        _event(c.id, who, "followup", t("cmp.ev.followup", satisfaction=satisfaction,
-                                         notes=c.followup_notes), at)
+        _event(c.id, who, "followup", t("cmp.ev.followup", satisfaction=satisfaction, notes=c.followup_notes), at)
         if c.customer_id is not None:
-            activity.record_contact(c.customer_id, channel=channel, at=at, staff=who,
-                                    purpose=t("cmp.contact_purpose", id=c.id),
-                                    outcome=c.followup_notes, satisfaction=satisfaction)
+            activity.record_contact(
+                c.customer_id,
+                channel=channel,
+                at=at,
+                staff=who,
+                purpose=t("cmp.contact_purpose", id=c.id),
+                outcome=c.followup_notes,
+                satisfaction=satisfaction,
+            )
     return c
 
 
@@ -726,8 +833,7 @@ def reopen(complaint_id: int, reason: str, *, who: str = "", at: dt.datetime | N
     return c
 
 
-def transition(complaint_id: int, target: str, *, who: str = "", at: dt.datetime | None = None,
-               **kwargs) -> Complaint:
+def transition(complaint_id: int, target: str, *, who: str = "", at: dt.datetime | None = None, **kwargs) -> Complaint:
     """Move to ``target`` by whichever workflow step leads there from the current status
     (kwargs are that step's arguments). Refuses any move the workflow does not allow."""
     c = _load(complaint_id)
@@ -738,8 +844,11 @@ def transition(complaint_id: int, target: str, *, who: str = "", at: dt.datetime
 
 
 def events(complaint_id: int) -> list[ComplaintEvent]:
-    return list(ComplaintEvent.select().where(ComplaintEvent.complaint == complaint_id)
-                .order_by(ComplaintEvent.at, ComplaintEvent.id))
+    return list(
+        ComplaintEvent.select()
+        .where(ComplaintEvent.complaint == complaint_id)
+        .order_by(ComplaintEvent.at, ComplaintEvent.id)
+    )
 
 
 def recount_open(customer_ids: list[int] | None = None) -> None:
@@ -751,19 +860,26 @@ def recount_open(customer_ids: list[int] | None = None) -> None:
                   WHERE k.customer_id = customer.id AND k.status IN ({marks}))
                 WHERE open_complaints != 0 OR id IN (SELECT customer_id FROM complaint
                   WHERE status IN ({marks}) AND customer_id IS NOT NULL)""",
-            [*OPEN_STATUSES, *OPEN_STATUSES])
+            [*OPEN_STATUSES, *OPEN_STATUSES],
+        )
 
 
 def verify_open_counts() -> list[int]:
     """Ids of customers whose stored open_complaints differs from their open complaints."""
     marks = ",".join("?" * len(OPEN_STATUSES))
-    return [r[0] for r in database.execute_sql(
-        f"""SELECT c.id FROM customer c LEFT JOIN (SELECT customer_id, count(*) n FROM complaint
+    return [
+        r[0]
+        for r in database.execute_sql(
+            f"""SELECT c.id FROM customer c LEFT JOIN (SELECT customer_id, count(*) n FROM complaint
               WHERE status IN ({marks}) GROUP BY customer_id) s ON s.customer_id = c.id
-            WHERE c.open_complaints != COALESCE(s.n, 0)""", OPEN_STATUSES).fetchall()]
+            WHERE c.open_complaints != COALESCE(s.n, 0)""",
+            OPEN_STATUSES,
+        ).fetchall()
+    ]
 
 
 # --- clock ------------------------------------------------------------------------------------
+
 
 def _short(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
@@ -845,10 +961,12 @@ class ComplaintRow:
         return seconds_left(self.status, self.due_at, self.paused_since, at)
 
 
-_ROW_SQL = ("k.id, k.received_at, COALESCE(c.name, k.walkin_name) AS who, "
-            "COALESCE(c.mobile, k.walkin_mobile), k.customer_id, k.channel, k.category, "
-            "k.key_points, k.severity, k.handler, k.status, k.due_at, k.paused_since, k.steps, "
-            "k.validity, k.satisfaction, k.followup_due")
+_ROW_SQL = (
+    "k.id, k.received_at, COALESCE(c.name, k.walkin_name) AS who, "
+    "COALESCE(c.mobile, k.walkin_mobile), k.customer_id, k.channel, k.category, "
+    "k.key_points, k.severity, k.handler, k.status, k.due_at, k.paused_since, k.steps, "
+    "k.validity, k.satisfaction, k.followup_due"
+)
 
 
 def _where(q: ComplaintQuery, at: dt.datetime) -> tuple[str, list]:
@@ -903,26 +1021,31 @@ def _text_clause(text: str) -> tuple[str, list]:
     contains = f"%{escaped}%"
     walkin = "(walkin_name LIKE ? ESCAPE '\\' OR walkin_mobile LIKE ? ESCAPE '\\')"
     if compact.isascii():
-        return (f"k.id IN (SELECT id FROM complaint WHERE customer_id IN ({cust_sql}) UNION "
-                f"SELECT id FROM complaint WHERE customer_id IS NULL AND {walkin})",
-                [*params, contains, contains])
-    return (f"(k.customer_id IN ({cust_sql}) OR (k.customer_id IS NULL AND {walkin}) "
-            f"OR k.key_points LIKE ? ESCAPE '\\' OR k.request LIKE ? ESCAPE '\\')",
-            [*params, contains, contains, contains, contains])
+        return (
+            f"k.id IN (SELECT id FROM complaint WHERE customer_id IN ({cust_sql}) UNION "
+            f"SELECT id FROM complaint WHERE customer_id IS NULL AND {walkin})",
+            [*params, contains, contains],
+        )
+    return (
+        f"(k.customer_id IN ({cust_sql}) OR (k.customer_id IS NULL AND {walkin}) "
+        f"OR k.key_points LIKE ? ESCAPE '\\' OR k.request LIKE ? ESCAPE '\\')",
+        [*params, contains, contains, contains, contains],
+    )
 
 
 def count(q: ComplaintQuery, *, at: dt.datetime | None = None) -> int:
     where, params = _where(q, at or now())
-    return database.execute_sql(
-        f"SELECT count(*) FROM complaint k WHERE {where}", params).fetchone()[0]
+    return database.execute_sql(f"SELECT count(*) FROM complaint k WHERE {where}", params).fetchone()[0]
 
 
 def page(q: ComplaintQuery, offset: int, limit: int, *, at: dt.datetime | None = None) -> list[ComplaintRow]:
     where, params = _where(q, at or now())
     col = SORT_COLUMNS.get(q.sort, "k.received_at")
     direction = "DESC" if q.descending else "ASC"
-    sql = (f"SELECT {_ROW_SQL} FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
-           f"WHERE {where} ORDER BY {col} {direction}, k.id {direction} LIMIT ? OFFSET ?")
+    sql = (
+        f"SELECT {_ROW_SQL} FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+        f"WHERE {where} ORDER BY {col} {direction}, k.id {direction} LIMIT ? OFFSET ?"
+    )
     return [ComplaintRow(*r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
 
 
@@ -951,11 +1074,13 @@ def counts(*, at: dt.datetime | None = None) -> Counts:
                 AND due_at >= ? AND due_at < ?),
              (SELECT count(*) FROM complaint WHERE status = 'resolved'
                 AND followup_due IS NOT NULL AND followup_due <= ?)""",
-        (sql_ts(at), sql_ts(at), sql_ts(soon), at.date().isoformat())).fetchone()
+        (sql_ts(at), sql_ts(at), sql_ts(soon), at.date().isoformat()),
+    ).fetchone()
     return Counts(*row)
 
 
 # --- figures for the owner --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -980,9 +1105,12 @@ def figures(start: dt.date, end: dt.date, *, top: int = 5) -> Figures:
     lo, hi = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
     rows = database.execute_sql(
         """SELECT category, validity, received_at, resolved_at, due_at, paused_seconds, satisfaction
-           FROM complaint WHERE received_at >= ? AND received_at < ?""", (lo, hi)).fetchall()
+           FROM complaint WHERE received_at >= ? AND received_at < ?""",
+        (lo, hi),
+    ).fetchall()
     buyers = database.execute_sql(
-        "SELECT count(DISTINCT customer_id) FROM purchase WHERE at >= ? AND at < ?", (lo, hi)).fetchone()[0]
+        "SELECT count(DISTINCT customer_id) FROM purchase WHERE at >= ? AND at < ?", (lo, hi)
+    ).fetchone()[0]
     n = len(rows)
     judged = [r[1] for r in rows if r[1] in VALIDITIES]
     hours, within = [], 0
@@ -1002,7 +1130,10 @@ def figures(start: dt.date, end: dt.date, *, top: int = 5) -> Figures:
         return k / total if total else None
 
     return Figures(
-        start=start, end=end, complaints=n, buying_customers=buyers,
+        start=start,
+        end=end,
+        complaints=n,
+        buying_customers=buyers,
         rate_per_100=(n * 100 / buyers) if buyers else None,
         judged=len(judged),
         share_valid=share(judged.count("valid"), len(judged)),

@@ -93,8 +93,9 @@ def _from_environment() -> None:
         try:
             set_now(value)
         except ValueError:
-            raise SystemExit(f"{ENV}={value!r} is not an ISO date or date-time "
-                             f"(e.g. 2027-01-28 or 2027-01-28T10:00:00)") from None
+            raise SystemExit(
+                f"{ENV}={value!r} is not an ISO date or date-time (e.g. 2027-01-28 or 2027-01-28T10:00:00)"
+            ) from None
 
 
 _from_environment()

@@ -27,8 +27,13 @@ def log_path(folder: Path | None = None) -> Path:
     return Path(folder if folder is not None else data_dir()) / "logs" / LOG_NAME
 
 
-def setup(folder: Path | None = None, *, level: int = logging.INFO,
-          max_bytes: int = MAX_BYTES, backup_count: int = BACKUP_COUNT) -> Path | None:
+def setup(
+    folder: Path | None = None,
+    *,
+    level: int = logging.INFO,
+    max_bytes: int = MAX_BYTES,
+    backup_count: int = BACKUP_COUNT,
+) -> Path | None:
     """Send the ``shopcrm`` loggers to the rotating log file of ``folder``; calling it again
     replaces the file (a test's data folder, another database). Returns the file, or None when
     it cannot be created (a read-only data folder must not stop the shop: logging then goes
@@ -39,8 +44,9 @@ def setup(folder: Path | None = None, *, level: int = logging.INFO,
     shutdown()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backup_count,
-                                                       encoding="utf-8", delay=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8", delay=True
+        )
     except OSError as exc:
         logger.warning("cannot write the log file %s: %s", path, exc)
         return None

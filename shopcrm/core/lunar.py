@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from shopcrm.core.lunar_data import FIRST_YEAR, YEARS
 from shopcrm.core.texts import register, t
 
-register({
-    "lunar.out_of_range": ("农历日期只支持农历 {first} 年至 {last} 年（公历 {start} 至 {end}），“{value}”超出范围",
-                           "Lunar dates are supported for lunar years {first} to {last} (solar {start} to "
-                           "{end}); “{value}” is out of range"),
-})
+register(
+    {
+        "lunar.out_of_range": (
+            "农历日期只支持农历 {first} 年至 {last} 年（公历 {start} 至 {end}），“{value}”超出范围",
+            "Lunar dates are supported for lunar years {first} to {last} (solar {start} to "
+            "{end}); “{value}” is out of range",
+        ),
+    }
+)
 
 
 def _months() -> tuple[list[int], list[list[tuple[int, bool, int, int]]], list[int]]:
@@ -63,8 +67,14 @@ class LunarRangeError(ValueError):
 
     @property
     def message(self) -> str:
-        return t("lunar.out_of_range", first=FIRST_YEAR, last=LAST_YEAR, start=FIRST_DAY.isoformat(),
-                 end=LAST_DAY.isoformat(), value=self.value)
+        return t(
+            "lunar.out_of_range",
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+            start=FIRST_DAY.isoformat(),
+            end=LAST_DAY.isoformat(),
+            value=self.value,
+        )
 
     def __str__(self) -> str:
         return self.message
@@ -109,10 +119,26 @@ def lunar_years(start: dt.date, end: dt.date) -> range:
 
 
 MONTH_NAMES = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
-_MONTH_ALIASES = {"一": 1, "正": 1, "元": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                  "八": 8, "九": 9, "十": 10, "十一": 11, "冬": 11, "十二": 12, "腊": 12, "臘": 12}
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "两": 2}
+_MONTH_ALIASES = {
+    "一": 1,
+    "正": 1,
+    "元": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "冬": 11,
+    "十二": 12,
+    "腊": 12,
+    "臘": 12,
+}
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "两": 2}
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,9 @@ def normalize_card(value) -> str | None:
     for _ in range(3):  # upper-casing or dropping spaces can leave text that NFKC changes again
         before = text
         text = "".join(text.upper().split())
-        text = unicodedata.normalize("NFKC", "".join(
-            ch for ch in text if not unicodedata.category(ch).startswith("C")))  # controls
+        text = unicodedata.normalize(
+            "NFKC", "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+        )  # controls
         if text == before:
             break
     return text or None
@@ -181,8 +182,9 @@ _DATE_PATTERNS = [
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def parse_date(value, field: str = "date", *, today: dt.date | None = None,
-               allow_future: bool = True) -> dt.date | None:
+def parse_date(
+    value, field: str = "date", *, today: dt.date | None = None, allow_future: bool = True
+) -> dt.date | None:
     """A solar date written any common way; Excel serials and yyyymmdd integers too.
     Empty -> None. Raises FieldError for unknown, impossible or (optionally) future dates."""
     if value is None:
@@ -259,8 +261,18 @@ def parse_birthday(value, *, today: dt.date | None = None) -> dt.date | LunarBir
 
 
 GENDER_WORDS = {
-    "男": "M", "m": "M", "male": "M", "先生": "M", "1": "M", "男士": "M",
-    "女": "F", "f": "F", "female": "F", "女士": "F", "0": "F", "小姐": "F",
+    "男": "M",
+    "m": "M",
+    "male": "M",
+    "先生": "M",
+    "1": "M",
+    "男士": "M",
+    "女": "F",
+    "f": "F",
+    "female": "F",
+    "女士": "F",
+    "0": "F",
+    "小姐": "F",
 }
 
 
@@ -273,6 +285,7 @@ def normalize_gender(value) -> str:
 
 
 # --- spreadsheet cells and headers (the importer) -----------------------------------------------
+
 
 def cell_text(value) -> str:
     """Any spreadsheet cell (str, int, float, bool, date, time, None…) as trimmed NFKC text.
@@ -336,30 +349,147 @@ def normalize_header(value) -> str:
 
 # field -> header words (Chinese first, then English). Compared after normalize_header.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "会员姓名", "客户名称", "客户姓名", "持卡人", "会员名称", "顾客姓名", "名字", "客户",
-             "name", "full name", "customer name", "customer", "member name", "member", "card holder"),
-    "mobile": ("手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "联系手机", "联系方式", "移动电话",
-               "会员手机", "会员手机号", "mobile", "mobile phone", "mobile number", "cell", "cell phone",
-               "cellphone", "phone", "phone number", "telephone", "tel", "contact number", "contact"),
-    "card_no": ("卡号", "会员卡号", "会员编号", "会员号", "卡编号", "card", "card no", "card number",
-                "member no", "member number", "member id", "membership number", "membership no"),
-    "birthday": ("生日", "出生日期", "会员生日", "出生年月日", "birthday", "date of birth", "dob",
-                 "birth date", "birthdate"),
+    "name": (
+        "姓名",
+        "会员姓名",
+        "客户名称",
+        "客户姓名",
+        "持卡人",
+        "会员名称",
+        "顾客姓名",
+        "名字",
+        "客户",
+        "name",
+        "full name",
+        "customer name",
+        "customer",
+        "member name",
+        "member",
+        "card holder",
+    ),
+    "mobile": (
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系电话",
+        "电话",
+        "电话号码",
+        "联系手机",
+        "联系方式",
+        "移动电话",
+        "会员手机",
+        "会员手机号",
+        "mobile",
+        "mobile phone",
+        "mobile number",
+        "cell",
+        "cell phone",
+        "cellphone",
+        "phone",
+        "phone number",
+        "telephone",
+        "tel",
+        "contact number",
+        "contact",
+    ),
+    "card_no": (
+        "卡号",
+        "会员卡号",
+        "会员编号",
+        "会员号",
+        "卡编号",
+        "card",
+        "card no",
+        "card number",
+        "member no",
+        "member number",
+        "member id",
+        "membership number",
+        "membership no",
+    ),
+    "birthday": (
+        "生日",
+        "出生日期",
+        "会员生日",
+        "出生年月日",
+        "birthday",
+        "date of birth",
+        "dob",
+        "birth date",
+        "birthdate",
+    ),
     "gender": ("性别", "会员性别", "gender", "sex"),
-    "balance": ("余额", "卡内余额", "储值余额", "卡余额", "账户余额", "储值金额", "balance", "card balance",
-                "stored value", "stored value balance", "account balance"),
-    "points": ("积分", "可用积分", "积分余额", "当前积分", "会员积分", "points", "reward points",
-               "loyalty points", "point balance", "available points"),
-    "level": ("等级", "会员等级", "会员级别", "卡类型", "会员类别", "级别", "会员类型", "level", "member level",
-              "membership level", "grade", "tier", "card type", "membership type"),
+    "balance": (
+        "余额",
+        "卡内余额",
+        "储值余额",
+        "卡余额",
+        "账户余额",
+        "储值金额",
+        "balance",
+        "card balance",
+        "stored value",
+        "stored value balance",
+        "account balance",
+    ),
+    "points": (
+        "积分",
+        "可用积分",
+        "积分余额",
+        "当前积分",
+        "会员积分",
+        "points",
+        "reward points",
+        "loyalty points",
+        "point balance",
+        "available points",
+    ),
+    "level": (
+        "等级",
+        "会员等级",
+        "会员级别",
+        "卡类型",
+        "会员类别",
+        "级别",
+        "会员类型",
+        "level",
+        "member level",
+        "membership level",
+        "grade",
+        "tier",
+        "card type",
+        "membership type",
+    ),
     "notes": ("备注", "说明", "备注信息", "notes", "note", "remark", "remarks", "comment", "comments", "memo"),
-    "address": ("地址", "通讯地址", "联系地址", "家庭住址", "住址", "address", "mailing address",
-                "contact address"),
-    "joined_on": ("注册日期", "开卡日期", "发卡日期", "入会时间", "入会日期", "注册时间", "开卡时间",
-                  "joined", "join date", "joined on", "registered", "registration date", "member since",
-                  "card issued", "issue date"),
-    "total_spend": ("累计消费", "总消费金额", "消费总额", "累计消费金额", "总消费", "total spend", "total spent",
-                    "lifetime spend", "total purchases"),
+    "address": ("地址", "通讯地址", "联系地址", "家庭住址", "住址", "address", "mailing address", "contact address"),
+    "joined_on": (
+        "注册日期",
+        "开卡日期",
+        "发卡日期",
+        "入会时间",
+        "入会日期",
+        "注册时间",
+        "开卡时间",
+        "joined",
+        "join date",
+        "joined on",
+        "registered",
+        "registration date",
+        "member since",
+        "card issued",
+        "issue date",
+    ),
+    "total_spend": (
+        "累计消费",
+        "总消费金额",
+        "消费总额",
+        "累计消费金额",
+        "总消费",
+        "total spend",
+        "total spent",
+        "lifetime spend",
+        "total purchases",
+    ),
     "wechat": ("微信", "微信号", "wechat", "wechat id", "weixin"),
     "tags": ("标签", "会员标签", "客户标签", "tags", "tag", "labels", "label"),
     "phone2": ("其他电话", "备用电话", "固定电话", "座机", "other phone", "landline", "home phone"),
@@ -370,11 +500,24 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pref_taste": ("口味", "口味偏好", "taste", "taste preference"),
     "pref_channel": ("偏好渠道", "联系偏好", "preferred channel", "contact preference"),
     "pref_time": ("方便时间", "方便联系时间", "convenient time", "best time to call"),
-    "consent_marketing": ("接受营销", "同意营销", "接收营销", "accepts marketing", "marketing consent",
-                          "marketing opt in"),
+    "consent_marketing": (
+        "接受营销",
+        "同意营销",
+        "接收营销",
+        "accepts marketing",
+        "marketing consent",
+        "marketing opt in",
+    ),
     "purchase_count": ("消费次数", "购买次数", "purchase count", "number of purchases"),
-    "last_purchase_at": ("最近消费", "最后消费时间", "最近消费时间", "最近购买", "last purchase",
-                         "last purchase at", "last visit"),
+    "last_purchase_at": (
+        "最近消费",
+        "最后消费时间",
+        "最近消费时间",
+        "最近购买",
+        "last purchase",
+        "last purchase at",
+        "last visit",
+    ),
 }
 
 HEADER_LOOKUP: dict[str, str] = {

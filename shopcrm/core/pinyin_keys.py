@@ -24,9 +24,16 @@ MAX_COMBINATIONS_PER_SURNAME_READING = 256
 
 # Tone marks -> pypinyin's NORMAL style (ü is written v). Combining marks (m̀, ê̄…) are dropped.
 _TONE_MARKS: dict[str | int, str | None] = {
-    **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěè", "e"), **dict.fromkeys("ếề", "ê"), **dict.fromkeys("īíǐì", "i"),
-    **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("üǖǘǚǜ", "v"),
-    **dict.fromkeys("ńňǹ", "n"), "ḿ": "m", **{c: None for c in range(0x300, 0x370)},
+    **dict.fromkeys("āáǎà", "a"),
+    **dict.fromkeys("ēéěè", "e"),
+    **dict.fromkeys("ếề", "ê"),
+    **dict.fromkeys("īíǐì", "i"),
+    **dict.fromkeys("ōóǒò", "o"),
+    **dict.fromkeys("ūúǔù", "u"),
+    **dict.fromkeys("üǖǘǚǜ", "v"),
+    **dict.fromkeys("ńňǹ", "n"),
+    "ḿ": "m",
+    **{c: None for c in range(0x300, 0x370)},
 }
 _TONELESS = str.maketrans(_TONE_MARKS)
 
@@ -58,8 +65,7 @@ def readings(ch: str) -> tuple[str, ...]:
         table = _single_readings()
         if table is not None:  # what pypinyin's NORMAL style gives (tests/test_import_bulk.py)
             found = table.get(ord(ch), "")
-            return tuple(dict.fromkeys(
-                r for r in (p.translate(_TONELESS) for p in found.split(",")) if r.isalpha()))
+            return tuple(dict.fromkeys(r for r in (p.translate(_TONELESS) for p in found.split(",")) if r.isalpha()))
         from pypinyin import Style, pinyin  # imported lazily: start-up does not need it
 
         got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
@@ -115,12 +121,44 @@ def prefix_bounds(prefix: str) -> tuple[str, str]:
 # (第7版) 姓 entries (黑 Hè) and Wiktionary (浣 wǎn, 贠/貟 yùn); every surname with its reading is
 # in tests/fixtures/surnames.csv, which tests/test_pinyin_names.py searches for.
 SURNAME_READINGS = {
-    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
-    "盖": "ge", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "员": "yun", "召": "shao",
-    "繁": "po", "过": "guo", "秘": "bi", "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun",
-    "重": "chong", "种": "chong", "句": "gou", "折": "she", "黑": "he", "角": "jue", "宿": "su",
-    "卜": "bu", "隗": "wei", "薄": "bo", "能": "nai", "都": "du", "阚": "kan", "乜": "nie",
-    "六": "lu", "浣": "wan", "贠": "yun", "貟": "yun",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "朴": "piao",
+    "查": "zha",
+    "盖": "ge",
+    "乐": "yue",
+    "覃": "qin",
+    "翟": "zhai",
+    "缪": "miao",
+    "员": "yun",
+    "召": "shao",
+    "繁": "po",
+    "过": "guo",
+    "秘": "bi",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "长孙": "zhangsun",
+    "重": "chong",
+    "种": "chong",
+    "句": "gou",
+    "折": "she",
+    "黑": "he",
+    "角": "jue",
+    "宿": "su",
+    "卜": "bu",
+    "隗": "wei",
+    "薄": "bo",
+    "能": "nai",
+    "都": "du",
+    "阚": "kan",
+    "乜": "nie",
+    "六": "lu",
+    "浣": "wan",
+    "贠": "yun",
+    "貟": "yun",
 }
 
 
@@ -133,7 +171,7 @@ def sort_key(name: str) -> str:
     for surname, reading in SURNAME_READINGS.items():
         if len(surname) > 1 and text.startswith(surname):
             parts.append(reading)
-            rest = text[len(surname):]
+            rest = text[len(surname) :]
             break
     else:
         if text[:1] in SURNAME_READINGS:
@@ -166,8 +204,8 @@ class NameKeyCache:
         combos = self.by_rest.get(rest)
         if combos is None:
             combos = self.by_rest[rest] = [
-                ("".join(c), "".join(p[0] for p in c))
-                for c in itertools.islice(itertools.product(*rest), self.limit)]
+                ("".join(c), "".join(p[0] for p in c)) for c in itertools.islice(itertools.product(*rest), self.limit)
+            ]
         return combos
 
     def _given(self, tail: str) -> tuple[bool, list[tuple[str, str]]]:

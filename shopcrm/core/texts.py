@@ -18,21 +18,30 @@ SUPPORTED = ("zh_CN", "en")
 # parameter (see :func:`tn`); Chinese has one form.
 CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     # database
-    "db.not_sqlite": ("文件“{path}”不是 SQLite 数据库，ShopCRM 不会修改它。",
-                      "“{path}” is not an SQLite database; ShopCRM will not modify it."),
-    "db.not_shopcrm": ("文件“{path}”是其他程序的数据库，不是 ShopCRM 数据库，ShopCRM 不会修改它。",
-                       "“{path}” belongs to another program, not ShopCRM; ShopCRM will not modify it."),
-    "db.damaged": ("数据库文件“{path}”已损坏或不完整（{reason}），ShopCRM 不会修改它。",
-                   "The database “{path}” is damaged or incomplete ({reason}); ShopCRM will not modify it."),
-    "db.too_new": ("数据库“{path}”由更新版本的 ShopCRM 创建（结构版本 {found}，本程序支持到 {supported}），请升级 ShopCRM。",
-                   "“{path}” was made by a newer ShopCRM (schema {found}, this program knows up to {supported}); please upgrade."),
-    "db.check_failed": ("数据库完整性检查发现问题（{reason}）。请尽快从最近的备份恢复（工具 → 备份与恢复）；"
-                        "下次启动时 ShopCRM 会先完整检查这个文件，并在需要时提供恢复。",
-                        "The database integrity check found a problem ({reason}). Please restore the newest "
-                        "backup soon (Tools → Backup and restore); at the next start ShopCRM checks the file "
-                        "fully first and offers a restore if needed."),
-    "db.cannot_create": ("无法在“{path}”创建数据库：{reason}",
-                         "Cannot create the database at “{path}”: {reason}"),
+    "db.not_sqlite": (
+        "文件“{path}”不是 SQLite 数据库，ShopCRM 不会修改它。",
+        "“{path}” is not an SQLite database; ShopCRM will not modify it.",
+    ),
+    "db.not_shopcrm": (
+        "文件“{path}”是其他程序的数据库，不是 ShopCRM 数据库，ShopCRM 不会修改它。",
+        "“{path}” belongs to another program, not ShopCRM; ShopCRM will not modify it.",
+    ),
+    "db.damaged": (
+        "数据库文件“{path}”已损坏或不完整（{reason}），ShopCRM 不会修改它。",
+        "The database “{path}” is damaged or incomplete ({reason}); ShopCRM will not modify it.",
+    ),
+    "db.too_new": (
+        "数据库“{path}”由更新版本的 ShopCRM 创建（结构版本 {found}，本程序支持到 {supported}），请升级 ShopCRM。",
+        "“{path}” was made by a newer ShopCRM (schema {found}, this program knows up to {supported}); please upgrade.",
+    ),
+    "db.check_failed": (
+        "数据库完整性检查发现问题（{reason}）。请尽快从最近的备份恢复（工具 → 备份与恢复）；"
+        "下次启动时 ShopCRM 会先完整检查这个文件，并在需要时提供恢复。",
+        "The database integrity check found a problem ({reason}). Please restore the newest "
+        "backup soon (Tools → Backup and restore); at the next start ShopCRM checks the file "
+        "fully first and offers a restore if needed.",
+    ),
+    "db.cannot_create": ("无法在“{path}”创建数据库：{reason}", "Cannot create the database at “{path}”: {reason}"),
     # fields
     "field.name": ("姓名", "Name"),
     "field.mobile": ("手机", "Mobile"),
@@ -58,34 +67,59 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "field.tags": ("标签", "Tags"),
     # validation
     "v.required": ("{field}不能为空", "{field} is required"),
-    "v.mobile_format": ("手机号“{value}”格式不对：应为 11 位数字，以 1 开头", "Mobile “{value}” is not valid: 11 digits starting with 1"),
-    "v.mobile_scientific": ("手机号“{value}”被表格软件改成了科学计数法，原号码已无法还原", "Mobile “{value}” was turned into scientific notation by a spreadsheet; the number is lost"),
+    "v.mobile_format": (
+        "手机号“{value}”格式不对：应为 11 位数字，以 1 开头",
+        "Mobile “{value}” is not valid: 11 digits starting with 1",
+    ),
+    "v.mobile_scientific": (
+        "手机号“{value}”被表格软件改成了科学计数法，原号码已无法还原",
+        "Mobile “{value}” was turned into scientific notation by a spreadsheet; the number is lost",
+    ),
     "v.mobile_masked": ("手机号“{value}”被打了星号，无法使用", "Mobile “{value}” is masked with asterisks"),
-    "v.mobile_duplicate": ("手机号 {value} 已属于客户“{other}”", "Mobile {value} already belongs to customer “{other}”"),
+    "v.mobile_duplicate": (
+        "手机号 {value} 已属于客户“{other}”",
+        "Mobile {value} already belongs to customer “{other}”",
+    ),
     "v.card_duplicate": ("卡号 {value} 已属于客户“{other}”", "Card {value} already belongs to customer “{other}”"),
     "v.money_format": ("{field}“{value}”不是有效金额", "{field} “{value}” is not a valid amount"),
-    "v.opening_owner": ("开户余额/积分需要店主权限：请输入店主密码，或留空后由店主充值",
-                        "An opening balance or points needs the owner: enter the owner PIN, or leave it empty "
-                        "for the owner to top up"),
+    "v.opening_owner": (
+        "开户余额/积分需要店主权限：请输入店主密码，或留空后由店主充值",
+        "An opening balance or points needs the owner: enter the owner PIN, or leave it empty for the owner to top up",
+    ),
     "v.money_negative": ("{field}不能为负数", "{field} cannot be negative"),
     "v.money_too_large": ("{field}“{value}”过大", "{field} “{value}” is too large"),
     "v.int_format": ("{field}“{value}”不是有效整数", "{field} “{value}” is not a whole number"),
     "v.int_negative": ("{field}不能为负数", "{field} cannot be negative"),
     "v.int_too_large": ("{field}“{value}”过大", "{field} “{value}” is too large"),
-    "v.text_invalid_char": ("{field}第 {position} 个字符无效（残缺的表情或特殊字符），请删除后重新输入",
-                            "{field} has an invalid character at position {position} (a broken emoji "
-                            "or symbol); please delete it and type again"),
-    "v.text_too_long": ("{field}太长：{length} 个字，最多 {max} 个字（Excel 单元格的上限）",
-                        "{field} is too long: {length} characters, at most {max} (Excel's limit per cell)"),
+    "v.text_invalid_char": (
+        "{field}第 {position} 个字符无效（残缺的表情或特殊字符），请删除后重新输入",
+        "{field} has an invalid character at position {position} (a broken emoji "
+        "or symbol); please delete it and type again",
+    ),
+    "v.text_too_long": (
+        "{field}太长：{length} 个字，最多 {max} 个字（Excel 单元格的上限）",
+        "{field} is too long: {length} characters, at most {max} (Excel's limit per cell)",
+    ),
     "v.date_format": ("{field}“{value}”不是能识别的日期", "{field} “{value}” is not a date we recognise"),
     "v.date_future": ("{field}“{value}”在未来", "{field} “{value}” is in the future"),
-    "v.birthday_future": ("生日“{value}”是将来的日期，请检查年份", "Birthday “{value}” is in the future: please check the year"),
+    "v.birthday_future": (
+        "生日“{value}”是将来的日期，请检查年份",
+        "Birthday “{value}” is in the future: please check the year",
+    ),
     "v.date_impossible": ("{field}“{value}”不存在", "{field} “{value}” does not exist"),
     "v.lunar_invalid": ("农历日期“{value}”不存在", "Lunar date “{value}” does not exist"),
-    "v.lunar_range": ("农历日期“{value}”超出支持范围（农历 1900 年至 2100 年）",
-                      "Lunar date “{value}” is out of the supported range (lunar years 1900 to 2100)"),
-    "v.balance_insufficient": ("储值余额不足：余额 {balance}，需要 {amount}", "Insufficient stored value: balance {balance}, needed {amount}"),
-    "v.points_insufficient": ("积分不足：现有 {points}，需要 {needed}", "Not enough points: {points} available, {needed} needed"),
+    "v.lunar_range": (
+        "农历日期“{value}”超出支持范围（农历 1900 年至 2100 年）",
+        "Lunar date “{value}” is out of the supported range (lunar years 1900 to 2100)",
+    ),
+    "v.balance_insufficient": (
+        "储值余额不足：余额 {balance}，需要 {amount}",
+        "Insufficient stored value: balance {balance}, needed {amount}",
+    ),
+    "v.points_insufficient": (
+        "积分不足：现有 {points}，需要 {needed}",
+        "Not enough points: {points} available, {needed} needed",
+    ),
     # genders
     "gender.M": ("男", "Male"),
     "gender.F": ("女", "Female"),

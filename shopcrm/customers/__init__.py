@@ -30,8 +30,17 @@ from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, n
 
 # Plain fields a form or an import may set directly (balance and points go through the ledger).
 TEXT_FIELDS = (
-    "phone2", "gender", "pref_text", "pref_channel", "pref_time", "pref_products", "pref_taste",
-    "address", "wechat", "source", "notes",
+    "phone2",
+    "gender",
+    "pref_text",
+    "pref_channel",
+    "pref_time",
+    "pref_products",
+    "pref_taste",
+    "address",
+    "wechat",
+    "source",
+    "notes",
 )
 
 
@@ -70,8 +79,7 @@ class CleanCustomer:
     extra: dict[str, str]
 
 
-def validate(data: CustomerInput, customer_id: int | None = None, *,
-             today: dt.date | None = None) -> CleanCustomer:
+def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.date | None = None) -> CleanCustomer:
     """Parse and check one customer; raises ValidationError listing every bad field."""
     errors: list[FieldError] = []
     name = normalize_name(data.name)
@@ -85,8 +93,11 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
     card = normalize_card(data.card_no)
     birthday = lunar = None
     try:
-        parsed = data.birthday if isinstance(data.birthday, (dt.date, LunarBirthday)) else \
-            parse_birthday(data.birthday or None, today=today)
+        parsed = (
+            data.birthday
+            if isinstance(data.birthday, (dt.date, LunarBirthday))
+            else parse_birthday(data.birthday or None, today=today)
+        )
         if isinstance(parsed, LunarBirthday):
             lunar = parsed
         elif isinstance(parsed, dt.date):
@@ -106,9 +117,11 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
         except FieldError as exc:
             errors.append(exc)
     # what can be stored (no lone surrogate) and exported into one cell (issue #19)
-    for field_name, text in (("name", name), *((k, v) for k, v in data.extra.items()
-                                               if k in TEXT_FIELDS and isinstance(v, str)),
-                             *(("tags", tag) for tag in data.tags if isinstance(tag, str))):
+    for field_name, text in (
+        ("name", name),
+        *((k, v) for k, v in data.extra.items() if k in TEXT_FIELDS and isinstance(v, str)),
+        *(("tags", tag) for tag in data.tags if isinstance(tag, str)),
+    ):
         try:
             check_text(field_name, text)
         except FieldError as exc:
@@ -116,20 +129,33 @@ def validate(data: CustomerInput, customer_id: int | None = None, *,
     if mobile:
         other = find_by_mobile(mobile)
         if other is not None and other.id != customer_id:
-            errors.append(DuplicateError("mobile", "v.mobile_duplicate", other.id, value=mobile,
-                                         other=_describe(other)))
+            errors.append(
+                DuplicateError("mobile", "v.mobile_duplicate", other.id, value=mobile, other=_describe(other))
+            )
     if card:
         other = find_by_card(card)
         if other is not None and other.id != customer_id:
-            errors.append(DuplicateError("card_no", "v.card_duplicate", other.id, value=card,
-                                         other=_describe(other)))
+            errors.append(DuplicateError("card_no", "v.card_duplicate", other.id, value=card, other=_describe(other)))
     if errors:
         raise ValidationError(errors)
-    extra = {k: nfkc(v) if k in ("gender",) else str(v or "").strip()
-             for k, v in data.extra.items() if k in TEXT_FIELDS}
+    extra = {
+        k: nfkc(v) if k in ("gender",) else str(v or "").strip() for k, v in data.extra.items() if k in TEXT_FIELDS
+    }
     tags = list(dict.fromkeys(t.strip() for t in data.tags if t and t.strip()))
-    return CleanCustomer(name, mobile, card, birthday, lunar, data.level_id, balance, points,
-                         tags, data.consent_marketing, data.joined_on, extra)
+    return CleanCustomer(
+        name,
+        mobile,
+        card,
+        birthday,
+        lunar,
+        data.level_id,
+        balance,
+        points,
+        tags,
+        data.consent_marketing,
+        data.joined_on,
+        extra,
+    )
 
 
 def _describe(c: Customer) -> str:
@@ -147,11 +173,22 @@ def find_by_card(card: str) -> Customer | None:
 
 def birth_fields(birthday: dt.date | None, lunar: LunarBirthday | None) -> dict:
     if lunar is not None:
-        return dict(birthday=None, lunar_month=lunar.month, lunar_day=lunar.day,
-                    lunar_leap=lunar.leap, lunar_year=lunar.year,
-                    birth_mmdd=lunar.month * 100 + lunar.day)
-    return dict(birthday=birthday, lunar_month=None, lunar_day=None, lunar_leap=False,
-                lunar_year=None, birth_mmdd=birthday.month * 100 + birthday.day if birthday else None)
+        return dict(
+            birthday=None,
+            lunar_month=lunar.month,
+            lunar_day=lunar.day,
+            lunar_leap=lunar.leap,
+            lunar_year=lunar.year,
+            birth_mmdd=lunar.month * 100 + lunar.day,
+        )
+    return dict(
+        birthday=birthday,
+        lunar_month=None,
+        lunar_day=None,
+        lunar_leap=False,
+        lunar_year=None,
+        birth_mmdd=birthday.month * 100 + birthday.day if birthday else None,
+    )
 
 
 def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
@@ -165,19 +202,29 @@ def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
         security.require_owner("adjust")  # before anything is written (ledger.apply checks again)
     with database.atomic():
         c = Customer.create(
-            name=clean.name, name_sort=sort_key(clean.name), mobile=clean.mobile, mobile_rev=clean.mobile[::-1],
-            card_no=clean.card_no, level=clean.level_id,
+            name=clean.name,
+            name_sort=sort_key(clean.name),
+            mobile=clean.mobile,
+            mobile_rev=clean.mobile[::-1],
+            card_no=clean.card_no,
+            level=clean.level_id,
             consent_marketing=clean.consent_marketing,
             joined_on=clean.joined_on or today or clock.today(),
-            **birth_fields(clean.birthday, clean.lunar), **clean.extra,
+            **birth_fields(clean.birthday, clean.lunar),
+            **clean.extra,
         )
         _write_search_keys(c.id, c.name, replace=False)
         set_tags(c.id, clean.tags)
         if clean.opening_balance_cents or clean.opening_points:
             # an owner adjustment like any other increase (shopcrm.ledger's rule): refused in
             # clerk mode, which rolls the new customer back too
-            ledger.apply(c.id, "adjust", balance_delta_cents=clean.opening_balance_cents,
-                         points_delta=clean.opening_points, reason=ledger.OPENING_REASON)
+            ledger.apply(
+                c.id,
+                "adjust",
+                balance_delta_cents=clean.opening_balance_cents,
+                points_delta=clean.opening_points,
+                reason=ledger.OPENING_REASON,
+            )
     return Customer.get_by_id(c.id)
 
 
@@ -221,7 +268,8 @@ def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
     keys_of = NameKeyCache()
     database.connection().executemany(
         "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
-        ((k, cid) for cid, name in rows for k in keys_of(name)))
+        ((k, cid) for cid, name in rows for k in keys_of(name)),
+    )
 
 
 def fill_missing_sort_keys() -> int:
@@ -229,12 +277,14 @@ def fill_missing_sort_keys() -> int:
     rows = database.execute_sql("SELECT id, name FROM customer WHERE name_sort = ''").fetchall()
     if rows:
         with database.atomic():
-            database.connection().executemany("UPDATE customer SET name_sort = ? WHERE id = ?",
-                                              [(sort_key(n), cid) for cid, n in rows])
+            database.connection().executemany(
+                "UPDATE customer SET name_sort = ? WHERE id = ?", [(sort_key(n), cid) for cid, n in rows]
+            )
     return len(rows)
 
 
 # --- tags -------------------------------------------------------------------------------------
+
 
 def tag_id(name: str) -> int:
     tag, _ = Tag.get_or_create(name=name)
@@ -249,8 +299,7 @@ def set_tags(customer_id: int, names: list[str]) -> None:
 
 
 def tags_of(customer_id: int) -> list[str]:
-    q = (Tag.select(Tag.name).join(CustomerTag).where(CustomerTag.customer == customer_id)
-         .order_by(Tag.name))
+    q = Tag.select(Tag.name).join(CustomerTag).where(CustomerTag.customer == customer_id).order_by(Tag.name)
     return [t.name for t in q]
 
 
@@ -275,26 +324,32 @@ def level_id_by_name(name: str, *, create: bool = False) -> int | None:
 
 # --- recycle bin ------------------------------------------------------------------------------
 
+
 def soft_delete(customer_ids: Iterable[int]) -> int:
     """Move to the recycle bin. Search keys exist for live customers only, so that a search
     never has to filter the recycle bin out row by row."""
     ids = list(customer_ids)
     with database.atomic():
-        live = [c.id for c in Customer.select(Customer.id).where(Customer.id.in_(ids),
-                                                                Customer.deleted_at.is_null())]
+        live = [c.id for c in Customer.select(Customer.id).where(Customer.id.in_(ids), Customer.deleted_at.is_null())]
         SearchKey.delete().where(SearchKey.customer.in_(live)).execute()
-        return (Customer.update(deleted_at=now(), updated_at=now())
-                .where(Customer.id.in_(live)).execute())
+        return Customer.update(deleted_at=now(), updated_at=now()).where(Customer.id.in_(live)).execute()
 
 
 def restore(customer_ids: Iterable[int]) -> int:
     ids = list(customer_ids)
     with database.atomic():
-        gone = [(c.id, c.name) for c in Customer.select(Customer.id, Customer.name).where(
-            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        gone = [
+            (c.id, c.name)
+            for c in Customer.select(Customer.id, Customer.name).where(
+                Customer.id.in_(ids), Customer.deleted_at.is_null(False)
+            )
+        ]
         rebuild_search_keys(gone)
-        return (Customer.update(deleted_at=None, updated_at=now())
-                .where(Customer.id.in_([cid for cid, _ in gone])).execute())
+        return (
+            Customer.update(deleted_at=None, updated_at=now())
+            .where(Customer.id.in_([cid for cid, _ in gone]))
+            .execute()
+        )
 
 
 def purge(customer_ids: Iterable[int]) -> int:
@@ -308,14 +363,14 @@ def purge(customer_ids: Iterable[int]) -> int:
     # the copy is made now; its fsync runs while we delete, and we commit only once it is on disk
     pending = backup.before_operation("purge", defer_durable=True)
     with database.atomic():
-        gone = [c.id for c in Customer.select(Customer.id).where(
-            Customer.id.in_(ids), Customer.deleted_at.is_null(False))]
+        gone = [
+            c.id for c in Customer.select(Customer.id).where(Customer.id.in_(ids), Customer.deleted_at.is_null(False))
+        ]
         audit.log_many("purge", gone)
         # keys exist for live customers only; a stray one would outlive its customer (no
         # foreign key on search_key since step 0010)
         SearchKey.delete().where(SearchKey.customer.in_(gone)).execute()
-        deleted = Customer.delete().where(Customer.id.in_(ids),
-                                          Customer.deleted_at.is_null(False)).execute()
+        deleted = Customer.delete().where(Customer.id.in_(ids), Customer.deleted_at.is_null(False)).execute()
         if pending is not None:
             pending.wait_durable()  # BackupError: rolled back, nothing purged
         return deleted
@@ -372,14 +427,15 @@ class CustomerRow:
     @property
     def birthday_text(self) -> str:
         if self.lunar_month:
-            return format_lunar(LunarBirthday(self.lunar_month, self.lunar_day, bool(self.lunar_leap),
-                                              self.lunar_year))
+            return format_lunar(LunarBirthday(self.lunar_month, self.lunar_day, bool(self.lunar_leap), self.lunar_year))
         return self.birthday or ""
 
 
-_ROW_COLUMNS = ("c.id, c.name, c.mobile, c.card_no, l.name, c.balance_cents, c.points, "
-                "c.last_purchase_at, c.total_spend_cents, c.birthday, c.lunar_month, c.lunar_day, "
-                "c.lunar_leap, c.lunar_year, c.open_complaints, c.deleted_at, c.grade")
+_ROW_COLUMNS = (
+    "c.id, c.name, c.mobile, c.card_no, l.name, c.balance_cents, c.points, "
+    "c.last_purchase_at, c.total_spend_cents, c.birthday, c.lunar_month, c.lunar_day, "
+    "c.lunar_leap, c.lunar_year, c.open_complaints, c.deleted_at, c.grade"
+)
 
 
 def _where(q: CustomerQuery) -> tuple[str, list]:
@@ -433,26 +489,45 @@ def _search_subquery(text: str) -> tuple[str, list]:
 # of sorting every match to return 200 of them.
 WALK_INDEX_ABOVE = 3000
 SORT_INDEXES = {
-    "name": "customer_name_sort", "mobile": "customer_mobile", "card_no": "customer_card_no",
-    "level": "customer_level_id", "balance": "customer_balance_cents", "points": "customer_points",
-    "last_purchase": "customer_last_purchase_at", "total_spend": "customer_total_spend_cents",
-    "birthday": "customer_birth_mmdd", "grade": "customer_grade",
+    "name": "customer_name_sort",
+    "mobile": "customer_mobile",
+    "card_no": "customer_card_no",
+    "level": "customer_level_id",
+    "balance": "customer_balance_cents",
+    "points": "customer_points",
+    "last_purchase": "customer_last_purchase_at",
+    "total_spend": "customer_total_spend_cents",
+    "birthday": "customer_birth_mmdd",
+    "grade": "customer_grade",
 }
 
 
 def count(q: CustomerQuery) -> int:
-    if not q.deleted and q.level_id is None and q.tag_id is None and q.ids is None \
-            and q.grade is None and not nfkc(q.text):
+    if (
+        not q.deleted
+        and q.level_id is None
+        and q.tag_id is None
+        and q.ids is None
+        and q.grade is None
+        and not nfkc(q.text)
+    ):
         # SQLite counts a whole table from its smallest index without visiting rows
         return database.execute_sql(
-            "SELECT (SELECT count(*) FROM customer) - "
-            "(SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL)").fetchone()[0]
+            "SELECT (SELECT count(*) FROM customer) - (SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL)"
+        ).fetchone()[0]
     compact = "".join(nfkc(q.text).split())
-    if len(compact) == 1 and compact.isascii() and compact.isalpha() and not q.deleted \
-            and q.level_id is None and q.tag_id is None and q.ids is None and q.grade is None:
+    if (
+        len(compact) == 1
+        and compact.isascii()
+        and compact.isalpha()
+        and not q.deleted
+        and q.level_id is None
+        and q.tag_id is None
+        and q.ids is None
+        and q.grade is None
+    ):
         # one letter: one exact key per live customer, so the key index counts them directly
-        return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?",
-                                    (compact.lower(),)).fetchone()[0]
+        return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?", (compact.lower(),)).fetchone()[0]
     where, params = _where(q)
     return database.execute_sql(f"SELECT count(*) FROM customer c WHERE {where}", params).fetchone()[0]
 
@@ -466,8 +541,10 @@ def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None)
     hint = ""
     if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
         hint = f"INDEXED BY {SORT_INDEXES[q.sort]}"
-    sql = (f"SELECT {_ROW_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
-           f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?")
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
+        f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?"
+    )
     cur = database.execute_sql(sql, [*params, limit, offset])
     return [CustomerRow(*r) for r in cur.fetchall()]
 
@@ -478,7 +555,8 @@ def iter_ids(q: CustomerQuery, batch: int = 5000) -> Iterator[int]:
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
     cur = database.execute_sql(
-        f"SELECT c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params)
+        f"SELECT c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params
+    )
     while rows := cur.fetchmany(batch):
         yield from (r[0] for r in rows)
 
@@ -493,8 +571,13 @@ def to_input(c: Customer) -> CustomerInput:
     if c.lunar_month:
         bday = LunarBirthday(c.lunar_month, c.lunar_day, bool(c.lunar_leap), c.lunar_year)
     return CustomerInput(
-        name=c.name, mobile=c.mobile, card_no=c.card_no or "", birthday=bday,
-        level_id=c.level_id, tags=tags_of(c.id),
+        name=c.name,
+        mobile=c.mobile,
+        card_no=c.card_no or "",
+        birthday=bday,
+        level_id=c.level_id,
+        tags=tags_of(c.id),
         consent_marketing=None if c.consent_marketing is None else bool(c.consent_marketing),
-        joined_on=c.joined_on, extra={k: getattr(c, k) for k in TEXT_FIELDS},
+        joined_on=c.joined_on,
+        extra={k: getattr(c, k) for k in TEXT_FIELDS},
     )

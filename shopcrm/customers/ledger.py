@@ -42,22 +42,28 @@ class LedgerRuleError(ValueError):
     """A ledger entry that breaks the stored-value rule (a programming error, not a user's)."""
 
 
-def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
-          reason: str = "", purchase_id: int | None = None, at: dt.datetime | None = None,
-          allow_negative: bool = False) -> LedgerEntry:
+def apply(
+    customer_id: int,
+    kind: str,
+    *,
+    balance_delta_cents: int = 0,
+    points_delta: int = 0,
+    reason: str = "",
+    purchase_id: int | None = None,
+    at: dt.datetime | None = None,
+    allow_negative: bool = False,
+) -> LedgerEntry:
     """Change a customer's balance and/or points by the given deltas and record why."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
     _check_rule(kind, balance_delta_cents, points_delta, reason, purchase_id)
     with database.atomic():
-        row = database.execute_sql(
-            "SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
+        row = database.execute_sql("SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
         if row is None:
             raise LookupError(customer_id)
         balance, points = row[0] + balance_delta_cents, row[1] + points_delta
         if balance < 0 and not allow_negative:
-            raise FieldError("balance", "v.balance_insufficient", balance=fmt(row[0]),
-                             amount=fmt(-balance_delta_cents))
+            raise FieldError("balance", "v.balance_insufficient", balance=fmt(row[0]), amount=fmt(-balance_delta_cents))
         if points < 0 and not allow_negative:
             raise FieldError("points", "v.points_insufficient", points=row[1], needed=-points_delta)
         # the bounds every form, import and export share: a stored value always exports and
@@ -68,23 +74,33 @@ def apply(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_d
             raise FieldError("points", "v.int_too_large", value=points)
         database.execute_sql(
             "UPDATE customer SET balance_cents = ?, points = ?, updated_at = ? WHERE id = ?",
-            (balance, points, sql_ts(now()), customer_id))
+            (balance, points, sql_ts(now()), customer_id),
+        )
         entry = LedgerEntry.create(
-            customer=customer_id, at=at or now(), kind=kind, balance_delta_cents=balance_delta_cents,
-            points_delta=points_delta, balance_after_cents=balance, points_after=points,
-            reason=reason, purchase=purchase_id)
+            customer=customer_id,
+            at=at or now(),
+            kind=kind,
+            balance_delta_cents=balance_delta_cents,
+            points_delta=points_delta,
+            balance_after_cents=balance,
+            points_after=points,
+            reason=reason,
+            purchase=purchase_id,
+        )
         if kind in OWNER_KINDS:
             from shopcrm.trust import audit
 
-            audit.log("adjust", customer_id=customer_id,
-                      # the reason stays in the ledger: it may name a person, the log never does
-                      detail=f"{kind} {fmt(balance_delta_cents)} / {points_delta:+d}"
-                             + (" opening" if reason == OPENING_REASON else ""))
+            audit.log(
+                "adjust",
+                customer_id=customer_id,
+                # the reason stays in the ledger: it may name a person, the log never does
+                detail=f"{kind} {fmt(balance_delta_cents)} / {points_delta:+d}"
+                + (" opening" if reason == OPENING_REASON else ""),
+            )
         return entry
 
 
-def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str,
-                purchase_id: int | None) -> None:
+def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str, purchase_id: int | None) -> None:
     """The stored-value rule (module docstring). Raises OwnerRequired (a PermissionError) for a
     top-up or adjustment in clerk mode, LedgerRuleError for an entry no caller may write."""
     if kind in OWNER_KINDS:
@@ -100,8 +116,7 @@ def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str,
 
 
 def entries(customer_id: int) -> list[LedgerEntry]:
-    return list(LedgerEntry.select().where(LedgerEntry.customer == customer_id)
-                .order_by(LedgerEntry.id.desc()))
+    return list(LedgerEntry.select().where(LedgerEntry.customer == customer_id).order_by(LedgerEntry.id.desc()))
 
 
 def verify(customer_id: int | None = None) -> list[int]:
@@ -116,13 +131,20 @@ def verify(customer_id: int | None = None) -> list[int]:
     return [r[0] for r in database.execute_sql(sql, params).fetchall()]
 
 
-def manual_change(customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0,
-                  reason: str = "") -> LedgerEntry:
+def manual_change(
+    customer_id: int, kind: str, *, balance_delta_cents: int = 0, points_delta: int = 0, reason: str = ""
+) -> LedgerEntry:
     """A top-up or adjustment typed by a person (the archive's buttons): owner only and logged
     (by :func:`apply`). Sales and refunds go through shopcrm.sales.activity and stay open to clerks."""
     if kind not in OWNER_KINDS:
         raise ValueError(kind)
     if kind == "adjust" and not reason.strip():
         reason = "手动调整"
-    return apply(customer_id, kind, balance_delta_cents=balance_delta_cents,
-                 points_delta=points_delta, reason=reason, allow_negative=False)
+    return apply(
+        customer_id,
+        kind,
+        balance_delta_cents=balance_delta_cents,
+        points_delta=points_delta,
+        reason=reason,
+        allow_negative=False,
+    )

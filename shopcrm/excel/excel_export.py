@@ -44,24 +44,35 @@ from shopcrm.store.db import database
 
 log = logging.getLogger(__name__)
 
-register({
-    "export.cannot_write": ("无法写入文件“{path}”：{reason}", "Cannot write “{path}”: {reason}"),
-    "export.file_locked": ("无法写入文件“{path}”：文件可能正在被 Excel/WPS 打开，请关闭后重试",
-                           "Cannot write “{path}”: it may be open in Excel/WPS; close it and try again"),
-    "export.no_folder": ("文件夹“{folder}”不存在", "The folder “{folder}” does not exist"),
-    "export.summary": ("已导出 {n} 位客户到“{path}”", ("Exported {n} customer to “{path}”", "Exported {n} customers to “{path}”")),
-    "export.summary_full": ("已导出完整档案到“{path}”：客户 {customers} 位，消费记录 {purchases} 条，"
-                            "联系记录 {contacts} 条，投诉 {complaints} 条",
-                            "Exported the full archive to “{path}”: {customers} customers, "
-                            "{purchases} purchases, {contacts} contacts, {complaints} complaints"),
-    "export.text_too_long": ("无法导出：工作表“{sheet}”第 {row} 行“{column}”有 {length} 个字，超过 Excel 单元格的上限 "
-                             "{max} 个字。请先缩短这段文字（导出不会截断任何内容）。",
-                             "Cannot export: sheet “{sheet}” row {row}, “{column}” has {length} characters, "
-                             "more than Excel's {max} per cell. Please shorten it first (an export never "
-                             "cuts text)."),
-    "export.yes": ("是", "Yes"),
-    "export.no": ("否", "No"),
-})
+register(
+    {
+        "export.cannot_write": ("无法写入文件“{path}”：{reason}", "Cannot write “{path}”: {reason}"),
+        "export.file_locked": (
+            "无法写入文件“{path}”：文件可能正在被 Excel/WPS 打开，请关闭后重试",
+            "Cannot write “{path}”: it may be open in Excel/WPS; close it and try again",
+        ),
+        "export.no_folder": ("文件夹“{folder}”不存在", "The folder “{folder}” does not exist"),
+        "export.summary": (
+            "已导出 {n} 位客户到“{path}”",
+            ("Exported {n} customer to “{path}”", "Exported {n} customers to “{path}”"),
+        ),
+        "export.summary_full": (
+            "已导出完整档案到“{path}”：客户 {customers} 位，消费记录 {purchases} 条，"
+            "联系记录 {contacts} 条，投诉 {complaints} 条",
+            "Exported the full archive to “{path}”: {customers} customers, "
+            "{purchases} purchases, {contacts} contacts, {complaints} complaints",
+        ),
+        "export.text_too_long": (
+            "无法导出：工作表“{sheet}”第 {row} 行“{column}”有 {length} 个字，超过 Excel 单元格的上限 "
+            "{max} 个字。请先缩短这段文字（导出不会截断任何内容）。",
+            "Cannot export: sheet “{sheet}” row {row}, “{column}” has {length} characters, "
+            "more than Excel's {max} per cell. Please shorten it first (an export never "
+            "cuts text).",
+        ),
+        "export.yes": ("是", "Yes"),
+        "export.no": ("否", "No"),
+    }
+)
 
 
 class ExportError(Exception):
@@ -108,20 +119,26 @@ def clean_text(text: str) -> str:
 
 # --- typed columns ------------------------------------------------------------------------------
 
-TEXT = "text"          # free text (escaped); General format
-CODE = "code"          # identifiers kept as text: mobile, card number ('@' format)
-INT = "int"            # whole numbers
-NUMBER = "number"      # other numbers, General format
-MONEY = "money"        # Decimal yuan -> number with two decimals
-CENTS = "cents"        # integer cents -> number with two decimals
-DATE = "date"          # date (or ISO text 'YYYY-MM-DD…') -> date cell
+TEXT = "text"  # free text (escaped); General format
+CODE = "code"  # identifiers kept as text: mobile, card number ('@' format)
+INT = "int"  # whole numbers
+NUMBER = "number"  # other numbers, General format
+MONEY = "money"  # Decimal yuan -> number with two decimals
+CENTS = "cents"  # integer cents -> number with two decimals
+DATE = "date"  # date (or ISO text 'YYYY-MM-DD…') -> date cell
 DATETIME = "datetime"  # datetime (or ISO text) -> date-time cell
-BOOL = "bool"          # True/False -> 是/否
-AUTO = "auto"          # by the value's Python type
-LITERAL = "literal"    # internal: text that Excel would read as an error value (#N/A…)
+BOOL = "bool"  # True/False -> 是/否
+AUTO = "auto"  # by the value's Python type
+LITERAL = "literal"  # internal: text that Excel would read as an error value (#N/A…)
 
-NUMBER_FORMATS = {CODE: "@", MONEY: "0.00", CENTS: "0.00", DATE: "yyyy-mm-dd",
-                  DATETIME: "yyyy-mm-dd hh:mm", LITERAL: "General"}
+NUMBER_FORMATS = {
+    CODE: "@",
+    MONEY: "0.00",
+    CENTS: "0.00",
+    DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
+    LITERAL: "General",
+}
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
@@ -274,9 +291,16 @@ class _SheetWriter:
                 v, fmt = _convert(kind, value)
             except _TooLong as exc:
                 c = self.columns[col]
-                raise ExportError(t("export.text_too_long", sheet=self.ws.title, row=self.rows_written + 2,
-                                    column=c.title if isinstance(c, Column) else c, length=exc.length,
-                                    max=MAX_CELL_TEXT)) from None
+                raise ExportError(
+                    t(
+                        "export.text_too_long",
+                        sheet=self.ws.title,
+                        row=self.rows_written + 2,
+                        column=c.title if isinstance(c, Column) else c,
+                        length=exc.length,
+                        max=MAX_CELL_TEXT,
+                    )
+                ) from None
             if fmt is None:
                 out.append(v)
                 continue
@@ -317,8 +341,7 @@ class _SheetWriter:
                 return len(f"{Decimal(int(value)).scaleb(-2) if kind == CENTS else Decimal(str(value)):.2f}")
             except (ArithmeticError, ValueError, TypeError):
                 return len(str(value))
-        if kind == DATE or (kind == AUTO and isinstance(value, dt.date)
-                            and not isinstance(value, dt.datetime)):
+        if kind == DATE or (kind == AUTO and isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return 10 if not isinstance(value, str) or value[:4].isdigit() else _display_width(value)
         if kind == DATETIME or isinstance(value, dt.datetime):
             return 16
@@ -345,7 +368,7 @@ def sheet_title(title: str, part: int = 1) -> str:
     """A valid sheet name: none of the characters [ ] : * ? / and backslash; at most 31 characters."""
     suffix = f" ({part})" if part > 1 else ""
     title = _BAD_TITLE_CHARS.sub("_", title).strip("'") or "Sheet"
-    return title[:31 - len(suffix)] + suffix
+    return title[: 31 - len(suffix)] + suffix
 
 
 def _temp_path(target: Path) -> Path:
@@ -378,8 +401,9 @@ def _cleanup_workbook(wb) -> None:
                 log.warning("temporary file of the unsaved sheet %r left behind: %s", getattr(ws, "title", ws), exc)
 
 
-def write_workbook(path: str | Path, sheets: Sequence[Sheet], progress: ProgressFn | None = None,
-                   *, total: int | None = None) -> Path:
+def write_workbook(
+    path: str | Path, sheets: Sequence[Sheet], progress: ProgressFn | None = None, *, total: int | None = None
+) -> Path:
     """Write several typed tables as sheets of one .xlsx file, atomically (temp file + rename).
 
     ``progress(done, total)`` is called every few hundred rows over all sheets; returning False
@@ -442,9 +466,15 @@ def _replace(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_table(path: str | Path, sheet_title: str, headers: Sequence[Column | str],
-                rows: Iterable[Sequence], progress: ProgressFn | None = None, *,
-                total: int | None = None) -> Path:
+def write_table(
+    path: str | Path,
+    sheet_title: str,
+    headers: Sequence[Column | str],
+    rows: Iterable[Sequence],
+    progress: ProgressFn | None = None,
+    *,
+    total: int | None = None,
+) -> Path:
     """One typed table to an .xlsx file (bold frozen header, autofilter, widths, escaping).
 
     ``headers`` are titles or :class:`Column` (title, kind, width); with plain titles each value is
@@ -464,32 +494,72 @@ SHEET_CONTACTS = "联系记录"
 SHEET_COMPLAINTS = "投诉记录"
 
 CUSTOMER_COLUMNS = (
-    Column("姓名", TEXT), Column("手机", CODE, 14), Column("卡号", CODE), Column("性别", TEXT, 8),
-    Column("生日", DATE), Column("会员等级", TEXT), Column("余额", CENTS), Column("积分", INT),
-    Column("累计消费", CENTS), Column("消费次数", INT), Column("最近消费", DATETIME),
-    Column("标签", TEXT), Column("微信", CODE), Column("其他电话", CODE), Column("地址", TEXT),
-    Column("来源", TEXT), Column("喜好", TEXT), Column("常购商品", TEXT), Column("口味", TEXT),
-    Column("偏好渠道", TEXT), Column("方便时间", TEXT), Column("备注", TEXT),
-    Column("接受营销", BOOL), Column("注册日期", DATE),
+    Column("姓名", TEXT),
+    Column("手机", CODE, 14),
+    Column("卡号", CODE),
+    Column("性别", TEXT, 8),
+    Column("生日", DATE),
+    Column("会员等级", TEXT),
+    Column("余额", CENTS),
+    Column("积分", INT),
+    Column("累计消费", CENTS),
+    Column("消费次数", INT),
+    Column("最近消费", DATETIME),
+    Column("标签", TEXT),
+    Column("微信", CODE),
+    Column("其他电话", CODE),
+    Column("地址", TEXT),
+    Column("来源", TEXT),
+    Column("喜好", TEXT),
+    Column("常购商品", TEXT),
+    Column("口味", TEXT),
+    Column("偏好渠道", TEXT),
+    Column("方便时间", TEXT),
+    Column("备注", TEXT),
+    Column("接受营销", BOOL),
+    Column("注册日期", DATE),
 )
 TAG_SEPARATOR = ","
 
 _LINK_COLUMNS = (Column("卡号", CODE), Column("手机", CODE, 14), Column("姓名", TEXT))
 PURCHASE_COLUMNS = _LINK_COLUMNS + (
-    Column("消费时间", DATETIME), Column("金额", CENTS), Column("商品", TEXT),
-    Column("支付方式", TEXT), Column("获得积分", INT), Column("备注", TEXT),
+    Column("消费时间", DATETIME),
+    Column("金额", CENTS),
+    Column("商品", TEXT),
+    Column("支付方式", TEXT),
+    Column("获得积分", INT),
+    Column("备注", TEXT),
 )
 CONTACT_COLUMNS = _LINK_COLUMNS + (
-    Column("联系时间", DATETIME), Column("方式", TEXT), Column("目的", TEXT), Column("结果", TEXT),
-    Column("满意度", INT), Column("下次跟进", DATE), Column("经办人", TEXT),
+    Column("联系时间", DATETIME),
+    Column("方式", TEXT),
+    Column("目的", TEXT),
+    Column("结果", TEXT),
+    Column("满意度", INT),
+    Column("下次跟进", DATE),
+    Column("经办人", TEXT),
 )
 COMPLAINT_COLUMNS = _LINK_COLUMNS + (
-    Column("受理时间", DATETIME), Column("渠道", TEXT), Column("类别", TEXT), Column("投诉要点", TEXT),
-    Column("客户诉求", TEXT), Column("客户性格", TEXT), Column("严重程度", TEXT), Column("处理人", TEXT),
-    Column("处理期限", DATETIME), Column("状态", TEXT), Column("是否成立", TEXT),
-    Column("判定理由", TEXT), Column("处理方式", TEXT), Column("处理金额", CENTS),
-    Column("处理说明", TEXT), Column("退回储值卡", CENTS), Column("解决时间", DATETIME),
-    Column("回访日期", DATE), Column("满意度", INT), Column("回访记录", TEXT),
+    Column("受理时间", DATETIME),
+    Column("渠道", TEXT),
+    Column("类别", TEXT),
+    Column("投诉要点", TEXT),
+    Column("客户诉求", TEXT),
+    Column("客户性格", TEXT),
+    Column("严重程度", TEXT),
+    Column("处理人", TEXT),
+    Column("处理期限", DATETIME),
+    Column("状态", TEXT),
+    Column("是否成立", TEXT),
+    Column("判定理由", TEXT),
+    Column("处理方式", TEXT),
+    Column("处理金额", CENTS),
+    Column("处理说明", TEXT),
+    Column("退回储值卡", CENTS),
+    Column("解决时间", DATETIME),
+    Column("回访日期", DATE),
+    Column("满意度", INT),
+    Column("回访记录", TEXT),
     Column("结案时间", DATETIME),
 )
 
@@ -527,9 +597,32 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
     gender = GENDER_TEXT
     while rows := cur.fetchmany(batch):
         for r in rows:
-            yield (r[0], r[1], r[2], gender.get(r[3], r[3]), _birthday(*r[4:9]), r[9], r[10], r[11],
-                   r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21], r[22],
-                   _label("channel", r[23]), r[24], r[25], r[26], r[27])
+            yield (
+                r[0],
+                r[1],
+                r[2],
+                gender.get(r[3], r[3]),
+                _birthday(*r[4:9]),
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+                r[13],
+                r[14],
+                r[15],
+                r[16],
+                r[17],
+                r[18],
+                r[19],
+                r[20],
+                r[21],
+                r[22],
+                _label("channel", r[23]),
+                r[24],
+                r[25],
+                r[26],
+                r[27],
+            )
 
 
 def _purchase_rows(scope: str, batch: int = 5000) -> Iterator[tuple]:
@@ -569,9 +662,24 @@ def _complaint_rows(scope: str, with_walkins: bool, batch: int = 2000) -> Iterat
     cur = database.execute_sql(f"SELECT * FROM ({sql}) ORDER BY o1 IS NULL, o1, o2, o3")
     while rows := cur.fetchmany(batch):
         for r in rows:
-            yield r[:4] + (_label("cmp.channel", r[4]), r[5], r[6], r[7], r[8], r[9], r[10],
-                           r[11], _label("cmp.status", r[12]), _label("cmp.validity", r[13]) if r[13]
-                           else "", r[14], _label("cmp.res", r[15])) + r[16:24]
+            yield (
+                r[:4]
+                + (
+                    _label("cmp.channel", r[4]),
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[11],
+                    _label("cmp.status", r[12]),
+                    _label("cmp.validity", r[13]) if r[13] else "",
+                    r[14],
+                    _label("cmp.res", r[15]),
+                )
+                + r[16:24]
+            )
 
 
 @dataclass
@@ -588,8 +696,14 @@ class ExportResult:
     @property
     def message(self) -> str:
         if self.full:
-            return t("export.summary_full", path=self.path, customers=self.customers,
-                     purchases=self.purchases, contacts=self.contacts, complaints=self.complaints)
+            return t(
+                "export.summary_full",
+                path=self.path,
+                customers=self.customers,
+                purchases=self.purchases,
+                contacts=self.contacts,
+                complaints=self.complaints,
+            )
         return t("export.summary", path=self.path, n=self.customers)
 
 
@@ -608,9 +722,14 @@ def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None) -> int
     return con.execute(f"SELECT count(*) FROM {_SCOPE}").fetchone()[0]
 
 
-def export_customers(path: str | Path, *, query: C.CustomerQuery | None = None,
-                     ids: Sequence[int] | None = None, full: bool = False,
-                     progress: ProgressFn | None = None) -> ExportResult:
+def export_customers(
+    path: str | Path,
+    *,
+    query: C.CustomerQuery | None = None,
+    ids: Sequence[int] | None = None,
+    full: bool = False,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
     """THE entry point for exporting customer data: an owner action, guarded here by
     ``security.require_owner("export")`` and recorded in the audit log; nothing else in ShopCRM
     writes customer lists to files.
@@ -635,22 +754,19 @@ def export_customers(path: str | Path, *, query: C.CustomerQuery | None = None,
             result = ExportResult(Path(path), customers=n_customers, full=full)
             sheets = [Sheet(SHEET_CUSTOMERS, CUSTOMER_COLUMNS, _customer_rows(_SCOPE), n_customers)]
             if full:
+
                 def count(sql: str) -> int:
                     return database.execute_sql(sql).fetchone()[0]
 
-                result.purchases = count(f"SELECT count(*) FROM {_SCOPE} s JOIN purchase p "
-                                         "ON p.customer_id = s.id")
-                result.contacts = count(f"SELECT count(*) FROM {_SCOPE} s JOIN contact k "
-                                        "ON k.customer_id = s.id")
-                result.complaints = count(
-                    f"SELECT count(*) FROM {_SCOPE} s JOIN complaint x ON x.customer_id = s.id")
+                result.purchases = count(f"SELECT count(*) FROM {_SCOPE} s JOIN purchase p ON p.customer_id = s.id")
+                result.contacts = count(f"SELECT count(*) FROM {_SCOPE} s JOIN contact k ON k.customer_id = s.id")
+                result.complaints = count(f"SELECT count(*) FROM {_SCOPE} s JOIN complaint x ON x.customer_id = s.id")
                 if everyone:
                     result.complaints += count("SELECT count(*) FROM complaint WHERE customer_id IS NULL")
                 sheets += [
                     Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(_SCOPE), result.purchases),
                     Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(_SCOPE), result.contacts),
-                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(_SCOPE, everyone),
-                          result.complaints),
+                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(_SCOPE, everyone), result.complaints),
                 ]
             result.path = write_workbook(path, sheets, progress)
             result.sheets = [s.title for s in sheets]

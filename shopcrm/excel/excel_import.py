@@ -66,87 +66,132 @@ from shopcrm.store import settings
 from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
 from shopcrm.store.models import Customer, ImportRun, now, sql_ts
 
-texts.register({
-    "imp.unreadable": ("无法读取文件“{path}”：{reason}", "Cannot read “{path}”: {reason}"),
-    "imp.not_found": ("文件“{path}”不存在", "“{path}” does not exist"),
-    "imp.unsupported": ("不支持的文件类型“{suffix}”：请用 .xlsx、.xls、.ods 或 .csv",
-                        "Unsupported file type “{suffix}”: use .xlsx, .xls, .ods or .csv"),
-    "imp.no_sheet": ("工作簿中没有名为“{sheet}”的工作表（有：{names}）",
-                     "The workbook has no sheet “{sheet}” (it has: {names})"),
-    "imp.empty": ("工作表“{sheet}”是空的", "Sheet “{sheet}” is empty"),
-    "imp.encoding": ("无法识别文件“{path}”的文字编码（不是 UTF-8 也不是 GBK）",
-                     "Cannot tell the text encoding of “{path}” (neither UTF-8 nor GBK)"),
-    "imp.no_member_columns": ("工作表“{sheet}”中没有找到会员列：需要“姓名”和“手机”两列（已识别：{found}）",
-                              "No member columns found in sheet “{sheet}”: a name and a mobile column are "
-                              "needed (recognised: {found})"),
-    "imp.none": ("无", "none"),
-    "imp.bad_header_row": ("表头行 {row} 超出范围（共 {rows} 行）", "Header row {row} is out of range ({rows} rows)"),
-    # row reasons
-    "imp.r.phone_missing": ("手机号为空", "Mobile is empty"),
-    "imp.r.name_missing": ("姓名为空", "Name is empty"),
-    "imp.r.phone_duplicate": ("手机号 {mobile} 与第 {other} 行重复，以第 {other} 行为准",
-                              "Mobile {mobile} repeats row {other}; row {other} is kept"),
-    "imp.r.card_duplicate": ("卡号 {card} 与第 {other} 行重复", "Card {card} repeats row {other}"),
-    "imp.r.exists": ("与已有客户“{other}”重复（按{by}匹配），已跳过",
-                     "Matches existing customer “{other}” (by {by}); skipped"),
-    "imp.r.updated": ("更新了已有客户“{other}”（按{by}匹配）", "Updated existing customer “{other}” (matched by {by})"),
-    "imp.r.card_in_use": ("卡号 {card} 已属于另一位客户“{other}”", "Card {card} already belongs to another customer “{other}”"),
-    "imp.r.birthday_dropped": ("{reason}，生日留空导入", "{reason}; imported without a birthday"),
-    "imp.r.joined_dropped": ("{reason}，开卡日期留空导入", "{reason}; imported without a joining date"),
-    "imp.r.spend_dropped": ("{reason}，累计消费未导入", "{reason}; total spend not imported"),
-    "imp.r.summary": ("合计行，已跳过", "Summary row, skipped"),
-    "imp.by.mobile": ("手机号", "mobile"),
-    "imp.by.card": ("卡号", "card"),
-    "imp.reason_column": ("错误原因", "Problem"),
-    "imp.ledger_reason": ("导入：{file}", "Import: {file}"),
-    "imp.unknown_note": ("{header}：{value}", "{header}: {value}"),
-    # classes
-    "imp.c.IMPORTED": ("新增", "Imported"),
-    "imp.c.IMPORTED_WITH_WARNING": ("新增（有警告）", "Imported with warning"),
-    "imp.c.UPDATED": ("更新", "Updated"),
-    "imp.c.DUPLICATE": ("重复", "Duplicate"),
-    "imp.c.ERROR": ("错误", "Error"),
-    "imp.c.SKIPPED_BLANK": ("空行", "Blank row"),
-    "imp.c.SKIPPED_SUMMARY": ("合计行", "Summary row"),
-    # fields (the importer knows more columns than the archive form's catalogue)
-    "imp.f.name": ("姓名", "Name"),
-    "imp.f.mobile": ("手机", "Mobile"),
-    "imp.f.card_no": ("卡号", "Card number"),
-    "imp.f.birthday": ("生日", "Birthday"),
-    "imp.f.gender": ("性别", "Gender"),
-    "imp.f.balance": ("余额", "Balance"),
-    "imp.f.points": ("积分", "Points"),
-    "imp.f.level": ("会员等级", "Member level"),
-    "imp.f.notes": ("备注", "Notes"),
-    "imp.f.address": ("地址", "Address"),
-    "imp.f.joined_on": ("开卡日期", "Joined on"),
-    "imp.f.total_spend": ("累计消费", "Total spend"),
-    "imp.f.wechat": ("微信", "WeChat"),
-    "imp.f.tags": ("标签", "Tags"),
-    "imp.f.phone2": ("其他电话", "Other phone"),
-    "imp.f.source": ("来源", "Source"),
-    "imp.f.pref_text": ("喜好", "Preferences"),
-    "imp.f.pref_products": ("常购商品", "Usual products"),
-    "imp.f.pref_taste": ("口味", "Taste"),
-    "imp.f.pref_channel": ("偏好渠道", "Preferred channel"),
-    "imp.f.pref_time": ("方便时间", "Convenient time"),
-    "imp.f.consent_marketing": ("接受营销", "Accepts marketing"),
-    "imp.f.purchase_count": ("消费次数", "Purchases"),
-    "imp.f.last_purchase_at": ("最近消费", "Last purchase"),
-    "field.purchase_count": ("消费次数", "Purchases"),
-    "field.last_purchase_at": ("最近消费", "Last purchase"),
-    "imp.r.consent_dropped": ("无法识别“{value}”（应为 是/否），营销同意按“未知”导入（不发营销消息）",
-                              "Cannot read “{value}” (expected yes/no); marketing consent imported as unknown "
-                              "(no marketing messages)"),
-    "imp.r.count_dropped": ("{reason}，消费次数未导入", "{reason}; purchase count not imported"),
-    "imp.r.last_purchase_dropped": ("{reason}，最近消费未导入", "{reason}; last purchase not imported"),
-})
+texts.register(
+    {
+        "imp.unreadable": ("无法读取文件“{path}”：{reason}", "Cannot read “{path}”: {reason}"),
+        "imp.not_found": ("文件“{path}”不存在", "“{path}” does not exist"),
+        "imp.unsupported": (
+            "不支持的文件类型“{suffix}”：请用 .xlsx、.xls、.ods 或 .csv",
+            "Unsupported file type “{suffix}”: use .xlsx, .xls, .ods or .csv",
+        ),
+        "imp.no_sheet": (
+            "工作簿中没有名为“{sheet}”的工作表（有：{names}）",
+            "The workbook has no sheet “{sheet}” (it has: {names})",
+        ),
+        "imp.empty": ("工作表“{sheet}”是空的", "Sheet “{sheet}” is empty"),
+        "imp.encoding": (
+            "无法识别文件“{path}”的文字编码（不是 UTF-8 也不是 GBK）",
+            "Cannot tell the text encoding of “{path}” (neither UTF-8 nor GBK)",
+        ),
+        "imp.no_member_columns": (
+            "工作表“{sheet}”中没有找到会员列：需要“姓名”和“手机”两列（已识别：{found}）",
+            "No member columns found in sheet “{sheet}”: a name and a mobile column are needed (recognised: {found})",
+        ),
+        "imp.none": ("无", "none"),
+        "imp.bad_header_row": (
+            "表头行 {row} 超出范围（共 {rows} 行）",
+            "Header row {row} is out of range ({rows} rows)",
+        ),
+        # row reasons
+        "imp.r.phone_missing": ("手机号为空", "Mobile is empty"),
+        "imp.r.name_missing": ("姓名为空", "Name is empty"),
+        "imp.r.phone_duplicate": (
+            "手机号 {mobile} 与第 {other} 行重复，以第 {other} 行为准",
+            "Mobile {mobile} repeats row {other}; row {other} is kept",
+        ),
+        "imp.r.card_duplicate": ("卡号 {card} 与第 {other} 行重复", "Card {card} repeats row {other}"),
+        "imp.r.exists": (
+            "与已有客户“{other}”重复（按{by}匹配），已跳过",
+            "Matches existing customer “{other}” (by {by}); skipped",
+        ),
+        "imp.r.updated": (
+            "更新了已有客户“{other}”（按{by}匹配）",
+            "Updated existing customer “{other}” (matched by {by})",
+        ),
+        "imp.r.card_in_use": (
+            "卡号 {card} 已属于另一位客户“{other}”",
+            "Card {card} already belongs to another customer “{other}”",
+        ),
+        "imp.r.birthday_dropped": ("{reason}，生日留空导入", "{reason}; imported without a birthday"),
+        "imp.r.joined_dropped": ("{reason}，开卡日期留空导入", "{reason}; imported without a joining date"),
+        "imp.r.spend_dropped": ("{reason}，累计消费未导入", "{reason}; total spend not imported"),
+        "imp.r.summary": ("合计行，已跳过", "Summary row, skipped"),
+        "imp.by.mobile": ("手机号", "mobile"),
+        "imp.by.card": ("卡号", "card"),
+        "imp.reason_column": ("错误原因", "Problem"),
+        "imp.ledger_reason": ("导入：{file}", "Import: {file}"),
+        "imp.unknown_note": ("{header}：{value}", "{header}: {value}"),
+        # classes
+        "imp.c.IMPORTED": ("新增", "Imported"),
+        "imp.c.IMPORTED_WITH_WARNING": ("新增（有警告）", "Imported with warning"),
+        "imp.c.UPDATED": ("更新", "Updated"),
+        "imp.c.DUPLICATE": ("重复", "Duplicate"),
+        "imp.c.ERROR": ("错误", "Error"),
+        "imp.c.SKIPPED_BLANK": ("空行", "Blank row"),
+        "imp.c.SKIPPED_SUMMARY": ("合计行", "Summary row"),
+        # fields (the importer knows more columns than the archive form's catalogue)
+        "imp.f.name": ("姓名", "Name"),
+        "imp.f.mobile": ("手机", "Mobile"),
+        "imp.f.card_no": ("卡号", "Card number"),
+        "imp.f.birthday": ("生日", "Birthday"),
+        "imp.f.gender": ("性别", "Gender"),
+        "imp.f.balance": ("余额", "Balance"),
+        "imp.f.points": ("积分", "Points"),
+        "imp.f.level": ("会员等级", "Member level"),
+        "imp.f.notes": ("备注", "Notes"),
+        "imp.f.address": ("地址", "Address"),
+        "imp.f.joined_on": ("开卡日期", "Joined on"),
+        "imp.f.total_spend": ("累计消费", "Total spend"),
+        "imp.f.wechat": ("微信", "WeChat"),
+        "imp.f.tags": ("标签", "Tags"),
+        "imp.f.phone2": ("其他电话", "Other phone"),
+        "imp.f.source": ("来源", "Source"),
+        "imp.f.pref_text": ("喜好", "Preferences"),
+        "imp.f.pref_products": ("常购商品", "Usual products"),
+        "imp.f.pref_taste": ("口味", "Taste"),
+        "imp.f.pref_channel": ("偏好渠道", "Preferred channel"),
+        "imp.f.pref_time": ("方便时间", "Convenient time"),
+        "imp.f.consent_marketing": ("接受营销", "Accepts marketing"),
+        "imp.f.purchase_count": ("消费次数", "Purchases"),
+        "imp.f.last_purchase_at": ("最近消费", "Last purchase"),
+        "field.purchase_count": ("消费次数", "Purchases"),
+        "field.last_purchase_at": ("最近消费", "Last purchase"),
+        "imp.r.consent_dropped": (
+            "无法识别“{value}”（应为 是/否），营销同意按“未知”导入（不发营销消息）",
+            "Cannot read “{value}” (expected yes/no); marketing consent imported as unknown (no marketing messages)",
+        ),
+        "imp.r.count_dropped": ("{reason}，消费次数未导入", "{reason}; purchase count not imported"),
+        "imp.r.last_purchase_dropped": ("{reason}，最近消费未导入", "{reason}; last purchase not imported"),
+    }
+)
 
-FIELDS = ("name", "mobile", "card_no", "birthday", "gender", "balance", "points", "level", "notes",
-          "address", "joined_on", "total_spend", "wechat", "tags", "phone2",
-          # written by our own exporter (round trip); customers.TEXT_FIELDS and three more
-          "source", "pref_text", "pref_products", "pref_taste", "pref_channel", "pref_time",
-          "consent_marketing", "purchase_count", "last_purchase_at")
+FIELDS = (
+    "name",
+    "mobile",
+    "card_no",
+    "birthday",
+    "gender",
+    "balance",
+    "points",
+    "level",
+    "notes",
+    "address",
+    "joined_on",
+    "total_spend",
+    "wechat",
+    "tags",
+    "phone2",
+    # written by our own exporter (round trip); customers.TEXT_FIELDS and three more
+    "source",
+    "pref_text",
+    "pref_products",
+    "pref_taste",
+    "pref_channel",
+    "pref_time",
+    "consent_marketing",
+    "purchase_count",
+    "last_purchase_at",
+)
 EXTRA_TEXT_FIELDS = ("source", "pref_text", "pref_products", "pref_taste", "pref_time")
 REQUIRED = ("name", "mobile")
 ON_DUPLICATE = ("skip", "fill", "overwrite")
@@ -192,6 +237,7 @@ def class_label(cls: str) -> str:
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 @dataclass
 class SheetData:
@@ -266,8 +312,7 @@ def _trim(rows: list[list]) -> list[list]:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding): a BOM first, then strict UTF-8, then GB18030 (a superset of GBK)."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(enc), enc
     try:
@@ -301,6 +346,7 @@ def _read_text(path: Path) -> tuple[list[list], str]:
 
 
 # --- header and columns -------------------------------------------------------------------------
+
 
 @dataclass
 class HeaderGuess:
@@ -352,8 +398,11 @@ def detect_header(rows: list[list]) -> HeaderGuess:
     width = max((sum(1 for v in r if cell_text(v)) for r in scan), default=0)
     for i, row in enumerate(scan):
         cells = [v for v in row if cell_text(v)]
-        if len(cells) >= 2 and len(cells) >= 0.6 * width and all(
-                isinstance(v, str) and len(v.strip()) <= 40 for v in cells):
+        if (
+            len(cells) >= 2
+            and len(cells) >= 0.6 * width
+            and all(isinstance(v, str) and len(v.strip()) <= 40 for v in cells)
+        ):
             mapping = map_columns(row)
             return HeaderGuess(i, mapping, all(f in mapping.values() for f in REQUIRED))
     return HeaderGuess(None, {}, False)
@@ -383,6 +432,7 @@ def remember_mapping(header_cells: list, mapping: dict[int, str]) -> None:
 
 
 # --- checking rows ------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportOptions:
@@ -516,35 +566,61 @@ class ImportReport:
         return [r for r in self.rows if r.message and r.cls not in (BLANK, SUMMARY)]
 
     def summary_text(self) -> str:
-        return t("imp.summary", imported=self.imported, updated=self.updated,
-                 duplicates=self.duplicates, errors=self.errors, warnings=self.warnings)
+        return t(
+            "imp.summary",
+            imported=self.imported,
+            updated=self.updated,
+            duplicates=self.duplicates,
+            errors=self.errors,
+            warnings=self.warnings,
+        )
 
     def to_json(self) -> dict:
         return {
-            "file": self.file, "sheet": self.sheet, "encoding": self.encoding,
-            "header_row": self.header_record, "dry_run": self.dry_run, "run_id": self.run_id,
-            "on_duplicate": self.options.on_duplicate, "balance_mode": self.options.balance_mode,
-            "mapping": {self.header[i] if i < len(self.header) else str(i): f
-                        for i, f in sorted(self.mapping.items())},
-            "counts": {"imported": self.imported, "updated": self.updated,
-                       "duplicates": self.duplicates, "errors": self.errors,
-                       "warnings": self.warnings, "skipped": self.skipped},
-            "by_class": self.by_class(), "by_reason": self.by_reason(),
+            "file": self.file,
+            "sheet": self.sheet,
+            "encoding": self.encoding,
+            "header_row": self.header_record,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "on_duplicate": self.options.on_duplicate,
+            "balance_mode": self.options.balance_mode,
+            "mapping": {self.header[i] if i < len(self.header) else str(i): f for i, f in sorted(self.mapping.items())},
+            "counts": {
+                "imported": self.imported,
+                "updated": self.updated,
+                "duplicates": self.duplicates,
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "skipped": self.skipped,
+            },
+            "by_class": self.by_class(),
+            "by_reason": self.by_reason(),
             "imported_balance_total": str(fmt(self.balance_cents_total, grouping=False)),
             "imported_points_total": self.points_total,
             "gender_mapping": self.gender_mapping,
-            "problems": [{"row": r.record, "class": r.cls, "reason": r.reason, "column": r.column,
-                          "message": r.message, **({"duplicate_of": r.duplicate_of}
-                                                   if r.duplicate_of else {})}
-                         for r in self.problems()],
+            "problems": [
+                {
+                    "row": r.record,
+                    "class": r.cls,
+                    "reason": r.reason,
+                    "column": r.column,
+                    "message": r.message,
+                    **({"duplicate_of": r.duplicate_of} if r.duplicate_of else {}),
+                }
+                for r in self.problems()
+            ],
         }
 
 
-texts.register({
-    "imp.summary": ("新增 {imported}，更新 {updated}，重复 {duplicates}，错误 {errors}，警告 {warnings}",
-                    "{imported} imported, {updated} updated, {duplicates} duplicates, {errors} errors, "
-                    "{warnings} warnings"),
-})
+texts.register(
+    {
+        "imp.summary": (
+            "新增 {imported}，更新 {updated}，重复 {duplicates}，错误 {errors}，警告 {warnings}",
+            "{imported} imported, {updated} updated, {duplicates} duplicates, {errors} errors, {warnings} warnings",
+        ),
+    }
+)
 
 
 def _text(v) -> str:
@@ -560,8 +636,14 @@ def _text(v) -> str:
 def _unstorable_text(clean: Clean) -> FieldError | None:
     """The first free-text value of a row that normalize.check_text refuses (a lone surrogate,
     more than an Excel cell holds), or None."""
-    values = [("name", clean.name), ("notes", clean.notes), ("address", clean.address),
-              ("wechat", clean.wechat), ("phone2", clean.phone2), *(("tags", x) for x in clean.tags)]
+    values = [
+        ("name", clean.name),
+        ("notes", clean.notes),
+        ("address", clean.address),
+        ("wechat", clean.wechat),
+        ("phone2", clean.phone2),
+        *(("tags", x) for x in clean.tags),
+    ]
     if clean.extra:
         values += clean.extra.items()
     for name, text in values:
@@ -598,8 +680,12 @@ def _channel_codes() -> dict[str, str]:
     """Channel labels (电话, 微信… and the English ones) -> the stored code (phone, wechat…)."""
     from shopcrm.core.texts import CATALOGUE
 
-    return {nfkc(label).lower(): key.split(".", 1)[1] for key, pair in CATALOGUE.items()
-            if key.startswith("channel.") for label in pair}
+    return {
+        nfkc(label).lower(): key.split(".", 1)[1]
+        for key, pair in CATALOGUE.items()
+        if key.startswith("channel.")
+        for label in pair
+    }
 
 
 _YES = {"是", "y", "yes", "true", "1", "接受", "同意", "√", "✓", "1.0"}
@@ -607,8 +693,7 @@ _NO = {"否", "n", "no", "false", "0", "不接受", "拒绝", "不同意", "×",
 _UNKNOWN = {"未知", "unknown", "不详", "?", "？"}  # said so: unknown, no warning
 
 
-def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, channels, colname, today,
-                  clean: Clean):
+def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, channels, colname, today, clean: Clean):
     """The columns our exporter writes beyond the member basics, into ``clean``. Returns
     (reason, column, message) of the first unusable value (a warning: the row is imported
     without it), or None."""
@@ -634,21 +719,30 @@ def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, chann
             elif v in _NO:
                 clean.consent = False
             elif v and v not in _UNKNOWN:
-                problem = ("consent_invalid", colname.get("consent_marketing"),
-                           t("imp.r.consent_dropped", value=cell_text(raw)))
+                problem = (
+                    "consent_invalid",
+                    colname.get("consent_marketing"),
+                    t("imp.r.consent_dropped", value=cell_text(raw)),
+                )
     if i_count >= 0:
         try:
             clean.purchase_count = parse_int(cell(i_count), "purchase_count")
         except FieldError as exc:
-            problem = problem or ("purchase_count_invalid", colname.get("purchase_count"),
-                                  t("imp.r.count_dropped", reason=exc.message))
+            problem = problem or (
+                "purchase_count_invalid",
+                colname.get("purchase_count"),
+                t("imp.r.count_dropped", reason=exc.message),
+            )
     if i_last >= 0:
         raw = cell(i_last)
         try:
             clean.last_purchase_at = _parse_datetime(raw, today)
         except FieldError as exc:
-            problem = problem or ("last_purchase_invalid", colname.get("last_purchase_at"),
-                                  t("imp.r.last_purchase_dropped", reason=exc.message))
+            problem = problem or (
+                "last_purchase_invalid",
+                colname.get("last_purchase_at"),
+                t("imp.r.last_purchase_dropped", reason=exc.message),
+            )
     return problem
 
 
@@ -691,8 +785,7 @@ class _Existing:
 
     @staticmethod
     def describe(cid: int) -> str:
-        row = database.execute_sql("SELECT name, mobile, deleted_at FROM customer WHERE id = ?",
-                                   (cid,)).fetchone()
+        row = database.execute_sql("SELECT name, mobile, deleted_at FROM customer WHERE id = ?", (cid,)).fetchone()
         if row is None:
             return str(cid)
         return f"{row[0]} {row[1]}" + ("（回收站）" if row[2] else "")
@@ -723,18 +816,26 @@ def resolve(sheet: SheetData, options: ImportOptions) -> tuple[int, dict[int, st
     return idx, mapping
 
 
-def plan(sheet: SheetData, options: ImportOptions | None = None, *,
-         progress: Callable[[int, int], bool | None] | None = None,
-         progress_total: int | None = None) -> ImportReport:
+def plan(
+    sheet: SheetData,
+    options: ImportOptions | None = None,
+    *,
+    progress: Callable[[int, int], bool | None] | None = None,
+    progress_total: int | None = None,
+) -> ImportReport:
     """Check and normalise every row, and match it against the database, without writing.
     This is the dry run; :func:`apply_plan` writes its result."""
     with gc_paused():
         return _plan(sheet, options, progress=progress, progress_total=progress_total)
 
 
-def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
-          progress: Callable[[int, int], bool | None] | None = None,
-          progress_total: int | None = None) -> ImportReport:
+def _plan(
+    sheet: SheetData,
+    options: ImportOptions | None = None,
+    *,
+    progress: Callable[[int, int], bool | None] | None = None,
+    progress_total: int | None = None,
+) -> ImportReport:
     """:func:`plan`.
 
     The loop is the importer's hot path (100k rows): cells are fetched by index, and blank and
@@ -749,19 +850,39 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
     rows = sheet.rows
     header_cells = rows[hidx]
     header = [cell_text(c).replace("\n", " ") for c in header_cells]
-    report = ImportReport(str(sheet.path), sheet.sheet, hidx + 1, header, mapping, options,
-                          raw_rows=rows, encoding=sheet.encoding)
+    report = ImportReport(
+        str(sheet.path), sheet.sheet, hidx + 1, header, mapping, options, raw_rows=rows, encoding=sheet.encoding
+    )
     col = {f: i for i, f in mapping.items()}
-    colname = {f: (header[i] if i < len(header) and header[i] else field_label(f))
-               for f in FIELDS for i in [col.get(f)] if i is not None}
-    unknown = [i for i, h in enumerate(header) if h and i not in mapping] \
-        if options.unknown_to_notes else []
+    colname = {
+        f: (header[i] if i < len(header) and header[i] else field_label(f))
+        for f in FIELDS
+        for i in [col.get(f)]
+        if i is not None
+    }
+    unknown = [i for i, h in enumerate(header) if h and i not in mapping] if options.unknown_to_notes else []
     # column index per field; -1 = not in the file (a row shorter than the header reads None)
-    i_name, i_mobile, i_card, i_bday, i_gender, i_balance, i_points, i_level, i_notes, i_address, \
-        i_joined, i_spend, i_wechat, i_tags, i_phone2 = (col.get(f, -1) for f in FIELDS[:15])
+    (
+        i_name,
+        i_mobile,
+        i_card,
+        i_bday,
+        i_gender,
+        i_balance,
+        i_points,
+        i_level,
+        i_notes,
+        i_address,
+        i_joined,
+        i_spend,
+        i_wechat,
+        i_tags,
+        i_phone2,
+    ) = (col.get(f, -1) for f in FIELDS[:15])
     extra_cols = [(f, col[f]) for f in EXTRA_TEXT_FIELDS if f in col]
-    i_channel, i_consent, i_count, i_last = (col.get(f, -1) for f in (
-        "pref_channel", "consent_marketing", "purchase_count", "last_purchase_at"))
+    i_channel, i_consent, i_count, i_last = (
+        col.get(f, -1) for f in ("pref_channel", "consent_marketing", "purchase_count", "last_purchase_at")
+    )
     any_more = bool(extra_cols) or max(i_channel, i_consent, i_count, i_last) >= 0
     channels = _channel_codes() if i_channel >= 0 else {}
     c_mobile, c_card, c_bday = colname.get("mobile"), colname.get("card_no"), colname.get("birthday")
@@ -814,28 +935,58 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
         try:
             balance = parse_money(raw_balance, "balance")
         except FieldError as exc:
-            append(RowResult(record, ERROR, "balance_negative" if exc.key == "v.money_negative"
-                             else "balance_invalid", colname.get("balance"), exc.message))
+            append(
+                RowResult(
+                    record,
+                    ERROR,
+                    "balance_negative" if exc.key == "v.money_negative" else "balance_invalid",
+                    colname.get("balance"),
+                    exc.message,
+                )
+            )
             continue
         try:
             points = parse_int(raw_points, "points")
         except FieldError as exc:
-            append(RowResult(record, ERROR, "points_negative" if exc.key == "v.int_negative"
-                             else "points_invalid", colname.get("points"), exc.message))
+            append(
+                RowResult(
+                    record,
+                    ERROR,
+                    "points_negative" if exc.key == "v.int_negative" else "points_invalid",
+                    colname.get("points"),
+                    exc.message,
+                )
+            )
             continue
         # 5 a phone already seen in this file
         first = seen_mobile.get(mobile)
         if first is not None:
-            append(RowResult(record, DUPLICATE, "phone_duplicate", c_mobile,
-                             t("imp.r.phone_duplicate", mobile=mobile, other=first), duplicate_of=first))
+            append(
+                RowResult(
+                    record,
+                    DUPLICATE,
+                    "phone_duplicate",
+                    c_mobile,
+                    t("imp.r.phone_duplicate", mobile=mobile, other=first),
+                    duplicate_of=first,
+                )
+            )
             continue
         # 6 a card already seen in this file
         card = normalize_card(cell(i_card))
         if card is not None:
             first = seen_card.get(card)
             if first is not None:
-                append(RowResult(record, ERROR, "card_duplicate", c_card,
-                                 t("imp.r.card_duplicate", card=card, other=first), duplicate_of=first))
+                append(
+                    RowResult(
+                        record,
+                        ERROR,
+                        "card_duplicate",
+                        c_card,
+                        t("imp.r.card_duplicate", card=card, other=first),
+                        duplicate_of=first,
+                    )
+                )
                 continue
         # 7 birthday (a warning)
         reason = message = column = None
@@ -871,8 +1022,7 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
         level = (nfkc(level) if level.__class__ is str else cell_text(level)) or None
         notes = _text(cell(i_notes)) or None
         if unknown:
-            extra = [t("imp.unknown_note", header=header[i], value=_text(cell(i)))
-                     for i in unknown if _text(cell(i))]
+            extra = [t("imp.unknown_note", header=header[i], value=_text(cell(i))) for i in unknown if _text(cell(i))]
             if extra:
                 notes = "\n".join(([notes] if notes else []) + extra)
         joined = spend = None
@@ -890,15 +1040,30 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
                 if reason is None:
                     reason, column = "total_spend_invalid", colname.get("total_spend")
                     message = t("imp.r.spend_dropped", reason=exc.message)
-        clean = Clean(name, mobile, card, gender, birthday, lunar, balance, points, level, notes,
-                      _text(cell(i_address)) or None if i_address >= 0 else None,
-                      _text(cell(i_wechat)) or None if i_wechat >= 0 else None,
-                      _text(cell(i_phone2)) or None if i_phone2 >= 0 else None, joined, spend,
-                      parse_tags(cell(i_tags)) if i_tags >= 0 else [],
-                      _given(raw_balance), _given(raw_points))
+        clean = Clean(
+            name,
+            mobile,
+            card,
+            gender,
+            birthday,
+            lunar,
+            balance,
+            points,
+            level,
+            notes,
+            _text(cell(i_address)) or None if i_address >= 0 else None,
+            _text(cell(i_wechat)) or None if i_wechat >= 0 else None,
+            _text(cell(i_phone2)) or None if i_phone2 >= 0 else None,
+            joined,
+            spend,
+            parse_tags(cell(i_tags)) if i_tags >= 0 else [],
+            _given(raw_balance),
+            _given(raw_points),
+        )
         if any_more:
-            more = _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, channels,
-                                 colname, today, clean)
+            more = _more_columns(
+                cell, extra_cols, i_channel, i_consent, i_count, i_last, channels, colname, today, clean
+            )
             if more is not None and reason is None:
                 reason, column, message = more
         # text the program could not store or export back (issue #19): refused, never cut
@@ -916,22 +1081,37 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
             seen_mobile[mobile] = record
             if card is not None:
                 seen_card[card] = record
-            append(RowResult(record, WARNED if reason else IMPORTED, reason, column, message or "",
-                             clean))
+            append(RowResult(record, WARNED if reason else IMPORTED, reason, column, message or "", clean))
             continue
         other = existing.describe(cid)
         by_label = t(f"imp.by.{by}")
         if options.on_duplicate == "skip":
-            append(RowResult(record, DUPLICATE, "exists", c_mobile if by == "mobile" else c_card,
-                             t("imp.r.exists", other=other, by=by_label), clean, customer_id=cid,
-                             match_by=by))
+            append(
+                RowResult(
+                    record,
+                    DUPLICATE,
+                    "exists",
+                    c_mobile if by == "mobile" else c_card,
+                    t("imp.r.exists", other=other, by=by_label),
+                    clean,
+                    customer_id=cid,
+                    match_by=by,
+                )
+            )
             seen_mobile[mobile] = record
             if card is not None:
                 seen_card[card] = record
             continue
         if card is not None and existing.by_card.get(card, cid) != cid:
-            append(RowResult(record, ERROR, "card_in_use", c_card, t(
-                "imp.r.card_in_use", card=card, other=existing.describe(existing.by_card[card]))))
+            append(
+                RowResult(
+                    record,
+                    ERROR,
+                    "card_in_use",
+                    c_card,
+                    t("imp.r.card_in_use", card=card, other=existing.describe(existing.by_card[card])),
+                )
+            )
             continue
         seen_mobile[mobile] = record
         if card is not None:
@@ -947,15 +1127,46 @@ def _plan(sheet: SheetData, options: ImportOptions | None = None, *,
 # --- writing ------------------------------------------------------------------------------------
 
 _CUSTOMER_COLUMNS = (
-    "id", "card_no", "name", "name_sort", "mobile", "mobile_rev", "phone2", "gender", "birthday",
-    "lunar_month", "lunar_day", "lunar_leap", "lunar_year", "birth_mmdd", "level_id", "balance_cents",
-    "points", "pref_text", "pref_channel", "pref_time", "pref_products", "pref_taste", "address",
-    "wechat", "source", "notes", "consent_marketing", "joined_on", "total_spend_cents",
-    "purchase_count", "last_purchase_at", "open_complaints", "created_at", "updated_at",
+    "id",
+    "card_no",
+    "name",
+    "name_sort",
+    "mobile",
+    "mobile_rev",
+    "phone2",
+    "gender",
+    "birthday",
+    "lunar_month",
+    "lunar_day",
+    "lunar_leap",
+    "lunar_year",
+    "birth_mmdd",
+    "level_id",
+    "balance_cents",
+    "points",
+    "pref_text",
+    "pref_channel",
+    "pref_time",
+    "pref_products",
+    "pref_taste",
+    "address",
+    "wechat",
+    "source",
+    "notes",
+    "consent_marketing",
+    "joined_on",
+    "total_spend_cents",
+    "purchase_count",
+    "last_purchase_at",
+    "open_complaints",
+    "created_at",
+    "updated_at",
 )
 _INSERT_CUSTOMER = f"INSERT INTO customer ({', '.join(_CUSTOMER_COLUMNS)}) VALUES "
-_INSERT_LEDGER = ("INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
-                  "balance_after_cents, points_after, reason) VALUES ")
+_INSERT_LEDGER = (
+    "INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
+    "balance_after_cents, points_after, reason) VALUES "
+)
 _LEDGER_VALUES = "(?, ?, 'import', ?, ?, ?, ?, ?)"
 _INSERT_KEYS = "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES "
 # rows per INSERT statement: one statement of many rows binds its values in one go, where
@@ -994,10 +1205,9 @@ def _insert_rows(con, head: str, values: str, width: int, flat: list, per: int) 
     full = n // per * per
     if full:
         step = width * per
-        con.executemany(head + ",".join([values] * per),
-                        [flat[i:i + step] for i in range(0, full * width, step)])
+        con.executemany(head + ",".join([values] * per), [flat[i : i + step] for i in range(0, full * width, step)])
     if n > full:
-        con.execute(head + ",".join([values] * (n - full)), flat[full * width:])
+        con.execute(head + ",".join([values] * (n - full)), flat[full * width :])
 
 
 def _placeholders(width: int) -> str:
@@ -1030,8 +1240,9 @@ def _backup_before_import():
     return backup.before_operation("import", defer_durable=True)
 
 
-def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
-               progress_total: int | None = None) -> ImportReport:
+def apply_plan(
+    report: ImportReport, *, progress=None, progress_done: int = 0, progress_total: int | None = None
+) -> ImportReport:
     """Write a plan in one transaction. Cancel (progress returns False) rolls everything back and
     raises Cancelled: the database is exactly as before, the history and the indexes included."""
     from shopcrm.customers import level_id_by_name
@@ -1048,7 +1259,8 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
     pending_backup = _backup_before_import() if new or upd else None
     con = database.connection()
     bulk = len(new) >= BULK_FLOOR and bulk_load_wanted(
-        len(new), con.execute("SELECT count(*) FROM customer").fetchone()[0])
+        len(new), con.execute("SELECT count(*) FROM customer").fetchone()[0]
+    )
     foreign_keys = None
     if len(new) >= BULK_FLOOR and BULK_WITHOUT_FK_CHECKS and not con.in_transaction:
         foreign_keys = con.execute("PRAGMA foreign_keys").fetchone()[0]
@@ -1056,10 +1268,16 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
     deferred = checkpoint_deferred(con) if len(new) >= BULK_FLOOR else contextlib.nullcontext()
     try:
         with deferred, database.atomic():
-            run = ImportRun.create(started_at=started, file_name=file_name, file_path=report.file,
-                                   sheet=report.sheet, header_row=report.header_record or 0,
-                                   on_duplicate=report.options.on_duplicate,
-                                   balance_mode=report.options.balance_mode, status="running")
+            run = ImportRun.create(
+                started_at=started,
+                file_name=file_name,
+                file_path=report.file,
+                sheet=report.sheet,
+                header_row=report.header_record or 0,
+                on_duplicate=report.options.on_duplicate,
+                balance_mode=report.options.balance_mode,
+                status="running",
+            )
             levels: dict[str, int] = {}
             for r in new + upd:
                 lv = r.clean.level
@@ -1067,8 +1285,7 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
                     levels[lv] = level_id_by_name(lv, create=True)
             if new:
                 with gc_paused():
-                    _write_new(con, new, levels, reason_text, report.options, progress, done, total,
-                               bulk=bulk)
+                    _write_new(con, new, levels, reason_text, report.options, progress, done, total, bulk=bulk)
                 done += len(new)
             for i, r in enumerate(upd):
                 if i % 200 == 0:
@@ -1091,14 +1308,17 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
             imported = by_class.get(IMPORTED, 0) + by_class.get(WARNED, 0)
             updated = by_class.get(UPDATED, 0)
             ImportRun.update(
-                finished_at=now(), status="done", total_rows=len(report.rows),
-                imported=imported, updated=updated, duplicates=by_class.get(DUPLICATE, 0),
+                finished_at=now(),
+                status="done",
+                total_rows=len(report.rows),
+                imported=imported,
+                updated=updated,
+                duplicates=by_class.get(DUPLICATE, 0),
                 errors=by_class.get(ERROR, 0),
                 warnings=by_class.get(WARNED, 0) + sum(1 for r in upd if r.reason),
                 balance_cents=sum(r.clean.balance_cents for r in new),
                 points=sum(r.clean.points for r in new),
-                summary=json.dumps({"by_class": by_class, "by_reason": report.by_reason()},
-                                   ensure_ascii=False),
+                summary=json.dumps({"by_class": by_class, "by_reason": report.by_reason()}, ensure_ascii=False),
             ).where(ImportRun.id == run.id).execute()
     except BaseException:
         # rolled back: the database is exactly as before (no history row either)
@@ -1114,8 +1334,18 @@ def apply_plan(report: ImportReport, *, progress=None, progress_done: int = 0,
     return report
 
 
-def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: str,
-               options: ImportOptions, progress, done: int, total: int, *, bulk: bool) -> None:
+def _write_new(
+    con,
+    new: list[RowResult],
+    levels: dict[str, int],
+    reason_text: str,
+    options: ImportOptions,
+    progress,
+    done: int,
+    total: int,
+    *,
+    bulk: bool,
+) -> None:
     """Insert the new customers, their search keys, tags and opening ledger entries (inside the
     import's transaction), in id order, PROGRESS_EVERY at a time."""
     from shopcrm.customers import tag_id
@@ -1136,7 +1366,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
     per = ROWS_PER_STATEMENT
     for start in range(0, len(new), PROGRESS_EVERY):
         check_progress(progress, done, total)
-        chunk = new[start:start + PROGRESS_EVERY]
+        chunk = new[start : start + PROGRESS_EVERY]
         cust: list = []
         led: list = []
         keys: list = []
@@ -1150,13 +1380,35 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
             r.customer_id = cid
             name = c.name
             x = c.extra
-            cext((cid, c.card_no, name, sort_key_of(name), c.mobile, c.mobile[::-1],
-                  c.phone2 or "", c.gender, *_birth(c), levels.get(c.level) if c.level else None,
-                  c.balance_cents, c.points, *(_NO_PREFS if x is None else _prefs(x)),
-                  c.address or "", c.wechat or "", "" if x is None else x.get("source", ""),
-                  c.notes or "", None if c.consent is None else int(c.consent),  # PIPL: opt-in
-                  c.joined_on.isoformat() if c.joined_on else today_s, c.total_spend_cents or 0,
-                  c.purchase_count or 0, c.last_purchase_at and sql_ts(c.last_purchase_at), 0, ts, ts))
+            cext(
+                (
+                    cid,
+                    c.card_no,
+                    name,
+                    sort_key_of(name),
+                    c.mobile,
+                    c.mobile[::-1],
+                    c.phone2 or "",
+                    c.gender,
+                    *_birth(c),
+                    levels.get(c.level) if c.level else None,
+                    c.balance_cents,
+                    c.points,
+                    *(_NO_PREFS if x is None else _prefs(x)),
+                    c.address or "",
+                    c.wechat or "",
+                    "" if x is None else x.get("source", ""),
+                    c.notes or "",
+                    None if c.consent is None else int(c.consent),  # PIPL: opt-in
+                    c.joined_on.isoformat() if c.joined_on else today_s,
+                    c.total_spend_cents or 0,
+                    c.purchase_count or 0,
+                    c.last_purchase_at and sql_ts(c.last_purchase_at),
+                    0,
+                    ts,
+                    ts,
+                )
+            )
             if c.balance_cents or c.points:
                 lext((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points, reason_text))
             kext([v for k in key_list(name) for v in (k, cid)])
@@ -1174,8 +1426,7 @@ def _write_new(con, new: list[RowResult], levels: dict[str, int], reason_text: s
         _insert_rows(con, _INSERT_KEYS, "(?, ?)", 2, keys, per["keys"])
         t4 = tick()
         if tags:
-            con.executemany("INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)",
-                            tags)
+            con.executemany("INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)", tags)
         spent["rows"] += t1 - t0
         spent["customers"] += t2 - t1
         spent["ledger"] += t3 - t2
@@ -1196,12 +1447,12 @@ _NO_PREFS = ("",) * len(_PREF_COLUMNS)
 def _prefs(extra: dict[str, str]) -> tuple:
     return tuple(extra.get(k, "") for k in _PREF_COLUMNS)
 
+
 # where the last import's write went, in seconds (the benchmark prints it)
 LAST_WRITE_SECONDS: dict[str, float] = {}
 
 
-def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int],
-                     reason_text: str) -> None:
+def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int], reason_text: str) -> None:
     """Fill the empty fields of an existing customer, or overwrite them; balance and points are
     replaced or added through the ledger (one entry of kind ``import``)."""
     from shopcrm.customers import _write_search_keys, birth_fields, set_tags, tags_of
@@ -1223,7 +1474,8 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
     put("card_no", c.card_no)
     put("gender", c.gender)
     if (c.birthday is not None or c.lunar is not None) and (
-            overwrite or (cust.birthday is None and not cust.lunar_month)):
+        overwrite or (cust.birthday is None and not cust.lunar_month)
+    ):
         changes.update(birth_fields(c.birthday, c.lunar))
     if c.level:
         put("level", levels[c.level], empty=(None,))
@@ -1246,8 +1498,7 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
         merged = c.tags if overwrite else list(dict.fromkeys(current + c.tags))
         if merged != current:
             set_tags(cust.id, merged)
-    row = database.execute_sql("SELECT balance_cents, points FROM customer WHERE id = ?",
-                               (cust.id,)).fetchone()
+    row = database.execute_sql("SELECT balance_cents, points FROM customer WHERE id = ?", (cust.id,)).fetchone()
     if options.balance_mode == "add":
         db_delta, dp_delta = c.balance_cents, c.points
     else:
@@ -1257,20 +1508,19 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
     if not c.has_points:
         dp_delta = 0
     if db_delta or dp_delta:
-        ledger.apply(cust.id, "import", balance_delta_cents=db_delta, points_delta=dp_delta,
-                     reason=reason_text)
+        ledger.apply(cust.id, "import", balance_delta_cents=db_delta, points_delta=dp_delta, reason=reason_text)
 
 
-def run(path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False,
-        progress=None) -> ImportReport:
+def run(
+    path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False, progress=None
+) -> ImportReport:
     """Read, check and (unless ``dry_run``) write one file. Raises ImportFileError when the file
     cannot be imported at all, Cancelled when the user cancelled (nothing was written)."""
     options = options or ImportOptions()
     return run_sheet(read_sheet(path, options.sheet), options, dry_run=dry_run, progress=progress)
 
 
-def run_sheet(sheet: SheetData, options: ImportOptions, *, dry_run: bool = False,
-              progress=None) -> ImportReport:
+def run_sheet(sheet: SheetData, options: ImportOptions, *, dry_run: bool = False, progress=None) -> ImportReport:
     """:func:`run` on a sheet already read (the wizard reads it once to show it)."""
     n = len(sheet.rows)
     total = n if dry_run else 2 * n
@@ -1282,6 +1532,7 @@ def run_sheet(sheet: SheetData, options: ImportOptions, *, dry_run: bool = False
 
 
 # --- the report as a spreadsheet ----------------------------------------------------------------
+
 
 def save_report_xlsx(report: ImportReport, path: str | Path, *, only_problems: bool = False) -> Path:
     """The user's own sheet with a 错误原因 column added (the reason of every row with a problem),
@@ -1305,8 +1556,11 @@ def save_report_xlsx(report: ImportReport, path: str | Path, *, only_problems: b
             values.append(t("imp.reason_column"))
         elif idx > hidx:
             res = by_record.get(idx + 1)
-            values.append(_xlsx_value(res.message) if res is not None and res.message and
-                          res.cls not in (IMPORTED, UPDATED) else None)
+            values.append(
+                _xlsx_value(res.message)
+                if res is not None and res.message and res.cls not in (IMPORTED, UPDATED)
+                else None
+            )
         ws.append(values)
     wb.save(path)
     return path
@@ -1322,6 +1576,7 @@ def _xlsx_value(v):
 
 
 # --- history ------------------------------------------------------------------------------------
+
 
 def history(limit: int = 100) -> list[ImportRun]:
     """Past imports, newest first (a cancelled import left nothing behind, so it is not listed)."""

@@ -77,43 +77,56 @@ from shopcrm.store import settings as setting_store
 from shopcrm.store.db import database, indexes_rebuilt
 from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 
-texts.register({
-    "grade.A": ("A 类", "A"),
-    "grade.B": ("B 类", "B"),
-    "grade.C": ("C 类", "C"),
-    "grade.": ("未评级", "Not graded"),
-    "value.gold": ("黄金客户", "Gold"),
-    "value.meteor": ("流星客户", "Meteor"),
-    "value.star": ("小星客户", "Little star"),
-    "value.burden": ("负担客户", "Burden"),
-    "value.ordinary": ("普通客户", "Ordinary"),
-    "value.": ("无消费", "No purchases"),
-    "life.new": ("建立", "New"),
-    "life.growth": ("发展", "Growing"),
-    "life.at_risk": ("破裂", "At risk"),
-    "life.lost": ("结束", "Lost"),
-    "life.recovered": ("恢复", "Recovered"),
-    "life.": ("无消费", "No purchases"),
-    "history.level": ("会员等级", "Member level"),
-    "history.lifecycle": ("生命周期", "Lifecycle"),
-    "history.grade": ("ABC 等级", "ABC grade"),
-    "grading.reason_regrade": ("自动评级", "Automatic regrade"),
-    "grading.reason_purchase": ("消费后自动调整", "Adjusted after a purchase"),
-    "grading.reason_upgrade": ("累计消费 {spend} / 积分 {points} 达到“{level}”门槛",
-                               "Spend {spend} / points {points} reached the “{level}” threshold"),
-    "grading.wake_purpose": ("唤醒休眠客户（{n} 天未消费）", ("Wake a dormant customer ({n} day without a purchase)",
-                                                          "Wake a dormant customer ({n} days without a purchase)")),
-    "grading.bad_share": ("ABC 阈值不对：A 类 {a}% 必须小于 B 类 {b}%，且都在 1% 到 99% 之间",
-                          "ABC thresholds are wrong: A {a}% must be below B {b}%, both between 1% and 99%"),
-    "grading.bad_setting": ("设置“{name}”的值“{value}”不对：{reason}",
-                            "Setting “{name}” value “{value}” is wrong: {reason}"),
-    "grading.bad_cuts": ("应为四个递增的数", "four ascending numbers expected"),
-    "grading.bad_positive": ("应为正数", "a positive number expected"),
-    "grading.unknown_setting": ("没有这个设置", "no such setting"),
-    "grading.none": ("无", "none"),
-    "grading.column": ("ABC 等级", "Grade"),
-    "grading.filter_all": ("全部", "All"),
-})
+texts.register(
+    {
+        "grade.A": ("A 类", "A"),
+        "grade.B": ("B 类", "B"),
+        "grade.C": ("C 类", "C"),
+        "grade.": ("未评级", "Not graded"),
+        "value.gold": ("黄金客户", "Gold"),
+        "value.meteor": ("流星客户", "Meteor"),
+        "value.star": ("小星客户", "Little star"),
+        "value.burden": ("负担客户", "Burden"),
+        "value.ordinary": ("普通客户", "Ordinary"),
+        "value.": ("无消费", "No purchases"),
+        "life.new": ("建立", "New"),
+        "life.growth": ("发展", "Growing"),
+        "life.at_risk": ("破裂", "At risk"),
+        "life.lost": ("结束", "Lost"),
+        "life.recovered": ("恢复", "Recovered"),
+        "life.": ("无消费", "No purchases"),
+        "history.level": ("会员等级", "Member level"),
+        "history.lifecycle": ("生命周期", "Lifecycle"),
+        "history.grade": ("ABC 等级", "ABC grade"),
+        "grading.reason_regrade": ("自动评级", "Automatic regrade"),
+        "grading.reason_purchase": ("消费后自动调整", "Adjusted after a purchase"),
+        "grading.reason_upgrade": (
+            "累计消费 {spend} / 积分 {points} 达到“{level}”门槛",
+            "Spend {spend} / points {points} reached the “{level}” threshold",
+        ),
+        "grading.wake_purpose": (
+            "唤醒休眠客户（{n} 天未消费）",
+            (
+                "Wake a dormant customer ({n} day without a purchase)",
+                "Wake a dormant customer ({n} days without a purchase)",
+            ),
+        ),
+        "grading.bad_share": (
+            "ABC 阈值不对：A 类 {a}% 必须小于 B 类 {b}%，且都在 1% 到 99% 之间",
+            "ABC thresholds are wrong: A {a}% must be below B {b}%, both between 1% and 99%",
+        ),
+        "grading.bad_setting": (
+            "设置“{name}”的值“{value}”不对：{reason}",
+            "Setting “{name}” value “{value}” is wrong: {reason}",
+        ),
+        "grading.bad_cuts": ("应为四个递增的数", "four ascending numbers expected"),
+        "grading.bad_positive": ("应为正数", "a positive number expected"),
+        "grading.unknown_setting": ("没有这个设置", "no such setting"),
+        "grading.none": ("无", "none"),
+        "grading.column": ("ABC 等级", "Grade"),
+        "grading.filter_all": ("全部", "All"),
+    }
+)
 
 GRADES = ("A", "B", "C")
 VALUE_TYPES = ("gold", "meteor", "star", "burden", "ordinary")
@@ -151,6 +164,7 @@ Progress = Callable[[int, int], bool | None]
 
 # --- settings -----------------------------------------------------------------------------------
 
+
 def _decode(defaults: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     # one level deep: unknown keys are dropped, the cut points of each axis merged
     out = {**defaults, **{k: v for k, v in stored.items() if k in defaults}}
@@ -160,8 +174,11 @@ def _decode(defaults: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
 
 # the lifecycle settings: one JSON row holding only the values that differ from DEFAULTS
 SETTINGS: setting_store.Section[dict[str, Any]] = setting_store.Section(
-    SETTINGS_KEY, lambda: _decode(DEFAULTS, {}), decode=_decode,
-    encode=lambda cfg: {k: v for k, v in cfg.items() if v != DEFAULTS[k]})
+    SETTINGS_KEY,
+    lambda: _decode(DEFAULTS, {}),
+    decode=_decode,
+    encode=lambda cfg: {k: v for k, v in cfg.items() if v != DEFAULTS[k]},
+)
 
 
 def settings() -> dict[str, Any]:
@@ -196,8 +213,12 @@ def update_settings(**changes: Any) -> dict[str, Any]:
                 raise _setting_error(key, value, "grading.bad_positive")
             value = float(value)
         else:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or \
-                    (value == 0 and key not in ("period_months", "burden_costs", "at_risk_min_days")):
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or value < 0
+                or (value == 0 and key not in ("period_months", "burden_costs", "at_risk_min_days"))
+            ):
                 raise _setting_error(key, value, "grading.bad_positive")
         current[key] = value
     if not (1 <= current["a_share"] < current["b_share"] <= 99):
@@ -206,8 +227,10 @@ def update_settings(**changes: Any) -> dict[str, Any]:
     with database.atomic():
         SETTINGS.save(current)
         if changed:
-            audit.log("settings", detail=", ".join(
-                f"{SETTINGS_KEY}.{k}={json.dumps(v, ensure_ascii=False)}" for k, v in changed.items()))
+            audit.log(
+                "settings",
+                detail=", ".join(f"{SETTINGS_KEY}.{k}={json.dumps(v, ensure_ascii=False)}" for k, v in changed.items()),
+            )
     return current
 
 
@@ -232,11 +255,11 @@ def is_stale(at: dt.datetime | None = None) -> bool:
 
 
 def _fingerprint(cfg: dict) -> str:
-    return json.dumps({k: v for k, v in cfg.items() if k not in ("stale_hours", "wake_followup_days")},
-                      sort_keys=True)
+    return json.dumps({k: v for k, v in cfg.items() if k not in ("stale_hours", "wake_followup_days")}, sort_keys=True)
 
 
 # --- the period --------------------------------------------------------------------------------
+
 
 def _months_back(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -288,12 +311,14 @@ def _recovered_sql(cfg: dict, candidates: str) -> str:
                   FROM customer c WHERE {candidates}) x
             WHERE x.fr IS NOT NULL)
         WHERE before IS NOT NULL
-          AND julianday(date(fr)) - julianday(date(before)) > {int(cfg['dormant_days'])}"""
+          AND julianday(date(fr)) - julianday(date(before)) > {int(cfg["dormant_days"])}"""
 
 
 def _risk_sql(cfg: dict) -> str:
-    usual = (f"(CASE WHEN n >= 2 THEN (julianday(lp) - julianday(fp)) / (n - 1) "
-             f"ELSE {float(cfg['default_interval_days'])!r} END)")
+    usual = (
+        f"(CASE WHEN n >= 2 THEN (julianday(lp) - julianday(fp)) / (n - 1) "
+        f"ELSE {float(cfg['default_interval_days'])!r} END)"
+    )
     return f"MAX({float(cfg['at_risk_factor'])!r} * {usual}, {float(cfg['at_risk_min_days'])!r})"
 
 
@@ -312,7 +337,7 @@ def _lifecycle_case(cfg: dict) -> str:
 def _since_case(cfg: dict, stage: str) -> str:
     """When the stage began, where the purchase history tells (else the time of the regrade)."""
     return f"""CASE {stage}
-        WHEN 'lost' THEN datetime(date(lp), '+{int(cfg['dormant_days']) + 1} days')
+        WHEN 'lost' THEN datetime(date(lp), '+{int(cfg["dormant_days"]) + 1} days')
         WHEN 'recovered' THEN rec
         WHEN 'at_risk' THEN datetime(julianday(date(lp)) + CAST({_risk_sql(cfg)} AS INTEGER) + 1)
         WHEN 'new' THEN fp
@@ -328,7 +353,8 @@ def window_start(today: dt.date, days: int) -> dt.date:
 
 def _day_params(cfg: dict, today: dt.date, at: dt.datetime) -> dict:
     return {
-        "now": sql_ts(at), "todayd": today.toordinal() + 1721424.5,  # julianday(today)
+        "now": sql_ts(at),
+        "todayd": today.toordinal() + 1721424.5,  # julianday(today)
         "end": (today + dt.timedelta(days=1)).isoformat(),
         "lost_before": (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat(),
         "new_since": window_start(today, cfg["new_days"]).isoformat(),
@@ -469,8 +495,9 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     database.execute_sql("CREATE TEMP TABLE _s (id INTEGER PRIMARY KEY, m INTEGER NOT NULL, f INTEGER NOT NULL)")
     database.execute_sql("CREATE TEMP TABLE _chg (id INTEGER PRIMARY KEY, m INTEGER, f INTEGER)")
     window, last_id, last_binned = info.get("window"), info.get("max_purchase_id"), info.get("binned")
-    incremental = isinstance(window, list) and len(window) == 2 and isinstance(last_id, int) \
-        and isinstance(last_binned, list)
+    incremental = (
+        isinstance(window, list) and len(window) == 2 and isinstance(last_id, int) and isinstance(last_binned, list)
+    )
     # a purchase deleted or changed since (triggers of migration 8): sum them all
     if setting_store.delete(PURCHASES_CHANGED_KEY):
         incremental = False
@@ -483,48 +510,64 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
             if lo < hi:
                 moved += database.execute_sql(
                     "SELECT COUNT(*) FROM purchase INDEXED BY purchase_at_customer_id WHERE at >= ? AND at < ?",
-                    (lo, hi)).fetchone()[0]
+                    (lo, hi),
+                ).fetchone()[0]
         incremental = moved <= customers  # (then at most a fifth of the customers: see below)
     if incremental:
-        database.execute_sql("CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY, dm INTEGER NOT NULL DEFAULT 0, "
-                             "df INTEGER NOT NULL DEFAULT 0, exact INTEGER NOT NULL DEFAULT 0)")
+        database.execute_sql(
+            "CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY, dm INTEGER NOT NULL DEFAULT 0, "
+            "df INTEGER NOT NULL DEFAULT 0, exact INTEGER NOT NULL DEFAULT 0)"
+        )
         # k = +1 for a purchase that entered the period since, -1 for one that left it
         p_new, p_old = "(at >= :start AND at < :end)", "(at >= :old_start AND at < :old_end)"
         parts = [f"SELECT customer_id, amount_cents, {p_new} AS k FROM purchase WHERE id > :last_id"]
         bounds = {"start": start, "end": end, "old_start": s0, "old_end": e0, "last_id": last_id}
         for side, (lo, hi) in (("a", sorted((s0, start))), ("b", sorted((e0, end)))):
             if lo < hi:
-                parts.append(f"SELECT customer_id, amount_cents, {p_new} - {p_old} FROM purchase "
-                             f"INDEXED BY purchase_at_customer_id WHERE at >= :lo_{side} AND at < :hi_{side} "
-                             "AND id <= :last_id")
+                parts.append(
+                    f"SELECT customer_id, amount_cents, {p_new} - {p_old} FROM purchase "
+                    f"INDEXED BY purchase_at_customer_id WHERE at >= :lo_{side} AND at < :hi_{side} "
+                    "AND id <= :last_id"
+                )
                 bounds.update({f"lo_{side}": lo, f"hi_{side}": hi})
-        _exec("INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k) FROM ("
-              + " UNION ALL ".join(parts) + ") GROUP BY customer_id", bounds)
+        _exec(
+            "INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k) FROM ("
+            + " UNION ALL ".join(parts)
+            + ") GROUP BY customer_id",
+            bounds,
+        )
         restored = [cid for cid in last_binned if cid not in binned_set]
         if restored:
             database.connection().executemany(
                 "INSERT INTO _d (id, exact) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET exact = 1",
-                [(c,) for c in restored])
+                [(c,) for c in restored],
+            )
         database.execute_sql(f"DELETE FROM _d WHERE id IN ({_BINNED_IDS})")
         dirty = database.execute_sql("SELECT COUNT(*) FROM _d").fetchone()[0]
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
         database.execute_sql(
             "INSERT INTO _chg (id, m, f) SELECT d.id, c.period_spend_cents + d.dm, c.period_purchases + d.df "
-            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 0 AND (d.dm != 0 OR d.df != 0)")
+            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 0 AND (d.dm != 0 OR d.df != 0)"
+        )
         # back from the recycle bin: one index seek per customer
-        one = ("COALESCE((SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
-               "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?), 0)")
+        one = (
+            "COALESCE((SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
+            "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?), 0)"
+        )
         database.execute_sql(
             f"INSERT INTO _chg (id, m, f) SELECT id, m, f FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
             f"{one.format('COUNT(*)')} AS f, c.period_spend_cents AS om, c.period_purchases AS ofr "
             "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 1) WHERE m != om OR f != ofr",
-            (start, end, start, end))
+            (start, end, start, end),
+        )
     else:
         database.execute_sql(
             "INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), COUNT(*) "
             "FROM purchase INDEXED BY purchase_customer_id_at_amount "
-            "WHERE at >= ? AND at < ? GROUP BY customer_id", (start, end))
+            "WHERE at >= ? AND at < ? GROUP BY customer_id",
+            (start, end),
+        )
         database.execute_sql(f"DELETE FROM _s WHERE id IN ({_BINNED_IDS})")
         return False
     # driven by _chg (as UPDATE ... FROM, the planner walks all customers: the temp tables have
@@ -532,7 +575,8 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     database.execute_sql(
         "UPDATE customer SET period_spend_cents = (SELECT m FROM _chg WHERE _chg.id = customer.id), "
         "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
-        "WHERE id IN (SELECT id FROM _chg)")
+        "WHERE id IN (SELECT id FROM _chg)"
+    )
     return incremental
 
 
@@ -560,22 +604,23 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
         ("SELECT id FROM _d", ()),
         ("SELECT id FROM _g", ()),
         ("SELECT id FROM customer INDEXED BY customer_value_type WHERE value_type = 'burden'", ()),
-        ("SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
-         "WHERE lifecycle = 'new'", ()),
+        ("SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at WHERE lifecycle = 'new'", ()),
         ("SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IS NULL", ()),
-        ("SELECT id FROM customer INDEXED BY customer_at_risk_on WHERE at_risk_on > ? AND at_risk_on <= ?",
-         (info["today"], today.isoformat())),
+        (
+            "SELECT id FROM customer INDEXED BY customer_at_risk_on WHERE at_risk_on > ? AND at_risk_on <= ?",
+            (info["today"], today.isoformat()),
+        ),
     ]
     ranges = {
         # the grade is always A, B or C once graded
         "m": "SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IN ('A', 'B', 'C') "
-             "AND period_spend_cents >= ? AND period_spend_cents < ?",
+        "AND period_spend_cents >= ? AND period_spend_cents < ?",
         "f": "SELECT id FROM customer INDEXED BY customer_period_purchases_spend "
-             "WHERE period_purchases >= ? AND period_purchases < ?",
+        "WHERE period_purchases >= ? AND period_purchases < ?",
         "lp": "SELECT id FROM customer INDEXED BY customer_last_purchase_at "
-              "WHERE last_purchase_at >= ? AND last_purchase_at < ?",
+        "WHERE last_purchase_at >= ? AND last_purchase_at < ?",
         "rec": "SELECT id FROM customer INDEXED BY customer_lifecycle_lifecycle_at "
-               "WHERE lifecycle = 'recovered' AND lifecycle_at >= ? AND lifecycle_at < ?",
+        "WHERE lifecycle = 'recovered' AND lifecycle_at >= ? AND lifecycle_at < ?",
     }
     for key, sql in ranges.items():
         for old, new in zip(info["bands"].get(key, []), bands[key], strict=False):
@@ -585,8 +630,9 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
         database.execute_sql(f"INSERT OR IGNORE INTO _k {sql}", params)
 
 
-def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
-            progress: Progress | None = None) -> RegradeResult:
+def regrade(
+    *, today: dt.date | None = None, at: dt.datetime | None = None, progress: Progress | None = None
+) -> RegradeResult:
     """Recompute every customer's grade, period figures, RFM scores, value type and lifecycle
     stage, and raise member levels that crossed a threshold, in one transaction. Only customers
     whose results changed are written; grade and lifecycle changes go to the history.
@@ -617,21 +663,27 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             incremental = _period_sums(info, start, end, max_id, binned)
             check_progress(progress, 1, steps)
             # the sparse per-customer facts: who bought again after being lost, and costs
-            database.execute_sql(
-                "CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec, costs INTEGER NOT NULL DEFAULT 0)")
+            database.execute_sql("CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec, costs INTEGER NOT NULL DEFAULT 0)")
             # who bought again after being lost: looked up in the purchases only for customers
             # not graded yet or lost at the last grading who bought within the recovery window
             # (a purchase moves anyone else's stage at once, see after_purchase); a recovered
             # customer stays so while the purchase that ended the silence is in the window.
             # The candidates come from the (lifecycle, last purchase) index, one range per stage.
-            _exec("INSERT INTO _g (id, rec) " + _recovered_sql(
-                cfg, "c.id IN (SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
-                     "WHERE lifecycle IS NULL AND last_purchase_at >= :rec_start UNION ALL "
-                     "SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
-                     "WHERE lifecycle = 'lost' AND last_purchase_at >= :rec_start) "
-                     "AND c.deleted_at IS NULL"), params)
+            _exec(
+                "INSERT INTO _g (id, rec) "
+                + _recovered_sql(
+                    cfg,
+                    "c.id IN (SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
+                    "WHERE lifecycle IS NULL AND last_purchase_at >= :rec_start UNION ALL "
+                    "SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
+                    "WHERE lifecycle = 'lost' AND last_purchase_at >= :rec_start) "
+                    "AND c.deleted_at IS NULL",
+                ),
+                params,
+            )
             # complaints and refunds in the period (负担客户)
-            _exec(f"""INSERT INTO _g (id, costs) SELECT * FROM (
+            _exec(
+                f"""INSERT INTO _g (id, costs) SELECT * FROM (
                          SELECT customer_id, COUNT(*) FROM (
                              SELECT customer_id FROM complaint WHERE customer_id IS NOT NULL
                                  AND received_at >= :start AND received_at < :end
@@ -640,23 +692,28 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                                  AND at >= :start AND at < :end)
                          WHERE customer_id NOT IN ({_BINNED_IDS})
                          GROUP BY customer_id) WHERE true
-                     ON CONFLICT (id) DO UPDATE SET costs = excluded.costs""", params)
+                     ON CONFLICT (id) DO UPDATE SET costs = excluded.costs""",
+                params,
+            )
             check_progress(progress, 2, steps)
             # distributions -> thresholds; every grade and score is then "value >= threshold"
             buyers = database.execute_sql(
                 "SELECT (SELECT COUNT(*) FROM customer WHERE last_purchase_at IS NOT NULL) - "
-                f"(SELECT COUNT(*) FROM customer {_BINNED} AND last_purchase_at IS NOT NULL)").fetchone()[0]
+                f"(SELECT COUNT(*) FROM customer {_BINNED} AND last_purchase_at IS NOT NULL)"
+            ).fetchone()[0]
             # one text value per column is 4x quicker to fetch than 80k rows
             if incremental:  # the stored sums, index-only, minus the recycle bin
                 m_text, f_text = database.execute_sql(
                     "SELECT group_concat(period_spend_cents), group_concat(period_purchases) FROM customer "
-                    "INDEXED BY customer_period_purchases_spend WHERE period_purchases > 0").fetchone()
+                    "INDEXED BY customer_period_purchases_spend WHERE period_purchases > 0"
+                ).fetchone()
                 binned_mf = database.execute_sql(
-                    f"SELECT period_spend_cents, period_purchases FROM customer {_BINNED} "
-                    "AND period_purchases > 0").fetchall()
+                    f"SELECT period_spend_cents, period_purchases FROM customer {_BINNED} AND period_purchases > 0"
+                ).fetchall()
             else:
                 m_text, f_text = database.execute_sql(
-                    "SELECT group_concat(m), group_concat(f) FROM _s WHERE f > 0").fetchone()
+                    "SELECT group_concat(m), group_concat(f) FROM _s WHERE f > 0"
+                ).fetchone()
                 binned_mf = []
             ms = list(map(int, m_text.split(","))) if m_text else []
             f_dist = Counter(map(int, f_text.split(","))) if f_text else Counter()
@@ -670,17 +727,31 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             ta, tb = _abc_thresholds_sorted(ms, int(cfg["a_share"]), int(cfg["b_share"]))
             cuts = cfg["rfm_cuts"]
             m_cuts = [float(c) for c in cuts["m"]] if cuts["m"] else _quintile_cuts_sorted(ms, _BIG)
-            f_cuts = [float(c) for c in cuts["f"]] if cuts["f"] else _quintile_cuts(
-                [(v, n) for v, n in f_dist.items() if n > 0], _BIG)
+            f_cuts = (
+                [float(c) for c in cuts["f"]]
+                if cuts["f"]
+                else _quintile_cuts([(v, n) for v, n in f_dist.items() if n > 0], _BIG)
+            )
             # R cut points are days of silence: "silence > c" is "last purchase before today - c"
-            r_cuts = [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])] \
-                if cuts["r"] else _quintile_cuts(_recency_distribution(), _NEVER)
-            bands = {"m": [ta, tb, *m_cuts], "f": list(f_cuts), "lp": [*r_cuts, params["lost_before"]],
-                     "rec": [params["rec_start"]]}
+            r_cuts = (
+                [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])]
+                if cuts["r"]
+                else _quintile_cuts(_recency_distribution(), _NEVER)
+            )
+            bands = {
+                "m": [ta, tb, *m_cuts],
+                "f": list(f_cuts),
+                "lp": [*r_cuts, params["lost_before"]],
+                "rec": [params["rec_start"]],
+            }
             # only the customers whose results can have changed (else all of them)
-            few = incremental and info.get("settings") == _fingerprint(cfg) \
-                and isinstance(info.get("bands"), dict) and set(info["bands"]) == set(bands) \
+            few = (
+                incremental
+                and info.get("settings") == _fingerprint(cfg)
+                and isinstance(info.get("bands"), dict)
+                and set(info["bands"]) == set(bands)
                 and info.get("today", "9") <= today.isoformat()
+            )
             visited = None
             if few:
                 _candidates(info, bands, today)
@@ -688,26 +759,32 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
             check_progress(progress, 3, steps)
             hv, freq, recent = int(cfg["high_value_m"]), int(cfg["frequent_f"]), int(cfg["recent_r"])
             burden = int(cfg["burden_costs"])
-            _exec(f"""CREATE TEMP TABLE _g_new AS
+            _exec(
+                f"""CREATE TEMP TABLE _g_new AS
                 WITH d AS (
                     SELECT c.id, c.grade AS og, c.value_type AS ov, c.lifecycle AS ol,
                         c.rfm_r AS orr, c.rfm_f AS orf, c.rfm_m AS orm, c.lifecycle_at AS ola,
                         c.at_risk_on AS oar,
                         c.first_purchase_at AS fp, c.last_purchase_at AS lp, c.purchase_count AS n,
                         c.period_spend_cents AS om, c.period_purchases AS ofr,
-                        {"c.period_spend_cents AS m, c.period_purchases AS f" if incremental
-                         else "COALESCE(ps.m, 0) AS m, COALESCE(ps.f, 0) AS f"}, COALESCE(g.costs, 0) AS costs,
+                        {
+                    "c.period_spend_cents AS m, c.period_purchases AS f"
+                    if incremental
+                    else "COALESCE(ps.m, 0) AS m, COALESCE(ps.f, 0) AS f"
+                }, COALESCE(g.costs, 0) AS costs,
                         CASE WHEN g.rec IS NOT NULL THEN g.rec
                              WHEN c.lifecycle = 'recovered' AND c.lifecycle_at >= :rec_start
                              THEN c.lifecycle_at END AS rec
-                    FROM customer c LEFT JOIN _g g ON g.id = c.id {"" if incremental else "LEFT JOIN _s ps ON ps.id = c.id"}
+                    FROM customer c LEFT JOIN _g g ON g.id = c.id {
+                    "" if incremental else "LEFT JOIN _s ps ON ps.id = c.id"
+                }
                     WHERE c.deleted_at IS NULL {"AND c.id IN (SELECT id FROM _k)" if few else ""}),
                 s AS (
                     SELECT *,
                         CASE WHEN m >= {ta} THEN 'A' WHEN m >= {tb} THEN 'B' ELSE 'C' END AS ng,
-                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('lp', r_cuts)} END AS rr,
-                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('f', f_cuts)} END AS rf,
-                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr('m', m_cuts)} END AS rm,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr("lp", r_cuts)} END AS rr,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr("f", f_cuts)} END AS rf,
+                        CASE WHEN lp IS NULL THEN NULL ELSE {_score_expr("m", m_cuts)} END AS rm,
                         {_lifecycle_case(cfg)} AS nl,
                         CASE WHEN lp IS NULL THEN NULL ELSE {_at_risk_on_sql(cfg)} END AS nar
                     FROM d),
@@ -720,73 +797,116 @@ def regrade(*, today: dt.date | None = None, at: dt.datetime | None = None,
                         ELSE 'ordinary' END AS nv
                     FROM s)
                 SELECT id, og, ov, ol, ola, oar, orr, orf, orm, om, ofr, ng, nv, nl, m, f, rr, rf, rm, nar,
-                    CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, 'nl')} END AS since
+                    CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, "nl")} END AS since
                 FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl
                     OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm OR oar IS NOT nar
-                    OR om != m OR ofr != f""", params)
+                    OR om != m OR ofr != f""",
+                params,
+            )
             check_progress(progress, 4, steps)
             # history: changes from a known value (the first grading records none)
-            _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+            _exec(
+                """INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, COALESCE(since, :now), 'lifecycle', ol, COALESCE(nl, ''), :reason
-                     FROM _g_new WHERE ol IS NOT NULL AND ol IS NOT nl""", params)
-            _exec("""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+                     FROM _g_new WHERE ol IS NOT NULL AND ol IS NOT nl""",
+                params,
+            )
+            _exec(
+                """INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, :now, 'grade', og, ng, :reason
-                     FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""", params)
+                     FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""",
+                params,
+            )
             # (SET, where the stored values differ, the columns set) per group of columns
             groups = (
-                ("grade = n.ng, grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END",
-                 "og IS NOT ng", ("grade", "grade_at")),
+                (
+                    "grade = n.ng, grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END",
+                    "og IS NOT ng",
+                    ("grade", "grade_at"),
+                ),
                 ("value_type = n.nv", "ov IS NOT nv", ("value_type",)),
-                ("lifecycle = n.nl, lifecycle_at = n.since", "ol IS NOT nl OR ola IS NOT since",
-                 ("lifecycle", "lifecycle_at")),
+                (
+                    "lifecycle = n.nl, lifecycle_at = n.since",
+                    "ol IS NOT nl OR ola IS NOT since",
+                    ("lifecycle", "lifecycle_at"),
+                ),
                 ("at_risk_on = n.nar", "oar IS NOT nar", ("at_risk_on",)),
-                ("rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm", "orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm",
-                 ("rfm_r", "rfm_f", "rfm_m")),
-                ("period_spend_cents = n.m, period_purchases = n.f", "om != m OR ofr != f",
-                 ("period_spend_cents", "period_purchases")))
+                (
+                    "rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm",
+                    "orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm",
+                    ("rfm_r", "rfm_f", "rfm_m"),
+                ),
+                (
+                    "period_spend_cents = n.m, period_purchases = n.f",
+                    "om != m OR ofr != f",
+                    ("period_spend_cents", "period_purchases"),
+                ),
+            )
             counts = database.execute_sql(
-                "SELECT COUNT(*), " + ", ".join(f"SUM({differ})" for _, differ, _ in groups)
-                + " FROM _g_new").fetchone()
+                "SELECT COUNT(*), " + ", ".join(f"SUM({differ})" for _, differ, _ in groups) + " FROM _g_new"
+            ).fetchone()
             active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
             if few:
                 # one UPDATE per group of columns, each only where its values differ: an UPDATE
                 # rewrites the index entries of every column it sets, changed or not, and the
                 # commit then writes (and checkpoints) every index page touched
                 for sets, differ, _ in active:
-                    _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})",
-                          params)
+                    _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})", params)
             elif active:  # most rows may change: one pass over them, setting what changed
                 columns = tuple(c for _, _, cols in active for c in cols)
                 with indexes_rebuilt(("customer",), columns if counts[0] * 5 > buyers else ()):
-                    _exec(f"UPDATE customer SET {', '.join(sets for sets, _, _ in active)} "
-                          "FROM _g_new n WHERE n.id = customer.id", params)
+                    _exec(
+                        f"UPDATE customer SET {', '.join(sets for sets, _, _ in active)} "
+                        "FROM _g_new n WHERE n.id = customer.id",
+                        params,
+                    )
             changed = database.execute_sql(
-                "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)").fetchone()[0]
+                "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)"
+            ).fetchone()[0]
             upgraded = upgrade_levels(at=at)
             for name in _TEMPS:
                 database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
             thresholds = {"A": ta if ta < _BIG else None, "B": tb if tb < _BIG else None}
-            setting_store.put(LAST_RUN_KEY, {
-                "at": at.isoformat(sep=" "), "settings": _fingerprint(cfg), "today": today.isoformat(),
-                "thresholds": thresholds,
-                # what the stored period sums are: see _period_sums
-                "window": [start, end], "max_purchase_id": max_id, "bands": bands,
-                "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None})
+            setting_store.put(
+                LAST_RUN_KEY,
+                {
+                    "at": at.isoformat(sep=" "),
+                    "settings": _fingerprint(cfg),
+                    "today": today.isoformat(),
+                    "thresholds": thresholds,
+                    # what the stored period sums are: see _period_sums
+                    "window": [start, end],
+                    "max_purchase_id": max_id,
+                    "bands": bands,
+                    "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None,
+                },
+            )
             grades = _grade_counts()
             check_progress(progress, steps, steps)
         except Cancelled:
             txn.rollback()
             raise
-    return RegradeResult(sum(grades.values()), changed, {g: grades.get(g, 0) for g in GRADES}, at,
-                         period, thresholds, upgraded, incremental, visited)
+    return RegradeResult(
+        sum(grades.values()),
+        changed,
+        {g: grades.get(g, 0) for g in GRADES},
+        at,
+        period,
+        thresholds,
+        upgraded,
+        incremental,
+        visited,
+    )
 
 
 def _grade_counts() -> dict[str | None, int]:
     """Customers per grade, not counting the recycle bin (index-only, minus the few binned)."""
-    counts = dict(database.execute_sql(
-        "SELECT grade, COUNT(*) FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade").fetchall())
-    for grade, n in database.execute_sql(
-            f"SELECT grade, COUNT(*) FROM customer {_BINNED} GROUP BY grade").fetchall():
+    counts = dict(
+        database.execute_sql(
+            "SELECT grade, COUNT(*) FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade"
+        ).fetchall()
+    )
+    for grade, n in database.execute_sql(f"SELECT grade, COUNT(*) FROM customer {_BINNED} GROUP BY grade").fetchall():
         counts[grade] -= n
     return counts
 
@@ -795,11 +915,13 @@ def _recency_distribution() -> list[tuple[str, int]]:
     """(day of the last purchase, customers) over buyers not in the recycle bin (an index scan)."""
     rows = database.execute_sql(
         "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
-        "INDEXED BY customer_last_purchase_at WHERE last_purchase_at IS NOT NULL GROUP BY 1").fetchall()
+        "INDEXED BY customer_last_purchase_at WHERE last_purchase_at IS NOT NULL GROUP BY 1"
+    ).fetchall()
     dist = dict(rows)
     for day, n in database.execute_sql(
-            "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
-            f"{_BINNED} AND last_purchase_at IS NOT NULL GROUP BY 1").fetchall():
+        "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
+        f"{_BINNED} AND last_purchase_at IS NOT NULL GROUP BY 1"
+    ).fetchall():
         dist[day] -= n
     return [(d, n) for d, n in dist.items() if n > 0]
 
@@ -810,8 +932,9 @@ def thresholds() -> dict[str, int | None]:
     return info.get("thresholds", {}) if info else {}
 
 
-def regrade_if_stale(*, at: dt.datetime | None = None, today: dt.date | None = None,
-                     progress: Progress | None = None) -> RegradeResult | None:
+def regrade_if_stale(
+    *, at: dt.datetime | None = None, today: dt.date | None = None, progress: Progress | None = None
+) -> RegradeResult | None:
     """The automatic daily regrade: only when :func:`is_stale`."""
     if not is_stale(at):
         return None
@@ -819,6 +942,7 @@ def regrade_if_stale(*, at: dt.datetime | None = None, today: dt.date | None = N
 
 
 # --- one customer after a purchase ----------------------------------------------------------------
+
 
 def after_purchase(customer_id: int, *, at: dt.datetime | None = None) -> None:
     """Called by :func:`shopcrm.sales.activity.record_purchase` in its transaction: raise the member
@@ -828,22 +952,24 @@ def after_purchase(customer_id: int, *, at: dt.datetime | None = None) -> None:
     update_lifecycle(customer_id, at=at)
 
 
-def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None,
-                     today: dt.date | None = None) -> str | None:
+def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None, today: dt.date | None = None) -> str | None:
     """Recompute one customer's lifecycle stage with the same rules as :func:`regrade` (after a
     purchase: a lost customer who buys again is 恢复 at once)."""
     cfg = settings()
     at = at or now()
     today = today or max(at.date(), clock.today())
     params = {**_day_params(cfg, today, at), "cid": customer_id}
-    row = _exec(f"""
+    row = _exec(
+        f"""
         WITH d AS (
             SELECT c.lifecycle AS ol, c.lifecycle_at AS ola, c.first_purchase_at AS fp, c.last_purchase_at AS lp,
                    c.purchase_count AS n, r.rec
-            FROM customer c LEFT JOIN ({_recovered_sql(cfg, 'c.id = :cid')}) r ON r.id = c.id
+            FROM customer c LEFT JOIN ({_recovered_sql(cfg, "c.id = :cid")}) r ON r.id = c.id
             WHERE c.id = :cid),
         s AS (SELECT *, {_lifecycle_case(cfg)} AS nl FROM d)
-        SELECT ol, nl, {_since_case(cfg, 'nl')}, ola FROM s""", params).fetchone()
+        SELECT ol, nl, {_since_case(cfg, "nl")}, ola FROM s""",
+        params,
+    ).fetchone()
     if row is None:
         return None
     old, new, since, old_since = row
@@ -852,16 +978,23 @@ def update_lifecycle(customer_id: int, *, at: dt.datetime | None = None,
         database.execute_sql("UPDATE customer SET lifecycle_at = ? WHERE id = ?", (since, customer_id))
     if old != new:
         with database.atomic():
-            database.execute_sql("UPDATE customer SET lifecycle = ?, lifecycle_at = ? WHERE id = ?",
-                                 (new, since, customer_id))
+            database.execute_sql(
+                "UPDATE customer SET lifecycle = ?, lifecycle_at = ? WHERE id = ?", (new, since, customer_id)
+            )
             if old is not None:
-                CustomerHistory.create(customer=customer_id, at=since or at, kind="lifecycle",
-                                       old_value=old, new_value=new or "",
-                                       reason=t("grading.reason_purchase"))
+                CustomerHistory.create(
+                    customer=customer_id,
+                    at=since or at,
+                    kind="lifecycle",
+                    old_value=old,
+                    new_value=new or "",
+                    reason=t("grading.reason_purchase"),
+                )
     return new
 
 
 # --- points and member levels ---------------------------------------------------------------------
+
 
 def points_for(customer: Customer, amount_cents: int) -> int:
     """Points a purchase earns: whole units of ``points_unit_cents`` times the level's rate
@@ -886,30 +1019,45 @@ class LevelRule:
 
 
 def level_rules() -> list[LevelRule]:
-    return [LevelRule(lv.id, lv.name, lv.rank, lv.min_total_spend_cents, lv.min_points,
-                      lv.points_per_yuan_milli) for lv in Level.select().order_by(Level.rank, Level.id)]
+    return [
+        LevelRule(lv.id, lv.name, lv.rank, lv.min_total_spend_cents, lv.min_points, lv.points_per_yuan_milli)
+        for lv in Level.select().order_by(Level.rank, Level.id)
+    ]
 
 
-def set_level_rule(level_id: int, *, min_total_spend_cents: int | None = None,
-                   min_points: int | None = None, points_per_yuan_milli: int = 1000) -> None:
+def set_level_rule(
+    level_id: int,
+    *,
+    min_total_spend_cents: int | None = None,
+    min_points: int | None = None,
+    points_per_yuan_milli: int = 1000,
+) -> None:
     """Set a level's automatic-upgrade thresholds (None = not by that measure) and points rate.
     Owner only once a PIN is set; logged (issue #7)."""
     from shopcrm.trust import audit, security
 
     security.require_owner("settings")
-    for name, v in (("min_total_spend_cents", min_total_spend_cents), ("min_points", min_points),
-                    ("points_per_yuan_milli", points_per_yuan_milli)):
+    for name, v in (
+        ("min_total_spend_cents", min_total_spend_cents),
+        ("min_points", min_points),
+        ("points_per_yuan_milli", points_per_yuan_milli),
+    ):
         if v is not None and (not isinstance(v, int) or v < 0):
             raise _setting_error(name, v, "grading.bad_positive")
     with database.atomic():
-        Level.update(min_total_spend_cents=min_total_spend_cents, min_points=min_points,
-                     points_per_yuan_milli=points_per_yuan_milli).where(Level.id == level_id).execute()
-        audit.log("settings", detail=f"level {level_id}: {min_total_spend_cents} / {min_points} / "
-                                     f"{points_per_yuan_milli}")
+        Level.update(
+            min_total_spend_cents=min_total_spend_cents,
+            min_points=min_points,
+            points_per_yuan_milli=points_per_yuan_milli,
+        ).where(Level.id == level_id).execute()
+        audit.log(
+            "settings", detail=f"level {level_id}: {min_total_spend_cents} / {min_points} / {points_per_yuan_milli}"
+        )
 
 
-def upgrade_levels(customer_ids: list[int] | None = None, *, at: dt.datetime | None = None,
-                   reason_key: str = "grading.reason_upgrade") -> int:
+def upgrade_levels(
+    customer_ids: list[int] | None = None, *, at: dt.datetime | None = None, reason_key: str = "grading.reason_upgrade"
+) -> int:
     """Raise to the highest level whose threshold each customer reached (never lower). Returns
     the number of customers upgraded; each change is recorded in the history."""
     from shopcrm.core.money import fmt
@@ -936,7 +1084,7 @@ def upgrade_levels(customer_ids: list[int] | None = None, *, at: dt.datetime | N
                 OR (l.min_points IS NOT NULL AND c.points >= l.min_points))
              ORDER BY l.rank DESC LIMIT 1) AS target
         FROM customer c LEFT JOIN level cl ON cl.id = c.level_id
-        WHERE c.deleted_at IS NULL AND ({' OR '.join(conds)}) {{who}}) WHERE target IS NOT NULL"""
+        WHERE c.deleted_at IS NULL AND ({" OR ".join(conds)}) {{who}}) WHERE target IS NOT NULL"""
     if customer_ids is not None:
         sql = sql.replace("{who}", f"AND c.id IN ({','.join('?' * len(customer_ids))})")
         params.extend(customer_ids)
@@ -948,15 +1096,18 @@ def upgrade_levels(customer_ids: list[int] | None = None, *, at: dt.datetime | N
     with database.atomic():
         for cid, old, spend, points, target in changes:
             database.execute_sql("UPDATE customer SET level_id = ? WHERE id = ?", (target, cid))
-            CustomerHistory.create(customer=cid, at=at, kind="level", old_value=names.get(old, ""),
-                                   new_value=names[target],
-                                   reason=t(reason_key, spend=fmt(spend), points=points,
-                                            level=names[target]))
+            CustomerHistory.create(
+                customer=cid,
+                at=at,
+                kind="level",
+                old_value=names.get(old, ""),
+                new_value=names[target],
+                reason=t(reason_key, spend=fmt(spend), points=points, level=names[target]),
+            )
     return len(changes)
 
 
-def set_level(customer_id: int, level_id: int | None, *, reason: str = "",
-              at: dt.datetime | None = None) -> None:
+def set_level(customer_id: int, level_id: int | None, *, reason: str = "", at: dt.datetime | None = None) -> None:
     """The owner changes a member level by hand (the only way a level goes down)."""
     with database.atomic():
         c = Customer.get_by_id(customer_id)
@@ -970,6 +1121,7 @@ def set_level(customer_id: int, level_id: int | None, *, reason: str = "",
 
 # --- the archive's history ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HistoryRow:
     at: dt.datetime
@@ -980,19 +1132,23 @@ class HistoryRow:
 
     def describe(self) -> str:
         """'生命周期：结束 → 恢复' in the user's language."""
+
         def label(v: str) -> str:
             if self.kind == "lifecycle":
                 return t(f"life.{v}") if f"life.{v}" in texts.CATALOGUE else v
             if self.kind == "grade":
                 return t(f"grade.{v}") if f"grade.{v}" in texts.CATALOGUE else v
             return v or t("grading.none")
+
         return f"{t('history.' + self.kind)}：{label(self.old_value)} → {label(self.new_value)}"
 
 
 def history_of(customer_id: int, kinds: tuple[str, ...] = ("level", "lifecycle", "grade")) -> list[HistoryRow]:
-    q = (CustomerHistory.select().where(CustomerHistory.customer == customer_id,
-                                        CustomerHistory.kind.in_(kinds))
-         .order_by(CustomerHistory.at.desc(), CustomerHistory.id.desc()))
+    q = (
+        CustomerHistory.select()
+        .where(CustomerHistory.customer == customer_id, CustomerHistory.kind.in_(kinds))
+        .order_by(CustomerHistory.at.desc(), CustomerHistory.id.desc())
+    )
     return [HistoryRow(h.at, h.kind, h.old_value, h.new_value, h.reason) for h in q]
 
 
@@ -1014,6 +1170,7 @@ def lifecycle_label(stage: str | None) -> str:
 
 
 # --- figures for the 分析 tab --------------------------------------------------------------------
+
 
 @dataclass
 class Summary:
@@ -1048,8 +1205,9 @@ def summary(*, today: dt.date | None = None) -> Summary:
     spend_by_grade: dict[str, int] = {}
     buyers = spend = 0
     for grade, n, s, b in database.execute_sql(
-            "SELECT grade, COUNT(*), SUM(period_spend_cents), SUM(period_spend_cents > 0) "
-            "FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade").fetchall():
+        "SELECT grade, COUNT(*), SUM(period_spend_cents), SUM(period_spend_cents > 0) "
+        "FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade"
+    ).fetchall():
         by_grade[grade or ""] = n
         spend_by_grade[grade or ""] = s or 0
         buyers += b or 0
@@ -1059,14 +1217,19 @@ def summary(*, today: dt.date | None = None) -> Summary:
     by_value = counts("SELECT value_type, COUNT(*) FROM customer GROUP BY value_type")
     by_life = counts("SELECT lifecycle, COUNT(*) FROM customer GROUP BY lifecycle")
     names = dict(database.execute_sql("SELECT id, name FROM level").fetchall())
-    by_level = {names.get(k, "") if k else "": n for k, n in database.execute_sql(
-        "SELECT level_id, COUNT(*) FROM customer INDEXED BY customer_level_id GROUP BY level_id").fetchall()}
+    by_level = {
+        names.get(k, "") if k else "": n
+        for k, n in database.execute_sql(
+            "SELECT level_id, COUNT(*) FROM customer INDEXED BY customer_level_id GROUP BY level_id"
+        ).fetchall()
+    }
     dormant_n = database.execute_sql(
-        "SELECT COUNT(*) FROM customer WHERE last_purchase_at < ?", (lost_before,)).fetchone()[0]
+        "SELECT COUNT(*) FROM customer WHERE last_purchase_at < ?", (lost_before,)
+    ).fetchone()[0]
     # take the recycle bin out
     for grade, value, life, level_id, s, lp in database.execute_sql(
-            "SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at "
-            f"FROM customer {_BINNED}").fetchall():
+        f"SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at FROM customer {_BINNED}"
+    ).fetchall():
         by_grade[grade or ""] -= 1
         spend_by_grade[grade or ""] -= s or 0
         spend -= s or 0
@@ -1077,8 +1240,18 @@ def summary(*, today: dt.date | None = None) -> Summary:
         dormant_n -= 1 if lp is not None and lp < lost_before else 0
     clean = lambda d: {k: v for k, v in d.items() if v}  # noqa: E731
     customers = sum(by_grade.values())
-    return Summary(customers, buyers, spend, clean(by_grade), clean(by_value), clean(by_life),
-                   clean(by_level), dormant_n, clean(spend_by_grade), last_run())
+    return Summary(
+        customers,
+        buyers,
+        spend,
+        clean(by_grade),
+        clean(by_value),
+        clean(by_life),
+        clean(by_level),
+        dormant_n,
+        clean(spend_by_grade),
+        last_run(),
+    )
 
 
 @dataclass(frozen=True)
@@ -1099,12 +1272,13 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
     # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
     spends: dict[str, list[int]] = {}
     for grade, text in database.execute_sql(
-            "SELECT grade, group_concat(period_spend_cents) FROM customer "
-            "INDEXED BY customer_grade_period_spend WHERE period_spend_cents > 0 GROUP BY grade").fetchall():
+        "SELECT grade, group_concat(period_spend_cents) FROM customer "
+        "INDEXED BY customer_grade_period_spend WHERE period_spend_cents > 0 GROUP BY grade"
+    ).fetchall():
         spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
     for grade, spend in database.execute_sql(
-            f"SELECT grade, period_spend_cents FROM customer {_BINNED} "
-            "AND period_spend_cents > 0").fetchall():
+        f"SELECT grade, period_spend_cents FROM customer {_BINNED} AND period_spend_cents > 0"
+    ).fetchall():
         spends[grade or "C"].remove(spend)
     ranked: list[int] = []
     firsts: list[tuple[int, str]] = []  # (first rank, grade)
@@ -1112,8 +1286,12 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
         firsts.append((len(ranked), grade))
         ranked += sorted(spends[grade], reverse=True)
     n = len(ranked)
-    zero = database.execute_sql(
-        f"SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer {_BINNED})").fetchone()[0] - n
+    zero = (
+        database.execute_sql(
+            f"SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer {_BINNED})"
+        ).fetchone()[0]
+        - n
+    )
     if n == 0:
         return [], zero
     k = min(buckets, n)
@@ -1151,15 +1329,32 @@ class CustomerFigure:
     next_grade: str | None = None
 
 
-_FIG_COLUMNS = ("c.id, c.name, c.mobile, c.grade, c.value_type, c.lifecycle, l.name, "
-                "c.period_spend_cents, c.period_purchases, c.total_spend_cents, c.last_purchase_at, "
-                "c.rfm_r, c.rfm_f, c.rfm_m, c.last_contact_at")
+_FIG_COLUMNS = (
+    "c.id, c.name, c.mobile, c.grade, c.value_type, c.lifecycle, l.name, "
+    "c.period_spend_cents, c.period_purchases, c.total_spend_cents, c.last_purchase_at, "
+    "c.rfm_r, c.rfm_f, c.rfm_m, c.last_contact_at"
+)
 
 
 def _figure(row, gap=None, next_grade=None) -> CustomerFigure:
     rfm = f"{row[11]}-{row[12]}-{row[13]}" if row[11] is not None else ""
-    return CustomerFigure(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                          row[9], row[10], rfm, row[14], gap, next_grade)
+    return CustomerFigure(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        rfm,
+        row[14],
+        gap,
+        next_grade,
+    )
 
 
 def bucket_customers(bucket: Bucket, limit: int = 5000) -> list[CustomerFigure]:
@@ -1168,7 +1363,8 @@ def bucket_customers(bucket: Bucket, limit: int = 5000) -> list[CustomerFigure]:
         f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
         "WHERE c.deleted_at IS NULL AND c.period_spend_cents > 0 "
         "ORDER BY c.period_spend_cents DESC LIMIT ? OFFSET ?",
-        (min(limit, bucket.end_rank - bucket.first_rank), bucket.first_rank)).fetchall()
+        (min(limit, bucket.end_rank - bucket.first_rank), bucket.first_rank),
+    ).fetchall()
     return [_figure(r) for r in rows]
 
 
@@ -1182,16 +1378,20 @@ def customers_in(dimension: str, value: str | None, limit: int = 5000) -> list[C
     rows = database.execute_sql(
         f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
         f"WHERE c.deleted_at IS NULL AND {cond} ORDER BY c.period_spend_cents DESC, c.id LIMIT ?",
-        ([value] if value else []) + [limit]).fetchall()
+        ([value] if value else []) + [limit],
+    ).fetchall()
     return [_figure(r) for r in rows]
 
 
 def upgrade_potential(limit: int = 50) -> list[CustomerFigure]:
     """B and C customers closest to the next grade: the spend they miss to reach the lowest spend
     of the grade above, smallest relative gap first."""
-    lows = dict(database.execute_sql(
-        "SELECT grade, MIN(period_spend_cents) FROM customer WHERE deleted_at IS NULL "
-        "AND grade IN ('A', 'B') GROUP BY grade").fetchall())
+    lows = dict(
+        database.execute_sql(
+            "SELECT grade, MIN(period_spend_cents) FROM customer WHERE deleted_at IS NULL "
+            "AND grade IN ('A', 'B') GROUP BY grade"
+        ).fetchall()
+    )
     out = []
     for grade, target in (("B", "A"), ("C", "B")):
         boundary = lows.get(target)
@@ -1200,7 +1400,9 @@ def upgrade_potential(limit: int = 50) -> list[CustomerFigure]:
         rows = database.execute_sql(
             f"SELECT {_FIG_COLUMNS} FROM customer c LEFT JOIN level l ON l.id = c.level_id "
             "WHERE c.grade = ? AND c.deleted_at IS NULL AND c.period_spend_cents > 0 "
-            "ORDER BY c.period_spend_cents DESC LIMIT ?", (grade, limit)).fetchall()
+            "ORDER BY c.period_spend_cents DESC LIMIT ?",
+            (grade, limit),
+        ).fetchall()
         out += [_figure(r, boundary - r[7], target) for r in rows]
     out.sort(key=lambda f: (f.gap_cents / max(f.gap_cents + f.period_spend_cents, 1), f.id))
     return out[:limit]
@@ -1230,23 +1432,34 @@ def _dormant_where(days: int | None, today: dt.date, include_contacted: bool) ->
     return where, params
 
 
-def dormant(days: int | None = None, *, sort: str = "value", today: dt.date | None = None,
-            include_contacted: bool = False, limit: int = 1000, offset: int = 0) -> list[CustomerFigure]:
+def dormant(
+    days: int | None = None,
+    *,
+    sort: str = "value",
+    today: dt.date | None = None,
+    include_contacted: bool = False,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[CustomerFigure]:
     """Customers with no purchase for ``days`` days (default ``dormant_days``), by past value.
     Unless ``include_contacted``, those contacted within ``wake_followup_days`` are left out."""
     where, params = _dormant_where(days, today or clock.today(), include_contacted)
     order = DORMANT_SORTS.get(sort, DORMANT_SORTS["value"])
     # by value: the index already holds the order (ties newest customer first), and about half of
     # a shop's customers are dormant, so the first page is found after a short walk
-    hint, tie = ("INDEXED BY customer_total_spend_cents", "c.id DESC") if order.startswith(
-        "c.total_spend_cents") else ("", "c.id")
+    hint, tie = (
+        ("INDEXED BY customer_total_spend_cents", "c.id DESC")
+        if order.startswith("c.total_spend_cents")
+        else ("", "c.id")
+    )
     rows = database.execute_sql(
         f"SELECT {_FIG_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
-        f"WHERE {where} ORDER BY {order}, {tie} LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        f"WHERE {where} ORDER BY {order}, {tie} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
     return [_figure(r) for r in rows]
 
 
-def dormant_count(days: int | None = None, *, today: dt.date | None = None,
-                  include_contacted: bool = True) -> int:
+def dormant_count(days: int | None = None, *, today: dt.date | None = None, include_contacted: bool = True) -> int:
     where, params = _dormant_where(days, today or clock.today(), include_contacted)
     return database.execute_sql(f"SELECT COUNT(*) FROM customer c WHERE {where}", params).fetchone()[0]

@@ -16,13 +16,18 @@ from shopcrm.customers import ledger
 from shopcrm.store.db import database
 from shopcrm.store.models import Contact, Customer, Purchase, now, sql_ts
 
-register({
-    "v.sale_deleted": ("客户“{name}”在回收站中，不能记录消费；请先从回收站恢复该客户",
-                       "Customer “{name}” is in the recycle bin: no purchase can be recorded; restore "
-                       "the customer first"),
-    "v.sale_erased": ("该客户的个人信息已按要求抹除，不能再记录消费",
-                      "This customer's personal data was erased on request: no purchase can be recorded"),
-})
+register(
+    {
+        "v.sale_deleted": (
+            "客户“{name}”在回收站中，不能记录消费；请先从回收站恢复该客户",
+            "Customer “{name}” is in the recycle bin: no purchase can be recorded; restore the customer first",
+        ),
+        "v.sale_erased": (
+            "该客户的个人信息已按要求抹除，不能再记录消费",
+            "This customer's personal data was erased on request: no purchase can be recorded",
+        ),
+    }
+)
 
 PAYMENTS = ("cash", "wechat", "alipay", "bankcard", "stored_value", "other")
 CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
@@ -34,8 +39,15 @@ def points_for(customer: Customer, amount_cents: int) -> int:
     return grading.points_for(customer, amount_cents)
 
 
-def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | None = None,
-                    items: str = "", payment: str = "cash", note: str = "") -> Purchase:
+def record_purchase(
+    customer_id: int,
+    amount_cents: int,
+    *,
+    at: dt.datetime | None = None,
+    items: str = "",
+    payment: str = "cash",
+    note: str = "",
+) -> Purchase:
     if amount_cents <= 0:
         raise FieldError("amount", "v.money_negative")
     if payment not in PAYMENTS:
@@ -49,52 +61,83 @@ def record_purchase(customer_id: int, amount_cents: int, *, at: dt.datetime | No
         if c.deleted_at is not None:
             raise FieldError("customer", "v.sale_deleted", name=c.name)
         earned = points_for(c, amount_cents)
-        p = Purchase.create(customer=customer_id, at=at, amount_cents=amount_cents, items=items,
-                            payment=payment, points_earned=earned, note=note)
+        p = Purchase.create(
+            customer=customer_id,
+            at=at,
+            amount_cents=amount_cents,
+            items=items,
+            payment=payment,
+            points_earned=earned,
+            note=note,
+        )
         if payment == "stored_value":
-            ledger.apply(customer_id, "spend", balance_delta_cents=-amount_cents,
-                         reason=items or "消费", purchase_id=p.id, at=at)
+            ledger.apply(
+                customer_id, "spend", balance_delta_cents=-amount_cents, reason=items or "消费", purchase_id=p.id, at=at
+            )
         if earned:
-            ledger.apply(customer_id, "earn", points_delta=earned, reason=items or "消费积分",
-                         purchase_id=p.id, at=at)
+            ledger.apply(customer_id, "earn", points_delta=earned, reason=items or "消费积分", purchase_id=p.id, at=at)
         database.execute_sql(
             """UPDATE customer SET total_spend_cents = total_spend_cents + ?,
                    purchase_count = purchase_count + 1,
                    first_purchase_at = MIN(COALESCE(first_purchase_at, ?), ?),
                    last_purchase_at = MAX(COALESCE(last_purchase_at, ?), ?),
                    updated_at = ? WHERE id = ?""",
-            (amount_cents, sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(now()), customer_id))
+            (amount_cents, sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(now()), customer_id),
+        )
         grading.after_purchase(customer_id, at=at)  # level upgrade, lifecycle (e.g. 结束 -> 恢复)
     return p
 
 
 def purchases_of(customer_id: int, limit: int = 500) -> list[Purchase]:
-    return list(Purchase.select().where(Purchase.customer == customer_id)
-                .order_by(Purchase.at.desc(), Purchase.id.desc()).limit(limit))
+    return list(
+        Purchase.select()
+        .where(Purchase.customer == customer_id)
+        .order_by(Purchase.at.desc(), Purchase.id.desc())
+        .limit(limit)
+    )
 
 
-def record_contact(customer_id: int, *, channel: str = "phone", purpose: str = "",
-                   outcome: str = "", satisfaction: int | None = None,
-                   next_followup: dt.date | None = None, at: dt.datetime | None = None,
-                   staff: str = "") -> Contact:
+def record_contact(
+    customer_id: int,
+    *,
+    channel: str = "phone",
+    purpose: str = "",
+    outcome: str = "",
+    satisfaction: int | None = None,
+    next_followup: dt.date | None = None,
+    at: dt.datetime | None = None,
+    staff: str = "",
+) -> Contact:
     if channel not in CHANNELS:
         raise ValueError(channel)
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise ValueError(satisfaction)
     at = at or now()
     with database.atomic():
-        contact = Contact.create(customer=customer_id, at=at, channel=channel, purpose=purpose,
-                                 outcome=outcome, satisfaction=satisfaction,
-                                 next_followup=next_followup, staff=staff)
+        contact = Contact.create(
+            customer=customer_id,
+            at=at,
+            channel=channel,
+            purpose=purpose,
+            outcome=outcome,
+            satisfaction=satisfaction,
+            next_followup=next_followup,
+            staff=staff,
+        )
         database.execute_sql(
             "UPDATE customer SET last_contact_at = MAX(COALESCE(last_contact_at, ?), ?) WHERE id = ?",
-            (sql_ts(at), sql_ts(at), customer_id))
+            (sql_ts(at), sql_ts(at), customer_id),
+        )
     return contact
 
 
 def contacts_of(customer_id: int, limit: int = 500) -> list[Contact]:
-    return list(Contact.select().where(Contact.customer == customer_id)
-                .order_by(Contact.at.desc(), Contact.id.desc()).limit(limit))
+    return list(
+        Contact.select()
+        .where(Contact.customer == customer_id)
+        .order_by(Contact.at.desc(), Contact.id.desc())
+        .limit(limit)
+    )
 
 
 def recompute_aggregates() -> None:
@@ -109,8 +152,9 @@ def recompute_aggregates() -> None:
             WHERE s.customer_id = customer.id""")
 
 
-def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", outcome: str = "",
-            at: dt.datetime | None = None):
+def wake_up(
+    customer_id: int, *, channel: str | None = None, staff: str = "", outcome: str = "", at: dt.datetime | None = None
+):
     """One click on a dormant customer: log a wake-up Contact whose follow-up date
     (``wake_followup_days`` later) puts the customer on the care list."""
     cfg = grading.settings()
@@ -120,5 +164,11 @@ def wake_up(customer_id: int, *, channel: str | None = None, staff: str = "", ou
         channel = c.pref_channel if c.pref_channel in CHANNELS else "phone"
     days = (at.date() - c.last_purchase_at.date()).days if c.last_purchase_at else 0
     return record_contact(
-        customer_id, channel=channel, purpose=t("grading.wake_purpose", n=days), outcome=outcome,
-        next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])), at=at, staff=staff)
+        customer_id,
+        channel=channel,
+        purpose=t("grading.wake_purpose", n=days),
+        outcome=outcome,
+        next_followup=at.date() + dt.timedelta(days=int(cfg["wake_followup_days"])),
+        at=at,
+        staff=staff,
+    )

@@ -104,8 +104,7 @@ def inspect_file(path: Path, *, deep: bool | None = None) -> int:
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise DatabaseOpenError(t("db.not_sqlite", path=path), "db.not_sqlite")
     if _truncated(path, header):
-        raise DatabaseOpenError(t("db.damaged", path=path, reason="file is shorter than its header says"),
-                                "db.damaged")
+        raise DatabaseOpenError(t("db.damaged", path=path, reason="file is shorter than its header says"), "db.damaged")
     # with no -wal beside it, read it as immutable: a read-only open of a WAL-mode file would
     # otherwise create empty -wal/-shm files next to a file we are about to refuse
     wal_exists = Path(str(path) + "-wal").exists()
@@ -203,8 +202,7 @@ def checkpoint_in_background() -> threading.Thread | None:
     path = database.database
     if not path or path == ":memory:":
         return None
-    thread = threading.Thread(target=_checkpoint, args=(path,), name="shopcrm-checkpoint",
-                              daemon=True)
+    thread = threading.Thread(target=_checkpoint, args=(path,), name="shopcrm-checkpoint", daemon=True)
     thread.start()
     _checkpoints[:] = [t for t in _checkpoints if t.is_alive()] + [thread]
     return thread
@@ -240,8 +238,10 @@ def migrate(path: Path, current: int | None = None) -> None:
         return
     if current > 0:
         if not before_migration_hooks:  # the store never imports backup (a layer above it)
-            raise RuntimeError("an existing database is migrated only after a backup: import "
-                               "shopcrm.backup first (the app and the command line do at start-up)")
+            raise RuntimeError(
+                "an existing database is migrated only after a backup: import "
+                "shopcrm.backup first (the app and the command line do at start-up)"
+            )
         for hook in before_migration_hooks:
             hook(path, current, pending[-1][0])
     for number, module in pending:
@@ -269,19 +269,22 @@ class DroppedIndexes:
         marks = ", ".join("?" * len(tables))
         found = con.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}) ORDER BY rowid", tables).fetchall()
+            f"AND tbl_name IN ({marks}) ORDER BY rowid",
+            tables,
+        ).fetchall()
         if columns is not None:
             wanted = set(columns)
-            found = [(n, q) for n, q in found
-                     if wanted & {r[2] for r in con.execute(f'PRAGMA index_info("{n}")')}]
+            found = [(n, q) for n, q in found if wanted & {r[2] for r in con.execute(f'PRAGMA index_info("{n}")')}]
         self.indexes = found
         self.stats: list[tuple] = []
-        if self.indexes and con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone():
+        if (
+            self.indexes
+            and con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone()
+        ):
             names = [n for n, _ in self.indexes]
             self.stats = con.execute(
-                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})",
-                names).fetchall()
+                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})", names
+            ).fetchall()
         for name, _ in self.indexes:
             con.execute(f'DROP INDEX "{name}"')
 

@@ -266,6 +266,7 @@ ALL_MODELS = [
 
 # --- trust (issue #7): audit log --------------------------------------------------------------
 
+
 class AuditLog(BaseModel):
     """A sensitive action: when, in which mode (owner/clerk), what, about which customer.
     Holds customer ids only, never names or mobiles (see shopcrm.trust.audit)."""
@@ -281,6 +282,7 @@ ALL_MODELS.append(AuditLog)
 
 
 # --- grading (issue #5): level, lifecycle and grade changes -----------------------------------
+
 
 class CustomerHistory(BaseModel):
     """A change of a customer's member level, lifecycle stage or ABC grade (see shopcrm.grading)."""
@@ -300,6 +302,7 @@ ALL_MODELS.append(CustomerHistory)
 
 
 # --- care (issue #6): anniversaries and what was done with today's care items -----------------
+
 
 class Anniversary(BaseModel):
     """A date recorded on a customer (wedding, a child's birthday, the day they joined…)."""
@@ -340,6 +343,7 @@ ALL_MODELS.extend([Anniversary, CareAction])
 
 
 # --- import (issue #3): the history of spreadsheet imports ------------------------------------
+
 
 class ImportRun(BaseModel):
     """One import that wrote to the database (see shopcrm.excel.excel_import; a cancelled import

@@ -84,6 +84,7 @@ def is_demo() -> bool:
 
 # --- groups of settings in one row ----------------------------------------------------------------
 
+
 def merged(defaults: Any, stored: Any) -> Any:
     """``stored`` merged into ``defaults``, dict by dict at every depth (keys only in ``stored``
     are kept; anything that is not a dict on both sides is taken from ``stored``). Returns new
@@ -106,11 +107,16 @@ class Section(Generic[T]):
     With ``damaged_reads_as_defaults`` a row that does not decode (not JSON, wrong shape) reads
     as the defaults instead of raising."""
 
-    def __init__(self, key: str, defaults: Callable[[], T], *,
-                 decode: Callable[[T, Any], T] = merged,
-                 encode: Callable[[T], Any] = lambda value: value,
-                 validate: Callable[[T], T] | None = None,
-                 damaged_reads_as_defaults: bool = False) -> None:
+    def __init__(
+        self,
+        key: str,
+        defaults: Callable[[], T],
+        *,
+        decode: Callable[[T, Any], T] = merged,
+        encode: Callable[[T], Any] = lambda value: value,
+        validate: Callable[[T], T] | None = None,
+        damaged_reads_as_defaults: bool = False,
+    ) -> None:
         self.key = key
         self.defaults = defaults
         self._decode = decode

@@ -22,21 +22,50 @@ from shopcrm.store.db import database
 from shopcrm.store.models import Customer, now, sql_ts
 from shopcrm.trust import audit, security
 
-register({
-    "privacy.erased_name": ("已抹除#{id}", "Erased #{id}"),
-    "privacy.already_erased": ("该客户的个人信息已被抹除。", "This customer's personal data was already erased."),
-    "privacy.not_found": ("找不到编号为 {id} 的客户。", "No customer with id {id}."),
-})
+register(
+    {
+        "privacy.erased_name": ("已抹除#{id}", "Erased #{id}"),
+        "privacy.already_erased": ("该客户的个人信息已被抹除。", "This customer's personal data was already erased."),
+        "privacy.not_found": ("找不到编号为 {id} 的客户。", "No customer with id {id}."),
+    }
+)
 
 # customer columns that are not personal and stay (numbers, dates of the shop's own business)
 CUSTOMER_KEEP = {
-    "id", "level_id", "balance_cents", "points", "joined_on", "total_spend_cents", "purchase_count",
-    "first_purchase_at", "last_purchase_at", "last_contact_at", "open_complaints", "created_at",
-    "updated_at", "deleted_at", "erased_at", "lunar_leap", "consent_marketing",
+    "id",
+    "level_id",
+    "balance_cents",
+    "points",
+    "joined_on",
+    "total_spend_cents",
+    "purchase_count",
+    "first_purchase_at",
+    "last_purchase_at",
+    "last_contact_at",
+    "open_complaints",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "erased_at",
+    "lunar_leap",
+    "consent_marketing",
 }
 # text columns that hold categories, not a person's words (kept in other tables' rows)
-CATEGORY_COLUMNS = {"kind", "status", "category", "channel", "action", "payment", "severity",
-                    "validity", "resolution_type", "mode", "handler", "who", "items"}
+CATEGORY_COLUMNS = {
+    "kind",
+    "status",
+    "category",
+    "channel",
+    "action",
+    "payment",
+    "severity",
+    "validity",
+    "resolution_type",
+    "mode",
+    "handler",
+    "who",
+    "items",
+}
 # tables whose rows about the person are deleted outright
 DELETE_TABLES = ("search_key", "customer_tag", "contact")
 # tables never touched (the audit log keeps ids only)
@@ -60,12 +89,17 @@ def _rows(sql: str, params=()) -> list[dict]:
 
 
 def _tables_with_customer_id() -> list[str]:
-    names = [r[0] for r in database.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()]
+    names = [
+        r[0]
+        for r in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    ]
     return [n for n in names if any(c[0] == "customer_id" for c in _columns(n))]
 
 
 # --- export -------------------------------------------------------------------------------------
+
 
 def customer_archive(customer_id: int) -> dict:
     """Everything the shop holds about one customer, as plain data (owner only, not logged)."""
@@ -81,15 +115,19 @@ def customer_archive(customer_id: int) -> dict:
         "format": "ShopCRM customer archive 1",
         "exported_at": sql_ts(now()),
         "customer": customer,
-        "tags": [r["name"] for r in _rows(
-            "SELECT t.name FROM tag t JOIN customer_tag ct ON ct.tag_id = t.id "
-            "WHERE ct.customer_id = ? ORDER BY t.name", (customer_id,))],
+        "tags": [
+            r["name"]
+            for r in _rows(
+                "SELECT t.name FROM tag t JOIN customer_tag ct ON ct.tag_id = t.id "
+                "WHERE ct.customer_id = ? ORDER BY t.name",
+                (customer_id,),
+            )
+        ],
     }
     for table in _tables_with_customer_id():
         if table in ("customer_tag", "search_key", "audit_log"):
             continue
-        archive[table] = _rows(f'SELECT * FROM "{table}" WHERE customer_id = ? ORDER BY rowid',
-                               (customer_id,))
+        archive[table] = _rows(f'SELECT * FROM "{table}" WHERE customer_id = ? ORDER BY rowid', (customer_id,))
     return archive
 
 
@@ -105,6 +143,7 @@ def export_customer_archive(customer_id: int, path: str | Path) -> Path:
 
 
 # --- erasure ------------------------------------------------------------------------------------
+
 
 def _blank(decl: str, not_null: bool):
     if not not_null:
@@ -145,23 +184,34 @@ def erase_customer(customer_id: int, *, vacuum: bool = True) -> dict:
             sets = ", ".join(f'"{k}" = ?' for k in assignments)
             database.execute_sql(
                 f"UPDATE customer SET {sets}, deleted_at = COALESCE(deleted_at, ?) WHERE id = ?",
-                [*assignments.values(), stamp, customer_id])
+                [*assignments.values(), stamp, customer_id],
+            )
             for table in DELETE_TABLES:
                 database.execute_sql(f'DELETE FROM "{table}" WHERE customer_id = ?', (customer_id,))
             for table in _tables_with_customer_id():
                 if table in SKIP_TABLES:
                     continue
-                cols = [(n, d, nn) for n, d, nn in _columns(table)
-                        if _is_text(d) and n not in CATEGORY_COLUMNS and not n.endswith("_at")
-                        and not n.endswith("_on") and not n.endswith("_due")]
+                cols = [
+                    (n, d, nn)
+                    for n, d, nn in _columns(table)
+                    if _is_text(d)
+                    and n not in CATEGORY_COLUMNS
+                    and not n.endswith("_at")
+                    and not n.endswith("_on")
+                    and not n.endswith("_due")
+                ]
                 if cols:
                     sets = ", ".join(f'"{n}" = ?' for n, _d, _nn in cols)
-                    database.execute_sql(f'UPDATE "{table}" SET {sets} WHERE customer_id = ?',
-                                         [*(_blank(d, nn) for _n, d, nn in cols), customer_id])
+                    database.execute_sql(
+                        f'UPDATE "{table}" SET {sets} WHERE customer_id = ?',
+                        [*(_blank(d, nn) for _n, d, nn in cols), customer_id],
+                    )
             if "complaint_event" in _table_names():
                 database.execute_sql(
                     "UPDATE complaint_event SET detail = '' WHERE complaint_id IN "
-                    "(SELECT id FROM complaint WHERE customer_id = ?)", (customer_id,))
+                    "(SELECT id FROM complaint WHERE customer_id = ?)",
+                    (customer_id,),
+                )
             audit.log("erase", customer_id=customer_id)
     finally:
         database.execute_sql(f"PRAGMA secure_delete = {int(old_secure)}")
@@ -172,8 +222,7 @@ def erase_customer(customer_id: int, *, vacuum: bool = True) -> dict:
 
 
 def _table_names() -> set[str]:
-    return {r[0] for r in database.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    return {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
 
 
 def scrub_file() -> dict:

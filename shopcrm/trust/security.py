@@ -48,16 +48,20 @@ from shopcrm.trust.session import (  # noqa: F401  (the mode API, also reached a
     touch,
 )
 
-register({
-    "sec.pin_wrong": ("店主密码不正确。", "Wrong owner PIN."),
-    "sec.pin_wrong_left": ("店主密码不正确，还可再试 {left} 次。", "Wrong owner PIN; {left} tries left."),
-    "sec.pin_locked_out": ("店主密码错误次数过多，请 {seconds} 秒后再试。",
-                           "Too many wrong PINs; try again in {seconds} seconds."),
-    "sec.pin_too_short": ("店主密码至少 {n} 位。", "The owner PIN needs at least {n} characters."),
-    "sec.pin_mismatch": ("两次输入的新密码不一致。", "The two new PINs differ."),
-    "sec.no_pin": ("尚未设置店主密码。", "No owner PIN is set."),
-    "sec.idle_invalid": ("自动锁定时间应在 1 到 240 分钟之间。", "The idle lock must be 1 to 240 minutes."),
-})
+register(
+    {
+        "sec.pin_wrong": ("店主密码不正确。", "Wrong owner PIN."),
+        "sec.pin_wrong_left": ("店主密码不正确，还可再试 {left} 次。", "Wrong owner PIN; {left} tries left."),
+        "sec.pin_locked_out": (
+            "店主密码错误次数过多，请 {seconds} 秒后再试。",
+            "Too many wrong PINs; try again in {seconds} seconds.",
+        ),
+        "sec.pin_too_short": ("店主密码至少 {n} 位。", "The owner PIN needs at least {n} characters."),
+        "sec.pin_mismatch": ("两次输入的新密码不一致。", "The two new PINs differ."),
+        "sec.no_pin": ("尚未设置店主密码。", "No owner PIN is set."),
+        "sec.idle_invalid": ("自动锁定时间应在 1 到 240 分钟之间。", "The idle lock must be 1 to 240 minutes."),
+    }
+)
 
 
 FAILURES_KEY = "security.pin_failures"
@@ -69,12 +73,10 @@ LOCKOUT_BASE_SECONDS = 30  # doubles with each further failure
 LOCKOUT_MAX_SECONDS = 15 * 60
 
 # scrypt cost: n=2**15, r=8 -> 32 MB and ~0.1 s per attempt on a shop PC (measured 0.12 s here)
-SCRYPT_N = 2 ** 15
+SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
-
-
 
 
 class PinError(ValueError):
@@ -87,39 +89,11 @@ class PinLockedOut(PermissionError):
         super().__init__(t("sec.pin_locked_out", seconds=seconds))
 
 
-
-
 # --- process state ------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # --- masking ------------------------------------------------------------------------------------
+
 
 def mask_mobile(mobile: str | None) -> str:
     """'13812345678' -> '138****5678'. Short numbers keep at most their last two digits."""
@@ -142,8 +116,8 @@ def can_see_full_mobiles() -> bool:
 
 # --- PIN ----------------------------------------------------------------------------------------
 
-def hash_pin(pin: str, salt: bytes | None = None, *, n: int = SCRYPT_N, r: int = SCRYPT_R,
-             p: int = SCRYPT_P) -> dict:
+
+def hash_pin(pin: str, salt: bytes | None = None, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> dict:
     salt = os.urandom(SALT_BYTES) if salt is None else salt
     digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=128 * 1024 * 1024)
     return {"algo": "scrypt", "n": n, "r": r, "p": p, "salt": salt.hex(), "hash": digest.hex()}
@@ -178,7 +152,7 @@ def verify_pin(pin: str) -> bool:
         state["count"] += 1
         extra = state["count"] - FREE_TRIES
         if extra >= 0:
-            state["until"] = clock.now().timestamp() + min(LOCKOUT_BASE_SECONDS * 2 ** extra, LOCKOUT_MAX_SECONDS)
+            state["until"] = clock.now().timestamp() + min(LOCKOUT_BASE_SECONDS * 2**extra, LOCKOUT_MAX_SECONDS)
         settings.put(FAILURES_KEY, state)
     audit.log("pin_failed")
     return False
@@ -275,6 +249,7 @@ def mark_pin_offered() -> None:
 
 # --- inactivity lock ----------------------------------------------------------------------------
 
+
 def idle_minutes() -> int:
     value = settings.get(IDLE_KEY)
     return int(value) if value else DEFAULT_IDLE_MINUTES
@@ -287,10 +262,6 @@ def set_idle_minutes(minutes: int) -> None:
     with database.atomic():
         settings.put(IDLE_KEY, int(minutes))
         audit.log("settings", detail=f"{IDLE_KEY}={int(minutes)}")
-
-
-
-
 
 
 def check_idle(minutes: int | None = None) -> bool:

@@ -16,25 +16,29 @@ from shopcrm.core.texts import register, t
 from shopcrm.store import settings
 from shopcrm.store.db import database
 
-register({
-    "sec.owner_required": ("“{action}”需要店主权限：请先输入店主密码解锁。",
-                           "“{action}” needs the owner: unlock with the owner PIN first."),
-    "sec.mode.owner": ("店主", "Owner"),
-    "sec.mode.clerk": ("店员", "Clerk"),
-    "sec.mode.startup": ("启动检查", "Start-up check"),
-    # owner-only actions (names shown in the refusal message and the audit log)
-    "sec.action.export": ("导出", "Export"),
-    "sec.action.import": ("导入", "Import"),
-    "sec.action.purge": ("彻底删除客户", "Purge customers"),
-    "sec.action.adjust": ("调整余额/积分", "Adjust balance/points"),
-    "sec.action.settings": ("修改设置", "Change settings"),
-    "sec.action.restore": ("从备份恢复", "Restore from backup"),
-    "sec.action.full_mobile": ("查看完整手机号", "See full mobile numbers"),
-    "sec.action.pin": ("设置店主密码", "Set the owner PIN"),
-    "sec.action.audit": ("查看操作日志", "View the audit log"),
-    "sec.action.erase": ("抹除客户个人信息", "Erase a customer's personal data"),
-    "sec.action.export_one": ("导出客户本人档案", "Export one customer's archive"),
-})
+register(
+    {
+        "sec.owner_required": (
+            "“{action}”需要店主权限：请先输入店主密码解锁。",
+            "“{action}” needs the owner: unlock with the owner PIN first.",
+        ),
+        "sec.mode.owner": ("店主", "Owner"),
+        "sec.mode.clerk": ("店员", "Clerk"),
+        "sec.mode.startup": ("启动检查", "Start-up check"),
+        # owner-only actions (names shown in the refusal message and the audit log)
+        "sec.action.export": ("导出", "Export"),
+        "sec.action.import": ("导入", "Import"),
+        "sec.action.purge": ("彻底删除客户", "Purge customers"),
+        "sec.action.adjust": ("调整余额/积分", "Adjust balance/points"),
+        "sec.action.settings": ("修改设置", "Change settings"),
+        "sec.action.restore": ("从备份恢复", "Restore from backup"),
+        "sec.action.full_mobile": ("查看完整手机号", "See full mobile numbers"),
+        "sec.action.pin": ("设置店主密码", "Set the owner PIN"),
+        "sec.action.audit": ("查看操作日志", "View the audit log"),
+        "sec.action.erase": ("抹除客户个人信息", "Erase a customer's personal data"),
+        "sec.action.export_one": ("导出客户本人档案", "Export one customer's archive"),
+    }
+)
 
 
 OWNER = "owner"
@@ -43,8 +47,19 @@ OWNER = "owner"
 CLERK = "clerk"
 
 
-OWNER_ACTIONS = ("export", "import", "purge", "adjust", "settings", "restore", "full_mobile", "pin",
-                 "audit", "erase", "export_one")
+OWNER_ACTIONS = (
+    "export",
+    "import",
+    "purge",
+    "adjust",
+    "settings",
+    "restore",
+    "full_mobile",
+    "pin",
+    "audit",
+    "erase",
+    "export_one",
+)
 
 
 PIN_KEY = "security.owner_pin"

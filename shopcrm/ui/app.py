@@ -134,7 +134,8 @@ def report_unhandled(exc_type, exc, tb, *, where: str = "") -> None:
     if app is None or QThread.currentThread() is not app.thread():
         return  # a worker thread: logged; its own job reports failure to the GUI
     text = QCoreApplication.translate(
-        "app", "An unexpected error occurred: %1\n\nShopCRM keeps running; details are in the log file:\n%2")
+        "app", "An unexpected error occurred: %1\n\nShopCRM keeps running; details are in the log file:\n%2"
+    )
     text = text.replace("%1", f"{exc_type.__name__}: {exc}").replace("%2", str(logs.current() or logs.log_path()))
     box = QMessageBox(QMessageBox.Icon.Critical, "ShopCRM", text, QMessageBox.StandardButton.Ok, app.activeWindow())
     box.setObjectName("unhandledErrorBox")
@@ -150,8 +151,9 @@ _error_boxes: list = []
 def install_excepthook() -> None:
     """Route uncaught exceptions of the GUI thread and of Python threads to :func:`report_unhandled`."""
     sys.excepthook = report_unhandled
-    threading.excepthook = lambda a: report_unhandled(a.exc_type, a.exc_value, a.exc_traceback,
-                                                      where=f"thread {a.thread.name if a.thread else '?'}")
+    threading.excepthook = lambda a: report_unhandled(
+        a.exc_type, a.exc_value, a.exc_traceback, where=f"thread {a.thread.name if a.thread else '?'}"
+    )
 
 
 def smoke_report(window, started: float | None = None) -> None:

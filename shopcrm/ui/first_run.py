@@ -52,8 +52,10 @@ CHOICES = (IMPORT, DEMO, EMPTY)
 
 DEMO_CUSTOMERS = 1000
 DEMO_PURCHASES = 10_000
-DEMO_BADGE_STYLE = ("background: #fff3bf; color: #8a5300; border: 1px solid #f0c36d; "
-                    "border-radius: 3px; padding: 1px 8px; font-weight: bold;")
+DEMO_BADGE_STYLE = (
+    "background: #fff3bf; color: #8a5300; border: 1px solid #f0c36d; "
+    "border-radius: 3px; padding: 1px 8px; font-weight: bold;"
+)
 
 
 def demo_db_path(real_path: Path) -> Path:
@@ -80,11 +82,13 @@ def welcome_due() -> bool:
     (a database from before the welcome existed, with customers in it, is not greeted)."""
     if settings.get(FIRST_RUN_DONE) or is_demo():
         return False
-    return customers.count(customers.CustomerQuery()) == 0 \
-        and customers.count(customers.CustomerQuery(deleted=True)) == 0
+    return (
+        customers.count(customers.CustomerQuery()) == 0 and customers.count(customers.CustomerQuery(deleted=True)) == 0
+    )
 
 
 # --- the demo database ----------------------------------------------------------------------------
+
 
 def _fill_demo(progress=None) -> int:
     from shopcrm.demo import generate
@@ -111,8 +115,11 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
             from shopcrm.store.db import DatabaseOpenError
 
             open_database(real_path)
-            raise DatabaseOpenError(QCoreApplication.translate("FirstRun", "%1 exists and is not a ShopCRM demo database; "
-                                        "it was left untouched.").replace("%1", str(path)))
+            raise DatabaseOpenError(
+                QCoreApplication.translate(
+                    "FirstRun", "%1 exists and is not a ShopCRM demo database; it was left untouched."
+                ).replace("%1", str(path))
+            )
         settings.put(DEMO_DATABASE, True)
         security.mark_pin_offered()  # the PIN is set in the real database (and mirrored here)
         settings.put(settings.SHOP_NAME, shop_name or QCoreApplication.translate("FirstRun", "Demo shop"))
@@ -121,14 +128,14 @@ def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
     if customers.count(customers.CustomerQuery()) == 0:
         from shopcrm.ui.shell.tasks import run_task
 
-        ok, result = run_task(parent, QCoreApplication.translate("FirstRun", "Preparing demo data…"),
-                              _fill_demo)
+        ok, result = run_task(parent, QCoreApplication.translate("FirstRun", "Preparing demo data…"), _fill_demo)
         if not ok:
             raise result
     return path
 
 
 # --- the welcome dialog --------------------------------------------------------------------------
+
 
 class FirstRunDialog(QDialog):
     """Welcome: language, shop name, optional owner PIN, then one of three starts."""
@@ -192,9 +199,11 @@ class FirstRunDialog(QDialog):
         self.import_button = QCommandLinkButton(objectName="importButton")
         self.demo_button = QCommandLinkButton(objectName="demoButton")
         self.empty_button = QCommandLinkButton(objectName="emptyButton")
-        for button, choice, icon_name in ((self.import_button, IMPORT, "import"),
-                                          (self.demo_button, DEMO, "demo"),
-                                          (self.empty_button, EMPTY, "customer-new")):
+        for button, choice, icon_name in (
+            (self.import_button, IMPORT, "import"),
+            (self.demo_button, DEMO, "demo"),
+            (self.empty_button, EMPTY, "customer-new"),
+        ):
             button.setIcon(icons.icon(icon_name))
             button.clicked.connect(lambda _=False, c=choice: self.choose(c))
 
@@ -214,30 +223,43 @@ class FirstRunDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Welcome to ShopCRM"))
         self.heading.setText(self.tr("Welcome to ShopCRM"))
-        self.intro.setText(self.tr("Member archive, birthdays and holidays, complaints and analysis for "
-                                   "your shop. Two questions, then choose how to start — everything can "
-                                   "be changed later."))
+        self.intro.setText(
+            self.tr(
+                "Member archive, birthdays and holidays, complaints and analysis for "
+                "your shop. Two questions, then choose how to start — everything can "
+                "be changed later."
+            )
+        )
         self.language_label.setText(self.tr("Language"))
-        self.language.setToolTip(self.tr("The language of ShopCRM's windows. Can be changed later under "
-                                         "View → Language."))
+        self.language.setToolTip(
+            self.tr("The language of ShopCRM's windows. Can be changed later under View → Language.")
+        )
         self.shop_label.setText(self.tr("Shop name"))
         self.shop_name.setPlaceholderText(self.tr("e.g. Zhang's Fruit Shop"))
-        self.shop_name.setToolTip(self.tr("Shown in the window title. You can leave it empty and "
-                                          "change it later under Tools → Shop name."))
+        self.shop_name.setToolTip(
+            self.tr("Shown in the window title. You can leave it empty and change it later under Tools → Shop name.")
+        )
         self.pin_label.setText(self.tr("Owner PIN"))
         self.pin_button.setText(self.tr("Set an owner PIN…"))
-        self.pin_button.setToolTip(self.tr(
-            "Optional. With an owner PIN, ShopCRM starts in clerk mode: mobile numbers are masked and "
-            "export, import, adjustments and restore need the PIN. Without a PIN everyone is owner."))
+        self.pin_button.setToolTip(
+            self.tr(
+                "Optional. With an owner PIN, ShopCRM starts in clerk mode: mobile numbers are masked and "
+                "export, import, adjustments and restore need the PIN. Without a PIN everyone is owner."
+            )
+        )
         self._show_pin_state()
         self.start_label.setText(self.tr("How do you want to start?"))
         self.import_button.setText(self.tr("Import my member spreadsheet"))
-        self.import_button.setDescription(self.tr(
-            "Bring in members from Excel, WPS or CSV. Every row is checked before anything is saved."))
+        self.import_button.setDescription(
+            self.tr("Bring in members from Excel, WPS or CSV. Every row is checked before anything is saved.")
+        )
         self.demo_button.setText(self.tr("Try with demo data"))
-        self.demo_button.setDescription(self.tr(
-            "1,000 made-up customers in a separate demo database. Your real data stays empty and "
-            "untouched; leave the demo any time from the File menu."))
+        self.demo_button.setDescription(
+            self.tr(
+                "1,000 made-up customers in a separate demo database. Your real data stays empty and "
+                "untouched; leave the demo any time from the File menu."
+            )
+        )
         self.empty_button.setText(self.tr("Start empty"))
         self.empty_button.setDescription(self.tr("Add customers one by one as they come in."))
 
@@ -280,14 +302,14 @@ class FirstRunDialog(QDialog):
 
 # --- start-up ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Start:
     db_path: Path  # the database that is open now and that the window shows
     choice: str | None  # what the welcome chose; None when it was not shown, "" when closed
 
 
-def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str = "",
-                 parent=None) -> Start:
+def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str = "", parent=None) -> Start:
     """Called with the real database open. Shows the welcome when due (or takes ``choice``
     without asking, for the packaged-build smoke test) and opens the database to show."""
     real_path = Path(real_path)
@@ -331,9 +353,15 @@ def open_import(window) -> bool:
     except ModuleNotFoundError as exc:
         if exc.name != "shopcrm.ui.excel.import_wizard":
             raise
-        QMessageBox.information(window, QCoreApplication.translate("FirstRun", "Import"),
-                                QCoreApplication.translate("FirstRun", "The import wizard is not part of this version. Use "
-                                    "“shopcrm-cli import FILE” or add customers by hand."))
+        QMessageBox.information(
+            window,
+            QCoreApplication.translate("FirstRun", "Import"),
+            QCoreApplication.translate(
+                "FirstRun",
+                "The import wizard is not part of this version. Use "
+                "“shopcrm-cli import FILE” or add customers by hand.",
+            ),
+        )
         return False
     wizard = mod.open_import_wizard(window)  # wired to window.data_changed; asks for the PIN
     if wizard is None:  # clerk mode and no PIN given
@@ -376,8 +404,11 @@ class DemoController:
     def update(self) -> None:
         demo = is_demo()
         self.badge.setText(QCoreApplication.translate("FirstRun", "DEMO DATA — not your real customers"))
-        self.badge.setToolTip(QCoreApplication.translate("FirstRun", "Made-up customers in %1. Your real data is in %2.")
-                              .replace("%1", str(self.window.db_path)).replace("%2", str(self.real_path)))
+        self.badge.setToolTip(
+            QCoreApplication.translate("FirstRun", "Made-up customers in %1. Your real data is in %2.")
+            .replace("%1", str(self.window.db_path))
+            .replace("%2", str(self.real_path))
+        )
         self.badge.setVisible(demo)
         self.try_action.setText(QCoreApplication.translate("FirstRun", "Try with demo data"))
         self.leave_action.setText(QCoreApplication.translate("FirstRun", "Leave demo data (back to my real data)"))
@@ -401,9 +432,12 @@ class DemoController:
         if not ensure_owner(self.window, "settings"):
             return False
         if name is None:
-            name, ok = QInputDialog.getText(self.window, QCoreApplication.translate("FirstRun", "Shop name"),
-                                            QCoreApplication.translate("FirstRun", "Shop name (shown in the window title):"),
-                                            text=settings.shop_name())
+            name, ok = QInputDialog.getText(
+                self.window,
+                QCoreApplication.translate("FirstRun", "Shop name"),
+                QCoreApplication.translate("FirstRun", "Shop name (shown in the window title):"),
+                text=settings.shop_name(),
+            )
             if not ok:
                 return False
         settings.put(settings.SHOP_NAME, name.strip()[:60])

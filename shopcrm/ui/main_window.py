@@ -240,8 +240,12 @@ class MainWindow(QMainWindow):
 
     # --- database ------------------------------------------------------------------------------
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), str(self.db_path.parent),
-                                              self.tr("ShopCRM database (*.db *.sqlite);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open database"),
+            str(self.db_path.parent),
+            self.tr("ShopCRM database (*.db *.sqlite);;All files (*)"),
+        )
         if path:
             self.switch_database(Path(path))
 
@@ -270,8 +274,9 @@ class MainWindow(QMainWindow):
     # --- misc ----------------------------------------------------------------------------------
     def _choose_language(self, action) -> None:
         QSettings().setValue("language", action.data())
-        QMessageBox.information(self, self.tr("Language"),
-                                self.tr("The new language is used from the next start of ShopCRM."))
+        QMessageBox.information(
+            self, self.tr("Language"), self.tr("The new language is used from the next start of ShopCRM.")
+        )
 
     def about(self) -> QDialog:
         """帮助 → 关于: the version, the database, and where the log file is (selectable, with a
@@ -280,10 +285,17 @@ class MainWindow(QMainWindow):
         dlg = QDialog(self, objectName="aboutDialog")
         dlg.setWindowTitle(self.tr("About ShopCRM"))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        text = QLabel(self.tr("<h3>ShopCRM %1</h3><p>Customer relationship management for small shops.</p>"
-                              "<p>Data: %2</p><p>Log file: %3</p>")
-                      .replace("%1", __version__).replace("%2", html.escape(str(self.db_path)))
-                      .replace("%3", html.escape(str(log_file))), dlg, objectName="aboutText")
+        text = QLabel(
+            self.tr(
+                "<h3>ShopCRM %1</h3><p>Customer relationship management for small shops.</p>"
+                "<p>Data: %2</p><p>Log file: %3</p>"
+            )
+            .replace("%1", __version__)
+            .replace("%2", html.escape(str(self.db_path)))
+            .replace("%3", html.escape(str(log_file))),
+            dlg,
+            objectName="aboutText",
+        )
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         text.setWordWrap(True)

@@ -21,8 +21,7 @@ from shopcrm.core import clock
 from shopcrm.core.paths import resources_dir
 
 SIZE = (1280, 800)
-TAB_FILES = {"CustomersTab": "customers", "TodayTab": "today", "ComplaintsTab": "complaints",
-             "AnalysisTab": "analysis"}
+TAB_FILES = {"CustomersTab": "customers", "TodayTab": "today", "ComplaintsTab": "complaints", "AnalysisTab": "analysis"}
 
 
 def settle(app, ms: int = 150) -> None:
@@ -34,8 +33,9 @@ def settle(app, ms: int = 150) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
 
-def render(out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchases: int = 10_000,
-           shop_name: str = "张姐水果店") -> list[Path]:
+def render(
+    out_dir: Path, lang: str = "zh_CN", *, customers: int = 1000, purchases: int = 10_000, shop_name: str = "张姐水果店"
+) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication

@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("SHOPCRM_BENCH_DIR", Path(tempfile.gettempdir()) / "shopcrm-bench"))
 
 
-def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: int | None = None,
-            seed: int = 1) -> Path:
+def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: int | None = None, seed: int = 1) -> Path:
     """A cached demo database of the given size (generated once with ``python -m shopcrm demo``).
     Returns a fresh copy so that a benchmark may write to it."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -42,8 +41,20 @@ def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: in
     if not master.exists():
         tmp = master.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
-        cmd = [sys.executable, "-m", "shopcrm", "demo", "--db", str(tmp), "--customers",
-               str(customers), "--purchases", str(purchases), "--seed", str(seed)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "shopcrm",
+            "demo",
+            "--db",
+            str(tmp),
+            "--customers",
+            str(customers),
+            "--purchases",
+            str(purchases),
+            "--seed",
+            str(seed),
+        ]
         if complaints is not None:
             cmd += ["--complaints", str(complaints)]
         subprocess.run(cmd, check=True, cwd=ROOT)
@@ -76,7 +87,6 @@ def median_ms(fn, repeat: int = 21, warmup: int = 2) -> float:
     return statistics.median(times) * 1000
 
 
-def report(label: str, value: float, floor: float | None = None, unit: str = "ms",
-           target: str = "") -> None:
+def report(label: str, value: float, floor: float | None = None, unit: str = "ms", target: str = "") -> None:
     ratio = f"  ({value / floor:.2f}x floor {floor:.2f} {unit})" if floor else ""
     print(f"{label:48s} {value:10.2f} {unit}{ratio}  {target}")

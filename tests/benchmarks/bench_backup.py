@@ -118,8 +118,7 @@ def main() -> None:
         report("plain file copy (shutil.copyfile)", floor, floor, target="floor")
         report("plain file copy + fsync", floor_fsync, floor, target="floor 2")
         report("backup as the caller waits (copy phase)", copy_phase, floor, target="target <= 2x floor")
-        report("backup durable (copy + fsync), wait_durable", durable_ms, floor_fsync,
-               target="vs copy + fsync")
+        report("backup durable (copy + fsync), wait_durable", durable_ms, floor_fsync, target="vs copy + fsync")
         report("seal after durable: integrity_check+rename", seal_ms, floor, target="background thread")
         report("  of which PRAGMA integrity_check", check_ms, floor)
         report("SQLite online backup API copy (fallback path)", timed(api_only, args.repeat, clean), floor)
@@ -131,14 +130,20 @@ def main() -> None:
 
         report("make_backup(): all steps in the caller (CLI)", timed(sync_backup, 1, clean), floor)
         saved = made[-1]
-        report("restore into the live database", timed(lambda: backup.restore(saved).wait_durable(), 1), floor,
-               target="quick_check + safety backup on disk + one transaction")
+        report(
+            "restore into the live database",
+            timed(lambda: backup.restore(saved).wait_durable(), 1),
+            floor,
+            target="quick_check + safety backup on disk + one transaction",
+        )
         for pending in backup.pending_backups():  # the safety backup's seal
             pending._done.wait()
-        print(f"verdict: the caller waits {copy_phase / floor:.2f}x a plain copy "
-              f"({'meets' if copy_phase <= 2 * floor else 'misses'} the 2x target); on disk after "
-              f"{durable_ms / floor_fsync:.2f}x copy + fsync; integrity_check {check_ms / 1000:.1f} s "
-              f"in the background")
+        print(
+            f"verdict: the caller waits {copy_phase / floor:.2f}x a plain copy "
+            f"({'meets' if copy_phase <= 2 * floor else 'misses'} the 2x target); on disk after "
+            f"{durable_ms / floor_fsync:.2f}x copy + fsync; integrity_check {check_ms / 1000:.1f} s "
+            f"in the background"
+        )
     finally:
         close_database()
         shutil.rmtree(work, ignore_errors=True)

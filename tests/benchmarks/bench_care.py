@@ -64,15 +64,20 @@ def main() -> None:
     print(f"demo today {today}: {len(lst.items)} items ({lst.due_count} due or overdue) {kinds}")
     report("build_today (100k customers, 1M purchases)", build, floor, target="target <= 200 ms")
     report("visit_backlog exact count (not used by the tab)", median_ms(lambda: care.visit_backlog(today, s), repeat=5))
-    report("visit_backlog capped at 1000 (the tab's summary)",
-           median_ms(lambda: care.visit_backlog(today, s, cap=1000), repeat=11))
+    report(
+        "visit_backlog capped at 1000 (the tab's summary)",
+        median_ms(lambda: care.visit_backlog(today, s, cap=1000), repeat=11),
+    )
 
     # a festival greeting day: every consenting customer is on the list
     mid_autumn = next(f for f in care.festivals.BUILTIN if f.key == "mid_autumn")
     eve = mid_autumn.date_in(today.year) - dt.timedelta(days=2)
     fl = care.build_today(eve, s)
-    report(f"build_today on {eve} ({len(fl.items)} items, 中秋 greetings)",
-           median_ms(lambda: care.build_today(eve, s), repeat=5), target="(worst case, no target)")
+    report(
+        f"build_today on {eve} ({len(fl.items)} items, 中秋 greetings)",
+        median_ms(lambda: care.build_today(eve, s), repeat=5),
+        target="(worst case, no target)",
+    )
     first = fl.items[:50]
     report("draft 50 messages (one screen)", median_ms(lambda: [care.message(i, s) for i in first]))
     con.close()

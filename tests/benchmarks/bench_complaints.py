@@ -47,20 +47,29 @@ def main() -> None:
 
     def raw_open():
         raw.execute("SELECT count(*) FROM complaint WHERE status IN ('new','in_progress','waiting')").fetchone()
-        raw.execute("SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
-                    "WHERE k.status IN ('new','in_progress','waiting') ORDER BY k.received_at DESC LIMIT 200").fetchall()
+        raw.execute(
+            "SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+            "WHERE k.status IN ('new','in_progress','waiting') ORDER BY k.received_at DESC LIMIT 200"
+        ).fetchall()
 
     def raw_filter():
         raw.execute("SELECT count(*) FROM complaint WHERE category = ?", ("配送",)).fetchone()
-        raw.execute("SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
-                    "WHERE k.category = ? ORDER BY k.received_at DESC LIMIT 200", ("配送",)).fetchall()
+        raw.execute(
+            "SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+            "WHERE k.category = ? ORDER BY k.received_at DESC LIMIT 200",
+            ("配送",),
+        ).fetchall()
 
     def raw_overdue():
-        raw.execute("SELECT count(*) FROM complaint WHERE status IN ('new','in_progress') AND due_at < ?",
-                    (now_s,)).fetchone()
-        raw.execute("SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
-                    "WHERE k.status IN ('new','in_progress') AND k.due_at < ? ORDER BY k.received_at DESC "
-                    "LIMIT 200", (now_s,)).fetchall()
+        raw.execute(
+            "SELECT count(*) FROM complaint WHERE status IN ('new','in_progress') AND due_at < ?", (now_s,)
+        ).fetchone()
+        raw.execute(
+            "SELECT k.id, k.received_at, c.name FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+            "WHERE k.status IN ('new','in_progress') AND k.due_at < ? ORDER BY k.received_at DESC "
+            "LIMIT 200",
+            (now_s,),
+        ).fetchall()
 
     tabs = []
 
@@ -87,6 +96,7 @@ def main() -> None:
     def switch_to():  # what MainWindow does when the clerk clicks the tab: refresh(), then paint
         tab.refresh()
         tab.grab()
+
     switch_ms = median_ms(switch_to, repeat=15)
     report("switch to the tab (refresh + paint)", switch_ms, median_ms(raw_open), target=TARGET)
 
@@ -101,6 +111,7 @@ def main() -> None:
             fetch_screen()
             combo.setCurrentIndex(0)
             fetch_screen()
+
         return go
 
     cases = [
@@ -113,6 +124,7 @@ def main() -> None:
         fetch_screen()
         tab.overdue_filter.setChecked(False)
         fetch_screen()
+
     cases.append(("filter: overdue only <-> off", overdue, raw_overdue, 2))
 
     def search(text):
@@ -120,12 +132,17 @@ def main() -> None:
             tab.search.setText(text)
             tab.apply_filters()
             fetch_screen()
+
         return go
 
     tab.status_filter.setCurrentIndex(tab.status_filter.findData("all"))
-    for label, text in (("search: pinyin initials 'wf'", "wf"), ("search: mobile tail '5678'", "5678"),
-                        ("search: name '王芳'", "王芳"),
-                        ("search: words '褪色'", "褪色"), ("search: #id", "#12345")):
+    for label, text in (
+        ("search: pinyin initials 'wf'", "wf"),
+        ("search: mobile tail '5678'", "5678"),
+        ("search: name '王芳'", "王芳"),
+        ("search: words '褪色'", "褪色"),
+        ("search: #id", "#12345"),
+    ):
         cases.append((label, search(text), raw_filter, 1))
 
     def dates():
@@ -134,6 +151,7 @@ def main() -> None:
         fetch_screen()
         tab.date_filter.setChecked(False)
         fetch_screen()
+
     cases.append(("filter: received in the last 30 days <-> off", dates, raw_filter, 2))
 
     def sort_due():
@@ -141,6 +159,7 @@ def main() -> None:
         fetch_screen()
         tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         fetch_screen()
+
     cases.append(("sort: by due time <-> received", sort_due, raw_filter, 2))
 
     def sort_customer():
@@ -148,6 +167,7 @@ def main() -> None:
         fetch_screen()
         tab.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         fetch_screen()
+
     cases.append(("sort: by customer name <-> received", sort_customer, raw_filter, 2))
 
     worst = max(open_ms, switch_ms)
@@ -164,11 +184,18 @@ def main() -> None:
     lo, hi = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
 
     def raw_figures():
-        raw.execute("SELECT category, validity, received_at, resolved_at, due_at, paused_seconds, satisfaction "
-                    "FROM complaint WHERE received_at >= ? AND received_at < ?", (lo, hi)).fetchall()
+        raw.execute(
+            "SELECT category, validity, received_at, resolved_at, due_at, paused_seconds, satisfaction "
+            "FROM complaint WHERE received_at >= ? AND received_at < ?",
+            (lo, hi),
+        ).fetchall()
         raw.execute("SELECT count(DISTINCT customer_id) FROM purchase WHERE at >= ? AND at < ?", (lo, hi)).fetchone()
-    report("figures for a year (1M purchases, 20k complaints)", median_ms(lambda: K.figures(start, end), repeat=5),
-           median_ms(raw_figures, repeat=5))
+
+    report(
+        "figures for a year (1M purchases, 20k complaints)",
+        median_ms(lambda: K.figures(start, end), repeat=5),
+        median_ms(raw_figures, repeat=5),
+    )
     raw.close()
 
 

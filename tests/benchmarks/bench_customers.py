@@ -77,8 +77,14 @@ def run_child(code: str, *args: str) -> list[str]:
     # as on a user's machine: bytecode cached (pip compiles it on install), offscreen, own settings
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": "/tmp/shopcrm-bench-config"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return subprocess.run([sys.executable, "-c", code, *args, repr(time.monotonic())], capture_output=True,
-                          text=True, cwd=ROOT, env=env, check=True).stdout.split()
+    return subprocess.run(
+        [sys.executable, "-c", code, *args, repr(time.monotonic())],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    ).stdout.split()
 
 
 def main() -> None:
@@ -98,8 +104,7 @@ def main() -> None:
     app_wall = statistics.median(float(r[0]) for r in app)
     bare_in = statistics.median(float(r[1]) for r in bare)
     app_in = statistics.median(float(r[1]) for r in app)
-    report("start-up, process start to first paint", app_wall * 1000, bare_wall * 1000,
-           target="target <= 3x")
+    report("start-up, process start to first paint", app_wall * 1000, bare_wall * 1000, target="target <= 3x")
     report("start-up, from interpreter to first paint", app_in * 1000, bare_in * 1000)
     bare_rss = statistics.median(int(r[2]) for r in bare) / 2**20
     app_rss = statistics.median(int(r[3]) for r in app) / 2**20
@@ -127,11 +132,18 @@ def main() -> None:
         n = C.count(q)
         C.page(q, 0, 200, total=n)
 
-    searches = {"mobile prefix (138)": "138", "mobile prefix (1381234)": "1381234",
-                "last four digits (5678)": "5678", "card number (0001234)": "0001234",
-                "name substring (伟)": "伟", "full name (王芳)": "王芳", "pinyin initials (zs)": "zs",
-                "polyphonic surname (zw)": "zw", "full pinyin (zhangwei)": "zhangwei",
-                "single letter (z)": "z"}
+    searches = {
+        "mobile prefix (138)": "138",
+        "mobile prefix (1381234)": "1381234",
+        "last four digits (5678)": "5678",
+        "card number (0001234)": "0001234",
+        "name substring (伟)": "伟",
+        "full name (王芳)": "王芳",
+        "pinyin initials (zs)": "zs",
+        "polyphonic surname (zw)": "zw",
+        "full pinyin (zhangwei)": "zhangwei",
+        "single letter (z)": "z",
+    }
     for label, text in searches.items():
         times = []
         for _ in range(17):  # keystroke from the full list to the updated, repainted table
@@ -150,8 +162,11 @@ def main() -> None:
         order = [Qt.SortOrder.DescendingOrder]
 
         def click(col=col, order=order):
-            order[0] = (Qt.SortOrder.AscendingOrder if order[0] == Qt.SortOrder.DescendingOrder
-                        else Qt.SortOrder.DescendingOrder)
+            order[0] = (
+                Qt.SortOrder.AscendingOrder
+                if order[0] == Qt.SortOrder.DescendingOrder
+                else Qt.SortOrder.DescendingOrder
+            )
             tab.table.sortByColumn(col, order[0])
             tab.table.viewport().repaint()
 

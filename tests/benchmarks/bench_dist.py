@@ -68,27 +68,42 @@ def main() -> None:
     report("one-folder size", build_dist.folder_size(exe.parent) / 1e6, unit="MB")
 
     def env_for(name: str) -> dict:
-        return dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp / name / "config"),
-                    XDG_DATA_HOME=str(tmp / name / "data"))
+        return dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            XDG_CONFIG_HOME=str(tmp / name / "config"),
+            XDG_DATA_HOME=str(tmp / name / "data"),
+        )
 
     floor = timed([sys.executable, "-c", BARE], env_for("bare"))
     report("bare PySide6 window painted (floor)", floor)
     # an existing database with the welcome done: the everyday start (demo data is opened)
     db = tmp / "shop.db"
-    subprocess.run([str(exe), "--smoke-test", "--db", str(db)], env=env_for("prep"), check=True,
-                   capture_output=True)
-    report("built ShopCRM: start to window, then exit", timed([str(exe), "--smoke-test", "--db", str(db)],
-                                                               env_for("prep")), floor)
-    report("built ShopCRM: main() to window shown",
-           window_ms([str(exe), "--smoke-test", "--db", str(db)], env_for("prep")), floor)
-    report("source ShopCRM: start to window, then exit",
-           timed([sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db)], env_for("prep")),
-           floor)
+    subprocess.run([str(exe), "--smoke-test", "--db", str(db)], env=env_for("prep"), check=True, capture_output=True)
+    report(
+        "built ShopCRM: start to window, then exit",
+        timed([str(exe), "--smoke-test", "--db", str(db)], env_for("prep")),
+        floor,
+    )
+    report(
+        "built ShopCRM: main() to window shown",
+        window_ms([str(exe), "--smoke-test", "--db", str(db)], env_for("prep")),
+        floor,
+    )
+    report(
+        "source ShopCRM: start to window, then exit",
+        timed([sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db)], env_for("prep")),
+        floor,
+    )
     fresh = []
     for i in range(3):
         t = time.perf_counter()
-        subprocess.run([str(exe), "--smoke-test", "--db", str(tmp / f"fresh{i}.db")], env=env_for(f"f{i}"),
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(exe), "--smoke-test", "--db", str(tmp / f"fresh{i}.db")],
+            env=env_for(f"f{i}"),
+            check=True,
+            capture_output=True,
+        )
         fresh.append(time.perf_counter() - t)
     report("built ShopCRM: first start (schema + 1000 demo)", statistics.median(fresh) * 1000, floor)
 

@@ -83,13 +83,19 @@ def child(mode: str, db_path: Path, out: Path) -> None:
         seconds = time.perf_counter() - started
         n = result.customers + result.purchases + result.contacts + result.complaints
         print(json.dumps({"rss_before_mb": before}), file=sys.stderr)
-    print(json.dumps({"seconds": seconds, "rows": n, "peak_rss_mb": _rss_mb(),
-                      "size_mb": out.stat().st_size / 1_048_576}))
+    print(
+        json.dumps({"seconds": seconds, "rows": n, "peak_rss_mb": _rss_mb(), "size_mb": out.stat().st_size / 1_048_576})
+    )
 
 
 def run_child(mode: str, db_path: Path, out: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, "--db", str(db_path),
-                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT, check=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--db", str(db_path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -116,19 +122,18 @@ def main() -> None:
     floor = statistics.median(r["seconds"] for r in floors) * 1000
     ours = statistics.median(r["seconds"] for r in exports) * 1000
     n = exports[0]["rows"]
-    print(f"export of {n:,} customers ({args.repeat} runs each, medians; file "
-          f"{exports[0]['size_mb']:.1f} MB)")
+    print(f"export of {n:,} customers ({args.repeat} runs each, medians; file {exports[0]['size_mb']:.1f} MB)")
     report("bare openpyxl write-only (floor)", floor)
     report("export_customers end to end", ours, floor, target="target <= 1.3x")
-    report("peak RSS, export (MB)", max(r["peak_rss_mb"] for r in exports), unit="MB",
-           target="target <= 300 MB")
-    report("peak RSS, floor incl. its rows in memory (MB)", max(r["peak_rss_mb"] for r in floors),
-           unit="MB")
+    report("peak RSS, export (MB)", max(r["peak_rss_mb"] for r in exports), unit="MB", target="target <= 300 MB")
+    report("peak RSS, floor incl. its rows in memory (MB)", max(r["peak_rss_mb"] for r in floors), unit="MB")
     if args.full:
         full = run_child("full", db_path, tmp / "full.xlsx")
-        print(f"full archive: {full['rows']:,} rows in {full['seconds']:.1f} s "
-              f"({full['rows'] / full['seconds']:,.0f} rows/s), {full['size_mb']:.1f} MB, "
-              f"peak RSS {full['peak_rss_mb']:.0f} MB")
+        print(
+            f"full archive: {full['rows']:,} rows in {full['seconds']:.1f} s "
+            f"({full['rows'] / full['seconds']:,.0f} rows/s), {full['size_mb']:.1f} MB, "
+            f"peak RSS {full['peak_rss_mb']:.0f} MB"
+        )
     for f in tmp.iterdir():
         f.unlink()
     tmp.rmdir()

@@ -61,11 +61,14 @@ def main() -> None:
     where = "WHERE at >= ? AND at < ?"
     floors = {
         "GROUP BY period (planner's index)": lambda: database.execute_sql(
-            sql.format(hint="", where=where), (start, end)).fetchall(),
+            sql.format(hint="", where=where), (start, end)
+        ).fetchall(),
         "GROUP BY period (covering index)": lambda: database.execute_sql(
-            sql.format(hint="INDEXED BY purchase_customer_id_at_amount", where=where), (start, end)).fetchall(),
+            sql.format(hint="INDEXED BY purchase_customer_id_at_amount", where=where), (start, end)
+        ).fetchall(),
         "GROUP BY all purchases (customer, amount)": lambda: database.execute_sql(
-            sql.format(hint="INDEXED BY purchase_customer_id_amount_cents", where=""), ()).fetchall(),
+            sql.format(hint="INDEXED BY purchase_customer_id_amount_cents", where=""), ()
+        ).fetchall(),
     }
     floor_values = {}
     for label, fn in floors.items():
@@ -79,7 +82,8 @@ def main() -> None:
             database.execute_sql(
                 "UPDATE customer SET grade = NULL, grade_at = NULL, period_spend_cents = 0, "
                 "period_purchases = 0, rfm_r = NULL, rfm_f = NULL, rfm_m = NULL, value_type = NULL, "
-                "lifecycle = NULL, lifecycle_at = NULL, at_risk_on = NULL")
+                "lifecycle = NULL, lifecycle_at = NULL, at_risk_on = NULL"
+            )
             database.execute_sql("DELETE FROM customer_history")
             database.execute_sql("DELETE FROM setting WHERE key LIKE 'grading%'")
 
@@ -99,8 +103,9 @@ def main() -> None:
         # what the fallback costs on the same day: a purchase deleted since the last run makes
         # the regrade sum every purchase and recompute every customer (timed, then rolled back)
         with database.atomic() as txn:
-            database.execute_sql("INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')",
-                                 (grading.PURCHASES_CHANGED_KEY,))
+            database.execute_sql(
+                "INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')", (grading.PURCHASES_CHANGED_KEY,)
+            )
             full.append(once_ms(lambda: grading.regrade(today=day)))
             txn.rollback()
 
@@ -114,10 +119,13 @@ def main() -> None:
     floor2 = statistics.median(floor_again)
     report("floor, interleaved with the regrades", floor2)
     report("daily regrade (a day later)", statistics.median(daily), floor2, target="<= 2x floor")
-    print(f"{'':48s} customers changed per day: {statistics.median(r.changed for r in results):.0f}, "
-          f"recomputed: {statistics.median(r.visited for r in results):.0f}")
-    print(f"{'':48s} each run / its floor: " + " ".join(
-        f"{d / f:.2f}" for d, f in zip(daily, floor_again, strict=True)))
+    print(
+        f"{'':48s} customers changed per day: {statistics.median(r.changed for r in results):.0f}, "
+        f"recomputed: {statistics.median(r.visited for r in results):.0f}"
+    )
+    print(
+        f"{'':48s} each run / its floor: " + " ".join(f"{d / f:.2f}" for d, f in zip(daily, floor_again, strict=True))
+    )
     report("regrade again, nothing changed", statistics.median(same), floor2, target="<= 2x floor")
     report("daily regrade, full computation (fallback)", statistics.median(full), floor2)
 

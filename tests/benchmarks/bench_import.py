@@ -68,12 +68,26 @@ def make_xlsx(rows: int, seed: int = 7) -> Path:
                 used.add(mobile)
                 break
         r = rng.random()
-        bday = (f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if r < 0.6
-                else f"{rng.randint(1950, 2005)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日" if r < 0.8
-                else "")
-        ws.append([f"{i + 1:08d}", name, mobile, "女" if female else "男", bday,
-                   round(rng.random() * 2000, 2) if rng.random() < 0.5 else 0,
-                   rng.randrange(5000), rng.choice(levels), rng.choice(notes)])
+        bday = (
+            f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if r < 0.6
+            else f"{rng.randint(1950, 2005)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+            if r < 0.8
+            else ""
+        )
+        ws.append(
+            [
+                f"{i + 1:08d}",
+                name,
+                mobile,
+                "女" if female else "男",
+                bday,
+                round(rng.random() * 2000, 2) if rng.random() < 0.5 else 0,
+                rng.randrange(5000),
+                rng.choice(levels),
+                rng.choice(notes),
+            ]
+        )
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.rename(path)
@@ -97,8 +111,7 @@ def child_floor(xlsx: str, db: str) -> dict:
     con.execute(f"CREATE TABLE raw ({', '.join(f'c{i} TEXT' for i in range(len(HEADER)))})")
     t1 = time.perf_counter()
     con.execute("BEGIN")
-    con.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(HEADER))})",
-                    (r[:len(HEADER)] for r in rows[2:]))
+    con.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(HEADER))})", (r[: len(HEADER)] for r in rows[2:]))
     con.execute("COMMIT")
     t_write = time.perf_counter() - t1
     con.close()
@@ -129,7 +142,8 @@ def child_floor_schema(xlsx: str, db: str) -> dict:
             "pref_taste, address, wechat, source, consent_marketing, total_spend_cents, purchase_count, "
             "open_complaints, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, '', "
             "'', '', '', '', '', '', '', 1, 0, 0, 0, '', '')",
-            ((next(ids), r[0], r[1], r[2], r[2], r[3], r[4], r[5], r[6], r[8]) for r in rows[2:]))
+            ((next(ids), r[0], r[1], r[2], r[2], r[3], r[4], r[5], r[6], r[8]) for r in rows[2:]),
+        )
     return {"total": time.perf_counter() - t0, "read": t_read, "write": time.perf_counter() - t1}
 
 
@@ -148,22 +162,32 @@ def child_import(xlsx: str, db: str) -> dict:
     sheet = X.read_sheet(xlsx)
     t2 = time.perf_counter()
     n = len(sheet.rows)
-    rep = X.plan(sheet, X.ImportOptions(today=dt.date(2026, 11, 22)), progress=progress,
-                 progress_total=2 * n)
+    rep = X.plan(sheet, X.ImportOptions(today=dt.date(2026, 11, 22)), progress=progress, progress_total=2 * n)
     t3 = time.perf_counter()
     X.apply_plan(rep, progress=progress, progress_done=n, progress_total=2 * n)
     t4 = time.perf_counter()
     assert rep.errors == 0 and rep.imported == n - 2, rep.by_reason()
-    return {"total": t4 - t1, "read": t2 - t1, "check": t3 - t2, "write": t4 - t3,
-            "open_db": t_open, "imported": rep.imported,
-            **{f"write_{k}": v for k, v in X.LAST_WRITE_SECONDS.items()}}
+    return {
+        "total": t4 - t1,
+        "read": t2 - t1,
+        "check": t3 - t2,
+        "write": t4 - t3,
+        "open_db": t_open,
+        "imported": rep.imported,
+        **{f"write_{k}": v for k, v in X.LAST_WRITE_SECONDS.items()},
+    }
 
 
 def run_child(mode: str, xlsx: Path) -> dict:
     with tempfile.TemporaryDirectory() as d:
         db = Path(d) / "bench.db"
-        out = subprocess.run([sys.executable, __file__, "--child", mode, str(xlsx), str(db)],
-                             capture_output=True, text=True, cwd=ROOT, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", mode, str(xlsx), str(db)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -175,15 +199,16 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         mode, xlsx, db = args.child
-        result = {"floor": child_floor, "floor_schema": child_floor_schema,
-                  "import": child_import}[mode](xlsx, db)
+        result = {"floor": child_floor, "floor_schema": child_floor_schema, "import": child_import}[mode](xlsx, db)
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
     t = time.perf_counter()
     xlsx = make_xlsx(args.rows)
-    print(f"input: {xlsx} ({xlsx.stat().st_size / 1e6:.1f} MB, {args.rows} rows; "
-          f"made/cached in {time.perf_counter() - t:.1f} s), {os.cpu_count()} CPUs")
+    print(
+        f"input: {xlsx} ({xlsx.stat().st_size / 1e6:.1f} MB, {args.rows} rows; "
+        f"made/cached in {time.perf_counter() - t:.1f} s), {os.cpu_count()} CPUs"
+    )
     floors, schema_floors, imports = [], [], []
     for _ in range(args.repeat):  # interleaved, so that machine load hits all alike
         floors.append(run_child("floor", xlsx))
@@ -197,32 +222,44 @@ def main() -> None:
     report("import: read", med(imports, "read"), unit="s")
     report("import: check rows + match database (dry run)", med(imports, "check"), unit="s")
     report("import: write (customers, keys, ledger)", med(imports, "write"), unit="s")
-    for part, label in (("rows", "building rows, pinyin keys and sort keys (Python)"),
-                        ("customers", "customer rows (indexes dropped)"),
-                        ("indexes", "customer indexes created again"),
-                        ("keys", "search keys"), ("ledger", "opening ledger entries")):
+    for part, label in (
+        ("rows", "building rows, pinyin keys and sort keys (Python)"),
+        ("customers", "customer rows (indexes dropped)"),
+        ("indexes", "customer indexes created again"),
+        ("keys", "search keys"),
+        ("ledger", "opening ledger entries"),
+    ):
         if f"write_{part}" in imports[0]:
             report(f"  write: {label}", med(imports, f"write_{part}"), unit="s")
-    report("  write: the rest (history, backup, commit)",
-           med(imports, "write") - sum(med(imports, f"write_{k}") for k in
-                                       ("rows", "customers", "indexes", "keys", "ledger", "tags")
-                                       if f"write_{k}" in imports[0]), unit="s")
+    report(
+        "  write: the rest (history, backup, commit)",
+        med(imports, "write")
+        - sum(
+            med(imports, f"write_{k}")
+            for k in ("rows", "customers", "indexes", "keys", "ledger", "tags")
+            if f"write_{k}" in imports[0]
+        ),
+        unit="s",
+    )
     if "write_keys" in imports[0]:
         # what SQLite itself spends on the rows ShopCRM must store (customer rows, their ~20
         # indexes, ~8 search keys per name, the ledger): no Python in it
         sql = sum(med(imports, f"write_{k}") for k in ("customers", "indexes", "keys", "ledger"))
-        report("  write: SQLite alone (customer rows + indexes + search keys + ledger)", sql, floor,
-               unit="s")
+        report("  write: SQLite alone (customer rows + indexes + search keys + ledger)", sql, floor, unit="s")
         # the least this schema allows: the file read, then SQLite storing the rows (their ~20
         # customer indexes and ~9 search keys each), with every line of Python taking no time
-        report("lower bound: read + SQLite alone (no checking, no Python)",
-               med(imports, "read") + sql, floor, unit="s")
-    report(f"import {args.rows} rows end to end vs floor 1 (the issue's)", imp, floor, unit="s",
-           target="target <= 2x")
-    report(f"import {args.rows} rows end to end vs floor 2 (looser)", imp, floor2, unit="s",
-           target="<= 2x this at the very least")
-    report("import peak RSS (child process)", max(x["peak_rss_mb"] for x in imports), unit="MB",
-           target="target <= 300 MB")
+        report("lower bound: read + SQLite alone (no checking, no Python)", med(imports, "read") + sql, floor, unit="s")
+    report(f"import {args.rows} rows end to end vs floor 1 (the issue's)", imp, floor, unit="s", target="target <= 2x")
+    report(
+        f"import {args.rows} rows end to end vs floor 2 (looser)",
+        imp,
+        floor2,
+        unit="s",
+        target="<= 2x this at the very least",
+    )
+    report(
+        "import peak RSS (child process)", max(x["peak_rss_mb"] for x in imports), unit="MB", target="target <= 300 MB"
+    )
     report("floor peak RSS (child process)", max(x["peak_rss_mb"] for x in floors), unit="MB")
 
 

@@ -13,7 +13,7 @@ STATEMENTS = [
     '"updated" INTEGER NOT NULL DEFAULT 0, "duplicates" INTEGER NOT NULL DEFAULT 0, '
     '"errors" INTEGER NOT NULL DEFAULT 0, "warnings" INTEGER NOT NULL DEFAULT 0, '
     '"balance_cents" INTEGER NOT NULL DEFAULT 0, "points" INTEGER NOT NULL DEFAULT 0, '
-    '"summary" TEXT NOT NULL DEFAULT \'{}\')',
+    "\"summary\" TEXT NOT NULL DEFAULT '{}')",
     'CREATE INDEX "import_run_started_at" ON "import_run" ("started_at")',
 ]
 

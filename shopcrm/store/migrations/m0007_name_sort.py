@@ -8,5 +8,6 @@ def migrate(db):
     db.execute_sql("ALTER TABLE customer ADD COLUMN name_sort VARCHAR(255) NOT NULL DEFAULT ''")
     db.execute_sql('CREATE INDEX "customer_name_sort" ON "customer" ("name_sort")')
     rows = db.execute_sql("SELECT id, name FROM customer").fetchall()
-    db.connection().executemany("UPDATE customer SET name_sort = ? WHERE id = ?",
-                                [(sort_key(name), cid) for cid, name in rows])
+    db.connection().executemany(
+        "UPDATE customer SET name_sort = ? WHERE id = ?", [(sort_key(name), cid) for cid, name in rows]
+    )

@@ -23,10 +23,10 @@ STATEMENTS = [
     'CREATE INDEX "customer_lifecycle_lifecycle_at" ON "customer" ("lifecycle", "lifecycle_at")',
     'CREATE INDEX "customer_period_purchases_spend" ON "customer" ("period_purchases", "period_spend_cents")',
     'CREATE TRIGGER "purchase_deleted_regrade_all" AFTER DELETE ON "purchase" BEGIN '
-    "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
+    'INSERT OR IGNORE INTO "setting" ("key", "value") VALUES (\'grading.purchases_changed\', \'true\'); END',
     'CREATE TRIGGER "purchase_changed_regrade_all" AFTER UPDATE OF "customer_id", "at", "amount_cents" '
     'ON "purchase" BEGIN '
-    "INSERT OR IGNORE INTO \"setting\" (\"key\", \"value\") VALUES ('grading.purchases_changed', 'true'); END",
+    'INSERT OR IGNORE INTO "setting" ("key", "value") VALUES (\'grading.purchases_changed\', \'true\'); END',
 ]
 
 

@@ -17,10 +17,10 @@
 def migrate(db):
     db.execute_sql(
         'CREATE TABLE "search_key_new" ("key" VARCHAR(255) NOT NULL, "customer_id" INTEGER NOT NULL, '
-        'PRIMARY KEY ("key", "customer_id")) WITHOUT ROWID')
+        'PRIMARY KEY ("key", "customer_id")) WITHOUT ROWID'
+    )
     # read in primary-key order: the new tree is written by appending
-    db.execute_sql('INSERT INTO "search_key_new" ("key", "customer_id") '
-                   'SELECT "key", "customer_id" FROM "search_key"')
+    db.execute_sql('INSERT INTO "search_key_new" ("key", "customer_id") SELECT "key", "customer_id" FROM "search_key"')
     db.execute_sql('DROP TABLE "search_key"')
     db.execute_sql('ALTER TABLE "search_key_new" RENAME TO "search_key"')
     db.execute_sql('DROP INDEX IF EXISTS "customer_name"')

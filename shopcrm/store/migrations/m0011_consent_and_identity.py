@@ -25,16 +25,15 @@ NEW = '"consent_marketing" INTEGER'
 
 
 def migrate(db):
-    sql = db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'customer'").fetchone()[0]
+    sql = db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'customer'").fetchone()[0]
     if OLD in sql:
         version = db.execute_sql("PRAGMA schema_version").fetchone()[0]
         db.execute_sql("PRAGMA writable_schema = ON")
         try:
-            db.execute_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'customer'",
-                           (sql.replace(OLD, NEW),))
+            db.execute_sql(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'customer'", (sql.replace(OLD, NEW),)
+            )
             db.execute_sql(f"PRAGMA schema_version = {int(version) + 1}")
         finally:
             db.execute_sql("PRAGMA writable_schema = OFF")
-    db.execute_sql("INSERT OR IGNORE INTO setting (key, value) VALUES ('db.id', ?)",
-                   (json.dumps(uuid.uuid4().hex),))
+    db.execute_sql("INSERT OR IGNORE INTO setting (key, value) VALUES ('db.id', ?)", (json.dumps(uuid.uuid4().hex),))

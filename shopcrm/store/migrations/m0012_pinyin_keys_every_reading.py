@@ -14,9 +14,11 @@ def migrate(db):
     keys_of = NameKeyCache()
     # keys exist for live customers only (the recycle bin and erasure delete them): keep that set
     rows = db.execute_sql(
-        "SELECT id, name FROM customer WHERE id IN (SELECT DISTINCT customer_id FROM search_key)").fetchall()
+        "SELECT id, name FROM customer WHERE id IN (SELECT DISTINCT customer_id FROM search_key)"
+    ).fetchall()
     keys = sorted({(k, cid) for cid, name in rows for k in keys_of(name)})
     db.connection().executemany("INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)", keys)
     names = db.execute_sql("SELECT id, name FROM customer").fetchall()
-    db.connection().executemany("UPDATE customer SET name_sort = ? WHERE id = ?",
-                                [(keys_of.sort_key(name), cid) for cid, name in names])
+    db.connection().executemany(
+        "UPDATE customer SET name_sort = ? WHERE id = ?", [(keys_of.sort_key(name), cid) for cid, name in names]
+    )

@@ -85,6 +85,7 @@ def _display_mobile(mobile: str) -> str:
 
 # --- customer lists -----------------------------------------------------------------------------
 
+
 class FigureModel(QAbstractTableModel):
     """A list of grading.CustomerFigure rows (at most a few thousand; no proxy model)."""
 
@@ -93,12 +94,19 @@ class FigureModel(QAbstractTableModel):
         self.columns = columns
         self.rows: list[grading.CustomerFigure] = []
         self.titles = {
-            "name": self.tr("Customer"), "mobile": self.tr("Mobile"), "grade": self.tr("Grade"),
-            "value_type": self.tr("Value type"), "lifecycle": self.tr("Stage"),
-            "level": self.tr("Level"), "period_spend": self.tr("Spend in period"),
-            "period_purchases": self.tr("Purchases in period"), "total_spend": self.tr("Total spend"),
-            "last_purchase": self.tr("Last purchase"), "rfm": self.tr("R-F-M"),
-            "last_contact": self.tr("Last contact"), "gap": self.tr("Missing to next grade"),
+            "name": self.tr("Customer"),
+            "mobile": self.tr("Mobile"),
+            "grade": self.tr("Grade"),
+            "value_type": self.tr("Value type"),
+            "lifecycle": self.tr("Stage"),
+            "level": self.tr("Level"),
+            "period_spend": self.tr("Spend in period"),
+            "period_purchases": self.tr("Purchases in period"),
+            "total_spend": self.tr("Total spend"),
+            "last_purchase": self.tr("Last purchase"),
+            "rfm": self.tr("R-F-M"),
+            "last_contact": self.tr("Last contact"),
+            "gap": self.tr("Missing to next grade"),
             "next_grade": self.tr("Next grade"),
         }
 
@@ -156,8 +164,12 @@ class FigureModel(QAbstractTableModel):
         key = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(row, key)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("period_spend", "total_spend", "gap",
-                                                                 "period_purchases"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in (
+            "period_spend",
+            "total_spend",
+            "gap",
+            "period_purchases",
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and key == "grade" and row.grade in GRADE_COLORS:
             return QBrush(GRADE_COLORS[row.grade])
@@ -180,16 +192,25 @@ def _table(name: str, model: QAbstractTableModel) -> QTableView:
 
 # --- the tab ------------------------------------------------------------------------------------
 
+
 class AnalysisTab(QWidget):
     regraded = Signal()  # a regrade (foreground or background) finished and the tab was refreshed
     complaints_shown = Signal()  # the complaint figures arrived from their worker thread
 
-    SEGMENT_COLUMNS = ("name", "mobile", "grade", "value_type", "lifecycle", "level", "period_spend",
-                       "period_purchases", "rfm", "last_purchase")
-    DORMANT_COLUMNS = ("name", "mobile", "total_spend", "last_purchase", "last_contact", "grade",
-                       "value_type", "level")
-    POTENTIAL_COLUMNS = ("name", "mobile", "grade", "next_grade", "gap", "period_spend",
-                         "value_type", "lifecycle")
+    SEGMENT_COLUMNS = (
+        "name",
+        "mobile",
+        "grade",
+        "value_type",
+        "lifecycle",
+        "level",
+        "period_spend",
+        "period_purchases",
+        "rfm",
+        "last_purchase",
+    )
+    DORMANT_COLUMNS = ("name", "mobile", "total_spend", "last_purchase", "last_contact", "grade", "value_type", "level")
+    POTENTIAL_COLUMNS = ("name", "mobile", "grade", "next_grade", "gap", "period_spend", "value_type", "lifecycle")
 
     def __init__(self, context: AppContext | None = None, *, today: dt.date | None = None):
         ctx = context or AppContext()
@@ -261,19 +282,22 @@ class AnalysisTab(QWidget):
         self.chart_view.setMinimumHeight(260)
 
         # figures
-        self.grade_table = self._figure_table("gradeTable", (self.tr("Grade"), self.tr("Customers"),
-                                                             self.tr("Share"), self.tr("Ideal"),
-                                                             self.tr("Sales share")))
-        self.value_table = self._figure_table("valueTable", (self.tr("Value type"), self.tr("Customers"),
-                                                             self.tr("Share")))
-        self.lifecycle_table = self._figure_table("lifecycleTable", (self.tr("Stage"), self.tr("Customers"),
-                                                                     self.tr("Share")))
-        self.level_table = self._figure_table("levelTable", (self.tr("Level"), self.tr("Customers"),
-                                                             self.tr("Share")))
+        self.grade_table = self._figure_table(
+            "gradeTable",
+            (self.tr("Grade"), self.tr("Customers"), self.tr("Share"), self.tr("Ideal"), self.tr("Sales share")),
+        )
+        self.value_table = self._figure_table(
+            "valueTable", (self.tr("Value type"), self.tr("Customers"), self.tr("Share"))
+        )
+        self.lifecycle_table = self._figure_table(
+            "lifecycleTable", (self.tr("Stage"), self.tr("Customers"), self.tr("Share"))
+        )
+        self.level_table = self._figure_table("levelTable", (self.tr("Level"), self.tr("Customers"), self.tr("Share")))
         self.grade_table.cellClicked.connect(lambda r, _c: self._group_clicked("grade", self.grade_table, r))
         self.value_table.cellClicked.connect(lambda r, _c: self._group_clicked("value_type", self.value_table, r))
         self.lifecycle_table.cellClicked.connect(
-            lambda r, _c: self._group_clicked("lifecycle", self.lifecycle_table, r))
+            lambda r, _c: self._group_clicked("lifecycle", self.lifecycle_table, r)
+        )
         self.totals_label = QLabel(objectName="totalsLabel")
         self.totals_label.setWordWrap(True)
         self.complaints_label = QLabel(objectName="complaintFiguresLabel")
@@ -283,10 +307,16 @@ class AnalysisTab(QWidget):
         grid = QGridLayout(figures)
         grid.setContentsMargins(0, 0, 0, 0)
         places = ((0, 0, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1), (2, 0, 1, 1))
-        for place, (title, table) in zip(places, ((self.tr("ABC grades"), self.grade_table),
-                                                  (self.tr("Value types (RFM)"), self.value_table),
-                                                  (self.tr("Lifecycle"), self.lifecycle_table),
-                                                  (self.tr("Member levels"), self.level_table)), strict=True):
+        for place, (title, table) in zip(
+            places,
+            (
+                (self.tr("ABC grades"), self.grade_table),
+                (self.tr("Value types (RFM)"), self.value_table),
+                (self.tr("Lifecycle"), self.lifecycle_table),
+                (self.tr("Member levels"), self.level_table),
+            ),
+            strict=True,
+        ):
             box = QGroupBox(title)
             lay = QVBoxLayout(box)
             lay.setContentsMargins(4, 4, 4, 4)
@@ -324,8 +354,10 @@ class AnalysisTab(QWidget):
         self.views = QTabWidget(objectName="analysisViews")
         self.segment_model = FigureModel(self.SEGMENT_COLUMNS, self)
         self.segment_view = _table("segmentTable", self.segment_model)
-        self.segment_label = QLabel(self.tr("Click a bar of the chart or a row of the figures to list its customers."),
-                                    objectName="segmentLabel")
+        self.segment_label = QLabel(
+            self.tr("Click a bar of the chart or a row of the figures to list its customers."),
+            objectName="segmentLabel",
+        )
         seg = QWidget()
         sl = QVBoxLayout(seg)
         sl.setContentsMargins(0, 4, 0, 0)
@@ -336,12 +368,15 @@ class AnalysisTab(QWidget):
         self.dormant_model = FigureModel(self.DORMANT_COLUMNS, self)
         self.dormant_view = _table("dormantTable", self.dormant_model)
         self.dormant_sort = QComboBox(objectName="dormantSortCombo")
-        for key, label in (("value", self.tr("Past value")), ("recent_value", self.tr("Spend in period")),
-                           ("silence", self.tr("Longest silent")), ("name", self.tr("Name"))):
+        for key, label in (
+            ("value", self.tr("Past value")),
+            ("recent_value", self.tr("Spend in period")),
+            ("silence", self.tr("Longest silent")),
+            ("name", self.tr("Name")),
+        ):
             self.dormant_sort.addItem(label, key)
         self.dormant_sort.currentIndexChanged.connect(self.load_dormant)
-        self.dormant_days = QSpinBox(objectName="dormantDaysSpin", minimum=7, maximum=3650,
-                                     suffix=self.tr(" days"))
+        self.dormant_days = QSpinBox(objectName="dormantDaysSpin", minimum=7, maximum=3650, suffix=self.tr(" days"))
         self.dormant_days.setValue(cfg["dormant_days"])
         self.dormant_days.editingFinished.connect(self._dormant_days_changed)
         self.show_contacted = QCheckBox(self.tr("Show recently contacted"), objectName="showContactedCheck")
@@ -406,18 +441,30 @@ class AnalysisTab(QWidget):
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.setContentsMargins(0, 4, 0, 0)
-        self.points_unit_spin = QSpinBox(objectName="pointsUnitSpin", minimum=1, maximum=1000,
-                                         suffix=self.tr(" yuan"))
+        self.points_unit_spin = QSpinBox(objectName="pointsUnitSpin", minimum=1, maximum=1000, suffix=self.tr(" yuan"))
         self.points_unit_spin.setValue(max(1, grading.settings()["points_unit_cents"] // 100))
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("One point unit per")))
         row.addWidget(self.points_unit_spin)
-        row.addWidget(QLabel(self.tr("spent, times the level's rate. Levels rise automatically at a "
-                                     "threshold and are never lowered automatically.")), 1)
+        row.addWidget(
+            QLabel(
+                self.tr(
+                    "spent, times the level's rate. Levels rise automatically at a "
+                    "threshold and are never lowered automatically."
+                )
+            ),
+            1,
+        )
         lay.addLayout(row)
         self.rules_table = QTableWidget(0, 4, objectName="levelRulesTable")
-        self.rules_table.setHorizontalHeaderLabels([self.tr("Level"), self.tr("From total spend (yuan)"),
-                                                    self.tr("Or from points"), self.tr("Points rate (x)")])
+        self.rules_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Level"),
+                self.tr("From total spend (yuan)"),
+                self.tr("Or from points"),
+                self.tr("Points rate (x)"),
+            ]
+        )
         self.rules_table.verticalHeader().setVisible(False)
         self.rules_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.rules_table)
@@ -465,37 +512,79 @@ class AnalysisTab(QWidget):
         total = max(s.customers, 1)
         comp = s.composition()
         sales = max(s.period_spend_cents, 1)
-        self._set_rows(self.grade_table, [
-            (grading.grade_label(g), str(s.by_grade.get(g, 0)), f"{comp[g]:.1f}%",
-             f"{grading.IDEAL_COMPOSITION[g]}%", f"{100 * s.spend_by_grade.get(g, 0) / sales:.1f}%")
-            for g in grading.GRADES], list(grading.GRADES))
+        self._set_rows(
+            self.grade_table,
+            [
+                (
+                    grading.grade_label(g),
+                    str(s.by_grade.get(g, 0)),
+                    f"{comp[g]:.1f}%",
+                    f"{grading.IDEAL_COMPOSITION[g]}%",
+                    f"{100 * s.spend_by_grade.get(g, 0) / sales:.1f}%",
+                )
+                for g in grading.GRADES
+            ],
+            list(grading.GRADES),
+        )
         values = [v for v in grading.VALUE_TYPES] + [""]
-        self._set_rows(self.value_table, [
-            (grading.value_label(v), str(s.by_value.get(v, 0)), f"{100 * s.by_value.get(v, 0) / total:.1f}%")
-            for v in values], values)
+        self._set_rows(
+            self.value_table,
+            [
+                (grading.value_label(v), str(s.by_value.get(v, 0)), f"{100 * s.by_value.get(v, 0) / total:.1f}%")
+                for v in values
+            ],
+            values,
+        )
         stages = list(grading.LIFECYCLE) + [""]
-        self._set_rows(self.lifecycle_table, [
-            (grading.lifecycle_label(v), str(s.by_lifecycle.get(v, 0)),
-             f"{100 * s.by_lifecycle.get(v, 0) / total:.1f}%") for v in stages], stages)
+        self._set_rows(
+            self.lifecycle_table,
+            [
+                (
+                    grading.lifecycle_label(v),
+                    str(s.by_lifecycle.get(v, 0)),
+                    f"{100 * s.by_lifecycle.get(v, 0) / total:.1f}%",
+                )
+                for v in stages
+            ],
+            stages,
+        )
         levels = [name for _id, name in self._levels()] + ([""] if s.by_level.get("") else [])
-        self._set_rows(self.level_table, [
-            (name or self.tr("No level"), str(s.by_level.get(name, 0)),
-             f"{100 * s.by_level.get(name, 0) / total:.1f}%") for name in levels], [None] * len(levels))
+        self._set_rows(
+            self.level_table,
+            [
+                (
+                    name or self.tr("No level"),
+                    str(s.by_level.get(name, 0)),
+                    f"{100 * s.by_level.get(name, 0) / total:.1f}%",
+                )
+                for name in levels
+            ],
+            [None] * len(levels),
+        )
         th = grading.thresholds()
         lines = [
             self.tr("Customers: %1; bought in the period: %2; sales in the period: ¥%3")
-            .replace("%1", str(s.customers)).replace("%2", str(s.buyers)).replace("%3", fmt(s.period_spend_cents)),
+            .replace("%1", str(s.customers))
+            .replace("%2", str(s.buyers))
+            .replace("%3", fmt(s.period_spend_cents)),
             self.tr("Dormant (no purchase for %1 days): %2")
-            .replace("%1", str(grading.settings()["dormant_days"])).replace("%2", str(s.dormant)),
+            .replace("%1", str(grading.settings()["dormant_days"]))
+            .replace("%2", str(s.dormant)),
         ]
         if th.get("A"):
-            lines.append(self.tr("Grade A from ¥%1, grade B from ¥%2 spent in the period")
-                         .replace("%1", fmt(th["A"])).replace("%2", fmt(th.get("B") or th["A"])))
+            lines.append(
+                self.tr("Grade A from ¥%1, grade B from ¥%2 spent in the period")
+                .replace("%1", fmt(th["A"]))
+                .replace("%2", fmt(th.get("B") or th["A"]))
+            )
         self.totals_label.setText("\n".join(lines))
         self.totals_label.setProperty("zero", zero)
         run = s.last_run
-        self.last_run_label.setText(self.tr("Not graded yet") if run is None else
-                                    self.tr("Graded %1").replace("%1", run.strftime("%Y-%m-%d %H:%M")))
+        self.last_run_label.setText(
+            self.tr("Not graded yet")
+            if run is None
+            else self.tr("Graded %1").replace("%1", run.strftime("%Y-%m-%d %H:%M"))
+        )
 
     def _levels(self) -> list[tuple[int, str]]:
         return [(r.id, r.name) for r in grading.level_rules()]
@@ -618,8 +707,12 @@ class AnalysisTab(QWidget):
         self.segment_view.resizeColumnsToContents()
         self.segment_label.setText(
             self.tr("Percentile %1: customers ranked %2 to %3, ¥%4 in the period (cumulative %5% of sales)")
-            .replace("%1", str(index + 1)).replace("%2", str(b.first_rank + 1)).replace("%3", str(b.end_rank))
-            .replace("%4", fmt(b.spend_cents)).replace("%5", f"{b.cum_share:.1f}"))
+            .replace("%1", str(index + 1))
+            .replace("%2", str(b.first_rank + 1))
+            .replace("%3", str(b.end_rank))
+            .replace("%4", fmt(b.spend_cents))
+            .replace("%5", f"{b.cum_share:.1f}")
+        )
         self.views.setCurrentIndex(0)
 
     def _group_clicked(self, dimension: str, table: QTableWidget, row: int) -> None:
@@ -630,14 +723,21 @@ class AnalysisTab(QWidget):
         rows = grading.customers_in(dimension, value or None)
         self.segment_model.set_rows(rows)
         self.segment_view.resizeColumnsToContents()
-        self.segment_label.setText(self.tr("%1: %2 customers (at most 5000 listed, best first)")
-                                   .replace("%1", item.text()).replace("%2", table.item(row, 1).text()))
+        self.segment_label.setText(
+            self.tr("%1: %2 customers (at most 5000 listed, best first)")
+            .replace("%1", item.text())
+            .replace("%2", table.item(row, 1).text())
+        )
         self.views.setCurrentIndex(0)
 
     def load_dormant(self) -> None:
-        rows = grading.dormant(self.dormant_days.value(), sort=self.dormant_sort.currentData(),
-                               today=self.today(), include_contacted=self.show_contacted.isChecked(),
-                               limit=2000)
+        rows = grading.dormant(
+            self.dormant_days.value(),
+            sort=self.dormant_sort.currentData(),
+            today=self.today(),
+            include_contacted=self.show_contacted.isChecked(),
+            limit=2000,
+        )
         self.dormant_model.set_rows(rows)
         self.dormant_view.resizeColumnsToContents()
 
@@ -704,20 +804,25 @@ class AnalysisTab(QWidget):
                 try:
                     rate = int(Decimal(rate_text) * 1000)
                 except InvalidOperation:
-                    raise ValueError(self.tr("Row %1: points rate “%2” is not a number")
-                                     .replace("%1", str(r + 1)).replace("%2", rate_text)) from None
+                    raise ValueError(
+                        self.tr("Row %1: points rate “%2” is not a number")
+                        .replace("%1", str(r + 1))
+                        .replace("%2", rate_text)
+                    ) from None
                 parsed.append((level_id, spend, points, rate))
             for level_id, spend, points, rate in parsed:
-                grading.set_level_rule(level_id, min_total_spend_cents=spend, min_points=points,
-                                       points_per_yuan_milli=rate)
+                grading.set_level_rule(
+                    level_id, min_total_spend_cents=spend, min_points=points, points_per_yuan_milli=rate
+                )
             grading.update_settings(points_unit_cents=self.points_unit_spin.value() * 100)
             upgraded = grading.upgrade_levels()
         except (FieldError, ValueError, PermissionError) as exc:  # PermissionError: clerk mode
             QMessageBox.warning(self, self.tr("Level rules"), str(exc))
             return False
         if upgraded:
-            QMessageBox.information(self, self.tr("Level rules"),
-                                    self.tr("%n customer(s) reached a higher level.", "", upgraded))
+            QMessageBox.information(
+                self, self.tr("Level rules"), self.tr("%n customer(s) reached a higher level.", "", upgraded)
+            )
         self._data_changed()
         return True
 
@@ -787,8 +892,9 @@ class AnalysisTab(QWidget):
     def start_background_regrade(self, *, only_if_stale: bool = True) -> None:
         """The automatic regrade: in a worker thread, no dialog; the tab refreshes when done."""
         today = self._today
-        fn = (lambda: grading.regrade_if_stale(today=today)) if only_if_stale else \
-            (lambda: grading.regrade(today=today))
+        fn = (
+            (lambda: grading.regrade_if_stale(today=today)) if only_if_stale else (lambda: grading.regrade(today=today))
+        )
         if self._start_job("regrade", fn, self._background_done):
             self.last_run_label.setText(self.tr("Grading customers in the background…"))
 
@@ -838,8 +944,9 @@ class AnalysisTab(QWidget):
 
     # --- export ---------------------------------------------------------------------------------
     def _ask_path(self, default_name: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to Excel"), default_name,
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export to Excel"), default_name, self.tr("Excel workbook (*.xlsx)")
+        )
         return path or None
 
     def export_view(self, path: str | None = None) -> str | None:
@@ -849,21 +956,39 @@ class AnalysisTab(QWidget):
 
         index = self.views.currentIndex()
         if index == 3:
-            headers = [self.tr("Level"), X.Column(self.tr("From total spend (yuan)"), X.CENTS),
-                       self.tr("Or from points"), self.tr("Points rate (x)")]
-            rows = [(r.name, r.min_total_spend_cents, r.min_points, r.points_per_yuan_milli / 1000)
-                    for r in grading.level_rules()]
+            headers = [
+                self.tr("Level"),
+                X.Column(self.tr("From total spend (yuan)"), X.CENTS),
+                self.tr("Or from points"),
+                self.tr("Points rate (x)"),
+            ]
+            rows = [
+                (r.name, r.min_total_spend_cents, r.min_points, r.points_per_yuan_milli / 1000)
+                for r in grading.level_rules()
+            ]
             title = self.views.tabText(3)
         else:
             model = (self.segment_model, self.dormant_model, self.potential_model)[index]
             money = {"period_spend", "total_spend", "gap"}
-            headers = [X.Column(model.titles[k], X.CENTS) if k in money
-                       else X.Column(model.titles[k], X.CODE) if k == "mobile" else model.titles[k]
-                       for k in model.columns]
-            rows = [[{"period_spend": r.period_spend_cents, "total_spend": r.total_spend_cents,
-                      "gap": r.gap_cents}.get(k) if k in money else
-                     (r.period_purchases if k == "period_purchases" else model.cell(r, k))
-                     for k in model.columns] for r in model.rows]
+            headers = [
+                X.Column(model.titles[k], X.CENTS)
+                if k in money
+                else X.Column(model.titles[k], X.CODE)
+                if k == "mobile"
+                else model.titles[k]
+                for k in model.columns
+            ]
+            rows = [
+                [
+                    {"period_spend": r.period_spend_cents, "total_spend": r.total_spend_cents, "gap": r.gap_cents}.get(
+                        k
+                    )
+                    if k in money
+                    else (r.period_purchases if k == "period_purchases" else model.cell(r, k))
+                    for k in model.columns
+                ]
+                for r in model.rows
+            ]
             title = self.views.tabText(index)
         path = path or self._ask_path(f"{title}.xlsx")
         if not path:
@@ -880,23 +1005,35 @@ class AnalysisTab(QWidget):
         s = self.summary or grading.summary(today=self.today())
         counts = []
         for dim, label, data, keys in (
-                (self.tr("ABC grades"), grading.grade_label, s.by_grade, list(grading.GRADES)),
-                (self.tr("Value types (RFM)"), grading.value_label, s.by_value, [*grading.VALUE_TYPES, ""]),
-                (self.tr("Lifecycle"), grading.lifecycle_label, s.by_lifecycle, [*grading.LIFECYCLE, ""]),
-                (self.tr("Member levels"), lambda k: k or self.tr("No level"), s.by_level, list(s.by_level))):
+            (self.tr("ABC grades"), grading.grade_label, s.by_grade, list(grading.GRADES)),
+            (self.tr("Value types (RFM)"), grading.value_label, s.by_value, [*grading.VALUE_TYPES, ""]),
+            (self.tr("Lifecycle"), grading.lifecycle_label, s.by_lifecycle, [*grading.LIFECYCLE, ""]),
+            (self.tr("Member levels"), lambda k: k or self.tr("No level"), s.by_level, list(s.by_level)),
+        ):
             for k in keys:
                 counts.append((dim, label(k), data.get(k, 0)))
         counts.append((self.tr("Period"), self.tr("Dormant customers"), s.dormant))
         counts.append((self.tr("Period"), self.tr("Bought in the period"), s.buyers))
-        pareto = [(b.index + 1, b.first_rank + 1, b.end_rank, b.spend_cents, round(b.cum_share, 2), b.grade)
-                  for b in self.buckets]
+        pareto = [
+            (b.index + 1, b.first_rank + 1, b.end_rank, b.spend_cents, round(b.cum_share, 2), b.grade)
+            for b in self.buckets
+        ]
         sheets = [
-            X.Sheet(self.tr("Figures"), [self.tr("Figure"), self.tr("Group"), X.Column(self.tr("Customers"), X.INT)],
-                    counts),
-            X.Sheet(self.tr("Pareto"), [X.Column(self.tr("Percentile"), X.INT), X.Column(self.tr("From rank"), X.INT),
-                                        X.Column(self.tr("To rank"), X.INT), X.Column(self.tr("Spend"), X.CENTS),
-                                        X.Column(self.tr("Cumulative share %"), X.NUMBER), self.tr("Grade")],
-                    pareto),
+            X.Sheet(
+                self.tr("Figures"), [self.tr("Figure"), self.tr("Group"), X.Column(self.tr("Customers"), X.INT)], counts
+            ),
+            X.Sheet(
+                self.tr("Pareto"),
+                [
+                    X.Column(self.tr("Percentile"), X.INT),
+                    X.Column(self.tr("From rank"), X.INT),
+                    X.Column(self.tr("To rank"), X.INT),
+                    X.Column(self.tr("Spend"), X.CENTS),
+                    X.Column(self.tr("Cumulative share %"), X.NUMBER),
+                    self.tr("Grade"),
+                ],
+                pareto,
+            ),
         ]
         return str(X.write_workbook(path, sheets))
 
@@ -915,9 +1052,15 @@ class GradingRulesDialog(QDialog):
     """The numbers behind value types and lifecycle stages (shopcrm.grading.DEFAULTS)."""
 
     INTS = (
-        ("dormant_days", 7, 3650), ("recover_days", 1, 3650), ("new_days", 1, 3650),
-        ("at_risk_min_days", 0, 3650), ("default_interval_days", 1, 3650),
-        ("high_value_m", 1, 5), ("frequent_f", 1, 5), ("recent_r", 1, 5), ("burden_costs", 0, 100),
+        ("dormant_days", 7, 3650),
+        ("recover_days", 1, 3650),
+        ("new_days", 1, 3650),
+        ("at_risk_min_days", 0, 3650),
+        ("default_interval_days", 1, 3650),
+        ("high_value_m", 1, 5),
+        ("frequent_f", 1, 5),
+        ("recent_r", 1, 5),
+        ("burden_costs", 0, 100),
         ("wake_followup_days", 1, 365),
     )
 
@@ -949,9 +1092,11 @@ class GradingRulesDialog(QDialog):
         self.factor.setValue(float(cfg["at_risk_factor"]))
         form.addRow(self.tr("At risk when silent for more than (x usual interval)"), self.factor)
         self.cuts: dict[str, QLineEdit] = {}
-        for axis, label in (("r", self.tr("R cut points (days silent)")),
-                            ("f", self.tr("F cut points (purchases)")),
-                            ("m", self.tr("M cut points (yuan)"))):
+        for axis, label in (
+            ("r", self.tr("R cut points (days silent)")),
+            ("f", self.tr("F cut points (purchases)")),
+            ("m", self.tr("M cut points (yuan)")),
+        ):
             edit = QLineEdit(objectName=f"{axis}CutsEdit")
             edit.setPlaceholderText(self.tr("empty = quintiles, e.g. 30, 60, 90, 180"))
             values = cfg["rfm_cuts"][axis]

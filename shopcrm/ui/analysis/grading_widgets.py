@@ -30,8 +30,7 @@ class CustomerGradingPage(QWidget):
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setWordWrap(True)
         self.history = QTableWidget(0, 4, objectName="gradingHistoryTable")
-        self.history.setHorizontalHeaderLabels([self.tr("Time"), self.tr("What"), self.tr("Change"),
-                                                self.tr("Reason")])
+        self.history.setHorizontalHeaderLabels([self.tr("Time"), self.tr("What"), self.tr("Change"), self.tr("Reason")])
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,18 +53,30 @@ class CustomerGradingPage(QWidget):
         since = str(c.lifecycle_at)[:10] if c.lifecycle_at else dash
         rfm = f"R{c.rfm_r} F{c.rfm_f} M{c.rfm_m}" if c.rfm_r is not None else dash
         rows = [
-            (self.tr("ABC grade"), (grading.grade_label(c.grade) if c.grade else self.tr("Not graded yet"))
-             + (self.tr(" (since %1)").replace("%1", str(c.grade_at)[:10]) if c.grade_at else "")),
-            (self.tr("Spend in the grading period"),
-             self.tr("¥%1 in %2 purchase(s)").replace("%1", fmt(c.period_spend_cents))
-             .replace("%2", str(c.period_purchases))),
+            (
+                self.tr("ABC grade"),
+                (grading.grade_label(c.grade) if c.grade else self.tr("Not graded yet"))
+                + (self.tr(" (since %1)").replace("%1", str(c.grade_at)[:10]) if c.grade_at else ""),
+            ),
+            (
+                self.tr("Spend in the grading period"),
+                self.tr("¥%1 in %2 purchase(s)")
+                .replace("%1", fmt(c.period_spend_cents))
+                .replace("%2", str(c.period_purchases)),
+            ),
             (self.tr("RFM scores (1-5)"), rfm),
             (self.tr("Value type"), grading.value_label(c.value_type) if c.value_type else dash),
-            (self.tr("Lifecycle stage"), (grading.lifecycle_label(c.lifecycle) if c.lifecycle else dash)
-             + (self.tr(" (since %1)").replace("%1", since) if c.lifecycle else "")),
+            (
+                self.tr("Lifecycle stage"),
+                (grading.lifecycle_label(c.lifecycle) if c.lifecycle else dash)
+                + (self.tr(" (since %1)").replace("%1", since) if c.lifecycle else ""),
+            ),
         ]
-        self.facts.setText("<table>" + "".join(f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{v}</td></tr>"
-                                               for k, v in rows) + "</table>")
+        self.facts.setText(
+            "<table>"
+            + "".join(f"<tr><td style='padding-right:12px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+            + "</table>"
+        )
         items = grading.history_of(self.customer_id)
         self.history.setRowCount(len(items))
         for r, h in enumerate(items):

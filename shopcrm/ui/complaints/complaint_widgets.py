@@ -51,8 +51,10 @@ from shopcrm.ui.shell.qclock import from_qdatetime, to_qdatetime
 try:  # clerk mode masks mobiles (issue #7); absent in older trees
     from shopcrm.trust.security import display_mobile
 except ImportError:  # pragma: no cover
+
     def display_mobile(mobile):
         return mobile or ""
+
 
 OVERDUE_BG = "#fbe3e1"
 OVERDUE_FG = "#b3261e"
@@ -60,8 +62,7 @@ NEARLY_BG = "#fff1cc"
 NEARLY_FG = "#8a5a00"
 PAUSED_FG = "#5f6b7a"
 ERROR_STYLE = "color: #b3261e;"
-TIP_STYLE = ("background: #eef5ff; border: 1px solid #c9dcf5; border-radius: 4px; padding: 6px;"
-             " color: #1f3b63;")
+TIP_STYLE = "background: #eef5ff; border: 1px solid #c9dcf5; border-radius: 4px; padding: 6px; color: #1f3b63;"
 
 
 def error_text(exc: Exception) -> str:
@@ -70,8 +71,6 @@ def error_text(exc: Exception) -> str:
     if isinstance(exc, LookupError) and exc.args:
         return str(exc.args[0])
     return str(exc)
-
-
 
 
 def left_text(seconds: int | None, status: str) -> str:
@@ -83,8 +82,11 @@ def left_text(seconds: int | None, status: str) -> str:
     if d:
         span = QCoreApplication.translate("ComplaintClock", "%1 d %2 h").replace("%1", str(d)).replace("%2", str(hh))
     else:
-        span = QCoreApplication.translate("ComplaintClock", "%1 h %2 min").replace("%1", str(hh)).replace(
-            "%2", str(abs(seconds) // 60 % 60))
+        span = (
+            QCoreApplication.translate("ComplaintClock", "%1 h %2 min")
+            .replace("%1", str(hh))
+            .replace("%2", str(abs(seconds) // 60 % 60))
+        )
     if status == "waiting":
         return QCoreApplication.translate("ComplaintClock", "Paused, %1 left").replace("%1", span)
     if seconds < 0:
@@ -94,13 +96,13 @@ def left_text(seconds: int | None, status: str) -> str:
 
 # --- record / edit ----------------------------------------------------------------------------
 
+
 class ComplaintDialog(QDialog):
     """Record a new complaint (``complaint_id`` None) or edit what was recorded."""
 
     saved = Signal(int)
 
-    def __init__(self, complaint_id: int | None = None, parent=None, *, customer_id: int | None = None,
-                 who: str = ""):
+    def __init__(self, complaint_id: int | None = None, parent=None, *, customer_id: int | None = None, who: str = ""):
         super().__init__(parent)
         self.setObjectName("complaintDialog")
         self.complaint_id = complaint_id
@@ -117,7 +119,9 @@ class ComplaintDialog(QDialog):
         group.addButton(self.walkin_radio)
         self.customer_radio.setChecked(True)
         self.customer_search = QLineEdit(objectName="customerSearch")
-        self.customer_search.setPlaceholderText(self.tr("Search: mobile, last 4 digits, name, pinyin initials, card no."))
+        self.customer_search.setPlaceholderText(
+            self.tr("Search: mobile, last 4 digits, name, pinyin initials, card no.")
+        )
         self.customer_search.setClearButtonEnabled(True)
         self.customer_results = QListWidget(objectName="customerResults")
         self.customer_results.setMaximumHeight(110)
@@ -171,8 +175,7 @@ class ComplaintDialog(QDialog):
         self.temperament.currentIndexChanged.connect(self._show_tip)
         self.severity = QComboBox(objectName="severityCombo")
         for s in self.cfg.severities:
-            self.severity.addItem(self.tr("%1 (within %2 h)").replace("%1", s.name).replace("%2", str(s.hours)),
-                                  s.name)
+            self.severity.addItem(self.tr("%1 (within %2 h)").replace("%1", s.name).replace("%2", str(s.hours)), s.name)
         if self.severity.count() > 1:
             self.severity.setCurrentIndex(1)  # the middle one (一般) by default
         self.due_preview = QLabel(objectName="duePreview")
@@ -208,8 +211,7 @@ class ComplaintDialog(QDialog):
         form.addRow(self.tr("Severity"), sev)
         form.addRow(self.tr("Handler"), self.handler)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveComplaintButton")
         self.buttons.accepted.connect(self.save)
@@ -228,7 +230,9 @@ class ComplaintDialog(QDialog):
                 self._set_chosen(c.id, c.name, c.mobile)
         self._show_tip()
         self._show_due()
-        forms.settle(self, first=self.customer_search if complaint_id is None and self.customer_id is None else self.channel)
+        forms.settle(
+            self, first=self.customer_search if complaint_id is None and self.customer_id is None else self.channel
+        )
 
     def _load(self, complaint_id: int) -> None:
         k = K.get(complaint_id)
@@ -272,8 +276,7 @@ class ComplaintDialog(QDialog):
         if not text:
             return
         for r in customers.page(customers.CustomerQuery(text=text), 0, 20):
-            item = QListWidgetItem(f"{r.name}  {display_mobile(r.mobile)}"
-                                   + (f"  {r.card_no}" if r.card_no else ""))
+            item = QListWidgetItem(f"{r.name}  {display_mobile(r.mobile)}" + (f"  {r.card_no}" if r.card_no else ""))
             item.setData(Qt.ItemDataRole.UserRole, (r.id, r.name, r.mobile))
             self.customer_results.addItem(item)
         if self.customer_results.count() == 1:
@@ -294,10 +297,14 @@ class ComplaintDialog(QDialog):
             walkin_name=self.walkin_name.text() if walkin else "",
             walkin_mobile=self.walkin_mobile.text() if walkin else "",
             received_at=from_qdatetime(self.received.dateTime()),
-            channel=self.channel.currentData(), category=self.category.currentText(),
-            key_points=self.key_points.toPlainText(), request=self.request.toPlainText(),
-            temperament=self.temperament.currentData() or "", severity=self.severity.currentData() or "",
-            handler=self.handler.text())
+            channel=self.channel.currentData(),
+            category=self.category.currentText(),
+            key_points=self.key_points.toPlainText(),
+            request=self.request.toPlainText(),
+            temperament=self.temperament.currentData() or "",
+            severity=self.severity.currentData() or "",
+            handler=self.handler.text(),
+        )
 
     def save(self) -> None:
         try:
@@ -314,6 +321,7 @@ class ComplaintDialog(QDialog):
 
 
 # --- the detail panel -------------------------------------------------------------------------
+
 
 class ComplaintDetail(QWidget):
     """Works one complaint: judgement, the six steps, status moves, resolution, follow-up, notes,
@@ -362,9 +370,14 @@ class ComplaintDetail(QWidget):
 
         # six steps
         self.step_boxes: list[QCheckBox] = []
-        labels = (self.tr("1. Listen fully"), self.tr("2. Restate to confirm"),
-                  self.tr("3. Apologise sincerely"), self.tr("4. Acknowledge the feelings"),
-                  self.tr("5. Explain the action"), self.tr("6. Thank the customer"))
+        labels = (
+            self.tr("1. Listen fully"),
+            self.tr("2. Restate to confirm"),
+            self.tr("3. Apologise sincerely"),
+            self.tr("4. Acknowledge the feelings"),
+            self.tr("5. Explain the action"),
+            self.tr("6. Thank the customer"),
+        )
         self.steps_box = QGroupBox(objectName="stepsBox")
         sl = QGridLayout(self.steps_box)
         for i, (code, label) in enumerate(zip(K.STEPS, labels, strict=True)):
@@ -382,8 +395,7 @@ class ComplaintDetail(QWidget):
         self.reopen_reason.setPlaceholderText(self.tr("Why reopen?"))
         self.reopen_button = QPushButton(self.tr("Reopen"), objectName="reopenButton")
         moves = QHBoxLayout()
-        for w in (self.start_button, self.wait_button, self.resume_button, self.reopen_reason,
-                  self.reopen_button):
+        for w in (self.start_button, self.wait_button, self.resume_button, self.reopen_reason, self.reopen_button):
             moves.addWidget(w)
         moves.addStretch(1)
 
@@ -437,8 +449,9 @@ class ComplaintDetail(QWidget):
         self.error = QLabel(objectName="detailError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
-        self.placeholder = QLabel(self.tr("Select a complaint in the list, or record a new one."),
-                                  objectName="detailPlaceholder")
+        self.placeholder = QLabel(
+            self.tr("Select a complaint in the list, or record a new one."), objectName="detailPlaceholder"
+        )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         head = QHBoxLayout()
@@ -484,8 +497,12 @@ class ComplaintDetail(QWidget):
         self.note.returnPressed.connect(self._add_note)
         self.convert_button.clicked.connect(self._convert)
         self.customer_button.clicked.connect(
-            lambda: self.complaint and self.complaint.customer_id
-            and self.open_customer_requested.emit(self.complaint.customer_id))
+            lambda: (
+                self.complaint
+                and self.complaint.customer_id
+                and self.open_customer_requested.emit(self.complaint.customer_id)
+            )
+        )
         self.edit_button.clicked.connect(self._edit)
         self.resolution.currentIndexChanged.connect(self._update_refund)
         self.show_complaint(None)
@@ -516,16 +533,23 @@ class ComplaintDetail(QWidget):
         if cust is not None:
             who = f"{cust.name} {display_mobile(cust.mobile)}"
         else:
-            who = (f"{k.walkin_name} {display_mobile(k.walkin_mobile)} "
-                   + self.tr("(walk-in)"))
-        self.header.setText(f"<b>#{k.id}</b>&nbsp; <b>{_html(who)}</b><br>"
-                            f"{_html(k.category)} · {_html(k.severity)} · {_html(K.channel_label(k.channel))}")
+            who = f"{k.walkin_name} {display_mobile(k.walkin_mobile)} " + self.tr("(walk-in)")
+        self.header.setText(
+            f"<b>#{k.id}</b>&nbsp; <b>{_html(who)}</b><br>"
+            f"{_html(k.category)} · {_html(k.severity)} · {_html(K.channel_label(k.channel))}"
+        )
         running = k.status in K.CLOCK_RUNNING
         self.status_label.setText(K.status_label(k.status))
-        colour = {"new": "#1f6feb", "in_progress": "#9a6700", "waiting": PAUSED_FG,
-                  "resolved": "#1a7f37", "closed": "#57606a"}[k.status]
-        self.status_label.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px;"
-                                        " padding: 2px 8px; font-weight: bold;")
+        colour = {
+            "new": "#1f6feb",
+            "in_progress": "#9a6700",
+            "waiting": PAUSED_FG,
+            "resolved": "#1a7f37",
+            "closed": "#57606a",
+        }[k.status]
+        self.status_label.setStyleSheet(
+            f"color: white; background: {colour}; border-radius: 4px; padding: 2px 8px; font-weight: bold;"
+        )
         secs = K.seconds_left(k.status, k.due_at, k.paused_since, now())
         due = k.due_at.strftime("%Y-%m-%d %H:%M") if k.due_at else ""
         text = self.tr("Due %1").replace("%1", due)
@@ -541,9 +565,13 @@ class ComplaintDetail(QWidget):
         self.due_label.setStyleSheet(style)
         self.convert_button.setVisible(k.customer_id is None)
         self.customer_button.setVisible(k.customer_id is not None)
-        info = [self.tr("Received %1 via %2, handler %3").replace("%1", k.received_at.strftime("%Y-%m-%d %H:%M"))
-                .replace("%2", K.channel_label(k.channel)).replace("%3", k.handler or "—"),
-                self.tr("Key points: %1").replace("%1", k.key_points)]
+        info = [
+            self.tr("Received %1 via %2, handler %3")
+            .replace("%1", k.received_at.strftime("%Y-%m-%d %H:%M"))
+            .replace("%2", K.channel_label(k.channel))
+            .replace("%3", k.handler or "—"),
+            self.tr("Key points: %1").replace("%1", k.key_points),
+        ]
         if k.request:
             info.append(self.tr("Asks for: %1").replace("%1", k.request))
         if k.temperament:
@@ -577,8 +605,7 @@ class ComplaintDetail(QWidget):
         self.reopen_button.setVisible(can_reopen)
         self.resolve_box.setVisible(k.status in ("new", "in_progress"))
         self.resolve_box.setEnabled(k.status == "in_progress")
-        self.resolve_box.setToolTip("" if k.status == "in_progress"
-                                    else self.tr("Start handling the complaint first"))
+        self.resolve_box.setToolTip("" if k.status == "in_progress" else self.tr("Start handling the complaint first"))
         if k.resolved_at:
             res = K.resolution_label(k.resolution_type)
             if k.resolution_amount_cents:
@@ -590,14 +617,15 @@ class ComplaintDetail(QWidget):
                 text += f" — {k.resolution_notes}"
             if k.status == "closed":
                 text += "\n" + self.tr("Follow-up %1: satisfaction %2/5 %3").replace(
-                    "%1", k.closed_at.strftime("%Y-%m-%d")).replace("%2", str(k.satisfaction)).replace(
-                    "%3", k.followup_notes)
+                    "%1", k.closed_at.strftime("%Y-%m-%d")
+                ).replace("%2", str(k.satisfaction)).replace("%3", k.followup_notes)
             self.resolution_done.setText(text)
         self.resolution_done.setVisible(bool(k.resolved_at))
         self.followup_box.setVisible(k.status == "resolved")
         if k.followup_due:
-            self.followup_box.setTitle(self.tr("Satisfaction follow-up (due %1)").replace(
-                "%1", k.followup_due.isoformat()))
+            self.followup_box.setTitle(
+                self.tr("Satisfaction follow-up (due %1)").replace("%1", k.followup_due.isoformat())
+            )
         self._update_refund()
 
         self.timeline.clear()
@@ -645,24 +673,36 @@ class ComplaintDetail(QWidget):
         self._run(lambda: K.set_step(self.complaint_id, index, on, who=self._who()))
 
     def _save_validity(self) -> None:
-        self._run(lambda: K.set_validity(self.complaint_id, self.validity.currentData() or "",
-                                         self.validity_reason.text(), who=self._who()))
+        self._run(
+            lambda: K.set_validity(
+                self.complaint_id, self.validity.currentData() or "", self.validity_reason.text(), who=self._who()
+            )
+        )
 
     def _resolve(self) -> None:
         def go():
             text = self.amount.text().strip() if self.amount.isEnabled() else ""
             cents = parse_money(text, "resolution_amount") if text else None
-            K.resolve(self.complaint_id, self.resolution.currentData(), amount_cents=cents,
-                      notes=self.resolution_notes.text(), refund_to_card=self.refund.isChecked(),
-                      who=self._who())
+            K.resolve(
+                self.complaint_id,
+                self.resolution.currentData(),
+                amount_cents=cents,
+                notes=self.resolution_notes.text(),
+                refund_to_card=self.refund.isChecked(),
+                who=self._who(),
+            )
+
         if self._run(go):
             self.amount.clear()
             self.resolution_notes.clear()
             self.refund.setChecked(False)
 
     def _followup(self) -> None:
-        if self._run(lambda: K.record_followup(self.complaint_id, self.satisfaction.value(),
-                                               notes=self.followup_notes.text(), who=self._who())):
+        if self._run(
+            lambda: K.record_followup(
+                self.complaint_id, self.satisfaction.value(), notes=self.followup_notes.text(), who=self._who()
+            )
+        ):
             self.followup_notes.clear()
 
     def _reopen(self) -> None:
@@ -692,6 +732,7 @@ def _html(text: str) -> str:
 
 # --- settings ---------------------------------------------------------------------------------
 
+
 class ComplaintSettingsDialog(QDialog):
     """Categories, temperaments with their handling tips, severities with their due times, the
     follow-up delay. Plain text, one entry per line."""
@@ -704,10 +745,12 @@ class ComplaintSettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Complaint settings"))
         cfg = K.get_config()
         self.categories = QPlainTextEdit("\n".join(cfg.categories), objectName="categoriesEdit")
-        self.temperaments = QPlainTextEdit("\n".join(f"{x.name} | {x.tip}" for x in cfg.temperaments),
-                                           objectName="temperamentsEdit")
-        self.severities = QPlainTextEdit("\n".join(f"{x.name} | {x.hours}" for x in cfg.severities),
-                                         objectName="severitiesEdit")
+        self.temperaments = QPlainTextEdit(
+            "\n".join(f"{x.name} | {x.tip}" for x in cfg.temperaments), objectName="temperamentsEdit"
+        )
+        self.severities = QPlainTextEdit(
+            "\n".join(f"{x.name} | {x.hours}" for x in cfg.severities), objectName="severitiesEdit"
+        )
         self.followup_days = QSpinBox(objectName="followupDays")
         self.followup_days.setRange(0, 60)
         self.followup_days.setValue(cfg.followup_days)
@@ -744,7 +787,9 @@ class ComplaintSettingsDialog(QDialog):
                 categories=[x.strip() for x in self.categories.toPlainText().splitlines()],
                 temperaments=[K.Temperament(n, tip) for n, tip in temps],
                 severities=[K.Severity(n, h) for n, h in sevs],
-                followup_days=self.followup_days.value(), nearly_due_hours=self.nearly_hours.value())
+                followup_days=self.followup_days.value(),
+                nearly_due_hours=self.nearly_hours.value(),
+            )
             K.save_config(cfg)
         except (ValidationError, FieldError, PermissionError) as exc:  # PermissionError: clerk mode
             self.error.setText(error_text(exc))
@@ -754,6 +799,7 @@ class ComplaintSettingsDialog(QDialog):
 
 
 # --- for the customer archive form ------------------------------------------------------------
+
 
 class CustomerComplaintsList(QWidget):
     """A customer's complaints (newest first) with a button to record a new one. Double-click a row
@@ -767,8 +813,15 @@ class CustomerComplaintsList(QWidget):
         self.setObjectName("customerComplaints")
         self.customer_id = customer_id
         self.table = QTableWidget(0, 5, objectName="customerComplaintTable")
-        self.table.setHorizontalHeaderLabels([self.tr("Received"), self.tr("Category"), self.tr("Key points"),
-                                              self.tr("Status"), self.tr("Satisfaction")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Received"),
+                self.tr("Category"),
+                self.tr("Key points"),
+                self.tr("Status"),
+                self.tr("Satisfaction"),
+            ]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -798,8 +851,13 @@ class CustomerComplaintsList(QWidget):
             overdue = r.status in K.CLOCK_RUNNING and secs is not None and secs < 0
             open_n += r.status in K.OPEN_STATUSES
             status = K.status_label(r.status) + (" · " + self.tr("overdue") if overdue else "")
-            cells = (r.received_at[:16], r.category, r.key_points, status,
-                     f"{r.satisfaction}/5" if r.satisfaction else "")
+            cells = (
+                r.received_at[:16],
+                r.category,
+                r.key_points,
+                status,
+                f"{r.satisfaction}/5" if r.satisfaction else "",
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r.id)
@@ -808,8 +866,7 @@ class CustomerComplaintsList(QWidget):
                 if overdue:
                     item.setForeground(_brush(OVERDUE_FG))
                 self.table.setItem(i, col, item)
-        self.summary.setText(self.tr("%1 complaints, %2 open").replace("%1", str(len(rows)))
-                             .replace("%2", str(open_n)))
+        self.summary.setText(self.tr("%1 complaints, %2 open").replace("%1", str(len(rows))).replace("%2", str(open_n)))
 
     def _activate(self, item) -> None:
         # the archive form forwards this to MainWindow.show_complaint (the 投诉 tab shows the case)

@@ -53,20 +53,32 @@ from shopcrm.ui.shell.context import AppContext
 class ComplaintTableModel(PagedSqlModel):
     """Complaints a page at a time from SQL; rowCount() is the SQL count of the query."""
 
-    KEYS = ("id", "received", "customer", "category", "key_points", "severity", "handler", "status",
-            "due", "steps")
+    KEYS = ("id", "received", "customer", "category", "key_points", "severity", "handler", "status", "due", "steps")
     SORTABLE = frozenset({"id", "received", "customer", "category", "severity", "handler", "status", "due"})
 
     def __init__(self, parent=None):
         super().__init__(ComplaintQuery(), parent)
-        self.headers = [self.tr("No."), self.tr("Received"), self.tr("Customer"), self.tr("Category"),
-                        self.tr("Key points"), self.tr("Severity"), self.tr("Handler"), self.tr("Status"),
-                        self.tr("Due"), self.tr("Steps")]
+        self.headers = [
+            self.tr("No."),
+            self.tr("Received"),
+            self.tr("Customer"),
+            self.tr("Category"),
+            self.tr("Key points"),
+            self.tr("Severity"),
+            self.tr("Handler"),
+            self.tr("Status"),
+            self.tr("Due"),
+            self.tr("Steps"),
+        ]
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
-        self._brushes = {("bg", "overdue"): QBrush(QColor(OVERDUE_BG)), ("bg", "nearly"): QBrush(QColor(NEARLY_BG)),
-                         ("fg", "overdue"): QBrush(QColor(OVERDUE_FG)), ("fg", "nearly"): QBrush(QColor(NEARLY_FG)),
-                         "paused": QBrush(QColor(PAUSED_FG))}
+        self._brushes = {
+            ("bg", "overdue"): QBrush(QColor(OVERDUE_BG)),
+            ("bg", "nearly"): QBrush(QColor(NEARLY_BG)),
+            ("fg", "overdue"): QBrush(QColor(OVERDUE_FG)),
+            ("fg", "nearly"): QBrush(QColor(NEARLY_FG)),
+            "paused": QBrush(QColor(PAUSED_FG)),
+        }
 
     def prepare_query(self, query: ComplaintQuery) -> None:
         # due flags are judged at one instant for the whole list
@@ -183,11 +195,16 @@ class ComplaintsTab(QWidget):
 
         # filters
         self.status_filter = QComboBox(objectName="statusFilter")
-        for code, label in (("open", self.tr("Open")), ("all", self.tr("All")),
-                            ("followup_due", self.tr("Follow-up due")),
-                            ("new", K.status_label("new")), ("in_progress", K.status_label("in_progress")),
-                            ("waiting", K.status_label("waiting")), ("resolved", K.status_label("resolved")),
-                            ("closed", K.status_label("closed"))):
+        for code, label in (
+            ("open", self.tr("Open")),
+            ("all", self.tr("All")),
+            ("followup_due", self.tr("Follow-up due")),
+            ("new", K.status_label("new")),
+            ("in_progress", K.status_label("in_progress")),
+            ("waiting", K.status_label("waiting")),
+            ("resolved", K.status_label("resolved")),
+            ("closed", K.status_label("closed")),
+        ):
             self.status_filter.addItem(label, code)
         self.category_filter = QComboBox(objectName="categoryFilter")
         self.overdue_filter = QCheckBox(self.tr("Overdue only"), objectName="overdueFilter")
@@ -288,7 +305,8 @@ class ComplaintsTab(QWidget):
         self.new_button.clicked.connect(self.new_complaint)
         self.settings_button.clicked.connect(self.open_settings)
         self.operator.editingFinished.connect(
-            lambda: QSettings().setValue("complaints/operator", self.operator.text().strip()))
+            lambda: QSettings().setValue("complaints/operator", self.operator.text().strip())
+        )
         self.detail.changed.connect(self._detail_changed)
         self.detail.open_customer_requested.connect(self._open_customer)
 
@@ -324,12 +342,15 @@ class ComplaintsTab(QWidget):
     def current_query(self) -> ComplaintQuery:
         q = self.model.query
         dates = self.date_filter.isChecked()
-        return replace(q, status=self.status_filter.currentData() or "open",
-                       category=self.category_filter.currentData() or "",
-                       overdue=self.overdue_filter.isChecked(),
-                       date_from=_pydate(self.date_from.date()) if dates else None,
-                       date_to=_pydate(self.date_to.date()) if dates else None,
-                       text=self.search.text().strip())
+        return replace(
+            q,
+            status=self.status_filter.currentData() or "open",
+            category=self.category_filter.currentData() or "",
+            overdue=self.overdue_filter.isChecked(),
+            date_from=_pydate(self.date_from.date()) if dates else None,
+            date_to=_pydate(self.date_to.date()) if dates else None,
+            text=self.search.text().strip(),
+        )
 
     def apply_filters(self) -> None:
         self._search_timer.stop()
@@ -433,8 +454,7 @@ class ComplaintsTab(QWidget):
     # --- counts and title --------------------------------------------------------------------------
     def _compute_title(self, c: K.Counts) -> str:
         if c.overdue:
-            return (self.tr("Complaints (%1 open, %2 overdue)").replace("%1", str(c.open))
-                    .replace("%2", str(c.overdue)))
+            return self.tr("Complaints (%1 open, %2 overdue)").replace("%1", str(c.open)).replace("%2", str(c.overdue))
         if c.open:
             return self.tr("Complaints (%1 open)").replace("%1", str(c.open))
         return self.tr("Complaints")
@@ -442,10 +462,16 @@ class ComplaintsTab(QWidget):
     def _update_counts(self) -> None:
         c = K.counts()
         parts = [self.tr("Open <b>%1</b>").replace("%1", str(c.open))]
-        parts.append(f"<span style='color:{OVERDUE_FG}'>" + self.tr("Overdue <b>%1</b>")
-                     .replace("%1", str(c.overdue)) + "</span>")
-        parts.append(f"<span style='color:{NEARLY_FG}'>" + self.tr("Nearly due <b>%1</b>")
-                     .replace("%1", str(c.nearly_due)) + "</span>")
+        parts.append(
+            f"<span style='color:{OVERDUE_FG}'>"
+            + self.tr("Overdue <b>%1</b>").replace("%1", str(c.overdue))
+            + "</span>"
+        )
+        parts.append(
+            f"<span style='color:{NEARLY_FG}'>"
+            + self.tr("Nearly due <b>%1</b>").replace("%1", str(c.nearly_due))
+            + "</span>"
+        )
         parts.append(self.tr("Follow-ups due <b>%1</b>").replace("%1", str(c.followup_due)))
         self.counts_label.setText("  ·  ".join(parts))
         title = self._compute_title(c)

@@ -95,9 +95,15 @@ class AnniversaryDialog(QDialog):
 
     def add(self) -> bool:
         try:
-            care.add_anniversary(self.customer_id, self.kind.currentData(), self.month.value(),
-                                 self.day.value(), label=self.label.text(), lunar=self.lunar.isChecked(),
-                                 leap=self.leap.isChecked())
+            care.add_anniversary(
+                self.customer_id,
+                self.kind.currentData(),
+                self.month.value(),
+                self.day.value(),
+                label=self.label.text(),
+                lunar=self.lunar.isChecked(),
+                leap=self.leap.isChecked(),
+            )
         except ValueError as exc:  # FieldError names the field and the reason
             self.error.setText(str(exc))
             return False

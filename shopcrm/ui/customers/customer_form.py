@@ -107,8 +107,14 @@ class BirthdayEdit(QWidget):
             lay.addWidget(w)
         lay.addStretch(1)
         self.kind.currentIndexChanged.connect(self._sync)
-        for sig in (self.kind.currentIndexChanged, self.solar.textChanged, self.leap.toggled,
-                    self.month.currentIndexChanged, self.day.currentIndexChanged, self.year.valueChanged):
+        for sig in (
+            self.kind.currentIndexChanged,
+            self.solar.textChanged,
+            self.leap.toggled,
+            self.month.currentIndexChanged,
+            self.day.currentIndexChanged,
+            self.year.valueChanged,
+        ):
             sig.connect(self.changed)
         self._sync()
 
@@ -125,8 +131,9 @@ class BirthdayEdit(QWidget):
             return self.solar.text().strip() or None
         if k == 2:
             year = self.year.value() if self.year.value() > self.year.minimum() else None
-            return LunarBirthday(self.month.currentIndex() + 1, self.day.currentIndex() + 1,
-                                 self.leap.isChecked(), year)
+            return LunarBirthday(
+                self.month.currentIndex() + 1, self.day.currentIndex() + 1, self.leap.isChecked(), year
+            )
         return None
 
     def set_value(self, v: dt.date | LunarBirthday | None) -> None:
@@ -187,8 +194,7 @@ class CustomerForm(QDialog):
         self.joined_edit.setDate(qclock.today())
         self.tags_edit = QLineEdit(objectName="tagsEdit")
         self.tags_edit.setPlaceholderText(self.tr("Separate tags with commas"))
-        self.consent_check = QCheckBox(self.tr("Agrees to receive greetings and offers"),
-                                       objectName="consentCheck")
+        self.consent_check = QCheckBox(self.tr("Agrees to receive greetings and offers"), objectName="consentCheck")
         self.consent_check.setChecked(False)  # opt-in (PIPL): ticked only when the customer agrees
         self.balance_edit = QLineEdit(objectName="openingBalanceEdit")
         self.balance_edit.setPlaceholderText("0.00")
@@ -200,9 +206,13 @@ class CustomerForm(QDialog):
         self.adjust_button = QPushButton(self.tr("Adjust…"), objectName="adjustButton")
 
         self.pref_channel = QComboBox(objectName="prefChannelCombo")
-        for code, label in (("", self.tr("No preference")), ("phone", self.tr("Phone")),
-                            ("sms", self.tr("SMS")), ("wechat", self.tr("WeChat")),
-                            ("visit", self.tr("In the shop"))):
+        for code, label in (
+            ("", self.tr("No preference")),
+            ("phone", self.tr("Phone")),
+            ("sms", self.tr("SMS")),
+            ("wechat", self.tr("WeChat")),
+            ("visit", self.tr("In the shop")),
+        ):
             self.pref_channel.addItem(label, code)
         self.pref_time = QLineEdit(objectName="prefTimeEdit")
         self.pref_time.setPlaceholderText(self.tr("e.g. weekday evenings"))
@@ -251,14 +261,24 @@ class CustomerForm(QDialog):
             money_row.addStretch(1)
             ml.addRow(self.tr("Balance / points"), money_row)
             self.anniversary_button = QPushButton(self.tr("Anniversaries…"), objectName="anniversaryButton")
-            self.anniversary_button.setToolTip(self.tr("Wedding day, a child's birthday… for greetings in the daily list"))
+            self.anniversary_button.setToolTip(
+                self.tr("Wedding day, a child's birthday… for greetings in the daily list")
+            )
             self.anniversary_button.clicked.connect(self._anniversaries)
             ml.addRow(self.tr("Anniversaries"), self.anniversary_button)
             ml.addRow("", self.points_label)
-            self.ledger_table = self._table(("ledgerTable"),
-                                            [self.tr("Time"), self.tr("Kind"), self.tr("Balance change"),
-                                             self.tr("Points change"), self.tr("Balance after"),
-                                             self.tr("Points after"), self.tr("Reason")])
+            self.ledger_table = self._table(
+                ("ledgerTable"),
+                [
+                    self.tr("Time"),
+                    self.tr("Kind"),
+                    self.tr("Balance change"),
+                    self.tr("Points change"),
+                    self.tr("Balance after"),
+                    self.tr("Points after"),
+                    self.tr("Reason"),
+                ],
+            )
             ml.addRow(self.ledger_table)
         self.pages.addTab(member, self.tr("Membership"))
 
@@ -276,18 +296,25 @@ class CustomerForm(QDialog):
         self.pages.addTab(notes, self.tr("Notes"))
 
         if customer_id is not None:
-            self.purchase_table = self._table("purchaseTable", [self.tr("Time"), self.tr("Amount"),
-                                                                 self.tr("Items"), self.tr("Payment"),
-                                                                 self.tr("Points")])
+            self.purchase_table = self._table(
+                "purchaseTable",
+                [self.tr("Time"), self.tr("Amount"), self.tr("Items"), self.tr("Payment"), self.tr("Points")],
+            )
             self.add_purchase_button = QPushButton(self.tr("Record purchase…"), objectName="addPurchaseButton")
-            self.pages.addTab(self._list_page(self.purchase_table, self.add_purchase_button),
-                              self.tr("Purchases"))
-            self.contact_table = self._table("contactTable", [self.tr("Time"), self.tr("Channel"),
-                                                               self.tr("Purpose"), self.tr("Outcome"),
-                                                               self.tr("Satisfaction"), self.tr("Next follow-up")])
+            self.pages.addTab(self._list_page(self.purchase_table, self.add_purchase_button), self.tr("Purchases"))
+            self.contact_table = self._table(
+                "contactTable",
+                [
+                    self.tr("Time"),
+                    self.tr("Channel"),
+                    self.tr("Purpose"),
+                    self.tr("Outcome"),
+                    self.tr("Satisfaction"),
+                    self.tr("Next follow-up"),
+                ],
+            )
             self.add_contact_button = QPushButton(self.tr("Record contact…"), objectName="addContactButton")
-            self.pages.addTab(self._list_page(self.contact_table, self.add_contact_button),
-                              self.tr("Contacts"))
+            self.pages.addTab(self._list_page(self.contact_table, self.add_contact_button), self.tr("Contacts"))
             from shopcrm.ui.complaints.complaint_widgets import CustomerComplaintsList
 
             self.complaints_list = CustomerComplaintsList(customer_id, self)
@@ -329,9 +356,21 @@ class CustomerForm(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.phone_edit.editingFinished.connect(self._check_mobile)
         self.birthday_edit.solar.editingFinished.connect(self._check_birthday)
-        for w in (self.name_edit, self.phone_edit, self.phone2_edit, self.address_edit, self.wechat_edit,
-                  self.source_edit, self.card_edit, self.tags_edit, self.balance_edit, self.points_edit,
-                  self.pref_time, self.pref_products, self.pref_taste):
+        for w in (
+            self.name_edit,
+            self.phone_edit,
+            self.phone2_edit,
+            self.address_edit,
+            self.wechat_edit,
+            self.source_edit,
+            self.card_edit,
+            self.tags_edit,
+            self.balance_edit,
+            self.points_edit,
+            self.pref_time,
+            self.pref_products,
+            self.pref_taste,
+        ):
             w.textChanged.connect(self._mark_dirty)
         for w in (self.pref_text, self.notes_edit):
             w.textChanged.connect(self._mark_dirty)
@@ -418,50 +457,92 @@ class CustomerForm(QDialog):
         elif c.birthday:
             birthday = c.birthday.isoformat()
         level = c.level.name if c.level_id else self.tr("(none)")
-        parts = [f"<b style='font-size:15px'>{c.name}</b>", security.display_mobile(c.mobile), level,
-                 self.tr("Balance %1").replace("%1", fmt(c.balance_cents)),
-                 self.tr("Points %1").replace("%1", f"{c.points:,}"),
-                 self.tr("Birthday %1").replace("%1", birthday or "—"),
-                 self.tr("Last purchase %1").replace("%1", str(c.last_purchase_at or "—")[:10]),
-                 self.tr("Total spend %1").replace("%1", fmt(c.total_spend_cents))]
+        parts = [
+            f"<b style='font-size:15px'>{c.name}</b>",
+            security.display_mobile(c.mobile),
+            level,
+            self.tr("Balance %1").replace("%1", fmt(c.balance_cents)),
+            self.tr("Points %1").replace("%1", f"{c.points:,}"),
+            self.tr("Birthday %1").replace("%1", birthday or "—"),
+            self.tr("Last purchase %1").replace("%1", str(c.last_purchase_at or "—")[:10]),
+            self.tr("Total spend %1").replace("%1", fmt(c.total_spend_cents)),
+        ]
         if c.open_complaints:
-            parts.append("<span style='color:#c0392b'>" +
-                         self.tr("%n open complaint(s)", "", c.open_complaints) + "</span>")
+            parts.append(
+                "<span style='color:#c0392b'>" + self.tr("%n open complaint(s)", "", c.open_complaints) + "</span>"
+            )
         if c.deleted_at:
             parts.append("<span style='color:#c0392b'>" + self.tr("In the recycle bin") + "</span>")
         self.summary.setText(" · ".join(parts))
         self.balance_label.setText(self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)))
         self.points_label.setText(self.tr("Points %1").replace("%1", f"{c.points:,}"))
         pay = {p: t(f"pay.{p}") for p in activity.PAYMENTS}
-        self._fill(self.purchase_table,
-                   [[str(p.at)[:16], fmt(p.amount_cents), p.items, pay.get(p.payment, p.payment),
-                     str(p.points_earned)] for p in activity.purchases_of(c.id)], {1, 4})
+        self._fill(
+            self.purchase_table,
+            [
+                [str(p.at)[:16], fmt(p.amount_cents), p.items, pay.get(p.payment, p.payment), str(p.points_earned)]
+                for p in activity.purchases_of(c.id)
+            ],
+            {1, 4},
+        )
         chan = {ch: t(f"channel.{ch}") for ch in activity.CHANNELS}
-        self._fill(self.contact_table,
-                   [[str(x.at)[:16], chan.get(x.channel, x.channel), x.purpose, x.outcome,
-                     str(x.satisfaction or ""), str(x.next_followup or "")]
-                    for x in activity.contacts_of(c.id)])
-        self._fill(self.ledger_table,
-                   [[str(e.at)[:16], t(f"ledger.{e.kind}"), fmt(e.balance_delta_cents),
-                     f"{e.points_delta:+,}", fmt(e.balance_after_cents), f"{e.points_after:,}", e.reason]
-                    for e in ledger.entries(c.id)], {2, 3, 4, 5})
+        self._fill(
+            self.contact_table,
+            [
+                [
+                    str(x.at)[:16],
+                    chan.get(x.channel, x.channel),
+                    x.purpose,
+                    x.outcome,
+                    str(x.satisfaction or ""),
+                    str(x.next_followup or ""),
+                ]
+                for x in activity.contacts_of(c.id)
+            ],
+        )
+        self._fill(
+            self.ledger_table,
+            [
+                [
+                    str(e.at)[:16],
+                    t(f"ledger.{e.kind}"),
+                    fmt(e.balance_delta_cents),
+                    f"{e.points_delta:+,}",
+                    fmt(e.balance_after_cents),
+                    f"{e.points_after:,}",
+                    e.reason,
+                ]
+                for e in ledger.entries(c.id)
+            ],
+            {2, 3, 4, 5},
+        )
         if hasattr(self, "grading_page"):
             self.grading_page.reload()  # a purchase may raise the level or end a lost spell
 
     def collect(self) -> CustomerInput:
         tags = [x for x in self.tags_edit.text().replace("，", ",").replace("、", ",").split(",")]
         return CustomerInput(
-            name=self.name_edit.text(), mobile=security_ui.mobile_value(self.phone_edit), card_no=self.card_edit.text(),
-            birthday=self.birthday_edit.value(), level_id=self.level_combo.currentData(),
-            opening_balance=self.balance_edit.text(), opening_points=self.points_edit.text(),
-            tags=tags, consent_marketing=self._consent(),
+            name=self.name_edit.text(),
+            mobile=security_ui.mobile_value(self.phone_edit),
+            card_no=self.card_edit.text(),
+            birthday=self.birthday_edit.value(),
+            level_id=self.level_combo.currentData(),
+            opening_balance=self.balance_edit.text(),
+            opening_points=self.points_edit.text(),
+            tags=tags,
+            consent_marketing=self._consent(),
             joined_on=_pydate(self.joined_edit.date()),
             extra={
-                "phone2": self.phone2_edit.text(), "gender": self.gender_combo.currentData(),
-                "address": self.address_edit.text(), "wechat": self.wechat_edit.text(),
-                "source": self.source_edit.text(), "pref_channel": self.pref_channel.currentData(),
-                "pref_time": self.pref_time.text(), "pref_products": self.pref_products.text(),
-                "pref_taste": self.pref_taste.text(), "pref_text": self.pref_text.toPlainText(),
+                "phone2": self.phone2_edit.text(),
+                "gender": self.gender_combo.currentData(),
+                "address": self.address_edit.text(),
+                "wechat": self.wechat_edit.text(),
+                "source": self.source_edit.text(),
+                "pref_channel": self.pref_channel.currentData(),
+                "pref_time": self.pref_time.text(),
+                "pref_products": self.pref_products.text(),
+                "pref_taste": self.pref_taste.text(),
+                "pref_text": self.pref_text.toPlainText(),
                 "notes": self.notes_edit.toPlainText(),
             },
         )
@@ -472,8 +553,7 @@ class CustomerForm(QDialog):
         self.consent_check.setTristate(value is None)
         if value is None:
             self.consent_check.setCheckState(Qt.CheckState.PartiallyChecked)
-            self.consent_check.setToolTip(self.tr("Not asked yet (imported): counts as no until the "
-                                                  "customer agrees"))
+            self.consent_check.setToolTip(self.tr("Not asked yet (imported): counts as no until the customer agrees"))
         else:
             self.consent_check.setChecked(bool(value))
 
@@ -548,16 +628,21 @@ class CustomerForm(QDialog):
         from shopcrm.core.normalize import parse_int
 
         try:
-            return bool(parse_money(self.balance_edit.text(), "balance")
-                        or parse_int(self.points_edit.text(), "points"))
+            return bool(
+                parse_money(self.balance_edit.text(), "balance") or parse_int(self.points_edit.text(), "points")
+            )
         except FieldError:
             return False
 
     def save(self) -> bool:
         data = self.collect()
         # an opening balance/points is an owner adjustment: ask for the PIN now, keep the form
-        if self.customer_id is None and self._opening_value_typed() and not security.is_owner() \
-                and not security_ui.ensure_owner(self, "adjust"):
+        if (
+            self.customer_id is None
+            and self._opening_value_typed()
+            and not security.is_owner()
+            and not security_ui.ensure_owner(self, "adjust")
+        ):
             self._show_errors([FieldError("balance", "v.opening_owner")])
             self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
             return False
@@ -590,10 +675,15 @@ class CustomerForm(QDialog):
 
     def reject(self) -> None:
         if self._dirty:
-            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
-                              self.tr("This customer has unsaved changes. Save them?"),
-                              QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                              | QMessageBox.StandardButton.Cancel, self)
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Unsaved changes"),
+                self.tr("This customer has unsaved changes. Save them?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                self,
+            )
             box.setObjectName("unsavedChangesBox")
             answer = box.exec()
             if answer == QMessageBox.StandardButton.Cancel:
@@ -647,8 +737,7 @@ class _ValidatingDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -727,8 +816,9 @@ class PurchaseDialog(_ValidatingDialog):
         self.form.addRow("", self.card_label)
         self.payment_combo.currentIndexChanged.connect(self._show_card)
         self.amount_edit.textChanged.connect(self._show_card)
-        forms.settle(self, first=self.amount_edit,
-                     order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo])
+        forms.settle(
+            self, first=self.amount_edit, order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo]
+        )
 
     def _show_card(self, *_args) -> None:
         on_card = self.payment_combo.currentData() == "stored_value" and self.customer_id is not None
@@ -736,15 +826,21 @@ class PurchaseDialog(_ValidatingDialog):
         if not on_card:
             return
         c = customers.get(self.customer_id)
-        text = (self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)) + " · "
-                + self.tr("Points %1").replace("%1", f"{c.points:,}"))
+        text = (
+            self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents))
+            + " · "
+            + self.tr("Points %1").replace("%1", f"{c.points:,}")
+        )
         try:
             amount = parse_money(self.amount_edit.text(), "amount") if self.amount_edit.text().strip() else 0
         except FieldError:
             amount = 0
         if amount > c.balance_cents:
-            text += " · <span style='color:#c0392b'>" + self.tr("Still to pay ¥%1").replace(
-                "%1", fmt(amount - c.balance_cents)) + "</span>"
+            text += (
+                " · <span style='color:#c0392b'>"
+                + self.tr("Still to pay ¥%1").replace("%1", fmt(amount - c.balance_cents))
+                + "</span>"
+            )
         elif amount:
             text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - amount))
         self.card_label.setText(text)
@@ -761,8 +857,9 @@ class PurchaseDialog(_ValidatingDialog):
         if self.customer_id is None:  # the caller records it
             return
         try:
-            p = activity.record_purchase(self.customer_id, self.amount_cents, at=self.at, items=self.items,
-                                         payment=self.payment)
+            p = activity.record_purchase(
+                self.customer_id, self.amount_cents, at=self.at, items=self.items, payment=self.payment
+            )
         except FieldError as exc:
             if exc.field == "balance":  # the card does not cover it: say so beside the payment
                 raise FieldError("payment", exc.key, **exc.params) from exc
@@ -802,9 +899,13 @@ class ContactDialog(_ValidatingDialog):
         pass
 
     def values(self) -> dict:
-        return dict(channel=self.channel_combo.currentData(), purpose=self.purpose_edit.text().strip(),
-                    outcome=self.outcome_edit.text().strip(), satisfaction=self.satisfaction.currentData(),
-                    next_followup=_pydate(self.followup_edit.date()) if self.followup_check.isChecked() else None)
+        return dict(
+            channel=self.channel_combo.currentData(),
+            purpose=self.purpose_edit.text().strip(),
+            outcome=self.outcome_edit.text().strip(),
+            satisfaction=self.satisfaction.currentData(),
+            next_followup=_pydate(self.followup_edit.date()) if self.followup_check.isChecked() else None,
+        )
 
 
 class MoneyDialog(_ValidatingDialog):
@@ -819,7 +920,7 @@ class MoneyDialog(_ValidatingDialog):
         self.amount_edit = QLineEdit(objectName="moneyAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.points_edit = QSpinBox(objectName="moneyPointsEdit")
-        self.points_edit.setRange(-10**8, 10**8)
+        self.points_edit.setRange(-(10**8), 10**8)
         self.reason_edit = QLineEdit(objectName="moneyReasonEdit")
         self.add_row(self.tr("Amount (yuan)"), self.amount_edit, "amount")
         if kind != "topup":
@@ -828,8 +929,7 @@ class MoneyDialog(_ValidatingDialog):
         forms.settle(self, first=self.amount_edit)
 
     def check(self) -> None:
-        self.balance_cents = parse_money(self.amount_edit.text(), "amount",
-                                         allow_negative=self.kind != "topup")
+        self.balance_cents = parse_money(self.amount_edit.text(), "amount", allow_negative=self.kind != "topup")
         self.points = self.points_edit.value() if self.kind != "topup" else 0
         self.reason = self.reason_edit.text().strip() or (self.tr("Top-up") if self.kind == "topup" else "")
         if self.kind != "topup" and not self.reason:
@@ -841,8 +941,13 @@ class MoneyDialog(_ValidatingDialog):
         if self.customer_id is None:  # the caller does the change
             return
         try:
-            ledger.manual_change(self.customer_id, self.kind, balance_delta_cents=self.balance_cents,
-                                 points_delta=self.points, reason=self.reason)
+            ledger.manual_change(
+                self.customer_id,
+                self.kind,
+                balance_delta_cents=self.balance_cents,
+                points_delta=self.points,
+                reason=self.reason,
+            )
         except FieldError as exc:
             if exc.field == "balance":  # an adjustment below zero: beside the amount typed
                 raise FieldError("amount", exc.key, **exc.params) from exc

@@ -116,8 +116,7 @@ class CustomersTab(QWidget):
     # --- filters and search -------------------------------------------------------------------
     def reload_filters(self) -> None:
         """Refill the level and tag lists (after imports or edits), keeping the current choice."""
-        for combo, items in ((self.level_filter, customers.all_levels()),
-                             (self.tag_filter, customers.all_tags())):
+        for combo, items in ((self.level_filter, customers.all_levels()), (self.tag_filter, customers.all_tags())):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -129,9 +128,13 @@ class CustomersTab(QWidget):
             combo.blockSignals(False)
 
     def current_query(self) -> CustomerQuery:
-        return replace(self.model.query, text=self.search.text(),
-                       level_id=self.level_filter.currentData(), tag_id=self.tag_filter.currentData(),
-                       grade=self.grade_filter.currentData())
+        return replace(
+            self.model.query,
+            text=self.search.text(),
+            level_id=self.level_filter.currentData(),
+            tag_id=self.tag_filter.currentData(),
+            grade=self.grade_filter.currentData(),
+        )
 
     def apply_filters(self) -> None:
         self.model.set_query(self.current_query())
@@ -147,7 +150,8 @@ class CustomersTab(QWidget):
             if row is not None:
                 self.table.selectionModel().select(
                     self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
 
     def _show_count(self, n: int) -> None:
         self.count_label.setText(self.tr("%n customer(s)", "", n))
@@ -180,8 +184,10 @@ class CustomersTab(QWidget):
         if not ids:
             return
         answer = QMessageBox.question(
-            self, self.tr("Delete customers"),
-            self.tr("Move %n customer(s) to the recycle bin? They can be restored from there.", "", len(ids)))
+            self,
+            self.tr("Delete customers"),
+            self.tr("Move %n customer(s) to the recycle bin? They can be restored from there.", "", len(ids)),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         customers.soft_delete(ids)

@@ -67,10 +67,17 @@ class RecycleBinDialog(QDialog):
         ids = self.selected_ids()
         if not ids or not security_ui.ensure_owner(self, "purge"):  # owner only (issue #7)
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete for good"),
-                          self.tr("Delete %n customer(s) for good, with their purchases, contacts and "
-                                  "complaints? This cannot be undone.", "", len(ids)),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Delete for good"),
+            self.tr(
+                "Delete %n customer(s) for good, with their purchases, contacts and complaints? This cannot be undone.",
+                "",
+                len(ids),
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setObjectName("purgeConfirmBox")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if box.exec() != QMessageBox.StandardButton.Yes:

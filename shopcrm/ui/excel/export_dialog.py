@@ -52,8 +52,13 @@ def default_folder() -> Path:
 
 def is_filtered(query: customers.CustomerQuery) -> bool:
     """True when the list shows fewer than all customers because of a search or a filter."""
-    return bool(query.text.strip() or query.level_id is not None or query.tag_id is not None
-                or query.grade is not None or query.ids is not None)
+    return bool(
+        query.text.strip()
+        or query.level_id is not None
+        or query.tag_id is not None
+        or query.grade is not None
+        or query.ids is not None
+    )
 
 
 class ExportDialog(QDialog):
@@ -61,8 +66,15 @@ class ExportDialog(QDialog):
 
     exported = Signal(object)  # excel_export.ExportResult
 
-    def __init__(self, parent: QWidget | None = None, *, query: customers.CustomerQuery | None = None,
-                 selected_ids: list[int] | None = None, full: bool = False, scope: str | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        query: customers.CustomerQuery | None = None,
+        selected_ids: list[int] | None = None,
+        full: bool = False,
+        scope: str | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("Export customers to Excel"))
@@ -73,12 +85,13 @@ class ExportDialog(QDialog):
         list_count = customers.count(self.query)
         all_count = customers.count(customers.CustomerQuery())
         box = QGroupBox(self.tr("Which customers"))
-        self.list_radio = QRadioButton(self.tr("The list as shown now ({n})").format(n=list_count),
-                                       objectName="scopeList")
+        self.list_radio = QRadioButton(
+            self.tr("The list as shown now ({n})").format(n=list_count), objectName="scopeList"
+        )
         self.selection_radio = QRadioButton(
-            self.tr("Selected customers ({n})").format(n=len(self.selected_ids)), objectName="scopeSelection")
-        self.all_radio = QRadioButton(self.tr("All customers ({n})").format(n=all_count),
-                                      objectName="scopeAll")
+            self.tr("Selected customers ({n})").format(n=len(self.selected_ids)), objectName="scopeSelection"
+        )
+        self.all_radio = QRadioButton(self.tr("All customers ({n})").format(n=all_count), objectName="scopeAll")
         self.selection_radio.setEnabled(bool(self.selected_ids))
         self.scope_group = QButtonGroup(self)
         lay = QVBoxLayout(box)
@@ -93,14 +106,20 @@ class ExportDialog(QDialog):
             else:
                 scope = SCOPE_ALL
         {SCOPE_LIST: self.list_radio, SCOPE_ALL: self.all_radio}.get(
-            scope, self.selection_radio if self.selected_ids else self.list_radio).setChecked(True)
+            scope, self.selection_radio if self.selected_ids else self.list_radio
+        ).setChecked(True)
 
-        self.full_check = QCheckBox(self.tr("Full archive: add sheets of purchases, contacts and complaints"),
-                                    objectName="fullArchive")
+        self.full_check = QCheckBox(
+            self.tr("Full archive: add sheets of purchases, contacts and complaints"), objectName="fullArchive"
+        )
         self.full_check.setChecked(full)
-        hint = QLabel(self.tr("Mobile and card numbers are written as text and dates as dates, so the "
-                              "file can be imported again. Cells that look like formulas get a "
-                              "leading apostrophe."))
+        hint = QLabel(
+            self.tr(
+                "Mobile and card numbers are written as text and dates as dates, so the "
+                "file can be imported again. Cells that look like formulas get a "
+                "leading apostrophe."
+            )
+        )
         hint.setWordWrap(True)
         hint.setObjectName("exportHint")
         hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
@@ -133,8 +152,9 @@ class ExportDialog(QDialog):
         layout.addSpacing(6)
         layout.addWidget(buttons)
 
-    # --- choices -----------------------------------------------------------------------------
+        # --- choices -----------------------------------------------------------------------------
         forms.settle(self, first=self.scope_group.checkedButton())
+
     def scope(self) -> str:
         if self.selection_radio.isChecked():
             return SCOPE_SELECTION
@@ -153,8 +173,9 @@ class ExportDialog(QDialog):
             self.path_edit.setText(str(current.with_name(self._suggested_name(full))))
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path_edit.text(),
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export to"), self.path_edit.text(), self.tr("Excel workbook (*.xlsx)")
+        )
         if path:
             self.path_edit.setText(path)
 
@@ -171,8 +192,7 @@ class ExportDialog(QDialog):
             kwargs["ids"] = self.selected_ids
         elif scope == SCOPE_LIST:
             kwargs["query"] = self.query
-        ok, value = run_task(self, self.tr("Exporting to Excel…"), excel_export.export_customers, path,
-                             **kwargs)
+        ok, value = run_task(self, self.tr("Exporting to Excel…"), excel_export.export_customers, path, **kwargs)
         if not ok:
             if not isinstance(value, Cancelled):
                 QMessageBox.warning(self, self.tr("Export failed"), str(value))
@@ -186,12 +206,17 @@ class ExportDialog(QDialog):
 
 def show_result(parent: QWidget, result: excel_export.ExportResult) -> None:
     """Tell the user where the file is, with a button that opens its folder."""
-    box = QMessageBox(QMessageBox.Icon.Information,
-                      QCoreApplication.translate("ExportDialog", "Export finished"),
-                      result.message, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        QCoreApplication.translate("ExportDialog", "Export finished"),
+        result.message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setObjectName("exportDoneBox")
-    open_button = box.addButton(QCoreApplication.translate("ExportDialog", "Open folder"),
-                                QMessageBox.ButtonRole.ActionRole)
+    open_button = box.addButton(
+        QCoreApplication.translate("ExportDialog", "Open folder"), QMessageBox.ButtonRole.ActionRole
+    )
     box.exec()
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
@@ -202,8 +227,7 @@ def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
     From another tab (today, complaints…) the customers tab's filter is out of sight, so the
     dialog offers everyone."""
     query, selected = AppContext.of(main_window).customer_list_in_view()
-    dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full,
-                          scope=SCOPE_ALL if full else None)
+    dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full, scope=SCOPE_ALL if full else None)
     dialog.exported.connect(lambda result: show_result(main_window, result))
     return dialog
 
@@ -211,11 +235,17 @@ def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
 def add_export_actions(main_window) -> list[QAction]:
     """Add "Export customers to Excel…" and "Export full archive…" to the Tools menu."""
     menu = main_window.tools_menu
-    plain = QAction(QCoreApplication.translate("ExportDialog", "Export customers to Excel…"), main_window,
-                    objectName="exportCustomersAction")
+    plain = QAction(
+        QCoreApplication.translate("ExportDialog", "Export customers to Excel…"),
+        main_window,
+        objectName="exportCustomersAction",
+    )
     plain.triggered.connect(lambda: open_export_dialog(main_window).exec())
-    full = QAction(QCoreApplication.translate("ExportDialog", "Export full archive to Excel…"), main_window,
-                   objectName="exportArchiveAction")
+    full = QAction(
+        QCoreApplication.translate("ExportDialog", "Export full archive to Excel…"),
+        main_window,
+        objectName="exportArchiveAction",
+    )
     full.triggered.connect(lambda: open_export_dialog(main_window, full=True).exec())
     menu.addAction(plain)
     menu.addAction(full)

@@ -42,7 +42,10 @@ STATUS_ROWS = 200  # rows shown with their status before the import
 PROBLEM_ROWS = 2000  # problems listed in the window; the saved report has them all
 
 CLASS_COLOURS = {
-    X.IMPORTED: "#e8f5e9", X.WARNED: "#fff8e1", X.UPDATED: "#e3f2fd", X.DUPLICATE: "#f3e5f5",
+    X.IMPORTED: "#e8f5e9",
+    X.WARNED: "#fff8e1",
+    X.UPDATED: "#e3f2fd",
+    X.DUPLICATE: "#f3e5f5",
     X.ERROR: "#ffebee",
 }
 
@@ -74,8 +77,11 @@ class ImportFilePage(QWizardPage):
         self.w = wizard
         self.setObjectName("importFilePage")
         self.setTitle(self.tr("Choose the file"))
-        self.setSubTitle(self.tr("A member list from Excel, WPS, Tencent Docs or your old member "
-                                 "software: .xlsx, .xls, .ods or .csv."))
+        self.setSubTitle(
+            self.tr(
+                "A member list from Excel, WPS, Tencent Docs or your old member software: .xlsx, .xls, .ods or .csv."
+            )
+        )
         self.path_edit = QLineEdit(objectName="importPathEdit")
         self.path_edit.setPlaceholderText(self.tr("File to import"))
         browse = QPushButton(self.tr("Browse…"), objectName="importBrowseButton")
@@ -95,8 +101,11 @@ class ImportFilePage(QWizardPage):
 
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import customers"), "",
-            self.tr("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)"))
+            self,
+            self.tr("Import customers"),
+            "",
+            self.tr("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)"),
+        )
         if path:
             self.path_edit.setText(path)
 
@@ -167,16 +176,22 @@ class ImportSheetPage(QWizardPage):
         self.header_spin.setMaximum(max(1, len(rows)))
         self.header_spin.setValue((guess.row or 0) + 1)
         if guess.row is not None and guess.member:
-            self.detected.setText(self.tr("Header found on row %1 with %2 recognised columns.")
-                                  .replace("%1", str(guess.row + 1))
-                                  .replace("%2", str(len(guess.mapping))))
+            self.detected.setText(
+                self.tr("Header found on row %1 with %2 recognised columns.")
+                .replace("%1", str(guess.row + 1))
+                .replace("%2", str(len(guess.mapping)))
+            )
         else:
-            self.detected.setText(self.tr("No member columns found: choose the header row, then map "
-                                          "the name and mobile columns on the next page."))
+            self.detected.setText(
+                self.tr(
+                    "No member columns found: choose the header row, then map "
+                    "the name and mobile columns on the next page."
+                )
+            )
         self._show_preview()
 
     def _show_preview(self) -> None:
-        rows = self.w.sheet.rows[:max(PREVIEW_ROWS, self.header_spin.value() + 3)]
+        rows = self.w.sheet.rows[: max(PREVIEW_ROWS, self.header_spin.value() + 3)]
         width = max((len(r) for r in rows), default=0)
         self.preview.clear()
         self.preview.setColumnCount(width)
@@ -216,13 +231,10 @@ class ImportMappingPage(QWizardPage):
         self.w = wizard
         self.setObjectName("importMappingPage")
         self.setTitle(self.tr("Columns"))
-        self.setSubTitle(self.tr("Which customer field each column holds. Columns set to “Ignore” "
-                                 "are not imported."))
-        self.table = _table("importMappingTable", [self.tr("Column"), self.tr("Example"),
-                                                   self.tr("Imported as")])
+        self.setSubTitle(self.tr("Which customer field each column holds. Columns set to “Ignore” are not imported."))
+        self.table = _table("importMappingTable", [self.tr("Column"), self.tr("Example"), self.tr("Imported as")])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.unknown_box = QCheckBox(self.tr("Keep ignored columns in the notes"),
-                                     objectName="importUnknownToNotes")
+        self.unknown_box = QCheckBox(self.tr("Keep ignored columns in the notes"), objectName="importUnknownToNotes")
         self.missing = QLabel(objectName="importMappingMissing")
         self.missing.setStyleSheet("color: #b71c1c")
         lay = QVBoxLayout(self)
@@ -233,22 +245,36 @@ class ImportMappingPage(QWizardPage):
 
     def field_names(self) -> dict[str, str]:
         return {
-            "name": self.tr("Name"), "mobile": self.tr("Mobile"), "card_no": self.tr("Card number"),
-            "birthday": self.tr("Birthday"), "gender": self.tr("Gender"), "balance": self.tr("Balance"),
-            "points": self.tr("Points"), "level": self.tr("Member level"), "notes": self.tr("Notes"),
-            "address": self.tr("Address"), "joined_on": self.tr("Joined on"),
-            "total_spend": self.tr("Total spend"), "wechat": self.tr("WeChat"), "tags": self.tr("Tags"),
-            "phone2": self.tr("Other phone"), "source": self.tr("Source"),
-            "pref_text": self.tr("Preferences"), "pref_products": self.tr("Usual products"),
-            "pref_taste": self.tr("Taste"), "pref_channel": self.tr("Preferred channel"),
-            "pref_time": self.tr("Convenient time"), "consent_marketing": self.tr("Accepts marketing"),
-            "purchase_count": self.tr("Purchases"), "last_purchase_at": self.tr("Last purchase"),
+            "name": self.tr("Name"),
+            "mobile": self.tr("Mobile"),
+            "card_no": self.tr("Card number"),
+            "birthday": self.tr("Birthday"),
+            "gender": self.tr("Gender"),
+            "balance": self.tr("Balance"),
+            "points": self.tr("Points"),
+            "level": self.tr("Member level"),
+            "notes": self.tr("Notes"),
+            "address": self.tr("Address"),
+            "joined_on": self.tr("Joined on"),
+            "total_spend": self.tr("Total spend"),
+            "wechat": self.tr("WeChat"),
+            "tags": self.tr("Tags"),
+            "phone2": self.tr("Other phone"),
+            "source": self.tr("Source"),
+            "pref_text": self.tr("Preferences"),
+            "pref_products": self.tr("Usual products"),
+            "pref_taste": self.tr("Taste"),
+            "pref_channel": self.tr("Preferred channel"),
+            "pref_time": self.tr("Convenient time"),
+            "consent_marketing": self.tr("Accepts marketing"),
+            "purchase_count": self.tr("Purchases"),
+            "last_purchase_at": self.tr("Last purchase"),
         }
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         rows = self.w.sheet.rows
         header = rows[self.w.header_index]
-        sample = next((r for r in rows[self.w.header_index + 1:] if not X.is_blank(r)), [])
+        sample = next((r for r in rows[self.w.header_index + 1 :] if not X.is_blank(r)), [])
         mapping = X.remembered_mapping(header) or X.map_columns(header)
         self.w.remembered = X.remembered_mapping(header) is not None
         names = self.field_names()
@@ -275,10 +301,12 @@ class ImportMappingPage(QWizardPage):
     def _changed(self) -> None:
         chosen = list(self.mapping().values())
         names = self.field_names()
-        problems = [self.tr("“%1” is needed.").replace("%1", names[f]) for f in X.REQUIRED
-                    if f not in chosen]
-        problems += [self.tr("“%1” is chosen twice.").replace("%1", names[f])
-                     for f in dict.fromkeys(chosen) if chosen.count(f) > 1]
+        problems = [self.tr("“%1” is needed.").replace("%1", names[f]) for f in X.REQUIRED if f not in chosen]
+        problems += [
+            self.tr("“%1” is chosen twice.").replace("%1", names[f])
+            for f in dict.fromkeys(chosen)
+            if chosen.count(f) > 1
+        ]
         self.missing.setText(" ".join(problems))
         self.completeChanged.emit()
 
@@ -299,14 +327,15 @@ class ImportOptionsPage(QWizardPage):
         self.w = wizard
         self.setObjectName("importOptionsPage")
         self.setTitle(self.tr("Customers you already have"))
-        self.setSubTitle(self.tr("A row is the same customer when its mobile matches, or else its "
-                                 "card number."))
+        self.setSubTitle(self.tr("A row is the same customer when its mobile matches, or else its card number."))
         dup = QGroupBox(self.tr("When the customer already exists"))
         self.dup_group = QButtonGroup(self)
         dl = QVBoxLayout(dup)
-        for key, text in (("skip", self.tr("Skip the row (report it as a duplicate)")),
-                          ("fill", self.tr("Fill in only the fields that are empty")),
-                          ("overwrite", self.tr("Overwrite the fields with the file's values"))):
+        for key, text in (
+            ("skip", self.tr("Skip the row (report it as a duplicate)")),
+            ("fill", self.tr("Fill in only the fields that are empty")),
+            ("overwrite", self.tr("Overwrite the fields with the file's values")),
+        ):
             b = QRadioButton(text, objectName=f"importDup_{key}")
             b.setProperty("key", key)
             self.dup_group.addButton(b)
@@ -315,15 +344,21 @@ class ImportOptionsPage(QWizardPage):
         bal = QGroupBox(self.tr("Balance and points of an existing customer"))
         self.bal_group = QButtonGroup(self)
         bl = QVBoxLayout(bal)
-        for key, text in (("replace", self.tr("Replace with the file's value")),
-                          ("add", self.tr("Add the file's value to the stored one"))):
+        for key, text in (
+            ("replace", self.tr("Replace with the file's value")),
+            ("add", self.tr("Add the file's value to the stored one")),
+        ):
             b = QRadioButton(text, objectName=f"importBal_{key}")
             b.setProperty("key", key)
             self.bal_group.addButton(b)
             bl.addWidget(b)
         self.bal_group.buttons()[0].setChecked(True)
-        note = QLabel(self.tr("Either way every change of balance or points is written to the "
-                              "customer's ledger as an import entry. Skipped customers keep theirs."))
+        note = QLabel(
+            self.tr(
+                "Either way every change of balance or points is written to the "
+                "customer's ledger as an import entry. Skipped customers keep theirs."
+            )
+        )
         note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(dup)
@@ -346,18 +381,21 @@ class ImportOptionsPage(QWizardPage):
 
 
 def _status_table(object_name: str) -> QTableWidget:
-    return _table(object_name, [
-        QCoreApplication.translate("ImportWizard", "Row"),
-        QCoreApplication.translate("ImportWizard", "Status"),
-        QCoreApplication.translate("ImportWizard", "Column"),
-        QCoreApplication.translate("ImportWizard", "Problem"),
-        QCoreApplication.translate("ImportWizard", "Name"),
-        QCoreApplication.translate("ImportWizard", "Mobile"),
-        QCoreApplication.translate("ImportWizard", "Card"),
-        QCoreApplication.translate("ImportWizard", "Birthday"),
-        QCoreApplication.translate("ImportWizard", "Balance"),
-        QCoreApplication.translate("ImportWizard", "Points"),
-    ])
+    return _table(
+        object_name,
+        [
+            QCoreApplication.translate("ImportWizard", "Row"),
+            QCoreApplication.translate("ImportWizard", "Status"),
+            QCoreApplication.translate("ImportWizard", "Column"),
+            QCoreApplication.translate("ImportWizard", "Problem"),
+            QCoreApplication.translate("ImportWizard", "Name"),
+            QCoreApplication.translate("ImportWizard", "Mobile"),
+            QCoreApplication.translate("ImportWizard", "Card"),
+            QCoreApplication.translate("ImportWizard", "Birthday"),
+            QCoreApplication.translate("ImportWizard", "Balance"),
+            QCoreApplication.translate("ImportWizard", "Points"),
+        ],
+    )
 
 
 STATUS_VALUE_COLUMNS = range(4, 10)  # name … points
@@ -367,9 +405,13 @@ def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport) ->
     problems = report.problems()
     _fill_status(table, report, problems[:PROBLEM_ROWS])
     if len(problems) > PROBLEM_ROWS:
-        note.setText(QCoreApplication.translate(
-            "ImportWizard", "Showing the first %1 of %2 rows with problems; the saved report "
-            "lists them all.").replace("%1", str(PROBLEM_ROWS)).replace("%2", str(len(problems))))
+        note.setText(
+            QCoreApplication.translate(
+                "ImportWizard", "Showing the first %1 of %2 rows with problems; the saved report lists them all."
+            )
+            .replace("%1", str(PROBLEM_ROWS))
+            .replace("%2", str(len(problems)))
+        )
     else:
         note.clear()
     note.setVisible(bool(note.text()))
@@ -384,11 +426,11 @@ def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowRe
         colour = CLASS_COLOURS.get(res.cls)
         c = res.clean
         if c is not None:
-            values = [c.name, c.mobile, c.card_no or "", c.birthday_text or "", fmt(c.balance_cents),
-                      c.points]
+            values = [c.name, c.mobile, c.card_no or "", c.birthday_text or "", fmt(c.balance_cents), c.points]
         else:
-            values = [report.raw_value(res.record, f) for f in
-                      ("name", "mobile", "card_no", "birthday", "balance", "points")]
+            values = [
+                report.raw_value(res.record, f) for f in ("name", "mobile", "card_no", "birthday", "balance", "points")
+            ]
         values = [res.record, X.class_label(res.cls), res.column or "", res.message, *values]
         for col, v in enumerate(values):
             item = _item(v, colour=colour, tip=res.message or None)
@@ -436,8 +478,12 @@ class ImportDryRunPage(QWizardPage):
         self.w = wizard
         self.setObjectName("importDryRunPage")
         self.setTitle(self.tr("Check before importing"))
-        self.setSubTitle(self.tr("Nothing has been written yet. Rows with problems are listed "
-                                 "below; fix them in the file or import the rest now."))
+        self.setSubTitle(
+            self.tr(
+                "Nothing has been written yet. Rows with problems are listed "
+                "below; fix them in the file or import the rest now."
+            )
+        )
         self.summary = QLabel(objectName="importDryRunSummary")
         self.summary.setWordWrap(True)
         self.table = _status_table("importProblemsTable")
@@ -530,8 +576,15 @@ class ImportWizard(QWizard):
         self.preview_page = ImportPreviewPage(self)
         self.dry_run_page = ImportDryRunPage(self)
         self.result_page = ImportResultPage(self)
-        for p in (self.file_page, self.sheet_page, self.mapping_page, self.options_page,
-                  self.preview_page, self.dry_run_page, self.result_page):
+        for p in (
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.options_page,
+            self.preview_page,
+            self.dry_run_page,
+            self.result_page,
+        ):
             self.addPage(p)
 
     # --- steps (public so that tests and callers can drive them) ---------------------------------
@@ -540,14 +593,20 @@ class ImportWizard(QWizard):
         self.path = path
 
     def options(self) -> X.ImportOptions:
-        return X.ImportOptions(sheet=self.sheet.sheet, header_row=self.header_index + 1,
-                               mapping=dict(self.mapping), on_duplicate=self.on_duplicate,
-                               balance_mode=self.balance_mode, unknown_to_notes=self.unknown_to_notes)
+        return X.ImportOptions(
+            sheet=self.sheet.sheet,
+            header_row=self.header_index + 1,
+            mapping=dict(self.mapping),
+            on_duplicate=self.on_duplicate,
+            balance_mode=self.balance_mode,
+            unknown_to_notes=self.unknown_to_notes,
+        )
 
     def check(self) -> bool:
         """The dry run (in a worker thread: a 100k-row file takes a second or two)."""
-        ok, result = run_task(self, self.tr("Checking the file…"), X.run_sheet, self.sheet,
-                              self.options(), dry_run=True)
+        ok, result = run_task(
+            self, self.tr("Checking the file…"), X.run_sheet, self.sheet, self.options(), dry_run=True
+        )
         if not ok:
             self._show_failure(result)
             return False
@@ -557,8 +616,9 @@ class ImportWizard(QWizard):
     def check_quietly(self) -> None:
         """The dry run again after a failed or cancelled import (the import's own failure is what
         the user is shown)."""
-        ok, result = run_task(self, self.tr("Checking the file…"), X.run_sheet, self.sheet,
-                              self.options(), dry_run=True)
+        ok, result = run_task(
+            self, self.tr("Checking the file…"), X.run_sheet, self.sheet, self.options(), dry_run=True
+        )
         self.report = result if ok else None
 
     def do_import(self) -> bool:
@@ -574,8 +634,7 @@ class ImportWizard(QWizard):
 
             self.check_quietly()  # the dry run's report again, for the page and its Save button
             if isinstance(result, Cancelled):
-                self.dry_run_page.cancelled.setText(
-                    self.tr("Import cancelled: nothing was written."))
+                self.dry_run_page.cancelled.setText(self.tr("Import cancelled: nothing was written."))
                 return False
             self._show_failure(result)
             return False
@@ -594,22 +653,28 @@ class ImportWizard(QWizard):
             import traceback
 
             traceback.print_exception(exc)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Import customers"), str(exc),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("Import customers"), str(exc), QMessageBox.StandardButton.Ok, self
+        )
         box.setObjectName("importFailureBox")
         box.open()
 
     def summary_html(self, rep: X.ImportReport) -> str:
         head = self.tr("Dry run — nothing written:") if rep.dry_run else self.tr("Imported:")
-        counts = self.tr("<b>%1</b> new, <b>%2</b> updated, <b>%3</b> duplicates, "
-                         "<b>%4</b> errors, <b>%5</b> warnings")
+        counts = self.tr("<b>%1</b> new, <b>%2</b> updated, <b>%3</b> duplicates, <b>%4</b> errors, <b>%5</b> warnings")
         for n, v in enumerate((rep.imported, rep.updated, rep.duplicates, rep.errors, rep.warnings), 1):
             counts = counts.replace(f"%{n}", str(v))
-        money = self.tr("Opening balances %1, points %2 (new customers).") \
-            .replace("%1", fmt(rep.balance_cents_total, symbol=True)).replace("%2", str(rep.points_total))
-        where = self.tr("File %1, sheet “%2”, header on row %3.") \
-            .replace("%1", Path(rep.file).name).replace("%2", rep.sheet) \
+        money = (
+            self.tr("Opening balances %1, points %2 (new customers).")
+            .replace("%1", fmt(rep.balance_cents_total, symbol=True))
+            .replace("%2", str(rep.points_total))
+        )
+        where = (
+            self.tr("File %1, sheet “%2”, header on row %3.")
+            .replace("%1", Path(rep.file).name)
+            .replace("%2", rep.sheet)
             .replace("%3", str(rep.header_record))
+        )
         return f"{head} {counts}<br>{money}<br>{where}"
 
     def save_report(self, path: Path) -> Path:
@@ -621,8 +686,9 @@ class ImportWizard(QWizard):
         if self.report is None:
             return
         suggested = str(Path(self.report.file).with_name(Path(self.report.file).stem + "_错误原因.xlsx"))
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save report as Excel"), suggested,
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save report as Excel"), suggested, self.tr("Excel workbook (*.xlsx)")
+        )
         if path:
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"
@@ -637,18 +703,37 @@ class ImportHistoryDialog(QDialog):
         self.setObjectName("importHistoryDialog")
         self.setWindowTitle(self.tr("Import history"))
         self.resize(860, 360)
-        self.table = _table("importHistoryTable", [
-            self.tr("Started"), self.tr("File"), self.tr("Sheet"), self.tr("Status"), self.tr("New"),
-            self.tr("Updated"), self.tr("Duplicates"), self.tr("Errors"), self.tr("Warnings"),
-            self.tr("Opening balances")])
-        status = {"done": self.tr("done"), "cancelled": self.tr("cancelled"),
-                  "running": self.tr("interrupted")}
+        self.table = _table(
+            "importHistoryTable",
+            [
+                self.tr("Started"),
+                self.tr("File"),
+                self.tr("Sheet"),
+                self.tr("Status"),
+                self.tr("New"),
+                self.tr("Updated"),
+                self.tr("Duplicates"),
+                self.tr("Errors"),
+                self.tr("Warnings"),
+                self.tr("Opening balances"),
+            ],
+        )
+        status = {"done": self.tr("done"), "cancelled": self.tr("cancelled"), "running": self.tr("interrupted")}
         runs = X.history()
         self.table.setRowCount(len(runs))
         for r, run in enumerate(runs):
-            values = [run.started_at, run.file_name, run.sheet, status.get(run.status, run.status),
-                      run.imported, run.updated, run.duplicates, run.errors, run.warnings,
-                      fmt(run.balance_cents)]
+            values = [
+                run.started_at,
+                run.file_name,
+                run.sheet,
+                status.get(run.status, run.status),
+                run.imported,
+                run.updated,
+                run.duplicates,
+                run.errors,
+                run.warnings,
+                fmt(run.balance_cents),
+            ]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, _item(v, tip=run.file_path if c == 1 else None))
         self.table.resizeColumnsToContents()
@@ -676,11 +761,15 @@ def open_import_wizard(main_window) -> ImportWizard | None:
 def add_import_actions(main_window) -> list[QAction]:
     """Add "Import customers from Excel…" and "Import history…" to the Tools menu."""
     menu = main_window.tools_menu
-    wizard_action = QAction(QCoreApplication.translate("ImportWizard", "Import customers from Excel…"),
-                            main_window, objectName="importCustomersAction")
+    wizard_action = QAction(
+        QCoreApplication.translate("ImportWizard", "Import customers from Excel…"),
+        main_window,
+        objectName="importCustomersAction",
+    )
     wizard_action.triggered.connect(lambda: (w := open_import_wizard(main_window)) is not None and w.exec())
-    history_action = QAction(QCoreApplication.translate("ImportWizard", "Import history…"), main_window,
-                             objectName="importHistoryAction")
+    history_action = QAction(
+        QCoreApplication.translate("ImportWizard", "Import history…"), main_window, objectName="importHistoryAction"
+    )
     history_action.triggered.connect(lambda: ImportHistoryDialog(main_window).exec())
     first = menu.actions()[0] if menu.actions() else None
     menu.insertActions(first, [wizard_action, history_action])

@@ -23,16 +23,34 @@ def mask_mobile(mobile: str) -> str:
 
 
 class CustomerTableModel(PagedSqlModel):
-    KEYS = ("name", "mobile", "card_no", "level", "balance", "points", "last_purchase",
-            "total_spend", "birthday", "grade")
+    KEYS = (
+        "name",
+        "mobile",
+        "card_no",
+        "level",
+        "balance",
+        "points",
+        "last_purchase",
+        "total_spend",
+        "birthday",
+        "grade",
+    )
     RIGHT_ALIGNED = frozenset({"balance", "points", "total_spend"})
 
     def __init__(self, parent=None, *, deleted: bool = False):
         super().__init__(CustomerQuery(deleted=deleted), parent)
-        self.headers = [self.tr("Name"), self.tr("Mobile"), self.tr("Card no."), self.tr("Level"),
-                        self.tr("Balance"), self.tr("Points"), self.tr("Last purchase"),
-                        self.tr("Total spend"), self.tr("Birthday"),
-                        grading.t("grading.column")]  # ABC grade (shopcrm.grading's own text)
+        self.headers = [
+            self.tr("Name"),
+            self.tr("Mobile"),
+            self.tr("Card no."),
+            self.tr("Level"),
+            self.tr("Balance"),
+            self.tr("Points"),
+            self.tr("Last purchase"),
+            self.tr("Total spend"),
+            self.tr("Birthday"),
+            grading.t("grading.column"),
+        ]  # ABC grade (shopcrm.grading's own text)
         self.mask_mobiles = False  # clerk mode shows 138****5678 (also forced by shopcrm.trust.security)
         self._open_complaint_tip = self.tr("Has an open complaint")
         self._complaint_brush = QBrush(QColor("#c0392b"))
@@ -49,8 +67,9 @@ class CustomerTableModel(PagedSqlModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS):
-            self.set_query(replace(self._query, sort=self.KEYS[column],
-                                   descending=order == Qt.SortOrder.DescendingOrder))
+            self.set_query(
+                replace(self._query, sort=self.KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
+            )
 
     def customer_id(self, row: int) -> int | None:
         return self.id_at(row)

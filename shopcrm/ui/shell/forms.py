@@ -28,7 +28,7 @@ class _Keeper(QObject):
 
     def __init__(self, dialog: QWidget, first: QWidget | None):
         super().__init__(dialog)  # owned by the dialog; no Python reference back to it (no cycle
-        self.first = first        # that would keep a deleted dialog's wrapper alive)
+        self.first = first  # that would keep a deleted dialog's wrapper alive)
 
     def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
         kind = event.type()

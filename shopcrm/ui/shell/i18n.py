@@ -190,8 +190,7 @@ def update_ts(lang: str = "zh_CN") -> None:
         ts = translations_dir() / f"{module.stem}_{lang}.ts"
         if "self.tr(" not in module.read_text(encoding="utf-8") and not ts.exists():
             continue
-        subprocess.run([str(lupdate), "-no-obsolete", "-locations", "none", str(module), "-ts", str(ts)],
-                       check=True)
+        subprocess.run([str(lupdate), "-no-obsolete", "-locations", "none", str(module), "-ts", str(ts)], check=True)
 
 
 if __name__ == "__main__":

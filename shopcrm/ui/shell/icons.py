@@ -66,8 +66,7 @@ MENU_TEXT_ICONS = {
     "Quit": "quit",
     "About ShopCRM": "about",
 }
-TAB_ICONS = {"CustomersTab": "customers", "TodayTab": "today", "ComplaintsTab": "complaints",
-             "AnalysisTab": "analysis"}
+TAB_ICONS = {"CustomersTab": "customers", "TodayTab": "today", "ComplaintsTab": "complaints", "AnalysisTab": "analysis"}
 
 
 def icons_dir() -> Path:
@@ -160,8 +159,9 @@ def icns_bytes(pngs: dict[int, bytes]) -> bytes:
     """A macOS .icns holding PNG images."""
     import struct
 
-    body = b"".join(ICNS_TYPES[s] + struct.pack(">I", 8 + len(p)) + p
-                    for s, p in sorted(pngs.items()) if s in ICNS_TYPES)
+    body = b"".join(
+        ICNS_TYPES[s] + struct.pack(">I", 8 + len(p)) + p for s, p in sorted(pngs.items()) if s in ICNS_TYPES
+    )
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 

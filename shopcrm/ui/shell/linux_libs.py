@@ -87,8 +87,9 @@ def explain(missing: list[str]) -> str:
     )
 
 
-def check(environ: Mapping[str, str] | None = None, platform: str | None = None,
-          load: Callable[[str], bool] | None = None) -> str | None:
+def check(
+    environ: Mapping[str, str] | None = None, platform: str | None = None, load: Callable[[str], bool] | None = None
+) -> str | None:
     """None when all is well (or the check does not apply); otherwise the message to show."""
     if not uses_xcb(os.environ if environ is None else environ, platform or sys.platform):
         return None

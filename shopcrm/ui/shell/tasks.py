@@ -55,8 +55,15 @@ class Job(QObject):
     _delivered = Signal(bool, object)  # emitted by the worker, queued to the GUI thread
     _moved = Signal(int, int)
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, name: str = "shopcrm-job",
-                 progress: bool = True, wait_on_quit: bool = True, **kwargs: Any):
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str = "shopcrm-job",
+        progress: bool = True,
+        wait_on_quit: bool = True,
+        **kwargs: Any,
+    ):
         super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.name = name
@@ -75,9 +82,13 @@ class Job(QObject):
         self._moved.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
 
     # --- GUI thread ---------------------------------------------------------------------------
-    def start(self, success: Callable[[Any], None] | None = None,
-              failure: Callable[[BaseException], None] | None = None, *,
-              owner: QObject | None = None) -> Job:
+    def start(
+        self,
+        success: Callable[[Any], None] | None = None,
+        failure: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> Job:
         """Start the worker. ``success(result)`` / ``failure(exception)`` run in the GUI thread
         when it ends, unless ``owner`` (a widget the callbacks belong to) has been deleted by then;
         without ``failure`` the error is shown in a message box."""
@@ -111,8 +122,11 @@ class Job(QObject):
         self.finished.emit(ok, value)
         if self._owner is not None and not _alive(self._owner):
             if not ok and not isinstance(value, Cancelled):
-                log.warning("job %s failed after its window closed", self.name,
-                            exc_info=value if isinstance(value, BaseException) else None)
+                log.warning(
+                    "job %s failed after its window closed",
+                    self.name,
+                    exc_info=value if isinstance(value, BaseException) else None,
+                )
             return
         if ok:
             if self._success is not None:
@@ -182,8 +196,9 @@ def show_failure(parent: QWidget | None, title: str, error: BaseException) -> bo
     if isinstance(error, Cancelled):
         return False
     log.error("%s: %s", title, error, exc_info=error)
-    box = QMessageBox(QMessageBox.Icon.Critical, title, str(error) or type(error).__name__,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, title, str(error) or type(error).__name__, QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("jobFailureBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is None:  # nothing else holds a top-level box: kept until it is closed

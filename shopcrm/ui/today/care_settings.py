@@ -74,8 +74,7 @@ class CareSettingsDialog(QDialog):
         self.overdue_days = _spin(0, 365, self.s["overdue_days"], "overdueDays", days)
         self.service_overdue_days = _spin(0, 3650, self.s["service_overdue_days"], "serviceOverdueDays", days)
         self.dormant_days = _spin(7, 3650, self.s["dormant_days"], "dormantDays", days)
-        self.join_anniversary = QCheckBox(self.tr("Greet on the anniversary of joining"),
-                                          objectName="joinAnniversary")
+        self.join_anniversary = QCheckBox(self.tr("Greet on the anniversary of joining"), objectName="joinAnniversary")
         self.join_anniversary.setChecked(bool(self.s["join_anniversary"]))
         form.addRow(self.tr("Shop name in messages"), self.shop_name)
         form.addRow(self.tr("List birthdays and anniversaries ahead"), self.birthday_days)
@@ -89,8 +88,14 @@ class CareSettingsDialog(QDialog):
         # visit plan
         v = QWidget()
         grid = QGridLayout(v)
-        for col, title in enumerate((self.tr("Grade"), self.tr("Contacts a month"), self.tr("Channel"),
-                                     self.tr("First within the month's first week"))):
+        for col, title in enumerate(
+            (
+                self.tr("Grade"),
+                self.tr("Contacts a month"),
+                self.tr("Channel"),
+                self.tr("First within the month's first week"),
+            )
+        ):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
         self.plan_widgets = {}
         for row, grade in enumerate(GRADES, start=1):
@@ -116,8 +121,12 @@ class CareSettingsDialog(QDialog):
         grid.addWidget(self.default_grade, n, 2)
         grid.addWidget(QLabel(self.tr("Scheduled visits listed per day (most overdue first)")), n + 1, 0, 1, 2)
         grid.addWidget(self.daily_limit, n + 1, 2)
-        note = QLabel(self.tr("A customer is due when the last contact is older than 30 days divided by "
-                              "the contacts a month. Customers who declined marketing are not visited."))
+        note = QLabel(
+            self.tr(
+                "A customer is due when the last contact is older than 30 days divided by "
+                "the contacts a month. Customers who declined marketing are not visited."
+            )
+        )
         note.setWordWrap(True)
         grid.addWidget(note, n + 2, 0, 1, 4)
         grid.setRowStretch(n + 3, 1)
@@ -127,8 +136,9 @@ class CareSettingsDialog(QDialog):
         r = QWidget()
         rl = QVBoxLayout(r)
         self.returns = QTableWidget(0, 3, objectName="returnOffsets")
-        self.returns.setHorizontalHeaderLabels([self.tr("Days after purchase"), self.tr("Purpose"),
-                                                self.tr("Message template")])
+        self.returns.setHorizontalHeaderLabels(
+            [self.tr("Days after purchase"), self.tr("Purpose"), self.tr("Message template")]
+        )
         self.returns.horizontalHeader().setStretchLastSection(True)
         self.returns.setColumnWidth(0, 120)
         self.returns.setColumnWidth(1, 140)
@@ -169,8 +179,7 @@ class CareSettingsDialog(QDialog):
         fl.addLayout(gl)
         fl.addWidget(QLabel(self.tr("The shop's own dates (shop anniversary, member day…)")))
         self.shop_dates = QTableWidget(0, 4, objectName="shopDates")
-        self.shop_dates.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Month"), self.tr("Day"),
-                                                   self.tr("Lunar")])
+        self.shop_dates.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Month"), self.tr("Day"), self.tr("Lunar")])
         self.shop_dates.horizontalHeader().setStretchLastSection(True)
         for sd in self.s["shop_dates"]:
             self._add_shop_date(sd)
@@ -199,8 +208,7 @@ class CareSettingsDialog(QDialog):
 
         for code, name in LANGUAGES.items():
             self.message_language.addItem(name, code)
-        self.message_language.setCurrentIndex(
-            max(0, self.message_language.findData(care.message_language(self.s))))
+        self.message_language.setCurrentIndex(max(0, self.message_language.findData(care.message_language(self.s))))
         top.addWidget(QLabel(self.tr("Write to customers in")))
         top.addWidget(self.message_language)
         top.addWidget(QLabel(self.tr("Occasion")))
@@ -227,8 +235,7 @@ class CareSettingsDialog(QDialog):
         self.error = QLabel(objectName="settingsError")
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -237,8 +244,9 @@ class CareSettingsDialog(QDialog):
         lay.addWidget(self.buttons)
         self.resize(720, 480)
 
-    # --- rows ----------------------------------------------------------------------------------
+        # --- rows ----------------------------------------------------------------------------------
         forms.settle(self, first=self.shop_name)
+
     def _add_return(self, off: dict) -> None:
         row = self.returns.rowCount()
         self.returns.insertRow(row)
@@ -269,25 +277,41 @@ class CareSettingsDialog(QDialog):
         self._switch_template_store()
         s = copy.deepcopy(self.s)
         s.update(
-            shop_name=self.shop_name.text().strip(), message_language=self.message_language.currentData(),
-            birthday_days=self.birthday_days.value(), festival_days=self.festival_days.value(),
-            overdue_days=self.overdue_days.value(), service_overdue_days=self.service_overdue_days.value(),
-            dormant_days=self.dormant_days.value(), join_anniversary=self.join_anniversary.isChecked(),
-            default_grade=self.default_grade.currentData(), visit_daily_limit=self.daily_limit.value(),
-            visit_plan={g: {"per_month": per.value(), "channel": ch.currentData(),
-                            "first_week": fw.isChecked()} for g, (per, ch, fw) in self.plan_widgets.items()},
-            return_offsets=[{"days": self.returns.cellWidget(r, 0).value(),
-                             "label": (self.returns.item(r, 1) or QTableWidgetItem()).text().strip(),
-                             "template": (self.returns.item(r, 2) or QTableWidgetItem()).text()}
-                            for r in range(self.returns.rowCount())],
+            shop_name=self.shop_name.text().strip(),
+            message_language=self.message_language.currentData(),
+            birthday_days=self.birthday_days.value(),
+            festival_days=self.festival_days.value(),
+            overdue_days=self.overdue_days.value(),
+            service_overdue_days=self.service_overdue_days.value(),
+            dormant_days=self.dormant_days.value(),
+            join_anniversary=self.join_anniversary.isChecked(),
+            default_grade=self.default_grade.currentData(),
+            visit_daily_limit=self.daily_limit.value(),
+            visit_plan={
+                g: {"per_month": per.value(), "channel": ch.currentData(), "first_week": fw.isChecked()}
+                for g, (per, ch, fw) in self.plan_widgets.items()
+            },
+            return_offsets=[
+                {
+                    "days": self.returns.cellWidget(r, 0).value(),
+                    "label": (self.returns.item(r, 1) or QTableWidgetItem()).text().strip(),
+                    "template": (self.returns.item(r, 2) or QTableWidgetItem()).text(),
+                }
+                for r in range(self.returns.rowCount())
+            ],
             festivals=[k for k, cb in self.festival_checks.items() if cb.isChecked()],
             festival_grades=[g for g, cb in self.festival_grades.items() if cb.isChecked()],
-            shop_dates=[{"name": (self.shop_dates.item(r, 0) or QTableWidgetItem()).text().strip(),
-                         "month": self.shop_dates.cellWidget(r, 1).value(),
-                         "day": self.shop_dates.cellWidget(r, 2).value(),
-                         "lunar": self.shop_dates.cellWidget(r, 3).isChecked()}
-                        for r in range(self.shop_dates.rowCount())],
-            templates=dict(self.templates), channels=dict(self.channels),
+            shop_dates=[
+                {
+                    "name": (self.shop_dates.item(r, 0) or QTableWidgetItem()).text().strip(),
+                    "month": self.shop_dates.cellWidget(r, 1).value(),
+                    "day": self.shop_dates.cellWidget(r, 2).value(),
+                    "lunar": self.shop_dates.cellWidget(r, 3).isChecked(),
+                }
+                for r in range(self.shop_dates.rowCount())
+            ],
+            templates=dict(self.templates),
+            channels=dict(self.channels),
         )
         return s
 

@@ -63,8 +63,15 @@ class TodayModel(QAbstractTableModel):
         self.items: list[care.CareItem] = []
         self.today = clock.today()
         self.settings: dict = {}
-        self._titles = (self.tr("Due"), self.tr("Type"), self.tr("Customer"), self.tr("Mobile"),
-                        self.tr("Reason"), self.tr("Channel"), self.tr("Message"))
+        self._titles = (
+            self.tr("Due"),
+            self.tr("Type"),
+            self.tr("Customer"),
+            self.tr("Mobile"),
+            self.tr("Reason"),
+            self.tr("Channel"),
+            self.tr("Message"),
+        )
 
     def set_items(self, items: list[care.CareItem], today: dt.date, settings: dict) -> None:
         self.beginResetModel()
@@ -164,8 +171,7 @@ class DoneDialog(QDialog):
         row.addWidget(self.followup_check)
         row.addWidget(self.followup_date)
         form.addRow(row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -173,10 +179,12 @@ class DoneDialog(QDialog):
         lay.addWidget(self.buttons)
 
     def values(self) -> dict:
-        return dict(channel=self.channel.currentData(), outcome=self.outcome.text().strip(),
-                    satisfaction=self.satisfaction.currentData(),
-                    next_followup=_pydate(self.followup_date.date())
-                    if self.followup_check.isChecked() else None)
+        return dict(
+            channel=self.channel.currentData(),
+            outcome=self.outcome.text().strip(),
+            satisfaction=self.satisfaction.currentData(),
+            next_followup=_pydate(self.followup_date.date()) if self.followup_check.isChecked() else None,
+        )
 
 
 class SnoozeDialog(QDialog):
@@ -199,8 +207,7 @@ class SnoozeDialog(QDialog):
         form.addRow(self.tr("Show again on"), self.date)
         form.addRow("", quick)
         form.addRow(self.tr("Note"), self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -215,8 +222,15 @@ class SkipDialog(QDialog):
         self.setWindowTitle(self.tr("Skip"))
         self.reason = QComboBox(objectName="skipReason")
         self.reason.setEditable(True)
-        self.reason.addItems(["", self.tr("Wrong number"), self.tr("Customer does not want it"),
-                              self.tr("Already talked in the shop"), self.tr("Not needed this time")])
+        self.reason.addItems(
+            [
+                "",
+                self.tr("Wrong number"),
+                self.tr("Customer does not want it"),
+                self.tr("Already talked in the shop"),
+                self.tr("Not needed this time"),
+            ]
+        )
         self.reason.setCurrentIndex(0)
         self.reason.lineEdit().setPlaceholderText(self.tr("Why skip? (required)"))
         self.error = QLabel(objectName="skipError")
@@ -224,8 +238,7 @@ class SkipDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -319,8 +332,14 @@ class TodayTab(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.settings_button)
         actions = QHBoxLayout()
-        for b in (self.done_button, self.snooze_button, self.skip_button, self.copy_button,
-                  self.open_button, self.anniversary_button):
+        for b in (
+            self.done_button,
+            self.snooze_button,
+            self.skip_button,
+            self.copy_button,
+            self.open_button,
+            self.anniversary_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
@@ -436,17 +455,16 @@ class TodayTab(QWidget):
         late = sum(1 for i in self.lst.items if i.due < today)
         now = sum(1 for i in self.lst.items if i.due == today)
         ahead = len(self.lst.items) - late - now
-        parts = [self.tr("%n due today", "", now), self.tr("%n overdue", "", late),
-                 self.tr("%n upcoming", "", ahead)]
+        parts = [self.tr("%n due today", "", now), self.tr("%n overdue", "", late), self.tr("%n upcoming", "", ahead)]
         listed = sum(1 for i in self.lst.items if i.kind == "visit")
         if self.backlog > listed:
             # the visit plan's backlog beyond the daily limit waits for the coming days
             if self.backlog >= BACKLOG_CAP:
-                parts.append(self.tr("over %n more scheduled visit(s) wait for the coming days", "",
-                                     BACKLOG_CAP - listed))
+                parts.append(
+                    self.tr("over %n more scheduled visit(s) wait for the coming days", "", BACKLOG_CAP - listed)
+                )
             else:
-                parts.append(self.tr("%n more scheduled visit(s) wait for the coming days", "",
-                                     self.backlog - listed))
+                parts.append(self.tr("%n more scheduled visit(s) wait for the coming days", "", self.backlog - listed))
         text = " · ".join(parts)
         for problem in self.lst.problems:  # e.g. a date past the lunar calendar table
             text += "\n" + problem
@@ -499,8 +517,13 @@ class TodayTab(QWidget):
         self.open_button.setEnabled(len(items) == 1 and self.context.attached)
         self.anniversary_button.setEnabled(len(items) == 1)
         self.export_button.setEnabled(self.model.rowCount() > 0)
-        self.preview.setPlainText(care.message(items[0], self.settings) if len(items) == 1 else
-                                  self.tr("%n item(s) selected", "", len(items)) if items else "")
+        self.preview.setPlainText(
+            care.message(items[0], self.settings)
+            if len(items) == 1
+            else self.tr("%n item(s) selected", "", len(items))
+            if items
+            else ""
+        )
         self.status.clear()
 
     def _first_row(self, items) -> int:
@@ -574,8 +597,9 @@ class TodayTab(QWidget):
         except ValueError as exc:
             self._warn(exc)
             return False
-        self._after_action(items, row, self.tr("%n item(s) snoozed to %1", "", len(items))
-                           .replace("%1", until.isoformat()))
+        self._after_action(
+            items, row, self.tr("%n item(s) snoozed to %1", "", len(items)).replace("%1", until.isoformat())
+        )
         return True
 
     def skip_selected(self) -> SkipDialog | None:
@@ -626,8 +650,9 @@ class TodayTab(QWidget):
             return
         from shopcrm.ui.shell.tasks import run_task
 
-        ok, result = run_task(self, self.tr("Exporting…"), care.export_xlsx, path, self.lst,
-                              self.settings, list(self.model.items))
+        ok, result = run_task(
+            self, self.tr("Exporting…"), care.export_xlsx, path, self.lst, self.settings, list(self.model.items)
+        )
         if not ok:
             from shopcrm.core.errors import Cancelled
 

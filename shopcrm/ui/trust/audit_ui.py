@@ -43,8 +43,9 @@ class AuditLogDialog(QDialog):
             self.action_combo.addItem(audit.action_label(action), action)
         self.count_label = QLabel(objectName="auditCountLabel")
         self.table = QTableWidget(0, 5, objectName="auditTable")
-        self.table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Mode"), self.tr("Action"),
-                                              self.tr("Customer"), self.tr("Detail")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Mode"), self.tr("Action"), self.tr("Customer"), self.tr("Detail")]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -94,22 +95,28 @@ class AuditLogDialog(QDialog):
         self.entries.extend(more)
         self.table.setRowCount(len(self.entries))
         for i, e in enumerate(more, start):
-            values = (f"{e.at:%Y-%m-%d %H:%M:%S}" if hasattr(e.at, "strftime") else str(e.at),
-                      e.mode_text, e.action_text, "" if e.customer_id is None else str(e.customer_id),
-                      e.detail_text)
+            values = (
+                f"{e.at:%Y-%m-%d %H:%M:%S}" if hasattr(e.at, "strftime") else str(e.at),
+                e.mode_text,
+                e.action_text,
+                "" if e.customer_id is None else str(e.customer_id),
+                e.detail_text,
+            )
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if col == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, col, item)
-        self.count_label.setText(self.tr("%1 of %2 entries").replace("%1", str(len(self.entries)))
-                                 .replace("%2", str(self.total)))
+        self.count_label.setText(
+            self.tr("%1 of %2 entries").replace("%1", str(len(self.entries))).replace("%2", str(self.total))
+        )
         self.more_button.setEnabled(len(self.entries) < self.total)
 
     def export(self, path: Path | None = None) -> int | None:
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export audit log"), "audit-log.csv",
-                                                    self.tr("CSV (*.csv)"))
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export audit log"), "audit-log.csv", self.tr("CSV (*.csv)")
+            )
             if not chosen:
                 return None
             path = Path(chosen)
@@ -143,6 +150,5 @@ def install(window) -> None:
     """Add “Audit log…” to the Tools menu."""
     menu = AppContext.of(window).tools_menu
     if menu is not None:
-        action = menu.addAction(QCoreApplication.translate("AuditUi", "Audit log…"),
-                                lambda: open_audit_log(window))
+        action = menu.addAction(QCoreApplication.translate("AuditUi", "Audit log…"), lambda: open_audit_log(window))
         action.setObjectName("auditLogAction")

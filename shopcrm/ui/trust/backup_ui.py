@@ -88,8 +88,13 @@ class SealMonitor(QObject):
         self.last = event
         self.window.statusBar().showMessage(event.message, 10_000 if event.ok else 60_000)
         if event.unreported:
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Backup check failed"), event.message,
-                              QMessageBox.StandardButton.Ok, self.window)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Backup check failed"),
+                event.message,
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
             box.setObjectName("backupCheckFailedBox")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
@@ -142,8 +147,9 @@ class BackupDialog(QDialog):
         box_lay.addLayout(keep)
 
         self.table = QTableWidget(0, len(self.COLUMNS), objectName="backupTable")
-        self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Kind"), self.tr("Customers"),
-                                              self.tr("Size"), self.tr("Check")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Date"), self.tr("Kind"), self.tr("Customers"), self.tr("Size"), self.tr("Check")]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -153,10 +159,14 @@ class BackupDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-        self.note = QLabel(self.tr(
-            "A backup is made automatically once a day at start-up and right before every import, "
-            "restore, purge and upgrade, and every backup gets a full integrity check in the "
-            "background. Restoring first backs up the current data."), objectName="backupNote")
+        self.note = QLabel(
+            self.tr(
+                "A backup is made automatically once a day at start-up and right before every import, "
+                "restore, purge and upgrade, and every backup gets a full integrity check in the "
+                "background. Restoring first backs up the current data."
+            ),
+            objectName="backupNote",
+        )
         self.note.setWordWrap(True)
         self.status = QLabel(objectName="backupStatus")
         self.status.setWordWrap(True)
@@ -194,8 +204,9 @@ class BackupDialog(QDialog):
         self.resize(820, 480)
         self.reload()
 
-    # --- data ------------------------------------------------------------------------------------
+        # --- data ------------------------------------------------------------------------------------
         forms.settle(self)  # a settings panel of buttons: Qt's first control is right
+
     def reload(self, select: Path | None = None) -> None:
         """Refresh the list; keep the selected backup selected (or select ``select``)."""
         s = backup.get_settings()
@@ -214,8 +225,7 @@ class BackupDialog(QDialog):
                 # the demo's, another shop's, or older than database ids: restoring asks for
                 # the shop's name
                 kind = self.tr("%1 (other database)").replace("%1", kind)
-            values = (f"{info.created:%Y-%m-%d %H:%M}", kind, count, _size(info.size),
-                      info.status_text)
+            values = (f"{info.created:%Y-%m-%d %H:%M}", kind, count, _size(info.size), info.status_text)
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if col in (2, 3):
@@ -266,8 +276,7 @@ class BackupDialog(QDialog):
         if pending.done:
             self._show_result(pending.state, str(pending.error or ""))
         else:
-            self.status.setText(self.tr("%1 Checking its integrity in the background…")
-                                .replace("%1", self.saved_text))
+            self.status.setText(self.tr("%1 Checking its integrity in the background…").replace("%1", self.saved_text))
 
     def _on_sealed(self, event) -> None:
         if not self.isVisible():  # closed: nothing to update (its database may be closed too)
@@ -290,8 +299,9 @@ class BackupDialog(QDialog):
         return info is not None and self.restore(info.path)
 
     def restore_from_file(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from file"), str(self.folder),
-                                              self.tr("ShopCRM backup (*.db);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Restore from file"), str(self.folder), self.tr("ShopCRM backup (*.db);;All files (*)")
+        )
         return bool(path) and self.restore(Path(path))
 
     def restore(self, path: Path, *, confirm: bool = True) -> bool:
@@ -308,14 +318,25 @@ class BackupDialog(QDialog):
             confirm_name, confirm = dlg.typed(), False
         if confirm:
             count = "?" if info.customers is None else f"{info.customers:,}"
-            text = (self.tr("Replace all current data with the backup of %1 (%2 customers)?\n"
-                            "The current data is backed up first.")
-                    .replace("%1", f"{info.created:%Y-%m-%d %H:%M}").replace("%2", count))
+            text = (
+                self.tr(
+                    "Replace all current data with the backup of %1 (%2 customers)?\n"
+                    "The current data is backed up first."
+                )
+                .replace("%1", f"{info.created:%Y-%m-%d %H:%M}")
+                .replace("%2", count)
+            )
             if not info.verified:
-                text += "\n" + self.tr("This backup has not passed its integrity check yet; it is "
-                                       "checked first, which can take a while.")
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore"), text,
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+                text += "\n" + self.tr(
+                    "This backup has not passed its integrity check yet; it is checked first, which can take a while."
+                )
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Restore"),
+                text,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                self,
+            )
             box.setObjectName("restoreConfirmBox")
             box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Restore"))
             box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -348,8 +369,12 @@ class BackupDialog(QDialog):
 
     def apply_settings(self, folder: Path | None = None) -> bool:
         try:
-            backup.configure(folder=folder, keep_daily=self.keep_daily.value(),
-                             keep_before=self.keep_before.value(), keep_manual=self.keep_manual.value())
+            backup.configure(
+                folder=folder,
+                keep_daily=self.keep_daily.value(),
+                keep_before=self.keep_before.value(),
+                keep_manual=self.keep_manual.value(),
+            )
         except (PermissionError, ValueError, OSError) as exc:
             QMessageBox.warning(self, self.tr("Not saved"), str(exc))
             return False
@@ -369,8 +394,7 @@ def _backup_task(progress=None) -> backup.PendingBackup:
     return pending
 
 
-def _restore_task(path: Path, confirm_name: str | None = None,
-                  progress=None) -> backup.PendingBackup | None:
+def _restore_task(path: Path, confirm_name: str | None = None, progress=None) -> backup.PendingBackup | None:
     return backup.restore(path, progress=progress, confirm_name=confirm_name)
 
 
@@ -405,7 +429,8 @@ class ConfirmNameDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.edit.textChanged.connect(
-            lambda text: self.ok.setEnabled(bool(self.expected) and text.strip() == self.expected))
+            lambda text: self.ok.setEnabled(bool(self.expected) and text.strip() == self.expected)
+        )
         self.edit.setFocus()
 
     def typed(self) -> str:
@@ -416,17 +441,26 @@ def offer_recovery(parent: QWidget | None, check: backup.StartupCheck) -> bool:
     """At start-up, after :func:`shopcrm.backup.startup_check`: tell the user what happened to a
     damaged database and offer the newest good backup. True when a backup was put in place."""
     if check.network_warning:
-        QMessageBox.warning(parent, QCoreApplication.translate("BackupUi", "Database on a network share"), check.network_warning)
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("BackupUi", "Database on a network share"), check.network_warning
+        )
     if check.status != "damaged":
         return False
     if check.backup is None:
         QMessageBox.critical(parent, QCoreApplication.translate("BackupUi", "Database damaged"), check.message)
         return False
-    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("BackupUi", "Database damaged"), check.message,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QCoreApplication.translate("BackupUi", "Database damaged"),
+        check.message,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     box.setObjectName("recoveryBox")
     box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("BackupUi", "Restore the backup"))
-    box.button(QMessageBox.StandardButton.No).setText(QCoreApplication.translate("BackupUi", "Start with an empty database"))
+    box.button(QMessageBox.StandardButton.No).setText(
+        QCoreApplication.translate("BackupUi", "Start with an empty database")
+    )
     if box.exec() != QMessageBox.StandardButton.Yes:
         return False
     try:
@@ -473,9 +507,11 @@ class DailyBackup(QObject):
             return False
         # the copy on disk is checked again at the next start: quitting does not wait for it
         self.job = Job(self._run, db_path, settings, name="daily-backup", progress=False, wait_on_quit=False)
-        self.job.start(success=lambda name: self.finished.emit(True, name),
-                       failure=lambda exc: self.finished.emit(False, str(exc) or type(exc).__name__),
-                       owner=self)  # reported in the status line, never fatal
+        self.job.start(
+            success=lambda name: self.finished.emit(True, name),
+            failure=lambda exc: self.finished.emit(False, str(exc) or type(exc).__name__),
+            owner=self,
+        )  # reported in the status line, never fatal
         return True
 
     def _run(self, db_path: Path, settings) -> str:
@@ -492,8 +528,11 @@ class DailyBackup(QObject):
             ctx.status(text, 30_000)
         elif text:
             ctx.status(
-                QCoreApplication.translate("BackupUi", "Daily backup saved, checking it in the background: %1")
-                .replace("%1", text), 10_000)
+                QCoreApplication.translate("BackupUi", "Daily backup saved, checking it in the background: %1").replace(
+                    "%1", text
+                ),
+                10_000,
+            )
 
 
 def daily_backup(window=None) -> DailyBackup:

@@ -52,15 +52,15 @@ class PinDialog(QDialog):
         self.message = QLabel(objectName="pinMessage")
         self.message.setWordWrap(True)
         if action:
-            self.message.setText(self.tr("“%1” needs the owner. Enter the owner PIN:")
-                                 .replace("%1", security.action_label(action)))
+            self.message.setText(
+                self.tr("“%1” needs the owner. Enter the owner PIN:").replace("%1", security.action_label(action))
+            )
         else:
             self.message.setText(self.tr("Enter the owner PIN:"))
         self.error = QLabel(objectName="pinError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self.try_unlock)
@@ -121,9 +121,12 @@ class SetPinDialog(QDialog):
         self.idle_spin.setRange(1, 240)
         self.idle_spin.setValue(security.idle_minutes())
         self.idle_spin.setSuffix(self.tr(" min"))
-        intro = QLabel(self.tr(
-            "With an owner PIN, ShopCRM starts in clerk mode: mobiles are masked and export, import, "
-            "purge, adjustments, settings and restore need the PIN. Without a PIN everyone is owner."))
+        intro = QLabel(
+            self.tr(
+                "With an owner PIN, ShopCRM starts in clerk mode: mobiles are masked and export, import, "
+                "purge, adjustments, settings and restore need the PIN. Without a PIN everyone is owner."
+            )
+        )
         intro.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("New PIN"), self.new_edit)
@@ -132,8 +135,7 @@ class SetPinDialog(QDialog):
         self.error = QLabel(objectName="setPinError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.remove_button = QPushButton(self.tr("Remove PIN"), objectName="removePinButton")
@@ -370,8 +372,12 @@ class PrivacyButton(QToolButton):
         if not ensure_owner(self.form, "export_one"):
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self.form, self.tr("Export customer archive"),
-                                                  f"customer-{self.customer_id}.json", self.tr("JSON (*.json)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self.form,
+                self.tr("Export customer archive"),
+                f"customer-{self.customer_id}.json",
+                self.tr("JSON (*.json)"),
+            )
             if not path:
                 return None
         try:
@@ -385,11 +391,17 @@ class PrivacyButton(QToolButton):
         if not ensure_owner(self.form, "erase"):
             return False
         if confirm:
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Erase personal data"), self.tr(
-                "Erase this customer's name, mobile, birthday, address, notes, tags and contact notes "
-                "for good? Purchases and balances stay, anonymised, for the shop's totals. This cannot "
-                "be undone; backups made before now keep the data until they are rotated out."),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.form)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Erase personal data"),
+                self.tr(
+                    "Erase this customer's name, mobile, birthday, address, notes, tags and contact notes "
+                    "for good? Purchases and balances stay, anonymised, for the shop's totals. This cannot "
+                    "be undone; backups made before now keep the data until they are rotated out."
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                self.form,
+            )
             box.setObjectName("eraseConfirmBox")
             box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Erase"))
             box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -427,13 +439,18 @@ def offer_pin_at_first_run(window) -> bool:
     if not security.pin_offer_due():
         return False
     security.mark_pin_offered()
-    box = QMessageBox(QMessageBox.Icon.Question, QApplication.translate("SecurityUi", "Owner PIN"),
-                      QApplication.translate(
-                          "SecurityUi",
-                          "Do clerks use this computer? Set an owner PIN to hide full mobile numbers "
-                          "from them and keep export, import, adjustments and restore for the owner.\n"
-                          "You can also do this later under Tools."),
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        QApplication.translate("SecurityUi", "Owner PIN"),
+        QApplication.translate(
+            "SecurityUi",
+            "Do clerks use this computer? Set an owner PIN to hide full mobile numbers "
+            "from them and keep export, import, adjustments and restore for the owner.\n"
+            "You can also do this later under Tools.",
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        window,
+    )
     box.setObjectName("firstRunPinBox")
     box.button(QMessageBox.StandardButton.Yes).setText(QApplication.translate("SecurityUi", "Set a PIN"))
     box.button(QMessageBox.StandardButton.No).setText(QApplication.translate("SecurityUi", "Not now"))

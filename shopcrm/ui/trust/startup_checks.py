@@ -32,15 +32,23 @@ class BackgroundCheck(QObject):
 
     def start(self) -> BackgroundCheck:
         # a check that could not run is a problem to show too
-        self.job.start(success=lambda problem: self.finished.emit(problem or ""),
-                       failure=lambda exc: self.finished.emit(str(exc) or type(exc).__name__), owner=self)
+        self.job.start(
+            success=lambda problem: self.finished.emit(problem or ""),
+            failure=lambda exc: self.finished.emit(str(exc) or type(exc).__name__),
+            owner=self,
+        )
         return self
 
     def _show(self, problem: str) -> None:
         self.problem = problem or None
         if problem:
-            box = QMessageBox(QMessageBox.Icon.Warning, "ShopCRM", t("db.check_failed", reason=problem),
-                              QMessageBox.StandardButton.Ok, self.window)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "ShopCRM",
+                t("db.check_failed", reason=problem),
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
             box.setObjectName("integrityProblemBox")
             box.open()
 
