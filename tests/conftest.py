@@ -22,6 +22,7 @@ collect_ignore = ["benchmarks"]
 # backup module's pre-migration backup (shopcrm.store never imports shopcrm.backup itself)
 import shopcrm.backup  # noqa: E402,F401
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from shopcrm import build_dist
 
-ROOT = Path(__file__).resolve().parents[1]
 ICONS = ROOT / "resources" / "icons"
 
 

@@ -11,12 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, open_database
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.slow
 
 

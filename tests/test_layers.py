@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT
+
 import shopcrm
 
 UI_MODULES = {"shopcrm.ui.app", "shopcrm.ui", "shopcrm.__main__"}
@@ -35,7 +37,7 @@ def test_domain_modules_import_without_qt():
         "    importlib.import_module(n)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -56,7 +58,7 @@ def test_the_double_click_target_finds_the_app():
     """main.py (what a user double-clicks in a source checkout) imports the app's entry point."""
     import runpy
 
-    namespace = runpy.run_path(str(Path(__file__).parents[1] / "main.py"), run_name="not_main")
+    namespace = runpy.run_path(str(ROOT / "main.py"), run_name="not_main")
     from shopcrm.ui.app import main
 
     assert namespace["main"] is main

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import answer_box
+from conftest import ROOT, answer_box
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -234,11 +234,10 @@ def test_first_run_offers_a_pin_once(qtbot, window):
 def test_screenshots(qtbot, clerk, tmp_path):
     """Renders the dialogs; with SHOPCRM_SCREENSHOTS=1 into resources/screenshots/ for README."""
     import os
-    from pathlib import Path
 
     out = tmp_path
     if os.environ.get("SHOPCRM_SCREENSHOTS") == "1":
-        out = Path(__file__).resolve().parents[1] / "resources" / "screenshots"
+        out = ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     security.unlock("2468")
     for i in range(3):

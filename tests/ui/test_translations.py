@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from shopcrm.ui.shell import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
 UI_SOURCES = sorted((ROOT / "shopcrm" / "ui").rglob("*.py"))
 PLACEHOLDER = re.compile(r"%(?:\d|n)")
 

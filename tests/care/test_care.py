@@ -7,7 +7,7 @@ import datetime as dt
 import subprocess
 
 import pytest
-from conftest import TEST_DAY, xlsx_rows
+from conftest import ROOT, TEST_DAY, xlsx_rows
 
 from shopcrm import care, customers as C
 from shopcrm.core import clock, festivals
@@ -561,7 +561,7 @@ def test_domain_never_imports_qt(python_exe):
         [python_exe, "-c", code],
         capture_output=True,
         text=True,
-        cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]),
+        cwd=str(ROOT),
     )
     assert out.stdout.strip() == "ok", out.stderr
 

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import TEST_DAY
+from conftest import ROOT, TEST_DAY
 
 from shopcrm import customers as C
 from shopcrm.core.errors import Cancelled
@@ -21,7 +21,6 @@ from shopcrm.core.pinyin_keys import NameKeyCache, name_keys, sort_key
 from shopcrm.customers import ledger
 from shopcrm.excel import excel_import as X
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
 TODAY = TEST_DAY

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import xlsx_rows
+from conftest import FIXTURES, xlsx_rows
 from PySide6.QtWidgets import QWizard
 
 from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun
 
 pytestmark = pytest.mark.gui
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture

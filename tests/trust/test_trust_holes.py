@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 
 from shopcrm import backup, care, complaints, customers, grading
 from shopcrm.customers import CustomerInput, ledger
@@ -18,8 +19,7 @@ from shopcrm.store.db import close_database, open_database
 from shopcrm.store.models import AuditLog, Customer, LedgerEntry, Level, Setting
 from shopcrm.trust import audit, security
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCE = Path(__file__).resolve().parents[1] / "shopcrm"
+SOURCE = ROOT / "shopcrm"
 
 
 @pytest.fixture(autouse=True)

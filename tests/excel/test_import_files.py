@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import TEST_DAY
+from conftest import FIXTURES, ROOT, TEST_DAY
 
 from shopcrm import customers as C
 from shopcrm.core.errors import Cancelled
@@ -18,8 +18,6 @@ from shopcrm.customers import ledger
 from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun, LedgerEntry
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 
 TODAY = TEST_DAY

@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from conftest import FIXTURES
 
 from shopcrm import customers
 from shopcrm.core import clock
@@ -246,11 +247,10 @@ def test_pin_change_needs_owner_and_is_logged(shop):
 
 
 def test_import_and_export_entry_points_refuse_clerks_and_log_the_owner(shop, tmp_path):
-    from pathlib import Path
 
     from shopcrm.excel import excel_export, excel_import
 
-    src = Path(__file__).parent / "fixtures" / "members_dev_utf8bom.csv"
+    src = FIXTURES / "members_dev_utf8bom.csv"
     report = excel_import.run(src, dry_run=True)  # a preview writes nothing: open to clerks
     assert report.imported > 0
     with pytest.raises(security.OwnerRequired, match="导入"):

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import TEST_DAY
+from conftest import FIXTURES, TEST_DAY
 
 from shopcrm.core.lunar import LunarBirthday
 from shopcrm.core.money import from_cents
 from shopcrm.customers import ledger
 from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun, LedgerEntry, Level
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 pytestmark = pytest.mark.usefixtures("fixed_day")  # the clock stands on TEST_DAY
 

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import add_customers, customer_count_in
+from conftest import FIXTURES, add_customers, customer_count_in
 
 from shopcrm import backup, customers
 from shopcrm.core import clock
@@ -21,8 +21,6 @@ from shopcrm.core.errors import Cancelled
 from shopcrm.customers import CustomerQuery
 from shopcrm.store.db import close_database, open_database
 from shopcrm.trust import audit, security
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from conftest import ROOT
 from PySide6.QtWidgets import QDialog, QWidget
 
 from shopcrm.ui.shell.context import AppContext
 
-UI = Path(__file__).resolve().parents[1] / "shopcrm" / "ui"
+UI = ROOT / "shopcrm" / "ui"
 WINDOW_NAMES = {"window", "main_window", "mw", "win", "main"}
 
 

@@ -10,12 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import add_customers
+from conftest import ROOT, add_customers
 
 from shopcrm.core import logs
 from shopcrm.core.paths import data_dir
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)

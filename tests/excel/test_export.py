@@ -8,10 +8,9 @@ import os
 import sqlite3
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import TEST_DAY
+from conftest import ROOT, TEST_DAY
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from openpyxl import load_workbook
 
@@ -524,7 +523,7 @@ def test_cli_export_runs_as_a_process(shop, db_path, tmp_path, python_exe):
         text=True,
         encoding="utf-8",
         timeout=120,
-        cwd=Path(__file__).parents[1],
+        cwd=ROOT,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert proc.returncode == 0, proc.stderr

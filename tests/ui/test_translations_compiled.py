@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from shopcrm import build_dist
 from shopcrm.ui.shell import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "resources" / "translations"
 
 

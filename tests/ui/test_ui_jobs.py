@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from conftest import ROOT
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -17,7 +18,7 @@ from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.customers import CustomerInput
 from shopcrm.ui.shell import tasks
 
-UI = Path(__file__).resolve().parents[1] / "shopcrm" / "ui"
+UI = ROOT / "shopcrm" / "ui"
 HELPER = UI / "shell" / "tasks.py"
 
 

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from shopcrm.ui.shell import linux_libs
 
-ROOT = Path(__file__).resolve().parents[1]
 X11 = {"DISPLAY": ":0"}
 
 

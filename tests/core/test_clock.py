@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from shopcrm.core import clock
 
-ROOT = Path(__file__).resolve().parents[1]
 CLOCK_MODULE = ROOT / "shopcrm" / "core" / "clock.py"
 
 # attribute calls that read the wall clock, by the name they are called on

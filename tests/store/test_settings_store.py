@@ -11,13 +11,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from shopcrm import backup, care, complaints, grading
 from shopcrm.excel import excel_import
 from shopcrm.store import settings
 from shopcrm.trust import security
 
-PACKAGE = Path(__file__).resolve().parents[1] / "shopcrm"
+PACKAGE = ROOT / "shopcrm"
 STORE = PACKAGE / "store"
 # SQL that names the table: FROM setting, INTO "setting", UPDATE setting, TABLE setting …
 TABLE_SQL = re.compile(r'\b(from|into|update|table|join)\s+["`\[]?setting\b', re.IGNORECASE)
