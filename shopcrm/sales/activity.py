@@ -11,6 +11,8 @@ import datetime as dt
 
 from shopcrm import grading
 from shopcrm.core.errors import FieldError
+from shopcrm.core.money import fmt
+from shopcrm.core.normalize import MAX_CENTS
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.store.db import database
@@ -60,6 +62,9 @@ def record_purchase(
             raise FieldError("customer", "v.sale_erased")
         if c.deleted_at is not None:
             raise FieldError("customer", "v.sale_deleted", name=c.name)
+        # total spend stays within what an export imports back (normalize.MAX_CENTS), like balances
+        if c.total_spend_cents + amount_cents >= MAX_CENTS:
+            raise FieldError("amount", "v.money_too_large", value=fmt(c.total_spend_cents + amount_cents))
         earned = points_for(c, amount_cents)
         p = Purchase.create(
             customer=customer_id,

@@ -102,6 +102,17 @@ def test_the_ledger_refuses_what_an_import_would_refuse(db):
     assert ledger.verify() == []
 
 
+def test_total_spend_stays_within_what_an_import_reads_back(db):
+    cid = C.create(C.CustomerInput(name="大户", mobile="13900000010"), today=TODAY).id
+    activity.record_purchase(cid, MAX_CENTS - 200, at=NOW)
+    with pytest.raises(FieldError) as info:
+        activity.record_purchase(cid, 200, at=NOW)  # would reach the bound the importer refuses
+    assert info.value.field == "amount" and "过大" in info.value.message
+    activity.record_purchase(cid, 199, at=NOW)  # just below it is still a sale
+    c = C.Customer.get_by_id(cid)
+    assert (c.total_spend_cents, c.purchase_count) == (MAX_CENTS - 1, 2)
+
+
 # --- one 90-day window ---------------------------------------------------------------------------
 
 
