@@ -3,8 +3,12 @@
 The rule for stored value (issue 12), enforced in :func:`apply`, the one entry point: a balance or
 points go up only as
 
-- ``topup``: money paid in (the top-up dialog; owner only for now — a payment method and the
-  clerk's permission come with the stored-value work),
+- ``topup``: money paid in. A paid top-up at the counter (issue 13, shopcrm.sales.counter) is a
+  clerk action: its entry names the ``topup`` row that records the payment method and the amount
+  paid, and must match it. A ``topup`` entry without such a row is a person's hand on the stored
+  value (the archive's top-up button): owner only and audited, as before,
+- ``bonus``: the bonus a top-up rule gave, tied to the same ``topup`` row and equal to its bonus
+  (a later refund of the top-up knows what was paid and what was given),
 - ``adjust``: an owner adjustment with a reason (a new customer's opening balance or points, a
   correction, a gift), owner only and audit-logged,
 - ``earn``: points a recorded purchase earned by the level's rule (points only, tied to the
@@ -13,9 +17,10 @@ points go up only as
   clerks like sales, recorded in the complaint's history),
 - ``import``: balances and points read from a spreadsheet by the owner-only import.
 
-``spend`` and ``redeem`` only lower values. A person's ``topup``/``adjust`` needs the owner
-(:func:`shopcrm.security.require_owner`) and writes an ``adjust`` audit row, whichever caller
-asks for it.
+``spend``, ``redeem`` and ``topup_refund`` (a top-up's unspent principal paid back: owner only,
+audited, tied to its top-up) only lower values. A person's ``topup`` (no top-up row) or
+``adjust`` needs the owner (:func:`shopcrm.security.require_owner`) and writes an ``adjust`` audit
+row, whichever caller asks for it.
 
 Invariant (checked by :func:`verify`): a customer's stored ``balance_cents`` and ``points`` equal
 the sums of their ledger entries' deltas, and each entry's ``*_after`` is the running total.
@@ -29,11 +34,13 @@ from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
 from shopcrm.store.db import database
-from shopcrm.store.models import LedgerEntry, now, sql_ts
+from shopcrm.store.models import LedgerEntry, Topup, now, sql_ts
 
-KINDS = ("topup", "spend", "refund", "adjust", "import", "earn", "redeem")
-OWNER_KINDS = ("topup", "adjust")  # a person's hand on the stored value: owner only, audited
-LOWER_ONLY = ("spend", "redeem")  # never raise a balance or points
+KINDS = ("topup", "bonus", "spend", "refund", "topup_refund", "adjust", "import", "earn", "redeem")
+# a person's hand on the stored value: owner only, audited (a ``topup`` with its paid top-up row
+# is the clerk's counter action instead)
+OWNER_KINDS = ("topup", "adjust")
+LOWER_ONLY = ("spend", "redeem", "topup_refund")  # never raise a balance or points
 
 OPENING_REASON = "开户余额"  # the reason of a new customer's opening balance/points
 
@@ -52,11 +59,12 @@ def apply(
     purchase_id: int | None = None,
     at: dt.datetime | None = None,
     allow_negative: bool = False,
+    topup_id: int | None = None,
 ) -> LedgerEntry:
     """Change a customer's balance and/or points by the given deltas and record why."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
-    _check_rule(kind, balance_delta_cents, points_delta, reason, purchase_id)
+    paid = _check_rule(customer_id, kind, balance_delta_cents, points_delta, reason, purchase_id, topup_id)
     with database.atomic():
         row = database.execute_sql("SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
         if row is None:
@@ -86,8 +94,9 @@ def apply(
             points_after=points,
             reason=reason,
             purchase=purchase_id,
+            topup=topup_id,
         )
-        if kind in OWNER_KINDS:
+        if (kind in OWNER_KINDS and not paid) or kind == "topup_refund":
             from shopcrm.trust import audit
 
             audit.log(
@@ -100,9 +109,32 @@ def apply(
         return entry
 
 
-def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str, purchase_id: int | None) -> None:
+def _check_rule(
+    customer_id: int,
+    kind: str,
+    balance_delta: int,
+    points_delta: int,
+    reason: str,
+    purchase_id: int | None,
+    topup_id: int | None,
+) -> bool:
     """The stored-value rule (module docstring). Raises OwnerRequired (a PermissionError) for a
-    top-up or adjustment in clerk mode, LedgerRuleError for an entry no caller may write."""
+    person's top-up or adjustment in clerk mode, LedgerRuleError for an entry no caller may write.
+    True for a paid top-up's entries (open to clerks, recorded with their payment)."""
+    if kind in ("topup", "bonus") and topup_id is not None:
+        paid = Topup.get_or_none(Topup.id == topup_id)
+        expected = None if paid is None else (paid.principal_cents if kind == "topup" else paid.bonus_cents)
+        if paid is None or paid.customer_id != customer_id or balance_delta != expected or points_delta:
+            raise LedgerRuleError(f"a {kind} entry must match its paid top-up {topup_id}")
+        return True
+    if kind == "bonus":
+        raise LedgerRuleError("a bonus comes only with a paid top-up")
+    if kind == "topup_refund":
+        from shopcrm.trust import security
+
+        security.require_owner("adjust")
+        if topup_id is None or points_delta:
+            raise LedgerRuleError("a top-up refund pays back the principal of one top-up")
     if kind in OWNER_KINDS:
         from shopcrm.trust import security
 
@@ -113,6 +145,7 @@ def _check_rule(kind: str, balance_delta: int, points_delta: int, reason: str, p
         raise LedgerRuleError(f"{kind} never raises a balance or points")
     elif kind == "earn" and (balance_delta != 0 or purchase_id is None):
         raise LedgerRuleError("earned points come from a recorded purchase, and only points")
+    return False
 
 
 def entries(customer_id: int) -> list[LedgerEntry]:

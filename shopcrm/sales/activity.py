@@ -15,8 +15,9 @@ from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
+from shopcrm.sales import days
 from shopcrm.store.db import database
-from shopcrm.store.models import Contact, Customer, Purchase, now, sql_ts
+from shopcrm.store.models import Contact, Customer, Purchase, PurchasePayment, now, sql_ts
 
 register(
     {
@@ -32,6 +33,7 @@ register(
 )
 
 PAYMENTS = ("cash", "wechat", "alipay", "bankcard", "stored_value", "other")
+CARD = "card"  # the stored-value card as a payment method of a split payment (``stored_value`` alone)
 CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
 
 
@@ -49,13 +51,26 @@ def record_purchase(
     items: str = "",
     payment: str = "cash",
     note: str = "",
+    payments: dict[str, int] | None = None,
+    operator: str = "",
 ) -> Purchase:
+    """Record a sale. ``payments`` splits it by method (``card`` is the stored-value card, checked
+    against the balance in this transaction; the parts add up to the amount, see
+    shopcrm.sales.counter.sell); without it the whole amount is paid by ``payment``."""
     if amount_cents <= 0:
         raise FieldError("amount", "v.money_negative")
-    if payment not in PAYMENTS:
-        raise ValueError(payment)
+    if payments is None:
+        if payment not in PAYMENTS:
+            raise ValueError(payment)
+        payments = {CARD if payment == "stored_value" else payment: amount_cents}
+    else:
+        if sum(payments.values()) != amount_cents or any(v <= 0 for v in payments.values()):
+            raise ValueError(payments)
+        (only,) = payments if len(payments) == 1 else ("mixed",)
+        payment = "stored_value" if only == CARD else only
     at = at or now()
     with database.atomic():
+        days.ensure_open(at, operator)
         c = Customer.get_by_id(customer_id)
         # no sale to a customer who is gone (checked inside the transaction that writes it)
         if c.erased_at is not None:
@@ -74,10 +89,19 @@ def record_purchase(
             payment=payment,
             points_earned=earned,
             note=note,
+            operator=operator,
         )
-        if payment == "stored_value":
+        PurchasePayment.insert_many(
+            [{"purchase": p.id, "method": m, "amount_cents": v} for m, v in payments.items()]
+        ).execute()
+        if payments.get(CARD):
             ledger.apply(
-                customer_id, "spend", balance_delta_cents=-amount_cents, reason=items or "消费", purchase_id=p.id, at=at
+                customer_id,
+                "spend",
+                balance_delta_cents=-payments[CARD],
+                reason=items or "消费",
+                purchase_id=p.id,
+                at=at,
             )
         if earned:
             ledger.apply(customer_id, "earn", points_delta=earned, reason=items or "消费积分", purchase_id=p.id, at=at)

@@ -159,6 +159,8 @@ class SearchKey(BaseModel):
 
 class Purchase(BaseModel):
     customer = ForeignKeyField(Customer, backref="purchases", on_delete="CASCADE", index=False)
+    if TYPE_CHECKING:
+        customer_id = IntegerField()  # peewee's accessor for the raw key (type only)
     at = DateTimeField(default=now, index=True)
     amount_cents = IntegerField()
     items = TextField(default="")
@@ -166,12 +168,29 @@ class Purchase(BaseModel):
     points_earned = IntegerField(default=0)
     note = TextField(default="")
     created_at = DateTimeField(default=now)
+    operator = CharField(default="")  # m0013: who sold it
+    refunded_cents = IntegerField(default=0)  # m0013: refunded so far (shopcrm.sales.counter)
 
     class Meta:
         indexes = (
             (("customer", "amount_cents"), False),  # covering index for per-customer totals
             (("customer", "at"), False),
         )
+
+
+class Topup(BaseModel):
+    """A paid top-up (m0013): the principal paid by ``method`` and the bonus a rule gave."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE")
+    if TYPE_CHECKING:
+        customer_id = IntegerField()  # peewee's accessor for the raw key (type only)
+    at = DateTimeField(default=now, index=True)
+    method = CharField()
+    principal_cents = IntegerField()
+    bonus_cents = IntegerField(default=0)
+    rule = TextField(default="")
+    operator = CharField(default="")
+    refunded_cents = IntegerField(default=0)
 
 
 class LedgerEntry(BaseModel):
@@ -187,9 +206,49 @@ class LedgerEntry(BaseModel):
     points_after = IntegerField()
     reason = TextField(default="")
     purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
+    topup = ForeignKeyField(Topup, null=True, on_delete="SET NULL", index=False)  # m0013
 
     class Meta:
         indexes = ((("customer", "id"), False),)
+
+
+class PurchasePayment(BaseModel):
+    """One method's part of a purchase's payment (m0013); ``card`` is the stored-value card."""
+
+    purchase = ForeignKeyField(Purchase, backref="payments", on_delete="CASCADE")
+    method = CharField()
+    amount_cents = IntegerField()
+
+
+class Refund(BaseModel):
+    """Money given back (m0013): for a purchase (whole or part) or a top-up's unspent principal."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+    if TYPE_CHECKING:
+        customer_id = IntegerField()  # peewee's accessor for the raw key (type only)
+        payments: list[RefundPayment]  # backref
+    at = DateTimeField(default=now, index=True)
+    purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
+    topup = ForeignKeyField(Topup, null=True, on_delete="SET NULL", index=False)
+    amount_cents = IntegerField()
+    points_reversed = IntegerField(default=0)
+    operator = CharField(default="")
+    note = TextField(default="")
+
+
+class RefundPayment(BaseModel):
+    refund = ForeignKeyField(Refund, backref="payments", on_delete="CASCADE")
+    method = CharField()
+    amount_cents = IntegerField()
+
+
+class DayClose(BaseModel):
+    """A closed day (``operator`` empty) or one operator's shift of it, with its totals (JSON)."""
+
+    day = DateField()
+    operator = CharField(default="")
+    closed_at = DateTimeField(default=now)
+    totals = TextField()
 
 
 class Contact(BaseModel):
@@ -257,7 +316,12 @@ ALL_MODELS = [
     CustomerTag,
     SearchKey,
     Purchase,
+    Topup,
     LedgerEntry,
+    PurchasePayment,
+    Refund,
+    RefundPayment,
+    DayClose,
     Contact,
     Complaint,
     ComplaintEvent,

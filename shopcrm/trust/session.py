@@ -87,12 +87,23 @@ class _Session:
         self.last_activity = time.monotonic()
         self.pin_cache: tuple[str | None, bool] | None = None  # (database path, has a PIN)
         self.listeners: list[Callable[[str], None]] = []
+        self.operator = ""  # who is at the counter (shopcrm.sales.counter.set_operator)
 
 
 _session = _Session()
 
 
 monotonic: Callable[[], float] = time.monotonic  # idle timing (tests replace it)
+
+
+def current_operator() -> str:
+    """The name of the operator at the counter ('' when none was chosen)."""
+    return _session.operator
+
+
+def set_operator(name: str) -> None:
+    """Process state like the mode; shopcrm.sales.counter.set_operator checks the name."""
+    _session.operator = name
 
 
 def reset_session() -> None:

@@ -14,6 +14,7 @@ from conftest import FIXTURES, ROOT
 
 from shopcrm import backup, care, complaints, customers, grading
 from shopcrm.customers import CustomerInput, ledger
+from shopcrm.sales import counter
 from shopcrm.store import settings
 from shopcrm.store.db import close_database, open_database
 from shopcrm.store.models import AuditLog, Customer, LedgerEntry, Level, Setting
@@ -96,6 +97,20 @@ def test_ledger_apply_is_the_one_gate_for_every_increase(clerk):
     ledger.apply(cid, "topup", balance_delta_cents=10_000)
     ledger.apply(cid, "adjust", points_delta=5, reason="活动赠送")
     assert [r.detail for r in _audit_rows("adjust")] == ["topup 100.00 / +0", "adjust 0.00 / +5"]
+    # issue 13: a paid top-up is a clerk's counter action (the owner-only rule above was there
+    # because a top-up had no payment recorded): its entries must match a top-up row with its
+    # method and amount paid, and the bonus its rule gave; a bonus never comes alone
+    security.lock()
+    paid = counter.topup(cid, 500, "cash")
+    with pytest.raises(ledger.LedgerRuleError):
+        ledger.apply(cid, "topup", balance_delta_cents=10_000, topup_id=paid.id)
+    with pytest.raises(ledger.LedgerRuleError):
+        ledger.apply(cid, "bonus", balance_delta_cents=100)
+    with pytest.raises(security.OwnerRequired):  # paying a top-up back stays the owner's
+        counter.refund_topup(paid.id)
+    security.unlock("2468")
+    counter.refund_topup(paid.id)
+    assert _audit_rows("adjust")[-1].detail == "topup_refund -5.00 / +0"
     # a sale stays open to clerks and earns points through the gate
     security.lock()
     from shopcrm.sales import activity
@@ -121,6 +136,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.complaints:save_config": "owner",  # categories, deadlines
     "shopcrm.care:save_settings": "owner",  # message templates, visit plan, festivals
     "shopcrm.backup:configure": "owner",  # backup folder and rotation
+    "shopcrm.sales.counter:save_settings": "owner",  # payment methods, top-up bonus rules, operators
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
     "shopcrm.trust.security:set_idle_minutes": "owner",
@@ -226,6 +242,11 @@ def _owner_only_calls():
             "settings",
         ),
         ("shopcrm.backup:configure", lambda: backup.configure(keep_daily=3), "settings"),
+        (
+            "shopcrm.sales.counter:save_settings",
+            lambda: counter.save_settings(bonus_rules=[{"min": 100, "bonus": 10_000}]),
+            "settings",
+        ),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
         ("shopcrm.trust.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
         ("shopcrm.trust.security:clear_pin", lambda: security.clear_pin(), "pin_change"),

@@ -1,0 +1,144 @@
+"""The money at the counter from the command line (issue 13), for scripts and a POS:
+``topup``, ``sale``, ``refund``, ``close-day``. ``--json`` prints money as strings with two
+decimals; ``--customer`` takes a mobile or a card number; ``--pin`` unlocks the owner for what
+needs one (a top-up refund); ``--operator`` names who does it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from shopcrm.cli.common import command, open_db
+from shopcrm.core.errors import FieldError
+from shopcrm.core.normalize import parse_money
+from shopcrm.sales import counter
+from shopcrm.store.models import Customer, Topup
+from shopcrm.trust import security
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--pin", help="the owner PIN, where the owner is needed")
+    p.add_argument("--operator", help="who does it (an operator's name)")
+
+
+def _begin(args: argparse.Namespace) -> None:
+    # (a DatabaseOpenError is no ValueError: shopcrm.cli.main reports it, exit code 2)
+    open_db(args)
+    if args.pin:
+        security.unlock(args.pin)
+    if getattr(args, "operator", None) and args.command != "close-day":
+        counter.set_operator(args.operator)
+
+
+def _out(args: argparse.Namespace, body: dict, text: str) -> int:
+    print(json.dumps(body, ensure_ascii=False) if args.json else text)
+    return 0
+
+
+def _fail(exc: Exception) -> int:
+    print(f"shopcrm: {exc}", file=sys.stderr)
+    return 1
+
+
+def _topup_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--customer", required=True, help="mobile or card number")
+    p.add_argument("--amount", required=True, help="yuan paid in")
+    p.add_argument("--method", default="cash", help="cash, wechat, alipay, bankcard, other")
+    _common(p)
+
+
+@command("topup", _topup_args)
+def _topup(args: argparse.Namespace) -> int:
+    try:
+        _begin(args)
+        c = counter.find_customer(args.customer)
+        t = counter.topup(c.id, parse_money(args.amount, "amount"), args.method)
+    except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
+        return _fail(exc)
+    balance = Customer.get_by_id(c.id).balance_cents
+    body = {
+        "customer_id": c.id,
+        "principal": counter.money(t.principal_cents),
+        "bonus": counter.money(t.bonus_cents),
+        "balance": counter.money(balance),
+    }
+    return _out(args, body, counter.receipt(t))
+
+
+def _sale_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--customer", required=True, help="mobile or card number")
+    p.add_argument("--amount", required=True, help="yuan")
+    p.add_argument("--pay", help="e.g. card=300,cash=200 (default: all cash)")
+    p.add_argument("--items", default="", help="what was bought")
+    _common(p)
+
+
+@command("sale", _sale_args)
+def _sale(args: argparse.Namespace) -> int:
+    try:
+        _begin(args)
+        c = counter.find_customer(args.customer)
+        amount = parse_money(args.amount, "amount")
+        pay = counter.parse_pay(args.pay) if args.pay else None
+        p = counter.sell(c.id, amount, pay, items=args.items)
+    except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
+        return _fail(exc)
+    c = Customer.get_by_id(c.id)
+    body = {
+        "purchase_id": p.id,
+        "total": counter.money(p.amount_cents),
+        "paid": {m: counter.money(v) for m, v in counter.paid_by(p.id).items()},
+        "balance": counter.money(c.balance_cents),
+        "points": c.points,
+    }
+    return _out(args, body, f"#{p.id} {body['total']} {body['paid']}; 余额 {body['balance']}; 积分 {c.points}")
+
+
+def _refund_args(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--purchase", type=int, help="purchase id (whole, or --amount of it)")
+    group.add_argument("--topup", type=int, help="top-up id: its unspent principal (owner, --pin)")
+    p.add_argument("--amount", help="yuan (default: all that is left)")
+    _common(p)
+
+
+@command("refund", _refund_args)
+def _refund(args: argparse.Namespace) -> int:
+    try:
+        _begin(args)
+        if args.topup is not None:
+            r = counter.refund_topup(args.topup)
+            customer_id = Topup.get_by_id(args.topup).customer_id
+        else:
+            amount = parse_money(args.amount, "amount") if args.amount else None
+            r = counter.refund_purchase(args.purchase, amount)
+            customer_id = r.customer_id
+    except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
+        return _fail(exc)
+    body = {
+        "refund_id": r.id,
+        "amount": counter.money(r.amount_cents),
+        "to": {p.method: counter.money(p.amount_cents) for p in r.payments},
+        "balance": counter.money(Customer.get_by_id(customer_id).balance_cents),
+    }
+    return _out(args, body, f"#{r.id} {body['amount']} -> {body['to']}; 余额 {body['balance']}")
+
+
+def _close_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    _common(p)
+
+
+@command("close-day", _close_args)
+def _close_day(args: argparse.Namespace) -> int:
+    try:
+        _begin(args)
+        day = dt.date.fromisoformat(args.date) if args.date else None
+        totals = counter.close_day(day, args.operator)
+    except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
+        return _fail(exc)
+    body = totals.as_json()
+    return _out(args, body, json.dumps(body, ensure_ascii=False, indent=1))

@@ -1,0 +1,526 @@
+"""The money at the counter (issue 13): top-ups with bonus rules, split payments, refunds,
+operators and the day's close (日结).
+
+- :func:`topup`: a clerk action. The principal paid by a method and the bonus a rule gives are
+  two ledger entries (``topup``, ``bonus``) tied to one ``topup`` row, in one transaction.
+- :func:`sell`: a sale paid by the card and/or other methods; the card part is spent through the
+  ledger in the sale's transaction (an IMMEDIATE one: a second process waits), never below zero.
+- :func:`refund_purchase`: a whole purchase or part of it, back to the methods it was paid with
+  (the card part through the ledger, the rest as cash out); total spend, purchase count (when
+  whole), points earned (pro rata) and the purchase's amount (the grading input) go down.
+- :func:`refund_topup`: a top-up's unspent principal paid back by its method; the bonus is never
+  paid out (it counts as spent last). Owner only, audited.
+- :func:`close_day`: totals by method of a day (or one operator's shift), bonus given, points
+  redeemed and the stored-value liability at the end of the day, checked against the balances;
+  the close is stored and the day refuses later writes (shopcrm.sales.days).
+
+Operators are names in the counter settings; the current one is process state
+(shopcrm.trust.session.current_operator), like the owner/clerk mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from shopcrm.core.errors import FieldError
+from shopcrm.core.money import fmt
+from shopcrm.core.normalize import parse_money
+from shopcrm.core.texts import register
+from shopcrm.customers import ledger
+from shopcrm.sales import activity, days
+from shopcrm.sales.activity import CARD
+from shopcrm.store import settings as setting_store
+from shopcrm.store.db import database
+from shopcrm.store.models import Customer, DayClose, Purchase, Refund, RefundPayment, Topup, now, sql_ts
+from shopcrm.trust import audit, session
+
+log = logging.getLogger(__name__)
+
+register(
+    {
+        "v.customer_not_found": ("找不到手机号或卡号为“{value}”的客户", "No customer has the mobile or card “{value}”"),
+        "v.method_unknown": (
+            "付款方式“{value}”不可用；可用：{allowed}",
+            "Payment method “{value}” is not available; available: {allowed}",
+        ),
+        "v.pay_sum": (
+            "各付款方式合计 {paid}，与金额 {total} 不符",
+            "The payment parts add up to {paid}, not the amount {total}",
+        ),
+        "v.refund_too_much": (
+            "可退金额为 {left}，不能退 {amount}",
+            "At most {left} can be refunded, not {amount}",
+        ),
+        "v.operator_unknown": ("没有名为“{value}”的操作员", "No operator is named “{value}”"),
+        "v.liability_mismatch": (
+            "储值余额合计与流水合计不符（{customers} 位客户），请先核对",
+            "Card balances differ from their ledger ({customers} customers): check them first",
+        ),
+        "v.bad_bonus_rule": ("第 {row} 条赠送规则有误：{reason}", "Bonus rule {row} is wrong: {reason}"),
+    }
+)
+
+METHODS = ("cash", "wechat", "alipay", "bankcard", "other")  # the default list (configurable)
+
+KEY = "counter"
+
+
+def _defaults() -> dict[str, Any]:
+    # bonus_rules: {"min": cents paid, "bonus": cents given, "level": a level name or None,
+    # "start"/"end": ISO dates or None}; the largest tier reached wins
+    return {"methods": list(METHODS), "bonus_rules": [], "operators": []}
+
+
+def _validate(value: dict[str, Any]) -> dict[str, Any]:
+    methods = [str(m) for m in value["methods"]]
+    if not methods or CARD in methods or len(set(methods)) != len(methods):
+        raise FieldError("method", "v.method_unknown", value=",".join(methods), allowed=", ".join(METHODS))
+    rules = []
+    for i, r in enumerate(value["bonus_rules"], 1):
+        try:
+            rule: dict[str, Any] = {
+                "min": int(r["min"]),
+                "bonus": int(r["bonus"]),
+                "level": r.get("level") or None,
+                "start": dt.date.fromisoformat(r["start"]).isoformat() if r.get("start") else None,
+                "end": dt.date.fromisoformat(r["end"]).isoformat() if r.get("end") else None,
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FieldError("bonus_rules", "v.bad_bonus_rule", row=i, reason=exc) from exc
+        if rule["min"] <= 0 or rule["bonus"] < 0:
+            raise FieldError("bonus_rules", "v.bad_bonus_rule", row=i, reason="min > 0, bonus >= 0")
+        if rule["start"] and rule["end"] and rule["end"] < rule["start"]:
+            raise FieldError("bonus_rules", "v.bad_bonus_rule", row=i, reason="end < start")
+        rules.append(rule)
+    operators = [str(o).strip() for o in value["operators"] if str(o).strip()]
+    return {**value, "methods": methods, "bonus_rules": rules, "operators": operators}
+
+
+SETTINGS: setting_store.Section[dict[str, Any]] = setting_store.Section(KEY, _defaults, validate=_validate)
+
+
+def load_settings() -> dict[str, Any]:
+    return SETTINGS.load()
+
+
+def save_settings(**changes: Any) -> dict[str, Any]:
+    """Change payment methods, bonus rules or operators: owner only, audited (they decide money)."""
+    session.require_owner("settings")
+    with database.atomic():
+        before = SETTINGS.load()
+        unknown = set(changes) - set(before)
+        if unknown:
+            raise KeyError(sorted(unknown))
+        saved = SETTINGS.save({**before, **changes})
+        audit.log("settings", detail=f"{KEY}: " + ", ".join(sorted(changes)))
+    return saved
+
+
+def methods() -> list[str]:
+    return list(load_settings()["methods"])
+
+
+# --- operators -----------------------------------------------------------------------------------
+
+
+def set_operator(name: str) -> None:
+    """Who is at the counter from now on (process state). With operators configured, the name
+    must be one of them; without, any name (a one-person shop needs none)."""
+    name = name.strip()
+    known = load_settings()["operators"]
+    if name and known and name not in known:
+        raise FieldError("operator", "v.operator_unknown", value=name)
+    session.set_operator(name)
+
+
+def _operator(operator: str | None) -> str:
+    return session.current_operator() if operator is None else operator
+
+
+# --- finding the customer ------------------------------------------------------------------------
+
+
+def find_customer(text: str) -> Customer:
+    """The live customer whose mobile or card number is ``text``."""
+    value = text.strip()
+    c = (
+        Customer.select()
+        .where(((Customer.mobile == value) | (Customer.card_no == value)) & Customer.deleted_at.is_null())
+        .first()
+    )
+    if c is None or c.erased_at is not None:
+        raise FieldError("customer", "v.customer_not_found", value=value)
+    return c
+
+
+def _live(customer_id: int) -> Customer:
+    c = Customer.get_by_id(customer_id)
+    if c.erased_at is not None:
+        raise FieldError("customer", "v.sale_erased")
+    if c.deleted_at is not None:
+        raise FieldError("customer", "v.sale_deleted", name=c.name)
+    return c
+
+
+def _check_method(method: str, *, card: bool) -> None:
+    allowed = methods() + ([CARD] if card else [])
+    if method not in allowed:
+        raise FieldError("method", "v.method_unknown", value=method, allowed=", ".join(allowed))
+
+
+# --- top-up --------------------------------------------------------------------------------------
+
+
+def _level_name(c: Customer) -> str | None:
+    if c.level_id is None:
+        return None
+    row = database.execute_sql("SELECT name FROM level WHERE id = ?", (c.level_id,)).fetchone()
+    return row[0] if row else None
+
+
+def bonus_for(customer: Customer, principal_cents: int, day: dt.date) -> tuple[int, str]:
+    """The bonus the rules in force on ``day`` give for paying ``principal_cents`` in (the largest
+    tier reached, the member's level rule before a rule for everyone), and the rule's label."""
+    level = _level_name(customer)
+    best: tuple[int, int, int] | None = None  # (level-specific, min, bonus)
+    for r in load_settings()["bonus_rules"]:
+        if r["level"] and r["level"] != level:
+            continue
+        if (r["start"] and day.isoformat() < r["start"]) or (r["end"] and day.isoformat() > r["end"]):
+            continue
+        if principal_cents >= r["min"]:
+            cand = (1 if r["level"] else 0, r["min"], r["bonus"])
+            if best is None or cand > best:
+                best = cand
+    if best is None or best[2] == 0:
+        return 0, ""
+    return best[2], f"充{fmt(best[1])}送{fmt(best[2])}"
+
+
+def topup(
+    customer_id: int,
+    principal_cents: int,
+    method: str,
+    *,
+    at: dt.datetime | None = None,
+    operator: str | None = None,
+) -> Topup:
+    """A paid top-up (a clerk action): the principal and the rule's bonus, one transaction."""
+    if principal_cents <= 0:
+        raise FieldError("amount", "v.money_negative")
+    _check_method(method, card=False)
+    at = at or now()
+    op = _operator(operator)
+    with database.atomic():
+        days.ensure_open(at, op)
+        c = _live(customer_id)
+        bonus, rule = bonus_for(c, principal_cents, at.date())
+        row = Topup.create(
+            customer=customer_id,
+            at=at,
+            method=method,
+            principal_cents=principal_cents,
+            bonus_cents=bonus,
+            rule=rule,
+            operator=op,
+        )
+        ledger.apply(
+            customer_id,
+            "topup",
+            balance_delta_cents=principal_cents,
+            reason=f"充值（{method}）",
+            at=at,
+            topup_id=row.id,
+        )
+        if bonus:
+            ledger.apply(
+                customer_id, "bonus", balance_delta_cents=bonus, reason=f"充值赠送（{rule}）", at=at, topup_id=row.id
+            )
+    log.info(
+        "top-up %s: customer %s, %s + bonus %s by %s", row.id, customer_id, fmt(principal_cents), fmt(bonus), method
+    )
+    return row
+
+
+def receipt(t: Topup) -> str:
+    """A copyable receipt line for the customer."""
+    c = Customer.get_by_id(t.customer_id)
+    line = f"{str(t.at)[:16]} 充值 {fmt(t.principal_cents)}（{t.method}）"
+    if t.bonus_cents:
+        line += f"，赠送 {fmt(t.bonus_cents)}（{t.rule}）"
+    return line + f"，卡余额 {fmt(c.balance_cents)}"
+
+
+# --- sale ----------------------------------------------------------------------------------------
+
+
+def parse_pay(text: str) -> dict[str, int]:
+    """``card=300,cash=200`` -> {"card": 30000, "cash": 20000} (amounts in yuan)."""
+    out: dict[str, int] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        method, sep, amount = part.partition("=")
+        if not sep:
+            raise FieldError("pay", "v.method_unknown", value=part.strip(), allowed="card=300,cash=200")
+        cents = parse_money(amount.strip(), "pay")
+        out[method.strip()] = out.get(method.strip(), 0) + cents
+    return out
+
+
+def sell(
+    customer_id: int,
+    amount_cents: int,
+    pay: dict[str, int] | None = None,
+    *,
+    items: str = "",
+    at: dt.datetime | None = None,
+    operator: str | None = None,
+) -> Purchase:
+    """A sale paid by ``pay`` ({method: cents}, ``card`` the stored-value card; all cash without)."""
+    pay = {k: v for k, v in (pay or {"cash": amount_cents}).items() if v}
+    for m in pay:
+        _check_method(m, card=True)
+    if any(v < 0 for v in pay.values()) or sum(pay.values()) != amount_cents:
+        raise FieldError("pay", "v.pay_sum", paid=fmt(sum(pay.values())), total=fmt(amount_cents))
+    return activity.record_purchase(
+        customer_id, amount_cents, at=at, items=items, payments=pay, operator=_operator(operator)
+    )
+
+
+def paid_by(purchase_id: int) -> dict[str, int]:
+    rows = database.execute_sql(
+        "SELECT method, SUM(amount_cents) FROM purchase_payment WHERE purchase_id = ? GROUP BY method ORDER BY id",
+        (purchase_id,),
+    ).fetchall()
+    return {m: v for m, v in rows}
+
+
+def _refunded_by(purchase_id: int) -> dict[str, int]:
+    rows = database.execute_sql(
+        "SELECT rp.method, SUM(rp.amount_cents) FROM refund_payment rp JOIN refund r ON r.id = rp.refund_id "
+        "WHERE r.purchase_id = ? GROUP BY rp.method",
+        (purchase_id,),
+    ).fetchall()
+    return {m: v for m, v in rows}
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+
+def _split(amount: int, left: dict[str, int]) -> dict[str, int]:
+    """``amount`` spread over the methods in proportion to what each has left to refund (whole
+    cents; the rounding remainder goes to the card first, then in payment order)."""
+    total = sum(left.values())
+    if amount == total:
+        return {m: v for m, v in left.items() if v}
+    out = {m: amount * v // total for m, v in left.items()}
+    rest = amount - sum(out.values())
+    for m in sorted(left, key=lambda m: m != CARD):
+        take = min(rest, left[m] - out[m])
+        out[m] += take
+        rest -= take
+    return {m: v for m, v in out.items() if v}
+
+
+def refund_purchase(
+    purchase_id: int,
+    amount_cents: int | None = None,
+    *,
+    at: dt.datetime | None = None,
+    operator: str | None = None,
+    note: str = "",
+) -> Refund:
+    """Refund a purchase, whole (no amount: what is left of it) or in part, to its methods."""
+    at = at or now()
+    op = _operator(operator)
+    with database.atomic():
+        days.ensure_open(at, op)
+        p = Purchase.get_by_id(purchase_id)
+        gross = p.amount_cents + p.refunded_cents
+        left_total = p.amount_cents
+        amount = left_total if amount_cents is None else amount_cents
+        if amount <= 0 or amount > left_total:
+            raise FieldError("amount", "v.refund_too_much", left=fmt(left_total), amount=fmt(amount))
+        done = _refunded_by(p.id)
+        left = {m: v - done.get(m, 0) for m, v in paid_by(p.id).items()}
+        to = _split(amount, left)
+        whole = amount == left_total
+        # points earned, pro rata of the gross amount (what is left of them when whole)
+        before_pts = database.execute_sql(
+            "SELECT COALESCE(SUM(points_reversed), 0) FROM refund WHERE purchase_id = ?", (p.id,)
+        ).fetchone()[0]
+        target = p.points_earned if whole else p.points_earned * (p.refunded_cents + amount) // gross
+        cust_points = Customer.get_by_id(p.customer_id).points
+        points_back = max(0, min(target - before_pts, cust_points))
+        r = Refund.create(
+            customer=p.customer_id,
+            at=at,
+            purchase=p.id,
+            amount_cents=amount,
+            points_reversed=points_back,
+            operator=op,
+            note=note,
+        )
+        RefundPayment.insert_many([{"refund": r.id, "method": m, "amount_cents": v} for m, v in to.items()]).execute()
+        reason = f"退货退款（消费 #{p.id}）"
+        if to.get(CARD):
+            ledger.apply(p.customer_id, "refund", balance_delta_cents=to[CARD], reason=reason, purchase_id=p.id, at=at)
+        if points_back:
+            ledger.apply(p.customer_id, "earn", points_delta=-points_back, reason=reason, purchase_id=p.id, at=at)
+        # the purchase's amount is what the customer kept (grading sums it; the update marks
+        # the purchases changed for the next regrade); its refunded part is kept beside it
+        database.execute_sql(
+            "UPDATE purchase SET amount_cents = amount_cents - ?, refunded_cents = refunded_cents + ? WHERE id = ?",
+            (amount, amount, p.id),
+        )
+        database.execute_sql(
+            "UPDATE customer SET total_spend_cents = total_spend_cents - ?, purchase_count = purchase_count - ?, "
+            "updated_at = ? WHERE id = ?",
+            (amount, 1 if whole else 0, sql_ts(now()), p.customer_id),
+        )
+    log.info("refund %s of purchase %s: %s to %s", r.id, p.id, fmt(amount), sorted(to))
+    return r
+
+
+def topup_refundable(t: Topup) -> int:
+    """What of a top-up's principal can be paid back: not refunded yet and still on the card,
+    counting its bonus as spent last (the bonus itself is never paid out)."""
+    balance = Customer.get_by_id(t.customer_id).balance_cents
+    return max(0, min(t.principal_cents - t.refunded_cents, balance - t.bonus_cents))
+
+
+def refund_topup(topup_id: int, *, at: dt.datetime | None = None, operator: str | None = None) -> Refund:
+    """Pay back a top-up's unspent principal by the method it was paid with: owner only, audited."""
+    session.require_owner("adjust")
+    at = at or now()
+    op = _operator(operator)
+    with database.atomic():
+        days.ensure_open(at, op)
+        t = Topup.get_by_id(topup_id)
+        amount = topup_refundable(t)
+        if amount <= 0:
+            raise FieldError("amount", "v.refund_too_much", left=fmt(0), amount=fmt(t.principal_cents))
+        r = Refund.create(customer=t.customer_id, at=at, topup=t.id, amount_cents=amount, operator=op)
+        RefundPayment.create(refund=r.id, method=t.method, amount_cents=amount)
+        ledger.apply(
+            t.customer_id,
+            "topup_refund",
+            balance_delta_cents=-amount,
+            reason=f"退储值本金（充值 #{t.id}）",
+            at=at,
+            topup_id=t.id,
+        )
+        database.execute_sql("UPDATE topup SET refunded_cents = refunded_cents + ? WHERE id = ?", (amount, t.id))
+    return r
+
+
+def money(cents: int) -> str:
+    """Money as the command line's JSON writes it: a string with two decimals, no grouping."""
+    return fmt(cents, grouping=False)
+
+
+# --- the day's close -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    day: dt.date
+    operator: str
+    by_method: dict[str, dict[str, int]]  # method -> {"sales", "topups", "refunds"} in cents
+    bonus_given: int
+    points_redeemed: int
+    liability: int  # the sum of card balances at the end of the day
+    closed_at: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "by_method": {m: {k: money(v) for k, v in d.items()} for m, d in self.by_method.items()},
+            "bonus_given": money(self.bonus_given),
+            "points_redeemed": self.points_redeemed,
+            "liability": money(self.liability),
+        }
+
+
+def day_totals(day: dt.date, operator: str = "") -> DayTotals:
+    """The totals of ``day`` (of one operator's shift when given), computed from the records."""
+    lo, hi = sql_ts(dt.datetime.combine(day, dt.time())), sql_ts(dt.datetime.combine(day + dt.timedelta(1), dt.time()))
+    op_sql = " AND {t}.operator = :op" if operator else ""
+    params = {"lo": lo, "hi": hi, "op": operator}
+
+    def by(sql: str, table: str) -> dict[str, int]:
+        rows = database.execute_sql(sql + op_sql.format(t=table) + " GROUP BY 1", params).fetchall()
+        return {m: v for m, v in rows}
+
+    sales = by(
+        "SELECT pp.method, SUM(pp.amount_cents) FROM purchase_payment pp JOIN purchase p ON p.id = pp.purchase_id "
+        "WHERE p.at >= :lo AND p.at < :hi",
+        "p",
+    )
+    topups = by("SELECT method, SUM(principal_cents) FROM topup WHERE at >= :lo AND at < :hi", "topup")
+    refunds = by(
+        "SELECT rp.method, SUM(rp.amount_cents) FROM refund_payment rp JOIN refund r ON r.id = rp.refund_id "
+        "WHERE r.at >= :lo AND r.at < :hi",
+        "r",
+    )
+    names = [CARD, *methods()]
+    names += sorted((set(sales) | set(topups) | set(refunds)) - set(names))
+    by_method = {m: {"sales": sales.get(m, 0), "topups": topups.get(m, 0), "refunds": refunds.get(m, 0)} for m in names}
+    bonus = database.execute_sql(
+        "SELECT COALESCE(SUM(bonus_cents), 0) FROM topup WHERE at >= :lo AND at < :hi" + op_sql.format(t="topup"),
+        params,
+    ).fetchone()[0]
+    # the ledger names no operator: points redeemed are the shop's
+    redeemed = database.execute_sql(
+        "SELECT COALESCE(-SUM(points_delta), 0) FROM ledger_entry WHERE kind = 'redeem' AND at >= ? AND at < ?",
+        (lo, hi),
+    ).fetchone()[0]
+    liability = database.execute_sql(
+        "SELECT COALESCE(SUM(balance_delta_cents), 0) FROM ledger_entry WHERE at < ?", (hi,)
+    ).fetchone()[0]
+    return DayTotals(day, operator, by_method, bonus, redeemed, liability)
+
+
+def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTotals:
+    """Close ``day`` (default today) for everyone, or one operator's shift of it: the totals are
+    stored, and the day refuses later writes. A day closed before gives back what was stored.
+    Refuses (FieldError) when card balances differ from their ledger (the liability is checked)."""
+    day = day or now().date()
+    op = (operator or "").strip()
+    with database.atomic():
+        stored = DayClose.get_or_none((DayClose.day == day) & (DayClose.operator == op))
+        if stored is not None:
+            data = json.loads(stored.totals)
+            return DayTotals(
+                day,
+                op,
+                data["by_method"],
+                data["bonus_given"],
+                data["points_redeemed"],
+                data["liability"],
+                str(stored.closed_at),
+            )
+        wrong = ledger.verify()
+        if wrong:
+            raise FieldError("liability", "v.liability_mismatch", customers=len(wrong))
+        totals = day_totals(day, op)
+        if day >= now().date():  # nothing after the end of the day yet: the balances themselves
+            balances = database.execute_sql("SELECT COALESCE(SUM(balance_cents), 0) FROM customer").fetchone()[0]
+            if balances != totals.liability:
+                raise FieldError("liability", "v.liability_mismatch", customers=0)
+        data = {
+            "by_method": totals.by_method,
+            "bonus_given": totals.bonus_given,
+            "points_redeemed": totals.points_redeemed,
+            "liability": totals.liability,
+        }
+        row = DayClose.create(day=day, operator=op, closed_at=now(), totals=json.dumps(data))
+    log.info("day %s closed (operator %r)", day, op)
+    return DayTotals(
+        day, op, totals.by_method, totals.bonus_given, totals.points_redeemed, totals.liability, str(row.closed_at)
+    )

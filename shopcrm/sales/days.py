@@ -1,0 +1,35 @@
+"""Closed days (日结): nothing dated in a closed day is written afterwards.
+
+A day closed as a whole (``operator`` empty) is closed for everyone; an operator's shift close
+closes that day for that operator. A later correction is dated when it is made, so it shows up in
+the next open day (shopcrm.sales.counter.close_day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shopcrm.core.errors import FieldError
+from shopcrm.core.texts import register
+from shopcrm.store.db import database
+
+register(
+    {
+        "v.day_closed": (
+            "{day} 已日结，不能再记录或更改当天的收款；更正请记在今天",
+            "{day} is closed: nothing dated that day can be recorded or changed; record a correction today",
+        ),
+    }
+)
+
+
+def is_closed(day: dt.date, operator: str = "") -> bool:
+    row = database.execute_sql(
+        "SELECT 1 FROM day_close WHERE day = ? AND operator IN ('', ?) LIMIT 1", (day.isoformat(), operator)
+    ).fetchone()
+    return row is not None
+
+
+def ensure_open(at: dt.datetime, operator: str = "") -> None:
+    """Raise FieldError (field ``at``) when the day of ``at`` is closed (for this operator)."""
+    if is_closed(at.date(), operator):
+        raise FieldError("at", "v.day_closed", day=at.date().isoformat())
