@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 
 from shopcrm.cli.common import command, open_db
@@ -20,15 +21,16 @@ from shopcrm.trust import security
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--pin", help="the owner PIN, where the owner is needed")
+    p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN), where the owner is needed")
     p.add_argument("--operator", help="who does it (an operator's name)")
 
 
 def _begin(args: argparse.Namespace) -> None:
     # (a DatabaseOpenError is no ValueError: shopcrm.cli.main reports it, exit code 2)
     open_db(args)
-    if args.pin:
-        security.unlock(args.pin)
+    pin = args.pin or os.environ.get("SHOPCRM_PIN")
+    if pin:
+        security.unlock(pin)
     if getattr(args, "operator", None) and args.command != "close-day":
         counter.set_operator(args.operator)
 
