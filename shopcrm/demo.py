@@ -221,6 +221,7 @@ def generate(
             fill_missing_sort_keys()
 
             say("purchases", 0.3)
+            last_purchase = con.execute("SELECT COALESCE(MAX(id), 0) FROM purchase").fetchone()[0]
             with indexes_rebuilt(("purchase",)):  # back before the totals read them
                 # a skewed spend distribution: a few customers buy a lot (what ABC grading is about)
                 weights = [rng.paretovariate(1.2) for _ in range(customers)]
@@ -246,6 +247,14 @@ def generate(
                         batch.clear()
                         say("purchases", 0.3 + 0.5 * k / max(purchases, 1))
                 _insert_purchases(con, batch, now_s)
+                # how each was paid (one method each; stored_value is the card), as schema step 13
+                # did for existing purchases: the day's close sums these
+                con.execute(
+                    "INSERT INTO purchase_payment (purchase_id, method, amount_cents) SELECT id, "
+                    "CASE payment WHEN 'stored_value' THEN 'card' ELSE payment END, amount_cents FROM purchase "
+                    "WHERE id > ?",
+                    (last_purchase,),
+                )
 
             say("ledger", 0.8)
             database.execute_sql(

@@ -175,3 +175,15 @@ def test_day_close_totals_match_an_independent_sum(shop):
     )
     assert {m: v["sales"] for m, v in totals.by_method.items() if v["sales"]} == sums
     assert totals.liability == database.execute_sql("SELECT SUM(balance_cents) FROM customer").fetchone()[0]
+
+
+def test_demo_purchases_say_how_they_were_paid(db):
+    from shopcrm import demo
+
+    demo.generate(50, 300, today=DAY)
+    demo.generate(10, 40, seed=2, today=DAY)  # adds: no purchase paid twice
+    assert (
+        database.execute_sql("SELECT SUM(amount_cents) FROM purchase").fetchone()[0]
+        == (database.execute_sql("SELECT SUM(amount_cents) FROM purchase_payment").fetchone()[0])
+    )
+    assert database.execute_sql("SELECT COUNT(*) FROM purchase_payment").fetchone()[0] == 340
