@@ -525,9 +525,20 @@ HEADER_LOOKUP: dict[str, str] = {
 }
 
 
+# traditional characters of header words (Big5 files from Taiwan / Hong Kong member programs)
+_TRADITIONAL = str.maketrans(
+    "機號碼電話會員卡餘額積分備註別級儲顧客開戶標籤錄費訊購時間讀選擇來源偏稱聯絡",
+    "机号码电话会员卡余额积分备注别级储顾客开户标签录费讯购时间读选择来源偏称联络",
+)
+
+
 def match_header(value) -> str | None:
-    """The customer field a header cell names, or None."""
-    return HEADER_LOOKUP.get(normalize_header(value))
+    """The customer field a header cell names (in simplified or traditional characters), or None."""
+    key = normalize_header(value)
+    found = HEADER_LOOKUP.get(key)
+    if found is None and not key.isascii():
+        found = HEADER_LOOKUP.get(key.translate(_TRADITIONAL))
+    return found
 
 
 _TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")

@@ -31,7 +31,10 @@ import hashlib
 import importlib.util
 import io
 import json
+import logging
+import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,9 +65,12 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
 from shopcrm.core.texts import t
 from shopcrm.customers import ledger
+from shopcrm.excel import file_guard as G
 from shopcrm.store import settings
 from shopcrm.store.db import DroppedIndexes, checkpoint_deferred, database
 from shopcrm.store.models import Customer, ImportRun, now, sql_ts
+
+log = logging.getLogger(__name__)
 
 texts.register(
     {
@@ -160,6 +166,21 @@ texts.register(
             "无法识别“{value}”（应为 是/否），营销同意按“未知”导入（不发营销消息）",
             "Cannot read “{value}” (expected yes/no); marketing consent imported as unknown (no marketing messages)",
         ),
+        "imp.r.mobile_cut": (
+            "手机号 {value} 是被科学计数法截断的数字（末尾一串 0，按数字规律判断）：请把该列设为文本格式，从原始数据重新填写",
+            "Mobile {value} is a number cut by scientific notation (a run of trailing zeros, judged by the digit "
+            "pattern): format the column as text and enter the number again from the original",
+        ),
+        "imp.r.card_scientific": (
+            "卡号 {value} 已被科学计数法损坏（{how}）：请把该列设为文本格式，从原始数据重新填写",
+            "Card number {value} was damaged by scientific notation ({how}): format the column as text and "
+            "enter the number again from the original",
+        ),
+        "imp.how.text": ("以科学计数法文本保存", "saved as scientific-notation text"),
+        "imp.how.digits": (
+            "超过 15 位有效数字或末尾一串 0，按数字规律判断",
+            "more than 15 significant digits or a run of trailing zeros, judged by the digit pattern",
+        ),
         "imp.r.count_dropped": ("{reason}，消费次数未导入", "{reason}; purchase count not imported"),
         "imp.r.last_purchase_dropped": ("{reason}，最近消费未导入", "{reason}; last purchase not imported"),
     }
@@ -246,13 +267,39 @@ class SheetData:
     sheet_names: list[str]
     rows: list[list]  # every cell as read (str, int, float, bool, date/datetime, None)
     encoding: str | None = None  # CSV only
+    other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, rows) not imported
 
 
 def list_sheets(path: str | Path) -> list[str]:
     path = Path(path)
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    kind = _guarded(path)[0]
+    if kind in ("html", "text"):
         return [path.stem]
     return _open_workbook(path).sheet_names
+
+
+WPS_SUFFIXES = (".et", ".ett")
+
+
+def _guarded(path: Path):
+    """(kind, zip info) of a file that may be read: a regular file within the limits, with its
+    kind told by its first bytes (file_guard). Raises ImportFileError with the guard's sentence."""
+    try:
+        st = G.check_regular(path)
+        suffix = path.suffix.lower()
+        if suffix not in EXCEL_SUFFIXES + TEXT_SUFFIXES + WPS_SUFFIXES:
+            raise ImportFileError(t("imp.unsupported", suffix=suffix or path.name))
+        kind = G.sniff(path)
+        info = None
+        if kind == "zip":
+            info = G.check_zip(path, st.st_size)
+        elif kind == "ole":
+            G.check_ole(path)
+        return kind, info
+    except G.GuardError as exc:
+        raise ImportFileError(str(exc)) from exc
+    except OSError as exc:
+        raise ImportFileError(t("imp.unreadable", path=path.name, reason=exc.strerror or type(exc).__name__)) from exc
 
 
 def _open_workbook(path: Path):
@@ -261,9 +308,19 @@ def _open_workbook(path: Path):
     if not path.exists():
         raise ImportFileError(t("imp.not_found", path=path))
     try:
-        return CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as f:  # by content: a WPS .et is an .xls or an .xlsx inside
+            return CalamineWorkbook.from_filelike(f)
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ImportFileError(t("imp.unreadable", path=path.name, reason=_one_line(exc))) from exc
+        log.info("calamine cannot open %s: %s", path, _one_line(exc))
+        raise ImportFileError(_library_refusal(path, exc)) from exc
+
+
+def _library_refusal(path: Path, exc: BaseException) -> str:
+    """A reader's internal error ("Cfb error", "Relationships", "Codepage D7CC") as a sentence."""
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text or "codepage" in text:
+        return t("guard.encrypted", path=path.name)
+    return t("guard.damaged", path=path.name)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -271,21 +328,33 @@ def _one_line(exc: BaseException) -> str:
     return text[:200] or type(exc).__name__
 
 
+def _choose_sheet(wb, names: list[str], info) -> str:
+    """The sheet a person sees on opening the file: the active tab when it is visible, else the
+    first visible sheet (a hidden first sheet is a lookup table, not the member list)."""
+    meta = getattr(wb, "sheets_metadata", None) or []  # calamine 0.3+
+    hidden = {m.name for m in meta if "Visible" not in str(m.visible)}
+    visible = [n for n in names if n not in hidden]
+    active = info.active if info is not None else None
+    if active is not None and 0 <= active < len(names) and names[active] in visible:
+        return names[active]
+    return (visible or names)[0]
+
+
 def read_sheet(path: str | Path, sheet: str | int | None = None) -> SheetData:
-    """Every row of one sheet (the first when ``sheet`` is None). Trailing empty rows are dropped."""
+    """Every row of one sheet (the visible active one when ``sheet`` is None). Trailing empty rows
+    are dropped."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        rows, encoding = _read_text(path)
+    kind, info = _guarded(path)
+    if kind in ("html", "text"):
+        rows, encoding = _read_text(path, html=kind == "html")
+        _check_rows(path.stem, rows)
         return SheetData(path, path.stem, [path.stem], _trim(rows), encoding)
-    if suffix not in EXCEL_SUFFIXES:
-        raise ImportFileError(t("imp.unsupported", suffix=suffix or path.name))
     wb = _open_workbook(path)
     names = list(wb.sheet_names)
     if not names:
         raise ImportFileError(t("imp.empty", sheet=path.name))
     if sheet is None:
-        name = names[0]
+        name = _choose_sheet(wb, names, info)
     elif isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise ImportFileError(t("imp.no_sheet", sheet=sheet, names="、".join(names)))
@@ -298,8 +367,33 @@ def read_sheet(path: str | Path, sheet: str | int | None = None) -> SheetData:
         with gc_paused():
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise ImportFileError(t("imp.unreadable", path=path.name, reason=_one_line(exc))) from exc
-    return SheetData(path, name, names, _trim(rows))
+        log.info("calamine cannot read %s [%s]: %s", path, name, _one_line(exc))
+        raise ImportFileError(_library_refusal(path, exc)) from exc
+    _check_rows(name, rows)
+    data = SheetData(path, name, names, _trim(rows))
+    data.other_sheets = _other_sheets(wb, names, name, info)
+    return data
+
+
+def _other_sheets(wb, names: list[str], chosen: str, info) -> list[tuple[str, int]]:
+    """(name, rows) of the workbook's other sheets, for the report."""
+    if info is not None and info.sheets:
+        return [(s.name, s.rows) for s in info.sheets if s.name != chosen]
+    out = []
+    for n in names:
+        if n == chosen:
+            continue
+        try:
+            out.append((n, int(wb.get_sheet_by_name(n).height)))
+        except Exception as exc:  # noqa: BLE001  (calamine's own error types) listed without a count
+            log.info("cannot count sheet %s: %s", n, _one_line(exc))
+            out.append((n, 0))
+    return out
+
+
+def _check_rows(sheet: str, rows: list) -> None:
+    if len(rows) > G.MAX_ROWS:
+        raise ImportFileError(t("guard.too_many_rows", sheet=sheet, rows=len(rows), limit=G.MAX_ROWS))
 
 
 def _trim(rows: list[list]) -> list[list]:
@@ -310,39 +404,85 @@ def _trim(rows: list[list]) -> list[list]:
     return rows
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding): a BOM first, then strict UTF-8, then GB18030 (a superset of GBK)."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc), enc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:  # expected: not UTF-8, so GB18030 next
-        pass
-    return data.decode("gb18030"), "gb18030"  # strict: raises on bytes GB18030 cannot decode
+decode_text = G.decode_text
 
 
-def _read_text(path: Path) -> tuple[list[list], str]:
-    if not path.exists():
-        raise ImportFileError(t("imp.not_found", path=path))
+def _read_text(path: Path, *, html: bool = False) -> tuple[list[list], str]:
     try:
-        data = path.read_bytes()
+        data = G.read_limited(path, G.MAX_TEXT_FILE_BYTES)
+    except G.GuardError as exc:
+        raise ImportFileError(str(exc)) from exc
     except OSError as exc:
         raise ImportFileError(t("imp.unreadable", path=path.name, reason=_one_line(exc))) from exc
     try:
-        text, encoding = decode_text(data)
+        charset = G.html_charset(data) if html else None
+        if charset and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text, encoding = data.decode(charset), charset
+        else:
+            text, encoding = decode_text(data)
     except UnicodeDecodeError as exc:
-        raise ImportFileError(t("imp.encoding", path=path.name)) from exc
+        raise ImportFileError(t("guard.encoding", path=path.name)) from exc
+    del data
     if "\x00" in text:
-        raise ImportFileError(t("imp.encoding", path=path.name))
+        raise ImportFileError(t("guard.encoding", path=path.name))
+    if html:
+        try:
+            return G.html_rows(text, path), encoding
+        except G.GuardError as exc:
+            raise ImportFileError(str(exc)) from exc
     sample = text[:8192]
     counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
+    return _parse_csv(text, delimiter), encoding
+
+
+def _parse_csv(text: str, delimiter: str) -> list[list]:
+    """CSV records, strictly: a quote that never closes, a cell longer than Excel holds, more
+    rows than Excel holds are refused with the record they start on."""
+    rows: list[list] = []
+    old_limit = csv.field_size_limit(G.MAX_CELL_CHARS)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFileError(t("imp.unreadable", path=path.name, reason=_one_line(exc))) from exc
-    return rows, encoding
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        while True:
+            start_line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                record = len(rows) + 1
+                msg = str(exc)
+                if "larger than field limit" in msg:
+                    raise ImportFileError(t("guard.field_too_long", row=record, limit=G.MAX_CELL_CHARS)) from exc
+                if "unexpected end of data" in msg or "EOF" in msg:
+                    swallowed = max(0, reader.line_num - start_line)
+                    raise ImportFileError(t("guard.unterminated_quote", row=record, swallowed=swallowed)) from exc
+                raise ImportFileError(t("guard.csv_broken", row=record)) from exc
+            rows.append(row)
+            if len(rows) > G.MAX_ROWS:
+                raise ImportFileError(t("guard.too_many_rows", sheet="CSV", rows=f"{G.MAX_ROWS}+", limit=G.MAX_ROWS))
+    finally:
+        csv.field_size_limit(old_limit)
+    _check_swallowed(rows, delimiter)
+    for row in rows:
+        for i, v in enumerate(row):
+            if "_x" in v or not v.isprintable():
+                row[i] = tidy_text(v)
+    return rows
+
+
+def _check_swallowed(rows: list[list], delimiter: str) -> None:
+    """A quoted cell whose lines look like whole records (as many delimiters as the table has
+    columns) is a quote that closed only rows later: the rows in between would be lost."""
+    width = max((len(r) for r in rows[:HEADER_SCAN_ROWS]), default=0)
+    if width < 3:
+        return
+    for i, row in enumerate(rows):
+        for cell in row:
+            if "\n" in cell and cell.count(delimiter) >= width - 1:
+                lines = cell.split("\n")
+                if sum(1 for ln in lines[1:] if ln.count(delimiter) >= width - 1) >= 1:
+                    raise ImportFileError(t("guard.unterminated_quote", row=i + 1, swallowed=len(lines) - 1))
 
 
 # --- header and columns -------------------------------------------------------------------------
@@ -510,6 +650,7 @@ class ImportReport:
     dry_run: bool = True
     run_id: int | None = None
     encoding: str | None = None
+    other_sheets: list[tuple[str, int]] = field(default_factory=list)
 
     # counts
     def count(self, *classes: str) -> int:
@@ -580,6 +721,7 @@ class ImportReport:
             "file": self.file,
             "sheet": self.sheet,
             "encoding": self.encoding,
+            "other_sheets": [{"sheet": n, "rows": r} for n, r in self.other_sheets],
             "header_row": self.header_record,
             "dry_run": self.dry_run,
             "run_id": self.run_id,
@@ -631,6 +773,42 @@ def _text(v) -> str:
     if isinstance(v, str):
         return v.strip()
     return cell_text(v)
+
+
+_XL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def tidy_text(v: str) -> str:
+    """A text file's cell (CSV, HTML): Excel's ``_x000D_`` escapes undone (``_x005F_`` is a
+    literal underscore; calamine undoes them in xlsx itself), CR LF and CR become LF, and the
+    other C0 controls but tab go. (Cells of a workbook keep theirs: the archive may hold them and
+    every archive must come back from its own export.)"""
+    if "_x" in v:
+        v = _XL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v)
+    if v.isprintable():
+        return v
+    v = v.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in v if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E[+-]?\d+")
+
+
+def _scientific_damage(raw) -> str | None:
+    """How an identifier cell shows scientific-notation damage: 'text' ('1.23457E+17' as text),
+    'digits' (a number of more than 15 significant digits, or 12+ digits ending in five or more
+    zeros: what Excel keeps of 1.23457E+17), or None."""
+    if raw is None or raw.__class__ is bool:
+        return None
+    if raw.__class__ is str:
+        return "text" if _SCIENTIFIC.fullmatch(nfkc(raw).upper()) else None
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and (raw != raw or not raw.is_integer()):
+            return None
+        digits = str(int(raw))
+        if len(digits) > 15 or (len(digits) >= 12 and digits.endswith("00000")):
+            return "digits"
+    return None
 
 
 def _unstorable_text(clean: Clean) -> FieldError | None:
@@ -853,6 +1031,7 @@ def _plan(
     report = ImportReport(
         str(sheet.path), sheet.sheet, hidx + 1, header, mapping, options, raw_rows=rows, encoding=sheet.encoding
     )
+    report.other_sheets = list(sheet.other_sheets)
     col = {f: i for i, f in mapping.items()}
     colname = {
         f: (header[i] if i < len(header) and header[i] else field_label(f))
@@ -924,6 +1103,11 @@ def _plan(
             else:
                 append(RowResult(record, ERROR, "phone_invalid", c_mobile, exc.message))
             continue
+        raw_mobile = row[i_mobile] if 0 <= i_mobile < n else None
+        if raw_mobile.__class__ is not str and mobile.endswith("00000"):
+            # a number whose last digits scientific notation cut (1.38001E+10 -> 13800100000)
+            append(RowResult(record, ERROR, "mobile_scientific", c_mobile, t("imp.r.mobile_cut", value=mobile)))
+            continue
         # 2 name
         raw_name = cell(i_name)
         name = normalize_name(raw_name) if raw_name.__class__ is str else cell_text(raw_name)
@@ -973,7 +1157,21 @@ def _plan(
             )
             continue
         # 6 a card already seen in this file
-        card = normalize_card(cell(i_card))
+        raw_card = cell(i_card)
+        if (raw_card is not None and raw_card.__class__ is not str) or (raw_card and "E" in raw_card.upper()):
+            how = _scientific_damage(raw_card)
+            if how is not None:
+                append(
+                    RowResult(
+                        record,
+                        ERROR,
+                        "card_scientific",
+                        c_card,
+                        t("imp.r.card_scientific", value=cell_text(raw_card), how=t(f"imp.how.{how}")),
+                    )
+                )
+                continue
+        card = normalize_card(raw_card)
         if card is not None:
             first = seen_card.get(card)
             if first is not None:
