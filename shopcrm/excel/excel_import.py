@@ -310,6 +310,10 @@ def _open_workbook(path: Path):
     try:
         with open(path, "rb") as f:  # by content: a WPS .et is an .xls or an .xlsx inside
             return CalamineWorkbook.from_filelike(f)
+    except Exception as exc:  # noqa: BLE001  calamine's own error types; by the extension next
+        log.info("calamine cannot tell %s by content: %s", path, _one_line(exc))
+    try:
+        return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         log.info("calamine cannot open %s: %s", path, _one_line(exc))
         raise ImportFileError(_library_refusal(path, exc)) from exc
@@ -440,7 +444,7 @@ def _parse_csv(text: str, delimiter: str) -> list[list]:
     """CSV records, strictly: a quote that never closes, a cell longer than Excel holds, more
     rows than Excel holds are refused with the record they start on."""
     rows: list[list] = []
-    old_limit = csv.field_size_limit(G.MAX_CELL_CHARS)
+    old_limit = csv.field_size_limit(G.MAX_CSV_FIELD_CHARS)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         while True:
@@ -453,7 +457,7 @@ def _parse_csv(text: str, delimiter: str) -> list[list]:
                 record = len(rows) + 1
                 msg = str(exc)
                 if "larger than field limit" in msg:
-                    raise ImportFileError(t("guard.field_too_long", row=record, limit=G.MAX_CELL_CHARS)) from exc
+                    raise ImportFileError(t("guard.field_too_long", row=record, limit=G.MAX_CSV_FIELD_CHARS)) from exc
                 if "unexpected end of data" in msg or "EOF" in msg:
                     swallowed = max(0, reader.line_num - start_line)
                     raise ImportFileError(t("guard.unterminated_quote", row=record, swallowed=swallowed)) from exc

@@ -32,6 +32,7 @@ import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 from shopcrm.core import texts
 from shopcrm.core.texts import t
@@ -45,7 +46,10 @@ MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024  # kept in memory whole by the read
 MAX_RATIO = 100  # uncompressed / compressed for a member above RATIO_FLOOR (real sheets: 5-20)
 RATIO_FLOOR = 8 * 1024 * 1024
 MAX_ROWS = 1_048_576  # Excel's own limit
-MAX_CELL_CHARS = 32767  # Excel's own limit per cell
+MAX_CELL_CHARS = 32767  # Excel's own limit per cell: a longer text is a row error (with its column)
+# a CSV field longer than this is not a cell but a broken file (an unclosed quote, a binary file):
+# the whole file is refused naming the record (32x a cell: a long note is still a row error)
+MAX_CSV_FIELD_CHARS = 32 * MAX_CELL_CHARS
 # a sheet's cell span (rows x columns of the rectangle from A1 to the last cell) costs about 40
 # bytes a position in the reader and in Python's lists, filled or not: allowed up to this much
 # memory beyond 4 bytes per byte of the sheet's own XML (which real cells need anyway)
@@ -109,7 +113,7 @@ texts.register(
             "quote on row {row}, or save the file as .xlsx in Excel",
         ),
         "guard.field_too_long": (
-            "第 {row} 行有一个超过 {limit} 个字符的单元格，无法导入：请检查该行（可能是引号没有闭合）",
+            "第 {row} 行有一个超过 {limit} 个字符的单元格，不像表格内容，无法导入：请检查该行（可能是引号没有闭合）",
             "Row {row} has a cell longer than {limit} characters and cannot be imported: check that row "
             "(perhaps an unclosed quote)",
         ),
@@ -262,11 +266,22 @@ def check_zip(path: Path, compressed_size: int) -> ZipInfo:
                 t("guard.zip_bomb", path=path.name, size=total // (1024 * 1024), ratio=f"{total / packed:.0f}:1")
             )
         names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            return ZipInfo()  # ods, or not a workbook: the reader says so
         try:
-            return _scan_workbook(zf, names)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError) as exc:
+            if "xl/workbook.xml" in names:
+                return _scan_workbook(zf, names)
+            if "content.xml" in names:
+                return _scan_ods(zf)
+            return ZipInfo()  # not a workbook: the reader says so
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            KeyError,
+            ValueError,
+            NotImplementedError,
+            ElementTree.ParseError,
+        ) as exc:
             log.info("damaged zip %s: %s", path, exc)
             raise GuardError(t("guard.damaged", path=path.name)) from exc
 
@@ -299,6 +314,55 @@ def _scan_workbook(zf: zipfile.ZipFile, names: set[str]) -> ZipInfo:
             _check_span(name, rows, cols, zf.getinfo(part).file_size)
         info.sheets.append(SheetSpan(name, rows, cols, hidden))
     return info
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _scan_ods(zf: zipfile.ZipFile) -> ZipInfo:
+    """The span of every table of an OpenDocument sheet. Rows and cells carry repeat counts
+    (``table:number-rows-repeated="1048575"``), and calamine expands every repeat up to the last
+    cell with content: a 5 KB .ods measured here took 2.7 GB that way. Repeats after the last
+    content (LibreOffice writes such a trailer in every file) cost nothing and are not counted."""
+    info = ZipInfo()
+    size = zf.getinfo("content.xml").file_size
+    row_idx = last_row = max_col = 0
+    name = ""
+    with zf.open("content.xml") as f:
+        for event, el in ElementTree.iterparse(f, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == _T + "table":
+                    name = el.get(_T + "name", "")
+                    row_idx = last_row = max_col = 0
+                continue
+            if tag == _T + "table-row":
+                repeat = _repeat(el.get(_T + "number-rows-repeated"))
+                col = extent = 0
+                for cell in el:
+                    col += _repeat(cell.get(_T + "number-columns-repeated"))
+                    if cell.get(_O + "value-type") is not None or len(cell):
+                        extent = col
+                if extent:
+                    last_row = row_idx + repeat
+                    max_col = max(max_col, extent)
+                row_idx += repeat
+                el.clear()
+            elif tag == _T + "table":
+                _check_span(name, last_row, max_col, size)
+                info.sheets.append(SheetSpan(name, last_row, max_col))
+                el.clear()
+    return info
+
+
+def _repeat(value: str | None) -> int:
+    if not value:
+        return 1
+    try:
+        return max(1, int(value))
+    except ValueError:
+        return 1
 
 
 def _xml_unescape(s: str) -> str:

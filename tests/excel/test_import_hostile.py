@@ -289,10 +289,13 @@ def test_multi_line_note_is_still_fine(tmp_path, db):
     assert report.imported == 1
 
 
-def test_over_long_csv_field_is_refused_with_its_row(tmp_path):
+def test_over_long_csv_field_is_a_row_error_and_a_huge_one_refuses_the_file(tmp_path, db):
     path = tmp_path / "long.csv"
     path.write_text("姓名,手机,备注\n张三,13800138001,ok\n李四,13800138002," + "x" * 40000 + "\n", encoding="utf-8")
-    refused(path, "第 3 行", "32767")
+    report = X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True)
+    assert [(r.record, r.cls, r.column) for r in report.rows] == [(2, X.IMPORTED, None), (3, X.ERROR, "备注")]
+    path.write_text("姓名,手机,备注\n张三,13800138001,ok\n李四,13800138002," + "x" * 2_000_000 + "\n", encoding="utf-8")
+    refused(path, "第 3 行", str(G.MAX_CSV_FIELD_CHARS))
 
 
 def test_over_long_xlsx_cell_is_refused_with_row_and_column(tmp_path, db):
@@ -529,3 +532,60 @@ def test_bom_utf16_csv_named_xls(tmp_path, db):
     path = tmp_path / "u16.xls"
     path.write_bytes(codecs.BOM_UTF16_LE + "姓名\t手机\n张三\t13800138001\n".encode("utf-16-le"))
     assert X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True).imported == 1
+
+
+def write_ods(path: Path, rows_xml: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="会员">{rows_xml}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+            'vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+    return path
+
+
+def _ods_row(*values: str) -> str:
+    return (
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>' for v in values
+        )
+        + "</table:table-row>"
+    )
+
+
+def test_ods_repeat_bomb_is_refused(tmp_path, cli_db):
+    # 5 KB that calamine would expand to 1048576 x 41 cells (2.7 GB measured)
+    path = write_ods(
+        tmp_path / "rep.ods",
+        _ods_row("姓名", "手机")
+        + '<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="40"/>'
+        '<table:table-cell office:value-type="string"><text:p>y</text:p></table:table-cell></table:table-row>',
+    )
+    before = db_state(cli_db)
+    assert_refused(run_cli(path, cli_db), "AO1048576")
+    assert db_state(cli_db) == before
+
+
+def test_ods_with_libreoffice_trailer_imports(tmp_path, db):
+    # LibreOffice ends every sheet with the empty rest of the grid, repeated: no content, no cost
+    path = write_ods(
+        tmp_path / "lo.ods",
+        _ods_row("姓名", "手机")
+        + _ods_row("张三", "13800138001")
+        + '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>',
+    )
+    report = X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True)
+    assert report.imported == 1
