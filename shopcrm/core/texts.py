@@ -128,6 +128,8 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "ledger.topup": ("充值", "Top-up"),
     "ledger.spend": ("消费", "Spend"),
     "ledger.refund": ("退款", "Refund"),
+    "ledger.bonus": ("充值赠送", "Top-up bonus"),
+    "ledger.topup_refund": ("退充值", "Top-up refunded"),
     "ledger.adjust": ("调整", "Adjustment"),
     "ledger.import": ("导入", "Import"),
     "ledger.earn": ("消费积分", "Points earned"),

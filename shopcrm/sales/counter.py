@@ -29,7 +29,7 @@ from typing import Any
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_money
-from shopcrm.core.texts import register
+from shopcrm.core.texts import CATALOGUE, register, t_in
 from shopcrm.customers import ledger
 from shopcrm.sales import activity, days
 from shopcrm.sales.activity import CARD
@@ -249,13 +249,30 @@ def topup(
 def receipt(t: Topup) -> str:
     """A copyable receipt line for the customer."""
     c = Customer.get_by_id(t.customer_id)
-    line = f"{str(t.at)[:16]} 充值 {fmt(t.principal_cents)}（{t.method}）"
+    line = f"{str(t.at)[:16]} 充值 {fmt(t.principal_cents)}（{method_label(t.method)}）"
     if t.bonus_cents:
         line += f"，赠送 {fmt(t.bonus_cents)}（{t.rule}）"
     return line + f"，卡余额 {fmt(c.balance_cents)}"
 
 
 # --- sale ----------------------------------------------------------------------------------------
+
+
+def method_label(method: str, lang: str = "zh") -> str:
+    """A payment method's name for people (``card`` is the stored-value card; a method the shop
+    added to its list keeps its own name)."""
+    key = "pay.stored_value" if method == CARD else f"pay.{method}"
+    return t_in(lang, key) if key in CATALOGUE else method
+
+
+def sale_receipt(p: Purchase) -> str:
+    """A copyable receipt line for a sale: amount, each payment part, card balance and points."""
+    c = Customer.get_by_id(p.customer_id)
+    parts = "，".join(f"{method_label(m)} {fmt(v)}" for m, v in paid_by(p.id).items())
+    return (
+        f"{str(p.at)[:16]} 消费 {fmt(p.amount_cents + p.refunded_cents)}（{parts}），"
+        f"卡余额 {fmt(c.balance_cents)}，积分 {c.points:,}"
+    )
 
 
 def parse_pay(text: str) -> dict[str, int]:
@@ -290,6 +307,10 @@ def sell(
     return activity.record_purchase(
         customer_id, amount_cents, at=at, items=items, payments=pay, operator=_operator(operator)
     )
+
+
+def purchase(purchase_id: int) -> Purchase:
+    return Purchase.get_by_id(purchase_id)
 
 
 def paid_by(purchase_id: int) -> dict[str, int]:
