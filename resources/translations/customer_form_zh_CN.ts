@@ -66,6 +66,34 @@
   <context>
     <name>CustomerForm</name>
     <message>
+      <source>Refund…</source>
+      <translation>退货退款…</translation>
+    </message>
+    <message>
+      <source>Refund the selected purchase, whole or in part</source>
+      <translation>为选中的消费办理退款（全部或部分）</translation>
+    </message>
+    <message>
+      <source>Copy receipt</source>
+      <translation>复制小票</translation>
+    </message>
+    <message>
+      <source>Receipt</source>
+      <translation>小票</translation>
+    </message>
+    <message>
+      <source>(refunded %1)</source>
+      <translation>（已退 %1）</translation>
+    </message>
+    <message>
+      <source>Split</source>
+      <translation>组合支付</translation>
+    </message>
+    <message>
+      <source>Receipt copied</source>
+      <translation>小票已复制</translation>
+    </message>
+    <message>
       <source>Not asked yet (imported): counts as no until the customer agrees</source>
       <translation>尚未询问（导入时未注明）：客户同意之前按“不接受”处理</translation>
     </message>
@@ -407,6 +435,26 @@
   <context>
     <name>MoneyDialog</name>
     <message>
+      <source>Paid by</source>
+      <translation>付款方式</translation>
+    </message>
+    <message>
+      <source>Bonus</source>
+      <translation>赠送</translation>
+    </message>
+    <message>
+      <source>Top up %1, bonus %2</source>
+      <translation>充 %1 送 %2</translation>
+    </message>
+    <message>
+      <source>on the card %1</source>
+      <translation>到账 %1</translation>
+    </message>
+    <message>
+      <source>No bonus for this amount</source>
+      <translation>此金额无赠送</translation>
+    </message>
+    <message>
       <source>Top up stored value</source>
       <translation>储值充值</translation>
     </message>
@@ -437,6 +485,18 @@
   </context>
   <context>
     <name>PurchaseDialog</name>
+    <message>
+      <source>The part paid from the stored-value card; the rest by the method above</source>
+      <translation>从储值卡扣的部分；其余用上面的付款方式</translation>
+    </message>
+    <message>
+      <source>Card part (yuan)</source>
+      <translation>储值卡支付（元）</translation>
+    </message>
+    <message>
+      <source>Still to pay by %1 ¥%2</source>
+      <translation>%1 另付 ¥%2</translation>
+    </message>
     <message>
       <source>Balance ¥%1</source>
       <translation>余额 ¥%1</translation>
@@ -472,6 +532,33 @@
     <message>
       <source>Payment</source>
       <translation>付款方式</translation>
+    </message>
+  </context>
+  <context>
+    <name>RefundDialog</name>
+    <message>
+      <source>Refund purchase</source>
+      <translation>退货退款</translation>
+    </message>
+    <message>
+      <source>%1 · %2 · paid %3 (%4) · refundable %5</source>
+      <translation>%1 · %2 · 实付 %3（%4）· 可退 %5</translation>
+    </message>
+    <message>
+      <source>Leave empty to refund the whole purchase</source>
+      <translation>留空则整笔退款</translation>
+    </message>
+    <message>
+      <source>Refund (yuan)</source>
+      <translation>退款金额（元）</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Refund ¥%1 of this purchase? The card part goes back to the card.</source>
+      <translation>退还此笔消费 ¥%1？储值卡支付的部分退回卡内。</translation>
     </message>
   </context>
 </TS>

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         dlg.setWindowTitle(self.tr("Record purchase — %1").replace("%1", customers.get(customer_id).name))
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
+        self.statusBar().showMessage(dlg.receipt)  # the receipt line, to read out or copy from the archive
         self.data_changed.emit()
         return True
 

@@ -31,14 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import customers
-from shopcrm.core import clock
+from shopcrm.core import clock, texts
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_birthday, parse_money
 from shopcrm.core.texts import t
 from shopcrm.customers import CustomerInput, ledger
-from shopcrm.sales import activity
+from shopcrm.sales import activity, counter
+from shopcrm.sales.activity import CARD
 from shopcrm.trust import security
 from shopcrm.ui.shell import forms, qclock
 from shopcrm.ui.trust import security_ui
@@ -301,7 +302,17 @@ class CustomerForm(QDialog):
                 [self.tr("Time"), self.tr("Amount"), self.tr("Items"), self.tr("Payment"), self.tr("Points")],
             )
             self.add_purchase_button = QPushButton(self.tr("Record purchase…"), objectName="addPurchaseButton")
-            self.pages.addTab(self._list_page(self.purchase_table, self.add_purchase_button), self.tr("Purchases"))
+            self.refund_button = QPushButton(self.tr("Refund…"), objectName="refundPurchaseButton")
+            self.refund_button.setToolTip(self.tr("Refund the selected purchase, whole or in part"))
+            self.refund_button.setEnabled(False)
+            self.pages.addTab(
+                self._list_page(self.purchase_table, self.add_purchase_button, self.refund_button),
+                self.tr("Purchases"),
+            )
+            self.purchase_table.itemSelectionChanged.connect(
+                lambda: self.refund_button.setEnabled(self.selected_purchase() is not None)
+            )
+            self.refund_button.clicked.connect(self._refund_purchase)
             self.contact_table = self._table(
                 "contactTable",
                 [
@@ -346,8 +357,21 @@ class CustomerForm(QDialog):
             bottom.addWidget(self.privacy_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
+        # the last top-up's or sale's receipt line, selectable and copyable for the customer
+        self.receipt_edit = QLineEdit(objectName="receiptLine")
+        self.receipt_edit.setReadOnly(True)
+        self.copy_receipt_button = QPushButton(self.tr("Copy receipt"), objectName="copyReceiptButton")
+        self.copy_receipt_button.clicked.connect(self.copy_receipt)
+        self.receipt_row = QWidget()
+        receipt_lay = QHBoxLayout(self.receipt_row)
+        receipt_lay.setContentsMargins(0, 0, 0, 0)
+        receipt_lay.addWidget(QLabel(self.tr("Receipt")))
+        receipt_lay.addWidget(self.receipt_edit, 1)
+        receipt_lay.addWidget(self.copy_receipt_button)
+        self.receipt_row.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.receipt_row)
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
 
@@ -395,11 +419,12 @@ class CustomerForm(QDialog):
         table.setAlternatingRowColors(True)
         return table
 
-    def _list_page(self, table: QTableWidget, button: QPushButton) -> QWidget:
+    def _list_page(self, table: QTableWidget, *buttons: QPushButton) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
         row = QHBoxLayout()
-        row.addWidget(button)
+        for button in buttons:
+            row.addWidget(button)
         row.addStretch(1)
         lay.addLayout(row)
         lay.addWidget(table, 1)
@@ -477,14 +502,24 @@ class CustomerForm(QDialog):
         self.balance_label.setText(self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)))
         self.points_label.setText(self.tr("Points %1").replace("%1", f"{c.points:,}"))
         pay = {p: t(f"pay.{p}") for p in activity.PAYMENTS}
+        bought = activity.purchases_of(c.id)
         self._fill(
             self.purchase_table,
             [
-                [str(p.at)[:16], fmt(p.amount_cents), p.items, pay.get(p.payment, p.payment), str(p.points_earned)]
-                for p in activity.purchases_of(c.id)
+                [
+                    str(p.at)[:16],
+                    fmt(p.amount_cents)
+                    + (" " + self.tr("(refunded %1)").replace("%1", fmt(p.refunded_cents)) if p.refunded_cents else ""),
+                    p.items,
+                    pay.get(p.payment, self.tr("Split") if p.payment == "mixed" else p.payment),
+                    str(p.points_earned),
+                ]
+                for p in bought
             ],
             {1, 4},
         )
+        for r, p in enumerate(bought):
+            self.purchase_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, p.id)
         chan = {ch: t(f"channel.{ch}") for ch in activity.CHANNELS}
         self._fill(
             self.contact_table,
@@ -697,6 +732,7 @@ class CustomerForm(QDialog):
         dlg = PurchaseDialog(self, customer_id=self.customer_id)  # records it; a refusal stays in the dialog
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self._load_activity()
+            self.show_receipt(dlg.receipt)
             self.saved.emit(self.customer_id)
 
     def _add_contact(self) -> None:
@@ -714,9 +750,41 @@ class CustomerForm(QDialog):
         dlg.open()
 
     def _money_dialog(self, kind: str) -> None:
-        if not security_ui.ensure_owner(self, "adjust"):  # top-ups and adjustments: owner only
+        # a paid top-up is a clerk action (issue 13); an adjustment is the owner's
+        if kind != "topup" and not security_ui.ensure_owner(self, "adjust"):
             return
         dlg = MoneyDialog(kind, self, customer_id=self.customer_id)  # a refusal stays in the dialog
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._load_activity()
+            self.show_receipt(dlg.receipt)
+            self.saved.emit(self.customer_id)
+
+    def show_receipt(self, text: str) -> None:
+        """Show a receipt line (selected, ready to copy); nothing for an empty one."""
+        if not text:
+            return
+        self.receipt_edit.setText(text)
+        self.receipt_row.show()
+        self.receipt_edit.selectAll()
+
+    def copy_receipt(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.clipboard().setText(self.receipt_edit.text())
+        self.status.setText(self.tr("Receipt copied"))
+
+    def selected_purchase(self) -> int | None:
+        rows = {i.row() for i in self.purchase_table.selectedItems()}
+        if len(rows) != 1:
+            return None
+        item = self.purchase_table.item(rows.pop(), 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _refund_purchase(self) -> None:
+        pid = self.selected_purchase()
+        if pid is None:
+            return
+        dlg = RefundDialog(pid, self)  # asks for confirmation; a refusal stays in the dialog
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self._load_activity()
             self.saved.emit(self.customer_id)
@@ -785,9 +853,12 @@ class _ValidatingDialog(QDialog):
 
 
 class PurchaseDialog(_ValidatingDialog):
-    """Record a sale. With ``customer_id`` the dialog records it itself (OK = recorded) and, while
-    the payment is the stored-value card, shows the customer's balance, points and what the
-    balance does not cover; a refusal (balance too low) is shown under the payment field."""
+    """Record a sale, paid split: a card part (the stored-value card) and one other method for the
+    rest (储值卡 alone: all by card). With ``customer_id`` the dialog records it itself through
+    shopcrm.sales.counter.sell (OK = recorded) and shows, while typing, the card balance, the
+    points and what is still to pay; a refusal (card part over the balance) is shown under the
+    field concerned, the dialog staying open with what was typed. ``receipt`` is the receipt line
+    of the recorded sale."""
 
     recorded = Signal(int)  # purchase id
 
@@ -796,16 +867,21 @@ class PurchaseDialog(_ValidatingDialog):
         self.setObjectName("purchaseDialog")
         self.customer_id = customer_id
         self.purchase_id: int | None = None
+        self.receipt = ""
         self.amount_edit = QLineEdit(objectName="purchaseAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.at_edit = QDateTimeEdit(qclock.now(), objectName="purchaseAtEdit")
         self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at_edit.setCalendarPopup(True)
         self.items_edit = QLineEdit(objectName="purchaseItemsEdit")
-        self.payment_combo = QComboBox(objectName="paymentCombo")
-        for p in activity.PAYMENTS:
-            self.payment_combo.addItem(t(f"pay.{p}"), p)
-        self.card_label = QLabel(objectName="cardBalanceLabel")  # balance and points while paying by card
+        self.payment_combo = QComboBox(objectName="paymentCombo")  # the method of the rest
+        for m in counter.methods():
+            self.payment_combo.addItem(counter.method_label(m, texts.language()), m)
+        self.payment_combo.addItem(t("pay.stored_value"), "stored_value")  # all by card
+        self.card_edit = QLineEdit(objectName="cardPartEdit")
+        self.card_edit.setPlaceholderText("0.00")
+        self.card_edit.setToolTip(self.tr("The part paid from the stored-value card; the rest by the method above"))
+        self.card_label = QLabel(objectName="cardBalanceLabel")  # balance, points, still to pay
         self.card_label.setWordWrap(True)
         self.card_label.setTextFormat(Qt.TextFormat.RichText)
         self.card_label.hide()
@@ -813,17 +889,39 @@ class PurchaseDialog(_ValidatingDialog):
         self.add_row(self.tr("Time"), self.at_edit)
         self.add_row(self.tr("Items"), self.items_edit)
         self.add_row(self.tr("Payment"), self.payment_combo, "payment")
+        self.add_row(self.tr("Card part (yuan)"), self.card_edit, "card")
         self.form.addRow("", self.card_label)
         self.payment_combo.currentIndexChanged.connect(self._show_card)
         self.amount_edit.textChanged.connect(self._show_card)
+        self.card_edit.textChanged.connect(self._show_card)
         forms.settle(
-            self, first=self.amount_edit, order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo]
+            self,
+            first=self.amount_edit,
+            order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo, self.card_edit],
         )
+        self._show_card()
+
+    def _all_by_card(self) -> bool:
+        return self.payment_combo.currentData() == "stored_value"
+
+    @staticmethod
+    def _cents(edit: QLineEdit) -> int:
+        """What is typed, 0 while it is empty or cannot be read yet (check() says why)."""
+        try:
+            return parse_money(edit.text(), "amount") if edit.text().strip() else 0
+        except FieldError:
+            return 0
 
     def _show_card(self, *_args) -> None:
-        on_card = self.payment_combo.currentData() == "stored_value" and self.customer_id is not None
-        self.card_label.setVisible(on_card)
-        if not on_card:
+        by_card = self._all_by_card()
+        self.card_edit.setEnabled(not by_card and self.customer_id is not None)
+        self.fields["card"].setVisible(self.customer_id is not None)
+        self.form.labelForField(self.fields["card"]).setVisible(self.customer_id is not None)
+        amount = self._cents(self.amount_edit)
+        card = amount if by_card else self._cents(self.card_edit)
+        show = self.customer_id is not None and (by_card or bool(self.card_edit.text().strip()))
+        self.card_label.setVisible(show)
+        if not show:
             return
         c = customers.get(self.customer_id)
         text = (
@@ -831,18 +929,20 @@ class PurchaseDialog(_ValidatingDialog):
             + " · "
             + self.tr("Points %1").replace("%1", f"{c.points:,}")
         )
-        try:
-            amount = parse_money(self.amount_edit.text(), "amount") if self.amount_edit.text().strip() else 0
-        except FieldError:
-            amount = 0
-        if amount > c.balance_cents:
+        if card > c.balance_cents:
             text += (
                 " · <span style='color:#c0392b'>"
-                + self.tr("Still to pay ¥%1").replace("%1", fmt(amount - c.balance_cents))
+                + self.tr("Still to pay ¥%1").replace("%1", fmt(card - c.balance_cents))
                 + "</span>"
             )
-        elif amount:
-            text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - amount))
+        elif card:
+            text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - card))
+        if not by_card and amount > card:
+            text += " · " + (
+                self.tr("Still to pay by %1 ¥%2")
+                .replace("%1", self.payment_combo.currentText())
+                .replace("%2", fmt(amount - card))
+            )
         self.card_label.setText(text)
 
     def check(self) -> None:
@@ -852,19 +952,25 @@ class PurchaseDialog(_ValidatingDialog):
         self.at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
         self.items = self.items_edit.text().strip()
         self.payment = self.payment_combo.currentData()
+        if self._all_by_card():
+            self.pay = {CARD: self.amount_cents}
+            return
+        card = parse_money(self.card_edit.text(), "card") if self.card_edit.text().strip() else 0
+        if card > self.amount_cents:
+            raise FieldError("card", "v.pay_sum", paid=fmt(card), total=fmt(self.amount_cents))
+        self.pay = {CARD: card, self.payment: self.amount_cents - card}
 
     def commit(self) -> None:
         if self.customer_id is None:  # the caller records it
             return
         try:
-            p = activity.record_purchase(
-                self.customer_id, self.amount_cents, at=self.at, items=self.items, payment=self.payment
-            )
+            p = counter.sell(self.customer_id, self.amount_cents, self.pay, items=self.items, at=self.at)
         except FieldError as exc:
-            if exc.field == "balance":  # the card does not cover it: say so beside the payment
-                raise FieldError("payment", exc.key, **exc.params) from exc
+            if exc.field == "balance":  # the card does not cover it: say so beside the card part
+                raise FieldError("payment" if self._all_by_card() else "card", exc.key, **exc.params) from exc
             raise
         self.purchase_id = p.id
+        self.receipt = counter.sale_receipt(p)
         self.recorded.emit(p.id)
 
 
@@ -909,7 +1015,9 @@ class ContactDialog(_ValidatingDialog):
 
 
 class MoneyDialog(_ValidatingDialog):
-    """Top-up (adds stored value) or adjustment (balance and/or points, either sign, with a reason)."""
+    """Top-up (a clerk action: amount paid by a method, the bonus the rule in force gives shown
+    while typing, recorded through shopcrm.sales.counter.topup; ``receipt`` afterwards) or
+    adjustment (balance and/or points, either sign, with a reason; owner only)."""
 
     def __init__(self, kind: str, parent=None, customer_id: int | None = None):
         title = self.tr("Top up stored value") if kind == "topup" else self.tr("Adjust balance or points")
@@ -917,28 +1025,61 @@ class MoneyDialog(_ValidatingDialog):
         self.setObjectName("moneyDialog")
         self.kind = kind
         self.customer_id = customer_id
+        self.receipt = ""
         self.amount_edit = QLineEdit(objectName="moneyAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.points_edit = QSpinBox(objectName="moneyPointsEdit")
         self.points_edit.setRange(-(10**8), 10**8)
         self.reason_edit = QLineEdit(objectName="moneyReasonEdit")
+        self.method_combo = QComboBox(objectName="topupMethodCombo")
+        self.bonus_label = QLabel(objectName="topupBonusLabel")  # 充 1000 送 150, while typing
         self.add_row(self.tr("Amount (yuan)"), self.amount_edit, "amount")
-        if kind != "topup":
+        if kind == "topup":
+            for m in counter.methods():
+                self.method_combo.addItem(counter.method_label(m, texts.language()), m)
+            self.add_row(self.tr("Paid by"), self.method_combo, "method")
+            self.form.addRow(self.tr("Bonus"), self.bonus_label)
+            self.amount_edit.textChanged.connect(self._show_bonus)
+            self._show_bonus()
+            forms.settle(self, first=self.amount_edit, order=[self.amount_edit, self.method_combo])
+        else:
             self.add_row(self.tr("Points (+/-)"), self.points_edit, "points")
-        self.add_row(self.tr("Reason *") if kind != "topup" else self.tr("Note"), self.reason_edit, "reason")
-        forms.settle(self, first=self.amount_edit)
+            self.add_row(self.tr("Reason *"), self.reason_edit, "reason")
+            forms.settle(self, first=self.amount_edit)
+
+    def _show_bonus(self, *_args) -> None:
+        try:
+            cents = parse_money(self.amount_edit.text(), "amount") if self.amount_edit.text().strip() else 0
+        except FieldError:
+            cents = 0
+        bonus = 0
+        if cents > 0 and self.customer_id is not None:
+            bonus, _rule = counter.bonus_for(customers.get(self.customer_id), cents, clock.today())
+        if bonus:
+            self.bonus_label.setText(
+                self.tr("Top up %1, bonus %2").replace("%1", fmt(cents)).replace("%2", fmt(bonus))
+                + " · "
+                + self.tr("on the card %1").replace("%1", fmt(cents + bonus))
+            )
+        else:
+            self.bonus_label.setText(self.tr("No bonus for this amount"))
 
     def check(self) -> None:
         self.balance_cents = parse_money(self.amount_edit.text(), "amount", allow_negative=self.kind != "topup")
         self.points = self.points_edit.value() if self.kind != "topup" else 0
-        self.reason = self.reason_edit.text().strip() or (self.tr("Top-up") if self.kind == "topup" else "")
+        self.reason = self.reason_edit.text().strip()
         if self.kind != "topup" and not self.reason:
             raise FieldError("reason", "v.required")
         if not self.balance_cents and not self.points:
             raise FieldError("amount", "v.required")
+        self.method = self.method_combo.currentData()
 
     def commit(self) -> None:
         if self.customer_id is None:  # the caller does the change
+            return
+        if self.kind == "topup":
+            row = counter.topup(self.customer_id, self.balance_cents, self.method)
+            self.receipt = counter.receipt(row)
             return
         try:
             ledger.manual_change(
@@ -952,3 +1093,68 @@ class MoneyDialog(_ValidatingDialog):
             if exc.field == "balance":  # an adjustment below zero: beside the amount typed
                 raise FieldError("amount", exc.key, **exc.params) from exc
             raise
+
+
+class RefundDialog(_ValidatingDialog):
+    """Refund one purchase, whole (the amount left empty) or in part, back to the methods it was
+    paid with (the card part to the card), through shopcrm.sales.counter.refund_purchase, after a
+    confirmation that says how much goes back how."""
+
+    def __init__(self, purchase_id: int, parent=None):
+        super().__init__(self.tr("Refund purchase"), parent)
+        self.setObjectName("refundDialog")
+        self.purchase_id = purchase_id
+        p = counter.purchase(purchase_id)
+        self.left_cents = p.amount_cents
+        paid = "，".join(
+            f"{counter.method_label(m, texts.language())} {fmt(v)}" for m, v in counter.paid_by(purchase_id).items()
+        )
+        self.info = QLabel(objectName="refundInfo")
+        self.info.setWordWrap(True)
+        self.info.setText(
+            self.tr("%1 · %2 · paid %3 (%4) · refundable %5")
+            .replace("%1", str(p.at)[:16])
+            .replace("%2", p.items or "—")
+            .replace("%3", fmt(p.amount_cents + p.refunded_cents))
+            .replace("%4", paid)
+            .replace("%5", fmt(p.amount_cents))
+        )
+        self.amount_edit = QLineEdit(objectName="refundAmountEdit")
+        self.amount_edit.setPlaceholderText(fmt(p.amount_cents))
+        self.amount_edit.setToolTip(self.tr("Leave empty to refund the whole purchase"))
+        self.note_edit = QLineEdit(objectName="refundNoteEdit")
+        self.form.addRow(self.info)
+        self.add_row(self.tr("Refund (yuan)"), self.amount_edit, "amount")
+        self.add_row(self.tr("Note"), self.note_edit)
+        forms.settle(self, first=self.amount_edit, order=[self.amount_edit, self.note_edit])
+        self.refund_id: int | None = None
+
+    def check(self) -> None:
+        text = self.amount_edit.text().strip()
+        self.amount_cents = parse_money(text, "amount") if text else self.left_cents
+        if self.amount_cents <= 0 or self.amount_cents > self.left_cents:
+            raise FieldError("amount", "v.refund_too_much", left=fmt(self.left_cents), amount=fmt(self.amount_cents))
+
+    def _try_accept(self) -> None:
+        try:
+            self.check()
+        except FieldError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Refund purchase"),
+            self.tr("Refund ¥%1 of this purchase? The card part goes back to the card.").replace(
+                "%1", fmt(self.amount_cents)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirmRefundBox")
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return
+        super()._try_accept()
+
+    def commit(self) -> None:
+        r = counter.refund_purchase(self.purchase_id, self.amount_cents, note=self.note_edit.text().strip())
+        self.refund_id = r.id
