@@ -83,12 +83,17 @@ def raw_xlsx(path: Path, sheet_xml: str, *, shared: bytes | None = None) -> Path
 def run_cli(path: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
     """The importer's CLI in a child: a hang is a timeout, an abort a signal, memory its peak RSS."""
     code = (
-        "import resource, runpy, sys, json\n"
+        "import runpy, sys, json\n"
         "sys.argv = ['shopcrm', *sys.argv[1:]]\n"
         "try:\n"
         "    runpy.run_module('shopcrm', run_name='__main__')\n"
         "finally:\n"
-        "    sys.stderr.write('\\nRSS=%d\\n' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))\n"
+        # the peak of this process's own memory: VmHWM starts afresh at exec, while ru_maxrss keeps
+        # the high-water mark of the pytest process this child was forked from
+        "    import re\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
+        "    sys.stderr.write('\\nRSS=%d\\n' % (kb * 1024))\n"
     )
     return subprocess.run(
         [sys.executable, "-c", code, "import", str(path), "--db", str(db), "--dry-run", "--json", *extra],
