@@ -1,4 +1,5 @@
-"""``python -m shopcrm import FILE …``: import customers from a spreadsheet without the GUI.
+"""``python -m shopcrm import FILE …``: import customers (or, ``--kind purchases``, their purchase history,
+shopcrm.excel.purchase_import) from a spreadsheet without the GUI.
 
 Exit code 0 when the file was read (row problems are reported, not fatal), 1 when it cannot be
 imported at all (one line on stderr says why), 2 when the database cannot be opened.
@@ -16,6 +17,12 @@ from shopcrm.cli.common import command, open_db
 
 def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the spreadsheet: .xlsx .xlsm .xls .ods .csv .txt")
+    p.add_argument(
+        "--kind",
+        choices=("members", "purchases"),
+        default="members",
+        help="members (the default) or purchases: the purchase history, matched to customers by mobile, then card",
+    )
     p.add_argument("--sheet", help="sheet name (default: the first sheet)")
     p.add_argument("--header-row", type=int, help="1-based header row (default: detected)")
     p.add_argument(
@@ -49,6 +56,8 @@ def _import(args: argparse.Namespace) -> int:
     from shopcrm.excel import excel_import as X
 
     open_db(args)
+    if args.kind == "purchases":
+        return _import_purchases(args)
     options = X.ImportOptions(
         sheet=args.sheet,
         header_row=args.header_row,
@@ -90,6 +99,36 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_purchases(args: argparse.Namespace) -> int:
+    from shopcrm.backup import BackupError
+    from shopcrm.core.errors import Cancelled
+    from shopcrm.core.texts import t
+    from shopcrm.excel import excel_import as X, purchase_import as P
+    from shopcrm.trust import security
+
+    if args.report:
+        print(f"shopcrm import: {t('cli.imp.no_report_purchases')}", file=sys.stderr)
+        return 1
+    expected = (X.ImportFileError, PermissionError, security.PinError, Cancelled, BackupError)
+    pin = args.pin or os.environ.get("SHOPCRM_PIN")
+    try:
+        if pin and not args.dry_run and security.has_pin():
+            security.unlock(pin)
+        report = P.run(args.file, sheet=args.sheet, header_row=args.header_row, dry_run=args.dry_run)
+    except expected as exc:
+        print(f"shopcrm import: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    head = t("cli.imp.dry_run") if report.dry_run else t("cli.imp.done")
+    print(f"{head}: {report.summary_text()}")
+    for r in report.problems():
+        where = t("cli.imp.row", row=r.record) + (f" [{r.column}]" if r.column else "")
+        print(f"  {where} {r.message}")
+    return 0
+
+
 from shopcrm.core import texts as _texts  # noqa: E402  (messages of this module)
 
 _texts.register(
@@ -97,6 +136,10 @@ _texts.register(
         "cli.imp.dry_run": ("试导入（未写入）", "Dry run (nothing written)"),
         "cli.imp.done": ("导入完成", "Import done"),
         "cli.imp.row": ("第 {row} 行", "Row {row}"),
+        "cli.imp.no_report_purchases": (
+            "导入消费记录暂不支持 --report，请用 --json 查看每一行的问题",
+            "--report is not available for purchases yet: use --json for the problems of each row",
+        ),
         "cli.imp.report_saved": ("报告已保存到 {path}", "Report saved to {path}"),
     }
 )

@@ -169,16 +169,32 @@ def contacts_of(customer_id: int, limit: int = 500) -> list[Contact]:
     )
 
 
-def recompute_aggregates() -> None:
-    """Rebuild every customer's purchase aggregates from the purchases (repair, demo data)."""
+def recompute_aggregates(customer_ids: list[int] | None = None) -> None:
+    """Rebuild the purchase aggregates from the purchases (repair, demo data, a history import):
+    of every customer, or of ``customer_ids`` only. Total spend is the sum of the amounts (a
+    return imported as a negative amount lowers it, a refund has lowered its purchase's amount);
+    the count and the first and last purchase are of the purchases with something left (a wholly
+    refunded purchase is 0 and does not count, as shopcrm.sales.counter.refund_purchase does)."""
     with database.atomic():
-        database.execute_sql("""
+        where = ""
+        if customer_ids is not None:
+            database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS _agg_ids (id INTEGER PRIMARY KEY)")
+            database.execute_sql("DELETE FROM _agg_ids")
+            database.connection().executemany(
+                "INSERT OR IGNORE INTO _agg_ids (id) VALUES (?)", [(c,) for c in customer_ids]
+            )
+            where = "WHERE customer_id IN (SELECT id FROM _agg_ids)"
+        database.execute_sql(f"""
             UPDATE customer SET total_spend_cents = COALESCE(s.total, 0),
                 purchase_count = COALESCE(s.n, 0), first_purchase_at = s.first,
                 last_purchase_at = s.last
-            FROM (SELECT customer_id, SUM(amount_cents) total, COUNT(*) n, MIN(at) first,
-                         MAX(at) last FROM purchase GROUP BY customer_id) s
+            FROM (SELECT customer_id, SUM(amount_cents) total, SUM(amount_cents > 0) n,
+                         MIN(CASE WHEN amount_cents > 0 THEN at END) first,
+                         MAX(CASE WHEN amount_cents > 0 THEN at END) last
+                  FROM purchase {where} GROUP BY customer_id) s
             WHERE s.customer_id = customer.id""")
+        if customer_ids is not None:
+            database.execute_sql("DELETE FROM _agg_ids")
 
 
 def wake_up(

@@ -1,0 +1,622 @@
+"""Import the purchase history of the old program (issue 16): one row per purchase with a date, the
+customer's mobile or card, the amount, the items and how it was paid.
+
+The file is read by the member importer's reader (:func:`shopcrm.excel.excel_import.read_sheet`:
+the file guard, the visible sheet, CSV encodings, HTML and TSV saved as .xls); the header is the
+first row naming three or more purchase columns (:data:`PURCHASE_HEADERS`, Chinese and English;
+the mobile and card columns also by the member synonym table).
+
+Every row is one of:
+
+- imported (``IMPORTED``): matched to a customer by mobile, then by card;
+- a duplicate (``DUPLICATE``): the same customer, date-time, amount and items is already stored.
+  Counted as a multiset: a file with two identical rows imports both, and importing it again skips
+  both (a re-import adds nothing);
+- an error (``ERROR``): no date, a date in the future or on a closed day, no amount, an unusable
+  mobile or card, no customer with that mobile or card (``no_match``), a customer in the recycle
+  bin or erased;
+- not a purchase, reported and never imported: a 合计 / 总计 line (``SKIPPED_SUMMARY``), a 散客 row
+  with neither mobile nor card (``SKIPPED_WALK_IN``), an empty row (``SKIPPED_BLANK``).
+
+A negative amount is a return: stored as a purchase row of that negative amount, it lowers the
+customer's total spend (and the day's sales of its payment method); it is not a purchase in the
+count or the first / last purchase.
+
+Writing is one transaction after a backup (as the member import): the purchases by
+``executemany``, one ``purchase_payment`` row each for its method (``stored_value`` is ``card``,
+as shopcrm.sales.counter writes it; the card balance is not touched: the member import brought
+the balance as it is now), the aggregates of the customers touched rebuilt by
+:func:`shopcrm.sales.activity.recompute_aggregates`, automatic member levels raised. Points are
+not earned again (the member import brought the points as they are now; importing points as
+history is a later option). Grades follow at the next regrade, which picks up new purchases
+incrementally. A dry run, an error or Cancel leaves the database unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shopcrm.core import clock, texts
+from shopcrm.core.errors import FieldError, check_progress
+from shopcrm.core.money import fmt
+from shopcrm.core.normalize import (
+    cell_text,
+    match_header,
+    nfkc,
+    normalize_card,
+    normalize_header,
+    normalize_mobile,
+    parse_money,
+)
+from shopcrm.core.texts import t
+from shopcrm.excel import excel_import as X
+from shopcrm.store.db import database
+from shopcrm.store.models import ImportRun, now, sql_ts
+
+log = logging.getLogger(__name__)
+
+KIND = "purchases"
+WALK_IN = "SKIPPED_WALK_IN"
+IMPORTED, DUPLICATE, ERROR, BLANK, SUMMARY = X.IMPORTED, X.DUPLICATE, X.ERROR, X.BLANK, X.SUMMARY
+SKIPPED = (BLANK, SUMMARY, WALK_IN)
+COLUMNS = ("date", "mobile", "card_no", "amount", "items", "payment", "name", "note")
+PURCHASE_HEADERS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "日期",
+        "消费日期",
+        "消费时间",
+        "时间",
+        "交易时间",
+        "交易日期",
+        "销售日期",
+        "销售时间",
+        "购买日期",
+        "购买时间",
+        "单据日期",
+        "下单时间",
+        "结账时间",
+        "date",
+        "time",
+        "datetime",
+        "purchase date",
+        "sale date",
+        "purchased at",
+    ),
+    "amount": (
+        "金额",
+        "消费金额",
+        "实收金额",
+        "实收",
+        "实付金额",
+        "实付",
+        "交易金额",
+        "销售金额",
+        "应收金额",
+        "本次消费",
+        "amount",
+        "total",
+        "sum paid",
+        "paid",
+        "purchase amount",
+    ),
+    "items": (
+        "商品",
+        "商品名称",
+        "消费项目",
+        "项目",
+        "品名",
+        "消费内容",
+        "明细",
+        "消费明细",
+        "服务项目",
+        "购买商品",
+        "items",
+        "item",
+        "product",
+        "products",
+        "goods",
+        "description",
+    ),
+    "payment": (
+        "支付方式",
+        "付款方式",
+        "收款方式",
+        "结算方式",
+        "支付",
+        "付款",
+        "payment",
+        "payment method",
+        "paid by",
+        "pay method",
+        "method",
+    ),
+    "note": ("备注", "说明", "note", "notes", "remark", "remarks", "memo"),
+    "name": ("姓名", "会员姓名", "客户姓名", "顾客", "客户", "会员", "name", "customer", "member"),
+}
+_LOOKUP = {normalize_header(w): f for f, words in PURCHASE_HEADERS.items() for w in words}
+PAYMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "cash": ("现金", "cash", "人民币"),
+    "wechat": ("微信", "微信支付", "wechat", "weixin", "wx"),
+    "alipay": ("支付宝", "alipay", "zfb"),
+    "bankcard": ("银行卡", "刷卡", "pos", "银联", "信用卡", "bank card", "bankcard", "card payment"),
+    "stored_value": ("储值", "储值卡", "会员卡", "余额", "卡内余额", "stored value", "stored_value", "member card"),
+}
+_PAYMENT_LOOKUP = {nfkc(w).lower(): code for code, words in PAYMENT_WORDS.items() for w in words}
+WALK_IN_WORDS = ("散客", "临时客", "walk-in", "walk in", "guest")
+HEADER_SCAN_ROWS = X.HEADER_SCAN_ROWS
+PROGRESS_EVERY = X.PROGRESS_EVERY
+INSERT_CHUNK = 5_000
+
+texts.register(
+    {
+        "pimp.f.date": ("日期", "Date"),
+        "pimp.f.mobile": ("手机", "Mobile"),
+        "pimp.f.card_no": ("卡号", "Card no."),
+        "pimp.f.amount": ("金额", "Amount"),
+        "pimp.f.items": ("商品", "Items"),
+        "pimp.f.payment": ("支付方式", "Payment"),
+        "pimp.f.name": ("姓名", "Name"),
+        "pimp.f.note": ("备注", "Note"),
+        "pimp.no_columns": (
+            "工作表“{sheet}”中没有找到消费记录的列（需要日期、金额，以及手机或卡号）；找到的列：{found}",
+            "No purchase columns in sheet “{sheet}” (date, amount and mobile or card are needed); found: {found}",
+        ),
+        "pimp.r.summary": ("合计行，不是一笔消费，未导入", "A total line, not a purchase: not imported"),
+        "pimp.r.walk_in": (
+            "散客（没有手机也没有卡号），无法对应到客户，未导入",
+            "A walk-in (neither mobile nor card): no customer to match, not imported",
+        ),
+        "pimp.r.no_date": ("没有日期", "No date"),
+        "pimp.r.no_amount": ("没有金额（金额为 0）", "No amount (the amount is 0)"),
+        "pimp.r.no_match": (
+            "没有{how}为“{value}”的客户，未导入（请先导入会员）",
+            "No customer with {how} “{value}”: not imported (import the members first)",
+        ),
+        "pimp.r.deleted": ("客户“{name}”在回收站中，未导入", "Customer “{name}” is in the recycle bin: not imported"),
+        "pimp.r.erased": ("该客户的个人信息已抹除，未导入", "This customer's personal data was erased: not imported"),
+        "pimp.r.duplicate": (
+            "已导入过：同一客户、时间、金额和商品的消费已存在，跳过",
+            "Imported before: a purchase of the same customer, time, amount and items exists; skipped",
+        ),
+        "pimp.r.payment_unknown": (
+            "支付方式“{value}”无法识别，记为“其他”",
+            "Payment method “{value}” not recognised: recorded as “other”",
+        ),
+        "pimp.summary": (
+            "导入 {imported} 笔（其中退货 {returns} 笔），重复 {duplicates}，未匹配 {unmatched}，错误 {errors}，"
+            "非消费行 {skipped}",
+            "{imported} imported ({returns} returns), {duplicates} duplicates, {unmatched} unmatched, "
+            "{errors} errors, {skipped} not purchases",
+        ),
+        "pimp.ledger_reason": ("导入消费记录：{file}", "Purchase history imported: {file}"),
+    }
+)
+
+
+def column_label(name: str) -> str:
+    return t(f"pimp.f.{name}")
+
+
+@dataclass(slots=True)
+class PurchaseRow:
+    record: int  # 1-based spreadsheet row
+    cls: str
+    reason: str | None = None  # machine code: no_match, summary, walk_in, date_invalid, …
+    column: str | None = None  # the header of the column at fault, as the file wrote it
+    message: str = ""  # in the user's language
+    customer_id: int | None = None
+    match_by: str | None = None  # mobile / card_no
+    at: dt.datetime | None = None
+    amount_cents: int = 0
+    items: str = ""
+    payment: str = "cash"
+    note: str = ""
+
+
+@dataclass
+class PurchaseReport:
+    file: str
+    sheet: str
+    header_record: int
+    header: list[str]
+    mapping: dict[int, str]
+    rows: list[PurchaseRow] = field(default_factory=list)
+    dry_run: bool = True
+    run_id: int | None = None
+    encoding: str | None = None
+
+    def count(self, *classes: str) -> int:
+        return sum(1 for r in self.rows if r.cls in classes)
+
+    @property
+    def imported(self) -> int:
+        return self.count(IMPORTED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(DUPLICATE)
+
+    @property
+    def unmatched(self) -> int:
+        return sum(1 for r in self.rows if r.reason == "no_match")
+
+    @property
+    def errors(self) -> int:
+        return self.count(ERROR)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(SUMMARY, WALK_IN)
+
+    @property
+    def returns(self) -> int:
+        return sum(1 for r in self.rows if r.cls == IMPORTED and r.amount_cents < 0)
+
+    @property
+    def amount_cents_total(self) -> int:
+        """The net amount imported (returns are negative)."""
+        return sum(r.amount_cents for r in self.rows if r.cls == IMPORTED)
+
+    def by_reason(self) -> dict[str, int]:
+        return dict(Counter(r.reason for r in self.rows if r.reason))
+
+    def problems(self) -> list[PurchaseRow]:
+        """Every row reported: errors, duplicates, warnings and the rows that are not purchases."""
+        return [r for r in self.rows if r.message]
+
+    def summary_text(self) -> str:
+        return t(
+            "pimp.summary",
+            imported=self.imported,
+            returns=self.returns,
+            duplicates=self.duplicates,
+            unmatched=self.unmatched,
+            errors=self.errors,
+            skipped=self.skipped,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "kind": KIND,
+            "file": self.file,
+            "sheet": self.sheet,
+            "encoding": self.encoding,
+            "header_row": self.header_record,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "mapping": {self.header[i] if i < len(self.header) else str(i): f for i, f in sorted(self.mapping.items())},
+            "counts": {
+                "imported": self.imported,
+                "returns": self.returns,
+                "duplicates": self.duplicates,
+                "unmatched": self.unmatched,
+                "errors": self.errors,
+                "skipped": self.skipped,
+                "blank": self.count(BLANK),
+            },
+            "by_reason": self.by_reason(),
+            "imported_amount_total": str(fmt(self.amount_cents_total, grouping=False)),
+            "points_earned": 0,
+            "problems": [
+                {"row": r.record, "class": r.cls, "reason": r.reason, "column": r.column, "message": r.message}
+                for r in self.problems()
+            ],
+        }
+
+
+# --- the header -----------------------------------------------------------------------------------
+def map_purchase_columns(header_cells: list) -> dict[int, str]:
+    """Column index -> purchase column; the first column naming one wins."""
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(header_cells):
+        key = normalize_header(cell)
+        f = _LOOKUP.get(key)
+        if f is None:
+            member = match_header(cell)  # 手机号码, 会员卡号, Tel… as the member importer knows them
+            f = member if member in ("mobile", "card_no", "name") else None
+        if f is not None and f not in mapping.values():
+            mapping[i] = f
+    return mapping
+
+
+def resolve(sheet: X.SheetData, header_row: int | None = None) -> tuple[int, dict[int, str]]:
+    """The header row (0-based) and its mapping: ``header_row`` (1-based) or the first row naming
+    three or more purchase columns. Raises ImportFileError without date, amount, mobile or card."""
+    if not sheet.rows:
+        raise X.ImportFileError(t("imp.empty", sheet=sheet.sheet))
+    candidates = [header_row - 1] if header_row is not None else range(min(len(sheet.rows), HEADER_SCAN_ROWS))
+    best: tuple[int, dict[int, str]] | None = None
+    for i in candidates:
+        if not 0 <= i < len(sheet.rows):
+            raise X.ImportFileError(t("imp.bad_header_row", row=header_row, rows=len(sheet.rows)))
+        mapping = map_purchase_columns(sheet.rows[i])
+        if best is None or len(mapping) > len(best[1]):
+            best = (i, mapping)
+        if len(mapping) >= 3:
+            best = (i, mapping)
+            break
+    idx, mapping = best or (0, {})
+    fields = set(mapping.values())
+    if not {"date", "amount"} <= fields or not fields & {"mobile", "card_no"}:
+        found = "、".join(column_label(f) for f in dict.fromkeys(mapping.values())) or t("imp.none")
+        raise X.ImportFileError(t("pimp.no_columns", sheet=sheet.sheet, found=found))
+    return idx, mapping
+
+
+# --- checking rows --------------------------------------------------------------------------------
+class _Customers:
+    """Mobile and card numbers of every customer, with whether the customer can take a purchase."""
+
+    def __init__(self) -> None:
+        self.by_mobile: dict[str, int] = {}
+        self.by_card: dict[str, int] = {}
+        self.gone: dict[int, tuple[str, str]] = {}  # id -> (reason, name) in the bin or erased
+        for cid, mobile, card, name, deleted, erased in database.execute_sql(
+            "SELECT id, mobile, card_no, name, deleted_at, erased_at FROM customer"
+        ):
+            self.by_mobile[mobile] = cid
+            if card:
+                self.by_card[card] = cid
+            if erased is not None:
+                self.gone[cid] = ("erased", name)
+            elif deleted is not None:
+                self.gone[cid] = ("deleted", name)
+
+
+def _payment(raw) -> tuple[str, str | None]:
+    """(code, the text when it was not recognised)."""
+    text = nfkc(raw).lower() if raw not in (None, "") else ""
+    if not text:
+        return "cash", None
+    code = _PAYMENT_LOOKUP.get(text)
+    if code is None:
+        code = next((c for w, c in _PAYMENT_LOOKUP.items() if len(w) >= 2 and w in text), None)
+    if code is None:
+        return "other", cell_text(raw)
+    return code, None
+
+
+def plan(sheet: X.SheetData, *, header_row: int | None = None, progress=None, progress_total=None) -> PurchaseReport:
+    """Check and match every row without writing (a dry run is a plan)."""
+    idx, mapping = resolve(sheet, header_row)
+    header = [cell_text(v) for v in sheet.rows[idx]]
+    col = {f: i for i, f in mapping.items()}
+    colname = {f: (header[i] if i < len(header) and header[i] else column_label(f)) for f, i in col.items()}
+    report = PurchaseReport(str(sheet.path), sheet.sheet, idx + 1, header, mapping, encoding=sheet.encoding)
+    today = clock.today()
+    customers = _Customers()
+    closed = {
+        d for (d,) in database.execute_sql("SELECT DISTINCT day FROM day_close WHERE operator = ''")
+    }  # a day closed as a whole: nothing dated in it is written afterwards (shopcrm.sales.days)
+    total = progress_total or len(sheet.rows)
+    rows = report.rows
+
+    def cell(row: list, f: str):
+        i = col.get(f, -1)
+        return row[i] if 0 <= i < len(row) else None
+
+    with X.gc_paused():
+        for n in range(idx + 1, len(sheet.rows)):
+            if n % PROGRESS_EVERY == 0:
+                check_progress(progress, n, total)
+            row = sheet.rows[n]
+            record = n + 1
+            if X.is_blank(row):
+                rows.append(PurchaseRow(record, BLANK))
+                continue
+            if X._is_summary(row):
+                rows.append(PurchaseRow(record, SUMMARY, "summary", None, t("pimp.r.summary")))
+                continue
+            raw_mobile, raw_card = cell(row, "mobile"), cell(row, "card_no")
+            mobile_text = cell_text(raw_mobile) if raw_mobile is not None else ""
+            card_text = cell_text(raw_card) if raw_card is not None else ""
+            if mobile_text in WALK_IN_WORDS:
+                mobile_text = ""
+            if card_text in WALK_IN_WORDS:
+                card_text = ""
+            if not mobile_text and not card_text:
+                rows.append(
+                    PurchaseRow(
+                        record, WALK_IN, "walk_in", colname.get("mobile") or colname.get("card_no"), t("pimp.r.walk_in")
+                    )
+                )
+                continue
+            r = PurchaseRow(record, IMPORTED)
+            rows.append(r)
+            try:
+                # the customer: by mobile, then by card (a damaged mobile with a card that matches
+                # is matched by the card)
+                cid, how, value, mobile_error = None, "mobile", mobile_text, None
+                if mobile_text:
+                    try:
+                        if X._scientific_damage(raw_mobile) or (
+                            raw_mobile.__class__ is not str and mobile_text.endswith("00000")
+                        ):
+                            raise FieldError("mobile", "v.mobile_scientific", value=mobile_text)
+                        value = normalize_mobile(raw_mobile)
+                        cid = customers.by_mobile.get(value)
+                    except FieldError as exc:
+                        mobile_error = exc
+                if cid is None and card_text:
+                    damage = X._scientific_damage(raw_card)
+                    if damage is not None:
+                        r.cls, r.reason, r.column = ERROR, "card_scientific", colname.get("card_no")
+                        r.message = t("imp.r.card_scientific", value=card_text, how=t(f"imp.how.{damage}"))
+                        continue
+                    card = normalize_card(raw_card) or ""
+                    cid = customers.by_card.get(card)
+                    if cid is not None or not mobile_text:
+                        how, value = "card_no", card
+                if cid is None:
+                    if mobile_error is not None:
+                        raise mobile_error
+                    r.cls, r.reason, r.column = ERROR, "no_match", colname.get(how)
+                    r.message = t("pimp.r.no_match", how=column_label(how), value=value)
+                    continue
+                r.customer_id, r.match_by = cid, how
+                gone = customers.gone.get(cid)
+                if gone is not None:
+                    r.cls, r.reason, r.column = ERROR, gone[0], colname.get(how)
+                    r.message = t(f"pimp.r.{gone[0]}", name=gone[1])
+                    continue
+                # the date
+                raw_at = cell(row, "date")
+                try:
+                    at = X._parse_datetime(raw_at, today)
+                except FieldError as exc:
+                    raise FieldError("date", exc.key, **exc.params) from None
+                if at is None:
+                    raise FieldError("date", "pimp.r.no_date")
+                if at.date().isoformat() in closed:
+                    raise FieldError("date", "v.day_closed", day=at.date().isoformat())
+                r.at = at
+                # the amount (negative: a return)
+                amount = parse_money(cell(row, "amount"), "amount", allow_negative=True)
+                if amount == 0:
+                    raise FieldError("amount", "pimp.r.no_amount")
+                r.amount_cents = amount
+                r.items = X._text(cell(row, "items"))[:2000]
+                r.note = X._text(cell(row, "note"))[:2000]
+                r.payment, unknown = _payment(cell(row, "payment"))
+                if unknown:
+                    r.reason, r.column = "payment_unknown", colname.get("payment")
+                    r.message = t("pimp.r.payment_unknown", value=unknown)
+            except FieldError as exc:
+                f = exc.field if exc.field in col else {"balance": "amount"}.get(exc.field, exc.field)
+                r.cls, r.reason, r.column = ERROR, exc.key.split(".")[-1], colname.get(f)
+                r.message = exc.message
+    _mark_duplicates(report)
+    return report
+
+
+def _key(cid: int, at: dt.datetime, amount: int, items: str) -> tuple:
+    return cid, sql_ts(at), amount, items
+
+
+def _mark_duplicates(report: PurchaseReport) -> None:
+    """Rows whose purchase is stored already (same customer, date-time, amount, items) become
+    DUPLICATE, as many of each as are stored (a multiset: re-importing a file adds nothing)."""
+    todo = [r for r in report.rows if r.cls == IMPORTED]
+    if not todo:
+        return
+    lo = min(r.at for r in todo if r.at is not None)
+    hi = max(r.at for r in todo if r.at is not None)
+    stored: Counter = Counter(
+        (cid, at, amount, items)
+        for cid, at, amount, items in database.execute_sql(
+            "SELECT customer_id, at, amount_cents + refunded_cents, items FROM purchase WHERE at >= ? AND at <= ?",
+            (sql_ts(lo), sql_ts(hi)),
+        )
+    )
+    if not stored:
+        return
+    for r in todo:
+        assert r.customer_id is not None and r.at is not None
+        k = _key(r.customer_id, r.at, r.amount_cents, r.items)
+        if stored.get(k, 0) > 0:
+            stored[k] -= 1
+            r.cls, r.reason, r.column, r.message = DUPLICATE, "duplicate", None, t("pimp.r.duplicate")
+
+
+# --- writing --------------------------------------------------------------------------------------
+_INSERT = (
+    "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, note, created_at, "
+    "operator, refunded_cents) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 0)"
+)
+
+
+def apply_plan(
+    report: PurchaseReport, *, progress=None, progress_done: int = 0, progress_total: int | None = None
+) -> PurchaseReport:
+    """Write a plan in one transaction after a backup. Cancel (progress returns False) rolls
+    everything back and raises Cancelled."""
+    from shopcrm import grading
+    from shopcrm.sales import activity
+    from shopcrm.trust import audit, security
+
+    security.require_owner("import")
+    new = [r for r in report.rows if r.cls == IMPORTED]
+    total = progress_total or (progress_done + len(new)) or 1
+    file_name = Path(report.file).name
+    pending_backup = X._backup_before_import() if new else None
+    started = now()
+    stamp = sql_ts(started)
+    con = database.connection()
+    with database.atomic():
+        run = ImportRun.create(
+            started_at=started,
+            file_name=file_name,
+            file_path=report.file,
+            sheet=report.sheet,
+            header_row=report.header_record,
+            on_duplicate="skip",
+            balance_mode="",
+            status="running",
+        )
+        first_new = con.execute("SELECT COALESCE(MAX(id), 0) FROM purchase").fetchone()[0]
+        with X.gc_paused():
+            for i in range(0, len(new), INSERT_CHUNK):
+                check_progress(progress, progress_done + i, total)
+                con.executemany(
+                    _INSERT,
+                    [
+                        (r.customer_id, sql_ts(r.at), r.amount_cents, r.items, r.payment, r.note, stamp, "import")
+                        for r in new[i : i + INSERT_CHUNK]
+                        if r.at is not None
+                    ],
+                )
+        # how each was paid, one method each (the card is ``card``), as demo data and schema step 13
+        con.execute(
+            "INSERT INTO purchase_payment (purchase_id, method, amount_cents) SELECT id, "
+            "CASE payment WHEN 'stored_value' THEN 'card' ELSE payment END, amount_cents FROM purchase WHERE id > ?",
+            (first_new,),
+        )
+        touched = sorted({r.customer_id for r in new if r.customer_id is not None})
+        activity.recompute_aggregates(touched)
+        if touched:
+            grading.upgrade_levels(touched, at=started)
+        check_progress(progress, total, total)
+        if pending_backup is not None:
+            pending_backup.wait_durable()  # the backup is on disk before the import commits
+        ImportRun.update(
+            finished_at=now(),
+            status="done",
+            total_rows=len(report.rows),
+            imported=len(new),
+            duplicates=report.duplicates,
+            errors=report.errors,
+            summary=json.dumps(
+                {"kind": KIND, "by_reason": report.by_reason(), "amount_cents": report.amount_cents_total},
+                ensure_ascii=False,
+            ),
+        ).where(ImportRun.id == run.id).execute()
+    report.dry_run = False
+    report.run_id = run.id
+    audit.log("import", detail=f"{file_name}: {KIND} +{len(new)} (run {run.id})")
+    log.info("purchase import %s: %s", file_name, report.summary_text())
+    return report
+
+
+def run(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    dry_run: bool = False,
+    progress=None,
+) -> PurchaseReport:
+    """Read, check and (unless ``dry_run``) write one file of purchases. Raises ImportFileError
+    when the file cannot be imported at all, Cancelled when the user cancelled (nothing written)."""
+    data = X.read_sheet(path, sheet)
+    n = len(data.rows)
+    total = n if dry_run else 2 * n
+    report = plan(data, header_row=header_row, progress=progress, progress_total=total)
+    if dry_run:
+        check_progress(progress, total, total)
+        return report
+    return apply_plan(report, progress=progress, progress_done=n, progress_total=total)
