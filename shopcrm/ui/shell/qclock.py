@@ -1,6 +1,6 @@
 """The one clock (``shopcrm.core.clock``) in Qt's date types, for date editors' defaults and limits.
 
-Widgets never ask Qt for the current date (``QDate.currentDate()`` would read the wall clock
+Widgets never ask Qt for today's date (Qt's own current-date call would read the wall clock
 behind the clock's back, so a test or ``SHOPCRM_NOW`` could not move it)."""
 
 from __future__ import annotations
