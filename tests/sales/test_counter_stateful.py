@@ -1,7 +1,8 @@
 """Issue 13, must-show: random sequences of top-ups with bonus, split sales, partial and full
-refunds and top-up refunds keep the books: after each step every balance and points total
-equals its ledger sum, no balance is negative, total spend is sales minus refunds, and the
-day's totals add up to the records."""
+refunds and top-up refunds, member imports that add to or replace balances, erasure (PIPL) and
+recycle-bin moves keep the books: after each step every balance and points total equals its
+ledger sum, no balance is negative, total spend is sales minus refunds, and the day's totals add
+up to the records."""
 
 from __future__ import annotations
 
@@ -9,23 +10,30 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from shopcrm import customers
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.customers import CustomerInput, ledger
+from shopcrm.excel import excel_import
 from shopcrm.sales import counter
 from shopcrm.store.db import close_database, database, open_database
 from shopcrm.store.models import Customer, Purchase, Topup
-from shopcrm.trust import security
+from shopcrm.trust import privacy, security
 
 DAY = dt.date(2026, 11, 22)
 
 
 def _one(sql: str, params: tuple = ()) -> int:
     return database.execute_sql(sql, params).fetchone()[0] or 0
+
+
+def _gone(customer_id: int) -> bool:
+    c = Customer.get_by_id(customer_id)
+    return c.deleted_at is not None or c.erased_at is not None
 
 
 class Counter(RuleBasedStateMachine):
@@ -37,6 +45,7 @@ class Counter(RuleBasedStateMachine):
         open_database(Path(self.dir.name) / "shop.db")
         counter.save_settings(bonus_rules=[{"min": 50_000, "bonus": 5_000}, {"min": 100_000, "bonus": 15_000}])
         self.ids = [customers.create(CustomerInput(name=f"客户{i}", mobile=f"1380000000{i}")).id for i in range(3)]
+        self.imports = 0
         self.sales = 0  # gross sales
         self.refunds = 0  # refunds of purchases
 
@@ -46,21 +55,29 @@ class Counter(RuleBasedStateMachine):
         clock.set_now(None)
 
     @rule(
-        i=st.integers(0, 2),
+        i=st.integers(0, 5),
         yuan=st.sampled_from([1, 100, 499, 500, 1000, 1200]),
         method=st.sampled_from(counter.METHODS),
     )
     def top_up(self, i, yuan, method):
-        counter.topup(self.ids[i], yuan * 100, method)
+        cid = self.ids[i % len(self.ids)]
+        try:
+            counter.topup(cid, yuan * 100, method)
+        except FieldError as exc:
+            assert exc.field == "customer" and _gone(cid)  # the recycle bin and erased are refused
+            event("top-up refused: customer gone")
 
-    @rule(i=st.integers(0, 2), cents=st.integers(1, 80_000), card_share=st.integers(0, 100))
+    @rule(i=st.integers(0, 5), cents=st.integers(1, 80_000), card_share=st.integers(0, 100))
     def sale(self, i, cents, card_share):
         card = cents * card_share // 100
         pay = {"card": card, "wechat": cents - card}
+        cid = self.ids[i % len(self.ids)]
         try:
-            counter.sell(self.ids[i], cents, pay)
+            counter.sell(cid, cents, pay)
         except FieldError as exc:
-            assert exc.field == "balance"  # only a card part over the balance is refused
+            # only a card part over the balance, or a customer in the recycle bin / erased
+            assert exc.field == "balance" or (exc.field == "customer" and _gone(cid)), exc.field
+            event(f"sale refused: {exc.field}")
             return
         self.sales += cents
 
@@ -80,6 +97,45 @@ class Counter(RuleBasedStateMachine):
         t = tops[pick % len(tops)]
         if counter.topup_refundable(t) > 0:
             counter.refund_topup(t.id)
+
+    @rule(
+        rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3000), st.integers(0, 500)), min_size=1, max_size=3),
+        mode=st.sampled_from(["add", "replace"]),
+    )
+    def import_members(self, rows, mode):
+        """A tiny member CSV: existing members matched by mobile (3..5 are new numbers), their
+        balance and points added or replaced through "import" ledger entries."""
+        self.imports += 1
+        path = Path(self.dir.name) / f"members{self.imports}.csv"
+        lines = ["姓名,手机,余额,积分"]
+        seen = set()
+        for k, yuan, points in rows:
+            if k in seen:  # one row per member: a file repeating a mobile is a different story
+                continue
+            seen.add(k)
+            lines.append(f"导入{k},1380000000{k},{yuan},{points}")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+        report = excel_import.run(path, excel_import.ImportOptions(on_duplicate="fill", balance_mode=mode, today=DAY))
+        assert report.imported + report.updated == len(seen)
+        event(f"import ({mode})")
+        known = set(self.ids)
+        self.ids += [c.id for c in Customer.select(Customer.id).order_by(Customer.id) if c.id not in known]
+
+    @rule(i=st.integers(0, 5), dice=st.integers(0, 3))
+    def erase(self, i, dice):
+        cid = self.ids[i % len(self.ids)]
+        # one draw in four: erasure is for good, and the money rules need live members to act on
+        if dice == 0 and Customer.get_by_id(cid).erased_at is None:
+            privacy.erase_customer(cid, vacuum=False)
+            event("erased a customer")
+
+    @rule(i=st.integers(0, 5))
+    def to_recycle_bin(self, i):
+        customers.soft_delete([self.ids[i % len(self.ids)]])
+
+    @rule(i=st.integers(0, 5))
+    def restore(self, i):
+        customers.restore([self.ids[i % len(self.ids)]])
 
     @invariant()
     def books_balance(self):
@@ -103,6 +159,26 @@ class Counter(RuleBasedStateMachine):
 
 
 Counter.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=50, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestCounter = Counter.TestCase
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="erasure blanks topup.method/rule/operator and purchase/refund.operator (privacy.CATEGORY_COLUMNS "
+    "lacks them): the day's totals by method and per operator move to a method / operator named ''",
+)
+def test_erasure_keeps_how_the_shop_was_paid(tmp_path):
+    security.reset_session()
+    clock.set_now(dt.datetime.combine(DAY, dt.time(9)))
+    open_database(tmp_path / "shop.db")
+    try:
+        cid = customers.create(CustomerInput(name="客户", mobile="13800000000")).id
+        counter.topup(cid, 10_000, "wechat")
+        before = counter.day_totals(DAY).by_method
+        privacy.erase_customer(cid, vacuum=False)
+        assert counter.day_totals(DAY).by_method == before
+    finally:
+        close_database()
+        clock.set_now(None)
