@@ -65,6 +65,11 @@ CATEGORY_COLUMNS = {
     "handler",
     "who",
     "items",
+    # how the shop was paid and who served: the day's books by method and operator need them
+    # (staff names are the shop's, not the customer's)
+    "method",
+    "rule",
+    "operator",
 }
 # tables whose rows about the person are deleted outright
 DELETE_TABLES = ("search_key", "customer_tag", "contact")

@@ -164,11 +164,6 @@ Counter.TestCase.settings = settings(
 TestCounter = Counter.TestCase
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="erasure blanks topup.method/rule/operator and purchase/refund.operator (privacy.CATEGORY_COLUMNS "
-    "lacks them): the day's totals by method and per operator move to a method / operator named ''",
-)
 def test_erasure_keeps_how_the_shop_was_paid(tmp_path):
     security.reset_session()
     clock.set_now(dt.datetime.combine(DAY, dt.time(9)))
