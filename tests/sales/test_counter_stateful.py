@@ -10,7 +10,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
