@@ -18,6 +18,7 @@ from shopcrm.customers import ledger
 from shopcrm.sales import days
 from shopcrm.store.db import database
 from shopcrm.store.models import Contact, Customer, Purchase, PurchasePayment, now, sql_ts
+from shopcrm.trust import session
 
 register(
     {
@@ -136,7 +137,10 @@ def record_contact(
     next_followup: dt.date | None = None,
     at: dt.datetime | None = None,
     staff: str = "",
+    operator: str | None = None,
 ) -> Contact:
+    """A contact with the customer; ``operator`` defaults to the one at the counter
+    (shopcrm.trust.session.current_operator)."""
     if channel not in CHANNELS:
         raise ValueError(channel)
     if satisfaction is not None and not 1 <= satisfaction <= 5:
@@ -152,6 +156,7 @@ def record_contact(
             satisfaction=satisfaction,
             next_followup=next_followup,
             staff=staff,
+            operator=session.current_operator() if operator is None else operator,
         )
         database.execute_sql(
             "UPDATE customer SET last_contact_at = MAX(COALESCE(last_contact_at, ?), ?) WHERE id = ?",

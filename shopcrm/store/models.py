@@ -234,6 +234,7 @@ class Refund(BaseModel):
     points_reversed = IntegerField(default=0)
     operator = CharField(default="")
     note = TextField(default="")
+    complaint_id = IntegerField(null=True)  # m0014: the complaint this refund is for (FK, SET NULL)
 
 
 class RefundPayment(BaseModel):
@@ -261,6 +262,7 @@ class Contact(BaseModel):
     next_followup = DateField(null=True, index=True)
     staff = CharField(default="")
     created_at = DateTimeField(default=now)
+    operator = CharField(default="")  # m0014: the operator at the counter when it was recorded
 
     class Meta:
         indexes = ((("customer", "at"), False),)
