@@ -29,8 +29,9 @@ from shopcrm.core.money import fmt
 from shopcrm.core.normalize import nfkc, normalize_mobile, normalize_name
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
+from shopcrm.sales import counter
 from shopcrm.store.db import database
-from shopcrm.store.models import Complaint, ComplaintEvent, Customer, now, sql_ts
+from shopcrm.store.models import Complaint, ComplaintEvent, Customer, Purchase, now, sql_ts
 from shopcrm.store.settings import Section
 
 # --- vocabulary -------------------------------------------------------------------------------
@@ -196,6 +197,14 @@ register(
         ),
         "cmp.ev.reopened": ("重新打开：{reason}", "Reopened: {reason}"),
         "cmp.ev.note": ("备注：{text}", "Note: {text}"),
+        "cmp.e.refund_purchase": (
+            "消费记录 #{id} 不是该客户的，不能用于本投诉的退款",
+            "Purchase #{id} is not this customer's: it cannot carry this complaint's refund",
+        ),
+        "cmp.e.purchase_without_refund": (
+            "只有退到储值卡时才能指定消费记录",
+            "A purchase can be named only for a refund to the card",
+        ),
         "cmp.ledger_reason": ("投诉 #{id} 退款", "Refund for complaint #{id}"),
         "cmp.contact_purpose": ("投诉回访 #{id}", "Complaint follow-up #{id}"),
         "cmp.duration": ("{h} 小时 {m} 分", "{h} h {m} min"),
@@ -706,13 +715,17 @@ def resolve(
     amount_cents: int | None = None,
     notes: str = "",
     refund_to_card: bool = False,
+    purchase_id: int | None = None,
     who: str = "",
     at: dt.datetime | None = None,
     followup_days: int | None = None,
 ) -> Complaint:
     """处理中 → 已解决. Records the resolution; with ``refund_to_card`` the amount is paid back to
-    the customer's stored-value card through the ledger (kind "refund"). Schedules the follow-up
-    (default: the configured number of days, 3). One transaction."""
+    the customer's stored-value card: with ``purchase_id`` as a refund of that purchase to the card
+    (shopcrm.sales.counter.refund_purchase: total spend, points and the grading input go down; the
+    refund row names the complaint), without one as a ledger entry (kind "refund") whose reason
+    names the complaint. Schedules the follow-up (default: the configured number of days, 3).
+    One transaction."""
     at = (at or now()).replace(microsecond=0)
     cfg = get_config()
     days = cfg.followup_days if followup_days is None else followup_days
@@ -737,6 +750,12 @@ def resolve(
                 errors.append(FieldError("resolution_type", "cmp.e.refund_kind"))
             if not amount_cents or amount_cents <= 0:
                 errors.append(FieldError("resolution_amount", "cmp.e.refund_amount"))
+            if purchase_id is not None:
+                bought = Purchase.get_or_none(Purchase.id == purchase_id)
+                if bought is None or bought.customer_id != c.customer_id:
+                    errors.append(FieldError("purchase", "cmp.e.refund_purchase", id=purchase_id))
+        elif purchase_id is not None:
+            errors.append(FieldError("purchase", "cmp.e.purchase_without_refund"))
         if errors:
             raise ValidationError(errors)
         c.resolution_type = resolution_type
@@ -763,18 +782,28 @@ def resolve(
             at,
         )
         if refund_to_card:
-            entry = ledger.apply(
-                c.customer_id, "refund", balance_delta_cents=amount_cents, reason=t("cmp.ledger_reason", id=c.id), at=at
-            )
+            assert amount_cents is not None and c.customer_id is not None  # validated above
+            if purchase_id is not None:
+                counter.refund_purchase(
+                    purchase_id,
+                    amount_cents,
+                    at=at,
+                    to_card=True,
+                    complaint_id=c.id,
+                    note=t("cmp.ledger_reason", id=c.id),
+                )
+            else:
+                ledger.apply(
+                    c.customer_id,
+                    "refund",
+                    balance_delta_cents=amount_cents,
+                    reason=t("cmp.ledger_reason", id=c.id),
+                    at=at,
+                )
+            balance = Customer.get_by_id(c.customer_id).balance_cents
             c.refund_cents += amount_cents
             c.save()
-            _event(
-                c.id,
-                who,
-                "refund",
-                t("cmp.ev.refund", amount=fmt(amount_cents), balance=fmt(entry.balance_after_cents)),
-                at,
-            )
+            _event(c.id, who, "refund", t("cmp.ev.refund", amount=fmt(amount_cents), balance=fmt(balance)), at)
     return c
 
 

@@ -348,6 +348,20 @@ def _split(amount: int, left: dict[str, int]) -> dict[str, int]:
     return {m: v for m, v in out.items() if v}
 
 
+def _left_by_method(paid: dict[str, int], done: dict[str, int]) -> dict[str, int]:
+    """What each method has left to refund. A refund to the card by choice can take more from the
+    card than was paid by it: the excess comes off the other methods, in payment order."""
+    left = {m: v - done.get(m, 0) for m, v in paid.items()}
+    excess = -sum(v for v in left.values() if v < 0) + sum(v for m, v in done.items() if m not in paid)
+    for m in left:
+        left[m] = max(0, left[m])
+    for m in left:
+        take = min(excess, left[m])
+        left[m] -= take
+        excess -= take
+    return left
+
+
 def refund_purchase(
     purchase_id: int,
     amount_cents: int | None = None,
@@ -355,8 +369,16 @@ def refund_purchase(
     at: dt.datetime | None = None,
     operator: str | None = None,
     note: str = "",
+    to_card: bool = False,
+    complaint_id: int | None = None,
 ) -> Refund:
-    """Refund a purchase, whole (no amount: what is left of it) or in part, to its methods."""
+    """Refund a purchase, whole (no amount: what is left of it) or in part, to its methods.
+
+    ``to_card``: the whole refund goes onto the stored-value card instead (the owner's choice:
+    owner only and audited; a complaint's refund, ``complaint_id`` given, was decided in the
+    complaint's resolution and is audited as such). The refund row records ``complaint_id``."""
+    if to_card and complaint_id is None:
+        session.require_owner("adjust")
     at = at or now()
     op = _operator(operator)
     with database.atomic():
@@ -368,8 +390,8 @@ def refund_purchase(
         if amount <= 0 or amount > left_total:
             raise FieldError("amount", "v.refund_too_much", left=fmt(left_total), amount=fmt(amount))
         done = _refunded_by(p.id)
-        left = {m: v - done.get(m, 0) for m, v in paid_by(p.id).items()}
-        to = _split(amount, left)
+        left = _left_by_method(paid_by(p.id), done)
+        to = {CARD: amount} if to_card else _split(amount, left)
         whole = amount == left_total
         # points earned, pro rata of the gross amount (what is left of them when whole)
         before_pts = database.execute_sql(
@@ -386,6 +408,7 @@ def refund_purchase(
             points_reversed=points_back,
             operator=op,
             note=note,
+            complaint_id=complaint_id,
         )
         RefundPayment.insert_many([{"refund": r.id, "method": m, "amount_cents": v} for m, v in to.items()]).execute()
         reason = f"退货退款（消费 #{p.id}）"
@@ -404,6 +427,11 @@ def refund_purchase(
             "updated_at = ? WHERE id = ?",
             (amount, 1 if whole else 0, sql_ts(now()), p.customer_id),
         )
+        if to_card:
+            what = f"complaint #{complaint_id}" if complaint_id is not None else "owner's choice"
+            audit.log(
+                "adjust", p.customer_id, f"refund #{r.id} of purchase #{p.id} to the card: {fmt(amount)} ({what})"
+            )
     log.info("refund %s of purchase %s: %s to %s", r.id, p.id, fmt(amount), sorted(to))
     return r
 
