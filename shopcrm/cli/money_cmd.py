@@ -14,6 +14,8 @@ import sys
 from shopcrm.cli.common import command, open_db
 from shopcrm.core.errors import FieldError
 from shopcrm.core.normalize import parse_money
+from shopcrm.excel import day_close_export
+from shopcrm.excel.excel_export import ExportError
 from shopcrm.sales import counter
 from shopcrm.store.models import Customer, Topup
 from shopcrm.trust import security
@@ -104,6 +106,9 @@ def _refund_args(p: argparse.ArgumentParser) -> None:
     group.add_argument("--purchase", type=int, help="purchase id (whole, or --amount of it)")
     group.add_argument("--topup", type=int, help="top-up id: its unspent principal (owner, --pin)")
     p.add_argument("--amount", help="yuan (default: all that is left)")
+    p.add_argument(
+        "--to-card", action="store_true", help="a purchase's refund all onto the stored-value card (owner, --pin)"
+    )
     _common(p)
 
 
@@ -116,7 +121,7 @@ def _refund(args: argparse.Namespace) -> int:
             customer_id = Topup.get_by_id(args.topup).customer_id
         else:
             amount = parse_money(args.amount, "amount") if args.amount else None
-            r = counter.refund_purchase(args.purchase, amount)
+            r = counter.refund_purchase(args.purchase, amount, to_card=args.to_card)
             customer_id = r.customer_id
     except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
         return _fail(exc)
@@ -131,6 +136,7 @@ def _refund(args: argparse.Namespace) -> int:
 
 def _close_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--export", metavar="FILE.xlsx", help="also write the close to an .xlsx file")
     _common(p)
 
 
@@ -140,7 +146,9 @@ def _close_day(args: argparse.Namespace) -> int:
         _begin(args)
         day = dt.date.fromisoformat(args.date) if args.date else None
         totals = counter.close_day(day, args.operator)
-    except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
+        if args.export:
+            day_close_export.export_xlsx(args.export, totals)
+    except (FieldError, PermissionError, ValueError, OSError, ExportError) as exc:  # PinError is a ValueError
         return _fail(exc)
     body = totals.as_json()
     return _out(args, body, json.dumps(body, ensure_ascii=False, indent=1))
