@@ -7,11 +7,10 @@ sorting are ORDER BY/WHERE in SQLite, never a QSortFilterProxyModel.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import cast
 
-from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -347,8 +346,8 @@ class ComplaintsTab(QWidget):
             status=self.status_filter.currentData() or "open",
             category=self.category_filter.currentData() or "",
             overdue=self.overdue_filter.isChecked(),
-            date_from=_pydate(self.date_from.date()) if dates else None,
-            date_to=_pydate(self.date_to.date()) if dates else None,
+            date_from=qclock.from_qdate(self.date_from.date()) if dates else None,
+            date_to=qclock.from_qdate(self.date_to.date()) if dates else None,
             text=self.search.text().strip(),
         )
 
@@ -478,7 +477,3 @@ class ComplaintsTab(QWidget):
         if title != self._title:
             self._title = title
             self.title_changed.emit()
-
-
-def _pydate(d: QDate) -> dt.date:
-    return dt.date(d.year(), d.month(), d.day())

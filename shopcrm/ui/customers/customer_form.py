@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,14 +45,6 @@ from shopcrm.ui.shell import forms, qclock
 from shopcrm.ui.trust import security_ui
 
 ERROR_STYLE = "color: #c0392b;"
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class _Field(QWidget):
@@ -457,7 +449,7 @@ class CustomerForm(QDialog):
         self.tags_edit.setText("，".join(data.tags))
         self._set_consent(data.consent_marketing)
         if data.joined_on:
-            self.joined_edit.setDate(_qdate(data.joined_on))
+            self.joined_edit.setDate(qclock.to_qdate(data.joined_on))
         ex = data.extra
         self.phone2_edit.setText(ex["phone2"])
         self.gender_combo.setCurrentIndex(max(self.gender_combo.findData(ex["gender"]), 0))
@@ -566,7 +558,7 @@ class CustomerForm(QDialog):
             opening_points=self.points_edit.text(),
             tags=tags,
             consent_marketing=self._consent(),
-            joined_on=_pydate(self.joined_edit.date()),
+            joined_on=qclock.from_qdate(self.joined_edit.date()),
             extra={
                 "phone2": self.phone2_edit.text(),
                 "gender": self.gender_combo.currentData(),
@@ -1010,7 +1002,7 @@ class ContactDialog(_ValidatingDialog):
             purpose=self.purpose_edit.text().strip(),
             outcome=self.outcome_edit.text().strip(),
             satisfaction=self.satisfaction.currentData(),
-            next_followup=_pydate(self.followup_edit.date()) if self.followup_check.isChecked() else None,
+            next_followup=qclock.from_qdate(self.followup_edit.date()) if self.followup_check.isChecked() else None,
         )
 
 

@@ -16,6 +16,10 @@ def to_qdate(value: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def from_qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
 def to_qdatetime(value: dt.datetime) -> QDateTime:
     return QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute, value.second))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from shopcrm import care
 from shopcrm.core import clock
 from shopcrm.sales import activity
 from shopcrm.trust import security
+from shopcrm.ui.shell import qclock
 from shopcrm.ui.shell.context import AppContext
 
 LATE = QColor("#c62828")
@@ -45,14 +46,6 @@ AHEAD = QColor("#757575")
 BULK = 200  # marking more items done than this runs in a worker behind a progress dialog
 PREFETCH = 200  # rows whose details are read with the list; others are read when shown
 BACKLOG_CAP = 1000  # the summary counts scheduled visits due up to this, then shows "1000+"
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class TodayModel(QAbstractTableModel):
@@ -156,10 +149,10 @@ class DoneDialog(QDialog):
         for n in range(5, 0, -1):
             self.satisfaction.addItem("★" * n, n)
         self.followup_check = QCheckBox(self.tr("Follow up again on"), objectName="followupCheck")
-        self.followup_date = QDateEdit(_qdate(today + dt.timedelta(days=7)), objectName="followupDate")
+        self.followup_date = QDateEdit(qclock.to_qdate(today + dt.timedelta(days=7)), objectName="followupDate")
         self.followup_date.setCalendarPopup(True)
         self.followup_date.setDisplayFormat("yyyy-MM-dd")
-        self.followup_date.setMinimumDate(_qdate(today + dt.timedelta(days=1)))
+        self.followup_date.setMinimumDate(qclock.to_qdate(today + dt.timedelta(days=1)))
         self.followup_date.setEnabled(False)
         self.followup_check.toggled.connect(self.followup_date.setEnabled)
         form = QFormLayout()
@@ -183,7 +176,7 @@ class DoneDialog(QDialog):
             channel=self.channel.currentData(),
             outcome=self.outcome.text().strip(),
             satisfaction=self.satisfaction.currentData(),
-            next_followup=_pydate(self.followup_date.date()) if self.followup_check.isChecked() else None,
+            next_followup=qclock.from_qdate(self.followup_date.date()) if self.followup_check.isChecked() else None,
         )
 
 
@@ -192,14 +185,14 @@ class SnoozeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("careSnoozeDialog")
         self.setWindowTitle(self.tr("Snooze"))
-        self.date = QDateEdit(_qdate(today + dt.timedelta(days=1)), objectName="snoozeDate")
+        self.date = QDateEdit(qclock.to_qdate(today + dt.timedelta(days=1)), objectName="snoozeDate")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setMinimumDate(_qdate(today + dt.timedelta(days=1)))
+        self.date.setMinimumDate(qclock.to_qdate(today + dt.timedelta(days=1)))
         quick = QHBoxLayout()
         for label, days in ((self.tr("Tomorrow"), 1), (self.tr("In 3 days"), 3), (self.tr("Next week"), 7)):
             b = QPushButton(label)
-            b.clicked.connect(lambda _=False, d=days: self.date.setDate(_qdate(today + dt.timedelta(days=d))))
+            b.clicked.connect(lambda _=False, d=days: self.date.setDate(qclock.to_qdate(today + dt.timedelta(days=d))))
             quick.addWidget(b)
         self.reason = QLineEdit(objectName="snoozeReason")
         self.reason.setPlaceholderText(self.tr("Optional: why"))
@@ -421,7 +414,7 @@ class TodayTab(QWidget):
         self.lst = care.build_today(today, self.settings)
         self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
         loc = self.locale()
-        self.date_label.setText(loc.toString(_qdate(today), "yyyy-MM-dd dddd"))
+        self.date_label.setText(loc.toString(qclock.to_qdate(today), "yyyy-MM-dd dddd"))
         self._fill_kind_filter()
         self._apply_filter()
         due = self.lst.due_count
@@ -587,7 +580,7 @@ class TodayTab(QWidget):
         if not items:
             return None
         dlg = SnoozeDialog(self, self.today())
-        dlg.accepted.connect(lambda: self.apply_snooze(items, _pydate(dlg.date.date()), dlg.reason.text()))
+        dlg.accepted.connect(lambda: self.apply_snooze(items, qclock.from_qdate(dlg.date.date()), dlg.reason.text()))
         return self._show(dlg)
 
     def apply_snooze(self, items, until: dt.date, reason: str = "") -> bool:
