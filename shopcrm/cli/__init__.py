@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -11,13 +11,22 @@ import logging
 import sys
 
 import shopcrm.backup  # noqa: F401  (its pre-migration backup guards every command's open)
-from shopcrm.cli import backup_cmd, care_cmd, demo_cmd, export_cmd, grading_cmd, import_cmd, money_cmd
+from shopcrm.cli import (
+    backup_cmd,
+    care_cmd,
+    demo_cmd,
+    export_cmd,
+    grading_cmd,
+    import_cmd,
+    money_cmd,
+    send_cmd,
+)
 from shopcrm.cli.common import COMMANDS
 from shopcrm.core import logs, texts
 from shopcrm.core.paths import data_dir
 from shopcrm.store.db import DatabaseOpenError, close_database
 
-COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd, money_cmd)
+COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd, money_cmd, send_cmd)
 
 log = logging.getLogger(__name__)
 

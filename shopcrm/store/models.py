@@ -101,6 +101,7 @@ class Customer(BaseModel):
     source = CharField(default="")
     notes = TextField(default="")
     consent_marketing = BooleanField(null=True, default=False)  # None: unknown (m0011), counts as no
+    email = CharField(default="")  # m0017: where the e-mail channel writes to
     joined_on = DateField(null=True)
     # aggregates kept by the domain layer in the same transaction as the purchases
     total_spend_cents = IntegerField(default=0, index=True)
@@ -436,3 +437,36 @@ class ImportRun(BaseModel):
 
 
 ALL_MODELS.append(ImportRun)
+
+
+# --- sending (issue #15): every message sent or handed to a clerk -----------------------------
+
+
+class Message(BaseModel):
+    """One message to one customer through one channel (see shopcrm.campaigns.outbox). The row is
+    written before the provider is called: ``idempotency_key`` (UNIQUE) is the claim that makes a
+    second send impossible. status: queued / sending / sent / delivered / failed / unknown."""
+
+    customer = ForeignKeyField(Customer, backref="messages", on_delete="CASCADE", index=False)
+    if TYPE_CHECKING:
+        customer_id = IntegerField()  # peewee's accessor for the raw key (type only)
+    channel = CharField()  # copy / call_list / sms / email
+    address = CharField(default="")  # mobile or e-mail address as sent
+    purpose = CharField()  # marketing / service
+    campaign_id = IntegerField(null=True)  # no foreign key yet: the campaigns table comes later
+    subject = TextField(default="")
+    text = TextField(default="")
+    template_id = CharField(default="")
+    params = TextField(default="{}")  # JSON object of the template's parameters
+    idempotency_key = CharField(null=True, unique=True)  # NULL only after erasure (m0017)
+    status = CharField(default="queued")
+    provider_id = CharField(default="")  # BizId / SerialNo / Message-ID
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    next_attempt_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+    sent_at = DateTimeField(null=True)
+    operator = CharField(default="")
+
+
+ALL_MODELS.append(Message)
