@@ -74,6 +74,7 @@ class _Server:
         self.bad_signatures = 0
         self.on_request: Callable[[], None] | None = None
         self.lock = threading.Lock()
+        self.release = threading.Event()  # a "hang" outcome answers only once this is set
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,6 +97,7 @@ class _Server:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(5)
@@ -135,6 +137,10 @@ class FakeAliyun(_Server):
         if outcome == "drop":
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        if outcome == "hang":  # took the request, answers too late (after the client gave up)
+            self.release.wait(10)
+            handler.close_connection = True
             return None
         if outcome == "throttle":
             return self.answer(
@@ -217,7 +223,7 @@ class Mailbox:
     """An aiosmtpd server on 127.0.0.1 keeping what it receives; ``refuse_first`` DATA commands
     answer 451 (try again later) first."""
 
-    def __init__(self, refuse_first: int = 0):
+    def __init__(self, refuse_first: int = 0, **smtp_options):
         from aiosmtpd.controller import Controller
 
         self.received: list = []
@@ -225,7 +231,7 @@ class Mailbox:
         self.refuse_first = refuse_first
         box = self
 
-        class Handler:
+        class Handler:  # aiosmtpd's handler protocol
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
                 box.data_commands += 1
                 if box.data_commands <= box.refuse_first:
@@ -235,7 +241,16 @@ class Mailbox:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.logins: list[tuple[bytes, bytes]] = []
+        if smtp_options.pop("password", None) is not None:
+            smtp_options["authenticator"] = box._authenticate
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **smtp_options)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"shop@example.cn", b"mail-pass"))
 
     def __enter__(self):
         self.controller.start()

@@ -81,3 +81,60 @@ def test_a_customer_without_an_address_is_refused(shop, db):
     Customer.update(email="").where(Customer.id == shop).execute()
     with pytest.raises(ValueError, match="邮箱"):
         outbox.queue(shop, "email", purpose="service", text="x")
+
+
+@pytest.fixture(scope="module")
+def tls():
+    """A certificate for 127.0.0.1 from a throw-away CA (trustme) and a client context trusting it."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    return server, client
+
+
+def _tls_smtp(port: int, security: str, client_ctx, password="mail-pass") -> SmtpEmail:
+    return SmtpEmail(
+        "127.0.0.1",
+        port,
+        sender="shop@example.cn",
+        username="shop@example.cn",
+        password=password,
+        security=security,
+        timeout=5,
+        ssl_context=client_ctx,
+    )
+
+
+@pytest.mark.parametrize(
+    ("security", "server_options"),
+    [
+        ("starttls", {"require_starttls": True, "auth_require_tls": True}),  # upgraded, then login
+        ("ssl", {"auth_require_tls": False}),  # implicit TLS (port 465 style)
+    ],
+)
+def test_tls_then_login_then_send(shop, tls, security, server_options):
+    server_ctx, client_ctx = tls
+    outbox.queue(shop, "email", purpose="service", subject="回访", text="您好", idempotency_key="k")
+    context = {"tls_context": server_ctx} if security == "starttls" else {"ssl_context": server_ctx}
+    with Mailbox(**context, **server_options, password="x") as box:
+        report = outbox.deliver({"email": _tls_smtp(box.port, security, client_ctx)}, timer=FakeTimer())
+    assert len(report.sent) == 1 and len(box.received) == 1
+    assert box.logins == [(b"shop@example.cn", b"mail-pass")]
+
+
+def test_a_certificate_that_is_not_trusted_is_refused(shop, tls):
+    import ssl
+
+    server_ctx, _client_ctx = tls
+    outbox.queue(shop, "email", purpose="service", subject="回访", text="您好", idempotency_key="k")
+    with Mailbox(ssl_context=server_ctx, auth_require_tls=False, password="x") as box:
+        strict = _tls_smtp(box.port, "ssl", ssl.create_default_context())  # the system's CAs only
+        outbox.deliver({"email": strict}, timer=FakeTimer(), s={**outbox.load_settings(), "max_attempts": 1})
+    row = MessageRow.get()
+    assert row.status == "failed" and "CERTIFICATE_VERIFY_FAILED" in row.last_error and box.received == []

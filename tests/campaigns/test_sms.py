@@ -130,6 +130,19 @@ def test_no_answer_after_sending_is_unknown_and_never_resent(shop):
     assert row.status == "sent" and row.attempts == 2 and len(server.requests) == 2
 
 
+def test_a_timeout_after_sending_is_unknown_and_never_resent(shop):
+    cid = _member()
+    outbox.queue(cid, "sms", purpose="service", template_id="SMS_100", idempotency_key="k")
+    with FakeAliyun("key-a", "secret-a", script=["hang"]) as server:
+        slow = AliyunSms("key-a", "secret-a", sign_name="小店", base_url=server.url, timeout=0.3)
+        report = outbox.deliver({"sms": slow}, timer=FakeTimer())
+        server.release.set()
+        row = MessageRow.get()
+        assert report.unknown == [row.id] and row.status == "unknown" and "no answer" in row.last_error
+        outbox.deliver({"sms": slow}, timer=FakeTimer())
+        assert len(server.requests) == 1 and row.attempts == 1
+
+
 def test_a_server_that_is_down_means_nothing_was_sent_and_is_retried(shop):
     cid = _member()
     outbox.queue(cid, "sms", purpose="service", template_id="SMS_100", idempotency_key="k")
