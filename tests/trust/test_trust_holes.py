@@ -13,6 +13,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from shopcrm import backup, care, complaints, customers, grading
+from shopcrm.campaigns import outbox
 from shopcrm.customers import CustomerInput, ledger
 from shopcrm.sales import counter
 from shopcrm.store import settings
@@ -137,6 +138,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.care:save_settings": "owner",  # message templates, visit plan, festivals
     "shopcrm.backup:configure": "owner",  # backup folder and rotation
     "shopcrm.sales.counter:save_settings": "owner",  # payment methods, top-up bonus rules, operators
+    "shopcrm.campaigns.outbox:save_settings": "owner",  # channels: SMS provider, SMTP server, rate limits
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
     "shopcrm.trust.security:set_idle_minutes": "owner",
@@ -245,6 +247,11 @@ def _owner_only_calls():
         (
             "shopcrm.sales.counter:save_settings",
             lambda: counter.save_settings(bonus_rules=[{"min": 100, "bonus": 10_000}]),
+            "settings",
+        ),
+        (
+            "shopcrm.campaigns.outbox:save_settings",
+            lambda: outbox.save_settings({**outbox.load_settings(), "max_attempts": 5}),
             "settings",
         ),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
