@@ -1,5 +1,8 @@
-"""Campaigns and sending (issue #15). This package starts with the sending layer:
+"""Campaigns and sending (issue #15):
 
+- :mod:`shopcrm.campaigns.campaign`: a segment worked for a purpose over days under a daily cap,
+  its items in 今日待办, outcomes as contacts, results against a hold-out, gifts given;
+- :mod:`shopcrm.campaigns.figures`: the satisfaction figures by month and by channel;
 - :mod:`shopcrm.campaigns.channels`: one interface (``Channel.send(Message) -> Receipt``) and its
   implementations — copy, call list (xlsx), Alibaba Cloud SMS, Tencent Cloud SMS, SMTP e-mail;
 - :mod:`shopcrm.campaigns.outbox`: consent, the message log (``message`` table, m0017), the claim

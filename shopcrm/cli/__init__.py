@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -20,13 +20,14 @@ from shopcrm.cli import (
     import_cmd,
     money_cmd,
     send_cmd,
+    segment_cmd,
 )
 from shopcrm.cli.common import COMMANDS
 from shopcrm.core import logs, texts
 from shopcrm.core.paths import data_dir
 from shopcrm.store.db import DatabaseOpenError, close_database
 
-COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd, money_cmd, send_cmd)
+COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd, money_cmd, send_cmd, segment_cmd)
 
 log = logging.getLogger(__name__)
 

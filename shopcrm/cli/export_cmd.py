@@ -1,5 +1,5 @@
 """``python -m shopcrm export OUT.xlsx [--db PATH] [--full] [--level L] [--tag T] [--search TEXT]
-[--pin PIN]`` — customers to Excel through :func:`shopcrm.excel.excel_export.export_customers`."""
+[--segment NAME] [--grade G …segment criteria] [--pin PIN]`` — customers to Excel through :func:`shopcrm.excel.excel_export.export_customers`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 
 from shopcrm.cli.common import command, open_db
+from shopcrm.cli.segment_cmd import add_filter_args, filter_from_args
 from shopcrm.core.texts import register, t
 
 register(
@@ -31,20 +32,29 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--search", metavar="TEXT", default="", help="only customers the list search finds (name, pinyin, mobile, card)"
     )
+    p.add_argument("--segment", metavar="NAME", help="only customers of this saved segment")
+    add_filter_args(p, skip=("level", "tag"))  # the segment criteria (shopcrm.segments)
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
 
 
 @command("export", _export_args)
 def _export(args: argparse.Namespace) -> int:
-    from shopcrm import customers
-    from shopcrm.core.errors import Cancelled
+    from shopcrm import customers, segments
+    from shopcrm.core.errors import Cancelled, FieldError
     from shopcrm.excel import excel_export
     from shopcrm.trust import security
 
     open_db(args)
     query = None
-    if args.level or args.tag or args.search:
-        query = customers.CustomerQuery(text=args.search)
+    try:
+        seg = segments.load(args.segment) if args.segment else segments.SegmentFilter()
+        seg = segments.validate(seg.merged(filter_from_args(args)))
+    except (FieldError, ValueError) as exc:
+        print(f"shopcrm: {exc}", file=sys.stderr)
+        return 1
+    chosen = seg != segments.SegmentFilter()
+    if args.level or args.tag or args.search or chosen:
+        query = customers.CustomerQuery(text=args.search, extra=segments.where_sql(seg) if chosen else None)
         if args.level:
             query.level_id = customers.level_id_by_name(args.level)
             if query.level_id is None:

@@ -402,6 +402,9 @@ class CustomerQuery:
     descending: bool = False
     ids: list[int] | None = None  # restrict to these (an exported selection)
     grade: str | None = None  # ABC grade "A"/"B"/"C" (shopcrm.grading); "" = not graded yet
+    # one more SQL condition on ``customer c`` with its parameters, built by a layer above from
+    # what the user chose (a saved segment: shopcrm.segments.where_sql); never from typed text
+    extra: tuple[str, list] | None = None
 
 
 @dataclass(frozen=True)
@@ -453,6 +456,9 @@ def _where(q: CustomerQuery) -> tuple[str, list]:
     if q.ids is not None:
         clauses.append(f"c.id IN ({','.join('?' * len(q.ids))})" if q.ids else "0")
         params.extend(q.ids)
+    if q.extra is not None:
+        clauses.append(f"({q.extra[0]})")
+        params.extend(q.extra[1])
     text = nfkc(q.text)
     if text:
         sub, sub_params = _search_subquery(text)
@@ -509,6 +515,7 @@ def count(q: CustomerQuery) -> int:
         and q.tag_id is None
         and q.ids is None
         and q.grade is None
+        and q.extra is None
         and not nfkc(q.text)
     ):
         # SQLite counts a whole table from its smallest index without visiting rows
@@ -525,6 +532,7 @@ def count(q: CustomerQuery) -> int:
         and q.tag_id is None
         and q.ids is None
         and q.grade is None
+        and q.extra is None
     ):
         # one letter: one exact key per live customer, so the key index counts them directly
         return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?", (compact.lower(),)).fetchone()[0]

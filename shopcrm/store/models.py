@@ -129,6 +129,10 @@ class Customer(BaseModel):
     lifecycle = CharField(null=True)  # new/growth/at_risk/lost/recovered
     lifecycle_at = DateTimeField(null=True)  # since when the customer is in that stage
     at_risk_on = DateField(null=True)  # the day they become at risk without a purchase (migration 0008)
+    # m0018: the customer who recommended this one (referrals, shopcrm.campaigns.figures)
+    referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL", index=False, column_name="referred_by_id")
+    if TYPE_CHECKING:
+        referred_by_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
 
 
 class Tag(BaseModel):
@@ -264,6 +268,11 @@ class Contact(BaseModel):
     staff = CharField(default="")
     created_at = DateTimeField(default=now)
     operator = CharField(default="")  # m0014: the operator at the counter when it was recorded
+    # m0018: the campaign this contact was for (shopcrm.campaigns), its coded result
+    # (sent/replied/visited/declined, shopcrm.sales.activity.RESULTS) and the optional NPS answer (0-10)
+    campaign_id = IntegerField(null=True)  # FK campaign.id ON DELETE SET NULL (declared in m0018)
+    result = CharField(default="")
+    nps = IntegerField(null=True)
 
     class Meta:
         indexes = ((("customer", "at"), False),)
@@ -470,3 +479,69 @@ class Message(BaseModel):
 
 
 ALL_MODELS.append(Message)
+# --- segments and campaigns (issue #15) -------------------------------------------------------
+
+
+class Segment(BaseModel):
+    """A saved filter over the archive (``filter``: JSON, see shopcrm.segments)."""
+
+    name = CharField(unique=True)
+    filter = TextField()
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class Campaign(BaseModel):
+    """A segment worked for a purpose over days (see shopcrm.campaigns.campaign)."""
+
+    name = CharField()
+    segment = ForeignKeyField(Segment, null=True, on_delete="SET NULL", index=False)
+    if TYPE_CHECKING:
+        segment_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
+    filter = TextField()  # the segment's filter when the campaign started (JSON)
+    purpose = CharField()
+    template = TextField(default="")
+    channel = CharField(default="phone")
+    festival = CharField(default="")  # the festival key it prepares for (shopcrm.core.festivals), or ""
+    start_on = DateField(index=True)
+    end_on = DateField()
+    daily_cap = IntegerField()
+    holdout_pct = IntegerField(default=0)
+    window_days = IntegerField(default=30)  # a purchase this many days after the end still counts
+    status = CharField(default="active")  # active / stopped
+    created_at = DateTimeField(default=now)
+    operator = CharField(default="")
+
+
+class CampaignMember(BaseModel):
+    """A customer a campaign chose: a target with its day, or a hold-out (``planned_on`` None)."""
+
+    campaign = ForeignKeyField(Campaign, on_delete="CASCADE", index=False)
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+    if TYPE_CHECKING:
+        campaign_id = IntegerField()
+        customer_id = IntegerField()
+    holdout = BooleanField(default=False)
+    planned_on = DateField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("campaign", "customer")
+        without_rowid = True
+        indexes = ((("planned_on", "campaign"), False), (("customer",), False))
+
+
+class GiftGiven(BaseModel):
+    """A gift handed to a customer: what, and what it cost the shop (cents)."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE")
+    if TYPE_CHECKING:
+        customer_id = IntegerField()
+    campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+    at = DateTimeField(default=now)
+    what = CharField()
+    cost_cents = IntegerField(default=0)
+    note = TextField(default="")
+    operator = CharField(default="")
+
+
+ALL_MODELS.extend([Segment, Campaign, CampaignMember, GiftGiven])
