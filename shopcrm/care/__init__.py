@@ -16,7 +16,11 @@ pass over ``customer``) and drops those already done, skipped or snoozed:
                   purchase followed by a newer one is not called about (the newer one is);
 - ``dormant``     wake-ups ``dormant_days`` after the last purchase, unless contacted since;
 - ``complaint``   resolved complaints whose satisfaction follow-up is due;
-- ``followup``    a contact's "next follow-up" date (recorded when an item is marked done).
+- ``followup``    a contact's "next follow-up" date (recorded when an item is marked done);
+- ``campaign``    the customers a campaign planned for the day (``campaign_member.planned_on``,
+                  spread by shopcrm.campaigns under the campaign's daily cap), read from the
+                  campaign tables; unhandled ones stay ``overdue_days`` like greetings. Marked
+                  done, the contact records the campaign and its result (sent/replied/…).
 
 Customers who declined marketing (``consent_marketing`` false) never get birthday, anniversary,
 festival, visit-plan or wake-up items; service items (return visits, complaints, follow-ups) stay.
@@ -46,7 +50,10 @@ from shopcrm.store.settings import Section, merged
 
 SETTINGS_KEY = "care"
 
-KINDS = ("complaint", "followup", "return", "visit", "birthday", "anniversary", "festival", "dormant")
+KINDS = ("complaint", "followup", "return", "visit", "campaign", "birthday", "anniversary", "festival", "dormant")
+# campaign purposes that are marketing: only consenting customers get them (shopcrm.campaigns
+# chooses its members by the same rule; care checks again on the day, consent may be withdrawn)
+CAMPAIGN_MARKETING = frozenset({"promotion", "new_arrivals", "festival"})
 MARKETING_KINDS = frozenset({"birthday", "anniversary", "festival", "visit", "dormant"})
 ACTIONS = ("done", "snooze", "skip")
 ANNIVERSARY_KINDS = ("wedding", "child", "joined", "other")
@@ -62,6 +69,8 @@ register(
         "care.kind.dormant": ("沉睡唤醒", "Wake-up"),
         "care.kind.complaint": ("投诉回访", "Complaint follow-up"),
         "care.kind.followup": ("约定跟进", "Agreed follow-up"),
+        "care.kind.campaign": ("活动", "Campaign"),
+        "care.reason.campaign": ("活动“{name}”（{start}–{end}）", "Campaign “{name}” ({start}–{end})"),
         "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
         "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
         "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
@@ -908,6 +917,42 @@ def _followups(s, today) -> list[CareItem]:
     return out
 
 
+def _campaigns(s, today, overdue) -> list[CareItem]:
+    """The campaign items planned for today and the unhandled ones of the last ``overdue`` days
+    (the (planned_on, campaign_id) index; hold-outs have no day and are never read)."""
+    marketing = sorted(CAMPAIGN_MARKETING)
+    rows = database.execute_sql(
+        f"SELECT {_COLS}, k.id, k.name, m.planned_on, k.template, k.channel, k.festival, k.start_on, k.end_on "
+        f"FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id JOIN customer c ON c.id = m.customer_id "
+        f"WHERE m.planned_on >= ? AND m.planned_on <= ? AND k.status = 'active' AND {_active()} "
+        f"AND (c.consent_marketing = 1 OR k.purpose NOT IN ({','.join('?' * len(marketing))}))",
+        [(today - dt.timedelta(days=overdue)).isoformat(), today.isoformat(), *marketing],
+    ).fetchall()
+    out = []
+    for r in rows:
+        kid, name, planned, template, channel, fest = r[7:13]
+        ctx = {"template": template, "campaign_id": kid}
+        if fest:
+            ctx["festival"] = fest
+        out.append(
+            CareItem(
+                "campaign",
+                f"campaign:{kid}",
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                channel,
+                _day(planned),
+                ("care.reason.campaign", {"name": name, "start": _day(r[13]), "end": _day(r[14])}),
+                ctx,
+            )
+        )
+    return out
+
+
 def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
     """The latest action per (customer, item key) taken since ``since``."""
     latest: dict[tuple[int, str], tuple] = {}
@@ -942,6 +987,7 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
         items += _followups(s, today)
         items += _returns(s, today, overdue)
         items += _visits(s, today, visit_skips)
+        items += _campaigns(s, today, overdue)
         problems: list[str] = []
         for dated in (
             lambda: _birthdays(s, today, start, end, consent),
@@ -1169,6 +1215,8 @@ def template_for(item: CareItem, s: dict, lang: str | None = None) -> str:
     """The occasion's template; in English the English default while the shop has kept the
     (Chinese) default, a template the shop wrote as written."""
     lang = lang or message_language(s)
+    if item.kind == "campaign":
+        return item.ctx.get("template", "")
     if item.kind == "return" and item.ctx.get("template"):
         text = item.ctx["template"]
         if lang == "en":
@@ -1253,10 +1301,14 @@ def mark_done(
     staff: str = "",
     at: dt.datetime | None = None,
     progress=None,
+    result: str = "",
+    nps: int | None = None,
 ) -> list[int]:
     """Record a Contact for every item (its channel unless ``channel`` is given) and mark the
     items done, in one transaction. Returns the new contact ids. A complaint follow-up done with
-    a satisfaction score also closes the complaint (shopcrm.complaints.record_followup)."""
+    a satisfaction score also closes the complaint (shopcrm.complaints.record_followup). A
+    campaign item's contact records its campaign and ``result`` (``sent`` when not given:
+    shopcrm.sales.activity.RESULTS)."""
     items = list(items)
     load_details(items)
     at = at or now()
@@ -1289,6 +1341,9 @@ def mark_done(
                     next_followup=next_followup,
                     staff=staff,
                     at=at,
+                    campaign_id=it.ctx.get("campaign_id") if it.kind == "campaign" else None,
+                    result=(result or "sent") if it.kind == "campaign" else result,
+                    nps=nps,
                 )
             ids.append(c.id)
             if n % 100 == 0:

@@ -36,6 +36,9 @@ register(
 PAYMENTS = ("cash", "wechat", "alipay", "bankcard", "stored_value", "other")
 CARD = "card"  # the stored-value card as a payment method of a split payment (``stored_value`` alone)
 CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
+# a contact's coded result (m0018), e.g. of a campaign item: the message went out, the customer
+# answered, came to the shop, or said no
+RESULTS = ("sent", "replied", "visited", "declined")
 
 
 def points_for(customer: Customer, amount_cents: int) -> int:
@@ -138,13 +141,21 @@ def record_contact(
     at: dt.datetime | None = None,
     staff: str = "",
     operator: str | None = None,
+    campaign_id: int | None = None,
+    result: str = "",
+    nps: int | None = None,
 ) -> Contact:
     """A contact with the customer; ``operator`` defaults to the one at the counter
-    (shopcrm.trust.session.current_operator)."""
+    (shopcrm.trust.session.current_operator). ``campaign_id``: the campaign it was for;
+    ``result``: one of :data:`RESULTS` (or ""); ``nps``: the 0-10 "would you recommend us" answer."""
     if channel not in CHANNELS:
         raise ValueError(channel)
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise ValueError(satisfaction)
+    if result and result not in RESULTS:
+        raise ValueError(result)
+    if nps is not None and not 0 <= nps <= 10:
+        raise ValueError(nps)
     at = at or now()
     with database.atomic():
         contact = Contact.create(
@@ -157,6 +168,9 @@ def record_contact(
             next_followup=next_followup,
             staff=staff,
             operator=session.current_operator() if operator is None else operator,
+            campaign_id=campaign_id,
+            result=result,
+            nps=nps,
         )
         database.execute_sql(
             "UPDATE customer SET last_contact_at = MAX(COALESCE(last_contact_at, ?), ?) WHERE id = ?",
