@@ -375,6 +375,14 @@
         <source>Cumulative share %</source>
         <translation>累计占比 %</translation>
     </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意度指标</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>活动</translation>
+    </message>
 </context>
 <context>
     <name>FigureModel</name>

@@ -67,5 +67,9 @@
         <numerusform>把 %n 位客户移到回收站？之后可以从回收站恢复。</numerusform>
       </translation>
     </message>
-  </context>
+      <message>
+        <source>Segment</source>
+        <translation>分组</translation>
+    </message>
+</context>
 </TS>

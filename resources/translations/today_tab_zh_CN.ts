@@ -37,6 +37,26 @@
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
+    <message>
+        <source>Sent / told</source>
+        <translation>已发送/已告知</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Visited the shop</source>
+        <translation>已到店</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
 </context>
 <context>
     <name>SkipDialog</name>

@@ -404,6 +404,14 @@ class AnalysisTab(QWidget):
         self.views.addTab(self.potential_view, self.tr("Upgrade potential"))
 
         self.views.addTab(self._build_rules(), self.tr("Levels and points"))
+        # issue 15: the satisfaction figures and the campaigns (each loads when first shown)
+        from shopcrm.ui.analysis.satisfaction import SatisfactionFigures
+        from shopcrm.ui.campaigns.campaigns_page import CampaignsPage
+
+        self.satisfaction = SatisfactionFigures(self, today=self._today)
+        self.views.addTab(self.satisfaction, self.tr("Satisfaction"))
+        self.campaigns = CampaignsPage(self, today=self._today)
+        self.views.addTab(self.campaigns, self.tr("Campaigns"))
         self.export_view_button = QPushButton(self.tr("Export list…"), objectName="exportViewButton")
         self.export_view_button.clicked.connect(lambda: self.export_view())
         self.views.setCornerWidget(self.export_view_button)

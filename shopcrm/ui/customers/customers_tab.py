@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import customers, grading
+from shopcrm import customers, grading, segments
 from shopcrm.customers import CustomerQuery
 from shopcrm.ui.models.customer_table_model import CustomerTableModel
 
@@ -45,6 +45,8 @@ class CustomersTab(QWidget):
         self.grade_filter = QComboBox(objectName="gradeFilter")  # ABC grade (shopcrm.grading)
         for label, value in grading.grade_filter_items():
             self.grade_filter.addItem(label, value)
+        # a saved segment (shopcrm.segments) restricts the list; the domain builds its condition
+        self.segment_filter = QComboBox(objectName="segmentFilter")
         self.count_label = QLabel(objectName="customerCount")
         self.new_button = QPushButton(self.tr("New customer"), objectName="newCustomerButton")
         self.new_button.setToolTip(self.tr("Create a customer archive (Ctrl+N)"))
@@ -63,6 +65,8 @@ class CustomersTab(QWidget):
         top.addWidget(self.tag_filter)
         top.addWidget(QLabel(grading.t("grading.column")))
         top.addWidget(self.grade_filter)
+        top.addWidget(QLabel(self.tr("Segment")))
+        top.addWidget(self.segment_filter)
         top.addStretch(1)
         top.addWidget(self.count_label)
 
@@ -99,6 +103,7 @@ class CustomersTab(QWidget):
         self.level_filter.currentIndexChanged.connect(self.apply_filters)
         self.tag_filter.currentIndexChanged.connect(self.apply_filters)
         self.grade_filter.currentIndexChanged.connect(self.apply_filters)
+        self.segment_filter.currentIndexChanged.connect(self.apply_filters)
         self.model.countChanged.connect(self._show_count)
         self.table.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
         self.new_button.clicked.connect(self.new_requested)
@@ -115,8 +120,12 @@ class CustomersTab(QWidget):
 
     # --- filters and search -------------------------------------------------------------------
     def reload_filters(self) -> None:
-        """Refill the level and tag lists (after imports or edits), keeping the current choice."""
-        for combo, items in ((self.level_filter, customers.all_levels()), (self.tag_filter, customers.all_tags())):
+        """Refill the level, tag and segment lists (after imports or edits), keeping the current choice."""
+        for combo, items in (
+            (self.level_filter, customers.all_levels()),
+            (self.tag_filter, customers.all_tags()),
+            (self.segment_filter, segments.saved()),
+        ):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -133,8 +142,19 @@ class CustomersTab(QWidget):
             text=self.search.text(),
             level_id=self.level_filter.currentData(),
             tag_id=self.tag_filter.currentData(),
+            extra=self._segment_condition(),
             grade=self.grade_filter.currentData(),
         )
+
+    def _segment_condition(self) -> tuple[str, list] | None:
+        sid = self.segment_filter.currentData()
+        if sid is None:
+            return None
+        try:
+            return segments.where_sql(segments.get(sid)[1])
+        except ValueError as exc:  # a level or tag the segment names is gone: say so, list nobody
+            self.segment_filter.setToolTip(str(exc))
+            return ("0", [])
 
     def apply_filters(self) -> None:
         self.model.set_query(self.current_query())

@@ -134,9 +134,19 @@ class _Table(QTableView):
 class DoneDialog(QDialog):
     """Channel, outcome, satisfaction (optional) and the next follow-up date (optional)."""
 
-    def __init__(self, parent, count: int, channel: str, today: dt.date):
+    def __init__(self, parent, count: int, channel: str, today: dt.date, *, campaign: bool = False):
         super().__init__(parent)
         self.setObjectName("careDoneDialog")
+        # a campaign item's coded result (shopcrm.sales.activity.RESULTS), counted in its results
+        self.result = QComboBox(objectName="resultCombo")
+        for code, label in (
+            ("sent", self.tr("Sent / told")),
+            ("replied", self.tr("Replied")),
+            ("visited", self.tr("Visited the shop")),
+            ("declined", self.tr("Declined")),
+        ):
+            self.result.addItem(label, code)
+        self._campaign = campaign
         self.setWindowTitle(self.tr("Mark as done"))
         self.channel = QComboBox(objectName="channelCombo")
         for code in activity.CHANNELS:
@@ -158,6 +168,8 @@ class DoneDialog(QDialog):
         form = QFormLayout()
         form.addRow(QLabel(self.tr("%n customer(s) contacted.", "", count)))
         form.addRow(self.tr("Channel"), self.channel)
+        if campaign:
+            form.addRow(self.tr("Result"), self.result)
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Satisfaction"), self.satisfaction)
         row = QHBoxLayout()
@@ -177,6 +189,7 @@ class DoneDialog(QDialog):
             outcome=self.outcome.text().strip(),
             satisfaction=self.satisfaction.currentData(),
             next_followup=qclock.from_qdate(self.followup_date.date()) if self.followup_check.isChecked() else None,
+            result=self.result.currentData() if self._campaign else "",
         )
 
 
@@ -550,7 +563,8 @@ class TodayTab(QWidget):
         items = self.selected_items()
         if not items:
             return None
-        dlg = DoneDialog(self, len(items), items[0].channel, self.today())
+        campaign = any(i.kind == "campaign" for i in items)
+        dlg = DoneDialog(self, len(items), items[0].channel, self.today(), campaign=campaign)
         dlg.accepted.connect(lambda: self.apply_done(items, **dlg.values()))
         return self._show(dlg)
 

@@ -1,0 +1,142 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CampaignsPage</name>
+    <message>
+        <source>New campaign…</source>
+        <translation>新建活动…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>目的</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>目标客户</translation>
+    </message>
+    <message>
+        <source>Hold-out</source>
+        <translation>对照组</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>已联系</translation>
+    </message>
+    <message>
+        <source>Responded</source>
+        <translation>有回应</translation>
+    </message>
+    <message>
+        <source>Bought (targets)</source>
+        <translation>购买（目标）</translation>
+    </message>
+    <message>
+        <source>Bought (hold-out)</source>
+        <translation>购买（对照）</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异（百分点）</translation>
+    </message>
+    <message>
+        <source>Sales that followed</source>
+        <translation>带来的销售额</translation>
+    </message>
+</context>
+<context>
+    <name>NewCampaignDialog</name>
+    <message>
+        <source>New campaign</source>
+        <translation>新建活动</translation>
+    </message>
+    <message>
+        <source>New segment by grade…</source>
+        <translation>按等级新建分组…</translation>
+    </message>
+    <message>
+        <source>All grades</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <source>Save the new segment as (optional)</source>
+        <translation>新分组保存为（可不填）</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>客户分组</translation>
+    </message>
+    <message>
+        <source>New segment</source>
+        <translation>新分组</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>目的</translation>
+    </message>
+    <message>
+        <source>Festival</source>
+        <translation>节日</translation>
+    </message>
+    <message>
+        <source>Message template</source>
+        <translation>话术模板</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>At most a day</source>
+        <translation>每天最多</translation>
+    </message>
+    <message>
+        <source>Hold-out share</source>
+        <translation>对照组比例</translation>
+    </message>
+    <message>
+        <source>%1 customers to contact, about %2 held out; %3 a day at most.</source>
+        <translation>要联系 %1 位客户，约 %2 位留作对照组；每天最多 %3 位。</translation>
+    </message>
+</context>
+</TS>
