@@ -155,5 +155,9 @@
         <source>Messages</source>
         <translation>话术模板</translation>
     </message>
+    <message>
+        <source>Or once every (months)</source>
+        <translation>或每几个月一次</translation>
+    </message>
 </context>
 </TS>

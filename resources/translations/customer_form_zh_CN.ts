@@ -431,6 +431,14 @@
       <source>This customer has unsaved changes. Save them?</source>
       <translation>这位客户有未保存的修改，要保存吗？</translation>
     </message>
+    <message>
+      <source>Referred by</source>
+      <translation>介绍人</translation>
+    </message>
+    <message>
+      <source>Mobile or card no. of the customer who recommended us</source>
+      <translation>介绍人的手机号或卡号</translation>
+    </message>
   </context>
   <context>
     <name>MoneyDialog</name>

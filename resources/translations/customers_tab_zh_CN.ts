@@ -67,9 +67,9 @@
         <numerusform>把 %n 位客户移到回收站？之后可以从回收站恢复。</numerusform>
       </translation>
     </message>
-      <message>
-        <source>Segment</source>
-        <translation>分组</translation>
+    <message>
+      <source>Segment</source>
+      <translation>分组</translation>
     </message>
-</context>
+  </context>
 </TS>

@@ -9,11 +9,14 @@ pass over ``customer``) and drops those already done, skipped or snoozed:
 - ``festival``    every consenting customer of the chosen grades, ``festival_days`` before each
                   enabled festival up to the festival itself;
 - ``visit``       the visit plan by grade: a customer is due when the last contact is older than
-                  the grade's interval (30 / visits per month); "first week" grades are also due in
+                  the grade's interval (30 / visits per month, or ``every_months`` months for
+                  grades visited less than monthly: 3 = quarterly, 6 = half-yearly); "first week" grades are also due in
                   the month's first seven days when not contacted yet this month. The most overdue
                   ``visit_daily_limit`` are listed; :func:`visit_backlog` counts them all;
 - ``return``      return visits ``offset`` days after each purchase (configurable offsets); a
-                  purchase followed by a newer one is not called about (the newer one is);
+                  purchase followed by a newer one is not called about (the newer one is); a
+                  purchase whose items name a ``return_plans`` category (e.g. 护理: days 1, 7, 30)
+                  follows that plan's offsets instead of the default ones;
 - ``dormant``     wake-ups ``dormant_days`` after the last purchase, unless contacted since;
 - ``complaint``   resolved complaints whose satisfaction follow-up is due;
 - ``followup``    a contact's "next follow-up" date (recorded when an item is marked done);
@@ -21,6 +24,11 @@ pass over ``customer``) and drops those already done, skipped or snoozed:
                   spread by shopcrm.campaigns under the campaign's daily cap), read from the
                   campaign tables; unhandled ones stay ``overdue_days`` like greetings. Marked
                   done, the contact records the campaign and its result (sent/replied/…).
+
+With ``one_call_a_day`` (the default) a customer has at most one item due on a day: the items
+due today or overdue for one customer merge into the first by kind (complaint, follow-up,
+return, visit, campaign, greetings, wake-up); the others ride along (``CareItem.merged``) and are
+done, snoozed or skipped with it, under one contact.
 
 Customers who declined marketing (``consent_marketing`` false) never get birthday, anniversary,
 festival, visit-plan or wake-up items; service items (return visits, complaints, follow-ups) stay.
@@ -91,6 +99,13 @@ register(
             "Grade {grade}: first contact of the month due in its first week; last contact: {last}",
         ),
         "care.reason.never": ("从未联系", "never"),
+        "care.reason.visit_months": (
+            "{grade} 类客户，每 {n} 个月一次；上次联系：{last}",
+            ("Grade {grade}, every month; last contact: {last}", "Grade {grade}, every {n} months; last contact: {last}"),
+        ),
+        "care.reason.merged": ("{reason}（另有 {n} 项：{kinds}）", "{reason} (and {n} more: {kinds})"),
+        "care.setting.every_months": ("{grade} 类每几个月联系一次", "Months between contacts for grade {grade}"),
+        "care.setting.return_plan": ("购后回访计划“{name}”", "Return-visit plan “{name}”"),
         "care.reason.return": (
             "{date}购买{items}后第 {days} 天：{label}",
             "Day {days} after buying {items} on {date}: {label}",
@@ -198,6 +213,11 @@ DEFAULTS: dict = {
         "C": {"per_month": 1, "channel": "phone", "first_week": False},
     },
     "visit_daily_limit": 30,  # visit-plan items listed per day (most overdue first); 0 = all
+    # return visits by product or service category: a purchase whose items contain ``match``
+    # follows these offsets instead of ``return_offsets``, e.g.
+    # {"name": "护理", "match": "护理", "offsets": [{"days": 1, "label": "…", "template": "…"}, …]}
+    "return_plans": [],
+    "one_call_a_day": True,  # a customer's items due on one day merge into one
     "return_offsets": [
         {
             "days": 3,
@@ -254,6 +274,7 @@ register(
         "care.setting.default_grade": ("未分级客户按哪一级", "Grade of customers not graded yet"),
         "care.setting.festival_grades": ("节日问候的客户等级", "Grades greeted at festivals"),
         "care.v.duplicate_days": ("重复", "listed twice"),
+        "care.v.empty": ("不能为空", "must not be empty"),
     }
 )
 
@@ -290,6 +311,9 @@ def validate_settings(s: dict) -> dict:
         per = plan.get("per_month")
         if not isinstance(per, int) or isinstance(per, bool) or not 0 <= per <= 30:
             raise _bad("per_month", per, "0–30", grade=grade)
+        every = plan.get("every_months", 0)
+        if not isinstance(every, int) or isinstance(every, bool) or not 0 <= every <= 24:
+            raise _bad("every_months", every, "0–24", grade=grade)
         if plan.get("channel") not in activity.CHANNELS:
             raise _bad("visit_channel", plan.get("channel"), channels, grade=grade)
     if s["default_grade"] not in ("", *s["visit_plan"]):
@@ -299,15 +323,18 @@ def validate_settings(s: dict) -> dict:
     for kind, ch in s["channels"].items():
         if ch not in activity.CHANNELS:
             raise _bad("channel", ch, channels, kind=kind_text(kind) if kind in KINDS else kind)
-    seen = set()
-    for off in s["return_offsets"]:
-        d = off.get("days")
-        if not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 730:
-            raise _bad("return_days", d, "1–730")
-        if d in seen:
-            raise _bad("return_days", d, t("care.v.duplicate_days"))
-        seen.add(d)
-        check_template(f"return:{d}", off.get("template", ""))
+    for plan in [{"offsets": s["return_offsets"]}, *s["return_plans"]]:
+        if "match" in plan and not str(plan.get("match", "")).strip():
+            raise _bad("return_plan", plan.get("match"), t("care.v.empty"), name=plan.get("name", ""))
+        seen = set()
+        for off in plan.get("offsets", []):
+            d = off.get("days")
+            if not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 730:
+                raise _bad("return_days", d, "1–730")
+            if d in seen:
+                raise _bad("return_days", d, t("care.v.duplicate_days"))
+            seen.add(d)
+            check_template(f"return:{d}", off.get("template", ""))
     for sd in s["shop_dates"]:
         check_date(sd.get("month"), sd.get("day"), bool(sd.get("lunar")))
         if not str(sd.get("name", "")).strip():
@@ -442,9 +469,18 @@ class CareItem:
     why: tuple  # (message key, params): the reason, formatted only when shown (see ``reason``)
     ctx: dict = field(default_factory=dict)  # template values: 节日, 生日, 商品; "template" for returns
     snoozed_until: dt.date | None = None
+    # the same customer's other items due that day, handled with this one (setting one_call_a_day)
+    merged: list[CareItem] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
+        text = self._own_reason()
+        if self.merged:
+            kinds = "、".join(kind_text(m.kind) for m in self.merged)
+            return t("care.reason.merged", reason=text, n=len(self.merged), kinds=kinds)
+        return text
+
+    def _own_reason(self) -> str:
         key, params = self.why
         if not key:
             return params.get("text", "")
@@ -692,14 +728,24 @@ def _visit_plan(s, today) -> list[tuple[str, dict, dt.date]]:
     out = []
     for g in sorted(s["visit_plan"]):
         p = s["visit_plan"][g]
-        if p.get("per_month", 0) <= 0:
+        interval = visit_interval(p)
+        if interval is None:
             continue
-        interval = max(1, round(30 / p["per_month"]))
         cutoff = today - dt.timedelta(days=interval - 1)  # last contact before this day -> due
         if p.get("first_week") and today.day <= 7:
             cutoff = max(cutoff, month_start)
         out.append((g, p, cutoff))
     return out
+
+
+def visit_interval(plan: dict) -> int | None:
+    """Days between visits of a grade's plan: 30 / visits a month, else ``every_months`` months
+    (3: quarterly = 91 days, 6: half-yearly = 182 days); None when the grade is not visited."""
+    if plan.get("per_month", 0) > 0:
+        return max(1, round(30 / plan["per_month"]))
+    if plan.get("every_months", 0) > 0:
+        return round(plan["every_months"] * 365 / 12)
+    return None
 
 
 def _grade_clauses(s, g) -> list[str]:
@@ -753,7 +799,7 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
             return []
     out: list[CareItem] = []
     for g, p, cutoff in _visit_plan(s, today):
-        interval = max(1, round(30 / p["per_month"]))
+        interval = visit_interval(p) or 30
         rows: list[tuple] = []
         for clause in _grade_clauses(s, g):
             if len(out) + len(rows) >= limit:
@@ -785,7 +831,11 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
                 r[5],
                 p["channel"],
                 due,
-                (key_reason, {"grade": g, "n": p["per_month"], "last": _last_text(last)}),
+                (
+                    (key_reason, {"grade": g, "n": p["per_month"], "last": _last_text(last)})
+                    if p.get("per_month", 0) > 0 or key_reason != "care.reason.visit"
+                    else ("care.reason.visit_months", {"grade": g, "n": p["every_months"], "last": _last_text(last)})
+                ),
             )
             if (item.customer_id, item.key) in skip_keys:
                 continue
@@ -795,10 +845,29 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
     return out
 
 
+def _return_plans(s) -> list[tuple[list[dict], str, list]]:
+    """(offsets, extra WHERE on ``purchase p``, its parameters) per return-visit plan: each
+    category plan for purchases naming it, the default offsets for every other purchase."""
+    plans = [p for p in s["return_plans"] if str(p.get("match", "")).strip()]
+    out = []
+    for p in plans:
+        out.append((p.get("offsets", []), "AND instr(p.items, ?) > 0", [p["match"].strip()]))
+    others = "".join(" AND instr(p.items, ?) = 0" for _ in plans)
+    out.append((s["return_offsets"], others, [p["match"].strip() for p in plans]))
+    return out
+
+
 def _returns(s, today, overdue) -> list[CareItem]:
     out = []
     ch = s["channels"]["return"]
-    for off in s["return_offsets"]:
+    for offsets, extra, extra_params in _return_plans(s):
+        out += _returns_of(offsets, extra, extra_params, today, overdue, ch)
+    return out
+
+
+def _returns_of(offsets, extra, extra_params, today, overdue, ch) -> list[CareItem]:
+    out = []
+    for off in offsets:
         days = off["days"]
         lo = today - dt.timedelta(days=days + overdue)
         hi = today - dt.timedelta(days=days - 1)
@@ -809,8 +878,8 @@ def _returns(s, today, overdue) -> list[CareItem]:
         rows = database.execute_sql(
             f"SELECT {_COLS}, p.id, p.at FROM customer c JOIN purchase p "
             f"ON p.customer_id = c.id AND p.at = c.last_purchase_at "
-            f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()}",
-            (lo.isoformat(), hi.isoformat()),
+            f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()} {extra}",
+            (lo.isoformat(), hi.isoformat(), *extra_params),
         ).fetchall()
         label = off.get("label", "")
         ctx_base = {"template": off.get("template", "")}
@@ -1001,9 +1070,30 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
                     problems.append(exc.message)
         items += _dormant(s, today, overdue, consent)
         kept = _apply_actions(items, actions, today, today - dt.timedelta(days=s["service_overdue_days"]))
+    if s["one_call_a_day"]:
+        kept = merge_per_customer(kept, today)
     # sources were read in KINDS order: a stable sort by date keeps that order within a day
     kept.sort(key=attrgetter("due"))
     return TodayList(today, kept, problems)
+
+
+def merge_per_customer(items: list[CareItem], today: dt.date) -> list[CareItem]:
+    """At most one item due (today or overdue) per customer: the first by kind (complaint, follow-up,
+    return, visit, campaign, birthday, anniversary, festival, wake-up) carries the others in
+    ``merged``. Upcoming items (due after today) stay as they are."""
+    rank = {k: n for n, k in enumerate(KINDS)}
+    due = sorted((i for i in items if i.due <= today), key=lambda i: rank.get(i.kind, len(KINDS)))
+    first: dict[int, CareItem] = {}
+    for it in due:
+        lead = first.setdefault(it.customer_id, it)
+        if lead is not it:
+            lead.merged.append(it)
+    return [i for i in items if i.due > today or first.get(i.customer_id) is i]
+
+
+def _with_merged(items: Iterable[CareItem]) -> list[tuple[CareItem, int]]:
+    """Every item and the items merged into it, with the index of the item they belong to."""
+    return [(x, n) for n, it in enumerate(items) for x in (it, *it.merged)]
 
 
 def _apply_actions(items: list[CareItem], actions: dict, today: dt.date, revive_since: dt.date) -> list[CareItem]:
@@ -1268,9 +1358,10 @@ def kind_text(kind: str) -> str:
 def _record(items: Iterable[CareItem], action: str, *, until=None, reason="", contacts=None, at=None) -> int:
     at = at or now()
     items = list(items)
-    load_details(items)
+    pairs = _with_merged(items)
+    load_details([x for x, _n in pairs])
     rows = []
-    for n, it in enumerate(items):
+    for it, n in pairs:
         rows.append(
             dict(
                 customer=it.customer_id,
@@ -1288,7 +1379,7 @@ def _record(items: Iterable[CareItem], action: str, *, until=None, reason="", co
     with database.atomic():
         for i in range(0, len(rows), 200):
             CareAction.insert_many(rows[i : i + 200]).execute()
-    return len(rows)
+    return len(items)
 
 
 def mark_done(
@@ -1332,6 +1423,7 @@ def mark_done(
                     c.next_followup = next_followup
                     c.save()
             else:
+                campaign = next((x for x in (it, *it.merged) if x.kind == "campaign"), None)
                 c = activity.record_contact(
                     it.customer_id,
                     channel=channel or it.channel,
@@ -1341,8 +1433,8 @@ def mark_done(
                     next_followup=next_followup,
                     staff=staff,
                     at=at,
-                    campaign_id=it.ctx.get("campaign_id") if it.kind == "campaign" else None,
-                    result=(result or "sent") if it.kind == "campaign" else result,
+                    campaign_id=campaign.ctx.get("campaign_id") if campaign else None,
+                    result=(result or "sent") if campaign else result,
                     nps=nps,
                 )
             ids.append(c.id)

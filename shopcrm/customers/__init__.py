@@ -24,9 +24,21 @@ from shopcrm.core.normalize import (
     parse_money,
 )
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
+from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
 from shopcrm.store.db import database
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
+
+register(
+    {
+        "field.referred_by": ("介绍人", "Referred by"),
+        "v.referrer_unknown": (
+            "介绍人“{value}”不是本店客户（请填写介绍人的手机号或卡号）",
+            "Referrer “{value}” is not a customer (type the referrer's mobile or card number)",
+        ),
+        "v.referrer_self": ("客户不能介绍自己", "A customer cannot refer themselves"),
+    }
+)
 
 # Plain fields a form or an import may set directly (balance and points go through the ledger).
 TEXT_FIELDS = (
@@ -61,6 +73,8 @@ class CustomerInput:
     consent_marketing: bool | None = False
     joined_on: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)  # TEXT_FIELDS
+    # who recommended this customer: their mobile or card number as typed ("" = nobody; m0018)
+    referred_by: str = ""
 
 
 @dataclass
@@ -77,6 +91,7 @@ class CleanCustomer:
     consent_marketing: bool | None
     joined_on: dt.date | None
     extra: dict[str, str]
+    referred_by_id: int | None = None
 
 
 def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.date | None = None) -> CleanCustomer:
@@ -136,6 +151,19 @@ def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.d
         other = find_by_card(card)
         if other is not None and other.id != customer_id:
             errors.append(DuplicateError("card_no", "v.card_duplicate", other.id, value=card, other=_describe(other)))
+    referrer = None
+    typed = (data.referred_by or "").strip()
+    if typed:
+        referrer = find_by_card(normalize_card(typed) or typed)
+        if referrer is None:
+            try:
+                referrer = find_by_mobile(normalize_mobile(typed))
+            except FieldError:
+                referrer = None
+        if referrer is None or referrer.deleted_at is not None:
+            errors.append(FieldError("referred_by", "v.referrer_unknown", value=typed))
+        elif customer_id is not None and referrer.id == customer_id:
+            errors.append(FieldError("referred_by", "v.referrer_self"))
     if errors:
         raise ValidationError(errors)
     extra = {
@@ -155,6 +183,7 @@ def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.d
         data.consent_marketing,
         data.joined_on,
         extra,
+        referrer.id if referrer is not None else None,
     )
 
 
@@ -210,6 +239,7 @@ def create(data: CustomerInput, *, today: dt.date | None = None) -> Customer:
             level=clean.level_id,
             consent_marketing=clean.consent_marketing,
             joined_on=clean.joined_on or today or clock.today(),
+            referred_by=clean.referred_by_id,
             **birth_fields(clean.birthday, clean.lunar),
             **clean.extra,
         )
@@ -245,6 +275,7 @@ def update(customer_id: int, data: CustomerInput, *, today: dt.date | None = Non
         c.consent_marketing = clean.consent_marketing
         if clean.joined_on:
             c.joined_on = clean.joined_on
+        c.referred_by = clean.referred_by_id
         for k, v in {**birth_fields(clean.birthday, clean.lunar), **clean.extra}.items():
             setattr(c, k, v)
         c.updated_at = now()
@@ -588,4 +619,13 @@ def to_input(c: Customer) -> CustomerInput:
         consent_marketing=None if c.consent_marketing is None else bool(c.consent_marketing),
         joined_on=c.joined_on,
         extra={k: getattr(c, k) for k in TEXT_FIELDS},
+        referred_by=_referrer_key(c.referred_by_id),
     )
+
+
+def _referrer_key(customer_id: int | None) -> str:
+    """How the form shows the referrer: their card number, else their mobile."""
+    if customer_id is None:
+        return ""
+    r = Customer.get_or_none(Customer.id == customer_id)
+    return "" if r is None else (r.card_no or r.mobile)

@@ -30,7 +30,7 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from peewee import Expression
+from peewee import SQL, Expression, NodeList
 
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
@@ -192,6 +192,14 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+def _unindexed(column):
+    """``+column``: the same value, but SQLite will not drive the query from the column's index.
+    For the broad tail of a range ("no purchase for 60 days", "spent at most …" select most
+    customers): without STAT4 histograms SQLite guesses every range at a quarter of the rows and
+    may prefer it over a selective grade or level (317 ms instead of 5 ms on the 100k demo)."""
+    return NodeList((SQL("+"), column), glue="")
+
+
 def expression(f: SegmentFilter, today: dt.date | None = None, model: type[Customer] = Customer) -> Expression:
     """The filter as one peewee expression over ``model`` (``Customer`` or an alias of it)."""
     today = today or clock.today()
@@ -226,11 +234,12 @@ def expression(f: SegmentFilter, today: dt.date | None = None, model: type[Custo
     if f.bought_within_days is not None:
         parts.append(c.last_purchase_at >= _day_start(today - dt.timedelta(days=f.bought_within_days - 1)))
     if f.dormant_days is not None:
-        parts.append(c.last_purchase_at < _day_start(today - dt.timedelta(days=f.dormant_days - 1)))
+        cutoff = sql_ts(_day_start(today - dt.timedelta(days=f.dormant_days - 1)))
+        parts.append(c.last_purchase_at.is_null(False) & (_unindexed(c.last_purchase_at) < cutoff))
     if f.min_spend_cents is not None:
         parts.append(c.total_spend_cents >= f.min_spend_cents)
     if f.max_spend_cents is not None:
-        parts.append(c.total_spend_cents <= f.max_spend_cents)
+        parts.append(_unindexed(c.total_spend_cents) <= f.max_spend_cents)
     if f.consent == "yes":
         parts.append(c.consent_marketing == True)  # noqa: E712 (peewee builds SQL from ==)
     elif f.consent == "no":

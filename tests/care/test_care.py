@@ -52,6 +52,7 @@ def quiet(**overrides) -> dict:
         join_anniversary=False,
         return_offsets=[],
         dormant_days=3650,
+        one_call_a_day=False,  # each source's own items (merging: tests/care/test_visit_plans.py)
     )
     s.update(overrides)
     return s
@@ -358,7 +359,7 @@ def test_consent_filters_every_marketing_source(db):
     care.add_anniversary(no.id, "wedding", 11, 23)
     _bought(no, TODAY - dt.timedelta(days=90))
     s = care.load_settings()
-    s.update(festivals=["new_year"], festival_days=60, dormant_days=90)
+    s.update(festivals=["new_year"], festival_days=60, dormant_days=90, one_call_a_day=False)
     lst = care.build_today(TODAY, s)
     assert {i.kind for i in lst.items if i.customer_id == no.id} == set()
     database.execute_sql("UPDATE customer SET consent_marketing = 1 WHERE id = ?", (no.id,))
@@ -535,12 +536,13 @@ def test_build_today_reads_sources_without_n_plus_one(db):
             c = make(f"客{k}", birthday=dt.date(1990, 11, 22 - k % 5))
             _bought(c, TODAY - dt.timedelta(days=3))
 
+    s = {**care.load_settings(), "one_call_a_day": False}  # every item counted on its own
     add(2)
     with count_queries() as few:
-        small = care.build_today(TODAY, care.load_settings())
+        small = care.build_today(TODAY, s)
     add(30)
     with count_queries() as many:
-        big = care.build_today(TODAY, care.load_settings())
+        big = care.build_today(TODAY, s)
     assert len(big.items) > len(small.items) + 30
     assert few.count == many.count <= 20
     # what was bought is read for all return visits of an export at once: the query count does not

@@ -266,3 +266,20 @@ def test_one_letter_search_counts_exactly_what_it_lists(db):
 def test_absurd_amounts_are_field_errors_not_crashes(raw):
     with pytest.raises(FieldError, match="过大"):
         parse_money(raw, allow_negative=True)
+
+
+def test_referred_by_is_found_by_mobile_or_card_and_checked(db):
+    """Issue 15: "referred by" another customer, typed as their mobile or card number."""
+    from shopcrm.core.errors import ValidationError
+
+    a = C.create(C.CustomerInput(name="介绍人", mobile="13900001111", card_no="V100"))
+    b = C.create(C.CustomerInput(name="新客", mobile="13900002222", referred_by="13900001111"))
+    assert b.referred_by_id == a.id and C.to_input(b).referred_by == "V100"
+    c = C.create(C.CustomerInput(name="又一位", mobile="13900003333", referred_by="V100"))
+    assert c.referred_by_id == a.id
+    with pytest.raises(ValidationError, match="不是本店客户"):
+        C.create(C.CustomerInput(name="x", mobile="13900004444", referred_by="13900009999"))
+    with pytest.raises(ValidationError, match="不能介绍自己"):
+        C.update(a.id, C.CustomerInput(name="介绍人", mobile="13900001111", referred_by="V100"))
+    C.update(b.id, C.CustomerInput(name="新客", mobile="13900002222"))
+    assert C.get(b.id).referred_by_id is None

@@ -174,6 +174,8 @@ class CustomerForm(QDialog):
         self.wechat_edit = QLineEdit(objectName="wechatEdit")
         self.source_edit = QLineEdit(objectName="sourceEdit")
         self.source_edit.setToolTip(self.tr("How the customer found the shop (friend, passing by, Meituan…)"))
+        self.referred_by_edit = QLineEdit(objectName="referredByEdit")
+        self.referred_by_edit.setPlaceholderText(self.tr("Mobile or card no. of the customer who recommended us"))
 
         self.card_edit = QLineEdit(objectName="cardEdit")
         self.card_edit.setToolTip(self.tr("Member card number; kept as text, leading zeros included"))
@@ -234,6 +236,7 @@ class CustomerForm(QDialog):
         fl.addRow(self.tr("Address"), self.address_edit)
         fl.addRow(self.tr("WeChat"), self.wechat_edit)
         fl.addRow(self.tr("Source"), self.source_edit)
+        fl.addRow(self.tr("Referred by"), field("referred_by", self.referred_by_edit))
         self.pages.addTab(basic, self.tr("Basic"))
 
         member = QWidget()
@@ -379,6 +382,7 @@ class CustomerForm(QDialog):
             self.address_edit,
             self.wechat_edit,
             self.source_edit,
+            self.referred_by_edit,
             self.card_edit,
             self.tags_edit,
             self.balance_edit,
@@ -456,6 +460,7 @@ class CustomerForm(QDialog):
         self.address_edit.setText(ex["address"])
         self.wechat_edit.setText(ex["wechat"])
         self.source_edit.setText(ex["source"])
+        self.referred_by_edit.setText(data.referred_by)
         self.pref_channel.setCurrentIndex(max(self.pref_channel.findData(ex["pref_channel"]), 0))
         self.pref_time.setText(ex["pref_time"])
         self.pref_products.setText(ex["pref_products"])
@@ -559,6 +564,7 @@ class CustomerForm(QDialog):
             tags=tags,
             consent_marketing=self._consent(),
             joined_on=qclock.from_qdate(self.joined_edit.date()),
+            referred_by=self.referred_by_edit.text(),
             extra={
                 "phone2": self.phone2_edit.text(),
                 "gender": self.gender_combo.currentData(),

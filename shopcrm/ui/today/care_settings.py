@@ -94,6 +94,7 @@ class CareSettingsDialog(QDialog):
                 self.tr("Contacts a month"),
                 self.tr("Channel"),
                 self.tr("First within the month's first week"),
+                self.tr("Or once every (months)"),
             )
         ):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
@@ -108,7 +109,11 @@ class CareSettingsDialog(QDialog):
             grid.addWidget(per, row, 1)
             grid.addWidget(ch, row, 2)
             grid.addWidget(fw, row, 3)
-            self.plan_widgets[grade] = (per, ch, fw)
+            # grades visited less than monthly (contacts a month 0): 3 = quarterly, 6 = half-yearly
+            every = _spin(0, 24, p.get("every_months", 0), f"everyMonths{grade}")
+            every.setSpecialValueText("—")
+            grid.addWidget(every, row, 4)
+            self.plan_widgets[grade] = (per, ch, fw, every)
         self.default_grade = QComboBox(objectName="defaultGrade")
         for grade in GRADES:
             self.default_grade.addItem(grade, grade)
@@ -288,8 +293,13 @@ class CareSettingsDialog(QDialog):
             default_grade=self.default_grade.currentData(),
             visit_daily_limit=self.daily_limit.value(),
             visit_plan={
-                g: {"per_month": per.value(), "channel": ch.currentData(), "first_week": fw.isChecked()}
-                for g, (per, ch, fw) in self.plan_widgets.items()
+                g: {
+                    "per_month": per.value(),
+                    "channel": ch.currentData(),
+                    "first_week": fw.isChecked(),
+                    "every_months": every.value(),
+                }
+                for g, (per, ch, fw, every) in self.plan_widgets.items()
             },
             return_offsets=[
                 {
