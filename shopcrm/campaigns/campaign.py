@@ -56,7 +56,10 @@ register(
         "field.gift": ("礼品", "Gift"),
         "field.cost": ("成本", "Cost"),
         "campaign.v.name": ("活动须有名称", "A campaign needs a name"),
-        "campaign.v.choice": ("“{value}”不是可选的{field}（可选：{allowed}）", "“{value}” is not a {field} ({allowed})"),
+        "campaign.v.choice": (
+            "“{value}”不是可选的{field}（可选：{allowed}）",
+            "“{value}” is not a {field} ({allowed})",
+        ),
         "campaign.v.number": ("{field}“{value}”不对：应为 {low}–{high}", "{field} “{value}” must be {low}–{high}"),
         "campaign.v.start_past": (
             "开始日期 {value} 已经过去（今天 {today}）",
@@ -251,7 +254,7 @@ def create(inp: CampaignInput, today: dt.date | None = None) -> Campaign:
         k = Campaign.create(
             name=inp.name.strip(),
             segment=inp.segment_id,
-            filter=inp.filter.to_json(),
+            filter_json=inp.filter.to_json(),
             purpose=inp.purpose,
             template=inp.template,
             channel=inp.channel,
@@ -267,7 +270,9 @@ def create(inp: CampaignInput, today: dt.date | None = None) -> Campaign:
         held_set = set(held)
         targets = [i for i in ids if i not in held_set]
         planned = _spread(len(targets), start, days, inp.daily_cap)
-        rows = [(k.id, cid, 0, day.isoformat()) for cid, day in zip(targets, planned, strict=True)]
+        rows: list[tuple[int, int, int, str | None]] = [
+            (k.id, cid, 0, day.isoformat()) for cid, day in zip(targets, planned, strict=True)
+        ]
         rows += [(k.id, cid, 1, None) for cid in held]
         cur = database.cursor()
         cur.executemany(
@@ -302,7 +307,7 @@ def members(campaign_id: int, *, holdout: bool | None = None) -> list[int]:
     q = CampaignMember.select(CampaignMember.customer).where(CampaignMember.campaign == campaign_id)
     if holdout is not None:
         q = q.where(CampaignMember.holdout == holdout)
-    return [r[0] for r in q.tuples()]
+    return [m.customer_id for m in q]
 
 
 def record_outcome(
@@ -322,9 +327,7 @@ def record_outcome(
     k = Campaign.get_by_id(campaign_id)
     if result not in activity.RESULTS:
         raise FieldError("result", "campaign.v.result", value=result, allowed="/".join(activity.RESULTS))
-    m = CampaignMember.get_or_none(
-        (CampaignMember.campaign == campaign_id) & (CampaignMember.customer == customer_id)
-    )
+    m = CampaignMember.get_or_none((CampaignMember.campaign == campaign_id) & (CampaignMember.customer == customer_id))
     if m is None or m.holdout:
         raise FieldError("customer", "campaign.v.not_member", name=k.name)
     at = at or now()
@@ -339,7 +342,7 @@ def record_outcome(
         c.points,
         c.balance_cents,
         k.channel,
-        m.planned_on,
+        m.planned_on or k.start_on,
         ("", {"text": t("campaign.contact.purpose", name=k.name)}),
         {"template": k.template, "campaign_id": k.id},
     )

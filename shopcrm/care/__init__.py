@@ -101,11 +101,14 @@ register(
         "care.reason.never": ("从未联系", "never"),
         "care.reason.visit_months": (
             "{grade} 类客户，每 {n} 个月一次；上次联系：{last}",
-            ("Grade {grade}, every month; last contact: {last}", "Grade {grade}, every {n} months; last contact: {last}"),
+            (
+                "Grade {grade}, every month; last contact: {last}",
+                "Grade {grade}, every {n} months; last contact: {last}",
+            ),
         ),
         "care.reason.merged": ("{reason}（另有 {n} 项：{kinds}）", "{reason} (and {n} more: {kinds})"),
         "care.setting.every_months": ("{grade} 类每几个月联系一次", "Months between contacts for grade {grade}"),
-        "care.setting.return_plan": ("购后回访计划“{name}”", "Return-visit plan “{name}”"),
+        "care.setting.return_plan": ("购后回访计划“{plan}”", "Return-visit plan “{plan}”"),
         "care.reason.return": (
             "{date}购买{items}后第 {days} 天：{label}",
             "Day {days} after buying {items} on {date}: {label}",
@@ -325,7 +328,7 @@ def validate_settings(s: dict) -> dict:
             raise _bad("channel", ch, channels, kind=kind_text(kind) if kind in KINDS else kind)
     for plan in [{"offsets": s["return_offsets"]}, *s["return_plans"]]:
         if "match" in plan and not str(plan.get("match", "")).strip():
-            raise _bad("return_plan", plan.get("match"), t("care.v.empty"), name=plan.get("name", ""))
+            raise _bad("return_plan", plan.get("match"), t("care.v.empty"), plan=plan.get("name", ""))
         seen = set()
         for off in plan.get("offsets", []):
             d = off.get("days")

@@ -45,12 +45,13 @@ def filter_from_args(args: argparse.Namespace):
     def day(v):
         return dt.date.fromisoformat(v) if v else None
 
+    levels, tags = getattr(args, "level", None), getattr(args, "tag", None)
     return SegmentFilter(
         grades=[g.upper() for g in args.grade],
         value_types=args.value_type,
         lifecycles=args.lifecycle,
-        levels=getattr(args, "level", None) if isinstance(getattr(args, "level", None), list) else [],
-        tags=getattr(args, "tag", None) if isinstance(getattr(args, "tag", None), list) else [],
+        levels=levels if isinstance(levels, list) else [],  # export has its own single --level/--tag
+        tags=tags if isinstance(tags, list) else [],
         products=args.product,
         birth_months=args.birth_month,
         bought_within_days=args.bought_within,

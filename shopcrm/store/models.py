@@ -486,7 +486,7 @@ class Segment(BaseModel):
     """A saved filter over the archive (``filter``: JSON, see shopcrm.segments)."""
 
     name = CharField(unique=True)
-    filter = TextField()
+    filter_json = TextField(column_name="filter")  # ``filter`` would hide peewee's Model.filter
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
@@ -498,7 +498,7 @@ class Campaign(BaseModel):
     segment = ForeignKeyField(Segment, null=True, on_delete="SET NULL", index=False)
     if TYPE_CHECKING:
         segment_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
-    filter = TextField()  # the segment's filter when the campaign started (JSON)
+    filter_json = TextField(column_name="filter")  # the segment's filter when the campaign started
     purpose = CharField()
     template = TextField(default="")
     channel = CharField(default="phone")

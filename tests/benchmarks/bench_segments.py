@@ -21,11 +21,11 @@ from tests.benchmarks._common import demo_db, median_ms, report
 
 def main() -> None:
     path = demo_db()
+    from peewee import SQL
+
     from shopcrm import grading, segments as S
     from shopcrm.campaigns import campaign as K
     from shopcrm.core import clock
-    from peewee import SQL
-
     from shopcrm.store.db import database, open_database
 
     open_database(path)

@@ -93,7 +93,11 @@ CASES = [
     # within 30 days: today and the 29 days before it
     (S.SegmentFilter(bought_within_days=30), "date(last_purchase_at) > ?", (day(30),)),
     (S.SegmentFilter(dormant_days=90), "date(last_purchase_at) <= ?", (day(90),)),
-    (S.SegmentFilter(min_spend_cents=100_00, max_spend_cents=2_000_00), "total_spend_cents BETWEEN 10000 AND 200000", ()),
+    (
+        S.SegmentFilter(min_spend_cents=100_00, max_spend_cents=2_000_00),
+        "total_spend_cents BETWEEN 10000 AND 200000",
+        (),
+    ),
     (S.SegmentFilter(consent="yes"), "consent_marketing = 1", ()),
     (S.SegmentFilter(consent="no"), "consent_marketing = 0", ()),
     (S.SegmentFilter(consent="unknown"), "consent_marketing IS NULL", ()),
