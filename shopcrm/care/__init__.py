@@ -1006,22 +1006,9 @@ def _campaigns(s, today, overdue) -> list[CareItem]:
         ctx = {"template": template, "campaign_id": kid}
         if fest:
             ctx["festival"] = fest
-        out.append(
-            CareItem(
-                "campaign",
-                f"campaign:{kid}",
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                channel,
-                _day(planned),
-                ("care.reason.campaign", {"name": name, "start": _day(r[13]), "end": _day(r[14])}),
-                ctx,
-            )
-        )
+        why = ("care.reason.campaign", {"name": name, "start": _day(r[13]), "end": _day(r[14])})
+        # the campaign's channel as the owner chose it, not the customer's preferred one
+        out.append(_item("campaign", f"campaign:{kid}", (*r[:6], None), channel, _day(planned), why, ctx))
     return out
 
 

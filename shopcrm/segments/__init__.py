@@ -176,24 +176,23 @@ def validate(f: SegmentFilter) -> SegmentFilter:
     return f
 
 
-def _level_ids(names: list[str]) -> list[int]:
+def _ids(model, names: list[str], message: str) -> list[int]:
+    """The ids of the named levels or tags; FieldError naming an unknown one and the known ones."""
     if not names:
         return []
-    known = {lv.name: lv.id for lv in Level.select(Level.id, Level.name)}
+    known = {row.name: row.id for row in model.select(model.id, model.name)}
     for n in names:
         if n not in known:
-            raise FieldError("segment", "segment.v.level", name=n, known="、".join(known) or "-")
+            raise FieldError("segment", message, name=n, known="、".join(known) or "-")
     return [known[n] for n in names]
+
+
+def _level_ids(names: list[str]) -> list[int]:
+    return _ids(Level, names, "segment.v.level")
 
 
 def _tag_ids(names: list[str]) -> list[int]:
-    if not names:
-        return []
-    known = {tg.name: tg.id for tg in Tag.select(Tag.id, Tag.name)}
-    for n in names:
-        if n not in known:
-            raise FieldError("segment", "segment.v.tag", name=n, known="、".join(known) or "-")
-    return [known[n] for n in names]
+    return _ids(Tag, names, "segment.v.tag")
 
 
 def _day_start(day: dt.date) -> dt.datetime:
