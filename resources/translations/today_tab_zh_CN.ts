@@ -57,6 +57,10 @@
         <source>Result</source>
         <translation>结果</translation>
     </message>
+    <message>
+        <source>Would recommend us (0-10)</source>
+        <translation>向朋友推荐本店的可能性（0–10）</translation>
+    </message>
 </context>
 <context>
     <name>SkipDialog</name>

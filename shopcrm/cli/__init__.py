@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -13,6 +13,7 @@ import sys
 import shopcrm.backup  # noqa: F401  (its pre-migration backup guards every command's open)
 from shopcrm.cli import (
     backup_cmd,
+    campaign_cmd,
     care_cmd,
     demo_cmd,
     export_cmd,
@@ -27,7 +28,18 @@ from shopcrm.core import logs, texts
 from shopcrm.core.paths import data_dir
 from shopcrm.store.db import DatabaseOpenError, close_database
 
-COMMAND_MODULES = (demo_cmd, import_cmd, export_cmd, backup_cmd, care_cmd, grading_cmd, money_cmd, send_cmd, segment_cmd)
+COMMAND_MODULES = (
+    demo_cmd,
+    import_cmd,
+    export_cmd,
+    backup_cmd,
+    care_cmd,
+    grading_cmd,
+    money_cmd,
+    send_cmd,
+    segment_cmd,
+    campaign_cmd,
+)
 
 log = logging.getLogger(__name__)
 

@@ -188,3 +188,42 @@ def test_results_compare_targets_with_the_holdout(shop):
     assert (r.gifts, r.gift_cost_cents) == (1, 88_00)
     with pytest.raises(FieldError, match="不在活动"):
         K.record_outcome(k.id, held[1], "sent")
+
+
+def test_command_line_create_results_and_gift(shop, db_path, capsys):
+    import json
+
+    from shopcrm import cli
+
+    db = ["--db", str(db_path)]
+
+    def run(*argv):
+        code = cli.main(list(argv))
+        return code, capsys.readouterr().out
+
+    code, out = run(
+        "campaign", "create", *db, "--name", "中秋", "--grade", "A", "--festival", "mid_autumn", "--cap", "8", "--json"
+    )
+    made = json.loads(out)
+    assert code == 0 and (made["start"], made["end"]) == (str(START), str(MID_AUTUMN_2027))
+    assert made["busiest_day"] <= 8 and made["targets"] + made["holdout"] == len(consenting_a())
+    target = K.members(made["id"], holdout=False)[0]
+    code, out = run(
+        "campaign",
+        "gift",
+        *db,
+        "--customer",
+        Customer.get_by_id(target).mobile,
+        "--what",
+        "月饼",
+        "--cost",
+        "88",
+        "--campaign",
+        str(made["id"]),
+        "--json",
+    )
+    assert code == 0
+    code, out = run("campaign", "results", *db, "--id", str(made["id"]), "--json")
+    r = json.loads(out)
+    assert r["targets"]["size"] == made["targets"] and r["gift_cost_cents"] == 88_00
+    assert run("campaign", "create", *db, "--name", "太多", "--grade", "A", "--days", "2", "--cap", "1")[0] == 1

@@ -158,6 +158,11 @@ class DoneDialog(QDialog):
         self.satisfaction.addItem(self.tr("(not asked)"), None)
         for n in range(5, 0, -1):
             self.satisfaction.addItem("★" * n, n)
+        # the optional "how likely are you to recommend us" question (0-10, NPS)
+        self.nps = QComboBox(objectName="npsCombo")
+        self.nps.addItem(self.tr("(not asked)"), None)
+        for n in range(10, -1, -1):
+            self.nps.addItem(str(n), n)
         self.followup_check = QCheckBox(self.tr("Follow up again on"), objectName="followupCheck")
         self.followup_date = QDateEdit(qclock.to_qdate(today + dt.timedelta(days=7)), objectName="followupDate")
         self.followup_date.setCalendarPopup(True)
@@ -172,6 +177,7 @@ class DoneDialog(QDialog):
             form.addRow(self.tr("Result"), self.result)
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Satisfaction"), self.satisfaction)
+        form.addRow(self.tr("Would recommend us (0-10)"), self.nps)
         row = QHBoxLayout()
         row.addWidget(self.followup_check)
         row.addWidget(self.followup_date)
@@ -190,6 +196,7 @@ class DoneDialog(QDialog):
             satisfaction=self.satisfaction.currentData(),
             next_followup=qclock.from_qdate(self.followup_date.date()) if self.followup_check.isChecked() else None,
             result=self.result.currentData() if self._campaign else "",
+            nps=self.nps.currentData(),
         )
 
 
@@ -563,7 +570,7 @@ class TodayTab(QWidget):
         items = self.selected_items()
         if not items:
             return None
-        campaign = any(i.kind == "campaign" for i in items)
+        campaign = any(x.kind == "campaign" for i in items for x in (i, *i.merged))
         dlg = DoneDialog(self, len(items), items[0].channel, self.today(), campaign=campaign)
         dlg.accepted.connect(lambda: self.apply_done(items, **dlg.values()))
         return self._show(dlg)
