@@ -46,7 +46,7 @@ register(
         "campaign.status.active": ("进行中", "Active"),
         "campaign.status.stopped": ("已停止", "Stopped"),
         "field.campaign_name": ("活动名称", "Campaign name"),
-        "field.purpose": ("目的", "Purpose"),
+        "field.campaign_purpose": ("活动目的", "Campaign purpose"),
         "field.template": ("话术模板", "Message template"),
         "field.start_on": ("开始日期", "Start"),
         "field.end_on": ("结束日期", "End"),
@@ -171,7 +171,7 @@ def _check(inp: CampaignInput, today: dt.date) -> tuple[dt.date, dt.date]:
     if not inp.name.strip():
         raise FieldError("campaign_name", "campaign.v.name")
     if inp.purpose not in PURPOSES:
-        raise FieldError("purpose", "campaign.v.choice", value=inp.purpose, allowed="/".join(PURPOSES))
+        raise FieldError("campaign_purpose", "campaign.v.choice", value=inp.purpose, allowed="/".join(PURPOSES))
     if inp.channel not in activity.CHANNELS:
         raise FieldError("channel", "campaign.v.choice", value=inp.channel, allowed="/".join(activity.CHANNELS))
     care.check_template(inp.name, inp.template)

@@ -20,8 +20,8 @@ from shopcrm.cli import (
     grading_cmd,
     import_cmd,
     money_cmd,
-    send_cmd,
     segment_cmd,
+    send_cmd,
 )
 from shopcrm.cli.common import COMMANDS
 from shopcrm.core import logs, texts

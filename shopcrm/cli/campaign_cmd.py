@@ -69,6 +69,7 @@ def _campaign(args: argparse.Namespace) -> int:
     from shopcrm.core.money import to_cents
 
     open_db(args)
+    out: object
     try:
         if args.action == "create":
             f = segments.load(args.segment) if args.segment else segments.SegmentFilter()

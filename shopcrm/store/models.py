@@ -525,8 +525,8 @@ class CampaignMember(BaseModel):
     planned_on = DateField(null=True)
 
     class Meta:
+        # a rowid table like the others with customer_id: the privacy export orders by rowid
         primary_key = CompositeKey("campaign", "customer")
-        without_rowid = True
         indexes = ((("planned_on", "campaign"), False), (("customer",), False))
 
 

@@ -31,7 +31,7 @@ STATEMENTS = [
     'CREATE TABLE "campaign_member" ("campaign_id" INTEGER NOT NULL, "customer_id" INTEGER NOT NULL, '
     '"holdout" INTEGER NOT NULL, "planned_on" DATE, PRIMARY KEY ("campaign_id", "customer_id"), '
     'FOREIGN KEY ("campaign_id") REFERENCES "campaign" ("id") ON DELETE CASCADE, '
-    'FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE) WITHOUT ROWID',
+    'FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE)',
     'CREATE INDEX "campaign_member_planned_on_campaign_id" ON "campaign_member" ("planned_on", "campaign_id")',
     'CREATE INDEX "campaign_member_customer_id" ON "campaign_member" ("customer_id")',
     'CREATE TABLE "gift_given" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT NULL, '
