@@ -74,9 +74,17 @@ def _topup(args: argparse.Namespace) -> int:
 
 def _sale_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--customer", required=True, help="mobile or card number")
-    p.add_argument("--amount", required=True, help="yuan")
+    p.add_argument("--amount", help="yuan (with --line: may be left out, else must equal the lines' sum)")
     p.add_argument("--pay", help="e.g. card=300,cash=200 (default: all cash)")
-    p.add_argument("--items", default="", help="what was bought")
+    p.add_argument("--items", default="", help="what was bought (free text; kept beside the lines)")
+    p.add_argument(
+        "--line",
+        action="append",
+        default=[],
+        metavar="NAME*QTY*PRICE",
+        help="one line of the purchase, e.g. '衬衫*2*99.50' (qty a whole number, price in yuan per piece; "
+        "'NAME*PRICE' is one piece); repeat for more lines",
+    )
     _common(p)
 
 
@@ -85,9 +93,12 @@ def _sale(args: argparse.Namespace) -> int:
     try:
         _begin(args)
         c = counter.find_customer(args.customer)
-        amount = parse_money(args.amount, "amount")
+        lines = [counter.parse_line(text, i) for i, text in enumerate(args.line, 1)]
+        if args.amount is None and not lines:
+            raise FieldError("amount", "v.required")
+        amount = parse_money(args.amount, "amount") if args.amount is not None else None
         pay = counter.parse_pay(args.pay) if args.pay else None
-        p = counter.sell(c.id, amount, pay, items=args.items)
+        p = counter.sell(c.id, amount, pay, items=args.items, lines=lines or None)
     except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
         return _fail(exc)
     c = Customer.get_by_id(c.id)
@@ -107,6 +118,14 @@ def _refund_args(p: argparse.ArgumentParser) -> None:
     group.add_argument("--topup", type=int, help="top-up id: its unspent principal (owner, --pin)")
     p.add_argument("--amount", help="yuan (default: all that is left)")
     p.add_argument(
+        "--line",
+        type=int,
+        action="append",
+        metavar="N",
+        help="refund line N of the purchase (1 = the first line; repeat for more lines; default: what is left of it)",
+    )
+    p.add_argument("--qty", type=int, help="with one --line: refund this many pieces of it")
+    p.add_argument(
         "--to-card", action="store_true", help="a purchase's refund all onto the stored-value card (owner, --pin)"
     )
     _common(p)
@@ -121,7 +140,16 @@ def _refund(args: argparse.Namespace) -> int:
             customer_id = Topup.get_by_id(args.topup).customer_id
         else:
             amount = parse_money(args.amount, "amount") if args.amount else None
-            r = counter.refund_purchase(args.purchase, amount, to_card=args.to_card)
+            lines = None
+            if args.line:
+                if amount is not None or args.topup is not None:
+                    raise ValueError("--line goes with --purchase and without --amount")
+                if args.qty is not None and len(args.line) != 1:
+                    raise ValueError("--qty goes with exactly one --line")
+                lines = {n: args.qty for n in args.line}
+            elif args.qty is not None:
+                raise ValueError("--qty goes with --line")
+            r = counter.refund_purchase(args.purchase, amount, to_card=args.to_card, lines=lines)
             customer_id = r.customer_id
     except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
         return _fail(exc)

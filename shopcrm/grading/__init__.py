@@ -491,7 +491,10 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
     the last run's highest, whatever their date: added if in the new period) and the older
     purchases between the old and the new bounds of the period (added or taken off as they
     entered or left it); customers back from the recycle bin are summed again from the covering
-    index. Anything else (no usable last run, too many customers touched) sums all purchases."""
+    index. Anything else (no usable last run, too many customers touched) sums all purchases.
+
+    The count leaves out a purchase with nothing left (wholly refunded: its amount went down to
+    0, shopcrm.sales.counter.refund_purchase), as the spend it adds is net of refunds."""
     database.execute_sql("CREATE TEMP TABLE _s (id INTEGER PRIMARY KEY, m INTEGER NOT NULL, f INTEGER NOT NULL)")
     database.execute_sql("CREATE TEMP TABLE _chg (id INTEGER PRIMARY KEY, m INTEGER, f INTEGER)")
     window, last_id, last_binned = info.get("window"), info.get("max_purchase_id"), info.get("binned")
@@ -531,7 +534,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
                 )
                 bounds.update({f"lo_{side}": lo, f"hi_{side}": hi})
         _exec(
-            "INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k) FROM ("
+            "INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k * (amount_cents != 0)) FROM ("
             + " UNION ALL ".join(parts)
             + ") GROUP BY customer_id",
             bounds,
@@ -557,13 +560,13 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         )
         database.execute_sql(
             f"INSERT INTO _chg (id, m, f) SELECT id, m, f FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
-            f"{one.format('COUNT(*)')} AS f, c.period_spend_cents AS om, c.period_purchases AS ofr "
+            f"{one.format('SUM(p.amount_cents != 0)')} AS f, c.period_spend_cents AS om, c.period_purchases AS ofr "
             "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 1) WHERE m != om OR f != ofr",
             (start, end, start, end),
         )
     else:
         database.execute_sql(
-            "INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), COUNT(*) "
+            "INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), SUM(amount_cents != 0) "
             "FROM purchase INDEXED BY purchase_customer_id_at_amount "
             "WHERE at >= ? AND at < ? GROUP BY customer_id",
             (start, end),

@@ -17,7 +17,7 @@ from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.sales import days
 from shopcrm.store.db import database
-from shopcrm.store.models import Contact, Customer, Purchase, PurchasePayment, now, sql_ts
+from shopcrm.store.models import Contact, Customer, Purchase, PurchaseLine, PurchasePayment, now, sql_ts
 from shopcrm.trust import session
 
 register(
@@ -57,10 +57,13 @@ def record_purchase(
     note: str = "",
     payments: dict[str, int] | None = None,
     operator: str = "",
+    lines: list[tuple[str, int, int]] | None = None,
 ) -> Purchase:
     """Record a sale. ``payments`` splits it by method (``card`` is the stored-value card, checked
     against the balance in this transaction; the parts add up to the amount, see
-    shopcrm.sales.counter.sell); without it the whole amount is paid by ``payment``."""
+    shopcrm.sales.counter.sell); without it the whole amount is paid by ``payment``. ``lines``:
+    (name, qty, unit price in cents) each, stored as the purchase's lines (their amounts add up
+    to ``amount_cents``: checked by shopcrm.sales.counter.sell)."""
     if amount_cents <= 0:
         raise FieldError("amount", "v.money_negative")
     if payments is None:
@@ -98,6 +101,13 @@ def record_purchase(
         PurchasePayment.insert_many(
             [{"purchase": p.id, "method": m, "amount_cents": v} for m, v in payments.items()]
         ).execute()
+        if lines:
+            PurchaseLine.insert_many(
+                [
+                    {"purchase": p.id, "position": i, "name": n, "qty": q, "unit_cents": u, "amount_cents": q * u}
+                    for i, (n, q, u) in enumerate(lines, 1)
+                ]
+            ).execute()
         if payments.get(CARD):
             ledger.apply(
                 customer_id,

@@ -35,7 +35,17 @@ from shopcrm.sales import activity, days
 from shopcrm.sales.activity import CARD
 from shopcrm.store import settings as setting_store
 from shopcrm.store.db import database
-from shopcrm.store.models import Customer, DayClose, Purchase, Refund, RefundPayment, Topup, now, sql_ts
+from shopcrm.store.models import (
+    Customer,
+    DayClose,
+    Purchase,
+    PurchaseLine,
+    Refund,
+    RefundPayment,
+    Topup,
+    now,
+    sql_ts,
+)
 from shopcrm.trust import audit, session
 
 log = logging.getLogger(__name__)
@@ -61,6 +71,19 @@ register(
             "Card balances differ from their ledger ({customers} customers): check them first",
         ),
         "v.bad_bonus_rule": ("第 {row} 条赠送规则有误：{reason}", "Bonus rule {row} is wrong: {reason}"),
+        "v.line_bad": (
+            "第 {row} 行商品“{value}”有误：应为 名称*数量*单价（数量为正整数，单价以元计）",
+            "Line {row} “{value}” is wrong: write name*qty*unit price (qty a whole number above 0, price in yuan)",
+        ),
+        "v.lines_sum": (
+            "各行商品合计 {lines}，与金额 {total} 不符",
+            "The lines add up to {lines}, not the amount {total}",
+        ),
+        "v.line_unknown": ("消费 #{id} 没有第 {row} 行商品", "Purchase #{id} has no line {row}"),
+        "v.line_qty": (
+            "第 {row} 行商品还可退 {left} 件，不能退 {qty} 件",
+            "Line {row}: at most {left} can be refunded, not {qty}",
+        ),
     }
 )
 
@@ -289,24 +312,90 @@ def parse_pay(text: str) -> dict[str, int]:
     return out
 
 
+Line = tuple[str, int, int]  # (name, qty, unit price in cents)
+
+
+def parse_line(text: str, row: int = 1) -> Line:
+    """``衬衫*2*99.50`` -> ("衬衫", 2, 9950); ``衬衫*99.50`` is one of them. The quantity is a
+    whole number above 0; the unit price is in yuan (0 allowed: a gift)."""
+    parts = text.strip().rsplit("*", 2)
+    if len(parts) == 2:
+        parts.insert(1, "1")
+    name = parts[0].strip() if parts else ""
+    try:
+        if len(parts) != 3 or not name:
+            raise ValueError(text)
+        qty = int(parts[1].strip())
+        unit = parse_money(parts[2].strip(), "line")
+        if qty <= 0 or unit < 0:
+            raise ValueError(text)
+    except (ValueError, FieldError) as exc:
+        raise FieldError("line", "v.line_bad", row=row, value=text.strip()) from exc
+    return name, qty, unit
+
+
+def lines_items(lines: list[Line]) -> str:
+    """The free text a purchase with lines gets when none was typed: ``衬衫×2、袜子×3``."""
+    return "、".join(f"{n}×{q}" if q != 1 else n for n, q, _u in lines)
+
+
 def sell(
     customer_id: int,
-    amount_cents: int,
+    amount_cents: int | None,
     pay: dict[str, int] | None = None,
     *,
     items: str = "",
     at: dt.datetime | None = None,
     operator: str | None = None,
+    lines: list[Line] | None = None,
 ) -> Purchase:
-    """A sale paid by ``pay`` ({method: cents}, ``card`` the stored-value card; all cash without)."""
+    """A sale paid by ``pay`` ({method: cents}, ``card`` the stored-value card; all cash without).
+
+    ``lines``: what was bought, (name, qty, unit price in cents) each; the amount is then their
+    sum (``amount_cents`` None) or must equal it. ``items`` (free text) is kept as typed; with
+    lines and no text it names the lines."""
+    if lines:
+        for i, (name, qty, unit) in enumerate(lines, 1):
+            if not name.strip() or qty <= 0 or unit < 0:
+                raise FieldError("line", "v.line_bad", row=i, value=f"{name}*{qty}*{fmt(unit, grouping=False)}")
+        total = sum(q * u for _n, q, u in lines)
+        if amount_cents is None:
+            amount_cents = total
+        elif amount_cents != total:
+            raise FieldError("amount", "v.lines_sum", lines=fmt(total), total=fmt(amount_cents))
+        items = items or lines_items(lines)
+    if amount_cents is None:
+        raise FieldError("amount", "v.required")
     pay = {k: v for k, v in (pay or {"cash": amount_cents}).items() if v}
     for m in pay:
         _check_method(m, card=True)
     if any(v < 0 for v in pay.values()) or sum(pay.values()) != amount_cents:
         raise FieldError("pay", "v.pay_sum", paid=fmt(sum(pay.values())), total=fmt(amount_cents))
     return activity.record_purchase(
-        customer_id, amount_cents, at=at, items=items, payments=pay, operator=_operator(operator)
+        customer_id,
+        amount_cents,
+        at=at,
+        items=items,
+        payments=pay,
+        operator=_operator(operator),
+        lines=[(n.strip(), q, u) for n, q, u in lines] if lines else None,
     )
+
+
+def lines_of(purchase_id: int) -> list[PurchaseLine]:
+    """The purchase's lines in the order typed (none for a purchase recorded without lines)."""
+    return list(PurchaseLine.select().where(PurchaseLine.purchase == purchase_id).order_by(PurchaseLine.position))
+
+
+def line_refund_cents(line: PurchaseLine, qty: int | None = None) -> int:
+    """What refunding ``qty`` more of ``line`` gives back (None: what is left of it). The
+    refunded cents follow the quantity exactly (``amount × refunded qty ÷ qty``, whole cents), so
+    the parts of a line add up to its amount."""
+    left = line.qty - line.refunded_qty
+    qty = left if qty is None else qty
+    if qty <= 0 or qty > left:
+        raise FieldError("qty", "v.line_qty", row=line.position, left=left, qty=qty)
+    return line.amount_cents * (line.refunded_qty + qty) // line.qty - line.refunded_cents
 
 
 def purchase(purchase_id: int) -> Purchase:
@@ -362,6 +451,14 @@ def _left_by_method(paid: dict[str, int], done: dict[str, int]) -> dict[str, int
     return left
 
 
+def refund_split(purchase_id: int, amount_cents: int, *, to_card: bool = False) -> dict[str, int]:
+    """Where a refund of ``amount_cents`` of the purchase would go, {method: cents} (what
+    :func:`refund_purchase` does, shown before it is done)."""
+    if to_card:
+        return {CARD: amount_cents}
+    return _split(amount_cents, _left_by_method(paid_by(purchase_id), _refunded_by(purchase_id)))
+
+
 def refund_purchase(
     purchase_id: int,
     amount_cents: int | None = None,
@@ -371,14 +468,21 @@ def refund_purchase(
     note: str = "",
     to_card: bool = False,
     complaint_id: int | None = None,
+    lines: dict[int, int | None] | None = None,
 ) -> Refund:
     """Refund a purchase, whole (no amount: what is left of it) or in part, to its methods.
+
+    ``lines``: {line position: qty (None: what is left of the line)} refunds those lines of a
+    purchase recorded with lines; the amount is then theirs (``amount_cents`` stays None) and the
+    lines' refunded quantity and cents go up. Money, points and spend go back as for an amount.
 
     ``to_card``: the whole refund goes onto the stored-value card instead (the owner's choice:
     owner only and audited; a complaint's refund, ``complaint_id`` given, was decided in the
     complaint's resolution and is audited as such). The refund row records ``complaint_id``."""
     if to_card and complaint_id is None:
         session.require_owner("adjust")
+    if lines is not None and amount_cents is not None:
+        raise ValueError("refund_purchase: give lines or an amount, not both")
     at = at or now()
     op = _operator(operator)
     with database.atomic():
@@ -386,12 +490,20 @@ def refund_purchase(
         p = Purchase.get_by_id(purchase_id)
         gross = p.amount_cents + p.refunded_cents
         left_total = p.amount_cents
+        line_parts: list[tuple[PurchaseLine, int, int]] = []  # (line, qty, cents)
+        if lines is not None:
+            by_pos = {ln.position: ln for ln in lines_of(p.id)}
+            for pos, qty in sorted(lines.items()):
+                ln = by_pos.get(pos)
+                if ln is None:
+                    raise FieldError("line", "v.line_unknown", id=p.id, row=pos)
+                q = ln.qty - ln.refunded_qty if qty is None else qty
+                line_parts.append((ln, q, line_refund_cents(ln, q)))
+            amount_cents = sum(c for _ln, _q, c in line_parts)
         amount = left_total if amount_cents is None else amount_cents
         if amount <= 0 or amount > left_total:
             raise FieldError("amount", "v.refund_too_much", left=fmt(left_total), amount=fmt(amount))
-        done = _refunded_by(p.id)
-        left = _left_by_method(paid_by(p.id), done)
-        to = {CARD: amount} if to_card else _split(amount, left)
+        to = refund_split(p.id, amount, to_card=to_card)
         whole = amount == left_total
         # points earned, pro rata of the gross amount (what is left of them when whole)
         before_pts = database.execute_sql(
@@ -427,6 +539,12 @@ def refund_purchase(
             "updated_at = ? WHERE id = ?",
             (amount, 1 if whole else 0, sql_ts(now()), p.customer_id),
         )
+        for ln, q, c in line_parts:
+            database.execute_sql(
+                "UPDATE purchase_line SET refunded_qty = refunded_qty + ?, refunded_cents = refunded_cents + ? "
+                "WHERE id = ?",
+                (q, c, ln.id),
+            )
         if to_card:
             what = f"complaint #{complaint_id}" if complaint_id is not None else "owner's choice"
             audit.log(

@@ -225,6 +225,25 @@ class PurchasePayment(BaseModel):
     amount_cents = IntegerField()
 
 
+class PurchaseLine(BaseModel):
+    """One line of a purchase (m0015): ``qty`` × ``unit_cents`` = ``amount_cents``; what of it
+    was refunded so far (shopcrm.sales.counter.refund_purchase with ``lines``)."""
+
+    purchase = ForeignKeyField(Purchase, backref="lines", on_delete="CASCADE", index=False)
+    if TYPE_CHECKING:
+        purchase_id = IntegerField()  # peewee's accessor for the raw key (type only)
+    position = IntegerField()  # 1, 2, ... in the order typed
+    name = CharField()
+    qty = IntegerField()
+    unit_cents = IntegerField()
+    amount_cents = IntegerField()
+    refunded_qty = IntegerField(default=0)
+    refunded_cents = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("purchase", "position"), True),)
+
+
 class Refund(BaseModel):
     """Money given back (m0013): for a purchase (whole or part) or a top-up's unspent principal."""
 
@@ -331,6 +350,7 @@ ALL_MODELS = [
     Topup,
     LedgerEntry,
     PurchasePayment,
+    PurchaseLine,
     Refund,
     RefundPayment,
     DayClose,

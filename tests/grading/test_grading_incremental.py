@@ -228,3 +228,29 @@ def test_a_full_regrade_leaves_the_schema_as_it_was(db):
         database.execute_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
     )
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_wholly_refunded_purchase_is_no_purchase_in_the_period_full_or_incremental(db):
+    """Issue 13: spend is net of refunds, and so is the frequency: a purchase refunded whole is
+    not counted in ``period_purchases``, on the full pass and when the period moves past it."""
+    from shopcrm.sales import counter
+
+    ids = [C.create(C.CustomerInput(name=f"客户{i}", mobile=f"139000000{i:02d}")).id for i in range(12)]
+    start = grading.current_period(TODAY).start
+    assert start is not None
+    first_day = dt.datetime.combine(start, dt.time(10))  # leaves the period tomorrow
+    for cid in ids:
+        counter.sell(cid, 10_000, at=dt.datetime.combine(TODAY - dt.timedelta(days=30), dt.time(10)))
+    gone = counter.sell(ids[0], 50_000, at=first_day)
+    part = counter.sell(ids[1], 50_000, at=first_day)
+    counter.refund_purchase(gone.id)  # whole
+    counter.refund_purchase(part.id, 20_000)  # part: still a purchase
+    regrade_both(TODAY, expect_incremental=False)  # a refund changed purchases: everything is summed
+    a, b = Customer.get_by_id(ids[0]), Customer.get_by_id(ids[1])
+    assert (a.period_purchases, a.period_spend_cents, a.purchase_count) == (1, 10_000, 1)
+    assert (b.period_purchases, b.period_spend_cents) == (2, 40_000)
+    # a day later both older purchases leave the period; the incremental pass takes them off
+    regrade_both(TODAY + dt.timedelta(days=1), expect_incremental=True)
+    a, b = Customer.get_by_id(ids[0]), Customer.get_by_id(ids[1])
+    assert (a.period_purchases, a.period_spend_cents) == (1, 10_000)
+    assert (b.period_purchases, b.period_spend_cents) == (1, 10_000)
