@@ -541,6 +541,10 @@
       <source>Payment</source>
       <translation>付款方式</translation>
     </message>
+    <message>
+      <source>Lines (optional)</source>
+      <translation>商品明细（可选）</translation>
+    </message>
   </context>
   <context>
     <name>RefundDialog</name>
@@ -565,8 +569,63 @@
       <translation>备注</translation>
     </message>
     <message>
-      <source>Refund ¥%1 of this purchase? The card part goes back to the card.</source>
-      <translation>退还此笔消费 ¥%1？储值卡支付的部分退回卡内。</translation>
+      <source> of %1</source>
+      <translation> / %1</translation>
+    </message>
+    <message>
+      <source>%1 × ¥%2 = ¥%3</source>
+      <translation>%1 × ¥%2 = ¥%3</translation>
+    </message>
+    <message>
+      <source>(refunded %1)</source>
+      <translation>（已退 %1）</translation>
+    </message>
+    <message>
+      <source>Lines</source>
+      <translation>商品明细</translation>
+    </message>
+    <message>
+      <source>ticked lines set the amount</source>
+      <translation>勾选商品时按所选商品计算金额</translation>
+    </message>
+    <message>
+      <source>All to the stored-value card</source>
+      <translation>全部退回储值卡</translation>
+    </message>
+    <message>
+      <source>Owner&apos;s choice: the refund goes onto the card instead</source>
+      <translation>店主选择：退款改为全部退回储值卡</translation>
+    </message>
+    <message>
+      <source>Back to</source>
+      <translation>退回</translation>
+    </message>
+    <message>
+      <source>¥%1: %2</source>
+      <translation>¥%1：%2</translation>
+    </message>
+    <message>
+      <source>Refund ¥%1 of this purchase? Back to: %2.</source>
+      <translation>退回这笔消费的 ¥%1？退回：%2。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LinesEditor</name>
+    <message>
+      <source>Item</source>
+      <translation>商品</translation>
+    </message>
+    <message>
+      <source>Pieces</source>
+      <translation>数量</translation>
+    </message>
+    <message>
+      <source>Unit price (yuan)</source>
+      <translation>单价（元）</translation>
+    </message>
+    <message>
+      <source>Line %1</source>
+      <translation>第 %1 行</translation>
     </message>
   </context>
 </TS>

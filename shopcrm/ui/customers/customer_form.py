@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -850,6 +853,80 @@ class _ValidatingDialog(QDialog):
         """The work itself, after ``check()``; a FieldError keeps the dialog open."""
 
 
+class LinesEditor(QWidget):
+    """What was bought, row by row: name, pieces, unit price. A new empty row appears when the
+    last one gets a name, so the clerk just goes on typing (Tab goes name → pieces → price → the
+    next row's name). ``lines()`` reads the rows with a name; ``changed`` fires on every edit."""
+
+    changed = Signal()
+    MAX_ROWS = 40
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("purchaseLines")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        for col, head in enumerate([self.tr("Item"), self.tr("Pieces"), self.tr("Unit price (yuan)")]):
+            self.grid.addWidget(QLabel(head), 0, col)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(2, 1)
+        self.rows: list[tuple[QLineEdit, QSpinBox, QLineEdit]] = []
+        self.add_row()
+
+    def add_row(self) -> None:
+        n = len(self.rows) + 1
+        name = QLineEdit(objectName=f"lineName{n}")
+        name.setPlaceholderText(self.tr("Line %1").replace("%1", str(n)))
+        qty = QSpinBox(objectName=f"lineQty{n}")
+        qty.setRange(1, 9999)
+        price = QLineEdit(objectName=f"linePrice{n}")
+        price.setPlaceholderText("0.00")
+        price.setMaximumWidth(110)
+        for col, w in enumerate((name, qty, price)):
+            self.grid.addWidget(w, n, col)
+            w.show()  # at once: a row added while typing takes the next Tab
+        if self.rows:
+            QWidget.setTabOrder(self.rows[-1][2], name)
+        QWidget.setTabOrder(name, qty)
+        QWidget.setTabOrder(qty, price)
+        name.textChanged.connect(self._grow)
+        for sig in (name.textChanged, qty.valueChanged, price.textChanged):
+            sig.connect(self.changed)
+        self.rows.append((name, qty, price))
+
+    def _grow(self, *_args) -> None:
+        if self.rows[-1][0].text().strip() and len(self.rows) < self.MAX_ROWS:
+            self.add_row()
+
+    def first(self) -> QWidget:
+        return self.rows[0][0]
+
+    def last(self) -> QWidget:
+        return self.rows[-1][2]
+
+    def typed(self) -> bool:
+        return any(name.text().strip() for name, _q, _p in self.rows)
+
+    def lines(self) -> list[counter.Line]:
+        """The rows with a name, as (name, pieces, unit price in cents); a price that cannot be
+        read raises FieldError (field ``line``, naming the row)."""
+        out: list[counter.Line] = []
+        for i, (name, qty, price) in enumerate(self.rows, 1):
+            if not name.text().strip():
+                continue
+            text = f"{name.text().strip()}*{qty.value()}*{price.text().strip() or '0'}"
+            out.append(counter.parse_line(text, i))
+        return out
+
+    def total(self) -> int | None:
+        """The lines' sum; None while a price cannot be read."""
+        try:
+            return sum(q * u for _n, q, u in self.lines())
+        except FieldError:
+            return None
+
+
 class PurchaseDialog(_ValidatingDialog):
     """Record a sale, paid split: a card part (the stored-value card) and one other method for the
     rest (储值卡 alone: all by card). With ``customer_id`` the dialog records it itself through
@@ -886,18 +963,42 @@ class PurchaseDialog(_ValidatingDialog):
         self.add_row(self.tr("Amount (yuan) *"), self.amount_edit, "amount")
         self.add_row(self.tr("Time"), self.at_edit)
         self.add_row(self.tr("Items"), self.items_edit)
+        self.lines_editor = LinesEditor()  # optional: with lines the amount is their sum
+        self.lines_scroll = QScrollArea(objectName="purchaseLinesScroll")
+        self.lines_scroll.setWidgetResizable(True)
+        self.lines_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.lines_scroll.setMaximumHeight(190)
+        self.lines_scroll.setWidget(self.lines_editor)
+        self.lines_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.add_row(self.tr("Payment"), self.payment_combo, "payment")
         self.add_row(self.tr("Card part (yuan)"), self.card_edit, "card")
         self.form.addRow("", self.card_label)
+        self.add_row(self.tr("Lines (optional)"), self.lines_scroll, "line")
         self.payment_combo.currentIndexChanged.connect(self._show_card)
         self.amount_edit.textChanged.connect(self._show_card)
         self.card_edit.textChanged.connect(self._show_card)
+        self.lines_editor.changed.connect(self._follow_lines)
         forms.settle(
             self,
             first=self.amount_edit,
-            order=[self.amount_edit, self.at_edit, self.items_edit, self.payment_combo, self.card_edit],
+            order=[
+                self.amount_edit,
+                self.at_edit,
+                self.items_edit,
+                self.payment_combo,
+                self.card_edit,
+                self.lines_editor.first(),
+            ],
         )
         self._show_card()
+
+    def _follow_lines(self) -> None:
+        """With lines typed the amount is their sum (read only); without, it is typed."""
+        lined = self.lines_editor.typed()
+        self.amount_edit.setReadOnly(lined)
+        if lined:
+            total = self.lines_editor.total()
+            self.amount_edit.setText(fmt(total, grouping=False) if total is not None else "")
 
     def _all_by_card(self) -> bool:
         return self.payment_combo.currentData() == "stored_value"
@@ -944,7 +1045,11 @@ class PurchaseDialog(_ValidatingDialog):
         self.card_label.setText(text)
 
     def check(self) -> None:
-        self.amount_cents = parse_money(self.amount_edit.text(), "amount")
+        self.lines = self.lines_editor.lines()
+        if self.lines:
+            self.amount_cents = sum(q * u for _n, q, u in self.lines)
+        else:
+            self.amount_cents = parse_money(self.amount_edit.text(), "amount")
         if self.amount_cents <= 0:
             raise FieldError("amount", "v.required")
         self.at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
@@ -962,7 +1067,9 @@ class PurchaseDialog(_ValidatingDialog):
         if self.customer_id is None:  # the caller records it
             return
         try:
-            p = counter.sell(self.customer_id, self.amount_cents, self.pay, items=self.items, at=self.at)
+            p = counter.sell(
+                self.customer_id, self.amount_cents, self.pay, items=self.items, at=self.at, lines=self.lines or None
+            )
         except FieldError as exc:
             if exc.field == "balance":  # the card does not cover it: say so beside the card part
                 raise FieldError("payment" if self._all_by_card() else "card", exc.key, **exc.params) from exc
@@ -1094,9 +1201,12 @@ class MoneyDialog(_ValidatingDialog):
 
 
 class RefundDialog(_ValidatingDialog):
-    """Refund one purchase, whole (the amount left empty) or in part, back to the methods it was
-    paid with (the card part to the card), through shopcrm.sales.counter.refund_purchase, after a
-    confirmation that says how much goes back how."""
+    """Refund one purchase back to the methods it was paid with (the card part to the card),
+    through shopcrm.sales.counter.refund_purchase, after a confirmation that says how much goes
+    back how. A purchase with lines lists them, each with a box and the pieces to take back, so
+    a clerk refunds one line; with no line ticked the amount field refunds by amount (empty: the
+    whole of what is left). The split by method is shown while choosing. The owner may send the
+    whole refund to the stored-value card instead (the choice is not there in clerk mode)."""
 
     def __init__(self, purchase_id: int, parent=None):
         super().__init__(self.tr("Refund purchase"), parent)
@@ -1104,9 +1214,8 @@ class RefundDialog(_ValidatingDialog):
         self.purchase_id = purchase_id
         p = counter.purchase(purchase_id)
         self.left_cents = p.amount_cents
-        paid = "，".join(
-            f"{counter.method_label(m, texts.language())} {fmt(v)}" for m, v in counter.paid_by(purchase_id).items()
-        )
+        lang = texts.language()
+        paid = "，".join(f"{counter.method_label(m, lang)} {fmt(v)}" for m, v in counter.paid_by(purchase_id).items())
         self.info = QLabel(objectName="refundInfo")
         self.info.setWordWrap(True)
         self.info.setText(
@@ -1117,19 +1226,113 @@ class RefundDialog(_ValidatingDialog):
             .replace("%4", paid)
             .replace("%5", fmt(p.amount_cents))
         )
+        self.form.addRow(self.info)
+        order: list[QWidget] = []
+        # the lines: a box and the pieces to refund for each line with something left
+        self.lines = counter.lines_of(purchase_id)
+        self.line_checks: dict[int, QCheckBox] = {}
+        self.line_qty: dict[int, QSpinBox] = {}
+        if self.lines:
+            box = QWidget(objectName="refundLines")
+            grid = QGridLayout(box)
+            grid.setContentsMargins(0, 0, 0, 0)
+            for r, ln in enumerate(self.lines):
+                left = ln.qty - ln.refunded_qty
+                check = QCheckBox(f"{ln.position}. {ln.name}", objectName=f"refundLineCheck{ln.position}")
+                qty = QSpinBox(objectName=f"refundLineQty{ln.position}")
+                qty.setRange(1, max(1, left))
+                qty.setValue(max(1, left))
+                qty.setSuffix(self.tr(" of %1").replace("%1", str(left)))
+                price = QLabel(
+                    self.tr("%1 × ¥%2 = ¥%3")
+                    .replace("%1", str(ln.qty))
+                    .replace("%2", fmt(ln.unit_cents))
+                    .replace("%3", fmt(ln.amount_cents))
+                    + (
+                        " " + self.tr("(refunded %1)").replace("%1", fmt(ln.refunded_cents))
+                        if ln.refunded_cents
+                        else ""
+                    )
+                )
+                check.setEnabled(left > 0)
+                qty.setEnabled(False)
+                check.toggled.connect(qty.setEnabled)
+                check.toggled.connect(self._show_split)
+                qty.valueChanged.connect(self._show_split)
+                grid.addWidget(check, r, 0)
+                grid.addWidget(price, r, 1)
+                grid.addWidget(qty, r, 2)
+                self.line_checks[ln.position] = check
+                self.line_qty[ln.position] = qty
+                order += [check, qty]
+            self.add_row(self.tr("Lines"), box, "line")
         self.amount_edit = QLineEdit(objectName="refundAmountEdit")
         self.amount_edit.setPlaceholderText(fmt(p.amount_cents))
-        self.amount_edit.setToolTip(self.tr("Leave empty to refund the whole purchase"))
-        self.note_edit = QLineEdit(objectName="refundNoteEdit")
-        self.form.addRow(self.info)
+        self.amount_edit.setToolTip(
+            self.tr("Leave empty to refund the whole purchase")
+            + ("; " + self.tr("ticked lines set the amount") if self.lines else "")
+        )
+        self.amount_edit.textChanged.connect(self._show_split)
         self.add_row(self.tr("Refund (yuan)"), self.amount_edit, "amount")
+        order.append(self.amount_edit)
+        # the owner's choice: all onto the stored-value card (no such choice in clerk mode)
+        self.to_card_check: QCheckBox | None = None
+        if security.is_owner():
+            self.to_card_check = QCheckBox(self.tr("All to the stored-value card"), objectName="refundToCardCheck")
+            self.to_card_check.setToolTip(self.tr("Owner's choice: the refund goes onto the card instead"))
+            self.to_card_check.toggled.connect(self._show_split)
+            self.add_row("", self.to_card_check)
+            order.append(self.to_card_check)
+        self.split_label = QLabel(objectName="refundSplitLabel")  # amount and where it goes
+        self.split_label.setWordWrap(True)
+        self.form.addRow(self.tr("Back to"), self.split_label)
+        self.note_edit = QLineEdit(objectName="refundNoteEdit")
         self.add_row(self.tr("Note"), self.note_edit)
-        forms.settle(self, first=self.amount_edit, order=[self.amount_edit, self.note_edit])
+        order.append(self.note_edit)
+        forms.settle(self, first=order[0], order=order)
         self.refund_id: int | None = None
+        self._show_split()
+
+    def chosen_lines(self) -> dict[int, int]:
+        """{line position: pieces} of the ticked lines."""
+        return {pos: self.line_qty[pos].value() for pos, c in self.line_checks.items() if c.isChecked()}
+
+    def _to_card(self) -> bool:
+        return self.to_card_check is not None and self.to_card_check.isChecked()
+
+    def _amount(self) -> int:
+        """The refund as chosen (FieldError when it cannot be read)."""
+        chosen = self.chosen_lines()
+        if chosen:
+            by_pos = {ln.position: ln for ln in self.lines}
+            return sum(counter.line_refund_cents(by_pos[pos], q) for pos, q in chosen.items())
+        text = self.amount_edit.text().strip()
+        return parse_money(text, "amount") if text else self.left_cents
+
+    def split_text(self) -> str:
+        parts = counter.refund_split(self.purchase_id, self.amount_cents, to_card=self._to_card())
+        lang = texts.language()
+        return "，".join(f"{counter.method_label(m, lang)} ¥{fmt(v)}" for m, v in parts.items())
+
+    def _show_split(self, *_args) -> None:
+        lined = bool(self.chosen_lines())
+        self.amount_edit.setEnabled(not lined)
+        try:
+            self.amount_cents = self._amount()
+        except FieldError:
+            self.split_label.setText("—")
+            return
+        if lined:
+            self.amount_edit.setPlaceholderText(fmt(self.amount_cents))
+        if 0 < self.amount_cents <= self.left_cents:
+            self.split_label.setText(
+                self.tr("¥%1: %2").replace("%1", fmt(self.amount_cents)).replace("%2", self.split_text())
+            )
+        else:
+            self.split_label.setText("—")
 
     def check(self) -> None:
-        text = self.amount_edit.text().strip()
-        self.amount_cents = parse_money(text, "amount") if text else self.left_cents
+        self.amount_cents = self._amount()
         if self.amount_cents <= 0 or self.amount_cents > self.left_cents:
             raise FieldError("amount", "v.refund_too_much", left=fmt(self.left_cents), amount=fmt(self.amount_cents))
 
@@ -1142,9 +1345,9 @@ class RefundDialog(_ValidatingDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Refund purchase"),
-            self.tr("Refund ¥%1 of this purchase? The card part goes back to the card.").replace(
-                "%1", fmt(self.amount_cents)
-            ),
+            self.tr("Refund ¥%1 of this purchase? Back to: %2.")
+            .replace("%1", fmt(self.amount_cents))
+            .replace("%2", self.split_text()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
@@ -1154,5 +1357,12 @@ class RefundDialog(_ValidatingDialog):
         super()._try_accept()
 
     def commit(self) -> None:
-        r = counter.refund_purchase(self.purchase_id, self.amount_cents, note=self.note_edit.text().strip())
+        chosen = self.chosen_lines()
+        r = counter.refund_purchase(
+            self.purchase_id,
+            None if chosen else self.amount_cents,
+            lines=chosen or None,
+            to_card=self._to_card(),
+            note=self.note_edit.text().strip(),
+        )
         self.refund_id = r.id
