@@ -234,6 +234,18 @@
         <source>Refund to stored-value card (balance ¥%1)</source>
         <translation>退到储值卡（余额 ¥%1）</translation>
     </message>
+    <message>
+        <source>The purchase this refund is of: its spend and points go down</source>
+        <translation>这笔退款对应的消费：该消费的金额、客户累计消费和积分随之减少</translation>
+    </message>
+    <message>
+        <source>No particular purchase (a card entry)</source>
+        <translation>不对应具体消费（仅记入储值卡）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · ¥%3 · refundable ¥%4</source>
+        <translation>%1 · %2 · ¥%3 · 可退 ¥%4</translation>
+    </message>
 </context>
 <context>
     <name>ComplaintDialog</name>

@@ -296,3 +296,54 @@ def test_main_window_hosts_the_tab_and_hears_about_writes(db, db_path, qtbot):
     with qtbot.waitSignal(mw.data_changed):
         click(qtbot, tab.detail.start_button)
     assert tab.model.row_at(0).status == "in_progress"
+
+
+def test_a_refund_of_a_chosen_purchase_goes_through_the_counter(tab, qtbot):
+    """Issue 13: the resolution names one of the customer's purchases (date, amount, what is left
+    to refund); the refund then lowers that purchase, the total spend and the points."""
+    from shopcrm.sales import counter
+    from shopcrm.store.models import Refund
+
+    c = cust()
+    at = dt.datetime.combine(TODAY, dt.time(9))
+    old = counter.sell(c.id, 8_000, items="围巾", at=at - dt.timedelta(days=3))
+    p = counter.sell(c.id, 30_000, {"wechat": 30_000}, items="连衣裙", at=at)
+    counter.refund_purchase(p.id, 5_000, at=at)  # 250.00 left of it
+    k = K.create(
+        K.ComplaintInput(
+            customer_id=c.id,
+            received_at=at,
+            channel="到店",
+            category="商品质量",
+            key_points="褪色",
+            request="退款",
+            temperament="理性沟通",
+            severity="一般",
+            handler="小王",
+        )
+    )
+    K.start(k.id)
+    K.set_validity(k.id, "valid", "属实")
+    d = tab.detail
+    d.show_complaint(k.id)
+    choose(d.resolution, "退款")
+    assert not d.refund_purchase.isEnabled()  # only with the refund to the card
+    click(qtbot, d.refund)
+    assert d.refund_purchase.isEnabled()
+    labels = [d.refund_purchase.itemText(i) for i in range(d.refund_purchase.count())]
+    assert len(labels) == 3 and "连衣裙" in labels[1] and "300.00" in labels[1] and "250.00" in labels[1]
+    assert "围巾" in labels[2]  # the most recent first
+    choose(d.refund_purchase, p.id)
+    assert d.amount.text() == "250.00"  # what is left of it, editable
+    d.amount.clear()
+    qtbot.keyClicks(d.amount, "100")
+    with qtbot.waitSignal(d.changed):
+        click(qtbot, d.resolve_button)
+    assert d.error.text() == ""
+    r = Refund.get(Refund.complaint_id == k.id)
+    assert (r.purchase_id, r.amount_cents) == (p.id, 10_000)
+    assert {x.method: x.amount_cents for x in r.payments} == {"card": 10_000}
+    cu = Customer.get_by_id(c.id)
+    # 80.00 + 300.00 - 50.00 - 100.00; the card gets the 100.00; points 80 + 300 - 50 - 100
+    assert (cu.total_spend_cents, cu.balance_cents, cu.points) == (23_000, 10_000, 230)
+    assert counter.purchase(p.id).amount_cents == 15_000 and ledger.verify() == []

@@ -44,6 +44,7 @@ from shopcrm import complaints as K, customers
 from shopcrm.core.errors import FieldError, ValidationError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_money
+from shopcrm.sales import activity
 from shopcrm.store.models import Customer, now
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.qclock import from_qdatetime, to_qdatetime
@@ -407,6 +408,13 @@ class ComplaintDetail(QWidget):
         self.amount.setPlaceholderText(self.tr("Amount (yuan)"))
         self.amount.setMaximumWidth(120)
         self.refund = QCheckBox(objectName="refundToCard")
+        # the purchase the refund is of (a refund of it through the counter: spend and points go
+        # down with it); "no particular purchase" keeps it a card entry
+        self.refund_purchase = QComboBox(objectName="refundPurchaseCombo")
+        self.refund_purchase.setToolTip(self.tr("The purchase this refund is of: its spend and points go down"))
+        self.refund_purchase.setEnabled(False)
+        self.refund.toggled.connect(self._refund_toggled)
+        self.refund_purchase.currentIndexChanged.connect(self._purchase_chosen)
         self.resolution_notes = QLineEdit(objectName="resolutionNotes")
         self.resolution_notes.setPlaceholderText(self.tr("What was done"))
         self.resolve_button = QPushButton(self.tr("Resolve"), objectName="resolveButton")
@@ -415,8 +423,9 @@ class ComplaintDetail(QWidget):
         rl.addWidget(self.resolution, 0, 0)
         rl.addWidget(self.amount, 0, 1)
         rl.addWidget(self.refund, 0, 2)
-        rl.addWidget(self.resolution_notes, 1, 0, 1, 2)
-        rl.addWidget(self.resolve_button, 1, 2)
+        rl.addWidget(self.refund_purchase, 1, 0, 1, 3)
+        rl.addWidget(self.resolution_notes, 2, 0, 1, 2)
+        rl.addWidget(self.resolve_button, 2, 2)
         self.resolution_done = QLabel(objectName="resolutionDone")
         self.resolution_done.setWordWrap(True)
 
@@ -650,6 +659,44 @@ class ComplaintDetail(QWidget):
         if kind not in K.REFUNDABLE:
             self.refund.setChecked(False)
         self.amount.setEnabled(kind in K.AMOUNT_RESOLUTIONS)
+        self._fill_purchases(k.customer_id)
+
+    def _fill_purchases(self, customer_id: int | None) -> None:
+        """The customer's recent purchases with something left to refund."""
+        keep = self.refund_purchase.currentData()
+        self.refund_purchase.blockSignals(True)
+        self.refund_purchase.clear()
+        self.refund_purchase.addItem(self.tr("No particular purchase (a card entry)"), None)
+        if customer_id is not None:
+            for p in activity.purchases_of(customer_id, limit=50):
+                if p.amount_cents <= 0:
+                    continue
+                self.refund_purchase.addItem(
+                    self.tr("%1 · %2 · ¥%3 · refundable ¥%4")
+                    .replace("%1", str(p.at)[:16])
+                    .replace("%2", p.items or "—")
+                    .replace("%3", fmt(p.amount_cents + p.refunded_cents))
+                    .replace("%4", fmt(p.amount_cents)),
+                    p.id,
+                )
+                self.refund_purchase.setItemData(
+                    self.refund_purchase.count() - 1, p.amount_cents, Qt.ItemDataRole.UserRole + 1
+                )
+        i = self.refund_purchase.findData(keep)
+        self.refund_purchase.setCurrentIndex(max(0, i))
+        self.refund_purchase.blockSignals(False)
+        self.refund_purchase.setEnabled(self.refund.isChecked() and self.refund.isEnabled())
+
+    def _refund_toggled(self, on: bool) -> None:
+        self.refund_purchase.setEnabled(on)
+        if not on:
+            self.refund_purchase.setCurrentIndex(0)
+
+    def _purchase_chosen(self, _index: int) -> None:
+        """A purchase chosen with no amount typed: its refundable rest is the amount (editable)."""
+        left = self.refund_purchase.currentData(Qt.ItemDataRole.UserRole + 1)
+        if left and self.amount.isEnabled() and not self.amount.text().strip():
+            self.amount.setText(fmt(left, grouping=False))
 
     # --- actions --------------------------------------------------------------------------------
     def _run(self, fn) -> bool:
@@ -689,6 +736,7 @@ class ComplaintDetail(QWidget):
                 amount_cents=cents,
                 notes=self.resolution_notes.text(),
                 refund_to_card=self.refund.isChecked(),
+                purchase_id=self.refund_purchase.currentData() if self.refund.isChecked() else None,
                 who=self._who(),
             )
 
