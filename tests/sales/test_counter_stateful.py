@@ -1,5 +1,6 @@
-"""Issue 13, must-show: random sequences of top-ups with bonus, split sales, partial and full
-refunds and top-up refunds, member imports that add to or replace balances, erasure (PIPL) and
+"""Issue 13, must-show: random sequences of top-ups with bonus, split sales (some with lines),
+partial and full refunds (by amount, by line, to the card by the owner's choice, for a
+complaint) and top-up refunds, member imports that add to or replace balances, erasure (PIPL) and
 recycle-bin moves keep the books: after each step every balance and points total equals its
 ledger sum, no balance is negative, total spend is sales minus refunds, and the day's totals add
 up to the records."""
@@ -13,14 +14,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from shopcrm import customers
+from shopcrm import complaints as K, customers
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.customers import CustomerInput, ledger
 from shopcrm.excel import excel_import
 from shopcrm.sales import counter
 from shopcrm.store.db import close_database, database, open_database
-from shopcrm.store.models import Customer, Purchase, Topup
+from shopcrm.store.models import Customer, Purchase, PurchaseLine, Topup
 from shopcrm.trust import privacy, security
 
 DAY = dt.date(2026, 11, 22)
@@ -66,19 +67,33 @@ class Counter(RuleBasedStateMachine):
             assert exc.field == "customer" and _gone(cid)  # the recycle bin and erased are refused
             event("top-up refused: customer gone")
 
-    @rule(i=st.integers(0, 5), cents=st.integers(1, 80_000), card_share=st.integers(0, 100))
-    def sale(self, i, cents, card_share):
+    @rule(
+        i=st.integers(0, 5),
+        cents=st.integers(1, 80_000),
+        card_share=st.integers(0, 100),
+        lines=st.lists(st.tuples(st.integers(1, 3), st.integers(0, 3_000)), max_size=3),
+    )
+    def sale(self, i, cents, card_share, lines):
+        named = [(f"货{k}", q, u) for k, (q, u) in enumerate(lines)]
+        if named and sum(q * u for _n, q, u in named) > 0:
+            cents = sum(q * u for _n, q, u in named)  # with lines, the amount is theirs
+        else:
+            named = []
         card = cents * card_share // 100
-        pay = {"card": card, "wechat": cents - card}
         cid = self.ids[i % len(self.ids)]
+        if named:  # (a sale by amount tries the card beyond its balance; one with lines does not)
+            card = min(card, Customer.get_by_id(cid).balance_cents)
+        pay = {"card": card, "wechat": cents - card}
         try:
-            counter.sell(cid, cents, pay)
+            counter.sell(cid, None if named else cents, pay, lines=named or None)
         except FieldError as exc:
             # only a card part over the balance, or a customer in the recycle bin / erased
             assert exc.field == "balance" or (exc.field == "customer" and _gone(cid)), exc.field
             event(f"sale refused: {exc.field}")
             return
         self.sales += cents
+        if named:
+            event("sale with lines")
 
     @precondition(lambda self: Purchase.select().where(Purchase.amount_cents > 0).exists())
     @rule(pick=st.integers(0, 10_000), part=st.integers(0, 100))
@@ -88,6 +103,66 @@ class Counter(RuleBasedStateMachine):
         amount = None if part == 0 else max(1, p.amount_cents * part // 100)
         r = counter.refund_purchase(p.id, amount)
         self.refunds += r.amount_cents
+
+    @precondition(lambda self: PurchaseLine.select().where(PurchaseLine.refunded_qty < PurchaseLine.qty).exists())
+    @rule(pick=st.integers(0, 10_000), some=st.integers(0, 5))
+    def refund_line(self, pick, some):
+        """A line (or some pieces of it), whatever was refunded of the purchase before."""
+        open_ = list(
+            PurchaseLine.select().where(PurchaseLine.refunded_qty < PurchaseLine.qty).order_by(PurchaseLine.id)
+        )
+        ln = open_[pick % len(open_)]
+        qty = None if some == 0 else min(some, ln.qty - ln.refunded_qty)
+        try:
+            r = counter.refund_purchase(ln.purchase_id, lines={ln.position: qty})
+        except FieldError as exc:
+            # a free line (0.00), or less left of the purchase than the line (refunds by amount)
+            assert exc.field == "amount", exc.field
+            event("line refund refused: amount")
+            return
+        self.refunds += r.amount_cents
+        event("line refund")
+
+    @precondition(lambda self: Purchase.select().where(Purchase.amount_cents > 0).exists())
+    @rule(pick=st.integers(0, 10_000), part=st.integers(0, 100))
+    def refund_to_card(self, pick, part):
+        """The owner's choice (no PIN here: the owner): all onto the card."""
+        open_ = list(Purchase.select().where(Purchase.amount_cents > 0).order_by(Purchase.id))
+        p = open_[pick % len(open_)]
+        amount = None if part == 0 else max(1, p.amount_cents * part // 100)
+        r = counter.refund_purchase(p.id, amount, to_card=True)
+        self.refunds += r.amount_cents
+
+    @precondition(lambda self: Purchase.select().where(Purchase.amount_cents > 0).exists())
+    @rule(pick=st.integers(0, 10_000), part=st.integers(1, 100))
+    def complaint_refund(self, pick, part):
+        """A complaint resolved with a refund of one of the customer's purchases to the card."""
+        open_ = list(Purchase.select().where(Purchase.amount_cents > 0).order_by(Purchase.id))
+        p = open_[pick % len(open_)]
+        amount = max(1, p.amount_cents * part // 100)
+        try:
+            k = K.create(
+                K.ComplaintInput(
+                    customer_id=p.customer_id,
+                    received_at=dt.datetime.combine(DAY, dt.time(9)),
+                    channel="到店",
+                    category="商品质量",
+                    key_points="褪色",
+                    request="退款",
+                    temperament="理性沟通",
+                    severity="一般",
+                    handler="小王",
+                )
+            )
+            K.start(k.id)
+            K.set_validity(k.id, "valid", "属实")
+            K.resolve(k.id, "退款", amount_cents=amount, refund_to_card=True, purchase_id=p.id)
+        except K.ValidationError:
+            assert _gone(p.customer_id)  # no complaint for a customer in the recycle bin or erased
+            event("complaint refund refused: customer gone")
+            return
+        self.refunds += amount
+        event("complaint refund")
 
     @precondition(lambda self: Topup.select().exists())
     @rule(pick=st.integers(0, 10_000))
