@@ -1,7 +1,8 @@
 """Closed days (日结): nothing dated in a closed day is written afterwards.
 
 A day closed as a whole (``operator`` empty) is closed for everyone; an operator's shift close
-closes that day for that operator. A later correction is dated when it is made, so it shows up in
+closes that day for that operator only: the other operators keep recording (their entries are
+not frozen by it), and a refund of the closed operator's sale by another operator is theirs. A later correction is dated when it is made, so it shows up in
 the next open day (shopcrm.sales.counter.close_day)."""
 
 from __future__ import annotations

@@ -187,3 +187,21 @@ def test_demo_purchases_say_how_they_were_paid(db):
         == (database.execute_sql("SELECT SUM(amount_cents) FROM purchase_payment").fetchone()[0])
     )
     assert database.execute_sql("SELECT COUNT(*) FROM purchase_payment").fetchone()[0] == 340
+
+
+def test_a_shift_close_freezes_only_that_operators_day(shop):
+    """One operator's shift close leaves the others at work; a close of the whole day stops all."""
+    counter.save_settings(operators=["小王", "小李"])
+    cid = _member()
+    counter.topup(cid, 10_000, "cash", operator="小王")
+    wang = counter.close_day(DAY, "小王")
+    assert wang.by_method["cash"]["topups"] == 10_000
+    with pytest.raises(FieldError) as info:
+        counter.sell(cid, 100, operator="小王")
+    assert info.value.field == "at"
+    p = counter.sell(cid, 100, operator="小李")  # 小李 carries on
+    counter.refund_purchase(p.id, 50, operator="小李")
+    assert counter.close_day(DAY, "小王") == wang  # as stored
+    counter.close_day(DAY)
+    with pytest.raises(FieldError):
+        counter.sell(cid, 100, operator="小李")
