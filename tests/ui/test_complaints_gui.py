@@ -306,7 +306,7 @@ def test_a_refund_of_a_chosen_purchase_goes_through_the_counter(tab, qtbot):
 
     c = cust()
     at = dt.datetime.combine(TODAY, dt.time(9))
-    old = counter.sell(c.id, 8_000, items="围巾", at=at - dt.timedelta(days=3))
+    counter.sell(c.id, 8_000, items="围巾", at=at - dt.timedelta(days=3))
     p = counter.sell(c.id, 30_000, {"wechat": 30_000}, items="连衣裙", at=at)
     counter.refund_purchase(p.id, 5_000, at=at)  # 250.00 left of it
     k = K.create(

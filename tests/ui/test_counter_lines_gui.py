@@ -92,7 +92,10 @@ def test_a_sale_typed_line_by_line_sums_the_lines_and_keeps_them(shop, qtbot):
     assert seen["amount"] == ("209.00", True)
     p = counter.purchase(1)
     assert (p.amount_cents, p.items) == (20_900, "衬衫×2、袜子")
-    assert [(ln.name, ln.qty, ln.unit_cents) for ln in counter.lines_of(p.id)] == [("衬衫", 2, 9_950), ("袜子", 1, 1_000)]
+    assert [(ln.name, ln.qty, ln.unit_cents) for ln in counter.lines_of(p.id)] == [
+        ("衬衫", 2, 9_950),
+        ("袜子", 1, 1_000),
+    ]
     assert counter.paid_by(p.id) == {"card": 10_000, "cash": 10_900}
     c = C.get(cid)
     assert (c.balance_cents, c.total_spend_cents, c.points) == (90_000, 20_900, 209)
