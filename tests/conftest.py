@@ -194,3 +194,26 @@ def customer_count_in(path) -> int:
         return con.execute("SELECT count(*) FROM customer").fetchone()[0]
     finally:
         con.close()
+
+
+def valid_complaint(customer_id: int, received_at: dt.datetime) -> int:
+    """A customer's complaint (商品质量, they ask for a refund) taken up and found valid: ready to
+    be resolved. Returns its id."""
+    from shopcrm import complaints as K
+
+    k = K.create(
+        K.ComplaintInput(
+            customer_id=customer_id,
+            received_at=received_at,
+            channel="到店",
+            category="商品质量",
+            key_points="褪色",
+            request="退货",
+            temperament="感情用事",
+            severity="一般",
+            handler="小王",
+        )
+    )
+    K.start(k.id)
+    K.set_validity(k.id, "valid", "属实")
+    return k.id

@@ -8,6 +8,7 @@ import json
 
 import openpyxl
 import pytest
+from conftest import valid_complaint
 
 from shopcrm import cli, complaints as K, customers
 from shopcrm.core import clock
@@ -141,22 +142,7 @@ def test_refund_to_card_on_the_command_line(db_path, capsys):
 
 
 def _complaint(cid: int) -> int:
-    k = K.create(
-        K.ComplaintInput(
-            customer_id=cid,
-            received_at=dt.datetime.combine(DAY, dt.time(9)),
-            channel="到店",
-            category="商品质量",
-            key_points="褪色",
-            request="退货",
-            temperament="感情用事",
-            severity="一般",
-            handler="小王",
-        )
-    )
-    K.start(k.id)
-    K.set_validity(k.id, "valid", "属实")
-    return k.id
+    return valid_complaint(cid, dt.datetime.combine(DAY, dt.time(9)))
 
 
 def test_a_complaints_refund_of_a_named_purchase_goes_through_the_counter(shop):

@@ -11,6 +11,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from conftest import valid_complaint
 from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -141,22 +142,8 @@ class Counter(RuleBasedStateMachine):
         p = open_[pick % len(open_)]
         amount = max(1, p.amount_cents * part // 100)
         try:
-            k = K.create(
-                K.ComplaintInput(
-                    customer_id=p.customer_id,
-                    received_at=dt.datetime.combine(DAY, dt.time(9)),
-                    channel="到店",
-                    category="商品质量",
-                    key_points="褪色",
-                    request="退款",
-                    temperament="理性沟通",
-                    severity="一般",
-                    handler="小王",
-                )
-            )
-            K.start(k.id)
-            K.set_validity(k.id, "valid", "属实")
-            K.resolve(k.id, "退款", amount_cents=amount, refund_to_card=True, purchase_id=p.id)
+            kid = valid_complaint(p.customer_id, dt.datetime.combine(DAY, dt.time(9)))
+            K.resolve(kid, "退款", amount_cents=amount, refund_to_card=True, purchase_id=p.id)
         except K.ValidationError:
             assert _gone(p.customer_id)  # no complaint for a customer in the recycle bin or erased
             event("complaint refund refused: customer gone")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TEST_DAY
+from conftest import TEST_DAY, valid_complaint
 from PySide6.QtCore import Qt
 
 from shopcrm import complaints as K, customers as C
@@ -309,21 +309,7 @@ def test_a_refund_of_a_chosen_purchase_goes_through_the_counter(tab, qtbot):
     counter.sell(c.id, 8_000, items="围巾", at=at - dt.timedelta(days=3))
     p = counter.sell(c.id, 30_000, {"wechat": 30_000}, items="连衣裙", at=at)
     counter.refund_purchase(p.id, 5_000, at=at)  # 250.00 left of it
-    k = K.create(
-        K.ComplaintInput(
-            customer_id=c.id,
-            received_at=at,
-            channel="到店",
-            category="商品质量",
-            key_points="褪色",
-            request="退款",
-            temperament="理性沟通",
-            severity="一般",
-            handler="小王",
-        )
-    )
-    K.start(k.id)
-    K.set_validity(k.id, "valid", "属实")
+    k = K.get(valid_complaint(c.id, at))
     d = tab.detail
     d.show_complaint(k.id)
     choose(d.resolution, "退款")
