@@ -226,7 +226,7 @@ class PurchasePayment(BaseModel):
 
 
 class PurchaseLine(BaseModel):
-    """One line of a purchase (m0015): ``qty`` × ``unit_cents`` = ``amount_cents``; what of it
+    """One line of a purchase (m0019): ``qty`` × ``unit_cents`` = ``amount_cents``; what of it
     was refunded so far (shopcrm.sales.counter.refund_purchase with ``lines``)."""
 
     purchase = ForeignKeyField(Purchase, backref="lines", on_delete="CASCADE", index=False)

@@ -1,4 +1,4 @@
-"""Schema version 15 (issue #13): the lines of a purchase, so a refund can take back one line.
+"""Schema version 19 (issue #13): the lines of a purchase, so a refund can take back one line.
 
 - ``purchase_line``: what a purchase was made of, one row per line in the order typed
   (``position`` from 1): name, quantity, unit price and amount in cents, and how much of the
