@@ -51,6 +51,7 @@ from shopcrm.core.festivals import lunar_date, solar_date, to_lunar
 from shopcrm.core.lunar import LunarBirthday, LunarRangeError, format_lunar, lunar_years
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import SUPPORTED, normal, register, t, t_in, tn
+from shopcrm.loyalty import coupons
 from shopcrm.sales import activity
 from shopcrm.store.db import database
 from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
@@ -65,6 +66,8 @@ CAMPAIGN_MARKETING = frozenset({"promotion", "new_arrivals", "festival"})
 MARKETING_KINDS = frozenset({"birthday", "anniversary", "festival", "visit", "dormant"})
 ACTIONS = ("done", "snooze", "skip")
 ANNIVERSARY_KINDS = ("wedding", "child", "joined", "other")
+# care kinds that issue a coupon when done: kind -> loyalty occasion (the owner names the coupon type)
+CARE_COUPONS = {"birthday": "birthday", "dormant": "wakeup"}
 PLACEHOLDERS = ("{称呼}", "{姓名}", "{店名}", "{节日}", "{积分}", "{余额}", "{生日}", "{商品}")
 
 register(
@@ -1389,7 +1392,8 @@ def mark_done(
     items done, in one transaction. Returns the new contact ids. A complaint follow-up done with
     a satisfaction score also closes the complaint (shopcrm.complaints.record_followup). A
     campaign item's contact records its campaign and ``result`` (``sent`` when not given:
-    shopcrm.sales.activity.RESULTS)."""
+    shopcrm.sales.activity.RESULTS). A birthday greeting or a wake-up done issues the coupon the
+    owner named for that occasion (shopcrm.loyalty.coupons.for_occasion; none when none is named)."""
     items = list(items)
     load_details(items)
     at = at or now()
@@ -1428,6 +1432,8 @@ def mark_done(
                     nps=nps,
                 )
             ids.append(c.id)
+            if it.kind in CARE_COUPONS:  # the coupon the owner attached to this greeting (issue 14)
+                coupons.for_occasion(it.customer_id, CARE_COUPONS[it.kind], at=at)
             if n % 100 == 0:
                 check_progress(progress, n, len(items))
         _record(items, "done", contacts=ids, at=at)

@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign|coupon|package|points …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -19,6 +19,7 @@ from shopcrm.cli import (
     export_cmd,
     grading_cmd,
     import_cmd,
+    loyalty_cmd,
     money_cmd,
     segment_cmd,
     send_cmd,
@@ -39,6 +40,7 @@ COMMAND_MODULES = (
     send_cmd,
     segment_cmd,
     campaign_cmd,
+    loyalty_cmd,
 )
 
 log = logging.getLogger(__name__)

@@ -85,6 +85,9 @@ def _sale_args(p: argparse.ArgumentParser) -> None:
         help="one line of the purchase, e.g. '衬衫*2*99.50' (qty a whole number, price in yuan per piece; "
         "'NAME*PRICE' is one piece); repeat for more lines",
     )
+    p.add_argument("--coupon", help="a coupon code to use")
+    p.add_argument("--points", type=int, default=0, help="points spent as money")
+    p.add_argument("--type", default="goods", help="sale type: goods, service, package (member prices)")
     _common(p)
 
 
@@ -98,7 +101,16 @@ def _sale(args: argparse.Namespace) -> int:
             raise FieldError("amount", "v.required")
         amount = parse_money(args.amount, "amount") if args.amount is not None else None
         pay = counter.parse_pay(args.pay) if args.pay else None
-        p = counter.sell(c.id, amount, pay, items=args.items, lines=lines or None)
+        p = counter.sell(
+            c.id,
+            amount,
+            pay,
+            items=args.items,
+            lines=lines or None,
+            coupon=args.coupon,
+            points=args.points,
+            sale_type=args.type,
+        )
     except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
         return _fail(exc)
     c = Customer.get_by_id(c.id)
@@ -109,7 +121,7 @@ def _sale(args: argparse.Namespace) -> int:
         "balance": counter.money(c.balance_cents),
         "points": c.points,
     }
-    return _out(args, body, f"#{p.id} {body['total']} {body['paid']}; 余额 {body['balance']}; 积分 {c.points}")
+    return _out(args, body, f"#{p.id} " + counter.sale_receipt(p))
 
 
 def _refund_args(p: argparse.ArgumentParser) -> None:

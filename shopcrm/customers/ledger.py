@@ -17,8 +17,9 @@ points go up only as
   clerks like sales, recorded in the complaint's history),
 - ``import``: balances and points read from a spreadsheet by the owner-only import.
 
-``spend``, ``redeem`` and ``topup_refund`` (a top-up's unspent principal paid back: owner only,
-audited, tied to its top-up) only lower values. A person's ``topup`` (no top-up row) or
+``spend``, ``redeem`` (points spent as money at a sale or on a gift, shopcrm.loyalty),
+``expire`` (points past their last good day, shopcrm.loyalty.points) and ``topup_refund`` (a
+top-up's unspent principal paid back: owner only, audited, tied to its top-up) only lower values. A person's ``topup`` (no top-up row) or
 ``adjust`` needs the owner (:func:`shopcrm.security.require_owner`) and writes an ``adjust`` audit
 row, whichever caller asks for it.
 
@@ -36,11 +37,11 @@ from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
 from shopcrm.store.db import database
 from shopcrm.store.models import LedgerEntry, Topup, now, sql_ts
 
-KINDS = ("topup", "bonus", "spend", "refund", "topup_refund", "adjust", "import", "earn", "redeem")
+KINDS = ("topup", "bonus", "spend", "refund", "topup_refund", "adjust", "import", "earn", "redeem", "expire")
 # a person's hand on the stored value: owner only, audited (a ``topup`` with its paid top-up row
 # is the clerk's counter action instead)
 OWNER_KINDS = ("topup", "adjust")
-LOWER_ONLY = ("spend", "redeem", "topup_refund")  # never raise a balance or points
+LOWER_ONLY = ("spend", "redeem", "topup_refund", "expire")  # never raise a balance or points
 
 OPENING_REASON = "开户余额"  # the reason of a new customer's opening balance/points
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from shopcrm import loyalty
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_money
@@ -292,8 +293,10 @@ def sale_receipt(p: Purchase) -> str:
     """A copyable receipt line for a sale: amount, each payment part, card balance and points."""
     c = Customer.get_by_id(p.customer_id)
     parts = "，".join(f"{method_label(m)} {fmt(v)}" for m, v in paid_by(p.id).items())
+    off = "，".join(loyalty.receipt_lines(p.id))  # member price, coupon, points (issue 14)
+    list_price = f"原价 {fmt(p.list_cents)}，{off}，" if off and p.list_cents else ""
     return (
-        f"{str(p.at)[:16]} 消费 {fmt(p.amount_cents + p.refunded_cents)}（{parts}），"
+        f"{str(p.at)[:16]} 消费 {list_price}{fmt(p.amount_cents + p.refunded_cents)}（{parts}），"
         f"卡余额 {fmt(c.balance_cents)}，积分 {c.points:,}"
     )
 
@@ -348,12 +351,18 @@ def sell(
     at: dt.datetime | None = None,
     operator: str | None = None,
     lines: list[Line] | None = None,
+    coupon: str | None = None,
+    points: int = 0,
+    sale_type: str = "goods",
 ) -> Purchase:
-    """A sale paid by ``pay`` ({method: cents}, ``card`` the stored-value card; all cash without).
+    """A sale of ``amount_cents`` (the list price) paid by ``pay`` ({method: cents}, ``card``
+    the stored-value card; all cash without). ``pay`` covers what is due after the member price,
+    the ``coupon`` (a code) and ``points`` spent as money (shopcrm.loyalty.price); the coupon and
+    the points are spent in the sale's transaction.
 
-    ``lines``: what was bought, (name, qty, unit price in cents) each; the amount is then their
-    sum (``amount_cents`` None) or must equal it. ``items`` (free text) is kept as typed; with
-    lines and no text it names the lines."""
+    ``lines``: what was bought, (name, qty, unit price in cents) each; they add up to the list
+    price, which is then their sum (``amount_cents`` None) or must equal it. ``items`` (free
+    text) is kept as typed; with lines and no text it names the lines."""
     if lines:
         for i, (name, qty, unit) in enumerate(lines, 1):
             if not name.strip() or qty <= 0 or unit < 0:
@@ -366,20 +375,28 @@ def sell(
         items = items or lines_items(lines)
     if amount_cents is None:
         raise FieldError("amount", "v.required")
-    pay = {k: v for k, v in (pay or {"cash": amount_cents}).items() if v}
-    for m in pay:
-        _check_method(m, card=True)
-    if any(v < 0 for v in pay.values()) or sum(pay.values()) != amount_cents:
-        raise FieldError("pay", "v.pay_sum", paid=fmt(sum(pay.values())), total=fmt(amount_cents))
-    return activity.record_purchase(
-        customer_id,
-        amount_cents,
-        at=at,
-        items=items,
-        payments=pay,
-        operator=_operator(operator),
-        lines=[(n.strip(), q, u) for n, q, u in lines] if lines else None,
-    )
+    at = at or now()
+    with database.atomic():
+        # --- loyalty (issue 14): price the sale; ``pay`` covers what is due ---
+        quote = loyalty.price(_live(customer_id), amount_cents, coupon, points, sale_type, day=at.date())
+        due = quote.due
+        # --- end loyalty ---
+        pay = {k: v for k, v in (pay or {"cash": due}).items() if v}
+        for m in pay:
+            _check_method(m, card=True)
+        if any(v < 0 for v in pay.values()) or sum(pay.values()) != due:
+            raise FieldError("pay", "v.pay_sum", paid=fmt(sum(pay.values())), total=fmt(due))
+        p = activity.record_purchase(
+            customer_id,
+            due,
+            at=at,
+            items=items,
+            payments=pay,
+            operator=_operator(operator),
+            lines=[(n.strip(), q, u) for n, q, u in lines] if lines else None,
+        )
+        loyalty.settle(quote, p.id, at=at, operator=p.operator)  # loyalty (issue 14)
+    return Purchase.get_by_id(p.id)
 
 
 def lines_of(purchase_id: int) -> list[PurchaseLine]:
@@ -603,15 +620,50 @@ class DayTotals:
     points_redeemed: int
     liability: int  # the sum of card balances at the end of the day
     closed_at: str | None = None
+    # loyalty (issue 14): what the day's sales gave away, and the count-card uses
+    loyalty: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
+        loy = {k: self.loyalty.get(k, 0) for k in LOYALTY_KEYS}
         return {
             "date": self.day.isoformat(),
             "by_method": {m: {k: money(v) for k, v in d.items()} for m, d in self.by_method.items()},
             "bonus_given": money(self.bonus_given),
             "points_redeemed": self.points_redeemed,
             "liability": money(self.liability),
+            **{k: (v if k in LOYALTY_COUNTS else money(v)) for k, v in loy.items()},
         }
+
+
+# the day's loyalty figures (issue 14): money in cents, except the counts
+LOYALTY_KEYS = ("points_redeemed_money", "coupons_used", "coupons_off", "member_discounts", "package_uses")
+LOYALTY_COUNTS = ("coupons_used", "package_uses")
+
+
+def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, int]:
+    op = " AND operator = :op" if operator else ""
+    params = {"lo": lo, "hi": hi, "op": operator}
+    sales = database.execute_sql(
+        "SELECT COALESCE(SUM(points_off_cents), 0), COALESCE(SUM(member_off_cents), 0) FROM purchase "
+        "WHERE at >= :lo AND at < :hi" + op,
+        params,
+    ).fetchone()
+    coupons = database.execute_sql(
+        "SELECT COUNT(*), COALESCE(SUM(cp.off_cents), 0) FROM coupon cp LEFT JOIN purchase p ON p.id = cp.purchase_id "
+        "WHERE cp.status = 'used' AND cp.used_at >= :lo AND cp.used_at < :hi"
+        + (" AND COALESCE(p.operator, cp.operator) = :op" if operator else ""),
+        params,
+    ).fetchone()
+    uses = database.execute_sql(
+        "SELECT COUNT(*) FROM package_use WHERE kind = 'use' AND at >= :lo AND at < :hi" + op, params
+    ).fetchone()
+    return {
+        "points_redeemed_money": sales[0],
+        "coupons_used": coupons[0],
+        "coupons_off": coupons[1],
+        "member_discounts": sales[1],
+        "package_uses": uses[0],
+    }
 
 
 def day_totals(day: dt.date, operator: str = "") -> DayTotals:
@@ -650,7 +702,7 @@ def day_totals(day: dt.date, operator: str = "") -> DayTotals:
     liability = database.execute_sql(
         "SELECT COALESCE(SUM(balance_delta_cents), 0) FROM ledger_entry WHERE at < ?", (hi,)
     ).fetchone()[0]
-    return DayTotals(day, operator, by_method, bonus, redeemed, liability)
+    return DayTotals(day, operator, by_method, bonus, redeemed, liability, loyalty=_loyalty_totals(lo, hi, operator))
 
 
 def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTotals:
@@ -671,6 +723,7 @@ def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTot
                 data["points_redeemed"],
                 data["liability"],
                 str(stored.closed_at),
+                loyalty={k: data[k] for k in LOYALTY_KEYS if k in data},  # closes before issue 14 lack them
             )
         wrong = ledger.verify()
         if wrong:
@@ -685,9 +738,17 @@ def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTot
             "bonus_given": totals.bonus_given,
             "points_redeemed": totals.points_redeemed,
             "liability": totals.liability,
+            **totals.loyalty,
         }
         row = DayClose.create(day=day, operator=op, closed_at=now(), totals=json.dumps(data))
     log.info("day %s closed (operator %r)", day, op)
     return DayTotals(
-        day, op, totals.by_method, totals.bonus_given, totals.points_redeemed, totals.liability, str(row.closed_at)
+        day,
+        op,
+        totals.by_method,
+        totals.bonus_given,
+        totals.points_redeemed,
+        totals.liability,
+        str(row.closed_at),
+        loyalty=totals.loyalty,
     )

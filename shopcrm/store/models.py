@@ -175,6 +175,14 @@ class Purchase(BaseModel):
     created_at = DateTimeField(default=now)
     operator = CharField(default="")  # m0013: who sold it
     refunded_cents = IntegerField(default=0)  # m0013: refunded so far (shopcrm.sales.counter)
+    # m0016 (shopcrm.loyalty): the sale type and how the list price came down to ``amount_cents``
+    sale_type = CharField(default="goods")
+    list_cents = IntegerField(null=True)  # None: sold before m0016 (the amount was the price)
+    member_percent = IntegerField(default=100)  # percent of the list price a member paid
+    member_off_cents = IntegerField(default=0)
+    coupon_off_cents = IntegerField(default=0)
+    points_off_cents = IntegerField(default=0)
+    points_used = IntegerField(default=0)
 
     class Meta:
         indexes = (
@@ -565,3 +573,106 @@ class GiftGiven(BaseModel):
 
 
 ALL_MODELS.extend([Segment, Campaign, CampaignMember, GiftGiven])
+
+
+# --- loyalty (issue #14, m0016): gifts for points, coupons, count cards -----------------------
+
+
+class Gift(BaseModel):
+    """A gift of the points catalogue; ``stock`` never goes below zero (a CHECK and a
+    conditional update, see shopcrm.loyalty.points.redeem_gift)."""
+
+    name = CharField()
+    points = IntegerField()
+    stock = IntegerField(default=0)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class GiftRedemption(BaseModel):
+    customer = ForeignKeyField(Customer, on_delete="CASCADE")
+    if TYPE_CHECKING:
+        customer_id = IntegerField()
+    gift = ForeignKeyField(Gift)
+    at = DateTimeField(default=now, index=True)
+    points = IntegerField()
+    operator = CharField(default="")
+
+
+class CouponType(BaseModel):
+    """A kind of coupon the owner defines: ``amount`` off above a threshold, ``percent`` off
+    (optional cap) or a ``gift``; valid ``days`` after issue or until ``end_on``; at most
+    ``per_customer`` of it per customer (None: no limit)."""
+
+    name = CharField(unique=True)
+    kind = CharField()  # amount / percent / gift
+    amount_off_cents = IntegerField(default=0)
+    percent_off = IntegerField(default=0)
+    threshold_cents = IntegerField(default=0)
+    cap_cents = IntegerField(null=True)
+    gift = TextField(default="")
+    days = IntegerField(null=True)
+    end_on = DateField(null=True)
+    per_customer = IntegerField(null=True)
+    active = BooleanField(default=True)
+
+
+class Coupon(BaseModel):
+    """An issued coupon with its own copy of the terms (a later change of its type does not
+    change it). ``status``: issued / used / void / expired."""
+
+    code = CharField(unique=True)
+    type = ForeignKeyField(CouponType, null=True, on_delete="SET NULL")
+    if TYPE_CHECKING:
+        type_id = IntegerField(null=True)
+        customer_id = IntegerField()
+        purchase_id = IntegerField(null=True)
+    customer = ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+    kind = CharField()
+    amount_off_cents = IntegerField(default=0)
+    percent_off = IntegerField(default=0)
+    threshold_cents = IntegerField(default=0)
+    cap_cents = IntegerField(null=True)
+    gift = TextField(default="")
+    issued_at = DateTimeField(default=now)
+    valid_until = DateField()
+    source = CharField(default="")  # manual / segment / birthday / wakeup
+    status = CharField(default="issued")
+    used_at = DateTimeField(null=True)
+    purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
+    off_cents = IntegerField(default=0)  # what it took off the sale it was used on
+    voided_at = DateTimeField(null=True)
+    operator = CharField(default="")
+
+
+class Package(BaseModel):
+    """A count card (计次卡 / 套餐): ``uses`` bought with a purchase; ``remaining`` equals
+    ``uses`` plus the sum of its PackageUse deltas (consumed -1 each, refunded -n)."""
+
+    customer = ForeignKeyField(Customer, on_delete="CASCADE")
+    if TYPE_CHECKING:
+        customer_id = IntegerField()
+        purchase_id = IntegerField(null=True)
+    product = CharField()
+    uses = IntegerField()
+    remaining = IntegerField()
+    price_cents = IntegerField()
+    purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL", index=False)
+    sold_at = DateTimeField(default=now)
+    expires_on = DateField(null=True, index=True)
+    operator = CharField(default="")
+
+
+class PackageUse(BaseModel):
+    package = ForeignKeyField(Package, on_delete="CASCADE")
+    customer = ForeignKeyField(Customer, on_delete="CASCADE")
+    at = DateTimeField(default=now, index=True)
+    kind = CharField()  # use / refund
+    delta = IntegerField()
+    remaining_after = IntegerField()
+    refund = ForeignKeyField(Refund, null=True, on_delete="SET NULL", index=False)
+    operator = CharField(default="")
+    note = TextField(default="")
+
+
+ALL_MODELS.extend([Gift, GiftRedemption, CouponType, Coupon, Package, PackageUse])

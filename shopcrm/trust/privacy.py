@@ -70,6 +70,13 @@ CATEGORY_COLUMNS = {
     "method",
     "rule",
     "operator",
+    # loyalty (issue 14): a coupon's code and terms, a count card's product, a sale's type are
+    # the shop's (the code is unique: blanking it would break the coupon table)
+    "code",
+    "source",
+    "gift",
+    "product",
+    "sale_type",
 }
 # tables whose rows about the person are deleted outright
 DELETE_TABLES = ("search_key", "customer_tag", "contact")

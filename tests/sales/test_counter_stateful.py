@@ -3,7 +3,11 @@ partial and full refunds (by amount, by line, to the card by the owner's choice,
 complaint) and top-up refunds, member imports that add to or replace balances, erasure (PIPL) and
 recycle-bin moves keep the books: after each step every balance and points total equals its
 ledger sum, no balance is negative, total spend is sales minus refunds, and the day's totals add
-up to the records."""
+up to the records.
+
+Issue 14 adds member prices, coupons, points spent as money and on gifts, and count cards: points
+still equal their ledger, a card's uses are sold - consumed - refunded and never negative, a coupon
+is used at most once, a gift's stock never goes below zero."""
 
 from __future__ import annotations
 
@@ -15,14 +19,16 @@ from conftest import valid_complaint
 from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from shopcrm import complaints as K, customers
+from shopcrm import complaints as K, customers, loyalty
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.customers import CustomerInput, ledger
 from shopcrm.excel import excel_import
+from shopcrm.loyalty import coupons, packages, points
 from shopcrm.sales import counter
+from shopcrm.sales.packages import refund_package, sell_package
 from shopcrm.store.db import close_database, database, open_database
-from shopcrm.store.models import Customer, Purchase, PurchaseLine, Topup
+from shopcrm.store.models import Coupon, Customer, Package, Purchase, PurchaseLine, Topup
 from shopcrm.trust import privacy, security
 
 DAY = dt.date(2026, 11, 22)
@@ -45,7 +51,21 @@ class Counter(RuleBasedStateMachine):
         self.dir = tempfile.TemporaryDirectory(prefix="shopcrm-stateful-")
         open_database(Path(self.dir.name) / "shop.db")
         counter.save_settings(bonus_rules=[{"min": 50_000, "bonus": 5_000}, {"min": 100_000, "bonus": 15_000}])
-        self.ids = [customers.create(CustomerInput(name=f"客户{i}", mobile=f"1380000000{i}")).id for i in range(3)]
+        gold = customers.level_id_by_name("金卡", create=True)
+        self.ids = [
+            customers.create(
+                CustomerInput(name=f"客户{i}", mobile=f"1380000000{i}", level_id=gold if i == 0 else None)
+            ).id
+            for i in range(3)
+        ]
+        loyalty.save_settings(
+            level_discounts={"金卡": 95},
+            member_price_types=["goods", "package"],
+            points_per_yuan=100,
+            points_cap_percent=50,
+        )
+        self.gift = points.add_gift("保温杯", 300, 3).id
+        self.coupon_uses = 0  # sales that used a coupon
         self.imports = 0
         self.sales = 0  # gross sales
         self.refunds = 0  # refunds of purchases
@@ -80,11 +100,16 @@ class Counter(RuleBasedStateMachine):
             cents = sum(q * u for _n, q, u in named)  # with lines, the amount is theirs
         else:
             named = []
-        card = cents * card_share // 100
         cid = self.ids[i % len(self.ids)]
+        try:
+            due = loyalty.price(cid, cents).due  # the member price (issue 14)
+        except FieldError as exc:
+            assert exc.field == "customer" and _gone(cid)
+            return
+        card = due * card_share // 100
         if named:  # (a sale by amount tries the card beyond its balance; one with lines does not)
             card = min(card, Customer.get_by_id(cid).balance_cents)
-        pay = {"card": card, "wechat": cents - card}
+        pay = {"card": card, "wechat": due - card}
         try:
             counter.sell(cid, None if named else cents, pay, lines=named or None)
         except FieldError as exc:
@@ -92,9 +117,91 @@ class Counter(RuleBasedStateMachine):
             assert exc.field == "balance" or (exc.field == "customer" and _gone(cid)), exc.field
             event(f"sale refused: {exc.field}")
             return
-        self.sales += cents
+        self.sales += due
         if named:
             event("sale with lines")
+
+    # --- issue 14: coupons, points as money, gifts, count cards --------------------------------------
+
+    @rule(i=st.integers(0, 5), kind=st.sampled_from(["amount", "percent", "gift"]), days=st.integers(1, 3))
+    def issue_coupon(self, i, kind, days):
+        cid = self.ids[i % len(self.ids)]
+        terms = coupons.Terms(
+            kind, amount_off_cents=1_000, percent_off=15, threshold_cents=2_000, gift="小样", days=days
+        )
+        try:
+            coupons.issue(cid, terms)
+        except FieldError as exc:
+            assert exc.field == "customer" and _gone(cid)
+
+    @rule(i=st.integers(0, 5), cents=st.integers(1, 80_000), pick=st.integers(0, 10_000), share=st.integers(0, 110))
+    def sale_with_coupon_and_points(self, i, cents, pick, share):
+        """A share of the most points the sale can take (over 100: more than the caps allow)."""
+        cid = self.ids[i % len(self.ids)]
+        mine = list(Coupon.select().where(Coupon.customer == cid).order_by(Coupon.id))
+        anyone = list(Coupon.select().order_by(Coupon.id))
+        code = None
+        if pick % 4 and mine:
+            code = mine[pick % len(mine)].code
+        elif pick % 4 == 0 and anyone:
+            code = anyone[pick % len(anyone)].code  # maybe another's
+        try:
+            pts = loyalty.price(cid, cents, code).points_max * share // 100
+        except FieldError:
+            pts = share  # the sale below is refused the same way
+        try:
+            p = counter.sell(cid, cents, coupon=code, points=pts)
+        except FieldError as exc:
+            # another's / used / expired coupon, under its threshold, points over the caps, gone
+            assert exc.field in ("coupon", "points") or (exc.field == "customer" and _gone(cid)), exc.field
+            event(f"loyalty sale refused: {exc.field}")
+            return
+        self.sales += p.amount_cents
+        self.coupon_uses += 1 if code else 0
+        event("loyalty sale")
+
+    @rule(i=st.integers(0, 5))
+    def redeem_gift(self, i):
+        cid = self.ids[i % len(self.ids)]
+        try:
+            points.redeem_gift(cid, self.gift)
+        except FieldError as exc:
+            assert exc.field in ("gift", "points") or (exc.field == "customer" and _gone(cid)), exc.field
+
+    @rule(i=st.integers(0, 5), uses=st.integers(1, 4), yuan=st.integers(1, 500))
+    def sell_package(self, i, uses, yuan):
+        cid = self.ids[i % len(self.ids)]
+        try:
+            pkg = sell_package(cid, "洗车", uses, yuan * 100, 365)
+        except FieldError as exc:
+            assert exc.field == "customer" and _gone(cid)
+            return
+        self.sales += Purchase.get_by_id(pkg.purchase_id).amount_cents
+
+    @precondition(lambda self: Package.select().exists())
+    @rule(pick=st.integers(0, 10_000))
+    def use_package(self, pick):
+        cards = list(Package.select().order_by(Package.id))
+        pkg = cards[pick % len(cards)]
+        try:
+            packages.use(pkg.id)
+        except FieldError as exc:
+            assert (exc.field == "package" and pkg.remaining == 0) or (
+                exc.field == "customer" and _gone(pkg.customer_id)
+            )
+
+    @precondition(lambda self: Package.select().exists())
+    @rule(pick=st.integers(0, 10_000))
+    def refund_package(self, pick):
+        cards = list(Package.select().order_by(Package.id))
+        pkg = cards[pick % len(cards)]
+        try:
+            r = refund_package(pkg.id)
+        except FieldError as exc:
+            # nothing left, or the sale was refunded by hand already (nothing left of its money)
+            assert exc.field in ("package", "amount"), exc.field
+            return
+        self.refunds += r.amount_cents
 
     @precondition(lambda self: Purchase.select().where(Purchase.amount_cents > 0).exists())
     @rule(pick=st.integers(0, 10_000), part=st.integers(0, 100))
@@ -170,11 +277,11 @@ class Counter(RuleBasedStateMachine):
         path = Path(self.dir.name) / f"members{self.imports}.csv"
         lines = ["姓名,手机,余额,积分"]
         seen = set()
-        for k, yuan, points in rows:
+        for k, yuan, pts in rows:
             if k in seen:  # one row per member: a file repeating a mobile is a different story
                 continue
             seen.add(k)
-            lines.append(f"导入{k},1380000000{k},{yuan},{points}")
+            lines.append(f"导入{k},1380000000{k},{yuan},{pts}")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
         report = excel_import.run(path, excel_import.ImportOptions(on_duplicate="fill", balance_mode=mode, today=DAY))
         assert report.imported + report.updated == len(seen)
@@ -217,6 +324,33 @@ class Counter(RuleBasedStateMachine):
         assert totals.bonus_given == _one("SELECT SUM(bonus_cents) FROM topup")
         for c in Customer.select():
             assert c.total_spend_cents >= 0
+        # issue 14: uses = sold - consumed - refunded, never negative; a coupon used at most once
+        assert _one("SELECT COUNT(*) FROM package WHERE remaining < 0") == 0
+        assert (
+            _one(
+                "SELECT COUNT(*) FROM package p WHERE p.remaining != p.uses + "
+                "(SELECT COALESCE(SUM(delta), 0) FROM package_use u WHERE u.package_id = p.id)"
+            )
+            == 0
+        )
+        assert _one("SELECT COUNT(*) FROM coupon WHERE status = 'used'") == self.coupon_uses
+        assert _one("SELECT COUNT(*) FROM purchase WHERE coupon_off_cents > 0") <= self.coupon_uses
+        assert (
+            _one(
+                "SELECT COUNT(*) FROM (SELECT purchase_id FROM coupon WHERE purchase_id IS NOT NULL "
+                "GROUP BY purchase_id HAVING COUNT(*) > 1)"
+            )
+            == 0
+        )
+        stock = _one("SELECT stock FROM gift WHERE id = ?", (self.gift,))
+        assert stock >= 0 and stock + _one("SELECT COUNT(*) FROM gift_redemption") == 3
+        assert (
+            _one(
+                "SELECT COUNT(*) FROM purchase WHERE list_cents IS NOT NULL AND amount_cents + refunded_cents "
+                "!= list_cents - member_off_cents - coupon_off_cents - points_off_cents"
+            )
+            == 0
+        )
 
 
 Counter.TestCase.settings = settings(

@@ -51,7 +51,20 @@ def test_topup_sale_refund_and_close_day_as_json(db_path, capsys):
     code, body = _run(capsys, "refund", *db, "--topup", "1", "--pin", "2468", "--json")
     assert body["amount"] == "760.00" and body["to"] == {"wechat": "760.00"} and body["balance"] == "150.00"
     code, body = _run(capsys, "close-day", *db, "--json")
-    assert code == 0 and set(body) == {"date", "by_method", "bonus_given", "points_redeemed", "liability"}
+    assert code == 0 and set(body) == {
+        "date",
+        "by_method",
+        "bonus_given",
+        "points_redeemed",
+        "liability",
+        # issue 14 adds these (the keys above stay)
+        "points_redeemed_money",
+        "coupons_used",
+        "coupons_off",
+        "member_discounts",
+        "package_uses",
+    }
+    assert (body["coupons_used"], body["coupons_off"], body["package_uses"]) == (0, "0.00", 0)
     assert body["by_method"]["wechat"] == {"sales": "0.00", "topups": "1000.00", "refunds": "760.00"}
     assert body["by_method"]["cash"] == {"sales": "220.00", "topups": "0.00", "refunds": "40.00"}
     assert (body["bonus_given"], body["liability"]) == ("150.00", "150.00")

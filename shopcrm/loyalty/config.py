@@ -1,0 +1,92 @@
+"""The loyalty settings (owner only, audited): member prices per level and sale type, points as
+money (rate and caps), points expiry, and the coupon types care issues per occasion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopcrm.core.errors import FieldError
+from shopcrm.core.texts import register
+from shopcrm.store import settings as setting_store
+from shopcrm.store.db import database
+from shopcrm.trust import audit, session
+
+register(
+    {
+        "loyalty.v.setting": (
+            "积分/会员设置“{name}”的值“{value}”不对：{reason}",
+            "Loyalty setting “{name}” = “{value}” is invalid: {reason}",
+        ),
+    }
+)
+
+SALE_TYPES = ("goods", "service", "package", "topup")
+KEY = "loyalty"
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        # level name -> percent of the list price a member of that level pays (95 = 9.5 折)
+        "level_discounts": {},
+        # sale types that get member prices (the owner's switch per sale type)
+        "member_price_types": ["goods", "service"],
+        # points for one yuan off; 0 = points are not spent as money
+        "points_per_yuan": 0,
+        # per-sale caps of points as money: a percent of what is due after the coupon, an amount
+        "points_cap_percent": 100,
+        "points_cap_cents": None,
+        # 0 = points never expire; N = points earned in year Y expire at the end of year Y + N
+        "points_expire_years": 0,
+        # the coupon type (by name) issued with a care item: {"birthday": "生日券", "wakeup": …}
+        "coupon_for": {"birthday": None, "wakeup": None},
+    }
+
+
+def _bad(name: str, value: object, reason: str) -> FieldError:
+    return FieldError("setting", "loyalty.v.setting", name=name, value=value, reason=reason)
+
+
+def _validate(value: dict[str, Any]) -> dict[str, Any]:
+    out = dict(value)
+    discounts = {}
+    for level, pct in dict(value["level_discounts"]).items():
+        if not isinstance(pct, int) or not 1 <= pct <= 100:
+            raise _bad("level_discounts", f"{level}={pct}", "1..100")
+        discounts[str(level)] = pct
+    out["level_discounts"] = discounts
+    types = [str(x) for x in value["member_price_types"]]
+    for x in types:
+        if x not in SALE_TYPES:
+            raise _bad("member_price_types", x, ", ".join(SALE_TYPES))
+    out["member_price_types"] = types
+    for name in ("points_per_yuan", "points_expire_years"):
+        if not isinstance(value[name], int) or value[name] < 0:
+            raise _bad(name, value[name], ">= 0")
+    if not isinstance(value["points_cap_percent"], int) or not 0 <= value["points_cap_percent"] <= 100:
+        raise _bad("points_cap_percent", value["points_cap_percent"], "0..100")
+    cap = value["points_cap_cents"]
+    if cap is not None and (not isinstance(cap, int) or cap < 0):
+        raise _bad("points_cap_cents", cap, ">= 0")
+    occasions = {"birthday": None, "wakeup": None, **dict(value["coupon_for"])}
+    out["coupon_for"] = {k: (str(v) if v else None) for k, v in occasions.items()}
+    return out
+
+
+SETTINGS: setting_store.Section[dict[str, Any]] = setting_store.Section(KEY, _defaults, validate=_validate)
+
+
+def load_settings() -> dict[str, Any]:
+    return SETTINGS.load()
+
+
+def save_settings(**changes: Any) -> dict[str, Any]:
+    """Change member prices, points as money, expiry or the care coupons: owner only, audited."""
+    session.require_owner("settings")
+    with database.atomic():
+        before = SETTINGS.load()
+        unknown = set(changes) - set(before)
+        if unknown:
+            raise KeyError(sorted(unknown))
+        saved = SETTINGS.save({**before, **changes})
+        audit.log("settings", detail=f"{KEY}: " + ", ".join(sorted(changes)))
+    return saved
