@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from shopcrm import backup, care, complaints, customers, grading
+from shopcrm import backup, care, complaints, customers, grading, loyalty
 from shopcrm.campaigns import outbox
 from shopcrm.customers import CustomerInput, ledger
 from shopcrm.sales import counter
@@ -139,6 +139,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.backup:configure": "owner",  # backup folder and rotation
     "shopcrm.sales.counter:save_settings": "owner",  # payment methods, top-up bonus rules, operators
     "shopcrm.campaigns.outbox:save_settings": "owner",  # channels: SMS provider, SMTP server, rate limits
+    "shopcrm.loyalty.config:save_settings": "owner",  # member prices, points as money, expiry (issue 14)
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
     "shopcrm.trust.security:set_idle_minutes": "owner",
@@ -252,6 +253,11 @@ def _owner_only_calls():
         (
             "shopcrm.campaigns.outbox:save_settings",
             lambda: outbox.save_settings({**outbox.load_settings(), "max_attempts": 5}),
+            "settings",
+        ),
+        (
+            "shopcrm.loyalty.config:save_settings",
+            lambda: loyalty.save_settings(level_discounts={"金卡": 80}, points_per_yuan=1),
             "settings",
         ),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
