@@ -1,7 +1,8 @@
 """The day's close (日结, shopcrm.sales.counter.close_day) as an .xlsx file (issue 13).
 
 Two sheets: by payment method (sales, top-ups, refunds, with a total row) and the summary (bonus
-given, points redeemed, the stored-value liability at the end of the day). Money is written as
+given, points redeemed, the stored-value liability at the end of the day; and, issue 14, points
+taken as money, coupons used and what they took off, member discounts, count-card uses). Money is written as
 numbers with two decimals (integer cents in, shopcrm.excel.excel_export.CENTS)."""
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ register(
         "dayx.points_redeemed": ("积分抵扣", "Points redeemed"),
         "dayx.liability": ("储值余额（负债）", "Stored-value liability"),
         "dayx.operator": ("操作员", "Operator"),
+        "dayx.points_money": ("积分抵现金额", "Points taken as money"),
+        "dayx.coupons": ("优惠券优惠（{n} 张）", ("Coupons ({n} used)", "Coupons ({n} used)")),
+        "dayx.member_discounts": ("会员折扣", "Member discounts"),
+        "dayx.package_uses": ("计次卡使用（{n} 次）", ("Count-card uses ({n})", "Count-card uses ({n})")),
     }
 )
 
@@ -53,6 +58,14 @@ def export_xlsx(path: str | Path, totals: counter.DayTotals) -> Path:
         [t("dayx.points_redeemed"), None, totals.points_redeemed],
         [t("dayx.liability"), totals.liability, None],
     ]
+    loy = totals.loyalty  # issue 14: what the day's sales gave away, count-card uses
+    if loy:
+        summary_rows += [
+            [t("dayx.points_money"), loy.get("points_redeemed_money", 0), None],
+            [t("dayx.coupons", n=loy.get("coupons_used", 0)), loy.get("coupons_off", 0), None],
+            [t("dayx.member_discounts"), loy.get("member_discounts", 0), None],
+            [t("dayx.package_uses", n=loy.get("package_uses", 0)), None, None],
+        ]
     if totals.operator:
         summary_rows.insert(0, [t("dayx.operator"), None, None])
         summary_rows[0][0] = f"{t('dayx.operator')}: {totals.operator}"

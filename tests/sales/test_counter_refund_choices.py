@@ -85,6 +85,8 @@ def test_the_day_close_xlsx_totals_equal_an_independent_sum(shop, tmp_path):
     assert items["积分抵扣"][1] == -_sum("SELECT SUM(points_delta) FROM ledger_entry WHERE kind = 'redeem'") == 120
     liability = _sum("SELECT SUM(balance_cents) FROM customer")
     assert round(items["储值余额（负债）"][0] * 100) == liability == 115_000 + 30_000 - 30_000 - 10_000 + 6_000
+    # issue 14: nothing given away by loyalty this day, and it says so
+    assert items["优惠券优惠（0 张）"][0] == 0 and items["会员折扣"][0] == 0 and "计次卡使用（0 次）" in items
 
 
 def test_close_day_export_on_the_command_line(db_path, tmp_path, capsys):
