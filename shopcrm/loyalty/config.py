@@ -1,5 +1,6 @@
 """The loyalty settings (owner only, audited): member prices per level and sale type, points as
-money (rate and caps), points expiry, and the coupon types care issues per occasion."""
+money (rate and caps), points expiry, and the coupon types care issues per occasion; and the one
+check that a customer can still use member benefits (:func:`live_customer`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
 from shopcrm.store import settings as setting_store
 from shopcrm.store.db import database
+from shopcrm.store.models import Customer
 from shopcrm.trust import audit, session
 
 register(
@@ -17,8 +19,27 @@ register(
             "积分/会员设置“{name}”的值“{value}”不对：{reason}",
             "Loyalty setting “{name}” = “{value}” is invalid: {reason}",
         ),
+        "loyalty.v.erased": (
+            "该客户的个人信息已按要求抹除，不能再使用会员权益",
+            "This customer's personal data was erased on request: no member benefits can be used",
+        ),
+        "loyalty.v.deleted": (
+            "客户“{name}”在回收站中，不能使用会员权益；请先从回收站恢复该客户",
+            "Customer “{name}” is in the recycle bin: no member benefits can be used; restore the customer first",
+        ),
     }
 )
+
+
+def live_customer(customer_id: int) -> Customer:
+    """The customer, refused (FieldError ``customer``) when erased or in the recycle bin."""
+    c = Customer.get_by_id(customer_id)
+    if c.erased_at is not None:
+        raise FieldError("customer", "loyalty.v.erased")
+    if c.deleted_at is not None:
+        raise FieldError("customer", "loyalty.v.deleted", name=c.name)
+    return c
+
 
 SALE_TYPES = ("goods", "service", "package", "topup")
 KEY = "loyalty"

@@ -28,7 +28,7 @@ from shopcrm.core.money import fmt
 from shopcrm.core.texts import register
 from shopcrm.loyalty import config
 from shopcrm.store.db import database
-from shopcrm.store.models import Coupon, CouponType, Customer, now, sql_ts
+from shopcrm.store.models import Coupon, CouponType, now, sql_ts
 from shopcrm.trust import audit, session
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,17 @@ class Terms:
             raise bad("per customer > 0")
         return self
 
+    def columns(self) -> dict[str, Any]:
+        """The terms as the coupon_type and coupon tables store them."""
+        return {
+            "kind": self.kind,
+            "amount_off_cents": self.amount_off_cents,
+            "percent_off": self.percent_off,
+            "threshold_cents": self.threshold_cents,
+            "cap_cents": self.cap_cents,
+            "gift": self.gift,
+        }
+
     def valid_until(self, issued: dt.date) -> dt.date:
         days = issued + dt.timedelta(days=self.days - 1) if self.days else None
         ends = [d for d in (days, self.end_on) if d is not None]
@@ -141,17 +152,7 @@ def define_type(name: str, terms: Terms) -> CouponType:
     """Add or change a coupon type (owner only, audited). Issued coupons keep their terms."""
     session.require_owner("settings")
     terms.check()
-    values: dict[str, Any] = dict(
-        kind=terms.kind,
-        amount_off_cents=terms.amount_off_cents,
-        percent_off=terms.percent_off,
-        threshold_cents=terms.threshold_cents,
-        cap_cents=terms.cap_cents,
-        gift=terms.gift,
-        days=terms.days,
-        end_on=terms.end_on,
-        per_customer=terms.per_customer,
-    )
+    values = {**terms.columns(), "days": terms.days, "end_on": terms.end_on, "per_customer": terms.per_customer}
     with database.atomic():
         ct = CouponType.get_or_none(CouponType.name == name.strip())
         if ct is None:
@@ -208,11 +209,7 @@ def issue(
     terms.check()
     at = at or now()
     with database.atomic():
-        c = Customer.get_by_id(customer_id)
-        if c.erased_at is not None:
-            raise FieldError("customer", "v.sale_erased")
-        if c.deleted_at is not None:
-            raise FieldError("customer", "v.sale_deleted", name=c.name)
+        config.live_customer(customer_id)
         if terms.per_customer is not None and terms.type_id is not None:
             have = _issued_of_type(customer_id, terms.type_id)
             if have >= terms.per_customer:
@@ -221,12 +218,7 @@ def issue(
             code=new_code(),
             type=terms.type_id,
             customer=customer_id,
-            kind=terms.kind,
-            amount_off_cents=terms.amount_off_cents,
-            percent_off=terms.percent_off,
-            threshold_cents=terms.threshold_cents,
-            cap_cents=terms.cap_cents,
-            gift=terms.gift,
+            **terms.columns(),
             issued_at=at,
             valid_until=terms.valid_until(at.date()),
             source=source,

@@ -18,6 +18,7 @@ import logging
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
+from shopcrm.loyalty import config
 from shopcrm.store.db import database
 from shopcrm.store.models import Customer, Package, PackageUse, now
 from shopcrm.trust import session
@@ -105,11 +106,7 @@ def use(
         p = get(package_id)
         if customer_id is not None and p.customer_id != customer_id:
             raise FieldError("package", "package.v.not_theirs", id=package_id)
-        c = Customer.get_by_id(p.customer_id)
-        if c.erased_at is not None:
-            raise FieldError("customer", "v.sale_erased")
-        if c.deleted_at is not None:
-            raise FieldError("customer", "v.sale_deleted", name=c.name)
+        config.live_customer(p.customer_id)
         if p.expires_on is not None and at.date() > p.expires_on:
             raise FieldError("package", "package.v.expired", name=p.product, id=p.id, day=p.expires_on.isoformat())
         _change(p, -1, "use", at=at, operator=op, note=note)

@@ -26,7 +26,7 @@ from shopcrm.core.texts import register
 from shopcrm.customers import ledger
 from shopcrm.loyalty import config
 from shopcrm.store.db import database
-from shopcrm.store.models import Customer, Gift, GiftRedemption, now, sql_ts
+from shopcrm.store.models import Gift, GiftRedemption, now, sql_ts
 from shopcrm.trust import audit, session
 
 log = logging.getLogger(__name__)
@@ -85,11 +85,7 @@ def redeem_gift(
         g = Gift.get_by_id(gift_id)
         if not g.active:
             raise FieldError("gift", "gift.v.inactive", name=g.name)
-        c = Customer.get_by_id(customer_id)
-        if c.erased_at is not None:
-            raise FieldError("customer", "v.sale_erased")
-        if c.deleted_at is not None:
-            raise FieldError("customer", "v.sale_deleted", name=c.name)
+        config.live_customer(customer_id)
         taken = database.execute_sql(
             "UPDATE gift SET stock = stock - 1 WHERE id = ? AND stock > 0", (gift_id,)
         ).rowcount
