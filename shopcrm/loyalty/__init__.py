@@ -20,6 +20,10 @@ Pricing rule (:func:`price`), in this order:
    ``points_cap_cents`` (when set), and never more than the member has.
 
 What is left (``Quote.due``) is what the payment parts must add up to; it must stay above zero.
+
+A refund of such a sale (shopcrm.sales.counter.refund_purchase) gives back what was paid by its
+methods and the points it took as money pro rata (:func:`refund_points`); the coupon stays used
+and the member discount is not a refund's business.
 """
 
 from shopcrm.loyalty.config import SALE_TYPES, load_settings, save_settings
@@ -31,6 +35,7 @@ from shopcrm.loyalty.pricing import (
     points_value,
     price,
     receipt_lines,
+    refund_points,
     settle,
 )
 
@@ -44,6 +49,7 @@ __all__ = [
     "points_value",
     "price",
     "receipt_lines",
+    "refund_points",
     "save_settings",
     "settle",
 ]

@@ -245,6 +245,35 @@ def settle(quote: Quote, purchase_id: int, *, at: dt.datetime, operator: str = "
             )
 
 
+def refund_points(purchase_id: int, *, at: dt.datetime) -> int:
+    """In a refund's transaction, after the purchase's refunded amount went up: the points the
+    sale took as money come back in proportion to what has been refunded of what was paid (all of
+    them once it is wholly refunded), as a ``refund`` ledger entry. The coupon stays used.
+    Returns the points given back now."""
+    row = database.execute_sql(
+        "SELECT customer_id, points_used, amount_cents, refunded_cents FROM purchase WHERE id = ?", (purchase_id,)
+    ).fetchone()
+    if row is None or not row[1]:
+        return 0
+    cid, used, left, refunded = row
+    target = used if left <= 0 else used * refunded // (left + refunded)
+    back = database.execute_sql(
+        "SELECT COALESCE(SUM(points_delta), 0) FROM ledger_entry WHERE purchase_id = ? AND kind = 'refund'",
+        (purchase_id,),
+    ).fetchone()[0]
+    n = target - back
+    if n > 0:
+        ledger.apply(
+            cid,
+            "refund",
+            points_delta=n,
+            reason=f"退货退回抵现积分（消费 #{purchase_id}）",
+            purchase_id=purchase_id,
+            at=at,
+        )
+    return max(n, 0)
+
+
 def receipt_lines(purchase_id: int) -> list[str]:
     """The discount parts of a recorded sale's receipt line (member price, coupon, points)."""
     row = database.execute_sql(

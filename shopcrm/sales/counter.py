@@ -551,6 +551,7 @@ def refund_purchase(
             "UPDATE purchase SET amount_cents = amount_cents - ?, refunded_cents = refunded_cents + ? WHERE id = ?",
             (amount, amount, p.id),
         )
+        loyalty.refund_points(p.id, at=at)  # points it took as money come back pro rata (issue 14)
         database.execute_sql(
             "UPDATE customer SET total_spend_cents = total_spend_cents - ?, purchase_count = purchase_count - ?, "
             "updated_at = ? WHERE id = ?",

@@ -84,3 +84,57 @@ def test_coupon_package_and_sale_commands(db_path, capsys, fixed_day):
     assert (body["points_redeemed_money"], body["points_redeemed"], body["package_uses"]) == ("10.00", 1_000, 2)
     assert body["by_method"]["cash"]["sales"] == "460.00"
     security.reset_session()
+
+
+def test_void_refund_gift_and_expire_commands(db_path, capsys, fixed_day):
+    from shopcrm.loyalty import points
+
+    security.reset_session()
+    open_database(db_path)
+    customers.create(CustomerInput(name="张三", mobile="13812345678"))
+    ledger.apply(1, "adjust", points_delta=1_000, reason="测试")
+    points.add_gift("保温杯", 800, 1)
+    security.set_pin("2468")
+    close_database()
+    security.reset_session()
+    db = ("--db", str(db_path))
+    m = ("--customer", "13812345678")
+    code, body = _run(capsys, "coupon", "issue", *db, *m, "--amount-off", "5", "--days", "1", "--json")
+    assert cli.main(["coupon", "void", *db, "--code", body["code"]]) == 1  # the owner's
+    assert "店主" in capsys.readouterr().err
+    code, body = _run(capsys, "coupon", "void", *db, "--code", body["code"], "--pin", "2468", "--json")
+    assert code == 0 and body["status"] == "void"
+    code, body = _run(capsys, "coupon", "list", *db, *m, "--json")
+    assert [c["status"] for c in body["coupons"]] == ["void"]
+    code, body = _run(
+        capsys,
+        "package",
+        "sell",
+        *db,
+        *m,
+        "--name",
+        "洗车",
+        "--uses",
+        "4",
+        "--price",
+        "100",
+        "--days",
+        "30",
+        "--pay",
+        "wechat=100",
+        "--json",
+    )
+    _run(capsys, "package", "use", *db, *m, "--package", "1", "--json")
+    code, body = _run(capsys, "package", "refund", *db, "--package", "1", "--pin", "2468", "--json")
+    assert body == {"refund_id": 1, "amount": "75.00", "to": {"wechat": "75.00"}, "remaining": 0}
+    code, body = _run(capsys, "package", "list", *db, *m, "--json")
+    assert body == {
+        "packages": [{"package_id": 1, "name": "洗车", "uses": 4, "remaining": 0, "expires_on": "2026-12-21"}]
+    }
+    code, body = _run(capsys, "points", "redeem-gift", *db, *m, "--gift", "1", "--json")
+    assert body == {"customer_id": 1, "points": 1_000 + 100 - 800 - 75}
+    assert cli.main(["points", "redeem-gift", *db, *m, "--gift", "1"]) == 1
+    assert "已兑完" in capsys.readouterr().err
+    code, body = _run(capsys, "points", "expire", *db, "--json")
+    assert body == {"expired": 0}  # no expiry set
+    security.reset_session()

@@ -178,3 +178,16 @@ def test_gift_coupon_and_figures(member):
     assert (f.issued, f.used, f.used_within, f.off_cents, f.sales_cents) == (3, 2, 1, 500, p.amount_cents)
     assert "护手霜" in coupons.text(gift)
     assert Purchase.get_by_id(p.id).coupon_off_cents == 500
+
+
+def test_a_refund_gives_the_points_taken_as_money_back_pro_rata(member):
+    cid = member(points=10_000)
+    loyalty.save_settings(points_per_yuan=100, points_cap_percent=50)
+    p = counter.sell(cid, 20_000, {"wechat": 17_000}, points=3_000)  # 30.00 of points, 170.00 paid
+    earned = p.points_earned
+    counter.refund_purchase(p.id, 8_500)  # half of what was paid
+    assert Customer.get_by_id(cid).points == 10_000 - 3_000 + earned - earned // 2 + 1_500
+    counter.refund_purchase(p.id)  # the rest
+    assert Customer.get_by_id(cid).points == 10_000 and ledger.verify() == []
+    back = LedgerEntry.select().where((LedgerEntry.kind == "refund") & (LedgerEntry.purchase == p.id))
+    assert [e.points_delta for e in back] == [1_500, 1_500]
