@@ -24,10 +24,13 @@ pass over ``customer``) and drops those already done, skipped or snoozed:
                   spread by shopcrm.campaigns under the campaign's daily cap), read from the
                   campaign tables; unhandled ones stay ``overdue_days`` like greetings. Marked
                   done, the contact records the campaign and its result (sent/replied/…).
+- ``loyalty``     member benefits about to be lost (issue 14, shopcrm.loyalty): points expiring
+                  within 30 days (due 30 days before their last good day), a count card
+                  expiring within 30 days with uses left, a count card with one use left.
 
 With ``one_call_a_day`` (the default) a customer has at most one item due on a day: the items
 due today or overdue for one customer merge into the first by kind (complaint, follow-up,
-return, visit, campaign, greetings, wake-up); the others ride along (``CareItem.merged``) and are
+return, visit, campaign, greetings, wake-up, loyalty); the others ride along (``CareItem.merged``) and are
 done, snoozed or skipped with it, under one contact.
 
 Customers who declined marketing (``consent_marketing`` false) never get birthday, anniversary,
@@ -59,7 +62,18 @@ from shopcrm.store.settings import Section, merged
 
 SETTINGS_KEY = "care"
 
-KINDS = ("complaint", "followup", "return", "visit", "campaign", "birthday", "anniversary", "festival", "dormant")
+KINDS = (
+    "complaint",
+    "followup",
+    "return",
+    "visit",
+    "campaign",
+    "birthday",
+    "anniversary",
+    "festival",
+    "dormant",
+    "loyalty",
+)
 # campaign purposes that are marketing: only consenting customers get them (shopcrm.campaigns
 # chooses its members by the same rule; care checks again on the day, consent may be withdrawn)
 CAMPAIGN_MARKETING = frozenset({"promotion", "new_arrivals", "festival"})
@@ -82,6 +96,19 @@ register(
         "care.kind.followup": ("约定跟进", "Agreed follow-up"),
         "care.kind.campaign": ("活动", "Campaign"),
         "care.reason.campaign": ("活动“{name}”（{start}–{end}）", "Campaign “{name}” ({start}–{end})"),
+        "care.kind.loyalty": ("会员权益提醒", "Member benefits reminder"),
+        "care.reason.points_expiring": (
+            "{points} 积分将于 {date} 到期",
+            "{points} points expire after {date}",
+        ),
+        "care.reason.package_expiring": (
+            "计次卡“{name}”剩 {n} 次，{date} 到期",
+            (
+                "Count card “{name}”: {n} use left, expires after {date}",
+                "Count card “{name}”: {n} uses left, expires after {date}",
+            ),
+        ),
+        "care.reason.package_one_left": ("计次卡“{name}”只剩 1 次", "Count card “{name}” has one use left"),
         "care.reason.birthday": ("{date}生日", "Birthday on {date}"),
         "care.reason.birthday_lunar": ("{date}生日（{text}）", "Birthday on {date} ({text})"),
         "care.reason.anniversary": ("{date}{label}", "{label} on {date}"),
@@ -179,6 +206,7 @@ DEFAULT_TEMPLATES = {
     "dormant": "{称呼}您好，好久不见！{店名}上了不少新品，您的余额 {余额} 元、积分 {积分} 分随时可用，欢迎回来看看。",
     "complaint": "{称呼}您好，我是{店名}。您之前反映的问题已经处理，想听听您是否满意，还有什么需要改进的？",
     "followup": "{称呼}您好，我是{店名}，按之前的约定给您回个电话。",
+    "loyalty": "{称呼}您好，{店名}提醒您：您的会员权益快到期了，您现有积分 {积分} 分，欢迎有空来店里使用。",
 }
 
 # the default templates in English, used when the shop writes to its customers in English and
@@ -194,6 +222,8 @@ DEFAULT_TEMPLATES_EN = {
     "complaint": "Dear {称呼}, this is {店名}. The problem you told us about has been dealt with; "
     "are you happy with how it went, and is there anything we could do better?",
     "followup": "Dear {称呼}, this is {店名}, calling back as we agreed.",
+    "loyalty": "Dear {称呼}, a reminder from {店名}: some of your member benefits run out soon; "
+    "you have {积分} points. We look forward to seeing you.",
 }
 RETURN_TEMPLATES_EN = {
     3: "Dear {称呼}, this is {店名}. How are you getting on with the {商品} you bought a few days "
@@ -246,6 +276,7 @@ DEFAULTS: dict = {
         "dormant": "sms",
         "complaint": "phone",
         "followup": "phone",
+        "loyalty": "wechat",
     },
     "templates": DEFAULT_TEMPLATES,
 }
@@ -939,6 +970,48 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
     return out
 
 
+def _loyalty(s, today) -> list[CareItem]:
+    """Points expiring within 30 days, count cards expiring within 30 days or with one use left
+    (a service notice about what the member holds: no marketing consent needed)."""
+    from shopcrm.loyalty import packages, points
+
+    found: list[tuple[int, str, dt.date, tuple]] = []
+    for e in points.expiring_soon(today, 30):
+        found.append(
+            (
+                e.customer_id,
+                f"points:{e.on.isoformat()}",
+                e.on - dt.timedelta(days=30),
+                ("care.reason.points_expiring", {"points": e.points, "date": e.on.isoformat()}),
+            )
+        )
+    soon = packages.expiring_soon(today, 30)
+    for p in soon:
+        ends = p.expires_on or today  # (listed only with a last day)
+        found.append(
+            (
+                p.customer_id,
+                f"package:{p.id}:expiring",
+                ends - dt.timedelta(days=30),
+                ("care.reason.package_expiring", {"name": p.product, "n": p.remaining, "date": ends.isoformat()}),
+            )
+        )
+    expiring = {p.id for p in soon}
+    for p in packages.one_left(today):
+        if p.id not in expiring:
+            found.append(
+                (
+                    p.customer_id,
+                    f"package:{p.id}:one_left",
+                    today,
+                    ("care.reason.package_one_left", {"name": p.product}),
+                )
+            )
+    rows = _customer_rows(sorted({f[0] for f in found}))
+    ch = s["channels"]["loyalty"]
+    return [_item("loyalty", key, rows[cid], ch, due, why) for cid, key, due, why in found if cid in rows]
+
+
 def _complaints(s, today) -> list[CareItem]:
     lo = today - dt.timedelta(days=s["service_overdue_days"])
     rows = database.execute_sql(
@@ -1062,6 +1135,7 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
                 if not problems:  # once: every source meets the same end of the table
                     problems.append(exc.message)
         items += _dormant(s, today, overdue, consent)
+        items += _loyalty(s, today)
         kept = _apply_actions(items, actions, today, today - dt.timedelta(days=s["service_overdue_days"]))
     if s["one_call_a_day"]:
         kept = merge_per_customer(kept, today)
