@@ -175,7 +175,7 @@ def _points(args: argparse.Namespace) -> int:
             return _out(args, {"expired": n}, str(n))
         c = counter.find_customer(args.customer or "")
         if args.gift is None:
-            raise FieldError("gift", "gift.v.terms")
+            raise FieldError("gift", "points_gift.v.terms")
         points.redeem_gift(c.id, args.gift)
     except (FieldError, PermissionError, ValueError) as exc:  # PinError is a ValueError
         return _fail(exc)

@@ -26,16 +26,19 @@ from shopcrm.core.texts import register
 from shopcrm.customers import ledger
 from shopcrm.loyalty import config
 from shopcrm.store.db import database
-from shopcrm.store.models import Gift, GiftRedemption, now, sql_ts
+from shopcrm.store.models import GiftRedemption, PointsGift, now, sql_ts
 from shopcrm.trust import audit, session
 
 log = logging.getLogger(__name__)
 
 register(
     {
-        "gift.v.out_of_stock": ("礼品“{name}”已兑完", "Gift “{name}” is out of stock"),
-        "gift.v.inactive": ("礼品“{name}”已下架", "Gift “{name}” is no longer offered"),
-        "gift.v.terms": ("礼品须有名称，积分大于 0，库存不小于 0", "A gift needs a name, points > 0 and stock >= 0"),
+        "points_gift.v.out_of_stock": ("积分礼品“{name}”已兑完", "Points gift “{name}” is out of stock"),
+        "points_gift.v.inactive": ("积分礼品“{name}”已下架", "Points gift “{name}” is no longer offered"),
+        "points_gift.v.terms": (
+            "积分礼品须有名称，积分大于 0，库存不小于 0",
+            "A points gift needs a name, points > 0 and stock >= 0",
+        ),
     }
 )
 
@@ -43,35 +46,35 @@ register(
 # --- gifts ---------------------------------------------------------------------------------------
 
 
-def add_gift(name: str, points: int, stock: int) -> Gift:
+def add_gift(name: str, points: int, stock: int) -> PointsGift:
     """A gift of the catalogue (owner only, audited)."""
     session.require_owner("settings")
     if not name.strip() or points <= 0 or stock < 0:
-        raise FieldError("gift", "gift.v.terms")
+        raise FieldError("gift", "points_gift.v.terms")
     with database.atomic():
-        g = Gift.create(name=name.strip(), points=points, stock=stock)
+        g = PointsGift.create(name=name.strip(), points=points, stock=stock)
         audit.log("settings", detail=f"gift {g.id}: {points} points, stock {stock}")
     return g
 
 
-def restock(gift_id: int, add: int) -> Gift:
+def restock(gift_id: int, add: int) -> PointsGift:
     """Add ``add`` to a gift's stock (owner only, audited; a negative ``add`` never goes below zero)."""
     session.require_owner("settings")
     with database.atomic():
         done = database.execute_sql(
-            "UPDATE gift SET stock = stock + ? WHERE id = ? AND stock + ? >= 0", (add, gift_id, add)
+            "UPDATE points_gift SET stock = stock + ? WHERE id = ? AND stock + ? >= 0", (add, gift_id, add)
         ).rowcount
         if not done:
-            raise FieldError("gift", "gift.v.terms")
+            raise FieldError("gift", "points_gift.v.terms")
         audit.log("settings", detail=f"gift {gift_id}: stock {add:+d}")
-    return Gift.get_by_id(gift_id)
+    return PointsGift.get_by_id(gift_id)
 
 
-def gifts(*, only_in_stock: bool = False) -> list[Gift]:
-    q = Gift.select().where(Gift.active == True)  # noqa: E712
+def gifts(*, only_in_stock: bool = False) -> list[PointsGift]:
+    q = PointsGift.select().where(PointsGift.active == True)  # noqa: E712
     if only_in_stock:
-        q = q.where(Gift.stock > 0)
-    return list(q.order_by(Gift.points, Gift.id))
+        q = q.where(PointsGift.stock > 0)
+    return list(q.order_by(PointsGift.points, PointsGift.id))
 
 
 def redeem_gift(
@@ -82,15 +85,15 @@ def redeem_gift(
     at = at or now()
     op = session.current_operator() if operator is None else operator
     with database.atomic():  # IMMEDIATE: a second process waits here for the first to commit
-        g = Gift.get_by_id(gift_id)
+        g = PointsGift.get_by_id(gift_id)
         if not g.active:
-            raise FieldError("gift", "gift.v.inactive", name=g.name)
+            raise FieldError("gift", "points_gift.v.inactive", name=g.name)
         config.live_customer(customer_id)
         taken = database.execute_sql(
-            "UPDATE gift SET stock = stock - 1 WHERE id = ? AND stock > 0", (gift_id,)
+            "UPDATE points_gift SET stock = stock - 1 WHERE id = ? AND stock > 0", (gift_id,)
         ).rowcount
         if taken != 1:
-            raise FieldError("gift", "gift.v.out_of_stock", name=g.name)
+            raise FieldError("gift", "points_gift.v.out_of_stock", name=g.name)
         row = GiftRedemption.create(customer=customer_id, gift=gift_id, at=at, points=g.points, operator=op)
         ledger.apply(customer_id, "redeem", points_delta=-g.points, reason=f"积分兑换：{g.name}", at=at)
     log.info("gift %s redeemed by customer %s for %s points", gift_id, customer_id, g.points)

@@ -175,9 +175,9 @@ class Purchase(BaseModel):
     created_at = DateTimeField(default=now)
     operator = CharField(default="")  # m0013: who sold it
     refunded_cents = IntegerField(default=0)  # m0013: refunded so far (shopcrm.sales.counter)
-    # m0016 (shopcrm.loyalty): the sale type and how the list price came down to ``amount_cents``
+    # m0020 (shopcrm.loyalty): the sale type and how the list price came down to ``amount_cents``
     sale_type = CharField(default="goods")
-    list_cents = IntegerField(null=True)  # None: sold before m0016 (the amount was the price)
+    list_cents = IntegerField(null=True)  # None: sold before m0020 (the amount was the price)
     member_percent = IntegerField(default=100)  # percent of the list price a member paid
     member_off_cents = IntegerField(default=0)
     coupon_off_cents = IntegerField(default=0)
@@ -575,10 +575,10 @@ class GiftGiven(BaseModel):
 ALL_MODELS.extend([Segment, Campaign, CampaignMember, GiftGiven])
 
 
-# --- loyalty (issue #14, m0016): gifts for points, coupons, count cards -----------------------
+# --- loyalty (issue #14, m0020): gifts for points, coupons, count cards -----------------------
 
 
-class Gift(BaseModel):
+class PointsGift(BaseModel):
     """A gift of the points catalogue; ``stock`` never goes below zero (a CHECK and a
     conditional update, see shopcrm.loyalty.points.redeem_gift)."""
 
@@ -593,7 +593,7 @@ class GiftRedemption(BaseModel):
     customer = ForeignKeyField(Customer, on_delete="CASCADE")
     if TYPE_CHECKING:
         customer_id = IntegerField()
-    gift = ForeignKeyField(Gift)
+    gift = ForeignKeyField(PointsGift)
     at = DateTimeField(default=now, index=True)
     points = IntegerField()
     operator = CharField(default="")
@@ -675,4 +675,4 @@ class PackageUse(BaseModel):
     note = TextField(default="")
 
 
-ALL_MODELS.extend([Gift, GiftRedemption, CouponType, Coupon, Package, PackageUse])
+ALL_MODELS.extend([PointsGift, GiftRedemption, CouponType, Coupon, Package, PackageUse])

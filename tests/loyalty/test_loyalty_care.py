@@ -44,11 +44,12 @@ def test_the_care_list_warns_of_points_and_count_cards_running_out(member):
     ledger.apply(cid, "adjust", points_delta=600, reason="测试")  # good to 2026-12-31
     clock.set_now(dt.datetime(2026, 12, 1, 10))
     card = sell_package(cid, "洗车", 3, 9_000, 20)  # last good day 2026-12-20
-    lst = care.build_today(dt.date(2026, 12, 1))
+    own = {**care.load_settings(), "one_call_a_day": False}  # each item on its own (merging: tests/care)
+    lst = care.build_today(dt.date(2026, 12, 1), own)
     mine = sorted((i.key, i.due.isoformat(), i.reason) for i in lst.items if i.kind == "loyalty")
     assert mine == [
         (f"package:{card.id}:expiring", "2026-11-20", "计次卡“洗车”剩 3 次，2026-12-20 到期"),
         ("points:2026-12-31", "2026-12-01", "600 积分将于 2026-12-31 到期"),  # not the 90 earned in 2026
     ]
     care.mark_done([i for i in lst.items if i.kind == "loyalty"])
-    assert [i for i in care.build_today(dt.date(2026, 12, 1)).items if i.kind == "loyalty"] == []
+    assert [i for i in care.build_today(dt.date(2026, 12, 1), own).items if i.kind == "loyalty"] == []

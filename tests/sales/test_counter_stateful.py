@@ -342,7 +342,7 @@ class Counter(RuleBasedStateMachine):
             )
             == 0
         )
-        stock = _one("SELECT stock FROM gift WHERE id = ?", (self.gift,))
+        stock = _one("SELECT stock FROM points_gift WHERE id = ?", (self.gift,))
         assert stock >= 0 and stock + _one("SELECT COUNT(*) FROM gift_redemption") == 3
         assert (
             _one(

@@ -1,10 +1,11 @@
-"""Schema version 16: loyalty that members can spend (issue #14, shopcrm.loyalty).
+"""Schema version 20: loyalty that members can spend (issue #14, shopcrm.loyalty).
 
 - ``purchase`` gains its sale type (goods / service / package / …) and how its price came down:
   the list price, the member discount, the coupon's amount off, the points spent and what they
   took off (``amount_cents`` stays what the customer paid, so every total and the grading read
   the same as before).
-- ``gift`` and ``gift_redemption``: the points gift catalogue (stock never below zero) and each
+- ``points_gift`` and ``gift_redemption``: the points gift catalogue (stock never below zero;
+  distinct from m0018's ``gift_given``, a campaign's gift handed out) and each
   gift taken for points.
 - ``coupon_type`` and ``coupon``: coupon kinds the owner defines (amount off with a threshold,
   percent off with an optional cap, a gift), and issued coupons with their own copy of the terms,
@@ -23,14 +24,14 @@ STATEMENTS = [
     'ALTER TABLE "purchase" ADD COLUMN "coupon_off_cents" INTEGER NOT NULL DEFAULT 0',
     'ALTER TABLE "purchase" ADD COLUMN "points_off_cents" INTEGER NOT NULL DEFAULT 0',
     'ALTER TABLE "purchase" ADD COLUMN "points_used" INTEGER NOT NULL DEFAULT 0',
-    'CREATE TABLE "gift" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL, '
+    'CREATE TABLE "points_gift" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL, '
     '"points" INTEGER NOT NULL, "stock" INTEGER NOT NULL DEFAULT 0 CHECK ("stock" >= 0), '
     '"active" INTEGER NOT NULL DEFAULT 1, "created_at" DATETIME NOT NULL)',
     'CREATE TABLE "gift_redemption" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT NULL, '
     '"gift_id" INTEGER NOT NULL, "at" DATETIME NOT NULL, "points" INTEGER NOT NULL, '
     "\"operator\" VARCHAR(255) NOT NULL DEFAULT '', "
     'FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE, '
-    'FOREIGN KEY ("gift_id") REFERENCES "gift" ("id"))',
+    'FOREIGN KEY ("gift_id") REFERENCES "points_gift" ("id"))',
     'CREATE INDEX "gift_redemption_customer_id" ON "gift_redemption" ("customer_id")',
     'CREATE INDEX "gift_redemption_at" ON "gift_redemption" ("at")',
     'CREATE TABLE "coupon_type" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL UNIQUE, '
