@@ -63,7 +63,8 @@ def record_purchase(
     against the balance in this transaction; the parts add up to the amount, see
     shopcrm.sales.counter.sell); without it the whole amount is paid by ``payment``. ``lines``:
     (name, qty, unit price in cents) each, stored as the purchase's lines (their amounts add up
-    to ``amount_cents``: checked by shopcrm.sales.counter.sell)."""
+    to the list price, ``amount_cents`` before any member price, coupon or points: checked by
+    shopcrm.sales.counter.sell)."""
     if amount_cents <= 0:
         raise FieldError("amount", "v.money_negative")
     if payments is None:

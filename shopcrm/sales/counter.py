@@ -404,15 +404,35 @@ def lines_of(purchase_id: int) -> list[PurchaseLine]:
     return list(PurchaseLine.select().where(PurchaseLine.purchase == purchase_id).order_by(PurchaseLine.position))
 
 
+def lines_paid(purchase_id: int) -> dict[int, int]:
+    """{line position: the line's share of what was paid}. Lines add up to the list price; a
+    sale with a member price, a coupon or points paid less (``amount_cents`` + refunded), so each
+    line's share is its amount scaled by paid ÷ list, the cents left over going to the largest
+    remainders (then the earlier line): the shares add up exactly to what was paid."""
+    p = Purchase.get_by_id(purchase_id)
+    lines = lines_of(purchase_id)
+    paid = p.amount_cents + p.refunded_cents
+    list_total = p.list_cents or sum(ln.amount_cents for ln in lines)  # None: sold before m0020
+    if not list_total:
+        return {ln.position: 0 for ln in lines}
+    share = {ln.position: ln.amount_cents * paid // list_total for ln in lines}
+    by_remainder = sorted(lines, key=lambda ln: (-(ln.amount_cents * paid % list_total), ln.position))
+    for ln in by_remainder[: paid - sum(share.values())]:
+        share[ln.position] += 1
+    return share
+
+
 def line_refund_cents(line: PurchaseLine, qty: int | None = None) -> int:
-    """What refunding ``qty`` more of ``line`` gives back (None: what is left of it). The
-    refunded cents follow the quantity exactly (``amount × refunded qty ÷ qty``, whole cents), so
-    the parts of a line add up to its amount."""
+    """What refunding ``qty`` more of ``line`` gives back (None: what is left of it): its share
+    of what was paid (:func:`lines_paid`) following the quantity exactly (``share × refunded qty
+    ÷ qty``, whole cents), so the parts of a line add up to its share and ``refunded_cents``
+    is the money refunded for it."""
     left = line.qty - line.refunded_qty
     qty = left if qty is None else qty
     if qty <= 0 or qty > left:
         raise FieldError("qty", "v.line_qty", row=line.position, left=left, qty=qty)
-    return line.amount_cents * (line.refunded_qty + qty) // line.qty - line.refunded_cents
+    share = lines_paid(line.purchase_id)[line.position]
+    return share * (line.refunded_qty + qty) // line.qty - line.refunded_cents
 
 
 def purchase(purchase_id: int) -> Purchase:
@@ -490,8 +510,11 @@ def refund_purchase(
     """Refund a purchase, whole (no amount: what is left of it) or in part, to its methods.
 
     ``lines``: {line position: qty (None: what is left of the line)} refunds those lines of a
-    purchase recorded with lines; the amount is then theirs (``amount_cents`` stays None) and the
-    lines' refunded quantity and cents go up. Money, points and spend go back as for an amount.
+    purchase recorded with lines; the amount is then their share of what was paid
+    (:func:`line_refund_cents`: lines are at the list price, a discounted sale paid less;
+    ``amount_cents`` stays None) and the lines' refunded quantity and cents go up. Money, points
+    (earned, and spent as money: shopcrm.loyalty.refund_points) and spend go back as for an
+    amount. A refund never takes more than is left of the purchase.
 
     ``to_card``: the whole refund goes onto the stored-value card instead (the owner's choice:
     owner only and audited; a complaint's refund, ``complaint_id`` given, was decided in the

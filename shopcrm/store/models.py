@@ -234,8 +234,9 @@ class PurchasePayment(BaseModel):
 
 
 class PurchaseLine(BaseModel):
-    """One line of a purchase (m0019): ``qty`` × ``unit_cents`` = ``amount_cents``; what of it
-    was refunded so far (shopcrm.sales.counter.refund_purchase with ``lines``)."""
+    """One line of a purchase (m0019): ``qty`` × ``unit_cents`` = ``amount_cents`` (at the list
+    price); what of it was refunded so far (shopcrm.sales.counter.refund_purchase with ``lines``:
+    ``refunded_cents`` is money given back, the line's share of what was paid)."""
 
     purchase = ForeignKeyField(Purchase, backref="lines", on_delete="CASCADE", index=False)
     if TYPE_CHECKING:

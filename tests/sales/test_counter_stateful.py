@@ -134,9 +134,21 @@ class Counter(RuleBasedStateMachine):
         except FieldError as exc:
             assert exc.field == "customer" and _gone(cid)
 
-    @rule(i=st.integers(0, 5), cents=st.integers(1, 80_000), pick=st.integers(0, 10_000), share=st.integers(0, 110))
-    def sale_with_coupon_and_points(self, i, cents, pick, share):
-        """A share of the most points the sale can take (over 100: more than the caps allow)."""
+    @rule(
+        i=st.integers(0, 5),
+        cents=st.integers(1, 80_000),
+        pick=st.integers(0, 10_000),
+        share=st.integers(0, 110),
+        lines=st.lists(st.tuples(st.integers(1, 3), st.integers(0, 9_000)), max_size=3),
+    )
+    def sale_with_coupon_and_points(self, i, cents, pick, share, lines):
+        """A share of the most points the sale can take (over 100: more than the caps allow);
+        with lines, they add up to the list price (the sale is paid less)."""
+        named = [(f"货{k}", q, u) for k, (q, u) in enumerate(lines)]
+        if named and sum(q * u for _n, q, u in named) > 0:
+            cents = sum(q * u for _n, q, u in named)
+        else:
+            named = []
         cid = self.ids[i % len(self.ids)]
         mine = list(Coupon.select().where(Coupon.customer == cid).order_by(Coupon.id))
         anyone = list(Coupon.select().order_by(Coupon.id))
@@ -150,7 +162,7 @@ class Counter(RuleBasedStateMachine):
         except FieldError:
             pts = share  # the sale below is refused the same way
         try:
-            p = counter.sell(cid, cents, coupon=code, points=pts)
+            p = counter.sell(cid, None if named else cents, coupon=code, points=pts, lines=named or None)
         except FieldError as exc:
             # another's / used / expired coupon, under its threshold, points over the caps, gone
             assert exc.field in ("coupon", "points") or (exc.field == "customer" and _gone(cid)), exc.field
@@ -158,7 +170,9 @@ class Counter(RuleBasedStateMachine):
             return
         self.sales += p.amount_cents
         self.coupon_uses += 1 if code else 0
-        event("loyalty sale")
+        event("loyalty sale with lines" if named else "loyalty sale")
+        if named and p.amount_cents < cents:
+            event("discounted sale with lines")
 
     @rule(i=st.integers(0, 5))
     def redeem_gift(self, i):
@@ -342,6 +356,24 @@ class Counter(RuleBasedStateMachine):
             )
             == 0
         )
+        # lines × pricing: a line's refund is its share of what was paid, the shares add up to it,
+        # a wholly refunded line gave back all of its share, the points spent as money come back
+        # pro rata and never more than were spent
+        for p in Purchase.select().where(Purchase.id.in_(PurchaseLine.select(PurchaseLine.purchase))):
+            shares = counter.lines_paid(p.id)
+            assert sum(shares.values()) == p.amount_cents + p.refunded_cents
+            lines_back = 0
+            for ln in counter.lines_of(p.id):
+                assert 0 <= ln.refunded_cents <= shares[ln.position]
+                assert ln.refunded_qty < ln.qty or ln.refunded_cents == shares[ln.position]
+                lines_back += ln.refunded_cents
+            assert lines_back <= p.refunded_cents
+        for used, back, left in database.execute_sql(
+            "SELECT p.points_used, COALESCE(SUM(e.points_delta), 0), p.amount_cents FROM purchase p "
+            "LEFT JOIN ledger_entry e ON e.purchase_id = p.id AND e.kind = 'refund' "
+            "WHERE p.points_used > 0 GROUP BY p.id"
+        ).fetchall():
+            assert 0 <= back <= used and (left > 0 or back == used)
         stock = _one("SELECT stock FROM points_gift WHERE id = ?", (self.gift,))
         assert stock >= 0 and stock + _one("SELECT COUNT(*) FROM gift_redemption") == 3
         assert (
