@@ -43,6 +43,12 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep unrecognised columns in the notes instead of ignoring them",
     )
+    p.add_argument(
+        "--points-as-history",
+        action="store_true",
+        help="purchases only: import the file's points column as history (ledger entries of kind import, "
+        "added to the customers' points); default: points are left as the member import brought them",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--report", metavar="OUT.xlsx", help="save the sheet with a 错误原因 column added")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -114,7 +120,13 @@ def _import_purchases(args: argparse.Namespace) -> int:
     try:
         if pin and not args.dry_run and security.has_pin():
             security.unlock(pin)
-        report = P.run(args.file, sheet=args.sheet, header_row=args.header_row, dry_run=args.dry_run)
+        report = P.run(
+            args.file,
+            sheet=args.sheet,
+            header_row=args.header_row,
+            dry_run=args.dry_run,
+            points_as_history=args.points_as_history,
+        )
     except expected as exc:
         print(f"shopcrm import: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1

@@ -26,10 +26,18 @@ Writing is one transaction after a backup (as the member import): the purchases 
 ``executemany``, one ``purchase_payment`` row each for its method (``stored_value`` is ``card``,
 as shopcrm.sales.counter writes it; the card balance is not touched: the member import brought
 the balance as it is now), the aggregates of the customers touched rebuilt by
-:func:`shopcrm.sales.activity.recompute_aggregates`, automatic member levels raised. Points are
-not earned again (the member import brought the points as they are now; importing points as
-history is a later option). Grades follow at the next regrade, which picks up new purchases
-incrementally. A dry run, an error or Cancel leaves the database unchanged.
+:func:`shopcrm.sales.activity.recompute_aggregates`, automatic member levels raised. Grades follow
+at the next regrade, which picks up new purchases incrementally. A dry run, an error or Cancel
+leaves the database unchanged.
+
+Points, by default, are neither earned again by the shop's rule nor read from the file: the member
+import brought every customer's points as they are now, and earning them again would count them
+twice. With ``points_as_history`` (CLI ``--points-as-history``, the wizard's checkbox) the file's
+points column (积分, 本次积分…) is imported as history: each purchase keeps its points
+(``purchase.points_earned``) and gets a ledger entry of kind ``import`` adding them to the
+customer's points (a return's negative points take them back). That is for a shop whose member
+file had no points column (or that imported its members' points as 0): otherwise the points are
+counted twice.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from shopcrm.core.normalize import (
     normalize_card,
     normalize_header,
     normalize_mobile,
+    parse_int,
     parse_money,
 )
 from shopcrm.core.texts import t
@@ -64,7 +73,7 @@ KIND = "purchases"
 WALK_IN = "SKIPPED_WALK_IN"
 IMPORTED, DUPLICATE, ERROR, BLANK, SUMMARY = X.IMPORTED, X.DUPLICATE, X.ERROR, X.BLANK, X.SUMMARY
 SKIPPED = (BLANK, SUMMARY, WALK_IN)
-COLUMNS = ("date", "mobile", "card_no", "amount", "items", "payment", "name", "note")
+COLUMNS = ("date", "mobile", "card_no", "amount", "items", "payment", "points", "name", "note")
 PURCHASE_HEADERS: dict[str, tuple[str, ...]] = {
     "date": (
         "日期",
@@ -135,6 +144,17 @@ PURCHASE_HEADERS: dict[str, tuple[str, ...]] = {
         "pay method",
         "method",
     ),
+    "points": (
+        "积分",
+        "本次积分",
+        "消费积分",
+        "获得积分",
+        "赠送积分",
+        "所得积分",
+        "points",
+        "points earned",
+        "earned points",
+    ),
     "note": ("备注", "说明", "note", "notes", "remark", "remarks", "memo"),
     "name": ("姓名", "会员姓名", "客户姓名", "顾客", "客户", "会员", "name", "customer", "member"),
 }
@@ -160,6 +180,7 @@ texts.register(
         "pimp.f.amount": ("金额", "Amount"),
         "pimp.f.items": ("商品", "Items"),
         "pimp.f.payment": ("支付方式", "Payment"),
+        "pimp.f.points": ("积分", "Points"),
         "pimp.f.name": ("姓名", "Name"),
         "pimp.f.note": ("备注", "Note"),
         "pimp.no_columns": (
@@ -194,6 +215,10 @@ texts.register(
             "{errors} errors, {skipped} not purchases",
         ),
         "pimp.ledger_reason": ("导入消费记录：{file}", "Purchase history imported: {file}"),
+        "pimp.no_points_column": (
+            "选择了“积分按历史导入”，但工作表“{sheet}”中没有积分列",
+            "“Import points as history” was chosen but sheet “{sheet}” has no points column",
+        ),
     }
 )
 
@@ -213,6 +238,7 @@ class PurchaseRow:
     match_by: str | None = None  # mobile / card_no
     at: dt.datetime | None = None
     amount_cents: int = 0
+    points: int = 0  # the file's points (imported only with points_as_history)
     items: str = ""
     payment: str = "cash"
     note: str = ""
@@ -229,6 +255,8 @@ class PurchaseReport:
     dry_run: bool = True
     run_id: int | None = None
     encoding: str | None = None
+    points_as_history: bool = False
+    other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, rows) not imported
 
     def count(self, *classes: str) -> int:
         return sum(1 for r in self.rows if r.cls in classes)
@@ -258,6 +286,13 @@ class PurchaseReport:
         return sum(1 for r in self.rows if r.cls == IMPORTED and r.amount_cents < 0)
 
     @property
+    def points_total(self) -> int:
+        """The points imported as history (0 unless ``points_as_history``)."""
+        if not self.points_as_history:
+            return 0
+        return sum(r.points for r in self.rows if r.cls == IMPORTED)
+
+    @property
     def amount_cents_total(self) -> int:
         """The net amount imported (returns are negative)."""
         return sum(r.amount_cents for r in self.rows if r.cls == IMPORTED)
@@ -285,6 +320,7 @@ class PurchaseReport:
             "kind": KIND,
             "file": self.file,
             "sheet": self.sheet,
+            "other_sheets": [{"sheet": n, "rows": r} for n, r in self.other_sheets],
             "encoding": self.encoding,
             "header_row": self.header_record,
             "dry_run": self.dry_run,
@@ -301,7 +337,8 @@ class PurchaseReport:
             },
             "by_reason": self.by_reason(),
             "imported_amount_total": str(fmt(self.amount_cents_total, grouping=False)),
-            "points_earned": 0,
+            "points_as_history": self.points_as_history,
+            "points_imported": self.points_total,
             "problems": [
                 {"row": r.record, "class": r.cls, "reason": r.reason, "column": r.column, "message": r.message}
                 for r in self.problems()
@@ -341,11 +378,22 @@ def resolve(sheet: X.SheetData, header_row: int | None = None) -> tuple[int, dic
             best = (i, mapping)
             break
     idx, mapping = best or (0, {})
-    fields = set(mapping.values())
-    if not {"date", "amount"} <= fields or not fields & {"mobile", "card_no"}:
-        found = "、".join(column_label(f) for f in dict.fromkeys(mapping.values())) or t("imp.none")
-        raise X.ImportFileError(t("pimp.no_columns", sheet=sheet.sheet, found=found))
+    check_mapping(sheet.sheet, mapping)
     return idx, mapping
+
+
+def mapping_complete(mapping: dict[int, str]) -> bool:
+    """Date, amount and a mobile or card column, each chosen once."""
+    fields = list(mapping.values())
+    return {"date", "amount"} <= set(fields) and bool(set(fields) & {"mobile", "card_no"}) and len(fields) == len(
+        set(fields)
+    )
+
+
+def check_mapping(sheet_name: str, mapping: dict[int, str]) -> None:
+    if not mapping_complete(mapping):
+        found = "、".join(column_label(f) for f in dict.fromkeys(mapping.values())) or t("imp.none")
+        raise X.ImportFileError(t("pimp.no_columns", sheet=sheet_name, found=found))
 
 
 # --- checking rows --------------------------------------------------------------------------------
@@ -381,13 +429,39 @@ def _payment(raw) -> tuple[str, str | None]:
     return code, None
 
 
-def plan(sheet: X.SheetData, *, header_row: int | None = None, progress=None, progress_total=None) -> PurchaseReport:
-    """Check and match every row without writing (a dry run is a plan)."""
-    idx, mapping = resolve(sheet, header_row)
+def plan(
+    sheet: X.SheetData,
+    *,
+    header_row: int | None = None,
+    mapping: dict[int, str] | None = None,
+    points_as_history: bool = False,
+    progress=None,
+    progress_total=None,
+) -> PurchaseReport:
+    """Check and match every row without writing (a dry run is a plan). ``mapping`` (column index
+    -> purchase column, as the wizard's page chose it) replaces the mapping read from the header."""
+    if mapping is not None and header_row is not None:  # chosen on the wizard's pages
+        if not 1 <= header_row <= len(sheet.rows):
+            raise X.ImportFileError(t("imp.bad_header_row", row=header_row, rows=len(sheet.rows)))
+        idx, mapping = header_row - 1, dict(mapping)
+        check_mapping(sheet.sheet, mapping)
+    else:
+        idx, mapping = resolve(sheet, header_row)
+    if points_as_history and "points" not in mapping.values():
+        raise X.ImportFileError(t("pimp.no_points_column", sheet=sheet.sheet))
     header = [cell_text(v) for v in sheet.rows[idx]]
     col = {f: i for i, f in mapping.items()}
     colname = {f: (header[i] if i < len(header) and header[i] else column_label(f)) for f, i in col.items()}
-    report = PurchaseReport(str(sheet.path), sheet.sheet, idx + 1, header, mapping, encoding=sheet.encoding)
+    report = PurchaseReport(
+        str(sheet.path),
+        sheet.sheet,
+        idx + 1,
+        header,
+        mapping,
+        encoding=sheet.encoding,
+        points_as_history=points_as_history,
+        other_sheets=list(sheet.other_sheets),
+    )
     today = clock.today()
     customers = _Customers()
     closed = {
@@ -480,6 +554,8 @@ def plan(sheet: X.SheetData, *, header_row: int | None = None, progress=None, pr
                 if amount == 0:
                     raise FieldError("amount", "pimp.r.no_amount")
                 r.amount_cents = amount
+                if points_as_history:
+                    r.points = _points(cell(row, "points"))
                 r.items = X._text(cell(row, "items"))[:2000]
                 r.note = X._text(cell(row, "note"))[:2000]
                 r.payment, unknown = _payment(cell(row, "payment"))
@@ -492,6 +568,16 @@ def plan(sheet: X.SheetData, *, header_row: int | None = None, progress=None, pr
                 r.message = exc.message
     _mark_duplicates(report)
     return report
+
+
+def _points(raw) -> int:
+    """The file's points of one purchase: a whole number, negative for a return."""
+    text = nfkc(raw).strip() if isinstance(raw, str) else raw
+    if isinstance(text, str) and text.startswith("-"):
+        return -parse_int(text[1:], "points")
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and text < 0:
+        return -parse_int(-text, "points")
+    return parse_int(text, "points")
 
 
 def _key(cid: int, at: dt.datetime, amount: int, items: str) -> tuple:
@@ -526,8 +612,23 @@ def _mark_duplicates(report: PurchaseReport) -> None:
 # --- writing --------------------------------------------------------------------------------------
 _INSERT = (
     "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, note, created_at, "
-    "operator, refunded_cents) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 0)"
+    "operator, refunded_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
 )
+# the points of the imported purchases as history: one ``import`` entry per purchase with points,
+# the running total per customer from its points before (the ledger's invariant: after = running sum)
+_POINTS_LEDGER = """
+    INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, balance_after_cents,
+                              points_after, reason, purchase_id)
+    SELECT p.customer_id, ?, 'import', 0, p.points_earned, c.balance_cents,
+           c.points + SUM(p.points_earned) OVER (PARTITION BY p.customer_id ORDER BY p.id), ?, p.id
+    FROM purchase p JOIN customer c ON c.id = p.customer_id
+    WHERE p.id > ? AND p.points_earned != 0
+    ORDER BY p.customer_id, p.id"""
+_POINTS_TOTALS = """
+    UPDATE customer SET points = customer.points + s.total
+    FROM (SELECT customer_id, SUM(points_earned) total FROM purchase WHERE id > ? AND points_earned != 0
+          GROUP BY customer_id) s
+    WHERE s.customer_id = customer.id"""
 
 
 def apply_plan(
@@ -565,7 +666,17 @@ def apply_plan(
                 con.executemany(
                     _INSERT,
                     [
-                        (r.customer_id, sql_ts(r.at), r.amount_cents, r.items, r.payment, r.note, stamp, "import")
+                        (
+                            r.customer_id,
+                            sql_ts(r.at),
+                            r.amount_cents,
+                            r.items,
+                            r.payment,
+                            r.points if report.points_as_history else 0,
+                            r.note,
+                            stamp,
+                            "import",
+                        )
                         for r in new[i : i + INSERT_CHUNK]
                         if r.at is not None
                     ],
@@ -576,6 +687,10 @@ def apply_plan(
             "CASE payment WHEN 'stored_value' THEN 'card' ELSE payment END, amount_cents FROM purchase WHERE id > ?",
             (first_new,),
         )
+        if report.points_as_history:
+            reason = t("pimp.ledger_reason", file=file_name)
+            con.execute(_POINTS_LEDGER, (stamp, reason, first_new))
+            con.execute(_POINTS_TOTALS, (first_new,))
         touched = sorted({r.customer_id for r in new if r.customer_id is not None})
         activity.recompute_aggregates(touched)
         if touched:
@@ -591,7 +706,13 @@ def apply_plan(
             duplicates=report.duplicates,
             errors=report.errors,
             summary=json.dumps(
-                {"kind": KIND, "by_reason": report.by_reason(), "amount_cents": report.amount_cents_total},
+                {
+                    "kind": KIND,
+                    "by_reason": report.by_reason(),
+                    "amount_cents": report.amount_cents_total,
+                    "points_as_history": report.points_as_history,
+                    "points": report.points_total,
+                },
                 ensure_ascii=False,
             ),
         ).where(ImportRun.id == run.id).execute()
@@ -608,14 +729,40 @@ def run(
     sheet: str | int | None = None,
     header_row: int | None = None,
     dry_run: bool = False,
+    points_as_history: bool = False,
     progress=None,
 ) -> PurchaseReport:
     """Read, check and (unless ``dry_run``) write one file of purchases. Raises ImportFileError
     when the file cannot be imported at all, Cancelled when the user cancelled (nothing written)."""
-    data = X.read_sheet(path, sheet)
+    return run_sheet(
+        X.read_sheet(path, sheet),
+        header_row=header_row,
+        dry_run=dry_run,
+        points_as_history=points_as_history,
+        progress=progress,
+    )
+
+
+def run_sheet(
+    data: X.SheetData,
+    *,
+    header_row: int | None = None,
+    mapping: dict[int, str] | None = None,
+    dry_run: bool = False,
+    points_as_history: bool = False,
+    progress=None,
+) -> PurchaseReport:
+    """:func:`run` on a sheet already read (the wizard's)."""
     n = len(data.rows)
     total = n if dry_run else 2 * n
-    report = plan(data, header_row=header_row, progress=progress, progress_total=total)
+    report = plan(
+        data,
+        header_row=header_row,
+        mapping=mapping,
+        points_as_history=points_as_history,
+        progress=progress,
+        progress_total=total,
+    )
     if dry_run:
         check_progress(progress, total, total)
         return report

@@ -228,3 +228,76 @@ def test_cli_kind_purchases(shop, tmp_path, db_path):
     # members stays the default kind: this sheet has no member columns
     out = run_cli(path, "--db", db_path, "--dry-run")
     assert out.returncode == 1
+
+
+POINTS_CSV = (
+    "日期,手机,金额,商品,积分\n"
+    "2026-10-01,13900000001,100,洗剪吹,100\n"
+    "2026-10-02,13900000001,50,护理,50\n"
+    "2026-10-03,13900000001,-20,退货,-20\n"
+    "2026-10-04,13900000002,30,洗头,\n"
+    "2026-10-05,13900000002,30,洗头,三十\n"
+)
+
+
+def test_points_are_left_alone_by_default(shop, tmp_path):
+    """The default (documented in purchase_import): points are neither re-earned nor read from the
+    file: the member import brought them as they are now."""
+    a, b, c = shop
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_CSV, "utf-8")
+    report = P.run(path)
+    assert report.imported == 5 and report.points_total == 0
+    q = database.execute_sql
+    assert q("SELECT id, points FROM customer ORDER BY id").fetchall() == [(a, 0), (b, 0), (c, 50)]
+    assert q("SELECT COUNT(*) FROM ledger_entry WHERE kind = 'import'").fetchone()[0] == 0
+    assert q("SELECT SUM(points_earned) FROM purchase WHERE operator = 'import'").fetchone()[0] == 0
+
+
+def test_points_as_history_become_import_ledger_entries(shop, tmp_path):
+    from shopcrm.customers import ledger
+
+    a, b, c = shop
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_CSV, "utf-8")
+    dry = P.run(path, dry_run=True, points_as_history=True)
+    # the unreadable points are the row's error, named by row and column
+    (bad,) = [r for r in dry.rows if r.cls == P.ERROR]
+    assert (bad.record, bad.column, bad.reason) == (6, "积分", "int_format") and "三十" in bad.message
+    assert dry.points_total == 130 and dry.to_json()["points_imported"] == 130
+    assert database.execute_sql("SELECT COUNT(*) FROM ledger_entry").fetchone()[0] == 1  # C's counter sale
+
+    report = P.run(path, points_as_history=True)
+    assert report.imported == 4 and report.points_total == 130
+    q = database.execute_sql
+    assert q("SELECT id, points FROM customer ORDER BY id").fetchall() == [(a, 130), (b, 0), (c, 50)]
+    entries = q(
+        "SELECT l.kind, l.points_delta, l.points_after, p.items FROM ledger_entry l JOIN purchase p "
+        "ON p.id = l.purchase_id WHERE l.customer_id = ? ORDER BY l.id",
+        (a,),
+    ).fetchall()
+    assert entries == [("import", 100, 100, "洗剪吹"), ("import", 50, 150, "护理"), ("import", -20, 130, "退货")]
+    assert q("SELECT COUNT(*) FROM ledger_entry WHERE customer_id = ?", (b,)).fetchone()[0] == 0  # no points
+    assert ledger.verify() == []
+    assert q("SELECT SUM(points_earned) FROM purchase WHERE customer_id = ?", (a,)).fetchone()[0] == 130
+    # re-import: duplicates, no points counted twice
+    again = P.run(path, points_as_history=True)
+    assert again.imported == 0 and again.duplicates == 4
+    assert q("SELECT points FROM customer WHERE id = ?", (a,)).fetchone()[0] == 130
+
+
+def test_points_as_history_needs_a_points_column(shop, tmp_path):
+    path = make_sheet(tmp_path / "history.xlsx")
+    with pytest.raises(P.X.ImportFileError, match="积分"):
+        P.run(path, points_as_history=True, dry_run=True)
+
+
+def test_cli_points_as_history(shop, tmp_path, db_path):
+    a, *_ = shop
+    path = tmp_path / "points.csv"
+    path.write_text(POINTS_CSV, "utf-8")
+    out = run_cli(path, "--db", db_path, "--kind", "purchases", "--points-as-history", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["points_as_history"] is True and data["points_imported"] == 130
+    assert database.execute_sql("SELECT points FROM customer WHERE id = ?", (a,)).fetchone()[0] == 130
