@@ -27,8 +27,20 @@
         <translation>选择文件</translation>
     </message>
     <message>
-        <source>A member list from Excel, WPS, Tencent Docs or your old member software: .xlsx, .xls, .ods or .csv.</source>
-        <translation>来自 Excel、WPS、腾讯文档或原会员软件的会员表：.xlsx、.xls、.ods 或 .csv。</translation>
+        <source>A member list or the purchase history from Excel, WPS, Tencent Docs or your old member software: .xlsx, .xls, .ods or .csv.</source>
+        <translation>来自 Excel、WPS、腾讯文档或原会员软件的会员资料或消费记录：.xlsx、.xls、.ods 或 .csv。</translation>
+    </message>
+    <message>
+        <source>What the file holds</source>
+        <translation>文件内容</translation>
+    </message>
+    <message>
+        <source>Member list</source>
+        <translation>会员资料</translation>
+    </message>
+    <message>
+        <source>Purchase history (matched to customers by mobile, then card)</source>
+        <translation>消费记录（按手机号、其次按卡号对应到客户）</translation>
     </message>
     <message>
         <source>File to import</source>
@@ -229,12 +241,40 @@
         <translation>最近消费</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Which purchase field each column holds: the date, the amount and the mobile or the card number are needed. Columns set to “Ignore” are not imported.</source>
+        <translation>每一列对应消费记录的哪一项：日期、金额，以及手机号或卡号是必需的。设为“忽略”的列不导入。</translation>
+    </message>
+    <message>
         <source>Ignore</source>
         <translation>忽略</translation>
     </message>
     <message>
         <source>“%1” is needed.</source>
         <translation>需要“%1”列。</translation>
+    </message>
+    <message>
+        <source>“%1” or “%2” is needed.</source>
+        <translation>需要“%1”或“%2”。</translation>
     </message>
     <message>
         <source>“%1” is chosen twice.</source>
@@ -282,6 +322,22 @@
     <message>
         <source>Either way every change of balance or points is written to the customer&apos;s ledger as an import entry. Skipped customers keep theirs.</source>
         <translation>无论哪种方式，余额和积分的每一次变动都会以“导入”记入客户的流水。跳过的客户保持不变。</translation>
+    </message>
+    <message>
+        <source>Import the file&apos;s points column as history (adds them to the customers&apos; points)</source>
+        <translation>积分按历史导入：导入文件中的积分列（加到客户的积分上）</translation>
+    </message>
+    <message>
+        <source>A purchase already stored (same customer, time, amount and items) is skipped as a duplicate, so importing the same file twice adds nothing. By default points are left as they are: the member list brought each customer&apos;s points as they are now. Import the points as history only when the member list had none, or they would be counted twice.</source>
+        <translation>已存在的消费（同一客户、时间、金额和商品）作为重复跳过，同一文件导入两次不会重复添加。默认不改变积分：会员资料已经带来了每位客户当前的积分。只有会员资料中没有积分时才按历史导入积分，否则积分会被重复计算。</translation>
+    </message>
+    <message>
+        <source>Purchases you already have</source>
+        <translation>已有的消费记录</translation>
+    </message>
+    <message>
+        <source>Each row is matched to a customer by mobile, or else by card number.</source>
+        <translation>每一行按手机号对应到客户，没有手机号时按卡号。</translation>
     </message>
 </context>
 <context>
@@ -341,8 +397,20 @@
         <translation>表头行：</translation>
     </message>
     <message>
+        <source>“%1” (%2 rows)</source>
+        <translation>“%1”（%2 行）</translation>
+    </message>
+    <message>
+        <source>This file has other sheets too: %1. Choose one above to import it instead.</source>
+        <translation>此文件还有其他工作表：%1。如需导入其中之一，请在上方选择。</translation>
+    </message>
+    <message>
         <source>Header found on row %1 with %2 recognised columns.</source>
         <translation>在第 %1 行找到表头，识别出 %2 列。</translation>
+    </message>
+    <message>
+        <source>No purchase columns found: choose the header row, then map the date, amount and mobile or card columns on the next page.</source>
+        <translation>没有找到消费记录的列：请选择表头所在行，然后在下一页指定日期、金额以及手机号或卡号列。</translation>
     </message>
     <message>
         <source>No member columns found: choose the header row, then map the name and mobile columns on the next page.</source>
@@ -392,6 +460,18 @@
         <translation>问题</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
         <source>Showing the first %1 of %2 rows with problems; the saved report lists them all.</source>
         <translation>只显示有问题的前 %1 行（共 %2 行）；保存的报告中列出全部。</translation>
     </message>
@@ -418,6 +498,18 @@
     <message>
         <source>Imported:</source>
         <translation>已导入：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; purchases (%2 returns), &lt;b&gt;%3&lt;/b&gt; duplicates, &lt;b&gt;%4&lt;/b&gt; unmatched, &lt;b&gt;%5&lt;/b&gt; other errors, &lt;b&gt;%6&lt;/b&gt; not purchases (total lines, walk-ins)</source>
+        <translation>消费 &lt;b&gt;%1&lt;/b&gt; 笔（其中退货 %2 笔），重复 &lt;b&gt;%3&lt;/b&gt;，&lt;b&gt;%4&lt;/b&gt; 未匹配，其他错误 &lt;b&gt;%5&lt;/b&gt;，非消费行 &lt;b&gt;%6&lt;/b&gt;（合计行、散客）</translation>
+    </message>
+    <message>
+        <source>Net amount %1.</source>
+        <translation>净金额 %1。</translation>
+    </message>
+    <message>
+        <source>Points imported as history: %1.</source>
+        <translation>按历史导入的积分：%1。</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; new, &lt;b&gt;%2&lt;/b&gt; updated, &lt;b&gt;%3&lt;/b&gt; duplicates, &lt;b&gt;%4&lt;/b&gt; errors, &lt;b&gt;%5&lt;/b&gt; warnings</source>

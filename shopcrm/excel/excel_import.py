@@ -36,9 +36,10 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from shopcrm.core import clock, texts
 from shopcrm.core.errors import FieldError, check_progress
@@ -1736,7 +1737,22 @@ def run_sheet(sheet: SheetData, options: ImportOptions, *, dry_run: bool = False
 # --- the report as a spreadsheet ----------------------------------------------------------------
 
 
-def save_report_xlsx(report: ImportReport, path: str | Path, *, only_problems: bool = False) -> Path:
+class SavableReport(Protocol):
+    """What :func:`save_report_xlsx` needs of a report (a member or a purchase import's)."""
+
+    sheet: str
+
+    @property
+    def header_record(self) -> int | None: ...
+
+    @property
+    def raw_rows(self) -> list[list]: ...
+
+    @property
+    def rows(self) -> Sequence[Any]: ...
+
+
+def save_report_xlsx(report: SavableReport, path: str | Path, *, only_problems: bool = False) -> Path:
     """The user's own sheet with a 错误原因 column added (the reason of every row with a problem),
     so that it can be fixed and imported again. Values that a spreadsheet would run as formulas
     are written with a leading ``'``, which the importer removes again."""

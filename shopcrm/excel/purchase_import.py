@@ -187,6 +187,7 @@ texts.register(
             "工作表“{sheet}”中没有找到消费记录的列（需要日期、金额，以及手机或卡号）；找到的列：{found}",
             "No purchase columns in sheet “{sheet}” (date, amount and mobile or card are needed); found: {found}",
         ),
+        "pimp.c.walk_in": ("散客", "Walk-in"),
         "pimp.r.summary": ("合计行，不是一笔消费，未导入", "A total line, not a purchase: not imported"),
         "pimp.r.walk_in": (
             "散客（没有手机也没有卡号），无法对应到客户，未导入",
@@ -227,6 +228,10 @@ def column_label(name: str) -> str:
     return t(f"pimp.f.{name}")
 
 
+def class_label(cls: str) -> str:
+    return t("pimp.c.walk_in") if cls == WALK_IN else X.class_label(cls)
+
+
 @dataclass(slots=True)
 class PurchaseRow:
     record: int  # 1-based spreadsheet row
@@ -257,6 +262,7 @@ class PurchaseReport:
     encoding: str | None = None
     points_as_history: bool = False
     other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, rows) not imported
+    raw_rows: list[list] = field(default_factory=list, repr=False)  # the sheet as read (the saved report)
 
     def count(self, *classes: str) -> int:
         return sum(1 for r in self.rows if r.cls in classes)
@@ -385,8 +391,10 @@ def resolve(sheet: X.SheetData, header_row: int | None = None) -> tuple[int, dic
 def mapping_complete(mapping: dict[int, str]) -> bool:
     """Date, amount and a mobile or card column, each chosen once."""
     fields = list(mapping.values())
-    return {"date", "amount"} <= set(fields) and bool(set(fields) & {"mobile", "card_no"}) and len(fields) == len(
-        set(fields)
+    return (
+        {"date", "amount"} <= set(fields)
+        and bool(set(fields) & {"mobile", "card_no"})
+        and len(fields) == len(set(fields))
     )
 
 
@@ -461,6 +469,7 @@ def plan(
         encoding=sheet.encoding,
         points_as_history=points_as_history,
         other_sheets=list(sheet.other_sheets),
+        raw_rows=sheet.rows,
     )
     today = clock.today()
     customers = _Customers()

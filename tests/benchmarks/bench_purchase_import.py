@@ -62,7 +62,15 @@ def _rows(n: int, customers: list, seed: int):
         cents = rng.randrange(500, 80000)
         if rng.random() < 0.01:
             cents = -cents // 4
-        yield [at, mobile, card, f"{cents / 100:.2f}", rng.choice(ITEMS), rng.choice(PAYMENTS), str(max(0, cents // 100))]
+        yield [
+            at,
+            mobile,
+            card,
+            f"{cents / 100:.2f}",
+            rng.choice(ITEMS),
+            rng.choice(PAYMENTS),
+            str(max(0, cents // 100)),
+        ]
 
 
 def make_csv(n: int, db: Path, seed: int = 11) -> Path:
@@ -118,10 +126,7 @@ def child_floor(path: str, db: str) -> dict:
     con.executemany(
         "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, note, created_at, "
         "operator, refunded_cents) VALUES (?, ?, ?, ?, ?, 0, '', '', 'import', 0)",
-        (
-            (ids.get(r[1]) or ids.get(r[2]) or 1, r[0], r[3], r[4], r[5])
-            for r in rows[1:]
-        ),
+        ((ids.get(r[1]) or ids.get(r[2]) or 1, r[0], r[3], r[4], r[5]) for r in rows[1:]),
     )
     con.execute("COMMIT")
     t_write = time.perf_counter() - t1

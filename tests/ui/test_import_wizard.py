@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 from conftest import FIXTURES, xlsx_rows
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QRadioButton, QWizard
 
 from shopcrm.excel import excel_import as X
 from shopcrm.store.models import Customer, ImportRun
@@ -236,3 +236,154 @@ def test_many_problems_are_capped_in_the_window_and_all_in_the_report(qtbot, wiz
     out = w.save_report(tmp_path / "r.xlsx")
     rows = xlsx_rows(out)
     assert sum(1 for r in rows[1:] if len(r) > 3 and r[3]) == PROBLEM_ROWS + 500
+
+
+# --- the purchase history (issue 16) ----------------------------------------------------------------
+POS = FIXTURES / "odd_pos_export.xlsx"
+
+
+def _pos_key() -> dict:
+    import json
+
+    return json.loads((FIXTURES / "odd_expected.json").read_text("utf-8"))["odd_pos_export.xlsx"]
+
+
+def _walk_purchases_to_the_check(qtbot, w, *, points: bool) -> None:
+    """Members first (the fixture's 会员 sheet, by the domain), then the wizard on the same file."""
+    members = X.run(POS, X.ImportOptions(sheet="会员", today=dt.date(2026, 11, 22)))
+    assert members.imported == 4
+    w.file_page.findChild(QRadioButton, "importKind_purchases").click()
+    w.file_page.path_edit.setText(str(POS))
+    next_page(qtbot, w, "importSheetPage")
+
+
+def test_walk_the_wizard_through_a_purchase_import(qtbot, wizard, tmp_path):
+    from shopcrm.backup import list_backups
+    from shopcrm.customers import ledger
+    from shopcrm.store.db import database
+
+    key = _pos_key()
+    w = wizard
+    _walk_purchases_to_the_check(qtbot, w, points=True)
+    page = w.sheet_page
+    # the visible active sheet is chosen; the others are listed with their row counts
+    assert page.sheet_combo.currentText() == key["sheet"]
+    for name, rows in key["other_sheets"].items():
+        assert f"“{name}”（{rows} 行）" in page.others.text()
+    assert page.header_spin.value() == key["header_row"]
+    assert "第 2 行" in page.detected.text()
+
+    next_page(qtbot, w, "importMappingPage")
+    assert w.mapping_page.mapping() == {
+        0: "date",
+        1: "card_no",
+        2: "mobile",
+        3: "amount",
+        4: "items",
+        5: "payment",
+        6: "points",
+    }
+    assert not w.mapping_page.unknown_box.isVisible()
+    # the date is needed: unmapping it blocks Next and says why
+    combo = w.mapping_page.combos[0]
+    combo.setCurrentIndex(0)
+    assert not w.button(QWizard.WizardButton.NextButton).isEnabled() and "日期" in w.mapping_page.missing.text()
+    combo.setCurrentIndex(combo.findData("date"))
+
+    next_page(qtbot, w, "importOptionsPage")
+    opts = w.options_page
+    assert opts.points_box.isVisible() and opts.points_box.isEnabled() and not opts.points_box.isChecked()
+    assert not opts.member_boxes[0].isVisible()
+    opts.points_box.setChecked(True)
+    purchases_before = database.execute_sql("SELECT COUNT(*) FROM purchase").fetchone()[0]
+    next_page(qtbot, w, "importDryRunPage")  # no member preview for purchases
+    rep = w.report
+    assert rep.dry_run and rep.imported == key["imported"] and rep.returns == key["returns"]
+    assert database.execute_sql("SELECT COUNT(*) FROM purchase").fetchone()[0] == purchases_before
+    dry = w.dry_run_page
+    text = dry.summary.text()
+    assert f"<b>{key['imported']}</b>" in text and f"<b>{len(key['unmatched_rows'])}</b> 未匹配" in text
+    # every row not imported is listed by its row, with the reason: unmatched ones named
+    listed = {int(dry.table.item(r, 0).text()): dry.table.item(r, 3).text() for r in range(dry.table.rowCount())}
+    assert sorted(listed) == sorted(key["unmatched_rows"] + key["walk_in_rows"] + key["summary_rows"])
+    assert "13900000000" in listed[7] and "V999" in listed[8]
+    assert all("散客" in listed[r] for r in key["walk_in_rows"]) and "合计" in listed[13]
+    assert dry.table.horizontalHeaderItem(4).text() == "日期"
+    assert w.button(QWizard.WizardButton.CommitButton).text() == "导入"
+
+    with qtbot.waitSignal(w.main.data_changed, timeout=30_000):
+        next_page(qtbot, w, "importResultPage")
+    assert not w.report.dry_run and w.report.run_id is not None
+    assert "导入" in w.result_page.summary.text()
+    assert any(b.kind == "before-import" for b in list_backups())  # the backup came first
+    for mobile, want in key["after_import_by_mobile"].items():
+        c = Customer.get(Customer.mobile == mobile)
+        assert fmt_cents(c.total_spend_cents) == want["total_spend"], mobile
+        assert c.purchase_count == want["purchases"], mobile
+        assert c.points == want["points_as_history"], mobile
+    assert ledger.verify() == []
+    out = w.save_report(tmp_path / "purchases_report.xlsx")
+    rows = xlsx_rows(out)
+    assert rows[1][-1] == "错误原因" and "V999" in rows[7][-1]
+
+
+def fmt_cents(cents: int) -> str:
+    from shopcrm.core.money import fmt
+
+    return fmt(cents, grouping=False)
+
+
+def test_cancelled_purchase_import_leaves_the_database_unchanged(qtbot, wizard, monkeypatch):
+    from shopcrm.excel import purchase_import as P
+    from shopcrm.store.db import database
+
+    w = wizard
+    _walk_purchases_to_the_check(qtbot, w, points=False)
+    for page in ("importMappingPage", "importOptionsPage", "importDryRunPage"):
+        next_page(qtbot, w, page)
+
+    def state():
+        q = database.execute_sql
+        return (
+            q("SELECT * FROM purchase ORDER BY id").fetchall(),
+            q("SELECT * FROM purchase_payment ORDER BY id").fetchall(),
+            q("SELECT id, total_spend_cents, purchase_count, last_purchase_at, points FROM customer").fetchall(),
+            q("SELECT COUNT(*) FROM import_run").fetchone(),
+        )
+
+    before = state()
+    real_apply = P.apply_plan
+    seen = []
+
+    def cancelling(report, **kw):
+        def progress(done, total):
+            seen.append(done)
+            return done < total  # Cancel pressed at the very end, after every row was written
+
+        kw["progress"] = progress
+        return real_apply(report, **kw)
+
+    monkeypatch.setattr(P, "apply_plan", cancelling)
+    w.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: w.dry_run_page.cancelled.text() != "", timeout=30_000)
+    assert seen and w.currentPage().objectName() == "importDryRunPage"
+    assert "未写入" in w.dry_run_page.cancelled.text() or "没有写入" in w.dry_run_page.cancelled.text()
+    assert state() == before
+    assert w.report is not None and w.report.dry_run and w.report.imported == _pos_key()["imported"]
+    assert w.button(QWizard.WizardButton.CommitButton).isEnabled()
+
+
+def test_member_import_lists_the_other_sheets_and_switches_sheet(qtbot, wizard):
+    w = wizard
+    w.file_page.path_edit.setText(str(POS))
+    next_page(qtbot, w, "importSheetPage")  # members is the default kind
+    page = w.sheet_page
+    assert page.sheet_combo.currentText() == "消费记录"  # the active sheet, though not a member list
+    assert "“会员”（5 行）" in page.others.text()
+    page.sheet_combo.setCurrentText("会员")
+    assert w.sheet.sheet == "会员" and page.header_spin.value() == 1
+    assert "“消费记录”（13 行）" in page.others.text() and "“说明”（2 行）" in page.others.text()
+    next_page(qtbot, w, "importMappingPage")
+    next_page(qtbot, w, "importOptionsPage")
+    next_page(qtbot, w, "importPreviewPage")
+    assert w.report.imported == 4

@@ -1,6 +1,9 @@
-"""The import wizard: file -> sheet and header row -> column mapping -> duplicate policy -> preview
--> dry-run report -> import (progress, Cancel) -> final report. Thin: every check and every write
-is :mod:`shopcrm.excel.excel_import`; long steps run through :func:`shopcrm.ui.shell.tasks.run_task`."""
+"""The import wizard: file and kind -> sheet and header row -> column mapping -> options -> preview
+-> dry-run report -> import (progress, Cancel) -> final report. Two kinds (issue 16): member lists
+(:mod:`shopcrm.excel.excel_import`) and the purchase history (:mod:`shopcrm.excel.purchase_import`:
+its options are the points, and it has no preview page: the dry run's report lists every row
+that is not imported). Thin: every check and every write is the domain's; long steps run through
+:func:`shopcrm.ui.shell.tasks.run_task`."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.core.money import fmt
-from shopcrm.excel import excel_import as X
+from shopcrm.excel import excel_import as X, purchase_import as P
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import run_task
 
@@ -47,7 +50,10 @@ CLASS_COLOURS = {
     X.UPDATED: "#e3f2fd",
     X.DUPLICATE: "#f3e5f5",
     X.ERROR: "#ffebee",
+    X.SUMMARY: "#eceff1",
+    P.WALK_IN: "#eceff1",
 }
+MEMBERS, PURCHASES = "members", "purchases"
 
 
 def _item(text, *, colour: str | None = None, tip: str | None = None) -> QTableWidgetItem:
@@ -79,9 +85,23 @@ class ImportFilePage(QWizardPage):
         self.setTitle(self.tr("Choose the file"))
         self.setSubTitle(
             self.tr(
-                "A member list from Excel, WPS, Tencent Docs or your old member software: .xlsx, .xls, .ods or .csv."
+                "A member list or the purchase history from Excel, WPS, Tencent Docs or your old member "
+                "software: .xlsx, .xls, .ods or .csv."
             )
         )
+        kind_box = QGroupBox(self.tr("What the file holds"))
+        self.kind_group = QButtonGroup(self)
+        kl = QHBoxLayout(kind_box)
+        for key, text in (
+            (MEMBERS, self.tr("Member list")),
+            (PURCHASES, self.tr("Purchase history (matched to customers by mobile, then card)")),
+        ):
+            b = QRadioButton(text, objectName=f"importKind_{key}")
+            b.setProperty("key", key)
+            self.kind_group.addButton(b)
+            kl.addWidget(b)
+        kl.addStretch(1)
+        self.kind_group.buttons()[0].setChecked(True)
         self.path_edit = QLineEdit(objectName="importPathEdit")
         self.path_edit.setPlaceholderText(self.tr("File to import"))
         browse = QPushButton(self.tr("Browse…"), objectName="importBrowseButton")
@@ -93,11 +113,21 @@ class ImportFilePage(QWizardPage):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         lay = QVBoxLayout(self)
+        lay.addWidget(kind_box)
         lay.addLayout(row)
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.path_edit.textChanged.connect(self.completeChanged)
         self.path_edit.textChanged.connect(lambda: self.error.clear())
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        self.path_edit.setFocus()
+
+    def kind(self) -> str:
+        return self.kind_group.checkedButton().property("key")
+
+    def set_kind(self, kind: str) -> None:
+        next(b for b in self.kind_group.buttons() if b.property("key") == kind).setChecked(True)
 
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -120,6 +150,7 @@ class ImportFilePage(QWizardPage):
         # owner mode that locked meanwhile)
         if not ensure_owner(self.w, "import"):
             return False
+        self.w.kind = self.kind()
         try:
             self.w.load(Path(self.path_edit.text().strip()))
         except X.ImportFileError as exc:
@@ -139,12 +170,15 @@ class ImportSheetPage(QWizardPage):
         self.header_spin.setMinimum(1)
         self.detected = QLabel(objectName="importDetectedLabel")
         self.detected.setWordWrap(True)
+        self.others = QLabel(objectName="importOtherSheets")
+        self.others.setWordWrap(True)
         self.preview = _table("importSheetPreview", [])
         form = QFormLayout()
         form.addRow(self.tr("Sheet:"), self.sheet_combo)
         form.addRow(self.tr("Header row:"), self.header_spin)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(self.others)
         lay.addWidget(self.detected)
         lay.addWidget(self.preview, 1)
         self.sheet_combo.currentTextChanged.connect(self._sheet_chosen)
@@ -159,6 +193,21 @@ class ImportSheetPage(QWizardPage):
         self.sheet_combo.setEnabled(len(self.w.sheet.sheet_names) > 1)
         self._filling = False
         self._detect()
+        self.sheet_combo.setFocus()
+
+    def _show_others(self) -> None:
+        """The workbook's other sheets with their row counts: the visible active sheet was
+        chosen; another one is a choice of the combo above."""
+        others = [(n, self.w.sheet_rows.get(n, 0)) for n in self.w.sheet.sheet_names if n != self.w.sheet.sheet]
+        if not others:
+            self.others.clear()
+            self.others.setVisible(False)
+            return
+        listed = "，".join(self.tr("“%1” (%2 rows)").replace("%1", n).replace("%2", str(rows)) for n, rows in others)
+        self.others.setText(
+            self.tr("This file has other sheets too: %1. Choose one above to import it instead.").replace("%1", listed)
+        )
+        self.others.setVisible(True)
 
     def _sheet_chosen(self, name: str) -> None:
         if self._filling or not name or name == self.w.sheet.sheet:
@@ -168,12 +217,35 @@ class ImportSheetPage(QWizardPage):
         except X.ImportFileError as exc:
             self.detected.setText(str(exc))
             return
+        self.w.sheet_rows[name] = len(self.w.sheet.rows)
         self._detect()
 
     def _detect(self) -> None:
+        self._show_others()
         rows = self.w.sheet.rows
-        guess = X.detect_header(rows)
         self.header_spin.setMaximum(max(1, len(rows)))
+        if self.w.kind == PURCHASES:
+            try:
+                idx, mapping = P.resolve(self.w.sheet)
+            except X.ImportFileError:
+                idx, mapping = None, {}
+            self.header_spin.setValue((idx or 0) + 1)
+            if idx is not None:
+                self.detected.setText(
+                    self.tr("Header found on row %1 with %2 recognised columns.")
+                    .replace("%1", str(idx + 1))
+                    .replace("%2", str(len(mapping)))
+                )
+            else:
+                self.detected.setText(
+                    self.tr(
+                        "No purchase columns found: choose the header row, then map the date, "
+                        "amount and mobile or card columns on the next page."
+                    )
+                )
+            self._show_preview()
+            return
+        guess = X.detect_header(rows)
         self.header_spin.setValue((guess.row or 0) + 1)
         if guess.row is not None and guess.member:
             self.detected.setText(
@@ -271,13 +343,46 @@ class ImportMappingPage(QWizardPage):
             "last_purchase_at": self.tr("Last purchase"),
         }
 
+    def purchase_field_names(self) -> dict[str, str]:
+        return {
+            "date": self.tr("Date"),
+            "mobile": self.tr("Mobile"),
+            "card_no": self.tr("Card number"),
+            "amount": self.tr("Amount"),
+            "items": self.tr("Items"),
+            "payment": self.tr("Payment method"),
+            "points": self.tr("Points"),
+            "name": self.tr("Name"),
+            "note": self.tr("Note"),
+        }
+
+    def _fields(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        if self.w.kind == PURCHASES:
+            return P.COLUMNS, self.purchase_field_names()
+        return X.FIELDS, self.field_names()
+
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         rows = self.w.sheet.rows
         header = rows[self.w.header_index]
         sample = next((r for r in rows[self.w.header_index + 1 :] if not X.is_blank(r)), [])
-        mapping = X.remembered_mapping(header) or X.map_columns(header)
-        self.w.remembered = X.remembered_mapping(header) is not None
-        names = self.field_names()
+        purchases = self.w.kind == PURCHASES
+        if purchases:
+            self.setSubTitle(
+                self.tr(
+                    "Which purchase field each column holds: the date, the amount and the mobile or the "
+                    "card number are needed. Columns set to “Ignore” are not imported."
+                )
+            )
+            mapping = P.map_purchase_columns(header)
+            self.w.remembered = False
+        else:
+            self.setSubTitle(
+                self.tr("Which customer field each column holds. Columns set to “Ignore” are not imported.")
+            )
+            mapping = X.remembered_mapping(header) or X.map_columns(header)
+            self.w.remembered = X.remembered_mapping(header) is not None
+        self.unknown_box.setVisible(not purchases)
+        fields, names = self._fields()
         self.table.setRowCount(len(header))
         self.combos = []
         for i, cell in enumerate(header):
@@ -285,7 +390,7 @@ class ImportMappingPage(QWizardPage):
             self.table.setItem(i, 1, _item(X.cell_text(sample[i])[:40] if i < len(sample) else ""))
             combo = QComboBox(objectName=f"importMapCombo{i}")
             combo.addItem(self.tr("Ignore"), None)
-            for f in X.FIELDS:
+            for f in fields:
                 combo.addItem(names[f], f)
             combo.setCurrentIndex(max(0, combo.findData(mapping.get(i))))
             combo.currentIndexChanged.connect(self._changed)
@@ -300,8 +405,17 @@ class ImportMappingPage(QWizardPage):
 
     def _changed(self) -> None:
         chosen = list(self.mapping().values())
-        names = self.field_names()
-        problems = [self.tr("“%1” is needed.").replace("%1", names[f]) for f in X.REQUIRED if f not in chosen]
+        _fields, names = self._fields()
+        if self.w.kind == PURCHASES:
+            problems = [
+                self.tr("“%1” is needed.").replace("%1", names[f]) for f in ("date", "amount") if f not in chosen
+            ]
+            if "mobile" not in chosen and "card_no" not in chosen:
+                problems.append(
+                    self.tr("“%1” or “%2” is needed.").replace("%1", names["mobile"]).replace("%2", names["card_no"])
+                )
+        else:
+            problems = [self.tr("“%1” is needed.").replace("%1", names[f]) for f in X.REQUIRED if f not in chosen]
         problems += [
             self.tr("“%1” is chosen twice.").replace("%1", names[f])
             for f in dict.fromkeys(chosen)
@@ -311,11 +425,15 @@ class ImportMappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        if self.w.kind == PURCHASES:
+            return P.mapping_complete(self.mapping())
         chosen = list(self.mapping().values())
         return all(f in chosen for f in X.REQUIRED) and len(chosen) == len(set(chosen))
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
         self.w.mapping = self.mapping()
+        if self.w.kind == PURCHASES:
+            return True
         self.w.unknown_to_notes = self.unknown_box.isChecked()
         X.remember_mapping(self.w.sheet.rows[self.w.header_index], self.w.mapping)
         return True
@@ -360,10 +478,28 @@ class ImportOptionsPage(QWizardPage):
             )
         )
         note.setWordWrap(True)
+        self.member_boxes = (dup, bal, note)
+        # the purchase history's options
+        self.points_box = QCheckBox(
+            self.tr("Import the file's points column as history (adds them to the customers' points)"),
+            objectName="importPointsAsHistory",
+        )
+        self.purchase_note = QLabel(
+            self.tr(
+                "A purchase already stored (same customer, time, amount and items) is skipped as a duplicate, so "
+                "importing the same file twice adds nothing. By default points are left as they are: the member "
+                "list brought each customer's points as they are now. Import the points as history only when the "
+                "member list had none, or they would be counted twice."
+            ),
+            objectName="importPurchaseNote",
+        )
+        self.purchase_note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(dup)
         lay.addWidget(bal)
         lay.addWidget(note)
+        lay.addWidget(self.points_box)
+        lay.addWidget(self.purchase_note)
         lay.addStretch(1)
         self.dup_group.buttonToggled.connect(lambda *_: bal.setEnabled(self.policy() != "skip"))
         bal.setEnabled(False)
@@ -374,36 +510,84 @@ class ImportOptionsPage(QWizardPage):
     def balance_mode(self) -> str:
         return self.bal_group.checkedButton().property("key")
 
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        purchases = self.w.kind == PURCHASES
+        for box in self.member_boxes:
+            box.setVisible(not purchases)
+        has_points = "points" in self.w.mapping.values()
+        self.points_box.setVisible(purchases)
+        self.points_box.setEnabled(has_points)
+        if not has_points:
+            self.points_box.setChecked(False)
+        self.purchase_note.setVisible(purchases)
+        if purchases:
+            self.setTitle(self.tr("Purchases you already have"))
+            self.setSubTitle(self.tr("Each row is matched to a customer by mobile, or else by card number."))
+            self.points_box.setFocus()
+        else:
+            self.setTitle(self.tr("Customers you already have"))
+            self.setSubTitle(self.tr("A row is the same customer when its mobile matches, or else its card number."))
+
+    def nextId(self) -> int:  # noqa: N802 (Qt API)
+        if self.w.kind == PURCHASES:  # no preview: the dry run lists every row not imported
+            return self.w.dry_run_id
+        return super().nextId()
+
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
         self.w.on_duplicate = self.policy()
         self.w.balance_mode = self.balance_mode()
+        self.w.points_as_history = self.w.kind == PURCHASES and self.points_box.isChecked()
         return self.w.check()
 
 
 def _status_table(object_name: str) -> QTableWidget:
-    return _table(
-        object_name,
-        [
-            QCoreApplication.translate("ImportWizard", "Row"),
-            QCoreApplication.translate("ImportWizard", "Status"),
-            QCoreApplication.translate("ImportWizard", "Column"),
-            QCoreApplication.translate("ImportWizard", "Problem"),
-            QCoreApplication.translate("ImportWizard", "Name"),
-            QCoreApplication.translate("ImportWizard", "Mobile"),
-            QCoreApplication.translate("ImportWizard", "Card"),
-            QCoreApplication.translate("ImportWizard", "Birthday"),
-            QCoreApplication.translate("ImportWizard", "Balance"),
-            QCoreApplication.translate("ImportWizard", "Points"),
-        ],
-    )
+    return _table(object_name, _member_headers())
+
+
+def _member_headers() -> list[str]:
+    return [
+        QCoreApplication.translate("ImportWizard", "Row"),
+        QCoreApplication.translate("ImportWizard", "Status"),
+        QCoreApplication.translate("ImportWizard", "Column"),
+        QCoreApplication.translate("ImportWizard", "Problem"),
+        QCoreApplication.translate("ImportWizard", "Name"),
+        QCoreApplication.translate("ImportWizard", "Mobile"),
+        QCoreApplication.translate("ImportWizard", "Card"),
+        QCoreApplication.translate("ImportWizard", "Birthday"),
+        QCoreApplication.translate("ImportWizard", "Balance"),
+        QCoreApplication.translate("ImportWizard", "Points"),
+    ]
+
+
+def _purchase_headers() -> list[str]:
+    return [
+        QCoreApplication.translate("ImportWizard", "Row"),
+        QCoreApplication.translate("ImportWizard", "Status"),
+        QCoreApplication.translate("ImportWizard", "Column"),
+        QCoreApplication.translate("ImportWizard", "Problem"),
+        QCoreApplication.translate("ImportWizard", "Date"),
+        QCoreApplication.translate("ImportWizard", "Mobile"),
+        QCoreApplication.translate("ImportWizard", "Card"),
+        QCoreApplication.translate("ImportWizard", "Amount"),
+        QCoreApplication.translate("ImportWizard", "Items"),
+    ]
+
+
+def _set_headers(table: QTableWidget, headers: list[str]) -> None:
+    """One table shows either kind's rows (the user may go back and change the kind)."""
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
 
 
 STATUS_VALUE_COLUMNS = range(4, 10)  # name … points
 
 
-def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport) -> None:
+def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport | P.PurchaseReport) -> None:
     problems = report.problems()
-    _fill_status(table, report, problems[:PROBLEM_ROWS])
+    if isinstance(report, P.PurchaseReport):
+        _fill_purchase_rows(table, report, problems[:PROBLEM_ROWS])
+    else:
+        _fill_status(table, report, problems[:PROBLEM_ROWS])
     if len(problems) > PROBLEM_ROWS:
         note.setText(
             QCoreApplication.translate(
@@ -420,6 +604,7 @@ def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport) ->
 def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowResult]) -> None:
     """One line per row: its status and problem, then the normalised values when the row passed,
     else what the file wrote (in grey)."""
+    _set_headers(table, _member_headers())
     table.setRowCount(len(rows))
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     for r, res in enumerate(rows):
@@ -437,6 +622,32 @@ def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowRe
             if c is None and col in STATUS_VALUE_COLUMNS:
                 item.setForeground(QBrush(QColor("#616161")))
             table.setItem(r, col, item)
+    table.resizeColumnsToContents()
+    table.setColumnWidth(3, min(table.columnWidth(3), 430))
+    table.horizontalHeader().setStretchLastSection(True)
+
+
+def _fill_purchase_rows(table: QTableWidget, report: P.PurchaseReport, rows: list[P.PurchaseRow]) -> None:
+    """One line per purchase row with a problem (or not a purchase): what the file wrote."""
+    _set_headers(table, _purchase_headers())
+    table.setRowCount(len(rows))
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    col = {f: i for i, f in report.mapping.items()}
+
+    def raw(record: int, f: str) -> str:
+        i = col.get(f)
+        row = report.raw_rows[record - 1] if 1 <= record <= len(report.raw_rows) else []
+        return X.cell_text(row[i]) if i is not None and i < len(row) else ""
+
+    for r, res in enumerate(rows):
+        colour = CLASS_COLOURS.get(res.cls)
+        values = [res.record, P.class_label(res.cls), res.column or "", res.message]
+        values += [raw(res.record, f) for f in ("date", "mobile", "card_no", "amount", "items")]
+        for c, v in enumerate(values):
+            item = _item(v, colour=colour, tip=res.message or None)
+            if c >= 4:
+                item.setForeground(QBrush(QColor("#616161")))
+            table.setItem(r, c, item)
     table.resizeColumnsToContents()
     table.setColumnWidth(3, min(table.columnWidth(3), 430))
     table.horizontalHeader().setStretchLastSection(True)
@@ -510,6 +721,8 @@ class ImportDryRunPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
         rep = self.w.report
+        if isinstance(rep, P.PurchaseReport):
+            return rep.imported > 0
         return rep is not None and (rep.imported + rep.updated) > 0
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
@@ -549,7 +762,7 @@ class ImportResultPage(QWizardPage):
 class ImportWizard(QWizard):
     """``ImportWizard(parent).exec()``; ``imported`` is emitted after a successful import."""
 
-    imported = Signal(object)  # the ImportReport
+    imported = Signal(object)  # the ImportReport or PurchaseReport
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -559,6 +772,9 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(980, 640)
+        self.kind = MEMBERS
+        self.points_as_history = False
+        self.sheet_rows: dict[str, int] = {}  # rows of each sheet of the workbook (the sheet page lists them)
         self.path: Path | None = None
         self.sheet: X.SheetData | None = None
         self.header_index = 0
@@ -567,7 +783,7 @@ class ImportWizard(QWizard):
         self.remembered = False
         self.on_duplicate = "skip"
         self.balance_mode = "replace"
-        self.report: X.ImportReport | None = None
+        self.report: X.ImportReport | P.PurchaseReport | None = None
         self.saved_report: Path | None = None
         self.file_page = ImportFilePage(self)
         self.sheet_page = ImportSheetPage(self)
@@ -586,11 +802,13 @@ class ImportWizard(QWizard):
             self.result_page,
         ):
             self.addPage(p)
+        self.dry_run_id = self.pageIds()[5]
 
     # --- steps (public so that tests and callers can drive them) ---------------------------------
     def load(self, path: Path) -> None:
         self.sheet = X.read_sheet(path)
         self.path = path
+        self.sheet_rows = {**dict(self.sheet.other_sheets), self.sheet.sheet: len(self.sheet.rows)}
 
     def options(self) -> X.ImportOptions:
         return X.ImportOptions(
@@ -602,11 +820,26 @@ class ImportWizard(QWizard):
             unknown_to_notes=self.unknown_to_notes,
         )
 
+    def _run(self, title: str, *, dry_run: bool) -> tuple[bool, object]:
+        """The import of the chosen kind (or its dry run) in a worker thread, with progress and Cancel."""
+        if self.kind == PURCHASES:
+            return run_task(
+                self,
+                title,
+                P.run_sheet,
+                self.sheet,
+                header_row=self.header_index + 1,
+                mapping=dict(self.mapping),
+                dry_run=dry_run,
+                points_as_history=self.points_as_history,
+            )
+        if dry_run:
+            return run_task(self, title, X.run_sheet, self.sheet, self.options(), dry_run=True)
+        return run_task(self, title, X.run_sheet, self.sheet, self.options())
+
     def check(self) -> bool:
         """The dry run (in a worker thread: a 100k-row file takes a second or two)."""
-        ok, result = run_task(
-            self, self.tr("Checking the file…"), X.run_sheet, self.sheet, self.options(), dry_run=True
-        )
+        ok, result = self._run(self.tr("Checking the file…"), dry_run=True)
         if not ok:
             self._show_failure(result)
             return False
@@ -616,9 +849,7 @@ class ImportWizard(QWizard):
     def check_quietly(self) -> None:
         """The dry run again after a failed or cancelled import (the import's own failure is what
         the user is shown)."""
-        ok, result = run_task(
-            self, self.tr("Checking the file…"), X.run_sheet, self.sheet, self.options(), dry_run=True
-        )
+        ok, result = self._run(self.tr("Checking the file…"), dry_run=True)
         self.report = result if ok else None
 
     def do_import(self) -> bool:
@@ -628,7 +859,7 @@ class ImportWizard(QWizard):
             return False
         dry_run, self.report = self.report, None
         del dry_run  # freed before the import plans again: 100k rows' checks are ~50 MB
-        ok, result = run_task(self, self.tr("Importing…"), X.run_sheet, self.sheet, self.options())
+        ok, result = self._run(self.tr("Importing…"), dry_run=False)
         if not ok:
             from shopcrm.core.errors import Cancelled
 
@@ -659,8 +890,26 @@ class ImportWizard(QWizard):
         box.setObjectName("importFailureBox")
         box.open()
 
-    def summary_html(self, rep: X.ImportReport) -> str:
+    def summary_html(self, rep: X.ImportReport | P.PurchaseReport) -> str:
         head = self.tr("Dry run — nothing written:") if rep.dry_run else self.tr("Imported:")
+        where = (
+            self.tr("File %1, sheet “%2”, header on row %3.")
+            .replace("%1", Path(rep.file).name)
+            .replace("%2", rep.sheet)
+            .replace("%3", str(rep.header_record))
+        )
+        if isinstance(rep, P.PurchaseReport):
+            counts = self.tr(
+                "<b>%1</b> purchases (%2 returns), <b>%3</b> duplicates, <b>%4</b> unmatched, <b>%5</b> other "
+                "errors, <b>%6</b> not purchases (total lines, walk-ins)"
+            )
+            values = (rep.imported, rep.returns, rep.duplicates, rep.unmatched, rep.errors - rep.unmatched, rep.skipped)
+            for n, v in enumerate(values, 1):
+                counts = counts.replace(f"%{n}", str(v))
+            money = self.tr("Net amount %1.").replace("%1", fmt(rep.amount_cents_total, symbol=True))
+            if rep.points_as_history:
+                money += " " + self.tr("Points imported as history: %1.").replace("%1", str(rep.points_total))
+            return f"{head} {counts}<br>{money}<br>{where}"
         counts = self.tr("<b>%1</b> new, <b>%2</b> updated, <b>%3</b> duplicates, <b>%4</b> errors, <b>%5</b> warnings")
         for n, v in enumerate((rep.imported, rep.updated, rep.duplicates, rep.errors, rep.warnings), 1):
             counts = counts.replace(f"%{n}", str(v))
@@ -668,12 +917,6 @@ class ImportWizard(QWizard):
             self.tr("Opening balances %1, points %2 (new customers).")
             .replace("%1", fmt(rep.balance_cents_total, symbol=True))
             .replace("%2", str(rep.points_total))
-        )
-        where = (
-            self.tr("File %1, sheet “%2”, header on row %3.")
-            .replace("%1", Path(rep.file).name)
-            .replace("%2", rep.sheet)
-            .replace("%3", str(rep.header_record))
         )
         return f"{head} {counts}<br>{money}<br>{where}"
 
