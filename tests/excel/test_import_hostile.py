@@ -594,3 +594,114 @@ def test_ods_with_libreoffice_trailer_imports(tmp_path, db):
     )
     report = X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True)
     assert report.imported == 1
+
+
+# --- old .xls (BIFF8 in an OLE compound file), written byte by byte ------------------------------
+_END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
+
+
+def _rec(kind: int, data: bytes = b"") -> bytes:
+    import struct
+
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _biff(rows, *, dimensions=None, filepass=False, far_cell=None) -> bytes:
+    """A BIFF8 workbook stream as Excel 97-2003 writes it: the globals (BOF, [FILEPASS], CODEPAGE,
+    BOUNDSHEET, EOF), then one sheet (BOF, DIMENSIONS, a LABEL per cell, [a far NUMBER], EOF)."""
+    import struct
+
+    bof = lambda dt: _rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))  # noqa: E731
+    name = "会员".encode("utf-16-le")
+    glob = bof(0x0005)
+    if filepass:  # RC4 encryption: the workbook has an opening password
+        glob += _rec(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48))
+    glob += _rec(0x0042, struct.pack("<H", 1200))
+    start = len(glob) + 4 + 8 + len(name) + 4
+    glob += _rec(0x0085, struct.pack("<IBBBB", start, 0, 0, 2, 1) + name) + _rec(0x000A)
+    dims = dimensions or (0, len(rows), 0, max(len(r) for r in rows))
+    sheet = bof(0x0010) + _rec(0x0200, struct.pack("<IIHHH", *dims, 0))
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            sheet += _rec(0x0204, struct.pack("<HHHHB", r, c, 0, len(v), 1) + v.encode("utf-16-le"))
+    if far_cell:
+        sheet += _rec(0x0203, struct.pack("<HHHd", *far_cell, 0, 1.0))
+    return glob + sheet + _rec(0x000A)
+
+
+def _ole(stream: bytes, *, fat_sectors: int = 1, stream_size: int | None = None) -> bytes:
+    """An OLE compound file holding ``Workbook`` (>= 4096 bytes, so no mini stream): the header,
+    one FAT sector, one directory sector, then the stream's sectors in a row."""
+    import struct
+
+    assert len(stream) >= 4096
+    n = (len(stream) + 511) // 512
+    header = bytearray(512)
+    header[0:8] = G.OLE_MAGIC
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<III", header, 44, fat_sectors, 1, 0)  # FAT sectors, directory at 1
+    struct.pack_into("<IIIII", header, 56, 4096, _END, 0, _END, 0)
+    struct.pack_into("<109I", header, 76, 0, *[_FREE] * 108)
+    fat = [0xFFFFFFFD, _END] + [3 + i for i in range(n - 1)] + [_END]
+    fat_bytes = struct.pack("<128I", *fat, *[_FREE] * (128 - len(fat)))
+
+    def entry(name: str, kind: int, child: int = _FREE, start: int = _END, size: int = 0) -> bytes:
+        e = bytearray(128)
+        raw = name.encode("utf-16-le") + b"\0\0"
+        e[: len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+        struct.pack_into("<III", e, 68, _FREE, _FREE, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    size = len(stream) if stream_size is None else stream_size
+    directory = entry("Root Entry", 5, 1) + entry("Workbook", 2, start=2, size=size) + bytes(256)
+    return bytes(header) + fat_bytes + directory + stream + bytes(n * 512 - len(stream))
+
+
+XLS_MEMBERS = [["姓名", "手机"]] + [[f"张{i}", f"138001380{i:02d}"] for i in range(100)]
+
+
+def test_generated_xls_imports(tmp_path, db):
+    """The generator's plain .xls is a good file: the hostile ones below differ from it in one place."""
+    path = tmp_path / "ok.xls"
+    path.write_bytes(_ole(_biff(XLS_MEMBERS)))
+    assert X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True).imported == 100
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("truncated", ("损坏",)),  # the stream's sectors cut off: its chain points past the end
+        ("stream_size", ("损坏",)),  # the directory says the stream has 4 GB
+        ("dimension", ("删掉多余的行列", "4294967295")),  # calamine aborts allocating this
+        ("far_cell", ("IV65536", "删掉多余的行列")),  # calamine takes 1.2 GB for this one
+        ("filepass", ("密码", "取消密码")),
+    ],
+)
+def test_hostile_xls_is_refused_in_a_sentence(tmp_path, cli_db, case, words):
+    good = _ole(_biff(XLS_MEMBERS))
+    content = {
+        "truncated": lambda: good[:1800],
+        "stream_size": lambda: _ole(_biff(XLS_MEMBERS), stream_size=0xFFFFFFF0),
+        "dimension": lambda: _ole(_biff(XLS_MEMBERS, dimensions=(0, 0xFFFFFFFF, 0, 0xFFFF))),
+        "far_cell": lambda: _ole(_biff(XLS_MEMBERS, far_cell=(65535, 255))),
+        "filepass": lambda: _ole(_biff(XLS_MEMBERS, filepass=True)),
+    }[case]()
+    path = tmp_path / f"{case}.xls"
+    path.write_bytes(content)
+    before = db_state(cli_db)
+    msg = assert_refused(run_cli(path, cli_db), *words)  # no abort, no hang, RSS < 300 MB
+    assert db_state(cli_db) == before, msg
+
+
+def test_xls_with_a_huge_declared_fat_sector_count_reads_what_is_there(tmp_path, cli_db):
+    """A header claiming two billion FAT sectors: only the sectors the file has are read."""
+    path = tmp_path / "fat.xls"
+    path.write_bytes(_ole(_biff(XLS_MEMBERS), fat_sectors=0x7FFFFFFF))
+    before = db_state(cli_db)
+    out = run_cli(path, cli_db)
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert json.loads(out.stdout)["counts"]["imported"] == 100
+    assert peak_rss(out) < RSS_LIMIT
+    assert db_state(cli_db) == before
