@@ -54,6 +54,7 @@ from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import (
     cell_text,
+    check_text,
     match_header,
     nfkc,
     normalize_card,
@@ -565,8 +566,10 @@ def plan(
                 r.amount_cents = amount
                 if points_as_history:
                     r.points = _points(cell(row, "points"))
-                r.items = X._text(cell(row, "items"))[:2000]
-                r.note = X._text(cell(row, "note"))[:2000]
+                r.items = X._text(cell(row, "items"))
+                r.note = X._text(cell(row, "note"))
+                check_text("items", r.items)  # over-long: the row's error, naming its column
+                check_text("note", r.note)
                 r.payment, unknown = _payment(cell(row, "payment"))
                 if unknown:
                     r.reason, r.column = "payment_unknown", colname.get("payment")

@@ -374,6 +374,25 @@ def test_csv_excel_escapes_and_controls_normalised(tmp_path, db):
     assert report.rows[0].clean.notes == "一行\n二行"
 
 
+def test_xlsx_excel_escapes_are_decoded(tmp_path, db):
+    """In a workbook ``_x000D_`` is decoded to the CR it spells (never kept as the text
+    "_x000D_"); workbook cells keep their CR so that an archive comes back from its own export
+    exactly (issue 19), while text files (CSV, HTML) normalise them (the test above)."""
+    path = raw_xlsx(
+        tmp_path / "esc.xlsx",
+        "<sheetData>"
+        + "".join(
+            f'<row r="{r}">'
+            + "".join(f'<c r="{c}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in zip("ABC", row, strict=True))
+            + "</row>"
+            for r, row in ((1, ["姓名", "手机", "备注"]), (2, ["张三", "13800138001", "一行_x000D_二行"]))
+        )
+        + "</sheetData>",
+    )
+    (row,) = X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True).rows
+    assert row.cls == X.IMPORTED and row.clean.notes == "一行\r二行" and "_x" not in row.clean.notes
+
+
 # --- read what shops have ------------------------------------------------------------------------
 
 

@@ -301,3 +301,30 @@ def test_cli_points_as_history(shop, tmp_path, db_path):
     data = json.loads(out.stdout)
     assert data["points_as_history"] is True and data["points_imported"] == 130
     assert database.execute_sql("SELECT points FROM customer WHERE id = ?", (a,)).fetchone()[0] == 130
+
+
+def test_damaged_identifiers_and_over_long_items_are_row_errors(shop, tmp_path):
+    """Issue 16's "never silently wrong" for purchases: a card cut by scientific notation (text),
+    a mobile that reached the sheet as a number with its last digits zeroed, an over-long items
+    cell: each the row's error naming its column; nothing cut or guessed."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["日期", "手机", "卡号", "金额", "商品"])
+    ws.append(["2026-10-01", None, "1.23457E+17", 10, "咖啡"])  # 2
+    ws.append(["2026-10-01", 13900000000, None, 10, "咖啡"])  # 3: 1.39E+10 kept as a number
+    ws.append(["2026-10-01", 13900000001, None, 10, "咖啡"])  # 4: a real mobile as a number is fine
+    path = tmp_path / "damaged.xlsx"
+    wb.save(path)
+    report = P.run(path, dry_run=True)
+    got = [(r.record, r.cls, r.reason, r.column) for r in report.rows]
+    assert got == [
+        (2, P.ERROR, "card_scientific", "卡号"),
+        (3, P.ERROR, "mobile_scientific", "手机"),
+        (4, P.IMPORTED, None, None),
+    ]
+    assert "科学计数法" in report.rows[0].message and "科学计数法" in report.rows[1].message
+    # openpyxl cuts a cell to Excel's 32767 characters itself: the over-long cell comes as CSV
+    long = tmp_path / "long.csv"
+    long.write_text("日期,手机,金额,商品\n2026-10-01,13900000001,10," + "x" * 40000 + "\n", "utf-8")
+    (row,) = P.run(long, dry_run=True).rows
+    assert (row.record, row.cls, row.reason, row.column) == (2, P.ERROR, "text_too_long", "商品")
