@@ -929,6 +929,10 @@ def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, chann
     return problem
 
 
+# a date with a time of day as Chinese exports write it: 2026/1/5 9:05, 2026.01.05 09:05:00
+_DATE_TIME_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 def _parse_datetime(value, today: dt.date) -> dt.datetime | None:
     """A date-time cell (or ISO text 'YYYY-MM-DD HH:MM[:SS]'), else any date parse_date takes
     (at midnight). Never in the future."""
@@ -939,10 +943,16 @@ def _parse_datetime(value, today: dt.date) -> dt.datetime | None:
     else:
         at = None
         if isinstance(value, str) and len(nfkc(value)) > 10:
+            text = nfkc(value).strip()
             try:
-                at = dt.datetime.fromisoformat(nfkc(value)).replace(microsecond=0, tzinfo=None)
-            except ValueError:
-                pass  # expected: '2026年11月10日' and the like: a date
+                at = dt.datetime.fromisoformat(text).replace(microsecond=0, tzinfo=None)
+            except ValueError:  # expected: '2026/1/5 9:05' or '2026年11月10日' and the like
+                m = _DATE_TIME_RE.fullmatch(text)
+                if m is not None:
+                    try:
+                        at = dt.datetime(*(int(g) for g in m.groups(default="0")))
+                    except ValueError:
+                        at = None  # 2026/2/30 10:00: parse_date below says what is wrong
     if at is None:
         d = parse_date(value, "last_purchase_at", today=today, allow_future=False)
         if d is None:

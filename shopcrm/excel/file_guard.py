@@ -268,7 +268,8 @@ def _ole_stream(path: Path, names: tuple[str, ...]) -> bytes | None:
         fat += struct.unpack(f"<{per}I", sector(i))
 
     def chain(start: int, table: list[int], limit: int) -> list[int]:
-        out, visited = [], set()
+        out: list[int] = []
+        visited: set[int] = set()
         while start != _END_OF_CHAIN:
             if start >= len(table) or start in visited or len(out) > limit:
                 raise _Damaged(f"broken chain at {start}")

@@ -328,3 +328,24 @@ def test_damaged_identifiers_and_over_long_items_are_row_errors(shop, tmp_path):
     long.write_text("日期,手机,金额,商品\n2026-10-01,13900000001,10," + "x" * 40000 + "\n", "utf-8")
     (row,) = P.run(long, dry_run=True).rows
     assert (row.record, row.cls, row.reason, row.column) == (2, P.ERROR, "text_too_long", "商品")
+
+
+def test_clean_and_odd_rows_give_the_same_result(shop, tmp_path):
+    """The importer's fast path (clean ISO text, plain amounts, 11-digit mobiles, plain cards)
+    and its general checks agree: the same purchases written the odd way import the same."""
+    clean = tmp_path / "clean.csv"
+    odd = tmp_path / "odd.csv"
+    clean.write_text(
+        "日期,手机,卡号,金额,商品\n2026-10-01 10:00:00,13900000001,,10.5,咖啡\n2026-10-02 11:00,,VIP002,-3,退货\n"
+        "2026-02-30 10:00:00,13900000001,,1,x\n",
+        "utf-8",
+    )
+    odd.write_text(
+        "日期,手机,卡号,金额,商品\n2026/10/01 10:00:00,139-0000-0001,,¥10.50,咖啡\n2026-10-02 11:00,,vip002,-3.00,退货\n"
+        "2026-02-30,13900000001,,1,x\n",
+        "utf-8",
+    )
+    a, b = P.run(clean, dry_run=True), P.run(odd, dry_run=True)
+    key = lambda rep: [(r.cls, r.reason, r.customer_id, r.at_text, r.amount_cents, r.items) for r in rep.rows]  # noqa: E731
+    assert key(a)[:2] == key(b)[:2]
+    assert [r.cls for r in a.rows] == [P.IMPORTED, P.IMPORTED, P.ERROR] and a.rows[2].column == "日期"
