@@ -426,6 +426,25 @@ def test_odd_exports_import_as_expected(db, name):
     assert Customer.select().count() == expected["imported"]
 
 
+@pytest.mark.parametrize(
+    ("name", "saved_as"),
+    [("odd_html_as.xls", ".xlsx"), ("odd_tsv_as.xls", ".xlsx"), ("odd_wps.et", ".ett")],
+)
+def test_odd_exports_under_another_name_import_the_same(tmp_path, db, name, saved_as):
+    """An HTML table or tab-separated text saved as ".xlsx", a WPS template (.ett): the content
+    decides how the file is read, never its extension."""
+    expected = json.loads((FIXTURES / "odd_expected.json").read_text(encoding="utf-8"))[name]
+    path = tmp_path / f"export{saved_as}"
+    path.write_bytes((FIXTURES / name).read_bytes())
+    report = X.run(path, X.ImportOptions(today=TEST_DAY), dry_run=True)
+    assert (report.imported, report.errors, report.header_record) == (
+        expected["imported"],
+        expected["errors"],
+        expected["header_row"],
+    )
+    assert [r.record for r in report.rows if r.cls == X.ERROR] == expected["error_rows"]
+
+
 def test_xls_that_is_an_xlsx_and_et_that_is_an_xls(tmp_path, db):
     xlsx_named_xls = write_xlsx(tmp_path / "a.xls", [HEADER, ["张三", "13800138001", "", "", ""]])
     assert X.run(xlsx_named_xls, X.ImportOptions(today=TEST_DAY), dry_run=True).imported == 1
@@ -676,6 +695,62 @@ def _ole(stream: bytes, *, fat_sectors: int = 1, stream_size: int | None = None)
     size = len(stream) if stream_size is None else stream_size
     directory = entry("Root Entry", 5, 1) + entry("Workbook", 2, start=2, size=size) + bytes(256)
     return bytes(header) + fat_bytes + directory + stream + bytes(n * 512 - len(stream))
+
+
+def _ole_mini(stream: bytes) -> bytes:
+    """An OLE compound file whose ``Workbook`` is under 4096 bytes, so in the mini stream: the
+    header, the FAT, the directory, the mini FAT, then the root entry's stream of 64-byte mini
+    sectors."""
+    import struct
+
+    assert len(stream) < 4096
+    k = (len(stream) + 63) // 64  # mini sectors
+    container = stream + bytes(k * 64 - len(stream))
+    n = (len(container) + 511) // 512  # sectors of the root's stream, from sector 3
+    header = bytearray(512)
+    header[0:8] = G.OLE_MAGIC
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<III", header, 44, 1, 1, 0)
+    struct.pack_into("<IIIII", header, 56, 4096, 2, 1, _END, 0)  # mini FAT at sector 2
+    struct.pack_into("<109I", header, 76, 0, *[_FREE] * 108)
+    fat = [0xFFFFFFFD, _END, _END] + [4 + i for i in range(n - 1)] + [_END]
+    minifat = [1 + i for i in range(k - 1)] + [_END]
+
+    def entry(name: str, kind: int, child: int = _FREE, start: int = _END, size: int = 0) -> bytes:
+        e = bytearray(128)
+        raw = name.encode("utf-16-le") + b"\0\0"
+        e[: len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+        struct.pack_into("<III", e, 68, _FREE, _FREE, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, 1, start=3, size=len(container)) + entry(
+        "Workbook", 2, start=0, size=len(stream)
+    )
+    return (
+        bytes(header)
+        + struct.pack("<128I", *fat, *[_FREE] * (128 - len(fat)))
+        + directory
+        + bytes(256)
+        + struct.pack("<128I", *minifat, *[_FREE] * (128 - len(minifat)))
+        + container
+        + bytes(n * 512 - len(container))
+    )
+
+
+def test_small_xls_in_the_mini_stream_is_walked_too(tmp_path, cli_db):
+    """A workbook stream under 4096 bytes lives in the mini stream: its far cell is found as well."""
+    rows = [["姓名", "手机"], ["张三", "13800138001"]]
+    good = tmp_path / "small.xls"
+    good.write_bytes(_ole_mini(_biff(rows)))
+    out = run_cli(good, cli_db)
+    assert out.returncode == 0 and json.loads(out.stdout)["counts"]["imported"] == 1, out.stderr[-1500:]
+    far = tmp_path / "small_far.xls"
+    far.write_bytes(_ole_mini(_biff(rows, far_cell=(65535, 255))))
+    before = db_state(cli_db)
+    msg = assert_refused(run_cli(far, cli_db), "IV65536")
+    assert db_state(cli_db) == before, msg
 
 
 XLS_MEMBERS = [["姓名", "手机"]] + [[f"张{i}", f"138001380{i:02d}"] for i in range(100)]
