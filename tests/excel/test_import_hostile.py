@@ -499,16 +499,7 @@ def _encrypted_ooxml(path: Path) -> Path:
     fat = bytearray(b"\xff" * 512)
     struct.pack_into("<II", fat, 0, 0xFFFFFFFD, 0xFFFFFFFE)
 
-    def entry(name: str, kind: int, child: int = 0xFFFFFFFF) -> bytes:
-        e = bytearray(128)
-        raw = name.encode("utf-16-le") + b"\0\0"
-        e[0 : len(raw)] = raw
-        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
-        struct.pack_into("<III", e, 68, 0xFFFFFFFF, 0xFFFFFFFF, child)
-        struct.pack_into("<I", e, 116, 0xFFFFFFFE)
-        return bytes(e)
-
-    directory = entry("Root Entry", 5, 1) + entry("EncryptedPackage", 2) + bytes(256)
+    directory = _dir_entry("Root Entry", 5, 1) + _dir_entry("EncryptedPackage", 2) + bytes(256)
     path.write_bytes(bytes(header) + bytes(fat) + directory)
     return path
 
@@ -667,6 +658,19 @@ def _biff(rows, *, dimensions=None, filepass=False, far_cell=None) -> bytes:
     return glob + sheet + _rec(0x000A)
 
 
+def _dir_entry(name: str, kind: int, child: int = _FREE, start: int = _END, size: int = 0) -> bytes:
+    """One 128-byte OLE directory entry (kind 5: the root, 2: a stream)."""
+    import struct
+
+    e = bytearray(128)
+    raw = name.encode("utf-16-le") + b"\0\0"
+    e[: len(raw)] = raw
+    struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+    struct.pack_into("<III", e, 68, _FREE, _FREE, child)
+    struct.pack_into("<II", e, 116, start, size)
+    return bytes(e)
+
+
 def _ole(stream: bytes, *, fat_sectors: int = 1, stream_size: int | None = None) -> bytes:
     """An OLE compound file holding ``Workbook`` (>= 4096 bytes, so no mini stream): the header,
     one FAT sector, one directory sector, then the stream's sectors in a row."""
@@ -683,17 +687,8 @@ def _ole(stream: bytes, *, fat_sectors: int = 1, stream_size: int | None = None)
     fat = [0xFFFFFFFD, _END] + [3 + i for i in range(n - 1)] + [_END]
     fat_bytes = struct.pack("<128I", *fat, *[_FREE] * (128 - len(fat)))
 
-    def entry(name: str, kind: int, child: int = _FREE, start: int = _END, size: int = 0) -> bytes:
-        e = bytearray(128)
-        raw = name.encode("utf-16-le") + b"\0\0"
-        e[: len(raw)] = raw
-        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
-        struct.pack_into("<III", e, 68, _FREE, _FREE, child)
-        struct.pack_into("<II", e, 116, start, size)
-        return bytes(e)
-
     size = len(stream) if stream_size is None else stream_size
-    directory = entry("Root Entry", 5, 1) + entry("Workbook", 2, start=2, size=size) + bytes(256)
+    directory = _dir_entry("Root Entry", 5, 1) + _dir_entry("Workbook", 2, start=2, size=size) + bytes(256)
     return bytes(header) + fat_bytes + directory + stream + bytes(n * 512 - len(stream))
 
 
@@ -716,16 +711,7 @@ def _ole_mini(stream: bytes) -> bytes:
     fat = [0xFFFFFFFD, _END, _END] + [4 + i for i in range(n - 1)] + [_END]
     minifat = [1 + i for i in range(k - 1)] + [_END]
 
-    def entry(name: str, kind: int, child: int = _FREE, start: int = _END, size: int = 0) -> bytes:
-        e = bytearray(128)
-        raw = name.encode("utf-16-le") + b"\0\0"
-        e[: len(raw)] = raw
-        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
-        struct.pack_into("<III", e, 68, _FREE, _FREE, child)
-        struct.pack_into("<II", e, 116, start, size)
-        return bytes(e)
-
-    directory = entry("Root Entry", 5, 1, start=3, size=len(container)) + entry(
+    directory = _dir_entry("Root Entry", 5, 1, start=3, size=len(container)) + _dir_entry(
         "Workbook", 2, start=0, size=len(stream)
     )
     return (

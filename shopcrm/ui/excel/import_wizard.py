@@ -544,12 +544,18 @@ def _status_table(object_name: str) -> QTableWidget:
     return _table(object_name, _member_headers())
 
 
-def _member_headers() -> list[str]:
+def _problem_headers() -> list[str]:
+    """The first columns of every row list: where, its status and what is wrong."""
     return [
         QCoreApplication.translate("ImportWizard", "Row"),
         QCoreApplication.translate("ImportWizard", "Status"),
         QCoreApplication.translate("ImportWizard", "Column"),
         QCoreApplication.translate("ImportWizard", "Problem"),
+    ]
+
+
+def _member_headers() -> list[str]:
+    return _problem_headers() + [
         QCoreApplication.translate("ImportWizard", "Name"),
         QCoreApplication.translate("ImportWizard", "Mobile"),
         QCoreApplication.translate("ImportWizard", "Card"),
@@ -560,11 +566,7 @@ def _member_headers() -> list[str]:
 
 
 def _purchase_headers() -> list[str]:
-    return [
-        QCoreApplication.translate("ImportWizard", "Row"),
-        QCoreApplication.translate("ImportWizard", "Status"),
-        QCoreApplication.translate("ImportWizard", "Column"),
-        QCoreApplication.translate("ImportWizard", "Problem"),
+    return _problem_headers() + [
         QCoreApplication.translate("ImportWizard", "Date"),
         QCoreApplication.translate("ImportWizard", "Mobile"),
         QCoreApplication.translate("ImportWizard", "Card"),
