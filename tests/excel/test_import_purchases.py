@@ -349,3 +349,24 @@ def test_clean_and_odd_rows_give_the_same_result(shop, tmp_path):
     key = lambda rep: [(r.cls, r.reason, r.customer_id, r.at_text, r.amount_cents, r.items) for r in rep.rows]  # noqa: E731
     assert key(a)[:2] == key(b)[:2]
     assert [r.cls for r in a.rows] == [P.IMPORTED, P.IMPORTED, P.ERROR] and a.rows[2].column == "日期"
+
+
+def test_a_large_import_takes_a_larger_page_cache_and_gives_it_back(shop, tmp_path):
+    a, b, _ = shop
+    (before,) = database.execute_sql("PRAGMA cache_size").fetchone()
+    lines = ["日期,手机,金额,商品"] + [
+        f"2026-10-{1 + i % 28:02d} 10:{i // 60 % 60:02d}:{i % 60:02d},1390000000{1 + i % 2},{i + 1},x"
+        for i in range(1500)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = P.run(path)
+    assert report.imported == 1500 and P.LAST_WRITE_SECONDS["purchases"] >= 0
+    assert database.execute_sql("PRAGMA cache_size").fetchone() == (before,)
+    q = database.execute_sql
+    assert q("SELECT purchase_count FROM customer WHERE id IN (?, ?) ORDER BY id", (a, b)).fetchall() == [
+        (750,),
+        (750,),
+    ]
+    total = sum(range(1, 1501)) * 100
+    assert q("SELECT SUM(total_spend_cents) FROM customer WHERE id IN (?, ?)", (a, b)).fetchone()[0] == total
