@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import random
 import resource
@@ -35,6 +36,7 @@ from tests.benchmarks._common import CACHE, ROOT, demo_db, report
 HEADER = ["消费时间", "会员手机", "会员卡号", "实收金额", "消费项目", "支付方式", "积分"]
 ITEMS = ["洗剪吹", "烫发", "染发", "护理", "洗发水", "面膜 x2", "矿泉水", "套餐A", ""]
 PAYMENTS = ["微信", "支付宝", "现金", "刷卡", "储值卡", ""]
+FIRST_DAY = dt.date(2024, 1, 1)  # the purchases span 700 days from here (before the demo's "today")
 
 
 def _customers(db: Path) -> list[tuple[str, str | None]]:
@@ -58,7 +60,7 @@ def _rows(n: int, customers: list, seed: int):
         else:
             mobile, card = rng.choice(customers)[0], ""
         day = 1 + i * 700 // n
-        at = time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400))
+        at = (FIRST_DAY + dt.timedelta(days=day)).isoformat()
         at += f" {rng.randrange(9, 21):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
         cents = rng.randrange(500, 80000)
         if rng.random() < 0.01:
