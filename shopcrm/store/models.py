@@ -166,7 +166,9 @@ class Purchase(BaseModel):
     customer = ForeignKeyField(Customer, backref="purchases", on_delete="CASCADE", index=False)
     if TYPE_CHECKING:
         customer_id = IntegerField()  # peewee's accessor for the raw key (type only)
-    at = DateTimeField(default=now, index=True)
+    # indexed by (at, customer_id) and (customer_id, at, amount_cents): m0004, m0005; their prefixes
+    # were dropped by m0021
+    at = DateTimeField(default=now)
     amount_cents = IntegerField()
     items = TextField(default="")
     payment = CharField(default="cash")  # cash/wechat/alipay/bankcard/stored_value/other
@@ -187,7 +189,6 @@ class Purchase(BaseModel):
     class Meta:
         indexes = (
             (("customer", "amount_cents"), False),  # covering index for per-customer totals
-            (("customer", "at"), False),
         )
 
 
