@@ -192,6 +192,36 @@ def checkpoint_deferred(con: sqlite3.Connection):
     checkpoint_in_background()
 
 
+# page cache for a large bulk load (index builds and GROUP BY sort in it; the demo's 1M customers
+# and 10M purchases: a 16 MB cache spills every sort into temporary files)
+BULK_LOAD_CACHE_KIB = 512 * 1024
+
+
+@contextlib.contextmanager
+def bulk_load_settings(*, large: bool):
+    """This connection's settings around one large write transaction opened inside the block (the
+    demo data): no foreign-key look-up per row (the caller writes only rows whose parents it wrote
+    itself; the pragma changes only outside a transaction, so it stays on when one is open) and
+    a larger page cache when ``large``. Both are put back however the block ends; the settings
+    belong to this connection and are never stored in the file. (The commit's checkpoint is not
+    deferred: a backup copied right after the load then finds the pages in the file, and a
+    command-line load waits for the checkpoint before it exits anyway.)"""
+    con = database.connection()
+    foreign_keys = None
+    if not con.in_transaction:
+        foreign_keys = con.execute("PRAGMA foreign_keys").fetchone()[0]
+        con.execute("PRAGMA foreign_keys = OFF")
+    cache = con.execute("PRAGMA cache_size").fetchone()[0]
+    if large:
+        con.execute(f"PRAGMA cache_size = {-BULK_LOAD_CACHE_KIB}")
+    try:
+        yield con
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(cache)}")
+        if foreign_keys is not None:
+            con.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
+
+
 _checkpoints: list[threading.Thread] = []  # started and maybe running: close_database joins them
 
 

@@ -23,13 +23,16 @@ CACHE = Path(os.environ.get("SHOPCRM_BENCH_DIR", Path(tempfile.gettempdir()) / "
 
 def demo_db(customers: int = 100_000, purchases: int = 1_000_000, complaints: int | None = None, seed: int = 1) -> Path:
     """A cached demo database of the given size (generated once with ``python -m shopcrm demo``).
-    Returns a fresh copy so that a benchmark may write to it."""
+    Returns a fresh copy so that a benchmark may write to it. The cache is keyed on the demo
+    generator's version (in the name: a database another generator made is never reused) and on
+    the schema version (a database of an older schema is made again)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     import sqlite3
 
+    from shopcrm.demo import GENERATOR_VERSION
     from shopcrm.store.db import latest_version
 
-    name = f"demo_{customers}_{purchases}_{complaints}_{seed}.db"
+    name = f"demo_g{GENERATOR_VERSION}_{customers}_{purchases}_{complaints}_{seed}.db"
     master = CACHE / name
     if master.exists():
         # read-only: a plain connect would recreate an empty file if another run just removed it

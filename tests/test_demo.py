@@ -1,0 +1,79 @@
+"""The demo data: deterministic for a seed, its aggregates agree with its rows (computed in SQL
+after the load), its search and sort keys are the ones the archive writes, and its purchases come
+in time order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
+from shopcrm.store.db import close_database, open_database
+
+DAY = dt.date(2026, 11, 22)
+
+
+def _make(path: Path, seed: int) -> None:
+    from shopcrm.demo import generate
+
+    open_database(path)
+    try:
+        generate(400, 4000, seed=seed, today=DAY)
+    finally:
+        close_database()
+
+
+def _dump(path: Path) -> dict[str, list]:
+    con = sqlite3.connect(path)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+            for t in ("customer", "purchase", "purchase_payment", "search_key", "contact", "complaint", "customer_tag")
+        }
+    finally:
+        con.close()
+
+
+def test_the_same_seed_makes_the_same_data_and_another_seed_other_data(tmp_path):
+    for name, seed in (("a.db", 3), ("b.db", 3), ("c.db", 4)):
+        _make(tmp_path / name, seed)
+    a, b, c = (_dump(tmp_path / n) for n in ("a.db", "b.db", "c.db"))
+    assert a == b
+    assert a["customer"] != c["customer"]
+
+
+def test_aggregates_keys_and_order_agree_with_the_rows(db):
+    from shopcrm.customers import ledger
+    from shopcrm.demo import generate
+
+    generate(500, 6000, seed=2, today=DAY)
+    generate(50, 300, seed=5, today=DAY)  # adds to what is there
+    sql = db.execute_sql
+    assert sql("SELECT count(*) FROM customer").fetchone()[0] == 550
+    assert sql("SELECT count(*) FROM purchase").fetchone()[0] == 6300
+    wrong = sql("""
+        SELECT c.id FROM customer c LEFT JOIN (
+            SELECT customer_id, SUM(amount_cents) s, COUNT(*) n, MIN(at) f, MAX(at) l, SUM(points_earned) p
+            FROM purchase GROUP BY customer_id) x ON x.customer_id = c.id
+        WHERE c.total_spend_cents != COALESCE(x.s, 0) OR c.purchase_count != COALESCE(x.n, 0)
+           OR c.first_purchase_at IS NOT x.f OR c.last_purchase_at IS NOT x.l OR c.points != COALESCE(x.p, 0)
+    """).fetchall()
+    assert wrong == []
+    assert sql("SELECT count(*) FROM purchase WHERE points_earned != amount_cents / 100").fetchone()[0] == 0
+    # every purchase has its payment; ids follow time within each load
+    assert sql("SELECT count(*) FROM purchase_payment").fetchone()[0] == 6300
+    times = [r[0] for r in sql("SELECT at FROM purchase WHERE id <= 6000 ORDER BY id")]
+    assert times == sorted(times) and times[0] >= "2024-11-22" and times[-1] <= "2026-11-22 21:00:00"
+    # search and sort keys as the archive writes them
+    keys_of = NameKeyCache()
+    for cid, name, name_sort in sql("SELECT id, name, name_sort FROM customer ORDER BY id LIMIT 60"):
+        stored = {r[0] for r in sql("SELECT key FROM search_key WHERE customer_id = ?", (cid,))}
+        assert stored == keys_of(name) and name_sort == sort_key(name)
+    assert ledger.verify() == []
+    # the distributions the benchmarks rely on: a long tail of spend, 60 % women, ~30 % tagged
+    spend = sorted((r[0] for r in sql("SELECT total_spend_cents FROM customer WHERE id <= 500")), reverse=True)
+    assert sum(spend[:100]) > 0.5 * sum(spend)  # the top fifth spend most (ABC grading)
+    women = sql("SELECT avg(gender = 'F') FROM customer").fetchone()[0]
+    assert 0.5 < women < 0.7
+    assert 0.2 < sql("SELECT count(DISTINCT customer_id) FROM customer_tag").fetchone()[0] / 550 < 0.4
