@@ -937,16 +937,18 @@ def _as_dt(value) -> dt.datetime:
 
 # --- the list ---------------------------------------------------------------------------------
 
-SORT_COLUMNS = {
-    "id": "k.id",
-    "received": "k.received_at",
-    "due": "k.due_at",
-    "status": "k.status",
-    "category": "k.category",
-    "severity": "k.severity",
-    "handler": "k.handler",
-    "customer": "who",
-    "channel": "k.channel",
+# sort -> (SQL expression, ComplaintRow attribute). No expression is ever NULL (a missing due
+# time sorts as ''), so that a keyset comparison (expression, id) > (?, ?) never meets a NULL.
+SORT_KEYS = {
+    "id": ("k.id", "id"),
+    "received": ("k.received_at", "received_at"),
+    "due": ("COALESCE(k.due_at, '')", "due_at"),
+    "status": ("k.status", "status"),
+    "category": ("k.category", "category"),
+    "severity": ("k.severity", "severity"),
+    "handler": ("k.handler", "handler"),
+    "customer": ("COALESCE(c.name, k.walkin_name, '')", "who"),
+    "channel": ("k.channel", "channel"),
 }
 
 # status filter values besides the plain status codes
@@ -1062,20 +1064,46 @@ def _text_clause(text: str) -> tuple[str, list]:
     )
 
 
-def count(q: ComplaintQuery, *, at: dt.datetime | None = None) -> int:
+def count(q: ComplaintQuery, *, at: dt.datetime | None = None, limit: int | None = None) -> int:
+    """The rows of the list; with ``limit``, counting stops there (a cheap bound: more than
+    ``limit`` rows come back as ``limit + 1``)."""
     where, params = _where(q, at or now())
-    return database.execute_sql(f"SELECT count(*) FROM complaint k WHERE {where}", params).fetchone()[0]
+    if limit is None:
+        return database.execute_sql(f"SELECT count(*) FROM complaint k WHERE {where}", params).fetchone()[0]
+    return database.execute_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM complaint k WHERE {where} LIMIT ?)", [*params, limit + 1]
+    ).fetchone()[0]
+
+
+def _select_sql(q: ComplaintQuery, where: str) -> str:
+    expr, _attr = SORT_KEYS.get(q.sort, SORT_KEYS["received"])
+    direction = "DESC" if q.descending else "ASC"
+    return (
+        f"SELECT {_ROW_SQL} FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
+        f"WHERE {where} ORDER BY {expr} {direction}, k.id {direction} LIMIT ?"
+    )
 
 
 def page(q: ComplaintQuery, offset: int, limit: int, *, at: dt.datetime | None = None) -> list[ComplaintRow]:
     where, params = _where(q, at or now())
-    col = SORT_COLUMNS.get(q.sort, "k.received_at")
-    direction = "DESC" if q.descending else "ASC"
-    sql = (
-        f"SELECT {_ROW_SQL} FROM complaint k LEFT JOIN customer c ON c.id = k.customer_id "
-        f"WHERE {where} ORDER BY {col} {direction}, k.id {direction} LIMIT ? OFFSET ?"
-    )
+    sql = _select_sql(q, where) + " OFFSET ?"
     return [ComplaintRow(*r) for r in database.execute_sql(sql, [*params, limit, offset]).fetchall()]
+
+
+def page_after(
+    q: ComplaintQuery, after: ComplaintRow | None, limit: int, *, at: dt.datetime | None = None
+) -> list[ComplaintRow]:
+    """The ``limit`` rows of the list that follow ``after`` (None: the first rows), found by the
+    sort key (keyset paging: ``(key, id) > (?, ?)``), so a later page costs what the first does
+    instead of reading every row before it as OFFSET does. The same order as :func:`page`."""
+    where, params = _where(q, at or now())
+    if after is not None:
+        expr, attr = SORT_KEYS.get(q.sort, SORT_KEYS["received"])
+        value = getattr(after, attr)
+        where = f"({where}) AND ({expr}, k.id) {'<' if q.descending else '>'} (?, ?)"
+        params = [*params, "" if value is None else value, after.id]
+    sql = _select_sql(q, where)
+    return [ComplaintRow(*r) for r in database.execute_sql(sql, [*params, limit]).fetchall()]
 
 
 def of_customer(customer_id: int, limit: int = 200) -> list[ComplaintRow]:

@@ -564,3 +564,58 @@ def test_settings_are_owner_only_once_a_pin_is_set(db):
         assert Customer.get_by_id(c.id).balance_cents == 1100
     finally:
         security.reset_session()
+
+
+def _walk(q: K.ComplaintQuery, size: int) -> list[int]:
+    """Every row of the list, fetched by keyset ``size`` at a time, as the tab scrolls."""
+    rows: list[K.ComplaintRow] = []
+    while True:
+        got = K.page_after(q, rows[-1] if rows else None, size, at=TODAY_NOON)
+        rows.extend(got)
+        if len(got) < size:
+            return [r.id for r in rows]
+
+
+TODAY_NOON = dt.datetime.combine(TODAY, dt.time(12, 0))
+
+
+def test_keyset_pages_give_exactly_the_rows_offset_paging_gives_for_every_sort(db):
+    from shopcrm.demo import generate
+
+    generate(120, 300, seed=9, complaints=90, today=TODAY)  # few categories, handlers…: many ties
+    db.execute_sql("UPDATE complaint SET due_at = NULL WHERE id % 9 = 0")  # a missing due time sorts as ''
+    walkin = K.create(
+        K.ComplaintInput(
+            walkin_name="路人甲", walkin_mobile="13700001111", category="价格", key_points="贵", severity="一般"
+        )
+    )
+    for sort in K.SORT_KEYS:
+        for descending in (False, True):
+            for status in ("all", "open"):
+                q = K.ComplaintQuery(status=status, sort=sort, descending=descending)
+                every = [r.id for r in K.page(q, 0, 1000, at=TODAY_NOON)]
+                assert len(every) == K.count(q, at=TODAY_NOON) > 0
+                assert _walk(q, 7) == every, (sort, descending, status)
+    # rows written and deleted between two fetches: the next page starts right after the last row shown
+    q = K.ComplaintQuery(status="all", sort="category")
+    first = K.page_after(q, None, 10, at=TODAY_NOON)
+    db.execute_sql("DELETE FROM complaint WHERE id = ?", (walkin.id,))
+    K.create(
+        K.ComplaintInput(
+            walkin_name="路人乙", walkin_mobile="13700002222", category="价格", key_points="又贵", severity="一般"
+        )
+    )
+    rest = [r.id for r in K.page_after(q, first[-1], 1000, at=TODAY_NOON)]
+    every = [r.id for r in K.page(q, 0, 1000, at=TODAY_NOON)]
+    cut = every.index(first[-1].id) + 1
+    assert rest == every[cut:]
+
+
+def test_count_with_a_bound_stops_counting_there(db):
+    from shopcrm.demo import generate
+
+    generate(60, 100, seed=4, complaints=40, today=TODAY)
+    q = K.ComplaintQuery(status="all")
+    assert K.count(q) == 40
+    assert K.count(q, limit=10) == 11  # more than the bound
+    assert K.count(q, limit=40) == 40

@@ -333,3 +333,30 @@ def test_a_refund_of_a_chosen_purchase_goes_through_the_counter(tab, qtbot):
     # 80.00 + 300.00 - 50.00 - 100.00; the card gets the 100.00; points 80 + 300 - 50 - 100
     assert (cu.total_spend_cents, cu.balance_cents, cu.points) == (23_000, 10_000, 230)
     assert counter.purchase(p.id).amount_cents == 15_000 and ledger.verify() == []
+
+
+def test_the_list_loads_a_page_on_open_and_more_as_it_scrolls(db, qtbot):
+    from shopcrm.demo import generate
+    from shopcrm.ui.complaints import complaints_tab
+
+    generate(200, 400, seed=6, complaints=260, today=TODAY)
+    w = complaints_tab.ComplaintsTab(None)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    choose(w.status_filter, "all")
+    page = complaints_tab.PAGE_SIZE
+    assert w.model.rowCount() == page and w.model.canFetchMore()  # one page, not the whole list
+    assert w.list_count.text() == "260 in list"  # counted up to a bound
+    every = [r.id for r in K.page(w.model.query, 0, 1000, at=w.model.at)]
+    while w.model.canFetchMore():
+        before = w.model.rowCount()
+        w.table.scrollToBottom()  # the view asks for the next page at the end of the list
+        qtbot.waitUntil(lambda before=before: w.model.rowCount() > before)
+    assert [w.model.row_at(i).id for i in range(w.model.rowCount())] == every
+    # a refresh keeps every loaded row (and so the selection of a row far down)
+    w.table.selectRow(250)
+    chosen = w.model.row_at(250).id
+    w.refresh()
+    assert w.model.rowCount() == 260 and w.model.row_at(250).id == chosen

@@ -1,8 +1,10 @@
 """The 投诉 tab: filters, the paged complaint list (overdue and nearly-due cases flagged), and the
 detail panel that works the selected case.
 
-The list pages from SQL like the customer list (``shopcrm.complaints.count/page``): filtering and
-sorting are ORDER BY/WHERE in SQLite, never a QSortFilterProxyModel.
+The list pages from SQL by its sort key (``shopcrm.complaints.page_after``): the first page on
+open, the next when the view scrolls to the end (``canFetchMore``/``fetchMore``), and no count of
+the whole list on open (the label shows a bounded count, "1000+"). Filtering and sorting are
+ORDER BY/WHERE in SQLite, never a QSortFilterProxyModel.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,19 +46,26 @@ from shopcrm.ui.complaints.complaint_widgets import (
     display_mobile,
     left_text,
 )
-from shopcrm.ui.models.paged_model import PagedSqlModel
 from shopcrm.ui.shell import qclock
 from shopcrm.ui.shell.context import AppContext
 
+PAGE_SIZE = 100  # rows per fetch: a screen is ~25
+COUNT_BOUND = 1000  # the list's count stops here ("1000+")
 
-class ComplaintTableModel(PagedSqlModel):
-    """Complaints a page at a time from SQL; rowCount() is the SQL count of the query."""
+
+class ComplaintTableModel(QAbstractTableModel):
+    """Complaints a page at a time from SQL by keyset; rowCount() is the rows loaded so far, and
+    the view asks for more (fetchMore) when it scrolls to the end."""
 
     KEYS = ("id", "received", "customer", "category", "key_points", "severity", "handler", "status", "due", "steps")
     SORTABLE = frozenset({"id", "received", "customer", "category", "severity", "handler", "status", "due"})
 
     def __init__(self, parent=None):
-        super().__init__(ComplaintQuery(), parent)
+        super().__init__(parent)
+        self._query = ComplaintQuery()
+        self._rows: list[ComplaintRow] = []
+        self._more = False
+        self._rows_cache: dict[int, tuple] = {}  # row -> formatted cells (see _cells)
         self.headers = [
             self.tr("No."),
             self.tr("Received"),
@@ -79,16 +88,68 @@ class ComplaintTableModel(PagedSqlModel):
             "paused": QBrush(QColor(PAUSED_FG)),
         }
 
-    def prepare_query(self, query: ComplaintQuery) -> None:
+    # --- the query and its rows ---------------------------------------------------------------
+    @property
+    def query(self) -> ComplaintQuery:
+        return self._query
+
+    def set_query(self, query: ComplaintQuery, *, keep: int = 0) -> None:
+        """A new list: its first page (or, with ``keep``, as many rows as were loaded, so that a
+        refresh keeps the selected row)."""
+        self.beginResetModel()
+        self._query = query
+        self._rows_cache.clear()
         # due flags are judged at one instant for the whole list
         self.at = now()
         self.nearly_seconds = K.get_config().nearly_due_hours * 3600
+        want = max(keep, PAGE_SIZE)
+        got = K.page_after(query, None, want + 1, at=self.at)
+        self._more = len(got) > want
+        self._rows = got[:want]
+        self.endResetModel()
 
-    def count_rows(self, query: ComplaintQuery) -> int:
-        return K.count(query, at=self.at)
+    def refresh(self) -> None:
+        self.set_query(self._query, keep=len(self._rows))
 
-    def fetch_rows(self, query: ComplaintQuery, offset: int, limit: int) -> list[ComplaintRow]:
-        return K.page(query, offset, limit, at=self.at)
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or not self._more:
+            return
+        got = K.page_after(self._query, self._rows[-1] if self._rows else None, PAGE_SIZE + 1, at=self.at)
+        self._more = len(got) > PAGE_SIZE
+        got = got[:PAGE_SIZE]
+        if got:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(got) - 1)  # the last row is inclusive
+            self._rows.extend(got)
+            self.endInsertRows()
+
+    def count_text(self) -> str:
+        """The rows of the whole list for the label, counted up to a bound ("1000+")."""
+        if not self._more:
+            return str(len(self._rows))
+        n = K.count(self._query, at=self.at, limit=COUNT_BOUND)
+        return f"{COUNT_BOUND}+" if n > COUNT_BOUND else str(n)
+
+    def row_at(self, row: int) -> ComplaintRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, complaint_id: int) -> int | None:
+        """The row of a complaint among the rows loaded so far."""
+        return next((i for i, r in enumerate(self._rows) if r.id == complaint_id), None)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.KEYS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS) and self.KEYS[column] in self.SORTABLE:
@@ -98,7 +159,8 @@ class ComplaintTableModel(PagedSqlModel):
             self.set_query(replace(self._query, sort=self.KEYS[column], descending=descending))
 
     def complaint_id(self, row: int) -> int | None:
-        return self.id_at(row)
+        r = self.row_at(row)
+        return r.id if r else None
 
     def flag(self, r: ComplaintRow) -> str:
         """'overdue', 'nearly' or '' for a row."""
@@ -324,7 +386,7 @@ class ComplaintsTab(QWidget):
         self._fill_categories()
         current = self.detail.complaint_id
         self.model.refresh()
-        self.list_count.setText(self.tr("%1 in list").replace("%1", str(self.model.rowCount())))
+        self.list_count.setText(self.tr("%1 in list").replace("%1", self.model.count_text()))
         if current is not None:
             self._select(current)
         self.detail.reload()
@@ -355,7 +417,7 @@ class ComplaintsTab(QWidget):
         self._search_timer.stop()
         current = self.detail.complaint_id
         self.model.set_query(self.current_query())
-        self.list_count.setText(self.tr("%1 in list").replace("%1", str(self.model.rowCount())))
+        self.list_count.setText(self.tr("%1 in list").replace("%1", self.model.count_text()))
         if current is not None:
             self._select(current)
 
@@ -386,9 +448,6 @@ class ComplaintsTab(QWidget):
 
     def _select(self, complaint_id: int) -> bool:
         row = self.model.row_of(complaint_id)
-        if row is None and self.model.rowCount():
-            self.model.row_at(0)  # pages load when painted; a fresh list has none loaded yet
-            row = self.model.row_of(complaint_id)
         if row is None:
             return False
         self.table.selectRow(row)
