@@ -193,6 +193,10 @@ The current data is backed up first.</source>
         <translation>每日备份已保存，正在后台做完整性检查：%1</translation>
     </message>
     <message>
+        <source>Checking the backup in the background: %1%</source>
+        <translation>正在后台检查备份的完整性：%1%</translation>
+    </message>
+    <message>
         <source>Backup and restore…</source>
         <translation>备份与恢复…</translation>
     </message>

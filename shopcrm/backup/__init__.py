@@ -45,9 +45,12 @@ deleted) and offers the newest good backup; it warns about network shares.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
+import json
 import logging
 import os
+import queue
 import re
 import sqlite3
 import threading
@@ -603,6 +606,191 @@ def _check_problems(
     return [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
 
 
+# --- the resumable check of a large copy -------------------------------------------------------
+
+CHECK_STATE_SUFFIX = ".check"  # beside a copy being checked: the steps done so far (JSON)
+PAGES_STEP = "\x00pages"  # the last step: every page is in a table, an index or the freelist
+
+
+def check_state_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + CHECK_STATE_SUFFIX)
+
+
+def _file_identity(path: Path) -> list[int]:
+    st = Path(path).stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_check_state(path: Path) -> dict:
+    """The steps done in an earlier, interrupted check of this very file (size and modification
+    time as recorded), else nothing: a changed or unreadable state starts over."""
+    try:
+        state = json.loads(check_state_path(path).read_text(encoding="utf-8"))
+        if state.get("file") == _file_identity(path) and isinstance(state.get("done"), list):
+            return state
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}
+
+
+def _write_check_state(path: Path, done: list[str], problems: list[str]) -> None:
+    state = {"file": _file_identity(path), "done": done, "problems": problems}
+    tmp = check_state_path(path).with_name(check_state_path(path).name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, check_state_path(path))
+    except OSError as exc:  # the check goes on; an interruption then only costs a restart
+        log.info("cannot save the check state of %s: %s", path, exc)
+
+
+def _lower_priority() -> None:
+    """This thread at the lowest CPU priority where the system allows it (Linux: threads have
+    nice values of their own), so a long check never competes with the clerk's work."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):  # Windows, macOS threads: the check still yields the GIL
+        pass
+
+
+def _page_accounting(con: sqlite3.Connection, path: Path) -> list[str]:
+    """What ``integrity_check`` adds to its per-table checks when run on the whole file (a
+    table-by-table check skips it): every page belongs to exactly one b-tree (the dbstat table
+    lists them, overflow pages included) or to the freelist (walked here from the file's header,
+    trunk by trunk), and none is left over. With auto-vacuum's pointer-map pages, or without
+    dbstat, a full ``quick_check`` decides instead."""
+    try:
+        if con.execute("PRAGMA auto_vacuum").fetchone()[0]:
+            raise sqlite3.OperationalError("pointer-map pages")
+        tree_pages = con.execute("SELECT pageno FROM dbstat")
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            raise
+        rows = con.execute("PRAGMA quick_check").fetchall()
+        return [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    seen = bytearray(pages + 1)
+    problems: list[str] = []
+
+    def mark(pgno: int, what: str) -> bool:
+        if not 1 <= pgno <= pages:
+            problems.append(f"{what}: invalid page number {pgno}")
+            return False
+        if seen[pgno]:
+            problems.append(f"{what}: page {pgno} used twice")
+            return False
+        seen[pgno] = 1
+        return True
+
+    for (pgno,) in tree_pages:
+        mark(pgno, "b-tree")
+    lock_page = (1 << 30) // page_size + 1  # the page holding byte 2^30 is never used
+    if lock_page <= pages:
+        seen[lock_page] = 1
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+        trunk = int.from_bytes(header[32:36], "big")
+        expected = int.from_bytes(header[36:40], "big")
+        found = 0
+        while trunk and not problems:
+            if not mark(trunk, "freelist trunk"):
+                break
+            found += 1
+            fh.seek((trunk - 1) * page_size)
+            data = fh.read(page_size)
+            leaves = int.from_bytes(data[4:8], "big")
+            if leaves > page_size // 4 - 2:
+                problems.append(f"freelist trunk page {trunk}: {leaves} leaves")
+                break
+            for i in range(leaves):
+                mark(int.from_bytes(data[8 + 4 * i : 12 + 4 * i], "big"), "freelist leaf")
+            found += leaves
+            trunk = int.from_bytes(data[0:4], "big")
+    if not problems and found != expected:
+        problems.append(f"freelist: {found} pages, the header says {expected}")
+    unused = [p for p in range(1, pages + 1) if not seen[p]]
+    problems.extend(f"Page {p} is never used" for p in unused[:3])
+    return problems
+
+
+def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = None) -> list[str]:
+    """``integrity_check`` of a large file in steps that survive an interruption: the schema,
+    then each table with its indexes (``PRAGMA integrity_check(table)``), then the page
+    accounting. After each step its outcome is saved in a small state file beside the file
+    (:func:`check_state_path`); a check interrupted by app exit or cancelled resumes at the next
+    start from the first step not done, and ends with the problems of every step (the same
+    verdict as one whole ``integrity_check``). The state file is removed when the check ends.
+
+    ``progress(done, total)`` counts steps and may cancel (Cancelled); ``holder`` (a
+    PendingBackup) can interrupt it (_Interrupted). Returns [] when sound, else the first
+    problems."""
+    path = Path(path)
+    state = _read_check_state(path)
+    done: list[str] = list(state.get("done", []))
+    problems: list[str] = list(state.get("problems", []))
+    cancelled: list[bool] = []
+    try:
+        con = _open_ro(path)
+        try:
+            if holder is not None and not holder._attach(con):
+                raise _Interrupted()
+            con.execute("PRAGMA mmap_size = 1073741824")
+            con.execute("PRAGMA cache_size = -131072")
+            tables = [
+                r[0]
+                for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rootpage").fetchall()
+            ]
+            steps = ["sqlite_master", *tables, PAGES_STEP]
+            total = len(steps)
+            position = [len([s for s in steps if s in done])]
+
+            def tick() -> int:
+                if progress is not None and progress(position[0], total) is False:
+                    cancelled.append(True)
+                    return 1  # SQLite stops with "interrupted"
+                return 0
+
+            if progress is not None:
+                check_progress(progress, position[0], total)
+                con.set_progress_handler(tick, CHECK_PROGRESS_OPS)
+            if _before_check is not None:
+                _before_check(con, path)
+            for step in steps:
+                if step in done:
+                    continue
+                if holder is not None and holder._cancelled:  # between two steps: nothing to interrupt
+                    raise _Interrupted()
+                try:
+                    if step == PAGES_STEP:
+                        found = _page_accounting(con, path)
+                    else:
+                        quoted = '"' + step.replace('"', '""') + '"'
+                        rows = con.execute(f"PRAGMA integrity_check({quoted})").fetchall()
+                        found = [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
+                except sqlite3.OperationalError as exc:
+                    if cancelled:
+                        raise Cancelled() from exc
+                    if holder is not None and holder._cancelled:
+                        raise _Interrupted() from exc
+                    raise
+                problems.extend(found)
+                done.append(step)
+                position[0] += 1
+                _write_check_state(path, done, problems)
+                if progress is not None:
+                    check_progress(progress, position[0], total)
+        finally:
+            if holder is not None:
+                holder._detach()
+            con.close()
+    except sqlite3.OperationalError as exc:  # cannot open or read the file: not a verdict on it
+        raise BackupError(t("backup.failed", reason=exc)) from exc
+    except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad
+        problems.append(str(exc))
+    check_state_path(path).unlink(missing_ok=True)
+    return problems[:3]
+
+
 # --- a backup between its copy and its seal ----------------------------------------------------
 
 
@@ -681,6 +869,8 @@ class PendingBackup:
         self._con: sqlite3.Connection | None = None
         self._cancelled = False
         self._was_durable = durable
+        self.progress = (0, 0)  # (steps done, steps) of its check, once it runs
+        self._watchers: list[Callable[[int, int], object]] = []
 
     def __repr__(self) -> str:
         return f"<PendingBackup {self.path.name} {self.state}>"
@@ -737,6 +927,19 @@ class PendingBackup:
         return self.path
 
     # --- the background work ---------------------------------------------------------------------
+    def watch(self, fn: Callable[[int, int], object]) -> None:
+        """``fn(done, total)`` hears the progress of this backup's check (from its thread)."""
+        self._watchers.append(fn)
+
+    def _progress_to_watchers(self, progress):
+        def relay(done: int, total: int):
+            self.progress = (done, total)
+            for fn in list(self._watchers):
+                fn(done, total)
+            return progress(done, total) if progress is not None else None
+
+        return relay
+
     def _attach(self, con: sqlite3.Connection) -> bool:
         with self._lock:
             if self._cancelled:
@@ -773,6 +976,7 @@ class PendingBackup:
                 self._make_durable(part)
             if background:
                 with _BACKGROUND_CHECKS, self._claim:
+                    _lower_priority()  # this thread ends with the seal
                     self._seal()
             else:
                 with self._claim:
@@ -816,7 +1020,7 @@ class PendingBackup:
             return
         started = time.perf_counter()
         try:
-            problems = _check_problems(unverified, progress=progress, holder=self)
+            problems = check_in_steps(unverified, progress=self._progress_to_watchers(progress), holder=self)
         except _Interrupted:
             self._finish("interrupted", BackupError(t("backup.interrupted")))
             return
@@ -850,8 +1054,10 @@ class PendingBackup:
                 del _registry[_key(self.path)]
         self._durable.set()  # a copy that never became durable releases its waiters too
         message = t("backup.verified", name=self.name, kind=kind_text(self.kind)) if state == "sealed" else str(error)
-        _notify(SealEvent(self.path, self.kind, state, message, self.bad_path, self._was_durable))
+        # done before anyone hears of it: a listener in another thread that missed the event
+        # (it came before it watched) then finds the backup done when it looks
         self._done.set()
+        _notify(SealEvent(self.path, self.kind, state, message, self.bad_path, self._was_durable))
 
 
 def _set_aside(unverified: Path, final: Path) -> Path:
@@ -908,6 +1114,27 @@ def _notify(event: SealEvent) -> None:
             fn(event)
         except Exception:
             log.exception("backup listener %r failed on %s", fn, event)
+
+
+def follow_checks(pendings: list[PendingBackup], *, progress=None) -> list[str]:
+    """Wait until the checks of ``pendings`` have ended (in their own threads), telling
+    ``progress(done, total)`` their steps together as they go; a progress that returns False
+    stops the following, not the checks. Returns each backup's final state (or its state when
+    the following stopped)."""
+    moved: queue.Queue[None] = queue.Queue()
+    for p in pendings:
+        p.watch(lambda _d, _t: moved.put(None))
+    last = None
+    while not all(p.done for p in pendings):
+        with contextlib.suppress(queue.Empty):
+            moved.get(timeout=0.5)  # a step ended, or look again (a check may end in silence)
+        done = sum(p.progress[0] for p in pendings)
+        total = sum(p.progress[1] for p in pendings)
+        if progress is not None and total and (done, total) != last:
+            last = (done, total)
+            if progress(done, total) is False:
+                break
+    return [p.state for p in pendings]
 
 
 def pending_backups() -> list[PendingBackup]:

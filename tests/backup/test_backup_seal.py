@@ -57,6 +57,13 @@ def checks(monkeypatch):
         return real(path, pragma=pragma, **kw)
 
     monkeypatch.setattr(backup, "_check_problems", spy)
+    stepwise = backup.check_in_steps
+
+    def spy_steps(path, **kw):  # integrity_check table by table, resumable (a seal's check)
+        seen.append((Path(path).name, "integrity_check"))
+        return stepwise(path, **kw)
+
+    monkeypatch.setattr(backup, "check_in_steps", spy_steps)
     return seen
 
 

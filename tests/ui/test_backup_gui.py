@@ -162,3 +162,17 @@ def test_copies_left_unverified_are_checked_at_start(qtbot, app, db, db_path):
     assert resumed.wait_sealed(timeout=60) == left and left.exists()
     job.result.wait_sealed(timeout=60)
     assert {b.status for b in backup.list_backups()} == {"verified"}
+
+
+def test_the_start_up_check_of_a_copy_shows_its_progress_in_the_status_bar(qtbot, window, held_checks):
+    started, release = held_checks
+    customers.create(CustomerInput(name="孙八", mobile="13900000005"))
+    job = backup_ui.DailyBackup(window)
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        assert job.start()
+    assert started.wait(30)  # the check has begun (held at its first step)
+    qtbot.waitUntil(lambda: "%" in window.statusBar().currentMessage(), timeout=30_000)
+    release.set()
+    assert job.result.wait_sealed(timeout=60).exists()
+    qtbot.waitUntil(lambda: job.check_job.done, timeout=30_000)
+    assert job.check_job.value == ["sealed"]

@@ -495,6 +495,7 @@ class DailyBackup(QObject):
         self.job: Job | None = None
         self.result: backup.PendingBackup | None = None
         self.resumed: list[backup.PendingBackup] = []
+        self.check_job: Job | None = None
         self.finished.connect(self._show)
 
     def start(self) -> bool:
@@ -532,6 +533,28 @@ class DailyBackup(QObject):
                     "%1", text
                 ),
                 10_000,
+            )
+        if ok:
+            self._follow_checks()
+
+    def _follow_checks(self) -> None:
+        """The checks of the copies (resumed ones and today's) run at low priority in their own
+        threads; a background job follows them and shows their progress in the status bar."""
+        pendings = [p for p in [*self.resumed, self.result] if p is not None and not p.done]
+        if not pendings:
+            return
+        self.check_job = Job(backup.follow_checks, pendings, name="backup-check-progress", wait_on_quit=False)
+        self.check_job.progressed.connect(self._check_progress)
+        self.check_job.start(success=lambda _states: None, failure=lambda _exc: None, owner=self)
+
+    def _check_progress(self, done: int, total: int) -> None:
+        if total and done < total and self.window is not None and self.window.isVisible():
+            percent = str(done * 100 // total)
+            AppContext.of(self.window).status(
+                QCoreApplication.translate("BackupUi", "Checking the backup in the background: %1%").replace(
+                    "%1", percent
+                ),
+                30_000,
             )
 
 
