@@ -549,6 +549,33 @@ class _Interrupted(Exception):
     """:func:`shutdown` stopped a check: the copy stays ``.unverified`` for the next start."""
 
 
+@contextlib.contextmanager
+def _check_connection(path: Path, holder: PendingBackup | None):
+    """A read-only connection for a check of ``path``, told to ``holder`` (so that
+    :func:`shutdown` can interrupt it) for as long as the block runs."""
+    con = _open_ro(path)
+    try:
+        if holder is not None and not holder._attach(con):
+            raise _Interrupted()
+        # memory-mapped reads and a big cache: integrity_check ~30 % faster (measured)
+        con.execute("PRAGMA mmap_size = 1073741824")
+        con.execute("PRAGMA cache_size = -131072")
+        yield con
+    finally:
+        if holder is not None:
+            holder._detach()
+        con.close()
+
+
+def _stopped(exc: sqlite3.OperationalError, cancelled: list, holder: PendingBackup | None) -> BaseException:
+    """What an interrupted check statement means: a cancel, an app exit, or a real error."""
+    if cancelled:
+        return Cancelled()
+    if holder is not None and holder._cancelled:
+        return _Interrupted()
+    return exc
+
+
 def _check_problems(
     path: Path, *, pragma: str = "integrity_check", progress=None, holder: PendingBackup | None = None
 ) -> list[str]:
@@ -560,15 +587,9 @@ def _check_problems(
     done) and may cancel (Cancelled). Without it no Python runs during the check, which then
     never waits for the GIL. ``holder`` is told the connection so that :func:`shutdown` can
     interrupt the check (_Interrupted)."""
-    cancelled = []
+    cancelled: list[bool] = []
     try:
-        con = _open_ro(path)
-        try:
-            if holder is not None and not holder._attach(con):
-                raise _Interrupted()
-            # memory-mapped reads and a big cache: integrity_check ~30 % faster (measured)
-            con.execute("PRAGMA mmap_size = 1073741824")
-            con.execute("PRAGMA cache_size = -131072")
+        with _check_connection(path, holder) as con:
             total = 0
             if progress is not None:
                 total = max(2, con.execute("PRAGMA page_count").fetchone()[0] * 1000 // CHECK_PROGRESS_OPS)
@@ -588,17 +609,9 @@ def _check_problems(
             try:
                 rows = con.execute(f"PRAGMA {pragma}").fetchall()
             except sqlite3.OperationalError as exc:
-                if cancelled:
-                    raise Cancelled() from exc
-                if holder is not None and holder._cancelled:
-                    raise _Interrupted() from exc
-                raise
+                raise _stopped(exc, cancelled, holder) from exc
             if progress is not None:
                 check_progress(progress, total, total)
-        finally:
-            if holder is not None:
-                holder._detach()
-            con.close()
     except sqlite3.OperationalError as exc:  # cannot open or read the file: not a verdict on it
         raise BackupError(t("backup.failed", reason=exc)) from exc
     except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad
@@ -730,12 +743,7 @@ def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = 
     problems: list[str] = list(state.get("problems", []))
     cancelled: list[bool] = []
     try:
-        con = _open_ro(path)
-        try:
-            if holder is not None and not holder._attach(con):
-                raise _Interrupted()
-            con.execute("PRAGMA mmap_size = 1073741824")
-            con.execute("PRAGMA cache_size = -131072")
+        with _check_connection(path, holder) as con:
             tables = [
                 r[0]
                 for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rootpage").fetchall()
@@ -768,21 +776,13 @@ def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = 
                         rows = con.execute(f"PRAGMA integrity_check({quoted})").fetchall()
                         found = [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
                 except sqlite3.OperationalError as exc:
-                    if cancelled:
-                        raise Cancelled() from exc
-                    if holder is not None and holder._cancelled:
-                        raise _Interrupted() from exc
-                    raise
+                    raise _stopped(exc, cancelled, holder) from exc
                 problems.extend(found)
                 done.append(step)
                 position[0] += 1
                 _write_check_state(path, done, problems)
                 if progress is not None:
                     check_progress(progress, position[0], total)
-        finally:
-            if holder is not None:
-                holder._detach()
-            con.close()
     except sqlite3.OperationalError as exc:  # cannot open or read the file: not a verdict on it
         raise BackupError(t("backup.failed", reason=exc)) from exc
     except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad

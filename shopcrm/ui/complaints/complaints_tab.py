@@ -51,6 +51,16 @@ from shopcrm.ui.shell.context import AppContext
 
 PAGE_SIZE = 100  # rows per fetch: a screen is ~25
 COUNT_BOUND = 1000  # the list's count stops here ("1000+")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _ALIGNMENT, _TOOLTIP, _USER})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGGED_COLUMNS = frozenset({7, 8})  # status, due: coloured when overdue or nearly due
+_NUMBER_COLUMNS = frozenset({0, 9})  # no., steps: right-aligned
 
 
 class ComplaintTableModel(QAbstractTableModel):
@@ -65,6 +75,7 @@ class ComplaintTableModel(QAbstractTableModel):
         self._query = ComplaintQuery()
         self._rows: list[ComplaintRow] = []
         self._more = False
+        self._loaded = False  # until the first set_query
         self._rows_cache: dict[int, tuple] = {}  # row -> formatted cells (see _cells)
         self.headers = [
             self.tr("No."),
@@ -97,6 +108,7 @@ class ComplaintTableModel(QAbstractTableModel):
         """A new list: its first page (or, with ``keep``, as many rows as were loaded, so that a
         refresh keeps the selected row)."""
         self.beginResetModel()
+        self._loaded = True
         self._query = query
         self._rows_cache.clear()
         # due flags are judged at one instant for the whole list
@@ -156,7 +168,11 @@ class ComplaintTableModel(QAbstractTableModel):
             descending = order == Qt.SortOrder.DescendingOrder
             if (self._query.sort, self._query.descending) == (self.KEYS[column], descending):
                 return  # the header's initial indicator: the tab loads the list once, itself
-            self.set_query(replace(self._query, sort=self.KEYS[column], descending=descending))
+            query = replace(self._query, sort=self.KEYS[column], descending=descending)
+            if self._loaded:
+                self.set_query(query)
+            else:  # the view being set up: the tab's first set_query loads it
+                self._query = query
 
     def complaint_id(self, row: int) -> int | None:
         r = self.row_at(row)
@@ -184,34 +200,38 @@ class ComplaintTableModel(QAbstractTableModel):
             hit = self._rows_cache[row] = (r, tuple(self._display(r, k) for k in self.KEYS), self.flag(r))
         return hit
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex, role=_DISPLAY):
+        # a paint asks every visible cell for ~7 roles: plain ints, compared once each
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             hit = self._cells(index.row())
             return hit[1][col] if hit else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             hit = self._cells(index.row())
             return self._brushes.get(("bg", hit[2])) if hit else None
-        if role == Qt.ItemDataRole.ForegroundRole and self.KEYS[col] in ("due", "status"):
+        if role == _FOREGROUND:
+            if col not in _FLAGGED_COLUMNS:
+                return None
             hit = self._cells(index.row())
             if hit is None:
                 return None
             if hit[2]:
                 return self._brushes[("fg", hit[2])]
             return self._brushes["paused"] if hit[0].status == "waiting" else None
-        if role == Qt.ItemDataRole.ToolTipRole and self.KEYS[col] in ("key_points", "customer"):
-            r = self.row_at(index.row())
-            if r is None:
-                return None
-            return r.key_points if self.KEYS[col] == "key_points" else display_mobile(r.mobile)
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.KEYS[col] in ("id", "steps"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            r = self.row_at(index.row())
-            return r.id if r else None
-        return None
+        if role == _ALIGNMENT:
+            return _RIGHT if col in _NUMBER_COLUMNS else None
+        r = self.row_at(index.row())
+        if r is None:
+            return None
+        if role == _USER:
+            return r.id
+        key = self.KEYS[col]  # the tooltip
+        if key == "key_points":
+            return r.key_points
+        return display_mobile(r.mobile) if key == "customer" else None
 
     def _display(self, r: ComplaintRow, key: str) -> str:
         if key == "id":
