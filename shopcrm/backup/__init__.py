@@ -656,15 +656,6 @@ def _write_check_state(path: Path, done: list[str], problems: list[str]) -> None
         log.info("cannot save the check state of %s: %s", path, exc)
 
 
-def _lower_priority() -> None:
-    """This thread at the lowest CPU priority where the system allows it (Linux: threads have
-    nice values of their own), so a long check never competes with the clerk's work."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # Windows, macOS threads: the check still yields the GIL
-        pass
-
-
 def _page_accounting(con: sqlite3.Connection, path: Path) -> list[str]:
     """What ``integrity_check`` adds to its per-table checks when run on the whole file (a
     table-by-table check skips it): every page belongs to exactly one b-tree (the dbstat table
@@ -976,7 +967,7 @@ class PendingBackup:
                 self._make_durable(part)
             if background:
                 with _BACKGROUND_CHECKS, self._claim:
-                    _lower_priority()  # this thread ends with the seal
+                    dbmod.lower_thread_priority()  # this thread ends with the seal
                     self._seal()
             else:
                 with self._claim:

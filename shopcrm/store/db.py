@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import pkgutil
 import sqlite3
 import threading
@@ -133,10 +134,23 @@ def inspect_file(path: Path, *, deep: bool | None = None) -> int:
     return version
 
 
-def quick_check(path: str | Path) -> str | None:
+def lower_thread_priority() -> None:
+    """The calling thread at the lowest CPU priority where the system allows it (Linux: threads
+    have nice values of their own), for a long check that must never compete with the clerk's
+    work. Only for a thread that ends with its work: the priority cannot be raised again."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):  # Windows, macOS threads: the check still yields the GIL
+        pass
+
+
+def quick_check(path: str | Path, *, low_priority: bool = False) -> str | None:
     """The full ``PRAGMA quick_check`` of an open database, on its own read-only connection (safe
-    in a background thread while the app works). Returns None when healthy, else the problem;
-    a problem is remembered beside the file so that the next start checks it before opening."""
+    in a background thread while the app works; ``low_priority`` for a thread of its own, see
+    :func:`lower_thread_priority`). Returns None when healthy, else the problem; a problem is
+    remembered beside the file so that the next start checks it before opening."""
+    if low_priority:
+        lower_thread_priority()
     path = Path(path)
     marker = _check_marker(path)
     try:

@@ -5,8 +5,11 @@ same verdict as one whole ``integrity_check``; damage is found whichever step it
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,19 @@ def test_a_seal_interrupted_at_exit_resumes_at_the_next_start(copy, tmp_path):
     assert resumed.state == "sealed" and final.exists() and not copy.exists()
     assert not backup.check_state_path(copy).exists()
     assert whole_check(final) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_a_background_seal_checks_at_the_lowest_priority(copy, monkeypatch):
+    seen: list[int] = []
+    monkeypatch.setattr(
+        backup,
+        "_before_check",
+        lambda con, path: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
+    )
+    final = copy.with_name(copy.name.removesuffix(".unverified"))
+    pending = backup.PendingBackup(final, "daily", durable=True)
+    pending._start(None, background=True)
+    assert pending.wait_sealed(timeout=60) == final
+    assert seen == [19]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # this thread is untouched

@@ -27,7 +27,9 @@ class BackgroundCheck(QObject):
         self.path = Path(path)
         self.problem: str | None = None
         # read-only: quitting does not wait for it
-        self.job = Job(db.quick_check, self.path, name="integrity-check", progress=False, wait_on_quit=False)
+        self.job = Job(
+            db.quick_check, self.path, low_priority=True, name="integrity-check", progress=False, wait_on_quit=False
+        )
         self.finished.connect(self._show)
 
     def start(self) -> BackgroundCheck:
