@@ -893,6 +893,12 @@ class PendingBackup:
     def done(self) -> bool:
         return self._done.is_set()
 
+    @property
+    def ended(self) -> bool:
+        """Its outcome is decided (set before the listeners hear it, where ``done`` comes after):
+        a window that looks between the two finds it ended and the event already sent."""
+        return self.state in ("sealed", "bad", "failed", "interrupted")
+
     def wait_durable(self, timeout: float | None = None) -> None:
         """Block until the copy is on disk (fsync'ed, and the folder too). BackupError if it could
         not be written: the operation it protects must not commit. TimeoutError after
@@ -1038,17 +1044,15 @@ class PendingBackup:
         self._finish("sealed", None)
 
     def _finish(self, state: str, error: BaseException | None) -> None:
+        self.error = error  # before the state that says it is final (see ended)
         self.state = state
-        self.error = error
         with _registry_lock:
             if _registry.get(_key(self.path)) is self:
                 del _registry[_key(self.path)]
         self._durable.set()  # a copy that never became durable releases its waiters too
         message = t("backup.verified", name=self.name, kind=kind_text(self.kind)) if state == "sealed" else str(error)
-        # done before anyone hears of it: a listener in another thread that missed the event
-        # (it came before it watched) then finds the backup done when it looks
-        self._done.set()
         _notify(SealEvent(self.path, self.kind, state, message, self.bad_path, self._was_durable))
+        self._done.set()
 
 
 def _set_aside(unverified: Path, final: Path) -> Path:

@@ -273,7 +273,7 @@ class BackupDialog(QDialog):
         self.watching = pending.path
         self.saved_text = (saved_text or self.tr("Backup saved: %1.")).replace("%1", pending.name)
         self.reload(select=pending.path)
-        if pending.done:
+        if pending.ended:  # its event may have come (and gone by) while the progress dialog ran
             self._show_result(pending.state, str(pending.error or ""))
         else:
             self.status.setText(self.tr("%1 Checking its integrity in the background…").replace("%1", self.saved_text))
