@@ -19,16 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from shopcrm import care, segments
+from shopcrm.campaigns import outbox
+from shopcrm.campaigns.channels import Channel
 from shopcrm.core import clock, festivals
-from shopcrm.core.errors import FieldError
+from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.texts import register, t
 from shopcrm.sales import activity
 from shopcrm.segments import SegmentFilter
 from shopcrm.store.db import database
-from shopcrm.store.models import Campaign, CampaignMember, Contact, Customer, GiftGiven, now
+from shopcrm.store.models import Campaign, CampaignMember, Contact, Customer, GiftGiven, Message as MessageRow, now
 from shopcrm.trust import session
 
 PURPOSES = ("promotion", "new_arrivals", "festival", "survey", "care")
@@ -82,6 +85,12 @@ register(
         ),
         "campaign.v.gift": ("礼品须写明是什么", "A gift needs a description"),
         "campaign.contact.purpose": ("活动：{name}", "Campaign: {name}"),
+        "campaign.v.not_sending": (
+            "活动的渠道是“{channel}”：只有短信和电子邮件可以直接发送，其他渠道在今日待办里逐个处理",
+            "The campaign's channel is “{channel}”: only SMS and e-mail are sent from here; "
+            "other channels are worked through in 今日待办",
+        ),
+        "campaign.sent_outcome": ("已发送（消息 #{id}）：{text}", "Sent (message #{id}): {text}"),
     }
 )
 
@@ -137,6 +146,7 @@ class Results:
     followed_sales_cents: int = 0
     gifts: int = 0
     gift_cost_cents: int = 0
+    messages: dict[str, int] = field(default_factory=dict)  # messages sent through the outbox, per status
 
     @property
     def difference(self) -> float | None:
@@ -331,8 +341,19 @@ def record_outcome(
     if m is None or m.holdout:
         raise FieldError("customer", "campaign.v.not_member", name=k.name)
     at = at or now()
-    c = Customer.get_by_id(customer_id)
-    item = care.CareItem(
+    item = _item(k, Customer.get_by_id(customer_id), m.planned_on)
+    (contact_id,) = care.mark_done(
+        [item], channel=channel, outcome=outcome, satisfaction=satisfaction, result=result, nps=nps, at=at
+    )
+    return Contact.get_by_id(contact_id)
+
+
+def _item(k: Campaign, c: Customer, planned_on) -> care.CareItem:
+    """The campaign's 今日待办 item of one target (as shopcrm.care lists it)."""
+    ctx: dict = {"template": k.template, "campaign_id": k.id}
+    if k.festival:
+        ctx["festival"] = k.festival
+    return care.CareItem(
         "campaign",
         f"campaign:{k.id}",
         c.id,
@@ -342,14 +363,127 @@ def record_outcome(
         c.points,
         c.balance_cents,
         k.channel,
-        m.planned_on or k.start_on,
+        _d(planned_on or k.start_on),
         ("", {"text": t("campaign.contact.purpose", name=k.name)}),
-        {"template": k.template, "campaign_id": k.id},
+        ctx,
     )
-    (contact_id,) = care.mark_done(
-        [item], channel=channel, outcome=outcome, satisfaction=satisfaction, result=result, nps=nps, at=at
-    )
-    return Contact.get_by_id(contact_id)
+
+
+# --- sending a day's items through the outbox (channels sms / email) ---------------------------
+
+SENDING_CHANNELS = ("sms", "email")
+
+
+@dataclass
+class SendSummary:
+    """What :func:`send_due` did, by customer id. ``already``: sent by an earlier run (nothing
+    new); ``skipped``: not queued, with the reason (no consent any more, no address, …);
+    ``retry_later``: a retryable failure, still queued for the next run; ``unknown``: the request
+    left and no answer came (the owner settles it: outbox.resolve)."""
+
+    total: int = 0
+    sent: list[int] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    retry_later: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def idempotency_key(campaign_id: int, customer_id: int) -> str:
+    return f"campaign:{campaign_id}:{customer_id}"
+
+
+def due_targets(campaign_id: int, day: dt.date) -> list[tuple[int, str]]:
+    """(customer id, planned day) of the targets planned up to ``day`` whose item nobody has
+    handled yet (done or skipped in 今日待办), in planned order; none for a stopped campaign."""
+    return [
+        (cid, str(planned))
+        for cid, planned in database.execute_sql(
+            "SELECT m.customer_id, m.planned_on FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id "
+            "WHERE m.campaign_id = ? AND m.holdout = 0 AND m.planned_on <= ? AND k.status = 'active' "
+            "AND NOT EXISTS (SELECT 1 FROM care_action a WHERE a.customer_id = m.customer_id "
+            "AND a.item_key = ? AND a.action IN ('done', 'skip')) ORDER BY m.planned_on, m.rowid",
+            (campaign_id, day.isoformat(), f"campaign:{campaign_id}"),
+        )
+    ]
+
+
+def send_due(
+    campaign_id: int,
+    day: dt.date | None = None,
+    channels: Mapping[str, Channel] | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
+    timer: outbox.Timer | None = None,
+    s: dict | None = None,
+) -> SendSummary:
+    """Send the campaign's messages due by ``day`` (its unhandled items up to that day) through
+    the outbox, one at a time: queued under ``campaign:{id}:{customer}`` (never sent twice, a
+    re-run sends only what is left), marketing consent checked again at queuing, then delivered;
+    a sent message is recorded at once as the item done with a contact whose result is ``sent``.
+    A failed one stays in 今日待办 for a clerk. ``progress`` returning False (Cancel) stops
+    between two messages: each one is then either sent and recorded, or not sent at all.
+    ``channels``: {campaign channel: Channel}; by default the configured one (outbox.channel_for)."""
+    k = Campaign.get_by_id(campaign_id)
+    if k.channel not in SENDING_CHANNELS:
+        raise FieldError("channel", "campaign.v.not_sending", channel=care.channel_text(k.channel))
+    day = day or clock.today()
+    if channels is None:
+        channels = {k.channel: outbox.channel_for(k.channel, s=s)}
+    s = s if s is not None else outbox.load_settings()
+    pacer = outbox.Pacer.from_settings(s, timer or outbox.SystemTimer())
+    purpose = "marketing" if is_marketing(k.purpose) else "service"
+    care_settings = care.load_settings()
+    shop = care.shop_name(care_settings)
+    subject = outbox.shop_subject() if k.channel == "email" else ""
+    targets = due_targets(campaign_id, day)
+    out = SendSummary(total=len(targets))
+    check_progress(progress, 0, out.total)
+    for n, (cid, planned) in enumerate(targets, 1):
+        c = Customer.get_by_id(cid)
+        item = _item(k, c, planned)
+        key = idempotency_key(k.id, cid)
+        row = MessageRow.get_or_none(MessageRow.idempotency_key == key)
+        if row is not None and row.status == "sent":  # sent by an earlier run that stopped before recording
+            _record_sent(item, row.id, row.text)
+            out.already.append(cid)
+        elif row is not None and row.status != "queued":
+            (out.unknown if row.status in ("unknown", "sending") else out.failed).append(cid)
+        else:
+            try:
+                if row is None:
+                    care.load_details([item])
+                    text = care.message(item, care_settings, shop)
+                    q = outbox.queue(
+                        cid,
+                        k.channel,
+                        purpose=purpose,
+                        text=text,
+                        subject=subject,
+                        campaign_id=k.id,
+                        idempotency_key=key,
+                    )
+                    row = MessageRow.get_by_id(q.message_id)
+            except FieldError as exc:  # no consent any more, no address, …: nothing queued
+                out.skipped[cid] = str(exc)
+            else:
+                report = outbox.deliver(channels, ids=[row.id], timer=timer, pacer=pacer, wait_for_retries=False, s=s)
+                if report.sent:
+                    _record_sent(item, row.id, row.text)
+                    out.sent.append(cid)
+                elif report.unknown:
+                    out.unknown.append(cid)
+                elif report.failed:
+                    out.failed.append(cid)
+                else:
+                    out.retry_later.append(cid)
+        check_progress(progress, n, out.total)
+    return out
+
+
+def _record_sent(item: care.CareItem, message_id: int, text: str) -> None:
+    care.mark_done([item], result="sent", outcome=t("campaign.sent_outcome", id=message_id, text=text))
 
 
 def give_gift(
@@ -411,6 +545,7 @@ def results(campaign_id: int) -> Results:
     out.gifts, out.gift_cost_cents = database.execute_sql(
         "SELECT count(*), COALESCE(SUM(cost_cents), 0) FROM gift_given WHERE campaign_id = ?", (campaign_id,)
     ).fetchone()
+    out.messages = outbox.counts(campaign_id)
     return out
 
 

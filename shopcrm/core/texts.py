@@ -147,6 +147,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "channel.wechat": ("微信", "WeChat"),
     "channel.visit": ("到店/拜访", "Visit"),
     "channel.letter": ("信件", "Letter"),
+    "channel.email": ("电子邮件", "E-mail"),
     # lunar
     "lunar.prefix": ("农历", "Lunar "),
 }

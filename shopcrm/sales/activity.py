@@ -35,7 +35,7 @@ register(
 
 PAYMENTS = ("cash", "wechat", "alipay", "bankcard", "stored_value", "other")
 CARD = "card"  # the stored-value card as a payment method of a split payment (``stored_value`` alone)
-CHANNELS = ("phone", "sms", "wechat", "visit", "letter")
+CHANNELS = ("phone", "sms", "wechat", "visit", "letter", "email")
 # a contact's coded result (m0018), e.g. of a campaign item: the message went out, the customer
 # answered, came to the shop, or said no
 RESULTS = ("sent", "replied", "visited", "declined")
