@@ -482,6 +482,30 @@ def send_due(
     return out
 
 
+def day_items(campaign_id: int, day: dt.date | None = None) -> tuple[care.TodayList, list[care.CareItem]]:
+    """The campaign's items in 今日待办 of ``day`` (due that day or overdue; an item another
+    one carries for the same customer counts), as the clerk sees them."""
+    day = day or clock.today()
+    lst = care.build_today(day)
+    items = [
+        i
+        for i in lst.items
+        if i.due <= day
+        and any(x.kind == "campaign" and x.ctx.get("campaign_id") == campaign_id for x in (i, *i.merged))
+    ]
+    return lst, items
+
+
+def export_call_list(
+    path, campaign_id: int, day: dt.date | None = None, progress: Callable[[int, int], object] | None = None
+) -> int:
+    """The campaign's items of ``day`` as a call list (xlsx: name, mobile, reason, message), for
+    a campaign worked by phone or visit; returns how many rows were written."""
+    lst, items = day_items(campaign_id, day)
+    care.export_xlsx(path, lst, items=items, progress=progress)
+    return len(items)
+
+
 def _record_sent(item: care.CareItem, message_id: int, text: str) -> None:
     care.mark_done([item], result="sent", outcome=t("campaign.sent_outcome", id=message_id, text=text))
 

@@ -6,6 +6,7 @@ segment; the figures table fills and exports."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import xlsx_rows
@@ -133,3 +134,64 @@ def test_satisfaction_figures_fill_and_export(qtbot, window, tmp_path):
     assert w.month_table.item(last, 2).text() == "5.00"
     path = w.export(str(tmp_path / "s.xlsx"))
     assert xlsx_rows(path, "按月")[-1][0] == START.strftime("%Y-%m")
+
+
+def _campaign(channel: str) -> int:
+    from shopcrm.campaigns import campaign as K
+
+    inp = K.CampaignInput(
+        name=f"中秋{channel}",
+        filter=S.SegmentFilter(grades=["A"]),
+        purpose="festival",
+        template="{称呼}您好，{节日}快乐",
+        channel=channel,
+        festival="mid_autumn",
+        start_on=START,
+        days=6,
+        daily_cap=10,
+        holdout_pct=0,
+    )
+    return K.create(inp).id
+
+
+def test_send_todays_messages_from_the_campaigns_page(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "campaigns"))
+    from fake_providers import FakeAliyun
+
+    from shopcrm.campaigns import outbox
+    from shopcrm.campaigns.credentials import FileStore
+    from shopcrm.ui.campaigns.campaigns_page import CampaignsPage
+
+    monkeypatch.setenv("SHOPCRM_CREDENTIALS", str(tmp_path / "credentials.json"))
+    FileStore(tmp_path / "credentials.json").set("sms.aliyun", {"access_key_id": "key-a", "access_key_secret": "s"})
+    kid = _campaign("sms")
+    page = window.findChild(CampaignsPage, "campaignsPage")
+    with FakeAliyun("key-a", "s") as server:
+        s = outbox.load_settings()
+        s["sms"].update(sign_name="小店", template="SMS_1", base_url=server.url)
+        outbox.SETTINGS.save(s)
+        page.refresh()
+        page.table.selectRow(0)
+        assert page.send_button.isEnabled() and not page.call_list_button.isEnabled()
+        first = page.send_selected()
+        assert page.status.text().startswith("10 ")
+        again = page.send_selected()
+    assert first is not None and len(first.sent) == 10 and len(server.requests) == 10
+    assert again is not None and again.total == 0  # nothing sent twice
+    assert page.table.item(0, 12).text() == "10 / 0"
+    assert page.status.text() == "No message is due today."
+    assert len([c for c in Customer.select() if activity.contacts_of(c.id)]) == 10
+    assert kid in page.ids
+
+
+def test_a_phone_campaign_exports_todays_call_list(qtbot, window, tmp_path):
+    from shopcrm.ui.campaigns.campaigns_page import CampaignsPage
+
+    _campaign("phone")
+    page = window.findChild(CampaignsPage, "campaignsPage")
+    page.refresh()
+    page.table.selectRow(0)
+    assert page.call_list_button.isEnabled() and not page.send_button.isEnabled()
+    n = page.export_call_list(str(tmp_path / "calls.xlsx"))
+    rows = xlsx_rows(tmp_path / "calls.xlsx")
+    assert n == 10 and len(rows) == 11  # a header and the day's ten customers

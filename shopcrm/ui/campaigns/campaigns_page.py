@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
 from shopcrm import care, segments
 from shopcrm.campaigns import campaign as K
 from shopcrm.core import clock, festivals
+from shopcrm.core.errors import Cancelled
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import t
 from shopcrm.grading import GRADES
 from shopcrm.sales import activity
 from shopcrm.ui.shell import forms, qclock
+from shopcrm.ui.shell.tasks import run_task, show_failure
 
 
 def _pct(value: float | None) -> str:
@@ -194,7 +197,7 @@ class NewCampaignDialog(QDialog):
 
 
 class CampaignsPage(QWidget):
-    COLUMNS = 12
+    COLUMNS = 13
 
     def __init__(self, parent=None, *, today: dt.date | None = None):
         super().__init__(parent)
@@ -206,6 +209,14 @@ class CampaignsPage(QWidget):
         self.new_button.clicked.connect(lambda: self.new_campaign())
         self.stop_button = QPushButton(self.tr("Stop"), objectName="stopCampaignButton")
         self.stop_button.clicked.connect(self.stop_selected)
+        self.send_button = QPushButton(self.tr("Send today's messages"), objectName="sendCampaignButton")
+        self.send_button.setToolTip(self.tr("SMS and e-mail campaigns: send the messages due today"))
+        self.send_button.clicked.connect(lambda: self.send_selected())
+        self.call_list_button = QPushButton(self.tr("Export today's call list…"), objectName="callListButton")
+        self.call_list_button.setToolTip(self.tr("Phone and visit campaigns: today's items as an xlsx list"))
+        self.call_list_button.clicked.connect(lambda: self.export_call_list())
+        self.status = QLabel(objectName="campaignSendResult")
+        self.status.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"), objectName="refreshCampaignsButton")
         self.refresh_button.clicked.connect(self.refresh)
         self.table = QTableWidget(0, self.COLUMNS, objectName="campaignsTable")
@@ -223,6 +234,7 @@ class CampaignsPage(QWidget):
                 self.tr("Bought (hold-out)"),
                 self.tr("Difference"),
                 self.tr("Sales that followed"),
+                self.tr("Messages sent / failed"),
             ]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -231,12 +243,17 @@ class CampaignsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.stop_button)
+        bar.addWidget(self.send_button)
+        bar.addWidget(self.call_list_button)
         bar.addStretch(1)
         bar.addWidget(self.refresh_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         lay.addLayout(bar)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.status)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self._selected()
 
     def today(self) -> dt.date:
         return self._today or clock.today()
@@ -248,6 +265,7 @@ class CampaignsPage(QWidget):
 
     def refresh(self) -> None:
         self._loaded = True
+        keep = self.selected_id()
         rows = []
         self.ids = []
         for k in K.campaigns():
@@ -267,6 +285,7 @@ class CampaignsPage(QWidget):
                     f"{r.holdout.buyers} ({_pct(r.holdout.conversion)})",
                     "—" if r.difference is None else f"{100 * r.difference:+.1f}",
                     fmt(r.followed_sales_cents),
+                    self._messages(r.messages),
                 ]
             )
         self.table.setRowCount(len(rows))
@@ -274,6 +293,80 @@ class CampaignsPage(QWidget):
             for c, text in enumerate(values):
                 self.table.setItem(i, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        if keep in self.ids:
+            self.table.selectRow(self.ids.index(keep))
+        self._selected()
+
+    @staticmethod
+    def _messages(counts: dict[str, int]) -> str:
+        if not counts:
+            return "—"
+        sent = counts.get("sent", 0) + counts.get("delivered", 0)
+        failed = counts.get("failed", 0)
+        text = f"{sent} / {failed}"
+        unknown = counts.get("unknown", 0) + counts.get("sending", 0)
+        return text + (f" (?{unknown})" if unknown else "")
+
+    def selected_id(self) -> int | None:
+        row = self.table.currentRow()
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def _selected(self) -> None:
+        kid = self.selected_id()
+        channel = K.get(kid).channel if kid is not None else None
+        self.send_button.setEnabled(channel in K.SENDING_CHANNELS)
+        self.call_list_button.setEnabled(channel is not None and channel not in K.SENDING_CHANNELS)
+
+    def send_selected(self) -> K.SendSummary | None:
+        """Send the selected SMS / e-mail campaign's due messages behind a progress dialog with
+        Cancel; what happened shown under the table."""
+        kid = self.selected_id()
+        if kid is None:
+            return None
+        ok, result = run_task(self, self.tr("Sending messages…"), K.send_due, kid, self.today())
+        self.refresh()
+        if not ok:
+            if isinstance(result, Cancelled):
+                self.status.setText(
+                    self.tr("Cancelled: the messages sent so far are recorded, the others were not sent.")
+                )
+            else:
+                self.status.setText(str(result))
+                show_failure(self, self.tr("Sending failed"), result)  # type: ignore[arg-type]
+            return None
+        r: K.SendSummary = result  # type: ignore[assignment]
+        text = (
+            self.tr("%1 sent, %2 failed, %3 skipped, %4 to retry later, %5 unknown, %6 already sent.")
+            .replace("%1", str(len(r.sent)))
+            .replace("%2", str(len(r.failed)))
+            .replace("%3", str(len(r.skipped)))
+            .replace("%4", str(len(r.retry_later)))
+            .replace("%5", str(len(r.unknown)))
+            .replace("%6", str(len(r.already)))
+        )
+        if not r.total:
+            text = self.tr("No message is due today.")
+        if r.skipped:
+            text += "\n" + "\n".join(list(r.skipped.values())[:5])
+        self.status.setText(text)
+        return r
+
+    def export_call_list(self, path: str | None = None) -> int | None:
+        """The selected phone / visit campaign's items of today as an xlsx call list."""
+        kid = self.selected_id()
+        if kid is None:
+            return None
+        if path is None:
+            name = f"{K.get(kid).name}-{self.today().isoformat()}.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export call list"), name, self.tr("Excel (*.xlsx)"))
+            if not path:
+                return None
+        ok, result = run_task(self, self.tr("Exporting…"), K.export_call_list, path, kid, self.today())
+        if not ok:
+            show_failure(self, self.tr("Export failed"), result)  # type: ignore[arg-type]
+            return None
+        self.status.setText(self.tr("%1 customers written to %2").replace("%1", str(result)).replace("%2", path))
+        return int(result)  # type: ignore[call-overload]
 
     def new_campaign(self, *, show: bool = True) -> NewCampaignDialog:
         dlg = NewCampaignDialog(self, today=self.today())
