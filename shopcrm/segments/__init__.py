@@ -47,6 +47,7 @@ register(
         "field.segment": ("客户分组", "Segment"),
         "field.segment_name": ("分组名称", "Segment name"),
         "segment.v.name": ("分组须有名称", "A segment needs a name"),
+        "segment.v.taken": ("已有名为“{name}”的分组", "There is already a segment called “{name}”"),
         "segment.v.unknown": (
             "没有名为“{name}”的客户分组（现有：{known}）",
             "No segment called “{name}” (known: {known})",
@@ -306,6 +307,16 @@ def save(name: str, f: SegmentFilter) -> Segment:
         seg.updated_at = now()
         seg.save()
         return seg
+
+
+def rename(segment_id: int, name: str) -> None:
+    """Give a saved segment another name (campaigns keep pointing at it by id)."""
+    name = _clean_name(name)
+    with database.atomic():
+        other = Segment.get_or_none(Segment.name == name)
+        if other is not None and other.id != segment_id:
+            raise FieldError("segment_name", "segment.v.taken", name=name)
+        Segment.update(name=name, updated_at=now()).where(Segment.id == segment_id).execute()
 
 
 def load(name: str) -> SegmentFilter:

@@ -62,6 +62,9 @@ class NewCampaignDialog(QDialog):
         self.grade.addItem(self.tr("All grades"), "")
         for g in GRADES:
             self.grade.addItem(g, g)
+        self.build_segment_button = QPushButton(self.tr("Build a segment…"), objectName="campaignBuildSegment")
+        self.build_segment_button.setAutoDefault(False)
+        self.build_segment_button.clicked.connect(lambda: self.build_segment())
         self.segment_name = QLineEdit(objectName="campaignSegmentName")
         self.segment_name.setPlaceholderText(self.tr("Save the new segment as (optional)"))
         self.purpose = QComboBox(objectName="campaignPurpose")
@@ -94,7 +97,10 @@ class NewCampaignDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Segment"), self.segment)
+        seg_row = QHBoxLayout()
+        seg_row.addWidget(self.segment, 1)
+        seg_row.addWidget(self.build_segment_button)
+        form.addRow(self.tr("Segment"), seg_row)
         row = QHBoxLayout()
         row.addWidget(self.grade)
         row.addWidget(self.segment_name, 1)
@@ -125,6 +131,20 @@ class NewCampaignDialog(QDialog):
         self.start.dateChanged.connect(self.update_preview)
         self._segment_chosen()
         forms.settle(self, first=self.name)
+
+    def build_segment(self):
+        """The segment builder; the saved segment becomes this campaign's."""
+        from shopcrm.ui.customers.segment_builder import open_builder
+
+        return open_builder(self, self._segment_built)
+
+    def _segment_built(self, segment_id: int) -> None:
+        name, _f = segments.get(segment_id)
+        i = self.segment.findData(segment_id)
+        if i < 0:
+            i = self.segment.count() - 1  # before "new segment by grade…"
+            self.segment.insertItem(i, name, segment_id)
+        self.segment.setCurrentIndex(i)
 
     def _segment_chosen(self) -> None:
         new = self.segment.currentData() == self.NEW_SEGMENT

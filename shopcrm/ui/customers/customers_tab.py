@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,12 @@ class CustomersTab(QWidget):
             self.grade_filter.addItem(label, value)
         # a saved segment (shopcrm.segments) restricts the list; the domain builds its condition
         self.segment_filter = QComboBox(objectName="segmentFilter")
+        self.new_segment_button = QToolButton(objectName="newSegmentButton")
+        self.new_segment_button.setText(self.tr("New segment…"))
+        self.new_segment_button.setToolTip(self.tr("Build a segment from criteria, with a live count"))
+        self.edit_segment_button = QToolButton(objectName="editSegmentButton")
+        self.edit_segment_button.setText(self.tr("Edit…"))
+        self.edit_segment_button.setToolTip(self.tr("Change the chosen segment's criteria"))
         self.count_label = QLabel(objectName="customerCount")
         self.new_button = QPushButton(self.tr("New customer"), objectName="newCustomerButton")
         self.new_button.setToolTip(self.tr("Create a customer archive (Ctrl+N)"))
@@ -67,6 +74,8 @@ class CustomersTab(QWidget):
         top.addWidget(self.grade_filter)
         top.addWidget(QLabel(self.tr("Segment")))
         top.addWidget(self.segment_filter)
+        top.addWidget(self.new_segment_button)
+        top.addWidget(self.edit_segment_button)
         top.addStretch(1)
         top.addWidget(self.count_label)
 
@@ -104,6 +113,9 @@ class CustomersTab(QWidget):
         self.tag_filter.currentIndexChanged.connect(self.apply_filters)
         self.grade_filter.currentIndexChanged.connect(self.apply_filters)
         self.segment_filter.currentIndexChanged.connect(self.apply_filters)
+        self.segment_filter.currentIndexChanged.connect(self._segment_chosen)
+        self.new_segment_button.clicked.connect(lambda: self.build_segment())
+        self.edit_segment_button.clicked.connect(lambda: self.build_segment(self.segment_filter.currentData()))
         self.model.countChanged.connect(self._show_count)
         self.table.doubleClicked.connect(lambda idx: self._open_row(idx.row()))
         self.new_button.clicked.connect(self.new_requested)
@@ -116,6 +128,7 @@ class CustomersTab(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_selected)
 
         self.reload_filters()
+        self._segment_chosen()
         self.apply_filters()
 
     # --- filters and search -------------------------------------------------------------------
@@ -135,6 +148,20 @@ class CustomersTab(QWidget):
             i = combo.findData(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
+
+    def _segment_chosen(self) -> None:
+        self.edit_segment_button.setEnabled(self.segment_filter.currentData() is not None)
+
+    def build_segment(self, segment_id: int | None = None):
+        """The segment builder (new, or the given segment); once saved the list follows it."""
+        from shopcrm.ui.customers.segment_builder import open_builder
+
+        return open_builder(self, self.show_segment, segment_id=segment_id)
+
+    def show_segment(self, segment_id: int) -> None:
+        self.reload_filters()
+        self.segment_filter.setCurrentIndex(max(0, self.segment_filter.findData(segment_id)))
+        self.apply_filters()
 
     def current_query(self) -> CustomerQuery:
         return replace(
