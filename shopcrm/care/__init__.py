@@ -43,6 +43,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -312,6 +313,18 @@ register(
         "care.setting.festival_grades": ("节日问候的客户等级", "Grades greeted at festivals"),
         "care.v.duplicate_days": ("重复", "listed twice"),
         "care.v.empty": ("不能为空", "must not be empty"),
+        "care.v.plan_name": (
+            "第 {row} 个购后回访计划须写明类别（购买的商品里含有这个词的按这个计划回访）",
+            "Return-visit plan {row} needs a category (purchases whose items contain it follow the plan)",
+        ),
+        "care.v.plan_days": (
+            "购后回访计划“{plan}”的天数“{value}”不对：{reason}（例如 1,7,30）",
+            "Return-visit plan “{plan}”: the days “{value}” are invalid: {reason} (e.g. 1,7,30)",
+        ),
+        "care.v.plan_twice": ("类别“{plan}”有两个购后回访计划", "The category “{plan}” has two return-visit plans"),
+        "care.v.days_number": ("应为 1–730 之间的整数，用逗号分开", "whole numbers 1–730, separated by commas"),
+        "care.v.days_none": ("至少要有一天", "at least one day is needed"),
+        "care.plan.label": ("{plan}后第 {days} 天回访", "{plan}: day {days} follow-up"),
     }
 )
 
@@ -379,6 +392,50 @@ def validate_settings(s: dict) -> dict:
     for kind, text in s["templates"].items():
         check_template(kind, text)
     return s
+
+
+# a new day of a category plan starts with this message (the shop edits it like the others)
+PLAN_TEMPLATE = "{称呼}您好，我是{店名}。您在本店的{商品}感觉怎么样？有需要随时告诉我们。"
+
+
+def parse_days(text: str, plan: str) -> list[int]:
+    """ "1,7,30" (commas, 、 or spaces) as sorted whole days 1–730; FieldError naming the plan."""
+    parts = [p for p in re.split(r"[,，、;；\s]+", (text or "").strip()) if p]
+
+    def bad(reason_key: str) -> FieldError:
+        return FieldError("setting", "care.v.plan_days", plan=plan, value=text, reason=t(reason_key))
+
+    if not parts:
+        raise bad("care.v.days_none")
+    if not all(p.isdigit() and 1 <= int(p) <= 730 for p in parts):
+        raise bad("care.v.days_number")
+    days = [int(p) for p in parts]
+    if len(set(days)) != len(days):
+        raise bad("care.v.duplicate_days")
+    return sorted(days)
+
+
+def return_plan_rows(plans: list[tuple[str, str]], previous: list[dict] | None = None) -> list[dict]:
+    """``return_plans`` from (category, days text) rows as an editor shows them: each a plan
+    matching purchases whose items contain the category, its offsets keeping the label and
+    template of a day it already had (``previous``) and the defaults for a new day. FieldError
+    naming the row or the plan for a missing category, a category twice or wrong days."""
+    before = {str(p.get("match", "")).strip(): p for p in previous or []}
+    out, seen = [], set()
+    for row, (name, days_text) in enumerate(plans, 1):
+        name = (name or "").strip()
+        if not name:
+            raise FieldError("setting", "care.v.plan_name", row=row)
+        if name in seen:
+            raise FieldError("setting", "care.v.plan_twice", plan=name)
+        seen.add(name)
+        old = {o.get("days"): o for o in before.get(name, {}).get("offsets", [])}
+        offsets = [
+            old.get(d) or {"days": d, "label": t("care.plan.label", plan=name, days=d), "template": PLAN_TEMPLATE}
+            for d in parse_days(days_text, name)
+        ]
+        out.append({**before.get(name, {}), "name": name, "match": name, "offsets": offsets})
+    return out
 
 
 # the care settings: one JSON row, merged over DEFAULTS at every depth, validated before saving

@@ -98,3 +98,15 @@ def test_one_call_a_day_merges_a_customers_items(db):
     assert Contact.select().where(Contact.customer == c.id).count() == 1
     assert {a.kind for a in CareAction.select().where(CareAction.contact == contact_id)} == {"return", "birthday"}
     assert not [i for i in care.build_today(TODAY, s).items if i.customer_id == c.id and i.due <= TODAY]
+
+
+def test_plan_days_are_parsed_and_checked_naming_the_plan():
+    assert care.parse_days("30，1、7 ", "护理") == [1, 7, 30]
+    for text, reason in (("", "至少"), ("1,0", "1–730"), ("1,731", "1–730"), ("1,a", "1–730"), ("7,7", "重复")):
+        with pytest.raises(FieldError, match=reason) as e:
+            care.parse_days(text, "护理")
+        assert "“护理”" in str(e.value)
+    rows = care.return_plan_rows([("护理", "1,7"), ("染发", "30")])
+    assert [(p["match"], [o["days"] for o in p["offsets"]]) for p in rows] == [("护理", [1, 7]), ("染发", [30])]
+    with pytest.raises(FieldError, match="第 2 个"):
+        care.return_plan_rows([("护理", "1"), (" ", "2")])

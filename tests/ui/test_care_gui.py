@@ -269,3 +269,41 @@ def test_the_list_follows_the_calendar_day(qtbot, shop):
     clock.set_now(dt.date(2026, 11, 26))
     tab._check_day()
     assert tab.lst.today == dt.date(2026, 11, 25)
+
+
+def test_return_plans_per_category_edited_with_their_days(qtbot, shop):
+    from shopcrm.ui.today.today_tab import TodayTab
+
+    tab = TodayTab(None, today=TODAY)
+    qtbot.addWidget(tab)
+    dlg = tab.open_settings()
+    dlg.findChild(QPushButton, "addReturnPlan").click()
+    assert dlg.plans.item(0, 1).text() == "1,7,30"
+    dlg.plans.item(0, 0).setText("护理")
+    dlg.plans.item(0, 1).setText("1，7、x")
+    _ok(dlg)
+    assert dlg.isVisible() and "“护理”" in dlg.error.text() and "1–730" in dlg.error.text()
+    dlg.plans.item(0, 1).setText("30, 1 7")
+    dlg.add_plan("护理", "2")
+    _ok(dlg)
+    assert dlg.isVisible() and "两个" in dlg.error.text()
+    dlg.plans.item(1, 0).setText("")
+    _ok(dlg)
+    assert dlg.isVisible() and "第 2 个" in dlg.error.text()
+    dlg.plans.removeRow(1)
+    with qtbot.waitSignal(dlg.saved):
+        _ok(dlg)
+    (plan,) = care.load_settings()["return_plans"]
+    assert (plan["name"], plan["match"], [o["days"] for o in plan["offsets"]]) == ("护理", "护理", [1, 7, 30])
+    # edited again: a kept day keeps its label and template, a new day gets the defaults
+    s = care.load_settings()
+    s["return_plans"][0]["offsets"][0]["label"] = "第二天问候"
+    care.save_settings(s)
+    dlg = tab.open_settings()
+    assert dlg.plan_rows() == [("护理", "1,7,30")]
+    dlg.plans.item(0, 1).setText("1,14")
+    with qtbot.waitSignal(dlg.saved):
+        _ok(dlg)
+    offsets = care.load_settings()["return_plans"][0]["offsets"]
+    assert [(o["days"], o["label"]) for o in offsets] == [(1, "第二天问候"), (14, "护理后第 14 天回访")]
+    assert offsets[1]["template"] == care.PLAN_TEMPLATE

@@ -157,8 +157,27 @@ class CareSettingsDialog(QDialog):
         rb.addWidget(add)
         rb.addWidget(rem)
         rb.addStretch(1)
+        rl.addWidget(QLabel(self.tr("Every purchase (unless a category below applies)")))
         rl.addWidget(self.returns)
         rl.addLayout(rb)
+        # per category: a purchase whose items contain the category follows its own days
+        rl.addWidget(QLabel(self.tr("By product or service category (e.g. 护理: 1,7,30)")))
+        self.plans = QTableWidget(0, 2, objectName="returnPlans")
+        self.plans.setHorizontalHeaderLabels([self.tr("Category (items containing)"), self.tr("Days after purchase")])
+        self.plans.horizontalHeader().setStretchLastSection(True)
+        self.plans.setColumnWidth(0, 220)
+        for plan in self.s["return_plans"]:
+            self.add_plan(plan.get("match", ""), ",".join(str(o.get("days")) for o in plan.get("offsets", [])))
+        pb = QHBoxLayout()
+        add = QPushButton(self.tr("Add category"), objectName="addReturnPlan")
+        add.clicked.connect(lambda: self.add_plan("", "1,7,30", edit=True))
+        rem = QPushButton(self.tr("Remove category"), objectName="removeReturnPlan")
+        rem.clicked.connect(lambda: self.plans.removeRow(self.plans.currentRow()))
+        pb.addWidget(add)
+        pb.addWidget(rem)
+        pb.addStretch(1)
+        rl.addWidget(self.plans)
+        rl.addLayout(pb)
         tabs.addTab(r, self.tr("Return visits"))
 
         # festivals
@@ -259,6 +278,22 @@ class CareSettingsDialog(QDialog):
         self.returns.setItem(row, 1, QTableWidgetItem(off.get("label", "")))
         self.returns.setItem(row, 2, QTableWidgetItem(off.get("template", "")))
 
+    def add_plan(self, category: str, days: str, *, edit: bool = False) -> int:
+        row = self.plans.rowCount()
+        self.plans.insertRow(row)
+        self.plans.setItem(row, 0, QTableWidgetItem(category))
+        self.plans.setItem(row, 1, QTableWidgetItem(days))
+        if edit:
+            self.plans.setCurrentCell(row, 0)
+            self.plans.editItem(self.plans.item(row, 0))
+        return row
+
+    def plan_rows(self) -> list[tuple[str, str]]:
+        return [
+            ((self.plans.item(r, 0) or QTableWidgetItem()).text(), (self.plans.item(r, 1) or QTableWidgetItem()).text())
+            for r in range(self.plans.rowCount())
+        ]
+
     def _add_shop_date(self, sd: dict) -> None:
         row = self.shop_dates.rowCount()
         self.shop_dates.insertRow(row)
@@ -309,6 +344,7 @@ class CareSettingsDialog(QDialog):
                 }
                 for r in range(self.returns.rowCount())
             ],
+            return_plans=care.return_plan_rows(self.plan_rows(), self.s["return_plans"]),
             festivals=[k for k, cb in self.festival_checks.items() if cb.isChecked()],
             festival_grades=[g for g, cb in self.festival_grades.items() if cb.isChecked()],
             shop_dates=[
