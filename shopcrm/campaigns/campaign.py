@@ -84,6 +84,10 @@ register(
             "This customer is not among the targets of campaign “{name}”",
         ),
         "campaign.v.gift": ("礼品须写明是什么", "A gift needs a description"),
+        "campaign.v.gift_future": (
+            "赠送日期 {value} 还没到（今天 {today}）",
+            "The gift's date {value} is in the future (today is {today})",
+        ),
         "campaign.contact.purpose": ("活动：{name}", "Campaign: {name}"),
         "campaign.v.not_sending": (
             "活动的渠道是“{channel}”：只有短信和电子邮件可以直接发送，其他渠道在今日待办里逐个处理",
@@ -511,14 +515,26 @@ def _record_sent(item: care.CareItem, message_id: int, text: str) -> None:
 
 
 def give_gift(
-    customer_id: int, what: str, cost_cents: int = 0, *, campaign_id: int | None = None, note: str = ""
+    customer_id: int,
+    what: str,
+    cost_cents: int = 0,
+    *,
+    campaign_id: int | None = None,
+    note: str = "",
+    on: dt.date | None = None,
 ) -> GiftGiven:
+    """A gift handed to the customer (``on``: the day, default now; never a future day)."""
     what = (what or "").strip()
     if not what:
         raise FieldError("gift", "campaign.v.gift")
     if cost_cents < 0:
         raise FieldError("cost", "v.money_negative")
+    today = clock.today()
+    if on is not None and on > today:
+        raise FieldError("date", "campaign.v.gift_future", value=on.isoformat(), today=today.isoformat())
+    at = now() if on is None or on == today else dt.datetime.combine(on, dt.time(12))
     return GiftGiven.create(
+        at=at,
         customer=customer_id,
         campaign=campaign_id,
         what=what,

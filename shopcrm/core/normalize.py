@@ -74,6 +74,18 @@ def normalize_name(value) -> str:
     return text.strip().strip("\u3000").strip()
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def normalize_email(value) -> str:
+    """An e-mail address as typed (full-width characters folded, spaces trimmed); '' for none.
+    Raises FieldError("email") for text that is not one address."""
+    text = nfkc(value or "").strip()
+    if text and not _EMAIL.fullmatch(text):
+        raise FieldError("email", "v.email", value=text)
+    return text
+
+
 def normalize_card(value) -> str | None:
     """Card numbers are text: leading zeros kept, upper-cased; empty -> None."""
     if value is None:
@@ -491,6 +503,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "total purchases",
     ),
     "wechat": ("微信", "微信号", "wechat", "wechat id", "weixin"),
+    "email": ("邮箱", "电子邮件", "电子邮箱", "邮件地址", "e-mail", "email", "email address", "e-mail address", "mail"),
     "tags": ("标签", "会员标签", "客户标签", "tags", "tag", "labels", "label"),
     "phone2": ("其他电话", "备用电话", "固定电话", "座机", "other phone", "landline", "home phone"),
     # the archive's other columns, as shopcrm.excel.excel_export writes them (round trip)

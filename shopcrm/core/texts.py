@@ -67,6 +67,11 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
     "field.tags": ("标签", "Tags"),
     # validation
     "v.required": ("{field}不能为空", "{field} is required"),
+    "v.email": (
+        "邮箱“{value}”格式不对（应如 name@example.com）",
+        "E-mail “{value}” is not an address (e.g. name@example.com)",
+    ),
+    "field.email": ("邮箱", "E-mail"),
     "v.mobile_format": (
         "手机号“{value}”格式不对：应为 11 位数字，以 1 开头",
         "Mobile “{value}” is not valid: 11 digits starting with 1",

@@ -17,6 +17,7 @@ from shopcrm.core.normalize import (
     check_text,
     nfkc,
     normalize_card,
+    normalize_email,
     normalize_mobile,
     normalize_name,
     parse_birthday,
@@ -53,6 +54,7 @@ TEXT_FIELDS = (
     "wechat",
     "source",
     "notes",
+    "email",  # m0017: where the e-mail channel writes to (checked: one address or '')
 )
 
 
@@ -151,6 +153,11 @@ def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.d
         other = find_by_card(card)
         if other is not None and other.id != customer_id:
             errors.append(DuplicateError("card_no", "v.card_duplicate", other.id, value=card, other=_describe(other)))
+    email = ""
+    try:
+        email = normalize_email(data.extra.get("email", ""))
+    except FieldError as exc:
+        errors.append(exc)
     referrer = None
     typed = (data.referred_by or "").strip()
     if typed:
@@ -169,6 +176,8 @@ def validate(data: CustomerInput, customer_id: int | None = None, *, today: dt.d
     extra = {
         k: nfkc(v) if k in ("gender",) else str(v or "").strip() for k, v in data.extra.items() if k in TEXT_FIELDS
     }
+    if "email" in extra:
+        extra["email"] = email
     tags = list(dict.fromkeys(t.strip() for t in data.tags if t and t.strip()))
     return CleanCustomer(
         name,

@@ -518,6 +518,7 @@ CUSTOMER_COLUMNS = (
     Column("备注", TEXT),
     Column("接受营销", BOOL),
     Column("注册日期", DATE),
+    Column("邮箱", TEXT),
 )
 TAG_SEPARATOR = ","
 
@@ -591,7 +592,7 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
                    (SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.customer_id = c.id ORDER BY t.name)),
                c.wechat, c.phone2, c.address, c.source, c.pref_text, c.pref_products, c.pref_taste,
-               c.pref_channel, c.pref_time, c.notes, c.consent_marketing, c.joined_on
+               c.pref_channel, c.pref_time, c.notes, c.consent_marketing, c.joined_on, c.email
         FROM {scope} s JOIN customer c ON c.id = s.id LEFT JOIN level l ON l.id = c.level_id
         ORDER BY s.pos""")
     gender = GENDER_TEXT
@@ -622,6 +623,7 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
                 r[25],
                 r[26],
                 r[27],
+                r[28],
             )
 
 

@@ -52,6 +52,7 @@ from shopcrm.core.normalize import (
     match_header,
     nfkc,
     normalize_card,
+    normalize_email,
     normalize_gender,
     normalize_header,
     normalize_mobile,
@@ -158,6 +159,8 @@ texts.register(
         "imp.f.pref_taste": ("口味", "Taste"),
         "imp.f.pref_channel": ("偏好渠道", "Preferred channel"),
         "imp.f.pref_time": ("方便时间", "Convenient time"),
+        "imp.f.email": ("邮箱", "E-mail"),
+        "imp.r.email_dropped": ("{reason}，邮箱未导入", "{reason}; e-mail not imported"),
         "imp.f.consent_marketing": ("接受营销", "Accepts marketing"),
         "imp.f.purchase_count": ("消费次数", "Purchases"),
         "imp.f.last_purchase_at": ("最近消费", "Last purchase"),
@@ -213,8 +216,9 @@ FIELDS = (
     "consent_marketing",
     "purchase_count",
     "last_purchase_at",
+    "email",
 )
-EXTRA_TEXT_FIELDS = ("source", "pref_text", "pref_products", "pref_taste", "pref_time")
+EXTRA_TEXT_FIELDS = ("source", "pref_text", "pref_products", "pref_taste", "pref_time", "email")
 REQUIRED = ("name", "mobile")
 ON_DUPLICATE = ("skip", "fill", "overwrite")
 BALANCE_MODES = ("replace", "add")
@@ -884,6 +888,16 @@ def _more_columns(cell, extra_cols, i_channel, i_consent, i_count, i_last, chann
     extra = {}
     for f, i in extra_cols:
         v = _text(cell(i))
+        if v and f == "email":
+            try:
+                v = normalize_email(v)
+            except FieldError as exc:  # a warning: the row is imported without it
+                problem = problem or (
+                    "email_invalid",
+                    colname.get("email"),
+                    t("imp.r.email_dropped", reason=exc.message),
+                )
+                continue
         if v:
             extra[f] = v
     if i_channel >= 0:
@@ -1366,6 +1380,7 @@ _CUSTOMER_COLUMNS = (
     "wechat",
     "source",
     "notes",
+    "email",
     "consent_marketing",
     "joined_on",
     "total_spend_cents",
@@ -1612,6 +1627,7 @@ def _write_new(
                     c.wechat or "",
                     "" if x is None else x.get("source", ""),
                     c.notes or "",
+                    "" if x is None else x.get("email", ""),
                     None if c.consent is None else int(c.consent),  # PIPL: opt-in
                     c.joined_on.isoformat() if c.joined_on else today_s,
                     c.total_spend_cents or 0,

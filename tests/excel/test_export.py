@@ -118,7 +118,7 @@ def test_customer_sheet_formatting_read_back(shop, tmp_path):
     assert [c.value for c in header][:8] == ["姓名", "手机", "卡号", "性别", "生日", "会员等级", "余额", "积分"]
     assert all(c.font.b for c in header)
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:X4"
+    assert ws.auto_filter.ref == "A1:Y4"
     for letter in ("A", "B", "E", "O"):  # widths set, CJK headers fit
         assert 6 <= ws.column_dimensions[letter].width <= 50
     assert ws.column_dimensions["B"].width >= 12  # an 11-digit mobile fits

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import answer_box, type_text
 from PySide6.QtCore import Qt
@@ -258,3 +260,43 @@ def test_search_has_focus_and_purchase_from_the_list(qtbot, window):
     qtbot.mouseClick(window.customers_tab.purchase_button, Qt.MouseButton.LeftButton)
     row = window.customers_tab.model.row_at(0)
     assert row.total_spend_cents == 8800 and row.points == 88
+
+
+def test_email_in_the_form_and_a_gift_recorded_from_the_archive(qtbot, window):
+    from shopcrm.core import clock
+    from shopcrm.store.models import GiftGiven
+
+    archive = create_through_form(qtbot, window, "钱多", "13600000002")
+    email = archive.findChild(QLineEdit, "emailEdit")
+    type_into(qtbot, email, "qian@example")
+    archive.save()
+    assert archive.isVisible() and "qian@example" in archive.fields["email"].error.text()
+    type_into(qtbot, email, "qian@example.cn")
+    with qtbot.waitSignal(archive.saved):
+        archive.save()
+    assert C.get(archive.customer_id).email == "qian@example.cn"
+
+    dlg = archive.record_gift()
+    qtbot.waitExposed(dlg)
+    assert dlg.focusWidget() is dlg.what_edit  # keyboard-first
+    dlg.cost_edit.setText("abc")
+    dlg.buttons.accepted.emit()
+    assert dlg.isVisible() and archive.gift_table.rowCount() == 0  # refused in the dialog, values kept
+    assert dlg.cost_edit.text() == "abc"
+    dlg.cost_edit.setText("38.50")
+    dlg.buttons.accepted.emit()
+    assert dlg.isVisible() and dlg.fields["gift"].error.text()  # what was given is required
+    dlg.what_edit.setText("月饼礼盒")
+    dlg.note_edit.setText("中秋")
+    dlg.date_edit.setDate(dlg.date_edit.date().addDays(-2))
+    dlg.buttons.accepted.emit()
+    assert not dlg.isVisible()
+    g = GiftGiven.get()
+    assert (g.what, g.cost_cents, g.note, str(g.at)[:10]) == (
+        "月饼礼盒",
+        3850,
+        "中秋",
+        str(clock.today() - dt.timedelta(days=2)),
+    )
+    assert archive.gift_table.rowCount() == 1
+    assert [archive.gift_table.item(0, c).text() for c in (1, 2, 4)] == ["月饼礼盒", "38.50", "中秋"]

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import customers
+from shopcrm.campaigns import campaign
 from shopcrm.core import clock, texts
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
 from shopcrm.core.lunar import MONTH_NAMES, LunarBirthday, day_name, format_lunar
@@ -175,6 +176,8 @@ class CustomerForm(QDialog):
         self.birthday_edit = BirthdayEdit()
         self.address_edit = QLineEdit(objectName="addressEdit")
         self.wechat_edit = QLineEdit(objectName="wechatEdit")
+        self.email_edit = QLineEdit(objectName="emailEdit")
+        self.email_edit.setPlaceholderText(self.tr("For e-mail messages, e.g. name@example.com"))
         self.source_edit = QLineEdit(objectName="sourceEdit")
         self.source_edit.setToolTip(self.tr("How the customer found the shop (friend, passing by, Meituan…)"))
         self.referred_by_edit = QLineEdit(objectName="referredByEdit")
@@ -238,6 +241,7 @@ class CustomerForm(QDialog):
         fl.addRow(self.tr("Birthday"), field("birthday", self.birthday_edit))
         fl.addRow(self.tr("Address"), self.address_edit)
         fl.addRow(self.tr("WeChat"), self.wechat_edit)
+        fl.addRow(self.tr("E-mail"), field("email", self.email_edit))
         fl.addRow(self.tr("Source"), self.source_edit)
         fl.addRow(self.tr("Referred by"), field("referred_by", self.referred_by_edit))
         self.pages.addTab(basic, self.tr("Basic"))
@@ -324,6 +328,12 @@ class CustomerForm(QDialog):
             )
             self.add_contact_button = QPushButton(self.tr("Record contact…"), objectName="addContactButton")
             self.pages.addTab(self._list_page(self.contact_table, self.add_contact_button), self.tr("Contacts"))
+            self.gift_table = self._table(
+                "giftTable", [self.tr("Date"), self.tr("Gift"), self.tr("Cost"), self.tr("Campaign"), self.tr("Note")]
+            )
+            self.add_gift_button = QPushButton(self.tr("Record a gift…"), objectName="addGiftButton")
+            self.add_gift_button.clicked.connect(lambda: self.record_gift())
+            self.pages.addTab(self._list_page(self.gift_table, self.add_gift_button), self.tr("Gifts"))
             from shopcrm.ui.complaints.complaint_widgets import CustomerComplaintsList
 
             self.complaints_list = CustomerComplaintsList(customer_id, self)
@@ -384,6 +394,7 @@ class CustomerForm(QDialog):
             self.phone2_edit,
             self.address_edit,
             self.wechat_edit,
+            self.email_edit,
             self.source_edit,
             self.referred_by_edit,
             self.card_edit,
@@ -462,6 +473,7 @@ class CustomerForm(QDialog):
         self.gender_combo.setCurrentIndex(max(self.gender_combo.findData(ex["gender"]), 0))
         self.address_edit.setText(ex["address"])
         self.wechat_edit.setText(ex["wechat"])
+        self.email_edit.setText(ex["email"])
         self.source_edit.setText(ex["source"])
         self.referred_by_edit.setText(data.referred_by)
         self.pref_channel.setCurrentIndex(max(self.pref_channel.findData(ex["pref_channel"]), 0))
@@ -551,6 +563,13 @@ class CustomerForm(QDialog):
             ],
             {2, 3, 4, 5},
         )
+        gifts = campaign.gifts_of(c.id)
+        names = {k.id: k.name for k in campaign.campaigns()} if any(g.campaign_id for g in gifts) else {}
+        self._fill(
+            self.gift_table,
+            [[str(g.at)[:10], g.what, fmt(g.cost_cents), names.get(g.campaign_id, ""), g.note] for g in gifts],
+            {2},
+        )
         if hasattr(self, "grading_page"):
             self.grading_page.reload()  # a purchase may raise the level or end a lost spell
 
@@ -573,6 +592,7 @@ class CustomerForm(QDialog):
                 "gender": self.gender_combo.currentData(),
                 "address": self.address_edit.text(),
                 "wechat": self.wechat_edit.text(),
+                "email": self.email_edit.text(),
                 "source": self.source_edit.text(),
                 "pref_channel": self.pref_channel.currentData(),
                 "pref_time": self.pref_time.text(),
@@ -742,6 +762,14 @@ class CustomerForm(QDialog):
             activity.record_contact(self.customer_id, **dlg.values())
             self._load_activity()
             self.saved.emit(self.customer_id)
+
+    def record_gift(self, *, show: bool = True) -> GiftDialog:
+        """记录赠品: what, cost, date, note; shown in the archive's Gifts page once recorded."""
+        dlg = GiftDialog(self.customer_id, self)
+        dlg.accepted.connect(lambda: (self._load_activity(), self.saved.emit(self.customer_id)))
+        if show:
+            dlg.open()
+        return dlg
 
     def _anniversaries(self) -> None:
         from shopcrm.ui.customers.anniversaries import AnniversaryDialog
@@ -1117,6 +1145,43 @@ class ContactDialog(_ValidatingDialog):
             satisfaction=self.satisfaction.currentData(),
             next_followup=qclock.from_qdate(self.followup_edit.date()) if self.followup_check.isChecked() else None,
         )
+
+
+class GiftDialog(_ValidatingDialog):
+    """Record a gift handed to the customer (shopcrm.campaigns.campaign.give_gift)."""
+
+    def __init__(self, customer_id: int, parent=None):
+        super().__init__(self.tr("Record a gift"), parent)
+        self.setObjectName("giftDialog")
+        self.customer_id = customer_id
+        self.what_edit = QLineEdit(objectName="giftWhatEdit")
+        self.what_edit.setPlaceholderText(self.tr("e.g. 月饼礼盒"))
+        self.cost_edit = QLineEdit(objectName="giftCostEdit")
+        self.cost_edit.setPlaceholderText("0.00")
+        self.date_edit = QDateEdit(qclock.today(), objectName="giftDateEdit")
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumDate(qclock.today())
+        self.note_edit = QLineEdit(objectName="giftNoteEdit")
+        self.add_row(self.tr("Gift"), self.what_edit, "gift")
+        self.add_row(self.tr("Cost to the shop"), self.cost_edit, "cost")
+        self.add_row(self.tr("Date"), self.date_edit, "date")
+        self.add_row(self.tr("Note"), self.note_edit)
+        self.gift_id: int | None = None
+        forms.settle(self, first=self.what_edit)
+
+    def check(self) -> None:
+        self.cost_cents = parse_money(self.cost_edit.text() or "0", "cost")
+
+    def commit(self) -> None:
+        g = campaign.give_gift(
+            self.customer_id,
+            self.what_edit.text(),
+            self.cost_cents,
+            note=self.note_edit.text().strip(),
+            on=qclock.from_qdate(self.date_edit.date()),
+        )
+        self.gift_id = g.id
 
 
 class MoneyDialog(_ValidatingDialog):
