@@ -15,7 +15,7 @@ from shopcrm.store.models import Customer
 
 
 def test_email_is_stored_trimmed_and_a_wrong_one_is_refused_naming_the_field(db):
-    c = C.create(CustomerInput(name="王芳", mobile="13812345678", extra={"email": " ｗａｎｇ@example.cn "}))
+    c = C.create(CustomerInput(name="王芳", mobile="13812345678", extra={"email": " ｗａｎｇ@example.cn "}))  # noqa: RUF001 (full-width, as typed with a Chinese IME)
     assert Customer.get_by_id(c.id).email == "wang@example.cn"
     assert C.to_input(Customer.get_by_id(c.id)).extra["email"] == "wang@example.cn"
     with pytest.raises(ValidationError) as e:
@@ -25,7 +25,7 @@ def test_email_is_stored_trimmed_and_a_wrong_one_is_refused_naming_the_field(db)
     assert Customer.get_by_id(c.id).email == ""
 
 
-@pytest.mark.parametrize("header", ["邮箱", "电子邮件", "E-mail", "email", "Ｅｍａｉｌ"])
+@pytest.mark.parametrize("header", ["邮箱", "电子邮件", "E-mail", "email", "Ｅｍａｉｌ"])  # noqa: RUF001
 def test_email_column_synonyms(header):
     assert match_header(header) == "email"
 
