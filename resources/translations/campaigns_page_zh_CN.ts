@@ -12,6 +12,22 @@
         <translation>停止</translation>
     </message>
     <message>
+        <source>Send today&apos;s messages</source>
+        <translation>发送今日消息</translation>
+    </message>
+    <message>
+        <source>SMS and e-mail campaigns: send the messages due today</source>
+        <translation>短信和电子邮件活动：发送今天到期的消息</translation>
+    </message>
+    <message>
+        <source>Export today&apos;s call list…</source>
+        <translation>导出今日呼叫清单…</translation>
+    </message>
+    <message>
+        <source>Phone and visit campaigns: today&apos;s items as an xlsx list</source>
+        <translation>电话和拜访活动：把今天要联系的客户导出为 xlsx 清单</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -63,6 +79,50 @@
         <source>Sales that followed</source>
         <translation>带来的销售额</translation>
     </message>
+    <message>
+        <source>Messages sent / failed</source>
+        <translation>已发送 / 失败</translation>
+    </message>
+    <message>
+        <source>Sending messages…</source>
+        <translation>正在发送消息…</translation>
+    </message>
+    <message>
+        <source>Cancelled: the messages sent so far are recorded, the others were not sent.</source>
+        <translation>已取消：已发出的消息都已记录，其余没有发送。</translation>
+    </message>
+    <message>
+        <source>Sending failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <source>%1 sent, %2 failed, %3 skipped, %4 to retry later, %5 unknown, %6 already sent.</source>
+        <translation>已发送 %1 条，失败 %2 条，跳过 %3 条，稍后重试 %4 条，结果未知 %5 条，之前已发送 %6 条。</translation>
+    </message>
+    <message>
+        <source>No message is due today.</source>
+        <translation>今天没有要发送的消息。</translation>
+    </message>
+    <message>
+        <source>Export call list</source>
+        <translation>导出呼叫清单</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>%1 customers written to %2</source>
+        <translation>已把 %1 位客户写入 %2</translation>
+    </message>
 </context>
 <context>
     <name>NewCampaignDialog</name>
@@ -77,6 +137,10 @@
     <message>
         <source>All grades</source>
         <translation>全部等级</translation>
+    </message>
+    <message>
+        <source>Build a segment…</source>
+        <translation>新建分群…</translation>
     </message>
     <message>
         <source>Save the new segment as (optional)</source>

@@ -104,6 +104,26 @@
         <translation>删除</translation>
     </message>
     <message>
+        <source>Every purchase (unless a category below applies)</source>
+        <translation>所有购买（下面的类别除外）</translation>
+    </message>
+    <message>
+        <source>By product or service category (e.g. 护理: 1,7,30)</source>
+        <translation>按商品或服务类别（例如 护理：1,7,30）</translation>
+    </message>
+    <message>
+        <source>Category (items containing)</source>
+        <translation>类别（商品名称含有）</translation>
+    </message>
+    <message>
+        <source>Add category</source>
+        <translation>添加类别</translation>
+    </message>
+    <message>
+        <source>Remove category</source>
+        <translation>删除类别</translation>
+    </message>
+    <message>
         <source>Return visits</source>
         <translation>购后回访</translation>
     </message>

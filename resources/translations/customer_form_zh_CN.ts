@@ -439,6 +439,42 @@
       <source>Mobile or card no. of the customer who recommended us</source>
       <translation>介绍人的手机号或卡号</translation>
     </message>
+    <message>
+      <source>For e-mail messages, e.g. name@example.com</source>
+      <translation>用于发送电子邮件，例如 name@example.com</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>邮箱</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Gift</source>
+      <translation>赠品</translation>
+    </message>
+    <message>
+      <source>Cost</source>
+      <translation>成本</translation>
+    </message>
+    <message>
+      <source>Campaign</source>
+      <translation>活动</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Record a gift…</source>
+      <translation>记录赠品…</translation>
+    </message>
+    <message>
+      <source>Gifts</source>
+      <translation>赠品</translation>
+    </message>
   </context>
   <context>
     <name>MoneyDialog</name>
@@ -626,6 +662,33 @@
     <message>
       <source>Line %1</source>
       <translation>第 %1 行</translation>
+    </message>
+  </context>
+  <context>
+    <name>GiftDialog</name>
+    <message>
+      <source>Record a gift</source>
+      <translation>记录赠品</translation>
+    </message>
+    <message>
+      <source>e.g. 月饼礼盒</source>
+      <translation>例如 月饼礼盒</translation>
+    </message>
+    <message>
+      <source>Gift</source>
+      <translation>赠品</translation>
+    </message>
+    <message>
+      <source>Cost to the shop</source>
+      <translation>本店成本</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
     </message>
   </context>
 </TS>

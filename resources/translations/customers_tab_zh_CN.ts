@@ -71,5 +71,21 @@
       <source>Segment</source>
       <translation>分组</translation>
     </message>
+    <message>
+      <source>New segment…</source>
+      <translation>新建分群…</translation>
+    </message>
+    <message>
+      <source>Build a segment from criteria, with a live count</source>
+      <translation>按条件新建客户分群，实时显示人数</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Change the chosen segment&apos;s criteria</source>
+      <translation>修改所选分群的条件</translation>
+    </message>
   </context>
 </TS>
