@@ -109,10 +109,67 @@ def render(
         form.resize(900, 680)
         save(form, "customer_form")
         form.close()
+    _issue15(window, save)
     window.close()
     settle(app)
     close_database()
     return written
+
+
+def _issue15(window, save) -> None:
+    """Segments, campaigns and the satisfaction figures (issue 15): the figures, the campaigns
+    page with a 中秋 campaign, the new-campaign dialog, the segment builder, the return plans."""
+    from PySide6.QtCore import Qt
+
+    from shopcrm import segments
+    from shopcrm.campaigns import campaign as K
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
+    from shopcrm.ui.today.today_tab import TodayTab
+
+    analysis = window.findChild(AnalysisTab)
+    window.tabs.setCurrentIndex(window.tabs.indexOf(analysis))
+    analysis.views.setCurrentWidget(analysis.satisfaction)
+    save(window, "analysis_satisfaction")
+    start, end = K.festival_window("mid_autumn", clock.today())
+    if not K.campaigns():
+        K.create(
+            K.CampaignInput(
+                name="中秋问候 A 类",
+                filter=segments.SegmentFilter(grades=["A"]),
+                purpose="festival",
+                template="{称呼}您好！{节日}将至，{店名}为您准备了月饼礼盒。",
+                channel="sms",
+                festival="mid_autumn",
+                start_on=start,
+                end_on=end,
+                daily_cap=50,
+            )
+        )
+    analysis.views.setCurrentWidget(analysis.campaigns)
+    analysis.campaigns.refresh()
+    analysis.campaigns.table.selectRow(0)
+    save(window, "analysis_campaigns")
+    dlg = analysis.campaigns.new_campaign()
+    dlg.name.setText("新品到店")
+    save(dlg, "new_campaign")
+    builder = dlg.build_segment()
+    builder.name.setText("A 类沉睡客户")
+    for lst, value in ((builder.grades, "A"), (builder.value_types, "gold")):
+        for i in range(lst.count()):
+            if lst.item(i).data(Qt.ItemDataRole.UserRole) == value:
+                lst.item(i).setCheckState(Qt.CheckState.Checked)
+    builder.dormant.setValue(60)
+    builder.update_count()
+    save(builder, "segment_builder")
+    builder.reject()
+    dlg.reject()
+    today = window.findChild(TodayTab)
+    window.tabs.setCurrentIndex(window.tabs.indexOf(today))
+    care_dlg = today.open_settings()
+    care_dlg.add_plan("护理", "1,7,30")
+    care_dlg.tabs.setCurrentIndex(2)
+    save(care_dlg, "care_return_plans")
+    care_dlg.reject()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,6 +130,7 @@ class NewCampaignDialog(QDialog):
             s.valueChanged.connect(self.update_preview)
         self.start.dateChanged.connect(self.update_preview)
         self._segment_chosen()
+        self.setMinimumWidth(520)  # the segment row and the template's placeholders readable
         forms.settle(self, first=self.name)
 
     def build_segment(self):

@@ -10,6 +10,7 @@ synchronously a quarter second after the last change (a QTimer debounce), so typ
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import InvalidOperation
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -41,6 +42,8 @@ from shopcrm.ui.shell import forms, qclock
 class ChoiceList(QListWidget):
     """Checkable choices in wrapping rows (Space toggles the current one)."""
 
+    WIDTH = 560  # the list's width in the builder
+
     def __init__(self, choices: list[tuple[str, object]], object_name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(object_name)
@@ -53,7 +56,10 @@ class ChoiceList(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        rows = 1 if len(choices) <= 8 else 2
+        # as many rows as the choices need in the dialog's width (a long tag list scrolls after 3)
+        metrics = self.fontMetrics()
+        needed = sum(metrics.horizontalAdvance(text) + 36 for text, _v in choices)
+        rows = min(3, max(1, math.ceil(needed / (self.WIDTH - 20))))
         self.setFixedHeight(8 + rows * (self.sizeHintForRow(0) + 6) if choices else 28)
         self.itemActivated.connect(self._toggle)  # Enter on an item toggles it too
 
@@ -186,6 +192,7 @@ class SegmentBuilderDialog(QDialog):
             d.dateChanged.connect(self.schedule_count)
         if segment_id is not None:
             self.load(segment_id)
+        self.setMinimumWidth(ChoiceList.WIDTH + 160)
         self.setMaximumHeight(740)  # fits 1366x768 with the window frame
         forms.settle(self, first=self.name)
         self.update_count()
