@@ -174,12 +174,15 @@ def test_send_todays_messages_from_the_campaigns_page(qtbot, window, tmp_path, m
         page.table.selectRow(0)
         assert page.send_button.isEnabled() and not page.call_list_button.isEnabled()
         first = page.send_selected()
-        assert page.status.text().startswith("10 ")
+        assert page.status.text() in (
+            "已发送 10 条，失败 0 条，跳过 0 条，稍后重试 0 条，结果未知 0 条，之前已发送 0 条。",
+            "10 sent, 0 failed, 0 skipped, 0 to retry later, 0 unknown, 0 already sent.",
+        )
         again = page.send_selected()
     assert first is not None and len(first.sent) == 10 and len(server.requests) == 10
     assert again is not None and again.total == 0  # nothing sent twice
     assert page.table.item(0, 12).text() == "10 / 0"
-    assert page.status.text() == "No message is due today."
+    assert page.status.text() in ("今天没有要发送的消息。", "No message is due today.")
     assert len([c for c in Customer.select() if activity.contacts_of(c.id)]) == 10
     assert kid in page.ids
 
