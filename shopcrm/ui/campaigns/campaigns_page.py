@@ -387,7 +387,7 @@ class CampaignsPage(QWidget):
             show_failure(self, self.tr("Export failed"), result)  # type: ignore[arg-type]
             return None
         self.status.setText(self.tr("%1 customers written to %2").replace("%1", str(result)).replace("%2", path))
-        return int(result)  # type: ignore[call-overload]
+        return int(result)
 
     def new_campaign(self, *, show: bool = True) -> NewCampaignDialog:
         dlg = NewCampaignDialog(self, today=self.today())

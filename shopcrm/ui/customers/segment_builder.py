@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from decimal import InvalidOperation
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -44,7 +45,7 @@ class ChoiceList(QListWidget):
 
     WIDTH = 560  # the list's width in the builder
 
-    def __init__(self, choices: list[tuple[str, object]], object_name: str, parent=None):
+    def __init__(self, choices: Sequence[tuple[str, object]], object_name: str, parent=None):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setFlow(QListWidget.Flow.LeftToRight)
