@@ -265,6 +265,10 @@
         <translation>每一列对应消费记录的哪一项：日期、金额，以及手机号或卡号是必需的。设为“忽略”的列不导入。</translation>
     </message>
     <message>
+        <source>E-mail</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
         <source>Ignore</source>
         <translation>忽略</translation>
     </message>

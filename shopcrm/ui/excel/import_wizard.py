@@ -341,6 +341,7 @@ class ImportMappingPage(QWizardPage):
             "consent_marketing": self.tr("Accepts marketing"),
             "purchase_count": self.tr("Purchases"),
             "last_purchase_at": self.tr("Last purchase"),
+            "email": self.tr("E-mail"),
         }
 
     def purchase_field_names(self) -> dict[str, str]:
