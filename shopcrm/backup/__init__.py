@@ -621,12 +621,14 @@ def _check_problems(
 
 # --- the resumable check of a large copy -------------------------------------------------------
 
-CHECK_STATE_SUFFIX = ".check"  # beside a copy being checked: the steps done so far (JSON)
+CHECK_STATE_SUFFIX = ".check"  # of a copy being checked: the steps done so far (JSON)
+CHECK_STATE_FOLDER = ".checking"  # beside the copies, so that the backups folder lists only backups
 PAGES_STEP = "\x00pages"  # the last step: every page is in a table, an index or the freelist
 
 
 def check_state_path(path: Path) -> Path:
-    return Path(path).with_name(Path(path).name + CHECK_STATE_SUFFIX)
+    path = Path(path)
+    return path.parent / CHECK_STATE_FOLDER / (path.name + CHECK_STATE_SUFFIX)
 
 
 def _file_identity(path: Path) -> list[int]:
@@ -646,10 +648,18 @@ def _read_check_state(path: Path) -> dict:
     return {}
 
 
+def _drop_check_state(path: Path) -> None:
+    state = check_state_path(path)
+    state.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the folder goes when no other check is under way
+        state.parent.rmdir()
+
+
 def _write_check_state(path: Path, done: list[str], problems: list[str]) -> None:
     state = {"file": _file_identity(path), "done": done, "problems": problems}
     tmp = check_state_path(path).with_name(check_state_path(path).name + ".tmp")
     try:
+        tmp.parent.mkdir(exist_ok=True)
         tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, check_state_path(path))
     except OSError as exc:  # the check goes on; an interruption then only costs a restart
@@ -778,7 +788,7 @@ def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = 
         raise BackupError(t("backup.failed", reason=exc)) from exc
     except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad
         problems.append(str(exc))
-    check_state_path(path).unlink(missing_ok=True)
+    _drop_check_state(path)
     return problems[:3]
 
 
