@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGraphicsView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -280,6 +281,9 @@ class AnalysisTab(QWidget):
         self.chart_view = QChartView(self.chart, objectName="paretoChart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(260)
+        # the chart is re-laid out when the splitter gives it another height: repaint all of it
+        # (the minimal update left the old axis labels standing beside the new ones)
+        self.chart_view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
 
         # figures
         self.grade_table = self._figure_table(

@@ -126,7 +126,7 @@ class SatisfactionFigures(QWidget):
         series.append(bars)
         self.chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([m.month[2:] for m in self.months])
+        months.append([m.month[5:] for m in self.months])  # "MM": twelve fit the narrow chart
         self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         score = QValueAxis()
         score.setRange(0, 5)
