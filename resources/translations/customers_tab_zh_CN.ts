@@ -57,6 +57,12 @@
         <numerusform>共 %n 位客户</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <source>%n+ customers, counting…</source>
+      <translation>
+        <numerusform>%n+ 位客户，计数中…</numerusform>
+      </translation>
+    </message>
     <message>
       <source>Delete customers</source>
       <translation>删除客户</translation>

@@ -27,7 +27,7 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
 from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
-from shopcrm.store.db import database
+from shopcrm.store.db import data_version, database, interruptible
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 
 register(
@@ -447,6 +447,10 @@ class CustomerQuery:
     extra: tuple[str, list] | None = None
 
 
+# A row's place in a sort order: (value of the sort column, id); ids break ties.
+Cursor = tuple[object, int]
+
+
 @dataclass(frozen=True)
 class CustomerRow:
     id: int
@@ -466,6 +470,12 @@ class CustomerRow:
     open_complaints: int
     deleted_at: str | None
     grade: str | None = None  # ABC grade (shopcrm.grading)
+    sort_value: object = None  # the raw value of the query's sort column (a keyset cursor's key)
+
+    @property
+    def cursor(self) -> Cursor:
+        """Where this row stands in its query's order: (sort key, id)."""
+        return (self.sort_value, self.id)
 
     @property
     def birthday_text(self) -> str:
@@ -548,7 +558,12 @@ SORT_INDEXES = {
 }
 
 
-def count(q: CustomerQuery) -> int:
+def count(q: CustomerQuery, *, progress=None) -> int:
+    """How many customers the query selects. ``progress(0, 0)`` returning False (a background
+    count that a newer search made pointless) stops it with Cancelled."""
+    if progress is not None:
+        with interruptible(lambda: progress(0, 0) is not False):
+            return count(q)
     if (
         not q.deleted
         and q.level_id is None
@@ -590,11 +605,122 @@ def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None)
     if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
         hint = f"INDEXED BY {SORT_INDEXES[q.sort]}"
     sql = (
-        f"SELECT {_ROW_COLUMNS} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
+        f"SELECT {_ROW_COLUMNS}, {col} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
         f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?"
     )
     cur = database.execute_sql(sql, [*params, limit, offset])
     return [CustomerRow(*r) for r in cur.fetchall()]
+
+
+# --- keyset paging (issue #20): seek by (sort key, id), never OFFSET over the list -------------
+
+# sort columns that are never NULL: their order is one index range (the others add a NULL range)
+NOT_NULL_SORTS = frozenset({"name", "mobile", "balance", "points", "total_spend"})
+
+
+def seek(
+    q: CustomerQuery,
+    cursor: Cursor | None,
+    limit: int,
+    *,
+    backward: bool = False,
+    inclusive: bool = False,
+    hits: int | None = None,
+) -> list[CustomerRow]:
+    """Up to ``limit`` rows of the query that come after ``cursor`` in its order (before it with
+    ``backward``, still returned in the query's order); ``cursor`` None starts at the first (last)
+    row, ``inclusive`` includes the cursor's own row. Each step is an index seek on the sort column
+    and the id (``WHERE (key, id) > (?, ?) ORDER BY key, id LIMIT n``), so a page deep in a million
+    rows costs what the first does. ``hits`` (a count or a bound of the matches, when the caller
+    has one) lets a search with many matches walk the sort index instead of sorting them all."""
+    return _seek(q, cursor, limit, backward=backward, inclusive=inclusive, hits=hits, keys_only=False)
+
+
+def seek_cursor(q: CustomerQuery, cursor: Cursor | None, skip: int, *, hits: int | None = None) -> Cursor | None:
+    """The cursor of the row ``skip`` rows after ``cursor`` (``skip`` >= 1; from the start when
+    None): a short walk over (key, id) pairs only, for a page a few pages away from a known one."""
+    keys = _seek(q, cursor, skip, backward=False, inclusive=False, hits=hits, keys_only=True)
+    return keys[-1] if len(keys) == skip else None
+
+
+def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
+    desc = q.descending != backward  # the SQL direction of this walk
+    direction = "DESC" if desc else "ASC"
+    by_id, by_key = f"c.id {direction}", f"{col} {direction}, c.id {direction}"
+    beyond, id_op = ("<", "<") if desc else (">", ">")
+    if inclusive:
+        id_op += "="
+    nullable = q.sort not in NOT_NULL_SORTS
+    # The walk as index ranges, each one seek: SQL puts NULLs first ascending and last descending,
+    # ids break ties. SQLite seeks ``key = ? AND id > ?`` on the index of ``key`` (which ends in
+    # the id) but not ``(key, id) > (?, ?)``, which scans every tie first: so the cursor's own key
+    # is a range of its own, then the keys beyond it.
+    nulls: list[tuple[str, list, str]] = [(f"{col} IS NULL", [], by_id)] if nullable else []
+    values: list[tuple[str, list, str]] = [(f"{col} IS NOT NULL" if nullable else "1", [], by_key)]
+    if cursor is None:
+        parts = values + nulls if desc else nulls + values
+    elif cursor[0] is None:
+        parts = [(f"{col} IS NULL AND c.id {id_op} ?", [cursor[1]], by_id)] + ([] if desc else values)
+    else:
+        key, row_id = cursor
+        parts = [
+            (f"{col} = ? AND c.id {id_op} ?", [key, row_id], by_id),
+            (f"{col} {beyond} ?", [key], by_key),
+        ] + (nulls if desc else [])
+    where, params = _where(q)
+    hint = _walk_hint(q, hits)
+    select = f"{col}, c.id" if keys_only else f"{_ROW_COLUMNS}, {col}"
+    join = "" if keys_only else "LEFT JOIN level l ON l.id = c.level_id"
+    out: list = []
+    for clause, args, order in parts:
+        sql = f"SELECT {select} FROM customer c {hint} {join} WHERE {where} AND {clause} ORDER BY {order} LIMIT ?"
+        rows = database.execute_sql(sql, [*params, *args, limit - len(out)]).fetchall()
+        out.extend(tuple(r) if keys_only else CustomerRow(*r) for r in rows)
+        if len(out) >= limit:
+            break
+    if backward:
+        out.reverse()
+    return out
+
+
+def _walk_hint(q: CustomerQuery, hits: int | None) -> str:
+    if hits is not None and hits > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
+        return f"INDEXED BY {SORT_INDEXES[q.sort]}"
+    return ""
+
+
+def count_at_most(q: CustomerQuery, cap: int) -> int:
+    """The query's count if it is below ``cap``, else ``cap`` (a list shows "10,000+" at once and
+    counts the rest in the background)."""
+    where, params = _where(q)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {where} LIMIT ?)"
+    return database.execute_sql(sql, [*params, cap]).fetchone()[0]
+
+
+def sample_cursors(q: CustomerQuery, every: int, *, progress=None) -> tuple[int, list[Cursor]]:
+    """One walk of the query's order: its exact count and the cursor of rows 0, ``every``,
+    ``2*every``, … (a small index of the order: a jump to any position seeks from the sample
+    before it). ``progress(done, 0)`` returning False stops it with Cancelled."""
+    where, params = _where(q)
+    col = SORT_COLUMNS.get(q.sort, "c.name_sort")
+    direction = "DESC" if q.descending else "ASC"
+    samples: list[Cursor] = []
+    n = 0
+    with interruptible(lambda: progress is None or progress(n, 0) is not False):
+        cur = database.execute_sql(
+            f"SELECT {col}, c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params
+        )
+        while rows := cur.fetchmany(every):
+            samples.append(tuple(rows[0]))
+            n += len(rows)
+    return n, samples
+
+
+def list_version() -> object:
+    """Changes whenever customers may have changed (any commit to the database): a sampled index
+    of a list's order (:func:`sample_cursors`) is stale once this differs from when it was made."""
+    return data_version()
 
 
 def iter_ids(q: CustomerQuery, batch: int = 5000) -> Iterator[int]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
-from peewee import SqliteDatabase
+from peewee import OperationalError, SqliteDatabase
 
 from shopcrm.core.texts import t
 
@@ -297,6 +297,33 @@ def migrate(path: Path, current: int | None = None) -> None:
 
 def schema_version() -> int:
     return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def data_version() -> tuple[int, int]:
+    """Changes whenever anything was committed to the database since the last call returned the
+    same value: by another connection (another thread or process: ``PRAGMA data_version``) or by
+    this thread's own (its total of changed rows). Cheap enough to ask before every jump."""
+    version = database.execute_sql("PRAGMA data_version").fetchone()[0]
+    return version, database.connection().total_changes
+
+
+@contextlib.contextmanager
+def interruptible(keep_going: Callable[[], bool], every: int = 20_000):
+    """Statements run inside stop when ``keep_going()`` turns False (asked every ``every`` SQLite
+    steps, from this thread): they raise :class:`shopcrm.core.errors.Cancelled`. For a long
+    read in a background job that a newer request makes pointless (a count, a walk)."""
+    from shopcrm.core.errors import Cancelled
+
+    con = database.connection()
+    con.set_progress_handler(lambda: 0 if keep_going() else 1, every)
+    try:
+        yield
+    except (sqlite3.OperationalError, OperationalError) as exc:
+        if "interrupted" in str(exc):
+            raise Cancelled() from exc
+        raise
+    finally:
+        con.set_progress_handler(None, every)
 
 
 class DroppedIndexes:

@@ -201,7 +201,10 @@ class CustomersTab(QWidget):
                 )
 
     def _show_count(self, n: int) -> None:
-        self.count_label.setText(self.tr("%n customer(s)", "", n))
+        if self.model.count_exact:
+            self.count_label.setText(self.tr("%n customer(s)", "", n))
+        else:  # a bound at once; the exact count follows from the background
+            self.count_label.setText(self.tr("%n+ customers, counting…", "", n))
 
     # --- selection and actions ----------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -1,4 +1,5 @@
-"""The customer list as a Qt table model that pages from SQL (see shopcrm.ui.models.paged_model).
+"""The customer list as a Qt table model that pages from SQL by keyset (see
+shopcrm.ui.models.paged_model.KeysetPagedModel): no OFFSET, a count that arrives after the first page.
 
 Sorting re-queries with ORDER BY; a row's cells are formatted once, and again when the owner
 locks or unlocks (mobiles are masked in clerk mode).
@@ -15,14 +16,14 @@ from shopcrm import customers, grading
 from shopcrm.core.money import fmt
 from shopcrm.customers import CustomerQuery, CustomerRow
 from shopcrm.trust import security
-from shopcrm.ui.models.paged_model import PagedSqlModel
+from shopcrm.ui.models.paged_model import KeysetPagedModel
 
 
 def mask_mobile(mobile: str) -> str:
     return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 8 else mobile
 
 
-class CustomerTableModel(PagedSqlModel):
+class CustomerTableModel(KeysetPagedModel):
     KEYS = (
         "name",
         "mobile",
@@ -59,11 +60,23 @@ class CustomerTableModel(PagedSqlModel):
         right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._alignments = tuple(right if k in self.RIGHT_ALIGNED else left for k in self.KEYS)
 
-    def count_rows(self, query: CustomerQuery) -> int:
-        return customers.count(query)
+    def count_rows(self, query: CustomerQuery, *, progress=None) -> int:
+        return customers.count(query, progress=progress)
 
-    def fetch_rows(self, query: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
-        return customers.page(query, offset, limit, total=self._count)
+    def count_at_most(self, query: CustomerQuery, cap: int) -> int:
+        return customers.count_at_most(query, cap)
+
+    def seek_rows(self, query, cursor, limit, *, backward=False, inclusive=False) -> list[CustomerRow]:
+        return customers.seek(query, cursor, limit, backward=backward, inclusive=inclusive, hits=self._count)
+
+    def skip_rows(self, query: CustomerQuery, cursor, skip: int):
+        return customers.seek_cursor(query, cursor, skip, hits=self._count)
+
+    def sample_rows(self, query: CustomerQuery, every: int, *, progress=None):
+        return customers.sample_cursors(query, every, progress=progress)
+
+    def data_version(self) -> object:
+        return customers.list_version()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS):
