@@ -80,9 +80,9 @@ class CustomerTableModel(KeysetPagedModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS):
-            self.set_query(
-                replace(self._query, sort=self.KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
-            )
+            query = replace(self._query, sort=self.KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
+            if query != self._query:  # a header click asks twice (indicator, then sortByColumn)
+                self.set_query(query)
 
     def customer_id(self, row: int) -> int | None:
         return self.id_at(row)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 
 PAGE_SIZE = 200
 MAX_PAGES = 12
@@ -205,7 +205,15 @@ class KeysetPagedModel(PagedSqlModel):
 
                 show_failure(None, "ShopCRM", error)
 
-        job.start(success, failure, owner=self)
+        def start() -> None:  # after this event: the first page paints before a thread starts
+            if generation != self._generation:
+                if job in self._jobs:
+                    self._jobs.remove(job)
+                return
+            job.start(success, failure, owner=self)
+
+        # starting a thread waits for the OS to run it (~10-20 ms on a busy 2-core machine)
+        QTimer.singleShot(0, self, start)
 
     def _counted(self, n: int) -> None:
         self._set_count(n)
