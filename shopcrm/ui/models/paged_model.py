@@ -5,6 +5,10 @@ come in pages of ``PAGE_SIZE`` when the view asks for them and the newest ``MAX_
 kept (least recently used out). A first paint therefore costs the same at 100 or 100,000 rows.
 Sorting and filtering are a new query (SQL ORDER BY / WHERE), never a proxy model.
 
+:class:`PagedSqlModel` asks for a page by its offset (fine for short lists such as complaints);
+:class:`KeysetPagedModel` never does (issue #20): it seeks by the sort key from a neighbouring
+page or from a sampled index of the order, and counts after the first page has painted.
+
 Subclasses give the query's ``count`` and ``fetch`` (domain functions), ``KEYS`` and ``headers``,
 and answer ``data()``; ``row_at()`` gives them the row object, and ``_rows_cache`` is a per-row
 cache of formatted cells that is dropped with its page and on every new query.
@@ -69,7 +73,9 @@ class PagedSqlModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            page = self.fetch_rows(self._query, number * PAGE_SIZE, PAGE_SIZE)
+            page = self._fetch_page(number)
+            if page is None:
+                return None  # not available yet (see KeysetPagedModel): a blank row until it is
             self._pages[number] = page
             if len(self._pages) > MAX_PAGES:
                 gone, _ = self._pages.popitem(last=False)
@@ -79,6 +85,9 @@ class PagedSqlModel(QAbstractTableModel):
             self._pages.move_to_end(number)
         offset = row - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
+
+    def _fetch_page(self, number: int) -> list | None:
+        return self.fetch_rows(self._query, number * PAGE_SIZE, PAGE_SIZE)
 
     def id_at(self, row: int) -> int | None:
         r = self.row_at(row)
@@ -253,25 +262,6 @@ class KeysetPagedModel(PagedSqlModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, max(len(self.KEYS) - 1, 0)))
 
     # --- rows ----------------------------------------------------------------------------------
-    def row_at(self, row: int):
-        if not 0 <= row < self._count:
-            return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            page = self._fetch_page(number)
-            if page is None:
-                return None  # waits for the sampled index: blank until it arrives
-            self._pages[number] = page
-            if len(self._pages) > MAX_PAGES:
-                gone, _ = self._pages.popitem(last=False)
-                for r in range(gone * PAGE_SIZE, (gone + 1) * PAGE_SIZE):
-                    self._rows_cache.pop(r, None)
-        else:
-            self._pages.move_to_end(number)
-        offset = row - number * PAGE_SIZE
-        return page[offset] if offset < len(page) else None
-
     def _fetch_page(self, number: int) -> list | None:
         q, first = self._query, number * PAGE_SIZE
         if number == 0:
