@@ -228,7 +228,7 @@ class KeysetPagedModel(PagedSqlModel):
         self._set_count(n)
         self.count_exact = True
         self.countChanged.emit(n)
-        if n > self.SAMPLE_NOW_MAX:  # sample now, so that the first drag of the scroll bar lands at once
+        if n > self.SAMPLE_NOW_MAX and self._samples is None:  # the first drag of the scroll bar lands at once
             self._start_sampling()
 
     def _set_count(self, n: int) -> None:
@@ -255,8 +255,9 @@ class KeysetPagedModel(PagedSqlModel):
         n, samples = result
         self._sampling = False
         self._samples, self._samples_version = samples, version
-        if n != self._count:
+        if n != self._count or not self.count_exact:  # the walk counted every row too
             self._set_count(n)
+            self.count_exact = True
             self.countChanged.emit(n)
         if self._count:  # rows that waited for the index (blank so far) paint now
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, max(len(self.KEYS) - 1, 0)))
