@@ -710,7 +710,14 @@ def _table_size() -> int:
 
 
 def _only_text(q: CustomerQuery) -> bool:
-    return not q.deleted and q.level_id is None and q.tag_id is None and q.ids is None and q.grade is None
+    return (
+        not q.deleted
+        and q.level_id is None
+        and q.tag_id is None
+        and q.ids is None
+        and q.grade is None
+        and q.extra is None
+    )
 
 
 def count_at_most(q: CustomerQuery, cap: int) -> int:

@@ -30,6 +30,18 @@ customer = st.fixed_dictionaries(
     }
 )
 
+SPEC = dict(
+    name_sort="a",
+    card=None,
+    level=0,
+    balance_cents=0,
+    points=0,
+    last_purchase_at=None,
+    total_spend_cents=0,
+    birth_mmdd=None,
+    grade="A",
+    deleted=False,
+)
 _serial = [0]
 
 
@@ -152,3 +164,20 @@ def test_a_cursor_continues_right_after_inserts_and_deletes(levels, specs, added
         assert C.seek(q, anchor.cursor, k, backward=True, hits=hits) == after[max(0, pos - k) : pos], q
         assert C.seek(q, anchor.cursor, k, inclusive=True, hits=hits) == after[pos : pos + k], q
         assert _walk_forward(q, k, hits) == after, q
+
+
+def test_every_filter_bounds_the_count_and_the_pages(levels):
+    specs = [dict(SPEC, balance_cents=i % 3, deleted=i % 5 == 0) for i in range(40)]
+    ids = _insert(specs, levels)
+    C.soft_delete(ids[:3])
+    for q in (
+        C.CustomerQuery(),
+        C.CustomerQuery(text="139"),
+        C.CustomerQuery(extra=("c.balance_cents > ?", [1])),  # a saved segment's condition
+        C.CustomerQuery(text="139", extra=("c.balance_cents > ?", [1]), sort="balance", descending=True),
+        C.CustomerQuery(deleted=True),
+        C.CustomerQuery(grade="A", level_id=levels[0]),
+    ):
+        n = C.count(q)
+        assert [C.count_at_most(q, cap) for cap in (1, n, n + 1, 1000)] == [min(1, n), n, n, n], q
+        assert C.seek(q, None, 1000) == C.page(q, 0, 1000), q
