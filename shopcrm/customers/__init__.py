@@ -572,33 +572,8 @@ def count(q: CustomerQuery, *, progress=None) -> int:
     if progress is not None:
         with interruptible(lambda: progress(0, 0) is not False):
             return count(q)
-    if (
-        not q.deleted
-        and q.level_id is None
-        and q.tag_id is None
-        and q.ids is None
-        and q.grade is None
-        and q.extra is None
-        and not nfkc(q.text)
-    ):
-        # SQLite counts a whole table from its smallest index without visiting rows
-        return database.execute_sql(
-            "SELECT (SELECT count(*) FROM customer) - (SELECT count(*) FROM customer WHERE deleted_at IS NOT NULL)"
-        ).fetchone()[0]
-    compact = "".join(nfkc(q.text).split())
-    if (
-        len(compact) == 1
-        and compact.isascii()
-        and compact.isalpha()
-        and not q.deleted
-        and q.level_id is None
-        and q.tag_id is None
-        and q.ids is None
-        and q.grade is None
-        and q.extra is None
-    ):
-        # one letter: one exact key per live customer, so the key index counts them directly
-        return database.execute_sql("SELECT count(*) FROM search_key WHERE key = ?", (compact.lower(),)).fetchone()[0]
+    if _only_text(q):
+        return _count_live(q.text, None)
     where, params = _where(q)
     return database.execute_sql(f"SELECT count(*) FROM customer c WHERE {where}", params).fetchone()[0]
 
@@ -720,25 +695,31 @@ def _only_text(q: CustomerQuery) -> bool:
     )
 
 
+def _count_live(text: str, cap: int | None) -> int:
+    """Live customers matching ``text`` (all of them without text), up to ``cap`` when given,
+    from index entries only: the search's ids (or the whole table's smallest index) less the
+    matches in the recycle bin (its small partial index; mobile and card branches find those,
+    search keys exist for live customers only)."""
+    text = nfkc(text)
+    sub, params = _search_subquery(text) if text else ("SELECT id FROM customer", [])
+    binned = database.execute_sql(
+        "SELECT count(*) FROM customer c INDEXED BY customer_deleted_at WHERE c.deleted_at IS NOT NULL"
+        + (f" AND c.id IN ({sub})" if text else ""),
+        params if text else [],
+    ).fetchone()[0]
+    if cap is None:
+        return database.execute_sql(f"SELECT count(*) FROM ({sub})", params).fetchone()[0] - binned
+    found = database.execute_sql(f"SELECT count(*) FROM ({sub} LIMIT ?)", [*params, cap + binned]).fetchone()[0]
+    return min(cap, found - binned)
+
+
 def count_at_most(q: CustomerQuery, cap: int) -> int:
     """The query's count if it is below ``cap``, else ``cap`` (a list shows "10,000+" at once and
     counts the rest in the background). The live list and a plain search count index entries
     only, without reading a customer row: the recycle bin (a small partial index) is counted
     apart and taken off."""
     if _only_text(q):
-        text = nfkc(q.text)
-        # matches in the recycle bin (mobile and card branches find those too; search keys do not)
-        binned = database.execute_sql(
-            "SELECT count(*) FROM customer c INDEXED BY customer_deleted_at WHERE c.deleted_at IS NOT NULL"
-            + (f" AND c.id IN ({_search_subquery(text)[0]})" if text else ""),
-            _search_subquery(text)[1] if text else [],
-        ).fetchone()[0]
-        if text:
-            sub, params = _search_subquery(text)
-            sql = f"SELECT count(*) FROM ({sub} LIMIT ?)"
-        else:
-            sql, params = "SELECT count(*) FROM (SELECT 1 FROM customer LIMIT ?)", []
-        return min(cap, database.execute_sql(sql, [*params, cap + binned]).fetchone()[0] - binned)
+        return _count_live(q.text, cap)
     where, params = _where(q)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {where} LIMIT ?)"
     return database.execute_sql(sql, [*params, cap]).fetchone()[0]

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.benchmarks._common import ROOT, demo_db, report
+from tests.benchmarks._common import ROOT, demo_db, median_ms, report
 
 CHILD_BARE = r"""
 import time, sys
@@ -146,14 +146,7 @@ STAT = statistics.median
 
 
 def timed_ms(fn, repeat: int = 21, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return STAT(times) * 1000
+    return median_ms(fn, repeat, warmup, stat=STAT)
 
 
 def paging(db: Path) -> None:
