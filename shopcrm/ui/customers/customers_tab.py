@@ -77,7 +77,6 @@ class CustomersTab(QWidget):
         top.addWidget(self.new_segment_button)
         top.addWidget(self.edit_segment_button)
         top.addStretch(1)
-        top.addWidget(self.count_label)
 
         self.model = CustomerTableModel(self)
         self.table = QTableView(objectName="customerTable")
@@ -101,6 +100,8 @@ class CustomersTab(QWidget):
         for b in (self.new_button, self.open_button, self.purchase_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        # under the list it counts (a search's "10000+ … counting" would crowd the filters at 1024 px)
+        buttons.addWidget(self.count_label)
         buttons.addWidget(self.bin_button)
 
         layout = QVBoxLayout(self)
