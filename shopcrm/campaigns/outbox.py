@@ -50,6 +50,7 @@ from shopcrm.campaigns.channels import (
     Channel,
     Message,
     OutcomeUnknown,
+    Receipt,
     SendFailed,
 )
 from shopcrm.campaigns.credentials import CredentialStore, default_store
@@ -106,6 +107,19 @@ register(
             "Only a message whose outcome is unknown (or stuck sending) can be resolved; #{id} is “{status}”.",
         ),
         "send.subject": ("来自{shop}的消息", "A message from {shop}"),
+        "send.test_text": (
+            "这是{shop}的测试消息，收到即说明消息通道设置正确。",
+            "This is a test message from {shop}: the message channel is set up correctly.",
+        ),
+        "field.test_address": ("收件号码或邮箱", "Number or address"),
+        "send.v.test_address": (
+            "{field}“{value}”不对：短信填 11 位手机号，邮件填邮箱地址。",
+            "{field} “{value}” is not right: a mobile number for SMS, an e-mail address for e-mail.",
+        ),
+        "send.v.test_channel": (
+            "测试只能通过短信或邮件发送，不是“{value}”。",
+            "A test goes by SMS or e-mail, not “{value}”.",
+        ),
     }
 )
 
@@ -186,18 +200,47 @@ def save_settings(s: dict) -> dict:
     return s
 
 
-def set_credentials(name: str, values: Mapping[str, str], store: CredentialStore | None = None) -> str:
-    """Keep a provider's secrets (owner only, audited without the values). Returns where."""
+SECRET_FIELDS = {"sms.aliyun": "access_key_secret", "sms.tencent": "secret_key", "email.smtp": "password"}
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    """What may be shown of a credential entry: whether its secret is set and the key's id
+    (Alibaba's AccessKey ID, Tencent's SecretId; not secret), never the secret."""
+
+    secret_set: bool
+    key_id: str = ""
+
+
+def credentials_status(store: CredentialStore | None = None) -> dict[str, CredentialStatus]:
+    """Per credential entry (``sms.aliyun``, ``sms.tencent``, ``email.smtp``): set or not."""
+    store = store or default_store()
+    out = {}
+    for name, fields in CREDENTIAL_FIELDS.items():
+        found = store.get(name) or {}
+        key_id = found.get(fields[0], "") if fields[0] != SECRET_FIELDS[name] else ""
+        out[name] = CredentialStatus(bool(found.get(SECRET_FIELDS[name])), key_id)
+    return out
+
+
+def set_credentials(
+    name: str, values: Mapping[str, str], store: CredentialStore | None = None, *, keep_existing: bool = False
+) -> str:
+    """Keep a provider's secrets (owner only, audited without the values). Returns where.
+    ``keep_existing``: a field left empty keeps its stored value (a settings form that shows
+    only whether a secret is set, never the secret)."""
     from shopcrm.trust import audit, security
 
     security.require_owner("settings")
     fields = CREDENTIAL_FIELDS.get(name)
     if fields is None:
         raise FieldError("credentials", "send.v.channel", value=name, allowed=", ".join(CREDENTIAL_FIELDS))
+    store = store or default_store()
+    if keep_existing:
+        values = {**(store.get(name) or {}), **{k: v for k, v in values.items() if v}}
     missing = [f for f in fields if not values.get(f)]
     if missing:
         raise FieldError("credentials", "send.v.not_configured", value=name, reason="missing " + ", ".join(missing))
-    store = store or default_store()
     store.set(name, {f: str(values[f]) for f in fields})
     audit.log("settings", detail=f"credentials {name} -> {store.describe().split(' ')[0]}")
     return store.describe()
@@ -593,6 +636,120 @@ def resolve(message_id: int, status: str) -> None:
             raise FieldError("status", "send.v.resolve", id=message_id, status=row.status)
         MessageRow.update(status=status, next_attempt_at=None).where(MessageRow.id == message_id).execute()
         audit.log("settings", customer_id=row.customer_id, detail=f"message {message_id} {row.status} -> {status}")
+
+
+class _Typed:
+    """A credential store that answers with values typed into a form over the stored ones (a
+    test send before saving); it writes nothing."""
+
+    def __init__(self, base: CredentialStore, typed: Mapping[str, Mapping[str, str]]) -> None:
+        self.base, self.typed = base, typed
+
+    def get(self, name: str) -> dict[str, str] | None:
+        found = {**(self.base.get(name) or {}), **{k: v for k, v in self.typed.get(name, {}).items() if v}}
+        return found or None
+
+    def set(self, name: str, values: dict[str, str]) -> None:
+        raise PermissionError("a test send stores nothing")
+
+    def delete(self, name: str) -> None:
+        raise PermissionError("a test send stores nothing")
+
+    def describe(self) -> str:
+        return self.base.describe()
+
+
+def send_test(
+    channel: str,
+    address: str,
+    *,
+    text: str = "",
+    s: dict | None = None,
+    typed: Mapping[str, Mapping[str, str]] | None = None,
+    store: CredentialStore | None = None,
+) -> Receipt:
+    """Send one service message to ``address`` (the owner's own mobile or mailbox, not a
+    customer) through ``channel`` (sms / email) as set up in ``s`` (default: the saved settings)
+    with the stored secrets, or those ``typed`` for an entry ({"sms.aliyun": {...}}). Owner
+    only; audited (not in the message log: it has no customer). Returns the provider's receipt;
+    raises FieldError (not set up, bad address), SendFailed (the provider's refusal) or
+    OutcomeUnknown."""
+    from shopcrm.trust import audit, security
+
+    security.require_owner("settings")
+    if channel not in ("sms", "email"):
+        raise FieldError("channel", "send.v.test_channel", value=channel)
+    s = SETTINGS.validate(copy.deepcopy(s)) if s is not None else load_settings()
+    address = address.strip()
+    ok = "@" in address.strip("@") if channel == "email" else address.lstrip("+").isdigit() and len(address) >= 5
+    if not ok:
+        raise FieldError("test_address", "send.v.test_address", value=address)
+    text = text or t("send.test_text", shop=settings.shop_name() or "ShopCRM")
+    params = {s["sms"]["text_param"]: text} if channel == "sms" else {}
+    ch = channel_for(channel, store=_Typed(store or default_store(), typed or {}), s=s)
+    msg = Message(
+        customer_id=0,
+        address=address,
+        text=text,
+        template_id=s["sms"]["template"] if channel == "sms" else "",
+        params=params,
+        subject=shop_subject() if channel == "email" else "",
+    )
+    try:
+        receipt = ch.send(msg)
+    except (SendFailed, OutcomeUnknown) as exc:
+        audit.log("settings", detail=f"test {channel}: {type(exc).__name__} {exc}"[:200])
+        raise
+    finally:
+        ch.close()
+    audit.log("settings", detail=f"test {channel}: sent {receipt.provider_id}"[:200])
+    return receipt
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A message whose outcome is unknown (or stuck sending), for the owner to settle."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    channel: str
+    address: str
+    text: str
+    status: str
+    created_at: dt.datetime
+    attempts: int
+    last_error: str
+    campaign_id: int | None
+
+
+def unresolved(campaign_id: int | None = None, limit: int = 500) -> list[Unresolved]:
+    """Messages with status ``unknown`` or ``sending`` (of one campaign when given), oldest first."""
+    q = (
+        MessageRow.select(MessageRow, Customer.name)
+        .join(Customer)
+        .where(MessageRow.status.in_(["unknown", "sending"]))
+        .order_by(MessageRow.id)
+        .limit(limit)
+    )
+    if campaign_id is not None:
+        q = q.where(MessageRow.campaign_id == campaign_id)
+    return [
+        Unresolved(
+            r.id,
+            r.customer_id,
+            r.customer.name,
+            r.channel,
+            r.address,
+            r.text or r.template_id,
+            r.status,
+            r.created_at,
+            r.attempts,
+            r.last_error or "",
+            r.campaign_id,
+        )
+        for r in q
+    ]
 
 
 def log_for(customer_id: int) -> list[MessageRow]:

@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
         security_ui.install(self)
         backup_ui.install(self)
         audit_ui.install(self)
+        from shopcrm.ui.campaigns import channels_dialog
+
+        channels_dialog.install(self)  # 工具 → 消息通道设置 (issue #15)
         self.customers_tab.open_requested.connect(self.open_customer)
         self.customers_tab.purchase_requested.connect(self.record_purchase)
         self.customers_tab.new_requested.connect(self.new_customer)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import care, segments
 from shopcrm.campaigns import campaign as K
+from shopcrm.campaigns import outbox
 from shopcrm.core import clock, festivals
 from shopcrm.core.errors import Cancelled
 from shopcrm.core.money import fmt
@@ -238,6 +239,12 @@ class CampaignsPage(QWidget):
         self.call_list_button.clicked.connect(lambda: self.export_call_list())
         self.status = QLabel(objectName="campaignSendResult")
         self.status.setWordWrap(True)
+        self.channels_button = QPushButton(self.tr("Message channels…"), objectName="channelsButton")
+        self.channels_button.setToolTip(self.tr("SMS and e-mail set-up, secrets and a test send (owner only)"))
+        self.channels_button.clicked.connect(lambda: self.open_channels())
+        self.unknown_button = QPushButton(self.tr("Unknown…"), objectName="unknownButton")
+        self.unknown_button.setToolTip(self.tr("Messages whose outcome is unknown: settle them (owner only)"))
+        self.unknown_button.clicked.connect(lambda: self.open_unknown())
         self.refresh_button = QPushButton(self.tr("Refresh"), objectName="refreshCampaignsButton")
         self.refresh_button.clicked.connect(self.refresh)
         self.table = QTableWidget(0, self.COLUMNS, objectName="campaignsTable")
@@ -267,6 +274,8 @@ class CampaignsPage(QWidget):
         bar.addWidget(self.send_button)
         bar.addWidget(self.call_list_button)
         bar.addStretch(1)
+        bar.addWidget(self.unknown_button)
+        bar.addWidget(self.channels_button)
         bar.addWidget(self.refresh_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
@@ -317,6 +326,12 @@ class CampaignsPage(QWidget):
         if keep in self.ids:
             self.table.selectRow(self.ids.index(keep))
         self._selected()
+        c = outbox.counts()
+        unknown = c.get("unknown", 0) + c.get("sending", 0)
+        self.unknown_button.setText(
+            self.tr("Unknown (%1)…").replace("%1", str(unknown)) if unknown else self.tr("Unknown…")
+        )
+        self.unknown_button.setEnabled(bool(unknown))
 
     @staticmethod
     def _messages(counts: dict[str, int]) -> str:
@@ -394,6 +409,20 @@ class CampaignsPage(QWidget):
         dlg.created.connect(lambda _id: self.refresh())
         if show:
             dlg.open()
+        return dlg
+
+    def open_channels(self, *, show: bool = True):
+        from shopcrm.ui.campaigns.channels_dialog import open_channels
+
+        return open_channels(self, show=show)
+
+    def open_unknown(self, *, show: bool = True):
+        """待确认: the unknown outcomes (of every campaign and ad-hoc send), settled by the owner."""
+        from shopcrm.ui.campaigns.channels_dialog import open_unknown
+
+        dlg = open_unknown(self, show=show)
+        if dlg is not None:
+            dlg.resolved.connect(self.refresh)
         return dlg
 
     def stop_selected(self) -> None:
