@@ -28,6 +28,22 @@
         <translation>电话和拜访活动：把今天要联系的客户导出为 xlsx 清单</translation>
     </message>
     <message>
+        <source>Message channels…</source>
+        <translation>消息通道设置…</translation>
+    </message>
+    <message>
+        <source>SMS and e-mail set-up, secrets and a test send (owner only)</source>
+        <translation>短信和邮件的设置、密钥与发送测试（仅店主）</translation>
+    </message>
+    <message>
+        <source>Unknown…</source>
+        <translation>待确认…</translation>
+    </message>
+    <message>
+        <source>Messages whose outcome is unknown: settle them (owner only)</source>
+        <translation>发送结果未知的消息：逐条确认（仅店主）</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -82,6 +98,10 @@
     <message>
         <source>Messages sent / failed</source>
         <translation>已发送 / 失败</translation>
+    </message>
+    <message>
+        <source>Unknown (%1)…</source>
+        <translation>待确认（%1）…</translation>
     </message>
     <message>
         <source>Sending messages…</source>

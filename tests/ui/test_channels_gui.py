@@ -72,9 +72,9 @@ def test_settings_round_trip_and_the_secret_lands_in_the_credentials_file_only(q
     dialog.security.setCurrentIndex(dialog.security.findData("starttls"))
     qtbot.keyClicks(dialog.username, "shop@example.cn")
     qtbot.keyClicks(dialog.password, "mail-pass-77")
-    qtbot.keyClicks(dialog.sender, "shop@example.cn")
+    qtbot.keyClicks(dialog.from_address, "shop@example.cn")
     dialog.sms_per_second.setValue(4)
-    qtbot.keyClick(dialog.sender, Qt.Key.Key_Return)  # Enter saves
+    qtbot.keyClick(dialog.from_address, Qt.Key.Key_Return)  # Enter saves
     assert dialog.result() == ChannelsDialog.DialogCode.Accepted, dialog.error.text()
 
     s = outbox.load_settings()

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import care, segments
-from shopcrm.campaigns import campaign as K
-from shopcrm.campaigns import outbox
+from shopcrm.campaigns import campaign as K, outbox
 from shopcrm.core import clock, festivals
 from shopcrm.core.errors import Cancelled
 from shopcrm.core.money import fmt
@@ -326,8 +325,8 @@ class CampaignsPage(QWidget):
         if keep in self.ids:
             self.table.selectRow(self.ids.index(keep))
         self._selected()
-        c = outbox.counts()
-        unknown = c.get("unknown", 0) + c.get("sending", 0)
+        by_status = outbox.counts()
+        unknown = by_status.get("unknown", 0) + by_status.get("sending", 0)
         self.unknown_button.setText(
             self.tr("Unknown (%1)…").replace("%1", str(unknown)) if unknown else self.tr("Unknown…")
         )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm import care
 from shopcrm.campaigns import credentials, outbox
 from shopcrm.campaigns.channels import OutcomeUnknown
 from shopcrm.core.errors import FieldError
@@ -135,7 +136,7 @@ class ChannelsDialog(QDialog):
         self.security.setCurrentIndex(max(0, self.security.findData(mail["security"])))
         self.username = QLineEdit(mail["username"], objectName="smtpUser")
         self.password = _secret("smtpPassword")
-        self.sender = QLineEdit(mail["sender"], objectName="smtpSender")
+        self.from_address = QLineEdit(mail["sender"], objectName="smtpSender")
         self.sender_name = QLineEdit(mail["sender_name"], objectName="smtpSenderName")
         self.mail_per_second = _spin(mail["per_second"], 1000, "mailPerSecond")
         self.mail_per_minute = _spin(mail["per_minute"], 100_000, "mailPerMinute")
@@ -148,7 +149,7 @@ class ChannelsDialog(QDialog):
         m.addRow(self.tr("Password"), self._with_error(self.password, "email.smtp"))
         self.smtp_state = self._state_label(status["email.smtp"].secret_set, "smtpPasswordState")
         m.addRow("", self.smtp_state)
-        m.addRow(self.tr("From address"), self.sender)
+        m.addRow(self.tr("From address"), self.from_address)
         m.addRow(self.tr("From name"), self.sender_name)
         m.addRow(self.tr("At most per second / minute"), self._pair(self.mail_per_second, self.mail_per_minute))
 
@@ -184,6 +185,7 @@ class ChannelsDialog(QDialog):
         self.test_result = QLabel(objectName="testResult")
         self.test_result.setWordWrap(True)
         test_row = QHBoxLayout()
+        test_row.addWidget(QLabel(self.tr("Test to")))
         test_row.addWidget(self.test_channel)
         test_row.addWidget(self.test_address, 1)
         test_row.addWidget(self.test_button)
@@ -236,9 +238,7 @@ class ChannelsDialog(QDialog):
         return label
 
     def _set_state(self, label: QLabel, is_set: bool) -> None:
-        label.setText(
-            self.tr("Set (leave empty to keep it)") if is_set else self.tr("Not set")
-        )
+        label.setText(self.tr("Set (leave empty to keep it)") if is_set else self.tr("Not set"))
         label.setProperty("secretSet", is_set)
 
     def _where_text(self) -> str:
@@ -276,7 +276,7 @@ class ChannelsDialog(QDialog):
             port=self.port.value(),
             security=self.security.currentData(),
             username=self.username.text().strip(),
-            sender=self.sender.text().strip(),
+            sender=self.from_address.text().strip(),
             sender_name=self.sender_name.text().strip(),
             per_second=self.mail_per_second.value(),
             per_minute=self.mail_per_minute.value(),
@@ -286,7 +286,10 @@ class ChannelsDialog(QDialog):
     def typed_credentials(self) -> dict[str, dict[str, str]]:
         """What was typed of each credential entry (empty fields: keep what is stored)."""
         return {
-            "sms.aliyun": {"access_key_id": self.aliyun_id.text().strip(), "access_key_secret": self.aliyun_secret.text()},
+            "sms.aliyun": {
+                "access_key_id": self.aliyun_id.text().strip(),
+                "access_key_secret": self.aliyun_secret.text(),
+            },
             "sms.tencent": {"secret_id": self.tencent_id.text().strip(), "secret_key": self.tencent_secret.text()},
             "email.smtp": {"password": self.password.text()},
         }
@@ -455,7 +458,7 @@ class UnknownDialog(QDialog):
         for i, r in enumerate(self.rows):
             values = (
                 r.customer_name,
-                r.channel,
+                care.channel_text(r.channel),
                 r.address,
                 r.text,
                 r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
@@ -501,7 +504,7 @@ def open_channels(parent: QWidget | None, *, show: bool = True) -> ChannelsDialo
     if not ensure_owner(parent, "settings"):
         return None
     dlg = ChannelsDialog(parent)
-    forms.fit_to_screen(dlg, 640, 700)
+    forms.fit_to_screen(dlg, 640, 600)
     if show:
         dlg.open()
     return dlg
