@@ -76,9 +76,15 @@ def _rows(n: int, customers: list, seed: int):
         ]
 
 
+def _demo_name(db: Path) -> str:
+    """The cached demo database a working copy was made from (``work_<pid>_<name>``): the input
+    files are drawn from its customers, so a regenerated demo never meets an older file."""
+    return db.stem.split("_", 2)[-1] if db.stem.startswith("work_") else db.stem
+
+
 def make_csv(n: int, db: Path, seed: int = 11) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"purchases_{n}_{seed}.csv"
+    path = CACHE / f"purchases_{_demo_name(db)}_{n}_{seed}.csv"  # its customers are that database's
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         with open(tmp, "w", newline="", encoding="utf-8") as f:
@@ -91,7 +97,7 @@ def make_csv(n: int, db: Path, seed: int = 11) -> Path:
 
 def make_xlsx(n: int, db: Path, seed: int = 11) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"purchases_{n}_{seed}.xlsx"
+    path = CACHE / f"purchases_{_demo_name(db)}_{n}_{seed}.xlsx"
     if not path.exists():
         from openpyxl import Workbook
 
