@@ -1,4 +1,5 @@
-"""Export customers (and, for a full archive, their purchases, contacts and complaints) to .xlsx.
+"""Export customers (and, for a full archive, their purchases, contacts, complaints, coupons and
+count cards) to .xlsx.
 
 Everything goes through openpyxl in write-only mode, streaming rows from SQLite, so 100,000
 customers take a few megabytes of memory. Two public entry points:
@@ -38,6 +39,7 @@ from pathlib import Path
 from shopcrm import customers as C
 from shopcrm.core.errors import check_progress
 from shopcrm.core.lunar import LunarBirthday, format_lunar
+from shopcrm.core.money import fmt as yuan
 from shopcrm.core.normalize import FORMULA_TRIGGERS, MAX_TEXT, escape_formula, unescape_formula
 from shopcrm.core.texts import CATALOGUE, register, t
 from shopcrm.store.db import database
@@ -492,6 +494,8 @@ SHEET_CUSTOMERS = "客户"
 SHEET_PURCHASES = "消费记录"
 SHEET_CONTACTS = "联系记录"
 SHEET_COMPLAINTS = "投诉记录"
+SHEET_COUPONS = "优惠券"
+SHEET_PACKAGES = "计次卡"
 
 CUSTOMER_COLUMNS = (
     Column("姓名", TEXT),
@@ -563,6 +567,77 @@ COMPLAINT_COLUMNS = _LINK_COLUMNS + (
     Column("回访记录", TEXT),
     Column("结案时间", DATETIME),
 )
+
+# loyalty (issue 14): a coupon's terms as copied when issued, and a count card's uses
+COUPON_COLUMNS = _LINK_COLUMNS + (
+    Column("券码", CODE),
+    Column("类型", TEXT),
+    Column("优惠", TEXT),
+    Column("门槛", CENTS),
+    Column("发放时间", DATETIME),
+    Column("有效期至", DATE),
+    Column("来源", TEXT),
+    Column("状态", TEXT),
+    Column("使用时间", DATETIME),
+    Column("抵扣金额", CENTS),
+)
+PACKAGE_COLUMNS = _LINK_COLUMNS + (
+    Column("项目", TEXT),
+    Column("总次数", INT),
+    Column("已用次数", INT),
+    Column("已退次数", INT),
+    Column("剩余次数", INT),
+    Column("售价", CENTS),
+    Column("购买时间", DATETIME),
+    Column("有效期至", DATE),
+    Column("最近使用", DATETIME),
+)
+COUPON_KIND_TEXT = {"amount": "满减券", "percent": "折扣券", "gift": "礼品券"}
+COUPON_STATUS_TEXT = {"issued": "未使用", "used": "已使用", "void": "已作废", "expired": "已过期"}
+COUPON_SOURCE_TEXT = {"manual": "手工发放", "segment": "群发", "birthday": "生日", "wakeup": "唤醒"}
+
+
+def _coupon_offer(kind: str, amount_off: int, percent_off: int, cap, gift: str) -> str:
+    if kind == "amount":
+        return f"减{yuan(amount_off)}"
+    if kind == "percent":
+        return f"{(100 - percent_off) / 10:g}折" + (f"（最多减{yuan(cap)}）" if cap else "")
+    return f"赠{gift}"
+
+
+def _coupon_rows(scope: str, batch: int = 5000) -> Iterator[tuple]:
+    cur = database.execute_sql(f"""
+        SELECT c.card_no, c.mobile, c.name, cp.code, cp.kind, cp.amount_off_cents, cp.percent_off,
+               cp.cap_cents, cp.gift, cp.threshold_cents, cp.issued_at, cp.valid_until, cp.source,
+               cp.status, cp.used_at, cp.off_cents
+        FROM {scope} s JOIN customer c ON c.id = s.id JOIN coupon cp ON cp.customer_id = c.id
+        ORDER BY s.pos, cp.issued_at, cp.id""")
+    while rows := cur.fetchmany(batch):
+        for r in rows:
+            yield r[:4] + (
+                COUPON_KIND_TEXT.get(r[4], r[4]),
+                _coupon_offer(*r[4:9]),
+                r[9],
+                r[10],
+                r[11],
+                COUPON_SOURCE_TEXT.get(r[12], r[12]),
+                COUPON_STATUS_TEXT.get(r[13], r[13]),
+                r[14],
+                r[15],
+            )
+
+
+def _package_rows(scope: str, batch: int = 5000) -> Iterator[tuple]:
+    cur = database.execute_sql(f"""
+        SELECT c.card_no, c.mobile, c.name, k.product, k.uses,
+               (SELECT COALESCE(-SUM(u.delta), 0) FROM package_use u WHERE u.package_id = k.id AND u.kind = 'use'),
+               (SELECT COALESCE(-SUM(u.delta), 0) FROM package_use u WHERE u.package_id = k.id AND u.kind = 'refund'),
+               k.remaining, k.price_cents, k.sold_at, k.expires_on,
+               (SELECT MAX(u.at) FROM package_use u WHERE u.package_id = k.id AND u.kind = 'use')
+        FROM {scope} s JOIN customer c ON c.id = s.id JOIN package k ON k.customer_id = c.id
+        ORDER BY s.pos, k.sold_at, k.id""")
+    while rows := cur.fetchmany(batch):
+        yield from rows
 
 
 def _label(prefix: str, code) -> str:
@@ -691,6 +766,8 @@ class ExportResult:
     purchases: int = 0
     contacts: int = 0
     complaints: int = 0
+    coupons: int = 0
+    packages: int = 0
     full: bool = False
     seconds: float = 0.0
     sheets: list[str] = field(default_factory=list)
@@ -765,10 +842,14 @@ def export_customers(
                 result.complaints = count(f"SELECT count(*) FROM {_SCOPE} s JOIN complaint x ON x.customer_id = s.id")
                 if everyone:
                     result.complaints += count("SELECT count(*) FROM complaint WHERE customer_id IS NULL")
+                result.coupons = count(f"SELECT count(*) FROM {_SCOPE} s JOIN coupon cp ON cp.customer_id = s.id")
+                result.packages = count(f"SELECT count(*) FROM {_SCOPE} s JOIN package k ON k.customer_id = s.id")
                 sheets += [
                     Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(_SCOPE), result.purchases),
                     Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(_SCOPE), result.contacts),
                     Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(_SCOPE, everyone), result.complaints),
+                    Sheet(SHEET_COUPONS, COUPON_COLUMNS, _coupon_rows(_SCOPE), result.coupons),
+                    Sheet(SHEET_PACKAGES, PACKAGE_COLUMNS, _package_rows(_SCOPE), result.packages),
                 ]
             result.path = write_workbook(path, sheets, progress)
             result.sheets = [s.title for s in sheets]

@@ -375,7 +375,7 @@ def test_full_archive_sheets_linked_by_card_and_mobile(shop, tmp_path):
     assert (result.customers, result.purchases, result.contacts, result.complaints) == (3, 1, 1, 2)
     assert "消费记录 1 条" in result.message
     wb = load_workbook(result.path)
-    assert wb.sheetnames == ["客户", "消费记录", "联系记录", "投诉记录"]
+    assert wb.sheetnames == ["客户", "消费记录", "联系记录", "投诉记录", "优惠券", "计次卡"]
     for ws in wb:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
         assert ws["A1"].font.b
@@ -398,7 +398,43 @@ def test_full_archive_of_a_selection_has_only_its_records(shop, tmp_path):
     result = E.export_customers(tmp_path / "x.xlsx", ids=[shop["b"]], full=True)
     assert (result.customers, result.purchases, result.contacts, result.complaints) == (1, 0, 0, 0)
     wb = load_workbook(result.path)
-    assert [ws.max_row for ws in wb] == [2, 1, 1, 1]
+    assert [ws.max_row for ws in wb] == [2, 1, 1, 1, 1, 1]
+
+
+def test_full_archive_has_coupons_and_count_cards(shop, tmp_path):
+    from shopcrm.loyalty import coupons, packages as loyalty_packages
+    from shopcrm.sales import packages
+
+    terms = coupons.Terms("amount", amount_off_cents=2000, threshold_cents=10000, days=30)
+    used = coupons.issue(shop["a"], terms)
+    coupons.issue(shop["a"], coupons.Terms("percent", percent_off=20, cap_cents=5000, days=10))
+    from shopcrm.sales import counter
+
+    counter.sell(shop["a"], 15000, {"cash": 13000}, coupon=used.code)
+    card = packages.sell_package(shop["a"], "洗车", 10, 30000, 365, {"wechat": 30000})
+    loyalty_packages.use(card.id, note="外观")
+    loyalty_packages.use(card.id)
+
+    result = E.export_customers(tmp_path / "档案.xlsx", full=True)
+    assert (result.coupons, result.packages) == (2, 1)
+    wb = load_workbook(result.path)
+    cps = sheet_rows(wb["优惠券"])
+    assert [(c["券码"].value, c["优惠"].value, c["状态"].value) for c in cps] == [
+        (used.code, "减20.00", "已使用"),
+        (cps[1]["券码"].value, "8折（最多减50.00）", "未使用"),
+    ]
+    assert cps[0]["门槛"].value == pytest.approx(100) and cps[0]["抵扣金额"].value == pytest.approx(20)
+    assert cps[0]["有效期至"].value == dt.datetime(2026, 12, 21) and cps[0]["姓名"].value == "张三"
+    (k,) = sheet_rows(wb["计次卡"])
+    assert (k["项目"].value, k["总次数"].value, k["已用次数"].value, k["已退次数"].value, k["剩余次数"].value) == (
+        "洗车",
+        10,
+        2,
+        0,
+        8,
+    )
+    assert k["售价"].value == pytest.approx(300) and k["有效期至"].value == dt.datetime(2027, 11, 21)
+    assert k["手机"].value == "13812345678" and k["最近使用"].is_date
 
 
 # --- cancel, progress, atomic files ------------------------------------------------------------
@@ -507,7 +543,7 @@ def test_cli_export_with_filters(shop, db_path, tmp_path, capsys):
     assert "已导出 1 位客户" in capsys.readouterr().out
     assert names_in(out) == ["张三"]
     assert cli.main(["export", str(out), "--db", str(db_path), "--tag", "VIP", "--full"]) == 0
-    assert load_workbook(out).sheetnames == ["客户", "消费记录", "联系记录", "投诉记录"]
+    assert load_workbook(out).sheetnames == ["客户", "消费记录", "联系记录", "投诉记录", "优惠券", "计次卡"]
     assert cli.main(["export", str(out), "--db", str(db_path), "--level", "铜卡"]) == 1
     assert "没有名为“铜卡”的会员等级" in capsys.readouterr().err
 

@@ -73,7 +73,7 @@ def test_dialog_exports_the_selection_and_the_full_archive(three, window, qtbot,
     result = dialog.export()
     assert result.full and result.path == tmp_path / "选中.xlsx"
     assert names_in(result.path) == ["王五", "张三"]
-    assert load_workbook(result.path).sheetnames == ["客户", "消费记录", "联系记录", "投诉记录"]
+    assert load_workbook(result.path).sheetnames == ["客户", "消费记录", "联系记录", "投诉记录", "优惠券", "计次卡"]
 
 
 def test_selection_is_disabled_without_one(three, window, qtbot):
