@@ -168,3 +168,24 @@ def expiring_soon(today: dt.date | None = None, days: int = 30) -> list[Expiring
     if (last_day - today).days > days:
         return []
     return [Expiring(cid, n, last_day) for cid, n in _due(today.year - years)]
+
+
+def next_expiry(customer_id: int, today: dt.date | None = None) -> Expiring | None:
+    """The member's points that expire at the end of this year (their last good day), or None:
+    for the archive's 会员权益 page."""
+    years = _years()
+    today = today or clock.today()
+    if not years:
+        return None
+    due = _due(today.year - years, customer_id)
+    return Expiring(customer_id, due[0][1], dt.date(today.year, 12, 31)) if due else None
+
+
+def redemptions_of(customer_id: int) -> list[GiftRedemption]:
+    """The member's gifts for points, newest first (the gift's name on ``.gift``)."""
+    return list(
+        GiftRedemption.select(GiftRedemption, PointsGift)
+        .join(PointsGift)
+        .where(GiftRedemption.customer == customer_id)
+        .order_by(GiftRedemption.id.desc())
+    )

@@ -117,3 +117,25 @@ def test_no_expiry_when_the_owner_has_not_set_one(member):
     assert points.expiring_soon(dt.date(2030, 12, 20)) == []
     assert Customer.get_by_id(cid).points == 1_000
     assert database.execute_sql("SELECT COUNT(*) FROM ledger_entry WHERE kind = 'expire'").fetchone()[0] == 0
+
+
+def test_the_archive_sees_a_members_next_expiry_and_gifts(member):
+    cid = member(points=0)
+    other = member(mobile="13900001111", card="V002", points=0)
+    assert points.next_expiry(cid, dt.date(2026, 3, 1)) is None  # the owner set no expiry
+    loyalty.save_settings(points_expire_years=1)
+    _entry(cid, 800, dt.date(2025, 5, 1))  # good to 2026-12-31
+    _entry(cid, 400, dt.date(2026, 2, 1))  # good to 2027-12-31
+    _entry(other, 900, dt.date(2025, 5, 1))
+    soon = points.next_expiry(cid, dt.date(2026, 3, 1))
+    assert soon is not None and (soon.customer_id, soon.points, soon.on) == (cid, 800, dt.date(2026, 12, 31))
+    assert points.expire_points(dt.date(2027, 1, 1)) == 800 + 900
+    later = points.next_expiry(cid, dt.date(2027, 3, 1))
+    assert later is not None and (later.points, later.on) == (400, dt.date(2027, 12, 31))
+
+    _entry(other, 500, dt.date(2027, 3, 1))
+    g = points.add_gift("保温杯", 300, 2)
+    points.redeem_gift(cid, g.id)
+    points.redeem_gift(other, g.id)
+    (mine,) = points.redemptions_of(cid)
+    assert (mine.gift.name, mine.points, mine.customer_id) == ("保温杯", 300, cid)
