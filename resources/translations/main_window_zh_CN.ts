@@ -4,6 +4,10 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <source>Member benefits settings…</source>
+      <translation>会员权益设置…</translation>
+    </message>
+    <message>
       <source>Customers</source>
       <translation>客户</translation>
     </message>

@@ -120,6 +120,10 @@ class MainWindow(QMainWindow):
 
         self.export_actions = add_export_actions(self)
         self.import_actions = add_import_actions(self)  # inserted above the export actions
+        self.loyalty_settings_action = self.tools_menu.addAction(
+            self.tr("Member benefits settings…"), self.open_loyalty_settings
+        )
+        self.loyalty_settings_action.setObjectName("loyaltySettingsAction")
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         lang_menu = self.view_menu.addMenu(self.tr("Language"))
@@ -176,6 +180,12 @@ class MainWindow(QMainWindow):
         for tab in self.extra_tabs:
             if hasattr(tab, "show_complaint"):
                 tab.show_complaint(complaint_id, activate=True)
+
+    def open_loyalty_settings(self):
+        """Member prices, points, coupon types and gifts (issue 14): owner only (clerk: the PIN)."""
+        from shopcrm.ui.customers.loyalty_settings import open_settings
+
+        return open_settings(self)
 
     def record_purchase(self, customer_id: int) -> bool:
         """Record a sale for a customer straight from the list (no need to open the archive)."""

@@ -67,7 +67,7 @@ def _dialogs():
     from shopcrm.ui import first_run
     from shopcrm.ui.analysis import analysis_tab
     from shopcrm.ui.complaints import complaint_widgets as CW
-    from shopcrm.ui.customers import anniversaries, customer_form as F
+    from shopcrm.ui.customers import anniversaries, customer_form as F, loyalty_page as LP
     from shopcrm.ui.excel import export_dialog
     from shopcrm.ui.today import care_settings, today_tab
     from shopcrm.ui.trust import audit_ui, backup_ui, security_ui
@@ -78,6 +78,9 @@ def _dialogs():
         ("customer archive", lambda w, c: F.CustomerForm(c, w), "nameEdit"),
         ("record purchase", lambda w, c: F.PurchaseDialog(w, customer_id=c), "purchaseAmountEdit"),
         ("record contact", lambda w, c: F.ContactDialog(w), "contactChannelCombo"),
+        ("sell count card", lambda w, c: F.PurchaseDialog(w, customer_id=c, package=True), "packageProductEdit"),
+        ("issue coupon", lambda w, c: LP.IssueCouponDialog(c, w), "couponTypeCombo"),
+        ("redeem gift", lambda w, c: LP.RedeemGiftDialog(c, w), "giftCombo"),
         ("top up", lambda w, c: F.MoneyDialog("topup", w, customer_id=c), "moneyAmountEdit"),
         ("adjust", lambda w, c: F.MoneyDialog("adjust", w, customer_id=c), "moneyAmountEdit"),
         ("anniversaries", lambda w, c: anniversaries.AnniversaryDialog(c, w), "anniversaryKind"),

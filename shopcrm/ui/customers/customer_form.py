@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import customers
+from shopcrm import customers, loyalty
 from shopcrm.campaigns import campaign
 from shopcrm.core import clock, texts
 from shopcrm.core.errors import DuplicateError, FieldError, ValidationError
@@ -42,35 +41,13 @@ from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_birthday, parse_money
 from shopcrm.core.texts import t
 from shopcrm.customers import CustomerInput, ledger
-from shopcrm.sales import activity, counter
+from shopcrm.loyalty import coupons
+from shopcrm.sales import activity, counter, packages
 from shopcrm.sales.activity import CARD
 from shopcrm.trust import security
 from shopcrm.ui.shell import forms, qclock
+from shopcrm.ui.shell.forms import Field as _Field, ValidatingDialog as _ValidatingDialog
 from shopcrm.ui.trust import security_ui
-
-ERROR_STYLE = "color: #c0392b;"
-
-
-class _Field(QWidget):
-    """An input with an error line under it."""
-
-    def __init__(self, editor: QWidget, parent=None):
-        super().__init__(parent)
-        self.editor = editor
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.RichText)
-        self.error.hide()
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        lay.addWidget(editor)
-        lay.addWidget(self.error)
-
-    def set_error(self, text: str | None) -> None:
-        self.error.setText(text or "")
-        self.error.setVisible(bool(text))
 
 
 class BirthdayEdit(QWidget):
@@ -311,6 +288,12 @@ class CustomerForm(QDialog):
                 self._list_page(self.purchase_table, self.add_purchase_button, self.refund_button),
                 self.tr("Purchases"),
             )
+            from shopcrm.ui.customers.loyalty_page import LoyaltyPage  # 会员权益 (issue 14)
+
+            self.loyalty_page = LoyaltyPage(customer_id, self)
+            self.loyalty_page.sale_dialog = lambda: PurchaseDialog(self, customer_id=customer_id, package=True)
+            self.loyalty_page.changed.connect(self._benefits_changed)
+            self.pages.addTab(self.loyalty_page, self.loyalty_page.title())
             self.purchase_table.itemSelectionChanged.connect(
                 lambda: self.refund_button.setEnabled(self.selected_purchase() is not None)
             )
@@ -513,6 +496,8 @@ class CustomerForm(QDialog):
         self.summary.setText(" · ".join(parts))
         self.balance_label.setText(self.tr("Balance ¥%1").replace("%1", fmt(c.balance_cents)))
         self.points_label.setText(self.tr("Points %1").replace("%1", f"{c.points:,}"))
+        if getattr(self, "loyalty_page", None) is not None:  # a sale spent a coupon or points
+            self.loyalty_page.reload()
         pay = {p: t(f"pay.{p}") for p in activity.PAYMENTS}
         bought = activity.purchases_of(c.id)
         self._fill(
@@ -749,6 +734,12 @@ class CustomerForm(QDialog):
         super().reject()
 
     # --- purchases, contacts, money ------------------------------------------------------------
+    def _benefits_changed(self) -> None:
+        """A count card sold, used or refunded, a coupon issued, a gift redeemed on 会员权益."""
+        self._load_activity()
+        self.show_receipt(self.loyalty_page.receipt)
+        self.saved.emit(self.customer_id)
+
     def _add_purchase(self) -> None:
         dlg = PurchaseDialog(self, customer_id=self.customer_id)  # records it; a refusal stays in the dialog
         if dlg.exec() == QDialog.DialogCode.Accepted:
@@ -817,68 +808,6 @@ class CustomerForm(QDialog):
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self._load_activity()
             self.saved.emit(self.customer_id)
-
-
-class _ValidatingDialog(QDialog):
-    """A small form whose refusals are shown under the field concerned, the dialog staying open
-    with everything typed. ``check()`` reads the fields; ``commit()`` (optional) does the work —
-    a FieldError from either is shown in the dialog, never in a message box."""
-
-    def __init__(self, title: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(440)  # room for a refusal and the card balance on one or two lines
-        self.form = QFormLayout()
-        self.fields: dict[str, _Field] = {}
-        self.error = QLabel(objectName="dialogError")  # refusals that belong to no single field
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._try_accept)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(self.form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
-
-    def add_row(self, label: str, editor: QWidget, key: str | None = None) -> QWidget:
-        """A form row; with ``key`` the row gets an error line for FieldErrors of that field."""
-        if key is not None:
-            f = _Field(editor)
-            self.fields[key] = f
-            self.form.addRow(label, f)
-            return f
-        self.form.addRow(label, editor)
-        return editor
-
-    def show_error(self, field: str | None, message: str) -> None:
-        for f in self.fields.values():
-            f.set_error(None)
-        target = self.fields.get(field or "")
-        if target is not None:
-            target.set_error(message)
-            target.editor.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.error.setText("" if target is not None else message)
-        self.error.setVisible(target is None and bool(message))
-
-    def _try_accept(self) -> None:
-        try:
-            self.check()
-            self.commit()
-        except FieldError as exc:
-            self.show_error(exc.field, exc.message)
-            return
-        except PermissionError as exc:  # owner-only and the owner is not there
-            self.show_error(None, str(exc))
-            return
-        self.accept()
-
-    def check(self) -> None:
-        raise NotImplementedError
-
-    def commit(self) -> None:
-        """The work itself, after ``check()``; a FieldError keeps the dialog open."""
 
 
 class LinesEditor(QWidget):
@@ -961,22 +890,66 @@ class PurchaseDialog(_ValidatingDialog):
     shopcrm.sales.counter.sell (OK = recorded) and shows, while typing, the card balance, the
     points and what is still to pay; a refusal (card part over the balance) is shown under the
     field concerned, the dialog staying open with what was typed. ``receipt`` is the receipt line
-    of the recorded sale."""
+    of the recorded sale.
+
+    For a member (issue 14) the amount is the list price and the dialog prices the sale live with
+    shopcrm.loyalty.price: the member price of the level, a coupon (one of the customer's valid
+    coupons, or a typed code), points spent as money (积分抵现, the most allowed shown) and the
+    sale type when the owner gives member prices per type; the breakdown (list, member off,
+    coupon off, points off, due) follows the typing and the payment parts add up to ``due``.
+    With ``package=True`` the dialog sells a count card (计次卡) through the same payment flow
+    (shopcrm.sales.packages.sell_package); ``package_id`` is then the sold card."""
 
     recorded = Signal(int)  # purchase id
 
-    def __init__(self, parent=None, customer_id: int | None = None):
-        super().__init__(self.tr("Record purchase"), parent)
-        self.setObjectName("purchaseDialog")
+    def __init__(self, parent=None, customer_id: int | None = None, *, package: bool = False):
+        title = self.tr("Sell count card") if package else self.tr("Record purchase")
+        super().__init__(title, parent)
+        self.setObjectName("packageSaleDialog" if package else "purchaseDialog")
         self.customer_id = customer_id
+        self.package = package
         self.purchase_id: int | None = None
+        self.package_id: int | None = None
         self.receipt = ""
+        self.quote: loyalty.Quote | None = None
+        self.settings = loyalty.load_settings() if customer_id is not None else None
         self.amount_edit = QLineEdit(objectName="purchaseAmountEdit")
         self.amount_edit.setPlaceholderText("0.00")
         self.at_edit = QDateTimeEdit(qclock.now(), objectName="purchaseAtEdit")
         self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at_edit.setCalendarPopup(True)
         self.items_edit = QLineEdit(objectName="purchaseItemsEdit")
+        # a count card: what, how many uses, valid how long
+        self.product_edit = QLineEdit(objectName="packageProductEdit")
+        self.product_edit.setPlaceholderText(self.tr("e.g. car wash, facial"))
+        self.uses_spin = QSpinBox(objectName="packageUsesSpin")
+        self.uses_spin.setRange(1, 10_000)
+        self.uses_spin.setValue(10)
+        self.days_spin = QSpinBox(objectName="packageDaysSpin")
+        self.days_spin.setRange(0, 36_500)
+        self.days_spin.setValue(365)
+        self.days_spin.setSpecialValueText(self.tr("no end"))
+        self.days_spin.setSuffix(self.tr(" days"))
+        # member benefits (issue 14)
+        self.sale_type_combo = QComboBox(objectName="saleTypeCombo")
+        for code, label in (("goods", self.tr("Goods")), ("service", self.tr("Service"))):
+            self.sale_type_combo.addItem(label, code)
+        self.coupon_combo = QComboBox(objectName="couponCombo")
+        self.coupon_combo.setEditable(True)
+        self.coupon_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.coupon_combo.lineEdit().setPlaceholderText(self.tr("choose, or type a coupon code"))
+        self.points_edit = QLineEdit(objectName="pointsUsedEdit")
+        self.points_edit.setValidator(QIntValidator(0, 10**9, self.points_edit))
+        self.points_edit.setPlaceholderText("0")
+        self.points_max_label = QLabel(objectName="pointsMaxLabel")
+        points_row = QWidget()
+        pr = QHBoxLayout(points_row)
+        pr.setContentsMargins(0, 0, 0, 0)
+        pr.addWidget(self.points_edit, 1)
+        pr.addWidget(self.points_max_label, 2)
+        self.breakdown_label = QLabel(objectName="priceBreakdownLabel")  # list, offs, due
+        self.breakdown_label.setWordWrap(True)
+        self.breakdown_label.setTextFormat(Qt.TextFormat.RichText)
         self.payment_combo = QComboBox(objectName="paymentCombo")  # the method of the rest
         for m in counter.methods():
             self.payment_combo.addItem(counter.method_label(m, texts.language()), m)
@@ -988,9 +961,17 @@ class PurchaseDialog(_ValidatingDialog):
         self.card_label.setWordWrap(True)
         self.card_label.setTextFormat(Qt.TextFormat.RichText)
         self.card_label.hide()
-        self.add_row(self.tr("Amount (yuan) *"), self.amount_edit, "amount")
+        if package:
+            self.add_row(self.tr("Count card *"), self.product_edit, "package")
+            self.add_row(self.tr("Uses"), self.uses_spin)
+            self.add_row(self.tr("Valid for"), self.days_spin)
+            self.add_row(self.tr("Price (yuan) *"), self.amount_edit, "amount")
+        else:
+            self.add_row(self.tr("Amount (yuan) *"), self.amount_edit, "amount")
+        self.add_row(self.tr("Sale type"), self.sale_type_combo, "sale_type")
         self.add_row(self.tr("Time"), self.at_edit)
-        self.add_row(self.tr("Items"), self.items_edit)
+        if not package:
+            self.add_row(self.tr("Items"), self.items_edit)
         self.lines_editor = LinesEditor()  # optional: with lines the amount is their sum
         self.lines_scroll = QScrollArea(objectName="purchaseLinesScroll")
         self.lines_scroll.setWidgetResizable(True)
@@ -998,26 +979,30 @@ class PurchaseDialog(_ValidatingDialog):
         self.lines_scroll.setMaximumHeight(190)
         self.lines_scroll.setWidget(self.lines_editor)
         self.lines_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.add_row(self.tr("Coupon"), self.coupon_combo, "coupon")
+        self.add_row(self.tr("Points as money"), points_row, "points")
+        self.fields["points"].editor = self.points_edit  # the error focuses the points, not the row
+        self.form.addRow("", self.breakdown_label)
         self.add_row(self.tr("Payment"), self.payment_combo, "payment")
         self.add_row(self.tr("Card part (yuan)"), self.card_edit, "card")
         self.form.addRow("", self.card_label)
         self.add_row(self.tr("Lines (optional)"), self.lines_scroll, "line")
+        self._set_row_visible("line", not package)  # a count card is one line of its own
+        self._offer_benefits()
         self.payment_combo.currentIndexChanged.connect(self._show_card)
         self.amount_edit.textChanged.connect(self._show_card)
         self.card_edit.textChanged.connect(self._show_card)
+        self.sale_type_combo.currentIndexChanged.connect(self._show_card)
+        self.coupon_combo.currentTextChanged.connect(self._show_card)
+        self.points_edit.textChanged.connect(self._show_card)
+        self.at_edit.dateTimeChanged.connect(self._show_card)
         self.lines_editor.changed.connect(self._follow_lines)
-        forms.settle(
-            self,
-            first=self.amount_edit,
-            order=[
-                self.amount_edit,
-                self.at_edit,
-                self.items_edit,
-                self.payment_combo,
-                self.card_edit,
-                self.lines_editor.first(),
-            ],
-        )
+        order = [self.product_edit, self.uses_spin, self.days_spin] if package else []
+        order += [self.amount_edit, self.sale_type_combo, self.at_edit]
+        order += [] if package else [self.items_edit]
+        order += [self.coupon_combo, self.points_edit, self.payment_combo, self.card_edit]
+        order += [] if package else [self.lines_editor.first()]
+        forms.settle(self, first=order[0], order=order)
         self._show_card()
 
     def _follow_lines(self) -> None:
@@ -1028,6 +1013,113 @@ class PurchaseDialog(_ValidatingDialog):
             total = self.lines_editor.total()
             self.amount_edit.setText(fmt(total, grouping=False) if total is not None else "")
 
+    # --- member benefits -----------------------------------------------------------------------
+    def _set_row_visible(self, key: str, visible: bool) -> None:
+        self.fields[key].setVisible(visible)
+        label = self.form.labelForField(self.fields[key])
+        if label is not None:
+            label.setVisible(visible)
+
+    def _offer_benefits(self) -> None:
+        """Show the coupon, points and sale-type rows only where they can matter for this member."""
+        s = self.settings
+        if self.customer_id is None or s is None:
+            for key in ("sale_type", "coupon", "points"):
+                self._set_row_visible(key, False)
+            self.breakdown_label.hide()
+            return
+        c = customers.get(self.customer_id)
+        self.coupon_combo.addItem("", None)
+        for cp in coupons.valid_for(self.customer_id):
+            self.coupon_combo.addItem(coupons.text(cp), cp.code)
+        self._coupons_offered = self.coupon_combo.count() > 1
+        self._points_offered = bool(s["points_per_yuan"]) and c.points > 0
+        discounts = s["level_discounts"]
+        member = c.level_id is not None and any(int(v) < 100 for v in discounts.values())
+        # the owner gives member prices per sale type: the type matters when goods and services differ
+        per_type = member and ("goods" in s["member_price_types"]) != ("service" in s["member_price_types"])
+        self._set_row_visible("sale_type", per_type and not self.package)
+        self._set_row_visible("coupon", self._coupons_offered)
+        self._set_row_visible("points", self._points_offered)
+        self._benefits = member or self._coupons_offered or self._points_offered
+
+    def _sale_type(self) -> str:
+        return "package" if self.package else self.sale_type_combo.currentData()
+
+    def _coupon_code(self) -> str | None:
+        text = self.coupon_combo.currentText().strip()
+        if not text:
+            return None
+        i = self.coupon_combo.currentIndex()
+        if i >= 0 and self.coupon_combo.itemText(i) == self.coupon_combo.currentText():
+            return self.coupon_combo.itemData(i)
+        return coupons.normal_code(text) or None
+
+    def _points(self) -> int:
+        text = self.points_edit.text().strip()
+        return int(text) if text.isdigit() else 0
+
+    def _at(self) -> dt.datetime:
+        return self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+
+    def _price(self, amount: int) -> tuple[loyalty.Quote | None, FieldError | None]:
+        """The live quote of what is typed, and the first refusal; a refused coupon or points
+        still leave a quote of the rest, so the breakdown never goes blank while typing."""
+        code, points, sale_type = self._coupon_code(), self._points(), self._sale_type()
+        first: FieldError | None = None
+        for cp, pts in ((code, points), (code, 0), (None, points), (None, 0)):
+            try:
+                return loyalty.price(self.customer_id, amount, cp, pts, sale_type, day=self._at().date()), first
+            except FieldError as exc:
+                first = first or exc
+        return None, first
+
+    def _show_breakdown(self, amount: int) -> int:
+        """Price the sale live; returns what is due (the amount itself when nothing applies)."""
+        self.quote = None
+        if self.customer_id is None or not getattr(self, "_benefits", False) or amount <= 0:
+            self.breakdown_label.setVisible(False)
+            self.points_max_label.setText("")
+            return amount
+        q, error = self._price(amount)
+        for key in ("coupon", "points", "sale_type"):
+            self.fields[key].set_error(None)
+        if error is not None and error.field in ("coupon", "points", "sale_type"):
+            code = self._coupon_code() or ""
+            typing = error.key == "coupon.v.unknown" and len(code) < coupons.CODE_LENGTH
+            if not typing:  # a half-typed code is no refusal yet
+                self.fields[error.field].set_error(error.message)
+        self.quote = q
+        if q is None:
+            self.breakdown_label.setVisible(False)
+            return amount
+        if self._points_offered:
+            self.points_max_label.setText(
+                self.tr("at most %1 of %2 points (¥%3)")
+                .replace("%1", f"{q.points_max:,}")
+                .replace("%2", f"{q.points_have:,}")
+                .replace("%3", fmt(loyalty.points_value(q.points_max, self.settings)))
+            )
+        # the discounts as the receipt line will say them (member price, coupon, points)
+        parts = [self.tr("List ¥%1").replace("%1", fmt(q.list_cents)), *q.lines()]
+        parts.append("<b>" + self.tr("Due ¥%1").replace("%1", fmt(q.due)) + "</b>")
+        self.breakdown_label.setText(" · ".join(parts))
+        self.breakdown_label.setVisible(True)
+        self._grow()
+        return q.due
+
+    def _grow(self) -> None:
+        """A longer breakdown or refusal wraps onto another line: the open dialog grows to show
+        it (never shrinks while the clerk types)."""
+        if not self.isVisible():
+            return
+        self.layout().activate()
+        need = self.layout().heightForWidth(self.width()) if self.layout().hasHeightForWidth() else -1
+        need = max(need, self.sizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    # --- payment -------------------------------------------------------------------------------
     def _all_by_card(self) -> bool:
         return self.payment_combo.currentData() == "stored_value"
 
@@ -1042,10 +1134,9 @@ class PurchaseDialog(_ValidatingDialog):
     def _show_card(self, *_args) -> None:
         by_card = self._all_by_card()
         self.card_edit.setEnabled(not by_card and self.customer_id is not None)
-        self.fields["card"].setVisible(self.customer_id is not None)
-        self.form.labelForField(self.fields["card"]).setVisible(self.customer_id is not None)
-        amount = self._cents(self.amount_edit)
-        card = amount if by_card else self._cents(self.card_edit)
+        self._set_row_visible("card", self.customer_id is not None)
+        due = self._show_breakdown(self._cents(self.amount_edit))
+        card = due if by_card else self._cents(self.card_edit)
         show = self.customer_id is not None and (by_card or bool(self.card_edit.text().strip()))
         self.card_label.setVisible(show)
         if not show:
@@ -1064,40 +1155,76 @@ class PurchaseDialog(_ValidatingDialog):
             )
         elif card:
             text += " · " + self.tr("Balance after ¥%1").replace("%1", fmt(c.balance_cents - card))
-        if not by_card and amount > card:
+        if not by_card and due > card:
             text += " · " + (
                 self.tr("Still to pay by %1 ¥%2")
                 .replace("%1", self.payment_combo.currentText())
-                .replace("%2", fmt(amount - card))
+                .replace("%2", fmt(due - card))
             )
         self.card_label.setText(text)
+        self._grow()
 
     def check(self) -> None:
-        self.lines = self.lines_editor.lines()
+        if self.package:
+            self.product = self.product_edit.text().strip()
+            if not self.product:
+                raise FieldError("package", "package.v.terms")
+        self.lines = [] if self.package else self.lines_editor.lines()
         if self.lines:
             self.amount_cents = sum(q * u for _n, q, u in self.lines)
         else:
             self.amount_cents = parse_money(self.amount_edit.text(), "amount")
         if self.amount_cents <= 0:
             raise FieldError("amount", "v.required")
-        self.at = self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        self.at = self._at()
         self.items = self.items_edit.text().strip()
         self.payment = self.payment_combo.currentData()
+        self.coupon = self._coupon_code() if self.customer_id is not None else None
+        self.points = int(self.points_edit.text()) if self.points_edit.text().strip() else 0
+        due = self.amount_cents
+        if self.customer_id is not None:  # the member's price: refusals beside coupon / points / type
+            due = loyalty.price(
+                self.customer_id, self.amount_cents, self.coupon, self.points, self._sale_type(), day=self.at.date()
+            ).due
+        self.due_cents = due
         if self._all_by_card():
-            self.pay = {CARD: self.amount_cents}
+            self.pay = {CARD: due}
             return
         card = parse_money(self.card_edit.text(), "card") if self.card_edit.text().strip() else 0
-        if card > self.amount_cents:
-            raise FieldError("card", "v.pay_sum", paid=fmt(card), total=fmt(self.amount_cents))
-        self.pay = {CARD: card, self.payment: self.amount_cents - card}
+        if card > due:
+            raise FieldError("card", "v.pay_sum", paid=fmt(card), total=fmt(due))
+        self.pay = {CARD: card, self.payment: due - card}
 
     def commit(self) -> None:
         if self.customer_id is None:  # the caller records it
             return
         try:
-            p = counter.sell(
-                self.customer_id, self.amount_cents, self.pay, items=self.items, at=self.at, lines=self.lines or None
-            )
+            if self.package:
+                pkg = packages.sell_package(
+                    self.customer_id,
+                    self.product,
+                    self.uses_spin.value(),
+                    self.amount_cents,
+                    self.days_spin.value() or None,
+                    self.pay,
+                    coupon=self.coupon,
+                    points=self.points,
+                    at=self.at,
+                )
+                self.package_id = pkg.id
+                p = counter.purchase(pkg.purchase_id)
+            else:
+                p = counter.sell(
+                    self.customer_id,
+                    self.amount_cents,
+                    self.pay,
+                    items=self.items,
+                    at=self.at,
+                    coupon=self.coupon,
+                    points=self.points,
+                    sale_type=self._sale_type(),
+                    lines=self.lines or None,
+                )
         except FieldError as exc:
             if exc.field == "balance":  # the card does not cover it: say so beside the card part
                 raise FieldError("payment" if self._all_by_card() else "card", exc.key, **exc.params) from exc

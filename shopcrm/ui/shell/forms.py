@@ -17,9 +17,24 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDateTimeEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.core.errors import FieldError
 
 _TAB_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+ERROR_STYLE = "color: #c0392b;"
 
 
 class _Keeper(QObject):
@@ -104,3 +119,90 @@ def freeze_minimum(window: QWidget) -> None:
     width = min(max(hint.width(), SMALLEST_SCREEN[0] - 24), SMALLEST_SCREEN[0])
     height = min(hint.height(), SMALLEST_SCREEN[1] - 40)
     window.setMinimumSize(width, height)
+
+
+# --- a form whose refusals stay beside the field (moved from the customer archive) -------------
+
+
+class Field(QWidget):
+    """An input with an error line under it."""
+
+    def __init__(self, editor: QWidget, parent=None):
+        super().__init__(parent)
+        self.editor = editor
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.RichText)
+        self.error.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(editor)
+        lay.addWidget(self.error)
+
+    def set_error(self, text: str | None) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+
+
+class ValidatingDialog(QDialog):
+    """A small form whose refusals are shown under the field concerned, the dialog staying open
+    with everything typed. ``check()`` reads the fields; ``commit()`` (optional) does the work —
+    a FieldError from either is shown in the dialog, never in a message box."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)  # room for a refusal and the card balance on one or two lines
+        self.form = QFormLayout()
+        self.fields: dict[str, Field] = {}
+        self.error = QLabel(objectName="dialogError")  # refusals that belong to no single field
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+
+    def add_row(self, label: str, editor: QWidget, key: str | None = None) -> QWidget:
+        """A form row; with ``key`` the row gets an error line for FieldErrors of that field."""
+        if key is not None:
+            f = Field(editor)
+            self.fields[key] = f
+            self.form.addRow(label, f)
+            return f
+        self.form.addRow(label, editor)
+        return editor
+
+    def show_error(self, field: str | None, message: str) -> None:
+        for f in self.fields.values():
+            f.set_error(None)
+        target = self.fields.get(field or "")
+        if target is not None:
+            target.set_error(message)
+            target.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.error.setText("" if target is not None else message)
+        self.error.setVisible(target is None and bool(message))
+
+    def _try_accept(self) -> None:
+        try:
+            self.check()
+            self.commit()
+        except FieldError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        except PermissionError as exc:  # owner-only and the owner is not there
+            self.show_error(None, str(exc))
+            return
+        self.accept()
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """The work itself, after ``check()``; a FieldError keeps the dialog open."""
