@@ -17,5 +17,12 @@
             <numerusform>Move %n customers to the recycle bin? They can be restored from there.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n+ customers, counting…</source>
+        <translation>
+            <numerusform>%n+ customer, counting…</numerusform>
+            <numerusform>%n+ customers, counting…</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

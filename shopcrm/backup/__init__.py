@@ -643,7 +643,7 @@ def _read_check_state(path: Path) -> dict:
         state = json.loads(check_state_path(path).read_text(encoding="utf-8"))
         if state.get("file") == _file_identity(path) and isinstance(state.get("done"), list):
             return state
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError):  # expected: no state, or not ours -- check from the start
         pass
     return {}
 

@@ -140,7 +140,7 @@ def lower_thread_priority() -> None:
     work. Only for a thread that ends with its work: the priority cannot be raised again."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # Windows, macOS threads: the check still yields the GIL
+    except (AttributeError, OSError):  # expected: Windows, macOS threads; the check still yields the GIL
         pass
 
 

@@ -19,7 +19,7 @@ from conftest import valid_complaint
 from hypothesis import HealthCheck, event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from shopcrm import complaints as K, customers, loyalty
+from shopcrm import backup, complaints as K, customers, loyalty
 from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.customers import CustomerInput, ledger
@@ -71,6 +71,8 @@ class Counter(RuleBasedStateMachine):
         self.refunds = 0  # refunds of purchases
 
     def teardown(self):
+        for pending in backup.pending_backups():  # imports back up first: their checks end before the folder goes
+            pending._done.wait(60)
         close_database()
         self.dir.cleanup()
         clock.set_now(None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from shopcrm import customers
 from shopcrm.campaigns import outbox
@@ -148,8 +149,9 @@ def test_clerk_mode_asks_for_the_pin_and_a_cancel_opens_nothing(qtbot, app, shop
     monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(self) or 0)  # Cancel
     w = MainWindow(Path(database.database))
     qtbot.addWidget(w)
-    assert w.channels_action in w.tools_menu.actions()
-    w.channels_action.trigger()
+    action = w.findChild(QAction, "channelsAction")
+    assert action in w.tools_menu.actions()
+    action.trigger()
     assert len(asked) == 1 and w.findChild(ChannelsDialog) is None
     page = w.findChild(type(w.findChild(object, "campaignsPage")), "campaignsPage")
     assert page.open_channels(show=False) is None and page.open_unknown(show=False) is None

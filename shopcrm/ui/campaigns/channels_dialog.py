@@ -529,4 +529,3 @@ def install(window) -> None:
     action = menu.addAction(QCoreApplication.translate("ChannelsDialog", "Message channels…"))
     action.setObjectName("channelsAction")
     action.triggered.connect(lambda: open_channels(window))
-    window.channels_action = action
