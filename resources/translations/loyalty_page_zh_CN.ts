@@ -123,6 +123,14 @@
         <translation>复制券码</translation>
     </message>
     <message>
+        <source>Void coupon…</source>
+        <translation>作废优惠券…</translation>
+    </message>
+    <message>
+        <source>Owner only: an unused coupon, with a reason</source>
+        <translation>仅店主：作废一张未使用的优惠券，须写原因</translation>
+    </message>
+    <message>
         <source>Gift</source>
         <translation>礼品</translation>
     </message>
@@ -247,6 +255,10 @@
         <translation>券码已复制</translation>
     </message>
     <message>
+        <source>Coupon %1 voided</source>
+        <translation>优惠券 %1 已作废</translation>
+    </message>
+    <message>
         <source>Gift handed over</source>
         <translation>礼品已兑换</translation>
     </message>
@@ -327,6 +339,25 @@
     <message>
         <source>Per customer</source>
         <translation>每人限领</translation>
+    </message>
+</context>
+<context>
+    <name>VoidCouponDialog</name>
+    <message>
+        <source>Void coupon</source>
+        <translation>作废优惠券</translation>
+    </message>
+    <message>
+        <source>e.g. issued by mistake</source>
+        <translation>例如：发错了</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 </TS>

@@ -19,16 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopcrm import segments
 from shopcrm.core import clock
-from shopcrm.core.errors import FieldError
+from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import register
 from shopcrm.loyalty import config
 from shopcrm.store.db import database
-from shopcrm.store.models import Coupon, CouponType, now, sql_ts
+from shopcrm.store.models import Coupon, CouponType, Customer, now, sql_ts
 from shopcrm.trust import audit, session
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ register(
         ),
         "coupon.v.terms": ("优惠券设置有误：{reason}", "The coupon's terms are wrong: {reason}"),
         "coupon.v.type_unknown": ("没有名为“{name}”的优惠券类型", "No coupon type is named “{name}”"),
+        "coupon.v.void_reason": ("请写明作废原因", "Give the reason for voiding"),
+        "coupon.v.nobody": ("所选分群中没有客户", "No customer is in the chosen segment"),
+        "coupon.v.not_issued": ("优惠券未发出（已取消或出错）", "No coupon was issued (cancelled or failed)"),
         "coupon.v.not_gift": (
             "优惠券 {code} 不是礼品券，须在结账时使用",
             "Coupon {code} is not a gift coupon: use it at a sale",
@@ -276,16 +281,52 @@ def issue_to_segment(
 ) -> SegmentIssue:
     """One coupon to each customer of ``segment``, in one transaction; customers at their
     per-customer limit are skipped (listed in the result)."""
-    out = SegmentIssue()
     at = now()
+    return _issue_to(customers_in(segment, at.date()), terms, source=source, operator=operator, at=at)
+
+
+def saved_segment_customers(name: str, today: dt.date | None = None) -> list[int]:
+    """Ids of the live customers of the saved segment ``name`` (shopcrm.segments' filter)."""
+    f = segments.load(name)
+    return [row.id for row in segments.id_query(f, today or clock.today()).order_by(Customer.id)]
+
+
+def issue_to_saved_segment(
+    name: str,
+    terms: Terms,
+    *,
+    source: str = "segment",
+    operator: str | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> SegmentIssue:
+    """One coupon to each customer of the saved segment ``name``, in one transaction; customers
+    at their per-customer limit are skipped. ``progress(done, total)`` is called as it goes."""
+    at = now()
+    ids = saved_segment_customers(name, at.date())
+    return _issue_to(ids, terms, source=source, operator=operator, at=at, progress=progress)
+
+
+def _issue_to(
+    ids: list[int],
+    terms: Terms,
+    *,
+    source: str,
+    operator: str | None,
+    at: dt.datetime,
+    progress: Callable[[int, int], object] | None = None,
+) -> SegmentIssue:
+    terms.check()
+    out = SegmentIssue()
     with database.atomic():
-        for cid in customers_in(segment, at.date()):
+        for n, cid in enumerate(ids, 1):
             try:
                 out.issued.append(issue(cid, terms, source=source, at=at, operator=operator))
             except FieldError as exc:
                 if exc.key != "coupon.v.limit":
                     raise
                 out.skipped.append(cid)
+            if n % 200 == 0 or n == len(ids):
+                check_progress(progress, n, len(ids))  # a Cancel rolls the whole issue back
     return out
 
 

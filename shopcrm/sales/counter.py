@@ -729,6 +729,41 @@ def day_totals(day: dt.date, operator: str = "") -> DayTotals:
     return DayTotals(day, operator, by_method, bonus, redeemed, liability, loyalty=_loyalty_totals(lo, hi, operator))
 
 
+def stored_close(day: dt.date, operator: str = "") -> DayTotals | None:
+    """The close stored for ``day`` (one operator's shift when given), None when not closed."""
+    op = (operator or "").strip()
+    stored = DayClose.get_or_none((DayClose.day == day) & (DayClose.operator == op))
+    if stored is None:
+        return None
+    data = json.loads(stored.totals)
+    return DayTotals(
+        day,
+        op,
+        data["by_method"],
+        data["bonus_given"],
+        data["points_redeemed"],
+        data["liability"],
+        str(stored.closed_at),
+        loyalty={k: data[k] for k in LOYALTY_KEYS if k in data},  # closes before issue 14 lack them
+    )
+
+
+@dataclass(frozen=True)
+class LiabilityCheck:
+    balances: int  # the sum of the card balances now
+    mismatched: int  # customers whose balance differs from their ledger's sum
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatched == 0
+
+
+def liability_check() -> LiabilityCheck:
+    """The stored-value check of the close: card balances against the ledger, now."""
+    balances = database.execute_sql("SELECT COALESCE(SUM(balance_cents), 0) FROM customer").fetchone()[0]
+    return LiabilityCheck(balances, len(ledger.verify()))
+
+
 def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTotals:
     """Close ``day`` (default today) for everyone, or one operator's shift of it: the totals are
     stored, and the day refuses later writes. A day closed before gives back what was stored.
@@ -736,19 +771,9 @@ def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTot
     day = day or now().date()
     op = (operator or "").strip()
     with database.atomic():
-        stored = DayClose.get_or_none((DayClose.day == day) & (DayClose.operator == op))
+        stored = stored_close(day, op)
         if stored is not None:
-            data = json.loads(stored.totals)
-            return DayTotals(
-                day,
-                op,
-                data["by_method"],
-                data["bonus_given"],
-                data["points_redeemed"],
-                data["liability"],
-                str(stored.closed_at),
-                loyalty={k: data[k] for k in LOYALTY_KEYS if k in data},  # closes before issue 14 lack them
-            )
+            return stored
         wrong = ledger.verify()
         if wrong:
             raise FieldError("liability", "v.liability_mismatch", customers=len(wrong))

@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         from shopcrm.ui.campaigns import channels_dialog
 
         channels_dialog.install(self)  # 工具 → 消息通道设置 (issue #15)
+        from shopcrm.ui.counter import coupon_tools, day_close
+
+        day_close.install(self)  # 工具 → 交班 / 日结 (issue #13)
+        coupon_tools.install(self)  # 工具 → 发券给分群 / 优惠券统计 (issue #14)
         self.customers_tab.open_requested.connect(self.open_customer)
         self.customers_tab.purchase_requested.connect(self.record_purchase)
         self.customers_tab.new_requested.connect(self.new_customer)

@@ -145,11 +145,14 @@ class LoyaltyPage(QWidget):
         self.issue_button = QPushButton(self.tr("Issue coupon…"), objectName="issueCouponButton")
         self.issue_button.setToolTip(self.tr("Owner only"))
         self.copy_button = QPushButton(self.tr("Copy coupon"), objectName="copyCouponButton")
+        self.void_button = QPushButton(self.tr("Void coupon…"), objectName="voidCouponButton")
+        self.void_button.setToolTip(self.tr("Owner only: an unused coupon, with a reason"))
         coupons_page = QWidget()
         kl = QVBoxLayout(coupons_page)
         row = QHBoxLayout()
         row.addWidget(self.issue_button)
         row.addWidget(self.copy_button)
+        row.addWidget(self.void_button)
         row.addStretch(1)
         kl.addLayout(row)
         kl.addWidget(self.coupon_table, 1)
@@ -187,6 +190,7 @@ class LoyaltyPage(QWidget):
         self.refund_button.clicked.connect(self.refund_selected)
         self.issue_button.clicked.connect(self.issue_coupon)
         self.copy_button.clicked.connect(self.copy_coupon)
+        self.void_button.clicked.connect(self.void_coupon)
         self.redeem_button.clicked.connect(self.redeem_gift)
         self.card_table.currentCellChanged.connect(lambda *_a: self._show_uses())
         self.reload()
@@ -390,6 +394,17 @@ class LoyaltyPage(QWidget):
         QApplication.clipboard().setText(coupons.text(coupons.find(str(code))))
         self.status.setText(self.tr("Coupon copied"))
 
+    def void_coupon(self) -> bool:
+        """Void the selected unused coupon: owner only, with a reason (audited by the domain)."""
+        code = _selected(self.coupon_table)
+        if code is None or not security_ui.ensure_owner(self, "adjust"):
+            return False
+        dlg = VoidCouponDialog(str(code), self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self._done(self.tr("Coupon %1 voided").replace("%1", str(code)))
+        return True
+
     def redeem_gift(self) -> bool:
         dlg = RedeemGiftDialog(self.customer_id, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
@@ -504,6 +519,27 @@ class TermsEditor(QWidget):
             days=self.days.value(),
             per_customer=self.per_customer.value() or None,
         )
+
+
+class VoidCouponDialog(ValidatingDialog):
+    """Why the coupon is voided (kept in the audit log)."""
+
+    def __init__(self, code: str, parent=None):
+        super().__init__(self.tr("Void coupon"), parent)
+        self.setObjectName("voidCouponDialog")
+        self.code = code
+        self.reason = QLineEdit(objectName="voidReasonEdit")
+        self.reason.setPlaceholderText(self.tr("e.g. issued by mistake"))
+        self.add_row(self.tr("Coupon"), QLabel(coupons.text(coupons.find(code))))
+        self.add_row(self.tr("Reason"), self.reason, "reason")
+        forms.settle(self, first=self.reason)
+
+    def check(self) -> None:
+        if not self.reason.text().strip():
+            raise FieldError("reason", "coupon.v.void_reason")
+
+    def commit(self) -> None:
+        coupons.void(self.code, self.reason.text().strip())
 
 
 class RedeemGiftDialog(ValidatingDialog):
