@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>Points redeemed</source>
-        <translation>积分抵扣（分）</translation>
+        <translation>已用积分</translation>
     </message>
     <message>
         <source>Points taken as money</source>

@@ -191,3 +191,26 @@ def test_a_refund_gives_the_points_taken_as_money_back_pro_rata(member):
     assert Customer.get_by_id(cid).points == 10_000 and ledger.verify() == []
     back = LedgerEntry.select().where((LedgerEntry.kind == "refund") & (LedgerEntry.purchase == p.id))
     assert [e.points_delta for e in back] == [1_500, 1_500]
+
+
+# --- to a saved segment (the GUI's 发券给分群) -------------------------------------------------------
+
+
+def test_issue_to_a_saved_segment_reports_progress_and_cancel_rolls_back(db):
+    from shopcrm import customers as C, segments
+    from shopcrm.core.errors import Cancelled
+
+    gold = C.level_id_by_name("金卡", create=True)
+    for i in range(3):
+        C.create(C.CustomerInput(name=f"金{i}", mobile=f"1381234560{i}", level_id=gold))
+    C.create(C.CustomerInput(name="普通", mobile="13912345600"))
+    segments.save("金卡会员", segments.SegmentFilter(levels=["金卡"]))
+    terms = coupons.Terms("amount", amount_off_cents=500, days=10)
+    assert len(coupons.saved_segment_customers("金卡会员")) == 3
+    with pytest.raises(Cancelled):
+        coupons.issue_to_saved_segment("金卡会员", terms, progress=lambda done, total: False)
+    assert Coupon.select().count() == 0
+    seen = []
+    out = coupons.issue_to_saved_segment("金卡会员", terms, progress=lambda done, total: seen.append((done, total)))
+    assert len(out.issued) == 3 and seen[-1] == (3, 3)
+    assert {cp.source for cp in out.issued} == {"segment"}

@@ -8,6 +8,8 @@ operator's shift, asks for the owner's PIN. Everything comes from shopcrm.sales.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -61,6 +64,7 @@ class DayCloseDialog(QDialog):
         self.setObjectName("dayCloseDialog")
         self.setWindowTitle(self.tr("Shift / day close"))
         self.totals: counter.DayTotals | None = None
+        self.state_text = ""
         self.date_edit = QDateEdit(qclock.today(), objectName="dayCloseDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -90,12 +94,12 @@ class DayCloseDialog(QDialog):
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setAlternatingRowColors(True)
 
         self.figures: dict[str, QLabel] = {}
         fig = QFormLayout()
-        for key, label in (
+        self.figure_names = (
             ("bonus_given", self.tr("Bonus given")),
             ("points_redeemed", self.tr("Points redeemed")),
             ("points_redeemed_money", self.tr("Points taken as money")),
@@ -104,7 +108,8 @@ class DayCloseDialog(QDialog):
             ("package_uses", self.tr("Count-card uses")),
             ("liability", self.tr("Stored-value liability")),
             ("check", self.tr("Check (balances = ledger)")),
-        ):
+        )
+        for key, label in self.figure_names:
             value = QLabel(objectName=f"dayClose_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.figures[key] = value
@@ -141,7 +146,7 @@ class DayCloseDialog(QDialog):
         self.export_button.clicked.connect(self.export)
         self.copy_button.clicked.connect(self.copy_text)
         self.done_button.clicked.connect(self.reject)
-        forms.fit_to_screen(self, 640, 640)
+        forms.fit_to_screen(self, 640, 560)
         self.reload()
         forms.settle(self, first=self.date_edit)
 
@@ -159,16 +164,18 @@ class DayCloseDialog(QDialog):
         t = self.totals
         scope = self.tr("the whole day") if not op else self.tr("%1's shift").replace("%1", op)
         if stored is not None:
-            self.state.setText(
-                "<b style='color:#1e7b34'>"
-                + self.tr("Closed at %1 (%2)").replace("%1", str(stored.closed_at)[:19]).replace("%2", scope)
-                + "</b>"
+            self.state_text = (
+                self.tr("Closed at %1 (%2)").replace("%1", str(stored.closed_at)[:19]).replace("%2", scope)
             )
         elif op and counter.stored_close(day, "") is not None:
-            self.state.setText("<b style='color:#1e7b34'>" + self.tr("The whole day is closed") + "</b>")
+            self.state_text = self.tr("The whole day is closed")
         else:
-            self.state.setText(self.tr("Not closed yet (%1)").replace("%1", scope))
-        self.close_button.setEnabled(stored is None)
+            self.state_text = self.tr("Not closed yet (%1)").replace("%1", scope)
+        closed = stored is not None or self.state_text == self.tr("The whole day is closed")
+        self.state.setText(
+            f"<b style='color:#1e7b34'>{html.escape(self.state_text)}</b>" if closed else html.escape(self.state_text)
+        )
+        self.close_button.setEnabled(not closed)
 
         rows = [m for m in t.by_method if any(t.by_method[m][k] for k in KINDS)] or list(t.by_method)[:1]
         self.table.setRowCount(len(rows) + 1)
@@ -176,7 +183,6 @@ class DayCloseDialog(QDialog):
             self._row(r, counter.method_label(m, self._lang()), [t.by_method[m][k] for k in KINDS])
         totals = [sum(d[k] for d in t.by_method.values()) for k in KINDS]
         self._row(len(rows), self.tr("Total"), totals, bold=True)
-        self.table.resizeColumnsToContents()
 
         loy = {k: t.loyalty.get(k, 0) for k in counter.LOYALTY_KEYS}
         self.figures["bonus_given"].setText("¥" + fmt(t.bonus_given))
@@ -217,18 +223,10 @@ class DayCloseDialog(QDialog):
 
     def as_text(self) -> str:
         """The close as plain text (what Copy puts on the clipboard)."""
-        lines = [
-            self.windowTitle() + " " + self.day().isoformat(),
-            self.state.text().replace("<b style='color:#1e7b34'>", "").replace("</b>", ""),
-        ]
+        lines = [f"{self.windowTitle()} {self.day().isoformat()}", self.state_text]
         for r in range(self.table.rowCount()):
             lines.append("\t".join(self.table.item(r, c).text() for c in range(self.table.columnCount())))
-        lay = self.layout().itemAt(3).layout()
-        assert isinstance(lay, QFormLayout)
-        for r in range(lay.rowCount()):
-            label = lay.itemAt(r, QFormLayout.ItemRole.LabelRole).widget()
-            value = lay.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
-            lines.append(f"{label.text()}：{value.text()}")
+        lines += [f"{label}：{self.figures[key].text()}" for key, label in self.figure_names]
         return "\n".join(lines)
 
     # --- actions -------------------------------------------------------------------------------
