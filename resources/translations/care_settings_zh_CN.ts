@@ -76,6 +76,10 @@
         <translation>每天列出的定期回访数（最久未联系的优先）</translation>
     </message>
     <message>
+        <source>Items listed per kind at most</source>
+        <translation>每类最多列出项数（其余点“加载更多”）</translation>
+    </message>
+    <message>
         <source>A customer is due when the last contact is older than 30 days divided by the contacts a month. Customers who declined marketing are not visited.</source>
         <translation>上次联系距今超过“30 天 ÷ 每月联系次数”即到期。拒绝营销联系的客户不做定期回访。</translation>
     </message>

@@ -170,6 +170,14 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Load more</source>
+        <translation>加载更多</translation>
+    </message>
+    <message>
+        <source>List the next items of the kind shown (or of the first kind with more)</source>
+        <translation>列出当前类别的后续待办（显示全部时为第一个还有待办的类别）</translation>
+    </message>
+    <message>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -265,6 +273,12 @@
         <source>%n more scheduled visit(s) wait for the coming days</source>
         <translation>
             <numerusform>另有 %n 位客户的定期回访顺延到之后几天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n more</source>
+        <translation>
+            <numerusform>%1还有 %n 项</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -250,6 +250,9 @@ DEFAULTS: dict = {
         "C": {"per_month": 1, "channel": "phone", "first_week": False},
     },
     "visit_daily_limit": 30,  # visit-plan items listed per day (most overdue first); 0 = all
+    # items read per source (birthdays, festivals, return visits…), in the source's order: what a
+    # day can hold; the rest is counted (TodayList.more) and loaded on request
+    "source_cap": 500,
     # return visits by product or service category: a purchase whose items contain ``match``
     # follows these offsets instead of ``return_offsets``, e.g.
     # {"name": "护理", "match": "护理", "offsets": [{"days": 1, "label": "…", "template": "…"}, …]}
@@ -294,6 +297,7 @@ def load_settings() -> dict:
 register(
     {
         "care.setting.birthday_days": ("生日和纪念日提前列出天数", "Days ahead for birthdays and anniversaries"),
+        "care.setting.source_cap": ("每类最多列出项数", "Items listed per kind at most"),
         "care.setting.festival_days": ("节日问候提前列出天数", "Days ahead for festival greetings"),
         "care.setting.overdue_days": (
             "未处理的问候、回访、唤醒保留天数",
@@ -344,6 +348,7 @@ def validate_settings(s: dict) -> dict:
         ("service_overdue_days", 0, 3650),
         ("dormant_days", 7, 3650),
         ("visit_daily_limit", 0, 100_000),
+        ("source_cap", 10, 1_000_000),
     ):
         v = s[name]
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
@@ -618,12 +623,45 @@ def load_details(items: Iterable[CareItem]) -> None:
             i.ctx["商品"] = found.get(i.ctx["purchase_id"]) or ""
 
 
+class _Budget:
+    """How many rows each source may still read (its cap), and how many it left unread. Every
+    source's statements end in ``ORDER BY <its priority> LIMIT ?``: a day lists what it can hold
+    instead of every due item (a festival greets every customer), the rest is counted."""
+
+    def __init__(self, caps: dict[str, int]):
+        self.left = dict(caps)
+        self.more: dict[str, int] = {}
+        self._counts: dict[tuple, int] = {}  # a festival's days read the same customers
+
+    def rows(self, kind: str, sql: str, params, order: str) -> list[tuple]:
+        left = self.left[kind]
+        params = list(params)
+        rows = database.execute_sql(f"{sql} ORDER BY {order} LIMIT ?", [*params, left]).fetchall() if left > 0 else []
+        self.left[kind] = left - len(rows)
+        if len(rows) >= left:  # cut: count what was left unread (an index range, no Python rows)
+            key = (sql, *params)
+            if key not in self._counts:
+                self._counts[key] = database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            total = self._counts[key]
+            self.add_more(kind, total - len(rows))
+        return rows
+
+    def add_more(self, kind: str, n: int) -> None:
+        if n > 0:
+            self.more[kind] = self.more.get(kind, 0) + n
+
+
 @dataclass
 class TodayList:
     today: dt.date
     items: list[CareItem]
     # messages for the user about what could not be listed (a date past the lunar table)
     problems: list[str] = field(default_factory=list)
+    # per kind, the due rows not read because the kind reached its cap ("还有 N 项"; counted
+    # before done / skipped items and merging are taken out)
+    more: dict[str, int] = field(default_factory=dict)
+    # per kind, the cap it was built with (load_more raises one)
+    caps: dict[str, int] = field(default_factory=dict)
 
     @property
     def due_count(self) -> int:
@@ -664,21 +702,25 @@ def _mmdd_text(d: dt.date, lang: str | None = None) -> str:
     return t_in(lang or texts.language(), "care.date", m=d.month, d=d.day)
 
 
-def _birthdays(s, today, start, end, consent) -> list[CareItem]:
+def _birthdays(s, today, start, end, consent, budget: _Budget) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     out = []
     ch = s["channels"]["birthday"]
     cols = f"SELECT {_COLS}, c.birth_mmdd, c.lunar_month, c.lunar_day, c.lunar_leap, c.created_at FROM customer c"
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "birthday",
         f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(solar))}) AND c.lunar_month IS NULL "
         f"AND c.birthday IS NOT NULL AND {_active()} {consent}",
         sorted(solar),
-    ).fetchall()
-    rows += database.execute_sql(
+        "c.birth_mmdd, c.id",
+    )
+    rows += budget.rows(
+        "birthday",
         f"{cols} WHERE c.birth_mmdd IN ({','.join('?' * len(lunar))}) AND c.lunar_month IS NOT NULL "
         f"AND {_active()} {consent}",
         sorted(lunar),
-    ).fetchall()
+        "c.birth_mmdd, c.id",
+    )
     for r in rows:
         mmdd, lm, ld, leap = r[7:11]
         if lm:
@@ -720,17 +762,19 @@ def _since_recorded(dates, created_at, today: dt.date):
     return [d for d in dates if d >= recorded]
 
 
-def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
+def _anniversaries(s, today, start, end, consent, budget: _Budget) -> list[CareItem]:
     solar, lunar = _mmdd_keys(start, end)
     keys = sorted(solar | lunar)
     ch = s["channels"]["anniversary"]
     out = []
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "anniversary",
         f"SELECT {_COLS}, a.id, a.kind, a.label, a.month, a.day, a.lunar, a.leap, a.mmdd, c.created_at "
         f"FROM anniversary a JOIN customer c ON c.id = a.customer_id "
         f"WHERE a.mmdd IN ({','.join('?' * len(keys))}) AND {_active()} {consent}",
         keys,
-    ).fetchall()
+        "a.mmdd, a.id",
+    )
     for r in rows:
         aid, kind, label, m, d, is_lunar, leap, mmdd = r[7:15]
         if mmdd not in (lunar if is_lunar else solar):
@@ -758,12 +802,14 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
             {f"{x.month:02d}-{x.day:02d}" for x in days}
             | ({"02-29"} if any(x.month == 2 and x.day == 28 for x in days) else set())
         )
-        rows = database.execute_sql(
+        rows = budget.rows(
+            "anniversary",
             f"SELECT {_COLS}, c.joined_on, c.created_at FROM customer c "
             f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
             [*mds, f"{end.year}-01-01"],
-        ).fetchall()
+            "c.id",
+        )
         for r in rows:
             joined = _day(r[7])
             for due in _since_recorded(_occurrences(joined.month, joined.day, False, False, start, end), r[8], today):
@@ -783,7 +829,7 @@ def _anniversaries(s, today, start, end, consent) -> list[CareItem]:
     return out
 
 
-def _festivals(s, today, consent) -> list[CareItem]:
+def _festivals(s, today, consent, budget: _Budget) -> list[CareItem]:
     end = today + dt.timedelta(days=s["festival_days"])
     due_list = []
     for f in festivals.enabled(s["festivals"], s["shop_dates"]):
@@ -793,13 +839,16 @@ def _festivals(s, today, consent) -> list[CareItem]:
     if not due_list or not grades:
         return []
     ch = s["channels"]["festival"]
-    rows = database.execute_sql(
+    sql = (
         f"SELECT {_COLS} FROM customer c WHERE {_active()} {consent} "
-        f"AND {_grade_expr()} IN ({','.join('?' * len(grades))})",
-        [s["default_grade"] or "", *grades],
-    ).fetchall()
+        f"AND {_grade_expr()} IN ({','.join('?' * len(grades))})"
+    )
+    params = [s["default_grade"] or "", *grades]
+    quoted = "'" + (s["default_grade"] or "").replace("'", "''") + "'"
+    order = f"{_grade_expr().replace('?', quoted)}, c.id"  # best grade first
     out: list[CareItem] = []
     for f, d in due_list:
+        rows = budget.rows("festival", sql, params, order)  # one reading per greeting day
         key = f"festival:{f.key}:{d.isoformat()}"
         ctx = {"节日": f.name, "festival": f.key}
         reason = ("care.reason.festival", {"date": d, **ctx})
@@ -951,15 +1000,15 @@ def _return_plans(s) -> list[tuple[list[dict], str, list]]:
     return out
 
 
-def _returns(s, today, overdue) -> list[CareItem]:
+def _returns(s, today, overdue, budget: _Budget) -> list[CareItem]:
     out = []
     ch = s["channels"]["return"]
     for offsets, extra, extra_params in _return_plans(s):
-        out += _returns_of(offsets, extra, extra_params, today, overdue, ch)
+        out += _returns_of(offsets, extra, extra_params, today, overdue, ch, budget)
     return out
 
 
-def _returns_of(offsets, extra, extra_params, today, overdue, ch) -> list[CareItem]:
+def _returns_of(offsets, extra, extra_params, today, overdue, ch, budget: _Budget) -> list[CareItem]:
     out = []
     for off in offsets:
         days = off["days"]
@@ -969,12 +1018,14 @@ def _returns_of(offsets, extra, extra_params, today, overdue, ch) -> list[CareIt
         # read from the customer.last_purchase_at index
         # what was bought (purchase.items) is read later, for the rows shown (load_details):
         # the purchase rows are the slowest pages of this query (5.7k rows: 130 -> 59 ms)
-        rows = database.execute_sql(
+        rows = budget.rows(
+            "return",
             f"SELECT {_COLS}, p.id, p.at FROM customer c JOIN purchase p "
             f"ON p.customer_id = c.id AND p.at = c.last_purchase_at "
             f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()} {extra}",
             (lo.isoformat(), hi.isoformat(), *extra_params),
-        ).fetchall()
+            "c.last_purchase_at, c.id",
+        )
         label = off.get("label", "")
         ctx_base = {"template": off.get("template", "")}
         for r in rows:
@@ -998,15 +1049,17 @@ def _returns_of(offsets, extra, extra_params, today, overdue, ch) -> list[CareIt
     return out
 
 
-def _dormant(s, today, overdue, consent) -> list[CareItem]:
+def _dormant(s, today, overdue, consent, budget: _Budget) -> list[CareItem]:
     n = s["dormant_days"]
     lo = today - dt.timedelta(days=n + overdue)
     hi = today - dt.timedelta(days=n - 1)
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "dormant",
         f"SELECT {_COLS}, c.last_purchase_at, c.last_contact_at FROM customer c "
         f"WHERE c.last_purchase_at >= ? AND c.last_purchase_at < ? AND {_active()} {consent}",
         (lo.isoformat(), hi.isoformat()),
-    ).fetchall()
+        "c.last_purchase_at, c.id",
+    )
     ch = s["channels"]["dormant"]
     out = []
     for r in rows:
@@ -1027,7 +1080,7 @@ def _dormant(s, today, overdue, consent) -> list[CareItem]:
     return out
 
 
-def _loyalty(s, today) -> list[CareItem]:
+def _loyalty(s, today, budget: _Budget) -> list[CareItem]:
     """Points expiring within 30 days, count cards expiring within 30 days or with one use left
     (a service notice about what the member holds: no marketing consent needed)."""
     from shopcrm.loyalty import packages, points
@@ -1064,19 +1117,25 @@ def _loyalty(s, today) -> list[CareItem]:
                     ("care.reason.package_one_left", {"name": p.product}),
                 )
             )
+    found.sort(key=lambda f: f[2])  # the soonest to lapse first
+    cap = max(budget.left["loyalty"], 0)
+    budget.add_more("loyalty", len(found) - cap)
+    found = found[:cap]
     rows = _customer_rows(sorted({f[0] for f in found}))
     ch = s["channels"]["loyalty"]
     return [_item("loyalty", key, rows[cid], ch, due, why) for cid, key, due, why in found if cid in rows]
 
 
-def _complaints(s, today) -> list[CareItem]:
+def _complaints(s, today, budget: _Budget) -> list[CareItem]:
     lo = today - dt.timedelta(days=s["service_overdue_days"])
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "complaint",
         f"SELECT {_COLS}, k.id, k.followup_due, k.category FROM complaint k JOIN customer c "
         f"ON c.id = k.customer_id WHERE k.status = 'resolved' AND k.followup_due IS NOT NULL "
         f"AND k.followup_due <= ? AND k.followup_due >= ? AND {_active()}",
         (today.isoformat(), lo.isoformat()),
-    ).fetchall()
+        "k.followup_due, k.id",
+    )
     ch = s["channels"]["complaint"]
     out = []
     for r in rows:
@@ -1094,14 +1153,16 @@ def _complaints(s, today) -> list[CareItem]:
     return out
 
 
-def _followups(s, today) -> list[CareItem]:
+def _followups(s, today, budget: _Budget) -> list[CareItem]:
     lo = today - dt.timedelta(days=s["service_overdue_days"])
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "followup",
         f"SELECT {_COLS}, k.id, k.next_followup, k.purpose, k.at, c.last_contact_at "
         f"FROM contact k JOIN customer c ON c.id = k.customer_id "
         f"WHERE k.next_followup <= ? AND k.next_followup >= ? AND {_active()}",
         (today.isoformat(), lo.isoformat()),
-    ).fetchall()
+        "k.next_followup, k.id",
+    )
     ch = s["channels"]["followup"]
     out = []
     for r in rows:
@@ -1122,17 +1183,19 @@ def _followups(s, today) -> list[CareItem]:
     return out
 
 
-def _campaigns(s, today, overdue) -> list[CareItem]:
+def _campaigns(s, today, overdue, budget: _Budget) -> list[CareItem]:
     """The campaign items planned for today and the unhandled ones of the last ``overdue`` days
     (the (planned_on, campaign_id) index; hold-outs have no day and are never read)."""
     marketing = sorted(CAMPAIGN_MARKETING)
-    rows = database.execute_sql(
+    rows = budget.rows(
+        "campaign",
         f"SELECT {_COLS}, k.id, k.name, m.planned_on, k.template, k.channel, k.festival, k.start_on, k.end_on "
         f"FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id JOIN customer c ON c.id = m.customer_id "
         f"WHERE m.planned_on >= ? AND m.planned_on <= ? AND k.status = 'active' AND {_active()} "
         f"AND (c.consent_marketing = 1 OR k.purpose NOT IN ({','.join('?' * len(marketing))}))",
         [(today - dt.timedelta(days=overdue)).isoformat(), today.isoformat(), *marketing],
-    ).fetchall()
+        "m.planned_on, m.campaign_id, m.customer_id",
+    )
     out = []
     for r in rows:
         kid, name, planned, template, channel, fest = r[7:13]
@@ -1156,11 +1219,17 @@ def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
     return latest
 
 
-def build_today(today: dt.date | None = None, settings: dict | None = None) -> TodayList:
+def build_today(
+    today: dt.date | None = None, settings: dict | None = None, caps: dict[str, int] | None = None
+) -> TodayList:
     """The care list of ``today``: due today, overdue (within the configured windows) and
-    upcoming greetings, minus what was done, skipped or snoozed. Sorted by due date."""
+    upcoming greetings, minus what was done, skipped or snoozed. Sorted by due date. Each kind
+    reads at most its cap (``caps``, else the setting ``source_cap``) in its own order; what it
+    left unread is counted in ``TodayList.more`` (see :func:`load_more`)."""
     today = today or clock.today()
     s = settings if settings is not None else load_settings()
+    caps = {k: (caps or {}).get(k, s["source_cap"]) for k in KINDS}
+    budget = _Budget(caps)
     overdue = s["overdue_days"]
     consent = "AND c.consent_marketing = 1"
     start = today - dt.timedelta(days=overdue)
@@ -1175,30 +1244,39 @@ def build_today(today: dt.date | None = None, settings: dict | None = None) -> T
             if a[4] == "visit" and not (a[2] == "snooze" and str(a[3]) <= today.isoformat())
         }
         items: list[CareItem] = []
-        items += _complaints(s, today)
-        items += _followups(s, today)
-        items += _returns(s, today, overdue)
+        items += _complaints(s, today, budget)
+        items += _followups(s, today, budget)
+        items += _returns(s, today, overdue, budget)
         items += _visits(s, today, visit_skips)
-        items += _campaigns(s, today, overdue)
+        items += _campaigns(s, today, overdue, budget)
         problems: list[str] = []
         for dated in (
-            lambda: _birthdays(s, today, start, end, consent),
-            lambda: _anniversaries(s, today, start, end, consent),
-            lambda: _festivals(s, today, consent),
+            lambda: _birthdays(s, today, start, end, consent, budget),
+            lambda: _anniversaries(s, today, start, end, consent, budget),
+            lambda: _festivals(s, today, consent, budget),
         ):
             try:
                 items += dated()
             except LunarRangeError as exc:  # the rest of the list still stands; the UI shows why
                 if not problems:  # once: every source meets the same end of the table
                     problems.append(exc.message)
-        items += _dormant(s, today, overdue, consent)
-        items += _loyalty(s, today)
+        items += _dormant(s, today, overdue, consent, budget)
+        items += _loyalty(s, today, budget)
         kept = _apply_actions(items, actions, today, today - dt.timedelta(days=s["service_overdue_days"]))
     if s["one_call_a_day"]:
         kept = merge_per_customer(kept, today)
     # sources were read in KINDS order: a stable sort by date keeps that order within a day
     kept.sort(key=attrgetter("due"))
-    return TodayList(today, kept, problems)
+    return TodayList(today, kept, problems, budget.more, caps)
+
+
+def load_more(lst: TodayList, kind: str, settings: dict | None = None) -> TodayList:
+    """The list again with one more screenful (``source_cap`` items) of ``kind``: the next items
+    in the kind's order, merged (one call a day) with everything already shown."""
+    s = settings if settings is not None else load_settings()
+    caps = dict(lst.caps)
+    caps[kind] = caps.get(kind, s["source_cap"]) + s["source_cap"]
+    return build_today(lst.today, s, caps)
 
 
 def merge_per_customer(items: list[CareItem], today: dt.date) -> list[CareItem]:

@@ -613,3 +613,35 @@ def test_birthdays_across_the_new_year(db):
     }
     lst = care.build_today(dt.date(2027, 2, 1), quiet())
     assert [(i.customer_id, i.due) for i in lst.items] == [(lunar.id, dt.date(2027, 2, 6))]
+
+
+# --- a day's share per source (issue #20) --------------------------------------------------------
+
+
+def test_each_source_lists_its_cap_counts_the_rest_and_loads_more(db):
+    # twelve birthdays today and one return visit: a cap of 10 lists ten birthdays, "2 more"
+    born = [make(f"客{n:02d}", birthday=dt.date(1990, TODAY.month, TODAY.day)) for n in range(12)]
+    _bought(born[11], TODAY - dt.timedelta(days=3))
+    s = quiet(
+        source_cap=10,
+        one_call_a_day=True,
+        return_offsets=[{"days": 3, "label": "回访", "template": "{称呼}您好"}],
+    )
+    lst = care.build_today(TODAY, s)
+    birthdays = [i for i in lst.items if i.kind == "birthday"] + [
+        m for i in lst.items for m in i.merged if m.kind == "birthday"
+    ]
+    assert len(birthdays) == 10 and lst.more == {"birthday": 2}
+    assert {i.customer_id for i in birthdays} == {c.id for c in born[:10]}  # the source's order (id)
+    # the next screenful: every birthday, and the one-call-a-day merge still holds on what is shown
+    more = care.load_more(lst, "birthday", s)
+    assert more.more == {} and more.caps["birthday"] == 20
+    assert len(more.items) == 12  # one line per customer
+    last = next(i for i in more.items if i.customer_id == born[11].id)
+    assert last.kind == "return" and [m.kind for m in last.merged] == ["birthday"]
+
+
+def test_source_cap_is_a_validated_setting(db):
+    with pytest.raises(FieldError):
+        care.validate_settings({**care.load_settings(), "source_cap": 0})
+    assert care.validate_settings({**care.load_settings(), "source_cap": 50})["source_cap"] == 50

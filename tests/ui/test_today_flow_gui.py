@@ -219,3 +219,20 @@ def test_a_birthday_missed_after_recording_is_overdue(qtbot, db, ui):
     ids = {it.customer_id: it for it in tab.lst.items}
     assert care.due_text(ids[recent.id], TODAY) == "逾期 3 天"
     assert old.id not in ids
+
+
+def test_a_kind_past_its_cap_shows_what_is_left_and_loads_more(qtbot, birthdays, ui):
+    """Issue #20: each kind lists a day's share; the rest is counted and loaded on request."""
+    ui("en")
+    quiet_settings(source_cap=10)
+    for n in range(10):  # fourteen birthdays in the window: ten listed, four more
+        make(f"客{n}", f"139000000{n:02d}", "F", dt.date(1990, 11, 22))
+    tab = tab_for(qtbot)
+    assert tab.model.rowCount() == 10
+    assert tab.more_label.isVisible() and tab.more_button.isEnabled()
+    assert "Birthday" in tab.more_label.text() and "4 more" in tab.more_label.text()
+    qtbot.mouseClick(tab.more_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 14
+    assert not tab.more_label.isVisible() and not tab.more_button.isVisible()
+    tab.refresh()  # what was loaded stays loaded for the day
+    assert tab.model.rowCount() == 14

@@ -126,6 +126,10 @@ class CareSettingsDialog(QDialog):
         grid.addWidget(self.default_grade, n, 2)
         grid.addWidget(QLabel(self.tr("Scheduled visits listed per day (most overdue first)")), n + 1, 0, 1, 2)
         grid.addWidget(self.daily_limit, n + 1, 2)
+        # items listed per kind before "Load more" (a festival would list every customer)
+        self.source_cap = _spin(10, 1_000_000, self.s["source_cap"], "sourceCap")
+        grid.addWidget(QLabel(self.tr("Items listed per kind at most")), n + 2, 0, 1, 2)
+        grid.addWidget(self.source_cap, n + 2, 2)
         note = QLabel(
             self.tr(
                 "A customer is due when the last contact is older than 30 days divided by "
@@ -133,8 +137,8 @@ class CareSettingsDialog(QDialog):
             )
         )
         note.setWordWrap(True)
-        grid.addWidget(note, n + 2, 0, 1, 4)
-        grid.setRowStretch(n + 3, 1)
+        grid.addWidget(note, n + 3, 0, 1, 4)
+        grid.setRowStretch(n + 4, 1)
         tabs.addTab(v, self.tr("Visit plan"))
 
         # return visits
@@ -327,6 +331,7 @@ class CareSettingsDialog(QDialog):
             join_anniversary=self.join_anniversary.isChecked(),
             default_grade=self.default_grade.currentData(),
             visit_daily_limit=self.daily_limit.value(),
+            source_cap=self.source_cap.value(),
             visit_plan={
                 g: {
                     "per_month": per.value(),

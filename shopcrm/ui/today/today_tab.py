@@ -279,6 +279,7 @@ class TodayTab(QWidget):
         self.settings: dict = {}
         self.lst: care.TodayList | None = None
         self.backlog = 0
+        self.caps: dict[str, int] = {}  # per kind, raised by "Load more" (kept until the day changes)
         self._count = -1
         self._suppress = False
         self.dialog: QDialog | None = None
@@ -294,6 +295,11 @@ class TodayTab(QWidget):
         self.show_upcoming = QCheckBox(self.tr("Show upcoming"), objectName="showUpcoming")
         self.show_upcoming.setChecked(True)
         self.refresh_button = QPushButton(self.tr("Refresh"), objectName="refreshButton")
+        # what each kind left unread beyond a day's share ("还有 N 项") and the way to read it
+        self.more_label = QLabel(objectName="todayMore")
+        self.more_label.setWordWrap(True)
+        self.more_button = QPushButton(self.tr("Load more"), objectName="loadMoreButton")
+        self.more_button.setToolTip(self.tr("List the next items of the kind shown (or of the first kind with more)"))
         self.settings_button = QPushButton(self.tr("Settings…"), objectName="careSettingsButton")
 
         self.done_button = QPushButton(self.tr("Done…"), objectName="doneButton")
@@ -355,6 +361,8 @@ class TodayTab(QWidget):
         ):
             actions.addWidget(b)
         actions.addStretch(1)
+        actions.addWidget(self.more_label)
+        actions.addWidget(self.more_button)
         actions.addWidget(self.export_button)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
@@ -383,6 +391,7 @@ class TodayTab(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.settings_button.clicked.connect(self.open_settings)
         self.refresh_button.clicked.connect(self.refresh)
+        self.more_button.clicked.connect(self.load_more)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
         self.show_upcoming.toggled.connect(self._apply_filter)
 
@@ -431,7 +440,9 @@ class TodayTab(QWidget):
         self._stale_timer.stop()
         today = self.today()
         self.settings = care.load_settings()
-        self.lst = care.build_today(today, self.settings)
+        if self.lst is not None and self.lst.today != today:
+            self.caps = {}  # a new day starts with a day's share again
+        self.lst = care.build_today(today, self.settings, self.caps)
         self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
         loc = self.locale()
         self.date_label.setText(loc.toString(qclock.to_qdate(today), "yyyy-MM-dd dddd"))
@@ -440,6 +451,28 @@ class TodayTab(QWidget):
         due = self.lst.due_count
         if due != self._count:
             self._count = due
+            self.title_changed.emit()
+
+    def more_kind(self) -> str:
+        """The kind "Load more" reads: the one shown, else the first kind with items left."""
+        if self.lst is None:
+            return ""
+        kind = self.kind_filter.currentData() or ""
+        if kind:
+            return kind if self.lst.more.get(kind) else ""
+        return next((k for k in care.KINDS if self.lst.more.get(k)), "")
+
+    def load_more(self) -> None:
+        """One more screenful of a kind, in its order, merged with what is listed."""
+        kind = self.more_kind()
+        if not kind:
+            return
+        self.lst = care.load_more(self.lst, kind, self.settings)
+        self.caps = dict(self.lst.caps)
+        self._fill_kind_filter()
+        self._apply_filter()
+        if self.lst.due_count != self._count:
+            self._count = self.lst.due_count
             self.title_changed.emit()
 
     def _fill_kind_filter(self) -> None:
@@ -482,6 +515,15 @@ class TodayTab(QWidget):
         for problem in self.lst.problems:  # e.g. a date past the lunar calendar table
             text += "\n" + problem
         self.summary.setText(text)
+        more = [
+            self.tr("%1: %n more", "", self.lst.more[k]).replace("%1", care.kind_text(k))
+            for k in care.KINDS
+            if self.lst.more.get(k)
+        ]
+        self.more_label.setText(" · ".join(more))
+        self.more_label.setVisible(bool(more))
+        self.more_button.setVisible(bool(more))
+        self.more_button.setEnabled(bool(self.more_kind()))
         self._on_selection()
 
     def _check_day(self) -> None:
