@@ -135,6 +135,9 @@ IDEAL_COMPOSITION = {"A": 20, "B": 40, "C": 40}  # percent of customers, the tex
 
 SETTINGS_KEY = "grading"
 LAST_RUN_KEY = "grading.last_run"
+# the analysis tab's figures as the last regrade left them (see store_figures)
+FIGURES_KEY = "grading.figures"
+FIGURE_BUCKETS = 100  # Pareto curve points stored (at most 200)
 PURCHASES_CHANGED_KEY = "grading.purchases_changed"  # set by triggers (migration 8)
 
 DEFAULTS: dict[str, Any] = {
@@ -885,6 +888,7 @@ def regrade(
                 },
             )
             grades = _grade_counts()
+            store_figures(today, at)
             check_progress(progress, steps, steps)
         except Cancelled:
             txn.rollback()
@@ -1311,6 +1315,52 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
         grade = max(share, key=lambda g: (share[g], -GRADES.index(g) if g in GRADES else 0))
         out.append(Bucket(i, lo, hi, s, 100.0 * cum / total, grade))
     return out, zero
+
+
+def _figures_stamp(today: dt.date, at: dt.datetime | None) -> list:
+    """What the stored figures depend on besides the regrade: the day (the dormant count), and
+    the newest purchase, customer and history row and the recycle bin (a sale moves a lifecycle,
+    a customer is added or binned). Each an O(1) or index-only read."""
+    q = lambda sql: database.execute_sql(sql).fetchone()[0]  # noqa: E731
+    return [
+        at.isoformat(sep=" ") if at else None,
+        today.isoformat(),
+        q("SELECT max(id) FROM purchase"),
+        q("SELECT max(id) FROM customer"),
+        q("SELECT max(id) FROM customer_history"),
+        q(f"SELECT count(*) FROM customer {_BINNED}"),
+    ]
+
+
+def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -> None:
+    """Compute the analysis tab's figures (the summary and the Pareto curve) and keep them in the
+    settings table, stamped with the regrade time: the tab paints from them (:func:`stored_figures`)
+    instead of counting over every customer. Called by :func:`regrade`."""
+    today = today or clock.today()
+    sm = summary(today=today)
+    buckets, zero = pareto(FIGURE_BUCKETS)
+    figures = {k: v for k, v in sm.__dict__.items() if k != "last_run"}
+    setting_store.put(
+        FIGURES_KEY,
+        {
+            "stamp": _figures_stamp(today, at or last_run()),
+            "summary": figures,
+            "buckets": [list(b.__dict__.values()) for b in buckets],
+            "zero": zero,
+        },
+    )
+
+
+def stored_figures(today: dt.date | None = None) -> tuple[Summary, list[Bucket], int] | None:
+    """The figures :func:`store_figures` kept, as ``summary()`` and ``pareto()`` would compute them
+    now; None when there are none or they are stale (another regrade, day, sale, customer)."""
+    today = today or clock.today()
+    info = setting_store.get(FIGURES_KEY)
+    run = last_run()
+    if not info or info.get("stamp") != _figures_stamp(today, run):
+        return None
+    sm = Summary(**info["summary"], last_run=run)
+    return sm, [Bucket(*b) for b in info["buckets"]], info["zero"]
 
 
 @dataclass(frozen=True)

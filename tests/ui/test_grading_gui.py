@@ -319,3 +319,33 @@ def test_rules_dialog_changes_lifecycle_rules_and_regrades(tab, qtbot):
     assert cfg["rfm_cuts"]["m"] == [10_000, 50_000, 100_000, 200_000]
     assert count(tab.lifecycle_table, 3) < lost_before  # fewer lost at 180 days than at 90
     assert tab.dormant_days.value() == 180
+
+
+def test_tab_paints_from_the_figures_the_regrade_stored(demo, qtbot):
+    """Issue #20: after a regrade the tab's first paint reads the stored figures (no aggregate over
+    purchases or customers), and they equal the ones counted afresh."""
+    from playhouse.test_utils import count_queries
+
+    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
+
+    grading.regrade(today=TODAY)
+    stored = grading.stored_figures(TODAY)
+    assert stored is not None
+    assert stored == (grading.summary(today=TODAY), *grading.pareto(grading.FIGURE_BUCKETS))
+    w = AnalysisTab(None, today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    with count_queries() as counter:
+        w.show()
+        qtbot.waitExposed(w)
+    sql = [q.msg[0].upper() for q in counter.get_queries()]
+    assert sql  # the tab did read (the stored figures)
+    aggregates = [q for q in sql if "GROUP BY" in q or "SUM(" in q or "GROUP_CONCAT" in q]
+    assert [q for q in aggregates if "PURCHASE" in q or "FROM CUSTOMER" in q] == []
+    assert count(w.grade_table, 0) == stored[0].by_grade.get("A", 0)
+    w._wait_background()
+    # a sale (a new purchase row) makes them stale: the tab counts again
+    from shopcrm.store.models import Purchase
+
+    Purchase.create(customer=Customer.select().first(), at=dt.datetime(2026, 1, 1), amount_cents=100, items="x")
+    assert grading.stored_figures(TODAY) is None
