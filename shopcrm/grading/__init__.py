@@ -1351,16 +1351,30 @@ def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -
     )
 
 
-def stored_figures(today: dt.date | None = None) -> tuple[Summary, list[Bucket], int] | None:
+def stored_figures(today: dt.date | None = None, *, stale_ok: bool = False) -> tuple[Summary, list[Bucket], int] | None:
     """The figures :func:`store_figures` kept, as ``summary()`` and ``pareto()`` would compute them
-    now; None when there are none or they are stale (another regrade, day, sale, customer)."""
+    now; None when there are none, or when they are stale (another regrade, day, sale, customer)
+    unless ``stale_ok`` (the tab paints them at once and counts again in the background)."""
     today = today or clock.today()
     info = setting_store.get(FIGURES_KEY)
     run = last_run()
-    if not info or info.get("stamp") != _figures_stamp(today, run):
+    if not info or (not stale_ok and not figures_fresh(today, info)):
         return None
     sm = Summary(**info["summary"], last_run=run)
     return sm, [Bucket(*b) for b in info["buckets"]], info["zero"]
+
+
+def figures_fresh(today: dt.date | None = None, info: dict | None = None) -> bool:
+    """True when the stored figures are those :func:`summary` and :func:`pareto` give now."""
+    info = info if info is not None else setting_store.get(FIGURES_KEY)
+    return bool(info) and info.get("stamp") == _figures_stamp(today or clock.today(), last_run())
+
+
+def recount_figures(today: dt.date | None = None) -> tuple[Summary, list[Bucket], int] | None:
+    """Count the figures again and store them (the tab's background job when they are stale)."""
+    with database.atomic():
+        store_figures(today)
+    return stored_figures(today, stale_ok=True)
 
 
 @dataclass(frozen=True)

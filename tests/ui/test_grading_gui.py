@@ -348,4 +348,10 @@ def test_tab_paints_from_the_figures_the_regrade_stored(demo, qtbot):
     from shopcrm.store.models import Purchase
 
     Purchase.create(customer=Customer.select().first(), at=dt.datetime(2026, 1, 1), amount_cents=100, items="x")
-    assert grading.stored_figures(TODAY) is None
+    assert grading.stored_figures(TODAY) is None and not grading.figures_fresh(TODAY)
+    # the tab still paints the stored ones at once and counts them again in the background
+    w.refresh()
+    assert "figures" in w._jobs
+    w._finish_job("figures")
+    assert grading.figures_fresh(TODAY)
+    assert grading.stored_figures(TODAY) == (grading.summary(today=TODAY), *grading.pareto(grading.FIGURE_BUCKETS))

@@ -498,19 +498,32 @@ class AnalysisTab(QWidget):
         """Reload the figures and the chart (cheap: index-only counts over stored grades); the
         lists below load when their page is shown. Starts a background regrade when stale."""
         self._loaded = True
-        # the figures the last regrade stored; counted again only when missing or stale
-        stored = grading.stored_figures(self.today())
+        # the figures the last regrade stored, painted at once; when stale (a sale, a new day
+        # since) they are counted again in the background, when missing (no regrade since this
+        # version) counted here once and stored in the background for the next time
+        today = self.today()
+        stored = grading.stored_figures(today, stale_ok=True)
         if stored is not None:
             self.summary, self.buckets, zero = stored
         else:
-            self.summary = grading.summary(today=self.today())
+            self.summary = grading.summary(today=today)
             self.buckets, zero = grading.pareto(grading.FIGURE_BUCKETS)
+        regrading = "regrade" in self._jobs or grading.is_stale()  # a regrade stores them too
+        if not regrading and (stored is None or not grading.figures_fresh(today)):
+            self._start_job("figures", lambda: grading.recount_figures(today), self._figures_counted)
         self._fill_figures(zero)
         self._fill_chart()
         self._view_changed(self.views.currentIndex())
         self._fill_complaints()
         if "regrade" not in self._jobs and grading.is_stale():
             self.start_background_regrade()
+
+    def _figures_counted(self, result) -> None:
+        if isinstance(result, Exception) or result is None:
+            return  # the figures painted stay (stale ones say when they were graded)
+        self.summary, self.buckets, zero = result
+        self._fill_figures(zero)
+        self._fill_chart()
 
     def _set_rows(self, table: QTableWidget, rows: list[tuple], keys: list[str | None]) -> None:
         table.setRowCount(len(rows))
