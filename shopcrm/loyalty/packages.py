@@ -164,8 +164,10 @@ def uses_of(package_id: int) -> list[PackageUse]:
 
 
 def _live_open() -> object:
-    return (Package.remaining > 0) & Package.customer.in_(
-        Customer.select(Customer.id).where(Customer.deleted_at.is_null())
+    # NOT IN the (few) binned customers: IN the live ones built a list of every customer first
+    # (90 ms at 100k customers on each build of the day's care list, with no card sold)
+    return (Package.remaining > 0) & Package.customer.not_in(
+        Customer.select(Customer.id).where(Customer.deleted_at.is_null(False))
     )
 
 
