@@ -42,7 +42,9 @@ def main() -> None:
     grading.regrade(today=today)
     print(f"regrade (stores the figures): {(time.perf_counter() - t) * 1000:.0f} ms")
     report("store_figures (part of each regrade)", median_ms(lambda: grading.store_figures(today), 5, 1))
-    report("summary() + pareto(100), counted", median_ms(lambda: (grading.summary(today=today), grading.pareto(100)), 5, 1))
+    report(
+        "summary() + pareto(100), counted", median_ms(lambda: (grading.summary(today=today), grading.pareto(100)), 5, 1)
+    )
     report("stored_figures(), read", median_ms(lambda: grading.stored_figures(today), 21, 2))
 
     from PySide6.QtWidgets import QApplication, QLabel
