@@ -150,6 +150,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.trust.security:mirror_pin_into_demo": "open",  # the demo only: the real PIN copied in
     "shopcrm.grading:regrade": "open",  # when grades were last computed (a result, not a setting)
     "shopcrm.grading:_period_sums": "open",  # clears the 'purchases changed' mark once summed
+    "shopcrm.grading:store_figures": "open",  # the analysis tab's figures as the last regrade left them (a cache)
     "shopcrm.excel.excel_import:remember_mapping": "open",  # column mapping of a header (the import is the owner's)
     "shopcrm.customers:level_id_by_name": "open",  # a level named in an (owner-only) import
     # (shopcrm.store.settings itself writes through the model only inside put/delete/Section.save,
