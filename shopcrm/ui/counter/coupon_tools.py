@@ -31,6 +31,7 @@ from shopcrm.loyalty import coupons
 from shopcrm.segments import saved
 from shopcrm.ui.customers.loyalty_page import TermsEditor
 from shopcrm.ui.shell import forms, qclock, tasks
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.forms import ValidatingDialog
 from shopcrm.ui.trust import security_ui
 
@@ -40,7 +41,7 @@ BACKGROUND_FROM = 500
 
 def install(window) -> None:
     """工具 → 发券给分群… / 优惠券统计…"""
-    menu = getattr(window, "tools_menu", None)
+    menu = AppContext.of(window).tools_menu
     if menu is None:
         return
     a = menu.addAction(QCoreApplication.translate("IssueToSegmentDialog", "Issue coupons to a segment…"))

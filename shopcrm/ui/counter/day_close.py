@@ -36,6 +36,7 @@ from shopcrm.excel.excel_export import ExportError
 from shopcrm.sales import counter
 from shopcrm.trust import session
 from shopcrm.ui.shell import forms, qclock
+from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.forms import ERROR_STYLE
 from shopcrm.ui.trust import security_ui
 
@@ -44,7 +45,7 @@ KINDS = ("sales", "topups", "refunds")
 
 def install(window) -> None:
     """工具 → 交班 / 日结…"""
-    menu = getattr(window, "tools_menu", None)
+    menu = AppContext.of(window).tools_menu
     if menu is None:
         return
     action = menu.addAction(QCoreApplication.translate("DayCloseDialog", "Shift / day close…"))
