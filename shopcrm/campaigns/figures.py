@@ -10,9 +10,9 @@ Definitions (every rate is a share 0..1, ``None`` when its denominator is 0):
   in the month);
 - ``repurchase_rate``: the share of the month's buyers who had bought before the month;
 - ``retention`` (保有量): the share of the previous month's buyers who bought again this month;
-- ``price_sensitivity``: the share of the month's purchases made with a discount or a coupon —
-  read from ``purchase.discount_cents`` / ``purchase.coupon_id`` when the schema has them
-  (loyalty adds them); ``None`` ("—") on a schema without either;
+- ``price_sensitivity``: the share of the month's purchases (returns left out) made with a member
+  discount or a coupon (``purchase.member_off_cents`` / ``coupon_off_cents``, schema 20, or a gift
+  coupon used on it); points spent as money are a reward, not a discount, and do not count;
 - ``referrals``: customers who joined in the month with a "referred by" customer;
 - ``nps``: % promoters (9-10) minus % detractors (0-6) of the month's NPS answers (``contact.nps``).
 """
@@ -98,16 +98,9 @@ def _scores_sql() -> str:
     )
 
 
-def discount_condition() -> str | None:
-    """The SQL condition on ``purchase p`` of a purchase made with a discount or a coupon, or
-    None when the schema records neither (price sensitivity is then unknown, not 0)."""
-    cols = {c.name for c in database.get_columns("purchase")}
-    conds = []
-    if "discount_cents" in cols:
-        conds.append("p.discount_cents > 0")
-    if "coupon_id" in cols:
-        conds.append("p.coupon_id IS NOT NULL")
-    return " OR ".join(conds) or None
+DISCOUNTED = (
+    "(p.member_off_cents > 0 OR p.coupon_off_cents > 0 OR EXISTS (SELECT 1 FROM coupon cp WHERE cp.purchase_id = p.id))"
+)
 
 
 def by_month(first: dt.date, months: int = 12) -> list[MonthFigures]:
@@ -159,14 +152,12 @@ def by_month(first: dt.date, months: int = 12) -> list[MonthFigures]:
             prev = (dt.date.fromisoformat(m + "-01") - dt.timedelta(days=1)).strftime("%Y-%m")
             f.retention = _share(kept.get(m, 0), prev_counts.get(prev, 0))
             f.complaint_rate = _share(f.complaints, f.active)
-        cond = discount_condition()
-        if cond is not None:
-            for m, n, disc in database.execute_sql(
-                f"SELECT substr(p.at, 1, 7) m, count(*), SUM({cond}) FROM purchase p WHERE p.at >= ? AND p.at < ? "
-                "AND p.amount_cents > 0 GROUP BY m",
-                (lo, hi),
-            ):
-                out[m].price_sensitivity = _share(disc or 0, n)
+        for m, n, disc in database.execute_sql(
+            f"SELECT substr(p.at, 1, 7) m, count(*), SUM({DISCOUNTED}) FROM purchase p WHERE p.at >= ? AND p.at < ? "
+            "AND p.amount_cents > 0 GROUP BY m",
+            (lo, hi),
+        ):
+            out[m].price_sensitivity = _share(disc or 0, n)
         for m, n in database.execute_sql(
             "SELECT substr(COALESCE(joined_on, created_at), 1, 7) m, count(*) FROM customer "
             "WHERE referred_by_id IS NOT NULL AND COALESCE(joined_on, created_at) >= ? "

@@ -64,8 +64,8 @@ def test_by_month_known_answers(shop):
     assert octo.repurchase_rate == pytest.approx(2 / 3)
     assert octo.retention == 0.5  # of September's A and B, A bought again
     assert octo.nps == 0.0 and octo.referrals == 1
-    # no discount or coupon column yet: unknown, shown as "—"
-    assert octo.price_sensitivity is None and F.cell("price_sensitivity", None) == "—"
+    assert octo.price_sensitivity == 0.0  # nobody bought with a member price or a coupon
+    assert F.cell("price_sensitivity", None) == "—"
     assert F.cell("retention", 0.5) == "50.0%"
 
 
@@ -83,3 +83,27 @@ def test_export_has_both_sheets(shop, tmp_path):
     months = xlsx_rows(path, "按月")
     assert months[0][0] == "月份" and [r[0] for r in months[1:]] == ["2026-09", "2026-10"]
     assert len(xlsx_rows(path, "按渠道")) == 4
+
+
+def test_price_sensitivity_is_the_share_of_sales_with_a_member_price_or_a_coupon(db):
+    from shopcrm import customers, loyalty
+    from shopcrm.customers import CustomerInput
+    from shopcrm.loyalty import coupons
+    from shopcrm.sales import counter
+    from shopcrm.trust import security
+
+    security.reset_session()
+    clock.set_now(at("2026-11-20"))
+    gold = customers.level_id_by_name("金卡", create=True)
+    member = customers.create(CustomerInput(name="金卡客", mobile="13800000001", level_id=gold)).id
+    plain = customers.create(CustomerInput(name="散客", mobile="13800000002")).id
+    loyalty.save_settings(level_discounts={"金卡": 95})
+    counter.sell(member, 100_00, at=at("2026-11-02"))  # member price: 95.00
+    code = coupons.issue(plain, coupons.Terms(kind="amount", amount_off_cents=10_00, days=30)).code
+    counter.sell(plain, 100_00, pay={"cash": 90_00}, coupon=code, at=at("2026-11-03"))
+    counter.sell(plain, 50_00, at=at("2026-11-04"))  # full price
+    counter.sell(plain, 20_00, at=at("2026-11-05"))
+    [nov] = F.by_month(dt.date(2026, 11, 1), 1)
+    assert nov.price_sensitivity == 0.5  # 2 of 4 sales
+    assert F.cell("price_sensitivity", nov.price_sensitivity) == "50.0%"
+    security.reset_session()
