@@ -24,9 +24,9 @@ from shopcrm.cli import (
     segment_cmd,
     send_cmd,
 )
-from shopcrm.cli.common import COMMANDS
+from shopcrm.cli.common import COMMANDS, DB_HELP
 from shopcrm.core import logs, texts
-from shopcrm.core.paths import data_dir
+from shopcrm.core.paths import DbLocationError, data_dir
 from shopcrm.store.db import DatabaseOpenError, close_database
 
 COMMAND_MODULES = (
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, _run) in COMMANDS.items():
         p = sub.add_parser(name)
-        p.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
+        p.add_argument("--db", help=DB_HELP)
         add_arguments(p)
     return parser
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("command %s", args.command)
     try:
         return COMMANDS[args.command][1](args)
-    except DatabaseOpenError as exc:
+    except (DatabaseOpenError, DbLocationError) as exc:
         log.warning("command %s: %s", args.command, exc)
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import sys
 
-from shopcrm.cli.common import command, open_db
+from shopcrm.cli.common import DB_HELP, command, open_db
 from shopcrm.cli.segment_cmd import add_filter_args, filter_from_args
 
 
@@ -50,7 +50,7 @@ def _campaign_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--campaign", type=int)
     for each in (c, ls, r, g):
         each.add_argument("--json", action="store_true")
-        each.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
+        each.add_argument("--db", help=DB_HELP)
 
 
 def _results_dict(r) -> dict:

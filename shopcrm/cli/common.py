@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from shopcrm.core.paths import resolve_db_path
+from shopcrm.core.paths import resolve_db_location
 from shopcrm.store.db import open_database
 
 # name -> (add_arguments(parser), run(args) -> exit code), filled as the command modules load
@@ -20,5 +20,9 @@ def command(name: str, add_arguments: Callable[[argparse.ArgumentParser], None])
     return register
 
 
+DB_HELP = "database file or postgresql:// URL (default: $SHOPCRM_DB or the user data folder)"
+
+
 def open_db(args: argparse.Namespace) -> None:
-    open_database(resolve_db_path(getattr(args, "db", None)))
+    """Open ``--db`` (an SQLite file or a PostgreSQL URL; DbLocationError for anything else)."""
+    open_database(resolve_db_location(getattr(args, "db", None)))

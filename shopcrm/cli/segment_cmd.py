@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sys
 
-from shopcrm.cli.common import command, open_db
+from shopcrm.cli.common import DB_HELP, command, open_db
 
 
 def add_filter_args(p: argparse.ArgumentParser, *, skip: tuple[str, ...] = ()) -> None:
@@ -77,7 +77,7 @@ def _segment_args(p: argparse.ArgumentParser) -> None:
     ls = sub.add_parser("list", help="the saved segments with their current counts")
     ls.add_argument("--json", action="store_true")
     for each in (c, s, ls):  # the database option of every command, after the action too
-        each.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
+        each.add_argument("--db", help=DB_HELP)
 
 
 @command("segment", _segment_args)

@@ -42,6 +42,25 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, ...]]] = {
         "fully first and offers a restore if needed.",
     ),
     "db.cannot_create": ("无法在“{path}”创建数据库：{reason}", "Cannot create the database at “{path}”: {reason}"),
+    "db.bad_location": (
+        "“{value}”既不是数据库文件路径，也不是 postgresql:// 地址。ShopCRM 只能打开 SQLite 文件或 PostgreSQL 数据库"
+        "（例如 postgresql://用户@服务器/数据库）。",
+        "“{value}” is neither a database file path nor a postgresql:// URL. ShopCRM opens an SQLite file or a "
+        "PostgreSQL database (for example postgresql://user@server/database).",
+    ),
+    "db.file_only": (
+        "“{value}”是 PostgreSQL 数据库；这里暂时只能使用 SQLite 数据库文件。",
+        "“{value}” is a PostgreSQL database; this part of ShopCRM works with an SQLite database file only for now.",
+    ),
+    "db.pg_unreachable": (
+        "无法连接 PostgreSQL 数据库“{path}”：{reason}",
+        "Cannot connect to the PostgreSQL database “{path}”: {reason}",
+    ),
+    "db.pg_not_shopcrm": (
+        "PostgreSQL 数据库“{path}”里已有其他程序的表，不是 ShopCRM 数据库，ShopCRM 不会修改它。请使用一个空数据库。",
+        "The PostgreSQL database “{path}” holds another program's tables, not ShopCRM's; ShopCRM will not "
+        "modify it. Please use an empty database.",
+    ),
     # fields
     "field.name": ("姓名", "Name"),
     "field.mobile": ("手机", "Mobile"),

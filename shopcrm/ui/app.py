@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="shopcrm", description="ShopCRM 店铺客户关系管理")
-    p.add_argument("--db", help="database file (default: $SHOPCRM_DB or the user data folder)")
+    p.add_argument(
+        "--db",
+        help="database file (default: $SHOPCRM_DB or the user data folder; a postgresql:// URL is refused for now)",
+    )
     p.add_argument("--lang", choices=("zh_CN", "en"), help="interface language (default: saved choice, zh_CN)")
     p.add_argument("--version", action="version", version=f"ShopCRM {__version__}")
     # for the packaged-build test: answer the welcome with demo data, print the window as JSON, exit 0
@@ -50,7 +53,15 @@ def start(argv: list[str]):
     app.setWindowIcon(icons.app_icon())
     app.setDesktopFileName("shopcrm")  # matches resources/shopcrm.desktop (taskbar icon on Wayland)
 
-    db_path = resolve_db_path(args.db)
+    from shopcrm.core.paths import DbLocationError
+
+    try:
+        # a postgresql:// URL is refused with a message for now (the desktop app's start-up,
+        # backups and demo work on a file); a mysql:// or http:// one never becomes a folder
+        db_path = resolve_db_path(args.db)
+    except DbLocationError as exc:
+        QMessageBox.critical(None, "ShopCRM", str(exc))
+        return app, None
     from shopcrm.ui.trust import backup_ui
 
     # a damaged file is moved aside and the newest good backup offered; a network share is warned
