@@ -27,7 +27,7 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
 from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
-from shopcrm.store.db import data_version, database, interruptible
+from shopcrm.store.db import data_version, database, executemany, interruptible
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 
 register(
@@ -306,7 +306,7 @@ def _write_search_keys(customer_id: int, name: str, *, replace: bool) -> None:
 def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
     """Write search keys for (customer_id, name) pairs (one customer, a restore, demo data)."""
     keys_of = NameKeyCache()
-    database.connection().executemany(
+    executemany(
         "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
         ((k, cid) for cid, name in rows for k in keys_of(name)),
     )

@@ -34,7 +34,7 @@ import datetime as dt
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
-from shopcrm.store.db import database
+from shopcrm.store.db import database, for_update
 from shopcrm.store.models import LedgerEntry, Topup, now, sql_ts
 
 KINDS = ("topup", "bonus", "spend", "refund", "topup_refund", "adjust", "import", "earn", "redeem", "expire")
@@ -67,7 +67,11 @@ def apply(
         raise ValueError(f"unknown ledger kind {kind!r}")
     paid = _check_rule(customer_id, kind, balance_delta_cents, points_delta, reason, purchase_id, topup_id)
     with database.atomic():
-        row = database.execute_sql("SELECT balance_cents, points FROM customer WHERE id = ?", (customer_id,)).fetchone()
+        # the row stays locked to the commit on PostgreSQL (SQLite's IMMEDIATE transaction already
+        # holds the write lock): a second counter reads the balance after this change, not before
+        row = database.execute_sql(
+            "SELECT balance_cents, points FROM customer WHERE id = ?" + for_update(), (customer_id,)
+        ).fetchone()
         if row is None:
             raise LookupError(customer_id)
         balance, points = row[0] + balance_delta_cents, row[1] + points_delta

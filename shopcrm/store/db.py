@@ -1,8 +1,10 @@
-"""Database set-up: deferred init, pragmas, validation of existing files, numbered migrations.
+"""Database set-up: deferred init, validation of existing databases, numbered migrations.
 
-``database`` is initialised once per process by :func:`open_database`. A file that is not a
-ShopCRM database (not SQLite, another program's SQLite, damaged, or from a newer ShopCRM) is
-refused with :class:`DatabaseOpenError` and never modified.
+``database`` is a peewee ``DatabaseProxy`` (peewee's way to choose the database at run time) that
+:func:`open_database` points at an SQLite file or a PostgreSQL database (``postgresql://`` URL);
+the engine differences live in :mod:`shopcrm.store.engine` and :func:`engine` tells which one is
+open. A database that is not ShopCRM's (not SQLite, another program's, damaged, or from a newer
+ShopCRM) is refused with :class:`DatabaseOpenError` and never modified.
 """
 
 from __future__ import annotations
@@ -18,44 +20,93 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
-from peewee import OperationalError, SqliteDatabase
+from peewee import Database, DatabaseProxy, Model, OperationalError
 
+from shopcrm.core.paths import DbLocation
 from shopcrm.core.texts import t
+from shopcrm.store.engine import (
+    APPLICATION_ID,
+    PRAGMAS,
+    DatabaseOpenError,
+    Engine,
+    PostgresEngine,
+    SqliteEngine,
+    engine_for,
+    sqlite_database,
+)
 
 log = logging.getLogger(__name__)
 
-APPLICATION_ID = 0x53435243  # "SCRC": marks a file as a ShopCRM database
+__all__ = ["APPLICATION_ID", "PRAGMAS", "DatabaseOpenError", "database", "engine", "open_database"]
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
-PRAGMAS = {
-    "journal_mode": "wal",
-    # FULL: a committed change to money survives a power cut, in WAL at the cost of one fsync
-    # per commit (imports are one transaction, so that cost is per import, not per row)
-    "synchronous": 2,
-    "foreign_keys": 1,
-    "busy_timeout": 10_000,
-    "cache_size": -16_000,  # 16 MB page cache
-    "temp_store": 2,  # memory
-}
 
-# IMMEDIATE: a write transaction takes the write lock when it begins, so a second process waits
-# (busy_timeout) instead of failing with "database is locked" when its read snapshot turns
-# stale on the first write (SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot retry).
-database = SqliteDatabase(None, lock_type="IMMEDIATE")
+class EngineDatabase(DatabaseProxy):
+    """The proxy every model is bound to. Transactions are the open database's own (SQLite's
+    IMMEDIATE lock type, PostgreSQL's BEGIN), and ``database`` is None until a file is opened,
+    as with peewee's deferred ``SqliteDatabase(None)``."""
+
+    @property
+    def database(self) -> str | None:
+        return self.obj.database
+
+    def init(self, *args, **kwargs) -> None:
+        self.obj.init(*args, **kwargs)
+
+    def atomic(self, *args, **kwargs):
+        return self.obj.atomic(*args, **kwargs)
+
+    def transaction(self, *args, **kwargs):
+        return self.obj.transaction(*args, **kwargs)
+
+    def savepoint(self):
+        return self.obj.savepoint()
+
+    def manual_commit(self):
+        return self.obj.manual_commit()
+
+    def connection_context(self):
+        return self.obj.connection_context()
+
+
+database = EngineDatabase()
+database.initialize(sqlite_database)
+_engine: Engine | None = None
+
+
+def engine() -> Engine:
+    """The engine of the open database (SQLite before any is opened)."""
+    return _engine or SqliteEngine(Path(database.database or ":memory:"), inspect_file, quick_check)
+
+
+def for_update() -> str:
+    """A row lock (`` FOR NO KEY UPDATE``) on PostgreSQL, nothing on SQLite: append it to the
+    SELECT of a row (a balance) that the same transaction then changes, so that two counters never
+    both read the old value."""
+    return engine().for_update
+
+
+def executemany(sql: str, rows: Iterable) -> None:
+    """``sql`` (SQLite-style ``?`` parameters) once per row of ``rows``, on the open database's
+    connection (sqlite3's executemany; on PostgreSQL psycopg's, in PostgreSQL's spelling)."""
+    if engine().name == "sqlite":
+        database.connection().executemany(sql, rows)
+        return
+    from shopcrm.store.engine import postgres_sql
+
+    with database.cursor() as cur:
+        cur.executemany(postgres_sql(sql), list(rows))
+
 
 # Called with (db_path, from_version, to_version) before pending migrations run on an existing,
 # non-empty database. shopcrm.backup registers its pre-migration backup here when imported; the
 # app and the command line import it at start-up, and migrate() refuses to run without a hook.
 before_migration_hooks: list[Callable[[Path, int, int], None]] = []
 
-
-class DatabaseOpenError(Exception):
-    """A database file that ShopCRM refuses to open; ``str(e)`` is a message for the user.
-    ``kind`` is the message key (``db.damaged``, ``db.not_sqlite``…) for callers that react."""
-
-    def __init__(self, message: str, kind: str = ""):
-        super().__init__(message)
-        self.kind = kind
+# The peewee models, which a new PostgreSQL database's tables are made from: shopcrm.store.models
+# fills this when imported (it imports this module, so this module cannot import it).
+schema_models: list[type[Model]] = []
 
 
 def _steps() -> list[tuple[int, ModuleType]]:
@@ -169,25 +220,29 @@ def quick_check(path: str | Path, *, low_priority: bool = False) -> str | None:
     return result
 
 
-def open_database(path: str | Path) -> SqliteDatabase:
-    """Open (creating if needed) the ShopCRM database at ``path`` and bring its schema up to date."""
-    path = Path(path)
-    existing_version = 0
-    if path.exists() and path.stat().st_size > 0:
-        existing_version = inspect_file(path)
+def open_database(location: DbLocation | str) -> EngineDatabase:
+    """Open (creating if needed) the ShopCRM database at ``location`` (an SQLite file path or a
+    ``postgresql://`` URL; any other URL raises shopcrm.core.paths.DbLocationError) and bring its
+    schema up to date."""
+    global _engine
+    new = engine_for(location, inspect_file, quick_check)
+    if isinstance(new, SqliteEngine):
+        existing_version = new.inspect_before_connect()  # before any connection touches the file
+        if not database.is_closed():
+            database.close()
+        db: Database = new.connect()
     else:
+        db = new.connect()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
-    if not database.is_closed():
-        database.close()
-    database.init(str(path), pragmas=PRAGMAS)
-    try:
-        database.connect()
-    except Exception as exc:  # peewee wraps sqlite3 errors (permissions, read-only folder, …)
-        raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
-    migrate(path, existing_version)
+            existing_version = new.inspect(db, latest_version())
+        except Exception:
+            db.close()
+            raise
+        if not database.is_closed():
+            database.close()
+    database.initialize(db)
+    _engine = new
+    migrate(getattr(new, "path", None), existing_version)
     return database
 
 
@@ -244,7 +299,7 @@ def checkpoint_in_background() -> threading.Thread | None:
     waits for readers or writers, and SQLite releases the GIL while it copies). Returns the
     thread (tests join it), or None when no file database is open."""
     path = database.database
-    if not path or path == ":memory:":
+    if not path or path == ":memory:" or engine().name != "sqlite":
         return None
     thread = threading.Thread(target=_checkpoint, args=(path,), name="shopcrm-checkpoint", daemon=True)
     thread.start()
@@ -273,30 +328,46 @@ def close_database() -> None:
         database.close()
 
 
-def migrate(path: Path, current: int | None = None) -> None:
-    """Apply every numbered step above the stored ``user_version``, each in its own transaction."""
+def migrate(path: Path | None, current: int | None = None) -> None:
+    """Apply every numbered step above the stored schema version, each in its own transaction.
+    An empty PostgreSQL database gets the current schema at once (shopcrm.store.pg_schema)."""
+    eng = engine()
     if current is None:
-        current = database.execute_sql("PRAGMA user_version").fetchone()[0]
-    pending = [(n, mod) for n, mod in _steps() if n > current]
+        current = eng.schema_version(database.obj)
+    steps = _steps()
+    pending = [(n, mod) for n, mod in steps if n > current]
     if not pending:
         return
-    if current > 0:
+    if current == 0 and isinstance(eng, PostgresEngine):
+        with database.atomic():
+            eng.create_schema(database.obj, steps, schema_models)
+            eng.mark_version(database.obj, steps[-1][0])
+        return
+    if current > 0 and isinstance(eng, PostgresEngine):
+        # pg_dump before a PostgreSQL upgrade is the next step of issue #18 (backup is SQLite-only)
+        log.warning("migrating %s from %s without a backup", eng.label, current)
+    elif current > 0:
         if not before_migration_hooks:  # the store never imports backup (a layer above it)
             raise RuntimeError(
                 "an existing database is migrated only after a backup: import "
                 "shopcrm.backup first (the app and the command line do at start-up)"
             )
         for hook in before_migration_hooks:
-            hook(path, current, pending[-1][0])
+            hook(path, current, pending[-1][0])  # type: ignore[arg-type]  # SQLite: a file path
     for number, module in pending:
         with database.atomic():
-            module.migrate(database)
-            database.execute_sql(f"PRAGMA user_version = {int(number)}")
-            database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            eng.migrate_step(database.obj, number, module)
+            eng.mark_version(database.obj, number)
 
 
 def schema_version() -> int:
-    return database.execute_sql("PRAGMA user_version").fetchone()[0]
+    return engine().schema_version(database.obj)
+
+
+def check_integrity() -> str | None:
+    """The open database's cheap integrity check (SQLite: quick_check of the file; PostgreSQL:
+    it answers and holds ShopCRM's mark). None when healthy, else the problem."""
+    return engine().quick_check()
 
 
 def data_version() -> tuple[int, int]:
@@ -373,7 +444,8 @@ class DroppedIndexes:
 def indexes_rebuilt(tables: tuple[str, ...], columns: Iterable[str] | None = None):
     """``with indexes_rebuilt(("customer",)):`` around a bulk write inside a transaction (see
     :class:`DroppedIndexes`). An empty ``columns`` drops nothing."""
-    if columns is not None and not columns:
+    if (columns is not None and not columns) or engine().name != "sqlite":
+        # PostgreSQL keeps its indexes during a bulk write (its own bulk-load handling is to come)
         yield
         return
     dropped = DroppedIndexes(database.connection(), tables, columns)

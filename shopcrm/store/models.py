@@ -23,6 +23,7 @@ from peewee import (
 )
 
 from shopcrm.core import clock
+from shopcrm.store import db as _db
 from shopcrm.store.db import database
 
 
@@ -678,3 +679,16 @@ class PackageUse(BaseModel):
 
 
 ALL_MODELS.extend([PointsGift, GiftRedemption, CouponType, Coupon, Package, PackageUse])
+
+
+def _all_models() -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    todo = list(BaseModel.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+_db.schema_models[:] = _all_models()  # a new PostgreSQL database's tables (shopcrm.store.pg_schema)

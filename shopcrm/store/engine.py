@@ -1,0 +1,337 @@
+"""The database engines behind one small interface: SQLite (a file, the embedded default) and
+PostgreSQL (a server, for several counters and stores; issue #18).
+
+Everything that differs between them and is not plain SQL lives here: making and connecting the
+peewee database, the schema-version marker, the "is this a ShopCRM database" check, creating a
+fresh schema, the integrity check and the few SQL spellings that differ (:attr:`Engine.for_update`).
+The rest of the program asks :func:`shopcrm.store.db.engine` when it must branch on
+:attr:`Engine.name`.
+
+PostgreSQL schema and migrations
+--------------------------------
+The numbered migration steps are frozen SQLite DDL. A fresh PostgreSQL database is not built by
+replaying them: :meth:`PostgresEngine.create_schema` creates the current schema at once, with the
+tables from the peewee models (their column types are what peewee reads and writes) and, taken
+from a fresh SQLite schema built by the steps in memory, everything the steps add that the models
+do not say: the indexes (same names, same columns, same partial conditions), the UNIQUE
+constraints, CHECK constraints, column defaults, the triggers, and the rows the steps seed
+(levels, settings). ``tests/store/test_engines.py`` compares the two schemas, so a step that adds
+something the PostgreSQL schema would miss fails a test.
+
+A PostgreSQL database created at version N is upgraded by each later step's
+``migrate_postgres(db)`` (its own DDL, in the same transaction as the version change): every step
+numbered above :data:`POSTGRES_BASELINE` must define one (a test checks), and a database whose
+next step has none is refused rather than half-upgraded.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from peewee import Database, DatabaseError as PeeweeDatabaseError, Model, PostgresqlDatabase, SqliteDatabase
+
+from shopcrm.core.paths import DbLocation, PgUrl
+from shopcrm.core.texts import t
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x53435243  # "SCRC": marks a database as ShopCRM's (SQLite application_id, shopcrm_meta)
+POSTGRES_BASELINE = 20  # the schema version whose PostgreSQL form is built by create_schema alone
+META_TABLE = "shopcrm_meta"
+KEYRING_SERVICE = "ShopCRM PostgreSQL"  # keyring entries: user@host:port/database -> password
+
+
+class DatabaseOpenError(Exception):
+    """A database that ShopCRM refuses to open; ``str(e)`` is a message for the user.
+    ``kind`` is the message key (``db.damaged``, ``db.not_sqlite``…) for callers that react."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Engine(ABC):
+    """One database engine at one location."""
+
+    name: ClassVar[str]
+    # appended to a SELECT of a row that the same transaction then changes (a balance): SQLite's
+    # IMMEDIATE transaction already holds the write lock, PostgreSQL locks the row
+    for_update: ClassVar[str] = ""
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """The location for messages and the status bar (never a password)."""
+
+    @abstractmethod
+    def connect(self) -> Database:
+        """A connected peewee database for this location (DatabaseOpenError when impossible)."""
+
+    @abstractmethod
+    def inspect(self, db: Database, latest: int) -> int:
+        """The schema version of the connected database (0: empty, ours to create). Raises
+        DatabaseOpenError for another program's database or one from a newer ShopCRM."""
+
+    @abstractmethod
+    def schema_version(self, db: Database) -> int: ...
+
+    @abstractmethod
+    def mark_version(self, db: Database, version: int) -> None:
+        """Record ``version`` and the ShopCRM mark, inside the caller's transaction."""
+
+    def create_schema(self, db: Database, steps: list[tuple[int, Any]], models: list[type[Model]]) -> bool:
+        """Create the current schema (``models`` are the peewee models) in an empty database at
+        once; False when the engine builds it step by step instead (SQLite: the steps are its DDL)."""
+        return False
+
+    def migrate_step(self, db: Database, number: int, module: Any) -> None:
+        module.migrate(db)
+
+    @abstractmethod
+    def quick_check(self) -> str | None:
+        """A cheap integrity check on a connection of its own: None when healthy, else the problem."""
+
+
+# --- SQLite ----------------------------------------------------------------------------------------
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    # FULL: a committed change to money survives a power cut, in WAL at the cost of one fsync
+    # per commit (imports are one transaction, so that cost is per import, not per row)
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "cache_size": -16_000,  # 16 MB page cache
+    "temp_store": 2,  # memory
+}
+
+# IMMEDIATE: a write transaction takes the write lock when it begins, so a second process waits
+# (busy_timeout) instead of failing with "database is locked" when its read snapshot turns
+# stale on the first write (SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot retry).
+sqlite_database = SqliteDatabase(None, lock_type="IMMEDIATE")
+
+
+class SqliteEngine(Engine):
+    name = "sqlite"
+
+    def __init__(self, path: Path, inspect_file: Callable[[Path], int], check: Callable[[Path], str | None]):
+        self.path = path
+        self._inspect_file = inspect_file
+        self._check = check
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    def connect(self) -> Database:
+        path = self.path
+        if not (path.exists() and path.stat().st_size > 0):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
+        db = sqlite_database
+        if not db.is_closed():
+            db.close()
+        db.init(str(path), pragmas=PRAGMAS)
+        try:
+            db.connect()
+        except Exception as exc:  # peewee wraps sqlite3 errors (permissions, read-only folder, …)
+            raise DatabaseOpenError(t("db.cannot_create", path=path, reason=exc), "db.cannot_create") from exc
+        return db
+
+    def inspect_before_connect(self) -> int:
+        """The file is checked before any connection touches it (a refused file is never modified)."""
+        if self.path.exists() and self.path.stat().st_size > 0:
+            return self._inspect_file(self.path)
+        return 0
+
+    def inspect(self, db: Database, latest: int) -> int:
+        return self.schema_version(db)
+
+    def schema_version(self, db: Database) -> int:
+        return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+    def mark_version(self, db: Database, version: int) -> None:
+        db.execute_sql(f"PRAGMA user_version = {int(version)}")
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def quick_check(self) -> str | None:
+        return self._check(self.path)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+_PLACEHOLDER_WORK = re.compile(r"[?%']|INSERT OR IGNORE", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=2048)
+def postgres_sql(sql: str) -> str:
+    """Raw SQL written for SQLite (``?`` placeholders, ``INSERT OR IGNORE``) in PostgreSQL's
+    spelling for psycopg (``%s``, ``%%`` for a literal percent sign, ``ON CONFLICT DO NOTHING``).
+    SQL that peewee built for PostgreSQL (it has ``%s`` and no ``?``) is returned unchanged. Any
+    other SQLite-only SQL (PRAGMA, GLOB, INDEXED BY, date functions) is left for PostgreSQL to refuse
+    loudly: those call sites need an engine-neutral form (the list in the issue's notes)."""
+    if "?" not in sql and "%s" in sql:
+        return sql
+    out: list[str] = []
+    quote = ""
+    for ch in sql:
+        if ch == "%":
+            out.append("%%")
+            continue
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"":
+            quote = ch
+        out.append("%s" if ch == "?" else ch)
+    result = "".join(out)
+    head = result.lstrip()
+    if head[:21].upper() == "INSERT OR IGNORE INTO":
+        result = "INSERT INTO" + head[21:].rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    return result
+
+
+class ShopPostgresqlDatabase(PostgresqlDatabase):
+    """peewee's PostgreSQL database that also takes the program's raw SQLite-style SQL (see
+    :func:`postgres_sql`), so that the many raw queries that are plain SQL run on both engines."""
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        return super().execute_sql(postgres_sql(sql), params, *args, **kwargs)
+
+
+def _keyring_password(url: PgUrl) -> str | None:
+    parts = urlsplit(url)
+    account = f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or 5432}{parts.path}"
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, account)
+    except Exception as exc:  # noqa: BLE001  any backend's own errors (none usable: a server, CI); .pgpass still applies
+        log.info("no keyring password for %s: %s", account, exc)
+        return None
+
+
+class PostgresEngine(Engine):
+    name = "postgresql"
+    # NO KEY UPDATE, not UPDATE: the transaction has often inserted a row that references the
+    # customer already (a top-up, a sale), which holds KEY SHARE on it; FOR UPDATE would wait for
+    # the other counter's KEY SHARE while it waits for ours (a deadlock). The balance columns are
+    # no key, and the UPDATE that follows takes this same lock.
+    for_update = " FOR NO KEY UPDATE"
+
+    def __init__(self, url: PgUrl):
+        # libpq reads both schemes; peewee passes only postgresql:// through as a connection URI
+        self.url = PgUrl("postgresql://" + url.split("://", 1)[1]) if url.startswith("postgres://") else url
+
+    @property
+    def label(self) -> str:
+        return self.url.display
+
+    def connect_params(self) -> dict[str, Any]:
+        """Password: in the URL (command line or SHOPCRM_DB), else the system keyring, else libpq's
+        own ``.pgpass`` / PGPASSWORD. ``sslmode`` and any other URL parameter go to libpq as given."""
+        params: dict[str, Any] = {}
+        if self.url.password is None and not os.environ.get("PGPASSWORD"):
+            password = _keyring_password(self.url)
+            if password:
+                params["password"] = password
+        return params
+
+    def connect(self) -> Database:
+        db = ShopPostgresqlDatabase(self.url, **self.connect_params())
+        try:
+            db.connect()
+        except Exception as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DatabaseOpenError(
+                t("db.pg_unreachable", path=self.label, reason=reason), "db.pg_unreachable"
+            ) from exc
+        return db
+
+    def _tables(self, db: Database) -> list[str]:
+        return db.get_tables()
+
+    def inspect(self, db: Database, latest: int) -> int:
+        tables = self._tables(db)
+        if META_TABLE not in tables:
+            if tables:
+                raise DatabaseOpenError(t("db.pg_not_shopcrm", path=self.label), "db.not_shopcrm")
+            return 0
+        row = db.execute_sql(f"SELECT application_id, version FROM {META_TABLE}").fetchone()
+        if row is None or row[0] != APPLICATION_ID:
+            raise DatabaseOpenError(t("db.pg_not_shopcrm", path=self.label), "db.not_shopcrm")
+        if row[1] > latest:
+            raise DatabaseOpenError(t("db.too_new", path=self.label, found=row[1], supported=latest), "db.too_new")
+        return row[1]
+
+    def schema_version(self, db: Database) -> int:
+        if META_TABLE not in self._tables(db):
+            return 0
+        row = db.execute_sql(f"SELECT version FROM {META_TABLE}").fetchone()
+        return row[0] if row else 0
+
+    def mark_version(self, db: Database, version: int) -> None:
+        db.execute_sql(
+            f"CREATE TABLE IF NOT EXISTS {META_TABLE} (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), "
+            "application_id BIGINT NOT NULL, version INTEGER NOT NULL)"
+        )
+        db.execute_sql(
+            f"INSERT INTO {META_TABLE} (one, application_id, version) VALUES (TRUE, %s, %s) "
+            "ON CONFLICT (one) DO UPDATE SET application_id = EXCLUDED.application_id, version = EXCLUDED.version",
+            (APPLICATION_ID, int(version)),
+        )
+
+    def create_schema(self, db: Database, steps: list[tuple[int, Any]], models: list[type[Model]]) -> bool:
+        from shopcrm.store import pg_schema
+
+        pg_schema.create(db, steps, models)
+        return True
+
+    def migrate_step(self, db: Database, number: int, module: Any) -> None:
+        step = getattr(module, "migrate_postgres", None)
+        if step is None:
+            raise RuntimeError(f"migration step {number} has no migrate_postgres(db): PostgreSQL cannot be upgraded")
+        step(db)
+
+    def quick_check(self) -> str | None:
+        """The server checks its own pages (checksums, WAL); what we check cheaply is that the
+        database answers and still holds ShopCRM's mark and tables."""
+        try:
+            db = self.connect()
+        except DatabaseOpenError as exc:
+            return str(exc)
+        try:
+            row = db.execute_sql(f"SELECT application_id FROM {META_TABLE}").fetchone()
+            db.execute_sql("SELECT count(*) FROM customer").fetchone()
+            return None if row and row[0] == APPLICATION_ID else "no ShopCRM mark"
+        except PeeweeDatabaseError as exc:
+            return str(exc).strip().splitlines()[0]
+        finally:
+            db.close()
+
+
+def engine_for(
+    location: DbLocation | str,
+    inspect_file: Callable[[Path], int],
+    check: Callable[[Path], str | None],
+) -> Engine:
+    """The engine for a database location: a PgUrl is PostgreSQL, anything else an SQLite file
+    (strings are parsed: another URL scheme is refused with DbLocationError)."""
+    from shopcrm.core.paths import parse_db_location
+
+    parsed = parse_db_location(location)
+    if isinstance(parsed, PgUrl):
+        return PostgresEngine(parsed)
+    return SqliteEngine(parsed, inspect_file, check)
