@@ -217,3 +217,53 @@ def valid_complaint(customer_id: int, received_at: dt.datetime) -> int:
     K.start(k.id)
     K.set_validity(k.id, "valid", "属实")
     return k.id
+
+
+# --- PostgreSQL (issue #18) ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the test session's own (tests/pg_server.py); the first test that
+    asks for it starts it. It fails (never skips) when the server cannot start."""
+    from pg_server import PgServer
+
+    server = PgServer()
+    try:
+        server.start()
+        server.make_schema_template(_create_schema)
+        yield server
+    finally:
+        server.stop()
+
+
+def _create_schema(url: str) -> None:
+    from shopcrm.store.db import close_database, open_database
+
+    open_database(url)
+    close_database()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a new database holding the current ShopCRM schema (not yet opened)."""
+    from pg_server import SCHEMA_TEMPLATE
+
+    return pg_server.new_database(SCHEMA_TEMPLATE)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, db_path):
+    """An opened, migrated ShopCRM database on each engine in turn (the parametrized ``db``)."""
+    from shopcrm.store.db import close_database, database, open_database
+
+    location = db_path if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    open_database(location)
+    yield database
+    close_database()
