@@ -44,7 +44,7 @@ from shopcrm.core.texts import t
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x53435243  # "SCRC": marks a database as ShopCRM's (SQLite application_id, shopcrm_meta)
-POSTGRES_BASELINE = 20  # the schema version whose PostgreSQL form is built by create_schema alone
+POSTGRES_BASELINE = 21  # the schema version whose PostgreSQL form is built by create_schema alone
 META_TABLE = "shopcrm_meta"
 KEYRING_SERVICE = "ShopCRM PostgreSQL"  # keyring entries: user@host:port/database -> password
 
