@@ -51,6 +51,17 @@ class EngineDatabase(DatabaseProxy):
     def database(self) -> str | None:
         return self.obj.database
 
+    def __setattr__(self, attr: str, value) -> None:
+        """An attribute set on the proxy is set on the open database (a test that wraps
+        ``database.commit`` wraps the real one); peewee's Proxy refuses it."""
+        if attr in ("obj", "_callbacks", "_Model"):
+            object.__setattr__(self, attr, value)
+        else:
+            setattr(self.obj, attr, value)
+
+    def __delattr__(self, attr: str) -> None:
+        delattr(self.obj, attr)
+
     def init(self, *args, **kwargs) -> None:
         self.obj.init(*args, **kwargs)
 

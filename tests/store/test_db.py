@@ -263,8 +263,7 @@ def test_closing_the_database_waits_for_a_background_checkpoint(db, monkeypatch)
 
     monkeypatch.setattr(dbmod, "_checkpoint", slow_checkpoint)
     real_close = db.close
-    # the open SQLite database behind the proxy (peewee's DatabaseProxy takes no attributes)
-    monkeypatch.setattr(db.obj, "close", lambda: order.append("close") or real_close())
+    monkeypatch.setattr(db, "close", lambda: order.append("close") or real_close())
     dbmod.checkpoint_in_background()
     threading.Timer(0.2, gate.set).start()  # the checkpoint is still running when we close
     close_database()
