@@ -27,7 +27,7 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
 from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
-from shopcrm.store.db import data_version, database, executemany, interruptible
+from shopcrm.store.db import data_version, database, executemany, indexed_by, interruptible
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
 
 register(
@@ -499,7 +499,7 @@ def _where(q: CustomerQuery) -> tuple[str, list]:
     clauses = [
         "c.deleted_at IS NOT NULL"
         if q.deleted
-        else "c.id NOT IN (SELECT id FROM customer INDEXED BY customer_deleted_at WHERE deleted_at IS NOT NULL)"
+        else f"c.id NOT IN (SELECT id FROM customer {indexed_by('customer_deleted_at')} WHERE deleted_at IS NOT NULL)"
     ]
     params: list = []
     if q.level_id is not None:
@@ -586,7 +586,7 @@ def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None)
     direction = "DESC" if q.descending else "ASC"
     hint = ""
     if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
-        hint = f"INDEXED BY {SORT_INDEXES[q.sort]}"
+        hint = indexed_by(SORT_INDEXES[q.sort])
     sql = (
         f"SELECT {_ROW_COLUMNS}, {col} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
         f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?"
@@ -675,7 +675,7 @@ def _walk_hint(q: CustomerQuery, hits: int | None) -> str:
     if hits is None or not nfkc(q.text) or q.sort not in SORT_INDEXES:
         return ""
     if hits > WALK_INDEX_ABOVE or hits * hits > 6 * _table_size():
-        return f"INDEXED BY {SORT_INDEXES[q.sort]}"
+        return indexed_by(SORT_INDEXES[q.sort])
     return ""
 
 
@@ -703,13 +703,13 @@ def _count_live(text: str, cap: int | None) -> int:
     text = nfkc(text)
     sub, params = _search_subquery(text) if text else ("SELECT id FROM customer", [])
     binned = database.execute_sql(
-        "SELECT count(*) FROM customer c INDEXED BY customer_deleted_at WHERE c.deleted_at IS NOT NULL"
+        f"SELECT count(*) FROM customer c {indexed_by('customer_deleted_at')} WHERE c.deleted_at IS NOT NULL"
         + (f" AND c.id IN ({sub})" if text else ""),
         params if text else [],
     ).fetchone()[0]
     if cap is None:
-        return database.execute_sql(f"SELECT count(*) FROM ({sub})", params).fetchone()[0] - binned
-    found = database.execute_sql(f"SELECT count(*) FROM ({sub} LIMIT ?)", [*params, cap + binned]).fetchone()[0]
+        return database.execute_sql(f"SELECT count(*) FROM ({sub}) AS s", params).fetchone()[0] - binned
+    found = database.execute_sql(f"SELECT count(*) FROM ({sub} LIMIT ?) AS s", [*params, cap + binned]).fetchone()[0]
     return min(cap, found - binned)
 
 
@@ -721,7 +721,7 @@ def count_at_most(q: CustomerQuery, cap: int) -> int:
     if _only_text(q):
         return _count_live(q.text, cap)
     where, params = _where(q)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {where} LIMIT ?)"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {where} LIMIT ?) AS s"
     return database.execute_sql(sql, [*params, cap]).fetchone()[0]
 
 

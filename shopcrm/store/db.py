@@ -98,6 +98,12 @@ def for_update() -> str:
     return engine().for_update
 
 
+def indexed_by(index: str) -> str:
+    """SQLite's ``INDEXED BY index`` (a planner hint that the query is written for), nothing on
+    PostgreSQL (its planner has no hints; the query is correct without one)."""
+    return f"INDEXED BY {index}" if engine().name == "sqlite" else ""
+
+
 def executemany(sql: str, rows: Iterable) -> None:
     """``sql`` (SQLite-style ``?`` parameters) once per row of ``rows``, on the open database's
     connection (sqlite3's executemany; on PostgreSQL psycopg's, in PostgreSQL's spelling)."""
