@@ -35,7 +35,10 @@ T = TypeVar("T")
 # raw SQL: settings are read several times per screen refresh, and a peewee query costs about
 # ten times more to build than to run
 _GET = 'SELECT "value" FROM "setting" WHERE "key" = ?'
-_PUT = 'INSERT OR REPLACE INTO "setting" ("key", "value") VALUES (?, ?)'
+# an upsert both engines speak (SQLite 3.24+, PostgreSQL 9.5+), not SQLite's INSERT OR REPLACE
+_PUT = (
+    'INSERT INTO "setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"'
+)
 
 
 def get(key: str, default: Any = None) -> Any:

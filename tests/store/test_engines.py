@@ -221,6 +221,15 @@ def test_sqlite_style_sql_is_spelt_for_postgres():
     assert sql(built) is built  # peewee's own SQL for PostgreSQL
 
 
+def test_settings_are_written_and_replaced_on_both_engines(db):
+    from shopcrm.store import settings
+
+    settings.put(settings.SHOP_NAME, "东门店")
+    settings.put(settings.SHOP_NAME, "西门店")
+    assert settings.get(settings.SHOP_NAME) == "西门店" and settings.shop_name() == "西门店"
+    assert settings.delete(settings.SHOP_NAME) == 1 and settings.get(settings.SHOP_NAME, "无") == "无"
+
+
 # --- customers on both engines --------------------------------------------------------------------
 
 
