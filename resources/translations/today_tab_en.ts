@@ -49,6 +49,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%1: %n+ more</source>
+        <translation>
+            <numerusform>%1: %n+ more</numerusform>
+            <numerusform>%1: %n+ more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %n more</source>
         <translation>
             <numerusform>%1: %n more</numerusform>

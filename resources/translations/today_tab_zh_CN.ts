@@ -276,6 +276,12 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%1: %n+ more</source>
+        <translation>
+            <numerusform>%1还有 %n+ 项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %n more</source>
         <translation>
             <numerusform>%1还有 %n 项</numerusform>

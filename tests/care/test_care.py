@@ -645,3 +645,17 @@ def test_source_cap_is_a_validated_setting(db):
     with pytest.raises(FieldError):
         care.validate_settings({**care.load_settings(), "source_cap": 0})
     assert care.validate_settings({**care.load_settings(), "source_cap": 50})["source_cap"] == 50
+
+
+def test_the_rest_of_a_kind_is_counted_up_to_a_cap_and_shown_as_a_lower_bound(db, monkeypatch):
+    # at 1M customers the exact "还有 N 项" counts were most of the list's time: they stop at
+    # COUNT_CAP rows past what is listed and say "at least" (10000+)
+    for n in range(9):
+        make(f"客{n:02d}", birthday=dt.date(1990, TODAY.month, TODAY.day))
+    monkeypatch.setattr(care._Budget, "COUNT_CAP", 3)
+    lst = care.build_today(TODAY, quiet(source_cap=4, one_call_a_day=False))
+    assert len([i for i in lst.items if i.kind == "birthday"]) == 4
+    assert lst.more["birthday"] == 3 and "birthday" in lst.more_capped  # 5 left, counted to 3
+    monkeypatch.setattr(care._Budget, "COUNT_CAP", 5)
+    lst = care.build_today(TODAY, quiet(source_cap=4, one_call_a_day=False))
+    assert lst.more["birthday"] == 5 and "birthday" not in lst.more_capped  # exactly 5 left

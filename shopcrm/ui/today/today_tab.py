@@ -516,7 +516,11 @@ class TodayTab(QWidget):
             text += "\n" + problem
         self.summary.setText(text)
         more = [
-            self.tr("%1: %n more", "", self.lst.more[k]).replace("%1", care.kind_text(k))
+            (
+                self.tr("%1: %n+ more", "", self.lst.more[k])
+                if k in self.lst.more_capped
+                else self.tr("%1: %n more", "", self.lst.more[k])
+            ).replace("%1", care.kind_text(k))
             for k in care.KINDS
             if self.lst.more.get(k)
         ]
