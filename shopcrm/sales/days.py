@@ -16,8 +16,8 @@ from shopcrm.store.db import database
 register(
     {
         "v.day_closed": (
-            "{day} 已日结，不能再记录或更改当天的收款；更正请记在今天",
-            "{day} is closed: nothing dated that day can be recorded or changed; record a correction today",
+            "{day} 已日结，不能再记录或更改当天的收款；更正请记在下一个未日结的日子",
+            "{day} is closed: nothing dated that day can be recorded or changed; record a correction on the next open day",
         ),
     }
 )
