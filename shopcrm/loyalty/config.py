@@ -9,9 +9,8 @@ from typing import Any
 from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
 from shopcrm.store import settings as setting_store
-from shopcrm.store.db import database
 from shopcrm.store.models import Customer
-from shopcrm.trust import audit, session
+from shopcrm.trust import audit
 
 register(
     {
@@ -102,12 +101,4 @@ def load_settings() -> dict[str, Any]:
 
 def save_settings(**changes: Any) -> dict[str, Any]:
     """Change member prices, points as money, expiry or the care coupons: owner only, audited."""
-    session.require_owner("settings")
-    with database.atomic():
-        before = SETTINGS.load()
-        unknown = set(changes) - set(before)
-        if unknown:
-            raise KeyError(sorted(unknown))
-        saved = SETTINGS.save({**before, **changes})
-        audit.log("settings", detail=f"{KEY}: " + ", ".join(sorted(changes)))
-    return saved
+    return audit.save_owner_settings(SETTINGS, changes)

@@ -133,15 +133,7 @@ def load_settings() -> dict[str, Any]:
 
 def save_settings(**changes: Any) -> dict[str, Any]:
     """Change payment methods, bonus rules or operators: owner only, audited (they decide money)."""
-    session.require_owner("settings")
-    with database.atomic():
-        before = SETTINGS.load()
-        unknown = set(changes) - set(before)
-        if unknown:
-            raise KeyError(sorted(unknown))
-        saved = SETTINGS.save({**before, **changes})
-        audit.log("settings", detail=f"{KEY}: " + ", ".join(sorted(changes)))
-    return saved
+    return audit.save_owner_settings(SETTINGS, changes)
 
 
 def methods() -> list[str]:

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shopcrm.core.texts import register, t
 from shopcrm.store.db import database
@@ -168,3 +169,18 @@ def export_csv(path: str | Path, *, action: str | None = None) -> int:
     tmp.replace(path)
     log("audit_export", detail=str(n))
     return n
+
+
+def save_owner_settings(section: Any, changes: dict[str, Any]) -> Any:
+    """Change some keys of a settings section (shopcrm.store.settings.Section) that decides money
+    or points: owner only, validated by the section, saved and audited in one transaction. An
+    unknown key raises KeyError (a caller's typo never adds a setting)."""
+    session.require_owner("settings")
+    with database.atomic():
+        before = section.load()
+        unknown = set(changes) - set(before)
+        if unknown:
+            raise KeyError(sorted(unknown))
+        saved = section.save({**before, **changes})
+        log("settings", detail=f"{section.key}: " + ", ".join(sorted(changes)))
+    return saved

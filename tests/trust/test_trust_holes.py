@@ -179,6 +179,7 @@ _WRITES = {
     ("setting_store", "delete"),
     ("SETTINGS", "save"),
     ("CONFIG", "save"),
+    ("audit", "save_owner_settings"),  # a Section changed by the owner, audited
     ("Level", "update"),
     ("Level", "create"),
     ("Level", "delete"),
