@@ -21,18 +21,12 @@ from shopcrm.store.db import DatabaseOpenError, close_database, open_database, s
 from shopcrm.store.models import Customer, LedgerEntry, Level, Topup
 
 
-@pytest.fixture
-def db(any_db):
-    """This module's ``db``: each test runs on SQLite and on PostgreSQL."""
-    return any_db
-
-
 # --- opening, the version marker, refusals --------------------------------------------------------
 
 
 def test_a_new_database_is_created_at_the_current_version_and_reopens(db, request):
     engine = dbmod.engine()
-    assert engine.name == request.node.callspec.params["any_db"]
+    assert engine.name == request.node.callspec.params["engine_name"]
     assert schema_version() == dbmod.latest_version()
     assert [lv.name for lv in Level.select().order_by(Level.rank)]  # the seeded levels
     location = engine.url if engine.name == "postgresql" else engine.path
