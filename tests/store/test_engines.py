@@ -20,7 +20,6 @@ from shopcrm.store import db as dbmod, engine as enginemod, pg_schema
 from shopcrm.store.db import DatabaseOpenError, close_database, open_database, schema_version
 from shopcrm.store.models import Customer, LedgerEntry, Level, Topup
 
-
 # --- opening, the version marker, refusals --------------------------------------------------------
 
 
