@@ -241,8 +241,8 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
     )
     del names
     con.execute(
-        """INSERT OR IGNORE INTO search_key (key, customer_id)
-           SELECT k.key, c.id FROM customer c JOIN temp.demo_name_key k ON k.name = c.name
+        """INSERT OR IGNORE INTO search_key (key, customer_id, name_sort)
+           SELECT k.key, c.id, c.name_sort FROM customer c JOIN temp.demo_name_key k ON k.name = c.name
            WHERE c.id >= ? ORDER BY k.key, c.id""",
         (first_id,),
     )

@@ -240,6 +240,16 @@ def test_first_released_schema_opens_in_the_current_one_with_every_row_intact(tm
         assert customers.count(customers.CustomerQuery(text="幸福")) == 0  # addresses are not searched
         lunar = customers.get(14)
         assert (lunar.lunar_month, lunar.lunar_day, lunar.lunar_leap) == (8, 15, True)
+        # as the app does at start: sort keys for names an old version stored without one, and
+        # the same key on each of their search keys (step 0023 copied what there was)
+        customers.fill_missing_sort_keys()
+        stale = dbmod.database.execute_sql(
+            "SELECT count(*) FROM search_key s JOIN customer c ON c.id = s.customer_id "
+            "WHERE s.name_sort <> c.name_sort OR c.name_sort = ''"
+        ).fetchone()[0]
+        assert stale == 0
+        by_keys = customers.seek(customers.CustomerQuery(text="z"), None, 1000)
+        assert by_keys and by_keys == customers.page(customers.CustomerQuery(text="z"), 0, 1000)
     finally:
         close_database()
     after = _dump(path, v1_tables)

@@ -307,8 +307,8 @@ def rebuild_search_keys(rows: Iterable[tuple[int, str]]) -> None:
     """Write search keys for (customer_id, name) pairs (one customer, a restore, demo data)."""
     keys_of = NameKeyCache()
     executemany(
-        "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES (?, ?)",
-        ((k, cid) for cid, name in rows for k in keys_of(name)),
+        "INSERT OR IGNORE INTO search_key (key, customer_id, name_sort) VALUES (?, ?, ?)",
+        ((k, cid, sort) for cid, name in rows for sort in (keys_of.sort_key(name),) for k in keys_of(name)),
     )
 
 
@@ -317,8 +317,11 @@ def fill_missing_sort_keys() -> int:
     rows = database.execute_sql("SELECT id, name FROM customer WHERE name_sort = ''").fetchall()
     if rows:
         with database.atomic():
-            database.connection().executemany(
-                "UPDATE customer SET name_sort = ? WHERE id = ?", [(sort_key(n), cid) for cid, n in rows]
+            executemany("UPDATE customer SET name_sort = ? WHERE id = ?", [(sort_key(n), cid) for cid, n in rows])
+            # their search keys carry the same sort key (one pass over the keys, not one per customer)
+            database.execute_sql(
+                "UPDATE search_key SET name_sort = (SELECT c.name_sort FROM customer c WHERE c.id = search_key.customer_id) "
+                "WHERE name_sort = ''"
             )
     return len(rows)
 
@@ -491,7 +494,10 @@ _ROW_COLUMNS = (
 )
 
 
-def _where(q: CustomerQuery) -> tuple[str, list]:
+def _where(q: CustomerQuery, *, row_test: bool = False) -> tuple[str, list]:
+    """The query's conditions on ``customer c``. ``row_test``: a digit search tests the row's
+    own columns (mobile, its reverse, card number) instead of probing the set of matches — for a
+    walk down ``customer_name_sort``, which holds those columns (step 0023)."""
     # Live customers: "not in the recycle bin" as a probe of the bin's small partial index by the
     # id, which every index of the customer table carries: a walk down a sort index then reads a
     # customer row only for the rows it returns, not for every entry it passes (a row read costs
@@ -518,35 +524,67 @@ def _where(q: CustomerQuery) -> tuple[str, list]:
         clauses.append(f"({q.extra[0]})")
         params.extend(q.extra[1])
     text = nfkc(q.text)
-    if text:
+    if text and row_test and _digits(text):
+        tests = [f"c.{column} >= ? AND c.{column} < ?" for column, _ in _column_ranges(text)]
+        clauses.append(f"({' OR '.join(tests)})")
+        params.extend(bound for _, bounds in _column_ranges(text) for bound in bounds)
+    elif text:
         sub, sub_params = _search_subquery(text)
         clauses.append(f"c.id IN ({sub})")
         params.extend(sub_params)
     return " AND ".join(clauses), params
 
 
+def _digits(text: str) -> str | None:
+    """The digits of a phone-like search (``138``, ``138-1234``), None for any other text."""
+    digits = "".join(text.split()).replace("-", "")
+    return digits if digits.isdigit() else None
+
+
+def _key_range(text: str) -> tuple[str, list] | None:
+    """The search-key condition of a name search (on ``search_key``): one letter is an exact key
+    (names whose surname's pinyin starts with it), other text a prefix of the keys; None for a
+    phone-like search, which has no name branch."""
+    compact = "".join(text.split())
+    if len(compact) == 1 and compact.isascii() and compact.isalpha():
+        return "key = ?", [compact.lower()]
+    if _digits(text) is not None:
+        return None
+    return "key >= ? AND key < ?", list(prefix_bounds(compact.lower()))
+
+
+def _column_ranges(text: str) -> list[tuple[str, tuple]]:
+    """The customer columns a search tests by prefix, with their bounds: mobile prefix and tail
+    for digits, card number prefix for anything but a single letter."""
+    compact = "".join(text.split())
+    ranges: list[tuple[str, tuple]] = []
+    digits = _digits(text)
+    if digits is not None:
+        ranges.append(("mobile", prefix_bounds(digits)))
+        if len(digits) >= 4:
+            ranges.append(("mobile_rev", prefix_bounds(digits[::-1])))
+    if not (len(compact) == 1 and compact.isascii() and compact.isalpha()):
+        ranges.append(("card_no", prefix_bounds(compact.upper())))
+    return ranges
+
+
+def _search_branches(text: str) -> list[tuple[str, list]]:
+    """The ways ``text`` matches, each a query of customer ids that is one index range and lists
+    a customer at most once except a key prefix (one customer can have two keys in a range)."""
+    branches = []
+    keys = _key_range(text)
+    if keys is not None:
+        branches.append((f"SELECT customer_id FROM search_key WHERE {keys[0]}", keys[1]))
+    for column, bounds in _column_ranges(text):
+        branches.append((f"SELECT id FROM customer WHERE {column} >= ? AND {column} < ?", list(bounds)))
+    return branches
+
+
 def _search_subquery(text: str) -> tuple[str, list]:
     """Ids matching ``text``: name substring, pinyin, mobile prefix, mobile tail, card prefix.
     Every branch is a prefix range on an index (or an exact key); keys exist for live customers."""
-    compact = "".join(text.split())
-    digits = compact.replace("-", "")
-    if len(compact) == 1 and compact.isascii() and compact.isalpha():
-        # one letter: names whose (surname) pinyin starts with it, by an exact key
-        return "SELECT customer_id FROM search_key WHERE key = ?", [compact.lower()]
-    parts: list[str] = []
-    params: list = []
-    if digits.isdigit():
-        parts.append("SELECT id FROM customer WHERE mobile >= ? AND mobile < ?")
-        params.extend(prefix_bounds(digits))
-        if len(digits) >= 4:
-            parts.append("SELECT id FROM customer WHERE mobile_rev >= ? AND mobile_rev < ?")
-            params.extend(prefix_bounds(digits[::-1]))
-    else:
-        parts.append("SELECT customer_id FROM search_key WHERE key >= ? AND key < ?")
-        params.extend(prefix_bounds(compact.lower()))
-    parts.append("SELECT id FROM customer WHERE card_no >= ? AND card_no < ?")
-    params.extend(prefix_bounds(compact.upper()))
-    return " UNION ".join(parts), params
+    branches = _search_branches(text)
+    return " UNION ".join(sql for sql, _ in branches), [p for _, params in branches for p in params]
 
 
 # Above this many matches a page walks the sort column's index and probes the match set, instead
@@ -627,13 +665,12 @@ def seek_cursor(q: CustomerQuery, cursor: Cursor | None, skip: int, *, hits: int
 
 
 def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
+    if q.sort == "name" and _only_text(q) and nfkc(q.text) and _key_range(nfkc(q.text)) is not None:
+        return _seek_by_keys(q, cursor, limit, backward=backward, inclusive=inclusive, keys_only=keys_only)
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
-    desc = q.descending != backward  # the SQL direction of this walk
-    direction = "DESC" if desc else "ASC"
+    direction, beyond, id_op = _walk_direction(q, backward, inclusive)
+    desc = direction == "DESC"
     by_id, by_key = f"c.id {direction}", f"{col} {direction}, c.id {direction}"
-    beyond, id_op = ("<", "<") if desc else (">", ">")
-    if inclusive:
-        id_op += "="
     nullable = q.sort not in NOT_NULL_SORTS
     # The walk as index ranges, each one seek: SQL puts NULLs first ascending and last descending,
     # ids break ties. SQLite seeks ``key = ? AND id > ?`` on the index of ``key`` (which ends in
@@ -651,20 +688,97 @@ def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
             (f"{col} = ? AND c.id {id_op} ?", [key, row_id], by_id),
             (f"{col} {beyond} ?", [key], by_key),
         ] + (nulls if desc else [])
-    where, params = _where(q)
     hint = _walk_hint(q, hits)
+    where, params = _where(q, row_test=bool(hint) and q.sort == "name")
     select = f"{col}, c.id" if keys_only else f"{_ROW_COLUMNS}, {col}"
     join = "" if keys_only else "LEFT JOIN level l ON l.id = c.level_id"
+    statements = (
+        (
+            f"SELECT {select} FROM customer c {hint} {join} WHERE {where} AND {clause} ORDER BY {order} LIMIT ?",
+            [*params, *args],
+        )
+        for clause, args, order in parts
+    )
+    return _pages_of(statements, limit, keys_only=keys_only, backward=backward)
+
+
+def _pages_of(statements, limit: int, *, keys_only: bool, backward: bool) -> list:
+    """Run each (sql ending in ``LIMIT ?``, params) for what is still missing of ``limit`` rows,
+    until there are enough: rows (or (key, id) pairs) in the query's order."""
     out: list = []
-    for clause, args, order in parts:
-        sql = f"SELECT {select} FROM customer c {hint} {join} WHERE {where} AND {clause} ORDER BY {order} LIMIT ?"
-        rows = database.execute_sql(sql, [*params, *args, limit - len(out)]).fetchall()
+    for sql, params in statements:
+        rows = database.execute_sql(sql, [*params, limit - len(out)]).fetchall()
         out.extend(tuple(r) if keys_only else CustomerRow(*r) for r in rows)
         if len(out) >= limit:
             break
     if backward:
         out.reverse()
     return out
+
+
+def _seek_by_keys(q, cursor, limit, *, backward, inclusive, keys_only) -> list:
+    """:func:`_seek` for a name search in name order (the list's default): the matches come in
+    (name_sort, id) order from the search keys' own index (``search_key_sort``: each key holds
+    its customer's name_sort, step 0023) merged with the card-number matches, and only the rows
+    shown are read. One letter (an exact key) reads its page straight off the index; a prefix
+    sorts its range's index entries, never a customer row per match."""
+    direction, beyond, id_op = _walk_direction(q, backward, inclusive)
+    text = nfkc(q.text)
+    found = _key_range(text)
+    assert found is not None  # checked by the caller
+    keys, key_params = found
+    parts: list[tuple[str, list]] = [("", [])]
+    if cursor is not None:
+        parts = [("{k} = ? AND {i} " + id_op + " ?", list(cursor)), ("{k} " + beyond + " ?", [cursor[0]])]
+    return _pages_of(
+        _key_statements(text, keys, key_params, parts, direction, keys_only),
+        limit,
+        keys_only=keys_only,
+        backward=backward,
+    )
+
+
+def _key_statements(text, keys, key_params, parts, direction, keys_only):
+    """The statements of :func:`_seek_by_keys`, one per keyset range (see :func:`_seek`)."""
+    binned = f"SELECT id FROM customer {indexed_by('customer_deleted_at')} WHERE deleted_at IS NOT NULL"
+    for clause, args in parts:
+        branches = [
+            (
+                f"SELECT s.name_sort AS k, s.customer_id AS id FROM search_key s {indexed_by('search_key_sort')} "
+                f"WHERE s.{keys} AND s.customer_id NOT IN ({binned})"
+                + (" AND " + clause.format(k="s.name_sort", i="s.customer_id") if clause else ""),
+                [*key_params, *(args if clause else [])],
+            )
+        ]
+        for column, bounds in _column_ranges(text):
+            branches.append(
+                (
+                    f"SELECT c2.name_sort AS k, c2.id AS id FROM customer c2 "
+                    f"WHERE c2.{column} >= ? AND c2.{column} < ? AND c2.deleted_at IS NULL"
+                    + (" AND " + clause.format(k="c2.name_sort", i="c2.id") if clause else ""),
+                    [*bounds, *(args if clause else [])],
+                )
+            )
+        matches = " UNION ".join(sql for sql, _ in branches)
+        params = [p for _, ps in branches for p in ps]
+        # the ORDER BY of the compound select itself: SQLite merges branches that come in order
+        # (one key's index entries) and stops at the limit, where a subquery would collect them all
+        page = f"{matches} ORDER BY k {direction}, id {direction} LIMIT ?"
+        if keys_only:
+            sql = page
+        else:
+            sql = (
+                f"SELECT {_ROW_COLUMNS}, c.name_sort FROM ({page}) AS p JOIN customer c ON c.id = p.id "
+                f"LEFT JOIN level l ON l.id = c.level_id ORDER BY p.k {direction}, p.id {direction}"
+            )
+        yield sql, params
+
+
+def _walk_direction(q: CustomerQuery, backward: bool, inclusive: bool) -> tuple[str, str, str]:
+    """The SQL direction of a walk, the comparison beyond a cursor's key and the one on its id."""
+    desc = q.descending != backward
+    beyond, id_op = ("<", "<") if desc else (">", ">")
+    return ("DESC" if desc else "ASC"), beyond, id_op + ("=" if inclusive else "")
 
 
 def _walk_hint(q: CustomerQuery, hits: int | None) -> str:
@@ -698,19 +812,57 @@ def _only_text(q: CustomerQuery) -> bool:
 def _count_live(text: str, cap: int | None) -> int:
     """Live customers matching ``text`` (all of them without text), up to ``cap`` when given,
     from index entries only: the search's ids (or the whole table's smallest index) less the
-    matches in the recycle bin (its small partial index; mobile and card branches find those,
-    search keys exist for live customers only)."""
+    matches in the recycle bin (its small partial index, each binned row tested on its own
+    columns: mobile and card branches find those, search keys exist for live customers only)."""
     text = nfkc(text)
-    sub, params = _search_subquery(text) if text else ("SELECT id FROM customer", [])
-    binned = database.execute_sql(
-        f"SELECT count(*) FROM customer c {indexed_by('customer_deleted_at')} WHERE c.deleted_at IS NOT NULL"
-        + (f" AND c.id IN ({sub})" if text else ""),
-        params if text else [],
-    ).fetchone()[0]
-    if cap is None:
-        return database.execute_sql(f"SELECT count(*) FROM ({sub}) AS s", params).fetchone()[0] - binned
-    found = database.execute_sql(f"SELECT count(*) FROM ({sub} LIMIT ?) AS s", [*params, cap + binned]).fetchone()[0]
-    return min(cap, found - binned)
+    if not text:
+        binned = database.execute_sql(
+            f"SELECT count(*) FROM customer {indexed_by('customer_deleted_at')} WHERE deleted_at IS NOT NULL"
+        ).fetchone()[0]
+        if cap is None:
+            return database.execute_sql("SELECT count(*) FROM customer").fetchone()[0] - binned
+        found = database.execute_sql(
+            "SELECT count(*) FROM (SELECT id FROM customer LIMIT ?) AS s", [cap + binned]
+        ).fetchone()[0]
+        return min(cap, found - binned)
+    ranges = _column_ranges(text)
+    binned = 0
+    if ranges:
+        tests = " OR ".join(f"{column} >= ? AND {column} < ?" for column, _ in ranges)
+        binned = database.execute_sql(
+            f"SELECT count(*) FROM customer {indexed_by('customer_deleted_at')} "
+            f"WHERE deleted_at IS NOT NULL AND ({tests})",
+            [bound for _, bounds in ranges for bound in bounds],
+        ).fetchone()[0]
+    # the branches that match anything (one index seek each): a search rarely matches on more
+    # than one, and a lone branch is counted without merging (a UNION keeps every id it saw)
+    branches = [
+        (sql, params)
+        for sql, params in _search_branches(text)
+        if database.execute_sql(f"SELECT 1 FROM ({sql} LIMIT 1) AS s", params).fetchone()
+    ]
+    if not branches:
+        return 0
+    limit = "" if cap is None else " LIMIT ?"
+    limit_args = [] if cap is None else [cap + binned]
+    # a key prefix can list a customer twice (王伟伟: keys 伟伟 and 伟): its ids are made distinct
+    branches = [
+        (sql.replace("SELECT customer_id", "SELECT DISTINCT customer_id", 1) if "key >=" in sql else sql, params)
+        for sql, params in branches
+    ]
+    if cap is not None:
+        # a branch that alone reaches the cap decides it, counted in one index range without
+        # merging (``138``: 30,000 mobiles, counted to 10,000)
+        for sql, params in branches:
+            n = database.execute_sql(f"SELECT count(*) FROM ({sql}{limit}) AS s", [*params, *limit_args])
+            if n.fetchone()[0] >= cap + binned:
+                return cap
+    if len(branches) == 1:
+        sql, params = branches[0]
+    else:
+        sql, params = " UNION ".join(b[0] for b in branches), [p for b in branches for p in b[1]]
+    found = database.execute_sql(f"SELECT count(*) FROM ({sql}{limit}) AS s", [*params, *limit_args]).fetchone()[0]
+    return found - binned if cap is None else min(cap, found - binned)
 
 
 def count_at_most(q: CustomerQuery, cap: int) -> int:

@@ -1396,7 +1396,7 @@ _INSERT_LEDGER = (
     "balance_after_cents, points_after, reason) VALUES "
 )
 _LEDGER_VALUES = "(?, ?, 'import', ?, ?, ?, ?, ?)"
-_INSERT_KEYS = "INSERT OR IGNORE INTO search_key (key, customer_id) VALUES "
+_INSERT_KEYS = "INSERT OR IGNORE INTO search_key (key, customer_id, name_sort) VALUES "
 # rows per INSERT statement: one statement of many rows binds its values in one go, where
 # executemany steps the sqlite3 module's loop once per row (800k search keys: 2.0 -> 1.4 s)
 ROWS_PER_STATEMENT = {"customer": 20, "ledger": 50, "keys": 100}
@@ -1608,12 +1608,13 @@ def _write_new(
             r.customer_id = cid
             name = c.name
             x = c.extra
+            name_sort = sort_key_of(name)
             cext(
                 (
                     cid,
                     c.card_no,
                     name,
-                    sort_key_of(name),
+                    name_sort,
                     c.mobile,
                     c.mobile[::-1],
                     c.phone2 or "",
@@ -1640,7 +1641,7 @@ def _write_new(
             )
             if c.balance_cents or c.points:
                 lext((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points, reason_text))
-            kext([v for k in key_list(name) for v in (k, cid)])
+            kext([v for k in key_list(name) for v in (k, cid, name_sort)])
             for tg in c.tags:
                 tid = tag_ids.get(tg)
                 if tid is None:
@@ -1652,7 +1653,7 @@ def _write_new(
         if led:
             _insert_rows(con, _INSERT_LEDGER, _LEDGER_VALUES, 7, led, per["ledger"])
         t3 = tick()
-        _insert_rows(con, _INSERT_KEYS, "(?, ?)", 2, keys, per["keys"])
+        _insert_rows(con, _INSERT_KEYS, "(?, ?, ?)", 3, keys, per["keys"])
         t4 = tick()
         if tags:
             con.executemany("INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) VALUES (?, ?)", tags)

@@ -74,7 +74,7 @@ class Level(BaseModel):
 class Customer(BaseModel):
     card_no = CharField(null=True, unique=True)
     name = CharField()  # found through SearchKey, sorted through name_sort (unindexed: step 0010)
-    name_sort = CharField(default="", index=True)  # pinyin sort key (migration 0007)
+    name_sort = CharField(default="")  # pinyin sort key (step 0007); index customer_name_sort (step 0023)
     mobile = CharField(unique=True)
     mobile_rev = CharField(index=True)  # reversed mobile: "last four digits" is a prefix search
     phone2 = CharField(default="")
@@ -157,10 +157,13 @@ class SearchKey(BaseModel):
 
     key = CharField()
     customer = ForeignKeyField(Customer, index=False)
+    # the customer's name_sort, written with the keys: one key's customers in name order (step 0023)
+    name_sort = CharField(default="")
 
     class Meta:
         primary_key = CompositeKey("key", "customer")
         without_rowid = True
+        # index search_key_sort (key, name_sort, customer_id): step 0023
 
 
 class Purchase(BaseModel):

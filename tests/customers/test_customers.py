@@ -143,15 +143,24 @@ def test_search_keys_are_derived_rows_kept_in_step_without_a_foreign_key(db):
     # step 0010: no constraint and no customer_id index on search_key (imports write ~9 keys a
     # customer); shopcrm.customers itself keeps the keys in step with the live names
     assert db.execute_sql("PRAGMA foreign_key_list(search_key)").fetchall() == []
-    assert [r[1] for r in db.execute_sql("PRAGMA index_list(search_key)")] == ["sqlite_autoindex_search_key_1"]
+    # the primary key (key, customer_id) and, since step 0023, (key, name_sort, customer_id)
+    assert sorted(r[1] for r in db.execute_sql("PRAGMA index_list(search_key)")) == [
+        "search_key_sort",
+        "sqlite_autoindex_search_key_1",
+    ]
 
     def keys_of(cid):
         return {k for (k,) in db.execute_sql("SELECT key FROM search_key WHERE customer_id = ?", (cid,))}
 
+    def sorts_of(cid):
+        return {s for (s,) in db.execute_sql("SELECT name_sort FROM search_key WHERE customer_id = ?", (cid,))}
+
     c = make("张三")
     assert {"张三", "三", "zs", "zhangsan", "z"} <= keys_of(c.id)
+    assert sorts_of(c.id) == {C.get(c.id).name_sort}  # every key carries the customer's sort key
     C.update(c.id, C.CustomerInput(name="李四", mobile="13812345678"), today=TODAY)
     assert keys_of(c.id) == {"李四", "四", "l", "ls", "lisi"}  # nothing of the old name is left
+    assert sorts_of(c.id) == {C.get(c.id).name_sort}
     C.soft_delete([c.id])
     assert keys_of(c.id) == set()
     db.execute_sql("INSERT INTO search_key (key, customer_id) VALUES ('stray', ?)", (c.id,))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shopcrm import customers as C
-from shopcrm.store.models import Customer, Level
+from shopcrm.store.models import Customer, Level, SearchKey
 
 SORTS = tuple(C.SORT_COLUMNS)
 SMALL = st.integers(0, 2)  # few distinct values: many ties
@@ -18,7 +18,9 @@ SMALL = st.integers(0, 2)  # few distinct values: many ties
 customer = st.fixed_dictionaries(
     {
         "name_sort": st.sampled_from(["a", "b", "b", "c"]),
-        "card": st.one_of(st.none(), st.sampled_from("XYZ")),
+        "card": st.one_of(st.none(), st.sampled_from(["X", "Y", "Z", "ZW"])),
+        # search keys (a live customer's): prefixes that list one customer twice (zw: zw, zwei)
+        "keys": st.lists(st.sampled_from(["z", "zw", "zwei", "伟", "伟伟", "a"]), unique=True, max_size=3),
         "level": st.one_of(st.none(), st.integers(0, 2)),
         "balance_cents": SMALL,
         "points": SMALL,
@@ -41,6 +43,7 @@ SPEC = dict(
     birth_mmdd=None,
     grade="A",
     deleted=False,
+    keys=[],
 )
 _serial = [0]
 
@@ -71,7 +74,22 @@ def _insert(specs: list[dict], level_ids: list[int]) -> list[int]:
     first = Customer.select(Customer.id).order_by(Customer.id.desc()).scalar() or 0
     if rows:
         Customer.insert_many(rows).execute()
-    return [cid for (cid,) in Customer.select(Customer.id).where(Customer.id > first).tuples()]
+    ids = [cid for (cid,) in Customer.select(Customer.id).where(Customer.id > first).order_by(Customer.id).tuples()]
+    keys = [
+        dict(key=key, customer=cid, name_sort=spec["name_sort"])
+        for cid, spec in zip(ids, specs, strict=True)
+        if not spec["deleted"]
+        for key in spec["keys"]
+    ]
+    if keys:
+        SearchKey.insert_many(keys).execute()
+    return ids
+
+
+def _delete(ids) -> None:
+    """Customers gone for good, with their search keys (as purging does)."""
+    SearchKey.delete().where(SearchKey.customer.in_(list(ids))).execute()
+    Customer.delete().where(Customer.id.in_(list(ids))).execute()
 
 
 def _queries():
@@ -80,6 +98,11 @@ def _queries():
             yield C.CustomerQuery(sort=sort, descending=descending), None
             # a search with "many" hits walks the sort index (INDEXED BY) instead of sorting
             yield C.CustomerQuery(text="139", sort=sort, descending=descending), 10**6
+    for descending in (False, True):
+        # name searches in name order come off the search keys' own index (step 0023): one
+        # letter (an exact key), prefixes that list a customer twice, a card number branch
+        for text in ("z", "zw", "伟"):
+            yield C.CustomerQuery(text=text, descending=descending), None
 
 
 def _ids(rows) -> list[int]:
@@ -111,7 +134,7 @@ def levels(db):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(customer, max_size=25), k=st.integers(1, 6), every=st.integers(1, 5))
 def test_keyset_pages_are_the_offset_pages(levels, specs, k, every):
-    Customer.delete().execute()
+    _delete(Customer.select(Customer.id))
     _insert(specs, levels)
     for q, hits in _queries():
         full = C.page(q, 0, 1000)
@@ -147,7 +170,7 @@ def test_keyset_pages_are_the_offset_pages(levels, specs, k, every):
     k=st.integers(1, 5),
 )
 def test_a_cursor_continues_right_after_inserts_and_deletes(levels, specs, added, data, k):
-    Customer.delete().execute()
+    _delete(Customer.select(Customer.id))
     ids = _insert(specs, levels)
     for q, hits in _queries():
         full = C.page(q, 0, 1000)
@@ -156,7 +179,7 @@ def test_a_cursor_continues_right_after_inserts_and_deletes(levels, specs, added
         anchor = data.draw(st.sampled_from(full), label="anchor")
         gone = data.draw(st.lists(st.sampled_from(ids)), label="deleted")
         gone = [g for g in gone if g != anchor.id]
-        Customer.delete().where(Customer.id.in_(gone)).execute()
+        _delete(gone)
         ids = [i for i in ids if i not in gone] + _insert(added[: data.draw(st.integers(0, len(added)))], levels)
         after = C.page(q, 0, 1000)  # OFFSET paging over the changed list
         pos = _ids(after).index(anchor.id)
