@@ -61,11 +61,14 @@ from pathlib import Path
 
 from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled, check_progress
+from shopcrm.core.paths import PgUrl
 from shopcrm.core.texts import register, t
 from shopcrm.store import db as dbmod, settings as setting_store
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 
 log = logging.getLogger(__name__)
+
+from shopcrm.backup import pg  # noqa: E402  (PostgreSQL's dumps: a submodule, imported with the package)
 
 register(
     {
@@ -95,6 +98,19 @@ register(
             "“{path}” is not a usable ShopCRM backup: {reason}",
         ),
         "backup.no_database": ("没有打开的数据库。", "No database is open."),
+        "backup.other_engine": (
+            "“{path}”是另一种数据库的备份（SQLite 文件与 PostgreSQL 备份不能互相恢复，请用 move-db 迁移）。",
+            "“{path}” is a backup of the other kind of database (an SQLite file and a PostgreSQL dump do "
+            "not restore into each other; move-db moves a shop between them).",
+        ),
+        "backup.pg_put_back": (
+            "恢复前的数据已从备份“{name}”放回。",
+            "The data from before was put back from the backup “{name}”.",
+        ),
+        "backup.pg_put_back_failed": (
+            "恢复前的数据没能自动放回（{reason}），它在备份“{name}”中。",
+            "The data from before could not be put back ({reason}); it is in the backup “{name}”.",
+        ),
         "backup.target_exists": ("“{path}”已存在，不会覆盖。", "“{path}” exists and will not be overwritten."),
         "backup.kind.daily": ("每日自动", "Daily"),
         "backup.kind.manual": ("手动", "Manual"),
@@ -147,7 +163,9 @@ FOLDER_KEY = "backup.folder"
 KEEP_KEYS = {"daily": "backup.keep_daily", "before": "backup.keep_before", "manual": "backup.keep_manual"}
 DEFAULT_KEEP = {"daily": 14, "before": 10, "manual": 20}
 KINDS = ("daily", "manual", "before-import", "before-restore", "before-purge", "before-migration")
-NAME_RE = re.compile(r"^shopcrm-(\d{8})-(\d{6})(?:-(\d+))?-([a-z]+(?:-[a-z]+)*)\.db$")
+# ``.db``: a copy of an SQLite database; ``.pgdump``: pg_dump's custom format (PostgreSQL, backup.pg)
+NAME_RE = re.compile(r"^shopcrm-(\d{8})-(\d{6})(?:-(\d+))?-([a-z]+(?:-[a-z]+)*)\.(?:db|pgdump)$")
+SQLITE_EXT, PG_EXT = ".db", ".pgdump"
 PART_SUFFIX = ".part"  # step 1: being copied, or copied but not yet on disk
 UNVERIFIED_SUFFIX = ".unverified"  # step 2 done: on disk, waiting for its integrity_check
 BAD_SUFFIX = ".bad"  # failed its integrity_check: kept aside
@@ -271,19 +289,48 @@ def kind_text(kind: str) -> str:
 # --- where and how many -----------------------------------------------------------------------
 
 
-def current_db_path() -> Path | None:
+Location = Path | PgUrl  # an SQLite file or a PostgreSQL database
+
+
+def current_db_path() -> Location | None:
+    """The open database's location: its file, or its ``postgresql://`` URL (which may carry a
+    password: never shown or written, see :attr:`PgUrl.display`)."""
     name = database.database
     if not name or name == ":memory:" or str(name).startswith("file::memory:"):
         return None
+    if str(name).startswith(("postgresql://", "postgres://")):
+        return PgUrl(str(name))
     return Path(name)
+
+
+def _loc(location) -> Location:
+    """A location as given (a PgUrl stays one; anything else is a file path)."""
+    return location if isinstance(location, PgUrl) else Path(location)
+
+
+def _exists(location: Location) -> bool:
+    """An SQLite file that exists; a PostgreSQL database is taken to (the server says otherwise)."""
+    return isinstance(location, PgUrl) or Path(location).exists()
+
+
+def _same_database(a: Location, b: Location) -> bool:
+    if isinstance(a, PgUrl) or isinstance(b, PgUrl):
+        return isinstance(a, PgUrl) and isinstance(b, PgUrl) and pg.same_database(a, b)
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 DEMO_FOLDER = "backups-demo"
 
 
-def default_folder(db_path: Path) -> Path:
+def default_folder(db_path: Location) -> Path:
     """``backups`` beside the database; the demo database (``<name>-demo.db``, shopcrm.ui.first_run)
-    keeps its backups apart in ``backups-demo``, so that they are never listed with the real ones."""
+    keeps its backups apart in ``backups-demo``, so that they are never listed with the real ones.
+    A PostgreSQL database has nothing beside it on this PC: its backups go to
+    ``<data folder>/backups-postgresql/<host>-<port>-<database>``."""
+    if isinstance(db_path, PgUrl):
+        from shopcrm.core.paths import data_dir
+
+        return data_dir() / "backups-postgresql" / pg.folder_name(db_path)
     db_path = Path(db_path)
     return db_path.parent / (DEMO_FOLDER if db_path.stem.endswith("-demo") else "backups")
 
@@ -294,20 +341,20 @@ def _sidecar(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).name + SIDECAR_SUFFIX)
 
 
-def _db_is(db_path: Path) -> bool:
+def _db_is(db_path: Location) -> bool:
     cur = current_db_path()
-    return cur is not None and not database.is_closed() and os.path.abspath(cur) == os.path.abspath(db_path)
+    return cur is not None and not database.is_closed() and _same_database(cur, db_path)
 
 
-def get_settings(db_path: Path | None = None) -> BackupSettings:
-    db_path = Path(db_path) if db_path is not None else current_db_path()
+def get_settings(db_path: Location | None = None) -> BackupSettings:
+    db_path = _loc(db_path) if db_path is not None else current_db_path()
     if db_path is None:
         raise BackupError(t("backup.no_database"))
     values: dict[str, object] = {}
     if _db_is(db_path):
         values = setting_store.get_many([FOLDER_KEY, *KEEP_KEYS.values()])
     folder = values.get(FOLDER_KEY)
-    if not folder:
+    if not folder and not isinstance(db_path, PgUrl):
         side = _sidecar(db_path)
         if side.exists():
             folder = side.read_text(encoding="utf-8").strip() or None
@@ -348,7 +395,7 @@ def configure(
             setting_store.put(key, value)
         if changes:
             audit.log("settings", detail=", ".join(f"{k}={v}" for k, v in changes.items()))
-    if FOLDER_KEY in changes:
+    if FOLDER_KEY in changes and not isinstance(db_path, PgUrl):
         _write_atomically(_sidecar(db_path), str(changes[FOLDER_KEY]))
     return get_settings(db_path)
 
@@ -502,10 +549,17 @@ def _remove_part(part: Path) -> None:
         Path(str(part) + suffix).unlink(missing_ok=True)
 
 
-def _copy_phase(src_path: Path, part: Path, progress) -> None:
+def _copy_phase(src_path: Location, part: Path, progress) -> None:
     """Step 1: a consistent snapshot of ``src_path`` (which may be open and in use) into the new
-    file ``part``, switched to rollback-journal mode. Leaves nothing behind when it fails
-    (BackupError; Cancelled when ``progress`` asked for it)."""
+    file ``part``, switched to rollback-journal mode (PostgreSQL: ``pg_dump --format=custom``).
+    Leaves nothing behind when it fails (BackupError; Cancelled when ``progress`` asked for it)."""
+    if isinstance(src_path, PgUrl):
+        try:
+            pg.dump(src_path, part, progress)
+        except BaseException:
+            _remove_part(part)
+            raise
+        return
     try:
         src = sqlite3.connect(src_path, timeout=10, isolation_level=None)
         try:
@@ -792,6 +846,21 @@ def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = 
     return problems[:3]
 
 
+def _full_check(path: Path, *, progress=None, holder: PendingBackup | None = None) -> list[str]:
+    """The check that seals a copy: :func:`check_in_steps` of an SQLite copy; of a PostgreSQL
+    dump, pg_restore reading its table of contents, its ShopCRM mark and every data block."""
+    if not pg.is_dump(path):
+        return check_in_steps(path, progress=progress, holder=holder)
+    if holder is not None and holder._cancelled:
+        raise _Interrupted()
+    try:
+        return pg.problems(
+            path, full=True, progress=progress, stop=(lambda: holder._cancelled) if holder is not None else None
+        )
+    except pg.Stopped:
+        raise _Interrupted() from None
+
+
 # --- a backup between its copy and its seal ----------------------------------------------------
 
 
@@ -846,14 +915,14 @@ class PendingBackup:
         path: Path,
         kind: str,
         *,
-        db_path: Path | None = None,
+        db_path: Location | None = None,
         settings: BackupSettings | None = None,
         mode: str = "startup",
         durable: bool = False,
     ):
         self.path = Path(path)
         self.kind = kind
-        self.db_path = Path(db_path) if db_path is not None else None
+        self.db_path = _loc(db_path) if db_path is not None else None
         self.settings = settings
         self.mode = mode  # who made it, for the audit log ("owner", "clerk", "startup")
         self.state = "durable" if durable else "copied"
@@ -1027,7 +1096,7 @@ class PendingBackup:
             return
         started = time.perf_counter()
         try:
-            problems = check_in_steps(unverified, progress=self._progress_to_watchers(progress), holder=self)
+            problems = _full_check(unverified, progress=self._progress_to_watchers(progress), holder=self)
         except _Interrupted:
             self._finish("interrupted", BackupError(t("backup.interrupted")))
             return
@@ -1038,7 +1107,8 @@ class PendingBackup:
         if problems:
             reason = "; ".join(problems)
             self.bad_path = _set_aside(unverified, self.path)
-            _audit(self.db_path, self.mode, f"{self.bad_path.name}: integrity_check: {reason}")
+            check = "pg_restore" if self.bad_path.name.endswith(PG_EXT + BAD_SUFFIX) else "integrity_check"
+            _audit(self.db_path, self.mode, f"{self.bad_path.name}: {check}: {reason}")
             self._finish(
                 "bad", BackupError(t("backup.verify_failed", name=self.name, reason=reason, bad=self.bad_path.name))
             )
@@ -1080,10 +1150,13 @@ def _set_aside(unverified: Path, final: Path) -> Path:
     return bad
 
 
-def _audit(db_path: Path | None, mode: str, detail: str) -> None:
+def _audit(db_path: Location | None, mode: str, detail: str) -> None:
     """An audit-log row (action "backup") written from any thread: a plain connection of its own,
     best effort (a busy database or a missing file is not worth failing for; the user is told
     by the listeners anyway)."""
+    if isinstance(db_path, PgUrl):
+        pg.audit(db_path, mode, clock.now().strftime("%Y-%m-%d %H:%M:%S"), detail)
+        return
     if db_path is None or not Path(db_path).exists():
         return
     try:
@@ -1176,25 +1249,29 @@ atexit.register(shutdown)
 # --- making backups ---------------------------------------------------------------------------
 
 
-def _backup_name(kind: str, when: dt.datetime, folder: Path) -> Path:
+def _backup_name(kind: str, when: dt.datetime, folder: Path, ext: str = SQLITE_EXT) -> Path:
     base = f"shopcrm-{when:%Y%m%d-%H%M%S}"
-    path = folder / f"{base}-{kind}.db"
+    path = folder / f"{base}-{kind}{ext}"
     n = 1
-    while any(Path(str(path) + s).exists() for s in ("", PART_SUFFIX, UNVERIFIED_SUFFIX, BAD_SUFFIX)):
+    while any(
+        Path(str(folder / f"{path.stem}{e}") + s).exists()
+        for e in (SQLITE_EXT, PG_EXT)
+        for s in ("", PART_SUFFIX, UNVERIFIED_SUFFIX, BAD_SUFFIX)
+    ):
         n += 1
-        path = folder / f"{base}-{n}-{kind}.db"
+        path = folder / f"{base}-{n}-{kind}{ext}"
     return path
 
 
 _names_lock = threading.Lock()
 
 
-def _reserve_name(kind: str, when: dt.datetime, folder: Path) -> Path:
+def _reserve_name(kind: str, when: dt.datetime, folder: Path, ext: str = SQLITE_EXT) -> Path:
     """A free backup name, reserved by creating its empty ``.part`` (two backups in the same
     second, in two threads or two processes, never share a name)."""
     with _names_lock:
         while True:
-            path = _backup_name(kind, when, folder)
+            path = _backup_name(kind, when, folder, ext)
             try:
                 open(_part_path(path), "xb").close()
             except FileExistsError:  # expected: taken by another thread or process; try the next name
@@ -1202,7 +1279,7 @@ def _reserve_name(kind: str, when: dt.datetime, folder: Path) -> Path:
             return path
 
 
-def _mode_for(db_path: Path) -> str:
+def _mode_for(db_path: Location) -> str:
     """Who is making a backup, for the audit log: the session's mode when ``db_path`` is the
     database open in this thread, else "startup" (the start-up thread)."""
     try:
@@ -1218,7 +1295,7 @@ def _mode_for(db_path: Path) -> str:
 def start_backup(
     kind: str = "manual",
     *,
-    db_path: Path | None = None,
+    db_path: Location | None = None,
     folder: Path | None = None,
     progress=None,
     when: dt.datetime | None = None,
@@ -1232,10 +1309,13 @@ def start_backup(
     ``background=False``: all of it here, returning a sealed backup or raising BackupError. In
     the background mode copies left unsealed by an earlier run are picked up too
     (:func:`resume_unsealed`). With ``db_path`` and ``settings`` given it never touches peewee
-    (safe in any thread). Raises BackupError (nothing left behind), Cancelled."""
+    (safe in any thread). Raises BackupError (nothing left behind), Cancelled.
+
+    A PostgreSQL database (``db_path`` a PgUrl) is backed up by ``pg_dump --format=custom`` into
+    ``shopcrm-…-<kind>.pgdump``, sealed by ``pg_restore`` reading all of it (:mod:`shopcrm.backup.pg`)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    db_path = Path(db_path) if db_path is not None else current_db_path()
+    db_path = _loc(db_path) if db_path is not None else current_db_path()
     if db_path is None:
         raise BackupError(t("backup.no_database"))
     settings = settings or get_settings(db_path)
@@ -1248,7 +1328,10 @@ def start_backup(
         resume_unsealed(folder, db_path=db_path, settings=settings)
     mode = _mode_for(db_path)
     try:
-        final = _reserve_name(kind, when or clock.now(), folder)
+        ext = PG_EXT if isinstance(db_path, PgUrl) else SQLITE_EXT
+        if isinstance(db_path, PgUrl):
+            pg.tool("pg_dump")  # a plain message, before any file is made, when it is missing
+        final = _reserve_name(kind, when or clock.now(), folder, ext)
     except OSError as exc:
         raise BackupError(t("backup.failed", reason=exc)) from exc
     part = _part_path(final)
@@ -1266,7 +1349,7 @@ def start_backup(
 def make_backup(
     kind: str = "manual",
     *,
-    db_path: Path | None = None,
+    db_path: Location | None = None,
     folder: Path | None = None,
     progress=None,
     when: dt.datetime | None = None,
@@ -1281,7 +1364,7 @@ def make_backup(
 
 
 def resume_unsealed(
-    folder: Path, *, db_path: Path | None = None, settings: BackupSettings | None = None, background: bool = True
+    folder: Path, *, db_path: Location | None = None, settings: BackupSettings | None = None, background: bool = True
 ) -> list[PendingBackup]:
     """Finish what an earlier run left (the app closed, or the PC lost power, before a backup was
     sealed): every ``.unverified`` copy in ``folder`` is sealed — integrity_check, then renamed
@@ -1316,7 +1399,7 @@ def before_operation(kind: str, *, defer_durable: bool = False, progress=None) -
     if defer_durable and kind not in ("import", "purge"):
         raise ValueError(f"a backup before {kind} must be on disk before it starts")
     db_path = current_db_path()
-    if db_path is None or not db_path.exists():
+    if db_path is None or not _exists(db_path):
         return None
     pending = start_backup(f"before-{kind}", db_path=db_path, progress=progress)
     if not defer_durable:
@@ -1324,7 +1407,7 @@ def before_operation(kind: str, *, defer_durable: bool = False, progress=None) -
     return pending
 
 
-def _before_migration(path: Path, from_version: int, to_version: int) -> None:
+def _before_migration(path: Location, from_version: int, to_version: int) -> None:
     # on disk before the first step runs; checked in the background meanwhile
     start_backup("before-migration", db_path=path).wait_durable()
 
@@ -1334,13 +1417,13 @@ if _before_migration not in dbmod.before_migration_hooks:
 
 
 def daily_backup_if_due(
-    today: dt.date | None = None, *, db_path: Path | None = None, settings: BackupSettings | None = None
+    today: dt.date | None = None, *, db_path: Location | None = None, settings: BackupSettings | None = None
 ) -> PendingBackup | None:
     """The start-up backup: started at most once a day (per backup folder; a copy still waiting
     for its check counts, one that failed it does not). With ``db_path`` and ``settings`` given
     it can run in a background thread (no peewee). Returns after the copy, like start_backup."""
-    db_path = Path(db_path) if db_path is not None else current_db_path()
-    if db_path is None or not db_path.exists():
+    db_path = _loc(db_path) if db_path is not None else current_db_path()
+    if db_path is None or not _exists(db_path):
         return None
     today = today or clock.today()
     settings = settings or get_settings(db_path)
@@ -1423,7 +1506,7 @@ BAD_KEEP = 3  # copies that failed their check, kept aside (newest first)
 def _remove_stale_parts(folder: Path) -> list[Path]:
     deleted = []
     try:
-        parts = list(Path(folder).glob(f"shopcrm-*.db{PART_SUFFIX}"))
+        parts = [p for ext in (SQLITE_EXT, PG_EXT) for p in Path(folder).glob(f"shopcrm-*{ext}{PART_SUFFIX}")]
         # the kernel stamps mtimes with its own clock, which neither faketime nor clock.set_now moves
         kernel_now = clock.kernel_seconds(folder) if parts else 0.0
         for part in parts:
@@ -1496,19 +1579,8 @@ def describe(
     status."""
     for _attempt in range(2):  # a copy sealed (renamed) while we read it: read it again
         final, file, sealed = _resolve(path)
-        customers = version = identity = None
         size = 0
-        try:
-            con = _open_ro(file)
-            try:
-                if con.execute("PRAGMA application_id").fetchone()[0] == dbmod.APPLICATION_ID:
-                    version = con.execute("PRAGMA user_version").fetchone()[0]
-                    customers = con.execute("SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
-                    identity = _identity_of(con)
-            finally:
-                con.close()
-        except sqlite3.Error as exc:
-            log.info("cannot read the backup %s for its description: %s", file, exc)
+        customers, version, identity = (_describe_dump if pg.is_dump(file) else _describe_file)(file)
         try:
             size = file.stat().st_size
         except OSError:  # expected: sealed (renamed) while we read it; read it again under its new name
@@ -1529,6 +1601,61 @@ def describe(
             except OSError:
                 created = clock.now()
     return BackupInfo(final, created, kind or "manual", size, customers, version, status, identity)
+
+
+def _describe_file(file: Path) -> tuple[int | None, int | None, Identity | None]:
+    """(customers, schema version, identity) of an SQLite backup; Nones when unreadable."""
+    try:
+        con = _open_ro(file)
+        try:
+            if con.execute("PRAGMA application_id").fetchone()[0] == dbmod.APPLICATION_ID:
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                customers = con.execute("SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
+                return customers, version, _identity_of(con)
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        log.info("cannot read the backup %s for its description: %s", file, exc)
+    return None, None, None
+
+
+_dump_descriptions: dict[tuple[str, int, int], tuple[int | None, int | None, Identity | None]] = {}
+
+
+def _describe_dump(file: Path) -> tuple[int | None, int | None, Identity | None]:
+    """(customers, schema version, identity) of a PostgreSQL dump, read with pg_restore (its
+    three small tables); remembered per file, size and mtime (a sealed dump never changes)."""
+    try:
+        st = file.stat()
+    except OSError:
+        return None, None, None
+    key = (_key(file), st.st_size, st.st_mtime_ns)
+    if key not in _dump_descriptions:
+        try:
+            found = pg.contents(file)
+        except BackupError as exc:
+            log.info("cannot read the dump %s for its description: %s", file, exc)
+            return None, None, None
+        if found.application_id != dbmod.APPLICATION_ID:
+            return None, None, None
+        _dump_descriptions[key] = (found.customers, found.version, _identity_of_dump(found))
+    return _dump_descriptions[key]
+
+
+def _identity_of_dump(found: pg.DumpContents) -> Identity:
+    values: dict[str, object] = {}
+    for key in (setting_store.DB_ID, setting_store.DEMO_DATABASE, setting_store.SHOP_NAME):
+        raw = found.settings.get(key)
+        if raw is not None:
+            try:
+                values[key] = json.loads(raw)
+            except ValueError:
+                log.warning("setting %r of a dump is not JSON; read as absent", key)
+    return Identity(
+        str(values.get(setting_store.DB_ID) or "") or None,
+        bool(values.get(setting_store.DEMO_DATABASE)),
+        str(values.get(setting_store.SHOP_NAME) or ""),
+    )
 
 
 def list_backups(folder: Path | None = None) -> list[BackupInfo]:
@@ -1564,7 +1691,9 @@ def _identity_of(con: sqlite3.Connection) -> Identity:
 
 
 def identity_of(path: Path) -> Identity:
-    """The identity a backup (or any ShopCRM file) carries."""
+    """The identity a backup (or any ShopCRM file, or a PostgreSQL dump) carries."""
+    if pg.is_dump(Path(path)):
+        return _identity_of_dump(pg.contents(Path(path)))
     con = _open_ro(Path(path))
     try:
         return _identity_of(con)
@@ -1585,6 +1714,8 @@ def confirm_name() -> str:
     from shopcrm.store import settings
 
     path = current_db_path()
+    if isinstance(path, PgUrl):
+        return settings.shop_name().strip() or pg.database_name(path)
     return settings.shop_name().strip() or (path.stem if path else "")
 
 
@@ -1615,8 +1746,13 @@ def check_backup(path: Path, *, full: bool = False, progress=None, contents: boo
     Cancelled. ``quick_check`` by default (0.6 s at 100k customers; every page, record and
     constraint — for a sealed backup, which passed integrity_check when it was made); ``full``:
     ``integrity_check`` (10-20 s there), with ``progress`` reported and able to cancel;
-    ``contents=False``: only that it is a ShopCRM database this version can open."""
+    ``contents=False``: only that it is a ShopCRM database this version can open.
+
+    A PostgreSQL dump: ``pg_restore --list`` reads it and it holds ShopCRM's mark; ``full`` also
+    reads every data block (``contents=False``: the mark and version only)."""
     path = Path(path)
+    if pg.is_dump(path):
+        return _check_dump(path, full=full, progress=progress, contents=contents)
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -1653,6 +1789,28 @@ def check_backup(path: Path, *, full: bool = False, progress=None, contents: boo
             )
         )
     return version
+
+
+def _check_dump(path: Path, *, full: bool, progress, contents: bool) -> int:
+    if contents:
+        problems = pg.problems(path, full=full, progress=progress)
+        if problems:
+            raise BackupError(t("backup.not_backup", path=path, reason=problems[0]))
+    try:
+        found = pg.contents(path)
+    except BackupError as exc:
+        raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
+    if found.application_id != dbmod.APPLICATION_ID or found.version is None:
+        raise BackupError(t("backup.not_backup", path=path, reason=t("backup.pg_no_mark")))
+    if found.version > dbmod.latest_version():
+        raise BackupError(
+            t(
+                "backup.not_backup",
+                path=path,
+                reason=t("db.too_new", path=path.name, found=found.version, supported=dbmod.latest_version()),
+            )
+        )
+    return found.version
 
 
 def _seal_now(final: Path, *, progress=None) -> None:
@@ -1736,27 +1894,20 @@ def restore(backup_path: str | Path, *, progress=None, confirm_name: str | None 
     if live is None:
         raise BackupError(t("backup.no_database"))
     source = verify_for_restore(Path(backup_path), progress=progress)
+    _same_engine(source, live)
     try:
         foreign = identity_of(source)
     except sqlite3.Error as exc:
         raise BackupError(t("backup.not_backup", path=backup_path, reason=exc)) from exc
     check_identity(foreign, confirm=confirm_name)  # (the GUI asks before it starts)
     live_id = open_identity().db_id
+    if isinstance(live, PgUrl):
+        pg.rights_check(live)  # refused before anything is made or changed
     safety = before_operation("restore")
-    try:
-        src = _open_ro(source)
-        try:
-            dst = sqlite3.connect(live, timeout=10)
-            try:
-                dst.execute("PRAGMA busy_timeout = 10000")
-                _online_copy(src, dst, progress)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise BackupError(t("backup.failed", reason=exc)) from exc
-    dbmod.migrate(live)
+    if isinstance(live, PgUrl):
+        _restore_postgres(source, live, safety, progress)
+    else:
+        _restore_file(source, live, progress)
     if foreign.db_id is None and live_id:
         # a backup from before ids: the step that gave it one made a new id; it is this
         # database now (the owner confirmed), so it keeps the id its other backups carry
@@ -1771,6 +1922,90 @@ def restore(backup_path: str | Path, *, progress=None, confirm_name: str | None 
         + ("" if same else "; other database, confirmed by name"),
     )
     return safety
+
+
+def _same_engine(source: Path, live: Location) -> None:
+    """A dump restores into PostgreSQL, an SQLite copy into SQLite (``move-db`` moves between)."""
+    if pg.is_dump(source) != isinstance(live, PgUrl):
+        raise BackupError(t("backup.other_engine", path=source.name))
+
+
+def _restore_file(source: Path, live: Path, progress) -> None:
+    """The copy into the live SQLite file: one transaction on it (the backup API), then the
+    migrations an older backup needs."""
+    try:
+        src = _open_ro(source)
+        try:
+            dst = sqlite3.connect(live, timeout=10)
+            try:
+                dst.execute("PRAGMA busy_timeout = 10000")
+                _online_copy(src, dst, progress)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise BackupError(t("backup.failed", reason=exc)) from exc
+    dbmod.migrate(live)
+
+
+def _restore_postgres(source: Path, live: PgUrl, safety: PendingBackup | None, progress) -> None:
+    """The dump into the live PostgreSQL database: our connection closed, the database dropped
+    (other sessions ended) and created again empty, ``pg_restore`` in one transaction, the
+    counts compared, the database opened again (and migrated when the dump is older). When the
+    restore fails or is cancelled, the data from before (``safety``) is put back."""
+    dbmod.close_database()
+    try:
+        pg.recreate_database(live)
+    except BaseException:
+        dbmod.open_database(live)  # refused before the drop: nothing changed
+        raise
+    try:
+        pg.restore_into(source, live, progress=progress)
+    except BaseException as exc:
+        back = _put_back(live, safety)
+        dbmod.open_database(live)
+        if isinstance(exc, BackupError):
+            raise BackupError(f"{exc} {back}") from exc
+        raise
+    dbmod.open_database(live)
+
+
+def _put_back(live: PgUrl, safety: PendingBackup | None) -> str:
+    """After a failed restore into the dropped database: the backup of the data from before
+    restored into it again. Returns what happened, for the message."""
+    if safety is None:
+        return ""
+    try:
+        safety.wait_sealed()
+        pg.recreate_database(live)
+        pg.restore_into(safety.path, live)
+    except BaseException as exc:  # noqa: BLE001  told to the user with the backup's name
+        log.error("the data from before the restore of %s could not be put back: %s", live.display, exc)
+        return t("backup.pg_put_back_failed", name=safety.path, reason=exc)
+    return t("backup.pg_put_back", name=safety.name)
+
+
+def restore_into_database(backup_path: str | Path, url: str) -> dict[str, int]:
+    """Restore a PostgreSQL dump into a NEW database ``url`` (created here; an existing one
+    must be empty), then compare every table's row count with the dump's. Returns the counts.
+    A database created here is dropped again when the restore fails."""
+    url = PgUrl(url)
+    source = verify_for_restore(Path(backup_path))
+    _same_engine(source, url)
+    created = False
+    if not pg.database_exists(url):
+        pg.create_database(url)
+        created = True
+    try:
+        counts = pg.restore_into(source, url)
+    except BaseException:
+        if created:
+            with contextlib.suppress(Exception):
+                pg.drop_database(url)
+        raise
+    pg.audit(url, "startup", clock.now().strftime("%Y-%m-%d %H:%M:%S"), f"restore: {source.name}", action="restore")
+    return counts
 
 
 def restore_into_path(backup_path: str | Path, db_path: str | Path) -> Path:
@@ -1885,6 +2120,8 @@ def startup_check(path: str | Path, *, move_damaged: bool = True, mounts_text: s
     - damaged (quick_check fails, truncated…): moved aside, "damaged", with the newest good
       backup offered (``restore_into_path`` puts it in place);
     - on a network share: ``network_warning`` is set (whatever the status)."""
+    if isinstance(path, PgUrl):  # the server checks its pages itself; opening checks the mark
+        return StartupCheck("ok", Path(pg.database_name(path)))
     path = Path(path)
     fs = network_fs(path.parent if not path.exists() else path, mounts_text)
     warning = t("startup.network", fs=fs) if fs else ""

@@ -119,7 +119,7 @@ def executemany(sql: str, rows: Iterable) -> None:
 # Called with (db_path, from_version, to_version) before pending migrations run on an existing,
 # non-empty database. shopcrm.backup registers its pre-migration backup here when imported; the
 # app and the command line import it at start-up, and migrate() refuses to run without a hook.
-before_migration_hooks: list[Callable[[Path, int, int], None]] = []
+before_migration_hooks: list[Callable[[DbLocation, int, int], None]] = []
 
 # The peewee models, which a new PostgreSQL database's tables are made from: shopcrm.store.models
 # fills this when imported (it imports this module, so this module cannot import it).
@@ -360,17 +360,16 @@ def migrate(path: Path | None, current: int | None = None) -> None:
             eng.create_schema(database.obj, steps, schema_models)
             eng.mark_version(database.obj, steps[-1][0])
         return
-    if current > 0 and isinstance(eng, PostgresEngine):
-        # pg_dump before a PostgreSQL upgrade is the next step of issue #18 (backup is SQLite-only)
-        log.warning("migrating %s from %s without a backup", eng.label, current)
-    elif current > 0:
+    if current > 0:
         if not before_migration_hooks:  # the store never imports backup (a layer above it)
             raise RuntimeError(
                 "an existing database is migrated only after a backup: import "
                 "shopcrm.backup first (the app and the command line do at start-up)"
             )
+        # the file, or the URL of a PostgreSQL database (backed up with pg_dump)
+        location: DbLocation = eng.url if isinstance(eng, PostgresEngine) else path  # type: ignore[assignment]
         for hook in before_migration_hooks:
-            hook(path, current, pending[-1][0])  # type: ignore[arg-type]  # SQLite: a file path
+            hook(location, current, pending[-1][0])
     for number, module in pending:
         with database.atomic():
             eng.migrate_step(database.obj, number, module)
