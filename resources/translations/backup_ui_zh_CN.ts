@@ -56,6 +56,10 @@
         <translation>大小</translation>
     </message>
     <message>
+        <source>Schema version</source>
+        <translation>数据库版本</translation>
+    </message>
+    <message>
         <source>Backup now</source>
         <translation>立即备份</translation>
     </message>
@@ -104,10 +108,6 @@
         <translation>从文件恢复</translation>
     </message>
     <message>
-        <source>ShopCRM backup (*.db);;All files (*)</source>
-        <translation>ShopCRM 备份 (*.db);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
@@ -128,6 +128,14 @@ The current data is backed up first.</source>
     <message>
         <source>Backup saved: %1.</source>
         <translation>备份已保存：%1。</translation>
+    </message>
+    <message>
+        <source>ShopCRM backup (*.db *.pgdump);;All files (*)</source>
+        <translation>ShopCRM 备份 (*.db *.pgdump);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL database “%1” is dropped and created again: every other counter is disconnected until the restore ends.</source>
+        <translation>PostgreSQL 数据库“%1”会被删除并重新创建：恢复结束前，其他收银台都会断开连接。</translation>
     </message>
     <message>
         <source>This backup has not passed its integrity check yet; it is checked first, which can take a while.</source>

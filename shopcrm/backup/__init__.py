@@ -595,8 +595,9 @@ def _copy_phase(src_path: Location, part: Path, progress) -> None:
 CHECK_PROGRESS_OPS = 100_000  # SQLite VM steps between two progress calls of a check
 # measured: about one call per database page every 1,000 steps, so ~page_count/100 calls here
 
-# Test seam: called with (connection, path) right before a check's PRAGMA runs.
-_before_check: Callable[[sqlite3.Connection, Path], None] | None = None
+# Test seam: called with (connection, path) right before a check's PRAGMA runs (a dump's check:
+# with None, before pg_restore runs).
+_before_check: Callable[[sqlite3.Connection | None, Path], None] | None = None
 
 
 class _Interrupted(Exception):
@@ -851,6 +852,8 @@ def _full_check(path: Path, *, progress=None, holder: PendingBackup | None = Non
     dump, pg_restore reading its table of contents, its ShopCRM mark and every data block."""
     if not pg.is_dump(path):
         return check_in_steps(path, progress=progress, holder=holder)
+    if _before_check is not None:
+        _before_check(None, path)
     if holder is not None and holder._cancelled:
         raise _Interrupted()
     try:
@@ -1706,6 +1709,13 @@ def open_identity() -> Identity:
     from shopcrm.store import settings
 
     return Identity(settings.database_id(), settings.is_demo(), settings.shop_name())
+
+
+def server_database_name() -> str | None:
+    """The name of the open PostgreSQL database (a restore drops and creates it again), None
+    for an SQLite file."""
+    location = current_db_path()
+    return pg.database_name(location) if isinstance(location, PgUrl) else None
 
 
 def confirm_name() -> str:

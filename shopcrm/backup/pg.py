@@ -241,6 +241,7 @@ def run(
     from shopcrm.backup import BackupError
 
     name = Path(args[0]).stem
+    check_progress(progress, 0, 0)  # cancelled already: nothing started
     env = tool_env(url) if url else {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
     try:
         proc = subprocess.Popen(args, stdout=stdout, stderr=subprocess.PIPE, env=env, text=True)
@@ -257,7 +258,7 @@ def run(
                     raise Stopped() from None
     except BaseException:
         proc.kill()
-        proc.wait()
+        proc.communicate()  # reaped, its pipes closed
         raise
     done = subprocess.CompletedProcess(args, proc.returncode, out, err)
     if proc.returncode != 0:

@@ -27,6 +27,7 @@ def fresh_session():
     security.reset_session()
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas")
 def test_money_durability_pragmas_are_in_force(db):
     con = db.connection()
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -47,6 +48,7 @@ def test_money_durability_pragmas_are_in_force(db):
     assert db._lock_type == "IMMEDIATE"
 
 
+@pytest.mark.sqlite_only("the copy's SQLite header and journal mode")
 def test_backup_is_a_verified_self_contained_copy(db, db_path, tmp_path):
     add_customers(30)
     path = backup.make_backup("manual")
@@ -65,9 +67,10 @@ def test_backup_sees_committed_rows_only_while_a_transaction_is_open(db):
     with db.atomic():
         add_customers(3, start=100)
         path = backup.make_backup("manual")
-    assert customer_count_in(path) == 5
+    assert backup.describe(path).customers == 5
 
 
+@pytest.mark.sqlite_only("the sidecar file beside the SQLite file")
 def test_backup_to_a_configured_folder_and_sidecar(db, db_path, tmp_path):
     usb = tmp_path / "usb"
     backup.configure(folder=usb, keep_daily=3)
@@ -121,6 +124,7 @@ def test_before_operation_returns_none_without_a_database():
     assert backup.before_operation("import") is None
 
 
+@pytest.mark.sqlite_only("the backup API's one transaction on the SQLite file")
 def test_restore_backs_up_first_and_swaps_atomically(db, db_path):
     add_customers(4)
     saved = backup.make_backup("manual")
@@ -156,6 +160,7 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, db_path, tmp_p
     assert [b.kind for b in backup.list_backups()] == ["manual"]  # no safety copy was needed
 
 
+@pytest.mark.sqlite_only("the backup API's steps (PostgreSQL: test_backup_pg.py)")
 def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
     from shopcrm.core.errors import Cancelled
 
@@ -183,6 +188,7 @@ def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
     assert db.connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.sqlite_only("restores an SQLite file of schema 1")
 def test_restore_of_an_older_schema_is_migrated(db, db_path, tmp_path):
     old = tmp_path / "v1.db"
     shutil.copyfile(FIXTURES / "schema_v1.db", old)
@@ -318,6 +324,7 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     assert customer_count_in(fresh) == 50
 
 
+@pytest.mark.sqlite_only("SQLite's WAL")
 def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_path, monkeypatch):
     add_customers(5)
     reader = sqlite3.connect(db_path, isolation_level=None)
@@ -334,6 +341,7 @@ def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_p
     assert customer_count_in(path) == 8 and backup.check_backup(path)
 
 
+@pytest.mark.sqlite_only("the SQLite file copy")
 def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
     add_customers(5)
     results = []
@@ -343,6 +351,7 @@ def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
     assert results == [True] and customer_count_in(path) == 5
 
 
+@pytest.mark.sqlite_only("cancels between the file copy's chunks (PostgreSQL: test_backup_pg.py)")
 def test_cancelled_backup_leaves_no_file(db, tmp_path):
     from shopcrm.core.errors import Cancelled
     from shopcrm.demo import generate
@@ -380,6 +389,7 @@ def test_network_share_found_in_the_macos_mount_table(tmp_path, monkeypatch):
     assert backup.network_fs(tmp_path / "elsewhere.db") is None
 
 
+@pytest.mark.sqlite_only("SQLite's integrity_check (PostgreSQL: test_backup_pg.py)")
 def test_a_damaged_copy_fails_its_check_and_is_kept_aside(db, tmp_path, monkeypatch):
     from shopcrm.demo import generate
 

@@ -5,6 +5,7 @@ pg_restore's check, a restore into a new database or in place, on a real server.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from shopcrm import backup, customers
 from shopcrm.backup import pg
 from shopcrm.cli import main as cli_main
 from shopcrm.core import clock
+from shopcrm.core.errors import Cancelled
 from shopcrm.customers import ledger
 from shopcrm.store import db as dbmod, settings
 from shopcrm.store.db import close_database, latest_version, open_database
@@ -108,6 +110,33 @@ def test_restore_in_place_on_either_engine(db):
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def test_a_cancelled_dump_leaves_no_file(pg_url, tmp_path):
+    open_database(pg_url)
+    try:
+        with pytest.raises(Cancelled):
+            backup.make_backup("manual", folder=tmp_path / "b", progress=lambda done, total: False)
+        assert os.listdir(tmp_path / "b") == []
+    finally:
+        close_database()
+
+
+def test_a_cancelled_restore_in_place_puts_the_data_from_before_back(pg_url):
+    open_database(pg_url)
+    try:
+        _shop(6)
+        saved = backup.make_backup("manual", when=DAY)
+        add_customers(4, start=100)
+        before = _figures(pg_url)
+        with pytest.raises(Cancelled):
+            backup.restore(saved, progress=lambda done, total: False)
+        assert customers.count(customers.CustomerQuery()) == 9  # the database is open again, as it was
+        after = _figures(pg_url)
+        assert after == before
+        assert sorted(i.kind for i in backup.list_backups()) == ["before-restore", "manual"]
+    finally:
+        close_database()
 
 
 def test_pg_backup_rotate_list_check_and_restore_into_a_new_database(pg_url, pg_server, tmp_path):

@@ -107,7 +107,7 @@ def _size(n: int) -> str:
 class BackupDialog(QDialog):
     """The backup centre: list of backups, Backup now, Restore…, folder and rotation."""
 
-    COLUMNS = ("created", "kind", "customers", "size", "status")
+    COLUMNS = ("created", "kind", "customers", "size", "status", "version")
 
     def __init__(self, window=None):
         super().__init__(window)
@@ -148,7 +148,14 @@ class BackupDialog(QDialog):
 
         self.table = QTableWidget(0, len(self.COLUMNS), objectName="backupTable")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Date"), self.tr("Kind"), self.tr("Customers"), self.tr("Size"), self.tr("Check")]
+            [
+                self.tr("Date"),
+                self.tr("Kind"),
+                self.tr("Customers"),
+                self.tr("Size"),
+                self.tr("Check"),
+                self.tr("Schema version"),
+            ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -199,6 +206,9 @@ class BackupDialog(QDialog):
         self.save_settings_button.clicked.connect(self.save_settings)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.watching = None  # the path of the backup whose check this dialog reports
+        # a restore is running: the database may be closed meanwhile (PostgreSQL: dropped and
+        # created again), so events wait for the reload that follows it
+        self.restoring = False
         self.saved_text = ""
         notifier().sealed.connect(self._on_sealed)
         self.resize(820, 480)
@@ -225,10 +235,11 @@ class BackupDialog(QDialog):
                 # the demo's, another shop's, or older than database ids: restoring asks for
                 # the shop's name
                 kind = self.tr("%1 (other database)").replace("%1", kind)
-            values = (f"{info.created:%Y-%m-%d %H:%M}", kind, count, _size(info.size), info.status_text)
+            version = "?" if info.schema_version is None else str(info.schema_version)
+            values = (f"{info.created:%Y-%m-%d %H:%M}", kind, count, _size(info.size), info.status_text, version)
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                if col in (2, 3):
+                if col in (2, 3, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setToolTip(str(info.file))
                 self.table.setItem(row, col, item)
@@ -279,7 +290,7 @@ class BackupDialog(QDialog):
             self.status.setText(self.tr("%1 Checking its integrity in the background…").replace("%1", self.saved_text))
 
     def _on_sealed(self, event) -> None:
-        if not self.isVisible():  # closed: nothing to update (its database may be closed too)
+        if not self.isVisible() or self.restoring:  # closed, or being replaced: reloaded later
             return
         try:
             self.reload()
@@ -300,7 +311,7 @@ class BackupDialog(QDialog):
 
     def restore_from_file(self) -> bool:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Restore from file"), str(self.folder), self.tr("ShopCRM backup (*.db);;All files (*)")
+            self, self.tr("Restore from file"), str(self.folder), self.tr("ShopCRM backup (*.db *.pgdump);;All files (*)")
         )
         return bool(path) and self.restore(Path(path))
 
@@ -326,6 +337,12 @@ class BackupDialog(QDialog):
                 .replace("%1", f"{info.created:%Y-%m-%d %H:%M}")
                 .replace("%2", count)
             )
+            server_database = backup.server_database_name()
+            if server_database:
+                text += "\n" + self.tr(
+                    "The PostgreSQL database “%1” is dropped and created again: every other counter "
+                    "is disconnected until the restore ends."
+                ).replace("%1", server_database)
             if not info.verified:
                 text += "\n" + self.tr(
                     "This backup has not passed its integrity check yet; it is checked first, which can take a while."
@@ -343,7 +360,11 @@ class BackupDialog(QDialog):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if box.exec() != QMessageBox.StandardButton.Yes:
                 return False
-        ok, result = self._run(self.tr("Restoring…"), _restore_task, path, confirm_name)
+        self.restoring = True
+        try:
+            ok, result = self._run(self.tr("Restoring…"), _restore_task, path, confirm_name)
+        finally:
+            self.restoring = False
         if not ok:
             if not isinstance(result, Cancelled):
                 QMessageBox.critical(self, self.tr("Restore failed"), str(result))

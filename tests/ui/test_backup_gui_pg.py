@@ -1,0 +1,60 @@
+"""The backup dialog on a PostgreSQL shop (issue #18): it lists the pg_dump backups with their
+schema version and restores one, saying that the server's database is dropped and created again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import add_customers
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from shopcrm import backup, customers
+from shopcrm.store.db import close_database, latest_version, open_database
+from shopcrm.trust import security
+from shopcrm.ui.trust.backup_ui import BackupDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def pg_shop(pg_url):
+    security.reset_session()
+    open_database(pg_url)
+    yield pg_url
+    close_database()
+    security.reset_session()
+
+
+def test_the_dialog_lists_and_restores_a_postgresql_backup(qtbot, app, pg_shop):
+    add_customers(4)
+    made = backup.make_backup("manual", when=dt.datetime(2026, 11, 22, 9, 0))
+    add_customers(3, start=50)
+    dlg = BackupDialog(None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.table.rowCount() == 1
+    row = [dlg.table.item(0, c).text() for c in range(dlg.table.columnCount())]
+    assert row[0] == "2026-11-22 09:00" and row[1] == "手动" and row[2] == "4" and row[4] == "已校验"
+    assert row[5] == str(latest_version())
+    assert dlg.table.item(0, 0).toolTip() == str(made)
+    seen: list[str] = []
+
+    def read_and_confirm():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(QMessageBox.StandardButton.Yes).click()
+        else:  # not shown yet: look again on the next turn of the event loop
+            QTimer.singleShot(10, read_and_confirm)
+
+    QTimer.singleShot(0, read_and_confirm)
+    assert dlg.restore_selected()
+    assert customers.count(customers.CustomerQuery()) == 4
+    assert len(seen) == 1 and "PostgreSQL 数据库" in seen[0] and "会被删除并重新创建" in seen[0]
+    kinds = sorted(i.kind for i in backup.list_backups())
+    assert kinds == ["before-restore", "manual"]
+    for pending in backup.pending_backups():
+        pending.wait_sealed(60)
