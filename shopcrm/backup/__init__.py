@@ -69,6 +69,7 @@ from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 log = logging.getLogger(__name__)
 
 from shopcrm.backup import pg  # noqa: E402  (PostgreSQL's dumps: a submodule, imported with the package)
+from shopcrm.backup.errors import BackupError  # noqa: E402
 
 register(
     {
@@ -195,10 +196,6 @@ NETWORK_FS = {
     "gpfs",
 }
 STEP_PAGES = 4096  # 16 MB per backup step when a progress callback wants to hear from us
-
-
-class BackupError(Exception):
-    """A backup or restore failed; ``str(e)`` is a message for the user. Nothing was changed."""
 
 
 class ForeignBackup(BackupError):

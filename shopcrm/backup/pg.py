@@ -37,6 +37,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import psycopg2  # type: ignore[import-untyped]  # peewee imports it already
+import psycopg2.errors  # type: ignore[import-untyped]
+from psycopg2 import sql
+
+from shopcrm.backup.errors import BackupError
 from shopcrm.core.errors import check_progress
 from shopcrm.core.paths import PgUrl
 from shopcrm.core.texts import register, t
@@ -125,8 +130,6 @@ def _candidate_dirs() -> list[Path]:
 def tool(name: str) -> Path:
     """The path of ``pg_dump``, ``pg_restore``…: in SHOPCRM_PG_BIN when it is set, else the
     newest server's binaries, else the PATH. BackupError with a plain message when it is nowhere."""
-    from shopcrm.backup import BackupError
-
     exe = name + (".exe" if os.name == "nt" else "")
     if os.environ.get(TOOL_ENV):  # told where they are: there only (a wrong folder says so)
         found_there = Path(os.environ[TOOL_ENV]) / exe
@@ -199,7 +202,6 @@ def with_database(url: str, name: str) -> PgUrl:
 
 def connect(url: str):
     """A psycopg2 connection (autocommit) with the password handled as the app does."""
-    import psycopg2
 
     password = _password(url)
     kwargs: dict[str, Any] = {"password": password} if password is not None else {}
@@ -210,7 +212,6 @@ def connect(url: str):
 
 def _maintenance(url: str):
     """A connection to the server's maintenance database (``postgres``, else ``template1``)."""
-    import psycopg2
 
     try:
         return connect(with_database(url, "postgres"))
@@ -238,8 +239,6 @@ def run(
     """Run a tool to its end, polling ``progress`` (no estimate: called with 0, 0; False
     cancels: Cancelled) and ``stop`` (True: the tool is killed and Stopped raised).
     BackupError when it fails, with its first error line."""
-    from shopcrm.backup import BackupError
-
     name = Path(args[0]).stem
     check_progress(progress, 0, 0)  # cancelled already: nothing started
     env = tool_env(url) if url else {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
@@ -334,8 +333,6 @@ def _listing(path: Path, stop=None) -> str:
 
 def _stream(args: list[str]) -> Iterator[str]:
     """The lines a tool writes to stdout, as they come; BackupError when it fails."""
-    from shopcrm.backup import BackupError
-
     env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
     proc = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True, encoding="utf-8", errors="replace"
@@ -393,8 +390,6 @@ def problems(path: Path, *, full: bool, stop: Callable[[], bool] | None = None, 
     read it and its table of contents must hold ShopCRM's mark (and the mark's row must say
     ShopCRM); ``full`` also reads and decompresses every data block. An unreadable file (I/O)
     raises BackupError."""
-    from shopcrm.backup import BackupError
-
     if not is_dump(path):
         return [t("db.not_sqlite", path=path.name)]
     try:
@@ -460,10 +455,6 @@ def database_exists(url: str) -> bool:
 def create_database(url: str) -> None:
     """CREATE DATABASE for ``url`` (UTF8, from template0). BackupError when it exists or the user
     may not (no CREATEDB)."""
-    import psycopg2
-    from psycopg2 import sql
-
-    from shopcrm.backup import BackupError
 
     con = _maintenance(url)
     try:
@@ -516,15 +507,12 @@ def current_user(url: str) -> str:
 
 def rights_check(url: str) -> None:
     """BackupError, plainly, when the user may not drop and create the database again."""
-    from shopcrm.backup import BackupError
-
     missing = rights_to_recreate(url)
     if missing:
         raise BackupError(t("backup.pg_no_rights", name=database_name(url), user=current_user(url), what=missing))
 
 
 def drop_database(url: str) -> None:
-    from psycopg2 import sql
 
     con = _maintenance(url)
     try:
@@ -537,10 +525,6 @@ def drop_database(url: str) -> None:
 def recreate_database(url: str) -> None:
     """Drop the database (ending every other session on it: ``WITH (FORCE)``) and create it
     again, empty. Asks for the rights first, so that a refusal changes nothing."""
-    import psycopg2
-    from psycopg2 import sql
-
-    from shopcrm.backup import BackupError
 
     rights_check(url)
     name = database_name(url)
@@ -562,8 +546,6 @@ def restore_into(path: Path, url: str, *, progress=None) -> dict[str, int]:
     (objects owned by the connecting user, no grants of roles that may not exist there), then
     every table's row count compared with the dump's. Returns the counts; BackupError when the
     database is not empty, the restore fails (nothing restored) or a count differs."""
-    from shopcrm.backup import BackupError
-
     tables = user_tables(url)
     if tables:
         raise BackupError(t("backup.pg_not_empty", name=database_name(url), n=len(tables)))
@@ -593,7 +575,6 @@ def restore_into(path: Path, url: str, *, progress=None) -> dict[str, int]:
 
 def audit(url: str, mode: str, at: str, detail: str, *, action: str = "backup") -> None:
     """An audit-log row on a connection of its own, best effort (any thread)."""
-    import psycopg2
 
     try:
         con = connect(url)

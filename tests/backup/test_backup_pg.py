@@ -9,7 +9,6 @@ import os
 import shutil
 from pathlib import Path
 
-import psycopg2
 import pytest
 from conftest import add_customers
 
@@ -170,7 +169,7 @@ def test_pg_backup_rotate_list_check_and_restore_into_a_new_database(pg_url, pg_
         assert ledger.verify() == []
     finally:
         close_database()
-    with pytest.raises(backup.BackupError, match="不是空的|not empty"):
+    with pytest.raises(backup.BackupError, match=r"不是空的|not empty"):
         backup.restore_into_database(made[2], target)
 
 

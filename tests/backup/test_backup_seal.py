@@ -22,8 +22,10 @@ from shopcrm.customers import CustomerQuery
 from shopcrm.store.db import close_database, open_database
 from shopcrm.trust import audit, security
 
+pytestmark = pytest.mark.sqlite_only(
+    "the seal's integrity_check of an SQLite copy (PostgreSQL's dumps: test_backup_pg.py)"
+)
 
-pytestmark = pytest.mark.sqlite_only("the seal's integrity_check of an SQLite copy (PostgreSQL's dumps: test_backup_pg.py)")
 
 @pytest.fixture(autouse=True)
 def fresh_session():

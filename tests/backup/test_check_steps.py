@@ -18,8 +18,8 @@ from shopcrm import backup
 from shopcrm.core.errors import Cancelled
 from shopcrm.store.db import close_database, open_database
 
-
 pytestmark = pytest.mark.sqlite_only("the resumable integrity_check of an SQLite copy")
+
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:

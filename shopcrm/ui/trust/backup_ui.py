@@ -311,7 +311,10 @@ class BackupDialog(QDialog):
 
     def restore_from_file(self) -> bool:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Restore from file"), str(self.folder), self.tr("ShopCRM backup (*.db *.pgdump);;All files (*)")
+            self,
+            self.tr("Restore from file"),
+            str(self.folder),
+            self.tr("ShopCRM backup (*.db *.pgdump);;All files (*)"),
         )
         return bool(path) and self.restore(Path(path))
 
