@@ -5,9 +5,8 @@ pg_restore's check, a restore into a new database or in place, on a real server.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from conftest import add_customers
@@ -211,6 +210,22 @@ def test_a_damaged_unsealed_dump_is_kept_aside_at_its_seal(pg_url):
         close_database()
 
 
+def test_what_a_dump_holds_is_read_once_and_kept_beside_it(pg_url, tmp_path, monkeypatch):
+    open_database(pg_url)
+    try:
+        _shop(7)
+        made = backup.make_backup("manual", when=DAY)
+        [first] = backup.list_backups()
+        kept = json.loads((made.parent / backup.DESCRIBED_FILE).read_text(encoding="utf-8"))
+        assert kept[made.name]["customers"] == 6
+        # listed again without the tools: what the dump holds comes from what was kept
+        monkeypatch.setenv("SHOPCRM_PG_BIN", str(tmp_path / "no-tools-here"))
+        [again] = backup.list_backups()
+        assert again == first and again.customers == 6
+    finally:
+        close_database()
+
+
 def test_a_missing_pg_dump_is_a_plain_message(pg_url, tmp_path, monkeypatch):
     open_database(pg_url)
     try:
@@ -278,9 +293,6 @@ def test_a_dump_is_never_restored_into_sqlite(pg_url, db_path):
         close_database()
 
 
-def test_the_clock_is_ours(db):  # the names come from shopcrm.core.clock
+def test_a_backup_is_named_by_our_clock(db):
     clock.set_now(DAY)
-    path = backup.make_backup("manual")
-    assert path.name.startswith("shopcrm-20261122-090000")
-    shutil.rmtree(path.parent)
-    assert not Path(path).exists()
+    assert backup.make_backup("manual").name.startswith("shopcrm-20261122-090000-manual")
