@@ -72,6 +72,10 @@
         <translation>从文件恢复…</translation>
     </message>
     <message>
+        <source>Restore into a new database…</source>
+        <translation>恢复到新数据库…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -160,6 +164,18 @@ The current data is backed up first.</source>
     <message>
         <source>Restored.</source>
         <translation>已恢复。</translation>
+    </message>
+    <message>
+        <source>Restore into a new database</source>
+        <translation>恢复到新数据库</translation>
+    </message>
+    <message>
+        <source>Name of the new database:</source>
+        <translation>新数据库的名称：</translation>
+    </message>
+    <message>
+        <source>Restored into the new database “%1”; the row counts of its %2 tables match the backup. Open it with File → Open database.</source>
+        <translation>已恢复到新数据库“%1”，%2 张表的行数与备份一致。可以用 文件 → 打开数据库 打开它。</translation>
     </message>
     <message>
         <source>Backup folder</source>

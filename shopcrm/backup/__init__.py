@@ -1748,6 +1748,15 @@ def server_database_name() -> str | None:
     return pg.database_name(location) if isinstance(location, PgUrl) else None
 
 
+def sibling_database(name: str) -> PgUrl:
+    """The URL of database ``name`` on the open PostgreSQL database's server (same user,
+    password source and parameters)."""
+    location = current_db_path()
+    if not isinstance(location, PgUrl):
+        raise BackupError(t("backup.no_database"))
+    return pg.with_database(location, name)
+
+
 def confirm_name() -> str:
     """What the owner types to restore a backup of another database: the shop's name (the
     database file's name when the shop has none)."""

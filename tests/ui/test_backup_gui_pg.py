@@ -58,3 +58,33 @@ def test_the_dialog_lists_and_restores_a_postgresql_backup(qtbot, app, pg_shop):
     assert kinds == ["before-restore", "manual"]
     for pending in backup.pending_backups():
         pending.wait_sealed(60)
+
+
+def test_the_dialog_restores_a_dump_into_a_new_database(qtbot, app, pg_shop, pg_server):
+    from shopcrm.backup import pg
+
+    add_customers(5)
+    backup.make_backup("manual", when=dt.datetime(2026, 11, 22, 9, 0))
+    add_customers(2, start=50)
+    dlg = BackupDialog(None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.restore_new_button.isVisible() and dlg.restore_new_button.isEnabled()
+    assert dlg.restore_into_new_database("shop_copy")
+    assert "shop_copy" in dlg.status.text() and "行数与备份一致" in dlg.status.text()
+    assert pg.table_counts(pg_server.url("shop_copy"), ["customer"]) == {"customer": 5}
+    assert customers.count(customers.CustomerQuery()) == 7  # the open database is untouched
+    told: list[str] = []
+
+    def read_and_close():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            told.append(box.text())
+            box.button(QMessageBox.StandardButton.Ok).click()
+        else:  # not shown yet: look again on the next turn of the event loop
+            QTimer.singleShot(10, read_and_close)
+
+    QTimer.singleShot(0, read_and_close)
+    assert not dlg.restore_into_new_database("shop_copy")  # not empty now: refused, said plainly
+    assert len(told) == 1 and "不是空的" in told[0]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -181,6 +182,11 @@ class BackupDialog(QDialog):
         self.backup_button = QPushButton(self.tr("Backup now"), objectName="backupNowButton")
         self.restore_button = QPushButton(self.tr("Restore…"), objectName="restoreButton")
         self.restore_file_button = QPushButton(self.tr("Restore from file…"), objectName="restoreFileButton")
+        # PostgreSQL: a dump restored into a new database on the same server, the open one untouched
+        self.restore_new_button = QPushButton(
+            self.tr("Restore into a new database…"), objectName="restoreNewDatabaseButton"
+        )
+        self.restore_new_button.setVisible(backup.server_database_name() is not None)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
         close.rejected.connect(self.reject)
@@ -188,6 +194,7 @@ class BackupDialog(QDialog):
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.restore_file_button)
+        buttons.addWidget(self.restore_new_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
 
@@ -201,6 +208,7 @@ class BackupDialog(QDialog):
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.restore_new_button.clicked.connect(lambda: self.restore_into_new_database())
         self.choose_button.clicked.connect(self.choose_folder)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -259,6 +267,7 @@ class BackupDialog(QDialog):
     def _update_buttons(self) -> None:
         info = self.selected()
         self.restore_button.setEnabled(info is not None and info.readable)
+        self.restore_new_button.setEnabled(info is not None and info.readable)
 
     def _data_changed(self) -> None:
         AppContext.of(self.window).notify_data_changed()
@@ -380,6 +389,36 @@ class BackupDialog(QDialog):
         self._data_changed()
         return True
 
+    def restore_into_new_database(self, name: str | None = None) -> bool:
+        """PostgreSQL: the selected dump into a new database on the same server (asked for by
+        name); the open database is not touched. Row counts are compared afterwards."""
+        info = self.selected()
+        current = backup.server_database_name()
+        if info is None or current is None or not ensure_owner(self, "restore"):
+            return False
+        if name is None:
+            suggested = f"{current}_{info.created:%Y%m%d_%H%M}"
+            name, ok = QInputDialog.getText(
+                self, self.tr("Restore into a new database"), self.tr("Name of the new database:"), text=suggested
+            )
+            if not ok or not name.strip():
+                return False
+        name = name.strip()
+        ok, result = self._run(self.tr("Restoring…"), _restore_new_task, info.path, name)
+        if not ok:
+            if not isinstance(result, Cancelled):
+                QMessageBox.critical(self, self.tr("Restore failed"), str(result))
+            return False
+        self.status.setText(
+            self.tr(
+                "Restored into the new database “%1”; the row counts of its %2 tables match the backup. "
+                "Open it with File → Open database."
+            )
+            .replace("%1", name)
+            .replace("%2", str(len(result)))
+        )
+        return True
+
     def choose_folder(self) -> None:
         if not ensure_owner(self, "settings"):
             return
@@ -416,6 +455,10 @@ def _backup_task(progress=None) -> backup.PendingBackup:
     pending.wait_durable()
     audit.log("backup", detail=pending.name)
     return pending
+
+
+def _restore_new_task(path: Path, name: str, progress=None) -> dict[str, int]:
+    return backup.restore_into_database(path, backup.sibling_database(name))
 
 
 def _restore_task(path: Path, confirm_name: str | None = None, progress=None) -> backup.PendingBackup | None:
