@@ -40,6 +40,14 @@ the destination, so other connections see the old or the new database, never a m
 mid-way rolls back. The current database is backed up first, durably. :func:`startup_check`
 refuses foreign files untouched, moves a damaged database aside (renamed, never overwritten or
 deleted) and offers the newest good backup; it warns about network shares.
+
+A PostgreSQL shop (issue #18; the open location is a ``postgresql://`` URL) goes through the same
+life with its engine's tools (:mod:`shopcrm.backup.pg`): the copy is ``pg_dump --format=custom``
+into ``shopcrm-…-<kind>.pgdump``, the seal ``pg_restore`` reading all of it and finding ShopCRM's
+mark, the naming, rotation, listing and listeners are the same. A dump is restored into an empty
+database only: :func:`restore` drops the open database and creates it again (the rights are asked
+first; the data from before is put back if the restore fails), :func:`restore_into_database` fills
+a new one; both compare every table's row count with the dump's afterwards.
 """
 
 from __future__ import annotations
