@@ -259,6 +259,38 @@ def test_restore_in_place_needs_the_rights_and_says_so(pg_url, pg_server):
     pg.rights_check(pg_url)  # the superuser may
 
 
+def test_a_user_without_the_rights_is_told_before_anything_changes(pg_url, pg_server):
+    """A counter's login may read and write the tables but not drop the database: restoring in
+    place is refused with the reason, before any backup is made or anything is dropped."""
+    open_database(pg_url)
+    _shop(4)
+    close_database()
+    admin = pg_server.admin()
+    try:
+        admin.cursor().execute("DROP ROLE IF EXISTS counter_login")
+        admin.cursor().execute("CREATE ROLE counter_login LOGIN")
+    finally:
+        admin.close()
+    con = pg.connect(pg_url)
+    try:
+        with con.cursor() as cur:
+            cur.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO counter_login")
+            cur.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO counter_login")
+    finally:
+        con.close()
+    as_counter = pg_url.replace("postgres@", "counter_login@")
+    open_database(as_counter)
+    try:
+        made = backup.make_backup("manual", when=DAY)  # pg_dump needs only what it reads
+        add_customers(2, start=100)
+        with pytest.raises(backup.BackupError, match="counter_login"):
+            backup.restore(made)
+        assert customers.count(customers.CustomerQuery()) == 5  # nothing changed, still open
+        assert [i.kind for i in backup.list_backups()] == ["manual"]  # no backup before a refused restore
+    finally:
+        close_database()
+
+
 def test_cli_backs_up_lists_and_restores_a_postgresql_shop(pg_url, pg_server, tmp_path, capsys):
     open_database(pg_url)
     _shop(5)
