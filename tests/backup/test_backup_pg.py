@@ -110,31 +110,31 @@ def test_restore_in_place_on_either_engine(db):
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
-def test_a_cancelled_dump_leaves_no_file(pg_url, tmp_path):
+@pytest.fixture
+def pg_db(pg_url):
+    """A ShopCRM database on the test server, open for the test."""
     open_database(pg_url)
-    try:
-        with pytest.raises(Cancelled):
-            backup.make_backup("manual", folder=tmp_path / "b", progress=lambda done, total: False)
-        assert os.listdir(tmp_path / "b") == []
-    finally:
-        close_database()
+    yield pg_url
+    close_database()
 
 
-def test_a_cancelled_restore_in_place_puts_the_data_from_before_back(pg_url):
-    open_database(pg_url)
-    try:
-        _shop(6)
-        saved = backup.make_backup("manual", when=DAY)
-        add_customers(4, start=100)
-        before = _figures(pg_url)
-        with pytest.raises(Cancelled):
-            backup.restore(saved, progress=lambda done, total: False)
-        assert customers.count(customers.CustomerQuery()) == 9  # the database is open again, as it was
-        after = _figures(pg_url)
-        assert after == before
-        assert sorted(i.kind for i in backup.list_backups()) == ["before-restore", "manual"]
-    finally:
-        close_database()
+def test_a_cancelled_dump_leaves_no_file(pg_db, tmp_path):
+    with pytest.raises(Cancelled):
+        backup.make_backup("manual", folder=tmp_path / "b", progress=lambda done, total: False)
+    assert os.listdir(tmp_path / "b") == []
+
+
+def test_a_cancelled_restore_in_place_puts_the_data_from_before_back(pg_db, pg_url):
+    _shop(6)
+    saved = backup.make_backup("manual", when=DAY)
+    add_customers(4, start=100)
+    before = _figures(pg_url)
+    with pytest.raises(Cancelled):
+        backup.restore(saved, progress=lambda done, total: False)
+    assert customers.count(customers.CustomerQuery()) == 9  # the database is open again, as it was
+    after = _figures(pg_url)
+    assert after == before
+    assert sorted(i.kind for i in backup.list_backups()) == ["before-restore", "manual"]
 
 
 def test_pg_backup_rotate_list_check_and_restore_into_a_new_database(pg_url, pg_server, tmp_path):
@@ -196,46 +196,34 @@ def test_a_damaged_dump_is_refused_by_the_check(pg_url, tmp_path):
         backup.check_backup(other)
 
 
-def test_a_damaged_unsealed_dump_is_kept_aside_at_its_seal(pg_url):
-    open_database(pg_url)
-    try:
-        _shop()
-        good = backup.make_backup("manual", when=DAY)
-        left = backup.unverified_path(good.with_name("shopcrm-20261122-100000-daily.pgdump"))
-        left.write_bytes(good.read_bytes()[:-200])  # a copy the PC lost power before sealing
-        [pending] = backup.resume_unsealed(good.parent, db_path=backup.current_db_path(), background=False)
-        assert pending.state == "bad" and pending.bad_path.exists() and not left.exists()
-        assert [i.path for i in backup.list_backups()] == [good]
-    finally:
-        close_database()
+def test_a_damaged_unsealed_dump_is_kept_aside_at_its_seal(pg_db):
+    _shop()
+    good = backup.make_backup("manual", when=DAY)
+    left = backup.unverified_path(good.with_name("shopcrm-20261122-100000-daily.pgdump"))
+    left.write_bytes(good.read_bytes()[:-200])  # a copy the PC lost power before sealing
+    [pending] = backup.resume_unsealed(good.parent, db_path=backup.current_db_path(), background=False)
+    assert pending.state == "bad" and pending.bad_path.exists() and not left.exists()
+    assert [i.path for i in backup.list_backups()] == [good]
 
 
-def test_what_a_dump_holds_is_read_once_and_kept_beside_it(pg_url, tmp_path, monkeypatch):
-    open_database(pg_url)
-    try:
-        _shop(7)
-        made = backup.make_backup("manual", when=DAY)
-        [first] = backup.list_backups()
-        kept = json.loads((made.parent / backup.DESCRIBED_FILE).read_text(encoding="utf-8"))
-        assert kept[made.name]["customers"] == 6
-        # listed again without the tools: what the dump holds comes from what was kept
-        monkeypatch.setenv("SHOPCRM_PG_BIN", str(tmp_path / "no-tools-here"))
-        [again] = backup.list_backups()
-        assert again == first and again.customers == 6
-    finally:
-        close_database()
+def test_what_a_dump_holds_is_read_once_and_kept_beside_it(pg_db, tmp_path, monkeypatch):
+    _shop(7)
+    made = backup.make_backup("manual", when=DAY)
+    [first] = backup.list_backups()
+    kept = json.loads((made.parent / backup.DESCRIBED_FILE).read_text(encoding="utf-8"))
+    assert kept[made.name]["customers"] == 6
+    # listed again without the tools: what the dump holds comes from what was kept
+    monkeypatch.setenv("SHOPCRM_PG_BIN", str(tmp_path / "no-tools-here"))
+    [again] = backup.list_backups()
+    assert again == first and again.customers == 6
 
 
-def test_a_missing_pg_dump_is_a_plain_message(pg_url, tmp_path, monkeypatch):
-    open_database(pg_url)
-    try:
-        monkeypatch.setenv("SHOPCRM_PG_BIN", str(tmp_path / "no-tools-here"))
-        with pytest.raises(backup.BackupError) as caught:
-            backup.make_backup("manual", when=DAY)
-        assert "pg_dump" in str(caught.value) and "SHOPCRM_PG_BIN" in str(caught.value)
-        assert not list(backup.get_settings().folder.glob("shopcrm-*"))  # nothing left behind
-    finally:
-        close_database()
+def test_a_missing_pg_dump_is_a_plain_message(pg_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOPCRM_PG_BIN", str(tmp_path / "no-tools-here"))
+    with pytest.raises(backup.BackupError) as caught:
+        backup.make_backup("manual", when=DAY)
+    assert "pg_dump" in str(caught.value) and "SHOPCRM_PG_BIN" in str(caught.value)
+    assert not list(backup.get_settings().folder.glob("shopcrm-*"))  # nothing left behind
 
 
 def test_the_password_goes_through_the_environment_never_the_command_line(pg_server):

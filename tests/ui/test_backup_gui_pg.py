@@ -18,6 +18,22 @@ from shopcrm.ui.trust.backup_ui import BackupDialog
 pytestmark = pytest.mark.gui
 
 
+def read_next_box(button) -> list[str]:
+    """The text of the next modal message box, which is then answered with ``button``."""
+    seen: list[str] = []
+
+    def read():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:  # not shown yet: look again on the next turn of the event loop
+            QTimer.singleShot(10, read)
+
+    QTimer.singleShot(0, read)
+    return seen
+
+
 @pytest.fixture
 def pg_shop(pg_url):
     security.reset_session()
@@ -40,17 +56,7 @@ def test_the_dialog_lists_and_restores_a_postgresql_backup(qtbot, app, pg_shop):
     assert row[0] == "2026-11-22 09:00" and row[1] == "手动" and row[2] == "4" and row[4] == "已校验"
     assert row[5] == str(latest_version())
     assert dlg.table.item(0, 0).toolTip() == str(made)
-    seen: list[str] = []
-
-    def read_and_confirm():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.button(QMessageBox.StandardButton.Yes).click()
-        else:  # not shown yet: look again on the next turn of the event loop
-            QTimer.singleShot(10, read_and_confirm)
-
-    QTimer.singleShot(0, read_and_confirm)
+    seen = read_next_box(QMessageBox.StandardButton.Yes)
     assert dlg.restore_selected()
     assert customers.count(customers.CustomerQuery()) == 4
     assert len(seen) == 1 and "PostgreSQL 数据库" in seen[0] and "会被删除并重新创建" in seen[0]
@@ -75,16 +81,6 @@ def test_the_dialog_restores_a_dump_into_a_new_database(qtbot, app, pg_shop, pg_
     assert "shop_copy" in dlg.status.text() and "行数与备份一致" in dlg.status.text()
     assert pg.table_counts(pg_server.url("shop_copy"), ["customer"]) == {"customer": 5}
     assert customers.count(customers.CustomerQuery()) == 7  # the open database is untouched
-    told: list[str] = []
-
-    def read_and_close():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            told.append(box.text())
-            box.button(QMessageBox.StandardButton.Ok).click()
-        else:  # not shown yet: look again on the next turn of the event loop
-            QTimer.singleShot(10, read_and_close)
-
-    QTimer.singleShot(0, read_and_close)
+    told = read_next_box(QMessageBox.StandardButton.Ok)
     assert not dlg.restore_into_new_database("shop_copy")  # not empty now: refused, said plainly
     assert len(told) == 1 and "不是空的" in told[0]
