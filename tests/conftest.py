@@ -43,7 +43,7 @@ ENGINES = ("sqlite", "postgresql")
 # the test folders and files (under tests/) whose database tests already run on PostgreSQL too;
 # the others run on SQLite only until their code speaks both (the rollout of issue #18: when every
 # folder is here, this list goes)
-POSTGRES_READY = {"store/test_engines.py", "store/test_sqlfn.py", "ui/test_live_updates.py", "backup"}
+POSTGRES_READY = {"store/test_engines.py", "store/test_sqlfn.py", "ui/test_live_updates.py", "backup", "grading", "care", "segments", "campaigns"}
 
 
 def _runs_on_postgres(metafunc) -> bool:

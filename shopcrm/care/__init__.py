@@ -57,7 +57,8 @@ from shopcrm.core.money import fmt
 from shopcrm.core.texts import SUPPORTED, normal, register, t, t_in, tn
 from shopcrm.loyalty import coupons
 from shopcrm.sales import activity
-from shopcrm.store.db import database, indexed_by
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, indexed_by, read_snapshot
 from shopcrm.store.models import Anniversary, CareAction, Contact, Customer, now
 from shopcrm.store.settings import Section, merged
 
@@ -650,7 +651,7 @@ class _Budget:
             key = (sql, *params, limit)
             if key not in self._counts:
                 self._counts[key] = database.execute_sql(
-                    f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, limit]
+                    f"SELECT count(*) FROM ({sql} LIMIT ?) x", [*params, limit]
                 ).fetchone()[0]
             total = self._counts[key]
             if total >= limit:
@@ -820,7 +821,7 @@ def _anniversaries(s, today, start, end, consent, budget: _Budget) -> list[CareI
         rows = budget.rows(
             "anniversary",
             f"SELECT {_COLS}, c.joined_on, c.created_at FROM customer c "
-            f"WHERE substr(c.joined_on, 6, 5) IN ({','.join('?' * len(mds))}) "
+            f"WHERE {sqlfn.month_day_of('c.joined_on')} IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
             [*mds, f"{end.year}-01-01"],
             "c.id",
@@ -937,11 +938,11 @@ def visit_backlog(today: dt.date | None = None, settings: dict | None = None, *,
         for clause in _grade_clauses(s, g):
             if cap is not None and n >= cap:
                 return cap
-            limit = -1 if cap is None else cap - n
+            limit, limit_params = ("", []) if cap is None else ("LIMIT ?", [cap - n])
             n += database.execute_sql(
                 f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {clause} AND {_SINCE} < ? "
-                f"AND {_active()} AND c.consent_marketing = 1 LIMIT ?)",
-                (cutoff.isoformat(), limit),
+                f"AND {_active()} AND c.consent_marketing = TRUE {limit}) x",
+                (cutoff.isoformat(), *limit_params),
             ).fetchone()[0]
     return n
 
@@ -975,7 +976,7 @@ def _visits(s, today, skip_keys: set) -> list[CareItem]:
                 break
             rows += database.execute_sql(
                 f"SELECT {_COLS}, {_SINCE}, c.last_contact_at FROM customer c WHERE {clause} "
-                f"AND {_SINCE} < ? AND {_active()} AND c.consent_marketing = 1 "
+                f"AND {_SINCE} < ? AND {_active()} AND c.consent_marketing = TRUE "
                 f"ORDER BY {_SINCE} LIMIT ?",
                 (cutoff.isoformat(), limit - len(out) + len(skip_keys)),
             ).fetchall()
@@ -1020,8 +1021,8 @@ def _return_plans(s) -> list[tuple[list[dict], str, list]]:
     plans = [p for p in s["return_plans"] if str(p.get("match", "")).strip()]
     out = []
     for p in plans:
-        out.append((p.get("offsets", []), "AND instr(p.items, ?) > 0", [p["match"].strip()]))
-    others = "".join(" AND instr(p.items, ?) = 0" for _ in plans)
+        out.append((p.get("offsets", []), f"AND {sqlfn.instr('p.items', '?')} > 0", [p["match"].strip()]))
+    others = "".join(f" AND {sqlfn.instr('p.items', '?')} = 0" for _ in plans)
     out.append((s["return_offsets"], others, [p["match"].strip() for p in plans]))
     return out
 
@@ -1218,7 +1219,7 @@ def _campaigns(s, today, overdue, budget: _Budget) -> list[CareItem]:
         f"SELECT {_COLS}, k.id, k.name, m.planned_on, k.template, k.channel, k.festival, k.start_on, k.end_on "
         f"FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id JOIN customer c ON c.id = m.customer_id "
         f"WHERE m.planned_on >= ? AND m.planned_on <= ? AND k.status = 'active' AND {_active()} "
-        f"AND (c.consent_marketing = 1 OR k.purpose NOT IN ({','.join('?' * len(marketing))}))",
+        f"AND (c.consent_marketing = TRUE OR k.purpose NOT IN ({','.join('?' * len(marketing))}))",
         [(today - dt.timedelta(days=overdue)).isoformat(), today.isoformat(), *marketing],
         "m.planned_on, m.campaign_id, m.customer_id",
     )
@@ -1257,12 +1258,12 @@ def build_today(
     caps = {k: (caps or {}).get(k, s["source_cap"]) for k in KINDS}
     budget = _Budget(caps)
     overdue = s["overdue_days"]
-    consent = "AND c.consent_marketing = 1"
+    consent = "AND c.consent_marketing = TRUE"
     start = today - dt.timedelta(days=overdue)
     end = today + dt.timedelta(days=s["birthday_days"])
     lookback = max(400, overdue + s["birthday_days"] + s["festival_days"] + s["service_overdue_days"])
-    # one read snapshot for every source; DEFERRED: reading must not take the write lock
-    with database.atomic(lock_type="DEFERRED"):
+    # one read snapshot for every source (on SQLite without taking the write lock)
+    with read_snapshot():
         actions = _actions(today - dt.timedelta(days=lookback))
         visit_skips = {
             k

@@ -74,7 +74,8 @@ from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import t
 from shopcrm.customers import levels
 from shopcrm.store import settings as setting_store
-from shopcrm.store.db import database, indexes_rebuilt
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, executemany, indexed_by, indexes_rebuilt
 from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 
 texts.register(
@@ -294,8 +295,15 @@ def current_period(today: dt.date | None = None) -> Period:
 
 # the recycle bin, always through its partial index (after ANALYZE the planner may prefer a full
 # index walk that reads every row)
-_BINNED = "INDEXED BY customer_deleted_at WHERE deleted_at IS NOT NULL"
-_BINNED_IDS = f"SELECT id FROM customer {_BINNED}"
+
+
+def _binned() -> str:
+    return f"{indexed_by('customer_deleted_at')} WHERE deleted_at IS NOT NULL"
+
+
+def _binned_ids() -> str:
+    return f"SELECT id FROM customer {_binned()}"
+
 
 _BIG = 10**15  # a threshold no amount reaches
 _NEVER = "9999-12-31"  # a date threshold no purchase reaches
@@ -312,17 +320,17 @@ def _recovered_sql(cfg: dict, candidates: str) -> str:
             FROM (SELECT c.id, (SELECT MIN(p.at) FROM purchase p WHERE p.customer_id = c.id
                                 AND p.at >= :rec_start AND p.at < :end) AS fr
                   FROM customer c WHERE {candidates}) x
-            WHERE x.fr IS NOT NULL)
+            WHERE x.fr IS NOT NULL) y
         WHERE before IS NOT NULL
-          AND julianday(date(fr)) - julianday(date(before)) > {int(cfg["dormant_days"])}"""
+          AND {sqlfn.julianday_of_day("fr")} - {sqlfn.julianday_of_day("before")} > {int(cfg["dormant_days"])}"""
 
 
 def _risk_sql(cfg: dict) -> str:
     usual = (
-        f"(CASE WHEN n >= 2 THEN (julianday(lp) - julianday(fp)) / (n - 1) "
+        f"(CASE WHEN n >= 2 THEN ({sqlfn.julianday('lp')} - {sqlfn.julianday('fp')}) / (n - 1) "
         f"ELSE {float(cfg['default_interval_days'])!r} END)"
     )
-    return f"MAX({float(cfg['at_risk_factor'])!r} * {usual}, {float(cfg['at_risk_min_days'])!r})"
+    return sqlfn.greatest(f"{float(cfg['at_risk_factor'])!r} * {usual}", repr(float(cfg["at_risk_min_days"])))
 
 
 def _lifecycle_case(cfg: dict) -> str:
@@ -332,7 +340,7 @@ def _lifecycle_case(cfg: dict) -> str:
     return f"""CASE WHEN lp IS NULL THEN NULL
         WHEN lp < :lost_before THEN 'lost'
         WHEN rec IS NOT NULL THEN 'recovered'
-        WHEN :todayd - julianday(date(lp)) > {_risk_sql(cfg)} THEN 'at_risk'
+        WHEN :todayd - {sqlfn.julianday_of_day("lp")} > {_risk_sql(cfg)} THEN 'at_risk'
         WHEN fp >= :new_since THEN 'new'
         ELSE 'growth' END"""
 
@@ -340,9 +348,9 @@ def _lifecycle_case(cfg: dict) -> str:
 def _since_case(cfg: dict, stage: str) -> str:
     """When the stage began, where the purchase history tells (else the time of the regrade)."""
     return f"""CASE {stage}
-        WHEN 'lost' THEN datetime(date(lp), '+{int(cfg["dormant_days"]) + 1} days')
+        WHEN 'lost' THEN {sqlfn.day_plus("lp", str(int(cfg["dormant_days"]) + 1), as_timestamp=True)}
         WHEN 'recovered' THEN rec
-        WHEN 'at_risk' THEN datetime(julianday(date(lp)) + CAST({_risk_sql(cfg)} AS INTEGER) + 1)
+        WHEN 'at_risk' THEN {sqlfn.day_plus("lp", sqlfn.trunc_int(_risk_sql(cfg)) + " + 1", as_timestamp=True)}
         WHEN 'new' THEN fp
         ELSE :now END"""
 
@@ -461,7 +469,7 @@ def _abc_thresholds_sorted(xs: list[int], a: int, b: int) -> tuple[int, int]:
 
 def _score_expr(col: str, cuts: list[Any]) -> str:
     lit = (lambda c: f"'{c}'") if isinstance(cuts[0], str) else repr
-    return "(1 + " + " + ".join(f"({col} >= {lit(c)})" for c in cuts) + ")"
+    return "(1 + " + " + ".join(sqlfn.bool_int(f"{col} >= {lit(c)}") for c in cuts) + ")"
 
 
 @dataclass
@@ -477,6 +485,8 @@ class RegradeResult:
     visited: int | None = None  # customers whose results were recomputed (None: all; see _candidates)
 
 
+# (old, new) columns of _g_new: a customer whose values all equal is not written
+_OLD_NEW = (("og", "ng"), ("ov", "nv"), ("ol", "nl"), ("orr", "rr"), ("orf", "rf"), ("orm", "rm"), ("oar", "nar"))
 _TEMPS = ("_g", "_g_new", "_s", "_d", "_chg", "_k")
 _MAX_BINNED_REMEMBERED = 5000  # more customers in the recycle bin: the next regrade sums everything
 
@@ -515,7 +525,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         for lo, hi in (sorted((s0, start)), sorted((e0, end))):
             if lo < hi:
                 moved += database.execute_sql(
-                    "SELECT COUNT(*) FROM purchase INDEXED BY purchase_at_customer_id WHERE at >= ? AND at < ?",
+                    f"SELECT COUNT(*) FROM purchase {indexed_by('purchase_at_customer_id')} WHERE at >= ? AND at < ?",
                     (lo, hi),
                 ).fetchone()[0]
         incremental = moved <= customers  # (then at most a fifth of the customers: see below)
@@ -526,55 +536,57 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         )
         # k = +1 for a purchase that entered the period since, -1 for one that left it
         p_new, p_old = "(at >= :start AND at < :end)", "(at >= :old_start AND at < :old_end)"
-        parts = [f"SELECT customer_id, amount_cents, {p_new} AS k FROM purchase WHERE id > :last_id"]
+        parts = [f"SELECT customer_id, amount_cents, {sqlfn.bool_int(p_new)} AS k FROM purchase WHERE id > :last_id"]
         bounds = {"start": start, "end": end, "old_start": s0, "old_end": e0, "last_id": last_id}
         for side, (lo, hi) in (("a", sorted((s0, start))), ("b", sorted((e0, end)))):
             if lo < hi:
                 parts.append(
-                    f"SELECT customer_id, amount_cents, {p_new} - {p_old} FROM purchase "
-                    f"INDEXED BY purchase_at_customer_id WHERE at >= :lo_{side} AND at < :hi_{side} "
+                    f"SELECT customer_id, amount_cents, {sqlfn.bool_int(p_new)} - {sqlfn.bool_int(p_old)} FROM purchase "
+                    f"{indexed_by('purchase_at_customer_id')} WHERE at >= :lo_{side} AND at < :hi_{side} "
                     "AND id <= :last_id"
                 )
                 bounds.update({f"lo_{side}": lo, f"hi_{side}": hi})
         _exec(
-            "INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), SUM(k * (amount_cents != 0)) FROM ("
+            "INSERT INTO _d (id, dm, df) SELECT customer_id, SUM(amount_cents * k), "
+            f"SUM(k * {sqlfn.bool_int('amount_cents != 0')}) FROM ("
             + " UNION ALL ".join(parts)
-            + ") GROUP BY customer_id",
+            + ") u GROUP BY customer_id",
             bounds,
         )
         restored = [cid for cid in last_binned if cid not in binned_set]
         if restored:
-            database.connection().executemany(
+            executemany(
                 "INSERT INTO _d (id, exact) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET exact = 1",
                 [(c,) for c in restored],
             )
-        database.execute_sql(f"DELETE FROM _d WHERE id IN ({_BINNED_IDS})")
+        database.execute_sql(f"DELETE FROM _d WHERE id IN ({_binned_ids()})")
         dirty = database.execute_sql("SELECT COUNT(*) FROM _d").fetchone()[0]
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
         database.execute_sql(
             "INSERT INTO _chg (id, m, f) SELECT d.id, c.period_spend_cents + d.dm, c.period_purchases + d.df "
-            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 0 AND (d.dm != 0 OR d.df != 0)"
+            f"FROM _d d {sqlfn.join_in_order()} customer c ON c.id = d.id WHERE d.exact = 0 AND (d.dm != 0 OR d.df != 0)"
         )
         # back from the recycle bin: one index seek per customer
         one = (
-            "COALESCE((SELECT {} FROM purchase p INDEXED BY purchase_customer_id_at_amount "
+            f"COALESCE((SELECT {{}} FROM purchase p {indexed_by('purchase_customer_id_at_amount')} "
             "WHERE p.customer_id = d.id AND p.at >= ? AND p.at < ?), 0)"
         )
         database.execute_sql(
             f"INSERT INTO _chg (id, m, f) SELECT id, m, f FROM (SELECT d.id, {one.format('SUM(p.amount_cents)')} AS m, "
-            f"{one.format('SUM(p.amount_cents != 0)')} AS f, c.period_spend_cents AS om, c.period_purchases AS ofr "
-            "FROM _d d CROSS JOIN customer c ON c.id = d.id WHERE d.exact = 1) WHERE m != om OR f != ofr",
+            f"{one.format('SUM(' + sqlfn.bool_int('p.amount_cents != 0') + ')')} AS f, c.period_spend_cents AS om, "
+            f"c.period_purchases AS ofr FROM _d d {sqlfn.join_in_order()} customer c ON c.id = d.id WHERE d.exact = 1) x "
+            "WHERE m != om OR f != ofr",
             (start, end, start, end),
         )
     else:
         database.execute_sql(
-            "INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), SUM(amount_cents != 0) "
-            "FROM purchase INDEXED BY purchase_customer_id_at_amount "
+            f"INSERT INTO _s (id, m, f) SELECT customer_id, SUM(amount_cents), SUM({sqlfn.bool_int('amount_cents != 0')}) "
+            f"FROM purchase {indexed_by('purchase_customer_id_at_amount')} "
             "WHERE at >= ? AND at < ? GROUP BY customer_id",
             (start, end),
         )
-        database.execute_sql(f"DELETE FROM _s WHERE id IN ({_BINNED_IDS})")
+        database.execute_sql(f"DELETE FROM _s WHERE id IN ({_binned_ids()})")
         return False
     # driven by _chg (as UPDATE ... FROM, the planner walks all customers: the temp tables have
     # no statistics)
@@ -589,7 +601,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
 def _at_risk_on_sql(cfg: dict) -> str:
     """The first day on which the 破裂 rule holds for a customer who buys nothing more (the
     silence is a whole number of days, so ``silence > risk`` from floor(risk) + 1 days)."""
-    return f"date(julianday(date(lp)) + CAST({_risk_sql(cfg)} AS INTEGER) + 1)"
+    return sqlfn.day_plus("lp", sqlfn.trunc_int(_risk_sql(cfg)) + " + 1")
 
 
 def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
@@ -609,23 +621,23 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
     sqls: list[tuple[str, tuple]] = [
         ("SELECT id FROM _d", ()),
         ("SELECT id FROM _g", ()),
-        ("SELECT id FROM customer INDEXED BY customer_value_type WHERE value_type = 'burden'", ()),
-        ("SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at WHERE lifecycle = 'new'", ()),
-        ("SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IS NULL", ()),
+        (f"SELECT id FROM customer {indexed_by('customer_value_type')} WHERE value_type = 'burden'", ()),
+        (f"SELECT id FROM customer {indexed_by('customer_lifecycle_last_purchase_at')} WHERE lifecycle = 'new'", ()),
+        (f"SELECT id FROM customer {indexed_by('customer_grade_period_spend')} WHERE grade IS NULL", ()),
         (
-            "SELECT id FROM customer INDEXED BY customer_at_risk_on WHERE at_risk_on > ? AND at_risk_on <= ?",
+            f"SELECT id FROM customer {indexed_by('customer_at_risk_on')} WHERE at_risk_on > ? AND at_risk_on <= ?",
             (info["today"], today.isoformat()),
         ),
     ]
     ranges = {
         # the grade is always A, B or C once graded
-        "m": "SELECT id FROM customer INDEXED BY customer_grade_period_spend WHERE grade IN ('A', 'B', 'C') "
+        "m": f"SELECT id FROM customer {indexed_by('customer_grade_period_spend')} WHERE grade IN ('A', 'B', 'C') "
         "AND period_spend_cents >= ? AND period_spend_cents < ?",
-        "f": "SELECT id FROM customer INDEXED BY customer_period_purchases_spend "
+        "f": f"SELECT id FROM customer {indexed_by('customer_period_purchases_spend')} "
         "WHERE period_purchases >= ? AND period_purchases < ?",
-        "lp": "SELECT id FROM customer INDEXED BY customer_last_purchase_at "
+        "lp": f"SELECT id FROM customer {indexed_by('customer_last_purchase_at')} "
         "WHERE last_purchase_at >= ? AND last_purchase_at < ?",
-        "rec": "SELECT id FROM customer INDEXED BY customer_lifecycle_lifecycle_at "
+        "rec": f"SELECT id FROM customer {indexed_by('customer_lifecycle_lifecycle_at')} "
         "WHERE lifecycle = 'recovered' AND lifecycle_at >= ? AND lifecycle_at < ?",
     }
     for key, sql in ranges.items():
@@ -662,14 +674,14 @@ def regrade(
     with database.atomic() as txn:
         try:
             for name in _TEMPS:
-                database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
+                database.execute_sql(f"DROP TABLE IF EXISTS {sqlfn.temp_table(name)}")
             max_id = database.execute_sql("SELECT MAX(id) FROM purchase").fetchone()[0] or 0
-            binned = [r[0] for r in database.execute_sql(_BINNED_IDS).fetchall()]
+            binned = [r[0] for r in database.execute_sql(_binned_ids()).fetchall()]
             # spend and count per customer in the period, stored on the customer
             incremental = _period_sums(info, start, end, max_id, binned)
             check_progress(progress, 1, steps)
             # the sparse per-customer facts: who bought again after being lost, and costs
-            database.execute_sql("CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec, costs INTEGER NOT NULL DEFAULT 0)")
+            database.execute_sql(f"CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec {sqlfn.timestamp_type()}, costs INTEGER NOT NULL DEFAULT 0)")
             # who bought again after being lost: looked up in the purchases only for customers
             # not graded yet or lost at the last grading who bought within the recovery window
             # (a purchase moves anyone else's stage at once, see after_purchase); a recovered
@@ -679,9 +691,9 @@ def regrade(
                 "INSERT INTO _g (id, rec) "
                 + _recovered_sql(
                     cfg,
-                    "c.id IN (SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
+                    f"c.id IN (SELECT id FROM customer {indexed_by('customer_lifecycle_last_purchase_at')} "
                     "WHERE lifecycle IS NULL AND last_purchase_at >= :rec_start UNION ALL "
-                    "SELECT id FROM customer INDEXED BY customer_lifecycle_last_purchase_at "
+                    f"SELECT id FROM customer {indexed_by('customer_lifecycle_last_purchase_at')} "
                     "WHERE lifecycle = 'lost' AND last_purchase_at >= :rec_start) "
                     "AND c.deleted_at IS NULL",
                 ),
@@ -695,9 +707,9 @@ def regrade(
                                  AND received_at >= :start AND received_at < :end
                              UNION ALL
                              SELECT customer_id FROM ledger_entry WHERE kind = 'refund'
-                                 AND at >= :start AND at < :end)
-                         WHERE customer_id NOT IN ({_BINNED_IDS})
-                         GROUP BY customer_id) WHERE true
+                                 AND at >= :start AND at < :end) u
+                         WHERE customer_id NOT IN ({_binned_ids()})
+                         GROUP BY customer_id) x WHERE true
                      ON CONFLICT (id) DO UPDATE SET costs = excluded.costs""",
                 params,
             )
@@ -705,20 +717,21 @@ def regrade(
             # distributions -> thresholds; every grade and score is then "value >= threshold"
             buyers = database.execute_sql(
                 "SELECT (SELECT COUNT(*) FROM customer WHERE last_purchase_at IS NOT NULL) - "
-                f"(SELECT COUNT(*) FROM customer {_BINNED} AND last_purchase_at IS NOT NULL)"
+                f"(SELECT COUNT(*) FROM customer {_binned()} AND last_purchase_at IS NOT NULL)"
             ).fetchone()[0]
             # one text value per column is 4x quicker to fetch than 80k rows
             if incremental:  # the stored sums, index-only, minus the recycle bin
                 m_text, f_text = database.execute_sql(
-                    "SELECT group_concat(period_spend_cents), group_concat(period_purchases) FROM customer "
-                    "INDEXED BY customer_period_purchases_spend WHERE period_purchases > 0"
+                    f"SELECT {sqlfn.group_concat('period_spend_cents', ',')}, {sqlfn.group_concat('period_purchases', ',')} "
+                    "FROM customer "
+                    f"{indexed_by('customer_period_purchases_spend')} WHERE period_purchases > 0"
                 ).fetchone()
                 binned_mf = database.execute_sql(
-                    f"SELECT period_spend_cents, period_purchases FROM customer {_BINNED} AND period_purchases > 0"
+                    f"SELECT period_spend_cents, period_purchases FROM customer {_binned()} AND period_purchases > 0"
                 ).fetchall()
             else:
                 m_text, f_text = database.execute_sql(
-                    "SELECT group_concat(m), group_concat(f) FROM _s WHERE f > 0"
+                    f"SELECT {sqlfn.group_concat('m', ',')}, {sqlfn.group_concat('f', ',')} FROM _s WHERE f > 0"
                 ).fetchone()
                 binned_mf = []
             ms = list(map(int, m_text.split(","))) if m_text else []
@@ -803,43 +816,43 @@ def regrade(
                         ELSE 'ordinary' END AS nv
                     FROM s)
                 SELECT id, og, ov, ol, ola, oar, orr, orf, orm, om, ofr, ng, nv, nl, m, f, rr, rf, rm, nar,
-                    CASE WHEN ol IS nl THEN ola ELSE {_since_case(cfg, "nl")} END AS since
-                FROM v WHERE og IS NOT ng OR ov IS NOT nv OR ol IS NOT nl
-                    OR orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm OR oar IS NOT nar
+                    CASE WHEN {sqlfn.same("ol", "nl")} THEN ola ELSE {_since_case(cfg, "nl")} END AS since
+                FROM v WHERE {" OR ".join(sqlfn.distinct(o, n) for o, n in _OLD_NEW)}
                     OR om != m OR ofr != f""",
                 params,
             )
             check_progress(progress, 4, steps)
             # history: changes from a known value (the first grading records none)
             _exec(
-                """INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+                f"""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, COALESCE(since, :now), 'lifecycle', ol, COALESCE(nl, ''), :reason
-                     FROM _g_new WHERE ol IS NOT NULL AND ol IS NOT nl""",
+                     FROM _g_new WHERE ol IS NOT NULL AND {sqlfn.distinct("ol", "nl")}""",
                 params,
             )
             _exec(
-                """INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
+                f"""INSERT INTO customer_history (customer_id, at, kind, old_value, new_value, reason)
                      SELECT id, :now, 'grade', og, ng, :reason
-                     FROM _g_new WHERE og IS NOT NULL AND og IS NOT ng""",
+                     FROM _g_new WHERE og IS NOT NULL AND {sqlfn.distinct("og", "ng")}""",
                 params,
             )
             # (SET, where the stored values differ, the columns set) per group of columns
             groups = (
                 (
-                    "grade = n.ng, grade_at = CASE WHEN customer.grade IS n.ng THEN customer.grade_at ELSE :now END",
-                    "og IS NOT ng",
+                    f"grade = n.ng, grade_at = CASE WHEN {sqlfn.same('customer.grade', 'n.ng')} "
+                    "THEN customer.grade_at ELSE :now END",
+                    sqlfn.distinct("og", "ng"),
                     ("grade", "grade_at"),
                 ),
-                ("value_type = n.nv", "ov IS NOT nv", ("value_type",)),
+                ("value_type = n.nv", sqlfn.distinct("ov", "nv"), ("value_type",)),
                 (
                     "lifecycle = n.nl, lifecycle_at = n.since",
-                    "ol IS NOT nl OR ola IS NOT since",
+                    f"{sqlfn.distinct('ol', 'nl')} OR {sqlfn.distinct('ola', 'since')}",
                     ("lifecycle", "lifecycle_at"),
                 ),
-                ("at_risk_on = n.nar", "oar IS NOT nar", ("at_risk_on",)),
+                ("at_risk_on = n.nar", sqlfn.distinct("oar", "nar"), ("at_risk_on",)),
                 (
                     "rfm_r = n.rr, rfm_f = n.rf, rfm_m = n.rm",
-                    "orr IS NOT rr OR orf IS NOT rf OR orm IS NOT rm",
+                    " OR ".join(sqlfn.distinct(o, n) for o, n in (("orr", "rr"), ("orf", "rf"), ("orm", "rm"))),
                     ("rfm_r", "rfm_f", "rfm_m"),
                 ),
                 (
@@ -849,7 +862,7 @@ def regrade(
                 ),
             )
             counts = database.execute_sql(
-                "SELECT COUNT(*), " + ", ".join(f"SUM({differ})" for _, differ, _ in groups) + " FROM _g_new"
+                "SELECT COUNT(*), " + ", ".join(f"SUM({sqlfn.bool_int(differ)})" for _, differ, _ in groups) + " FROM _g_new"
             ).fetchone()
             active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
             if few:
@@ -867,11 +880,11 @@ def regrade(
                         params,
                     )
             changed = database.execute_sql(
-                "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg)"
+                "SELECT COUNT(*) FROM (SELECT id FROM _g_new UNION SELECT id FROM _chg) u"
             ).fetchone()[0]
             upgraded = upgrade_levels(at=at)
             for name in _TEMPS:
-                database.execute_sql(f"DROP TABLE IF EXISTS temp.{name}")
+                database.execute_sql(f"DROP TABLE IF EXISTS {sqlfn.temp_table(name)}")
             thresholds = {"A": ta if ta < _BIG else None, "B": tb if tb < _BIG else None}
             setting_store.put(
                 LAST_RUN_KEY,
@@ -910,10 +923,10 @@ def _grade_counts() -> dict[str | None, int]:
     """Customers per grade, not counting the recycle bin (index-only, minus the few binned)."""
     counts = dict(
         database.execute_sql(
-            "SELECT grade, COUNT(*) FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade"
+            f"SELECT grade, COUNT(*) FROM customer {indexed_by('customer_grade_period_spend')} GROUP BY grade"
         ).fetchall()
     )
-    for grade, n in database.execute_sql(f"SELECT grade, COUNT(*) FROM customer {_BINNED} GROUP BY grade").fetchall():
+    for grade, n in database.execute_sql(f"SELECT grade, COUNT(*) FROM customer {_binned()} GROUP BY grade").fetchall():
         counts[grade] -= n
     return counts
 
@@ -921,13 +934,13 @@ def _grade_counts() -> dict[str | None, int]:
 def _recency_distribution() -> list[tuple[str, int]]:
     """(day of the last purchase, customers) over buyers not in the recycle bin (an index scan)."""
     rows = database.execute_sql(
-        "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
-        "INDEXED BY customer_last_purchase_at WHERE last_purchase_at IS NOT NULL GROUP BY 1"
+        f"SELECT {sqlfn.day_of('last_purchase_at')}, COUNT(*) FROM customer "
+        f"{indexed_by('customer_last_purchase_at')} WHERE last_purchase_at IS NOT NULL GROUP BY 1"
     ).fetchall()
     dist = dict(rows)
     for day, n in database.execute_sql(
-        "SELECT substr(last_purchase_at, 1, 10), COUNT(*) FROM customer "
-        f"{_BINNED} AND last_purchase_at IS NOT NULL GROUP BY 1"
+        f"SELECT {sqlfn.day_of('last_purchase_at')}, COUNT(*) FROM customer "
+        f"{_binned()} AND last_purchase_at IS NOT NULL GROUP BY 1"
     ).fetchall():
         dist[day] -= n
     return [(d, n) for d, n in dist.items() if n > 0]
@@ -1091,7 +1104,7 @@ def upgrade_levels(
                 OR (l.min_points IS NOT NULL AND c.points >= l.min_points))
              ORDER BY l.rank DESC LIMIT 1) AS target
         FROM customer c LEFT JOIN level cl ON cl.id = c.level_id
-        WHERE c.deleted_at IS NULL AND ({" OR ".join(conds)}) {{who}}) WHERE target IS NOT NULL"""
+        WHERE c.deleted_at IS NULL AND ({" OR ".join(conds)}) {{who}}) x WHERE target IS NOT NULL"""
     if customer_ids is not None:
         sql = sql.replace("{who}", f"AND c.id IN ({','.join('?' * len(customer_ids))})")
         params.extend(customer_ids)
@@ -1212,13 +1225,14 @@ def summary(*, today: dt.date | None = None) -> Summary:
     spend_by_grade: dict[str, int] = {}
     buyers = spend = 0
     for grade, n, s, b in database.execute_sql(
-        "SELECT grade, COUNT(*), SUM(period_spend_cents), SUM(period_spend_cents > 0) "
-        "FROM customer INDEXED BY customer_grade_period_spend GROUP BY grade"
+        f"SELECT grade, COUNT(*), SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) "
+        f"FROM customer {indexed_by('customer_grade_period_spend')} GROUP BY grade"
     ).fetchall():
+        s, b = int(s or 0), int(b or 0)  # (PostgreSQL sums bigints as numerics)
         by_grade[grade or ""] = n
-        spend_by_grade[grade or ""] = s or 0
-        buyers += b or 0
-        spend += s or 0
+        spend_by_grade[grade or ""] = s
+        buyers += b
+        spend += s
     # no INDEXED BY on the value type and lifecycle indexes: development databases migrated by
     # an early step 4 lack them (the planner picks them when present)
     by_value = counts("SELECT value_type, COUNT(*) FROM customer GROUP BY value_type")
@@ -1227,7 +1241,7 @@ def summary(*, today: dt.date | None = None) -> Summary:
     by_level = {
         names.get(k, "") if k else "": n
         for k, n in database.execute_sql(
-            "SELECT level_id, COUNT(*) FROM customer INDEXED BY customer_level_id GROUP BY level_id"
+            f"SELECT level_id, COUNT(*) FROM customer {indexed_by('customer_level_id')} GROUP BY level_id"
         ).fetchall()
     }
     dormant_n = database.execute_sql(
@@ -1235,7 +1249,7 @@ def summary(*, today: dt.date | None = None) -> Summary:
     ).fetchone()[0]
     # take the recycle bin out
     for grade, value, life, level_id, s, lp in database.execute_sql(
-        f"SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at FROM customer {_BINNED}"
+        f"SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at FROM customer {_binned()}"
     ).fetchall():
         by_grade[grade or ""] -= 1
         spend_by_grade[grade or ""] -= s or 0
@@ -1244,7 +1258,7 @@ def summary(*, today: dt.date | None = None) -> Summary:
         by_value[value or ""] -= 1
         by_life[life or ""] -= 1
         by_level[names.get(level_id, "") if level_id else ""] -= 1
-        dormant_n -= 1 if lp is not None and lp < lost_before else 0
+        dormant_n -= 1 if lp is not None and sqlfn.as_text(lp) < lost_before else 0
     clean = lambda d: {k: v for k, v in d.items() if v}  # noqa: E731
     customers = sum(by_grade.values())
     return Summary(
@@ -1279,12 +1293,12 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
     # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
     spends: dict[str, list[int]] = {}
     for grade, text in database.execute_sql(
-        "SELECT grade, group_concat(period_spend_cents) FROM customer "
-        "INDEXED BY customer_grade_period_spend WHERE period_spend_cents > 0 GROUP BY grade"
+        f"SELECT grade, {sqlfn.group_concat('period_spend_cents', ',')} FROM customer "
+        f"{indexed_by('customer_grade_period_spend')} WHERE period_spend_cents > 0 GROUP BY grade"
     ).fetchall():
         spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
     for grade, spend in database.execute_sql(
-        f"SELECT grade, period_spend_cents FROM customer {_BINNED} AND period_spend_cents > 0"
+        f"SELECT grade, period_spend_cents FROM customer {_binned()} AND period_spend_cents > 0"
     ).fetchall():
         spends[grade or "C"].remove(spend)
     ranked: list[int] = []
@@ -1295,7 +1309,7 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
     n = len(ranked)
     zero = (
         database.execute_sql(
-            f"SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer {_BINNED})"
+            f"SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer {_binned()})"
         ).fetchone()[0]
         - n
     )
@@ -1328,7 +1342,7 @@ def _figures_stamp(today: dt.date, at: dt.datetime | None) -> list:
         q("SELECT max(id) FROM purchase"),
         q("SELECT max(id) FROM customer"),
         q("SELECT max(id) FROM customer_history"),
-        q(f"SELECT count(*) FROM customer {_BINNED}"),
+        q(f"SELECT count(*) FROM customer {_binned()}"),
     ]
 
 
@@ -1416,9 +1430,9 @@ def _figure(row, gap=None, next_grade=None) -> CustomerFigure:
         row[7],
         row[8],
         row[9],
-        row[10],
+        sqlfn.as_text(row[10]),
         rfm,
-        row[14],
+        sqlfn.as_text(row[14]),
         gap,
         next_grade,
     )
@@ -1515,7 +1529,7 @@ def dormant(
     # by value: the index already holds the order (ties newest customer first), and about half of
     # a shop's customers are dormant, so the first page is found after a short walk
     hint, tie = (
-        ("INDEXED BY customer_total_spend_cents", "c.id DESC")
+        (indexed_by("customer_total_spend_cents"), "c.id DESC")
         if order.startswith("c.total_spend_cents")
         else ("", "c.id")
     )

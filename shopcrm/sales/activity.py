@@ -16,7 +16,8 @@ from shopcrm.core.normalize import MAX_CENTS
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.sales import days
-from shopcrm.store.db import database
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, executemany
 from shopcrm.store.models import Contact, Customer, Purchase, PurchaseLine, PurchasePayment, now, sql_ts
 from shopcrm.trust import session
 
@@ -121,10 +122,10 @@ def record_purchase(
         if earned:
             ledger.apply(customer_id, "earn", points_delta=earned, reason=items or "消费积分", purchase_id=p.id, at=at)
         database.execute_sql(
-            """UPDATE customer SET total_spend_cents = total_spend_cents + ?,
+            f"""UPDATE customer SET total_spend_cents = total_spend_cents + ?,
                    purchase_count = purchase_count + 1,
-                   first_purchase_at = MIN(COALESCE(first_purchase_at, ?), ?),
-                   last_purchase_at = MAX(COALESCE(last_purchase_at, ?), ?),
+                   first_purchase_at = {sqlfn.least("COALESCE(first_purchase_at, ?)", "?")},
+                   last_purchase_at = {sqlfn.greatest("COALESCE(last_purchase_at, ?)", "?")},
                    updated_at = ? WHERE id = ?""",
             (amount_cents, sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(at), sql_ts(now()), customer_id),
         )
@@ -184,7 +185,7 @@ def record_contact(
             nps=nps,
         )
         database.execute_sql(
-            "UPDATE customer SET last_contact_at = MAX(COALESCE(last_contact_at, ?), ?) WHERE id = ?",
+            f"UPDATE customer SET last_contact_at = {sqlfn.greatest('COALESCE(last_contact_at, ?)', '?')} WHERE id = ?",
             (sql_ts(at), sql_ts(at), customer_id),
         )
     return contact
@@ -210,15 +211,13 @@ def recompute_aggregates(customer_ids: list[int] | None = None) -> None:
         if customer_ids is not None:
             database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS _agg_ids (id INTEGER PRIMARY KEY)")
             database.execute_sql("DELETE FROM _agg_ids")
-            database.connection().executemany(
-                "INSERT OR IGNORE INTO _agg_ids (id) VALUES (?)", [(c,) for c in customer_ids]
-            )
+            executemany("INSERT OR IGNORE INTO _agg_ids (id) VALUES (?)", [(c,) for c in customer_ids])
             where = "WHERE customer_id IN (SELECT id FROM _agg_ids)"
         database.execute_sql(f"""
             UPDATE customer SET total_spend_cents = COALESCE(s.total, 0),
                 purchase_count = COALESCE(s.n, 0), first_purchase_at = s.first,
                 last_purchase_at = s.last
-            FROM (SELECT customer_id, SUM(amount_cents) total, SUM(amount_cents > 0) n,
+            FROM (SELECT customer_id, SUM(amount_cents) total, SUM({sqlfn.bool_int('amount_cents > 0')}) n,
                          MIN(CASE WHEN amount_cents > 0 THEN at END) first,
                          MAX(CASE WHEN amount_cents > 0 THEN at END) last
                   FROM purchase {where} GROUP BY customer_id) s

@@ -37,6 +37,7 @@ from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import register, t
 from shopcrm.grading import GRADES, LIFECYCLE, VALUE_TYPES
+from shopcrm.store import sqlfn
 from shopcrm.store.db import database
 from shopcrm.store.models import Customer, CustomerTag, Level, Segment, Tag, now, sql_ts
 
@@ -205,7 +206,7 @@ def _unindexed(column):
     For the broad tail of a range ("no purchase for 60 days", "spent at most …" select most
     customers): without STAT4 histograms SQLite guesses every range at a quarter of the rows and
     may prefer it over a selective grade or level (317 ms instead of 5 ms on the 100k demo)."""
-    return NodeList((SQL("+"), column), glue="")
+    return NodeList((SQL(sqlfn.unindexed_prefix()), column), glue="")
 
 
 def expression(f: SegmentFilter, today: dt.date | None = None, model: type[Customer] = Customer) -> Expression:
@@ -279,10 +280,8 @@ def id_query(f: SegmentFilter, today: dt.date | None = None, *, marketing: bool 
 def where_sql(f: SegmentFilter, today: dt.date | None = None, alias: str = "c") -> tuple[str, list]:
     """The filter as an SQL condition on ``customer`` aliased ``alias`` (for the customer list's
     paged query, shopcrm.customers.CustomerQuery.extra): ``alias.id IN (the segment's ids)``."""
-    sql, params = id_query(f, today).sql()
-    # as the store writes them: datetimes as text, booleans as 0/1 (no adapter of the engine's)
-    plain = [sql_ts(p) if isinstance(p, dt.datetime) else int(p) if isinstance(p, bool) else p for p in params]
-    return f"{alias}.id IN ({sql})", plain
+    sql, params = sqlfn.query_sql(id_query(f, today))
+    return f"{alias}.id IN ({sql})", params
 
 
 # --- saved segments -------------------------------------------------------------------------

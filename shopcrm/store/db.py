@@ -104,6 +104,15 @@ def indexed_by(index: str) -> str:
     return f"INDEXED BY {index}" if engine().name == "sqlite" else ""
 
 
+def read_snapshot():
+    """``with read_snapshot():`` around reads that must see one state of the database (a list built
+    from several queries): SQLite's DEFERRED transaction (it takes no write lock, so a counter's
+    sale is not kept waiting), PostgreSQL's REPEATABLE READ (one snapshot for every statement)."""
+    if engine().name == "sqlite":
+        return database.atomic(lock_type="DEFERRED")
+    return database.atomic(isolation_level="REPEATABLE READ")
+
+
 def executemany(sql: str, rows: Iterable) -> None:
     """``sql`` (SQLite-style ``?`` parameters) once per row of ``rows``, on the open database's
     connection (sqlite3's executemany; on PostgreSQL psycopg's, in PostgreSQL's spelling)."""

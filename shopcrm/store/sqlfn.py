@@ -70,3 +70,114 @@ def as_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     return dt.datetime.fromisoformat(str(value))
+
+
+# --- day arithmetic, as SQLite's julianday() counts (grading's lifecycle rules) -------------------
+# SQLite's julianday(x) is the instant's milliseconds since the Julian epoch divided by 86,400,000
+# (a double); the PostgreSQL spellings compute the very same double, so that rules comparing day
+# counts (破裂: silence > 2 x usual interval) give the same answer on both engines.
+
+_UNIX_EPOCH_JD_MS = 210866760000000  # julianday('1970-01-01') x 86,400,000
+_JD_2000 = 2451544.5  # julianday('2000-01-01')
+
+
+def julianday(expr: str) -> str:
+    """SQLite's ``julianday(expr)`` of a timestamp column: fractional days (a double)."""
+    if _pg():
+        return (
+            f"(CAST(EXTRACT(EPOCH FROM {expr}) * 1000 + {_UNIX_EPOCH_JD_MS} AS DOUBLE PRECISION) / 86400000.0)"
+        )
+    return f"julianday({expr})"
+
+
+def julianday_of_day(expr: str) -> str:
+    """SQLite's ``julianday(date(expr))``: the julian day number of the date part (midnight)."""
+    if _pg():
+        return f"(CAST({expr} AS DATE) - DATE '2000-01-01' + {_JD_2000})"
+    return f"julianday(date({expr}))"
+
+
+def day_plus(expr: str, days: str, *, as_timestamp: bool = False) -> str:
+    """The date part of ``expr`` plus ``days`` (an integer SQL expression): a date, or with
+    ``as_timestamp`` that day's midnight ('YYYY-MM-DD 00:00:00' on SQLite)."""
+    if _pg():
+        day = f"(CAST({expr} AS DATE) + ({days}))"
+        return f"CAST({day} AS TIMESTAMP)" if as_timestamp else day
+    return f"{'datetime' if as_timestamp else 'date'}(julianday(date({expr})) + ({days}))"
+
+
+def trunc_int(expr: str) -> str:
+    """A number cut to an integer towards zero (SQLite's CAST AS INTEGER; PostgreSQL's rounds)."""
+    return f"CAST(trunc({expr}) AS INTEGER)" if _pg() else f"CAST({expr} AS INTEGER)"
+
+
+def greatest(*exprs: str) -> str:
+    """The largest of the values (SQLite's many-argument max(); no argument may be NULL: SQLite
+    would answer NULL, PostgreSQL the largest of the others)."""
+    return f"{'GREATEST' if _pg() else 'MAX'}({', '.join(exprs)})"
+
+
+def least(*exprs: str) -> str:
+    """The smallest of the values (SQLite's many-argument min(); no argument may be NULL)."""
+    return f"{'LEAST' if _pg() else 'MIN'}({', '.join(exprs)})"
+
+
+def bool_int(expr: str) -> str:
+    """A condition as 1 or 0, to sum or add (SQLite's comparisons are integers already)."""
+    return f"CAST(({expr}) AS INTEGER)" if _pg() else f"({expr})"
+
+
+def distinct(a: str, b: str) -> str:
+    """``a`` and ``b`` differ, NULL being a value (SQLite's ``IS NOT``)."""
+    return f"({a} IS DISTINCT FROM {b})" if _pg() else f"({a} IS NOT {b})"
+
+
+def same(a: str, b: str) -> str:
+    """``a`` equals ``b``, NULL being a value (SQLite's ``IS``)."""
+    return f"({a} IS NOT DISTINCT FROM {b})" if _pg() else f"({a} IS {b})"
+
+
+def temp_table(name: str) -> str:
+    """A temporary table's qualified name (to drop it and never a table of the same name)."""
+    return f"pg_temp.{name}" if _pg() else f"temp.{name}"
+
+
+def timestamp_type() -> str:
+    """The column type of a timestamp in a temporary table."""
+    return "TIMESTAMP" if _pg() else "DATETIME"
+
+
+def as_text(value: object) -> str | None:
+    """A raw row's date or timestamp as SQLite keeps it ('2026-12-07', '2026-12-07 09:30:00'),
+    whichever engine read it."""
+    return None if value is None else str(value)
+
+
+def join_in_order() -> str:
+    """An inner join whose left table the planner must read first (SQLite's ``CROSS JOIN``, a
+    planner hint; a plain ``JOIN`` on PostgreSQL, which plans it from its statistics)."""
+    return "JOIN" if _pg() else "CROSS JOIN"
+
+
+def instr(text: str, part: str) -> str:
+    """The 1-based position of ``part`` in ``text``, 0 when it is not there (SQLite's instr)."""
+    return f"strpos({text}, {part})" if _pg() else f"instr({text}, {part})"
+
+
+def unindexed_prefix() -> str:
+    """``+`` before a column keeps SQLite from driving the query from that column's index (a
+    planner hint); nothing on PostgreSQL (its planner has the statistics; ``+timestamp`` is no
+    operator there)."""
+    return "" if _pg() else "+"
+
+
+def query_sql(query) -> tuple[str, list]:
+    """A peewee query as raw SQL with ``?`` parameters (the spelling raw SQL is written in
+    everywhere, see :func:`shopcrm.store.engine.postgres_sql`), to embed it in a hand-written
+    statement. Datetime parameters as the store writes them (text)."""
+    from shopcrm.store.models import sql_ts
+
+    sql, params = query.sql()
+    if _pg():  # peewee wrote psycopg's spelling: %s parameters, %% for a literal percent sign
+        sql = sql.replace("%s", "?").replace("%%", "%")
+    return sql, [sql_ts(p) if isinstance(p, dt.datetime) else p for p in params]

@@ -362,7 +362,7 @@ def test_consent_filters_every_marketing_source(db):
     s.update(festivals=["new_year"], festival_days=60, dormant_days=90, one_call_a_day=False)
     lst = care.build_today(TODAY, s)
     assert {i.kind for i in lst.items if i.customer_id == no.id} == set()
-    database.execute_sql("UPDATE customer SET consent_marketing = 1 WHERE id = ?", (no.id,))
+    database.execute_sql("UPDATE customer SET consent_marketing = TRUE WHERE id = ?", (no.id,))
     lst = care.build_today(TODAY, s)
     assert {i.kind for i in lst.items if i.customer_id == no.id} == {
         "birthday",
@@ -568,23 +568,24 @@ def test_domain_never_imports_qt(python_exe):
     assert out.stdout.strip() == "ok", out.stderr
 
 
-def test_cli_today_prints_and_exports(db, db_path, tmp_path, capsys):
+def test_cli_today_prints_and_exports(db, db_location, tmp_path, capsys):
     from shopcrm import cli
 
     make("张丽", birthday=dt.date(1990, 11, 22))
     make("王强", gender="M", birthday=dt.date(1990, 11, 26))
     care.save_settings(quiet())
-    assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--due-only"]) == 0
+    assert cli.main(["today", "--db", str(db_location), "--date", "2026-11-22", "--due-only"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1
     due, kind, name, _mobile, reason, channel = out[0].split("\t")
     assert (due, kind, name, reason, channel) == ("今天", "生日", "张丽", "11月22日生日", "微信")
     path = tmp_path / "list.xlsx"
-    assert cli.main(["today", "--db", str(db_path), "--date", "2026-11-22", "--export", str(path)]) == 0
+    assert cli.main(["today", "--db", str(db_location), "--date", "2026-11-22", "--export", str(path)]) == 0
     rows = xlsx_rows(path)
     assert [r[2] for r in rows[1:]] == ["张丽", "王强"]
 
 
+@pytest.mark.sqlite_only("SQLite's database-wide write lock; PostgreSQL's readers never wait for writers")
 def test_build_today_reads_while_another_writer_holds_the_lock(db, db_path):
     import sqlite3
     import time

@@ -317,7 +317,7 @@ def test_first_grading_records_no_history_and_an_unchanged_regrade_writes_nothin
     assert grading.regrade_if_stale(at=NOW + dt.timedelta(hours=1)) is None
 
 
-def test_a_cancelled_regrade_leaves_everything_as_it_was(db):
+def test_a_cancelled_regrade_leaves_everything_as_it_was(db, engine_name):
     cid = new_customer("甲")
     buy(cid, 100, 5)
     calls = []
@@ -332,7 +332,12 @@ def test_a_cancelled_regrade_leaves_everything_as_it_was(db):
     assert c.grade is None and c.lifecycle == "new"  # the purchase hook's stage only
     assert grading.last_run() is None
     assert calls[-1] == (3, 5)
-    assert database.execute_sql("SELECT name FROM sqlite_temp_master").fetchall() == []
+    temp_tables = (
+        "SELECT name FROM sqlite_temp_master"
+        if engine_name == "sqlite"
+        else "SELECT tablename FROM pg_tables WHERE schemaname LIKE 'pg_temp%'"
+    )
+    assert database.execute_sql(temp_tables).fetchall() == []
 
 
 def test_recycle_bin_customers_are_not_graded(db):

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 
 import pytest
 from conftest import TEST_DAY, xlsx_rows
 
 from shopcrm import cli, customers as C, segments as S
 from shopcrm.core.errors import FieldError
+from shopcrm.store import sqlfn
 from shopcrm.store.db import database
 from shopcrm.store.models import Customer, CustomerTag, Level, Tag
 
@@ -60,7 +62,10 @@ def archive(db):
 
 
 def sql_count(where: str, params=()) -> int:
-    """The independent count: hand-written SQL over the live customers."""
+    """The independent count: hand-written SQL over the live customers (``DAY(column)``: the
+    date part as 'YYYY-MM-DD' text, ``INSTR(text, part)``: the position, in the engine's spelling)."""
+    where = re.sub(r"DAY\((\w+)\)", lambda m: sqlfn.day_of(m.group(1)), where)
+    where = re.sub(r"INSTR\((\w+), ('[^']*')\)", lambda m: sqlfn.instr(m.group(1), m.group(2)), where)
     return database.execute_sql(
         f"SELECT count(*) FROM customer WHERE deleted_at IS NULL AND erased_at IS NULL AND {where}", params
     ).fetchone()[0]
@@ -71,7 +76,7 @@ def day(n: int) -> str:
 
 
 CASES = [
-    (S.SegmentFilter(), "1", ()),
+    (S.SegmentFilter(), "TRUE", ()),
     (S.SegmentFilter(grades=["A"]), "grade = 'A'", ()),
     (S.SegmentFilter(grades=["A", "B"]), "grade IN ('A', 'B')", ()),
     (S.SegmentFilter(grades=[""]), "(grade IS NULL OR grade = '')", ()),
@@ -87,19 +92,19 @@ CASES = [
         "id IN (SELECT customer_id FROM customer_tag JOIN tag ON tag.id = tag_id WHERE tag.name IN ('VIP', '送礼'))",
         (),
     ),
-    (S.SegmentFilter(products=["月饼"]), "instr(pref_products, '月饼') > 0", ()),
+    (S.SegmentFilter(products=["月饼"]), "INSTR(pref_products, '月饼') > 0", ()),
     (S.SegmentFilter(birth_months=[9]), "birth_mmdd / 100 = 9", ()),
     (S.SegmentFilter(birth_months=[1, 12]), "birth_mmdd / 100 IN (1, 12)", ()),
     # within 30 days: today and the 29 days before it
-    (S.SegmentFilter(bought_within_days=30), "date(last_purchase_at) > ?", (day(30),)),
-    (S.SegmentFilter(dormant_days=90), "date(last_purchase_at) <= ?", (day(90),)),
+    (S.SegmentFilter(bought_within_days=30), "DAY(last_purchase_at) > ?", (day(30),)),
+    (S.SegmentFilter(dormant_days=90), "DAY(last_purchase_at) <= ?", (day(90),)),
     (
         S.SegmentFilter(min_spend_cents=100_00, max_spend_cents=2_000_00),
         "total_spend_cents BETWEEN 10000 AND 200000",
         (),
     ),
-    (S.SegmentFilter(consent="yes"), "consent_marketing = 1", ()),
-    (S.SegmentFilter(consent="no"), "consent_marketing = 0", ()),
+    (S.SegmentFilter(consent="yes"), "consent_marketing = TRUE", ()),
+    (S.SegmentFilter(consent="no"), "consent_marketing = FALSE", ()),
     (S.SegmentFilter(consent="unknown"), "consent_marketing IS NULL", ()),
     (
         S.SegmentFilter(joined_from=TODAY - dt.timedelta(days=365), joined_to=TODAY - dt.timedelta(days=30)),
@@ -108,7 +113,7 @@ CASES = [
     ),
     (
         S.SegmentFilter(grades=["A"], consent="yes", dormant_days=60, tags=["VIP"], products=["茶"]),
-        "grade = 'A' AND consent_marketing = 1 AND date(last_purchase_at) <= ? AND instr(pref_products, '茶') > 0 "
+        "grade = 'A' AND consent_marketing = TRUE AND DAY(last_purchase_at) <= ? AND INSTR(pref_products, '茶') > 0 "
         "AND id IN (SELECT customer_id FROM customer_tag WHERE tag_id = (SELECT id FROM tag WHERE name = 'VIP'))",
         (day(60),),
     ),
@@ -161,8 +166,8 @@ def test_unknown_names_and_bad_values_are_named(archive):
         S.validate(S.SegmentFilter(min_spend_cents=500, max_spend_cents=100))
 
 
-def test_command_line_count_save_list_and_export(archive, db_path, capsys, tmp_path):
-    db = ["--db", str(db_path)]
+def test_command_line_count_save_list_and_export(archive, db_location, capsys, tmp_path):
+    db = ["--db", str(db_location)]
 
     def run(*argv):
         code = cli.main(list(argv))
@@ -172,11 +177,11 @@ def test_command_line_count_save_list_and_export(archive, db_path, capsys, tmp_p
     assert code == 0 and json.loads(out) == {"count": sql_count("grade = 'A'")}
     code, out = run("segment", "save", *db, "--name", "A睡客", "--grade", "A", "--dormant-days", "60", "--json")
     assert code == 0 and json.loads(out)["name"] == "A睡客"
-    expected = sql_count("grade = 'A' AND date(last_purchase_at) <= ?", (day(60),))
+    expected = sql_count("grade = 'A' AND DAY(last_purchase_at) <= ?", (day(60),))
     code, out = run("segment", "count", *db, "--name", "A睡客", "--json")
     assert json.loads(out) == {"count": expected}
     narrowed = sql_count(
-        "grade = 'A' AND date(last_purchase_at) <= ? AND level_id = (SELECT id FROM level WHERE name = '银卡')",
+        "grade = 'A' AND DAY(last_purchase_at) <= ? AND level_id = (SELECT id FROM level WHERE name = '银卡')",
         (day(60),),
     )
     code, out = run("segment", "count", *db, "--name", "A睡客", "--level", "银卡", "--json")
@@ -185,6 +190,17 @@ def test_command_line_count_save_list_and_export(archive, db_path, capsys, tmp_p
     assert [(r["name"], r["count"]) for r in json.loads(out)] == [("A睡客", expected)]
     assert run("segment", "count", *db, "--tag", "无此标签", "--json")[0] == 1
 
+
+@pytest.mark.sqlite_only("the export (shopcrm.excel) does not run on PostgreSQL yet: drop this mark when it does")
+def test_command_line_export_of_a_segment(archive, db_location, capsys, tmp_path):
+    db = ["--db", str(db_location)]
+
+    def run(*argv):
+        code = cli.main(list(argv))
+        return code, capsys.readouterr().out
+
+    assert run("segment", "save", *db, "--name", "A睡客", "--grade", "A", "--dormant-days", "60", "--json")[0] == 0
+    expected = sql_count("grade = 'A' AND DAY(last_purchase_at) <= ?", (day(60),))
     out_file = tmp_path / "a.xlsx"
     code, _ = run("export", str(out_file), *db, "--segment", "A睡客")
     assert code == 0
