@@ -30,7 +30,8 @@ from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.texts import register, t
 from shopcrm.sales import activity
 from shopcrm.segments import SegmentFilter
-from shopcrm.store.db import database
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, executemany
 from shopcrm.store.models import Campaign, CampaignMember, Contact, Customer, GiftGiven, Message as MessageRow, now
 from shopcrm.trust import session
 
@@ -284,12 +285,11 @@ def create(inp: CampaignInput, today: dt.date | None = None) -> Campaign:
         held_set = set(held)
         targets = [i for i in ids if i not in held_set]
         planned = _spread(len(targets), start, days, inp.daily_cap)
-        rows: list[tuple[int, int, int, str | None]] = [
-            (k.id, cid, 0, day.isoformat()) for cid, day in zip(targets, planned, strict=True)
+        rows: list[tuple[int, int, bool, str | None]] = [
+            (k.id, cid, False, day.isoformat()) for cid, day in zip(targets, planned, strict=True)
         ]
-        rows += [(k.id, cid, 1, None) for cid in held]
-        cur = database.cursor()
-        cur.executemany(
+        rows += [(k.id, cid, True, None) for cid in held]
+        executemany(
             "INSERT INTO campaign_member (campaign_id, customer_id, holdout, planned_on) VALUES (?, ?, ?, ?)", rows
         )
     return k
@@ -310,7 +310,7 @@ def campaigns() -> list[Campaign]:
 
 def planned_per_day(campaign_id: int) -> dict[dt.date, int]:
     rows = database.execute_sql(
-        "SELECT planned_on, count(*) FROM campaign_member WHERE campaign_id = ? AND holdout = 0 "
+        "SELECT planned_on, count(*) FROM campaign_member WHERE campaign_id = ? AND holdout = FALSE "
         "GROUP BY planned_on ORDER BY planned_on",
         (campaign_id,),
     ).fetchall()
@@ -405,9 +405,9 @@ def due_targets(campaign_id: int, day: dt.date) -> list[tuple[int, str]]:
         (cid, str(planned))
         for cid, planned in database.execute_sql(
             "SELECT m.customer_id, m.planned_on FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id "
-            "WHERE m.campaign_id = ? AND m.holdout = 0 AND m.planned_on <= ? AND k.status = 'active' "
+            "WHERE m.campaign_id = ? AND m.holdout = FALSE AND m.planned_on <= ? AND k.status = 'active' "
             "AND NOT EXISTS (SELECT 1 FROM care_action a WHERE a.customer_id = m.customer_id "
-            "AND a.item_key = ? AND a.action IN ('done', 'skip')) ORDER BY m.planned_on, m.rowid",
+            f"AND a.item_key = ? AND a.action IN ('done', 'skip')) ORDER BY m.planned_on, {sqlfn.insertion_order('m')}",
             (campaign_id, day.isoformat(), f"campaign:{campaign_id}"),
         )
     ]
@@ -565,7 +565,7 @@ def results(campaign_id: int) -> Results:
         "WHERE m.campaign_id = ? AND p.amount_cents > 0 GROUP BY m.holdout",
         (_ts(start), _ts(stop_at), campaign_id),
     ):
-        groups[int(held)].buyers, groups[int(held)].sales_cents = buyers, sales
+        groups[int(held)].buyers, groups[int(held)].sales_cents = buyers, int(sales)
     reached_q = ",".join("?" * len(REACHED))
     responded_q = ",".join("?" * len(RESPONDED))
     out.targets.reached, out.targets.responded = database.execute_sql(
@@ -575,16 +575,18 @@ def results(campaign_id: int) -> Results:
         (*REACHED, *RESPONDED, campaign_id),
     ).fetchone()
     # the sales that followed a contact: purchases of a reached target within window_days of it
-    out.followed_buyers, out.followed_sales_cents = database.execute_sql(
+    followed_buyers, followed_sales = database.execute_sql(
         "SELECT count(DISTINCT p.customer_id), COALESCE(SUM(p.amount_cents - p.refunded_cents), 0) FROM purchase p "
         "JOIN (SELECT customer_id, MIN(at) first_at FROM contact WHERE campaign_id = ? "
         f"AND result IN ({reached_q}) GROUP BY customer_id) k ON k.customer_id = p.customer_id "
-        "WHERE p.at >= k.first_at AND p.at < datetime(k.first_at, ?) AND p.amount_cents > 0",
-        (campaign_id, *REACHED, f"+{k.window_days} days"),
+        f"WHERE p.at >= k.first_at AND p.at < {sqlfn.plus_days('k.first_at', k.window_days)} AND p.amount_cents > 0",
+        (campaign_id, *REACHED),
     ).fetchone()
-    out.gifts, out.gift_cost_cents = database.execute_sql(
+    out.followed_buyers, out.followed_sales_cents = followed_buyers, int(followed_sales)  # (PostgreSQL: a numeric)
+    gifts, gift_cost = database.execute_sql(
         "SELECT count(*), COALESCE(SUM(cost_cents), 0) FROM gift_given WHERE campaign_id = ?", (campaign_id,)
     ).fetchone()
+    out.gifts, out.gift_cost_cents = gifts, int(gift_cost)
     out.messages = outbox.counts(campaign_id)
     return out
 

@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from shopcrm.core.texts import register, t
-from shopcrm.store.db import database
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, read_snapshot
 
 register(
     {
@@ -110,67 +111,73 @@ def by_month(first: dt.date, months: int = 12) -> list[MonthFigures]:
     hi = month_starts(starts[-1], 2)[1].isoformat()
     prev_lo = month_starts(starts[0] - dt.timedelta(days=1), 1)[0].isoformat()
     out = {d.strftime("%Y-%m"): MonthFigures(d.strftime("%Y-%m")) for d in starts}
-    with database.atomic(lock_type="DEFERRED"):  # one read snapshot
+    with read_snapshot():  # one read snapshot
         for m, n, total, good in database.execute_sql(
-            f"SELECT substr(at, 1, 7) m, count(*), SUM(s), SUM(s >= 4) FROM ({_scores_sql()}) GROUP BY m",
+            f"SELECT {sqlfn.month_of('at')} m, count(*), SUM(s), SUM({sqlfn.bool_int('s >= 4')}) "
+            f"FROM ({_scores_sql()}) x GROUP BY m",
             (lo, hi, lo, hi),
         ):
             if m in out:
                 f = out[m]
-                f.scores, f.satisfaction, f.reputation = n, total / n, good / n
+                f.scores, f.satisfaction, f.reputation = n, int(total) / n, int(good) / n
         for m, n in database.execute_sql(
-            "SELECT substr(received_at, 1, 7) m, count(*) FROM complaint WHERE received_at >= ? AND received_at < ? "
+            f"SELECT {sqlfn.month_of('received_at')} m, count(*) FROM complaint "
+            "WHERE received_at >= ? AND received_at < ? "
             "GROUP BY m",
             (lo, hi),
         ):
             out[m].complaints = n
         # the distinct buyers of each month (and of the month before the first, for retention)
-        database.execute_sql("DROP TABLE IF EXISTS temp._buyers")
+        database.execute_sql(f"DROP TABLE IF EXISTS {sqlfn.temp_table('_buyers')}")
         database.execute_sql(
-            "CREATE TEMP TABLE _buyers AS SELECT DISTINCT substr(at, 1, 7) m, customer_id FROM purchase "
+            f"CREATE TEMP TABLE _buyers AS SELECT DISTINCT {sqlfn.month_of('at')} m, customer_id FROM purchase "
             "WHERE at >= ? AND at < ? AND amount_cents > 0",
             (prev_lo, hi),
         )
         try:
             for m, n, repeat in database.execute_sql(
-                "SELECT b.m, count(*), SUM(c.first_purchase_at < b.m || '-01') FROM _buyers b "
+                # bought before the month: the month of the first purchase is an earlier one
+                f"SELECT b.m, count(*), SUM({sqlfn.bool_int(sqlfn.month_of('c.first_purchase_at') + ' < b.m')}) "
+                "FROM _buyers b "
                 "JOIN customer c ON c.id = b.customer_id GROUP BY b.m"
             ):
                 if m in out:
                     out[m].buyers, out[m].active = n, n
-                    out[m].repurchase_rate = _share(repeat or 0, n)
+                    out[m].repurchase_rate = _share(int(repeat or 0), n)
             prev_counts = dict(database.execute_sql("SELECT m, count(*) FROM _buyers GROUP BY m").fetchall())
             kept = dict(
                 database.execute_sql(
                     "SELECT cur.m, count(*) FROM _buyers cur JOIN _buyers prev ON prev.customer_id = cur.customer_id "
-                    "AND prev.m = strftime('%Y-%m', cur.m || '-01', '-1 month') GROUP BY cur.m"
+                    f"AND prev.m = {sqlfn.month_before('cur.m')} GROUP BY cur.m"
                 ).fetchall()
             )
         finally:
-            database.execute_sql("DROP TABLE IF EXISTS temp._buyers")
+            database.execute_sql(f"DROP TABLE IF EXISTS {sqlfn.temp_table('_buyers')}")
         for m, f in out.items():
             prev = (dt.date.fromisoformat(m + "-01") - dt.timedelta(days=1)).strftime("%Y-%m")
             f.retention = _share(kept.get(m, 0), prev_counts.get(prev, 0))
             f.complaint_rate = _share(f.complaints, f.active)
         for m, n, disc in database.execute_sql(
-            f"SELECT substr(p.at, 1, 7) m, count(*), SUM({DISCOUNTED}) FROM purchase p WHERE p.at >= ? AND p.at < ? "
+            f"SELECT {sqlfn.month_of('p.at')} m, count(*), SUM({sqlfn.bool_int(DISCOUNTED)}) FROM purchase p "
+            "WHERE p.at >= ? AND p.at < ? "
             "AND p.amount_cents > 0 GROUP BY m",
             (lo, hi),
         ):
-            out[m].price_sensitivity = _share(disc or 0, n)
+            out[m].price_sensitivity = _share(int(disc or 0), n)
         for m, n in database.execute_sql(
-            "SELECT substr(COALESCE(joined_on, created_at), 1, 7) m, count(*) FROM customer "
+            f"SELECT {sqlfn.month_of('COALESCE(joined_on, created_at)')} m, count(*) FROM customer "
             "WHERE referred_by_id IS NOT NULL AND COALESCE(joined_on, created_at) >= ? "
             "AND COALESCE(joined_on, created_at) < ? GROUP BY m",
             (lo, hi),
         ):
             out[m].referrals = n
         for m, n, promoters, detractors in database.execute_sql(
-            "SELECT substr(at, 1, 7) m, count(*), SUM(nps >= 9), SUM(nps <= 6) FROM contact "
+            f"SELECT {sqlfn.month_of('at')} m, count(*), SUM({sqlfn.bool_int('nps >= 9')}), "
+            f"SUM({sqlfn.bool_int('nps <= 6')}) FROM contact "
             "WHERE nps IS NOT NULL AND at >= ? AND at < ? GROUP BY m",
             (lo, hi),
         ):
-            out[m].nps = 100.0 * (promoters - detractors) / n
+            out[m].nps = 100.0 * int(promoters - detractors) / n
     return list(out.values())
 
 
@@ -178,17 +185,18 @@ def by_channel(first: dt.date, end: dt.date) -> list[ChannelFigures]:
     """Contacts and scores per channel from ``first`` to ``end`` (exclusive)."""
     lo, hi = first.isoformat(), end.isoformat()
     out: dict[str, ChannelFigures] = {}
-    with database.atomic(lock_type="DEFERRED"):
+    with read_snapshot():
         for ch, n in database.execute_sql(
             "SELECT channel, count(*) FROM contact WHERE at >= ? AND at < ? GROUP BY channel", (lo, hi)
         ):
             out.setdefault(ch or "", ChannelFigures(ch or "")).contacts = n
         for ch, n, total, good in database.execute_sql(
-            f"SELECT channel, count(*), SUM(s), SUM(s >= 4) FROM ({_scores_sql()}) GROUP BY channel",
+            f"SELECT channel, count(*), SUM(s), SUM({sqlfn.bool_int('s >= 4')}) FROM ({_scores_sql()}) x "
+            "GROUP BY channel",
             (lo, hi, lo, hi),
         ):
             f = out.setdefault(ch or "", ChannelFigures(ch or ""))
-            f.scores, f.satisfaction, f.reputation = n, total / n, good / n
+            f.scores, f.satisfaction, f.reputation = n, int(total) / n, int(good) / n
     return sorted(out.values(), key=lambda f: -f.contacts)
 
 

@@ -73,9 +73,8 @@ from shopcrm.core import clock, texts
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import t
 from shopcrm.customers import levels
-from shopcrm.store import settings as setting_store
-from shopcrm.store import sqlfn
-from shopcrm.store.db import database, executemany, indexed_by, indexes_rebuilt
+from shopcrm.store import settings as setting_store, sqlfn
+from shopcrm.store.db import analyze_temp, database, executemany, indexed_by, indexes_rebuilt
 from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 
 texts.register(
@@ -560,6 +559,7 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
                 [(c,) for c in restored],
             )
         database.execute_sql(f"DELETE FROM _d WHERE id IN ({_binned_ids()})")
+        analyze_temp("_d")
         dirty = database.execute_sql("SELECT COUNT(*) FROM _d").fetchone()[0]
         incremental = dirty * 5 <= customers  # a fifth of all: one pass over the purchases is quicker
     if incremental:
@@ -588,8 +588,9 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         )
         database.execute_sql(f"DELETE FROM _s WHERE id IN ({_binned_ids()})")
         return False
-    # driven by _chg (as UPDATE ... FROM, the planner walks all customers: the temp tables have
-    # no statistics)
+    # driven by _chg (as UPDATE ... FROM, SQLite's planner walks all customers: the temp tables
+    # have no statistics)
+    analyze_temp("_chg")
     database.execute_sql(
         "UPDATE customer SET period_spend_cents = (SELECT m FROM _chg WHERE _chg.id = customer.id), "
         "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
@@ -646,6 +647,7 @@ def _candidates(info: dict, bands: dict[str, list], today: dt.date) -> None:
                 sqls.append((sql, (min(old, new), max(old, new))))
     for sql, params in sqls:
         database.execute_sql(f"INSERT OR IGNORE INTO _k {sql}", params)
+    analyze_temp("_k")
 
 
 def regrade(
@@ -681,7 +683,9 @@ def regrade(
             incremental = _period_sums(info, start, end, max_id, binned)
             check_progress(progress, 1, steps)
             # the sparse per-customer facts: who bought again after being lost, and costs
-            database.execute_sql(f"CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec {sqlfn.timestamp_type()}, costs INTEGER NOT NULL DEFAULT 0)")
+            database.execute_sql(
+                f"CREATE TEMP TABLE _g (id INTEGER PRIMARY KEY, rec {sqlfn.timestamp_type()}, costs INTEGER NOT NULL DEFAULT 0)"
+            )
             # who bought again after being lost: looked up in the purchases only for customers
             # not graded yet or lost at the last grading who bought within the recovery window
             # (a purchase moves anyone else's stage at once, see after_purchase); a recovered
@@ -713,6 +717,7 @@ def regrade(
                      ON CONFLICT (id) DO UPDATE SET costs = excluded.costs""",
                 params,
             )
+            analyze_temp("_g")
             check_progress(progress, 2, steps)
             # distributions -> thresholds; every grade and score is then "value >= threshold"
             buyers = database.execute_sql(
@@ -821,6 +826,7 @@ def regrade(
                     OR om != m OR ofr != f""",
                 params,
             )
+            analyze_temp("_g_new")
             check_progress(progress, 4, steps)
             # history: changes from a known value (the first grading records none)
             _exec(
@@ -862,7 +868,9 @@ def regrade(
                 ),
             )
             counts = database.execute_sql(
-                "SELECT COUNT(*), " + ", ".join(f"SUM({sqlfn.bool_int(differ)})" for _, differ, _ in groups) + " FROM _g_new"
+                "SELECT COUNT(*), "
+                + ", ".join(f"SUM({sqlfn.bool_int(differ)})" for _, differ, _ in groups)
+                + " FROM _g_new"
             ).fetchone()
             active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
             if few:

@@ -217,7 +217,7 @@ def recompute_aggregates(customer_ids: list[int] | None = None) -> None:
             UPDATE customer SET total_spend_cents = COALESCE(s.total, 0),
                 purchase_count = COALESCE(s.n, 0), first_purchase_at = s.first,
                 last_purchase_at = s.last
-            FROM (SELECT customer_id, SUM(amount_cents) total, SUM({sqlfn.bool_int('amount_cents > 0')}) n,
+            FROM (SELECT customer_id, SUM(amount_cents) total, SUM({sqlfn.bool_int("amount_cents > 0")}) n,
                          MIN(CASE WHEN amount_cents > 0 THEN at END) first,
                          MAX(CASE WHEN amount_cents > 0 THEN at END) last
                   FROM purchase {where} GROUP BY customer_id) s

@@ -42,8 +42,27 @@ TRIGGERS = {
 # there, and date formatting is not immutable): left out, with the reason. A query that relied
 # on one is slower on PostgreSQL until a step gives it a PostgreSQL form.
 SKIPPED_INDEXES = {
-    "customer_joined_mmdd": "substr() of a DATE column (an anniversary's month-day); needs an IMMUTABLE expression",
+    "customer_joined_mmdd": "substr() of a DATE column (an anniversary's month-day): see POSTGRES_INDEXES",
 }
+
+
+def _postgres_indexes() -> dict[str, str]:
+    """PostgreSQL's own forms of skipped indexes, and indexes only PostgreSQL's plans need: name
+    -> CREATE INDEX. An expression index is used only by a query that spells the expression as
+    the index does: both come from the same shopcrm.store.sqlfn function."""
+    from shopcrm.store import sqlfn
+
+    assert sqlfn._pg()  # the spellings are PostgreSQL's only while a PostgreSQL database is open
+    return {
+        # 今日待办's join anniversaries: the month-day of joined_on (SQLite: substr(joined_on, 6, 5))
+        "customer_joined_mmdd": (
+            f'CREATE INDEX "customer_joined_mmdd" ON "customer" (({sqlfn.month_day_of("joined_on")}))'
+        ),
+        # 今日待办's return visits join each customer's latest purchase (customer_id, at) and read
+        # its id: PostgreSQL estimates that join at one row and, unless the purchase index holds
+        # the id, hashes every purchase instead (10k customers: build_today 109 -> 44 ms)
+        "purchase_customer_id_at_id": 'CREATE INDEX "purchase_customer_id_at_id" ON "purchase" ("customer_id", "at") INCLUDE ("id")',
+    }
 
 
 def sqlite_schema(steps: list[tuple[int, Any]]) -> sqlite3.Connection:
@@ -129,6 +148,8 @@ def create(db: Database, steps: list[tuple[int, Any]], models: list[type[Model]]
     ):
         if index in SKIPPED_INDEXES:
             continue
+        db.execute_sql(sql)
+    for sql in _postgres_indexes().values():
         db.execute_sql(sql)
     for trigger, _sql in ref.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid"):
         if trigger not in TRIGGERS:

@@ -27,8 +27,14 @@ def month_of(expr: str) -> str:
 
 
 def month_day_of(expr: str) -> str:
-    """'MM-DD' of a date or timestamp column (birthdays, anniversaries)."""
-    return f"to_char({expr}, 'MM-DD')" if _pg() else f"substr({expr}, 6, 5)"
+    """'MM-DD' of a date or timestamp column (birthdays, anniversaries). On PostgreSQL spelt with
+    immutable functions only (to_char is not), so that an index can hold it (customer_joined_mmdd,
+    shopcrm.store.pg_schema.POSTGRES_INDEXES): a query uses that index when it spells the
+    expression exactly as the index does, i.e. through this function."""
+    if _pg():
+        part = "lpad(CAST(EXTRACT({} FROM {}) AS TEXT), 2, '0')"
+        return f"({part.format('MONTH', expr)} || '-' || {part.format('DAY', expr)})"
+    return f"substr({expr}, 6, 5)"
 
 
 def day_of(expr: str) -> str:
@@ -84,9 +90,7 @@ _JD_2000 = 2451544.5  # julianday('2000-01-01')
 def julianday(expr: str) -> str:
     """SQLite's ``julianday(expr)`` of a timestamp column: fractional days (a double)."""
     if _pg():
-        return (
-            f"(CAST(EXTRACT(EPOCH FROM {expr}) * 1000 + {_UNIX_EPOCH_JD_MS} AS DOUBLE PRECISION) / 86400000.0)"
-        )
+        return f"(CAST(EXTRACT(EPOCH FROM {expr}) * 1000 + {_UNIX_EPOCH_JD_MS} AS DOUBLE PRECISION) / 86400000.0)"
     return f"julianday({expr})"
 
 
@@ -181,3 +185,23 @@ def query_sql(query) -> tuple[str, list]:
     if _pg():  # peewee wrote psycopg's spelling: %s parameters, %% for a literal percent sign
         sql = sql.replace("%s", "?").replace("%%", "%")
     return sql, [sql_ts(p) if isinstance(p, dt.datetime) else p for p in params]
+
+
+def plus_days(expr: str, days: int) -> str:
+    """A timestamp ``days`` whole days later (SQLite's ``datetime(expr, '+N days')``)."""
+    n = int(days)
+    return f"({expr} + INTERVAL '{n} days')" if _pg() else f"datetime({expr}, '{n:+d} days')"
+
+
+def month_before(month: str) -> str:
+    """The 'YYYY-MM' before the month ``month`` (an SQL expression giving 'YYYY-MM' text)."""
+    if _pg():
+        return f"to_char(CAST({month} || '-01' AS DATE) - INTERVAL '1 month', 'YYYY-MM')"
+    return f"strftime('%Y-%m', {month} || '-01', '-1 month')"
+
+
+def insertion_order(alias: str) -> str:
+    """The order rows were inserted in, for a table whose rows are never updated: SQLite's rowid;
+    PostgreSQL's physical position (ctid), which follows the insertion order of rows never updated
+    except where the space of deleted rows was reused."""
+    return f"{alias}.ctid" if _pg() else f"{alias}.rowid"

@@ -190,12 +190,12 @@ def test_results_compare_targets_with_the_holdout(shop):
         K.record_outcome(k.id, held[1], "sent")
 
 
-def test_command_line_create_results_and_gift(shop, db_path, capsys):
+def test_command_line_create_results_and_gift(shop, db_location, capsys):
     import json
 
     from shopcrm import cli
 
-    db = ["--db", str(db_path)]
+    db = ["--db", str(db_location)]
 
     def run(*argv):
         code = cli.main(list(argv))

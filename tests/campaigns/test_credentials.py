@@ -63,6 +63,7 @@ def test_windows_says_what_it_cannot_ensure(tmp_path, monkeypatch):
     assert FileStore(tmp_path / "c.json").warning == ""
 
 
+@pytest.mark.sqlite_only("reads the bytes of the SQLite file (and its WAL checkpointed into it)")
 def test_set_credentials_keeps_secrets_out_of_the_database(owner, db_path, tmp_path):
     store = FileStore(tmp_path / "credentials.json")
     where = outbox.set_credentials("sms.tencent", {"secret_id": "AKID-x", "secret_key": "top-secret-key"}, store)

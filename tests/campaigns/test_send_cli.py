@@ -16,15 +16,15 @@ from shopcrm.trust import security
 
 
 @pytest.fixture
-def shop(db_path, tmp_path, monkeypatch):
+def shop(db_location, tmp_path, monkeypatch):
     clock.set_now("2026-11-22T10:00:00")
     security.reset_session()
     monkeypatch.setenv("SHOPCRM_CREDENTIALS", str(tmp_path / "credentials.json"))
-    open_database(db_path)
+    open_database(db_location)
     customers.create(CustomerInput(name="张三", mobile="13812345678", consent_marketing=True))
     customers.create(CustomerInput(name="李四", mobile="13900000000", consent_marketing=False))
     close_database()
-    yield ("--db", str(db_path))
+    yield ("--db", str(db_location))
     security.reset_session()
 
 
