@@ -42,26 +42,30 @@ TRIGGERS = {
 # there, and date formatting is not immutable): left out, with the reason. A query that relied
 # on one is slower on PostgreSQL until a step gives it a PostgreSQL form.
 SKIPPED_INDEXES = {
-    "customer_joined_mmdd": "substr() of a DATE column (an anniversary's month-day): see POSTGRES_INDEXES",
+    "customer_joined_mmdd": "substr() of a DATE column (an anniversary's month-day): its PostgreSQL form is in _postgres_indexes",
 }
+
+
+def month_day(expr: str) -> str:
+    """'MM-DD' of a date or timestamp column in PostgreSQL's spelling with immutable functions
+    only (to_char is not): an index can hold it (customer_joined_mmdd below), and a query uses
+    that index when it spells the expression exactly so (shopcrm.store.sqlfn.month_day_of)."""
+    part = "lpad(CAST(EXTRACT({} FROM {}) AS TEXT), 2, '0')"
+    return f"({part.format('MONTH', expr)} || '-' || {part.format('DAY', expr)})"
 
 
 def _postgres_indexes() -> dict[str, str]:
     """PostgreSQL's own forms of skipped indexes, and indexes only PostgreSQL's plans need: name
-    -> CREATE INDEX. An expression index is used only by a query that spells the expression as
-    the index does: both come from the same shopcrm.store.sqlfn function."""
-    from shopcrm.store import sqlfn
-
-    assert sqlfn._pg()  # the spellings are PostgreSQL's only while a PostgreSQL database is open
+    -> CREATE INDEX."""
     return {
         # 今日待办's join anniversaries: the month-day of joined_on (SQLite: substr(joined_on, 6, 5))
-        "customer_joined_mmdd": (
-            f'CREATE INDEX "customer_joined_mmdd" ON "customer" (({sqlfn.month_day_of("joined_on")}))'
-        ),
+        "customer_joined_mmdd": f'CREATE INDEX "customer_joined_mmdd" ON "customer" (({month_day("joined_on")}))',
         # 今日待办's return visits join each customer's latest purchase (customer_id, at) and read
         # its id: PostgreSQL estimates that join at one row and, unless the purchase index holds
         # the id, hashes every purchase instead (10k customers: build_today 109 -> 44 ms)
-        "purchase_customer_id_at_id": 'CREATE INDEX "purchase_customer_id_at_id" ON "purchase" ("customer_id", "at") INCLUDE ("id")',
+        "purchase_customer_id_at_id": (
+            'CREATE INDEX "purchase_customer_id_at_id" ON "purchase" ("customer_id", "at") INCLUDE ("id")'
+        ),
     }
 
 

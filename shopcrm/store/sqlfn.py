@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shopcrm.store import pg_schema
 from shopcrm.store.db import engine
 
 
@@ -27,14 +28,9 @@ def month_of(expr: str) -> str:
 
 
 def month_day_of(expr: str) -> str:
-    """'MM-DD' of a date or timestamp column (birthdays, anniversaries). On PostgreSQL spelt with
-    immutable functions only (to_char is not), so that an index can hold it (customer_joined_mmdd,
-    shopcrm.store.pg_schema.POSTGRES_INDEXES): a query uses that index when it spells the
-    expression exactly as the index does, i.e. through this function."""
-    if _pg():
-        part = "lpad(CAST(EXTRACT({} FROM {}) AS TEXT), 2, '0')"
-        return f"({part.format('MONTH', expr)} || '-' || {part.format('DAY', expr)})"
-    return f"substr({expr}, 6, 5)"
+    """'MM-DD' of a date or timestamp column (birthdays, anniversaries); on PostgreSQL as its
+    index customer_joined_mmdd spells it (shopcrm.store.pg_schema.month_day)."""
+    return pg_schema.month_day(expr) if _pg() else f"substr({expr}, 6, 5)"
 
 
 def day_of(expr: str) -> str:

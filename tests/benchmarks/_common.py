@@ -94,3 +94,23 @@ def median_ms(fn, repeat: int = 21, warmup: int = 2, stat=statistics.median) -> 
 def report(label: str, value: float, floor: float | None = None, unit: str = "ms", target: str = "") -> None:
     ratio = f"  ({value / floor:.2f}x floor {floor:.2f} {unit})" if floor else ""
     print(f"{label:48s} {value:10.2f} {unit}{ratio}  {target}")
+
+
+def once_ms(fn) -> float:
+    """One timed call, in ms."""
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+def ungrade(database) -> None:
+    """Take every grading result and the last run off the open database (the next regrade is a
+    first grading: every customer's row is written)."""
+    with database.atomic():
+        database.execute_sql(
+            "UPDATE customer SET grade = NULL, grade_at = NULL, period_spend_cents = 0, "
+            "period_purchases = 0, rfm_r = NULL, rfm_f = NULL, rfm_m = NULL, value_type = NULL, "
+            "lifecycle = NULL, lifecycle_at = NULL, at_risk_on = NULL"
+        )
+        database.execute_sql("DELETE FROM customer_history")
+        database.execute_sql("DELETE FROM setting WHERE key LIKE 'grading%'")

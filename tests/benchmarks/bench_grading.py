@@ -28,15 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import demo_db, median_ms, report
+from _common import demo_db, median_ms, once_ms, report, ungrade
 
 from shopcrm.core import clock
-
-
-def once_ms(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t) * 1000
 
 
 def main() -> None:
@@ -83,20 +77,10 @@ def main() -> None:
     floor = min(floor_values.values())
     print(f"floor = {floor:.1f} ms ({min(floor_values, key=floor_values.get)})\n")
 
-    def reset() -> None:
-        with database.atomic():
-            database.execute_sql(
-                "UPDATE customer SET grade = NULL, grade_at = NULL, period_spend_cents = 0, "
-                "period_purchases = 0, rfm_r = NULL, rfm_f = NULL, rfm_m = NULL, value_type = NULL, "
-                "lifecycle = NULL, lifecycle_at = NULL, at_risk_on = NULL"
-            )
-            database.execute_sql("DELETE FROM customer_history")
-            database.execute_sql("DELETE FROM setting WHERE key LIKE 'grading%'")
-
     # 1. the first grading of a database: every customer's row is written
     firsts = []
     for _ in range(3):
-        reset()
+        ungrade(database)
         firsts.append(once_ms(lambda: grading.regrade(today=today)))
     report(f"first grading ({args.customers:,} rows written)", statistics.median(firsts), floor, target="one-off")
 

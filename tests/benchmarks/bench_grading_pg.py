@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import demo_db, median_ms, report
+from _common import demo_db, median_ms, once_ms, report, ungrade
 
 import shopcrm.backup  # noqa: F401  (the pre-migration backup hook, as the app has it)
 from shopcrm.core import clock
@@ -36,12 +36,6 @@ SNAPSHOT = (
     "SELECT id, grade, period_spend_cents, period_purchases, rfm_r, rfm_f, rfm_m, value_type, lifecycle, "
     "lifecycle_at, at_risk_on, level_id FROM customer ORDER BY id"
 )
-
-
-def once_ms(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t) * 1000
 
 
 def run(location, label: str, days: int) -> list:
@@ -69,19 +63,9 @@ def run(location, label: str, days: int) -> list:
     floor = median_ms(floor_fn, repeat=7, warmup=1)
     report("floor: GROUP BY the period's purchases", floor)
 
-    def reset() -> None:
-        with database.atomic():
-            database.execute_sql(
-                "UPDATE customer SET grade = NULL, grade_at = NULL, period_spend_cents = 0, "
-                "period_purchases = 0, rfm_r = NULL, rfm_f = NULL, rfm_m = NULL, value_type = NULL, "
-                "lifecycle = NULL, lifecycle_at = NULL, at_risk_on = NULL"
-            )
-            database.execute_sql("DELETE FROM customer_history")
-            database.execute_sql("DELETE FROM setting WHERE key LIKE 'grading%'")
-
     firsts = []
     for _ in range(3):
-        reset()
+        ungrade(database)
         firsts.append(once_ms(lambda: grading.regrade(today=today)))
     report("first grading (every row written)", statistics.median(firsts), floor)
     vacuum()
