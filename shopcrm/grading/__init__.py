@@ -942,15 +942,15 @@ def _grade_counts() -> dict[str | None, int]:
 def _recency_distribution() -> list[tuple[str, int]]:
     """(day of the last purchase, customers) over buyers not in the recycle bin (an index scan)."""
     rows = database.execute_sql(
-        f"SELECT {sqlfn.day_of('last_purchase_at')}, COUNT(*) FROM customer "
+        f"SELECT {sqlfn.date_of('last_purchase_at')}, COUNT(*) FROM customer "
         f"{indexed_by('customer_last_purchase_at')} WHERE last_purchase_at IS NOT NULL GROUP BY 1"
     ).fetchall()
-    dist = dict(rows)
+    dist = {sqlfn.as_text(day): n for day, n in rows}  # 'YYYY-MM-DD'
     for day, n in database.execute_sql(
-        f"SELECT {sqlfn.day_of('last_purchase_at')}, COUNT(*) FROM customer "
+        f"SELECT {sqlfn.date_of('last_purchase_at')}, COUNT(*) FROM customer "
         f"{_binned()} AND last_purchase_at IS NOT NULL GROUP BY 1"
     ).fetchall():
-        dist[day] -= n
+        dist[sqlfn.as_text(day)] -= n
     return [(d, n) for d, n in dist.items() if n > 0]
 
 

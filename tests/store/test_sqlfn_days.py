@@ -34,6 +34,8 @@ def test_julian_days_and_day_arithmetic_agree_with_sqlite(db):
     assert sqlfn.as_text(plus) == "2026-03-31"
     assert sqlfn.as_text(plus_ts) == "2026-03-31 00:00:00"
     assert sqlfn.as_text(later) == "2026-02-03 09:15:30"
+    (day,) = _one(f"SELECT {sqlfn.date_of(lp)} FROM customer WHERE id = ?", (c.id,))
+    assert sqlfn.as_text(day) == "2026-03-01"
 
 
 def test_integers_booleans_nulls_and_text(db):
