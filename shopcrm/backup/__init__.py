@@ -42,12 +42,17 @@ refuses foreign files untouched, moves a damaged database aside (renamed, never 
 deleted) and offers the newest good backup; it warns about network shares.
 
 A PostgreSQL shop (issue #18; the open location is a ``postgresql://`` URL) goes through the same
-life with its engine's tools (:mod:`shopcrm.backup.pg`): the copy is ``pg_dump --format=custom``
+life with its engine's tools (:mod:`shopcrm.store.pg_backup`): the copy is ``pg_dump --format=custom``
 into ``shopcrm-…-<kind>.pgdump``, the seal ``pg_restore`` reading all of it and finding ShopCRM's
 mark, the naming, rotation, listing and listeners are the same. A dump is restored into an empty
 database only: :func:`restore` drops the open database and creates it again (the rights are asked
 first; the data from before is put back if the restore fails), :func:`restore_into_database` fills
 a new one; both compare every table's row count with the dump's afterwards.
+
+This package is the policy (names, the three steps, seals, ``.bad``/``.unverified``, rotation,
+listing, daily and pre-migration backups, the audit rows, listeners, the restore flow); what
+each engine does itself (its copy, check, contents and restore) is in the store layer, the only
+one that knows the engine: :mod:`shopcrm.store.sqlite_backup` and :mod:`shopcrm.store.pg_backup`.
 """
 
 from __future__ import annotations
@@ -60,28 +65,27 @@ import logging
 import os
 import queue
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.paths import PgUrl
 from shopcrm.core.texts import register, t
-from shopcrm.store import db as dbmod, settings as setting_store
+from shopcrm.store import db as dbmod, settings as setting_store, sqlite_backup as sq
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 
 log = logging.getLogger(__name__)
 
-from shopcrm.backup import pg  # noqa: E402  (PostgreSQL's dumps: a submodule, imported with the package)
 from shopcrm.backup.errors import BackupError  # noqa: E402
+from shopcrm.store import pg_backup as pg  # noqa: E402  (PostgreSQL's dumps; shopcrm.backup.pg as before)
 
 register(
     {
-        "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
         "backup.verify_failed": (
             "备份“{name}”没有通过完整性检查（{reason}），已改名为“{bad}”保留在备份文件夹中（未删除）。"
             "磁盘或内存可能有问题，请检查后重新备份。",
@@ -102,10 +106,6 @@ register(
         "backup.status.verified": ("已校验", "Verified"),
         "backup.status.checking": ("校验中…", "Checking…"),
         "backup.status.unverified": ("未校验", "Not verified"),
-        "backup.not_backup": (
-            "“{path}”不是可用的 ShopCRM 备份：{reason}",
-            "“{path}” is not a usable ShopCRM backup: {reason}",
-        ),
         "backup.no_database": ("没有打开的数据库。", "No database is open."),
         "backup.other_engine": (
             "“{path}”是另一种数据库的备份（SQLite 文件与 PostgreSQL 备份不能互相恢复，请用 move-db 迁移）。",
@@ -172,7 +172,7 @@ FOLDER_KEY = "backup.folder"
 KEEP_KEYS = {"daily": "backup.keep_daily", "before": "backup.keep_before", "manual": "backup.keep_manual"}
 DEFAULT_KEEP = {"daily": 14, "before": 10, "manual": 20}
 KINDS = ("daily", "manual", "before-import", "before-restore", "before-purge", "before-migration")
-# ``.db``: a copy of an SQLite database; ``.pgdump``: pg_dump's custom format (PostgreSQL, backup.pg)
+# ``.db``: a copy of an SQLite database; ``.pgdump``: pg_dump's custom format (PostgreSQL, store.pg_backup)
 NAME_RE = re.compile(r"^shopcrm-(\d{8})-(\d{6})(?:-(\d+))?-([a-z]+(?:-[a-z]+)*)\.(?:db|pgdump)$")
 SQLITE_EXT, PG_EXT = ".db", ".pgdump"
 PART_SUFFIX = ".part"  # step 1: being copied, or copied but not yet on disk
@@ -203,7 +203,6 @@ NETWORK_FS = {
     "lustre",
     "gpfs",
 }
-STEP_PAGES = 4096  # 16 MB per backup step when a progress callback wants to hear from us
 
 
 class ForeignBackup(BackupError):
@@ -463,92 +462,6 @@ def _replace(src: Path, dst: Path) -> None:
             time.sleep(0.1 * (attempt + 1))
 
 
-COPY_CHUNK = 16 * 1024 * 1024  # bytes per read/write step of the file copy (progress, cancel)
-FREEZE_ATTEMPTS = 3
-FREEZE_WAIT_MS = 150
-
-
-def _frozen_copy(src: sqlite3.Connection, src_path: Path, part: Path, progress) -> bool:
-    """Copy the database file byte for byte while the file cannot change; False if it could not
-    be frozen (busy writers), and the caller falls back to the backup API.
-
-    Rollback-journal mode: a read transaction holds SHARED, so no writer can touch the file.
-    WAL mode: after a TRUNCATE checkpoint the WAL is empty, and a read transaction that begins
-    on an empty WAL takes WAL read-lock 0, which keeps every checkpoint from writing to the file
-    until it ends (SQLite's walCheckpoint needs that lock exclusively). New commits meanwhile go
-    to the WAL only. An empty WAL after the snapshot began proves the snapshot was lock 0."""
-    wal = Path(str(src_path) + "-wal")
-    is_wal = src.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-    for _attempt in range(FREEZE_ATTEMPTS):
-        if is_wal:
-            # a short wait only: a long write or a pinned reader makes the fallback cheaper
-            src.execute(f"PRAGMA busy_timeout = {FREEZE_WAIT_MS}")
-            try:
-                busy = src.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            finally:
-                src.execute("PRAGMA busy_timeout = 10000")
-            if busy:
-                continue
-        src.execute("BEGIN")
-        try:
-            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot begins
-            if is_wal and wal.exists() and wal.stat().st_size > 0:
-                continue  # a commit slipped in between: checkpoint again
-            _copy_file(src_path, part, progress)
-            return True
-        finally:
-            src.execute("COMMIT")
-    return False
-
-
-def _copy_file(src_path: Path, dest: Path, progress) -> None:
-    """Copy in chunks (progress, cancel), in the kernel where it can (copy_file_range).
-
-    ``dest`` (usually the empty ``.part`` that reserved the name) is opened without O_TRUNC:
-    truncating an existing file makes ext4 (auto_da_alloc, "replace via truncate") start writing
-    the whole new content to disk when it is closed — here, inside the step callers wait for,
-    measured 2x the copy itself at 300 MB. The fsync of step 2 is where it goes to disk."""
-    total = src_path.stat().st_size
-    done = 0
-    check_progress(progress, 0, total)
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
-    with open(src_path, "rb") as fin, os.fdopen(fd, "wb") as fout:
-        in_kernel = hasattr(os, "copy_file_range")
-        while done < total:
-            n = 0
-            if in_kernel:
-                try:
-                    n = os.copy_file_range(fin.fileno(), fout.fileno(), COPY_CHUNK)
-                except OSError:  # another file system, an old kernel…: copy through user space
-                    in_kernel = False
-                    fin.seek(done)
-                    fout.seek(done)
-            if not in_kernel:
-                chunk = fin.read(COPY_CHUNK)
-                fout.write(chunk)
-                n = len(chunk)
-            if n == 0:
-                break
-            done += n
-            check_progress(progress, done, total)
-        fout.flush()
-        fout.truncate(done)  # (were it longer; never to zero first, see above)
-
-
-def _online_copy(src: sqlite3.Connection, dst: sqlite3.Connection, progress) -> None:
-    """SQLite's online backup API: one step without progress (never restarted by a concurrent
-    writer), else in steps of STEP_PAGES that report progress and can be cancelled (all steps
-    run in one write transaction on the destination)."""
-    if progress is None:
-        src.backup(dst)
-        return
-
-    def step(_status, remaining, total):
-        check_progress(progress, total - remaining, total)
-
-    src.backup(dst, pages=STEP_PAGES, progress=step)
-
-
 def _remove_part(part: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)
@@ -566,290 +479,29 @@ def _copy_phase(src_path: Location, part: Path, progress) -> None:
             raise
         return
     try:
-        src = sqlite3.connect(src_path, timeout=10, isolation_level=None)
-        try:
-            src.execute("PRAGMA busy_timeout = 10000")
-            if not _frozen_copy(src, src_path, part, progress):
-                # (part is still the empty file that reserved the name: the copy never began)
-                dst = sqlite3.connect(part)
-                try:
-                    dst.execute("PRAGMA journal_mode=OFF")  # a new file: nothing to roll back to
-                    _online_copy(src, dst, progress)
-                finally:
-                    dst.close()
-        finally:
-            src.close()
-        dst = sqlite3.connect(part)
-        try:
-            # synchronous OFF: leaving WAL mode would otherwise fsync the whole copy here, in the
-            # step callers wait for; step 2 fsyncs it (and nothing reads it before that)
-            dst.execute("PRAGMA synchronous = OFF")
-            # a self-contained single file: no -wal/-shm needed to read it anywhere
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-        for suffix in ("-wal", "-shm"):
-            Path(str(part) + suffix).unlink(missing_ok=True)
-    except BaseException as exc:
+        sq.copy_to(Path(src_path), part, progress)
+    except BaseException:
         _remove_part(part)
-        if isinstance(exc, (sqlite3.Error, OSError)):
-            raise BackupError(t("backup.failed", reason=exc)) from exc
         raise
 
 
-CHECK_PROGRESS_OPS = 100_000  # SQLite VM steps between two progress calls of a check
-# measured: about one call per database page every 1,000 steps, so ~page_count/100 calls here
-
 # Test seam: called with (connection, path) right before a check's PRAGMA runs (a dump's check:
 # with None, before pg_restore runs).
-_before_check: Callable[[sqlite3.Connection | None, Path], None] | None = None
+_before_check: sq.BeforeCheck | None = None
+_Interrupted = sq.CheckInterrupted  # shutdown() stopped a check: the copy stays .unverified
+check_state_path = sq.check_state_path
 
 
-class _Interrupted(Exception):
-    """:func:`shutdown` stopped a check: the copy stays ``.unverified`` for the next start."""
-
-
-@contextlib.contextmanager
-def _check_connection(path: Path, holder: PendingBackup | None):
-    """A read-only connection for a check of ``path``, told to ``holder`` (so that
-    :func:`shutdown` can interrupt it) for as long as the block runs."""
-    con = _open_ro(path)
-    try:
-        if holder is not None and not holder._attach(con):
-            raise _Interrupted()
-        # memory-mapped reads and a big cache: integrity_check ~30 % faster (measured)
-        con.execute("PRAGMA mmap_size = 1073741824")
-        con.execute("PRAGMA cache_size = -131072")
-        yield con
-    finally:
-        if holder is not None:
-            holder._detach()
-        con.close()
-
-
-def _stopped(exc: sqlite3.OperationalError, cancelled: list, holder: PendingBackup | None) -> BaseException:
-    """What an interrupted check statement means: a cancel, an app exit, or a real error."""
-    if cancelled:
-        return Cancelled()
-    if holder is not None and holder._cancelled:
-        return _Interrupted()
-    return exc
-
-
-def _check_problems(
-    path: Path, *, pragma: str = "integrity_check", progress=None, holder: PendingBackup | None = None
-) -> list[str]:
-    """Run ``PRAGMA integrity_check`` (or ``quick_check``) on a file: [] when it is sound, else the
-    first problems. A file SQLite cannot read as a database is a problem too; an I/O error is not
-    (BackupError: the file stays as it is, to be checked again).
-
-    ``progress`` gets an estimate (VM steps against the page count, capped below the end until
-    done) and may cancel (Cancelled). Without it no Python runs during the check, which then
-    never waits for the GIL. ``holder`` is told the connection so that :func:`shutdown` can
-    interrupt the check (_Interrupted)."""
-    cancelled: list[bool] = []
-    try:
-        with _check_connection(path, holder) as con:
-            total = 0
-            if progress is not None:
-                total = max(2, con.execute("PRAGMA page_count").fetchone()[0] * 1000 // CHECK_PROGRESS_OPS)
-                calls = [0]
-
-                def step() -> int:
-                    calls[0] += 1
-                    if progress(min(calls[0], total - 1), total) is False:
-                        cancelled.append(True)
-                        return 1  # SQLite stops with "interrupted"
-                    return 0
-
-                check_progress(progress, 0, total)
-                con.set_progress_handler(step, CHECK_PROGRESS_OPS)
-            if _before_check is not None:
-                _before_check(con, path)
-            try:
-                rows = con.execute(f"PRAGMA {pragma}").fetchall()
-            except sqlite3.OperationalError as exc:
-                raise _stopped(exc, cancelled, holder) from exc
-            if progress is not None:
-                check_progress(progress, total, total)
-    except sqlite3.OperationalError as exc:  # cannot open or read the file: not a verdict on it
-        raise BackupError(t("backup.failed", reason=exc)) from exc
-    except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad
-        return [str(exc)]
-    return [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
-
-
-# --- the resumable check of a large copy -------------------------------------------------------
-
-CHECK_STATE_SUFFIX = ".check"  # of a copy being checked: the steps done so far (JSON)
-CHECK_STATE_FOLDER = ".checking"  # beside the copies, so that the backups folder lists only backups
-PAGES_STEP = "\x00pages"  # the last step: every page is in a table, an index or the freelist
-
-
-def check_state_path(path: Path) -> Path:
-    path = Path(path)
-    return path.parent / CHECK_STATE_FOLDER / (path.name + CHECK_STATE_SUFFIX)
-
-
-def _file_identity(path: Path) -> list[int]:
-    st = Path(path).stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _read_check_state(path: Path) -> dict:
-    """The steps done in an earlier, interrupted check of this very file (size and modification
-    time as recorded), else nothing: a changed or unreadable state starts over."""
-    try:
-        state = json.loads(check_state_path(path).read_text(encoding="utf-8"))
-        if state.get("file") == _file_identity(path) and isinstance(state.get("done"), list):
-            return state
-    except (OSError, ValueError, AttributeError):  # expected: no state, or not ours -- check from the start
-        pass
-    return {}
-
-
-def _drop_check_state(path: Path) -> None:
-    state = check_state_path(path)
-    state.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):  # the folder goes when no other check is under way
-        state.parent.rmdir()
-
-
-def _write_check_state(path: Path, done: list[str], problems: list[str]) -> None:
-    state = {"file": _file_identity(path), "done": done, "problems": problems}
-    tmp = check_state_path(path).with_name(check_state_path(path).name + ".tmp")
-    try:
-        tmp.parent.mkdir(exist_ok=True)
-        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, check_state_path(path))
-    except OSError as exc:  # the check goes on; an interruption then only costs a restart
-        log.info("cannot save the check state of %s: %s", path, exc)
-
-
-def _page_accounting(con: sqlite3.Connection, path: Path) -> list[str]:
-    """What ``integrity_check`` adds to its per-table checks when run on the whole file (a
-    table-by-table check skips it): every page belongs to exactly one b-tree (the dbstat table
-    lists them, overflow pages included) or to the freelist (walked here from the file's header,
-    trunk by trunk), and none is left over. With auto-vacuum's pointer-map pages, or without
-    dbstat, a full ``quick_check`` decides instead."""
-    try:
-        if con.execute("PRAGMA auto_vacuum").fetchone()[0]:
-            raise sqlite3.OperationalError("pointer-map pages")
-        tree_pages = con.execute("SELECT pageno FROM dbstat")
-    except sqlite3.OperationalError as exc:
-        if "interrupt" in str(exc):
-            raise
-        rows = con.execute("PRAGMA quick_check").fetchall()
-        return [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
-    pages = con.execute("PRAGMA page_count").fetchone()[0]
-    page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    seen = bytearray(pages + 1)
-    problems: list[str] = []
-
-    def mark(pgno: int, what: str) -> bool:
-        if not 1 <= pgno <= pages:
-            problems.append(f"{what}: invalid page number {pgno}")
-            return False
-        if seen[pgno]:
-            problems.append(f"{what}: page {pgno} used twice")
-            return False
-        seen[pgno] = 1
-        return True
-
-    for (pgno,) in tree_pages:
-        mark(pgno, "b-tree")
-    lock_page = (1 << 30) // page_size + 1  # the page holding byte 2^30 is never used
-    if lock_page <= pages:
-        seen[lock_page] = 1
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-        trunk = int.from_bytes(header[32:36], "big")
-        expected = int.from_bytes(header[36:40], "big")
-        found = 0
-        while trunk and not problems:
-            if not mark(trunk, "freelist trunk"):
-                break
-            found += 1
-            fh.seek((trunk - 1) * page_size)
-            data = fh.read(page_size)
-            leaves = int.from_bytes(data[4:8], "big")
-            if leaves > page_size // 4 - 2:
-                problems.append(f"freelist trunk page {trunk}: {leaves} leaves")
-                break
-            for i in range(leaves):
-                mark(int.from_bytes(data[8 + 4 * i : 12 + 4 * i], "big"), "freelist leaf")
-            found += leaves
-            trunk = int.from_bytes(data[0:4], "big")
-    if not problems and found != expected:
-        problems.append(f"freelist: {found} pages, the header says {expected}")
-    unused = [p for p in range(1, pages + 1) if not seen[p]]
-    problems.extend(f"Page {p} is never used" for p in unused[:3])
-    return problems
+def _check_problems(path: Path, *, pragma: str = "integrity_check", progress=None, holder=None) -> list[str]:
+    """``PRAGMA integrity_check`` (or ``quick_check``) of an SQLite file (see
+    :func:`shopcrm.store.sqlite_backup.check_problems`)."""
+    return sq.check_problems(path, pragma=pragma, progress=progress, holder=holder, before_check=_before_check)
 
 
 def check_in_steps(path: Path, *, progress=None, holder: PendingBackup | None = None) -> list[str]:
-    """``integrity_check`` of a large file in steps that survive an interruption: the schema,
-    then each table with its indexes (``PRAGMA integrity_check(table)``), then the page
-    accounting. After each step its outcome is saved in a small state file beside the file
-    (:func:`check_state_path`); a check interrupted by app exit or cancelled resumes at the next
-    start from the first step not done, and ends with the problems of every step (the same
-    verdict as one whole ``integrity_check``). The state file is removed when the check ends.
-
-    ``progress(done, total)`` counts steps and may cancel (Cancelled); ``holder`` (a
-    PendingBackup) can interrupt it (_Interrupted). Returns [] when sound, else the first
-    problems."""
-    path = Path(path)
-    state = _read_check_state(path)
-    done: list[str] = list(state.get("done", []))
-    problems: list[str] = list(state.get("problems", []))
-    cancelled: list[bool] = []
-    try:
-        with _check_connection(path, holder) as con:
-            tables = [
-                r[0]
-                for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rootpage").fetchall()
-            ]
-            steps = ["sqlite_master", *tables, PAGES_STEP]
-            total = len(steps)
-            position = [len([s for s in steps if s in done])]
-
-            def tick() -> int:
-                if progress is not None and progress(position[0], total) is False:
-                    cancelled.append(True)
-                    return 1  # SQLite stops with "interrupted"
-                return 0
-
-            if progress is not None:
-                check_progress(progress, position[0], total)
-                con.set_progress_handler(tick, CHECK_PROGRESS_OPS)
-            if _before_check is not None:
-                _before_check(con, path)
-            for step in steps:
-                if step in done:
-                    continue
-                if holder is not None and holder._cancelled:  # between two steps: nothing to interrupt
-                    raise _Interrupted()
-                try:
-                    if step == PAGES_STEP:
-                        found = _page_accounting(con, path)
-                    else:
-                        quoted = '"' + step.replace('"', '""') + '"'
-                        rows = con.execute(f"PRAGMA integrity_check({quoted})").fetchall()
-                        found = [] if rows == [("ok",)] else [str(r[0]) for r in rows[:3]]
-                except sqlite3.OperationalError as exc:
-                    raise _stopped(exc, cancelled, holder) from exc
-                problems.extend(found)
-                done.append(step)
-                position[0] += 1
-                _write_check_state(path, done, problems)
-                if progress is not None:
-                    check_progress(progress, position[0], total)
-    except sqlite3.OperationalError as exc:  # cannot open or read the file: not a verdict on it
-        raise BackupError(t("backup.failed", reason=exc)) from exc
-    except sqlite3.DatabaseError as exc:  # not a database, malformed: the copy is bad
-        problems.append(str(exc))
-    _drop_check_state(path)
-    return problems[:3]
+    """``integrity_check`` of a large SQLite file in steps that survive an interruption (see
+    :func:`shopcrm.store.sqlite_backup.check_in_steps`)."""
+    return sq.check_in_steps(path, progress=progress, holder=holder, before_check=_before_check)
 
 
 def _full_check(path: Path, *, progress=None, holder: PendingBackup | None = None) -> list[str]:
@@ -944,7 +596,7 @@ class PendingBackup:
             self._durable.set()
         self._lock = threading.Lock()  # guards _con and _cancelled
         self._claim = threading.Lock()  # held by whoever runs this copy's check
-        self._con: sqlite3.Connection | None = None
+        self._con: Any = None  # the check's connection (interrupted from another thread)
         self._cancelled = False
         self._was_durable = durable
         self.progress = (0, 0)  # (steps done, steps) of its check, once it runs
@@ -1024,7 +676,7 @@ class PendingBackup:
 
         return relay
 
-    def _attach(self, con: sqlite3.Connection) -> bool:
+    def _attach(self, con: Any) -> bool:
         with self._lock:
             if self._cancelled:
                 return False
@@ -1162,25 +814,11 @@ def _audit(db_path: Location | None, mode: str, detail: str) -> None:
     """An audit-log row (action "backup") written from any thread: a plain connection of its own,
     best effort (a busy database or a missing file is not worth failing for; the user is told
     by the listeners anyway)."""
+    at = clock.now().strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(db_path, PgUrl):
-        pg.audit(db_path, mode, clock.now().strftime("%Y-%m-%d %H:%M:%S"), detail)
-        return
-    if db_path is None or not Path(db_path).exists():
-        return
-    try:
-        con = sqlite3.connect(db_path, timeout=5)
-        try:
-            if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
-                with con:
-                    con.execute(
-                        "INSERT INTO audit_log (at, mode, action, customer_id, detail) "
-                        "VALUES (?, ?, 'backup', NULL, ?)",
-                        (clock.now().strftime("%Y-%m-%d %H:%M:%S"), mode, detail),
-                    )
-        finally:
-            con.close()
-    except sqlite3.Error as exc:
-        log.warning("backup of %s not recorded in the audit log (%s): %s", db_path, detail, exc)
+        pg.audit(db_path, mode, at, detail)
+    elif db_path is not None:
+        sq.audit(Path(db_path), mode, at, detail)
 
 
 def add_listener(fn: Callable[[SealEvent], None]) -> None:
@@ -1320,7 +958,7 @@ def start_backup(
     (safe in any thread). Raises BackupError (nothing left behind), Cancelled.
 
     A PostgreSQL database (``db_path`` a PgUrl) is backed up by ``pg_dump --format=custom`` into
-    ``shopcrm-…-<kind>.pgdump``, sealed by ``pg_restore`` reading all of it (:mod:`shopcrm.backup.pg`)."""
+    ``shopcrm-…-<kind>.pgdump``, sealed by ``pg_restore`` reading all of it (:mod:`shopcrm.store.pg_backup`)."""
     if kind not in KINDS:
         raise ValueError(kind)
     db_path = _loc(db_path) if db_path is not None else current_db_path()
@@ -1464,7 +1102,7 @@ def copy_database(src_path: Path, dest: Path, *, progress=None, verify: str | No
         _fsync_dir(dest.parent)
     except BaseException as exc:
         _remove_part(part)
-        if isinstance(exc, (sqlite3.Error, OSError)):
+        if isinstance(exc, OSError):
             raise BackupError(t("backup.failed", reason=exc)) from exc
         raise
     return dest
@@ -1558,12 +1196,6 @@ def rotate(folder: Path, settings: BackupSettings, *, keep: Path | None = None) 
 # --- reading backups --------------------------------------------------------------------------
 
 
-def _open_ro(path: Path) -> sqlite3.Connection:
-    # immutable: never creates -journal/-wal/-shm beside a backup (read-only USB sticks too);
-    # any thread may use it (shutdown() interrupts a check from another thread)
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
-
-
 def _resolve(path: Path) -> tuple[Path, Path, bool]:
     """(name, file holding the bytes, sealed?) of a backup given by its name or by its
     ``.unverified`` file. Sealed means: a backup name (NAME_RE) that exists under that name —
@@ -1613,18 +1245,8 @@ def describe(
 
 def _describe_file(file: Path) -> tuple[int | None, int | None, Identity | None]:
     """(customers, schema version, identity) of an SQLite backup; Nones when unreadable."""
-    try:
-        con = _open_ro(file)
-        try:
-            if con.execute("PRAGMA application_id").fetchone()[0] == dbmod.APPLICATION_ID:
-                version = con.execute("PRAGMA user_version").fetchone()[0]
-                customers = con.execute("SELECT count(*) FROM customer WHERE deleted_at IS NULL").fetchone()[0]
-                return customers, version, _identity_of(con)
-        finally:
-            con.close()
-    except sqlite3.Error as exc:
-        log.info("cannot read the backup %s for its description: %s", file, exc)
-    return None, None, None
+    customers, version, values = sq.describe_file(file)
+    return customers, version, (_identity_from(values) if values is not None else None)
 
 
 DESCRIBED_FILE = ".described.json"  # in a backup folder: what its dumps hold (read once, kept)
@@ -1720,10 +1342,7 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
     ]
 
 
-def _identity_of(con: sqlite3.Connection) -> Identity:
-    values = setting_store.read_file_values(
-        con, (setting_store.DB_ID, setting_store.DEMO_DATABASE, setting_store.SHOP_NAME)
-    )
+def _identity_from(values: dict) -> Identity:
     return Identity(
         values.get(setting_store.DB_ID) or None,
         bool(values.get(setting_store.DEMO_DATABASE)),
@@ -1732,14 +1351,11 @@ def _identity_of(con: sqlite3.Connection) -> Identity:
 
 
 def identity_of(path: Path) -> Identity:
-    """The identity a backup (or any ShopCRM file, or a PostgreSQL dump) carries."""
+    """The identity a backup (or any ShopCRM file, or a PostgreSQL dump) carries (an SQLite file
+    SQLite cannot read: shopcrm.store.sqlite_backup.Unreadable)."""
     if pg.is_dump(Path(path)):
         return _identity_of_dump(pg.contents(Path(path)))
-    con = _open_ro(Path(path))
-    try:
-        return _identity_of(con)
-    finally:
-        con.close()
+    return _identity_from(sq.identity_values(Path(path)))
 
 
 def open_identity() -> Identity:
@@ -1810,28 +1426,14 @@ def check_backup(path: Path, *, full: bool = False, progress=None, contents: boo
     path = Path(path)
     if pg.is_dump(path):
         return _check_dump(path, full=full, progress=progress, contents=contents)
+    app_id, version = sq.read_mark(path)
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
-    if len(header) < 100 or not header.startswith(dbmod.SQLITE_MAGIC):
-        raise BackupError(t("backup.not_backup", path=path, reason=t("db.not_sqlite", path=path.name)))
-    try:
-        con = _open_ro(path)
-        try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            con.close()
         problems = (
             _check_problems(path, pragma="integrity_check" if full else "quick_check", progress=progress)
             if contents
             else []
         )
     except BackupError as exc:
-        raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
-    except sqlite3.Error as exc:
         raise BackupError(t("backup.not_backup", path=path, reason=exc)) from exc
     if problems:
         raise BackupError(t("backup.not_backup", path=path, reason=problems[0]))
@@ -1957,7 +1559,7 @@ def restore(backup_path: str | Path, *, progress=None, confirm_name: str | None 
     _same_engine(source, live)
     try:
         foreign = identity_of(source)
-    except sqlite3.Error as exc:
+    except sq.Unreadable as exc:
         raise BackupError(t("backup.not_backup", path=backup_path, reason=exc)) from exc
     check_identity(foreign, confirm=confirm_name)  # (the GUI asks before it starts)
     live_id = open_identity().db_id
@@ -1993,19 +1595,7 @@ def _same_engine(source: Path, live: Location) -> None:
 def _restore_file(source: Path, live: Path, progress) -> None:
     """The copy into the live SQLite file: one transaction on it (the backup API), then the
     migrations an older backup needs."""
-    try:
-        src = _open_ro(source)
-        try:
-            dst = sqlite3.connect(live, timeout=10)
-            try:
-                dst.execute("PRAGMA busy_timeout = 10000")
-                _online_copy(src, dst, progress)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise BackupError(t("backup.failed", reason=exc)) from exc
+    sq.restore_into_file(source, live, progress)
     dbmod.migrate(live)
 
 
@@ -2076,17 +1666,9 @@ def restore_into_path(backup_path: str | Path, db_path: str | Path) -> Path:
     if db_path.exists():
         raise BackupError(t("backup.target_exists", path=db_path))
     copy_database(source, db_path, verify="quick")  # a copy of a verified file
-    con = sqlite3.connect(db_path)
-    try:
-        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
-            with con:
-                con.execute(
-                    "INSERT INTO audit_log (at, mode, action, customer_id, detail) "
-                    "VALUES (?, 'startup', 'restore', NULL, ?)",
-                    (clock.now().strftime("%Y-%m-%d %H:%M:%S"), source.name),
-                )
-    finally:
-        con.close()
+    sq.audit(
+        db_path, "startup", clock.now().strftime("%Y-%m-%d %H:%M:%S"), source.name, action="restore", best_effort=False
+    )
     return db_path
 
 

@@ -1,5 +1,5 @@
-"""The error of the backup package (its own module: shopcrm.backup and shopcrm.backup.pg raise it)."""
+"""The error of the backup package: the store's (its engines' backup primitives raise it), re-exported."""
 
+from shopcrm.store.engine import BackupError
 
-class BackupError(Exception):
-    """A backup or restore failed; ``str(e)`` is a message for the user. Nothing was changed."""
+__all__ = ["BackupError"]

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from peewee import Database, DatabaseError as PeeweeDatabaseError, Model, PostgresqlDatabase, SqliteDatabase
 
 from shopcrm.core.paths import DbLocation, PgUrl
-from shopcrm.core.texts import t
+from shopcrm.core.texts import register, t
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,23 @@ class DatabaseOpenError(Exception):
     def __init__(self, message: str, kind: str = ""):
         super().__init__(message)
         self.kind = kind
+
+
+class BackupError(Exception):
+    """A backup, its check or a restore failed; ``str(e)`` is a message for the user. Nothing was
+    changed. Raised by the engines' backup primitives (:mod:`shopcrm.store.sqlite_backup`,
+    :mod:`shopcrm.store.pg_backup`); :mod:`shopcrm.backup` re-exports it."""
+
+
+register(
+    {
+        "backup.failed": ("备份失败：{reason}", "Backup failed: {reason}"),
+        "backup.not_backup": (
+            "“{path}”不是可用的 ShopCRM 备份：{reason}",
+            "“{path}” is not a usable ShopCRM backup: {reason}",
+        ),
+    }
+)
 
 
 class Engine(ABC):

@@ -15,7 +15,7 @@ from conftest import FIXTURES, add_customers, customer_count_in
 
 from shopcrm import backup, customers
 from shopcrm.core import clock
-from shopcrm.store import db as dbmod, settings
+from shopcrm.store import db as dbmod, settings, sqlite_backup
 from shopcrm.store.db import close_database, open_database
 from shopcrm.trust import audit, security
 
@@ -178,12 +178,12 @@ def test_cancelled_restore_leaves_the_database_as_it_was(db, db_path):
         calls.append(done)
         return len(calls) < 2  # cancel on the second step
 
-    backup.STEP_PAGES, old = 64, backup.STEP_PAGES
+    sqlite_backup.STEP_PAGES, old = 64, sqlite_backup.STEP_PAGES
     try:
         with pytest.raises(Cancelled):
             backup.restore(saved, progress=progress)
     finally:
-        backup.STEP_PAGES = old
+        sqlite_backup.STEP_PAGES = old
     assert customers.count(customers.CustomerQuery()) == before
     assert db.connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -332,8 +332,8 @@ def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_p
     reader.execute("SELECT count(*) FROM customer").fetchone()  # pins the WAL: no TRUNCATE possible
     add_customers(3, start=20)  # committed after the reader's snapshot, still in the WAL
     results = []
-    real = backup._frozen_copy
-    monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
+    real = sqlite_backup._frozen_copy
+    monkeypatch.setattr(sqlite_backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
     path = backup.make_backup("manual")
     reader.execute("COMMIT")
     reader.close()
@@ -345,8 +345,8 @@ def test_backup_falls_back_to_the_backup_api_when_a_reader_pins_the_wal(db, db_p
 def test_backup_copies_the_frozen_file_when_it_can(db, monkeypatch):
     add_customers(5)
     results = []
-    real = backup._frozen_copy
-    monkeypatch.setattr(backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
+    real = sqlite_backup._frozen_copy
+    monkeypatch.setattr(sqlite_backup, "_frozen_copy", lambda *a: results.append(real(*a)) or results[-1])
     path = backup.make_backup("manual")
     assert results == [True] and customer_count_in(path) == 5
 
@@ -357,12 +357,12 @@ def test_cancelled_backup_leaves_no_file(db, tmp_path):
     from shopcrm.demo import generate
 
     generate(2000, 20000, seed=4)
-    backup.COPY_CHUNK, old = 64 * 1024, backup.COPY_CHUNK
+    sqlite_backup.COPY_CHUNK, old = 64 * 1024, sqlite_backup.COPY_CHUNK
     try:
         with pytest.raises(Cancelled):
             backup.make_backup("manual", folder=tmp_path / "b", progress=lambda d, t: d < t // 2)
     finally:
-        backup.COPY_CHUNK = old
+        sqlite_backup.COPY_CHUNK = old
     assert os.listdir(tmp_path / "b") == []
 
 
@@ -394,7 +394,7 @@ def test_a_damaged_copy_fails_its_check_and_is_kept_aside(db, tmp_path, monkeypa
     from shopcrm.demo import generate
 
     generate(300, 3000, seed=6)
-    real = backup._copy_file
+    real = sqlite_backup._copy_file
 
     def torn_copy(src, dest, progress):  # a disk that lost the middle of the file
         real(src, dest, progress)
@@ -402,7 +402,7 @@ def test_a_damaged_copy_fails_its_check_and_is_kept_aside(db, tmp_path, monkeypa
         data[len(data) // 3 : len(data) // 3 + 8192] = b"\xff" * 8192
         dest.write_bytes(bytes(data))
 
-    monkeypatch.setattr(backup, "_copy_file", torn_copy)
+    monkeypatch.setattr(sqlite_backup, "_copy_file", torn_copy)
     with pytest.raises(backup.BackupError, match="没有通过完整性检查"):
         backup.make_backup("manual", folder=tmp_path / "b")
     [kept] = os.listdir(tmp_path / "b")

@@ -1,7 +1,8 @@
 """Backups of a PostgreSQL shop (issue #18): ``pg_dump --format=custom`` files in the backup folder.
 
 The two-phase life of a backup (copy, seal, rotation: see :mod:`shopcrm.backup`) is the same on
-both engines; what differs lives here:
+both engines; what differs lives in the store layer (this module; SQLite's in
+:mod:`shopcrm.store.sqlite_backup`), the only layer that knows the engine:
 
 - **Copy**: :func:`dump` runs ``pg_dump --format=custom`` of the database into the ``.part``
   (one consistent snapshot, taken while the counters keep working).
@@ -43,11 +44,10 @@ import psycopg2  # type: ignore[import-untyped]  # peewee imports it already
 import psycopg2.errors  # type: ignore[import-untyped]
 from psycopg2 import sql
 
-from shopcrm.backup.errors import BackupError
 from shopcrm.core.errors import check_progress
 from shopcrm.core.paths import PgUrl
 from shopcrm.core.texts import register, t
-from shopcrm.store.engine import APPLICATION_ID, META_TABLE, PostgresEngine
+from shopcrm.store.engine import APPLICATION_ID, META_TABLE, BackupError, PostgresEngine
 
 log = logging.getLogger(__name__)
 
