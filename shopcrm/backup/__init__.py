@@ -77,6 +77,7 @@ from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.paths import PgUrl
 from shopcrm.core.texts import register, t
 from shopcrm.store import db as dbmod, settings as setting_store, sqlite_backup as sq
+from shopcrm.store.backup_engine import backup_engine as _engine
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
 
 log = logging.getLogger(__name__)
@@ -471,15 +472,8 @@ def _copy_phase(src_path: Location, part: Path, progress) -> None:
     """Step 1: a consistent snapshot of ``src_path`` (which may be open and in use) into the new
     file ``part``, switched to rollback-journal mode (PostgreSQL: ``pg_dump --format=custom``).
     Leaves nothing behind when it fails (BackupError; Cancelled when ``progress`` asked for it)."""
-    if isinstance(src_path, PgUrl):
-        try:
-            pg.dump(src_path, part, progress)
-        except BaseException:
-            _remove_part(part)
-            raise
-        return
     try:
-        sq.copy_to(Path(src_path), part, progress)
+        _engine(src_path).backup_to(part, progress)
     except BaseException:
         _remove_part(part)
         raise
@@ -814,11 +808,8 @@ def _audit(db_path: Location | None, mode: str, detail: str) -> None:
     """An audit-log row (action "backup") written from any thread: a plain connection of its own,
     best effort (a busy database or a missing file is not worth failing for; the user is told
     by the listeners anyway)."""
-    at = clock.now().strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(db_path, PgUrl):
-        pg.audit(db_path, mode, at, detail)
-    elif db_path is not None:
-        sq.audit(Path(db_path), mode, at, detail)
+    if db_path is not None:
+        _engine(db_path).audit_backup(mode, clock.now().strftime("%Y-%m-%d %H:%M:%S"), detail)
 
 
 def add_listener(fn: Callable[[SealEvent], None]) -> None:
@@ -974,7 +965,7 @@ def start_backup(
         resume_unsealed(folder, db_path=db_path, settings=settings)
     mode = _mode_for(db_path)
     try:
-        ext = PG_EXT if isinstance(db_path, PgUrl) else SQLITE_EXT
+        ext = _engine(db_path).ext
         if isinstance(db_path, PgUrl):
             pg.tool("pg_dump")  # a plain message, before any file is made, when it is missing
         final = _reserve_name(kind, when or clock.now(), folder, ext)
@@ -1595,7 +1586,7 @@ def _same_engine(source: Path, live: Location) -> None:
 def _restore_file(source: Path, live: Path, progress) -> None:
     """The copy into the live SQLite file: one transaction on it (the backup API), then the
     migrations an older backup needs."""
-    sq.restore_into_file(source, live, progress)
+    _engine(live).restore_from(source, progress)
     dbmod.migrate(live)
 
 
@@ -1611,7 +1602,7 @@ def _restore_postgres(source: Path, live: PgUrl, safety: PendingBackup | None, p
         dbmod.open_database(live)  # refused before the drop: nothing changed
         raise
     try:
-        pg.restore_into(source, live, progress=progress)
+        _engine(live).restore_from(source, progress)
     except BaseException as exc:
         back = _put_back(live, safety)
         dbmod.open_database(live)
@@ -1629,7 +1620,7 @@ def _put_back(live: PgUrl, safety: PendingBackup | None) -> str:
     try:
         safety.wait_sealed()
         pg.recreate_database(live)
-        pg.restore_into(safety.path, live)
+        _engine(live).restore_from(safety.path)
     except BaseException as exc:  # noqa: BLE001  told to the user with the backup's name
         log.error("the data from before the restore of %s could not be put back: %s", live.display, exc)
         return t("backup.pg_put_back_failed", name=safety.path, reason=exc)
@@ -1654,7 +1645,9 @@ def restore_into_database(backup_path: str | Path, url: str) -> dict[str, int]:
             with contextlib.suppress(Exception):
                 pg.drop_database(url)
         raise
-    pg.audit(url, "startup", clock.now().strftime("%Y-%m-%d %H:%M:%S"), f"restore: {source.name}", action="restore")
+    _engine(url).audit_backup(
+        "startup", clock.now().strftime("%Y-%m-%d %H:%M:%S"), f"restore: {source.name}", action="restore"
+    )
     return counts
 
 

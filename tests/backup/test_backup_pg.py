@@ -12,12 +12,11 @@ import pytest
 from conftest import add_customers
 
 from shopcrm import backup, customers
-from shopcrm.backup import pg
 from shopcrm.cli import main as cli_main
 from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled
 from shopcrm.customers import ledger
-from shopcrm.store import db as dbmod, settings
+from shopcrm.store import db as dbmod, pg_backup as pg, settings
 from shopcrm.store.db import close_database, latest_version, open_database
 from shopcrm.trust import security
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parents[1]))  # tests/: pg_server
 
 
 def fill(url: str, customers: int, purchases: int) -> None:
-    from shopcrm.backup import pg
+    from shopcrm.store import pg_backup as pg
 
     con = pg.connect(url)
     with con.cursor() as cur:
@@ -79,7 +79,7 @@ def main() -> None:
 
     import shopcrm.store.models  # noqa: F401  (the models a new PostgreSQL schema is made from)
     from shopcrm import backup
-    from shopcrm.backup import pg
+    from shopcrm.store import pg_backup as pg
     from shopcrm.store.db import close_database, open_database
 
     server = PgServer().start()

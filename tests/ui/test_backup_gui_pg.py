@@ -67,7 +67,7 @@ def test_the_dialog_lists_and_restores_a_postgresql_backup(qtbot, app, pg_shop):
 
 
 def test_the_dialog_restores_a_dump_into_a_new_database(qtbot, app, pg_shop, pg_server):
-    from shopcrm.backup import pg
+    from shopcrm.store import pg_backup as pg
 
     add_customers(5)
     backup.make_backup("manual", when=dt.datetime(2026, 11, 22, 9, 0))
