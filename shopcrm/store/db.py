@@ -124,14 +124,141 @@ def analyze_temp(*tables: str) -> None:
 
 def executemany(sql: str, rows: Iterable) -> None:
     """``sql`` (SQLite-style ``?`` parameters) once per row of ``rows``, on the open database's
-    connection (sqlite3's executemany; on PostgreSQL psycopg's, in PostgreSQL's spelling)."""
-    if engine().name == "sqlite":
-        database.connection().executemany(sql, rows)
-        return
-    from shopcrm.store.engine import postgres_sql
+    connection (sqlite3's executemany; on PostgreSQL a one-row INSERT goes as statements of
+    many rows each, psycopg2's execute_values)."""
+    engine().executemany(database.obj, sql, rows)
 
-    with database.cursor() as cur:
-        cur.executemany(postgres_sql(sql), list(rows))
+
+def raw_connection():
+    """The open database's connection for hand-written bulk SQL (SQLite-style ``?`` on both
+    engines): ``execute(sql, params)`` returning a cursor, ``executemany(sql, rows)`` and
+    ``in_transaction``, as an sqlite3 connection has them."""
+    return engine().raw_connection(database.obj)
+
+
+def insert_rows(head: str, values: str, width: int, flat: list, per: int) -> None:
+    """INSERT rows given as one flat list of values (``width`` per row): ``head`` is
+    ``INSERT INTO t (…) VALUES ``, ``values`` one row's ``(?, …)``. SQLite: ``per`` rows per
+    statement (one statement of many rows binds its values in one go, where executemany steps
+    the sqlite3 module's loop once per row); PostgreSQL: :func:`executemany`'s pages of rows."""
+    n = len(flat) // width
+    if engine().name != "sqlite":
+        executemany(head + values, [flat[i : i + width] for i in range(0, n * width, width)])
+        return
+    con = database.connection()
+    full = n // per * per
+    if full:
+        step = width * per
+        con.executemany(head + ",".join([values] * per), [flat[i : i + step] for i in range(0, full * width, step)])
+    if n > full:
+        con.execute(head + ",".join([values] * (n - full)), flat[full * width :])
+
+
+def claim_ids(table: str, n: int) -> int:
+    """Inside a write transaction: the first of ``n`` consecutive ids of ``table`` that it may
+    insert explicitly (a bulk load that links rows by id before writing them). On PostgreSQL the
+    table then takes no other inserts or updates until the transaction ends (as SQLite's write
+    lock), and its id sequence continues after the block."""
+    return engine().claim_ids(database.obj, table, n)
+
+
+def lock_against_writes(*tables: str) -> None:
+    """Inside a write transaction: nobody else writes rows of ``tables`` until it ends (readers
+    go on), for a bulk write that then reads back "every row above id N" as its own. SQLite's
+    write lock does it already; PostgreSQL locks the tables."""
+    for table in tables:
+        engine().lock_against_writes(database.obj, table)
+
+
+@contextlib.contextmanager
+def page_cache(kib: int):
+    """SQLite's page cache at ``kib`` KiB for this connection inside the block, put back after
+    (SQLite frees the pages). Nothing on PostgreSQL (the server's shared buffers serve every
+    client)."""
+    if engine().name != "sqlite":
+        yield
+        return
+    con = database.connection()
+    before = con.execute("PRAGMA cache_size").fetchone()[0]
+    con.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def table_names() -> list[str]:
+    """The names of ShopCRM's tables in the open database (no engine catalogue tables)."""
+    if engine().name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    else:
+        sql = (
+            "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p') "
+            "AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"
+        )
+    return [r[0] for r in database.execute_sql(sql).fetchall()]
+
+
+def table_columns(table: str) -> list[tuple[str, str, bool]]:
+    """(name, declared type in capitals, not null) of each column of ``table``, in order. The
+    types are the engine's own words (SQLite: as declared, 'TEXT', 'INTEGER'…; PostgreSQL:
+    'TEXT', 'CHARACTER VARYING', 'BIGINT', 'BOOLEAN', 'TIMESTAMP WITHOUT TIME ZONE'…)."""
+    if engine().name == "sqlite":
+        rows = database.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
+        return [(r[1], (r[2] or "").upper(), bool(r[3])) for r in rows]
+    rows = database.execute_sql(
+        "SELECT column_name, upper(data_type), is_nullable = 'NO' FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
+    return [(r[0], r[1], bool(r[2])) for r in rows]
+
+
+@contextlib.contextmanager
+def secure_delete():
+    """Inside the block, what this connection deletes or overwrites is overwritten with zeros in
+    the file (SQLite's ``secure_delete``). PostgreSQL has no such setting: the old row versions
+    stay in their pages until :func:`scrub` vacuums the tables."""
+    if engine().name != "sqlite":
+        yield
+        return
+    before = database.execute_sql("PRAGMA secure_delete").fetchone()[0]
+    database.execute_sql("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA secure_delete = {int(before)}")
+
+
+def scrub(tables: Iterable[str]) -> dict:
+    """After data was deleted or overwritten (outside any transaction): leave no readable copy of
+    the old data in the database. Returns ``{"checkpoint_busy": n, "vacuumed": True}``.
+
+    SQLite: the WAL is checkpointed into the file, the file rebuilt without free pages
+    (``VACUUM``) and the WAL truncated; busy > 0: another connection was reading, so old pages
+    may survive in the WAL until its next checkpoint.
+
+    PostgreSQL: an UPDATE or DELETE leaves the old row version in its page (dead, but on disk and
+    in its indexes) until a vacuum; ``VACUUM`` of ``tables`` removes them now (without locking
+    out the other counters, as ``VACUUM FULL`` would). What the server still keeps: the bytes of
+    removed versions in the pages' free space until new rows reuse it, the server's WAL segments
+    until they are recycled (minutes, after the next checkpoints), and any older snapshot a
+    still-open transaction of another client holds (its versions are removed by the next vacuum,
+    autovacuum included). Backups made earlier keep the person until rotation deletes them."""
+    if engine().name == "sqlite":
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database.execute_sql("VACUUM")
+        busy = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        return {"checkpoint_busy": busy, "vacuumed": True}
+    for table in dict.fromkeys(tables):
+        database.execute_sql(f'VACUUM (ANALYZE) "{table}"')
+    return {"checkpoint_busy": 0, "vacuumed": True}
+
+
+def secondary_indexes(tables: tuple[str, ...], columns: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each secondary index of ``tables`` (no primary key or UNIQUE
+    constraint), in creation order; only those on any of ``columns`` when given."""
+    return engine().secondary_indexes(database.obj, tables, columns)
 
 
 # Called with (db_path, from_version, to_version) before pending migrations run on an existing,
@@ -282,11 +409,16 @@ def open_database(location: DbLocation | str) -> EngineDatabase:
 
 
 @contextlib.contextmanager
-def checkpoint_deferred(con: sqlite3.Connection):
-    """Around one large write transaction on ``con``: its commit does not also copy the WAL into
+def checkpoint_deferred(con=None):
+    """Around one large write transaction: on SQLite its commit does not also copy the WAL into
     the database file (SQLite's automatic checkpoint, about a third of a second after a 100k-row
     import), which :func:`checkpoint_in_background` does afterwards instead. The commit itself
-    is as durable as any (WAL, synchronous=FULL): a checkpoint only moves committed pages."""
+    is as durable as any (WAL, synchronous=FULL): a checkpoint only moves committed pages.
+    Nothing on PostgreSQL (the server checkpoints on its own schedule)."""
+    if engine().name != "sqlite":
+        yield
+        return
+    con = con or database.connection()
     before = con.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     con.execute("PRAGMA wal_autocheckpoint = 0")
     try:
@@ -299,31 +431,74 @@ def checkpoint_deferred(con: sqlite3.Connection):
 # page cache for a large bulk load (index builds and GROUP BY sort in it; the demo's 1M customers
 # and 10M purchases: a 16 MB cache spills every sort into temporary files)
 BULK_LOAD_CACHE_KIB = 512 * 1024
+# PostgreSQL's counterpart: the memory of each index build and sort of a large load
+BULK_LOAD_MAINTENANCE_MEM = "512MB"
+BULK_LOAD_WORK_MEM = "256MB"
+
+
+class BulkLoad:
+    """What :func:`bulk_load_settings` yields: the connection for the load's SQL (see
+    :func:`raw_connection`) and whether foreign keys went unchecked."""
+
+    def __init__(self, con, *, foreign_keys_off: bool):
+        self.con = con
+        self.foreign_keys_off = foreign_keys_off
+
+    def __getattr__(self, name):  # execute, executemany, in_transaction: the connection's
+        return getattr(self.con, name)
+
+    def verify_foreign_keys(self, tables: Iterable[str]) -> None:
+        """Inside the load's transaction, before it commits: every row of ``tables`` has its
+        parents (SQLite checks now what it did not check row by row; PostgreSQL checked each
+        row as it was written). Raises RuntimeError naming the first orphan."""
+        if not self.foreign_keys_off:
+            return
+        for table in tables:
+            bad = self.con.execute(f'PRAGMA foreign_key_check("{table}")').fetchone()
+            if bad is not None:
+                raise RuntimeError(f"a bulk load wrote a row without its parent: {tuple(bad)}")
 
 
 @contextlib.contextmanager
-def bulk_load_settings(*, large: bool):
+def bulk_load_settings(*, large: bool, foreign_keys: bool = False):
     """This connection's settings around one large write transaction opened inside the block (the
-    demo data): no foreign-key look-up per row (the caller writes only rows whose parents it wrote
-    itself; the pragma changes only outside a transaction, so it stays on when one is open) and
-    a larger page cache when ``large``. Both are put back however the block ends; the settings
-    belong to this connection and are never stored in the file. (The commit's checkpoint is not
-    deferred: a backup copied right after the load then finds the pages in the file, and a
-    command-line load waits for the checkpoint before it exits anyway.)"""
-    con = database.connection()
-    foreign_keys = None
-    if not con.in_transaction:
-        foreign_keys = con.execute("PRAGMA foreign_keys").fetchone()[0]
+    demo data, a large import); yields a :class:`BulkLoad`. Both engines keep every commit
+    durable (SQLite synchronous=FULL, PostgreSQL synchronous_commit): this is about speed only.
+
+    SQLite: no foreign-key look-up per row unless ``foreign_keys`` (the caller writes only rows
+    whose parents it wrote itself, and may prove it with :meth:`BulkLoad.verify_foreign_keys`;
+    the pragma changes only outside a transaction, so it stays on when one is open) and a larger
+    page cache when ``large``. (The commit's checkpoint is not deferred: a backup copied right
+    after the load then finds the pages in the file, and a command-line load waits for the
+    checkpoint before it exits anyway.)
+
+    PostgreSQL: foreign keys are always checked (turning them off needs a superuser; inserting
+    parents first keeps every check cheap), and when ``large`` the index builds and sorts get
+    more memory (``maintenance_work_mem``, ``work_mem``) for this session.
+
+    Everything is put back however the block ends; the settings belong to this connection."""
+    con = raw_connection()
+    if engine().name != "sqlite":
+        if large:
+            con.execute(f"SET maintenance_work_mem = '{BULK_LOAD_MAINTENANCE_MEM}'")
+            con.execute(f"SET work_mem = '{BULK_LOAD_WORK_MEM}'")
+        try:
+            yield BulkLoad(con, foreign_keys_off=False)
+        finally:
+            if large and not database.is_closed():
+                con.execute("RESET maintenance_work_mem")
+                con.execute("RESET work_mem")
+        return
+    previous_fk = None
+    if not foreign_keys and not con.in_transaction:
+        previous_fk = con.execute("PRAGMA foreign_keys").fetchone()[0]
         con.execute("PRAGMA foreign_keys = OFF")
-    cache = con.execute("PRAGMA cache_size").fetchone()[0]
-    if large:
-        con.execute(f"PRAGMA cache_size = {-BULK_LOAD_CACHE_KIB}")
     try:
-        yield con
+        with page_cache(BULK_LOAD_CACHE_KIB) if large else contextlib.nullcontext():
+            yield BulkLoad(con, foreign_keys_off=bool(previous_fk))
     finally:
-        con.execute(f"PRAGMA cache_size = {int(cache)}")
-        if foreign_keys is not None:
-            con.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
+        if previous_fk is not None:
+            con.execute(f"PRAGMA foreign_keys = {int(previous_fk)}")
 
 
 _checkpoints: list[threading.Thread] = []  # started and maybe running: close_database joins them
@@ -432,37 +607,42 @@ def interruptible(keep_going: Callable[[], bool], every: int = 20_000):
 
 
 class DroppedIndexes:
-    """The secondary indexes of ``tables`` (every index with SQL of its own, not a primary key or
-    UNIQUE constraint), optionally only those on any of ``columns``, dropped on creation and
-    created again from that same SQL by :meth:`restore`: a bulk write then builds each index once
-    by sorting instead of updating it entry by entry at random places. Must run inside the
-    caller's transaction, which makes drop, write and restore one atomic change (a rollback puts
-    the indexes back as they were). The planner statistics of the indexes (sqlite_stat1 rows,
-    which DROP INDEX deletes) are put back too."""
+    """The secondary indexes of ``tables`` (:func:`secondary_indexes`: every index that is no
+    primary key or UNIQUE constraint), optionally only those on any of ``columns``, dropped on
+    creation and created again from their same SQL by :meth:`restore`: a bulk write then builds
+    each index once by sorting instead of updating it entry by entry at random places. Must run
+    inside the caller's transaction, which makes drop, write and restore one atomic change (a
+    rollback puts the indexes back as they were; DDL is transactional on both engines). On SQLite
+    the planner statistics of the indexes (sqlite_stat1 rows, which DROP INDEX deletes) are put
+    back too. On PostgreSQL DROP INDEX locks the table against every other reader until commit:
+    only for loads that nobody waits for (:attr:`Engine.rebuilds_indexes` decides for imports)."""
 
-    def __init__(self, con, tables: tuple[str, ...], columns: Iterable[str] | None = None):
-        self.con = con
-        marks = ", ".join("?" * len(tables))
-        found = con.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}) ORDER BY rowid",
-            tables,
-        ).fetchall()
-        if columns is not None:
-            wanted = set(columns)
-            found = [(n, q) for n, q in found if wanted & {r[2] for r in con.execute(f'PRAGMA index_info("{n}")')}]
-        self.indexes = found
+    def __init__(
+        self,
+        con=None,
+        tables: tuple[str, ...] = (),
+        columns: Iterable[str] | None = None,
+        *,
+        exclusive: bool = False,
+    ):
+        self.con = con or raw_connection()
+        wanted = exclusive or engine().rebuilds_indexes  # else nothing is dropped (see indexes_rebuilt)
+        self.indexes = secondary_indexes(tables, columns) if wanted else []
         self.stats: list[tuple] = []
+        sqlite = engine().name == "sqlite"
         if (
-            self.indexes
-            and con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone()
+            sqlite
+            and self.indexes
+            and self.con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+            ).fetchone()
         ):
             names = [n for n, _ in self.indexes]
-            self.stats = con.execute(
+            self.stats = self.con.execute(
                 f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({', '.join('?' * len(names))})", names
             ).fetchall()
         for name, _ in self.indexes:
-            con.execute(f'DROP INDEX "{name}"')
+            self.con.execute(f'DROP INDEX "{name}"')
 
     def restore(self) -> None:
         con = self.con
@@ -475,13 +655,18 @@ class DroppedIndexes:
 
 
 @contextlib.contextmanager
-def indexes_rebuilt(tables: tuple[str, ...], columns: Iterable[str] | None = None):
+def indexes_rebuilt(tables: tuple[str, ...], columns: Iterable[str] | None = None, *, exclusive: bool = False):
     """``with indexes_rebuilt(("customer",)):`` around a bulk write inside a transaction (see
-    :class:`DroppedIndexes`). An empty ``columns`` drops nothing."""
-    if (columns is not None and not columns) or engine().name != "sqlite":
-        # PostgreSQL keeps its indexes during a bulk write (its own bulk-load handling is to come)
+    :class:`DroppedIndexes`). An empty ``columns`` drops nothing. PostgreSQL keeps its indexes
+    (:attr:`Engine.rebuilds_indexes`: other counters keep reading the tables) unless
+    ``exclusive``: a load that nobody waits for (the demo data), after which the tables are
+    analysed (a bulk load changes their statistics more than autovacuum waits for)."""
+    if (columns is not None and not columns) or not (exclusive or engine().rebuilds_indexes):
         yield
         return
-    dropped = DroppedIndexes(database.connection(), tables, columns)
+    dropped = DroppedIndexes(raw_connection(), tables, columns, exclusive=exclusive)
     yield
     dropped.restore()
+    if engine().name != "sqlite":
+        for table in tables:
+            database.execute_sql(f'ANALYZE "{table}"')

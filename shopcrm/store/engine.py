@@ -31,7 +31,7 @@ import logging
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -116,6 +116,39 @@ class Engine(ABC):
     def quick_check(self) -> str | None:
         """A cheap integrity check on a connection of its own: None when healthy, else the problem."""
 
+    # --- bulk writes (imports, the demo data): shopcrm.store.db's helpers ask these ---------------
+
+    @abstractmethod
+    def raw_connection(self, db: Database) -> Any:
+        """The connection for hand-written bulk SQL: ``execute(sql, params)`` returning a cursor,
+        ``executemany(sql, rows)``, ``in_transaction`` (sqlite3's connection, or the same few
+        methods on PostgreSQL), taking SQLite-style ``?`` SQL on both engines."""
+
+    @abstractmethod
+    def executemany(self, db: Database, sql: str, rows: Iterable) -> None:
+        """``sql`` once per row, as fast as the engine's driver allows."""
+
+    def lock_against_writes(self, db: Database, table: str) -> None:
+        """Until this write transaction ends, nobody else inserts, updates or deletes rows of
+        ``table`` (reads go on). SQLite: its IMMEDIATE transaction holds the write lock already."""
+        return None
+
+    @abstractmethod
+    def claim_ids(self, db: Database, table: str, n: int) -> int:
+        """The first of ``n`` consecutive ids of ``table`` that this transaction may insert
+        explicitly and that nobody else will use."""
+
+    @abstractmethod
+    def secondary_indexes(
+        self, db: Database, tables: tuple[str, ...], columns: Iterable[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of every index of ``tables`` that is no primary key or UNIQUE
+        constraint, in creation order; only those on any of ``columns`` when given."""
+
+    # whether dropping the secondary indexes around a large bulk write and creating them again
+    # pays (see shopcrm.store.db.DroppedIndexes)
+    rebuilds_indexes: ClassVar[bool] = True
+
 
 # --- SQLite ----------------------------------------------------------------------------------------
 
@@ -183,6 +216,30 @@ class SqliteEngine(Engine):
 
     def quick_check(self) -> str | None:
         return self._check(self.path)
+
+    def raw_connection(self, db: Database) -> Any:
+        return db.connection()
+
+    def executemany(self, db: Database, sql: str, rows: Iterable) -> None:
+        db.connection().executemany(sql, rows)
+
+    def claim_ids(self, db: Database, table: str, n: int) -> int:
+        # the IMMEDIATE transaction holds the write lock: nobody else inserts meanwhile
+        return db.execute_sql(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"').fetchone()[0]
+
+    def secondary_indexes(
+        self, db: Database, tables: tuple[str, ...], columns: Iterable[str] | None = None
+    ) -> list[tuple[str, str]]:
+        con = db.connection()
+        found = con.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY rowid",
+            tables,
+        ).fetchall()
+        if columns is not None:
+            wanted = set(columns)
+            found = [(n, q) for n, q in found if wanted & {r[2] for r in con.execute(f'PRAGMA index_info("{n}")')}]
+        return found
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -323,8 +380,10 @@ class PostgresEngine(Engine):
         step(db)
 
     def quick_check(self) -> str | None:
-        """The server checks its own pages (checksums, WAL); what we check cheaply is that the
-        database answers and still holds ShopCRM's mark and tables."""
+        """The server checks its own pages (checksums, WAL) and every constraint on every write;
+        what we check cheaply is that the database answers, still holds ShopCRM's mark and
+        tables, and that no index is left invalid or unready (an index build that failed half
+        way: queries would then silently read the table instead)."""
         try:
             db = self.connect()
         except DatabaseOpenError as exc:
@@ -332,11 +391,105 @@ class PostgresEngine(Engine):
         try:
             row = db.execute_sql(f"SELECT application_id FROM {META_TABLE}").fetchone()
             db.execute_sql("SELECT count(*) FROM customer").fetchone()
-            return None if row and row[0] == APPLICATION_ID else "no ShopCRM mark"
+            if not (row and row[0] == APPLICATION_ID):
+                return "no ShopCRM mark"
+            broken = db.execute_sql(
+                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE pg_table_is_visible(x.indrelid) AND NOT (x.indisvalid AND x.indisready) ORDER BY 1"
+            ).fetchall()
+            return f"invalid index: {', '.join(r[0] for r in broken)}" if broken else None
         except PeeweeDatabaseError as exc:
             return str(exc).strip().splitlines()[0]
         finally:
             db.close()
+
+    # PostgreSQL keeps its indexes during a bulk write unless the caller says nobody waits
+    # (shopcrm.store.db.indexes_rebuilt's ``exclusive``): DROP INDEX locks the table against every
+    # other counter's reads until the transaction commits (a daily regrade must not stop the
+    # counters' searches). Where it is allowed it pays as on SQLite: 100k members imported into an
+    # empty shop, tests/benchmarks/bench_import.py --engine postgresql: 94.6 s of writing with the
+    # indexes kept, 57.6 s with them dropped and created again (a heavily loaded machine).
+    rebuilds_indexes = False
+
+    def raw_connection(self, db: Database) -> Any:
+        return PgRawConnection(db, self)
+
+    def executemany(self, db: Database, sql: str, rows: Iterable) -> None:
+        """A one-row ``INSERT … VALUES (…)`` becomes a few statements of many rows each
+        (psycopg2's execute_values: one round trip per PAGE rows instead of one per row)."""
+        from psycopg2.extras import execute_values  # type: ignore[import-untyped]
+
+        pg = postgres_sql(sql)
+        found = _INSERT_VALUES.search(pg)
+        with db.cursor() as cur:
+            if found and pg.lstrip()[:6].upper() == "INSERT":
+                head = pg[: found.start(1)] + "%s" + pg[found.end(1) :]
+                execute_values(cur, head, rows, template=found.group(1), page_size=EXECUTE_VALUES_PAGE)
+            else:
+                cur.executemany(pg, list(rows))
+
+    def lock_against_writes(self, db: Database, table: str) -> None:
+        # SHARE ROW EXCLUSIVE: conflicts with every writer and itself, not with readers (nor
+        # with a counter's FOR NO KEY UPDATE, whose UPDATE then waits)
+        db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+
+    def claim_ids(self, db: Database, table: str, n: int) -> int:
+        """The table is locked against other inserts (and updates) until this transaction ends —
+        as SQLite's write lock does —, then the id sequence is moved past the block."""
+        self.lock_against_writes(db, table)
+        seq = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)).fetchone()[0]
+        top = db.execute_sql(
+            f'SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM "{table}"), '
+            f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {seq}))"
+        ).fetchone()[0]
+        if n > 0:
+            db.execute_sql("SELECT setval(%s, %s)", (seq, top + n))
+        return top + 1
+
+    def secondary_indexes(
+        self, db: Database, tables: tuple[str, ...], columns: Iterable[str] | None = None
+    ) -> list[tuple[str, str]]:
+        sql = (
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+        )
+        params: list[Any] = [list(tables)]
+        if columns is not None:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid "
+                "AND a.attnum = ANY(x.indkey) AND a.attname = ANY(%s))"
+            )
+            params.append(list(columns))
+        return [tuple(r) for r in db.execute_sql(sql + " ORDER BY i.oid", params).fetchall()]
+
+
+# rows per statement of PostgresEngine.executemany
+EXECUTE_VALUES_PAGE = 1000
+# the VALUES (…) of a one-row INSERT (parentheses one level deep and quoted text allowed inside)
+_INSERT_VALUES = re.compile(r"\bVALUES\s*(\((?:[^()']|'[^']*'|\([^()]*\))*\))", re.IGNORECASE)
+
+
+class PgRawConnection:
+    """The few methods of an sqlite3 connection that the bulk writers use, on PostgreSQL: raw
+    SQLite-style SQL (``?``) through the open peewee database (its transaction, its cursor)."""
+
+    def __init__(self, db: Database, engine: PostgresEngine):
+        self.db = db
+        self.engine = engine
+
+    def execute(self, sql: str, params: Any = ()):
+        return self.db.execute_sql(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable) -> None:
+        self.engine.executemany(self.db, sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg2.extensions as ext  # type: ignore[import-untyped]
+
+        return self.db.connection().info.transaction_status != ext.TRANSACTION_STATUS_IDLE
 
 
 def engine_for(

@@ -214,23 +214,71 @@ def test_background_check_warns_the_user(qtbot, app, tmp_path):
 def test_indexes_rebuilt_leaves_the_schema_identical_after_success_and_rollback(db):
     from shopcrm.demo import generate
 
+    tables = ("customer", "purchase", "search_key", "contact", "complaint", "ledger_entry")
+
     def schema():
-        return sorted(db.execute_sql("SELECT type, name, sql FROM sqlite_master").fetchall(), key=repr)
+        return sorted(dbmod.secondary_indexes(tables))
 
     generate(200, 1000, seed=4)  # the demo bulk-loads through indexes_rebuilt
     before = schema()
-    with pytest.raises(RuntimeError), db.atomic(), dbmod.indexes_rebuilt(("customer", "purchase")):
+    assert any(name == "customer_name_sort" for name, _ in before)
+    with pytest.raises(RuntimeError), db.atomic(), dbmod.indexes_rebuilt(("customer", "purchase"), exclusive=True):
         assert schema() != before  # dropped while writing
         raise RuntimeError("cancel")
     assert schema() == before
-    with db.atomic(), dbmod.indexes_rebuilt(("customer",), columns=("grade",)):
-        names = {r[1] for r in schema()}
+    with db.atomic(), dbmod.indexes_rebuilt(("customer",), columns=("grade",), exclusive=True):
+        names = {r[0] for r in schema()}
         assert "customer_grade" not in names and "customer_grade_since" not in names
         assert "customer_name_sort" in names  # indexes on other columns stay
     assert schema() == before
-    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # without ``exclusive`` only an engine whose bulk writes gain from it drops anything
+    with db.atomic(), dbmod.indexes_rebuilt(("customer",)):
+        assert (schema() != before) == dbmod.engine().rebuilds_indexes
+    assert schema() == before
+    assert dbmod.check_integrity() is None
 
 
+def test_a_bulk_load_that_leaves_an_orphan_is_refused_before_it_commits(db):
+    """SQLite writes a bulk load without foreign-key look-ups and proves them before the commit;
+    PostgreSQL checks each row as it is written: either way the orphan never lands."""
+    with (
+        pytest.raises(Exception, match=r"FOREIGN KEY|foreign key|without its parent"),
+        dbmod.bulk_load_settings(large=False) as load,
+        db.atomic(),
+    ):
+        load.execute("INSERT INTO customer_tag (customer_id, tag_id) VALUES (?, ?)", (999_999, 999_999))
+        load.verify_foreign_keys(("customer_tag",))
+    assert db.execute_sql("SELECT count(*) FROM customer_tag").fetchone()[0] == 0
+    assert db.execute_sql("SELECT 1").fetchone()[0] == 1  # the connection works on
+
+
+def test_claimed_ids_are_never_given_twice(db):
+    """A bulk load inserts customers with ids it claimed; the next customer made the ordinary way
+    (its id from the engine: SQLite's max + 1, PostgreSQL's sequence) comes after them."""
+    from shopcrm.customers import CustomerInput, create
+    from shopcrm.store.models import Customer
+
+    with db.atomic():
+        first = dbmod.claim_ids("customer", 3)
+        Customer.insert_many(
+            [
+                {
+                    "id": first + i,
+                    "name": f"批{i}",
+                    "name_sort": f"pi{i}",
+                    "mobile": f"1370000000{i}",
+                    "mobile_rev": f"{i}0000000731",
+                }
+                for i in range(3)
+            ]
+        ).execute()
+    made = create(CustomerInput(name="后来", mobile="13800000001"))
+    assert made.id == first + 3
+    with db.atomic():
+        assert dbmod.claim_ids("customer", 0) == first + 4
+
+
+@pytest.mark.sqlite_only("WAL checkpoints are SQLite's (the PostgreSQL server checkpoints on its own)")
 def test_a_deferred_checkpoint_leaves_the_commit_alone_and_runs_afterwards(db, monkeypatch):
     con = db.connection()
     started = []
@@ -250,6 +298,7 @@ def test_a_deferred_checkpoint_leaves_the_commit_alone_and_runs_afterwards(db, m
         file_only.close()
 
 
+@pytest.mark.sqlite_only("WAL checkpoints are SQLite's")
 def test_closing_the_database_waits_for_a_background_checkpoint(db, monkeypatch):
     import threading
 
@@ -268,3 +317,16 @@ def test_closing_the_database_waits_for_a_background_checkpoint(db, monkeypatch)
     threading.Timer(0.2, gate.set).start()  # the checkpoint is still running when we close
     close_database()
     assert order == ["checkpoint", "close"]
+
+
+def test_checkpoints_and_the_page_cache_are_nothing_on_postgresql(db):
+    """The SQLite-only settings around a bulk load leave a PostgreSQL session as it was."""
+    if dbmod.engine().name != "postgresql":
+        pytest.skip("the SQLite side is tested above")
+    assert dbmod.checkpoint_in_background() is None
+    with dbmod.checkpoint_deferred(), dbmod.page_cache(64 * 1024), db.atomic():
+        db.execute_sql("INSERT INTO tag (name) VALUES ('x')")
+    work_mem = db.execute_sql("SHOW work_mem").fetchone()[0]
+    with dbmod.bulk_load_settings(large=True):
+        assert db.execute_sql("SHOW maintenance_work_mem").fetchone()[0] == dbmod.BULK_LOAD_MAINTENANCE_MEM
+    assert db.execute_sql("SHOW work_mem").fetchone()[0] == work_mem

@@ -114,7 +114,7 @@ def test_section_merges_validates_and_reads_damage_as_told(db):
 
     settings.put("x.group", "not a dict")
     assert section.load() == "not a dict"  # the default merge takes a non-dict as it is
-    db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES ('x.group', '{broken')")
+    db.execute_sql("UPDATE setting SET value = '{broken' WHERE key = 'x.group'")
     with pytest.raises(ValueError):
         section.load()
     tolerant = settings.Section("x.group", lambda: copy.deepcopy(defaults), damaged_reads_as_defaults=True)
@@ -133,7 +133,8 @@ def test_merged_copies_and_merges_at_every_depth():
 
 
 def _old_row(db, key: str, text: str) -> None:
-    db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, text))
+    db.execute_sql("DELETE FROM setting WHERE key = ?", (key,))
+    db.execute_sql("INSERT INTO setting (key, value) VALUES (?, ?)", (key, text))
 
 
 def _raw(db, key: str) -> str | None:
@@ -150,6 +151,9 @@ def _old_care_merge(base, override):  # care._merge before the one store, verbat
     return copy.deepcopy(override)
 
 
+@pytest.mark.sqlite_only(
+    "includes the backup settings of an SQLite shop (its folder beside the file; pg_dump backups: tests/backup)"
+)
 def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     # exactly as the old writers wrote them: json.dumps(value) (trust.session, backup, grading's
     # last run) escapes Chinese as \uXXXX; care, grading, complaints and the import mapping wrote
@@ -212,6 +216,9 @@ def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     assert excel_import.remembered_mapping(header) == {0: "name", 1: "mobile"}
 
 
+@pytest.mark.sqlite_only(
+    "includes the backup settings of an SQLite shop (its folder beside the file; pg_dump backups: tests/backup)"
+)
 def test_the_old_code_would_read_what_the_store_writes(db, db_path, tmp_path):
     """The text stored is what the old writers stored: the same JSON, byte for byte where they
     wrote ensure_ascii=False (care, grading, complaints, import mapping); the same value where they
