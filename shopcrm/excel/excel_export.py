@@ -42,7 +42,8 @@ from shopcrm.core.lunar import LunarBirthday, format_lunar
 from shopcrm.core.money import fmt as yuan
 from shopcrm.core.normalize import FORMULA_TRIGGERS, MAX_TEXT, escape_formula, unescape_formula
 from shopcrm.core.texts import CATALOGUE, register, t
-from shopcrm.store.db import database
+from shopcrm.store import sqlfn
+from shopcrm.store.db import database, executemany, raw_connection, read_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -663,9 +664,9 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
         SELECT c.name, c.mobile, c.card_no, c.gender, c.birthday, c.lunar_month, c.lunar_day,
                c.lunar_leap, c.lunar_year, l.name, c.balance_cents, c.points, c.total_spend_cents,
                c.purchase_count, c.last_purchase_at,
-               (SELECT group_concat(name, '{TAG_SEPARATOR}') FROM
+               (SELECT {sqlfn.group_concat("tn.name", TAG_SEPARATOR)} FROM
                    (SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
-                    WHERE ct.customer_id = c.id ORDER BY t.name)),
+                    WHERE ct.customer_id = c.id ORDER BY t.name) tn),
                c.wechat, c.phone2, c.address, c.source, c.pref_text, c.pref_products, c.pref_taste,
                c.pref_channel, c.pref_time, c.notes, c.consent_marketing, c.joined_on, c.email
         FROM {scope} s JOIN customer c ON c.id = s.id LEFT JOIN level l ON l.id = c.level_id
@@ -736,7 +737,7 @@ def _complaint_rows(scope: str, with_walkins: bool, batch: int = 2000) -> Iterat
     if with_walkins:
         sql += f""" UNION ALL SELECT NULL, x.walkin_mobile, x.walkin_name, {cols},
                     NULL, x.received_at, x.id FROM complaint x WHERE x.customer_id IS NULL"""
-    cur = database.execute_sql(f"SELECT * FROM ({sql}) ORDER BY o1 IS NULL, o1, o2, o3")
+    cur = database.execute_sql(f"SELECT * FROM ({sql}) x ORDER BY o1 IS NULL, o1, o2, o3")
     while rows := cur.fetchmany(batch):
         for r in rows:
             yield (
@@ -786,19 +787,24 @@ class ExportResult:
         return t("export.summary", path=self.path, n=self.customers)
 
 
-_SCOPE = "temp.export_scope"
+_SCOPE_NAME = "export_scope"
+
+
+def _scope() -> str:
+    return sqlfn.temp_table(_SCOPE_NAME)
 
 
 def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None) -> int:
     """The customers to export, in order, as a temporary table (no huge ``IN (…)`` lists)."""
-    con = database.connection()
-    con.execute(f"DROP TABLE IF EXISTS {_SCOPE}")
-    con.execute("CREATE TEMP TABLE export_scope (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE)")
+    con = raw_connection()
+    scope = _scope()
+    con.execute(f"DROP TABLE IF EXISTS {scope}")
+    con.execute(f"CREATE TEMP TABLE {_SCOPE_NAME} (pos {sqlfn.auto_id()}, id INTEGER NOT NULL UNIQUE)")
     source = ((int(i),) for i in ids) if ids is not None else ((i,) for i in C.iter_ids(query or C.CustomerQuery()))
-    con.executemany(f"INSERT OR IGNORE INTO {_SCOPE} (id) VALUES (?)", source)
+    executemany(f"INSERT OR IGNORE INTO {scope} (id) VALUES (?)", source)
     # ids that are not (or no longer) customers
-    con.execute(f"DELETE FROM {_SCOPE} WHERE id NOT IN (SELECT id FROM customer)")
-    return con.execute(f"SELECT count(*) FROM {_SCOPE}").fetchone()[0]
+    con.execute(f"DELETE FROM {scope} WHERE id NOT IN (SELECT id FROM customer)")
+    return con.execute(f"SELECT count(*) FROM {scope}").fetchone()[0]
 
 
 def export_customers(
@@ -827,37 +833,39 @@ def export_customers(
     started = time.perf_counter()
     everyone = query is None and ids is None
     try:
-        # DEFERRED: the database's default (IMMEDIATE) would hold the write lock for the whole export
-        with database.atomic("DEFERRED"):
+        # one read snapshot (SQLite: DEFERRED, since the database's default IMMEDIATE would hold
+        # the write lock for the whole export)
+        with read_snapshot():
+            scope = _scope()
             n_customers = _fill_scope(query, ids)
             result = ExportResult(Path(path), customers=n_customers, full=full)
-            sheets = [Sheet(SHEET_CUSTOMERS, CUSTOMER_COLUMNS, _customer_rows(_SCOPE), n_customers)]
+            sheets = [Sheet(SHEET_CUSTOMERS, CUSTOMER_COLUMNS, _customer_rows(scope), n_customers)]
             if full:
 
                 def count(sql: str) -> int:
                     return database.execute_sql(sql).fetchone()[0]
 
-                result.purchases = count(f"SELECT count(*) FROM {_SCOPE} s JOIN purchase p ON p.customer_id = s.id")
-                result.contacts = count(f"SELECT count(*) FROM {_SCOPE} s JOIN contact k ON k.customer_id = s.id")
-                result.complaints = count(f"SELECT count(*) FROM {_SCOPE} s JOIN complaint x ON x.customer_id = s.id")
+                result.purchases = count(f"SELECT count(*) FROM {scope} s JOIN purchase p ON p.customer_id = s.id")
+                result.contacts = count(f"SELECT count(*) FROM {scope} s JOIN contact k ON k.customer_id = s.id")
+                result.complaints = count(f"SELECT count(*) FROM {scope} s JOIN complaint x ON x.customer_id = s.id")
                 if everyone:
                     result.complaints += count("SELECT count(*) FROM complaint WHERE customer_id IS NULL")
-                result.coupons = count(f"SELECT count(*) FROM {_SCOPE} s JOIN coupon cp ON cp.customer_id = s.id")
-                result.packages = count(f"SELECT count(*) FROM {_SCOPE} s JOIN package k ON k.customer_id = s.id")
+                result.coupons = count(f"SELECT count(*) FROM {scope} s JOIN coupon cp ON cp.customer_id = s.id")
+                result.packages = count(f"SELECT count(*) FROM {scope} s JOIN package k ON k.customer_id = s.id")
                 sheets += [
-                    Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(_SCOPE), result.purchases),
-                    Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(_SCOPE), result.contacts),
-                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(_SCOPE, everyone), result.complaints),
-                    Sheet(SHEET_COUPONS, COUPON_COLUMNS, _coupon_rows(_SCOPE), result.coupons),
-                    Sheet(SHEET_PACKAGES, PACKAGE_COLUMNS, _package_rows(_SCOPE), result.packages),
+                    Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(scope), result.purchases),
+                    Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(scope), result.contacts),
+                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(scope, everyone), result.complaints),
+                    Sheet(SHEET_COUPONS, COUPON_COLUMNS, _coupon_rows(scope), result.coupons),
+                    Sheet(SHEET_PACKAGES, PACKAGE_COLUMNS, _package_rows(scope), result.packages),
                 ]
             result.path = write_workbook(path, sheets, progress)
             result.sheets = [s.title for s in sheets]
     finally:
         try:
-            database.execute_sql(f"DROP TABLE IF EXISTS {_SCOPE}")
+            database.execute_sql(f"DROP TABLE IF EXISTS {_scope()}")
         except Exception:
-            log.warning("cannot drop the export's scope table %s", _SCOPE, exc_info=True)
+            log.warning("cannot drop the export's scope table %s", _SCOPE_NAME, exc_info=True)
     result.seconds = time.perf_counter() - started
     what = "full" if full else "list"
     audit.log("export", detail=f"{what}: {result.customers} -> {result.path}")

@@ -70,7 +70,8 @@ from shopcrm.core.normalize import (
 )
 from shopcrm.core.texts import t
 from shopcrm.excel import excel_import as X
-from shopcrm.store.db import checkpoint_deferred, database
+from shopcrm.store import sqlfn
+from shopcrm.store.db import checkpoint_deferred, database, executemany, lock_against_writes, page_cache, raw_connection
 from shopcrm.store.models import ImportRun, now, sql_ts
 
 log = logging.getLogger(__name__)
@@ -705,18 +706,13 @@ def _points(raw) -> int:
     return parse_int(text, "points")
 
 
-@contextlib.contextmanager
-def _larger_page_cache(con):
+def _larger_page_cache():
     """A 64 MB page cache for one large import (the app's is 16 MB): the five purchase indexes
     of a million-row table do not fit in 16 MB, and every insert then reads its index pages
     again. Measured, 300k rows into the demo's 1M: inserts 36.7 s -> 22.0 s (256 MB: 18.6 s,
-    not worth 200 MB more), peak memory +70 MB. Set back afterwards (SQLite frees the pages)."""
-    before = con.execute("PRAGMA cache_size").fetchone()[0]
-    con.execute(f"PRAGMA cache_size = {-PAGE_CACHE_KB}")
-    try:
-        yield
-    finally:
-        con.execute(f"PRAGMA cache_size = {int(before)}")
+    not worth 200 MB more), peak memory +70 MB. Set back afterwards (SQLite frees the pages;
+    nothing on PostgreSQL, whose server caches for every client)."""
+    return page_cache(PAGE_CACHE_KB)
 
 
 def _by_customer(r: PurchaseRow) -> tuple:
@@ -731,16 +727,20 @@ def _mark_duplicates(report: PurchaseReport) -> None:
     todo = [r for r in report.rows if r.cls == IMPORTED]
     if not todo:
         return
-    con = database.connection()
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS _pimp_keys (customer_id INTEGER NOT NULL, at TEXT NOT NULL)")
+    con = raw_connection()
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _pimp_keys (customer_id INTEGER NOT NULL, "
+        f"at {sqlfn.timestamp_type()} NOT NULL)"
+    )
     con.execute("DELETE FROM _pimp_keys")
     try:
-        con.executemany("INSERT INTO _pimp_keys VALUES (?, ?)", {(r.customer_id, r.at_text) for r in todo})
+        executemany("INSERT INTO _pimp_keys VALUES (?, ?)", {(r.customer_id, r.at_text) for r in todo})
         stored: Counter = Counter(
-            con.execute(
+            (cid, sqlfn.as_text(at), cents, items)
+            for cid, at, cents, items in con.execute(
                 "SELECT p.customer_id, p.at, p.amount_cents + p.refunded_cents, p.items FROM _pimp_keys k "
                 "JOIN purchase p ON p.customer_id = k.customer_id AND p.at = k.at"
-            )
+            ).fetchall()
         )
     finally:
         con.execute("DELETE FROM _pimp_keys")
@@ -763,7 +763,7 @@ _INSERT = (
 _POINTS_LEDGER = """
     INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, balance_after_cents,
                               points_after, reason, purchase_id)
-    SELECT p.customer_id, ?, 'import', 0, p.points_earned, c.balance_cents,
+    SELECT p.customer_id, {at}, 'import', 0, p.points_earned, c.balance_cents,
            c.points + SUM(p.points_earned) OVER (PARTITION BY p.customer_id ORDER BY p.id), ?, p.id
     FROM purchase p JOIN customer c ON c.id = p.customer_id
     WHERE p.id > ? AND p.points_earned != 0
@@ -791,11 +791,11 @@ def apply_plan(
     pending_backup = X._backup_before_import() if new else None
     started = now()
     stamp = sql_ts(started)
-    con = database.connection()
+    con = raw_connection()
     spent = LAST_WRITE_SECONDS
     spent.clear()
-    deferred = checkpoint_deferred(con) if len(new) >= X.BULK_FLOOR else contextlib.nullcontext()
-    cache = _larger_page_cache(con) if len(new) >= X.BULK_FLOOR else contextlib.nullcontext()
+    deferred = checkpoint_deferred() if len(new) >= X.BULK_FLOOR else contextlib.nullcontext()
+    cache = _larger_page_cache() if len(new) >= X.BULK_FLOOR else contextlib.nullcontext()
     with cache, deferred, database.atomic():
         run = ImportRun.create(
             started_at=started,
@@ -807,6 +807,8 @@ def apply_plan(
             balance_mode="",
             status="running",
         )
+        # every purchase above first_new is this import's: nobody else writes one meanwhile
+        lock_against_writes("purchase")
         first_new = con.execute("SELECT COALESCE(MAX(id), 0) FROM purchase").fetchone()[0]
         t0 = time.perf_counter()
         # in customer order: three of the five purchase indexes lead with the customer and then
@@ -844,7 +846,7 @@ def apply_plan(
         )
         if report.points_as_history:
             reason = t("pimp.ledger_reason", file=file_name)
-            con.execute(_POINTS_LEDGER, (stamp, reason, first_new))
+            con.execute(_POINTS_LEDGER.format(at=sqlfn.timestamp_param()), (stamp, reason, first_new))
             con.execute(_POINTS_TOTALS, (first_new,))
         t3 = time.perf_counter()
         touched = sorted({r.customer_id for r in new if r.customer_id is not None})

@@ -41,7 +41,7 @@ def _rows_as_values(db_path: Path) -> list[tuple]:
     open_database(db_path)
     with database.atomic("DEFERRED"):
         E._fill_scope(None, None)
-        raw = list(E._customer_rows(E._SCOPE))
+        raw = list(E._customer_rows(E._scope()))
     out = []
     for r in raw:
         r = list(r)

@@ -14,10 +14,13 @@ It also prints a lower bound: the import's own read plus the time SQLite alone s
 this schema needs (customer rows, their indexes, the search keys, the ledger), as if the checks
 and every other line of Python cost nothing.
 
-    python tests/benchmarks/bench_import.py [--rows 100000] [--repeat 3]
+    python tests/benchmarks/bench_import.py [--rows 100000] [--repeat 3] [--engine sqlite|postgresql|both]
 
 Each measurement runs in a fresh child process (so peak RSS is the import's own) on a fresh
-database file.
+database file. ``--engine postgresql`` (or ``both``) runs the same on a local PostgreSQL server that
+the benchmark starts (tests/pg_server.py), each run in a fresh database: floor 1 is then psycopg2's
+execute_values into a bare table; it also measures the import with the customer indexes kept
+instead of dropped and created again.
 """
 
 from __future__ import annotations
@@ -105,6 +108,25 @@ def child_floor(xlsx: str, db: str) -> dict:
     t0 = time.perf_counter()
     rows = CalamineWorkbook.from_path(xlsx).get_sheet_by_index(0).to_python()
     t_read = time.perf_counter() - t0
+    if db.startswith("postgresql://"):
+        import psycopg2
+        from psycopg2.extras import execute_values
+
+        pg = psycopg2.connect(db)
+        cur = pg.cursor()
+        cur.execute(f"CREATE TABLE raw ({', '.join(f'c{i} TEXT' for i in range(len(HEADER)))})")
+        pg.commit()
+        t1 = time.perf_counter()
+        execute_values(
+            cur,
+            "INSERT INTO raw VALUES %s",
+            ([None if v == "" else str(v) for v in r[: len(HEADER)]] for r in rows[2:]),
+            page_size=1000,
+        )
+        pg.commit()
+        t_write = time.perf_counter() - t1
+        pg.close()
+        return {"total": time.perf_counter() - t0, "read": t_read, "write": t_write}
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=wal")
     con.execute("PRAGMA synchronous=2")
@@ -126,7 +148,7 @@ def child_floor_schema(xlsx: str, db: str) -> dict:
 
     from python_calamine import CalamineWorkbook
 
-    from shopcrm.store.db import database, open_database
+    from shopcrm.store.db import database, executemany, open_database
 
     open_database(db)
     gc.disable()
@@ -136,15 +158,26 @@ def child_floor_schema(xlsx: str, db: str) -> dict:
     ids = itertools.count(1)
     t1 = time.perf_counter()
     with database.atomic():
-        database.connection().executemany(
+        executemany(
             "INSERT INTO customer (id, card_no, name, mobile, mobile_rev, gender, birthday, balance_cents, "
             "points, notes, phone2, lunar_leap, pref_text, pref_channel, pref_time, pref_products, "
             "pref_taste, address, wechat, source, consent_marketing, total_spend_cents, purchase_count, "
-            "open_complaints, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, '', "
-            "'', '', '', '', '', '', '', 1, 0, 0, 0, '', '')",
-            ((next(ids), r[0], r[1], r[2], r[2], r[3], r[4], r[5], r[6], r[8]) for r in rows[2:]),
+            "open_complaints, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', FALSE, '', "
+            "'', '', '', '', '', '', '', TRUE, 0, 0, 0, '2026-11-22 10:00:00', '2026-11-22 10:00:00')",
+            (
+                (next(ids), r[0] or None, r[1], r[2], r[2], r[3], None, int(r[5] or 0), int(r[6] or 0), r[8])
+                for r in rows[2:]
+            ),
         )
     return {"total": time.perf_counter() - t0, "read": t_read, "write": time.perf_counter() - t1}
+
+
+def child_import_kept(xlsx: str, db: str) -> dict:
+    """The import with the customer indexes kept (inserted into row by row)."""
+    from shopcrm.excel import excel_import as X
+
+    X.BULK_MIN_FRACTION = float("inf")
+    return child_import(xlsx, db)
 
 
 def child_import(xlsx: str, db: str) -> dict:
@@ -178,16 +211,25 @@ def child_import(xlsx: str, db: str) -> dict:
     }
 
 
-def run_child(mode: str, xlsx: Path) -> dict:
+PG_SERVER = None  # the PgServer of a --engine postgresql run
+
+
+def run_child(mode: str, xlsx: Path, engine: str = "sqlite") -> dict:
     with tempfile.TemporaryDirectory() as d:
-        db = Path(d) / "bench.db"
+        db: Path | str = Path(d) / "bench.db"
+        if engine == "postgresql":
+            from pg_server import SCHEMA_TEMPLATE
+
+            assert PG_SERVER is not None
+            db = PG_SERVER.new_database("template0" if mode == "floor" else SCHEMA_TEMPLATE)
         out = subprocess.run(
             [sys.executable, __file__, "--child", mode, str(xlsx), str(db)],
             capture_output=True,
             text=True,
             cwd=ROOT,
-            check=True,
         )
+        if out.returncode:
+            raise SystemExit(f"{mode} on {engine} failed:\n{out.stderr}")
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -196,10 +238,16 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--child", nargs=3, metavar=("MODE", "XLSX", "DB"))
+    ap.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="sqlite")
     args = ap.parse_args()
     if args.child:
         mode, xlsx, db = args.child
-        result = {"floor": child_floor, "floor_schema": child_floor_schema, "import": child_import}[mode](xlsx, db)
+        result = {
+            "floor": child_floor,
+            "floor_schema": child_floor_schema,
+            "import": child_import,
+            "import_kept": child_import_kept,
+        }[mode](xlsx, db)
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
@@ -209,12 +257,48 @@ def main() -> None:
         f"input: {xlsx} ({xlsx.stat().st_size / 1e6:.1f} MB, {args.rows} rows; "
         f"made/cached in {time.perf_counter() - t:.1f} s), {os.cpu_count()} CPUs"
     )
-    floors, schema_floors, imports = [], [], []
+    engines = ("sqlite", "postgresql") if args.engine == "both" else (args.engine,)
+    if "postgresql" in engines:
+        global PG_SERVER
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pg_server import PgServer
+
+        import shopcrm.store.models  # noqa: F401  the models a PostgreSQL schema is made from
+        from shopcrm.store.db import close_database, open_database
+
+        PG_SERVER = PgServer().start()
+
+        def create_schema(url: str) -> None:
+            open_database(url)
+            close_database()
+
+        PG_SERVER.make_schema_template(create_schema)
+    try:
+        for engine in engines:
+            print(f"--- {engine} ---")
+            bench_engine(args, xlsx, engine)
+    finally:
+        if PG_SERVER is not None:
+            PG_SERVER.stop()
+
+
+def bench_engine(args, xlsx: Path, engine: str) -> None:
+    floors, schema_floors, imports, kept = [], [], [], []
     for _ in range(args.repeat):  # interleaved, so that machine load hits all alike
-        floors.append(run_child("floor", xlsx))
-        schema_floors.append(run_child("floor_schema", xlsx))
-        imports.append(run_child("import", xlsx))
+        floors.append(run_child("floor", xlsx, engine))
+        schema_floors.append(run_child("floor_schema", xlsx, engine))
+        imports.append(run_child("import", xlsx, engine))
+        if engine == "postgresql":
+            kept.append(run_child("import_kept", xlsx, engine))
     med = lambda xs, k: sorted(x[k] for x in xs)[len(xs) // 2]  # noqa: E731
+    if kept:
+        report(
+            "import write with the customer indexes kept",
+            med(kept, "write"),
+            med(imports, "write"),
+            unit="s",
+            target="vs dropped and rebuilt (the default of a bulk import)",
+        )
     floor, floor2, imp = med(floors, "total"), med(schema_floors, "total"), med(imports, "total")
     report("floor: calamine read", med(floors, "read"), unit="s")
     report("floor: executemany into a bare table", med(floors, "write"), unit="s")
@@ -245,10 +329,15 @@ def main() -> None:
         # what SQLite itself spends on the rows ShopCRM must store (customer rows, their ~20
         # indexes, ~8 search keys per name, the ledger): no Python in it
         sql = sum(med(imports, f"write_{k}") for k in ("customers", "indexes", "keys", "ledger"))
-        report("  write: SQLite alone (customer rows + indexes + search keys + ledger)", sql, floor, unit="s")
+        report("  write: the database alone (customer rows + indexes + search keys + ledger)", sql, floor, unit="s")
         # the least this schema allows: the file read, then SQLite storing the rows (their ~20
         # customer indexes and ~9 search keys each), with every line of Python taking no time
-        report("lower bound: read + SQLite alone (no checking, no Python)", med(imports, "read") + sql, floor, unit="s")
+        report(
+            "lower bound: read + the database alone (no checking, no Python)",
+            med(imports, "read") + sql,
+            floor,
+            unit="s",
+        )
     report(f"import {args.rows} rows end to end vs floor 1 (the issue's)", imp, floor, unit="s", target="target <= 2x")
     report(
         f"import {args.rows} rows end to end vs floor 2 (looser)",

@@ -471,7 +471,14 @@ def test_cancel_leaves_no_file_and_the_old_file_untouched(db, tmp_path):
     with pytest.raises(Cancelled):
         E.export_customers(tmp_path / "new.xlsx", progress=lambda d, t: False)
     assert not (tmp_path / "new.xlsx").exists()
-    assert db.execute_sql("SELECT count(*) FROM sqlite_temp_master").fetchone()[0] == 0
+    from shopcrm.store.db import engine
+
+    temp_tables = (
+        "SELECT count(*) FROM sqlite_temp_master"
+        if engine().name == "sqlite"
+        else "SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND pg_table_is_visible(oid)"
+    )
+    assert db.execute_sql(temp_tables).fetchone()[0] == 0
 
 
 def test_an_existing_file_is_replaced_whole(shop, tmp_path):
@@ -492,6 +499,7 @@ def test_unwritable_targets_are_clear_errors(shop, tmp_path):
     )
 
 
+@pytest.mark.sqlite_only("SQLite's file lock: a second connection writes while the export reads")
 def test_export_reads_a_snapshot_without_blocking_writes(db, db_path, tmp_path):
     from shopcrm.demo import generate
 
@@ -535,26 +543,26 @@ def test_export_is_owner_only_and_audited(shop, tmp_path):
 # --- CLI ---------------------------------------------------------------------------------------
 
 
-def test_cli_export_with_filters(shop, db_path, tmp_path, capsys):
+def test_cli_export_with_filters(shop, db_location, tmp_path, capsys):
     from shopcrm import cli
 
     out = tmp_path / "out.xlsx"
-    assert cli.main(["export", str(out), "--db", str(db_path), "--level", "金卡"]) == 0
+    assert cli.main(["export", str(out), "--db", str(db_location), "--level", "金卡"]) == 0
     assert "已导出 1 位客户" in capsys.readouterr().out
     assert names_in(out) == ["张三"]
-    assert cli.main(["export", str(out), "--db", str(db_path), "--tag", "VIP", "--full"]) == 0
+    assert cli.main(["export", str(out), "--db", str(db_location), "--tag", "VIP", "--full"]) == 0
     assert load_workbook(out).sheetnames == ["客户", "消费记录", "联系记录", "投诉记录", "优惠券", "计次卡"]
-    assert cli.main(["export", str(out), "--db", str(db_path), "--level", "铜卡"]) == 1
+    assert cli.main(["export", str(out), "--db", str(db_location), "--level", "铜卡"]) == 1
     assert "没有名为“铜卡”的会员等级" in capsys.readouterr().err
 
 
 @pytest.mark.slow
-def test_cli_export_runs_as_a_process(shop, db_path, tmp_path, python_exe):
+def test_cli_export_runs_as_a_process(shop, db_location, tmp_path, python_exe):
     import subprocess
 
     out = tmp_path / "全部.xlsx"
     proc = subprocess.run(
-        [python_exe, "-m", "shopcrm", "export", str(out), "--db", str(db_path)],
+        [python_exe, "-m", "shopcrm", "export", str(out), "--db", str(db_location)],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -777,7 +785,7 @@ def test_round_trip_of_text_that_starts_with_an_apostrophe_and_a_trigger(shop, t
     assert snapshot()["13900001111"]["notes"] == before["13900001111"]["notes"]
 
 
-def test_cli_export_needs_the_pin_once_one_is_set(shop, db_path, tmp_path, capsys):
+def test_cli_export_needs_the_pin_once_one_is_set(shop, db_location, tmp_path, capsys):
     from shopcrm import cli
     from shopcrm.trust import security
 
@@ -786,12 +794,12 @@ def test_cli_export_needs_the_pin_once_one_is_set(shop, db_path, tmp_path, capsy
         security.set_pin("2468", confirm="2468")
         security.lock()
         out = tmp_path / "x.xlsx"
-        assert cli.main(["export", str(out), "--db", str(db_path)]) == 1
+        assert cli.main(["export", str(out), "--db", str(db_location)]) == 1
         assert "店主" in capsys.readouterr().err and not out.exists()
-        assert cli.main(["export", str(out), "--db", str(db_path), "--pin", "1111"]) == 1
+        assert cli.main(["export", str(out), "--db", str(db_location), "--pin", "1111"]) == 1
         assert "密码不正确" in capsys.readouterr().err and not out.exists()
         security.reset_session()
-        assert cli.main(["export", str(out), "--db", str(db_path), "--pin", "2468"]) == 0
+        assert cli.main(["export", str(out), "--db", str(db_location), "--pin", "2468"]) == 0
         assert out.exists()
     finally:
         security.reset_session()

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TEST_DAY
+from conftest import ROOT, TEST_DAY, db_contents
 
 from shopcrm import customers as C
 from shopcrm.core.errors import Cancelled
@@ -72,6 +72,9 @@ def customer_indexes(con) -> set[str]:
     return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'")}
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
+)
 @pytest.mark.parametrize("cancel_at", ["first_chunk", "before_indexes"])
 def test_a_cancelled_bulk_import_leaves_schema_indexes_and_data_identical(db, tmp_path, cancel_at):
     seed()
@@ -103,6 +106,9 @@ def test_a_cancelled_bulk_import_leaves_schema_indexes_and_data_identical(db, tm
     assert X.history() == [] and all(r.customer_id is None for r in report.rows)
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
+)
 def test_a_finished_bulk_import_has_every_index_and_statistic_back_and_checks_pass(db, tmp_path):
     seed()
     con = db.connection()
@@ -148,6 +154,9 @@ def test_a_finished_bulk_import_has_every_index_and_statistic_back_and_checks_pa
     assert "customer_mobile" in plan
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
+)
 def test_a_duplicate_that_slips_in_after_the_check_rolls_the_bulk_import_back(db, tmp_path):
     """The unique indexes are dropped during the bulk insert: a mobile that another process stored
     between the dry run and the import is caught when they are created again, and nothing stays."""
@@ -172,6 +181,9 @@ def test_a_duplicate_that_slips_in_after_the_check_rolls_the_bulk_import_back(db
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
+)
 def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_path, monkeypatch):
     """Foreign-key look-ups are off for a bulk import's rows, so the money and membership relations
     are proven before the commit: a ledger row that points nowhere undoes the whole import."""
@@ -396,7 +408,7 @@ def test_pinyin_readings_without_importing_pypinyin_equal_pypinyins_own():
 
 def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monkeypatch):
     from shopcrm import backup
-    from shopcrm.store.db import database
+    from shopcrm.store.db import raw_connection
 
     seen = []
 
@@ -405,7 +417,7 @@ def test_the_import_commits_only_after_its_backup_is_on_disk(db, tmp_path, monke
             self.fail = fail
 
         def wait_durable(self):
-            con = database.connection()
+            con = raw_connection()
             seen.append((con.in_transaction, con.execute("SELECT count(*) FROM customer").fetchone()[0]))
             if self.fail:
                 raise backup.BackupError("磁盘已满")
@@ -445,3 +457,51 @@ def test_a_large_import_from_the_command_line_leaves_one_whole_file(tmp_path):
         assert file_only.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         file_only.close()
+
+
+@pytest.mark.parametrize("cancel_at", ["first_chunk", "before_commit"])
+def test_a_bulk_import_on_either_engine_is_all_or_nothing(db, tmp_path, cancel_at):
+    """A cancelled bulk import leaves every row and index as it was; the same import run to the
+    end adds the customers, their keys and ledger, and the next customer's id follows theirs."""
+    from shopcrm.store.db import check_integrity
+
+    seed()
+    report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
+    assert report.imported == 3000 and X.bulk_load_wanted(3000, 40)
+    before = db_contents()
+
+    def progress(done, total):
+        return done < 1000 if cancel_at == "first_chunk" else done < total
+
+    with pytest.raises(Cancelled):
+        X.apply_plan(report, progress=progress)
+    assert db_contents() == before and X.history() == []
+    report = X.run(member_csv(tmp_path / "m.csv", 3000), X.ImportOptions(today=TODAY))
+    assert report.imported == 3000 and C.count(C.CustomerQuery()) == 3040
+    assert db_contents()["indexes"] == before["indexes"]
+    assert ledger.verify() == [] and check_integrity() is None
+    assert C.count(C.CustomerQuery(text="00002999")) == 1
+    newest = C.create(C.CustomerInput(name="后来", mobile="13500000000"))
+    assert newest.id == max(r.customer_id for r in report.rows if r.customer_id) + 1
+
+
+def test_a_bulk_import_never_commits_an_orphan_on_either_engine(db, tmp_path, monkeypatch):
+    """SQLite writes the rows without foreign-key look-ups and proves them before the commit;
+    PostgreSQL checks every row as it is written: a ledger row that points nowhere undoes it all."""
+    seed()
+    report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
+    real_write_new = X._write_new
+
+    def buggy_write_new(con_, *args, **kwargs):
+        real_write_new(con_, *args, **kwargs)
+        con_.execute(
+            "INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
+            "balance_after_cents, points_after, reason) VALUES "
+            "(999999, '2026-11-22 10:00:00', 'import', 100, 0, 100, 0, 'bug')"
+        )
+
+    monkeypatch.setattr(X, "_write_new", buggy_write_new)
+    before = db_contents()
+    with pytest.raises(Exception, match=r"without its parent|foreign key"):
+        X.apply_plan(report)
+    assert db_contents() == before

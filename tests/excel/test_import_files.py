@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, ROOT, TEST_DAY
+from conftest import FIXTURES, ROOT, TEST_DAY, db_contents
 
 from shopcrm import customers as C
 from shopcrm.core.errors import Cancelled
@@ -302,11 +302,11 @@ def test_cancel_rolls_back_everything_and_is_listed_in_history(db, tmp_path):
         seen.append((done, total))
         return done < 7000  # cancel half-way through writing
 
-    before = list(db.connection().iterdump())
+    before = db_contents()
     with pytest.raises(Cancelled):
         X.run(path, X.ImportOptions(today=TODAY), progress=progress)
     assert seen and seen[-1][0] >= 7000 and seen[-1][1] == 2 * 5001
-    assert list(db.connection().iterdump()) == before  # exactly as before, every table
+    assert db_contents() == before  # exactly as before, every table
     assert Customer.select().count() == 1 and LedgerEntry.select().count() == 1
     assert X.history() == []
     # and the same import runs to the end when not cancelled
@@ -321,6 +321,7 @@ def test_dry_run_writes_nothing(db):
     assert Customer.select().count() == 0 and ImportRun.select().count() == 0
 
 
+@pytest.mark.sqlite_only("the backups folder beside the SQLite file (PostgreSQL backups: tests/backup)")
 def test_a_backup_is_taken_right_before_the_import_writes(db, db_path):
     pytest.importorskip("shopcrm.backup")
     folder = db_path.parent / "backups"
