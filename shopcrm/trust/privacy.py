@@ -5,8 +5,10 @@ Both are owner-only and logged (the log holds the customer's id, never their nam
 Erasure wipes every personal field of the customer, deletes their name search keys, tags and
 contact notes, blanks free text in their purchases, ledger entries and complaints, and keeps the
 amounts and dates, so the shop's totals and statistics stay right. The customer row stays as an
-anonymous placeholder (``已抹除#<id>``) in the recycle bin. SQLite's ``secure_delete`` overwrites
+anonymous placeholder (``已抹除#<id>``) in the recycle bin. On SQLite ``secure_delete`` overwrites
 the freed bytes, and a checkpoint plus ``VACUUM`` then leaves no copy in the WAL or in free pages.
+On PostgreSQL the overwritten and deleted rows' old versions are vacuumed away from every table
+the erasure touched (see :func:`shopcrm.store.db.scrub` for what the server keeps a while longer).
 Backups made before the erasure still hold the person until rotation deletes them.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import register, t
-from shopcrm.store.db import database
+from shopcrm.store.db import database, scrub, secure_delete, table_columns, table_names
 from shopcrm.store.models import Customer, now, sql_ts
 from shopcrm.trust import audit, security
 
@@ -86,8 +88,7 @@ SKIP_TABLES = {"customer", "audit_log", *DELETE_TABLES}
 
 def _columns(table: str) -> list[tuple[str, str, bool]]:
     """(name, declared type, not null) of a table's columns."""
-    rows = database.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
-    return [(r[1], (r[2] or "").upper(), bool(r[3])) for r in rows]
+    return table_columns(table)
 
 
 def _is_text(decl: str) -> bool:
@@ -101,13 +102,7 @@ def _rows(sql: str, params=()) -> list[dict]:
 
 
 def _tables_with_customer_id() -> list[str]:
-    names = [
-        r[0]
-        for r in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchall()
-    ]
-    return [n for n in names if any(c[0] == "customer_id" for c in _columns(n))]
+    return [n for n in table_names() if any(c[0] == "customer_id" for c in _columns(n))]
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -139,7 +134,8 @@ def customer_archive(customer_id: int) -> dict:
     for table in _tables_with_customer_id():
         if table in ("customer_tag", "search_key", "audit_log"):
             continue
-        archive[table] = _rows(f'SELECT * FROM "{table}" WHERE customer_id = ? ORDER BY rowid', (customer_id,))
+        order = " ORDER BY id" if any(c[0] == "id" for c in _columns(table)) else ""
+        archive[table] = _rows(f'SELECT * FROM "{table}" WHERE customer_id = ?{order}', (customer_id,))
     return archive
 
 
@@ -160,6 +156,8 @@ def export_customer_archive(customer_id: int, path: str | Path) -> Path:
 def _blank(decl: str, not_null: bool):
     if not not_null:
         return None
+    if "BOOL" in decl:
+        return False
     return "" if _is_text(decl) else 0
 
 
@@ -173,76 +171,69 @@ def erase_customer(customer_id: int, *, vacuum: bool = True) -> dict:
         raise LookupError(t("privacy.not_found", id=customer_id))
     if c.erased_at is not None:
         raise ValueError(t("privacy.already_erased"))
-    old_secure = database.execute_sql("PRAGMA secure_delete").fetchone()[0]
-    database.execute_sql("PRAGMA secure_delete = ON")  # freed bytes are overwritten with zeros
-    try:
-        with database.atomic():
-            stamp = sql_ts(now())
-            placeholder_mobile = f"erased-{customer_id}"
-            assignments = {
-                "name": t("privacy.erased_name", id=customer_id),
-                "mobile": placeholder_mobile,
-                "mobile_rev": placeholder_mobile[::-1],
-                "card_no": None,
-                "consent_marketing": 0,
-                "lunar_leap": 0,
-                "erased_at": stamp,
-                "updated_at": stamp,
-            }
-            # every other personal column, including ones added by later migrations
-            for name, decl, not_null in _columns("customer"):
-                if name not in CUSTOMER_KEEP and name not in assignments:
-                    assignments[name] = _blank(decl, not_null)
-            sets = ", ".join(f'"{k}" = ?' for k in assignments)
-            database.execute_sql(
-                f"UPDATE customer SET {sets}, deleted_at = COALESCE(deleted_at, ?) WHERE id = ?",
-                [*assignments.values(), stamp, customer_id],
-            )
-            for table in DELETE_TABLES:
-                database.execute_sql(f'DELETE FROM "{table}" WHERE customer_id = ?', (customer_id,))
-            for table in _tables_with_customer_id():
-                if table in SKIP_TABLES:
-                    continue
-                cols = [
-                    (n, d, nn)
-                    for n, d, nn in _columns(table)
-                    if _is_text(d)
-                    and n not in CATEGORY_COLUMNS
-                    and not n.endswith("_at")
-                    and not n.endswith("_on")
-                    and not n.endswith("_due")
-                ]
-                if cols:
-                    sets = ", ".join(f'"{n}" = ?' for n, _d, _nn in cols)
-                    database.execute_sql(
-                        f'UPDATE "{table}" SET {sets} WHERE customer_id = ?',
-                        [*(_blank(d, nn) for _n, d, nn in cols), customer_id],
-                    )
-            if "complaint_event" in _table_names():
+    touched = ["customer", *DELETE_TABLES]
+    with secure_delete(), database.atomic():  # SQLite: freed bytes are overwritten with zeros
+        stamp = sql_ts(now())
+        placeholder_mobile = f"erased-{customer_id}"
+        assignments = {
+            "name": t("privacy.erased_name", id=customer_id),
+            "mobile": placeholder_mobile,
+            "mobile_rev": placeholder_mobile[::-1],
+            "card_no": None,
+            "consent_marketing": False,
+            "lunar_leap": False,
+            "erased_at": stamp,
+            "updated_at": stamp,
+        }
+        # every other personal column, including ones added by later migrations
+        for name, decl, not_null in _columns("customer"):
+            if name not in CUSTOMER_KEEP and name not in assignments:
+                assignments[name] = _blank(decl, not_null)
+        sets = ", ".join(f'"{k}" = ?' for k in assignments)
+        database.execute_sql(
+            f"UPDATE customer SET {sets}, deleted_at = COALESCE(deleted_at, ?) WHERE id = ?",
+            [*assignments.values(), stamp, customer_id],
+        )
+        for table in DELETE_TABLES:
+            database.execute_sql(f'DELETE FROM "{table}" WHERE customer_id = ?', (customer_id,))
+        for table in _tables_with_customer_id():
+            if table in SKIP_TABLES:
+                continue
+            cols = [
+                (n, d, nn)
+                for n, d, nn in _columns(table)
+                if _is_text(d)
+                and n not in CATEGORY_COLUMNS
+                and not n.endswith("_at")
+                and not n.endswith("_on")
+                and not n.endswith("_due")
+            ]
+            if cols:
+                touched.append(table)
+                sets = ", ".join(f'"{n}" = ?' for n, _d, _nn in cols)
                 database.execute_sql(
-                    "UPDATE complaint_event SET detail = '' WHERE complaint_id IN "
-                    "(SELECT id FROM complaint WHERE customer_id = ?)",
-                    (customer_id,),
+                    f'UPDATE "{table}" SET {sets} WHERE customer_id = ?',
+                    [*(_blank(d, nn) for _n, d, nn in cols), customer_id],
                 )
-            audit.log("erase", customer_id=customer_id)
-    finally:
-        database.execute_sql(f"PRAGMA secure_delete = {int(old_secure)}")
+        if "complaint_event" in table_names():
+            touched.append("complaint_event")
+            database.execute_sql(
+                "UPDATE complaint_event SET detail = '' WHERE complaint_id IN "
+                "(SELECT id FROM complaint WHERE customer_id = ?)",
+                (customer_id,),
+            )
+        audit.log("erase", customer_id=customer_id)
     result = {"checkpoint_busy": 0, "vacuumed": False}
     if vacuum:
-        result = scrub_file()
+        result = scrub_file(touched)
     return result
 
 
-def _table_names() -> set[str]:
-    return {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
-
-
-def scrub_file() -> dict:
-    """Checkpoint the WAL into the file, rebuild the file without free pages, truncate the WAL."""
-    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    database.execute_sql("VACUUM")
-    busy = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    return {"checkpoint_busy": busy, "vacuumed": True}
+def scrub_file(tables: list[str] | None = None) -> dict:
+    """Leave no readable copy of erased data in the database (shopcrm.store.db.scrub): SQLite's
+    checkpoint, VACUUM and WAL truncation; PostgreSQL's VACUUM of ``tables`` (default: every
+    table that holds a customer's data)."""
+    return scrub(tables if tables is not None else ["customer", *_tables_with_customer_id()])
 
 
 def is_erased(customer_id: int) -> bool:

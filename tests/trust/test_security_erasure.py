@@ -66,6 +66,7 @@ def _raw_bytes(db_path: Path) -> bytes:
 NEEDLES = [NAME.encode(), MOBILE.encode(), MOBILE[::-1].encode(), BIRTHDAY.encode(), ADDRESS.encode(), WECHAT.encode()]
 
 
+@pytest.mark.sqlite_only("reads the bytes of the SQLite file and its WAL")
 def test_erasure_leaves_no_trace_in_the_database_file(db, db_path):
     generate(400, 3000, seed=9)
     cid = _person(db)
