@@ -24,7 +24,8 @@ from collections.abc import Callable
 from shopcrm.core import clock
 from shopcrm.core.pinyin_keys import NameKeyCache
 from shopcrm.excel.excel_import import gc_paused
-from shopcrm.store.db import bulk_load_settings, database, indexes_rebuilt
+from shopcrm.store import sqlfn
+from shopcrm.store.db import bulk_load_settings, claim_ids, database, indexes_rebuilt
 
 GENERATOR_VERSION = 2  # 2: column-wise generation (same distributions, other draws than version 1)
 LARGE_LOAD = 100_000  # customers (or ten times as many purchases) from which the load takes a big cache
@@ -141,20 +142,21 @@ def generate(
     contacts = customers // 2 if contacts is None else contacts
     say = progress or (lambda stage, frac: None)
     large = customers >= LARGE_LOAD or purchases >= 10 * LARGE_LOAD
-    with gc_paused(), bulk_load_settings(large=large), database.atomic():  # noqa: SIM117
+    with gc_paused(), bulk_load_settings(large=large) as con, database.atomic():  # noqa: SIM117
         # a bulk load: the indexes of the big tables are built once, by sorting, at the end
-        with indexes_rebuilt(("customer", "search_key", "contact", "complaint", "ledger_entry")):
-            _generate(rng, customers, purchases, complaints, contacts, today, say)
+        # (exclusive: demo data goes into a shop that nobody works in meanwhile)
+        with indexes_rebuilt(("customer", "search_key", "contact", "complaint", "ledger_entry"), exclusive=True):
+            _generate(con, rng, customers, purchases, complaints, contacts, today, say)
     say("done", 1.0)
 
 
-def _generate(rng, customers, purchases, complaints, contacts, today, say) -> None:
+def _generate(con, rng, customers, purchases, complaints, contacts, today, say) -> None:
+    """``con``: the bulk load's connection (shopcrm.store.db.BulkLoad), SQLite-style SQL."""
     rnd = rng.random
     now_s = f"{today.isoformat()} 09:00:00"
-    con = database.connection()
     levels = [r[0] for r in con.execute("SELECT id FROM level ORDER BY rank").fetchall()]
     used = {r[0] for r in con.execute("SELECT mobile FROM customer").fetchall()}
-    first_id = con.execute("SELECT COALESCE(MAX(id), 0) FROM customer").fetchone()[0] + 1
+    first_id = claim_ids("customer", customers)
     end_id = first_id + customers
 
     say("customers", 0.0)
@@ -211,7 +213,7 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
                 notes[int(rnd() * 7)],
                 channels[int(rnd() * 4)],
                 SOURCES[int(rnd() * n_src)],
-                1 if rnd() < 0.92 else 0,
+                rnd() < 0.92,
                 joined,
                 f"{joined} 10:00:00",
                 now_s,
@@ -223,7 +225,7 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
              points, pref_text, pref_channel, pref_time, pref_products, pref_taste, address,
              wechat, source, notes, consent_marketing, joined_on, total_spend_cents,
              purchase_count, open_complaints, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?, ?, '', '', '', '', '', ?,
+           VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, FALSE, ?, ?, ?, ?, 0, ?, ?, '', '', '', '', '', ?,
                    '', ?, ?, 0, 0, 0, ?, ?)""",
         rows,
     )
@@ -234,19 +236,22 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
     say("search keys", 0.15)
     # the keys of each distinct name once (a million customers share a few hundred thousand
     # names), joined to the customers and written in key order: appends to the key B-tree
-    con.execute("CREATE TEMP TABLE demo_name_key (name TEXT, key TEXT, PRIMARY KEY (name, key)) WITHOUT ROWID")
+    name_keys = sqlfn.temp_table("demo_name_key")
+    con.execute(
+        f"CREATE TEMP TABLE demo_name_key (name TEXT, key TEXT, PRIMARY KEY (name, key)){sqlfn.without_rowid()}"
+    )
     con.executemany(
-        "INSERT OR IGNORE INTO temp.demo_name_key (name, key) VALUES (?, ?)",
+        f"INSERT OR IGNORE INTO {name_keys} (name, key) VALUES (?, ?)",
         ((name, k) for name in sorted(names) for k in keys_of.key_list(name)),
     )
     del names
     con.execute(
-        """INSERT OR IGNORE INTO search_key (key, customer_id, name_sort)
-           SELECT k.key, c.id, c.name_sort FROM customer c JOIN temp.demo_name_key k ON k.name = c.name
+        f"""INSERT OR IGNORE INTO search_key (key, customer_id, name_sort)
+           SELECT k.key, c.id, c.name_sort FROM customer c JOIN {name_keys} k ON k.name = c.name
            WHERE c.id >= ? ORDER BY k.key, c.id""",
         (first_id,),
     )
-    con.execute("DROP TABLE temp.demo_name_key")
+    con.execute(f"DROP TABLE {name_keys}")
 
     say("purchases", 0.3)
     last_purchase = con.execute("SELECT COALESCE(MAX(id), 0) FROM purchase").fetchone()[0]
@@ -266,9 +271,9 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
     ids = range(first_id, end_id)
     # purchases in time order, as a shop records them (and the sorts that build the indexes led
     # by the time then find their input sorted: a quarter of the time of a random order)
-    with indexes_rebuilt(("purchase",)):  # back before the totals read them
+    with indexes_rebuilt(("purchase",), exclusive=True):  # back before the totals read them
         insert = """INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned,
-                                          note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?3 / 100, '', ?6)"""
+                                          note, created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)"""
         batches = max(1, -(-purchases // PURCHASE_BATCH)) if customers else 0
         for b in range(batches):
             k = purchases * (b + 1) // batches - purchases * b // batches
@@ -280,7 +285,8 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
             cents = [amounts[int(rnd() * 65536)] for _ in range(k)]
             items = [ITEMS[int(rnd() * n_items)] for _ in range(k)]
             pays = [PAYMENTS[int(rnd() * n_pay)] for _ in range(k)]
-            con.executemany(insert, zip(who, at, cents, items, pays, itertools.repeat(now_s, k), strict=True))
+            points = [c // 100 for c in cents]
+            con.executemany(insert, zip(who, at, cents, items, pays, points, itertools.repeat(now_s, k), strict=True))
             say("purchases", 0.3 + 0.4 * (b + 1) / batches)
         # how each was paid (one method each; stored_value is the card), as schema step 13
         # did for existing purchases: the day's close sums these (in purchase order, so its
@@ -306,10 +312,10 @@ def _generate(rng, customers, purchases, complaints, contacts, today, say) -> No
         (first_id,),
     )
     con.execute(
-        """
+        f"""
         INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta,
                                   balance_after_cents, points_after, reason)
-        SELECT id, ?, 'import', balance_cents, points, balance_cents, points, '演示数据'
+        SELECT id, {sqlfn.timestamp_param()}, 'import', balance_cents, points, balance_cents, points, '演示数据'
         FROM customer WHERE id >= ? AND (balance_cents != 0 OR points != 0)""",
         (now_s, first_id),
     )

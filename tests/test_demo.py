@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
+from shopcrm.store import sqlfn
 from shopcrm.store.db import close_database, open_database
 
 DAY = dt.date(2026, 11, 22)
@@ -52,18 +53,19 @@ def test_aggregates_keys_and_order_agree_with_the_rows(db):
     sql = db.execute_sql
     assert sql("SELECT count(*) FROM customer").fetchone()[0] == 550
     assert sql("SELECT count(*) FROM purchase").fetchone()[0] == 6300
-    wrong = sql("""
+    wrong = sql(f"""
         SELECT c.id FROM customer c LEFT JOIN (
             SELECT customer_id, SUM(amount_cents) s, COUNT(*) n, MIN(at) f, MAX(at) l, SUM(points_earned) p
             FROM purchase GROUP BY customer_id) x ON x.customer_id = c.id
         WHERE c.total_spend_cents != COALESCE(x.s, 0) OR c.purchase_count != COALESCE(x.n, 0)
-           OR c.first_purchase_at IS NOT x.f OR c.last_purchase_at IS NOT x.l OR c.points != COALESCE(x.p, 0)
+           OR {sqlfn.distinct("c.first_purchase_at", "x.f")} OR {sqlfn.distinct("c.last_purchase_at", "x.l")}
+           OR c.points != COALESCE(x.p, 0)
     """).fetchall()
     assert wrong == []
     assert sql("SELECT count(*) FROM purchase WHERE points_earned != amount_cents / 100").fetchone()[0] == 0
     # every purchase has its payment; ids follow time within each load
     assert sql("SELECT count(*) FROM purchase_payment").fetchone()[0] == 6300
-    times = [r[0] for r in sql("SELECT at FROM purchase WHERE id <= 6000 ORDER BY id")]
+    times = [sqlfn.as_text(r[0]) for r in sql("SELECT at FROM purchase WHERE id <= 6000 ORDER BY id")]
     assert times == sorted(times) and times[0] >= "2024-11-22" and times[-1] <= "2026-11-22 21:00:00"
     # search and sort keys as the archive writes them
     keys_of = NameKeyCache()
@@ -74,6 +76,37 @@ def test_aggregates_keys_and_order_agree_with_the_rows(db):
     # the distributions the benchmarks rely on: a long tail of spend, 60 % women, ~30 % tagged
     spend = sorted((r[0] for r in sql("SELECT total_spend_cents FROM customer WHERE id <= 500")), reverse=True)
     assert sum(spend[:100]) > 0.5 * sum(spend)  # the top fifth spend most (ABC grading)
-    women = sql("SELECT avg(gender = 'F') FROM customer").fetchone()[0]
+    female = sqlfn.bool_int("gender = 'F'")
+    women = sql(f"SELECT avg({female}) FROM customer").fetchone()[0]
     assert 0.5 < women < 0.7
     assert 0.2 < sql("SELECT count(DISTINCT customer_id) FROM customer_tag").fetchone()[0] / 550 < 0.4
+
+
+def test_the_demo_command_fills_a_database_of_either_engine(db_location, python_exe):
+    """``python -m shopcrm demo --db …`` with a file path or a postgresql:// URL."""
+    import subprocess
+
+    from conftest import ROOT
+
+    out = subprocess.run(
+        [python_exe, "-m", "shopcrm", "demo", "--db", str(db_location), "--customers", "300", "--purchases", "2000"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "demo: 300 customers, 2000 purchases" in out.stdout
+    open_database(db_location)
+    try:
+        from shopcrm.customers import ledger
+        from shopcrm.store.db import check_integrity, database
+
+        counts = database.execute_sql(
+            "SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase), "
+            "(SELECT count(*) FROM purchase_payment), (SELECT count(*) FROM search_key) > 300"
+        ).fetchone()
+        assert tuple(counts) == (300, 2000, 2000, True)
+        assert ledger.verify() == [] and check_integrity() is None
+    finally:
+        close_database()

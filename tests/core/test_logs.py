@@ -86,10 +86,10 @@ def test_a_failing_backup_check_leaves_a_log_line(tmp_path):
     assert "WARNING shopcrm.backup" in text and damaged.name in text and "fails its check" in text
 
 
-def test_the_command_line_logs_into_the_data_folder(db_path):
+def test_the_command_line_logs_into_the_data_folder(db_location):
     from shopcrm import cli
 
-    assert cli.main(["regrade", "--db", str(db_path)]) == 0
+    assert cli.main(["regrade", "--db", str(db_location)]) == 0
     assert "INFO shopcrm.cli [MainThread] command regrade" in read_log(logs.log_path())
 
 
