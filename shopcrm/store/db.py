@@ -170,21 +170,11 @@ def lock_against_writes(*tables: str) -> None:
         engine().lock_against_writes(database.obj, table)
 
 
-@contextlib.contextmanager
 def page_cache(kib: int):
     """SQLite's page cache at ``kib`` KiB for this connection inside the block, put back after
     (SQLite frees the pages). Nothing on PostgreSQL (the server's shared buffers serve every
     client)."""
-    if engine().name != "sqlite":
-        yield
-        return
-    con = database.connection()
-    before = con.execute("PRAGMA cache_size").fetchone()[0]
-    con.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        con.execute(f"PRAGMA cache_size = {int(before)}")
+    return _sqlite_pragma("cache_size", -int(kib))
 
 
 def table_names() -> list[str]:
@@ -215,19 +205,26 @@ def table_columns(table: str) -> list[tuple[str, str, bool]]:
 
 
 @contextlib.contextmanager
+def _sqlite_pragma(name: str, value: int):
+    """This SQLite connection's ``PRAGMA name`` at ``value`` inside the block, put back however
+    it ends; nothing on PostgreSQL."""
+    if engine().name != "sqlite":
+        yield
+        return
+    con = database.connection()
+    before = con.execute(f"PRAGMA {name}").fetchone()[0]
+    con.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        con.execute(f"PRAGMA {name} = {int(before)}")
+
+
 def secure_delete():
     """Inside the block, what this connection deletes or overwrites is overwritten with zeros in
     the file (SQLite's ``secure_delete``). PostgreSQL has no such setting: the old row versions
     stay in their pages until :func:`scrub` vacuums the tables."""
-    if engine().name != "sqlite":
-        yield
-        return
-    before = database.execute_sql("PRAGMA secure_delete").fetchone()[0]
-    database.execute_sql("PRAGMA secure_delete = ON")
-    try:
-        yield
-    finally:
-        database.execute_sql(f"PRAGMA secure_delete = {int(before)}")
+    return _sqlite_pragma("secure_delete", 1)
 
 
 def scrub(tables: Iterable[str]) -> dict:
@@ -410,7 +407,7 @@ def open_database(location: DbLocation | str) -> EngineDatabase:
 
 @contextlib.contextmanager
 def checkpoint_deferred(con=None):
-    """Around one large write transaction: on SQLite its commit does not also copy the WAL into
+    """Around one large write transaction (``con``: ignored, the open database's connection): on SQLite its commit does not also copy the WAL into
     the database file (SQLite's automatic checkpoint, about a third of a second after a 100k-row
     import), which :func:`checkpoint_in_background` does afterwards instead. The commit itself
     is as durable as any (WAL, synchronous=FULL): a checkpoint only moves committed pages.
@@ -418,13 +415,8 @@ def checkpoint_deferred(con=None):
     if engine().name != "sqlite":
         yield
         return
-    con = con or database.connection()
-    before = con.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    con.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
+    with _sqlite_pragma("wal_autocheckpoint", 0):
         yield
-    finally:
-        con.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
     checkpoint_in_background()
 
 

@@ -181,15 +181,8 @@ def test_a_duplicate_that_slips_in_after_the_check_rolls_the_bulk_import_back(db
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-@pytest.mark.sqlite_only(
-    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
-)
-def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_path, monkeypatch):
-    """Foreign-key look-ups are off for a bulk import's rows, so the money and membership relations
-    are proven before the commit: a ledger row that points nowhere undoes the whole import."""
-    seed()
-    con = db.connection()
-    report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
+def _write_an_orphan_too(monkeypatch) -> None:
+    """The import's writer, with a bug: it adds a ledger row of a customer that does not exist."""
     real_write_new = X._write_new
 
     def buggy_write_new(con_, *args, **kwargs):
@@ -201,6 +194,18 @@ def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_pat
         )
 
     monkeypatch.setattr(X, "_write_new", buggy_write_new)
+
+
+@pytest.mark.sqlite_only(
+    "SQLite's schema table, dump, planner statistics and pragmas (both engines: test_a_bulk_import_on_either_engine_…)"
+)
+def test_a_row_written_without_its_parent_rolls_the_bulk_import_back(db, tmp_path, monkeypatch):
+    """Foreign-key look-ups are off for a bulk import's rows, so the money and membership relations
+    are proven before the commit: a ledger row that points nowhere undoes the whole import."""
+    seed()
+    con = db.connection()
+    report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
+    _write_an_orphan_too(monkeypatch)
     before_schema, dump = schema(con), list(con.iterdump())
     with pytest.raises(RuntimeError, match="without its parent"):
         X.apply_plan(report)
@@ -490,17 +495,7 @@ def test_a_bulk_import_never_commits_an_orphan_on_either_engine(db, tmp_path, mo
     PostgreSQL checks every row as it is written: a ledger row that points nowhere undoes it all."""
     seed()
     report = X.plan(X.read_sheet(member_csv(tmp_path / "m.csv", 3000)), X.ImportOptions(today=TODAY))
-    real_write_new = X._write_new
-
-    def buggy_write_new(con_, *args, **kwargs):
-        real_write_new(con_, *args, **kwargs)
-        con_.execute(
-            "INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
-            "balance_after_cents, points_after, reason) VALUES "
-            "(999999, '2026-11-22 10:00:00', 'import', 100, 0, 100, 0, 'bug')"
-        )
-
-    monkeypatch.setattr(X, "_write_new", buggy_write_new)
+    _write_an_orphan_too(monkeypatch)
     before = db_contents()
     with pytest.raises(Exception, match=r"without its parent|foreign key"):
         X.apply_plan(report)
