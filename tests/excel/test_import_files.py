@@ -321,10 +321,11 @@ def test_dry_run_writes_nothing(db):
     assert Customer.select().count() == 0 and ImportRun.select().count() == 0
 
 
-@pytest.mark.sqlite_only("the backups folder beside the SQLite file (PostgreSQL backups: tests/backup)")
-def test_a_backup_is_taken_right_before_the_import_writes(db, db_path):
-    pytest.importorskip("shopcrm.backup")
-    folder = db_path.parent / "backups"
+def test_a_backup_is_taken_right_before_the_import_writes(db, db_location):
+    from shopcrm import backup
+    from shopcrm.core.paths import parse_db_location
+
+    folder = backup.get_settings(parse_db_location(db_location)).folder
     before = set(folder.glob("*before-import*")) if folder.exists() else set()
     X.run(FIXTURES / "members_dev.xlsx", X.ImportOptions(today=TODAY), dry_run=True)
     assert (set(folder.glob("*before-import*")) if folder.exists() else set()) == before

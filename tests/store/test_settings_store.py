@@ -151,9 +151,7 @@ def _old_care_merge(base, override):  # care._merge before the one store, verbat
     return copy.deepcopy(override)
 
 
-@pytest.mark.sqlite_only(
-    "includes the backup settings of an SQLite shop (its folder beside the file; pg_dump backups: tests/backup)"
-)
+@pytest.mark.sqlite_only("the backup settings of an SQLite shop, read beside its file")
 def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     # exactly as the old writers wrote them: json.dumps(value) (trust.session, backup, grading's
     # last run) escapes Chinese as \uXXXX; care, grading, complaints and the import mapping wrote
@@ -216,9 +214,6 @@ def test_rows_written_by_the_old_code_read_identically(db, db_path, tmp_path):
     assert excel_import.remembered_mapping(header) == {0: "name", 1: "mobile"}
 
 
-@pytest.mark.sqlite_only(
-    "includes the backup settings of an SQLite shop (its folder beside the file; pg_dump backups: tests/backup)"
-)
 def test_the_old_code_would_read_what_the_store_writes(db, db_path, tmp_path):
     """The text stored is what the old writers stored: the same JSON, byte for byte where they
     wrote ensure_ascii=False (care, grading, complaints, import mapping); the same value where they

@@ -305,7 +305,6 @@ def test_grading_settings_unchanged_write_no_audit_row(db):
 # --- 3. demo data apart from real data -------------------------------------------------------------
 
 
-@pytest.mark.sqlite_only("backup files of SQLite shops; PostgreSQL backups are pg_dump archives (tests/backup)")
 def test_every_database_gets_an_id_at_creation_that_its_backups_carry(db, db_path):
     own = settings.database_id()
     assert own and len(own) == 32
