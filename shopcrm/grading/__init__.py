@@ -283,7 +283,8 @@ class Period:
         return cls(None if months <= 0 else _months_back(end, months), end)
 
     def bounds(self) -> tuple[str, str]:
-        return (self.start.isoformat() if self.start else "0000-00-00", self.end.isoformat())
+        # "since the beginning": the first day either engine can hold (PostgreSQL refuses 0000-00-00)
+        return (self.start.isoformat() if self.start else "0001-01-01", self.end.isoformat())
 
 
 def current_period(today: dt.date | None = None) -> Period:

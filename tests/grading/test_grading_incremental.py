@@ -28,7 +28,10 @@ COLUMNS = (
 def snapshot(result: grading.RegradeResult) -> tuple:
     rows = database.execute_sql(f"SELECT {COLUMNS} FROM customer ORDER BY id").fetchall()
     history = database.execute_sql(
-        "SELECT customer_id, at, kind, old_value, new_value, reason FROM customer_history ORDER BY id"
+        # by customer and time: the order one INSERT … SELECT writes its rows in is the plan's
+        # (PostgreSQL's differs between the full and the incremental computation)
+        "SELECT customer_id, at, kind, old_value, new_value, reason FROM customer_history "
+        "ORDER BY customer_id, at, kind, id"
     ).fetchall()
     return (rows, history, result.graded, result.changed, result.grades, result.thresholds, result.upgraded_levels)
 
