@@ -104,6 +104,20 @@ class PgServer:
         self.start_seconds = time.perf_counter() - began
         return self
 
+    def halt(self) -> None:
+        """Stop the server as an administrator would (``pg_ctl stop -m fast``: clients are
+        disconnected, open transactions rolled back), keeping its data for :meth:`resume`."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port."""
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+            "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60",
+            "start",
+        )  # fmt: skip
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 

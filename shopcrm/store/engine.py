@@ -36,9 +36,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from peewee import Database, DatabaseError as PeeweeDatabaseError, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    Database,
+    DatabaseError as PeeweeDatabaseError,
+    InterfaceError as PeeweeInterfaceError,
+    Model,
+    OperationalError as PeeweeOperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 
-from shopcrm.core.paths import DbLocation, PgUrl
+from shopcrm.core.paths import DbLocation, PgUrl, redact as redact_url
 from shopcrm.core.texts import register, t
 
 log = logging.getLogger(__name__)
@@ -277,17 +285,148 @@ def postgres_sql(sql: str) -> str:
     return result
 
 
+CHANGES_CHANNEL = "shopcrm_changed"  # NOTIFY channel: another connection committed a change
+_DB_ERRORS = (PeeweeDatabaseError, PeeweeInterfaceError)  # peewee's InterfaceError is no DatabaseError
+_WRITES = ("INSERT", "UPDATE", "DELETE", "WITH", "COPY", "TRUNCATE", "CREATE", "ALTER", "DROP")
+
+register(
+    {
+        "db.connection_lost": (
+            "与服务器的连接已断开（{reason}）。这一步没有保存；ShopCRM 正在重连，连上后请再试一次。",
+            "The connection to the server was lost ({reason}). This step was not saved; ShopCRM is "
+            "reconnecting: try again once it is back.",
+        ),
+    }
+)
+
+
+class ConnectionLost(PeeweeOperationalError):
+    """The connection to the PostgreSQL server broke (server restarted, network gone). The
+    transaction it was in is gone on the server (nothing of it was committed); ``str(e)`` is a
+    message for the user. The next statement outside a transaction reconnects by itself."""
+
+    def __init__(self, reason: str):
+        super().__init__(t("db.connection_lost", reason=reason))
+        self.reason = reason
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class ShopPostgresqlDatabase(PostgresqlDatabase):
     """peewee's PostgreSQL database that also takes the program's raw SQLite-style SQL (see
-    :func:`postgres_sql`), so that the many raw queries that are plain SQL run on both engines."""
+    :func:`postgres_sql`), so that the many raw queries that are plain SQL run on both engines.
+
+    Two things for several counters at once (issue #18): a committed write sends
+    ``NOTIFY shopcrm_changed`` (in the same transaction, so a rolled-back one sends nothing) for
+    the other counters' lists and badges (:mod:`shopcrm.store.changes`); and a broken connection
+    raises :class:`ConnectionLost` and is replaced by a new one at the next statement outside a
+    transaction (inside one the transaction is lost and must fail as a whole: never half a change)."""
+
+    _state: Any  # peewee's per-thread connection state
+
+    def _broken(self) -> bool:
+        return not self._state.closed and bool(getattr(self._state.conn, "closed", 0))
+
+    def reconnect_if_broken(self) -> bool:
+        """Replace a broken connection of this thread (outside a transaction). True when it was
+        replaced; raises ConnectionLost while the server cannot be reached."""
+        if self.in_transaction() or not (self._broken() or self._gone):
+            return False
+        self.close()
+        self._gone = True  # until a connection is made again: its failure is a lost connection too
+        try:
+            self.connect()
+        except _DB_ERRORS as exc:
+            raise ConnectionLost(_first_line(exc)) from exc
+        self._gone = False
+        log.info("reconnected to %s", redact_url(self.database))
+        return True
+
+    _gone = False  # a connection broke and none could be made since
+
+    def _lost(self, exc: BaseException) -> BaseException:
+        """``exc`` as ConnectionLost when the connection broke with it, else itself."""
+        if isinstance(exc.__context__, ConnectionLost):  # peewee re-raises what cursor() raised as its own
+            return exc.__context__
+        if isinstance(exc, ConnectionLost) or not self._broken():
+            return exc
+        return ConnectionLost(_first_line(exc))
+
+    def cursor(self, named_cursor=None):
+        self.reconnect_if_broken()
+        return super().cursor(named_cursor)
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        return super().execute_sql(postgres_sql(sql), params, *args, **kwargs)
+        try:
+            cursor = super().execute_sql(postgres_sql(sql), params, *args, **kwargs)
+            if not self.in_transaction() and sql.lstrip()[:8].upper().startswith(_WRITES):
+                cursor.connection.cursor().execute(f"NOTIFY {CHANGES_CHANNEL}")  # autocommit: committed now
+        except _DB_ERRORS as exc:
+            raise self._lost(exc) from exc
+        return cursor
+
+    def begin(self, *args, lock_type: str | None = None, **kwargs):
+        # lock_type is SQLite's (DEFERRED / IMMEDIATE): a PostgreSQL transaction locks rows as it goes
+        try:
+            return super().begin(*args, **kwargs)
+        except _DB_ERRORS as exc:
+            raise self._lost(exc) from exc
+
+    def commit(self):
+        if self._broken():  # never COMMIT on a new connection: the transaction died with the old one
+            raise ConnectionLost("connection closed")
+        try:
+            # a transaction that wrote has a transaction id: only then the others hear of it
+            self._state.conn.cursor().execute(
+                f"SELECT pg_notify('{CHANGES_CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
+            )
+            return super().commit()
+        except Exception as exc:
+            raise self._lost(exc) from exc
+
+    def rollback(self):
+        if self._broken():
+            return None  # the server has dropped the transaction with the connection
+        try:
+            return super().rollback()
+        except _DB_ERRORS as exc:
+            raise self._lost(exc) from exc
+
+
+def keyring_account(url: str) -> str:
+    """The keyring entry of a server database: ``user@host:port/database``."""
+    parts = urlsplit(url)
+    return f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or 5432}{parts.path}"
+
+
+def remember_password(url: str, password: str) -> str | None:
+    """Keep ``password`` for ``url`` in the system keyring (service ``ShopCRM PostgreSQL``), never
+    in a settings file. None when kept, else the reason it could not be (no keyring here)."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, keyring_account(url), password)
+    except Exception as exc:  # noqa: BLE001  any backend's own errors: the caller says it was not kept
+        log.info("password for %s not kept in the keyring: %s", keyring_account(url), exc)
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def forget_password(url: str) -> None:
+    """Remove a kept password (the user unticked 记住密码); nothing when none was kept."""
+    try:
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, keyring_account(url))
+    except Exception as exc:  # noqa: BLE001  none kept, or no keyring here: nothing to remove
+        log.info("no kept password removed for %s: %s", keyring_account(url), exc)
 
 
 def _keyring_password(url: PgUrl) -> str | None:
-    parts = urlsplit(url)
-    account = f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or 5432}{parts.path}"
+    account = keyring_account(url)
     try:
         import keyring
 
