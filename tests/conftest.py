@@ -55,6 +55,11 @@ POSTGRES_READY = {
     "test_demo.py",
     "trust",
     "ui/test_live_updates.py",
+    "ui/test_birthday_gui.py",
+    "ui/test_channels_gui.py",
+    "ui/test_open_database.py",
+    "ui/test_trust_holes_gui.py",
+    "ui/test_ui_jobs.py",
 }
 
 
@@ -293,6 +298,46 @@ def _create_schema(url: str) -> None:
 
     open_database(url)
     close_database()
+
+
+@pytest.fixture(scope="module")
+def own_pg_server():
+    """A PostgreSQL server of the test module's own, for tests that stop and start it
+    (``halt()`` / ``resume()``): the session's server is never disturbed."""
+    from pg_server import PgServer
+
+    import shopcrm.store.models  # noqa: F401  the tables a new PostgreSQL database is made from
+
+    server = PgServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def on_another_connection(fn, *args):
+    """``fn(*args)`` on a thread of its own, hence on a database connection of its own (another
+    counter, as far as the database can tell). Returns its result; re-raises its error."""
+    import threading
+
+    from shopcrm.store.db import database
+
+    out: dict = {}
+
+    def run():
+        try:
+            out["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001  handed back to the test thread
+            out["error"] = exc
+        finally:
+            database.close()
+
+    thread = threading.Thread(target=run, name="another-counter")
+    thread.start()
+    thread.join(60)
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
 
 
 @pytest.fixture

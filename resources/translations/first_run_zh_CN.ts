@@ -135,6 +135,14 @@
         <translation>客户上门时逐个添加。</translation>
     </message>
     <message>
+        <source>Connect to the shop&apos;s server</source>
+        <translation>连接到店铺服务器</translation>
+    </message>
+    <message>
+        <source>Another counter or store already works on a PostgreSQL server: use the same shop database.</source>
+        <translation>其他收银台或门店已在 PostgreSQL 服务器上使用 ShopCRM：连接同一个店铺数据库。</translation>
+    </message>
+    <message>
         <source>PIN set: from the next start, ShopCRM opens in clerk mode.</source>
         <translation>已设置密码：下次启动起，ShopCRM 以店员模式打开。</translation>
     </message>

@@ -677,7 +677,7 @@ def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
     # the id) but not ``(key, id) > (?, ?)``, which scans every tie first: so the cursor's own key
     # is a range of its own, then the keys beyond it.
     nulls: list[tuple[str, list, str]] = [(f"{col} IS NULL", [], by_id)] if nullable else []
-    values: list[tuple[str, list, str]] = [(f"{col} IS NOT NULL" if nullable else "1", [], by_key)]
+    values: list[tuple[str, list, str]] = [(f"{col} IS NOT NULL" if nullable else "TRUE", [], by_key)]
     if cursor is None:
         parts = values + nulls if desc else nulls + values
     elif cursor[0] is None:

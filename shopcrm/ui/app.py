@@ -9,7 +9,7 @@ import threading
 
 from shopcrm import APP_NAME, __version__
 from shopcrm.core import logs
-from shopcrm.core.paths import data_dir, resolve_db_path
+from shopcrm.core.paths import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="shopcrm", description="ShopCRM 店铺客户关系管理")
     p.add_argument(
         "--db",
-        help="database file (default: $SHOPCRM_DB or the user data folder; a postgresql:// URL is refused for now)",
+        help="database file, or a postgresql://user@host:port/database URL (default: $SHOPCRM_DB, else the "
+        "server opened last through File → Open database, else the user data folder)",
     )
     p.add_argument("--lang", choices=("zh_CN", "en"), help="interface language (default: saved choice, zh_CN)")
     p.add_argument("--version", action="version", version=f"ShopCRM {__version__}")
@@ -53,37 +54,81 @@ def start(argv: list[str]):
     app.setWindowIcon(icons.app_icon())
     app.setDesktopFileName("shopcrm")  # matches resources/shopcrm.desktop (taskbar icon on Wayland)
 
-    from shopcrm.core.paths import DbLocationError
+    from shopcrm.core.paths import DbLocationError, PgUrl
 
     try:
-        # a postgresql:// URL is refused with a message for now (the desktop app's start-up,
-        # backups and demo work on a file); a mysql:// or http:// one never becomes a folder
-        db_path = resolve_db_path(args.db)
+        # a file or a postgresql:// URL; a mysql:// or http:// one never becomes a folder
+        location = start_location(args.db)
     except DbLocationError as exc:
         QMessageBox.critical(None, "ShopCRM", str(exc))
         return app, None
     from shopcrm.ui.trust import backup_ui
 
-    # a damaged file is moved aside and the newest good backup offered; a network share is warned
-    backup_ui.startup(None, db_path)
+    if not isinstance(location, PgUrl):
+        # a damaged file is moved aside and the newest good backup offered; a network share is
+        # warned (the file's own checks: a server database is checked by its server)
+        backup_ui.startup(None, location)
     try:
-        open_database(db_path)
+        open_database(location)
     except DatabaseOpenError as exc:
-        QMessageBox.critical(None, "ShopCRM", str(exc))
-        return app, None
+        if not isinstance(location, PgUrl):
+            QMessageBox.critical(None, "ShopCRM", str(exc))
+            return app, None
+        # the server is down, or the password is no longer in the keyring: ask, with the reason
+        found = ask_for_server(location, str(exc))
+        if found is None:
+            return app, None
+        location = found
     fill_missing_sort_keys()
 
     from shopcrm.ui import first_run
     from shopcrm.ui.main_window import MainWindow
 
     # welcome on the first start (shop name, PIN, import / demo / empty); may open the demo database
-    begin = first_run.choose_start(db_path, choice=first_run.DEMO if args.smoke_test else None)
+    begin = first_run.choose_start(location, choice=first_run.DEMO if args.smoke_test else None)
     window = MainWindow(begin.db_path)
     window.context.first_run_choice = begin.choice
     window.context.smoke_test = args.smoke_test
-    first_run.install(window, db_path)
+    first_run.install(window, location if begin.choice != first_run.SERVER else begin.db_path)
     icons.decorate(window)
     return app, window
+
+
+def start_location(cli_value: str | None):
+    """``--db`` wins over SHOPCRM_DB, which wins over the server opened last through 文件 →
+    打开数据库 (remembered without its password), which wins over the usual file."""
+    import os
+
+    from shopcrm.core.paths import DB_ENV, resolve_db_location
+    from shopcrm.ui.open_database import saved_location
+
+    if not cli_value and not os.environ.get(DB_ENV):
+        saved = saved_location()
+        if saved is not None:
+            return saved
+    return resolve_db_location(cli_value)
+
+
+def ask_for_server(location, problem: str):
+    """The open-database dialog on the server that could not be opened, with the reason; the
+    location it opened, or None (cancelled: the app does not start)."""
+    from shopcrm.core.paths import DbLocationError
+    from shopcrm.store.db import DatabaseOpenError, open_database
+    from shopcrm.ui.open_database import OpenDatabaseDialog
+
+    def opener(loc) -> str | None:
+        try:
+            open_database(loc)
+        except (DatabaseOpenError, DbLocationError) as exc:
+            return str(exc)
+        return None
+
+    dlg = OpenDatabaseDialog(None, location, opener=opener, server=True)
+    dlg.show_error(problem)
+    accepted = dlg.exec() == dlg.DialogCode.Accepted
+    found = dlg.location if accepted else None
+    dlg.deleteLater()
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +158,11 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
-    ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)  # at most once a day, in the background
+    if window.db_path is not None:  # a file; a server's backups are pg_dump's (shopcrm.backup, issue #18)
+        ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)  # at most once a day, in the background
     from shopcrm.ui.trust.startup_checks import start_background_check
 
-    ctx.jobs["integrity_check"] = start_background_check(window, window.db_path)  # full check, after the paint
+    ctx.jobs["integrity_check"] = start_background_check(window, window.location)  # full check, after the paint
     from shopcrm.ui.analysis.analysis_tab import daily_regrade
 
     ctx.jobs["daily_regrade"] = daily_regrade(window)  # stale grades: regraded in the background
@@ -144,11 +190,18 @@ def report_unhandled(exc_type, exc, tb, *, where: str = "") -> None:
     app = QApplication.instance()
     if app is None or QThread.currentThread() is not app.thread():
         return  # a worker thread: logged; its own job reports failure to the GUI
-    text = QCoreApplication.translate(
-        "app", "An unexpected error occurred: %1\n\nShopCRM keeps running; details are in the log file:\n%2"
-    )
-    text = text.replace("%1", f"{exc_type.__name__}: {exc}").replace("%2", str(logs.current() or logs.log_path()))
-    box = QMessageBox(QMessageBox.Icon.Critical, "ShopCRM", text, QMessageBox.StandardButton.Ok, app.activeWindow())
+    from shopcrm.ui.shell import live
+
+    icon = QMessageBox.Icon.Critical
+    if live.report_lost(app.activeWindow(), exc):
+        # the server went away under a save: said plainly, the window reconnects, the dialog stays
+        text, icon = str(exc), QMessageBox.Icon.Warning
+    else:
+        text = QCoreApplication.translate(
+            "app", "An unexpected error occurred: %1\n\nShopCRM keeps running; details are in the log file:\n%2"
+        )
+        text = text.replace("%1", f"{exc_type.__name__}: {exc}").replace("%2", str(logs.current() or logs.log_path()))
+    box = QMessageBox(icon, "ShopCRM", text, QMessageBox.StandardButton.Ok, app.activeWindow())
     box.setObjectName("unhandledErrorBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     _error_boxes.append(box)  # with no parent window, this list keeps it alive while shown
@@ -189,7 +242,7 @@ def smoke_report(window, started: float | None = None) -> None:
         "visible": window.isVisible(),
         "tabs": [window.tabs.tabText(i) for i in range(window.tabs.count())],
         "customers": customers.count(customers.CustomerQuery()),
-        "database": str(window.db_path),
+        "database": window.shown_location(),
         "qt_cancel": box.button(QDialogButtonBox.StandardButton.Cancel).text(),
         "pinyin": sorted(name_keys("曾伟"))[:6],
         "frozen": bool(getattr(sys, "frozen", False)),

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import customers
+from shopcrm.core.paths import DbLocation, DbLocationError, PgUrl, data_dir
 from shopcrm.store import settings
 from shopcrm.store.db import open_database
 from shopcrm.trust import security
@@ -47,8 +48,8 @@ FIRST_RUN_DONE = "first_run.done"
 START_IN_DEMO = "first_run.start_in_demo"
 DEMO_DATABASE = "demo.database"
 
-IMPORT, DEMO, EMPTY = "import", "demo", "empty"
-CHOICES = (IMPORT, DEMO, EMPTY)
+IMPORT, DEMO, EMPTY, SERVER = "import", "demo", "empty", "server"
+CHOICES = (IMPORT, DEMO, EMPTY, SERVER)
 
 DEMO_CUSTOMERS = 1000
 DEMO_PURCHASES = 10_000
@@ -58,14 +59,20 @@ DEMO_BADGE_STYLE = (
 )
 
 
-def demo_db_path(real_path: Path) -> Path:
-    """The demo database beside the real one: ``shopcrm.db`` -> ``shopcrm-demo.db``."""
+def demo_db_path(real_path: DbLocation) -> Path:
+    """The demo database beside the real one: ``shopcrm.db`` -> ``shopcrm-demo.db``; for a shop
+    on a server, ``shopcrm-demo.db`` in this computer's data folder (demo data never goes to
+    the shared server)."""
+    if isinstance(real_path, PgUrl):
+        return data_dir() / "shopcrm-demo.db"
     real_path = Path(real_path)
     return real_path.with_name(f"{real_path.stem}-demo{real_path.suffix or '.db'}")
 
 
-def real_db_path(path: Path) -> Path:
+def real_db_path(path: DbLocation) -> DbLocation:
     """The real database a demo file belongs to (``path`` itself when it is not a demo name)."""
+    if isinstance(path, PgUrl):
+        return path
     path = Path(path)
     if path.stem.endswith("-demo"):
         return path.with_name(path.stem[: -len("-demo")] + path.suffix)
@@ -101,7 +108,7 @@ def _fill_demo(progress=None) -> int:
     return DEMO_CUSTOMERS
 
 
-def open_demo(real_path: Path, shop_name: str = "", parent=None) -> Path:
+def open_demo(real_path: DbLocation, shop_name: str = "", parent=None) -> Path:
     """Open the demo database beside ``real_path``, creating and filling it the first time.
     Leaves it open and returns its path. Raises DatabaseOpenError / the generator's error."""
     path = demo_db_path(real_path)
@@ -199,10 +206,12 @@ class FirstRunDialog(QDialog):
         self.import_button = QCommandLinkButton(objectName="importButton")
         self.demo_button = QCommandLinkButton(objectName="demoButton")
         self.empty_button = QCommandLinkButton(objectName="emptyButton")
+        self.server_button = QCommandLinkButton(objectName="serverButton")
         for button, choice, icon_name in (
             (self.import_button, IMPORT, "import"),
             (self.demo_button, DEMO, "demo"),
             (self.empty_button, EMPTY, "customer-new"),
+            (self.server_button, SERVER, "database"),
         ):
             button.setIcon(icons.icon(icon_name))
             button.clicked.connect(lambda _=False, c=choice: self.choose(c))
@@ -216,6 +225,7 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.import_button)
         lay.addWidget(self.demo_button)
         lay.addWidget(self.empty_button)
+        lay.addWidget(self.server_button)
         self.retranslate()
         self.resize(560, self.sizeHint().height())
         forms.settle(self, first=self.shop_name)
@@ -262,6 +272,10 @@ class FirstRunDialog(QDialog):
         )
         self.empty_button.setText(self.tr("Start empty"))
         self.empty_button.setDescription(self.tr("Add customers one by one as they come in."))
+        self.server_button.setText(self.tr("Connect to the shop's server"))
+        self.server_button.setDescription(
+            self.tr("Another counter or store already works on a PostgreSQL server: use the same shop database.")
+        )
 
     def changeEvent(self, event):  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:
@@ -305,14 +319,18 @@ class FirstRunDialog(QDialog):
 
 @dataclass
 class Start:
-    db_path: Path  # the database that is open now and that the window shows
+    db_path: DbLocation  # the database that is open now and that the window shows (file or server)
     choice: str | None  # what the welcome chose; None when it was not shown, "" when closed
 
 
-def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str = "", parent=None) -> Start:
+def choose_start(
+    real_path: DbLocation, *, choice: str | None = None, shop_name: str = "", parent=None, connect=None
+) -> Start:
     """Called with the real database open. Shows the welcome when due (or takes ``choice``
-    without asking, for the packaged-build smoke test) and opens the database to show."""
-    real_path = Path(real_path)
+    without asking, for the packaged-build smoke test) and opens the database to show.
+    ``connect(parent)`` asks for a server and opens it (default: the open-database dialog on
+    its server page); it returns the location or None when the user cancelled."""
+    real_path = real_db_path(real_path)
     if not welcome_due():
         if settings.get(START_IN_DEMO) and demo_db_path(real_path).exists():
             try:
@@ -329,6 +347,13 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
         dlg.deleteLater()
     if choice not in CHOICES:
         return Start(real_path, "")  # closed: greeted again next time
+    if choice == SERVER:
+        server = (connect or connect_to_server)(parent, real_path)
+        if server is None:
+            return Start(real_path, "")  # cancelled: greeted again next time
+        if shop_name and not settings.shop_name():  # a new shop on the server
+            settings.put(settings.SHOP_NAME, shop_name)
+        return Start(server, SERVER)
     if shop_name:
         settings.put(settings.SHOP_NAME, shop_name)
     settings.put(FIRST_RUN_DONE, True)
@@ -343,6 +368,27 @@ def choose_start(real_path: Path, *, choice: str | None = None, shop_name: str =
             QMessageBox.warning(parent, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
             return Start(real_path, EMPTY)
     return Start(real_path, choice)
+
+
+def connect_to_server(parent, real_path: DbLocation) -> DbLocation | None:
+    """The open-database dialog on its server page; the server's database is open when it
+    returns its location (None: cancelled, ``real_path`` is open as before)."""
+    from shopcrm.store.db import DatabaseOpenError
+    from shopcrm.ui.open_database import OpenDatabaseDialog
+
+    def opener(location: DbLocation) -> str | None:
+        try:
+            open_database(location)
+        except (DatabaseOpenError, DbLocationError) as exc:
+            open_database(real_path)
+            return str(exc)
+        return None
+
+    dlg = OpenDatabaseDialog(parent, None, opener=opener, server=True)
+    accepted = dlg.exec() == QDialog.DialogCode.Accepted
+    location = dlg.location if accepted else None
+    dlg.deleteLater()
+    return location
 
 
 def open_import(window) -> bool:
@@ -375,7 +421,7 @@ def open_import(window) -> bool:
 class DemoController:
     """The window's side of demo mode: title prefix, status-bar badge, File-menu switch."""
 
-    def __init__(self, window, real_path: Path):
+    def __init__(self, window, real_path: DbLocation):
         self.window = window
         self.real_path = real_db_path(real_path)
         self.badge = QLabel(objectName="demoBadge")
@@ -406,8 +452,8 @@ class DemoController:
         self.badge.setText(QCoreApplication.translate("FirstRun", "DEMO DATA — not your real customers"))
         self.badge.setToolTip(
             QCoreApplication.translate("FirstRun", "Made-up customers in %1. Your real data is in %2.")
-            .replace("%1", str(self.window.db_path))
-            .replace("%2", str(self.real_path))
+            .replace("%1", self.window.shown_location())
+            .replace("%2", self.real_path.display if isinstance(self.real_path, PgUrl) else str(self.real_path))
         )
         self.badge.setVisible(demo)
         self.try_action.setText(QCoreApplication.translate("FirstRun", "Try with demo data"))
@@ -451,7 +497,7 @@ class DemoController:
             path = open_demo(self.real_path, shop, self.window)
         except Exception as exc:
             log.warning("cannot open the demo database beside %s", self.real_path, exc_info=True)
-            open_database(self.window.db_path)
+            open_database(self.window.location)
             settings.put(START_IN_DEMO, False)
             QMessageBox.warning(self.window, QCoreApplication.translate("FirstRun", "Demo data"), str(exc))
             return False
@@ -468,7 +514,7 @@ class DemoController:
         return True
 
 
-def install(window, real_path: Path | None = None) -> DemoController:
-    controller = DemoController(window, real_path or window.db_path)
+def install(window, real_path: DbLocation | None = None) -> DemoController:
+    controller = DemoController(window, real_path or window.location)
     AppContext.of(window).demo = controller
     return controller

@@ -11,16 +11,17 @@ from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from shopcrm import __version__
 from shopcrm.core import logs
+from shopcrm.core.paths import DbLocation, DbLocationError, PgUrl, parse_db_location
 from shopcrm.store import settings
 from shopcrm.store.db import DatabaseOpenError, database, open_database
 from shopcrm.ui.customers.customer_form import CustomerForm
@@ -43,12 +44,16 @@ class MainWindow(QMainWindow):
     # emitted once, after the window's first paint: work that need not delay start-up hangs here
     first_painted = Signal()
 
-    def __init__(self, db_path: Path | None = None, parent=None):
+    def __init__(self, location: DbLocation | str | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self._painted = False
         self.installEventFilter(self)
-        self.db_path = Path(db_path) if db_path else Path(database.database or "")
+        # the open database: an SQLite file (a Path) or a server database (a PgUrl, which may carry
+        # this session's password: show it only through shown_location())
+        self.location: DbLocation = (
+            parse_db_location(location) if location else parse_db_location(database.database or "")
+        )
         self.forms: dict[int, CustomerForm] = {}
         self.context = AppContext(self)  # what tabs and dialogs use of this window
 
@@ -64,7 +69,16 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, tab.tab_title())
             if hasattr(tab, "title_changed"):
                 tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
-        self.setCentralWidget(self.tabs)
+        from shopcrm.ui.shell import live
+
+        central = QWidget(objectName="centralArea")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.connection_banner = live.make_banner(central)
+        column.addWidget(self.connection_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.status_db = QLabel(objectName="statusDatabase")
         self.statusBar().addPermanentWidget(self.status_db)
@@ -89,6 +103,10 @@ class MainWindow(QMainWindow):
         self.customers_tab.changed.connect(self.data_changed)
         self.data_changed.connect(self._on_data_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        # other counters' changes and a lost server connection (issue #18)
+        self.live = live.LiveUpdates(self, self.connection_banner)
+        self.context.live = self.live
+        self.live.changed_elsewhere.connect(self.refresh_from_elsewhere)
 
         self._update_title()
         from shopcrm.ui.shell import forms
@@ -254,31 +272,61 @@ class MainWindow(QMainWindow):
         shop = settings.shop_name()
         title = self.tr("ShopCRM Customer Management")
         self.setWindowTitle(f"{shop} — {title}" if shop else title)
-        self.status_db.setText(self.tr("Database: %1").replace("%1", str(self.db_path)))
+        self.status_db.setText(self.tr("Database: %1").replace("%1", self.shown_location()))
 
     # --- database ------------------------------------------------------------------------------
-    def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Open database"),
-            str(self.db_path.parent),
-            self.tr("ShopCRM database (*.db *.sqlite);;All files (*)"),
-        )
-        if path:
-            self.switch_database(Path(path))
+    @property
+    def db_path(self) -> Path | None:
+        """The SQLite file that is open (for the parts that work on the file itself: backups,
+        the integrity check, the demo file beside it); None on a server database."""
+        return self.location if isinstance(self.location, Path) else None
 
-    def switch_database(self, path: Path) -> bool:
-        old = self.db_path
+    @db_path.setter
+    def db_path(self, path: Path) -> None:
+        self.location = Path(path)
+
+    def shown_location(self) -> str:
+        """The open database for the user's eyes: the file's path, or the server URL without
+        its password."""
+        return self.location.display if isinstance(self.location, PgUrl) else str(self.location)
+
+    def choose_database(self) -> QDialog:
+        """文件 → 打开数据库: a file or a server (shopcrm.ui.open_database); opened window-modal."""
+        from shopcrm.ui.open_database import OpenDatabaseDialog
+
+        dlg = OpenDatabaseDialog(self, self.location, opener=self.open_location)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
+
+    def open_location(self, location: DbLocation) -> str | None:
+        """Switch to ``location``; None when open, else why not (the old database stays open)."""
+        if location == self.location:
+            return None
+        old = self.location
         try:
-            open_database(path)
-        except DatabaseOpenError as exc:
-            QMessageBox.critical(self, self.tr("Cannot open database"), str(exc))
+            open_database(location)
+        except (DatabaseOpenError, DbLocationError) as exc:
             open_database(old)
-            return False
-        self.db_path = path
+            return str(exc)
+        self.location = location
+        self.live.restart()
         self.data_changed.emit()  # the customers tab and the tab in view
         self.refresh_badges()
+        return None
+
+    def switch_database(self, location: DbLocation) -> bool:
+        problem = self.open_location(location)
+        if problem:
+            QMessageBox.critical(self, self.tr("Cannot open database"), problem)
+            return False
         return True
+
+    def refresh_from_elsewhere(self) -> None:
+        """Another counter (or a background job) committed something: the list, the tab in
+        view and every badge read again; the window's own edits are untouched."""
+        self.data_changed.emit()
+        self.refresh_badges()
 
     def refresh_badges(self) -> None:
         """Re-read every tab whose title carries a count (今日待办 (5), 投诉 (2 open)…), not only
@@ -309,7 +357,7 @@ class MainWindow(QMainWindow):
                 "<p>Data: %2</p><p>Log file: %3</p>"
             )
             .replace("%1", __version__)
-            .replace("%2", html.escape(str(self.db_path)))
+            .replace("%2", html.escape(self.shown_location()))
             .replace("%3", html.escape(str(log_file))),
             dlg,
             objectName="aboutText",
@@ -343,6 +391,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event):  # noqa: N802 (Qt API)
+        self.live.stop()
         s = QSettings()
         s.setValue("mainWindow/geometry", self.saveGeometry())
         s.setValue("mainWindow/state", self.saveState())

@@ -44,8 +44,9 @@ from shopcrm.customers import CustomerInput, ledger
 from shopcrm.loyalty import coupons
 from shopcrm.sales import activity, counter, packages
 from shopcrm.sales.activity import CARD
+from shopcrm.store.changes import ConnectionLost
 from shopcrm.trust import security
-from shopcrm.ui.shell import forms, qclock
+from shopcrm.ui.shell import forms, live, qclock
 from shopcrm.ui.shell.forms import Field as _Field, ValidatingDialog as _ValidatingDialog
 from shopcrm.ui.trust import security_ui
 
@@ -700,6 +701,10 @@ class CustomerForm(QDialog):
         except PermissionError:  # clerk mode again (the owner locked meanwhile)
             self._show_errors([FieldError("balance", "v.opening_owner")])
             self.status.setText(self.tr("Not saved: please correct the fields marked in red"))
+            return False
+        except ConnectionLost as exc:  # the server went away: the form keeps what was typed
+            self.status.setText(str(exc))
+            live.report_lost(self, exc)
             return False
         self._show_errors([])
         self._dirty = False

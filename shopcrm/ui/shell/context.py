@@ -28,7 +28,12 @@ class Window(Protocol):
     """What the context needs of the main window (shopcrm.ui.main_window.MainWindow, which
     imports this module: typed by this protocol, not by an import)."""
 
-    db_path: Path
+    @property
+    def db_path(self) -> Path | None: ...
+
+    @property
+    def location(self) -> Any: ...  # shopcrm.core.paths.DbLocation: the file or the server URL
+
     data_changed: SignalInstance
     first_painted: SignalInstance
     tabs: QTabWidget
@@ -60,6 +65,7 @@ class AppContext:
         self.import_wizard: Any = None  # the wizard opened by the welcome's "import" choice
         self.first_run_choice: str | None = None
         self.smoke_test = False
+        self.live: Any = None  # shopcrm.ui.shell.live.LiveUpdates: others' changes, the connection
         self.jobs: dict[str, Any] = {}  # start-up background work: daily backup, check, regrade
         if window is not None:
             _BY_WINDOW[window] = self
@@ -82,7 +88,13 @@ class AppContext:
     # --- data -----------------------------------------------------------------------------------
     @property
     def db_path(self) -> Path | None:
+        """The open SQLite file; None on a server database (or detached)."""
         return self.window.db_path if self.window is not None else None
+
+    @property
+    def location(self) -> Any:
+        """The open database: a file Path or a server PgUrl (None when detached)."""
+        return self.window.location if self.window is not None else None
 
     def on_data_changed(self, slot: Callable[[], Any]) -> None:
         if self.window is not None:

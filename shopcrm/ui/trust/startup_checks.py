@@ -1,4 +1,5 @@
-"""The full integrity check of the open database, in a background thread after the first paint.
+"""The full integrity check of the open database, in a background thread after the first paint
+(a server database: the engine's own check, that it answers and is ShopCRM's).
 
 Opening checks only what is cheap (header, truncation, schema); ``PRAGMA quick_check`` reads the
 whole file (about a second for 100,000 customers), so it runs here instead and a problem is shown
@@ -13,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from shopcrm.core.paths import DbLocation, PgUrl
 from shopcrm.core.texts import t
 from shopcrm.store import db
 from shopcrm.ui.shell.tasks import Job
@@ -21,15 +23,19 @@ from shopcrm.ui.shell.tasks import Job
 class BackgroundCheck(QObject):
     finished = Signal(str)  # "" when healthy, else the problem
 
-    def __init__(self, window, path: Path):
+    def __init__(self, window, location: DbLocation):
         super().__init__(window)
         self.window = window
-        self.path = Path(path)
+        self.path = location if isinstance(location, PgUrl) else Path(location)
         self.problem: str | None = None
         # read-only: quitting does not wait for it
-        self.job = Job(
-            db.quick_check, self.path, low_priority=True, name="integrity-check", progress=False, wait_on_quit=False
-        )
+        if isinstance(location, PgUrl):
+            check = db.engine().quick_check  # on a connection of its own
+            self.job = Job(check, name="integrity-check", progress=False, wait_on_quit=False)
+        else:
+            self.job = Job(
+                db.quick_check, self.path, low_priority=True, name="integrity-check", progress=False, wait_on_quit=False
+            )
         self.finished.connect(self._show)
 
     def start(self) -> BackgroundCheck:
@@ -55,5 +61,5 @@ class BackgroundCheck(QObject):
             box.open()
 
 
-def start_background_check(window, path: Path) -> BackgroundCheck:
-    return BackgroundCheck(window, path).start()
+def start_background_check(window, location: DbLocation) -> BackgroundCheck:
+    return BackgroundCheck(window, location).start()

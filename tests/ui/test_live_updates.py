@@ -1,0 +1,150 @@
+"""Several counters at once (issue #18): another connection's committed change shows in the list and
+the tab badges without anyone touching this window; a server restart mid-session is reported,
+mended by itself, and loses nothing typed."""
+
+from __future__ import annotations
+
+import threading
+
+from conftest import on_another_connection, type_text
+
+
+def add_customer(name: str, mobile: str) -> int:
+    from shopcrm.customers import CustomerInput, create
+
+    return create(CustomerInput(name=name, mobile=mobile)).id
+
+
+def list_names(window) -> list[str]:
+    model = window.customers_tab.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_another_counters_new_customer_shows_in_the_list(window, qtbot):
+    assert window.customers_tab.model.rowCount() == 0
+    on_another_connection(add_customer, "对面柜台", "13911112222")
+    qtbot.waitUntil(lambda: any("对面柜台" in (n or "") for n in list_names(window)), timeout=5000)
+    assert window.customers_tab.model.rowCount() == 1
+
+
+def test_another_counters_complaint_updates_the_badge(fixed_day, window, qtbot):
+    import datetime as dt
+
+    from shopcrm import complaints as K
+
+    tab = next(t for t in window.extra_tabs if t.objectName() == "complaintsTab")
+    index = window.tabs.indexOf(tab)
+    before = window.tabs.tabText(index)
+    cid = add_customer("老顾客", "13911113333")
+
+    def complain():
+        return K.create(
+            K.ComplaintInput(
+                customer_id=cid,
+                received_at=dt.datetime.combine(fixed_day, dt.time(9)),
+                channel="到店",
+                category="商品质量",
+                key_points="褪色",
+                request="退货",
+                temperament="感情用事",
+                severity="一般",
+                handler="小王",
+            )
+        ).id
+
+    on_another_connection(complain)
+    qtbot.waitUntil(lambda: window.tabs.tabText(index) != before, timeout=5000)
+    assert "1" in window.tabs.tabText(index)
+
+
+def test_own_changes_are_not_read_twice(window, qtbot):
+    """The window's own save refreshes through data_changed; the feed does not echo it."""
+    add_customer("自己", "13911114444")
+    assert not window.live.check()
+
+
+# --- a server restart mid-session (PostgreSQL) ------------------------------------------------------
+
+
+def server_count(url: str, sql: str, *params) -> int:
+    import psycopg2
+
+    con = psycopg2.connect(url)
+    try:
+        cur = con.cursor()
+        cur.execute(sql, params)
+        return cur.fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_server_restart_is_reported_and_mended_and_nothing_typed_is_lost(app, qtbot, own_pg_server):
+    from shopcrm.store.db import close_database, database, open_database
+    from shopcrm.ui.customers.customer_form import CustomerForm
+    from shopcrm.ui.main_window import MainWindow
+
+    url = own_pg_server.new_database()
+    open_database(url)
+    try:
+        window = MainWindow(url)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        banner = window.connection_banner
+        assert not banner.isVisible()
+        assert "***" not in window.status_db.text() and "127.0.0.1" in window.status_db.text()
+
+        form = window.new_customer()
+        type_text(qtbot, form.name_edit, "断线客")
+        type_text(qtbot, form.phone_edit, "13922223333")
+
+        # a transaction in flight on another connection when the server goes
+        done = threading.Event()
+        result: dict = {}
+
+        def half_written():
+            try:
+                with database.atomic():
+                    add_customer("半截", "13922224444")
+                    done.set()
+                    assert restarted.wait(60)
+                    add_customer("半截二", "13922225555")
+            except Exception as exc:  # noqa: BLE001  looked at by the test thread
+                result["error"] = exc
+            finally:
+                database.close()
+
+        restarted = threading.Event()
+        writer = threading.Thread(target=half_written)
+        writer.start()
+        assert done.wait(30)
+
+        own_pg_server.halt()
+        # the window sees it by itself (the LISTEN socket closes): a plain banner, still running
+        qtbot.waitUntil(lambda: banner.isVisible() and "断开" in banner.text(), timeout=10_000)
+        assert "正在重连" in banner.text()
+        restarted.set()
+        writer.join(60)
+        assert type(result.get("error")).__name__ == "ConnectionLost"
+
+        # a save meets the lost connection: said in the form, which stays with what was typed
+        assert not form.save()
+        assert form.isVisible() and "连接已断开" in form.status.text()
+        assert form.name_edit.text() == "断线客"
+
+        own_pg_server.resume()
+        qtbot.waitUntil(lambda: "重新连接" in banner.text(), timeout=15_000)
+        assert window.live.lost is False
+
+        # pressed again: saved once; nothing of the broken transaction is there
+        with qtbot.waitSignal(window.data_changed, timeout=10_000):
+            assert form.save()
+        assert server_count(url, "SELECT count(*) FROM customer WHERE name = %s", "断线客") == 1
+        assert server_count(url, "SELECT count(*) FROM customer WHERE name LIKE %s", "半截%") == 0
+        qtbot.waitUntil(lambda: any("断线客" in (n or "") for n in list_names(window)), timeout=5000)
+        for w in app.topLevelWidgets():
+            if isinstance(w, CustomerForm):
+                w.close()
+        window.close()
+    finally:
+        close_database()
