@@ -91,12 +91,7 @@ class PgServer:
         for attempt in range(3):
             self.port = _free_port()
             try:
-                self._run(
-                    str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                    "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60",
-                    "start",
-                )  # fmt: skip
+                self.resume()
                 break
             except ServerError:
                 if attempt == 2:
@@ -110,7 +105,7 @@ class PgServer:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
 
     def resume(self) -> None:
-        """Start a halted server again on the same port."""
+        """Start the server (again, after :meth:`halt`) on ``self.port``."""
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
             "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import on_another_connection, type_text
+from conftest import on_another_connection, type_text, valid_complaint
 
 
 def add_customer(name: str, mobile: str) -> int:
@@ -30,29 +30,11 @@ def test_another_counters_new_customer_shows_in_the_list(window, qtbot):
 def test_another_counters_complaint_updates_the_badge(fixed_day, window, qtbot):
     import datetime as dt
 
-    from shopcrm import complaints as K
-
     tab = next(t for t in window.extra_tabs if t.objectName() == "complaintsTab")
     index = window.tabs.indexOf(tab)
     before = window.tabs.tabText(index)
     cid = add_customer("老顾客", "13911113333")
-
-    def complain():
-        return K.create(
-            K.ComplaintInput(
-                customer_id=cid,
-                received_at=dt.datetime.combine(fixed_day, dt.time(9)),
-                channel="到店",
-                category="商品质量",
-                key_points="褪色",
-                request="退货",
-                temperament="感情用事",
-                severity="一般",
-                handler="小王",
-            )
-        ).id
-
-    on_another_connection(complain)
+    on_another_connection(valid_complaint, cid, dt.datetime.combine(fixed_day, dt.time(9)))
     qtbot.waitUntil(lambda: window.tabs.tabText(index) != before, timeout=5000)
     assert "1" in window.tabs.tabText(index)
 
