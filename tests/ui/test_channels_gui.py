@@ -147,7 +147,7 @@ def test_clerk_mode_asks_for_the_pin_and_a_cancel_opens_nothing(qtbot, app, shop
     security.lock()
     asked = []
     monkeypatch.setattr(security_ui.PinDialog, "exec", lambda self: asked.append(self) or 0)  # Cancel
-    w = MainWindow(Path(database.database))
+    w = MainWindow()  # the database open now (a file or a server)
     qtbot.addWidget(w)
     action = w.findChild(QAction, "channelsAction")
     assert action in w.tools_menu.actions()
