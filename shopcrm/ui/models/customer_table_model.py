@@ -129,7 +129,7 @@ class CustomerTableModel(KeysetPagedModel):
         if key == "points":
             return f"{r.points:,}"
         if key == "last_purchase":
-            return (r.last_purchase_at or "")[:10]
+            return str(r.last_purchase_at or "")[:10]  # text on SQLite, a datetime on PostgreSQL
         if key == "total_spend":
             return fmt(r.total_spend_cents)
         if key == "birthday":
