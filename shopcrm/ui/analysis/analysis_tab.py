@@ -147,11 +147,11 @@ class FigureModel(QAbstractTableModel):
         if key == "total_spend":
             return fmt(row.total_spend_cents)
         if key == "last_purchase":
-            return (row.last_purchase_at or "")[:10]
+            return str(row.last_purchase_at or "")[:10]  # text on SQLite, a datetime on PostgreSQL
         if key == "rfm":
             return row.rfm
         if key == "last_contact":
-            return (row.last_contact_at or "")[:10]
+            return str(row.last_contact_at or "")[:10]
         if key == "gap":
             return fmt(row.gap_cents) if row.gap_cents is not None else ""
         if key == "next_grade":

@@ -900,7 +900,7 @@ class CustomerComplaintsList(QWidget):
             open_n += r.status in K.OPEN_STATUSES
             status = K.status_label(r.status) + (" · " + self.tr("overdue") if overdue else "")
             cells = (
-                r.received_at[:16],
+                str(r.received_at)[:16],  # text on SQLite, a datetime on PostgreSQL
                 r.category,
                 r.key_points,
                 status,

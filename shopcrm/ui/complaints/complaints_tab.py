@@ -237,7 +237,8 @@ class ComplaintTableModel(QAbstractTableModel):
         if key == "id":
             return str(r.id)
         if key == "received":  # this year's dates without the year, to keep the column narrow
-            return r.received_at[5:16] if r.received_at[:4] == str(self.at.year) else r.received_at[:10]
+            at = str(r.received_at)  # text on SQLite, a datetime on PostgreSQL
+            return at[5:16] if at[:4] == str(self.at.year) else at[:10]
         if key == "customer":
             name = r.who or ""
             return name if r.customer_id else f"{name} " + self.tr("(walk-in)")
