@@ -106,21 +106,33 @@ def test_server_url_of_the_fields_encodes_and_never_leaks_the_password():
     assert "p@ss" not in url.display and "***" in url.display
 
 
-def test_the_window_opens_a_server_database_from_the_dialog(app, qtbot, db_path, pg_url, memory_keyring):
+def test_the_window_opens_the_database_chosen_in_the_dialog(app, qtbot, tmp_path, db_location, memory_keyring):
+    """From a file to ``db_location``: another file on SQLite, a server on PostgreSQL (where the
+    window then refreshes every tab: runs on PostgreSQL once this file is in POSTGRES_READY)."""
     from shopcrm.store.engine import KEYRING_SERVICE, keyring_account
     from shopcrm.ui.main_window import MainWindow
 
-    open_database(db_path)
+    first = tmp_path / "first.db"
+    open_database(first)
     try:
-        window = MainWindow(db_path)
+        window = MainWindow(first)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        assert window.db_path == db_path
+        assert window.db_path == first
 
         dlg = window.choose_database()
         qtbot.waitExposed(dlg)
-        fill_server(qtbot, dlg, pg_url, password="geheim")
+        if isinstance(db_location, Path):
+            dlg.path_edit.setText(str(db_location))
+            qtbot.keyClick(dlg.path_edit, Qt.Key.Key_Return)  # Enter opens
+            qtbot.waitUntil(lambda: not dlg.isVisible())
+            assert window.location == db_location == window.db_path and engine().name == "sqlite"
+            assert str(db_location) in window.status_db.text()
+            assert not QSettings().value(SAVED_LOCATION)  # the next start opens the usual file
+            window.close()
+            return
+        fill_server(qtbot, dlg, db_location, password="geheim")
         dlg.remember_check.setChecked(True)
         qtbot.keyClick(dlg.password_edit, Qt.Key.Key_Return)  # Enter opens
         qtbot.waitUntil(lambda: not dlg.isVisible())
@@ -128,9 +140,9 @@ def test_the_window_opens_a_server_database_from_the_dialog(app, qtbot, db_path,
         assert isinstance(window.location, PgUrl) and window.db_path is None
         assert engine().name == "postgresql"
         shown = window.status_db.text()
-        assert "geheim" not in shown and urlsplit(pg_url).path in shown
+        assert "geheim" not in shown and urlsplit(db_location).path in shown
         # the password: in the keyring, not in the settings
-        assert memory_keyring[(KEYRING_SERVICE, keyring_account(pg_url))] == "geheim"
+        assert memory_keyring[(KEYRING_SERVICE, keyring_account(db_location))] == "geheim"
         saved = str(QSettings().value(SAVED_LOCATION))
         assert saved.startswith("postgresql://") and "geheim" not in saved
         assert all("geheim" not in str(QSettings().value(k)) for k in QSettings().allKeys())
