@@ -64,10 +64,9 @@ def start(argv: list[str]):
         return app, None
     from shopcrm.ui.trust import backup_ui
 
-    if not isinstance(location, PgUrl):
-        # a damaged file is moved aside and the newest good backup offered; a network share is
-        # warned (the file's own checks: a server database is checked by its server)
-        backup_ui.startup(None, location)
+    # a damaged file is moved aside and the newest good backup offered; a network share is
+    # warned (file checks only: on a server database the server checks its own pages)
+    backup_ui.startup(None, location)
     try:
         open_database(location)
     except DatabaseOpenError as exc:
@@ -158,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
-    if window.db_path is not None:  # a file; a server's backups are pg_dump's (shopcrm.backup, issue #18)
-        ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)  # at most once a day, in the background
+    # at most once a day, in the background (a file copy, or pg_dump of a server database)
+    ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)
     from shopcrm.ui.trust.startup_checks import start_background_check
 
     ctx.jobs["integrity_check"] = start_background_check(window, window.location)  # full check, after the paint
