@@ -60,6 +60,8 @@ POSTGRES_READY = {
     "ui/test_open_database.py",
     "ui/test_trust_holes_gui.py",
     "ui/test_ui_jobs.py",
+    "ui/test_live_updates.py",
+    "ui/test_open_database.py",
 }
 
 
@@ -156,6 +158,7 @@ def window(app, qtbot, db, db_location):
     yield w
     for child in w.findChildren(type(w).__mro__[1]):
         child.close()
+    w.close()  # before the database closes: nothing of the window reads it any more
 
 
 def answer_box(qtbot, button):

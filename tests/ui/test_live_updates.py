@@ -28,6 +28,10 @@ def test_another_counters_new_customer_shows_in_the_list(window, qtbot):
     assert window.customers_tab.model.rowCount() == 1
 
 
+@pytest.mark.sqlite_only(
+    "until shopcrm.complaints runs on PostgreSQL (pg-money: MAX(bigint, integer) in the open-complaints "
+    "count); the today badge test below covers PostgreSQL meanwhile; remove this mark then"
+)
 def test_another_counters_complaint_updates_the_badge(fixed_day, window, qtbot):
     import datetime as dt
 
@@ -38,6 +42,31 @@ def test_another_counters_complaint_updates_the_badge(fixed_day, window, qtbot):
     on_another_connection(valid_complaint, cid, dt.datetime.combine(fixed_day, dt.time(9)))
     qtbot.waitUntil(lambda: window.tabs.tabText(index) != before, timeout=5000)
     assert "1" in window.tabs.tabText(index)
+
+
+def test_another_counters_birthday_customer_updates_the_today_badge(fixed_day, window, qtbot):
+    import datetime as dt
+
+    from shopcrm import customers
+
+    tab = next(t for t in window.extra_tabs if t.objectName() == "todayTab")
+    index = window.tabs.indexOf(tab)
+    before = window.tabs.tabText(index)
+
+    def birthday_today():
+        return customers.create(
+            customers.CustomerInput(
+                name="寿星",
+                mobile="13911115555",
+                birthday=fixed_day.replace(year=1990),
+                consent_marketing=True,
+                joined_on=dt.date(2025, 1, 1),
+            )
+        ).id
+
+    on_another_connection(birthday_today)
+    qtbot.waitUntil(lambda: window.tabs.tabText(index) != before, timeout=5000)
+    assert tab.count() >= 1
 
 
 def test_own_changes_are_not_read_twice(window, qtbot):
@@ -62,8 +91,7 @@ def server_count(url: str, sql: str, *params) -> int:
 
 
 def test_a_server_restart_is_reported_and_mended_and_nothing_typed_is_lost(app, qtbot, engine_name, own_pg_server):
-    # runs once this file is in POSTGRES_READY (the window's other tabs need their domain
-    # modules on PostgreSQL: care, complaints); a restart is a server's, SQLite has none
+    # a restart is a server's: SQLite has none
     if engine_name != "postgresql":
         pytest.skip("a server restart: PostgreSQL only")
     from shopcrm.store.db import close_database, database, open_database

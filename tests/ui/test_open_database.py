@@ -107,8 +107,7 @@ def test_server_url_of_the_fields_encodes_and_never_leaks_the_password():
 
 
 def test_the_window_opens_the_database_chosen_in_the_dialog(app, qtbot, tmp_path, db_location, memory_keyring):
-    """From a file to ``db_location``: another file on SQLite, a server on PostgreSQL (where the
-    window then refreshes every tab: runs on PostgreSQL once this file is in POSTGRES_READY)."""
+    """From a file to ``db_location``: another file on SQLite, a server on PostgreSQL."""
     from shopcrm.store.engine import KEYRING_SERVICE, keyring_account
     from shopcrm.ui.main_window import MainWindow
 

@@ -172,7 +172,9 @@ class LiveUpdates(QObject):
             self.banner.setVisible(False)
 
     def stop(self) -> None:
-        self._retry.stop()
+        """The window closes: no more checks, retries or refreshes (its database may close next)."""
+        for timer in (self._retry, self._debounce, self._hide_back):
+            timer.stop()
         self._stop_feed()
 
 
