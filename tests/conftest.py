@@ -60,8 +60,6 @@ POSTGRES_READY = {
     "ui/test_open_database.py",
     "ui/test_trust_holes_gui.py",
     "ui/test_ui_jobs.py",
-    "ui/test_live_updates.py",
-    "ui/test_open_database.py",
 }
 
 
