@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign|coupon|package|points …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign|coupon|package|points|move-db …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -21,6 +21,7 @@ from shopcrm.cli import (
     import_cmd,
     loyalty_cmd,
     money_cmd,
+    move_cmd,
     segment_cmd,
     send_cmd,
 )
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     segment_cmd,
     campaign_cmd,
     loyalty_cmd,
+    move_cmd,
 )
 
 log = logging.getLogger(__name__)
