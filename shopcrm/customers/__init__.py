@@ -27,8 +27,9 @@ from shopcrm.core.normalize import (
 from shopcrm.core.pinyin_keys import NameKeyCache, prefix_bounds, sort_key
 from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
-from shopcrm.store.db import data_version, database, executemany, indexed_by, interruptible
+from shopcrm.store.db import data_version, database, executemany, indexed_by, interruptible, sample_ordered
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
+from shopcrm.store.sqlfn import order_by
 
 register(
     {
@@ -518,7 +519,7 @@ def _where(q: CustomerQuery, *, row_test: bool = False) -> tuple[str, list]:
         clauses.append("c.grade = ?" if q.grade else "c.grade IS NULL")
         params.extend([q.grade] if q.grade else [])
     if q.ids is not None:
-        clauses.append(f"c.id IN ({','.join('?' * len(q.ids))})" if q.ids else "0")
+        clauses.append(f"c.id IN ({','.join('?' * len(q.ids))})" if q.ids else "FALSE")
         params.extend(q.ids)
     if q.extra is not None:
         clauses.append(f"({q.extra[0]})")
@@ -627,10 +628,10 @@ def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None)
         hint = indexed_by(SORT_INDEXES[q.sort])
     sql = (
         f"SELECT {_ROW_COLUMNS}, {col} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
-        f"WHERE {where} ORDER BY {col} {direction}, c.id {direction} LIMIT ? OFFSET ?"
+        f"WHERE {where} ORDER BY {order_by(col, q.descending)}, c.id {direction} LIMIT ? OFFSET ?"
     )
     cur = database.execute_sql(sql, [*params, limit, offset])
-    return [CustomerRow(*r) for r in cur.fetchall()]
+    return [_row(r) for r in cur.fetchall()]
 
 
 # --- keyset paging (issue #20): seek by (sort key, id), never OFFSET over the list -------------
@@ -884,15 +885,11 @@ def sample_cursors(q: CustomerQuery, every: int, *, progress=None) -> tuple[int,
     where, params = _where(q)
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
-    samples: list[Cursor] = []
-    n = 0
+    n = 0  # rows walked so far: unknown until the walk ends (the server numbers them itself)
     with interruptible(lambda: progress is None or progress(n, 0) is not False):
-        cur = database.execute_sql(
-            f"SELECT {col}, c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params
+        n, samples = sample_ordered(
+            f"{col}, c.id", f"customer c WHERE {where}", f"{order_by(col, q.descending)}, c.id {direction}", params, every
         )
-        while rows := cur.fetchmany(every):
-            samples.append(tuple(rows[0]))
-            n += len(rows)
     return n, samples
 
 
@@ -908,7 +905,7 @@ def iter_ids(q: CustomerQuery, batch: int = 5000) -> Iterator[int]:
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
     cur = database.execute_sql(
-        f"SELECT c.id FROM customer c WHERE {where} ORDER BY {col} {direction}, c.id {direction}", params
+        f"SELECT c.id FROM customer c WHERE {where} ORDER BY {order_by(col, q.descending)}, c.id {direction}", params
     )
     while rows := cur.fetchmany(batch):
         yield from (r[0] for r in rows)

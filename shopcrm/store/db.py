@@ -571,22 +571,64 @@ def check_integrity() -> str | None:
     return engine().quick_check()
 
 
-def data_version() -> tuple[int, int]:
+def data_version() -> object:
     """Changes whenever anything was committed to the database since the last call returned the
-    same value: by another connection (another thread or process: ``PRAGMA data_version``) or by
-    this thread's own (its total of changed rows). Cheap enough to ask before every jump."""
+    same value. Cheap enough to ask before every jump.
+
+    SQLite: by another connection (another thread or process: ``PRAGMA data_version``) or by
+    this thread's own (its total of changed rows). PostgreSQL: the server's current snapshot
+    (``xmin:xmax:in-progress ids``): a writing transaction takes an id, which moves ``xmax`` when
+    it starts and leaves the in-progress list when it ends, so any commit of a change anywhere on
+    the server changes it (reads take no id and change nothing)."""
+    if engine().name == "postgresql":
+        return database.execute_sql("SELECT CAST(pg_current_snapshot() AS TEXT)").fetchone()[0]
     version = database.execute_sql("PRAGMA data_version").fetchone()[0]
     return version, database.connection().total_changes
 
 
+# how often a PostgreSQL statement inside ``interruptible`` asks whether to go on (seconds)
+CANCEL_POLL_SECONDS = 0.02
+
+
 @contextlib.contextmanager
 def interruptible(keep_going: Callable[[], bool], every: int = 20_000):
-    """Statements run inside stop when ``keep_going()`` turns False (asked every ``every`` SQLite
-    steps, from this thread): they raise :class:`shopcrm.core.errors.Cancelled`. For a long
-    read in a background job that a newer request makes pointless (a count, a walk)."""
+    """Statements run inside stop when ``keep_going()`` turns False: they raise
+    :class:`shopcrm.core.errors.Cancelled`. For a long read in a background job that a newer
+    request makes pointless (a count, a walk). ``keep_going`` must be safe to call from another
+    thread (a flag, a queued signal).
+
+    SQLite asks it every ``every`` steps of the virtual machine, from this thread (a progress
+    handler). PostgreSQL runs the statement on the server: a watcher thread asks every
+    :data:`CANCEL_POLL_SECONDS` and sends the server a cancel request for this connection's
+    running statement (libpq's cancel, which psycopg2 makes safe from another thread)."""
     from shopcrm.core.errors import Cancelled
 
     con = database.connection()
+    if engine().name != "sqlite":
+        stop = threading.Event()
+        cancelled = threading.Event()
+
+        def watch() -> None:
+            while not stop.wait(CANCEL_POLL_SECONDS):
+                if not keep_going():
+                    cancelled.set()
+                    con.cancel()
+                    return
+
+        watcher = threading.Thread(target=watch, name="shopcrm-cancel-watch", daemon=True)
+        watcher.start()
+        try:
+            yield
+        except OperationalError as exc:
+            if cancelled.is_set() and "cancel" in str(exc):
+                raise Cancelled() from exc
+            raise
+        finally:
+            stop.set()
+            watcher.join()
+        if cancelled.is_set():  # asked to stop between statements, or after the last one
+            raise Cancelled()
+        return
     con.set_progress_handler(lambda: 0 if keep_going() else 1, every)
     try:
         yield
@@ -596,6 +638,32 @@ def interruptible(keep_going: Callable[[], bool], every: int = 20_000):
         raise
     finally:
         con.set_progress_handler(None, every)
+
+
+def sample_ordered(columns: str, source: str, order: str, params: Iterable, every: int) -> tuple[int, list[tuple]]:
+    """One walk of ``SELECT columns FROM source ORDER BY order`` (``source`` is the FROM and WHERE
+    part): how many rows it has and the rows 0, ``every``, ``2*every``… (a sampled index of an
+    order; run it inside :func:`interruptible` to make it stoppable). SQLite reads every row
+    through the cursor; PostgreSQL numbers the rows on the server and sends only the samples."""
+    params = list(params)
+    if engine().name == "sqlite":
+        cur = database.execute_sql(f"SELECT {columns} FROM {source} ORDER BY {order}", params)
+        samples: list[tuple] = []
+        n = 0
+        while rows := cur.fetchmany(every):
+            samples.append(tuple(rows[0]))
+            n += len(rows)
+        return n, samples
+    rows = database.execute_sql(
+        f"SELECT * FROM (SELECT {columns}, row_number() OVER (ORDER BY {order}) AS sample_n_, "
+        f"lead(1) OVER (ORDER BY {order}) IS NULL AS sample_last_ FROM {source}) AS s "
+        f"WHERE (sample_n_ - 1) % ? = 0 OR sample_last_ ORDER BY sample_n_",
+        [*params, every],
+    ).fetchall()
+    if not rows:
+        return 0, []
+    total = rows[-1][-2]
+    return total, [tuple(r[:-2]) for r in rows if (r[-2] - 1) % every == 0]
 
 
 class DroppedIndexes:

@@ -225,3 +225,11 @@ def timestamp_param() -> str:
     """A ``?`` parameter holding an ISO timestamp text where nothing else gives it a type (a
     SELECT list feeding an INSERT): PostgreSQL would read it as text."""
     return "CAST(? AS TIMESTAMP)" if _pg() else "?"
+
+
+def order_by(expr: str, descending: bool = False) -> str:
+    """``expr ASC`` / ``expr DESC`` with NULLs where SQLite puts them (first ascending, last
+    descending; PostgreSQL's default is the opposite), so that a list's order is the same on both."""
+    if not _pg():
+        return f"{expr} {'DESC' if descending else 'ASC'}"
+    return f"{expr} DESC NULLS LAST" if descending else f"{expr} ASC NULLS FIRST"
