@@ -29,7 +29,7 @@ from shopcrm.core.texts import register
 from shopcrm.customers import ledger, levels
 from shopcrm.store.db import data_version, database, executemany, indexed_by, interruptible, sample_ordered
 from shopcrm.store.models import Customer, CustomerTag, Level, SearchKey, Tag, now
-from shopcrm.store.sqlfn import order_by
+from shopcrm.store.sqlfn import order_by, walk_keys_first
 
 register(
     {
@@ -620,12 +620,11 @@ def count(q: CustomerQuery, *, progress=None) -> int:
 def page(q: CustomerQuery, offset: int, limit: int, *, total: int | None = None) -> list[CustomerRow]:
     """Rows ``offset``..``offset+limit`` of the query in its order. ``total`` (the count, when the
     caller has it) lets a search with many matches walk the sort index instead of sorting."""
-    where, params = _where(q)
+    walk = total is not None and total > WALK_INDEX_ABOVE and bool(nfkc(q.text)) and q.sort in SORT_INDEXES
+    where, params = _where(q, walk=walk)
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
     direction = "DESC" if q.descending else "ASC"
-    hint = ""
-    if total is not None and total > WALK_INDEX_ABOVE and nfkc(q.text) and q.sort in SORT_INDEXES:
-        hint = indexed_by(SORT_INDEXES[q.sort])
+    hint = indexed_by(SORT_INDEXES[q.sort]) if walk else ""
     sql = (
         f"SELECT {_ROW_COLUMNS}, {col} FROM customer c {hint} LEFT JOIN level l ON l.id = c.level_id "
         f"WHERE {where} ORDER BY {order_by(col, q.descending)}, c.id {direction} LIMIT ? OFFSET ?"
@@ -788,10 +787,8 @@ def _walk_hint(q: CustomerQuery, hits: int | None) -> str:
     a sort looks up every one of the hits' rows at random (~30x dearer each, measured), so the
     walk wins above about sqrt(6 N) hits — 800 at 100k customers, 2,500 at a million."""
     if hits is None or not nfkc(q.text) or q.sort not in SORT_INDEXES:
-        return ""
-    if hits > WALK_INDEX_ABOVE or hits * hits > 6 * _table_size():
-        return indexed_by(SORT_INDEXES[q.sort])
-    return ""
+        return False
+    return hits > WALK_INDEX_ABOVE or hits * hits > 6 * _table_size()
 
 
 def _table_size() -> int:

@@ -233,3 +233,11 @@ def order_by(expr: str, descending: bool = False) -> str:
     if not _pg():
         return f"{expr} {'DESC' if descending else 'ASC'}"
     return f"{expr} DESC NULLS LAST" if descending else f"{expr} ASC NULLS FIRST"
+
+
+def walk_keys_first() -> bool:
+    """Whether a walk down a sort index that tests each entry (a search with many matches) must
+    find the page's ids from the index entries alone before reading its rows: PostgreSQL reads a
+    row for every entry an index scan passes unless the scan is index-only; SQLite's indexes end
+    in the rowid and it tests the entry before reading the row."""
+    return _pg()
