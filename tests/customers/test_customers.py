@@ -139,7 +139,7 @@ def test_edit_renames_search_keys(db):
     assert C.count(C.CustomerQuery(text="ls")) == 1
 
 
-def test_search_keys_are_derived_rows_kept_in_step_without_a_foreign_key(db):
+def test_search_keys_are_derived_rows_kept_in_step_without_a_foreign_key(db, engine_name):
     # step 0010: no constraint and no customer_id index on search_key (imports write ~9 keys a
     # customer); shopcrm.customers itself keeps the keys in step with the live names
     assert db.execute_sql("PRAGMA foreign_key_list(search_key)").fetchall() == []
