@@ -60,6 +60,7 @@ POSTGRES_READY = {
     "ui/test_open_database.py",
     "ui/test_trust_holes_gui.py",
     "ui/test_ui_jobs.py",
+    "customers/test_keyset_paging.py",
 }
 
 

@@ -495,10 +495,22 @@ _ROW_COLUMNS = (
 )
 
 
-def _where(q: CustomerQuery, *, row_test: bool = False) -> tuple[str, list]:
+def _row(r) -> CustomerRow:
+    """A list row; the birthday and the last purchase as the text SQLite keeps (PostgreSQL
+    returns date and datetime objects), so that a row reads the same on both engines."""
+    values = list(r)
+    for i in (7, 9):  # last_purchase_at, birthday
+        if isinstance(values[i], dt.date):
+            values[i] = str(values[i])
+    return CustomerRow(*values)
+
+
+def _where(q: CustomerQuery, *, row_test: bool = False, walk: bool = False) -> tuple[str, list]:
     """The query's conditions on ``customer c``. ``row_test``: a digit search tests the row's
     own columns (mobile, its reverse, card number) instead of probing the set of matches — for a
-    walk down ``customer_name_sort``, which holds those columns (step 0023)."""
+    walk down ``customer_name_sort``, which holds those columns (step 0023). ``walk``: the page
+    walks a sort index testing each entry (the form of the test on PostgreSQL, see
+    :func:`_id_matches`)."""
     # Live customers: "not in the recycle bin" as a probe of the bin's small partial index by the
     # id, which every index of the customer table carries: a walk down a sort index then reads a
     # customer row only for the rows it returns, not for every entry it passes (a row read costs
@@ -531,9 +543,21 @@ def _where(q: CustomerQuery, *, row_test: bool = False) -> tuple[str, list]:
         params.extend(bound for _, bounds in _column_ranges(text) for bound in bounds)
     elif text:
         sub, sub_params = _search_subquery(text)
-        clauses.append(f"c.id IN ({sub})")
+        clauses.append(_id_matches(sub, walk=walk))
         params.extend(sub_params)
     return " AND ".join(clauses), params
+
+
+def _id_matches(sub: str, *, walk: bool) -> str:
+    """``c.id`` among the ids of ``sub``. SQLite: ``IN``, a set it builds once and probes. PostgreSQL,
+    whose planner cannot estimate how many customers a search matches, is told by the form: few
+    matches (no ``walk``): the ids collected once (``ARRAY(…)``) and looked up by the primary key,
+    then sorted; many: the id tested against the set of matches, hashed once (``IS TRUE`` keeps it
+    a filter instead of a join), while :func:`_seek` walks the sort index by its entries alone
+    (:func:`shopcrm.store.sqlfn.walk_keys_first`)."""
+    if not walk_keys_first():
+        return f"c.id IN ({sub})"
+    return f"(c.id IN ({sub})) IS TRUE" if walk else f"c.id = ANY(ARRAY({sub}))"
 
 
 def _digits(text: str) -> str | None:
@@ -688,13 +712,20 @@ def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
             (f"{col} = ? AND c.id {id_op} ?", [key, row_id], by_id),
             (f"{col} {beyond} ?", [key], by_key),
         ] + (nulls if desc else [])
-    hint = _walk_hint(q, hits)
-    where, params = _where(q, row_test=bool(hint) and q.sort == "name")
+    walk = _walks(q, hits)
+    hint = indexed_by(SORT_INDEXES[q.sort]) if walk else ""
+    # PostgreSQL's walk reads a row per index entry it passes unless the scan is index-only: the
+    # page's ids first, by the entries alone (customer_name_sort holds the digit tests' columns)
+    keys_first = walk and not keys_only and walk_keys_first()
+    where, params = _where(q, row_test=walk and q.sort == "name", walk=walk)
     select = f"{col}, c.id" if keys_only else f"{_ROW_COLUMNS}, {col}"
     join = "" if keys_only else "LEFT JOIN level l ON l.id = c.level_id"
     statements = (
         (
-            f"SELECT {select} FROM customer c {hint} {join} WHERE {where} AND {clause} ORDER BY {order} LIMIT ?",
+            f"SELECT {select} FROM (SELECT c.id AS walk_id FROM customer c WHERE {where} AND {clause} "
+            f"ORDER BY {order} LIMIT ?) AS w JOIN customer c ON c.id = w.walk_id {join} ORDER BY {order}"
+            if keys_first
+            else f"SELECT {select} FROM customer c {hint} {join} WHERE {where} AND {clause} ORDER BY {order} LIMIT ?",
             [*params, *args],
         )
         for clause, args, order in parts
@@ -708,7 +739,7 @@ def _pages_of(statements, limit: int, *, keys_only: bool, backward: bool) -> lis
     out: list = []
     for sql, params in statements:
         rows = database.execute_sql(sql, [*params, limit - len(out)]).fetchall()
-        out.extend(tuple(r) if keys_only else CustomerRow(*r) for r in rows)
+        out.extend(tuple(r) if keys_only else _row(r) for r in rows)
         if len(out) >= limit:
             break
     if backward:
@@ -781,7 +812,7 @@ def _walk_direction(q: CustomerQuery, backward: bool, inclusive: bool) -> tuple[
     return ("DESC" if desc else "ASC"), beyond, id_op + ("=" if inclusive else "")
 
 
-def _walk_hint(q: CustomerQuery, hits: int | None) -> str:
+def _walks(q: CustomerQuery, hits: int | None) -> bool:
     """Walk the sort column's index (probing each entry against the matches) rather than sort
     every match, when that reads less: a page of 200 walks ~200*N/hits index entries in order,
     a sort looks up every one of the hits' rows at random (~30x dearer each, measured), so the

@@ -69,16 +69,6 @@ def _postgres_indexes() -> dict[str, str]:
     }
 
 
-# indexes that only the PostgreSQL schema has, with the reason (created after the SQLite ones)
-PG_INDEXES = {
-    # a search with many matches walks the list's sort index and probes each entry's name keys
-    # (shopcrm.customers._search_clause): SQLite probes a set of the matching ids that it builds
-    # from the search_key primary key, PostgreSQL one index entry per customer instead of
-    # hashing every match first (98k ids for ``z`` at a million customers)
-    "search_key_customer_id_key": 'CREATE INDEX "search_key_customer_id_key" ON "search_key" ("customer_id", "key")',
-}
-
-
 def sqlite_schema(steps: list[tuple[int, Any]]) -> sqlite3.Connection:
     """The current schema as the migration steps build it, in an in-memory SQLite database (the
     reference that the PostgreSQL schema is built from and compared with)."""
@@ -163,8 +153,6 @@ def create(db: Database, steps: list[tuple[int, Any]], models: list[type[Model]]
         if index in SKIPPED_INDEXES:
             continue
         db.execute_sql(with_row_id(sql, by_table))
-    for sql in PG_INDEXES.values():
-        db.execute_sql(sql)
     for sql in _postgres_indexes().values():
         db.execute_sql(sql)
     for trigger, _sql in ref.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid"):
