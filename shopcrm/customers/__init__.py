@@ -916,7 +916,11 @@ def sample_cursors(q: CustomerQuery, every: int, *, progress=None) -> tuple[int,
     n = 0  # rows walked so far: unknown until the walk ends (the server numbers them itself)
     with interruptible(lambda: progress is None or progress(n, 0) is not False):
         n, samples = sample_ordered(
-            f"{col}, c.id", f"customer c WHERE {where}", f"{order_by(col, q.descending)}, c.id {direction}", params, every
+            f"{col}, c.id",
+            f"customer c WHERE {where}",
+            f"{order_by(col, q.descending)}, c.id {direction}",
+            params,
+            every,
         )
     return n, samples
 

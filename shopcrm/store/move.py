@@ -104,7 +104,9 @@ def _quiet(_line: str) -> None:
     pass
 
 
-def move(source: str | Path, target: str | Path, *, progress: Progress = _quiet, indexes_after: bool = True) -> MoveResult:
+def move(
+    source: str | Path, target: str | Path, *, progress: Progress = _quiet, indexes_after: bool = True
+) -> MoveResult:
     """Copy the shop at ``source`` to ``target`` (one an SQLite path, the other a PostgreSQL URL)
     and verify it. ``indexes_after=False`` keeps the target's indexes during the load (slower:
     kept for the benchmark that measures the difference). Raises :class:`MoveError`."""
@@ -151,9 +153,7 @@ def _figures(execute: Callable[[str], tuple], tables: list[tuple[str, list[str]]
     out = {}
     for name, columns in tables:
         summed = _summed(name, columns)
-        row = execute(
-            f'SELECT count(*){"".join(f", coalesce(sum({q(c)}), 0)" for c in summed)} FROM {q(name)}'  # noqa: S608
-        )
+        row = execute(f"SELECT count(*){''.join(f', coalesce(sum({q(c)}), 0)' for c in summed)} FROM {q(name)}")
         out[name] = TableFigures(int(row[0]), {c: int(v) for c, v in zip(summed, row[1:], strict=True)})
     return out
 
@@ -238,9 +238,7 @@ def _pg_connect(url: PgUrl):
 
 def _pg_tables(con) -> list[str]:
     with con.cursor() as cur:
-        cur.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
-        )
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
         return [r[0] for r in cur.fetchall()]
 
 

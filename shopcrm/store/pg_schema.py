@@ -170,7 +170,9 @@ def with_row_id(sql: str, by_table: dict[str, type[Model]]) -> str:
     keyset walk ``ORDER BY key, id`` is one index range. PostgreSQL indexes hold no id, so the id
     is spelt out: the last column of an index (``INCLUDE`` for a UNIQUE one, whose uniqueness is
     the indexed columns')."""
-    match = re.match(r'\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?"?\w+"?\s+ON\s+"?(\w+)"?\s*\(', sql, re.I)
+    match = re.match(
+        r'\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?"?\w+"?\s+ON\s+"?(\w+)"?\s*\(', sql, re.I
+    )
     if match is None:
         return sql
     model = by_table.get(match.group(2))

@@ -253,7 +253,11 @@ def bench_compare(sqlite: Path, url: str, only: set[str], work_dir: Path) -> Non
         target = next((f"<= {v} ms" for k, v in targets.items() if label.startswith(k)), "")
         if label.startswith("daily regrade"):
             target = f"<= 2x floor (PG {pg[0] / pg[1]:.2f}x, SQLite {lite[0] / lite[1]:.2f}x)"
-        ok = "" if not target.startswith("<= ") or "x floor" in target else (" ok" if pg[0] <= float(target.split()[1]) else " OVER")
+        ok = (
+            ""
+            if not target.startswith("<= ") or "x floor" in target
+            else (" ok" if pg[0] <= float(target.split()[1]) else " OVER")
+        )
         print(f"{label:54s} {lite[0]:9.1f} {lite[1]:9.1f} {pg[0]:11.1f} {pg[1]:9.1f}  ms  {target}{ok}")
     print()
     for engine in ENGINES:

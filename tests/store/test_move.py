@@ -26,8 +26,7 @@ def _populate(path) -> None:
     """A small shop with something in every kind of table that money and history touch:
     customers with tags and levels, demo purchases, contacts and complaints, counter sales with
     lines, a coupon and points spent, top-ups, a refund, ledger entries, a customer in the bin."""
-    from shopcrm import demo
-    from shopcrm import loyalty
+    from shopcrm import demo, loyalty
     from shopcrm.loyalty import coupons
     from shopcrm.sales import counter
 
