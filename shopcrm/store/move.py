@@ -224,7 +224,7 @@ class _Lines:
 
 
 def _pg_connect(url: PgUrl):
-    import psycopg2
+    import psycopg2  # type: ignore[import-untyped]  # no stubs; only this module and engine.py see it
 
     from shopcrm.store.engine import PostgresEngine
 
