@@ -14,9 +14,7 @@ from shopcrm.core.errors import Cancelled
 from shopcrm.store.db import database, interruptible
 
 # long enough on either engine (about a minute) that only a cancel ends it within the test
-LONG_READ = (
-    "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 300000000) SELECT count(*) FROM r"
-)
+LONG_READ = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 300000000) SELECT count(*) FROM r"
 
 
 def _in_another_thread(fn) -> None:
