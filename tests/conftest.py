@@ -61,6 +61,7 @@ POSTGRES_READY = {
     "ui/test_trust_holes_gui.py",
     "ui/test_ui_jobs.py",
     "customers/test_keyset_paging.py",
+    "customers/test_list_engines.py",
 }
 
 
