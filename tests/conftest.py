@@ -62,6 +62,7 @@ POSTGRES_READY = {
     "ui/test_ui_jobs.py",
     "customers/test_keyset_paging.py",
     "customers/test_list_engines.py",
+    "customers",
 }
 
 
