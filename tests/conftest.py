@@ -48,6 +48,7 @@ POSTGRES_READY = {
     "campaigns",
     "care",
     "core",
+    "customers",
     "excel",
     "grading",
     "segments",
