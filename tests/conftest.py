@@ -61,9 +61,6 @@ POSTGRES_READY = {
     "ui/test_open_database.py",
     "ui/test_trust_holes_gui.py",
     "ui/test_ui_jobs.py",
-    "customers/test_keyset_paging.py",
-    "customers/test_list_engines.py",
-    "customers",
 }
 
 
