@@ -30,6 +30,7 @@ from shopcrm.core.normalize import nfkc, normalize_mobile, normalize_name
 from shopcrm.core.texts import register, t
 from shopcrm.customers import ledger
 from shopcrm.sales import counter
+from shopcrm.store import locks, sqlfn
 from shopcrm.store.db import database
 from shopcrm.store.models import Complaint, ComplaintEvent, Customer, Purchase, now, sql_ts
 from shopcrm.store.settings import Section
@@ -486,7 +487,8 @@ def _event(complaint_id: int, who: str, action: str, detail: str, at: dt.datetim
 def _bump_open(customer_id: int | None, delta: int) -> None:
     if customer_id is not None and delta:
         database.execute_sql(
-            "UPDATE customer SET open_complaints = MAX(open_complaints + ?, 0) WHERE id = ?", (delta, customer_id)
+            f"UPDATE customer SET open_complaints = {sqlfn.greatest('open_complaints + ?', '0')} WHERE id = ?",
+            (delta, customer_id),
         )
 
 
@@ -519,7 +521,7 @@ def update_details(
     at = (at or now()).replace(microsecond=0)
     cfg = get_config()
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         # values no longer in the settings may stay as they were (the settings changed later)
         if c.category and c.category not in cfg.categories:
             cfg.categories.append(c.category)
@@ -560,7 +562,7 @@ def convert_walkin(complaint_id: int, *, who: str = "", at: dt.datetime | None =
     bin), the complaint is linked to that customer instead. One transaction."""
     at = (at or now()).replace(microsecond=0)
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         if c.customer_id is not None:
             raise FieldError("customer", "cmp.e.already_customer", id=complaint_id)
         action = "customer"
@@ -586,7 +588,11 @@ def convert_walkin(complaint_id: int, *, who: str = "", at: dt.datetime | None =
 # --- working the case -------------------------------------------------------------------------
 
 
-def _load(complaint_id: int) -> Complaint:
+def _load(complaint_id: int, *, for_change: bool = False) -> Complaint:
+    """The complaint; ``for_change``: its row locked first, to the end of the caller's transaction
+    (two clerks moving the same complaint: the second reads the first one's result)."""
+    if for_change:
+        locks.lock_row("complaint", complaint_id)
     c = Complaint.get_or_none(Complaint.id == complaint_id)
     if c is None:
         raise LookupError(t("cmp.e.not_found", id=complaint_id))
@@ -611,7 +617,7 @@ def set_validity(
     if errors:
         raise ValidationError(errors)
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         c.validity, c.validity_reason, c.updated_at = validity, reason, at
         c.save()
         _event(c.id, who, "validity", t("cmp.ev.validity", validity=validity_label(validity), reason=reason), at)
@@ -628,7 +634,7 @@ def set_step(
         raise FieldError("step", "cmp.e.not_in_list", value=step, allowed="、".join(STEPS))
     bit = 1 << index
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         new = (c.steps | bit) if done else (c.steps & ~bit)
         if new != c.steps:
             c.steps, c.updated_at = new, at
@@ -649,7 +655,7 @@ def add_note(complaint_id: int, text: str, *, who: str = "", at: dt.datetime | N
         raise FieldError("note", "v.required")
     at = (at or now()).replace(microsecond=0)
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         c.updated_at = at
         c.save()
         _event(c.id, who, "note", t("cmp.ev.note", text=text), at)
@@ -701,13 +707,14 @@ def resume(complaint_id: int, *, who: str = "", at: dt.datetime | None = None) -
 def _simple_move(complaint_id, target, sources, who, at):
     at = (at or now()).replace(microsecond=0)
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         if c.status not in sources:
             raise WorkflowError(c.id, c.status, target)
         _move(c, target, who, at)
     return c
 
 
+@locks.retrying
 def resolve(
     complaint_id: int,
     resolution_type: str,
@@ -730,7 +737,9 @@ def resolve(
     cfg = get_config()
     days = cfg.followup_days if followup_days is None else followup_days
     with database.atomic():
-        c = _load(complaint_id)
+        if refund_to_card:
+            locks.day_shared()  # money may move: the day lock comes first (shopcrm.store.locks)
+        c = _load(complaint_id, for_change=True)
         _check_move(c, "resolved")
         errors: list[FieldError] = []
         if not c.validity or not c.validity_reason.strip():
@@ -824,7 +833,7 @@ def record_followup(
     if not isinstance(satisfaction, int) or isinstance(satisfaction, bool) or not 1 <= satisfaction <= 5:
         raise FieldError("satisfaction", "cmp.e.satisfaction")
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         _check_move(c, "closed")
         c.satisfaction, c.followup_notes, c.closed_at = satisfaction, notes.strip(), at
         _move(c, "closed", who, at)
@@ -848,7 +857,7 @@ def reopen(complaint_id: int, reason: str, *, who: str = "", at: dt.datetime | N
     at = (at or now()).replace(microsecond=0)
     reason = (reason or "").strip()
     with database.atomic():
-        c = _load(complaint_id)
+        c = _load(complaint_id, for_change=True)
         if c.status not in ("resolved", "closed"):  # new → in_progress is start(), not a reopening
             raise WorkflowError(c.id, c.status, "in_progress")
         if not reason:
@@ -938,11 +947,13 @@ def _as_dt(value) -> dt.datetime:
 # --- the list ---------------------------------------------------------------------------------
 
 # sort -> (SQL expression, ComplaintRow attribute). No expression is ever NULL (a missing due
-# time sorts as ''), so that a keyset comparison (expression, id) > (?, ?) never meets a NULL.
+# time sorts as NO_DUE, before every real one: a timestamp on PostgreSQL, text that sorts first on
+# SQLite), so that a keyset comparison (expression, id) > (?, ?) never meets a NULL.
+NO_DUE = "0001-01-01 00:00:00"
 SORT_KEYS = {
     "id": ("k.id", "id"),
     "received": ("k.received_at", "received_at"),
-    "due": ("COALESCE(k.due_at, '')", "due_at"),
+    "due": (f"COALESCE(k.due_at, '{NO_DUE}')", "due_at"),
     "status": ("k.status", "status"),
     "category": ("k.category", "category"),
     "severity": ("k.severity", "severity"),
@@ -1032,7 +1043,7 @@ def _where(q: ComplaintQuery, at: dt.datetime) -> tuple[str, list]:
         sub, sub_params = _text_clause(text)
         clauses.append(sub)
         params.extend(sub_params)
-    return (" AND ".join(clauses) or "1"), params
+    return (" AND ".join(clauses) or "TRUE"), params
 
 
 def _text_clause(text: str) -> tuple[str, list]:
@@ -1071,7 +1082,7 @@ def count(q: ComplaintQuery, *, at: dt.datetime | None = None, limit: int | None
     if limit is None:
         return database.execute_sql(f"SELECT count(*) FROM complaint k WHERE {where}", params).fetchone()[0]
     return database.execute_sql(
-        f"SELECT count(*) FROM (SELECT 1 FROM complaint k WHERE {where} LIMIT ?)", [*params, limit + 1]
+        f"SELECT count(*) FROM (SELECT 1 FROM complaint k WHERE {where} LIMIT ?) n", [*params, limit + 1]
     ).fetchone()[0]
 
 
@@ -1111,7 +1122,7 @@ def page_after(
         expr, attr = SORT_KEYS.get(q.sort, SORT_KEYS["received"])
         value = getattr(after, attr)
         where = f"({where}) AND ({expr}, k.id) {'<' if q.descending else '>'} (?, ?)"
-        params = [*params, "" if value is None else value, after.id]
+        params = [*params, (NO_DUE if attr == "due_at" else "") if value is None else value, after.id]
     sql = _select_sql(q, where)
     return [ComplaintRow(*r) for r in database.execute_sql(sql, [*params, limit]).fetchall()]
 

@@ -34,6 +34,7 @@ import datetime as dt
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import MAX_CENTS, MAX_POINTS
+from shopcrm.store import locks
 from shopcrm.store.db import database, for_update
 from shopcrm.store.models import LedgerEntry, Topup, now, sql_ts
 
@@ -67,6 +68,7 @@ def apply(
         raise ValueError(f"unknown ledger kind {kind!r}")
     paid = _check_rule(customer_id, kind, balance_delta_cents, points_delta, reason, purchase_id, topup_id)
     with database.atomic():
+        locks.day_shared()  # a day close never reads the balances half-way (shopcrm.store.locks)
         # the row stays locked to the commit on PostgreSQL (SQLite's IMMEDIATE transaction already
         # holds the write lock): a second counter reads the balance after this change, not before
         row = database.execute_sql(

@@ -29,6 +29,7 @@ from shopcrm.core.errors import FieldError, check_progress
 from shopcrm.core.money import fmt
 from shopcrm.core.texts import register
 from shopcrm.loyalty import config
+from shopcrm.store import locks, sqlfn
 from shopcrm.store.db import database
 from shopcrm.store.models import Coupon, CouponType, Customer, now, sql_ts
 from shopcrm.trust import audit, session
@@ -216,6 +217,9 @@ def issue(
     with database.atomic():
         config.live_customer(customer_id)
         if terms.per_customer is not None and terms.type_id is not None:
+            # two counters issuing the type: the second counts after the first (the type's row
+            # is locked, not the customer's, so a long segment issue never holds up a sale)
+            locks.lock_row("coupon_type", terms.type_id)
             have = _issued_of_type(customer_id, terms.type_id)
             if have >= terms.per_customer:
                 raise FieldError("coupon", "coupon.v.limit", n=terms.per_customer, name=terms.name, have=have)
@@ -415,6 +419,7 @@ def use_gift(code: str, customer_id: int, *, at: dt.datetime | None = None) -> C
     """Hand over a gift coupon's gift without a sale."""
     at = at or now()
     with database.atomic():
+        locks.day_shared()  # a coupon used is in the day's close (shopcrm.store.locks)
         cp = find(code)
         _usable(cp, customer_id, at.date())
         if cp.kind != "gift":
@@ -488,11 +493,12 @@ def figures(start: dt.date, end: dt.date, *, within_days: int = 7, type_id: int 
     only = " AND cp.type_id = ?" if type_id is not None else ""
     params: list[Any] = [within_days, lo, hi] + ([type_id] if type_id is not None else [])
     row = database.execute_sql(
-        "SELECT COUNT(*), COALESCE(SUM(cp.status = 'used'), 0), "
-        "COALESCE(SUM(cp.status = 'used' AND julianday(cp.used_at) - julianday(cp.issued_at) <= ?), 0), "
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN cp.status = 'used' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN cp.status = 'used' AND "
+        f"{sqlfn.julianday('cp.used_at')} - {sqlfn.julianday('cp.issued_at')} <= ? THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(cp.off_cents), 0), COALESCE(SUM(p.amount_cents), 0) "
         "FROM coupon cp LEFT JOIN purchase p ON p.id = cp.purchase_id "
         "WHERE cp.issued_at >= ? AND cp.issued_at < ?" + only,
         params,
     ).fetchone()
-    return Figures(row[0], row[1], row[2], within_days, row[3], row[4])
+    return Figures(int(row[0]), int(row[1]), int(row[2]), within_days, int(row[3]), int(row[4]))

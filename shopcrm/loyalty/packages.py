@@ -19,6 +19,7 @@ from shopcrm.core import clock
 from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
 from shopcrm.loyalty import config
+from shopcrm.store import locks
 from shopcrm.store.db import database
 from shopcrm.store.models import Customer, Package, PackageUse, now
 from shopcrm.trust import session
@@ -90,6 +91,7 @@ def is_expired(p: Package, day: dt.date) -> bool:
     return p.expires_on is not None and day > p.expires_on
 
 
+@locks.retrying
 def use(
     package_id: int,
     *,
@@ -103,7 +105,8 @@ def use(
     at = at or now()
     op = session.current_operator() if operator is None else operator
     with database.atomic():
-        p = get(package_id)
+        locks.day_shared()  # a use is in the day's close (shopcrm.store.locks); the use itself is
+        p = get(package_id)  # a conditional update (never below zero)
         if customer_id is not None and p.customer_id != customer_id:
             raise FieldError("package", "package.v.not_theirs", id=package_id)
         config.live_customer(p.customer_id)

@@ -25,6 +25,7 @@ from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
 from shopcrm.customers import ledger
 from shopcrm.loyalty import config
+from shopcrm.store import locks, sqlfn
 from shopcrm.store.db import database
 from shopcrm.store.models import GiftRedemption, PointsGift, now, sql_ts
 from shopcrm.trust import audit, session
@@ -77,6 +78,7 @@ def gifts(*, only_in_stock: bool = False) -> list[PointsGift]:
     return list(q.order_by(PointsGift.points, PointsGift.id))
 
 
+@locks.retrying
 def redeem_gift(
     customer_id: int, gift_id: int, *, at: dt.datetime | None = None, operator: str | None = None
 ) -> GiftRedemption:
@@ -85,6 +87,8 @@ def redeem_gift(
     at = at or now()
     op = session.current_operator() if operator is None else operator
     with database.atomic():  # IMMEDIATE: a second process waits here for the first to commit
+        locks.day_shared()  # the lock order of shopcrm.store.locks: the day, the customer, the gift
+        locks.lock_row("customer", customer_id)
         g = PointsGift.get_by_id(gift_id)
         if not g.active:
             raise FieldError("gift", "points_gift.v.inactive", name=g.name)
@@ -121,16 +125,21 @@ def _due(cutoff_year: int, customer_id: int | None = None) -> list[tuple[int, in
         params.append(customer_id)
     rows = database.execute_sql(
         f"""SELECT l.customer_id,
-                   MIN(c.points, SUM(CASE WHEN l.points_delta > 0 AND l.at < ? THEN l.points_delta ELSE 0 END)
-                        + SUM(CASE WHEN l.points_delta < 0 THEN l.points_delta ELSE 0 END))
+                   {sqlfn.least(
+                       "c.points",
+                       "SUM(CASE WHEN l.points_delta > 0 AND l.at < ? THEN l.points_delta ELSE 0 END)"
+                       " + SUM(CASE WHEN l.points_delta < 0 THEN l.points_delta ELSE 0 END)",
+                   )}
             FROM ledger_entry l JOIN customer c ON c.id = l.customer_id
             WHERE l.points_delta != 0 {only}
-            GROUP BY l.customer_id""",
+            GROUP BY l.customer_id, c.points
+            ORDER BY l.customer_id""",
         params,
     ).fetchall()
     return [(cid, n) for cid, n in rows if n and n > 0]
 
 
+@locks.retrying
 def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None) -> int:
     """Write ``expire`` ledger entries for every point whose last good day is before ``today``
     (see the module's rule). Idempotent; returns the points expired by this run."""
@@ -142,9 +151,14 @@ def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None
     at = at or now()
     total = 0
     with database.atomic():
-        for cid, n in _due(cutoff):
-            ledger.apply(cid, "expire", points_delta=-n, reason=f"{cutoff} 年及以前的积分到期", at=at)
-            total += n
+        locks.day_shared()
+        for cid, _n in _due(cutoff):
+            # what is due is read again under the customer's lock: a sale on another counter may
+            # have spent some of the points since
+            locks.lock_row("customer", cid)
+            for _cid, n in _due(cutoff, cid):
+                ledger.apply(cid, "expire", points_delta=-n, reason=f"{cutoff} 年及以前的积分到期", at=at)
+                total += n
     if total:
         log.info("points expired up to year %s: %s", cutoff, total)
     return total

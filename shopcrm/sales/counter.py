@@ -35,6 +35,7 @@ from shopcrm.customers import ledger
 from shopcrm.sales import activity, days
 from shopcrm.sales.activity import CARD
 from shopcrm.store import settings as setting_store
+from shopcrm.store import locks
 from shopcrm.store.db import database
 from shopcrm.store.models import (
     Customer,
@@ -217,6 +218,7 @@ def bonus_for(customer: Customer, principal_cents: int, day: dt.date) -> tuple[i
     return best[2], f"充{fmt(best[1])}送{fmt(best[2])}"
 
 
+@locks.retrying
 def topup(
     customer_id: int,
     principal_cents: int,
@@ -233,6 +235,7 @@ def topup(
     op = _operator(operator)
     with database.atomic():
         days.ensure_open(at, op)
+        locks.lock_row("customer", customer_id)
         c = _live(customer_id)
         bonus, rule = bonus_for(c, principal_cents, at.date())
         row = Topup.create(
@@ -334,6 +337,7 @@ def lines_items(lines: list[Line]) -> str:
     return "、".join(f"{n}×{q}" if q != 1 else n for n, q, _u in lines)
 
 
+@locks.retrying
 def sell(
     customer_id: int,
     amount_cents: int | None,
@@ -369,6 +373,9 @@ def sell(
         raise FieldError("amount", "v.required")
     at = at or now()
     with database.atomic():
+        # the lock order of shopcrm.store.locks: the day, then the customer (balance, points)
+        days.ensure_open(at, _operator(operator))
+        locks.lock_row("customer", customer_id)
         # --- loyalty (issue 14): price the sale; ``pay`` covers what is due ---
         quote = loyalty.price(_live(customer_id), amount_cents, coupon, points, sale_type, day=at.date())
         due = quote.due
@@ -433,10 +440,10 @@ def purchase(purchase_id: int) -> Purchase:
 
 def paid_by(purchase_id: int) -> dict[str, int]:
     rows = database.execute_sql(
-        "SELECT method, SUM(amount_cents) FROM purchase_payment WHERE purchase_id = ? GROUP BY method ORDER BY id",
+        "SELECT method, SUM(amount_cents) FROM purchase_payment WHERE purchase_id = ? GROUP BY method ORDER BY MIN(id)",
         (purchase_id,),
     ).fetchall()
-    return {m: v for m, v in rows}
+    return {m: int(v) for m, v in rows}
 
 
 def _refunded_by(purchase_id: int) -> dict[str, int]:
@@ -445,7 +452,7 @@ def _refunded_by(purchase_id: int) -> dict[str, int]:
         "WHERE r.purchase_id = ? GROUP BY rp.method",
         (purchase_id,),
     ).fetchall()
-    return {m: v for m, v in rows}
+    return {m: int(v) for m, v in rows}
 
 
 # --- refunds -------------------------------------------------------------------------------------
@@ -488,6 +495,7 @@ def refund_split(purchase_id: int, amount_cents: int, *, to_card: bool = False) 
     return _split(amount_cents, _left_by_method(paid_by(purchase_id), _refunded_by(purchase_id)))
 
 
+@locks.retrying
 def refund_purchase(
     purchase_id: int,
     amount_cents: int | None = None,
@@ -519,6 +527,9 @@ def refund_purchase(
     op = _operator(operator)
     with database.atomic():
         days.ensure_open(at, op)
+        # the customer, then the purchase: what is left of it is read under the lock
+        locks.lock_row("customer", Purchase.get_by_id(purchase_id).customer_id)
+        locks.lock_row("purchase", purchase_id)
         p = Purchase.get_by_id(purchase_id)
         gross = p.amount_cents + p.refunded_cents
         left_total = p.amount_cents
@@ -594,6 +605,7 @@ def topup_refundable(t: Topup) -> int:
     return max(0, min(t.principal_cents - t.refunded_cents, balance - t.bonus_cents))
 
 
+@locks.retrying
 def refund_topup(topup_id: int, *, at: dt.datetime | None = None, operator: str | None = None) -> Refund:
     """Pay back a top-up's unspent principal by the method it was paid with: owner only, audited."""
     session.require_owner("adjust")
@@ -601,6 +613,8 @@ def refund_topup(topup_id: int, *, at: dt.datetime | None = None, operator: str 
     op = _operator(operator)
     with database.atomic():
         days.ensure_open(at, op)
+        locks.lock_row("customer", Topup.get_by_id(topup_id).customer_id)
+        locks.lock_row("topup", topup_id)
         t = Topup.get_by_id(topup_id)
         amount = topup_refundable(t)
         if amount <= 0:
@@ -656,58 +670,59 @@ LOYALTY_KEYS = ("points_redeemed_money", "coupons_used", "coupons_off", "member_
 LOYALTY_COUNTS = ("coupons_used", "package_uses")
 
 
-def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, int]:
-    op = " AND operator = :op" if operator else ""
-    params = {"lo": lo, "hi": hi, "op": operator}
+def _loyalty_totals(lo: str, hi: str, operator: str) -> dict[str, int]:
+    op = " AND operator = ?" if operator else ""
+    params = (lo, hi, operator) if operator else (lo, hi)
     sales = database.execute_sql(
         "SELECT COALESCE(SUM(points_off_cents), 0), COALESCE(SUM(member_off_cents), 0) FROM purchase "
-        "WHERE at >= :lo AND at < :hi" + op,
+        "WHERE at >= ? AND at < ?" + op,
         params,
     ).fetchone()
     coupons = database.execute_sql(
         "SELECT COUNT(*), COALESCE(SUM(cp.off_cents), 0) FROM coupon cp LEFT JOIN purchase p ON p.id = cp.purchase_id "
-        "WHERE cp.status = 'used' AND cp.used_at >= :lo AND cp.used_at < :hi"
-        + (" AND COALESCE(p.operator, cp.operator) = :op" if operator else ""),
+        "WHERE cp.status = 'used' AND cp.used_at >= ? AND cp.used_at < ?"
+        + (" AND COALESCE(p.operator, cp.operator) = ?" if operator else ""),
         params,
     ).fetchone()
     uses = database.execute_sql(
-        "SELECT COUNT(*) FROM package_use WHERE kind = 'use' AND at >= :lo AND at < :hi" + op, params
+        "SELECT COUNT(*) FROM package_use WHERE kind = 'use' AND at >= ? AND at < ?" + op, params
     ).fetchone()
+    # int(): PostgreSQL's SUM of integers is a numeric (Decimal), and the close is stored as JSON
     return {
-        "points_redeemed_money": sales[0],
-        "coupons_used": coupons[0],
-        "coupons_off": coupons[1],
-        "member_discounts": sales[1],
-        "package_uses": uses[0],
+        "points_redeemed_money": int(sales[0]),
+        "coupons_used": int(coupons[0]),
+        "coupons_off": int(coupons[1]),
+        "member_discounts": int(sales[1]),
+        "package_uses": int(uses[0]),
     }
 
 
 def day_totals(day: dt.date, operator: str = "") -> DayTotals:
     """The totals of ``day`` (of one operator's shift when given), computed from the records."""
     lo, hi = sql_ts(dt.datetime.combine(day, dt.time())), sql_ts(dt.datetime.combine(day + dt.timedelta(1), dt.time()))
-    op_sql = " AND {t}.operator = :op" if operator else ""
-    params = {"lo": lo, "hi": hi, "op": operator}
+    op_sql = " AND {t}.operator = ?" if operator else ""
+    params = (lo, hi, operator) if operator else (lo, hi)
 
     def by(sql: str, table: str) -> dict[str, int]:
         rows = database.execute_sql(sql + op_sql.format(t=table) + " GROUP BY 1", params).fetchall()
-        return {m: v for m, v in rows}
+        return {m: int(v) for m, v in rows}
 
     sales = by(
         "SELECT pp.method, SUM(pp.amount_cents) FROM purchase_payment pp JOIN purchase p ON p.id = pp.purchase_id "
-        "WHERE p.at >= :lo AND p.at < :hi",
+        "WHERE p.at >= ? AND p.at < ?",
         "p",
     )
-    topups = by("SELECT method, SUM(principal_cents) FROM topup WHERE at >= :lo AND at < :hi", "topup")
+    topups = by("SELECT method, SUM(principal_cents) FROM topup WHERE at >= ? AND at < ?", "topup")
     refunds = by(
         "SELECT rp.method, SUM(rp.amount_cents) FROM refund_payment rp JOIN refund r ON r.id = rp.refund_id "
-        "WHERE r.at >= :lo AND r.at < :hi",
+        "WHERE r.at >= ? AND r.at < ?",
         "r",
     )
     names = [CARD, *methods()]
     names += sorted((set(sales) | set(topups) | set(refunds)) - set(names))
     by_method = {m: {"sales": sales.get(m, 0), "topups": topups.get(m, 0), "refunds": refunds.get(m, 0)} for m in names}
     bonus = database.execute_sql(
-        "SELECT COALESCE(SUM(bonus_cents), 0) FROM topup WHERE at >= :lo AND at < :hi" + op_sql.format(t="topup"),
+        "SELECT COALESCE(SUM(bonus_cents), 0) FROM topup WHERE at >= ? AND at < ?" + op_sql.format(t="topup"),
         params,
     ).fetchone()[0]
     # the ledger names no operator: points redeemed are the shop's
@@ -718,7 +733,9 @@ def day_totals(day: dt.date, operator: str = "") -> DayTotals:
     liability = database.execute_sql(
         "SELECT COALESCE(SUM(balance_delta_cents), 0) FROM ledger_entry WHERE at < ?", (hi,)
     ).fetchone()[0]
-    return DayTotals(day, operator, by_method, bonus, redeemed, liability, loyalty=_loyalty_totals(lo, hi, operator))
+    return DayTotals(
+        day, operator, by_method, int(bonus), int(redeemed), int(liability), loyalty=_loyalty_totals(lo, hi, operator)
+    )
 
 
 def stored_close(day: dt.date, operator: str = "") -> DayTotals | None:
@@ -753,9 +770,10 @@ class LiabilityCheck:
 def liability_check() -> LiabilityCheck:
     """The stored-value check of the close: card balances against the ledger, now."""
     balances = database.execute_sql("SELECT COALESCE(SUM(balance_cents), 0) FROM customer").fetchone()[0]
-    return LiabilityCheck(balances, len(ledger.verify()))
+    return LiabilityCheck(int(balances), len(ledger.verify()))
 
 
+@locks.retrying
 def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTotals:
     """Close ``day`` (default today) for everyone, or one operator's shift of it: the totals are
     stored, and the day refuses later writes. A day closed before gives back what was stored.
@@ -763,6 +781,8 @@ def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTot
     day = day or now().date()
     op = (operator or "").strip()
     with database.atomic():
+        # alone: the money transactions under way end first, later ones wait and then see the close
+        locks.day_exclusive()
         stored = stored_close(day, op)
         if stored is not None:
             return stored

@@ -11,6 +11,7 @@ import datetime as dt
 
 from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
+from shopcrm.store import locks
 from shopcrm.store.db import database
 
 register(
@@ -31,6 +32,9 @@ def is_closed(day: dt.date, operator: str = "") -> bool:
 
 
 def ensure_open(at: dt.datetime, operator: str = "") -> None:
-    """Raise FieldError (field ``at``) when the day of ``at`` is closed (for this operator)."""
+    """Raise FieldError (field ``at``) when the day of ``at`` is closed (for this operator). Call it
+    first in a money transaction: it takes the day lock (shared) before it reads, so that a close
+    under way on another counter is waited for and then seen (shopcrm.store.locks)."""
+    locks.day_shared()
     if is_closed(at.date(), operator):
         raise FieldError("at", "v.day_closed", day=at.date().isoformat())

@@ -8,12 +8,14 @@ import datetime as dt
 
 from shopcrm.core.errors import FieldError
 from shopcrm.loyalty import packages
-from shopcrm.sales import counter
+from shopcrm.sales import counter, days
+from shopcrm.store import locks
 from shopcrm.store.db import database
 from shopcrm.store.models import Package, Purchase, Refund, now
 from shopcrm.trust import session
 
 
+@locks.retrying
 def sell_package(
     customer_id: int,
     product: str,
@@ -47,6 +49,7 @@ def sell_package(
         return packages.create(customer_id, p.id, product, uses, price_cents, days, at=at, operator=op)
 
 
+@locks.retrying
 def refund_package(
     package_id: int, *, at: dt.datetime | None = None, operator: str | None = None, to_card: bool = False
 ) -> Refund:
@@ -57,6 +60,10 @@ def refund_package(
     at = at or now()
     op = session.current_operator() if operator is None else operator
     with database.atomic():
+        days.ensure_open(at, op)
+        pkg = packages.get(package_id)
+        locks.lock_row("customer", pkg.customer_id)
+        locks.lock_row("package", package_id)
         pkg = packages.get(package_id)
         uses = packages.refundable(pkg)
         if uses <= 0 or pkg.purchase_id is None:
