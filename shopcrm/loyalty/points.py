@@ -123,13 +123,13 @@ def _due(cutoff_year: int, customer_id: int | None = None) -> list[tuple[int, in
     params: list = [end]
     if customer_id is not None:
         params.append(customer_id)
+    due = sqlfn.least(
+        "c.points",
+        "SUM(CASE WHEN l.points_delta > 0 AND l.at < ? THEN l.points_delta ELSE 0 END)"
+        " + SUM(CASE WHEN l.points_delta < 0 THEN l.points_delta ELSE 0 END)",
+    )
     rows = database.execute_sql(
-        f"""SELECT l.customer_id,
-                   {sqlfn.least(
-                       "c.points",
-                       "SUM(CASE WHEN l.points_delta > 0 AND l.at < ? THEN l.points_delta ELSE 0 END)"
-                       " + SUM(CASE WHEN l.points_delta < 0 THEN l.points_delta ELSE 0 END)",
-                   )}
+        f"""SELECT l.customer_id, {due}
             FROM ledger_entry l JOIN customer c ON c.id = l.customer_id
             WHERE l.points_delta != 0 {only}
             GROUP BY l.customer_id, c.points

@@ -34,8 +34,7 @@ from shopcrm.core.texts import CATALOGUE, register, t_in
 from shopcrm.customers import ledger
 from shopcrm.sales import activity, days
 from shopcrm.sales.activity import CARD
-from shopcrm.store import settings as setting_store
-from shopcrm.store import locks
+from shopcrm.store import locks, settings as setting_store
 from shopcrm.store.db import database
 from shopcrm.store.models import (
     Customer,
@@ -670,7 +669,7 @@ LOYALTY_KEYS = ("points_redeemed_money", "coupons_used", "coupons_off", "member_
 LOYALTY_COUNTS = ("coupons_used", "package_uses")
 
 
-def _loyalty_totals(lo: str, hi: str, operator: str) -> dict[str, int]:
+def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, int]:
     op = " AND operator = ?" if operator else ""
     params = (lo, hi, operator) if operator else (lo, hi)
     sales = database.execute_sql(

@@ -16,9 +16,9 @@ def _run(capsys, *argv) -> tuple[int, dict]:
     return code, (json.loads(out) if code == 0 else {})
 
 
-def test_coupon_package_and_sale_commands(db_path, capsys, fixed_day):
+def test_coupon_package_and_sale_commands(db_location, capsys, fixed_day):
     security.reset_session()
-    open_database(db_path)
+    open_database(db_location)
     level = customers.level_id_by_name("金卡", create=True)
     cid = customers.create(CustomerInput(name="张三", mobile="13812345678", card_no="V001", level_id=level)).id
     ledger.apply(cid, "adjust", points_delta=5_000, reason="测试")
@@ -26,7 +26,7 @@ def test_coupon_package_and_sale_commands(db_path, capsys, fixed_day):
     security.set_pin("2468")
     close_database()
     security.reset_session()
-    db = ("--db", str(db_path))
+    db = ("--db", str(db_location))
     m = ("--customer", "13812345678")
     code, body = _run(
         capsys, "coupon", "issue", *db, *m, "--amount-off", "20", "--threshold", "100", "--days", "30", "--json"
@@ -86,18 +86,18 @@ def test_coupon_package_and_sale_commands(db_path, capsys, fixed_day):
     security.reset_session()
 
 
-def test_void_refund_gift_and_expire_commands(db_path, capsys, fixed_day):
+def test_void_refund_gift_and_expire_commands(db_location, capsys, fixed_day):
     from shopcrm.loyalty import points
 
     security.reset_session()
-    open_database(db_path)
+    open_database(db_location)
     customers.create(CustomerInput(name="张三", mobile="13812345678"))
     ledger.apply(1, "adjust", points_delta=1_000, reason="测试")
     points.add_gift("保温杯", 800, 1)
     security.set_pin("2468")
     close_database()
     security.reset_session()
-    db = ("--db", str(db_path))
+    db = ("--db", str(db_location))
     m = ("--customer", "13812345678")
     code, body = _run(capsys, "coupon", "issue", *db, *m, "--amount-off", "5", "--days", "1", "--json")
     assert cli.main(["coupon", "void", *db, "--code", body["code"]]) == 1  # the owner's

@@ -37,10 +37,10 @@ def test_a_gift_takes_points_and_stock_in_one_go(member):
     assert ledger.verify() == []
 
 
-def _redeem_last(db_path: str, customer_id: int, gift_id: int, start, results) -> None:
+def _redeem_last(db_location: str, customer_id: int, gift_id: int, start, results) -> None:
     import shopcrm.backup  # noqa: F401  (as every process of the app does)
 
-    open_database(db_path)
+    open_database(db_location)
     try:
         start.wait(30)
         try:
@@ -53,9 +53,9 @@ def _redeem_last(db_path: str, customer_id: int, gift_id: int, start, results) -
 
 
 @pytest.mark.slow
-def test_two_processes_redeeming_the_last_gift_get_one(db_path):
+def test_two_processes_redeeming_the_last_gift_get_one(db_location):
     security.reset_session()
-    open_database(db_path)
+    open_database(db_location)
     ids = []
     for i in range(2):
         cid = customers.create(CustomerInput(name=f"客户{i}", mobile=f"1380000000{i}")).id
@@ -65,7 +65,7 @@ def test_two_processes_redeeming_the_last_gift_get_one(db_path):
     close_database()
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_redeem_last, args=(str(db_path), cid, gift, start, results)) for cid in ids]
+    procs = [ctx.Process(target=_redeem_last, args=(str(db_location), cid, gift, start, results)) for cid in ids]
     for p in procs:
         p.start()
     outcome = sorted(results.get(timeout=60)[0] for _ in procs)
@@ -73,7 +73,7 @@ def test_two_processes_redeeming_the_last_gift_get_one(db_path):
         p.join(60)
         assert p.exitcode == 0
     assert outcome == ["ok", "points_gift.v.out_of_stock"]
-    open_database(db_path)
+    open_database(db_location)
     try:
         assert PointsGift.get_by_id(gift).stock == 0 and GiftRedemption.select().count() == 1
         assert sorted(c.points for c in Customer.select()) == [500, 1_000] and ledger.verify() == []

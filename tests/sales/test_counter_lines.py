@@ -106,13 +106,13 @@ def test_owner_refunds_a_line_to_the_card(shop):
     assert Customer.get_by_id(cid).balance_cents == 15_000
 
 
-def test_sale_with_lines_and_refund_of_a_line_on_the_command_line(db_path, capsys):
+def test_sale_with_lines_and_refund_of_a_line_on_the_command_line(db_location, capsys):
     clock.set_now(None)
-    open_database(db_path)
+    open_database(db_location)
     _member()
     close_database()
     security.reset_session()
-    db = ("--db", str(db_path))
+    db = ("--db", str(db_location))
     argv = ["sale", *db, "--customer", "V001", "--line", "衬衫*2*99.50", "--line", "袜子*10", "--json"]
     assert cli.main(argv) == 0
     body = json.loads(capsys.readouterr().out)

@@ -89,20 +89,20 @@ def test_the_day_close_xlsx_totals_equal_an_independent_sum(shop, tmp_path):
     assert items["优惠券优惠（0 张）"][0] == 0 and items["会员折扣"][0] == 0 and "计次卡使用（0 次）" in items
 
 
-def test_close_day_export_on_the_command_line(db_path, tmp_path, capsys):
+def test_close_day_export_on_the_command_line(db_location, tmp_path, capsys):
     clock.set_now(None)
-    open_database(db_path)
+    open_database(db_location)
     cid = _member()
     counter.topup(cid, 20_000, "cash")
     close_database()
     security.reset_session()
     out = tmp_path / "日结.xlsx"
-    assert cli.main(["close-day", "--db", str(db_path), "--export", str(out), "--json"]) == 0
+    assert cli.main(["close-day", "--db", str(db_location), "--export", str(out), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["by_method"]["cash"]["topups"] == "200.00" and body["liability"] == "200.00"
     total = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))[-1]
     assert total[0] == "合计" and total[2] == 200
-    assert cli.main(["close-day", "--db", str(db_path), "--export", str(tmp_path / "no" / "x.xlsx")]) == 1
+    assert cli.main(["close-day", "--db", str(db_location), "--export", str(tmp_path / "no" / "x.xlsx")]) == 1
 
 
 def test_refund_to_the_card_by_the_owners_choice(shop):
@@ -126,15 +126,15 @@ def test_refund_to_the_card_by_the_owners_choice(shop):
     assert Customer.get_by_id(cid).total_spend_cents == 0
 
 
-def test_refund_to_card_on_the_command_line(db_path, capsys):
+def test_refund_to_card_on_the_command_line(db_location, capsys):
     clock.set_now(None)
-    open_database(db_path)
+    open_database(db_location)
     _member()
     security.set_pin("2468")
     p = counter.sell(1, 8_000)
     close_database()
     security.reset_session()
-    db = ("--db", str(db_path))
+    db = ("--db", str(db_location))
     assert cli.main(["refund", *db, "--purchase", str(p.id), "--to-card", "--json"]) == 1
     assert "店主" in capsys.readouterr().err
     assert cli.main(["refund", *db, "--purchase", str(p.id), "--to-card", "--pin", "2468", "--json"]) == 0

@@ -18,15 +18,15 @@ def _run(capsys, *argv) -> tuple[int, dict]:
     return code, (json.loads(out) if code == 0 else {})
 
 
-def test_topup_sale_refund_and_close_day_as_json(db_path, capsys):
+def test_topup_sale_refund_and_close_day_as_json(db_location, capsys):
     clock.set_now(None)
-    open_database(db_path)
+    open_database(db_location)
     customers.create(CustomerInput(name="张三", mobile="13812345678", card_no="V001"))
     security.set_pin("2468")
     counter.save_settings(bonus_rules=[{"min": 100000, "bonus": 15000}])
     close_database()
     security.reset_session()
-    db = ("--db", str(db_path))
+    db = ("--db", str(db_location))
     code, body = _run(
         capsys, "topup", *db, "--customer", "13812345678", "--amount", "1000", "--method", "wechat", "--json"
     )
