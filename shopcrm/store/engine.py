@@ -34,7 +34,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from peewee import (
     Database,
@@ -55,6 +55,8 @@ APPLICATION_ID = 0x53435243  # "SCRC": marks a database as ShopCRM's (SQLite app
 POSTGRES_BASELINE = 21  # the schema version whose PostgreSQL form is built by create_schema alone
 META_TABLE = "shopcrm_meta"
 KEYRING_SERVICE = "ShopCRM PostgreSQL"  # keyring entries: user@host:port/database -> password
+# PostgreSQL ends a session idle inside a transaction for this long (PostgresEngine.connect_params)
+IDLE_IN_TRANSACTION_SECONDS = 60
 
 
 class DatabaseOpenError(Exception):
@@ -456,6 +458,13 @@ class PostgresEngine(Engine):
         """Password: in the URL (command line or SHOPCRM_DB), else the system keyring, else libpq's
         own ``.pgpass`` / PGPASSWORD. ``sslmode`` and any other URL parameter go to libpq as given."""
         params: dict[str, Any] = {}
+        if "options" not in parse_qs(urlsplit(self.url).query):
+            # a counter that stops answering inside a transaction (its PC froze, lost power or
+            # its network) would hold its row locks until TCP gave up on it (hours): the server
+            # ends such a session after this long. ShopCRM never waits on a person inside a
+            # transaction, so none of its own comes near it. (A process that dies is noticed at
+            # once: its socket closes with it.)
+            params["options"] = f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_SECONDS * 1000}"
         if self.url.password is None and not os.environ.get("PGPASSWORD"):
             password = _keyring_password(self.url)
             if password:
