@@ -223,7 +223,10 @@ def _hold_a_sale(location: str, customer_id: int, pipe, idle_timeout: str = "") 
     with database.atomic():
         counter.sell(customer_id, 5_000, {"card": 5_000}, items="killed")
         pipe.send("holding")
-        pipe.recv()  # never comes: the test kills this process here
+        # "commit" ends the transaction; the kill tests kill the process here instead
+        assert pipe.recv() == "commit"
+    pipe.send("committed")
+    close_database()
 
 
 def _sell_after(location: str, customer_id: int, pipe) -> None:
@@ -286,6 +289,44 @@ def test_a_counter_killed_mid_sale_leaves_nothing_and_the_next_one_proceeds(engi
         )
         assert Customer.get_by_id(cid).balance_cents == OPENING - 3_000
         assert ledger.verify() == []
+    finally:
+        close_database()
+
+
+# --- the day's close racing a sale ----------------------------------------------------------------
+
+
+def test_a_close_waits_for_the_sale_under_way_and_the_next_sale_is_refused(engine_name, db_location):
+    """A counter is in the middle of a sale (its transaction open) when another closes the day:
+    the close waits for the sale and counts it; a sale after the close is refused."""
+    import threading
+
+    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
+    security.reset_session()
+    open_database(db_location)
+    try:
+        cid = create(CustomerInput(name="顾客", mobile="13900000000")).id
+        counter.topup(cid, OPENING, "cash")
+        ctx = multiprocessing.get_context("spawn")
+        held, held_child = ctx.Pipe()
+        seller = ctx.Process(target=_hold_a_sale, args=(str(db_location), cid, held_child))
+        seller.start()
+        assert held.poll(60) and held.recv() == "holding"
+        closes: list = []
+        closing = threading.Thread(target=lambda: (closes.append(counter.close_day(DAY)), database.close()))
+        closing.start()
+        closing.join(1.0)
+        assert closing.is_alive()  # the close waits for the sale under way
+        held.send("commit")
+        assert held.poll(60) and held.recv() == "committed"
+        closing.join(60)
+        seller.join(30)
+        assert seller.exitcode == 0 and len(closes) == 1
+        assert closes[0].by_method["card"]["sales"] == 5_000  # the sale is in the close
+        assert counter.day_totals(DAY).as_json() == closes[0].as_json()
+        with pytest.raises(FieldError) as refused:
+            counter.sell(cid, 1_000, {"card": 1_000})
+        assert refused.value.key == "v.day_closed"
     finally:
         close_database()
 
