@@ -34,7 +34,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from peewee import (
     Database,
@@ -457,6 +457,8 @@ class PostgresEngine(Engine):
     def connect_params(self) -> dict[str, Any]:
         """Password: in the URL (command line or SHOPCRM_DB), else the system keyring, else libpq's
         own ``.pgpass`` / PGPASSWORD. ``sslmode`` and any other URL parameter go to libpq as given."""
+        from urllib.parse import parse_qs
+
         params: dict[str, Any] = {}
         if "options" not in parse_qs(urlsplit(self.url).query):
             # a counter that stops answering inside a transaction (its PC froze, lost power or
