@@ -210,6 +210,17 @@ def test_eight_counters_on_fifty_customers_lose_nothing(engine_name, db_location
 # --- a counter killed in the middle of a sale ------------------------------------------------------
 
 
+def _open_with_one_customer(location) -> int:
+    """Open the test's database on DAY (the owner at the counter) with one customer whose card
+    holds OPENING; returns the customer's id (the database stays open)."""
+    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
+    security.reset_session()
+    open_database(location)
+    cid = create(CustomerInput(name="顾客", mobile="13900000000")).id
+    counter.topup(cid, OPENING, "cash")
+    return cid
+
+
 def _hold_a_sale(location: str, customer_id: int, pipe, idle_timeout: str = "") -> None:
     """Sell on the card inside a transaction that never commits: the customer's row stays
     locked until the process dies (or, with ``idle_timeout``, until the server ends a session
@@ -246,12 +257,8 @@ def _sell_after(location: str, customer_id: int, pipe) -> None:
 
 @pytest.mark.slow
 def test_a_counter_killed_mid_sale_leaves_nothing_and_the_next_one_proceeds(engine_name, db_location):
-    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
-    security.reset_session()
-    open_database(db_location)
+    cid = _open_with_one_customer(db_location)
     try:
-        cid = create(CustomerInput(name="顾客", mobile="13900000000")).id
-        counter.topup(cid, OPENING, "cash")
         before = _counts()
     finally:
         close_database()
@@ -301,12 +308,8 @@ def test_a_close_waits_for_the_sale_under_way_and_the_next_sale_is_refused(engin
     the close waits for the sale and counts it; a sale after the close is refused."""
     import threading
 
-    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
-    security.reset_session()
-    open_database(db_location)
+    cid = _open_with_one_customer(db_location)
     try:
-        cid = create(CustomerInput(name="顾客", mobile="13900000000")).id
-        counter.topup(cid, OPENING, "cash")
         ctx = multiprocessing.get_context("spawn")
         held, held_child = ctx.Pipe()
         seller = ctx.Process(target=_hold_a_sale, args=(str(db_location), cid, held_child))
@@ -391,14 +394,10 @@ def test_a_frozen_counter_holding_a_row_is_cut_off_by_the_server(pg_url):
     the test short) and the next counter proceeds, the frozen one's sale rolled back."""
     from shopcrm.store.engine import IDLE_IN_TRANSACTION_SECONDS
 
-    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
-    security.reset_session()
-    open_database(pg_url)
+    cid = _open_with_one_customer(pg_url)
     try:
         timeout = database.execute_sql("SHOW idle_in_transaction_session_timeout").fetchone()[0]
         assert timeout == f"{IDLE_IN_TRANSACTION_SECONDS // 60}min"
-        cid = create(CustomerInput(name="顾客", mobile="13900000000")).id
-        counter.topup(cid, OPENING, "cash")
     finally:
         close_database()
 
