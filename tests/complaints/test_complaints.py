@@ -504,7 +504,6 @@ def test_owner_figures_on_a_hand_built_data_set(db):
     ) == (0, None, None, None, None, [])
 
 
-@pytest.mark.sqlite_only("until shopcrm.demo runs on PostgreSQL (pg-data, issue #18)")
 def test_open_counts_repair_and_demo_data_agree(db):
     from shopcrm.demo import generate
 
@@ -580,7 +579,6 @@ def _walk(q: K.ComplaintQuery, size: int) -> list[int]:
 TODAY_NOON = dt.datetime.combine(TODAY, dt.time(12, 0))
 
 
-@pytest.mark.sqlite_only("until shopcrm.demo runs on PostgreSQL (pg-data, issue #18)")
 def test_keyset_pages_give_exactly_the_rows_offset_paging_gives_for_every_sort(db):
     from shopcrm.demo import generate
 
@@ -613,7 +611,6 @@ def test_keyset_pages_give_exactly_the_rows_offset_paging_gives_for_every_sort(d
     assert rest == every[cut:]
 
 
-@pytest.mark.sqlite_only("until shopcrm.demo runs on PostgreSQL (pg-data, issue #18)")
 def test_count_with_a_bound_stops_counting_there(db):
     from shopcrm.demo import generate
 

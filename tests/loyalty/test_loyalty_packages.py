@@ -82,7 +82,6 @@ def test_refund_of_unused_uses_pro_rata_by_method(member):
     assert Package.get_by_id(pkg.id).remaining == sold - used - refunded
 
 
-@pytest.mark.sqlite_only("until shopcrm.trust.privacy runs on PostgreSQL (pg-data, issue #18)")
 def test_erasure_and_purge_keep_or_drop_the_loyalty_rows(member):
     from shopcrm.loyalty import coupons
 

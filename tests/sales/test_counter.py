@@ -177,7 +177,6 @@ def test_day_close_totals_match_an_independent_sum(shop):
     assert totals.liability == database.execute_sql("SELECT SUM(balance_cents) FROM customer").fetchone()[0]
 
 
-@pytest.mark.sqlite_only("until shopcrm.demo runs on PostgreSQL (pg-data, issue #18)")
 def test_demo_purchases_say_how_they_were_paid(db):
     from shopcrm import demo
 

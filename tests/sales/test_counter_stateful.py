@@ -55,9 +55,6 @@ class Counter(RuleBasedStateMachine):
     # a fresh database for each example: the SQLite file in the example's folder, or a new
     # PostgreSQL database (set by the test for its engine)
     new_location: Callable[[Path], object] = staticmethod(lambda folder: folder / "shop.db")
-    # the member import and erasure do not run on PostgreSQL yet (shopcrm.excel, shopcrm.trust.privacy:
-    # pg-data's part of issue #18): until they do, the PostgreSQL run leaves these two rules out
-    until_pg_data = False
 
     @initialize()
     def shop(self):
@@ -297,7 +294,6 @@ class Counter(RuleBasedStateMachine):
         if counter.topup_refundable(t) > 0:
             counter.refund_topup(t.id)
 
-    @precondition(lambda self: not self.until_pg_data)
     @rule(
         rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3000), st.integers(0, 500)), min_size=1, max_size=3),
         mode=st.sampled_from(["add", "replace"]),
@@ -321,7 +317,6 @@ class Counter(RuleBasedStateMachine):
         known = set(self.ids)
         self.ids += [c.id for c in Customer.select(Customer.id).order_by(Customer.id) if c.id not in known]
 
-    @precondition(lambda self: not self.until_pg_data)
     @rule(i=st.integers(0, 5), dice=st.integers(0, 3))
     def erase(self, i, dice):
         cid = self.ids[i % len(self.ids)]
@@ -417,7 +412,6 @@ def test_counter_state_machine(engine_name, request, monkeypatch):
 
         server = request.getfixturevalue("pg_server")
         monkeypatch.setattr(Counter, "new_location", staticmethod(lambda folder: server.new_database(SCHEMA_TEMPLATE)))
-        monkeypatch.setattr(Counter, "until_pg_data", True)
     run_state_machine_as_test(Counter, settings=SETTINGS)
 
 
