@@ -57,6 +57,7 @@ POSTGRES_READY = {
     "segments",
     "store",
     "test_demo.py",
+    "stores",  # issue #18: the chain's stores
     "trust",
     "ui/test_live_updates.py",
     "ui/test_birthday_gui.py",

@@ -40,6 +40,7 @@ Settings (horizons, intervals, offsets, channels, templates) are JSON in the ``s
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import datetime as dt
 import json
@@ -678,6 +679,7 @@ class TodayList:
     caps: dict[str, int] = field(default_factory=dict)
     # kinds whose ``more`` is a lower bound (the count stopped at _Budget.COUNT_CAP): "10000+"
     more_capped: set[str] = field(default_factory=set)
+    store_id: int | None = None  # the store it was built for (None: the whole chain)
 
     @property
     def due_count(self) -> int:
@@ -692,7 +694,14 @@ def _active() -> str:
     clauses = ["c.deleted_at IS NULL"]
     if "erased_at" in Customer._meta.fields:
         clauses.append("c.erased_at IS NULL")
+    store = _store_scope.get()
+    if store is not None:  # build_today of one store: its customers (an int, never typed text)
+        clauses.append(f"c.home_store_id = {int(store)}")
     return " AND ".join(clauses)
+
+
+# the store whose care list is being built (None: the whole chain; issue #18)
+_store_scope: contextvars.ContextVar[int | None] = contextvars.ContextVar("care_store_scope", default=None)
 
 
 def _grade_expr() -> str:
@@ -1247,6 +1256,23 @@ def _actions(since: dt.date) -> dict[tuple[int, str], tuple]:
 
 
 def build_today(
+    today: dt.date | None = None,
+    settings: dict | None = None,
+    caps: dict[str, int] | None = None,
+    *,
+    store_id: int | None = None,
+) -> TodayList:
+    """:func:`_build_today` of one store's customers (their home store) when ``store_id`` is given."""
+    token = _store_scope.set(store_id)
+    try:
+        lst = _build_today(today, settings, caps)
+    finally:
+        _store_scope.reset(token)
+    lst.store_id = store_id
+    return lst
+
+
+def _build_today(
     today: dt.date | None = None, settings: dict | None = None, caps: dict[str, int] | None = None
 ) -> TodayList:
     """The care list of ``today``: due today, overdue (within the configured windows) and
@@ -1303,7 +1329,7 @@ def load_more(lst: TodayList, kind: str, settings: dict | None = None) -> TodayL
     s = settings if settings is not None else load_settings()
     caps = dict(lst.caps)
     caps[kind] = caps.get(kind, s["source_cap"]) + s["source_cap"]
-    return build_today(lst.today, s, caps)
+    return build_today(lst.today, s, caps, store_id=lst.store_id)
 
 
 def merge_per_customer(items: list[CareItem], today: dt.date) -> list[CareItem]:

@@ -1,4 +1,4 @@
-"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign|coupon|package|points|move-db …``.
+"""Headless commands: ``python -m shopcrm demo|import|export|backup|restore|today|regrade|topup|sale|refund|close-day|send|channel|segment|campaign|coupon|package|points|move-db|store …``.
 
 One module per command group (``*_cmd``), each registering its commands with
 :func:`shopcrm.cli.common.command`; :data:`COMMAND_MODULES` is the explicit list of them, so the
@@ -24,6 +24,7 @@ from shopcrm.cli import (
     move_cmd,
     segment_cmd,
     send_cmd,
+    store_cmd,
 )
 from shopcrm.cli.common import COMMANDS, DB_HELP
 from shopcrm.core import logs, texts
@@ -43,6 +44,7 @@ COMMAND_MODULES = (
     campaign_cmd,
     loyalty_cmd,
     move_cmd,
+    store_cmd,
 )
 
 log = logging.getLogger(__name__)

@@ -33,6 +33,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
         "--search", metavar="TEXT", default="", help="only customers the list search finds (name, pinyin, mobile, card)"
     )
     p.add_argument("--segment", metavar="NAME", help="only customers of this saved segment")
+    p.add_argument("--store", metavar="STORE", help="only customers whose home store this is (code, name or id)")
     add_filter_args(p, skip=("level", "tag"))  # the segment criteria (shopcrm.segments)
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
 
@@ -53,8 +54,16 @@ def _export(args: argparse.Namespace) -> int:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 1
     chosen = seg != segments.SegmentFilter()
-    if args.level or args.tag or args.search or chosen:
+    if args.level or args.tag or args.search or chosen or args.store:
         query = customers.CustomerQuery(text=args.search, extra=segments.where_sql(seg) if chosen else None)
+        if args.store:
+            from shopcrm import stores
+
+            try:
+                query.store_id = stores.resolve(args.store)
+            except FieldError as exc:
+                print(f"shopcrm: {exc}", file=sys.stderr)
+                return 1
         if args.level:
             query.level_id = customers.level_id_by_name(args.level)
             if query.level_id is None:

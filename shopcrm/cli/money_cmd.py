@@ -25,6 +25,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN), where the owner is needed")
     p.add_argument("--operator", help="who does it (an operator's name)")
+    p.add_argument("--store", help="the store (code, name or id) it is booked to (default: this counter's store)")
 
 
 def _begin(args: argparse.Namespace) -> None:
@@ -33,6 +34,10 @@ def _begin(args: argparse.Namespace) -> None:
     pin = args.pin or os.environ.get("SHOPCRM_PIN")
     if pin:
         security.unlock(pin)
+    if getattr(args, "store", None):
+        from shopcrm import stores
+
+        stores.use_store(stores.resolve(args.store))
     if getattr(args, "operator", None) and args.command != "close-day":
         counter.set_operator(args.operator)
 

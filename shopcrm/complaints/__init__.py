@@ -977,6 +977,7 @@ class ComplaintQuery:
     customer_id: int | None = None
     sort: str = "received"
     descending: bool = True
+    store_id: int | None = None  # received in this store (None: the whole chain; issue #18)
 
 
 @dataclass(frozen=True)
@@ -1038,6 +1039,9 @@ def _where(q: ComplaintQuery, at: dt.datetime) -> tuple[str, list]:
     if q.customer_id is not None:
         clauses.append("k.customer_id = ?")
         params.append(q.customer_id)
+    if q.store_id is not None:
+        clauses.append("k.store_id = ?")
+        params.append(q.store_id)
     text = nfkc(q.text)
     if text:
         sub, sub_params = _text_clause(text)
@@ -1139,19 +1143,21 @@ class Counts:
     followup_due: int
 
 
-def counts(*, at: dt.datetime | None = None) -> Counts:
-    """For the tab title and the Today page: open, overdue, nearly due, follow-ups due."""
+def counts(*, at: dt.datetime | None = None, store_id: int | None = None) -> Counts:
+    """For the tab title and the Today page: open, overdue, nearly due, follow-ups due (of one
+    store when given)."""
     at = at or now()
     cfg = get_config()
     soon = at + dt.timedelta(hours=cfg.nearly_due_hours)
+    scope = "" if store_id is None else f" AND store_id = {int(store_id)}"
     row = database.execute_sql(
-        """SELECT
-             (SELECT count(*) FROM complaint WHERE status IN ('new', 'in_progress', 'waiting')),
-             (SELECT count(*) FROM complaint WHERE status IN ('new', 'in_progress') AND due_at < ?),
+        f"""SELECT
+             (SELECT count(*) FROM complaint WHERE status IN ('new', 'in_progress', 'waiting'){scope}),
+             (SELECT count(*) FROM complaint WHERE status IN ('new', 'in_progress') AND due_at < ?{scope}),
              (SELECT count(*) FROM complaint WHERE status IN ('new', 'in_progress')
-                AND due_at >= ? AND due_at < ?),
+                AND due_at >= ? AND due_at < ?{scope}),
              (SELECT count(*) FROM complaint WHERE status = 'resolved'
-                AND followup_due IS NOT NULL AND followup_due <= ?)""",
+                AND followup_due IS NOT NULL AND followup_due <= ?{scope})""",
         (sql_ts(at), sql_ts(at), sql_ts(soon), at.date().isoformat()),
     ).fetchone()
     return Counts(*row)
@@ -1178,16 +1184,18 @@ class Figures:
     top_categories: list[tuple[str, int]]
 
 
-def figures(start: dt.date, end: dt.date, *, top: int = 5) -> Figures:
-    """The owner's figures for complaints received from ``start`` to ``end`` (both inclusive)."""
+def figures(start: dt.date, end: dt.date, *, top: int = 5, store_id: int | None = None) -> Figures:
+    """The owner's figures for complaints received from ``start`` to ``end`` (both inclusive), of
+    one store when given (its complaints against its buying customers)."""
     lo, hi = start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
+    scope = "" if store_id is None else f" AND store_id = {int(store_id)}"
     rows = database.execute_sql(
-        """SELECT category, validity, received_at, resolved_at, due_at, paused_seconds, satisfaction
-           FROM complaint WHERE received_at >= ? AND received_at < ?""",
+        f"""SELECT category, validity, received_at, resolved_at, due_at, paused_seconds, satisfaction
+           FROM complaint WHERE received_at >= ? AND received_at < ?{scope}""",
         (lo, hi),
     ).fetchall()
     buyers = database.execute_sql(
-        "SELECT count(DISTINCT customer_id) FROM purchase WHERE at >= ? AND at < ?", (lo, hi)
+        f"SELECT count(DISTINCT customer_id) FROM purchase WHERE at >= ? AND at < ?{scope}", (lo, hi)
     ).fetchone()[0]
     n = len(rows)
     judged = [r[1] for r in rows if r[1] in VALIDITIES]

@@ -449,6 +449,7 @@ class CustomerQuery:
     # one more SQL condition on ``customer c`` with its parameters, built by a layer above from
     # what the user chose (a saved segment: shopcrm.segments.where_sql); never from typed text
     extra: tuple[str, list] | None = None
+    store_id: int | None = None  # customers whose home store this is (None: the whole chain; issue #18)
 
 
 # A row's place in a sort order: (value of the sort column, id); ids break ties.
@@ -527,6 +528,9 @@ def _where(q: CustomerQuery, *, row_test: bool = False, walk: bool = False) -> t
     if q.tag_id is not None:
         clauses.append("c.id IN (SELECT customer_id FROM customer_tag WHERE tag_id = ?)")
         params.append(q.tag_id)
+    if q.store_id is not None:
+        clauses.append("c.home_store_id = ?")
+        params.append(q.store_id)
     if q.grade is not None:
         clauses.append("c.grade = ?" if q.grade else "c.grade IS NULL")
         params.extend([q.grade] if q.grade else [])
@@ -902,6 +906,7 @@ def _only_text(q: CustomerQuery) -> bool:
         and q.ids is None
         and q.grade is None
         and q.extra is None
+        and q.store_id is None
     )
 
 

@@ -34,7 +34,7 @@ from shopcrm.core.texts import CATALOGUE, register, t_in
 from shopcrm.customers import ledger
 from shopcrm.sales import activity, days
 from shopcrm.sales.activity import CARD
-from shopcrm.store import locks, settings as setting_store
+from shopcrm.store import locks, settings as setting_store, stores
 from shopcrm.store.db import database
 from shopcrm.store.models import (
     Customer,
@@ -669,9 +669,9 @@ LOYALTY_KEYS = ("points_redeemed_money", "coupons_used", "coupons_off", "member_
 LOYALTY_COUNTS = ("coupons_used", "package_uses")
 
 
-def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, int]:
-    op = " AND operator = ?" if operator else ""
-    params = (lo, hi, operator) if operator else (lo, hi)
+def _loyalty_totals(lo: str | None, hi: str | None, operator: str, store_id: int | None = None) -> dict[str, int]:
+    op = (" AND operator = ?" if operator else "") + (" AND store_id = ?" if store_id is not None else "")
+    params = (lo, hi, *([operator] if operator else []), *([store_id] if store_id is not None else []))
     sales = database.execute_sql(
         "SELECT COALESCE(SUM(points_off_cents), 0), COALESCE(SUM(member_off_cents), 0) FROM purchase "
         "WHERE at >= ? AND at < ?" + op,
@@ -680,7 +680,8 @@ def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, 
     coupons = database.execute_sql(
         "SELECT COUNT(*), COALESCE(SUM(cp.off_cents), 0) FROM coupon cp LEFT JOIN purchase p ON p.id = cp.purchase_id "
         "WHERE cp.status = 'used' AND cp.used_at >= ? AND cp.used_at < ?"
-        + (" AND COALESCE(p.operator, cp.operator) = ?" if operator else ""),
+        + (" AND COALESCE(p.operator, cp.operator) = ?" if operator else "")
+        + (" AND p.store_id = ?" if store_id is not None else ""),
         params,
     ).fetchone()
     uses = database.execute_sql(
@@ -696,11 +697,13 @@ def _loyalty_totals(lo: str | None, hi: str | None, operator: str) -> dict[str, 
     }
 
 
-def day_totals(day: dt.date, operator: str = "") -> DayTotals:
-    """The totals of ``day`` (of one operator's shift when given), computed from the records."""
+def day_totals(day: dt.date, operator: str = "", store_id: int | None = None) -> DayTotals:
+    """The totals of ``day`` (of one operator's shift when given; of one store when given, else of
+    the whole chain), computed from the records. The liability is the chain's (cards work in
+    every store)."""
     lo, hi = sql_ts(dt.datetime.combine(day, dt.time())), sql_ts(dt.datetime.combine(day + dt.timedelta(1), dt.time()))
-    op_sql = " AND {t}.operator = ?" if operator else ""
-    params = (lo, hi, operator) if operator else (lo, hi)
+    op_sql = (" AND {t}.operator = ?" if operator else "") + (" AND {t}.store_id = ?" if store_id is not None else "")
+    params = (lo, hi, *([operator] if operator else []), *([store_id] if store_id is not None else []))
 
     def by(sql: str, table: str) -> dict[str, int]:
         rows = database.execute_sql(sql + op_sql.format(t=table) + " GROUP BY 1", params).fetchall()
@@ -726,21 +729,23 @@ def day_totals(day: dt.date, operator: str = "") -> DayTotals:
     ).fetchone()[0]
     # the ledger names no operator: points redeemed are the shop's
     redeemed = database.execute_sql(
-        "SELECT COALESCE(-SUM(points_delta), 0) FROM ledger_entry WHERE kind = 'redeem' AND at >= ? AND at < ?",
-        (lo, hi),
+        "SELECT COALESCE(-SUM(points_delta), 0) FROM ledger_entry WHERE kind = 'redeem' AND at >= ? AND at < ?"
+        + (" AND store_id = ?" if store_id is not None else ""),
+        (lo, hi) + ((store_id,) if store_id is not None else ()),
     ).fetchone()[0]
     liability = database.execute_sql(
         "SELECT COALESCE(SUM(balance_delta_cents), 0) FROM ledger_entry WHERE at < ?", (hi,)
     ).fetchone()[0]
-    return DayTotals(
-        day, operator, by_method, int(bonus), int(redeemed), int(liability), loyalty=_loyalty_totals(lo, hi, operator)
-    )
+    loyalty = _loyalty_totals(lo, hi, operator, store_id)
+    return DayTotals(day, operator, by_method, int(bonus), int(redeemed), int(liability), loyalty=loyalty)
 
 
-def stored_close(day: dt.date, operator: str = "") -> DayTotals | None:
-    """The close stored for ``day`` (one operator's shift when given), None when not closed."""
+def stored_close(day: dt.date, operator: str = "", store_id: int | None = None) -> DayTotals | None:
+    """The close stored for ``day`` (one operator's shift when given) of ``store_id`` (default:
+    this counter's store), None when not closed."""
     op = (operator or "").strip()
-    stored = DayClose.get_or_none((DayClose.day == day) & (DayClose.operator == op))
+    store = store_id if store_id is not None else stores.counter_store_id()
+    stored = DayClose.get_or_none((DayClose.day == day) & (DayClose.operator == op) & (DayClose.store == store))
     if stored is None:
         return None
     data = json.loads(stored.totals)
@@ -773,22 +778,24 @@ def liability_check() -> LiabilityCheck:
 
 
 @locks.retrying
-def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTotals:
-    """Close ``day`` (default today) for everyone, or one operator's shift of it: the totals are
-    stored, and the day refuses later writes. A day closed before gives back what was stored.
+def close_day(day: dt.date | None = None, operator: str | None = None, store_id: int | None = None) -> DayTotals:
+    """Close ``day`` (default today) of one store (default: this counter's) for everyone, or one
+    operator's shift of it: the totals are stored, and the day refuses later writes in that store
+    (the other stores close their own day). A day closed before gives back what was stored.
     Refuses (FieldError) when card balances differ from their ledger (the liability is checked)."""
     day = day or now().date()
     op = (operator or "").strip()
+    store = store_id if store_id is not None else stores.counter_store_id()
     with database.atomic():
         # alone: the money transactions under way end first, later ones wait and then see the close
         locks.day_exclusive()
-        stored = stored_close(day, op)
+        stored = stored_close(day, op, store)
         if stored is not None:
             return stored
         wrong = ledger.verify()
         if wrong:
             raise FieldError("liability", "v.liability_mismatch", customers=len(wrong))
-        totals = day_totals(day, op)
+        totals = day_totals(day, op, store)
         if day >= now().date():  # nothing after the end of the day yet: the balances themselves
             balances = database.execute_sql("SELECT COALESCE(SUM(balance_cents), 0) FROM customer").fetchone()[0]
             if balances != totals.liability:
@@ -800,7 +807,7 @@ def close_day(day: dt.date | None = None, operator: str | None = None) -> DayTot
             "liability": totals.liability,
             **totals.loyalty,
         }
-        row = DayClose.create(day=day, operator=op, closed_at=now(), totals=json.dumps(data))
+        row = DayClose.create(day=day, operator=op, closed_at=now(), totals=json.dumps(data), store=store)
     log.info("day %s closed (operator %r)", day, op)
     return DayTotals(
         day,

@@ -11,7 +11,7 @@ import datetime as dt
 
 from shopcrm.core.errors import FieldError
 from shopcrm.core.texts import register
-from shopcrm.store import locks
+from shopcrm.store import locks, stores
 from shopcrm.store.db import database
 
 register(
@@ -24,17 +24,22 @@ register(
 )
 
 
-def is_closed(day: dt.date, operator: str = "") -> bool:
+def is_closed(day: dt.date, operator: str = "", store_id: int | None = None) -> bool:
+    """Whether ``day`` is closed for ``operator`` in ``store_id`` (default: this counter's store;
+    each store closes its own day)."""
+    store = store_id if store_id is not None else stores.counter_store_id()
     row = database.execute_sql(
-        "SELECT 1 FROM day_close WHERE day = ? AND operator IN ('', ?) LIMIT 1", (day.isoformat(), operator)
+        "SELECT 1 FROM day_close WHERE day = ? AND operator IN ('', ?) AND store_id = ? LIMIT 1",
+        (day.isoformat(), operator, store),
     ).fetchone()
     return row is not None
 
 
 def ensure_open(at: dt.datetime, operator: str = "") -> None:
-    """Raise FieldError (field ``at``) when the day of ``at`` is closed (for this operator). Call it
-    first in a money transaction: it takes the day lock (shared) before it reads, so that a close
-    under way on another counter is waited for and then seen (shopcrm.store.locks)."""
+    """Raise FieldError (field ``at``) when the day of ``at`` is closed (for this operator, in this
+    counter's store). Call it first in a money transaction: it takes the day lock (shared) before
+    it reads, so that a close under way on another counter is waited for and then seen
+    (shopcrm.store.locks)."""
     locks.day_shared()
     if is_closed(at.date(), operator):
         raise FieldError("at", "v.day_closed", day=at.date().isoformat())

@@ -23,7 +23,7 @@ from peewee import (
 )
 
 from shopcrm.core import clock
-from shopcrm.store import db as _db
+from shopcrm.store import db as _db, stores as _stores
 from shopcrm.store.db import database
 
 
@@ -69,6 +69,26 @@ class Level(BaseModel):
     min_points = IntegerField(null=True)
     # points earned per yuan, in thousandths (1000 = 1 point per yuan)
     points_per_yuan_milli = IntegerField(default=1000)
+
+
+class Store(BaseModel):
+    """A store (门店) of the chain (m0022). Stores are never deleted, only made inactive: every
+    sale, top-up, refund, contact, complaint, care action and day close keeps its store."""
+
+    code = CharField(unique=True)  # short code for the command line and exports (main, east…)
+    name = CharField(unique=True)
+    address = TextField(default="")
+    phone = CharField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+def _store_fk(**kwargs) -> ForeignKeyField:
+    """The ``store_id`` column of a row written at a counter (m0022): the counter's store unless
+    given (shopcrm.store.stores). The database's default is the default store (1), and SQLite
+    declares no foreign key for it (a column added with a non-NULL default cannot have one);
+    PostgreSQL does."""
+    return ForeignKeyField(Store, default=_stores.counter_store_id, on_delete="RESTRICT", index=False, **kwargs)
 
 
 class Customer(BaseModel):
@@ -134,6 +154,10 @@ class Customer(BaseModel):
     referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL", index=False, column_name="referred_by_id")
     if TYPE_CHECKING:
         referred_by_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
+    # m0022: the store the customer joined at (chain-wide customers: their card works everywhere)
+    home_store = _store_fk(column_name="home_store_id")
+    if TYPE_CHECKING:
+        home_store_id = IntegerField()
 
 
 class Tag(BaseModel):
@@ -189,6 +213,9 @@ class Purchase(BaseModel):
     coupon_off_cents = IntegerField(default=0)
     points_off_cents = IntegerField(default=0)
     points_used = IntegerField(default=0)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
     class Meta:
         indexes = (
@@ -209,6 +236,9 @@ class Topup(BaseModel):
     rule = TextField(default="")
     operator = CharField(default="")
     refunded_cents = IntegerField(default=0)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 class LedgerEntry(BaseModel):
@@ -225,6 +255,9 @@ class LedgerEntry(BaseModel):
     reason = TextField(default="")
     purchase = ForeignKeyField(Purchase, null=True, on_delete="SET NULL")
     topup = ForeignKeyField(Topup, null=True, on_delete="SET NULL", index=False)  # m0013
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
     class Meta:
         indexes = ((("customer", "id"), False),)
@@ -273,6 +306,9 @@ class Refund(BaseModel):
     operator = CharField(default="")
     note = TextField(default="")
     complaint_id = IntegerField(null=True)  # m0014: the complaint this refund is for (FK, SET NULL)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 class RefundPayment(BaseModel):
@@ -288,6 +324,9 @@ class DayClose(BaseModel):
     operator = CharField(default="")
     closed_at = DateTimeField(default=now)
     totals = TextField()
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 class Contact(BaseModel):
@@ -306,6 +345,9 @@ class Contact(BaseModel):
     campaign_id = IntegerField(null=True)  # FK campaign.id ON DELETE SET NULL (declared in m0018)
     result = CharField(default="")
     nps = IntegerField(null=True)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
     class Meta:
         indexes = ((("customer", "at"), False),)
@@ -343,6 +385,9 @@ class Complaint(BaseModel):
     followup_notes = TextField(default="")  # m0002
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 class ComplaintEvent(BaseModel):
@@ -355,6 +400,7 @@ class ComplaintEvent(BaseModel):
 
 ALL_MODELS = [
     Setting,
+    Store,
     Level,
     Customer,
     Tag,
@@ -444,6 +490,9 @@ class CareAction(BaseModel):
     payload = TextField(default="{}")  # JSON: what a snoozed item needs to be shown again
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     at = DateTimeField(default=now, index=True)
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
     class Meta:
         indexes = ((("customer", "item_key"), False),)
@@ -603,6 +652,9 @@ class GiftRedemption(BaseModel):
     at = DateTimeField(default=now, index=True)
     points = IntegerField()
     operator = CharField(default="")
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 class CouponType(BaseModel):
@@ -679,6 +731,9 @@ class PackageUse(BaseModel):
     refund = ForeignKeyField(Refund, null=True, on_delete="SET NULL", index=False)
     operator = CharField(default="")
     note = TextField(default="")
+    store = _store_fk()  # m0022: the store it was written at
+    if TYPE_CHECKING:
+        store_id = IntegerField()
 
 
 ALL_MODELS.extend([PointsGift, GiftRedemption, CouponType, Coupon, Package, PackageUse])

@@ -1,0 +1,225 @@
+"""Stores (门店) of a chain (issue #18): the owner adds, renames and deactivates stores and sets
+which store this counter works in; everything else reads the store scope from here.
+
+A shop starts as one store (本店, the default store of migration 22) and never sees any of this
+until a second store is active (:func:`is_chain`). Customers are chain-wide (a member's card works
+in every store; ``home_store_id`` is where they joined); sales, top-ups, refunds, contacts,
+complaints, care actions and day closes belong to the store of the counter that wrote them
+(shopcrm.store.stores). Lists and figures take ``store_id: int | None`` (None: the whole chain):
+the owner may look at the whole chain or any store; a clerk works in their counter's store
+(:func:`work_scope`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shopcrm.core.errors import FieldError
+from shopcrm.core.normalize import nfkc
+from shopcrm.core.texts import register, t
+from shopcrm.store import stores as counter
+from shopcrm.store.db import database
+from shopcrm.store.models import Store
+from shopcrm.trust import audit, session
+
+register(
+    {
+        "field.store": ("门店", "Store"),
+        "field.store_code": ("门店代码", "Store code"),
+        "field.store_name": ("门店名称", "Store name"),
+        "store.all": ("全部门店", "All stores"),
+        "store.default_name": ("本店", "Main store"),
+        "store.inactive": ("{name}（已停用）", "{name} (inactive)"),
+        "v.store_code_format": (
+            "{field}“{value}”只能用字母、数字、- 和 _（最多 20 个）",
+            "{field} “{value}” may only use letters, digits, - and _ (at most 20)",
+        ),
+        "v.store_duplicate": ("{field}“{value}”已被门店“{other}”使用", "{field} “{value}” is already store “{other}”"),
+        "v.store_name_long": (
+            "{field}太长：{length} 个字，最多 {max} 个字",
+            "{field} is too long: {length} characters, at most {max}",
+        ),
+        "v.store_unknown": (
+            "没有门店“{value}”（用门店代码、名称或编号）",
+            "No store “{value}” (give its code, name or id)",
+        ),
+        "v.store_last_active": (
+            "门店“{name}”是最后一个在用的门店，不能停用",
+            "Store “{name}” is the last active store and cannot be deactivated",
+        ),
+        "v.store_inactive": (
+            "门店“{name}”已停用，不能设为本机门店",
+            "Store “{name}” is inactive: a counter cannot work there",
+        ),
+        "sec.action.stores": ("管理门店", "Manage stores"),
+    }
+)
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class StoreRow:
+    id: int
+    code: str
+    name: str
+    address: str
+    phone: str
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return self.name if self.active else t("store.inactive", name=self.name)
+
+
+def _row(s: Store) -> StoreRow:
+    return StoreRow(s.id, s.code, s.name, s.address, s.phone, bool(s.active))
+
+
+def all_stores(*, include_inactive: bool = True) -> list[StoreRow]:
+    """The stores by id (the default store first)."""
+    query = Store.select().order_by(Store.id)
+    if not include_inactive:
+        query = query.where(Store.active == True)  # noqa: E712  peewee builds SQL from ==
+    return [_row(s) for s in query]
+
+
+def get(store_id: int) -> StoreRow:
+    s = Store.get_or_none(Store.id == store_id)
+    if s is None:
+        raise FieldError("store", "v.store_unknown", value=store_id)
+    return _row(s)
+
+
+def is_chain() -> bool:
+    """More than one active store: only then do store pickers and scopes show anywhere."""
+    return counter.active_count() > 1
+
+
+def counter_store() -> StoreRow:
+    """The store this counter works in."""
+    return get(counter.counter_store_id())
+
+
+def work_scope() -> int | None:
+    """The scope a screen opens with: the owner of a chain sees the whole chain (None), a clerk
+    their counter's store; a single store is the whole chain."""
+    if not is_chain():
+        return None
+    return None if session.is_owner() else counter.counter_store_id()
+
+
+def may_choose_scope() -> bool:
+    """The owner may look at any store or the whole chain; a clerk sees their store's work."""
+    return session.is_owner()
+
+
+def resolve(text: str | int) -> int:
+    """A store id from its id, code or name (the command line's ``--store``)."""
+    value = nfkc(str(text)).strip()
+    row = database.execute_sql(
+        'SELECT "id" FROM "store" WHERE "code" = ? OR "name" = ? ORDER BY "id" LIMIT 1', (value, value)
+    ).fetchone()
+    if row is None and value.isdigit():
+        row = database.execute_sql('SELECT "id" FROM "store" WHERE "id" = ?', (int(value),)).fetchone()
+    if row is None:
+        raise FieldError("store", "v.store_unknown", value=value)
+    return int(row[0])
+
+
+def _clean(code: str, name: str, address: str, phone: str, store_id: int | None) -> dict:
+    code, name = nfkc(code).strip(), nfkc(name).strip()
+    if not code:
+        raise FieldError("store_code", "v.required")
+    if not _CODE.match(code):
+        raise FieldError("store_code", "v.store_code_format", value=code)
+    if not name:
+        raise FieldError("store_name", "v.required")
+    if len(name) > MAX_NAME:
+        raise FieldError("store_name", "v.store_name_long", length=len(name), max=MAX_NAME)
+    for field, column, value in (("store_code", Store.code, code), ("store_name", Store.name, name)):
+        other = Store.get_or_none((column == value) & (Store.id != (store_id or 0)))
+        if other is not None:
+            raise FieldError(field, "v.store_duplicate", value=value, other=other.name)
+    return {"code": code, "name": name, "address": nfkc(address).strip(), "phone": nfkc(phone).strip()}
+
+
+def add(code: str, name: str, *, address: str = "", phone: str = "") -> StoreRow:
+    """A new active store (owner only, audited)."""
+    session.require_owner("stores")
+    with database.atomic():
+        values = _clean(code, name, address, phone, None)
+        s = Store.create(**values)
+        audit.log("settings", detail=f"store add {s.id} {values['code']}")
+    return _row(s)
+
+
+def update(
+    store_id: int,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    address: str | None = None,
+    phone: str | None = None,
+) -> StoreRow:
+    """Rename a store or change its code, address or phone (owner only, audited)."""
+    session.require_owner("stores")
+    with database.atomic():
+        s = Store.get_or_none(Store.id == store_id)
+        if s is None:
+            raise FieldError("store", "v.store_unknown", value=store_id)
+        values = _clean(
+            s.code if code is None else code,
+            s.name if name is None else name,
+            s.address if address is None else address,
+            s.phone if phone is None else phone,
+            store_id,
+        )
+        Store.update(**values).where(Store.id == store_id).execute()
+        audit.log("settings", detail=f"store update {store_id} {values['code']}")
+    return get(store_id)
+
+
+def set_active(store_id: int, active: bool) -> StoreRow:
+    """Deactivate a store (its records stay; counters set to it work in the first active store)
+    or activate it again. The last active store cannot be deactivated. Owner only, audited."""
+    session.require_owner("stores")
+    with database.atomic():
+        s = get(store_id)
+        if not active and s.active and counter.active_count() <= 1:
+            raise FieldError("store", "v.store_last_active", name=s.name)
+        Store.update(active=bool(active)).where(Store.id == store_id).execute()
+        audit.log("settings", detail=f"store {'activate' if active else 'deactivate'} {store_id}")
+    counter.forget()
+    return get(store_id)
+
+
+def set_counter_store(store_id: int) -> StoreRow:
+    """Set this counter to work in ``store_id`` (an active store; owner only, audited)."""
+    session.require_owner("stores")
+    with database.atomic():
+        s = get(store_id)
+        if not s.active:
+            raise FieldError("store", "v.store_inactive", name=s.name)
+        counter.set_counter_store_id(store_id)
+        audit.log("settings", detail=f"counter {counter.machine_name()} store {store_id}")
+    return s
+
+
+def use_store(store_id: int) -> StoreRow:
+    """Book this process's writes to ``store_id`` (the command line's ``--store``): an active
+    store; another store than the counter's needs the owner."""
+    s = get(store_id)
+    if not s.active:
+        raise FieldError("store", "v.store_inactive", name=s.name)
+    if store_id != counter.counter_store_id():
+        session.require_owner("stores")
+    counter.use_for_this_process(store_id)
+    return s
+
+
+def counters() -> dict[str, int]:
+    """Which counter (machine name) is set to which store."""
+    return counter.counters()
