@@ -246,6 +246,14 @@
         <translation>投诉：统计中…</translation>
     </message>
     <message>
+        <source>Stores: counting…</source>
+        <translation>门店：统计中…</translation>
+    </message>
+    <message>
+        <source>%1: sales ¥%2 (%3), refunds ¥%4, top-ups ¥%5, new members %6</source>
+        <translation>%1：销售 ¥%2（%3 笔），退款 ¥%4，充值 ¥%5，新会员 %6 位</translation>
+    </message>
+    <message>
         <source>Complaints: %1</source>
         <translation>投诉：%1 件</translation>
     </message>

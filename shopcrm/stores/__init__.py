@@ -12,6 +12,7 @@ the owner may look at the whole chain or any store; a clerk works in their count
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from shopcrm.core.normalize import nfkc
 from shopcrm.core.texts import register, t
 from shopcrm.store import stores as counter
 from shopcrm.store.db import database
-from shopcrm.store.models import Store
+from shopcrm.store.models import Store, sql_ts
 from shopcrm.trust import audit, session
 
 register(
@@ -218,6 +219,67 @@ def use_store(store_id: int) -> StoreRow:
         session.require_owner("stores")
     counter.use_for_this_process(store_id)
     return s
+
+
+@dataclass(frozen=True)
+class StoreSales:
+    store_id: int
+    name: str
+    sales: int  # purchases in the period
+    sales_cents: int  # what they paid (refunds not taken off)
+    refunds_cents: int
+    topups_cents: int  # principal paid in
+    members_joined: int  # customers whose home store it is, joined in the period
+
+
+def sales(start: dt.date, end: dt.date, store_id: int | None = None) -> list[StoreSales]:
+    """Each store's sales, refunds, top-ups and new members from ``start`` to ``end`` (both
+    inclusive): one store's, or every store's (the whole chain, by store id). Indexed ranges on
+    the ``at`` columns (each store's rows are counted within them)."""
+    lo = sql_ts(dt.datetime.combine(start, dt.time()))
+    hi = sql_ts(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    scope = "" if store_id is None else " AND store_id = ?"
+    extra = [] if store_id is None else [store_id]
+
+    def by_store(sql: str, params: list) -> dict[int, tuple]:
+        rows = database.execute_sql(sql + scope + " GROUP BY store_id", [*params, *extra]).fetchall()
+        return {int(r[0]): tuple(r[1:]) for r in rows}
+
+    bought = by_store(
+        "SELECT store_id, count(*), COALESCE(SUM(amount_cents), 0) FROM purchase WHERE at >= ? AND at < ?", [lo, hi]
+    )
+    refunded = by_store(
+        "SELECT store_id, COALESCE(SUM(amount_cents), 0) FROM refund WHERE at >= ? AND at < ?", [lo, hi]
+    )
+    topped = by_store(
+        "SELECT store_id, COALESCE(SUM(principal_cents), 0) FROM topup WHERE at >= ? AND at < ?", [lo, hi]
+    )
+    joined = {
+        int(r[0]): int(r[1])
+        for r in database.execute_sql(
+            "SELECT home_store_id, count(*) FROM customer WHERE joined_on >= ? AND joined_on <= ? AND deleted_at IS NULL"
+            + ("" if store_id is None else " AND home_store_id = ?")
+            + " GROUP BY home_store_id",
+            [start.isoformat(), end.isoformat(), *extra],
+        ).fetchall()
+    }
+    rows = []
+    for s in all_stores():
+        if store_id is not None and s.id != store_id:
+            continue
+        n, paid = bought.get(s.id, (0, 0))
+        rows.append(
+            StoreSales(
+                s.id,
+                s.name,
+                int(n),
+                int(paid),
+                int(refunded.get(s.id, (0,))[0]),
+                int(topped.get(s.id, (0,))[0]),
+                joined.get(s.id, 0),
+            )
+        )
+    return rows
 
 
 def counters() -> dict[str, int]:

@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
 
         day_close.install(self)  # 工具 → 交班 / 日结 (issue #13)
         coupon_tools.install(self)  # 工具 → 发券给分群 / 优惠券统计 (issue #14)
+        from shopcrm.ui.stores import stores_dialog
+
+        stores_dialog.install(self)  # 工具 → 门店… (issue #18)
         self.customers_tab.open_requested.connect(self.open_customer)
         self.customers_tab.purchase_requested.connect(self.record_purchase)
         self.customers_tab.new_requested.connect(self.new_customer)

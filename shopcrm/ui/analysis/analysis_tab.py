@@ -8,6 +8,7 @@ Built as ``AnalysisTab(context)`` by the main window; ``AnalysisTab(None, today=
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib
 
 from PySide6.QtCharts import (
@@ -271,6 +272,12 @@ class AnalysisTab(QWidget):
         bar.addWidget(self.regrade_button)
         bar.addWidget(self.rules_button)
         bar.addWidget(self.last_run_label, 1)
+        from shopcrm.ui.stores.store_picker import StorePicker
+
+        # a chain's store: the complaint and store figures below (grades are the chain's customers)
+        self.store_picker = StorePicker(self, object_name="analysisStorePicker")
+        self.store_picker.scope_changed.connect(self._fill_complaints)
+        bar.addWidget(self.store_picker)
         bar.addWidget(self.export_figures_button)
 
         # Pareto chart
@@ -306,6 +313,9 @@ class AnalysisTab(QWidget):
         self.totals_label.setWordWrap(True)
         self.complaints_label = QLabel(objectName="complaintFiguresLabel")
         self.complaints_label.setWordWrap(True)
+        self.store_sales_label = QLabel(objectName="storeSalesLabel")  # a chain only
+        self.store_sales_label.setWordWrap(True)
+        self.store_sales_label.hide()
 
         figures = QWidget()
         grid = QGridLayout(figures)
@@ -332,6 +342,7 @@ class AnalysisTab(QWidget):
         tl.setContentsMargins(4, 4, 4, 4)
         tl.addWidget(self.totals_label)
         tl.addWidget(self.complaints_label)
+        tl.addWidget(self.store_sales_label)
         tl.addStretch(1)
         grid.addWidget(totals_box, 2, 1, 1, 1)
         grid.setRowStretch(3, 1)
@@ -690,7 +701,40 @@ class AnalysisTab(QWidget):
         period = grading.current_period(self.today())
         start, end = period.start or dt.date(2000, 1, 1), period.end - dt.timedelta(days=1)
         self.complaints_label.setText(self.tr("Complaints: counting…"))
-        self._start_job("complaints", lambda: complaints.figures(start, end), self._show_complaints)
+        self.store_picker.reload(quiet=True)
+        store_id = self.store_picker.store_id()
+        self._start_job("complaints", lambda: complaints.figures(start, end, store_id=store_id), self._show_complaints)
+        self._fill_store_sales(start, end, store_id)
+
+    def _fill_store_sales(self, start: dt.date, end: dt.date, store_id: int | None) -> None:
+        """Each store's sales, refunds, top-ups and new members of the period (a chain only),
+        counted in a worker thread (a range over the period's purchases)."""
+        if not self.store_picker.chain:
+            self.store_sales_label.setText("")
+            self.store_sales_label.hide()
+            return
+        from shopcrm import stores
+
+        self.store_sales_label.setText(self.tr("Stores: counting…"))
+        self.store_sales_label.show()
+        self._start_job("store_sales", lambda: stores.sales(start, end, store_id), self._show_store_sales)
+
+    def _show_store_sales(self, rows) -> None:
+        if isinstance(rows, Exception):
+            self.store_sales_label.setText(str(rows))
+            return
+        lines = [
+            self.tr("%1: sales ¥%2 (%3), refunds ¥%4, top-ups ¥%5, new members %6")
+            .replace("%1", s.name)
+            .replace("%2", fmt(s.sales_cents))
+            .replace("%3", str(s.sales))
+            .replace("%4", fmt(s.refunds_cents))
+            .replace("%5", fmt(s.topups_cents))
+            .replace("%6", str(s.members_joined))
+            for s in rows
+        ]
+        self.store_sales_label.setText("<br>".join(html.escape(line) for line in lines))
+        self.store_sales_label.setProperty("rows", len(lines))
 
     def _show_complaints(self, f) -> None:
         if isinstance(f, Exception):

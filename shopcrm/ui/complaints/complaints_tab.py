@@ -291,6 +291,9 @@ class ComplaintsTab(QWidget):
         self.category_filter = QComboBox(objectName="categoryFilter")
         self.overdue_filter = QCheckBox(self.tr("Overdue only"), objectName="overdueFilter")
         self.date_filter = QCheckBox(self.tr("Received"), objectName="dateFilter")
+        from shopcrm.ui.stores.store_picker import StorePicker
+
+        self.store_picker = StorePicker(self, object_name="complaintStorePicker")  # only shown for a chain
         today = qclock.today()
         self.date_from = QDateEdit(today.addDays(-30), objectName="dateFrom")
         self.date_to = QDateEdit(today, objectName="dateTo")
@@ -326,6 +329,7 @@ class ComplaintsTab(QWidget):
         top.addWidget(self.date_from)
         top.addWidget(QLabel("–"))
         top.addWidget(self.date_to)
+        top.addWidget(self.store_picker)
         top.addStretch(1)
         second = QHBoxLayout()
         second.addWidget(self.new_button)
@@ -380,6 +384,7 @@ class ComplaintsTab(QWidget):
         for combo in (self.status_filter, self.category_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.overdue_filter.toggled.connect(self.apply_filters)
+        self.store_picker.scope_changed.connect(self.refresh)
         self.date_filter.toggled.connect(self._toggle_dates)
         self.date_from.dateChanged.connect(self.apply_filters)
         self.date_to.dateChanged.connect(self.apply_filters)
@@ -405,6 +410,9 @@ class ComplaintsTab(QWidget):
     def refresh(self) -> None:
         """Re-read the list (keeping the selected complaint), the detail panel and the counts."""
         self._fill_categories()
+        self.store_picker.reload(quiet=True)  # the owner may have unlocked (any store) or locked
+        if self.model.query.store_id != self.store_picker.store_id():
+            self.model.set_query(self.current_query())
         current = self.detail.complaint_id
         self.model.refresh()
         self.list_count.setText(self.tr("%1 in list").replace("%1", self.model.count_text()))
@@ -432,6 +440,7 @@ class ComplaintsTab(QWidget):
             date_from=qclock.from_qdate(self.date_from.date()) if dates else None,
             date_to=qclock.from_qdate(self.date_to.date()) if dates else None,
             text=self.search.text().strip(),
+            store_id=self.store_picker.store_id(),
         )
 
     def apply_filters(self) -> None:
@@ -539,7 +548,7 @@ class ComplaintsTab(QWidget):
         return self.tr("Complaints")
 
     def _update_counts(self) -> None:
-        c = K.counts()
+        c = K.counts(store_id=self.store_picker.store_id())
         parts = [self.tr("Open <b>%1</b>").replace("%1", str(c.open))]
         parts.append(
             f"<span style='color:{OVERDUE_FG}'>"

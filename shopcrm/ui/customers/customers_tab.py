@@ -76,6 +76,11 @@ class CustomersTab(QWidget):
         top.addWidget(self.segment_filter)
         top.addWidget(self.new_segment_button)
         top.addWidget(self.edit_segment_button)
+        from shopcrm.ui.stores.store_picker import StorePicker
+
+        # members are chain-wide: anyone may list one store's members (only shown for a chain)
+        self.store_picker = StorePicker(self, clerk_may_choose=True, object_name="customerStorePicker")
+        top.addWidget(self.store_picker)
         top.addStretch(1)
 
         self.model = CustomerTableModel(self)
@@ -115,6 +120,7 @@ class CustomersTab(QWidget):
         self.grade_filter.currentIndexChanged.connect(self.apply_filters)
         self.segment_filter.currentIndexChanged.connect(self.apply_filters)
         self.segment_filter.currentIndexChanged.connect(self._segment_chosen)
+        self.store_picker.scope_changed.connect(self.apply_filters)
         self.new_segment_button.clicked.connect(lambda: self.build_segment())
         self.edit_segment_button.clicked.connect(lambda: self.build_segment(self.segment_filter.currentData()))
         self.model.countChanged.connect(self._show_count)
@@ -172,6 +178,7 @@ class CustomersTab(QWidget):
             tag_id=self.tag_filter.currentData(),
             extra=self._segment_condition(),
             grade=self.grade_filter.currentData(),
+            store_id=self.store_picker.store_id(),
         )
 
     def _segment_condition(self) -> tuple[str, list] | None:

@@ -301,6 +301,9 @@ class TodayTab(QWidget):
         self.more_button = QPushButton(self.tr("Load more"), objectName="loadMoreButton")
         self.more_button.setToolTip(self.tr("List the next items of the kind shown (or of the first kind with more)"))
         self.settings_button = QPushButton(self.tr("Settings…"), objectName="careSettingsButton")
+        from shopcrm.ui.stores.store_picker import StorePicker
+
+        self.store_picker = StorePicker(self, object_name="todayStorePicker")  # only shown for a chain
 
         self.done_button = QPushButton(self.tr("Done…"), objectName="doneButton")
         self.done_button.setStyleSheet("font-weight: bold;")
@@ -347,6 +350,7 @@ class TodayTab(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(QLabel(self.tr("Show")))
         top.addWidget(self.kind_filter)
+        top.addWidget(self.store_picker)
         top.addWidget(self.show_upcoming)
         top.addWidget(self.refresh_button)
         top.addWidget(self.settings_button)
@@ -391,6 +395,7 @@ class TodayTab(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.settings_button.clicked.connect(self.open_settings)
         self.refresh_button.clicked.connect(self.refresh)
+        self.store_picker.scope_changed.connect(self.refresh)
         self.more_button.clicked.connect(self.load_more)
         self.kind_filter.currentIndexChanged.connect(self._apply_filter)
         self.show_upcoming.toggled.connect(self._apply_filter)
@@ -442,7 +447,8 @@ class TodayTab(QWidget):
         self.settings = care.load_settings()
         if self.lst is not None and self.lst.today != today:
             self.caps = {}  # a new day starts with a day's share again
-        self.lst = care.build_today(today, self.settings, self.caps)
+        self.store_picker.reload(quiet=True)  # the owner may have unlocked (any store) or locked (their store)
+        self.lst = care.build_today(today, self.settings, self.caps, store_id=self.store_picker.store_id())
         self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
         loc = self.locale()
         self.date_label.setText(loc.toString(qclock.to_qdate(today), "yyyy-MM-dd dddd"))
