@@ -226,8 +226,8 @@ class StoreSales:
     store_id: int
     name: str
     sales: int  # purchases in the period
-    sales_cents: int  # what they paid (refunds not taken off)
-    refunds_cents: int
+    sales_cents: int  # what they paid, less what was refunded of them (a purchase's amount)
+    refunds_cents: int  # refunds given in the store in the period (of purchases and top-ups)
     topups_cents: int  # principal paid in
     members_joined: int  # customers whose home store it is, joined in the period
 

@@ -182,3 +182,26 @@ def test_a_deactivated_store_sends_its_counters_to_the_first_active_store(shop):
     stores.set_active(east.id, False)
     assert stores.counter_store().id == 1
     assert Store.get_by_id(east.id).active is False
+
+
+def test_each_stores_sales_of_a_period(shop):
+    cid = _member("张三", "13800000001")
+    east = stores.add("east", "东门店")
+    counter.sell(cid, 10_000)
+    stores.set_counter_store(east.id)
+    _member("李四", "13800000002")
+    counter.topup(cid, 50_000, "cash")
+    p = counter.sell(cid, 3_000, {"card": 3_000})
+    counter.refund_purchase(p.id, 1_000)
+    rows = {s.name: s for s in stores.sales(DAY, DAY)}
+    assert (rows["本店"].sales, rows["本店"].sales_cents, rows["本店"].topups_cents) == (1, 10_000, 0)
+    east_row = rows["东门店"]
+    assert (east_row.sales, east_row.sales_cents, east_row.refunds_cents, east_row.topups_cents) == (
+        1,
+        2_000,  # a purchase's amount is what is left of it after refunds
+        1_000,
+        50_000,
+    )
+    assert (rows["本店"].members_joined, east_row.members_joined) == (1, 1)
+    assert stores.sales(DAY, DAY, east.id) == [east_row]
+    assert stores.sales(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1), east.id)[0].sales == 0

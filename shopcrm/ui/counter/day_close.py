@@ -34,6 +34,7 @@ from shopcrm.core.money import fmt
 from shopcrm.excel import day_close_export
 from shopcrm.excel.excel_export import ExportError
 from shopcrm.sales import counter
+from shopcrm.store import stores
 from shopcrm.trust import session
 from shopcrm.ui.shell import forms, qclock
 from shopcrm.ui.shell.context import AppContext
@@ -161,7 +162,9 @@ class DayCloseDialog(QDialog):
     def reload(self, *_a) -> None:
         day, op = self.day(), self.operator()
         stored = counter.stored_close(day, op)
-        self.totals = stored if stored is not None else counter.day_totals(day, op)
+        # the day of this counter's store (each store of a chain closes its own; one store: the shop)
+        store_id = stores.counter_store_id()
+        self.totals = stored if stored is not None else counter.day_totals(day, op, store_id)
         t = self.totals
         scope = self.tr("the whole day") if not op else self.tr("%1's shift").replace("%1", op)
         if stored is not None:
