@@ -8,13 +8,14 @@ import datetime as dt
 
 import pytest
 
-from shopcrm import complaints as K, customers, stores
+from shopcrm import customers, stores
 from shopcrm.core import clock
 from shopcrm.customers import CustomerInput
 from shopcrm.sales import activity, counter
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, database, open_database
 from shopcrm.store.migrations import m0022_stores as step
+from tests.conftest import valid_complaint
 
 DAY = dt.date(2026, 11, 22)
 TABLES = (*step.TABLES, "customer")
@@ -27,19 +28,7 @@ def _shop_with_history() -> None:
     p = counter.sell(cid, 10_000, {"card": 10_000})
     counter.refund_purchase(p.id, 1_000)
     activity.record_contact(cid, purpose="回访")
-    K.create(
-        K.ComplaintInput(
-            customer_id=cid,
-            received_at=clock.now(),
-            channel="到店",
-            category="商品质量",
-            key_points="褪色",
-            request="退货",
-            temperament="感情用事",
-            severity="一般",
-            handler="小王",
-        )
-    )
+    valid_complaint(cid, clock.now())
     counter.close_day(DAY)
 
 

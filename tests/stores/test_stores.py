@@ -26,6 +26,7 @@ from shopcrm.store.models import (
     Topup,
 )
 from shopcrm.trust import security
+from tests.conftest import valid_complaint
 
 DAY = dt.date(2026, 11, 22)
 
@@ -40,22 +41,6 @@ def shop(db):
 
 def _member(name: str, mobile: str) -> int:
     return customers.create(CustomerInput(name=name, mobile=mobile)).id
-
-
-def _complaint(customer_id: int) -> int:
-    return K.create(
-        K.ComplaintInput(
-            customer_id=customer_id,
-            received_at=clock.now(),
-            channel="到店",
-            category="商品质量",
-            key_points="褪色",
-            request="退货",
-            temperament="感情用事",
-            severity="一般",
-            handler="小王",
-        )
-    ).id
 
 
 def test_a_new_shop_is_one_default_store_and_no_chain(shop):
@@ -104,7 +89,7 @@ def test_every_write_at_a_counter_is_booked_to_its_store(shop):
     p = counter.sell(old, 10_000, {"card": 10_000})
     r = counter.refund_purchase(p.id, 2_000)
     activity.record_contact(cid, purpose="回访", next_followup=DAY)
-    k = _complaint(cid)
+    k = valid_complaint(cid, clock.now())
     assert Topup.get_by_id(t.id).store_id == east.id
     assert Purchase.get_by_id(p.id).store_id == east.id
     assert Refund.get_by_id(r.id).store_id == east.id
@@ -122,12 +107,12 @@ def test_the_lists_and_figures_are_scoped_by_store(shop):
     east = stores.add("east", "东门店")
     stores.set_counter_store(east.id)
     east_member = _member("东店顾客", "13800000002")
-    _complaint(east_member)
+    valid_complaint(east_member, clock.now())
     counter.sell(main_member, 5_000)
     for cid in (main_member, east_member):
         activity.record_contact(cid, purpose="回访", next_followup=DAY)
     stores.set_counter_store(1)
-    _complaint(main_member)
+    valid_complaint(main_member, clock.now())
 
     def names(store_id):
         q = CustomerQuery(store_id=store_id)
