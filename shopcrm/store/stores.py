@@ -38,7 +38,9 @@ def machine_name() -> str:
     return (os.environ.get(COUNTER_ENV) or socket.gethostname() or "counter").strip()
 
 
-def _key(machine: str | None = None) -> str:
+def counter_key(machine: str | None = None) -> str:
+    """The setting that holds a counter's store (written by shopcrm.stores.set_counter_store,
+    owner-only and audited; then :func:`forget`)."""
     return _PREFIX + (machine or machine_name())
 
 
@@ -49,7 +51,7 @@ def counter_store_id() -> int:
     eng = _db.engine()
     if _cache is not None and _cache[0] is eng:
         return _cache[1]
-    value = settings.get(_key())
+    value = settings.get(counter_key())
     row = None
     if isinstance(value, int):
         row = _db.database.execute_sql(
@@ -60,13 +62,6 @@ def counter_store_id() -> int:
     store_id = int(row[0]) if row is not None and row[0] is not None else DEFAULT_STORE
     _cache = (eng, store_id)
     return store_id
-
-
-def set_counter_store_id(store_id: int, machine: str | None = None) -> None:
-    """Set a counter (default: this one) to ``store_id``; the caller checked the store exists."""
-    global _cache
-    settings.put(_key(machine), int(store_id))
-    _cache = None
 
 
 def counters() -> dict[str, int]:

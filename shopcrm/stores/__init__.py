@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from shopcrm.core.errors import FieldError
 from shopcrm.core.normalize import nfkc
 from shopcrm.core.texts import register, t
-from shopcrm.store import stores as counter
+from shopcrm.store import settings, stores as counter
 from shopcrm.store.db import database
 from shopcrm.store.models import Store, sql_ts
 from shopcrm.trust import audit, session
@@ -204,8 +204,9 @@ def set_counter_store(store_id: int) -> StoreRow:
         s = get(store_id)
         if not s.active:
             raise FieldError("store", "v.store_inactive", name=s.name)
-        counter.set_counter_store_id(store_id)
+        settings.put(counter.counter_key(), int(store_id))
         audit.log("settings", detail=f"counter {counter.machine_name()} store {store_id}")
+    counter.forget()
     return s
 
 

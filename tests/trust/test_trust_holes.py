@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from shopcrm import backup, care, complaints, customers, grading, loyalty
+from shopcrm import backup, care, complaints, customers, grading, loyalty, stores
 from shopcrm.campaigns import outbox
 from shopcrm.customers import CustomerInput, ledger
 from shopcrm.sales import counter
@@ -140,6 +140,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.sales.counter:save_settings": "owner",  # payment methods, top-up bonus rules, operators
     "shopcrm.campaigns.outbox:save_settings": "owner",  # channels: SMS provider, SMTP server, rate limits
     "shopcrm.loyalty.config:save_settings": "owner",  # member prices, points as money, expiry (issue 14)
+    "shopcrm.stores:set_counter_store": "owner",  # the store this counter books every write to (issue 18)
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
     "shopcrm.trust.security:set_idle_minutes": "owner",
@@ -262,6 +263,7 @@ def _owner_only_calls():
             lambda: loyalty.save_settings(level_discounts={"金卡": 80}, points_per_yuan=1),
             "settings",
         ),
+        ("shopcrm.stores:set_counter_store", lambda: stores.set_counter_store(1), "settings"),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
         ("shopcrm.trust.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
         ("shopcrm.trust.security:clear_pin", lambda: security.clear_pin(), "pin_change"),
