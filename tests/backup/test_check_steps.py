@@ -92,7 +92,10 @@ def test_the_state_of_another_file_is_not_trusted(copy):
 def _page_of(path: Path, table: str) -> int:
     con = sqlite3.connect(path)
     try:
-        return con.execute("SELECT max(pageno) FROM dbstat WHERE name = ?", (table,)).fetchone()[0]
+        # its fullest page: the last one may be mostly free space, which damage leaves unnoticed
+        return con.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? ORDER BY unused, pageno DESC LIMIT 1", (table,)
+        ).fetchone()[0]
     finally:
         con.close()
 
