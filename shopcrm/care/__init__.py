@@ -40,12 +40,13 @@ Settings (horizons, intervals, offsets, channels, templates) are JSON in the ``s
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -704,6 +705,16 @@ def _active() -> str:
 _store_scope: contextvars.ContextVar[int | None] = contextvars.ContextVar("care_store_scope", default=None)
 
 
+@contextlib.contextmanager
+def store_scope(store_id: int | None) -> Iterator[None]:
+    """Inside, every source reads one store's customers (their home store; None: the chain)."""
+    token = _store_scope.set(store_id)
+    try:
+        yield
+    finally:
+        _store_scope.reset(token)
+
+
 def _grade_expr() -> str:
     if "grade" in Customer._meta.fields:
         return "COALESCE(NULLIF(c.grade, ''), ?)"
@@ -1263,11 +1274,8 @@ def build_today(
     store_id: int | None = None,
 ) -> TodayList:
     """:func:`_build_today` of one store's customers (their home store) when ``store_id`` is given."""
-    token = _store_scope.set(store_id)
-    try:
+    with store_scope(store_id):
         lst = _build_today(today, settings, caps)
-    finally:
-        _store_scope.reset(token)
     lst.store_id = store_id
     return lst
 

@@ -448,8 +448,10 @@ class TodayTab(QWidget):
         if self.lst is not None and self.lst.today != today:
             self.caps = {}  # a new day starts with a day's share again
         self.store_picker.reload(quiet=True)  # the owner may have unlocked (any store) or locked (their store)
-        self.lst = care.build_today(today, self.settings, self.caps, store_id=self.store_picker.store_id())
-        self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
+        store_id = self.store_picker.store_id()
+        self.lst = care.build_today(today, self.settings, self.caps, store_id=store_id)
+        with care.store_scope(store_id):
+            self.backlog = care.visit_backlog(today, self.settings, cap=BACKLOG_CAP)
         loc = self.locale()
         self.date_label.setText(loc.toString(qclock.to_qdate(today), "yyyy-MM-dd dddd"))
         self._fill_kind_filter()
