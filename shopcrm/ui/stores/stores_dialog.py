@@ -30,8 +30,12 @@ from shopcrm.ui.trust import security_ui
 
 
 def install(window) -> None:
-    """工具 → 门店…"""
-    menu = AppContext.of(window).tools_menu
+    """工具 → 门店…; and the pickers follow the owner mode (the owner may pick any store, a clerk
+    sees their counter's)."""
+    ctx = AppContext.of(window)
+    if ctx.security is not None:
+        ctx.security.mode_changed.connect(lambda _mode: store_picker.reload_all())
+    menu = ctx.tools_menu
     if menu is None:
         return
     action = menu.addAction(QCoreApplication.translate("StoresDialog", "Stores…"))
