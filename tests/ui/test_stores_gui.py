@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shopcrm import customers as C, stores
 from shopcrm.trust import security
-from tests.conftest import type_text
+from tests.conftest import answer_box, type_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("fixed_day")]
 
@@ -126,3 +126,22 @@ def test_a_clerk_needs_the_owner_for_the_stores_dialog(window, monkeypatch):
     asked = []
     monkeypatch.setattr(security_ui, "ensure_owner", lambda parent, action: asked.append(action) or False)
     assert stores_dialog.open_stores(window) is None and asked == ["stores"]
+
+
+def test_the_day_close_dialog_closes_this_counters_store(app, qtbot, db):
+    from shopcrm.sales import counter
+    from shopcrm.ui.counter.day_close import DayCloseDialog
+
+    cid = C.create(C.CustomerInput(name="王芳", mobile="13812345678")).id
+    counter.sell(cid, 10_000)  # the main store
+    east = stores.add("east", "东门店")
+    stores.set_counter_store(east.id)
+    counter.sell(cid, 3_000)
+    dlg = DayCloseDialog()
+    qtbot.addWidget(dlg)
+    assert dlg.windowTitle().endswith("东门店")
+    assert dlg.totals.by_method["cash"]["sales"] == 3_000  # this store's day, not the chain's
+    answer_box(qtbot, QMessageBox.StandardButton.Yes)
+    assert dlg.close_day()
+    assert counter.stored_close(dlg.day(), store_id=east.id) is not None
+    assert counter.stored_close(dlg.day(), store_id=1) is None

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm import stores
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.excel import day_close_export
 from shopcrm.excel.excel_export import ExportError
 from shopcrm.sales import counter
-from shopcrm.store import stores
 from shopcrm.trust import session
 from shopcrm.ui.shell import forms, qclock
 from shopcrm.ui.shell.context import AppContext
@@ -163,8 +163,10 @@ class DayCloseDialog(QDialog):
         day, op = self.day(), self.operator()
         stored = counter.stored_close(day, op)
         # the day of this counter's store (each store of a chain closes its own; one store: the shop)
-        store_id = stores.counter_store_id()
-        self.totals = stored if stored is not None else counter.day_totals(day, op, store_id)
+        store = stores.counter_store()
+        self.totals = stored if stored is not None else counter.day_totals(day, op, store.id)
+        title = self.tr("Shift / day close")
+        self.setWindowTitle(f"{title} — {store.name}" if stores.is_chain() else title)
         t = self.totals
         scope = self.tr("the whole day") if not op else self.tr("%1's shift").replace("%1", op)
         if stored is not None:
