@@ -397,6 +397,10 @@
         <source>Total spend %1</source>
         <translation>累计消费 %1</translation>
     </message>
+    <message>
+        <source>Home store %1</source>
+        <translation>开卡门店 %1</translation>
+    </message>
     <message numerus="yes">
         <source>%n open complaint(s)</source>
         <translation>

@@ -145,3 +145,16 @@ def test_the_day_close_dialog_closes_this_counters_store(app, qtbot, db):
     assert dlg.close_day()
     assert counter.stored_close(dlg.day(), store_id=east.id) is not None
     assert counter.stored_close(dlg.day(), store_id=1) is None
+
+
+def test_a_chains_customer_archive_names_the_home_store(app, qtbot, db):
+    from shopcrm.ui.customers.customer_form import CustomerForm
+
+    cid = C.create(C.CustomerInput(name="王芳", mobile="13812345678")).id
+    form = CustomerForm(cid)
+    qtbot.addWidget(form)
+    assert "开卡门店" not in form.summary.text()  # one store: nothing about stores
+    stores.add("east", "东门店")
+    form2 = CustomerForm(cid)
+    qtbot.addWidget(form2)
+    assert "开卡门店 本店" in form2.summary.text()

@@ -488,6 +488,10 @@ class CustomerForm(QDialog):
             self.tr("Last purchase %1").replace("%1", str(c.last_purchase_at or "—")[:10]),
             self.tr("Total spend %1").replace("%1", fmt(c.total_spend_cents)),
         ]
+        from shopcrm import stores
+
+        if stores.is_chain():  # a chain's member: where they joined (their card works in every store)
+            parts.append(self.tr("Home store %1").replace("%1", stores.get(c.home_store_id).name))
         if c.open_complaints:
             parts.append(
                 "<span style='color:#c0392b'>" + self.tr("%n open complaint(s)", "", c.open_complaints) + "</span>"
