@@ -220,28 +220,21 @@ class StoresDialog(QDialog):
         dlg.open()
         return dlg
 
-    def _try(self, action) -> bool:
+    def _on_selected(self, action) -> bool:
+        """``action(store)`` on the selected store; a refusal is shown in the dialog."""
+        s = self.selected()
+        if s is None:
+            return False
         try:
-            action()
+            action(s)
         except (FieldError, PermissionError) as exc:
             self.error.setText(str(exc))
             return False
+        self._changed(s.id)
         return True
 
     def toggle_active(self) -> bool:
-        s = self.selected()
-        if s is None:
-            return False
-        if self._try(lambda: stores.set_active(s.id, not s.active)):
-            self._changed(s.id)
-            return True
-        return False
+        return self._on_selected(lambda s: stores.set_active(s.id, not s.active))
 
     def set_counter(self) -> bool:
-        s = self.selected()
-        if s is None:
-            return False
-        if self._try(lambda: stores.set_counter_store(s.id)):
-            self._changed(s.id)
-            return True
-        return False
+        return self._on_selected(lambda s: stores.set_counter_store(s.id))
