@@ -36,6 +36,7 @@ register(
 CUSTOMER_KEEP = {
     "id",
     "level_id",
+    "home_store_id",  # the store they joined at (m0022): a store, nothing personal
     "balance_cents",
     "points",
     "joined_on",
