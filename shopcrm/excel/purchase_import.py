@@ -486,8 +486,8 @@ def plan(
     today = clock.today()
     customers = _Customers()
     closed = {
-        d for (d,) in database.execute_sql("SELECT DISTINCT day FROM day_close WHERE operator = ''")
-    }  # a day closed as a whole: nothing dated in it is written afterwards (shopcrm.sales.days)
+        str(d)[:10] for (d,) in database.execute_sql("SELECT DISTINCT day FROM day_close WHERE operator = ''")
+    }  # ISO text on both engines (PostgreSQL hands back dates); a day closed as a whole: nothing dated in it is written afterwards (shopcrm.sales.days)
     total = progress_total or len(sheet.rows)
     rows = report.rows
 
