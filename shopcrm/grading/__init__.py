@@ -11,8 +11,10 @@ Changes of grade, lifecycle stage and member level are recorded in ``customer_hi
 How it stays fast at 100k customers / 1M purchases: the distributions give thresholds (ABC spend
 thresholds, quintile cut points), so every grade and score is a plain ``value >= threshold``
 comparison — no window functions over 100k rows. The first grading (and any run after a change
-of settings, a deleted purchase, or when a fifth of the customers were touched) sums the period's
-purchases in one GROUP BY (covering index) and computes every customer in one SQL pass. The
+of settings, or when a fifth of the customers were touched) sums the period's purchases in one
+GROUP BY (covering index) and computes every customer in one SQL pass. After a deleted or edited
+purchase the purchases are summed again but compared with the stored sums, and only the
+customers whose sums or thresholds moved are computed again (:func:`_sums_changed`). The
 daily run is incremental: the stored period sums are brought up to date for the customers whose
 purchases changed since the last run (:func:`_period_sums`), the distributions are read from an
 index, and only the customers whose results can have changed are recomputed
@@ -74,7 +76,7 @@ from shopcrm.core.errors import Cancelled, check_progress
 from shopcrm.core.texts import t
 from shopcrm.customers import levels
 from shopcrm.store import settings as setting_store, sqlfn
-from shopcrm.store.db import analyze_temp, database, executemany, indexed_by, indexes_rebuilt
+from shopcrm.store.db import analyze_temp, database, executemany, indexed_by, indexes_rebuilt, not_indexed
 from shopcrm.store.models import Customer, CustomerHistory, Level, now, sql_ts
 
 texts.register(
@@ -491,11 +493,13 @@ _TEMPS = ("_g", "_g_new", "_s", "_d", "_chg", "_k")
 _MAX_BINNED_REMEMBERED = 5000  # more customers in the recycle bin: the next regrade sums everything
 
 
-def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int]) -> bool:
-    """Spend and count per live customer in the period [start, end). Returns True when only the
-    customers touched since the last run were summed: their stored ``period_spend_cents`` /
-    ``period_purchases`` are then brought up to date and those whose sums changed noted in
-    ``_chg``. Else (False) ``_s`` holds every live buyer's sums, written by the regrade's pass.
+def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int]) -> tuple[bool, bool]:
+    """Spend and count per live customer in the period [start, end). Returns (stored, summed
+    all). ``stored`` is True when the stored ``period_spend_cents`` / ``period_purchases`` have
+    been brought up to date for the customers whose sums changed (noted in ``_chg`` and ``_d``):
+    summed for the customers touched since the last run, or summed for everyone and compared
+    (:func:`_sums_changed`). Else ``_s`` holds every live buyer's sums, written by the
+    regrade's pass over every customer.
 
     The stored sums of the last run are the sums over the last run's period of the purchases
     that existed then (ids up to its highest), for every customer not in the recycle bin then.
@@ -588,7 +592,8 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
             (start, end),
         )
         database.execute_sql(f"DELETE FROM _s WHERE id IN ({_binned_ids()})")
-        return False
+        if not _sums_changed(info, binned):
+            return False, True
     # driven by _chg (as UPDATE ... FROM, SQLite's planner walks all customers: the temp tables
     # have no statistics)
     analyze_temp("_chg")
@@ -597,7 +602,48 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
         "WHERE id IN (SELECT id FROM _chg)"
     )
-    return incremental
+    return True, not incremental
+
+
+def _sums_changed(info: dict, binned: list[int]) -> bool:
+    """After a full sum into ``_s``: when few customers' sums differ from the stored ones (a
+    purchase deleted or edited, a day's purchases leaving the period), note them in ``_chg`` and
+    ``_d`` as the incremental path does, so that only they and the customers a moved threshold
+    reaches are computed again (see :func:`_candidates`). Returns False (``_s`` then drives a
+    pass over every customer) when there is no last run to compare with or many sums changed
+    (a new period): writing most rows' sums twice costs more than one pass.
+
+    At 1M customers / 10M purchases the diff reads ``_s`` and the customers' rows in id order
+    (~0.5 s); the fallback regrade went from 7.9 s to ~4 s."""
+    last_binned = info.get("binned")
+    if not isinstance(info.get("window"), list) or not isinstance(last_binned, list):
+        return False
+    # one pass over the customers in id order, each looked up in _s (in the same order): 0.4 s
+    # at 1M, where a walk of the sums' index looks _s up at random (1.0 s). Stored sums of a
+    # customer with no purchase in the period any more come out as changed to 0
+    database.execute_sql(
+        "INSERT INTO _chg (id, m, f) SELECT c.id, COALESCE(s.m, 0), COALESCE(s.f, 0) "
+        f"FROM customer c {not_indexed()} LEFT JOIN _s s ON s.id = c.id WHERE c.deleted_at IS NULL "
+        "AND (c.period_spend_cents != COALESCE(s.m, 0) OR c.period_purchases != COALESCE(s.f, 0))"
+    )
+    changed = database.execute_sql("SELECT COUNT(*) FROM _chg").fetchone()[0]
+    customers = database.execute_sql("SELECT MAX(id) FROM customer").fetchone()[0] or 0
+    if changed * 5 > customers:
+        database.execute_sql("DELETE FROM _chg")
+        return False
+    database.execute_sql(f"DROP TABLE IF EXISTS {sqlfn.temp_table('_d')}")  # from an incremental try
+    database.execute_sql(
+        "CREATE TEMP TABLE _d (id INTEGER PRIMARY KEY, dm INTEGER NOT NULL DEFAULT 0, "
+        "df INTEGER NOT NULL DEFAULT 0, exact INTEGER NOT NULL DEFAULT 0)"
+    )
+    database.execute_sql("INSERT INTO _d (id) SELECT id FROM _chg")
+    # back from the recycle bin: computed again even where their sums are as stored
+    binned_now = set(binned)
+    restored = [(cid,) for cid in last_binned if cid not in binned_now]
+    if restored:
+        executemany("INSERT INTO _d (id) VALUES (?) ON CONFLICT (id) DO NOTHING", restored)
+    analyze_temp("_d")
+    return True
 
 
 def _at_risk_on_sql(cfg: dict) -> str:
@@ -681,7 +727,7 @@ def regrade(
             max_id = database.execute_sql("SELECT MAX(id) FROM purchase").fetchone()[0] or 0
             binned = [r[0] for r in database.execute_sql(_binned_ids()).fetchall()]
             # spend and count per customer in the period, stored on the customer
-            incremental = _period_sums(info, start, end, max_id, binned)
+            incremental, summed_all = _period_sums(info, start, end, max_id, binned)
             check_progress(progress, 1, steps)
             # the sparse per-customer facts: who bought again after being lost, and costs
             database.execute_sql(
@@ -874,10 +920,11 @@ def regrade(
                 + " FROM _g_new"
             ).fetchone()
             active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
-            if few:
+            if few or counts[0] * 5 <= buyers:
                 # one UPDATE per group of columns, each only where its values differ: an UPDATE
                 # rewrites the index entries of every column it sets, changed or not, and the
-                # commit then writes (and checkpoints) every index page touched
+                # commit then writes (and checkpoints) every index page touched. Also after a
+                # full sum when few rows changed (a day's worth): 2.1 s -> 0.3 s at 1M customers
                 for sets, differ, _ in active:
                     _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})", params)
             elif active:  # most rows may change: one pass over them, setting what changed
@@ -923,7 +970,7 @@ def regrade(
         period,
         thresholds,
         upgraded,
-        incremental,
+        not summed_all,
         visited,
     )
 

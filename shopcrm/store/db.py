@@ -104,6 +104,12 @@ def indexed_by(index: str) -> str:
     return f"INDEXED BY {index}" if engine().name == "sqlite" else ""
 
 
+def not_indexed() -> str:
+    """SQLite's ``NOT INDEXED``: read the table itself in rowid order, for a pass over (nearly)
+    every row that an index on a rare condition would only make random; nothing on PostgreSQL."""
+    return "NOT INDEXED" if engine().name == "sqlite" else ""
+
+
 def read_snapshot():
     """``with read_snapshot():`` around reads that must see one state of the database (a list built
     from several queries): SQLite's DEFERRED transaction (it takes no write lock, so a counter's

@@ -37,13 +37,15 @@ def snapshot(result: grading.RegradeResult) -> tuple:
 
 
 def full_regrade(**kw) -> tuple:
-    """What summing every purchase gives, computed in a transaction that is rolled back."""
+    """What summing every purchase and computing every customer gives (no last run to start
+    from), in a transaction that is rolled back."""
     with database.atomic() as txn:
         database.execute_sql(
             "INSERT OR IGNORE INTO setting (key, value) VALUES (?, 'true')", (grading.PURCHASES_CHANGED_KEY,)
         )
+        database.execute_sql("DELETE FROM setting WHERE key = ?", (grading.LAST_RUN_KEY,))
         result = grading.regrade(**kw)
-        assert not result.incremental
+        assert not result.incremental and result.visited is None
         out = snapshot(result)
         txn.rollback()
     return out
@@ -55,8 +57,6 @@ def regrade_both(day: dt.date, *, expect_incremental: bool | None = True) -> gra
     result = grading.regrade(today=day, at=at)
     if expect_incremental is not None:
         assert result.incremental == expect_incremental
-    if not result.incremental:
-        assert result.visited is None
     assert snapshot(result) == expected
     return result
 
@@ -165,11 +165,15 @@ def test_deleted_purchases_make_the_next_regrade_sum_everything(db):
         database.execute_sql(f"DELETE FROM customer WHERE id IN ({','.join('?' * len(victims))})", victims)
     other = database.execute_sql("SELECT MIN(id) FROM customer").fetchone()[0]
     activity.record_purchase(other, 99_900, at=dt.datetime.combine(TODAY, dt.time(20)))
-    regrade_both(TODAY + dt.timedelta(days=2), expect_incremental=False)
+    result = regrade_both(TODAY + dt.timedelta(days=2), expect_incremental=False)
+    # everything was summed, but only the customers whose sums differ from the stored ones (and
+    # those a moved threshold reaches) were computed again
+    assert result.visited is not None and result.visited < 300 // 2
     regrade_both(TODAY + dt.timedelta(days=3))  # the mark is cleared
     with database.atomic():  # a purchase changed by hand
         database.execute_sql("UPDATE purchase SET amount_cents = amount_cents + 1 WHERE id = ?", (1,))
-    regrade_both(TODAY + dt.timedelta(days=3), expect_incremental=False)
+    result = regrade_both(TODAY + dt.timedelta(days=3), expect_incremental=False)
+    assert result.visited is not None and result.visited < 300 // 2
 
 
 def test_incremental_regrade_from_customers_binned_at_the_last_run(db):
