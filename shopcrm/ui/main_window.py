@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
@@ -24,10 +25,12 @@ from shopcrm.core import logs
 from shopcrm.core.paths import DbLocation, DbLocationError, PgUrl, parse_db_location
 from shopcrm.store import settings
 from shopcrm.store.db import DatabaseOpenError, database, open_database
-from shopcrm.ui.customers.customer_form import CustomerForm
 from shopcrm.ui.customers.customers_tab import CustomersTab
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.i18n import LANGUAGES
+
+if TYPE_CHECKING:  # the archive form loads with the first customer opened, not at start-up
+    from shopcrm.ui.customers.customer_form import CustomerForm
 
 
 def tab_classes() -> tuple[type, ...]:
@@ -171,6 +174,8 @@ class MainWindow(QMainWindow):
         self.customers_tab.focus_search()
 
     def new_customer(self) -> CustomerForm:
+        from shopcrm.ui.customers.customer_form import CustomerForm
+
         form = CustomerForm(None, self)
         self._wire_form(form)
         form.open()
@@ -182,6 +187,8 @@ class MainWindow(QMainWindow):
             form.raise_()
             form.activateWindow()
             return form
+        from shopcrm.ui.customers.customer_form import CustomerForm
+
         form = CustomerForm(customer_id, self)
         self.forms[customer_id] = form
         self._wire_form(form)
