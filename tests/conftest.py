@@ -65,6 +65,7 @@ POSTGRES_READY = {
     "ui/test_counter_flow_gui.py",
     "ui/test_coupon_tools_gui.py",
     "ui/test_day_close_gui.py",
+    "ui/test_gui_customers.py",
     "ui/test_live_updates.py",
     "ui/test_loyalty_gui.py",
     "ui/test_open_database.py",
