@@ -65,6 +65,7 @@ POSTGRES_READY = {
     "ui/test_complaints_gui.py",
     "ui/test_counter_flow_gui.py",
     "ui/test_coupon_tools_gui.py",
+    "ui/test_customer_list_paging_gui.py",
     "ui/test_day_close_gui.py",
     "ui/test_gui_customers.py",
     "ui/test_live_updates.py",
