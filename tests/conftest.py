@@ -60,6 +60,7 @@ POSTGRES_READY = {
     "test_demo.py",
     "trust",
     "ui/test_birthday_gui.py",
+    "ui/test_campaigns_gui.py",
     "ui/test_care_gui.py",
     "ui/test_channels_gui.py",
     "ui/test_complaints_gui.py",
