@@ -65,6 +65,7 @@ POSTGRES_READY = {
     "ui/test_channels_gui.py",
     "ui/test_complaints_gui.py",
     "ui/test_counter_flow_gui.py",
+    "ui/test_counter_gui.py",
     "ui/test_coupon_tools_gui.py",
     "ui/test_customer_list_paging_gui.py",
     "ui/test_day_close_gui.py",
