@@ -59,6 +59,7 @@ POSTGRES_READY = {
     "stores",
     "test_demo.py",
     "trust",
+    "ui/test_backup_gui.py",
     "ui/test_birthday_gui.py",
     "ui/test_campaigns_gui.py",
     "ui/test_care_gui.py",
