@@ -70,6 +70,7 @@ POSTGRES_READY = {
     "ui/test_coupon_tools_gui.py",
     "ui/test_customer_list_paging_gui.py",
     "ui/test_day_close_gui.py",
+    "ui/test_export_gui.py",
     "ui/test_grading_gui.py",
     "ui/test_gui_customers.py",
     "ui/test_live_updates.py",
