@@ -78,6 +78,7 @@ POSTGRES_READY = {
     "ui/test_open_database.py",
     "ui/test_security_gui.py",
     "ui/test_segment_builder_gui.py",
+    "ui/test_stores_gui.py",
     "ui/test_today_flow_gui.py",
     "ui/test_translations.py",
     "ui/test_trust_holes_gui.py",
