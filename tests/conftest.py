@@ -73,6 +73,7 @@ POSTGRES_READY = {
     "ui/test_export_gui.py",
     "ui/test_grading_gui.py",
     "ui/test_gui_customers.py",
+    "ui/test_import_wizard.py",
     "ui/test_live_updates.py",
     "ui/test_loyalty_gui.py",
     "ui/test_open_database.py",
