@@ -71,6 +71,7 @@ POSTGRES_READY = {
     "ui/test_customer_list_paging_gui.py",
     "ui/test_day_close_gui.py",
     "ui/test_export_gui.py",
+    "ui/test_first_run.py",
     "ui/test_grading_gui.py",
     "ui/test_gui_customers.py",
     "ui/test_import_wizard.py",
