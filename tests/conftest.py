@@ -58,6 +58,7 @@ POSTGRES_READY = {
     "store",
     "stores",
     "test_demo.py",
+    "test_dist.py",
     "test_faults.py",
     "trust",
     "ui/test_backup_gui.py",
