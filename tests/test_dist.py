@@ -30,23 +30,23 @@ def smoke_env(tmp_path: Path) -> dict:
     return env
 
 
-def check_report(report: dict, db: Path) -> None:
+def check_report(report: dict, demo: Path) -> None:
     assert report["window"] == "MainWindow" and report["visible"] is True
     assert report["tabs"][0] == "客户"  # the Chinese translations were found
     assert report["qt_cancel"] == "取消"  # Qt's own qtbase_zh_CN catalogue too
     assert "演示数据" in report["title"] or "DEMO" in report["title"]
     assert report["customers"] == 1000
-    assert Path(report["database"]) == db.with_name("shop-demo.db")
+    assert Path(report["database"]) == demo
     assert {"zw", "cengwei", "zengwei"} <= set(report["pinyin"])  # pypinyin's dictionaries
     assert report["libraries"] == ["python_calamine"]
     assert report["lunar"] == "农历1978年八月十五"  # shopcrm/lunar_data.py is in the build
 
 
-def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path):
-    """main.py, the double-click target, as a real process: welcome answered, window, exit 0."""
-    db = tmp_path / "shop.db"
+def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path, db_location):
+    """main.py, the double-click target, as a real process: welcome answered, window, exit 0.
+    The demo goes beside a file, and into this computer's data folder for a shop on a server."""
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db)],
+        [sys.executable, str(ROOT / "main.py"), "--smoke-test", "--db", str(db_location)],
         env=smoke_env(tmp_path),
         capture_output=True,
         text=True,
@@ -57,7 +57,8 @@ def test_source_app_starts_offscreen_on_a_fresh_database(tmp_path):
     assert proc.returncode == 0, proc.stderr
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("SMOKE "))
     report = json.loads(line[len("SMOKE ") :])
-    check_report(report, db)
+    demo_beside = Path(str(db_location)).with_name("shop-demo.db")
+    check_report(report, demo_beside if isinstance(db_location, Path) else tmp_path / "data/ShopCRM/shopcrm-demo.db")
     assert report["frozen"] is False
     assert report["translations"] == "ts"  # a source checkout reads the .ts files
     assert "Traceback" not in proc.stderr
@@ -95,7 +96,7 @@ def test_pyinstaller_build_starts_offscreen_and_exits_cleanly(tmp_path):
     assert report["returncode"] == 0
     assert report["frozen"] is True
     assert report["translations"] == "qm"  # Qt's QTranslator on the compiled catalogue
-    check_report(report, Path(report["database"]).with_name("shop.db"))
+    check_report(report, Path(report["database"]).with_name("shop-demo.db"))
     assert "Traceback" not in report["stderr"]
 
 

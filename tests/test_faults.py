@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, db_contents
 
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, open_database
@@ -58,15 +58,35 @@ def _integrity(path: Path) -> str:
         con.close()
 
 
-def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_path):
+def _contents(location) -> dict:
+    """Every row and index of a database of either engine, opened and closed again."""
+    open_database(location)
+    try:
+        return db_contents()
+    finally:
+        close_database()
+
+
+def _healthy(location) -> bool:
+    """The SQLite file passes ``integrity_check``; a PostgreSQL database answers and is ShopCRM's."""
+    if isinstance(location, Path):
+        return _integrity(location) == "ok"
+    open_database(location)
+    try:
+        return dbmod.check_integrity() is None
+    finally:
+        close_database()
+
+
+def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(db_location, engine_name):
     from shopcrm.demo import generate
 
-    path = tmp_path / "shop.db"
+    path = db_location
     open_database(path)
     generate(500, 3000, seed=11)
     close_database()
-    before = _dump(path)
-    assert len(before["customer"]) == 500
+    before = _contents(path)
+    assert len(before["rows"]["customer"]) == 500
 
     child = _child(
         """
@@ -87,8 +107,9 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
             stages.append(line.strip())
             if line.strip() == "purchases":  # customers written, purchases going in, not committed
                 break
-        wal = Path(str(path) + "-wal")
-        assert wal.exists() and wal.stat().st_size > 0  # uncommitted pages spilled into the WAL
+        if engine_name == "sqlite":
+            wal = Path(str(path) + "-wal")
+            assert wal.exists() and wal.stat().st_size > 0  # uncommitted pages spilled into the WAL
         child.kill()  # SIGKILL on POSIX: no clean-up, no rollback by the child
         child.wait(timeout=60)
     finally:
@@ -98,8 +119,8 @@ def test_kill_9_during_a_large_import_leaves_exactly_the_rows_from_before(tmp_pa
         child.stderr.close()
         child.stdin.close()
     assert "committed" not in stages and child.returncode != 0
-    assert _integrity(path) == "ok"
-    assert _dump(path) == before
+    assert _healthy(path)
+    assert _contents(path) == before  # the rows, and every index the bulk load set aside
     # and the app opens it normally afterwards
     open_database(path)
     try:
@@ -133,12 +154,12 @@ WRITER = """
 """
 
 
-def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
+def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(db_location):
     from shopcrm import customers
     from shopcrm.customers import CustomerInput, ledger
     from shopcrm.store.models import LedgerEntry, Purchase
 
-    path = tmp_path / "shop.db"
+    path = db_location
     open_database(path)
     for i in range(3):
         customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1380000000{i}"))
@@ -169,9 +190,9 @@ def test_two_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_pat
         reasons = {e.reason for e in LedgerEntry.select().where(LedgerEntry.customer == 1)}
         assert reasons == {f"{t}{i}" for t in "ab" for i in range(n)}
         assert ledger.verify() == []
-        assert dbmod.database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         close_database()
+    assert _healthy(path)
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -284,10 +305,26 @@ BUSY_WRITER = """
 """
 
 
-def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp_path):
+def _snapshot_counts(backup_file: Path) -> tuple[int, int]:
+    """(customers, purchases) in a backup: an SQLite copy (checked first) or a pg_dump file."""
+    from shopcrm.store import pg_backup
+
+    if pg_backup.is_dump(backup_file):
+        assert pg_backup.problems(backup_file, full=True) == []
+        counts = pg_backup.row_counts(backup_file)
+        return counts["customer"], counts["purchase"]
+    con = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return con.execute("SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase)").fetchone()
+    finally:
+        con.close()
+
+
+def test_backups_taken_while_another_process_writes_are_consistent_snapshots(db_location):
     from shopcrm import backup
 
-    path = tmp_path / "shop.db"
+    path = db_location
     open_database(path)
     close_database()
     writer = _child(BUSY_WRITER, str(path))
@@ -311,12 +348,7 @@ def test_backups_taken_while_another_process_writes_are_consistent_snapshots(tmp
     assert writer.returncode == 0, err
     counts = []
     for p in made:
-        con = sqlite3.connect(p.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-        try:
-            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            n_c, n_p = con.execute("SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase)").fetchone()
-        finally:
-            con.close()
+        n_c, n_p = _snapshot_counts(p)
         assert n_c == n_p  # never half a transaction
         counts.append(n_c)
     assert counts == sorted(counts) and counts[-1] >= 100
@@ -341,16 +373,16 @@ IMPORTER = """
 """
 
 
-def test_kill_9_during_a_real_spreadsheet_import_leaves_exactly_the_rows_from_before(tmp_path):
+def test_kill_9_during_a_real_spreadsheet_import_leaves_exactly_the_rows_from_before(db_location, tmp_path):
     import csv
 
     from shopcrm.demo import generate
 
-    path = tmp_path / "shop.db"
+    path = db_location
     open_database(path)
     generate(300, 2000, seed=13)
     close_database()
-    before = _dump(path)
+    before = _contents(path)
     rows = 30_000
     src = tmp_path / "会员.csv"
     with open(src, "w", encoding="utf-8-sig", newline="") as fh:
@@ -371,11 +403,12 @@ def test_kill_9_during_a_real_spreadsheet_import_leaves_exactly_the_rows_from_be
             child.kill()
         for f in (child.stdout, child.stderr, child.stdin):
             f.close()
-    assert _integrity(path) == "ok"
-    after = _dump(path)
+    assert _healthy(path)
+    after = _contents(path)
     assert after == before
     # the backup made right before the import holds the same rows
     from shopcrm import backup
+    from shopcrm.core.paths import parse_db_location
 
-    made = backup.list_backups(tmp_path / "backups")
+    made = backup.list_backups(backup.default_folder(parse_db_location(str(path))))
     assert [b.kind for b in made] == ["before-import"] and made[0].customers == 300

@@ -503,6 +503,7 @@ def _full_check(path: Path, *, progress=None, holder: PendingBackup | None = Non
     dump, pg_restore reading its table of contents, its ShopCRM mark and every data block."""
     if not pg.is_dump(path):
         return check_in_steps(path, progress=progress, holder=holder)
+    check_progress(progress, 0, pg.CHECK_STEPS)  # begun: the window shows 0% (as for an SQLite copy)
     if _before_check is not None:
         _before_check(None, path)
     if holder is not None and holder._cancelled:

@@ -406,12 +406,18 @@ def row_counts(path: Path) -> dict[str, int]:
     return counts
 
 
+# the steps of a full check, as its progress counts them: the table of contents, the mark's row,
+# every data block (the last one is pg_restore's, with no estimate of its own)
+CHECK_STEPS = 3
+
+
 def inspect(
     path: Path, *, full: bool, stop: Callable[[], bool] | None = None, progress=None
 ) -> tuple[list[str], DumpContents | None]:
     """([] and its contents) when ``path`` is a sound ShopCRM dump, else (the problems, None).
     ``pg_restore --list`` must read it and its table of contents must hold ShopCRM's mark (and
-    the mark's row must say ShopCRM); ``full`` also reads and decompresses every data block."""
+    the mark's row must say ShopCRM); ``full`` also reads and decompresses every data block,
+    telling ``progress`` its steps (of CHECK_STEPS)."""
     if not is_dump(path):
         return [t("backup.pg_no_mark")], None
     try:
@@ -420,6 +426,8 @@ def inspect(
         return [str(exc)], None
     if not re.search(rf"^\d+; \d+ \d+ TABLE DATA \S+ {META_TABLE} ", listing, re.MULTILINE):
         return [t("backup.pg_no_mark")], None
+    if full:
+        check_progress(progress, 1, CHECK_STEPS)
     try:
         found = contents(path)
     except BackupError as exc:
@@ -427,8 +435,10 @@ def inspect(
     if found.application_id != APPLICATION_ID:
         return [t("backup.pg_no_mark")], None
     if full:
+        check_progress(progress, 2, CHECK_STEPS)
+        last_step = None if progress is None else (lambda _done, _total: progress(2, CHECK_STEPS))
         try:
-            run([str(tool("pg_restore")), "--file", os.devnull, str(path)], progress=progress, stop=stop)
+            run([str(tool("pg_restore")), "--file", os.devnull, str(path)], progress=last_step, stop=stop)
         except BackupError as exc:
             return [str(exc)], None
     return [], found

@@ -69,7 +69,7 @@ def test_network_share_warning_is_shown(qtbot, app, tmp_path):
     assert not backup_ui.offer_recovery(None, check)
 
 
-def test_daily_backup_runs_in_the_background_once(qtbot, app, db, db_path):
+def test_daily_backup_runs_in_the_background_once(qtbot, app, db):
     job = backup_ui.DailyBackup()
     with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
         assert job.start()
@@ -151,7 +151,7 @@ def test_restoring_a_backup_that_is_not_verified_checks_it_first(qtbot, window, 
     assert {dlg.table.item(r, 4).text() for r in range(dlg.table.rowCount())} == {"已校验"}
 
 
-def test_copies_left_unverified_are_checked_at_start(qtbot, app, db, db_path):
+def test_copies_left_unverified_are_checked_at_start(qtbot, app, db):
     customers.create(CustomerInput(name="钱七", mobile="13900000004"))
     left = backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 9, 0))
     os.replace(left, backup.unverified_path(left))

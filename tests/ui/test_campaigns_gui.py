@@ -45,10 +45,10 @@ def shop(db):
 
 
 @pytest.fixture
-def window(qtbot, app, shop, db_path):
+def window(qtbot, app, shop, db_location):
     from shopcrm.ui.main_window import MainWindow
 
-    w = MainWindow(db_path)
+    w = MainWindow(db_location)
     qtbot.addWidget(w)
     w.show()
     return w

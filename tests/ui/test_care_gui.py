@@ -195,10 +195,10 @@ def test_settings_dialog_saves_and_refuses_bad_templates(qtbot, shop):
     dlg.reject()
 
 
-def test_tab_in_the_main_window_shows_the_badge(qtbot, shop, db_path, chinese):
+def test_tab_in_the_main_window_shows_the_badge(qtbot, shop, db_location, chinese):
     from shopcrm.ui.main_window import MainWindow
 
-    win = MainWindow(db_path)
+    win = MainWindow(db_location)
     qtbot.addWidget(win)
     tab = win.findChild(type(win.extra_tabs[0]), "todayTab")
     assert tab is not None

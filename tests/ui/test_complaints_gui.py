@@ -276,11 +276,11 @@ def test_tab_is_translated_into_chinese(db, qtbot, qapp):
         qapp.removeTranslator(tr)
 
 
-def test_main_window_hosts_the_tab_and_hears_about_writes(db, db_path, qtbot):
+def test_main_window_hosts_the_tab_and_hears_about_writes(db, db_location, qtbot):
     from shopcrm.ui.main_window import MainWindow
 
     c = cust()
-    mw = MainWindow(db_path)
+    mw = MainWindow(db_location)
     qtbot.addWidget(mw)
     tab = mw.findChild(type(mw.customers_tab).__mro__[1], "complaintsTab")
     assert tab is not None and mw.tabs.indexOf(tab) > 0

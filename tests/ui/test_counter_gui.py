@@ -24,10 +24,20 @@ def complain(customer_id: int) -> None:
 # --- tab badges follow the open database ---------------------------------------------------------
 
 
-def test_switching_databases_retitles_every_tab_at_once(app, qtbot, tmp_path):
+@pytest.fixture
+def another_location(engine_name, tmp_path, request):
+    """A second database on the test's engine, beside ``db_location``."""
+    if engine_name == "sqlite":
+        return tmp_path / "b.db"
+    from pg_server import SCHEMA_TEMPLATE
+
+    return request.getfixturevalue("pg_server").new_database(SCHEMA_TEMPLATE)
+
+
+def test_switching_databases_retitles_every_tab_at_once(app, qtbot, db_location, another_location):
     from shopcrm.ui.main_window import MainWindow
 
-    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    a, b = db_location, another_location
     open_database(b)
     complain(cust().id)
     close_database()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from shopcrm import customers
+from shopcrm.core.paths import PgUrl, parse_db_location
 from shopcrm.store import settings
 from shopcrm.store.db import close_database, open_database
 from shopcrm.trust import security
@@ -39,18 +40,29 @@ def when_shown(object_name: str, action, seen: list | None = None, tries: int = 
     QTimer.singleShot(0, poll)
 
 
-def real_customer_count(path: Path) -> int:
-    con = sqlite3.connect(path)
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path, monkeypatch):
+    """The demo of a shop on a server lives in this computer's data folder: the test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def real_customer_count(location) -> int:
+    """Customers in a database, on a connection of its own (the open one may be another)."""
+    if isinstance(location, PgUrl):
+        from shopcrm.store import pg_backup
+
+        return pg_backup.table_counts(location, ["customer"])["customer"]
+    con = sqlite3.connect(location)
     try:
         return con.execute("SELECT count(*) FROM customer").fetchone()[0]
     finally:
         con.close()
 
 
-def start(qtbot, db_path: Path):
+def start(qtbot, location):
     from shopcrm.ui.app import start as app_start
 
-    _app, window = app_start(["--db", str(db_path)])
+    _app, window = app_start(["--db", str(location)])
     assert window is not None
     qtbot.addWidget(window)
     window.show()
@@ -58,8 +70,9 @@ def start(qtbot, db_path: Path):
     return window
 
 
-def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtbot, tmp_path):
-    real = tmp_path / "shop.db"
+def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtbot, db_location):
+    real = parse_db_location(db_location)
+    demo = first_run.demo_db_path(real)  # beside a file; in the data folder for a server
 
     def answer(dlg):
         type_text(qtbot, dlg.shop_name, "张姐水果店")
@@ -70,7 +83,7 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     window = start(qtbot, real)
     assert len(seen) == 1
     # the demo lives in its own file; the real database stays empty
-    assert window.db_path == tmp_path / "shop-demo.db"
+    assert window.location == demo and demo.exists()
     assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
     assert "1000" in window.customers_tab.count_label.text().replace(",", "")
     assert "演示数据" in window.windowTitle() and "张姐水果店" in window.windowTitle()
@@ -93,12 +106,12 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     # start() would not even have returned without the poller closing it)
     assert seen == []
     assert window.context.first_run_choice is None
-    assert window.db_path == tmp_path / "shop-demo.db"
+    assert window.location == demo
     assert customers.count(customers.CustomerQuery()) == first_run.DEMO_CUSTOMERS
 
     # leaving the demo shows the real, still empty database, without the demo label
     assert window.context.demo.leave_demo()
-    assert window.db_path == real
+    assert window.location == real
     assert customers.count(customers.CustomerQuery()) == 0
     assert "演示数据" not in window.windowTitle() and "张姐水果店" in window.windowTitle()
     assert not window.context.demo.badge.isVisible()
@@ -110,13 +123,13 @@ def test_demo_chosen_opens_demo_database_and_second_start_skips_welcome(app, qtb
     when_shown("firstRunDialog", lambda dlg: dlg.reject(), seen, tries=10)
     window = start(qtbot, real)
     qtbot.wait(50)
-    assert seen == [] and window.db_path == real
+    assert seen == [] and window.location == real
     window.close()
     close_database()
 
 
-def test_start_empty_keeps_shop_name_and_marks_done(app, qtbot, tmp_path):
-    real = tmp_path / "shop.db"
+def test_start_empty_keeps_shop_name_and_marks_done(app, qtbot, db_location):
+    real = parse_db_location(db_location)
 
     def answer(dlg):
         type_text(qtbot, dlg.shop_name, "Lily 美发")
@@ -125,32 +138,33 @@ def test_start_empty_keeps_shop_name_and_marks_done(app, qtbot, tmp_path):
     when_shown("firstRunDialog", answer)
     window = start(qtbot, real)
     assert window.context.first_run_choice == first_run.EMPTY
-    assert window.db_path == real
+    assert window.location == real
     assert settings.shop_name() == "Lily 美发"
     assert "Lily 美发" in window.windowTitle() and "演示数据" not in window.windowTitle()
     assert settings.get(first_run.FIRST_RUN_DONE) is True
     assert not security.pin_offer_due()  # the welcome offered the PIN; no second question
     assert not first_run.welcome_due()
-    assert not (tmp_path / "shop-demo.db").exists()
+    assert not first_run.demo_db_path(real).exists()
     window.close()
     close_database()
 
 
-def test_closing_the_welcome_greets_again_next_time(app, qtbot, tmp_path, db):
+def test_closing_the_welcome_greets_again_next_time(app, qtbot, db, db_location):
     when_shown("firstRunDialog", lambda dlg: dlg.reject())
-    begin = first_run.choose_start(tmp_path / "shop.db")
+    begin = first_run.choose_start(parse_db_location(db_location))
     assert begin.choice == "" and first_run.welcome_due()
 
 
-def test_import_choice_marks_done_and_opens_the_wizard_or_says_why(app, qtbot, db, db_path):
-    begin = first_run.choose_start(db_path, choice=first_run.IMPORT, shop_name="茶叶店")
-    assert begin.choice == first_run.IMPORT and begin.db_path == db_path
+def test_import_choice_marks_done_and_opens_the_wizard_or_says_why(app, qtbot, db, db_location):
+    location = parse_db_location(db_location)
+    begin = first_run.choose_start(location, choice=first_run.IMPORT, shop_name="茶叶店")
+    assert begin.choice == first_run.IMPORT and begin.db_path == location
     assert settings.shop_name() == "茶叶店" and not first_run.welcome_due()
     from shopcrm.ui.main_window import MainWindow
 
-    window = MainWindow(db_path)
+    window = MainWindow(location)
     qtbot.addWidget(window)
-    first_run.install(window, db_path)
+    first_run.install(window, location)
     assert first_run.open_import(window) is True
     wizard = window.context.import_wizard
     qtbot.waitExposed(wizard)
@@ -194,10 +208,12 @@ def test_welcome_explains_itself_and_switches_language(app, qtbot, db):
     assert dlg.windowTitle() == "欢迎使用 ShopCRM"
 
 
-def test_a_foreign_file_named_like_the_demo_is_left_untouched(app, qtbot, tmp_path):
+def test_a_foreign_file_named_like_the_demo_is_left_untouched(app, qtbot, db_location):
     from shopcrm.store.db import DatabaseOpenError
 
-    real, demo = tmp_path / "shop.db", tmp_path / "shop-demo.db"
+    real = parse_db_location(db_location)
+    demo = first_run.demo_db_path(real)
+    demo.parent.mkdir(parents=True, exist_ok=True)
     open_database(demo)
     customers.create(customers.CustomerInput(name="李娜", mobile="13900139000"))
     close_database()
@@ -228,8 +244,8 @@ def test_icons_decorate_the_main_window(window):
     assert {16, 32, 256} <= sizes
 
 
-def test_shop_name_action_renames_the_window(app, qtbot, tmp_path):
-    real = tmp_path / "shop.db"
+def test_shop_name_action_renames_the_window(app, qtbot, db_location):
+    real = parse_db_location(db_location)
     open_database(real)
     first_run.choose_start(real, choice=first_run.EMPTY)
     from shopcrm.ui.main_window import MainWindow
@@ -244,8 +260,8 @@ def test_shop_name_action_renames_the_window(app, qtbot, tmp_path):
     close_database()
 
 
-def test_try_demo_from_the_file_menu_keeps_real_data_apart(app, qtbot, tmp_path):
-    real = tmp_path / "shop.db"
+def test_try_demo_from_the_file_menu_keeps_real_data_apart(app, qtbot, db_location):
+    real = parse_db_location(db_location)
     open_database(real)
     customers.create(customers.CustomerInput(name="赵敏", mobile="13700137000"))
     from shopcrm.ui.main_window import MainWindow
@@ -255,7 +271,7 @@ def test_try_demo_from_the_file_menu_keeps_real_data_apart(app, qtbot, tmp_path)
     controller = first_run.install(window, real)
     assert controller.try_action in window.file_menu.actions() and controller.try_action.isVisible()
     assert controller.enter_demo()
-    assert window.db_path == tmp_path / "shop-demo.db" and first_run.is_demo()
+    assert window.location == first_run.demo_db_path(real) and first_run.is_demo()
     assert window.windowTitle().startswith("【演示数据】")
     assert real_customer_count(real) == 1  # the real file got no demo rows
     assert controller.leave_demo()

@@ -215,11 +215,11 @@ def test_tab_is_translated_into_chinese(demo, qtbot, qapp):
         qapp.removeTranslator(tr)
 
 
-def test_main_window_hosts_the_tab(demo, db_path, qtbot):
+def test_main_window_hosts_the_tab(demo, db_location, qtbot):
     from shopcrm.ui.main_window import MainWindow
 
     grading.regrade(today=TODAY)
-    mw = MainWindow(db_path)
+    mw = MainWindow(db_location)
     qtbot.addWidget(mw)
     tab = mw.findChild(type(mw.customers_tab).__mro__[1], "analysisTab")
     assert tab is not None and mw.tabs.indexOf(tab) > 0
@@ -235,11 +235,11 @@ def test_main_window_hosts_the_tab(demo, db_path, qtbot):
     tab._wait_background()
 
 
-def test_customer_list_shows_and_filters_grades(demo, db_path, qtbot):
+def test_customer_list_shows_and_filters_grades(demo, db_location, qtbot):
     from shopcrm.ui.main_window import MainWindow
 
     result = grading.regrade(today=TODAY)
-    mw = MainWindow(db_path)
+    mw = MainWindow(db_location)
     qtbot.addWidget(mw)
     ct = mw.customers_tab
     col = ct.model.KEYS.index("grade")
@@ -273,11 +273,11 @@ def test_archive_shows_grading_and_history(db, qtbot):
     assert "恢复" in page.facts.text()
 
 
-def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_path, qtbot):
+def test_daily_regrade_at_start_up_runs_in_the_background(demo, db_location, qtbot):
     from shopcrm.ui.analysis.analysis_tab import daily_regrade
     from shopcrm.ui.main_window import MainWindow
 
-    mw = MainWindow(db_path)
+    mw = MainWindow(db_location)
     qtbot.addWidget(mw)
     assert Customer.select().where(Customer.grade.is_null(False)).count() == 0
     tab = daily_regrade(mw)

@@ -198,17 +198,17 @@ def test_keyboard_shortcuts(qtbot, window):
     assert current_form(window).customer_id is None
 
 
-def test_english_interface(qtbot, app, db, db_path):
+def test_english_interface(qtbot, app, db, db_location):
     from shopcrm.ui.main_window import MainWindow
     from shopcrm.ui.shell import i18n
 
     i18n.install(app, "en")
-    w = MainWindow(db_path)
+    w = MainWindow(db_location)
     qtbot.addWidget(w)
     assert w.tabs.tabText(0) == "Customers"
     assert w.customers_tab.new_button.text() == "New customer"
     i18n.install(app, "zh_CN")
-    w2 = MainWindow(db_path)
+    w2 = MainWindow(db_location)
     qtbot.addWidget(w2)
     assert w2.customers_tab.new_button.text() == "新建客户"
     assert w2.findChild(QLabel, "customerCount").text() == "共 0 位客户"

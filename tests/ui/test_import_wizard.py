@@ -16,10 +16,10 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def main_window(qtbot, app, db, db_path):
+def main_window(qtbot, app, db, db_location):
     from shopcrm.ui.main_window import MainWindow
 
-    w = MainWindow(db_path)
+    w = MainWindow(db_location)
     qtbot.addWidget(w)
     return w
 

@@ -249,8 +249,7 @@ def test_screenshots(qtbot, clerk, tmp_path):
     qtbot.waitExposed(dlg)
     assert dlg.grab().save(str(out / "backup.png"))
     audit.log("reveal", customer_id=clerk.cid, mode="clerk")
-    log = audit_ui.open_audit_log(clerk)
-    qtbot.addWidget(log)
+    log = audit_ui.open_audit_log(clerk)  # the window's child, deleted on close: not qtbot's to close
     qtbot.waitExposed(log)
     assert log.grab().save(str(out / "audit.png"))
     log.close()

@@ -108,11 +108,11 @@ def main_window_texts(window) -> dict[str, str]:
 
 
 @pytest.fixture
-def fresh_window(app, qtbot, db, db_path):
+def fresh_window(app, qtbot, db, db_location):
     from shopcrm.ui.main_window import MainWindow
 
     def make():
-        w = MainWindow(db_path)
+        w = MainWindow(db_location)
         qtbot.addWidget(w)
         return w
 

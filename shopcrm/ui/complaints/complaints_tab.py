@@ -255,7 +255,8 @@ class ComplaintTableModel(QAbstractTableModel):
             return K.status_label(r.status)
         if key == "due":
             if r.status == "resolved" and r.followup_due:
-                return self.tr("Follow-up %1").replace("%1", r.followup_due)
+                # text on SQLite, a date on PostgreSQL: both read as YYYY-MM-DD
+                return self.tr("Follow-up %1").replace("%1", str(r.followup_due))
             return left_text(r.seconds_left(self.at), r.status)
         if key == "steps":
             return f"{bin(r.steps).count('1')}/6"

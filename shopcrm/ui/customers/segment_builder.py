@@ -286,6 +286,10 @@ class SegmentBuilderDialog(QDialog):
         self.saved.emit(seg.id)
         super().accept()
 
+    def done(self, result: int) -> None:
+        self._timer.stop()  # a count still pending would query after the dialog is gone
+        super().done(result)
+
 
 def open_builder(parent: QWidget, on_saved, *, segment_id: int | None = None) -> SegmentBuilderDialog:
     dlg = SegmentBuilderDialog(parent, segment_id=segment_id)
