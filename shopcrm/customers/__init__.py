@@ -675,24 +675,30 @@ def seek(
     backward: bool = False,
     inclusive: bool = False,
     hits: int | None = None,
+    at_least: bool = False,
 ) -> list[CustomerRow]:
     """Up to ``limit`` rows of the query that come after ``cursor`` in its order (before it with
     ``backward``, still returned in the query's order); ``cursor`` None starts at the first (last)
     row, ``inclusive`` includes the cursor's own row. Each step is an index seek on the sort column
     and the id (``WHERE (key, id) > (?, ?) ORDER BY key, id LIMIT n``), so a page deep in a million
     rows costs what the first does. ``hits`` (a count or a bound of the matches, when the caller
-    has one) lets a search with many matches walk the sort index instead of sorting them all."""
-    return _seek(q, cursor, limit, backward=backward, inclusive=inclusive, hits=hits, keys_only=False)
+    has one; ``at_least``: a count that stopped at a cap) lets a search with many matches walk
+    the sort index instead of sorting them all."""
+    return _seek(
+        q, cursor, limit, backward=backward, inclusive=inclusive, hits=hits, at_least=at_least, keys_only=False
+    )
 
 
-def seek_cursor(q: CustomerQuery, cursor: Cursor | None, skip: int, *, hits: int | None = None) -> Cursor | None:
+def seek_cursor(
+    q: CustomerQuery, cursor: Cursor | None, skip: int, *, hits: int | None = None, at_least: bool = False
+) -> Cursor | None:
     """The cursor of the row ``skip`` rows after ``cursor`` (``skip`` >= 1; from the start when
     None): a short walk over (key, id) pairs only, for a page a few pages away from a known one."""
-    keys = _seek(q, cursor, skip, backward=False, inclusive=False, hits=hits, keys_only=True)
+    keys = _seek(q, cursor, skip, backward=False, inclusive=False, hits=hits, at_least=at_least, keys_only=True)
     return keys[-1] if len(keys) == skip else None
 
 
-def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
+def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only, at_least=False) -> list:
     if q.sort == "name" and _only_text(q) and nfkc(q.text) and _key_range(nfkc(q.text)) is not None:
         return _seek_by_keys(q, cursor, limit, backward=backward, inclusive=inclusive, keys_only=keys_only)
     col = SORT_COLUMNS.get(q.sort, "c.name_sort")
@@ -716,7 +722,7 @@ def _seek(q, cursor, limit, *, backward, inclusive, hits, keys_only) -> list:
             (f"{col} = ? AND c.id {id_op} ?", [key, row_id], by_id),
             (f"{col} {beyond} ?", [key], by_key),
         ] + (nulls if desc else [])
-    walk = _walks(q, hits)
+    walk = _walks(q, hits, at_least)
     hint = indexed_by(SORT_INDEXES[q.sort]) if walk else ""
     # PostgreSQL's walk reads a row per index entry it passes unless the scan is index-only: the
     # page's ids first, by the entries alone (customer_name_sort holds the digit tests' columns)
@@ -883,13 +889,17 @@ def _walk_direction(q: CustomerQuery, backward: bool, inclusive: bool) -> tuple[
     return ("DESC" if desc else "ASC"), beyond, id_op + ("=" if inclusive else "")
 
 
-def _walks(q: CustomerQuery, hits: int | None) -> bool:
+def _walks(q: CustomerQuery, hits: int | None, at_least: bool = False) -> bool:
     """Walk the sort column's index (probing each entry against the matches) rather than sort
     every match, when that reads less: a page of 200 walks ~200*N/hits index entries in order,
     a sort looks up every one of the hits' rows at random (~30x dearer each, measured), so the
-    walk wins above about sqrt(6 N) hits — 800 at 100k customers, 2,500 at a million."""
+    walk wins above about sqrt(6 N) hits — 800 at 100k customers, 2,500 at a million. A count
+    that stopped at the list's cap (``at_least``) walks: the walk's cost is bounded by the cap,
+    a sort's grows with every match past it."""
     if hits is None or not nfkc(q.text) or q.sort not in SORT_INDEXES:
         return False
+    if at_least:
+        return True
     return hits > WALK_INDEX_ABOVE or hits * hits > 6 * _table_size()
 
 

@@ -102,3 +102,24 @@ def test_a_jump_lands_on_the_offset_row(app, qtbot, db, sort, descending):
     qtbot.waitUntil(lambda: model._samples is not None and model.rowCount() == 1800)
     for r in (900, 1333, 1750, 600):
         assert model.row_at(r).id == C.page(q, r, 1)[0].id, r
+
+
+def test_a_search_whose_count_stopped_at_the_cap_walks_the_sort_index(app, qtbot, db, engine_name):
+    """Its count is a lower bound: the page walks the sort column's index (a sort of every
+    match would grow with them), and shows what OFFSET paging shows."""
+    _seed(1500)
+    model = CustomerTableModel()
+    model.COUNT_CAP = 50  # far fewer than the 1,500 matches
+    q = C.CustomerQuery(text="137", sort="mobile", descending=True)
+    statements: list[str] = []
+    if engine_name == "sqlite":
+        db.connection().set_trace_callback(statements.append)
+    model.set_query(q)
+    first = [model.row_at(r).id for r in range(20)]
+    if engine_name == "sqlite":
+        db.connection().set_trace_callback(None)
+        assert any("INDEXED BY customer_mobile" in s for s in statements)
+    assert not model.count_exact
+    assert first == [r.id for r in C.page(q, 0, 20)]
+    qtbot.waitUntil(lambda: model.count_exact)
+    assert model.rowCount() == 1500

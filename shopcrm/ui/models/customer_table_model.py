@@ -67,10 +67,18 @@ class CustomerTableModel(KeysetPagedModel):
         return customers.count_at_most(query, cap)
 
     def seek_rows(self, query, cursor, limit, *, backward=False, inclusive=False) -> list[CustomerRow]:
-        return customers.seek(query, cursor, limit, backward=backward, inclusive=inclusive, hits=self._count)
+        return customers.seek(
+            query,
+            cursor,
+            limit,
+            backward=backward,
+            inclusive=inclusive,
+            hits=self._count,
+            at_least=not self.count_exact,
+        )
 
     def skip_rows(self, query: CustomerQuery, cursor, skip: int):
-        return customers.seek_cursor(query, cursor, skip, hits=self._count)
+        return customers.seek_cursor(query, cursor, skip, hits=self._count, at_least=not self.count_exact)
 
     def sample_rows(self, query: CustomerQuery, every: int, *, progress=None):
         return customers.sample_cursors(query, every, progress=progress)
