@@ -387,6 +387,41 @@ def test_a_transaction_the_server_rolls_back_for_a_deadlock_runs_again_whole(pg_
         close_database()
 
 
+def test_a_counter_that_waited_past_the_busy_timeout_tries_its_sale_again(db_path):
+    """SQLite's write lock is not fair: a counter can wait past the busy timeout while others
+    write (seen with eight counters on two loaded cores). The sale is then run again whole
+    (shopcrm.store.locks.retrying), as after a deadlock on PostgreSQL, instead of telling the
+    clerk "database is locked"."""
+    import sqlite3
+
+    from shopcrm.store import locks
+
+    clock.set_now(dt.datetime.combine(DAY, dt.time(12)))
+    security.reset_session()
+    open_database(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        cid = create(CustomerInput(name="顾客", mobile="13900000001")).id
+        database.execute_sql("PRAGMA busy_timeout = 0")  # no waiting: busy at once
+        other.execute("BEGIN IMMEDIATE")  # another counter holds the write lock
+        tries: list[int] = []
+
+        @locks.retrying
+        def sale():
+            tries.append(len(tries) + 1)
+            if len(tries) == 2:
+                other.execute("ROLLBACK")  # the other counter is done by the second try
+            return counter.sell(cid, 1_000, {"cash": 1_000})
+
+        p = sale()
+        assert tries == [1, 2]
+        assert Purchase.get_by_id(p.id).amount_cents == 1_000
+        assert _scalar("SELECT COUNT(*) FROM purchase") == 1
+    finally:
+        other.close()
+        close_database()
+
+
 def test_a_frozen_counter_holding_a_row_is_cut_off_by_the_server(pg_url):
     """A counter whose PC freezes inside a sale (SIGSTOP: its socket stays open, nothing is
     sent) would hold the customer's row until TCP gave up on it; the server ends a session idle
