@@ -793,9 +793,7 @@ def _complaint_rows(rows: _Rows, with_walkins: bool, batch: int = 2000) -> Itera
         if rows.store_id is not None:
             sql += " AND x.store_id = ?"
             params = [*params, rows.store_id]
-    cur = database.execute_sql(
-        f"SELECT * FROM ({sql}) x ORDER BY o2 IS NULL, o1 IS NULL, o1, o2, o3, o4", params
-    )
+    cur = database.execute_sql(f"SELECT * FROM ({sql}) x ORDER BY o2 IS NULL, o1 IS NULL, o1, o2, o3, o4", params)
     while rows := cur.fetchmany(batch):
         for r in rows:
             yield (
@@ -871,6 +869,20 @@ def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None, store_
     home = "" if store_id is None or ids is None else f" WHERE home_store_id = {int(store_id)}"
     con.execute(f"DELETE FROM {scope} WHERE id NOT IN (SELECT id FROM customer{home})")
     return con.execute(f"SELECT count(*) FROM {scope}").fetchone()[0]
+
+
+def members_of(ids: Sequence[int], store_id: int) -> int:
+    """How many of the customers ``ids`` are members of ``store_id`` (their home store): what a
+    selection exported for that store holds."""
+    chunk, n = 500, 0
+    unique = sorted({int(i) for i in ids})
+    for at in range(0, len(unique), chunk):
+        part = unique[at : at + chunk]
+        n += database.execute_sql(
+            f"SELECT count(*) FROM customer WHERE home_store_id = ? AND id IN ({','.join('?' * len(part))})",
+            [store_id, *part],
+        ).fetchone()[0]
+    return n
 
 
 def export_customers(
