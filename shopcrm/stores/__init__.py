@@ -54,6 +54,10 @@ register(
             "Store “{name}” is inactive: a counter cannot work there",
         ),
         "sec.action.stores": ("管理门店", "Manage stores"),
+        "v.store_inactive_import": (
+            "门店“{name}”已停用，不能导入到该门店",
+            "Store “{name}” is inactive: nothing can be imported into it",
+        ),
         "field.operators": ("操作员", "Operators"),
         "v.operator_other_store": (
             "操作员“{name}”属于门店“{store}”，本机在门店“{here}”",
@@ -217,6 +221,15 @@ def set_counter_store(store_id: int) -> StoreRow:
         audit.log("settings", detail=f"counter {counter.machine_name()} store {store_id}")
     counter.forget()
     return s
+
+
+def import_store(text: str | int) -> int:
+    """The store an import writes to, from its id, code or name: an active store (a member
+    import makes it the new members' home store, a purchase import books the purchases to it)."""
+    s = get(resolve(text))
+    if not s.active:
+        raise FieldError("store", "v.store_inactive_import", name=s.name)
+    return s.id
 
 
 def use_store(store_id: int) -> StoreRow:

@@ -63,7 +63,9 @@ class StoreEditDialog(QDialog):
         self.name = QLineEdit(store.name if store else "", objectName="storeName")
         self.address = QLineEdit(store.address if store else "", objectName="storeAddress")
         self.phone = QLineEdit(store.phone if store else "", objectName="storePhone")
-        self.operators = QLineEdit("、".join(stores.operators_of(store.id)) if store else "", objectName="storeOperators")
+        self.operators = QLineEdit(
+            "、".join(stores.operators_of(store.id)) if store else "", objectName="storeOperators"
+        )
         self.code.setPlaceholderText(self.tr("e.g. east (letters, digits, - and _)"))
         self.operators.setPlaceholderText(self.tr("who works here, e.g. 小王、小李"))
         self.operators.setToolTip(
