@@ -45,7 +45,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 @command("export", _export_args)
 def _export(args: argparse.Namespace) -> int:
-    from shopcrm import customers, segments
+    from shopcrm import customers, segments, stores
     from shopcrm.core.errors import Cancelled, FieldError
     from shopcrm.excel import excel_export
     from shopcrm.trust import security
@@ -55,19 +55,11 @@ def _export(args: argparse.Namespace) -> int:
     try:
         seg = segments.load(args.segment) if args.segment else segments.SegmentFilter()
         seg = segments.validate(seg.merged(filter_from_args(args)))
+        store_id = stores.resolve(args.store) if args.store else None  # a chain: one store's export
     except (FieldError, ValueError) as exc:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 1
     chosen = seg != segments.SegmentFilter()
-    store_id = None
-    if args.store:
-        from shopcrm import stores
-
-        try:
-            store_id = stores.resolve(args.store)
-        except FieldError as exc:
-            print(f"shopcrm: {exc}", file=sys.stderr)
-            return 1
     if args.level or args.tag or args.search or chosen:
         query = customers.CustomerQuery(text=args.search, extra=segments.where_sql(seg) if chosen else None)
         if args.level:
