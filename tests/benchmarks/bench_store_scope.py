@@ -75,7 +75,8 @@ def main() -> None:
     for name, store_id in scopes.items():
         by_name = customers.CustomerQuery(store_id=store_id)
         by_spend = customers.CustomerQuery(store_id=store_id, sort="total_spend", descending=True)
-        hits = customers.count(by_name)  # the list counts first and pages with the count (hits)
+        # the list counts at most 2,000 first (KeysetPagedModel.COUNT_CAP) and pages with that
+        hits = customers.count_at_most(by_name, 2_000)
         c = _median_ms(lambda q=by_name: customers.count(q), max(3, args.runs // 3))
         pn = _median_ms(lambda q=by_name, h=hits: customers.seek(q, None, 50, hits=h), args.runs)
         ps = _median_ms(lambda q=by_spend, h=hits: customers.seek(q, None, 50, hits=h), args.runs)
