@@ -638,7 +638,13 @@ class _Rows:
         )
 
     def count(self, table: str) -> int:
-        source, _order, params = self.source(table, "h")
+        if self.whole_store and self.store_id is not None:
+            source, _order, params = self.source(table, "h")
+        else:  # the scope's rows by the customer index alone (no customer row per row: 2.2 -> 0.5 s at 1M)
+            source = f"{self.scope} s JOIN {table} h ON h.customer_id = s.id"
+            source, params = (
+                (source, []) if self.store_id is None else (source + " AND h.store_id = ?", [self.store_id])
+            )
         return database.execute_sql(f"SELECT count(*) FROM {source}", params).fetchone()[0]
 
 
