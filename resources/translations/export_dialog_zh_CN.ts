@@ -28,6 +28,14 @@
         <translation>完整档案：另附消费记录、联系记录和投诉记录工作表</translation>
     </message>
     <message>
+        <source>&amp;Store:</source>
+        <translation>门店(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>A store&apos;s export holds its members (who joined there) and, in a full archive, the purchases, contacts and complaints recorded in that store.</source>
+        <translation>按门店导出：客户为该店会员（在该店开卡的会员）；完整档案中的消费、联系和投诉记录为在该店发生的记录（含其他门店会员在该店的消费）。</translation>
+    </message>
+    <message>
         <source>Mobile and card numbers are written as text and dates as dates, so the file can be imported again. Cells that look like formulas get a leading apostrophe.</source>
         <translation>手机号和卡号按文本写入，日期按日期写入，导出的文件可以再次导入。看起来像公式的内容前面会加一个单引号（&apos;），防止被当作公式执行。</translation>
     </message>
@@ -46,6 +54,10 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>All members of this store ({n})</source>
+        <translation>该门店的全部会员（{n} 位）</translation>
     </message>
     <message>
         <source>customer archive</source>

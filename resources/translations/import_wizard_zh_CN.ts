@@ -336,6 +336,14 @@
         <translation>已存在的消费（同一客户、时间、金额和商品）作为重复跳过，同一文件导入两次不会重复添加。默认不改变积分：会员资料已经带来了每位客户当前的积分。只有会员资料中没有积分时才按历史导入积分，否则积分会被重复计算。</translation>
     </message>
     <message>
+        <source>&amp;Store of these purchases:</source>
+        <translation>这些消费所在门店(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Store these members joined:</source>
+        <translation>这些会员的开卡门店(&amp;S)：</translation>
+    </message>
+    <message>
         <source>Purchases you already have</source>
         <translation>已有的消费记录</translation>
     </message>

@@ -16,6 +16,14 @@
         <translation>如 east（字母、数字、- 和 _）</translation>
     </message>
     <message>
+        <source>who works here, e.g. 小王、小李</source>
+        <translation>在这家门店上班的人，如：小王、小李</translation>
+    </message>
+    <message>
+        <source>An operator listed here can only sign in at this store&apos;s counters; one listed nowhere, anywhere</source>
+        <translation>列在这里的操作员只能在这家门店的收银电脑上使用；没有列在任何门店的操作员在各门店都可以</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -30,6 +38,10 @@
     <message>
         <source>Phone</source>
         <translation>电话</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>操作员</translation>
     </message>
 </context>
 <context>
@@ -69,6 +81,10 @@
     <message>
         <source>This counter</source>
         <translation>本机</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>操作员</translation>
     </message>
     <message>
         <source>A shop with one store never sees stores anywhere else. Customers are shared by every store.</source>

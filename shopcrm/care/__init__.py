@@ -697,7 +697,10 @@ def _active() -> str:
         clauses.append("c.erased_at IS NULL")
     store = _store_scope.get()
     if store is not None:  # build_today of one store: its customers (an int, never typed text)
-        clauses.append(f"c.home_store_id = {int(store)}")
+        # a filter, never the index (step 25's customer_home_store_id): each source's date or key
+        # range drives its query, and SQLite without statistics would take the store's members
+        # instead (a large store: 160 -> 395 ms for the 100k demo's list)
+        clauses.append(f"+c.home_store_id = {int(store)}")
     return " AND ".join(clauses)
 
 

@@ -1,5 +1,5 @@
 """``python -m shopcrm export OUT.xlsx [--db PATH] [--full] [--level L] [--tag T] [--search TEXT]
-[--segment NAME] [--grade G …segment criteria] [--pin PIN]`` — customers to Excel through :func:`shopcrm.excel.excel_export.export_customers`."""
+[--segment NAME] [--store STORE] [--grade G …segment criteria] [--pin PIN]`` — customers to Excel through :func:`shopcrm.excel.excel_export.export_customers`."""
 
 from __future__ import annotations
 
@@ -33,14 +33,19 @@ def _export_args(p: argparse.ArgumentParser) -> None:
         "--search", metavar="TEXT", default="", help="only customers the list search finds (name, pinyin, mobile, card)"
     )
     p.add_argument("--segment", metavar="NAME", help="only customers of this saved segment")
-    p.add_argument("--store", metavar="STORE", help="only customers whose home store this is (code, name or id)")
+    p.add_argument(
+        "--store",
+        metavar="STORE",
+        help="one store (code, name or id): the customers whose home store it is; with --full, the purchases, "
+        "contacts and complaints recorded in that store",
+    )
     add_filter_args(p, skip=("level", "tag"))  # the segment criteria (shopcrm.segments)
     p.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
 
 
 @command("export", _export_args)
 def _export(args: argparse.Namespace) -> int:
-    from shopcrm import customers, segments
+    from shopcrm import customers, segments, stores
     from shopcrm.core.errors import Cancelled, FieldError
     from shopcrm.excel import excel_export
     from shopcrm.trust import security
@@ -50,20 +55,13 @@ def _export(args: argparse.Namespace) -> int:
     try:
         seg = segments.load(args.segment) if args.segment else segments.SegmentFilter()
         seg = segments.validate(seg.merged(filter_from_args(args)))
+        store_id = stores.resolve(args.store) if args.store else None  # a chain: one store's export
     except (FieldError, ValueError) as exc:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 1
     chosen = seg != segments.SegmentFilter()
-    if args.level or args.tag or args.search or chosen or args.store:
+    if args.level or args.tag or args.search or chosen:
         query = customers.CustomerQuery(text=args.search, extra=segments.where_sql(seg) if chosen else None)
-        if args.store:
-            from shopcrm import stores
-
-            try:
-                query.store_id = stores.resolve(args.store)
-            except FieldError as exc:
-                print(f"shopcrm: {exc}", file=sys.stderr)
-                return 1
         if args.level:
             query.level_id = customers.level_id_by_name(args.level)
             if query.level_id is None:
@@ -82,7 +80,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         if pin and security.has_pin():
             security.unlock(pin)
-        result = excel_export.export_customers(args.out, query=query, full=args.full)
+        result = excel_export.export_customers(args.out, query=query, full=args.full, store_id=store_id)
     except (excel_export.ExportError, PermissionError, security.PinError, Cancelled) as exc:
         print(f"shopcrm: {exc}", file=sys.stderr)
         return 1

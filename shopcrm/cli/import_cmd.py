@@ -49,6 +49,12 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         help="purchases only: import the file's points column as history (ledger entries of kind import, "
         "added to the customers' points); default: points are left as the member import brought them",
     )
+    p.add_argument(
+        "--store",
+        metavar="STORE",
+        help="a chain: the store (code, name or id) whose members or purchases these are (new members' home "
+        "store, the purchases' store; default: this counter's store)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--report", metavar="OUT.xlsx", help="save the sheet with a 错误原因 column added")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -62,9 +68,20 @@ def _import(args: argparse.Namespace) -> int:
     from shopcrm.excel import excel_import as X
 
     open_db(args)
+    store_id = None
+    if args.store:
+        from shopcrm import stores
+        from shopcrm.core.errors import FieldError
+
+        try:
+            store_id = stores.import_store(args.store)
+        except FieldError as exc:
+            print(f"shopcrm import: {exc}", file=sys.stderr)
+            return 1
     if args.kind == "purchases":
-        return _import_purchases(args)
+        return _import_purchases(args, store_id)
     options = X.ImportOptions(
+        store_id=store_id,
         sheet=args.sheet,
         header_row=args.header_row,
         on_duplicate=args.on_duplicate,
@@ -105,7 +122,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_purchases(args: argparse.Namespace) -> int:
+def _import_purchases(args: argparse.Namespace, store_id: int | None) -> int:
     from shopcrm.backup import BackupError
     from shopcrm.core.errors import Cancelled
     from shopcrm.core.texts import t
@@ -126,6 +143,7 @@ def _import_purchases(args: argparse.Namespace) -> int:
             header_row=args.header_row,
             dry_run=args.dry_run,
             points_as_history=args.points_as_history,
+            store_id=store_id,
         )
     except expected as exc:
         print(f"shopcrm import: {' '.join(str(exc).split())}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``python -m shopcrm store add|list|rename|deactivate|activate|set-counter`` — the stores (门店)
+"""``python -m shopcrm store add|list|rename|deactivate|activate|set-counter|operators`` — the stores (门店)
 of a chain (issue #18) through :mod:`shopcrm.stores`. Changes are the owner's (``--pin`` or
 SHOPCRM_PIN when a PIN is set); ``list`` shows which store this counter works in."""
 
@@ -31,7 +31,13 @@ def _store_args(p: argparse.ArgumentParser) -> None:
     on.add_argument("store", help="code, name or id")
     counter = sub.add_parser("set-counter", help="set this counter (machine) to work in a store")
     counter.add_argument("store", help="code, name or id")
-    for each in (add, ls, ren, off, on, counter):  # the database option of every action, after it too
+    ops = sub.add_parser(
+        "operators", help="the operators who work in a store (they sign in only at its counters); none given: show them"
+    )
+    ops.add_argument("store", help="code, name or id")
+    ops.add_argument("names", nargs="*", metavar="NAME", help="the store's operators from now on")
+    ops.add_argument("--clear", action="store_true", help="the store has no operators of its own")
+    for each in (add, ls, ren, off, on, counter, ops):  # the database option of every action, after it too
         each.add_argument("--db", help=DB_HELP)
         if each is not ls:
             each.add_argument("--pin", help="owner PIN (or set SHOPCRM_PIN); needed when a PIN is set")
@@ -60,6 +66,12 @@ def _store(args: argparse.Namespace) -> int:
                 for r in rows:
                     mark = "*" if r["this_counter"] else " "
                     print(f"{mark} {r['id']}\t{r['code']}\t{r['name']}\t{'' if r['active'] else '-'}")
+            return 0
+        if args.action == "operators":
+            store_id = stores.resolve(args.store)
+            if args.names or args.clear:
+                stores.set_operators(store_id, args.names)
+            print("\n".join(stores.operators_of(store_id)))
             return 0
         if args.action == "add":
             s = stores.add(args.code, args.name, address=args.address, phone=args.phone)

@@ -62,8 +62,10 @@ def apply(
     at: dt.datetime | None = None,
     allow_negative: bool = False,
     topup_id: int | None = None,
+    store_id: int | None = None,
 ) -> LedgerEntry:
-    """Change a customer's balance and/or points by the given deltas and record why."""
+    """Change a customer's balance and/or points by the given deltas and record why. The entry
+    belongs to ``store_id`` when given (an import for a chosen store), else to this counter's."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
     paid = _check_rule(customer_id, kind, balance_delta_cents, points_delta, reason, purchase_id, topup_id)
@@ -102,6 +104,7 @@ def apply(
             reason=reason,
             purchase=purchase_id,
             topup=topup_id,
+            **({} if store_id is None else {"store": store_id}),
         )
         if (kind in OWNER_KINDS and not paid) or kind == "topup_refund":
             from shopcrm.trust import audit

@@ -32,7 +32,7 @@ import time
 import types
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -598,6 +598,56 @@ COUPON_STATUS_TEXT = {"issued": "未使用", "used": "已使用", "void": "已�
 COUPON_SOURCE_TEXT = {"manual": "手工发放", "segment": "群发", "birthday": "生日", "wakeup": "唤醒"}
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Which rows of a history table (purchases, contacts, complaints) a full archive holds.
+
+    Without a store: the rows of the customers in the scope table, in the scope's order. With a
+    store (a chain, issue #18): the rows recorded in that store — of the customers in the scope
+    when the scope was narrowed (a search, a filter, a selection); when the scope is the store's
+    whole archive, every row recorded there, whoever the customer (a member of another store who
+    bought here is this store's sale: the sheet adds up to the store's day closes and its sales
+    in 分析), the scope's customers first, then the other customers by id. Customers in the recycle
+    bin stay out, as they do from the whole chain's archive."""
+
+    scope: str
+    store_id: int | None = None
+    whole_store: bool = False
+
+    def source(self, table: str, alias: str) -> tuple[str, str, list]:
+        """(FROM … [WHERE …], the customer order, parameters) of ``table`` as ``alias``, joined to
+        ``customer c`` and the scope ``s``."""
+        if self.store_id is None:
+            return (
+                f"{self.scope} s JOIN customer c ON c.id = s.id JOIN {table} {alias} ON {alias}.customer_id = c.id",
+                "s.pos",
+                [],
+            )
+        if not self.whole_store:
+            return (
+                f"{self.scope} s JOIN customer c ON c.id = s.id "
+                f"JOIN {table} {alias} ON {alias}.customer_id = c.id AND {alias}.store_id = ?",
+                "s.pos",
+                [self.store_id],
+            )
+        return (
+            f"{table} {alias} JOIN customer c ON c.id = {alias}.customer_id LEFT JOIN {self.scope} s ON s.id = c.id "
+            f"WHERE {alias}.store_id = ? AND c.deleted_at IS NULL",
+            "s.pos IS NULL, s.pos, c.id",
+            [self.store_id],
+        )
+
+    def count(self, table: str) -> int:
+        if self.whole_store and self.store_id is not None:
+            source, _order, params = self.source(table, "h")
+        else:  # the scope's rows by the customer index alone (no customer row per row: 2.2 -> 0.5 s at 1M)
+            source = f"{self.scope} s JOIN {table} h ON h.customer_id = s.id"
+            source, params = (
+                (source, []) if self.store_id is None else (source + " AND h.store_id = ?", [self.store_id])
+            )
+        return database.execute_sql(f"SELECT count(*) FROM {source}", params).fetchone()[0]
+
+
 def _coupon_offer(kind: str, amount_off: int, percent_off: int, cap, gift: str) -> str:
     if kind == "amount":
         return f"减{yuan(amount_off)}"
@@ -703,41 +753,53 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
             )
 
 
-def _purchase_rows(scope: str, batch: int = 5000) -> Iterator[tuple]:
-    cur = database.execute_sql(f"""
+def _purchase_rows(rows: _Rows, batch: int = 5000) -> Iterator[tuple]:
+    source, order, params = rows.source("purchase", "p")
+    cur = database.execute_sql(
+        f"""
         SELECT c.card_no, c.mobile, c.name, p.at, p.amount_cents, p.items, p.payment,
                p.points_earned, p.note
-        FROM {scope} s JOIN customer c ON c.id = s.id JOIN purchase p ON p.customer_id = c.id
-        ORDER BY s.pos, p.at, p.id""")
+        FROM {source} ORDER BY {order}, p.at, p.id""",
+        params,
+    )
     while rows := cur.fetchmany(batch):
         for r in rows:
             yield r[:6] + (_label("pay", r[6]),) + r[7:]
 
 
-def _contact_rows(scope: str, batch: int = 5000) -> Iterator[tuple]:
-    cur = database.execute_sql(f"""
+def _contact_rows(rows: _Rows, batch: int = 5000) -> Iterator[tuple]:
+    source, order, params = rows.source("contact", "k")
+    cur = database.execute_sql(
+        f"""
         SELECT c.card_no, c.mobile, c.name, k.at, k.channel, k.purpose, k.outcome, k.satisfaction,
                k.next_followup, k.staff
-        FROM {scope} s JOIN customer c ON c.id = s.id JOIN contact k ON k.customer_id = c.id
-        ORDER BY s.pos, k.at, k.id""")
+        FROM {source} ORDER BY {order}, k.at, k.id""",
+        params,
+    )
     while rows := cur.fetchmany(batch):
         for r in rows:
             yield r[:4] + (_label("channel", r[4]),) + r[5:]
 
 
-def _complaint_rows(scope: str, with_walkins: bool, batch: int = 2000) -> Iterator[tuple]:
+def _complaint_rows(rows: _Rows, with_walkins: bool, batch: int = 2000) -> Iterator[tuple]:
     import shopcrm.complaints  # noqa: F401 - registers the status/validity/resolution labels
 
     cols = """x.received_at, x.channel, x.category, x.key_points, x.request, x.temperament,
               x.severity, x.handler, x.due_at, x.status, x.validity, x.validity_reason,
               x.resolution_type, x.resolution_amount_cents, x.resolution_notes, x.refund_cents,
               x.resolved_at, x.followup_due, x.satisfaction, x.followup_notes, x.closed_at"""
-    sql = f"""SELECT c.card_no, c.mobile, c.name, {cols}, s.pos AS o1, x.received_at AS o2, x.id AS o3
-              FROM {scope} s JOIN customer c ON c.id = s.id JOIN complaint x ON x.customer_id = c.id"""
+    source, _order, params = rows.source("complaint", "x")
+    # the customers' complaints in the scope's order (a store's visitors after them, by id), then
+    # the walk-ins'
+    sql = f"""SELECT c.card_no, c.mobile, c.name, {cols}, s.pos AS o1, c.id AS o2, x.received_at AS o3, x.id AS o4
+              FROM {source}"""
     if with_walkins:
         sql += f""" UNION ALL SELECT NULL, x.walkin_mobile, x.walkin_name, {cols},
-                    NULL, x.received_at, x.id FROM complaint x WHERE x.customer_id IS NULL"""
-    cur = database.execute_sql(f"SELECT * FROM ({sql}) x ORDER BY o1 IS NULL, o1, o2, o3")
+                    NULL, NULL, x.received_at, x.id FROM complaint x WHERE x.customer_id IS NULL"""
+        if rows.store_id is not None:
+            sql += " AND x.store_id = ?"
+            params = [*params, rows.store_id]
+    cur = database.execute_sql(f"SELECT * FROM ({sql}) x ORDER BY o2 IS NULL, o1 IS NULL, o1, o2, o3, o4", params)
     while rows := cur.fetchmany(batch):
         for r in rows:
             yield (
@@ -794,17 +856,39 @@ def _scope() -> str:
     return sqlfn.temp_table(_SCOPE_NAME)
 
 
-def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None) -> int:
-    """The customers to export, in order, as a temporary table (no huge ``IN (…)`` lists)."""
+def _fill_scope(query: C.CustomerQuery | None, ids: Sequence[int] | None, store_id: int | None = None) -> int:
+    """The customers to export, in order, as a temporary table (no huge ``IN (…)`` lists); with
+    ``store_id``, only those whose home store it is."""
     con = raw_connection()
     scope = _scope()
     con.execute(f"DROP TABLE IF EXISTS {scope}")
     con.execute(f"CREATE TEMP TABLE {_SCOPE_NAME} (pos {sqlfn.auto_id()}, id INTEGER NOT NULL UNIQUE)")
-    source = ((int(i),) for i in ids) if ids is not None else ((i,) for i in C.iter_ids(query or C.CustomerQuery()))
+    if ids is not None:
+        source: Iterable[tuple[int]] = ((int(i),) for i in ids)
+    else:
+        query = query or C.CustomerQuery()
+        if store_id is not None:  # the list's filter, in the chosen store (its indexed home store)
+            query = replace(query, store_id=store_id)
+        source = ((i,) for i in C.iter_ids(query))
     executemany(f"INSERT OR IGNORE INTO {scope} (id) VALUES (?)", source)
-    # ids that are not (or no longer) customers
-    con.execute(f"DELETE FROM {scope} WHERE id NOT IN (SELECT id FROM customer)")
+    # ids that are not (or no longer) customers, or (a selection) not the store's
+    home = "" if store_id is None or ids is None else f" WHERE home_store_id = {int(store_id)}"
+    con.execute(f"DELETE FROM {scope} WHERE id NOT IN (SELECT id FROM customer{home})")
     return con.execute(f"SELECT count(*) FROM {scope}").fetchone()[0]
+
+
+def members_of(ids: Sequence[int], store_id: int) -> int:
+    """How many of the customers ``ids`` are members of ``store_id`` (their home store): what a
+    selection exported for that store holds."""
+    chunk, n = 500, 0
+    unique = sorted({int(i) for i in ids})
+    for at in range(0, len(unique), chunk):
+        part = unique[at : at + chunk]
+        n += database.execute_sql(
+            f"SELECT count(*) FROM customer WHERE home_store_id = ? AND id IN ({','.join('?' * len(part))})",
+            [store_id, *part],
+        ).fetchone()[0]
+    return n
 
 
 def export_customers(
@@ -813,6 +897,7 @@ def export_customers(
     query: C.CustomerQuery | None = None,
     ids: Sequence[int] | None = None,
     full: bool = False,
+    store_id: int | None = None,
     progress: ProgressFn | None = None,
 ) -> ExportResult:
     """THE entry point for exporting customer data: an owner action, guarded here by
@@ -823,6 +908,13 @@ def export_customers(
     filtered now, in its sort order), else every customer not in the recycle bin, by name. ``full`` adds
     sheets of those customers' purchases, contacts and complaints (with walk-in complaints when
     the scope is every customer), linked by card number and mobile.
+
+    ``store_id`` (a chain, issue #18): one store's export. The customers are those of the scope
+    whose home store it is (customers are chain-wide; a store's members are those who joined
+    there); the purchases, contacts and complaints are those recorded in that store — with the
+    store's whole archive, all of them, visitors' too, so that they add up to the store's day
+    closes and its sales in 分析 (see :class:`_Rows`). Coupons and count cards are the store's
+    members' (they are the customer's, usable in every store). None: the whole chain.
 
     The database is read in one deferred (read-only) transaction: a consistent snapshot that never
     blocks the shop's writes. The file appears only when complete. Raises OwnerRequired in clerk
@@ -837,25 +929,28 @@ def export_customers(
         # the write lock for the whole export)
         with read_snapshot():
             scope = _scope()
-            n_customers = _fill_scope(query, ids)
+            n_customers = _fill_scope(query, ids, store_id)
             result = ExportResult(Path(path), customers=n_customers, full=full)
             sheets = [Sheet(SHEET_CUSTOMERS, CUSTOMER_COLUMNS, _customer_rows(scope), n_customers)]
             if full:
 
-                def count(sql: str) -> int:
-                    return database.execute_sql(sql).fetchone()[0]
+                def count(sql: str, params: Sequence = ()) -> int:
+                    return database.execute_sql(sql, params).fetchone()[0]
 
-                result.purchases = count(f"SELECT count(*) FROM {scope} s JOIN purchase p ON p.customer_id = s.id")
-                result.contacts = count(f"SELECT count(*) FROM {scope} s JOIN contact k ON k.customer_id = s.id")
-                result.complaints = count(f"SELECT count(*) FROM {scope} s JOIN complaint x ON x.customer_id = s.id")
+                history = _Rows(scope, store_id, whole_store=everyone)
+                result.purchases = history.count("purchase")
+                result.contacts = history.count("contact")
+                result.complaints = history.count("complaint")
                 if everyone:
-                    result.complaints += count("SELECT count(*) FROM complaint WHERE customer_id IS NULL")
+                    in_store = "" if store_id is None else " AND store_id = ?"
+                    walkins = "SELECT count(*) FROM complaint WHERE customer_id IS NULL"
+                    result.complaints += count(walkins + in_store, [] if store_id is None else [store_id])
                 result.coupons = count(f"SELECT count(*) FROM {scope} s JOIN coupon cp ON cp.customer_id = s.id")
                 result.packages = count(f"SELECT count(*) FROM {scope} s JOIN package k ON k.customer_id = s.id")
                 sheets += [
-                    Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(scope), result.purchases),
-                    Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(scope), result.contacts),
-                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(scope, everyone), result.complaints),
+                    Sheet(SHEET_PURCHASES, PURCHASE_COLUMNS, _purchase_rows(history), result.purchases),
+                    Sheet(SHEET_CONTACTS, CONTACT_COLUMNS, _contact_rows(history), result.contacts),
+                    Sheet(SHEET_COMPLAINTS, COMPLAINT_COLUMNS, _complaint_rows(history, everyone), result.complaints),
                     Sheet(SHEET_COUPONS, COUPON_COLUMNS, _coupon_rows(scope), result.coupons),
                     Sheet(SHEET_PACKAGES, PACKAGE_COLUMNS, _package_rows(scope), result.packages),
                 ]
@@ -867,6 +962,6 @@ def export_customers(
         except Exception:
             log.warning("cannot drop the export's scope table %s", _SCOPE_NAME, exc_info=True)
     result.seconds = time.perf_counter() - started
-    what = "full" if full else "list"
+    what = ("full" if full else "list") + ("" if store_id is None else f" store {store_id}")
     audit.log("export", detail=f"{what}: {result.customers} -> {result.path}")
     return result

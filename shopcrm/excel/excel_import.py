@@ -68,7 +68,7 @@ from shopcrm.core.pinyin_keys import NameKeyCache, sort_key
 from shopcrm.core.texts import t
 from shopcrm.customers import ledger
 from shopcrm.excel import file_guard as G
-from shopcrm.store import settings
+from shopcrm.store import settings, stores
 from shopcrm.store.db import (
     DroppedIndexes,
     bulk_load_settings,
@@ -600,6 +600,10 @@ class ImportOptions:
     balance_mode: str = "replace"  # replace / add (existing customers' balance and points)
     unknown_to_notes: bool = False  # keep unmapped columns in the notes as "header: value"
     today: dt.date | None = None
+    # a chain (issue #18): the store whose members these are — the new customers' home store and
+    # the store of the import's ledger entries (existing customers keep their home store); None:
+    # this counter's store
+    store_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -1397,13 +1401,14 @@ _CUSTOMER_COLUMNS = (
     "open_complaints",
     "created_at",
     "updated_at",
+    "home_store_id",
 )
 _INSERT_CUSTOMER = f"INSERT INTO customer ({', '.join(_CUSTOMER_COLUMNS)}) VALUES "
 _INSERT_LEDGER = (
     "INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, "
-    "balance_after_cents, points_after, reason) VALUES "
+    "balance_after_cents, points_after, reason, store_id) VALUES "
 )
-_LEDGER_VALUES = "(?, ?, 'import', ?, ?, ?, ?, ?)"
+_LEDGER_VALUES = "(?, ?, 'import', ?, ?, ?, ?, ?, ?)"
 _INSERT_KEYS = "INSERT OR IGNORE INTO search_key (key, customer_id, name_sort) VALUES "
 # rows per INSERT statement: one statement of many rows binds its values in one go, where
 # executemany steps the sqlite3 module's loop once per row (800k search keys: 2.0 -> 1.4 s)
@@ -1460,6 +1465,12 @@ def _birth(c: Clean) -> tuple:
         b = c.birthday
         return b.isoformat(), None, None, False, None, b.month * 100 + b.day
     return None, None, None, False, None, None
+
+
+def import_store(options: ImportOptions) -> int:
+    """The store an import writes to: the one chosen (the command line and the wizard offer the
+    active stores), else this counter's."""
+    return stores.counter_store_id() if options.store_id is None else int(options.store_id)
 
 
 def _backup_before_import():
@@ -1581,6 +1592,7 @@ def _write_new(
     ts = sql_ts(now())
     today_s = (options.today or clock.today()).isoformat()
     next_id = claim_ids("customer", len(new))
+    store = import_store(options)
     # exclusive: on PostgreSQL too (100k members into an empty shop, measured on a loaded machine:
     # write 94.6 s with the indexes kept, 57.6 s dropped and rebuilt); the other counters' reads of
     # the customer table then wait for this import, which only a load of more new customers than
@@ -1637,10 +1649,11 @@ def _write_new(
                     0,
                     ts,
                     ts,
+                    store,
                 )
             )
             if c.balance_cents or c.points:
-                lext((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points, reason_text))
+                lext((cid, ts, c.balance_cents, c.points, c.balance_cents, c.points, reason_text, store))
             kext([v for k in key_list(name) for v in (k, cid, name_sort)])
             for tg in c.tags:
                 tid = tag_ids.get(tg)
@@ -1651,7 +1664,7 @@ def _write_new(
         _insert_rows(con, _INSERT_CUSTOMER, cust_values, width, cust, per["customer"])
         t2 = tick()
         if led:
-            _insert_rows(con, _INSERT_LEDGER, _LEDGER_VALUES, 7, led, per["ledger"])
+            _insert_rows(con, _INSERT_LEDGER, _LEDGER_VALUES, 8, led, per["ledger"])
         t3 = tick()
         _insert_rows(con, _INSERT_KEYS, "(?, ?, ?)", 3, keys, per["keys"])
         t4 = tick()
@@ -1738,7 +1751,14 @@ def _update_existing(r: RowResult, options: ImportOptions, levels: dict[str, int
     if not c.has_points:
         dp_delta = 0
     if db_delta or dp_delta:
-        ledger.apply(cust.id, "import", balance_delta_cents=db_delta, points_delta=dp_delta, reason=reason_text)
+        ledger.apply(
+            cust.id,
+            "import",
+            balance_delta_cents=db_delta,
+            points_delta=dp_delta,
+            reason=reason_text,
+            store_id=import_store(options),
+        )
 
 
 def run(

@@ -70,7 +70,7 @@ from shopcrm.core.normalize import (
 )
 from shopcrm.core.texts import t
 from shopcrm.excel import excel_import as X
-from shopcrm.store import sqlfn
+from shopcrm.store import sqlfn, stores
 from shopcrm.store.db import checkpoint_deferred, database, executemany, lock_against_writes, page_cache, raw_connection
 from shopcrm.store.models import ImportRun, now, sql_ts
 
@@ -273,6 +273,7 @@ class PurchaseReport:
     run_id: int | None = None
     encoding: str | None = None
     points_as_history: bool = False
+    store_id: int = 1  # the store the purchases are booked to (issue #18)
     other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, rows) not imported
     raw_rows: list[list] = field(default_factory=list, repr=False)  # the sheet as read (the saved report)
 
@@ -343,6 +344,7 @@ class PurchaseReport:
             "header_row": self.header_record,
             "dry_run": self.dry_run,
             "run_id": self.run_id,
+            "store_id": self.store_id,
             "mapping": {self.header[i] if i < len(self.header) else str(i): f for i, f in sorted(self.mapping.items())},
             "counts": {
                 "imported": self.imported,
@@ -457,9 +459,12 @@ def plan(
     points_as_history: bool = False,
     progress=None,
     progress_total=None,
+    store_id: int | None = None,
 ) -> PurchaseReport:
     """Check and match every row without writing (a dry run is a plan). ``mapping`` (column index
-    -> purchase column, as the wizard's page chose it) replaces the mapping read from the header."""
+    -> purchase column, as the wizard's page chose it) replaces the mapping read from the header.
+    ``store_id``: the store the purchases are booked to (a chain's owner importing one store's
+    history; its closed days refuse rows), else this counter's store."""
     if mapping is not None and header_row is not None:  # chosen on the wizard's pages
         if not 1 <= header_row <= len(sheet.rows):
             raise X.ImportFileError(t("imp.bad_header_row", row=header_row, rows=len(sheet.rows)))
@@ -480,14 +485,18 @@ def plan(
         mapping,
         encoding=sheet.encoding,
         points_as_history=points_as_history,
+        store_id=stores.counter_store_id() if store_id is None else int(store_id),
         other_sheets=list(sheet.other_sheets),
         raw_rows=sheet.rows,
     )
     today = clock.today()
     customers = _Customers()
     closed = {
-        str(d)[:10] for (d,) in database.execute_sql("SELECT DISTINCT day FROM day_close WHERE operator = ''")
-    }  # ISO text on both engines (PostgreSQL hands back dates); a day closed as a whole: nothing dated in it is written afterwards (shopcrm.sales.days)
+        str(d)[:10]
+        for (d,) in database.execute_sql(
+            "SELECT DISTINCT day FROM day_close WHERE operator = '' AND store_id = ?", (report.store_id,)
+        )
+    }  # ISO text on both engines (PostgreSQL hands back dates); a day the store closed as a whole: nothing dated in it is written afterwards (shopcrm.sales.days)
     total = progress_total or len(sheet.rows)
     rows = report.rows
 
@@ -756,15 +765,15 @@ def _mark_duplicates(report: PurchaseReport) -> None:
 # --- writing --------------------------------------------------------------------------------------
 _INSERT = (
     "INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned, note, created_at, "
-    "operator, refunded_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+    "operator, refunded_cents, store_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
 )
 # the points of the imported purchases as history: one ``import`` entry per purchase with points,
 # the running total per customer from its points before (the ledger's invariant: after = running sum)
 _POINTS_LEDGER = """
     INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta, balance_after_cents,
-                              points_after, reason, purchase_id)
+                              points_after, reason, purchase_id, store_id)
     SELECT p.customer_id, {at}, 'import', 0, p.points_earned, c.balance_cents,
-           c.points + SUM(p.points_earned) OVER (PARTITION BY p.customer_id ORDER BY p.id), ?, p.id
+           c.points + SUM(p.points_earned) OVER (PARTITION BY p.customer_id ORDER BY p.id), ?, p.id, p.store_id
     FROM purchase p JOIN customer c ON c.id = p.customer_id
     WHERE p.id > ? AND p.points_earned != 0
     ORDER BY p.customer_id, p.id"""
@@ -776,10 +785,15 @@ _POINTS_TOTALS = """
 
 
 def apply_plan(
-    report: PurchaseReport, *, progress=None, progress_done: int = 0, progress_total: int | None = None
+    report: PurchaseReport,
+    *,
+    progress=None,
+    progress_done: int = 0,
+    progress_total: int | None = None,
 ) -> PurchaseReport:
     """Write a plan in one transaction after a backup. Cancel (progress returns False) rolls
-    everything back and raises Cancelled."""
+    everything back and raises Cancelled. The purchases (and their points entries) belong to the
+    plan's store."""
     from shopcrm import grading
     from shopcrm.sales import activity
     from shopcrm.trust import audit, security
@@ -791,6 +805,7 @@ def apply_plan(
     pending_backup = X._backup_before_import() if new else None
     started = now()
     stamp = sql_ts(started)
+    store = report.store_id
     con = raw_connection()
     spent = LAST_WRITE_SECONDS
     spent.clear()
@@ -832,6 +847,7 @@ def apply_plan(
                             r.note,
                             stamp,
                             "import",
+                            store,
                         )
                         for r in new[i : i + INSERT_CHUNK]
                     ],
@@ -879,7 +895,7 @@ def apply_plan(
         ).where(ImportRun.id == run.id).execute()
     report.dry_run = False
     report.run_id = run.id
-    audit.log("import", detail=f"{file_name}: {KIND} +{len(new)} (run {run.id})")
+    audit.log("import", detail=f"{file_name}: {KIND} +{len(new)} store {store} (run {run.id})")
     log.info("purchase import %s: %s", file_name, report.summary_text())
     return report
 
@@ -892,15 +908,18 @@ def run(
     dry_run: bool = False,
     points_as_history: bool = False,
     progress=None,
+    store_id: int | None = None,
 ) -> PurchaseReport:
-    """Read, check and (unless ``dry_run``) write one file of purchases. Raises ImportFileError
-    when the file cannot be imported at all, Cancelled when the user cancelled (nothing written)."""
+    """Read, check and (unless ``dry_run``) write one file of purchases (booked to ``store_id``,
+    else this counter's store). Raises ImportFileError when the file cannot be imported at all,
+    Cancelled when the user cancelled (nothing written)."""
     return run_sheet(
         X.read_sheet(path, sheet),
         header_row=header_row,
         dry_run=dry_run,
         points_as_history=points_as_history,
         progress=progress,
+        store_id=store_id,
     )
 
 
@@ -912,6 +931,7 @@ def run_sheet(
     dry_run: bool = False,
     points_as_history: bool = False,
     progress=None,
+    store_id: int | None = None,
 ) -> PurchaseReport:
     """:func:`run` on a sheet already read (the wizard's)."""
     n = len(data.rows)
@@ -923,6 +943,7 @@ def run_sheet(
         points_as_history=points_as_history,
         progress=progress,
         progress_total=total,
+        store_id=store_id,
     )
     if dry_run:
         check_progress(progress, total, total)

@@ -26,7 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from shopcrm import loyalty
+from shopcrm import loyalty, stores as chain
 from shopcrm.core.errors import FieldError
 from shopcrm.core.money import fmt
 from shopcrm.core.normalize import parse_money
@@ -145,12 +145,20 @@ def methods() -> list[str]:
 
 def set_operator(name: str) -> None:
     """Who is at the counter from now on (process state). With operators configured, the name
-    must be one of them; without, any name (a one-person shop needs none)."""
+    must be one of them; without, any name (a one-person shop needs none). In a chain an
+    operator of another store is refused (shopcrm.stores: operators belong to a store)."""
     name = name.strip()
     known = load_settings()["operators"]
     if name and known and name not in known:
         raise FieldError("operator", "v.operator_unknown", value=name)
+    if name:
+        chain.check_operator(name)
     session.set_operator(name)
+
+
+def operators_here() -> list[str]:
+    """The configured operators who may work at this counter (of its store, or of none)."""
+    return [name for name in load_settings()["operators"] if chain.works_here(name)]
 
 
 def _operator(operator: str | None) -> str:

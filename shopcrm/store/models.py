@@ -154,7 +154,8 @@ class Customer(BaseModel):
     referred_by = ForeignKeyField("self", null=True, on_delete="SET NULL", index=False, column_name="referred_by_id")
     if TYPE_CHECKING:
         referred_by_id = IntegerField(null=True)  # peewee's accessor for the raw key (type only)
-    # m0022: the store the customer joined at (chain-wide customers: their card works everywhere)
+    # m0022: the store the customer joined at (chain-wide customers: their card works everywhere);
+    # indexed by customer_home_store_id (m0025: a store's members, the list scoped to a store)
     home_store = _store_fk(column_name="home_store_id")
     if TYPE_CHECKING:
         home_store_id = IntegerField()

@@ -54,6 +54,19 @@ register(
             "Store “{name}” is inactive: a counter cannot work there",
         ),
         "sec.action.stores": ("管理门店", "Manage stores"),
+        "v.store_inactive_import": (
+            "门店“{name}”已停用，不能导入到该门店",
+            "Store “{name}” is inactive: nothing can be imported into it",
+        ),
+        "field.operators": ("操作员", "Operators"),
+        "v.operator_other_store": (
+            "操作员“{name}”属于门店“{store}”，本机在门店“{here}”",
+            "Operator “{name}” works in store “{store}”; this counter is in store “{here}”",
+        ),
+        "v.operator_name_long": (
+            "{field}“{value}”太长：最多 {max} 个字",
+            "{field} “{value}” is too long: at most {max} characters",
+        ),
     }
 )
 
@@ -210,6 +223,15 @@ def set_counter_store(store_id: int) -> StoreRow:
     return s
 
 
+def import_store(text: str | int) -> int:
+    """The store an import writes to, from its id, code or name: an active store (a member
+    import makes it the new members' home store, a purchase import books the purchases to it)."""
+    s = get(resolve(text))
+    if not s.active:
+        raise FieldError("store", "v.store_inactive_import", name=s.name)
+    return s.id
+
+
 def use_store(store_id: int) -> StoreRow:
     """Book this process's writes to ``store_id`` (the command line's ``--store``): an active
     store; another store than the counter's needs the owner."""
@@ -220,6 +242,73 @@ def use_store(store_id: int) -> StoreRow:
         session.require_owner("stores")
     counter.use_for_this_process(store_id)
     return s
+
+
+# --- operators -----------------------------------------------------------------------------------
+# Operators are names (the counter settings' list, shopcrm.sales.counter; every row they write
+# carries the name and the counter's store). In a chain each operator belongs to a store: the
+# owner lists a store's operators here, one setting for the chain (name -> store id), so the app,
+# the command line and every counter agree. A name in no store's list (a one-store shop, the
+# owner, a relief who works everywhere) works in every store.
+
+OPERATORS_KEY = "store.operators"
+MAX_OPERATOR = 20
+_NAME_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def operator_stores() -> dict[str, int]:
+    """Every operator that belongs to a store: name -> store id."""
+    value = settings.get(OPERATORS_KEY, {})
+    return {str(k): int(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def operators_of(store_id: int) -> list[str]:
+    """The operators who belong to ``store_id``, in the order the owner listed them."""
+    return [name for name, s in operator_stores().items() if s == store_id]
+
+
+def split_names(text: str) -> list[str]:
+    """Names typed in one field (separated by commas, 、, semicolons or lines), cleaned, once each."""
+    names = [n for n in (nfkc(part).strip() for part in _NAME_SPLIT.split(text)) if n]
+    return list(dict.fromkeys(names))
+
+
+def clean_operators(names: list[str] | str) -> list[str]:
+    """The operator names of one field or list, cleaned; a name too long is refused by name."""
+    clean = split_names(names if isinstance(names, str) else ",".join(names))
+    for name in clean:
+        if len(name) > MAX_OPERATOR:
+            raise FieldError("operators", "v.operator_name_long", value=name, max=MAX_OPERATOR)
+    return clean
+
+
+def set_operators(store_id: int, names: list[str] | str) -> list[str]:
+    """The operators of ``store_id`` are ``names`` from now on (a name listed for another store
+    moves here; one left out belongs to no store again). Owner only, audited."""
+    session.require_owner("stores")
+    clean = clean_operators(names)
+    with database.atomic():
+        get(store_id)
+        kept = {n: s for n, s in operator_stores().items() if s != store_id and n not in clean}
+        settings.put(OPERATORS_KEY, {**kept, **dict.fromkeys(clean, int(store_id))})
+        audit.log("settings", detail=f"store {store_id} operators {','.join(clean) or '-'}")
+    return clean
+
+
+def works_here(name: str) -> bool:
+    """Whether ``name`` may work at this counter: an operator of its store, or of no store."""
+    store_id = operator_stores().get(name.strip())
+    return store_id is None or store_id == counter.counter_store_id()
+
+
+def check_operator(name: str) -> None:
+    """Refuse an operator of another store at this counter (a clerk works in the store their
+    counter is set to); the message names both stores."""
+    store_id = operator_stores().get(name.strip())
+    if store_id is not None and store_id != counter.counter_store_id():
+        raise FieldError(
+            "operator", "v.operator_other_store", name=name.strip(), store=get(store_id).name, here=counter_store().name
+        )
 
 
 @dataclass(frozen=True)

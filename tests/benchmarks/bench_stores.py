@@ -41,6 +41,7 @@ def _undo_step_22(path: Path) -> None:
     from shopcrm.store.migrations import m0022_stores as step
 
     con = sqlite3.connect(path)
+    con.execute('DROP INDEX IF EXISTS "customer_home_store_id"')  # step 25's, on a column of step 22
     con.execute('DROP INDEX "day_close_day_operator_store_id"')
     for table in step.TABLES:
         con.execute(f'ALTER TABLE "{table}" DROP COLUMN "store_id"')

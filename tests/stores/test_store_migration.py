@@ -14,7 +14,7 @@ from shopcrm.customers import CustomerInput
 from shopcrm.sales import activity, counter
 from shopcrm.store import db as dbmod
 from shopcrm.store.db import close_database, database, open_database
-from shopcrm.store.migrations import m0022_stores as step
+from shopcrm.store.migrations import m0022_stores as step, m0025_customer_home_store_index as step25
 from tests.conftest import valid_complaint
 
 DAY = dt.date(2026, 11, 22)
@@ -35,6 +35,7 @@ def _shop_with_history() -> None:
 def _undo_step_22() -> None:
     """The database as it was before step 22 (the rows kept; later steps left as they are)."""
     with database.atomic():
+        database.execute_sql('DROP INDEX "customer_home_store_id"')  # step 25's, on a column of step 22
         database.execute_sql('DROP INDEX "day_close_day_operator_store_id"')
         for table in step.TABLES:
             database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "store_id"')
@@ -66,6 +67,15 @@ def _columns() -> set[tuple]:
     return found
 
 
+def _has_home_store_index() -> bool:
+    """Step 25's index on ``customer.home_store_id`` is there (a store's members, the scoped list)."""
+    if dbmod.engine().name == "postgresql":
+        sql = "SELECT 1 FROM pg_indexes WHERE tablename = 'customer' AND indexname = 'customer_home_store_id'"
+    else:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'customer_home_store_id'"
+    return database.execute_sql(sql).fetchone() is not None
+
+
 def _foreign_keys() -> set[tuple[str, str]]:
     if dbmod.engine().name != "postgresql":
         return set()
@@ -86,7 +96,9 @@ def test_step_22_puts_an_existing_shop_into_the_default_store(db, db_location):
     _undo_step_22()
     with database.atomic():
         dbmod.engine().migrate_step(database.obj, 22, step)
+        dbmod.engine().migrate_step(database.obj, 25, step25)
     _all_in_the_default_store()
+    assert _has_home_store_index()
     assert _columns() == fresh_columns
     assert _foreign_keys() == fresh_fks
     if dbmod.engine().name == "postgresql":
@@ -136,6 +148,7 @@ def test_a_version_21_file_opens_with_everything_in_the_default_store(db_path, m
     assert dbmod.schema_version() == dbmod.latest_version()
     _all_in_the_default_store(empty=("package_use", "gift_redemption"))
     assert stores.counter_store().id == 1
+    assert _has_home_store_index()
     close_database()
 
 

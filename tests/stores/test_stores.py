@@ -190,3 +190,28 @@ def test_each_stores_sales_of_a_period(shop):
     assert (rows["本店"].members_joined, east_row.members_joined) == (1, 1)
     assert stores.sales(DAY, DAY, east.id) == [east_row]
     assert stores.sales(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1), east.id)[0].sales == 0
+
+
+def test_a_stores_list_pages_the_same_with_the_count_known(shop):
+    """A store's members page the same whatever the count the list passes (exact, capped, none):
+    SQLite reads a small store from its index and walks the sort index for a large one (step 25)."""
+    east = stores.add("east", "东门店")
+    for i in range(60):
+        cid = _member(f"顾客{i:02d}", f"138{i:08d}")
+        if i % 20 == 0:
+            Customer.update(home_store=east.id).where(Customer.id == cid).execute()
+    for store_id, n in ((east.id, 3), (1, 57)):
+        for sort in ("name", "total_spend"):
+            q = CustomerQuery(store_id=store_id, sort=sort)
+            assert customers.count(q) == n
+            plain = [r.id for r in customers.seek(q, None, 100)]
+            assert len(plain) == n
+            assert [r.id for r in customers.seek(q, None, 100, hits=n)] == plain
+            assert [r.id for r in customers.seek(q, None, 100, hits=10_000)] == plain  # walks
+            first = customers.seek(q, None, 1, hits=n)[0].cursor
+            assert [r.id for r in customers.seek(q, first, 100, hits=n)] == plain[1:]
+            walked, cursor = [], None  # pages of 2: the large store walks its sort index
+            while page := customers.seek(q, cursor, 2, hits=min(n, 2_000)):
+                walked += [r.id for r in page]
+                cursor = page[-1].cursor
+            assert walked == plain

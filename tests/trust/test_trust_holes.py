@@ -141,6 +141,7 @@ SETTINGS_ENTRY_POINTS = {
     "shopcrm.campaigns.outbox:save_settings": "owner",  # channels: SMS provider, SMTP server, rate limits
     "shopcrm.loyalty.config:save_settings": "owner",  # member prices, points as money, expiry (issue 14)
     "shopcrm.stores:set_counter_store": "owner",  # the store this counter books every write to (issue 18)
+    "shopcrm.stores:set_operators": "owner",  # which operators work in which store (issue 18)
     # owner only and audited as "restore" (test_restore_* below); it keeps the database id
     "shopcrm.backup:restore": "owner, restore",
     "shopcrm.trust.security:set_idle_minutes": "owner",
@@ -264,6 +265,7 @@ def _owner_only_calls():
             "settings",
         ),
         ("shopcrm.stores:set_counter_store", lambda: stores.set_counter_store(1), "settings"),
+        ("shopcrm.stores:set_operators", lambda: stores.set_operators(1, ["小王"]), "settings"),
         ("shopcrm.trust.security:set_idle_minutes", lambda: security.set_idle_minutes(30), "settings"),
         ("shopcrm.trust.security:set_pin", lambda: security.set_pin("9999"), "pin_change"),
         ("shopcrm.trust.security:clear_pin", lambda: security.clear_pin(), "pin_change"),

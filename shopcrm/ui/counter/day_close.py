@@ -72,7 +72,7 @@ class DayCloseDialog(QDialog):
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.operator_combo = QComboBox(objectName="dayCloseOperator")
         self.operator_combo.addItem(self.tr("All (the whole day)"), "")
-        for name in counter.load_settings()["operators"]:
+        for name in counter.operators_here():  # a chain: this store's operators
             self.operator_combo.addItem(name, name)
         me = session.current_operator()
         if me and self.operator_combo.findData(me) < 0:

@@ -8,6 +8,7 @@ progress bar and Cancel.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QUrl, Signal
@@ -29,17 +30,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm import customers
+from shopcrm import customers, stores
 from shopcrm.core import clock
 from shopcrm.core.errors import Cancelled
 from shopcrm.excel import excel_export
 from shopcrm.ui.shell import forms
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.stores.store_picker import StorePicker
 from shopcrm.ui.trust import security_ui
 
 SCOPE_LIST, SCOPE_SELECTION, SCOPE_ALL = "list", "selection", "all"
 FOLDER_KEY = "export/folder"
+
+
+def _file_part(text: str) -> str:
+    """``text`` as part of a file name on every system (a store's name may hold / or :)."""
+    return "".join("_" if ch in '\\/:*?"<>|' or ch < " " else ch for ch in text).strip(" .") or "_"
 
 
 def default_folder() -> Path:
@@ -82,16 +89,24 @@ class ExportDialog(QDialog):
         self.selected_ids = list(selected_ids or [])
         self.last_result: excel_export.ExportResult | None = None
 
-        list_count = customers.count(self.query)
-        all_count = customers.count(customers.CustomerQuery())
+        # a chain (issue #18): which store's export — its members (home store) and, in a full
+        # archive, what was recorded there; hidden for a single store. Export is the owner's (the
+        # PIN is asked on Export), so the choice is free; it opens on the list's store.
+        self.store_picker = StorePicker(self, clerk_may_choose=True, object_name="exportStorePicker")
+        if self.query.store_id is not None:
+            self.store_picker.setCurrentIndex(max(self.store_picker.findData(self.query.store_id), 0))
+        store_label = QLabel(self.tr("&Store:"), objectName="exportStoreLabel")
+        store_label.setBuddy(self.store_picker)
+        store_label.setVisible(self.store_picker.chain)
+        store_row = QHBoxLayout()
+        store_row.addWidget(store_label)
+        store_row.addWidget(self.store_picker, 1)
+
         box = QGroupBox(self.tr("Which customers"))
-        self.list_radio = QRadioButton(
-            self.tr("The list as shown now ({n})").format(n=list_count), objectName="scopeList"
-        )
-        self.selection_radio = QRadioButton(
-            self.tr("Selected customers ({n})").format(n=len(self.selected_ids)), objectName="scopeSelection"
-        )
-        self.all_radio = QRadioButton(self.tr("All customers ({n})").format(n=all_count), objectName="scopeAll")
+        self.list_radio = QRadioButton(objectName="scopeList")
+        self.selection_radio = QRadioButton(objectName="scopeSelection")
+        self.all_radio = QRadioButton(objectName="scopeAll")
+        self._count_scopes()
         self.selection_radio.setEnabled(bool(self.selected_ids))
         self.scope_group = QButtonGroup(self)
         lay = QVBoxLayout(box)
@@ -113,6 +128,15 @@ class ExportDialog(QDialog):
             self.tr("Full archive: add sheets of purchases, contacts and complaints"), objectName="fullArchive"
         )
         self.full_check.setChecked(full)
+        self.store_hint = QLabel(
+            self.tr(
+                "A store's export holds its members (who joined there) and, in a full archive, the "
+                "purchases, contacts and complaints recorded in that store."
+            ),
+            objectName="exportStoreHint",
+        )
+        self.store_hint.setWordWrap(True)
+        self.store_hint.setForegroundRole(self.store_hint.foregroundRole().PlaceholderText)
         hint = QLabel(
             self.tr(
                 "Mobile and card numbers are written as text and dates as dates, so the "
@@ -125,7 +149,8 @@ class ExportDialog(QDialog):
         hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
 
         self.path_edit = QLineEdit(objectName="exportPath")
-        self.path_edit.setText(str(default_folder() / self._suggested_name()))
+        self._suggestion = self._suggested_name()
+        self.path_edit.setText(str(default_folder() / self._suggestion))
         self.path_edit.setMinimumWidth(380)
         browse = QPushButton(self.tr("Browse…"), objectName="browseButton")
         browse.clicked.connect(self.browse)
@@ -133,7 +158,8 @@ class ExportDialog(QDialog):
         path_row.addWidget(QLabel(self.tr("Save to:")))
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
-        self.full_check.toggled.connect(self._rename_suggestion)
+        self.full_check.toggled.connect(lambda _on: self._rename_suggestion())
+        self.store_picker.scope_changed.connect(self._store_changed)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -145,14 +171,17 @@ class ExportDialog(QDialog):
         self.path_edit.textChanged.connect(lambda text: self.export_button.setEnabled(bool(text.strip())))
 
         layout = QVBoxLayout(self)
+        layout.addLayout(store_row)
         layout.addWidget(box)
         layout.addWidget(self.full_check)
+        layout.addWidget(self.store_hint)
         layout.addLayout(path_row)
         layout.addWidget(hint)
         layout.addSpacing(6)
         layout.addWidget(buttons)
 
         # --- choices -----------------------------------------------------------------------------
+        self.store_hint.setVisible(self.store_picker.chain)
         forms.settle(self, first=self.scope_group.checkedButton())
 
     def scope(self) -> str:
@@ -162,15 +191,42 @@ class ExportDialog(QDialog):
             return SCOPE_ALL
         return SCOPE_LIST
 
-    def _suggested_name(self, full: bool | None = None) -> str:
-        full = self.full_check.isChecked() if full is None and hasattr(self, "full_check") else bool(full)
-        stem = self.tr("customer archive") if full else self.tr("customers")
-        return f"{stem}_{clock.today():%Y%m%d}.xlsx"
+    def store_id(self) -> int | None:
+        """The store to export (None: the whole chain, or a single-store shop)."""
+        return self.store_picker.store_id()
 
-    def _rename_suggestion(self, full: bool) -> None:
+    def _count_scopes(self) -> None:
+        """The radio buttons' counts, in the chosen store."""
+        store_id = self.store_id()
+        list_count = customers.count(replace(self.query, store_id=store_id))
+        all_count = customers.count(customers.CustomerQuery(store_id=store_id))
+        picked = len(self.selected_ids)
+        if store_id is not None and picked:
+            picked = excel_export.members_of(self.selected_ids, store_id)
+        self.list_radio.setText(self.tr("The list as shown now ({n})").format(n=list_count))
+        self.selection_radio.setText(self.tr("Selected customers ({n})").format(n=picked))
+        if store_id is None:
+            self.all_radio.setText(self.tr("All customers ({n})").format(n=all_count))
+        else:
+            self.all_radio.setText(self.tr("All members of this store ({n})").format(n=all_count))
+
+    def _store_changed(self) -> None:
+        self._count_scopes()
+        self._rename_suggestion()
+
+    def _suggested_name(self) -> str:
+        full = hasattr(self, "full_check") and self.full_check.isChecked()
+        stem = self.tr("customer archive") if full else self.tr("customers")
+        store_id = self.store_id()
+        store = "" if store_id is None else f"_{_file_part(stores.get(store_id).name)}"
+        return f"{stem}{store}_{clock.today():%Y%m%d}.xlsx"
+
+    def _rename_suggestion(self) -> None:
+        """An untouched suggested name follows the full-archive box and the store."""
         current = Path(self.path_edit.text())
-        if current.name == self._suggested_name(not full):  # untouched suggestion: follow the box
-            self.path_edit.setText(str(current.with_name(self._suggested_name(full))))
+        if current.name == self._suggestion:
+            self._suggestion = self._suggested_name()
+            self.path_edit.setText(str(current.with_name(self._suggestion)))
 
     def browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -186,12 +242,13 @@ class ExportDialog(QDialog):
         path = Path(self.path_edit.text().strip()).expanduser()
         if not security_ui.ensure_owner(self, "export"):  # clerk mode: ask for the owner PIN
             return None
-        kwargs = {"full": self.full_check.isChecked()}
+        kwargs = {"full": self.full_check.isChecked(), "store_id": self.store_id()}
         scope = self.scope()
         if scope == SCOPE_SELECTION:
             kwargs["ids"] = self.selected_ids
         elif scope == SCOPE_LIST:
-            kwargs["query"] = self.query
+            # the list's filter in the chosen store (None: the whole chain, whatever the list showed)
+            kwargs["query"] = replace(self.query, store_id=self.store_id())
         ok, value = run_task(self, self.tr("Exporting to Excel…"), excel_export.export_customers, path, **kwargs)
         if not ok:
             if not isinstance(value, Cancelled):

@@ -39,6 +39,7 @@ from shopcrm.core.money import fmt
 from shopcrm.excel import excel_import as X, purchase_import as P
 from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import run_task
+from shopcrm.ui.stores.store_picker import StorePicker
 
 PREVIEW_ROWS = 12  # rows of the sheet shown when choosing the header row
 STATUS_ROWS = 200  # rows shown with their status before the import
@@ -495,7 +496,16 @@ class ImportOptionsPage(QWizardPage):
             objectName="importPurchaseNote",
         )
         self.purchase_note.setWordWrap(True)
+        # a chain (issue #18): the store these members joined, or these purchases were made in
+        # (hidden for one store; opens on this counter's store)
+        self.store_picker = StorePicker(self, clerk_may_choose=True, object_name="importStorePicker", whole_chain=False)
+        self.store_label = QLabel(objectName="importStoreLabel")
+        self.store_label.setBuddy(self.store_picker)
+        store_row = QHBoxLayout()
+        store_row.addWidget(self.store_label)
+        store_row.addWidget(self.store_picker, 1)
         lay = QVBoxLayout(self)
+        lay.addLayout(store_row)
         lay.addWidget(dup)
         lay.addWidget(bal)
         lay.addWidget(note)
@@ -515,6 +525,11 @@ class ImportOptionsPage(QWizardPage):
         purchases = self.w.kind == PURCHASES
         for box in self.member_boxes:
             box.setVisible(not purchases)
+        self.store_picker.reload(quiet=True)
+        self.store_label.setVisible(self.store_picker.chain)
+        self.store_label.setText(
+            self.tr("&Store of these purchases:") if purchases else self.tr("&Store these members joined:")
+        )
         has_points = "points" in self.w.mapping.values()
         self.points_box.setVisible(purchases)
         self.points_box.setEnabled(has_points)
@@ -538,6 +553,7 @@ class ImportOptionsPage(QWizardPage):
         self.w.on_duplicate = self.policy()
         self.w.balance_mode = self.balance_mode()
         self.w.points_as_history = self.w.kind == PURCHASES and self.points_box.isChecked()
+        self.w.store_id = self.store_picker.store_id()
         return self.w.check()
 
 
@@ -786,6 +802,7 @@ class ImportWizard(QWizard):
         self.remembered = False
         self.on_duplicate = "skip"
         self.balance_mode = "replace"
+        self.store_id: int | None = None  # a chain: the store chosen on the options page
         self.report: X.ImportReport | P.PurchaseReport | None = None
         self.saved_report: Path | None = None
         self.file_page = ImportFilePage(self)
@@ -821,6 +838,7 @@ class ImportWizard(QWizard):
             on_duplicate=self.on_duplicate,
             balance_mode=self.balance_mode,
             unknown_to_notes=self.unknown_to_notes,
+            store_id=self.store_id,
         )
 
     def _run(self, title: str, *, dry_run: bool) -> tuple[bool, object]:
@@ -835,6 +853,7 @@ class ImportWizard(QWizard):
                 mapping=dict(self.mapping),
                 dry_run=dry_run,
                 points_as_history=self.points_as_history,
+                store_id=self.store_id,
             )
         if dry_run:
             return run_task(self, title, X.run_sheet, self.sheet, self.options(), dry_run=True)

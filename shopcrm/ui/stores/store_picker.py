@@ -32,10 +32,18 @@ def reload_all() -> None:
 class StorePicker(QComboBox):
     scope_changed = Signal()
 
-    def __init__(self, parent=None, *, clerk_may_choose: bool = False, object_name: str = "storePicker"):
+    def __init__(
+        self,
+        parent=None,
+        *,
+        clerk_may_choose: bool = False,
+        object_name: str = "storePicker",
+        whole_chain: bool = True,
+    ):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.clerk_may_choose = clerk_may_choose
+        self.whole_chain = whole_chain  # False: one store must be chosen (an import); it opens on the counter's
         self.setToolTip(self.tr("Which store's work to show"))
         self.chain = False
         self.currentIndexChanged.connect(lambda _i: self.scope_changed.emit())
@@ -57,12 +65,15 @@ class StorePicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         if self.chain:
-            self.addItem(t("store.all"), ALL)
+            if self.whole_chain:
+                self.addItem(t("store.all"), ALL)
             for s in stores.all_stores(include_inactive=False):
                 self.addItem(s.name, s.id)
             free = self.clerk_may_choose or session.is_owner()
             if free:
-                if previous is None:  # first fill: the screen's opening scope
+                if previous is None and not self.whole_chain:
+                    previous = stores.counter_store().id
+                elif previous is None:  # first fill: the screen's opening scope
                     scope = stores.work_scope() if not self.clerk_may_choose else None
                     previous = ALL if scope is None else scope
                 index = self.findData(previous)

@@ -63,7 +63,14 @@ class StoreEditDialog(QDialog):
         self.name = QLineEdit(store.name if store else "", objectName="storeName")
         self.address = QLineEdit(store.address if store else "", objectName="storeAddress")
         self.phone = QLineEdit(store.phone if store else "", objectName="storePhone")
+        self.operators = QLineEdit(
+            "、".join(stores.operators_of(store.id)) if store else "", objectName="storeOperators"
+        )
         self.code.setPlaceholderText(self.tr("e.g. east (letters, digits, - and _)"))
+        self.operators.setPlaceholderText(self.tr("who works here, e.g. 小王、小李"))
+        self.operators.setToolTip(
+            self.tr("An operator listed here can only sign in at this store's counters; one listed nowhere, anywhere")
+        )
         self.error = QLabel(objectName="storeError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -72,6 +79,7 @@ class StoreEditDialog(QDialog):
         form.addRow(self.tr("Code"), self.code)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Operators"), self.operators)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -79,11 +87,13 @@ class StoreEditDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
-        forms.settle(self, first=self.name, order=[self.name, self.code, self.address, self.phone])
+        self.setMinimumWidth(380)  # room for an address and the operators' placeholder
+        forms.settle(self, first=self.name, order=[self.name, self.code, self.address, self.phone, self.operators])
 
     def save(self) -> bool:
         """Store the values; a refusal is shown here and every typed value stays."""
         try:
+            operators = stores.clean_operators(self.operators.text())
             if self.store is None:
                 self.store = stores.add(
                     self.code.text(), self.name.text(), address=self.address.text(), phone=self.phone.text()
@@ -96,10 +106,12 @@ class StoreEditDialog(QDialog):
                     address=self.address.text(),
                     phone=self.phone.text(),
                 )
+            if operators != stores.operators_of(self.store.id):
+                stores.set_operators(self.store.id, operators)
         except (FieldError, PermissionError) as exc:
             self.error.setText(str(exc))
             field = getattr(exc, "field", "")
-            target = {"store_code": self.code, "store_name": self.name}.get(field)
+            target = {"store_code": self.code, "store_name": self.name, "operators": self.operators}.get(field)
             if target is not None:
                 target.setFocus()
                 target.selectAll()
@@ -109,7 +121,7 @@ class StoreEditDialog(QDialog):
 
 
 class StoresDialog(QDialog):
-    COLUMNS = ("id", "code", "name", "address", "phone", "state", "counter")
+    COLUMNS = ("id", "code", "name", "address", "phone", "state", "counter", "operators")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -125,6 +137,7 @@ class StoresDialog(QDialog):
                 self.tr("Phone"),
                 self.tr("State"),
                 self.tr("This counter"),
+                self.tr("Operators"),
             ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -162,12 +175,13 @@ class StoresDialog(QDialog):
         lay.addWidget(close)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.reload()
-        forms.fit_to_screen(self, 720, 420)
+        forms.fit_to_screen(self, 800, 420)
         forms.settle(self, first=self.table)
 
     def reload(self, select: int | None = None) -> None:
         self.rows = stores.all_stores()
         here = stores.counter_store().id
+        operators = stores.operator_stores()
         self.table.setRowCount(len(self.rows))
         for r, s in enumerate(self.rows):
             values = (
@@ -178,6 +192,7 @@ class StoresDialog(QDialog):
                 s.phone,
                 self.tr("Active") if s.active else self.tr("Inactive"),
                 "✓" if s.id == here else "",
+                "、".join(name for name, store_id in operators.items() if store_id == s.id),
             )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -1,0 +1,145 @@
+"""Imports into a store of a chain (issue #18): a member import makes the chosen store the new
+members' home store (existing members keep theirs), a purchase import books the purchases and
+their points to it and refuses only that store's closed days; the command line's ``--store`` and
+the wizard's store picker (hidden for one store). Both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QRadioButton, QWizard
+
+from shopcrm import cli, customers, stores
+from shopcrm.core import clock
+from shopcrm.customers import CustomerInput
+from shopcrm.excel import excel_import as X, purchase_import as P
+from shopcrm.sales import counter
+from shopcrm.store.db import close_database, database
+from shopcrm.trust import security
+
+DAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def chain(db):
+    security.reset_session()
+    clock.set_now(dt.datetime.combine(DAY, dt.time(10)))
+    old = customers.create(CustomerInput(name="老会员", mobile="13800000001")).id
+    east = stores.add("east", "东门店")
+    yield {"old": old, "east": east.id}
+    security.reset_session()
+
+
+def _members(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "余额", "积分"])
+    ws.append(["老会员", "13800000001", 50, 10])  # already a member of the main store
+    ws.append(["东店新会员", "13800000002", 100, 20])
+    wb.save(path)
+    return path
+
+
+def _purchases(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["日期", "手机", "金额", "积分"])
+    ws.append(["2026-11-20 10:00", "13800000001", 30, 3])
+    ws.append(["2026-11-21 11:00", "13800000001", 40, 4])
+    wb.save(path)
+    return path
+
+
+def _stores_of(table: str, where: str = "") -> list:
+    return [r[0] for r in database.execute_sql(f"SELECT store_id FROM {table} {where} ORDER BY id").fetchall()]
+
+
+def test_a_member_import_for_a_store(chain, tmp_path):
+    east = chain["east"]
+    report = X.run(_members(tmp_path / "m.xlsx"), X.ImportOptions(on_duplicate="fill", store_id=east))
+    assert (report.imported, report.updated) == (1, 1)
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert homes == {"老会员": 1, "东店新会员": east}  # existing members keep their home store
+    assert set(_stores_of("ledger_entry", "WHERE kind = 'import'")) == {east}
+    # no store chosen: this counter's store (a single store: the default one)
+    X.run(_members(tmp_path / "m2.xlsx"), X.ImportOptions(on_duplicate="skip"))
+    assert database.execute_sql("SELECT count(*) FROM customer").fetchone()[0] == 2
+
+
+def test_a_purchase_import_for_a_store_and_its_closed_days(chain, tmp_path):
+    east = chain["east"]
+    counter.close_day(dt.date(2026, 11, 21))  # the main store closed the 21st, the east store did not
+    report = P.run(_purchases(tmp_path / "p.xlsx"), points_as_history=True, store_id=east)
+    assert report.imported == 2 and report.store_id == east and report.to_json()["store_id"] == east
+    assert _stores_of("purchase") == [east, east]
+    assert set(_stores_of("ledger_entry", "WHERE kind = 'import'")) == {east}
+    assert stores.sales(dt.date(2026, 11, 20), dt.date(2026, 11, 21), east)[0].sales_cents == 7_000
+    again = P.run(_purchases(tmp_path / "p2.xlsx"), dry_run=True)  # the main store: its closed day
+    assert again.errors == 1 and again.duplicates == 1
+
+
+def test_import_store_on_the_command_line(chain, db_location, tmp_path, capsys):
+    close_database()
+    db = ("--db", str(db_location))
+    code = cli.main(["import", str(_members(tmp_path / "m.xlsx")), "--store", "east", *db])
+    assert code == 0, capsys.readouterr().err
+    code = cli.main(["import", str(_purchases(tmp_path / "p.xlsx")), "--kind", "purchases", "--store", "东门店", *db])
+    assert code == 0, capsys.readouterr().err
+    code = cli.main(["import", str(tmp_path / "p.xlsx"), "--store", "nowhere", *db])
+    assert code == 1 and "nowhere" in capsys.readouterr().err
+    assert cli.main(["store", "deactivate", "east", *db]) == 0
+    code = cli.main(["import", str(tmp_path / "p.xlsx"), "--store", "east", *db])
+    assert code == 1 and "东门店" in capsys.readouterr().err
+    from shopcrm.store.db import open_database
+
+    open_database(db_location)
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert homes == {"老会员": 1, "东店新会员": chain["east"]}
+    assert _stores_of("purchase") == [chain["east"]] * 2
+
+
+@pytest.fixture
+def wizard(qtbot, app, chain, db_location):
+    from shopcrm.ui.excel.import_wizard import ImportWizard
+
+    w = ImportWizard()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _next(qtbot, w, expected):
+    w.button(QWizard.WizardButton.NextButton).click()
+    qtbot.waitUntil(lambda: w.currentPage().objectName() == expected, timeout=30_000)
+
+
+@pytest.mark.gui
+def test_the_wizard_asks_a_chain_which_store(qtbot, wizard, chain, tmp_path):
+    w = wizard
+    w.file_page.findChild(QRadioButton, "importKind_purchases").click()
+    w.file_page.path_edit.setText(str(_purchases(tmp_path / "p.xlsx")))
+    _next(qtbot, w, "importSheetPage")
+    _next(qtbot, w, "importMappingPage")
+    _next(qtbot, w, "importOptionsPage")
+    picker = w.options_page.store_picker
+    assert picker.isVisible() and w.options_page.store_label.text() == "这些消费所在门店(&S)："
+    assert [picker.itemText(i) for i in range(picker.count())] == ["本店", "东门店"]  # no 全部门店
+    assert picker.store_id() == 1  # this counter's store
+    picker.setCurrentIndex(picker.findData(chain["east"]))
+    _next(qtbot, w, "importDryRunPage")
+    assert w.report.store_id == chain["east"] and w.report.imported == 2
+
+
+@pytest.mark.gui
+def test_one_store_sees_no_store_in_the_wizard(qtbot, wizard, chain, tmp_path):
+    stores.set_active(chain["east"], False)
+    w = wizard
+    w.file_page.path_edit.setText(str(_members(tmp_path / "m.xlsx")))
+    _next(qtbot, w, "importSheetPage")
+    _next(qtbot, w, "importMappingPage")
+    _next(qtbot, w, "importOptionsPage")
+    assert w.options_page.store_picker.isHidden() and w.options_page.store_label.isHidden()
+    assert w.options_page.store_picker.store_id() is None and w.store_id is None
