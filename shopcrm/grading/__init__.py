@@ -594,9 +594,14 @@ def _period_sums(info: dict, start: str, end: str, max_id: int, binned: list[int
         database.execute_sql(f"DELETE FROM _s WHERE id IN ({_binned_ids()})")
         if not _sums_changed(info, binned):
             return False, True
+    analyze_temp("_chg")
+    if sqlfn.update_writes_whole_row():
+        # PostgreSQL: the new sums go with the rest of the row's results in the regrade's one
+        # UPDATE (each UPDATE of a row writes all of it and an entry in each of its indexes:
+        # 0.1 ms a row); until then they are read from _chg (see _sums_deferred)
+        return True, not incremental
     # driven by _chg (as UPDATE ... FROM, SQLite's planner walks all customers: the temp tables
     # have no statistics)
-    analyze_temp("_chg")
     database.execute_sql(
         "UPDATE customer SET period_spend_cents = (SELECT m FROM _chg WHERE _chg.id = customer.id), "
         "period_purchases = (SELECT f FROM _chg WHERE _chg.id = customer.id) "
@@ -644,6 +649,13 @@ def _sums_changed(info: dict, binned: list[int]) -> bool:
         executemany("INSERT INTO _d (id) VALUES (?) ON CONFLICT (id) DO NOTHING", restored)
     analyze_temp("_d")
     return True
+
+
+def _sums_deferred(stored: bool) -> bool:
+    """Whether :func:`_period_sums` (having brought the sums up to date: ``stored``) left the
+    changed ones in ``_chg`` for the regrade's UPDATE to write (PostgreSQL) instead of writing
+    them on the customers at once (SQLite)."""
+    return stored and sqlfn.update_writes_whole_row()
 
 
 def _at_risk_on_sql(cfg: dict) -> str:
@@ -772,11 +784,14 @@ def regrade(
                 f"(SELECT COUNT(*) FROM customer {_binned()} AND last_purchase_at IS NOT NULL)"
             ).fetchone()[0]
             # one text value per column is 4x quicker to fetch than 80k rows
+            deferred = _sums_deferred(incremental)
             if incremental:  # the stored sums, index-only, minus the recycle bin
+                # (sums still to be written: the stored ones of others, then the new ones)
                 m_text, f_text = database.execute_sql(
                     f"SELECT {sqlfn.group_concat('period_spend_cents', ',')}, {sqlfn.group_concat('period_purchases', ',')} "
                     "FROM customer "
                     f"{indexed_by('customer_period_purchases_spend')} WHERE period_purchases > 0"
+                    + (" AND id NOT IN (SELECT id FROM _chg)" if deferred else "")
                 ).fetchone()
                 binned_mf = database.execute_sql(
                     f"SELECT period_spend_cents, period_purchases FROM customer {_binned()} AND period_purchases > 0"
@@ -788,6 +803,10 @@ def regrade(
                 binned_mf = []
             ms = list(map(int, m_text.split(","))) if m_text else []
             f_dist = Counter(map(int, f_text.split(","))) if f_text else Counter()
+            if deferred:
+                for m, f in database.execute_sql("SELECT m, f FROM _chg WHERE f > 0").fetchall():
+                    ms.append(m)
+                    f_dist[f] += 1
             for m, f in binned_mf:
                 ms.remove(m)
                 f_dist[f] -= 1
@@ -830,6 +849,16 @@ def regrade(
             check_progress(progress, 3, steps)
             hv, freq, recent = int(cfg["high_value_m"]), int(cfg["frequent_f"]), int(cfg["recent_r"])
             burden = int(cfg["burden_costs"])
+            # the period sums m, f: summed afresh (_s), else stored, with the new ones not yet
+            # written read from _chg
+            sums, sums_join = (
+                ("COALESCE(ps.m, 0) AS m, COALESCE(ps.f, 0) AS f", "LEFT JOIN _s ps ON ps.id = c.id")
+                if not incremental
+                else ("COALESCE(x.m, c.period_spend_cents) AS m, COALESCE(x.f, c.period_purchases) AS f",
+                      "LEFT JOIN _chg x ON x.id = c.id")
+                if deferred
+                else ("c.period_spend_cents AS m, c.period_purchases AS f", "")
+            )  # fmt: skip
             _exec(
                 f"""CREATE TEMP TABLE _g_new AS
                 WITH d AS (
@@ -838,17 +867,11 @@ def regrade(
                         c.at_risk_on AS oar,
                         c.first_purchase_at AS fp, c.last_purchase_at AS lp, c.purchase_count AS n,
                         c.period_spend_cents AS om, c.period_purchases AS ofr,
-                        {
-                    "c.period_spend_cents AS m, c.period_purchases AS f"
-                    if incremental
-                    else "COALESCE(ps.m, 0) AS m, COALESCE(ps.f, 0) AS f"
-                }, COALESCE(g.costs, 0) AS costs,
+                        {sums}, COALESCE(g.costs, 0) AS costs,
                         CASE WHEN g.rec IS NOT NULL THEN g.rec
                              WHEN c.lifecycle = 'recovered' AND c.lifecycle_at >= :rec_start
                              THEN c.lifecycle_at END AS rec
-                    FROM customer c LEFT JOIN _g g ON g.id = c.id {
-                    "" if incremental else "LEFT JOIN _s ps ON ps.id = c.id"
-                }
+                    FROM customer c LEFT JOIN _g g ON g.id = c.id {sums_join}
                     WHERE c.deleted_at IS NULL {"AND c.id IN (SELECT id FROM _k)" if few else ""}),
                 s AS (
                     SELECT *,
@@ -920,11 +943,13 @@ def regrade(
                 + " FROM _g_new"
             ).fetchone()
             active = [g for g, n in zip(groups, counts[1:], strict=True) if n]
-            if few or counts[0] * 5 <= buyers:
+            if (few or counts[0] * 5 <= buyers) and not sqlfn.update_writes_whole_row():
                 # one UPDATE per group of columns, each only where its values differ: an UPDATE
                 # rewrites the index entries of every column it sets, changed or not, and the
                 # commit then writes (and checkpoints) every index page touched. Also after a
                 # full sum when few rows changed (a day's worth): 2.1 s -> 0.3 s at 1M customers
+                # (SQLite; on PostgreSQL an UPDATE writes the whole row and an entry in every
+                # index: each row once, with all it changed)
                 for sets, differ, _ in active:
                     _exec(f"UPDATE customer SET {sets} FROM _g_new n WHERE n.id = customer.id AND ({differ})", params)
             elif active:  # most rows may change: one pass over them, setting what changed
@@ -956,16 +981,15 @@ def regrade(
                     "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None,
                 },
             )
-            grades = _grade_counts()
-            store_figures(today, at)
+            figures = store_figures(today, at)  # (the customers per grade among them)
             check_progress(progress, steps, steps)
         except Cancelled:
             txn.rollback()
             raise
     return RegradeResult(
-        sum(grades.values()),
+        figures.customers,
         changed,
-        {g: grades.get(g, 0) for g in GRADES},
+        {g: figures.by_grade.get(g, 0) for g in GRADES},
         at,
         period,
         thresholds,
@@ -973,18 +997,6 @@ def regrade(
         not summed_all,
         visited,
     )
-
-
-def _grade_counts() -> dict[str | None, int]:
-    """Customers per grade, not counting the recycle bin (index-only, minus the few binned)."""
-    counts = dict(
-        database.execute_sql(
-            f"SELECT grade, COUNT(*) FROM customer {indexed_by('customer_grade_period_spend')} GROUP BY grade"
-        ).fetchall()
-    )
-    for grade, n in database.execute_sql(f"SELECT grade, COUNT(*) FROM customer {_binned()} GROUP BY grade").fetchall():
-        counts[grade] -= n
-    return counts
 
 
 def _recency_distribution() -> list[tuple[str, int]]:
@@ -1280,29 +1292,34 @@ def summary(*, today: dt.date | None = None) -> Summary:
     by_grade: dict[str, int] = {}
     spend_by_grade: dict[str, int] = {}
     buyers = spend = 0
-    for grade, n, s, b in database.execute_sql(
-        f"SELECT grade, COUNT(*), SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) "
-        f"FROM customer {indexed_by('customer_grade_period_spend')} GROUP BY grade"
-    ).fetchall():
-        s, b = int(s or 0), int(b or 0)  # (PostgreSQL sums bigints as numerics)
-        by_grade[grade or ""] = n
-        spend_by_grade[grade or ""] = s
-        buyers += b
-        spend += s
-    # no INDEXED BY on the value type and lifecycle indexes: development databases migrated by
-    # an early step 4 lack them (the planner picks them when present)
-    by_value = counts("SELECT value_type, COUNT(*) FROM customer GROUP BY value_type")
-    by_life = counts("SELECT lifecycle, COUNT(*) FROM customer GROUP BY lifecycle")
     names = dict(database.execute_sql("SELECT id, name FROM level").fetchall())
-    by_level = {
-        names.get(k, "") if k else "": n
-        for k, n in database.execute_sql(
-            f"SELECT level_id, COUNT(*) FROM customer {indexed_by('customer_level_id')} GROUP BY level_id"
-        ).fetchall()
-    }
-    dormant_n = database.execute_sql(
-        "SELECT COUNT(*) FROM customer WHERE last_purchase_at < ?", (lost_before,)
-    ).fetchone()[0]
+    if not sqlfn.counts_from_indexes():  # PostgreSQL: one pass over the table, see _summary_counts
+        by_grade, spend_by_grade, by_value, by_life, by_level, buyers, spend, dormant_n = _summary_counts(
+            lost_before, names
+        )
+    else:
+        for grade, n, s, b in database.execute_sql(
+            f"SELECT grade, COUNT(*), SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) "
+            f"FROM customer {indexed_by('customer_grade_period_spend')} GROUP BY grade"
+        ).fetchall():
+            s, b = int(s or 0), int(b or 0)
+            by_grade[grade or ""] = n
+            spend_by_grade[grade or ""] = s
+            buyers += b
+            spend += s
+        # no INDEXED BY on the value type and lifecycle indexes: development databases migrated by
+        # an early step 4 lack them (the planner picks them when present)
+        by_value = counts("SELECT value_type, COUNT(*) FROM customer GROUP BY value_type")
+        by_life = counts("SELECT lifecycle, COUNT(*) FROM customer GROUP BY lifecycle")
+        by_level = {
+            names.get(k, "") if k else "": n
+            for k, n in database.execute_sql(
+                f"SELECT level_id, COUNT(*) FROM customer {indexed_by('customer_level_id')} GROUP BY level_id"
+            ).fetchall()
+        }
+        dormant_n = database.execute_sql(
+            "SELECT COUNT(*) FROM customer WHERE last_purchase_at < ?", (lost_before,)
+        ).fetchone()[0]
     # take the recycle bin out
     for grade, value, life, level_id, s, lp in database.execute_sql(
         f"SELECT grade, value_type, lifecycle, level_id, period_spend_cents, last_purchase_at FROM customer {_binned()}"
@@ -1331,6 +1348,35 @@ def summary(*, today: dt.date | None = None) -> Summary:
     )
 
 
+def _summary_counts(lost_before: str, names: dict) -> tuple:
+    """:func:`summary`'s counts in one GROUP BY over the customers (PostgreSQL, right after a
+    regrade's UPDATE: an index-only count there reads the rows of every page the UPDATE touched,
+    and the five counts read them five times): by grade (with spend), value type, lifecycle
+    stage and level, the buyers, the spend and the dormant, the recycle bin included."""
+    by_grade: Counter[str] = Counter()
+    spend_by_grade: Counter[str] = Counter()
+    by_value: Counter[str] = Counter()
+    by_life: Counter[str] = Counter()
+    by_level: Counter[str] = Counter()
+    buyers = spend = dormant_n = 0
+    for grade, value, life, level_id, dormant, n, s, b in database.execute_sql(
+        f"SELECT grade, value_type, lifecycle, level_id, {sqlfn.bool_int('last_purchase_at < ?')}, COUNT(*), "
+        f"SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) FROM customer "
+        "GROUP BY grade, value_type, lifecycle, level_id, 5",
+        (lost_before,),
+    ).fetchall():
+        s, b = int(s or 0), int(b or 0)  # (PostgreSQL sums bigints as numerics)
+        by_grade[grade or ""] += n
+        spend_by_grade[grade or ""] += s
+        by_value[value or ""] += n
+        by_life[life or ""] += n
+        by_level[names.get(level_id, "") if level_id else ""] += n
+        buyers += b
+        spend += s
+        dormant_n += n if dormant else 0
+    return dict(by_grade), dict(spend_by_grade), dict(by_value), dict(by_life), dict(by_level), buyers, spend, dormant_n
+
+
 @dataclass(frozen=True)
 class Bucket:
     index: int
@@ -1341,10 +1387,11 @@ class Bucket:
     grade: str  # the grade of most of its customers
 
 
-def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
+def pareto(buckets: int = 100, customers: int | None = None) -> tuple[list[Bucket], int]:
     """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
     cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
-    and the number of customers with no purchase in the period (not drawn)."""
+    and the number of customers with no purchase in the period (not drawn). ``customers``: how
+    many there are outside the recycle bin when the caller counted them already (a summary)."""
     # index-only, one text value per grade (4x quicker to fetch than 80k rows); the recycle bin
     # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
     spends: dict[str, list[int]] = {}
@@ -1363,12 +1410,11 @@ def pareto(buckets: int = 100) -> tuple[list[Bucket], int]:
         firsts.append((len(ranked), grade))
         ranked += sorted(spends[grade], reverse=True)
     n = len(ranked)
-    zero = (
-        database.execute_sql(
+    if customers is None:
+        customers = database.execute_sql(
             f"SELECT (SELECT COUNT(*) FROM customer) - (SELECT COUNT(*) FROM customer {_binned()})"
         ).fetchone()[0]
-        - n
-    )
+    zero = customers - n
     if n == 0:
         return [], zero
     k = min(buckets, n)
@@ -1402,13 +1448,13 @@ def _figures_stamp(today: dt.date, at: dt.datetime | None) -> list:
     ]
 
 
-def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -> None:
+def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -> Summary:
     """Compute the analysis tab's figures (the summary and the Pareto curve) and keep them in the
     settings table, stamped with the regrade time: the tab paints from them (:func:`stored_figures`)
-    instead of counting over every customer. Called by :func:`regrade`."""
+    instead of counting over every customer. Called by :func:`regrade`. Returns the summary."""
     today = today or clock.today()
     sm = summary(today=today)
-    buckets, zero = pareto(FIGURE_BUCKETS)
+    buckets, zero = pareto(FIGURE_BUCKETS, sm.customers)
     figures = {k: v for k, v in sm.__dict__.items() if k != "last_run"}
     setting_store.put(
         FIGURES_KEY,
@@ -1419,6 +1465,7 @@ def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -
             "zero": zero,
         },
     )
+    return sm
 
 
 def stored_figures(today: dt.date | None = None, *, stale_ok: bool = False) -> tuple[Summary, list[Bucket], int] | None:

@@ -241,3 +241,20 @@ def walk_keys_first() -> bool:
     row for every entry an index scan passes unless the scan is index-only; SQLite's indexes end
     in the rowid and it tests the entry before reading the row."""
     return _pg()
+
+
+def update_writes_whole_row() -> bool:
+    """Whether an UPDATE writes a new version of the whole row and, unless it sets unindexed
+    columns only, a new entry in every index of the table (PostgreSQL): a row is then best
+    written once, with every column that changed. SQLite rewrites the index entries of the
+    columns set only: there an UPDATE per group of columns, each where its values differ, writes
+    the fewest index pages."""
+    return _pg()
+
+
+def counts_from_indexes() -> bool:
+    """Whether a count or sum grouped by an indexed column reads that index alone (SQLite: an
+    index holds every value it answers with). PostgreSQL reads the row of every entry whose page
+    changed since it was last vacuumed: right after a bulk UPDATE, one pass over the table
+    answers several such counts (one GROUP BY of them all) quicker than an index each."""
+    return not _pg()
