@@ -846,13 +846,17 @@ def _anniversaries(s, today, start, end, consent, budget: _Budget) -> list[CareI
             {f"{x.month:02d}-{x.day:02d}" for x in days}
             | ({"02-29"} if any(x.month == 2 and x.day == 28 for x in days) else set())
         )
+        joined_md = sqlfn.month_day_of("c.joined_on")
         rows = budget.rows(
             "anniversary",
             f"SELECT {_COLS}, c.joined_on, c.created_at FROM customer c "
-            f"WHERE {sqlfn.month_day_of('c.joined_on')} IN ({','.join('?' * len(mds))}) "
+            f"WHERE {joined_md} IN ({','.join('?' * len(mds))}) "
             f"AND c.joined_on < ? AND {_active()} {consent}",
             [*mds, f"{end.year}-01-01"],
-            "c.id",
+            # the (month-day, id) index in its order, as birthdays: ordered by id alone, every
+            # customer of the window's days was sorted (SQLite) or the whole table walked by id
+            # (PostgreSQL) for a screenful
+            f"{joined_md}, c.id",
         )
         for r in rows:
             joined = _day(r[7])

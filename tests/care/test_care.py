@@ -642,6 +642,40 @@ def test_each_source_lists_its_cap_counts_the_rest_and_loads_more(db):
     assert last.kind == "return" and [m.kind for m in last.merged] == ["birthday"]
 
 
+def test_return_visits_are_capped_and_counted_in_the_order_of_the_last_purchase(db):
+    # read as a semi-join on the latest purchase (PostgreSQL's plan), counted without its id
+    buyers = [make(f"回{n}") for n in range(5)]
+    bought = [_bought(c, TODAY - dt.timedelta(days=3 + n)) for n, c in enumerate(buyers)]
+    s = quiet(source_cap=2, overdue_days=5, return_offsets=[{"days": 3, "label": "回访", "template": ""}])
+    lst = care.build_today(TODAY, s)
+    # the source's order is the last purchase's time: the oldest (most overdue) first
+    assert [i.key for i in lst.items if i.kind == "return"] == [f"return:{bought[4].id}:3", f"return:{bought[3].id}:3"]
+    assert lst.more == {"return": 3}
+
+
+def test_two_purchases_at_the_same_time_make_one_return_visit(db):
+    c = make("同时")
+    at = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time(15))
+    dress = activity.record_purchase(c.id, 100, at=at, items="连衣裙")
+    care_ = activity.record_purchase(c.id, 200, at=at, items="护理")
+    s = quiet(return_offsets=[{"days": 3, "label": "回访", "template": ""}], overdue_days=0)
+    assert [i.key for i in care.build_today(TODAY, s).items] == [f"return:{care_.id}:3"]  # the later one
+    # a category plan calls about the purchase that names it, the default offsets about the other
+    plan = {"name": "裙", "match": "连衣裙", "offsets": [{"days": 3, "label": "裙", "template": ""}]}
+    keys = sorted(i.key for i in care.build_today(TODAY, {**s, "return_plans": [plan]}).items)
+    assert keys == sorted([f"return:{dress.id}:3", f"return:{care_.id}:3"])
+
+
+def test_join_anniversaries_are_capped_in_month_day_order(db):
+    # listed from the (month-day, id) index: the earliest day of the window first, whatever the id
+    two_days_ago = TODAY - dt.timedelta(days=2)
+    late = make("后", joined=dt.date(2020, TODAY.month, TODAY.day))
+    early = make("前", joined=dt.date(2021, two_days_ago.month, two_days_ago.day))
+    lst = care.build_today(TODAY, quiet(join_anniversary=True, source_cap=1, overdue_days=3, one_call_a_day=False))
+    assert [i.customer_id for i in lst.items] == [early.id] and lst.more == {"anniversary": 1}
+    assert late.id in {i.customer_id for i in care.load_more(lst, "anniversary").items}
+
+
 def test_source_cap_is_a_validated_setting(db):
     with pytest.raises(FieldError):
         care.validate_settings({**care.load_settings(), "source_cap": 0})
