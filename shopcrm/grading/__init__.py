@@ -779,10 +779,18 @@ def regrade(
             analyze_temp("_g")
             check_progress(progress, 2, steps)
             # distributions -> thresholds; every grade and score is then "value >= threshold"
-            buyers = database.execute_sql(
-                "SELECT (SELECT COUNT(*) FROM customer WHERE last_purchase_at IS NOT NULL) - "
-                f"(SELECT COUNT(*) FROM customer {_binned()} AND last_purchase_at IS NOT NULL)"
-            ).fetchone()[0]
+            cuts = cfg["rfm_cuts"]
+            # the buyers per day of their last purchase (quintile R cut points): they count the
+            # buyers too, else one count over the same index
+            recency = None if cuts["r"] else _recency_distribution()
+            buyers = (
+                sum(n for _day, n in recency)
+                if recency is not None
+                else database.execute_sql(
+                    "SELECT (SELECT COUNT(*) FROM customer WHERE last_purchase_at IS NOT NULL) - "
+                    f"(SELECT COUNT(*) FROM customer {_binned()} AND last_purchase_at IS NOT NULL)"
+                ).fetchone()[0]
+            )
             # one text value per column is 4x quicker to fetch than 80k rows
             deferred = _sums_deferred(incremental)
             if incremental:  # the stored sums, index-only, minus the recycle bin
@@ -815,7 +823,6 @@ def regrade(
                 f_dist[0] += buyers - len(ms)
                 ms[:0] = [0] * (buyers - len(ms))
             ta, tb = _abc_thresholds_sorted(ms, int(cfg["a_share"]), int(cfg["b_share"]))
-            cuts = cfg["rfm_cuts"]
             m_cuts = [float(c) for c in cuts["m"]] if cuts["m"] else _quintile_cuts_sorted(ms, _BIG)
             f_cuts = (
                 [float(c) for c in cuts["f"]]
@@ -826,7 +833,7 @@ def regrade(
             r_cuts = (
                 [(today - dt.timedelta(days=int(c))).isoformat() for c in reversed(cuts["r"])]
                 if cuts["r"]
-                else _quintile_cuts(_recency_distribution(), _NEVER)
+                else _quintile_cuts(recency or [], _NEVER)
             )
             bands = {
                 "m": [ta, tb, *m_cuts],
@@ -1279,9 +1286,11 @@ class Summary:
         return {g: (100.0 * self.by_grade.get(g, 0) / total if total else 0.0) for g in GRADES}
 
 
-def summary(*, today: dt.date | None = None) -> Summary:
+def summary(*, today: dt.date | None = None, spends: dict[str, list[int]] | None = None) -> Summary:
     """Counts by grade, value type, lifecycle stage and level, and the dormant count. Each is an
-    index-only count over all customers, minus the (few) customers in the recycle bin."""
+    index-only count over all customers, minus the (few) customers in the recycle bin. On
+    PostgreSQL one pass over the table counts them all, and fills ``spends`` (when given) with
+    each grade's period spends for :func:`pareto`, the recycle bin included."""
     cfg = settings()
     today = today or clock.today()
     lost_before = (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat()
@@ -1295,7 +1304,7 @@ def summary(*, today: dt.date | None = None) -> Summary:
     names = dict(database.execute_sql("SELECT id, name FROM level").fetchall())
     if not sqlfn.counts_from_indexes():  # PostgreSQL: one pass over the table, see _summary_counts
         by_grade, spend_by_grade, by_value, by_life, by_level, buyers, spend, dormant_n = _summary_counts(
-            lost_before, names
+            lost_before, names, spends
         )
     else:
         for grade, n, s, b in database.execute_sql(
@@ -1348,23 +1357,31 @@ def summary(*, today: dt.date | None = None) -> Summary:
     )
 
 
-def _summary_counts(lost_before: str, names: dict) -> tuple:
+def _summary_counts(lost_before: str, names: dict, spends: dict[str, list[int]] | None) -> tuple:
     """:func:`summary`'s counts in one GROUP BY over the customers (PostgreSQL, right after a
     regrade's UPDATE: an index-only count there reads the rows of every page the UPDATE touched,
     and the five counts read them five times): by grade (with spend), value type, lifecycle
-    stage and level, the buyers, the spend and the dormant, the recycle bin included."""
+    stage and level, the buyers, the spend and the dormant, the recycle bin included; with
+    ``spends``, the period spends of the buyers too (the Pareto curve's, see :func:`pareto`)."""
     by_grade: Counter[str] = Counter()
     spend_by_grade: Counter[str] = Counter()
     by_value: Counter[str] = Counter()
     by_life: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
     buyers = spend = dormant_n = 0
-    for grade, value, life, level_id, dormant, n, s, b in database.execute_sql(
+    listed = (
+        f", {sqlfn.group_concat('period_spend_cents', ',')} FILTER (WHERE period_spend_cents > 0)"
+        if spends is not None
+        else ""
+    )
+    for grade, value, life, level_id, dormant, n, s, b, *text in database.execute_sql(
         f"SELECT grade, value_type, lifecycle, level_id, {sqlfn.bool_int('last_purchase_at < ?')}, COUNT(*), "
-        f"SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) FROM customer "
+        f"SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}){listed} FROM customer "
         "GROUP BY grade, value_type, lifecycle, level_id, 5",
         (lost_before,),
     ).fetchall():
+        if spends is not None and text[0]:
+            spends.setdefault(grade or "C", []).extend(map(int, text[0].split(",")))
         s, b = int(s or 0), int(b or 0)  # (PostgreSQL sums bigints as numerics)
         by_grade[grade or ""] += n
         spend_by_grade[grade or ""] += s
@@ -1387,19 +1404,23 @@ class Bucket:
     grade: str  # the grade of most of its customers
 
 
-def pareto(buckets: int = 100, customers: int | None = None) -> tuple[list[Bucket], int]:
+def pareto(
+    buckets: int = 100, customers: int | None = None, spends: dict[str, list[int]] | None = None
+) -> tuple[list[Bucket], int]:
     """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
     cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
     and the number of customers with no purchase in the period (not drawn). ``customers``: how
-    many there are outside the recycle bin when the caller counted them already (a summary)."""
+    many there are outside the recycle bin, ``spends``: each grade's period spends (None: "C"),
+    recycle bin included, when the caller read them already (a summary)."""
     # index-only, one text value per grade (4x quicker to fetch than 80k rows); the recycle bin
     # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
-    spends: dict[str, list[int]] = {}
-    for grade, text in database.execute_sql(
-        f"SELECT grade, {sqlfn.group_concat('period_spend_cents', ',')} FROM customer "
-        f"{indexed_by('customer_grade_period_spend')} WHERE period_spend_cents > 0 GROUP BY grade"
-    ).fetchall():
-        spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
+    if spends is None:
+        spends = {}
+        for grade, text in database.execute_sql(
+            f"SELECT grade, {sqlfn.group_concat('period_spend_cents', ',')} FROM customer "
+            f"{indexed_by('customer_grade_period_spend')} WHERE period_spend_cents > 0 GROUP BY grade"
+        ).fetchall():
+            spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
     for grade, spend in database.execute_sql(
         f"SELECT grade, period_spend_cents FROM customer {_binned()} AND period_spend_cents > 0"
     ).fetchall():
@@ -1453,8 +1474,9 @@ def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -
     settings table, stamped with the regrade time: the tab paints from them (:func:`stored_figures`)
     instead of counting over every customer. Called by :func:`regrade`. Returns the summary."""
     today = today or clock.today()
-    sm = summary(today=today)
-    buckets, zero = pareto(FIGURE_BUCKETS, sm.customers)
+    spends: dict[str, list[int]] = {}  # (filled by PostgreSQL's one pass)
+    sm = summary(today=today, spends=spends)
+    buckets, zero = pareto(FIGURE_BUCKETS, sm.customers, spends or None)
     figures = {k: v for k, v in sm.__dict__.items() if k != "last_run"}
     setting_store.put(
         FIGURES_KEY,
