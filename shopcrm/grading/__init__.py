@@ -658,6 +658,18 @@ def _sums_deferred(stored: bool) -> bool:
     return stored and sqlfn.update_writes_whole_row()
 
 
+def _grade_spends(ms: list[int], ta: int, tb: int) -> dict[str, list[int]]:
+    """The Pareto curve's spends per grade after a regrade, from the period spends it ranked
+    (``ms``, ascending, outside the recycle bin) and its thresholds: every graded customer's grade
+    is then "spend >= threshold" (tests/grading/test_grading_incremental.py), so the curve needs
+    no pass over the customers (0.2 s at 1M on SQLite, 0.7 s on PostgreSQL after the UPDATE)."""
+    import bisect
+
+    first, ib, ia = bisect.bisect_right(ms, 0), bisect.bisect_left(ms, tb), bisect.bisect_left(ms, ta)
+    parts = {"A": ms[ia:], "B": ms[max(ib, first) : ia], "C": ms[first : max(ib, first)]}
+    return {g: v for g, v in parts.items() if v}
+
+
 def _at_risk_on_sql(cfg: dict) -> str:
     """The first day on which the 破裂 rule holds for a customer who buys nothing more (the
     silence is a whole number of days, so ``silence > risk`` from floor(risk) + 1 days)."""
@@ -988,7 +1000,8 @@ def regrade(
                     "binned": binned if len(binned) <= _MAX_BINNED_REMEMBERED else None,
                 },
             )
-            figures = store_figures(today, at)  # (the customers per grade among them)
+            # (the customers per grade among the figures)
+            figures = store_figures(today, at, _grade_spends(ms, ta, tb))
             check_progress(progress, steps, steps)
         except Cancelled:
             txn.rollback()
@@ -1286,11 +1299,10 @@ class Summary:
         return {g: (100.0 * self.by_grade.get(g, 0) / total if total else 0.0) for g in GRADES}
 
 
-def summary(*, today: dt.date | None = None, spends: dict[str, list[int]] | None = None) -> Summary:
+def summary(*, today: dt.date | None = None) -> Summary:
     """Counts by grade, value type, lifecycle stage and level, and the dormant count. Each is an
-    index-only count over all customers, minus the (few) customers in the recycle bin. On
-    PostgreSQL one pass over the table counts them all, and fills ``spends`` (when given) with
-    each grade's period spends for :func:`pareto`, the recycle bin included."""
+    index-only count over all customers, minus the (few) customers in the recycle bin (on
+    PostgreSQL one pass over the table counts them all, see :func:`_summary_counts`)."""
     cfg = settings()
     today = today or clock.today()
     lost_before = (today - dt.timedelta(days=int(cfg["dormant_days"]))).isoformat()
@@ -1304,7 +1316,7 @@ def summary(*, today: dt.date | None = None, spends: dict[str, list[int]] | None
     names = dict(database.execute_sql("SELECT id, name FROM level").fetchall())
     if not sqlfn.counts_from_indexes():  # PostgreSQL: one pass over the table, see _summary_counts
         by_grade, spend_by_grade, by_value, by_life, by_level, buyers, spend, dormant_n = _summary_counts(
-            lost_before, names, spends
+            lost_before, names
         )
     else:
         for grade, n, s, b in database.execute_sql(
@@ -1357,31 +1369,23 @@ def summary(*, today: dt.date | None = None, spends: dict[str, list[int]] | None
     )
 
 
-def _summary_counts(lost_before: str, names: dict, spends: dict[str, list[int]] | None) -> tuple:
+def _summary_counts(lost_before: str, names: dict) -> tuple:
     """:func:`summary`'s counts in one GROUP BY over the customers (PostgreSQL, right after a
     regrade's UPDATE: an index-only count there reads the rows of every page the UPDATE touched,
     and the five counts read them five times): by grade (with spend), value type, lifecycle
-    stage and level, the buyers, the spend and the dormant, the recycle bin included; with
-    ``spends``, the period spends of the buyers too (the Pareto curve's, see :func:`pareto`)."""
+    stage and level, the buyers, the spend and the dormant, the recycle bin included."""
     by_grade: Counter[str] = Counter()
     spend_by_grade: Counter[str] = Counter()
     by_value: Counter[str] = Counter()
     by_life: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
     buyers = spend = dormant_n = 0
-    listed = (
-        f", {sqlfn.group_concat('period_spend_cents', ',')} FILTER (WHERE period_spend_cents > 0)"
-        if spends is not None
-        else ""
-    )
-    for grade, value, life, level_id, dormant, n, s, b, *text in database.execute_sql(
+    for grade, value, life, level_id, dormant, n, s, b in database.execute_sql(
         f"SELECT grade, value_type, lifecycle, level_id, {sqlfn.bool_int('last_purchase_at < ?')}, COUNT(*), "
-        f"SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}){listed} FROM customer "
+        f"SUM(period_spend_cents), SUM({sqlfn.bool_int('period_spend_cents > 0')}) FROM customer "
         "GROUP BY grade, value_type, lifecycle, level_id, 5",
         (lost_before,),
     ).fetchall():
-        if spends is not None and text[0]:
-            spends.setdefault(grade or "C", []).extend(map(int, text[0].split(",")))
         s, b = int(s or 0), int(b or 0)  # (PostgreSQL sums bigints as numerics)
         by_grade[grade or ""] += n
         spend_by_grade[grade or ""] += s
@@ -1410,8 +1414,8 @@ def pareto(
     """The Pareto curve of the stored grading: buyers in the period ranked by spend (descending),
     cut into ``buckets`` equal groups of customers (percentiles by default). Returns the buckets
     and the number of customers with no purchase in the period (not drawn). ``customers``: how
-    many there are outside the recycle bin, ``spends``: each grade's period spends (None: "C"),
-    recycle bin included, when the caller read them already (a summary)."""
+    many there are outside the recycle bin, ``spends``: each grade's period spends above 0 outside
+    the recycle bin, when the caller knows them already (the regrade that just set the grades)."""
     # index-only, one text value per grade (4x quicker to fetch than 80k rows); the recycle bin
     # is taken out afterwards. Grades follow spend, so the ranking is A, then B, then C.
     if spends is None:
@@ -1421,10 +1425,10 @@ def pareto(
             f"{indexed_by('customer_grade_period_spend')} WHERE period_spend_cents > 0 GROUP BY grade"
         ).fetchall():
             spends[grade or "C"] = spends.get(grade or "C", []) + list(map(int, text.split(",")))
-    for grade, spend in database.execute_sql(
-        f"SELECT grade, period_spend_cents FROM customer {_binned()} AND period_spend_cents > 0"
-    ).fetchall():
-        spends[grade or "C"].remove(spend)
+        for grade, spend in database.execute_sql(
+            f"SELECT grade, period_spend_cents FROM customer {_binned()} AND period_spend_cents > 0"
+        ).fetchall():
+            spends[grade or "C"].remove(spend)
     ranked: list[int] = []
     firsts: list[tuple[int, str]] = []  # (first rank, grade)
     for grade in sorted(spends, key=lambda g: GRADES.index(g) if g in GRADES else 9):
@@ -1469,14 +1473,16 @@ def _figures_stamp(today: dt.date, at: dt.datetime | None) -> list:
     ]
 
 
-def store_figures(today: dt.date | None = None, at: dt.datetime | None = None) -> Summary:
+def store_figures(
+    today: dt.date | None = None, at: dt.datetime | None = None, spends: dict[str, list[int]] | None = None
+) -> Summary:
     """Compute the analysis tab's figures (the summary and the Pareto curve) and keep them in the
     settings table, stamped with the regrade time: the tab paints from them (:func:`stored_figures`)
-    instead of counting over every customer. Called by :func:`regrade`. Returns the summary."""
+    instead of counting over every customer. Called by :func:`regrade` (with ``spends``, see
+    :func:`pareto`). Returns the summary."""
     today = today or clock.today()
-    spends: dict[str, list[int]] = {}  # (filled by PostgreSQL's one pass)
-    sm = summary(today=today, spends=spends)
-    buckets, zero = pareto(FIGURE_BUCKETS, sm.customers, spends or None)
+    sm = summary(today=today)
+    buckets, zero = pareto(FIGURE_BUCKETS, sm.customers, spends)
     figures = {k: v for k, v in sm.__dict__.items() if k != "last_run"}
     setting_store.put(
         FIGURES_KEY,

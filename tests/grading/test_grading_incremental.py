@@ -58,6 +58,8 @@ def regrade_both(day: dt.date, *, expect_incremental: bool | None = True) -> gra
     if expect_incremental is not None:
         assert result.incremental == expect_incremental
     assert snapshot(result) == expected
+    # the figures it stored (its Pareto curve from the spends it ranked) are those counted now
+    assert grading.stored_figures(day) == (grading.summary(today=day), *grading.pareto(grading.FIGURE_BUCKETS))
     return result
 
 
