@@ -13,7 +13,7 @@ Frozen DDL: never edit a released step; add a new numbered module instead.
 POSTGRES = [
     'DROP INDEX IF EXISTS "customer_joined_mmdd"',
     'CREATE INDEX "customer_joined_mmdd" ON "customer" ((lpad(CAST(EXTRACT(MONTH FROM joined_on) AS TEXT), 2, \'0\') '
-    '|| \'-\' || lpad(CAST(EXTRACT(DAY FROM joined_on) AS TEXT), 2, \'0\')), "id")',
+    "|| '-' || lpad(CAST(EXTRACT(DAY FROM joined_on) AS TEXT), 2, '0')), \"id\")",
 ]
 
 
