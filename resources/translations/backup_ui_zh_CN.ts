@@ -154,6 +154,10 @@ The current data is backed up first.</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
+        <source>Restoring the database from a backup…</source>
+        <translation>正在从备份恢复数据库，完成后自动刷新…</translation>
+    </message>
+    <message>
         <source>Restore failed</source>
         <translation>恢复失败</translation>
     </message>

@@ -79,6 +79,7 @@ from shopcrm.core.texts import register, t
 from shopcrm.store import db as dbmod, settings as setting_store, sqlite_backup as sq
 from shopcrm.store.backup_engine import backup_engine as _engine
 from shopcrm.store.db import DatabaseOpenError, database, inspect_file
+from shopcrm.store.engine import replacing_database
 
 log = logging.getLogger(__name__)
 
@@ -1596,21 +1597,22 @@ def _restore_postgres(source: Path, live: PgUrl, safety: PendingBackup | None, p
     (other sessions ended) and created again empty, ``pg_restore`` in one transaction, the
     counts compared, the database opened again (and migrated when the dump is older). When the
     restore fails or is cancelled, the data from before (``safety``) is put back."""
-    dbmod.close_database()
-    try:
-        pg.recreate_database(live)
-    except BaseException:
-        dbmod.open_database(live)  # refused before the drop: nothing changed
-        raise
-    try:
-        _engine(live).restore_from(source, progress)
-    except BaseException as exc:
-        back = _put_back(live, safety)
+    with replacing_database():  # the window's own queries meanwhile: "being restored", not missing tables
+        dbmod.close_database()
+        try:
+            pg.recreate_database(live)
+        except BaseException:
+            dbmod.open_database(live)  # refused before the drop: nothing changed
+            raise
+        try:
+            _engine(live).restore_from(source, progress)
+        except BaseException as exc:
+            back = _put_back(live, safety)
+            dbmod.open_database(live)
+            if isinstance(exc, BackupError):
+                raise BackupError(f"{exc} {back}") from exc
+            raise
         dbmod.open_database(live)
-        if isinstance(exc, BackupError):
-            raise BackupError(f"{exc} {back}") from exc
-        raise
-    dbmod.open_database(live)
 
 
 def _put_back(live: PgUrl, safety: PendingBackup | None) -> str:

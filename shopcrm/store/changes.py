@@ -20,11 +20,17 @@ import select
 from typing import ClassVar
 
 from shopcrm.store.db import database, engine
-from shopcrm.store.engine import CHANGES_CHANNEL, ConnectionLost, PostgresEngine, ShopPostgresqlDatabase
+from shopcrm.store.engine import (
+    CHANGES_CHANNEL,
+    ConnectionLost,
+    DatabaseBeingReplaced,
+    PostgresEngine,
+    ShopPostgresqlDatabase,
+)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ChangeFeed", "ConnectionLost", "open_feed", "reconnect"]
+__all__ = ["ChangeFeed", "ConnectionLost", "DatabaseBeingReplaced", "open_feed", "reconnect"]
 
 
 class ChangeFeed:
@@ -90,7 +96,9 @@ class PostgresFeed(ChangeFeed):
         db = database.obj
         if isinstance(db, ShopPostgresqlDatabase):
             db.reconnect_if_broken()
-            database.execute_sql("SELECT 1")  # the server answers this thread's connection too
+            # the server answers this thread's connection too, and the shop's tables are there (not
+            # a database dropped and created again by a restore that has not ended yet)
+            database.execute_sql("SELECT 1 FROM customer LIMIT 0")
         return True
 
     def changed(self) -> bool:

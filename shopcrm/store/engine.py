@@ -30,8 +30,10 @@ import functools
 import logging
 import os
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -298,6 +300,12 @@ register(
             "The connection to the server was lost ({reason}). This step was not saved; ShopCRM is "
             "reconnecting: try again once it is back.",
         ),
+        "db.being_replaced": (
+            "数据库正在从备份恢复，恢复结束前不能读写。这一步没有保存；恢复结束后请再试一次。",
+            "The database is being restored from a backup and cannot be used until that ends. This "
+            "step was not saved: try again once the restore is done.",
+        ),
+        "db.being_replaced_reason": ("数据库正在从备份恢复", "the database is being restored from a backup"),
     }
 )
 
@@ -307,9 +315,38 @@ class ConnectionLost(PeeweeOperationalError):
     transaction it was in is gone on the server (nothing of it was committed); ``str(e)`` is a
     message for the user. The next statement outside a transaction reconnects by itself."""
 
-    def __init__(self, reason: str):
-        super().__init__(t("db.connection_lost", reason=reason))
+    def __init__(self, reason: str, message: str | None = None):
+        super().__init__(message or t("db.connection_lost", reason=reason))
         self.reason = reason
+
+
+class DatabaseBeingReplaced(ConnectionLost):
+    """The open PostgreSQL database is being dropped and restored from a backup (by this program,
+    another thread, or another counter): nothing can be read or written until that ends. Handled
+    like a lost connection (nothing of the step was saved; the window waits and comes back)."""
+
+    def __init__(self) -> None:
+        super().__init__(t("db.being_replaced_reason"), t("db.being_replaced"))
+
+
+_replacing: int | None = None  # the thread restoring the open PostgreSQL database, while it does
+
+# SQLSTATEs that mean the database or its tables are not there: on a ShopCRM database that only
+# happens between the DROP and the end of a restore (on this counter or another one)
+_REPLACED_STATES = frozenset({"42P01", "3D000"})  # undefined_table, invalid_catalog_name
+
+
+@contextmanager
+def replacing_database() -> Iterator[None]:
+    """Around a restore that drops the open PostgreSQL database and creates it again: meanwhile
+    every other thread's statement raises :class:`DatabaseBeingReplaced` at once, instead of
+    meeting a missing database or, before ``pg_restore`` commits, missing tables."""
+    global _replacing
+    _replacing = threading.get_ident()
+    try:
+        yield
+    finally:
+        _replacing = None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -353,11 +390,17 @@ class ShopPostgresqlDatabase(PostgresqlDatabase):
         """``exc`` as ConnectionLost when the connection broke with it, else itself."""
         if isinstance(exc.__context__, ConnectionLost):  # peewee re-raises what cursor() raised as its own
             return exc.__context__
-        if isinstance(exc, ConnectionLost) or not self._broken():
+        if isinstance(exc, ConnectionLost):
+            return exc
+        if getattr(exc.__context__, "pgcode", None) in _REPLACED_STATES:
+            return DatabaseBeingReplaced()
+        if not self._broken():
             return exc
         return ConnectionLost(_first_line(exc))
 
     def cursor(self, named_cursor=None):
+        if _replacing is not None and _replacing != threading.get_ident():
+            raise DatabaseBeingReplaced()
         self.reconnect_if_broken()
         return super().cursor(named_cursor)
 

@@ -24,6 +24,7 @@ from shopcrm import __version__
 from shopcrm.core import logs
 from shopcrm.core.paths import DbLocation, DbLocationError, PgUrl, parse_db_location
 from shopcrm.store import settings
+from shopcrm.store.changes import ConnectionLost
 from shopcrm.store.db import DatabaseOpenError, database, open_database
 from shopcrm.ui.customers.customers_tab import CustomersTab
 from shopcrm.ui.shell.context import AppContext
@@ -261,17 +262,23 @@ class MainWindow(QMainWindow):
 
     # --- refreshing ----------------------------------------------------------------------------
     def _on_data_changed(self) -> None:
-        self.customers_tab.refresh()
-        current = self.tabs.currentWidget()
-        for tab in self.extra_tabs:
-            if tab is current and hasattr(tab, "refresh"):
-                tab.refresh()
-        self._update_title()
+        try:
+            self.customers_tab.refresh()
+            current = self.tabs.currentWidget()
+            for tab in self.extra_tabs:
+                if tab is current and hasattr(tab, "refresh"):
+                    tab.refresh()
+            self._update_title()
+        except ConnectionLost as exc:  # the banner says so; all is read again once it is back
+            self.live.report(exc)
 
     def _on_tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
         if tab is not self.customers_tab and hasattr(tab, "refresh"):
-            tab.refresh()
+            try:
+                tab.refresh()
+            except ConnectionLost as exc:
+                self.live.report(exc)
 
     def _retitle(self, tab) -> None:
         i = self.tabs.indexOf(tab)
@@ -334,9 +341,13 @@ class MainWindow(QMainWindow):
 
     def refresh_from_elsewhere(self) -> None:
         """Another counter (or a background job) committed something: the list, the tab in
-        view and every badge read again; the window's own edits are untouched."""
+        view and every badge read again; the window's own edits are untouched. When the server
+        is away meanwhile the banner says so and all of it is read again once it is back."""
         self.data_changed.emit()
-        self.refresh_badges()
+        try:
+            self.refresh_badges()
+        except ConnectionLost as exc:
+            self.live.report(exc)
 
     def refresh_badges(self) -> None:
         """Re-read every tab whose title carries a count (今日待办 (5), 投诉 (2 open)…), not only

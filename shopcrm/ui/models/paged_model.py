@@ -20,6 +20,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from shopcrm.store.changes import ConnectionLost
+from shopcrm.ui.shell import live
 
 PAGE_SIZE = 200
 MAX_PAGES = 12
@@ -73,7 +77,13 @@ class PagedSqlModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            page = self._fetch_page(number)
+            try:
+                page = self._fetch_page(number)
+            except ConnectionLost as exc:
+                # painting while the server is away (or the database is being restored): a blank
+                # row now; the window's connection keeper refreshes every list when it is back
+                live.report_lost(self._widget(), exc)
+                return None
             if page is None:
                 return None  # not available yet (see KeysetPagedModel): a blank row until it is
             self._pages[number] = page
@@ -88,6 +98,13 @@ class PagedSqlModel(QAbstractTableModel):
 
     def _fetch_page(self, number: int) -> list | None:
         return self.fetch_rows(self._query, number * PAGE_SIZE, PAGE_SIZE)
+
+    def _widget(self) -> QWidget | None:
+        """The widget this model belongs to (its window's connection keeper hears of trouble)."""
+        obj = self.parent()
+        while obj is not None and not isinstance(obj, QWidget):
+            obj = obj.parent()
+        return obj
 
     def id_at(self, row: int) -> int | None:
         r = self.row_at(row)

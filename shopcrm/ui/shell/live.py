@@ -15,7 +15,9 @@ save that failed says why in the dialog, and can simply be pressed again after r
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
@@ -27,6 +29,7 @@ from shopcrm.ui.shell.context import AppContext
 log = logging.getLogger(__name__)
 
 LOST_STYLE = "background: #fdecea; color: #8a1f11; border-bottom: 1px solid #f5c2bd; padding: 6px 10px;"
+HELD_STYLE = "background: #fff8e1; color: #6d4c00; border-bottom: 1px solid #f3d98b; padding: 6px 10px;"
 BACK_STYLE = "background: #e6f4ea; color: #1e5e2f; border-bottom: 1px solid #b7dfc2; padding: 6px 10px;"
 
 
@@ -49,6 +52,8 @@ class LiveUpdates(QObject):
         self.banner = banner
         self.banner.setVisible(False)
         self.lost = False
+        self.holding = False  # this program is replacing the database (see held())
+        self.stopped = False  # the window closed (stop())
         self.feed: changes.ChangeFeed | None = None
         self._notifier: QSocketNotifier | None = None
         self._poll = QTimer(self, objectName="livePollTimer")
@@ -109,13 +114,35 @@ class LiveUpdates(QObject):
             self._debounce.start()
         return changed
 
+    # --- this program replaces the database ---------------------------------------------------------
+    @contextlib.contextmanager
+    def held(self, text: str) -> Iterator[None]:
+        """While this program replaces the open database (a restore drops it and creates it
+        again): no checks, refreshes or reconnection attempts, and a banner saying ``text``;
+        afterwards the feed follows the new database and every list and badge is read again."""
+        self._stop_feed()
+        for timer in (self._retry, self._debounce, self._hide_back):
+            timer.stop()
+        self.holding = True
+        self.banner.setStyleSheet(HELD_STYLE)
+        self.banner.setText(text)
+        self.banner.setToolTip("")
+        self.banner.setVisible(True)
+        try:
+            yield
+        finally:
+            self.holding = False
+            if not self.stopped:  # (the window may have closed meanwhile)
+                self.restart()
+                self.changed_elsewhere.emit()
+
     # --- a lost connection --------------------------------------------------------------------------
     def report(self, exc: BaseException) -> None:
         """The connection is lost (seen by the feed, or by a save that failed): show it and keep
         trying to reconnect."""
         reason = getattr(exc, "reason", "") or str(exc)
-        if self.lost:
-            return
+        if self.lost or self.holding:
+            return  # (held: this program is replacing the database; it follows it when done)
         log.warning("connection to the database server lost: %s", reason)
         self.lost = True
         if self._notifier is not None:
@@ -137,6 +164,8 @@ class LiveUpdates(QObject):
     def try_reconnect(self) -> bool:
         if not self.lost:
             return True
+        if self.holding:
+            return False
         try:
             if self.feed is None:
                 self.feed = changes.open_feed()
@@ -173,6 +202,7 @@ class LiveUpdates(QObject):
 
     def stop(self) -> None:
         """The window closes: no more checks, retries or refreshes (its database may close next)."""
+        self.stopped = True
         for timer in (self._retry, self._debounce, self._hide_back):
             timer.stop()
         self._stop_feed()

@@ -10,6 +10,7 @@ also in a message)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
@@ -373,8 +374,11 @@ class BackupDialog(QDialog):
             if box.exec() != QMessageBox.StandardButton.Yes:
                 return False
         self.restoring = True
+        live = AppContext.of(self).live
+        held = live.held(self.tr("Restoring the database from a backup…")) if live else contextlib.nullcontext()
         try:
-            ok, result = self._run(self.tr("Restoring…"), _restore_task, path, confirm_name)
+            with held:  # the window neither reads nor reconnects until the database is back
+                ok, result = self._run(self.tr("Restoring…"), _restore_task, path, confirm_name)
         finally:
             self.restoring = False
         if not ok:
