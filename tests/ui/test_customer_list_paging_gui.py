@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from conftest import add_customers
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from shopcrm import customers as C
@@ -123,3 +124,35 @@ def test_a_search_whose_count_stopped_at_the_cap_walks_the_sort_index(app, qtbot
     assert first == [r.id for r in C.page(q, 0, 20)]
     qtbot.waitUntil(lambda: model.count_exact)
     assert model.rowCount() == 1500
+
+
+def test_a_new_order_keeps_the_exact_count_unless_customers_changed_since(app, qtbot, db):
+    """A header click shows the same rows in another order: the exact count stays (no "2,000+"
+    and no count again in the background) — unless something was committed since it was
+    counted, by this counter or another one; then it is counted again."""
+    from conftest import on_another_connection
+
+    _seed(60)
+    model = CustomerTableModel()
+    model.COUNT_CAP = 50  # 60 rows: counted in the background
+    model.set_query(C.CustomerQuery())
+    qtbot.waitUntil(lambda: model.count_exact)
+    assert model.rowCount() == 60
+    counts: list[int] = []
+    real_count = model.count_at_most
+    model.count_at_most = lambda q, cap: counts.append(cap) or real_count(q, cap)  # a spy on the real count
+
+    model.sort(4, Qt.SortOrder.DescendingOrder)  # balance, high first
+    assert counts == [] and model.count_exact and model.rowCount() == 60
+    assert [model.row_at(r).id for r in range(60)] == [r.id for r in C.page(model.query, 0, 60)]
+
+    on_another_connection(
+        lambda: Customer.insert(name="新客", name_sort="z", mobile="13600000001", mobile_rev="10000000631").execute()
+    )
+    model.sort(0, Qt.SortOrder.AscendingOrder)  # the other counter's customer is in the new order
+    assert counts == [50]
+    qtbot.waitUntil(lambda: model.count_exact)
+    assert model.rowCount() == 61 and model.row_at(60).name == "新客"
+
+    model.set_query(C.CustomerQuery(text="1370000001"))  # a search: other rows, counted
+    assert counts == [50, 50] and model.rowCount() == 10

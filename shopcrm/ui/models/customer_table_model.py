@@ -18,6 +18,12 @@ from shopcrm.customers import CustomerQuery, CustomerRow
 from shopcrm.trust import security
 from shopcrm.ui.models.paged_model import KeysetPagedModel
 
+# the roles data() answers, as the ints Qt passes (an enum member is looked up on every compare)
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+
 
 def mask_mobile(mobile: str) -> str:
     return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 8 else mobile
@@ -86,6 +92,9 @@ class CustomerTableModel(KeysetPagedModel):
     def data_version(self) -> object:
         return customers.list_version()
 
+    def same_rows(self, old: CustomerQuery, new: CustomerQuery) -> bool:
+        return replace(old, sort=new.sort, descending=new.descending) == new
+
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.KEYS):
             query = replace(self._query, sort=self.KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
@@ -95,31 +104,34 @@ class CustomerTableModel(KeysetPagedModel):
     def customer_id(self, row: int) -> int | None:
         return self.id_at(row)
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        # a first paint asks ~2,000 times (rows x columns x roles): answer the common case from a
-        # per-row tuple of formatted cells and every role we never use at once
-        if role == Qt.ItemDataRole.DisplayRole:
-            mask = self.mask_mobiles or not security.can_see_full_mobiles()
-            if mask != self._cells_masked:  # the owner unlocked or locked: format again
-                self._rows_cache.clear()
-                self._cells_masked = mask
-            row = index.row()
+    def data(self, index: QModelIndex, role=_DISPLAY):
+        # a paint asks rows x columns x 7 roles (font, alignment, colours, check state, icon,
+        # text): ~1,500 calls for a screenful, each a Python call from C++. The roles are plain
+        # ints compared with ints (no enum lookups), the text comes from a per-row tuple of
+        # formatted cells, and every role we never use falls through after three comparisons.
+        if role == _DISPLAY:
+            row, column = index.row(), index.column()
             cells = self._rows_cache.get(row)
-            if cells is None:
-                r = self.row_at(row)
-                if r is None:
-                    return None
-                cells = tuple(self._display(r, key, mask) for key in self.KEYS)
-                self._rows_cache[row] = cells
-            return cells[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == _MOBILE or cells is None:
+                # only the mobile depends on who is at the counter: asked once per row
+                mask = self.mask_mobiles or not security.can_see_full_mobiles()
+                if mask != self._cells_masked:  # the owner unlocked or locked: format again
+                    self._rows_cache.clear()
+                    self._cells_masked = mask
+                    cells = None
+                if cells is None:
+                    r = self.row_at(row)
+                    if r is None:
+                        return None
+                    cells = tuple(self._display(r, key, mask) for key in self.KEYS)
+                    self._rows_cache[row] = cells
+            return cells[column]
+        if role == _ALIGNMENT:
             return self._alignments[index.column()]
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole) and index.column() == 0:
+        if role in (_FOREGROUND, _TOOLTIP) and index.column() == 0:
             r = self.row_at(index.row())
             if r and r.open_complaints:
-                if role == Qt.ItemDataRole.ForegroundRole:
-                    return self._complaint_brush
-                return self._open_complaint_tip
+                return self._complaint_brush if role == _FOREGROUND else self._open_complaint_tip
         return None
 
     def _display(self, r: CustomerRow, key: str, mask: bool) -> str:
@@ -145,3 +157,6 @@ class CustomerTableModel(KeysetPagedModel):
         if key == "grade":
             return r.grade or ""
         return ""
+
+
+_MOBILE = CustomerTableModel.KEYS.index("mobile")  # the one column that depends on who is at the counter

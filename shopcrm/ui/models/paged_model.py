@@ -163,6 +163,7 @@ class KeysetPagedModel(PagedSqlModel):
         self._generation = 0
         self._samples: list | None = None
         self._samples_version: object = None
+        self._count_version: object = None  # the data version the exact count was taken at
         self._jobs: list = []
         self._sampling = False
 
@@ -193,7 +194,20 @@ class KeysetPagedModel(PagedSqlModel):
         return self.count_rows(query, progress=progress)
 
     # --- the query -----------------------------------------------------------------------------
+    def same_rows(self, old, new) -> bool:
+        """True when ``new`` selects the same rows as ``old`` in another order (a header click):
+        its exact count is kept, not counted again."""
+        return False
+
     def set_query(self, query) -> None:
+        version = self.data_version()
+        # a new order of the same rows, nothing committed since they were counted: the count stays
+        reorder = (
+            self.count_exact
+            and self._count_version is not None
+            and self._count_version == version
+            and self.same_rows(self._query, query)
+        )
         self.beginResetModel()
         self._query = query
         self._generation += 1
@@ -205,12 +219,16 @@ class KeysetPagedModel(PagedSqlModel):
         self._rows_cache.clear()
         self._samples = None
         self.prepare_query(query)
-        self._count = self.count_at_most(query, self.COUNT_CAP)
-        self.count_exact = self._count < self.COUNT_CAP
+        if not reorder:
+            self._count = self.count_at_most(query, self.COUNT_CAP)
+            self.count_exact = self._count < self.COUNT_CAP
+            self._count_version = version if self.count_exact else None
         self.endResetModel()
         self.countChanged.emit(self._count)
         if not self.count_exact:
-            self._start(self.count_in_background, query, self._counted)
+            self._start(self.count_in_background, query, lambda n: self._counted(n, version))
+        elif reorder and self._count > self.SAMPLE_NOW_MAX:  # the new order's index, for the scroll bar
+            self._start_sampling()
 
     def _start(self, fn, query, done) -> None:
         from shopcrm.ui.shell.tasks import Job
@@ -243,9 +261,10 @@ class KeysetPagedModel(PagedSqlModel):
         # starting a thread waits for the OS to run it (~10-20 ms on a busy 2-core machine)
         QTimer.singleShot(0, self, start)
 
-    def _counted(self, n: int) -> None:
+    def _counted(self, n: int, version: object = None) -> None:
         self._set_count(n)
         self.count_exact = True
+        self._count_version = version
         self.countChanged.emit(n)
         if n > self.SAMPLE_NOW_MAX and self._samples is None:  # the first drag of the scroll bar lands at once
             self._start_sampling()
@@ -278,6 +297,7 @@ class KeysetPagedModel(PagedSqlModel):
             self._set_count(n)
             self.count_exact = True
             self.countChanged.emit(n)
+        self._count_version = version
         if self._count:  # rows that waited for the index (blank so far) paint now
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, max(len(self.KEYS) - 1, 0)))
 
