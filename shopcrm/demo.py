@@ -19,13 +19,14 @@ import itertools
 import math
 import random
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from shopcrm.core import clock
 from shopcrm.core.pinyin_keys import NameKeyCache
 from shopcrm.excel.excel_import import gc_paused
 from shopcrm.store import sqlfn
 from shopcrm.store.db import bulk_load_settings, claim_ids, database, indexes_rebuilt
+from shopcrm.store.stores import DEFAULT_STORE
 
 GENERATOR_VERSION = 2  # 2: column-wise generation (same distributions, other draws than version 1)
 LARGE_LOAD = 100_000  # customers (or ten times as many purchases) from which the load takes a big cache
@@ -116,6 +117,16 @@ DEMO_COMPLAINTS = (
 
 COMPLAINT_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed", "closed", "closed", "closed")
 FMT_TS = "%Y-%m-%d %H:%M:%S"
+# a chain's demo (``stores`` > 1): the stores after the default one (本店), by code and name
+DEMO_STORES = (
+    ("east", "东门店"),
+    ("west", "西门店"),
+    ("south", "南门店"),
+    ("north", "北门店"),
+    ("newtown", "新城店"),
+    ("station", "车站店"),
+)
+AT_HOME_STORE = 0.85  # a chain's member buys at their home store this often, else at any store
 
 
 def _lognormal_cents(mu: float, sigma: float, size: int = 1 << 16) -> list[int]:
@@ -134,8 +145,17 @@ def generate(
     contacts: int | None = None,
     today: dt.date | None = None,
     progress: Callable[[str, float], None] | None = None,
+    stores: int = 1,
 ) -> None:
-    """Fill the open database with demo data (adds to whatever is there), in one transaction."""
+    """Fill the open database with demo data (adds to whatever is there), in one transaction.
+
+    ``stores`` > 1 makes a chain's demo: the default store (本店) and ``stores - 1`` more (东门店,
+    西门店… made when missing), every member with a home store (本店 twice as likely as each
+    other one), their purchases mostly there (``AT_HOME_STORE``) and otherwise at any store,
+    their opening ledger entries, contacts and complaints at their home store. With one store
+    every row is the default store's and the draws are those of a single shop's demo."""
+    if stores < 1:
+        raise ValueError(f"stores must be at least 1, not {stores}")
     rng = random.Random(seed)
     today = today or clock.today()
     complaints = customers // 50 if complaints is None else complaints
@@ -146,14 +166,40 @@ def generate(
         # a bulk load: the indexes of the big tables are built once, by sorting, at the end
         # (exclusive: demo data goes into a shop that nobody works in meanwhile)
         with indexes_rebuilt(("customer", "search_key", "contact", "complaint", "ledger_entry"), exclusive=True):
-            _generate(con, rng, customers, purchases, complaints, contacts, today, say)
+            _generate(con, rng, customers, purchases, complaints, contacts, today, say, stores)
     say("done", 1.0)
 
 
-def _generate(con, rng, customers, purchases, complaints, contacts, today, say) -> None:
+def _demo_stores(con, stores: int, now_s: str) -> list[int]:
+    """The ids of the demo's stores: the default one and ``stores - 1`` more, made when missing
+    (found by code or by name: a demo run twice, or a shop that already has a 东门店)."""
+    ids = [DEFAULT_STORE]
+    for i in range(stores - 1):
+        code, name = DEMO_STORES[i] if i < len(DEMO_STORES) else (f"demo{i + 2}", f"{i + 2}号店")
+        found = con.execute("SELECT id FROM store WHERE code = ? OR name = ?", (code, name)).fetchone()
+        if found is None:
+            con.execute(
+                "INSERT INTO store (code, name, address, phone, active, created_at) VALUES (?, ?, '', '', TRUE, ?)",
+                (code, name, now_s),
+            )
+            found = con.execute("SELECT id FROM store WHERE code = ?", (code,)).fetchone()
+        ids.append(found[0])
+    return ids
+
+
+def _generate(con, rng, customers, purchases, complaints, contacts, today, say, stores=1) -> None:
     """``con``: the bulk load's connection (shopcrm.store.db.BulkLoad), SQLite-style SQL."""
     rnd = rng.random
     now_s = f"{today.isoformat()} 09:00:00"
+    store_ids = _demo_stores(con, stores, now_s)
+    n_stores = len(store_ids)
+    # the home store of each new customer, by position (本店 weighs two, every other store one)
+    home_slots = [store_ids[0], *store_ids]
+    homes: list[int] = [home_slots[int(rnd() * len(home_slots))] for _ in range(customers)] if n_stores > 1 else []
+
+    def home_of(cid: int) -> int:
+        return homes[cid - first_id] if homes else DEFAULT_STORE
+
     levels = [r[0] for r in con.execute("SELECT id FROM level ORDER BY rank").fetchall()]
     used = {r[0] for r in con.execute("SELECT mobile FROM customer").fetchall()}
     first_id = claim_ids("customer", customers)
@@ -217,6 +263,7 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
                 joined,
                 f"{joined} 10:00:00",
                 now_s,
+                home_of(cid),
             )
         )
     con.executemany(
@@ -224,9 +271,9 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
              lunar_month, lunar_day, lunar_leap, lunar_year, birth_mmdd, level_id, balance_cents,
              points, pref_text, pref_channel, pref_time, pref_products, pref_taste, address,
              wechat, source, notes, consent_marketing, joined_on, total_spend_cents,
-             purchase_count, open_complaints, created_at, updated_at)
+             purchase_count, open_complaints, created_at, updated_at, home_store_id)
            VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, FALSE, ?, ?, ?, ?, 0, ?, ?, '', '', '', '', '', ?,
-                   '', ?, ?, 0, 0, 0, ?, ?)""",
+                   '', ?, ?, 0, 0, 0, ?, ?, ?)""",
         rows,
     )
     names = {r[2] for r in rows}
@@ -273,7 +320,7 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
     # by the time then find their input sorted: a quarter of the time of a random order)
     with indexes_rebuilt(("purchase",), exclusive=True):  # back before the totals read them
         insert = """INSERT INTO purchase (customer_id, at, amount_cents, items, payment, points_earned,
-                                          note, created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)"""
+                                          note, created_at, store_id) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)"""
         batches = max(1, -(-purchases // PURCHASE_BATCH)) if customers else 0
         for b in range(batches):
             k = purchases * (b + 1) // batches - purchases * b // batches
@@ -286,7 +333,14 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
             items = [ITEMS[int(rnd() * n_items)] for _ in range(k)]
             pays = [PAYMENTS[int(rnd() * n_pay)] for _ in range(k)]
             points = [c // 100 for c in cents]
-            con.executemany(insert, zip(who, at, cents, items, pays, points, itertools.repeat(now_s, k), strict=True))
+            where: Iterable[int] = (
+                [home_of(c) if rnd() < AT_HOME_STORE else store_ids[int(rnd() * n_stores)] for c in who]
+                if homes
+                else itertools.repeat(DEFAULT_STORE, k)
+            )
+            con.executemany(
+                insert, zip(who, at, cents, items, pays, points, itertools.repeat(now_s, k), where, strict=True)
+            )
             say("purchases", 0.3 + 0.4 * (b + 1) / batches)
         # how each was paid (one method each; stored_value is the card), as schema step 13
         # did for existing purchases: the day's close sums these (in purchase order, so its
@@ -314,8 +368,9 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
     con.execute(
         f"""
         INSERT INTO ledger_entry (customer_id, at, kind, balance_delta_cents, points_delta,
-                                  balance_after_cents, points_after, reason)
-        SELECT id, {sqlfn.timestamp_param()}, 'import', balance_cents, points, balance_cents, points, '演示数据'
+                                  balance_after_cents, points_after, reason, store_id)
+        SELECT id, {sqlfn.timestamp_param()}, 'import', balance_cents, points, balance_cents, points, '演示数据',
+               home_store_id
         FROM customer WHERE id >= ? AND (balance_cents != 0 OR points != 0)""",
         (now_s, first_id),
     )
@@ -341,20 +396,22 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
     contact_rows = []
     for _ in range(contacts if customers else 0):
         d, s = divmod(base - int(rnd() * year) - 1, 86400)
+        cid = first_id + int(rnd() * customers)
         contact_rows.append(
             (
-                first_id + int(rnd() * customers),
+                cid,
                 days[end_day + d] + clock_s[s],
                 CHANNELS[int(rnd() * 4)],
                 purposes[int(rnd() * 4)],
                 outcomes[int(rnd() * 4)],
                 ratings[int(rnd() * 5)],
                 now_s,
+                home_of(cid),
             )
         )
     con.executemany(
         """INSERT INTO contact (customer_id, at, channel, purpose, outcome, satisfaction, staff,
-                                created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?)""",
+                                created_at, store_id) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)""",
         contact_rows,
     )
     del contact_rows
@@ -411,6 +468,7 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
                 paused.strftime(FMT_TS) if paused else None,
                 now_s,
                 now_s,
+                home_of(cid),
             )
         )
     con.executemany(
@@ -418,9 +476,9 @@ def _generate(con, rng, customers, purchases, complaints, contacts, today, say) 
              due_at, temperament, severity, handler, validity, steps, resolution_type,
              resolved_at, followup_due, satisfaction, closed_at, paused_since,
              walkin_name, walkin_mobile, request, validity_reason, resolution_notes,
-             paused_seconds, created_at, updated_at)
+             paused_seconds, created_at, updated_at, store_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', 0,
-                   ?, ?)""",
+                   ?, ?, ?)""",
         complaint_rows,
     )
     con.execute("""

@@ -89,14 +89,17 @@ def test_the_demo_command_fills_a_database_of_either_engine(db_location, python_
     from conftest import ROOT
 
     out = subprocess.run(
-        [python_exe, "-m", "shopcrm", "demo", "--db", str(db_location), "--customers", "300", "--purchases", "2000"],
+        [
+            *(python_exe, "-m", "shopcrm", "demo", "--db", str(db_location)),
+            *("--customers", "300", "--purchases", "2000", "--stores", "2"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=300,
     )
     assert out.returncode == 0, out.stderr
-    assert "demo: 300 customers, 2000 purchases" in out.stdout
+    assert "demo: 300 customers, 2000 purchases in 2 stores" in out.stdout
     open_database(db_location)
     try:
         from shopcrm.customers import ledger
@@ -104,9 +107,52 @@ def test_the_demo_command_fills_a_database_of_either_engine(db_location, python_
 
         counts = database.execute_sql(
             "SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM purchase), "
-            "(SELECT count(*) FROM purchase_payment), (SELECT count(*) FROM search_key) > 300"
+            "(SELECT count(*) FROM purchase_payment), (SELECT count(*) FROM search_key) > 300, "
+            "(SELECT count(DISTINCT home_store_id) FROM customer)"
         ).fetchone()
-        assert tuple(counts) == (300, 2000, 2000, True)
+        assert tuple(counts) == (300, 2000, 2000, True, 2)
         assert ledger.verify() == [] and check_integrity() is None
     finally:
         close_database()
+
+
+def test_a_chain_demo_spreads_members_and_sales_over_its_stores(db):
+    """``stores=3``: 本店 and two more stores, every member with a home store, purchases mostly
+    there, the opening ledger entries, contacts and complaints at the home store; a second run
+    reuses the stores; the list scoped to a store shows its members."""
+    from shopcrm import customers
+    from shopcrm.demo import AT_HOME_STORE, generate
+
+    generate(600, 6000, seed=7, today=DAY, stores=3)
+    generate(30, 100, seed=8, today=DAY, stores=3)  # the same stores again, none made twice
+    sql = db.execute_sql
+    stores = [r[0] for r in sql("SELECT id FROM store ORDER BY id").fetchall()]
+    assert len(stores) == 3 and sql("SELECT count(*) FROM store WHERE NOT active").fetchone()[0] == 0
+    members = dict(sql("SELECT home_store_id, count(*) FROM customer GROUP BY home_store_id").fetchall())
+    assert set(members) == set(stores) and sum(members.values()) == 630
+    assert members[stores[0]] > max(members[s] for s in stores[1:])  # 本店 weighs two
+    at_home = sql(
+        "SELECT AVG(CASE WHEN p.store_id = c.home_store_id THEN 1.0 ELSE 0.0 END) "
+        "FROM purchase p JOIN customer c ON c.id = p.customer_id"
+    ).fetchone()[0]
+    # at home 85 % of the time, plus a third of the rest by chance
+    assert abs(float(at_home) - (AT_HOME_STORE + (1 - AT_HOME_STORE) / 3)) < 0.03
+    assert {r[0] for r in sql("SELECT DISTINCT store_id FROM purchase").fetchall()} == set(stores)
+    for table, column in (("ledger_entry", "customer_id"), ("contact", "customer_id"), ("complaint", "customer_id")):
+        elsewhere = sql(
+            f"SELECT count(*) FROM {table} x JOIN customer c ON c.id = x.{column} WHERE x.store_id != c.home_store_id"
+        ).fetchone()[0]
+        assert elsewhere == 0, table
+    scoped = customers.count(customers.CustomerQuery(store_id=stores[2]))
+    assert scoped == members[stores[2]]
+
+
+def test_a_single_shops_demo_is_all_the_default_stores(db):
+    from shopcrm.demo import generate
+
+    generate(100, 500, seed=1, today=DAY)
+    sql = db.execute_sql
+    assert sql("SELECT count(*) FROM store").fetchone()[0] == 1
+    for table in ("purchase", "ledger_entry", "contact", "complaint"):
+        assert sql(f"SELECT count(*) FROM {table} WHERE store_id != 1").fetchone()[0] == 0, table
+    assert sql("SELECT count(*) FROM customer WHERE home_store_id != 1").fetchone()[0] == 0
