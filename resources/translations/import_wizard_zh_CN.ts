@@ -269,6 +269,10 @@
         <translation>邮箱</translation>
     </message>
     <message>
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
         <source>Ignore</source>
         <translation>忽略</translation>
     </message>

@@ -522,6 +522,20 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "marketing opt in",
     ),
     "purchase_count": ("消费次数", "购买次数", "purchase count", "number of purchases"),
+    # a chain's member lists (issue #18): the member's home store; read only in a chain
+    "store": (
+        "门店",
+        "发卡门店",
+        "开卡门店",
+        "办卡门店",
+        "所属门店",
+        "归属门店",
+        "会员门店",
+        "注册门店",
+        "store",
+        "home store",
+        "branch",
+    ),
     "last_purchase_at": (
         "最近消费",
         "最后消费时间",

@@ -168,6 +168,7 @@ texts.register(
         "imp.f.pref_channel": ("偏好渠道", "Preferred channel"),
         "imp.f.pref_time": ("方便时间", "Convenient time"),
         "imp.f.email": ("邮箱", "E-mail"),
+        "imp.f.store": ("门店", "Store"),
         "imp.r.email_dropped": ("{reason}，邮箱未导入", "{reason}; e-mail not imported"),
         "imp.f.consent_marketing": ("接受营销", "Accepts marketing"),
         "imp.f.purchase_count": ("消费次数", "Purchases"),
@@ -194,6 +195,10 @@ texts.register(
             "more than 15 significant digits or a run of trailing zeros, judged by the digit pattern",
         ),
         "imp.r.count_dropped": ("{reason}，消费次数未导入", "{reason}; purchase count not imported"),
+        "imp.r.store_unknown": (
+            "没有叫“{value}”的门店，记为{store}的会员",
+            "No store is called “{value}”: the member is {store}'s",
+        ),
         "imp.r.last_purchase_dropped": ("{reason}，最近消费未导入", "{reason}; last purchase not imported"),
     }
 )
@@ -225,6 +230,9 @@ FIELDS = (
     "purchase_count",
     "last_purchase_at",
     "email",
+    # a chain's home store (issue #18): a column of a store's name or code, read only when the
+    # shop has more than one active store (a single shop's file keeps such a column unread)
+    "store",
 )
 EXTRA_TEXT_FIELDS = ("source", "pref_text", "pref_products", "pref_taste", "pref_time", "email")
 REQUIRED = ("name", "mobile")
@@ -550,7 +558,7 @@ def detect_header(rows: list[list]) -> HeaderGuess:
     scan = rows[:HEADER_SCAN_ROWS]
     for i, row in enumerate(scan):
         mapping = map_columns(row)
-        if len(set(mapping.values())) >= 3:
+        if len(set(mapping.values()) - {"store"}) >= 3:  # (a store column alone names no member)
             return HeaderGuess(i, mapping, all(f in mapping.values() for f in REQUIRED))
     width = max((sum(1 for v in r if cell_text(v)) for r in scan), default=0)
     for i, row in enumerate(scan):
@@ -636,6 +644,7 @@ class Clean:
     consent: bool | None = None
     purchase_count: int | None = None
     last_purchase_at: dt.datetime | None = None
+    home_store_id: int | None = None  # a chain's store column named this store (else the import's)
 
     @property
     def birthday_text(self) -> str | None:
@@ -1028,11 +1037,38 @@ def resolve(sheet: SheetData, options: ImportOptions) -> tuple[int, dict[int, st
         mapping = options.mapping
         if mapping is None and idx is not None:
             mapping = remembered_mapping(sheet.rows[idx]) or guess.mapping
-    mapping = {int(k): v for k, v in (mapping or {}).items() if v in FIELDS}
+    mapping = usable_mapping({int(k): v for k, v in (mapping or {}).items() if v in FIELDS})
     if idx is None or not all(f in mapping.values() for f in REQUIRED):
         found = "、".join(field_label(f) for f in dict.fromkeys(mapping.values())) or t("imp.none")
         raise ImportFileError(t("imp.no_member_columns", sheet=sheet.sheet, found=found))
     return idx, mapping
+
+
+def member_fields() -> tuple[str, ...]:
+    """The fields a column may be mapped to here: all of FIELDS in a chain, without ``store``
+    in a single shop (which never sees stores)."""
+    return FIELDS if stores.active_count() > 1 else tuple(f for f in FIELDS if f != "store")
+
+
+def usable_mapping(mapping: dict[int, str]) -> dict[int, str]:
+    """``mapping`` without a store column in a single shop (the column stays unread, as any
+    column the importer does not know: into the notes with ``unknown_to_notes``)."""
+    if "store" not in mapping.values() or stores.active_count() > 1:
+        return mapping
+    return {i: f for i, f in mapping.items() if f != "store"}
+
+
+def _store_names() -> dict[str, int]:
+    """Active stores by name and by code (NFKC, case-folded, spaces dropped)."""
+    out: dict[str, int] = {}
+    for row in stores.active_stores():
+        out.setdefault(_store_key(row[2]), row[0])
+        out.setdefault(_store_key(row[1]), row[0])
+    return out
+
+
+def _store_key(text: str) -> str:
+    return "".join(nfkc(text).split()).casefold()
 
 
 def plan(
@@ -1104,6 +1140,9 @@ def _plan(
         col.get(f, -1) for f in ("pref_channel", "consent_marketing", "purchase_count", "last_purchase_at")
     )
     any_more = bool(extra_cols) or max(i_channel, i_consent, i_count, i_last) >= 0
+    i_store = col.get("store", -1)
+    store_ids = _store_names() if i_store >= 0 else {}
+    store_names: dict[int, str] = {}
     channels = _channel_codes() if i_channel >= 0 else {}
     c_mobile, c_card, c_bday = colname.get("mobile"), colname.get("card_no"), colname.get("birthday")
 
@@ -1305,6 +1344,16 @@ def _plan(
             )
             if more is not None and reason is None:
                 reason, column, message = more
+        if i_store >= 0:
+            named = _text(cell(i_store))
+            if named:
+                clean.home_store_id = store_ids.get(_store_key(named))
+                if clean.home_store_id is None and reason is None:
+                    home = import_store(options)
+                    if home not in store_names:
+                        store_names[home] = stores.store_name(home)
+                    reason, column = "store_unknown", colname.get("store")
+                    message = t("imp.r.store_unknown", value=named, store=store_names[home])
         # text the program could not store or export back (issue #19): refused, never cut
         bad = _unstorable_text(clean)
         if bad is not None:
@@ -1649,7 +1698,7 @@ def _write_new(
                     0,
                     ts,
                     ts,
-                    store,
+                    c.home_store_id or store,
                 )
             )
             if c.balance_cents or c.points:

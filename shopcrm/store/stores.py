@@ -88,3 +88,14 @@ def forget() -> None:
 def active_count() -> int:
     """How many stores are active: a shop with one never sees store pickers (the UI asks this)."""
     return int(_db.database.execute_sql('SELECT count(*) FROM "store" WHERE "active" = TRUE').fetchone()[0])
+
+
+def active_stores() -> list[tuple[int, str, str]]:
+    """(id, code, name) of every active store, by id."""
+    rows = _db.database.execute_sql('SELECT id, code, name FROM "store" WHERE "active" = TRUE ORDER BY id').fetchall()
+    return [(int(r[0]), r[1], r[2]) for r in rows]
+
+
+def store_name(store_id: int) -> str:
+    row = _db.database.execute_sql('SELECT name FROM "store" WHERE id = ?', (store_id,)).fetchone()
+    return row[0] if row is not None else str(store_id)

@@ -143,3 +143,72 @@ def test_one_store_sees_no_store_in_the_wizard(qtbot, wizard, chain, tmp_path):
     _next(qtbot, w, "importOptionsPage")
     assert w.options_page.store_picker.isHidden() and w.options_page.store_label.isHidden()
     assert w.options_page.store_picker.store_id() is None and w.store_id is None
+
+
+def _members_with_stores(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "余额", "发卡门店"])
+    ws.append(["东店甲", "13800000011", 10, "东门店"])  # by name
+    ws.append(["东店乙", "13800000012", 0, " EAST "])  # by code, any case and spaces
+    ws.append(["总店丙", "13800000013", 0, "本店"])
+    ws.append(["三店丁", "13800000014", 0, "三分店"])  # no such store
+    ws.append(["无店戊", "13800000015", 0, None])
+    wb.save(path)
+    return path
+
+
+def test_a_chains_member_sheet_names_each_members_store(chain, tmp_path):
+    """The old program's 发卡门店 column sets each new member's home store (by a store's name or
+    code); a store that does not exist is a warning naming the row, the column and the value,
+    and the member belongs to the import's store; an empty cell too (without a warning)."""
+    east = chain["east"]
+    assert "store" in X.member_fields()
+    report = X.run(_members_with_stores(tmp_path / "m.xlsx"), X.ImportOptions())
+    assert report.mapping[3] == "store"
+    assert (report.imported, report.count(X.WARNED)) == (5, 1)
+    warned = next(r for r in report.rows if r.cls == X.WARNED)
+    assert (warned.record, warned.reason, warned.column) == (5, "store_unknown", "发卡门店")
+    assert warned.message == "没有叫“三分店”的门店，记为本店的会员"
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert {k: v for k, v in homes.items() if k != "老会员"} == {
+        "东店甲": east,
+        "东店乙": east,
+        "总店丙": 1,
+        "三店丁": 1,
+        "无店戊": 1,
+    }
+    assert customers.count(customers.CustomerQuery(store_id=east)) == 2
+    # the opening balance is booked where the import was made (this counter's store)
+    assert _stores_of("ledger_entry", "WHERE kind = 'import'") == [1]
+
+
+def test_a_single_shop_reads_no_store_column(db, tmp_path):
+    """One store: the column is not a field at all (no warning for 三分店); with "unknown columns
+    into the notes" it goes there, as any column the importer does not read."""
+    assert "store" not in X.member_fields()
+    report = X.run(_members_with_stores(tmp_path / "m.xlsx"), X.ImportOptions(unknown_to_notes=True))
+    assert 3 not in report.mapping and (report.imported, report.count(X.WARNED)) == (5, 0)
+    notes = dict(database.execute_sql("SELECT name, notes FROM customer").fetchall())
+    assert "三分店" in notes["三店丁"] and "发卡门店" in notes["三店丁"]
+    assert database.execute_sql("SELECT count(*) FROM customer WHERE home_store_id != 1").fetchone()[0] == 0
+
+
+@pytest.mark.gui
+def test_the_wizard_maps_a_chains_store_column_and_a_single_shop_has_none(qtbot, wizard, chain, tmp_path):
+    w = wizard
+    w.file_page.path_edit.setText(str(_members_with_stores(tmp_path / "m.xlsx")))
+    _next(qtbot, w, "importSheetPage")
+    _next(qtbot, w, "importMappingPage")
+    combo = w.mapping_page.combos[3]
+    assert combo.currentData() == "store" and combo.currentText() == "门店"
+    _next(qtbot, w, "importOptionsPage")
+    _next(qtbot, w, "importPreviewPage")
+    assert (w.report.imported, w.report.count(X.WARNED)) == (5, 1)
+
+    stores.set_active(chain["east"], False)  # one store again: the column is not offered
+    w.restart()
+    _next(qtbot, w, "importSheetPage")
+    _next(qtbot, w, "importMappingPage")
+    combo = w.mapping_page.combos[3]
+    assert combo.currentData() is None and combo.findData("store") == -1

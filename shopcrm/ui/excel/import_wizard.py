@@ -343,6 +343,7 @@ class ImportMappingPage(QWizardPage):
             "purchase_count": self.tr("Purchases"),
             "last_purchase_at": self.tr("Last purchase"),
             "email": self.tr("E-mail"),
+            "store": self.tr("Store"),
         }
 
     def purchase_field_names(self) -> dict[str, str]:
@@ -361,7 +362,7 @@ class ImportMappingPage(QWizardPage):
     def _fields(self) -> tuple[tuple[str, ...], dict[str, str]]:
         if self.w.kind == PURCHASES:
             return P.COLUMNS, self.purchase_field_names()
-        return X.FIELDS, self.field_names()
+        return X.member_fields(), self.field_names()
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         rows = self.w.sheet.rows
@@ -381,7 +382,7 @@ class ImportMappingPage(QWizardPage):
             self.setSubTitle(
                 self.tr("Which customer field each column holds. Columns set to “Ignore” are not imported.")
             )
-            mapping = X.remembered_mapping(header) or X.map_columns(header)
+            mapping = X.usable_mapping(X.remembered_mapping(header) or X.map_columns(header))
             self.w.remembered = X.remembered_mapping(header) is not None
         self.unknown_box.setVisible(not purchases)
         fields, names = self._fields()
