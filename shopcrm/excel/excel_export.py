@@ -42,7 +42,7 @@ from shopcrm.core.lunar import LunarBirthday, format_lunar
 from shopcrm.core.money import fmt as yuan
 from shopcrm.core.normalize import FORMULA_TRIGGERS, MAX_TEXT, escape_formula, unescape_formula
 from shopcrm.core.texts import CATALOGUE, register, t
-from shopcrm.store import sqlfn
+from shopcrm.store import sqlfn, stores
 from shopcrm.store.db import database, executemany, raw_connection, read_snapshot
 
 log = logging.getLogger(__name__)
@@ -525,6 +525,8 @@ CUSTOMER_COLUMNS = (
     Column("注册日期", DATE),
     Column("邮箱", TEXT),
 )
+# a chain's sheet (issue #18) ends with each member's home store, which a member import reads back
+STORE_COLUMN = Column("门店", TEXT)
 TAG_SEPARATOR = ","
 
 _LINK_COLUMNS = (Column("卡号", CODE), Column("手机", CODE, 14), Column("姓名", TEXT))
@@ -709,7 +711,10 @@ def _birthday(solar, lmonth, lday, lleap, lyear):
     return solar
 
 
-def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
+def _customer_rows(scope: str, batch: int = 2000, *, with_store: bool = False) -> Iterator[tuple]:
+    """The customer sheet's rows in the scope's order; ``with_store``: and each member's home
+    store's name at the end (a chain's sheet, :data:`STORE_COLUMN`)."""
+    names = dict(database.execute_sql('SELECT id, name FROM "store"').fetchall()) if with_store else None
     cur = database.execute_sql(f"""
         SELECT c.name, c.mobile, c.card_no, c.gender, c.birthday, c.lunar_month, c.lunar_day,
                c.lunar_leap, c.lunar_year, l.name, c.balance_cents, c.points, c.total_spend_cents,
@@ -718,13 +723,14 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
                    (SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.customer_id = c.id ORDER BY t.name) tn),
                c.wechat, c.phone2, c.address, c.source, c.pref_text, c.pref_products, c.pref_taste,
-               c.pref_channel, c.pref_time, c.notes, c.consent_marketing, c.joined_on, c.email
+               c.pref_channel, c.pref_time, c.notes, c.consent_marketing, c.joined_on, c.email,
+               c.home_store_id
         FROM {scope} s JOIN customer c ON c.id = s.id LEFT JOIN level l ON l.id = c.level_id
         ORDER BY s.pos""")
     gender = GENDER_TEXT
     while rows := cur.fetchmany(batch):
         for r in rows:
-            yield (
+            out = (
                 r[0],
                 r[1],
                 r[2],
@@ -751,6 +757,7 @@ def _customer_rows(scope: str, batch: int = 2000) -> Iterator[tuple]:
                 r[27],
                 r[28],
             )
+            yield out if names is None else (*out, names.get(r[29], ""))
 
 
 def _purchase_rows(rows: _Rows, batch: int = 5000) -> Iterator[tuple]:
@@ -931,7 +938,9 @@ def export_customers(
             scope = _scope()
             n_customers = _fill_scope(query, ids, store_id)
             result = ExportResult(Path(path), customers=n_customers, full=full)
-            sheets = [Sheet(SHEET_CUSTOMERS, CUSTOMER_COLUMNS, _customer_rows(scope), n_customers)]
+            chain = stores.active_count() > 1
+            columns = (*CUSTOMER_COLUMNS, STORE_COLUMN) if chain else CUSTOMER_COLUMNS
+            sheets = [Sheet(SHEET_CUSTOMERS, columns, _customer_rows(scope, with_store=chain), n_customers)]
             if full:
 
                 def count(sql: str, params: Sequence = ()) -> int:

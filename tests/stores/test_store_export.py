@@ -120,3 +120,37 @@ def test_export_store_on_the_command_line(chain, db_location, tmp_path, capsys):
     assert _names(out, "消费记录") == ["东店顾客", "本店顾客"]
     code = cli.main(["export", str(tmp_path / "x.xlsx"), "--db", str(db_location), "--store", "nowhere"])
     assert code == 1 and "nowhere" in capsys.readouterr().err
+
+
+def test_a_chains_customer_sheet_names_each_members_store_and_imports_back(db, tmp_path):
+    """A chain's export ends with 门店 (the home store's name); a member import of that sheet
+    into another chain database gives each member the same home store. A single shop's sheet
+    has no such column."""
+    import openpyxl
+
+    from shopcrm import customers, stores
+    from shopcrm.customers import CustomerInput
+    from shopcrm.excel import excel_export as E, excel_import as X
+    from shopcrm.store.models import Customer
+
+    single = tmp_path / "single.xlsx"
+    customers.create(CustomerInput(name="本店客", mobile="13800000021"))
+    E.export_customers(single)
+    assert "门店" not in [c.value for c in next(openpyxl.load_workbook(single).active.iter_rows(max_row=1))]
+
+    east = stores.add("east", "东门店").id
+    cid = customers.create(CustomerInput(name="东店客", mobile="13800000022")).id
+    Customer.update(home_store=east).where(Customer.id == cid).execute()
+    chain = tmp_path / "chain.xlsx"
+    E.export_customers(chain)
+    ws = openpyxl.load_workbook(chain).active
+    header = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert header[-1] == "门店"
+    homes = {row[0]: row[-1] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert homes == {"本店客": "本店", "东店客": "东门店"}
+
+    Customer.delete().execute()  # the same chain, its members imported back from the sheet
+    report = X.run(chain, X.ImportOptions())
+    assert report.imported == 2 and report.count(X.WARNED) == 0
+    back = {c.name: c.home_store_id for c in Customer.select()}
+    assert back == {"本店客": 1, "东店客": east}
