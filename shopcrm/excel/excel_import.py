@@ -1348,12 +1348,15 @@ def _plan(
             named = _text(cell(i_store))
             if named:
                 clean.home_store_id = store_ids.get(_store_key(named))
-                if clean.home_store_id is None and reason is None:
+                if clean.home_store_id is None:
                     home = import_store(options)
                     if home not in store_names:
                         store_names[home] = stores.store_name(home)
-                    reason, column = "store_unknown", colname.get("store")
-                    message = t("imp.r.store_unknown", value=named, store=store_names[home])
+                    said = t("imp.r.store_unknown", value=named, store=store_names[home])
+                    if reason is None:
+                        reason, column, message = "store_unknown", colname.get("store"), said
+                    else:  # the row's first warning keeps its place; this one is said too
+                        message = f"{message}；{said}"
         # text the program could not store or export back (issue #19): refused, never cut
         bad = _unstorable_text(clean)
         if bad is not None:

@@ -212,3 +212,15 @@ def test_the_wizard_maps_a_chains_store_column_and_a_single_shop_has_none(qtbot,
     _next(qtbot, w, "importMappingPage")
     combo = w.mapping_page.combos[3]
     assert combo.currentData() is None and combo.findData("store") == -1
+
+
+def test_an_unknown_store_is_said_even_when_the_row_has_another_warning(chain, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "生日", "门店"])
+    ws.append(["两处警告", "13800000031", "2026-13-45", "四分店"])  # a birthday that cannot be
+    wb.save(tmp_path / "w.xlsx")
+    report = X.run(tmp_path / "w.xlsx", X.ImportOptions())
+    (row,) = report.rows
+    assert row.cls == X.WARNED and row.reason == "birthday_invalid"  # the first warning keeps its place
+    assert row.message.endswith("；没有叫“四分店”的门店，记为本店的会员")
