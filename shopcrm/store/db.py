@@ -586,10 +586,12 @@ def data_version() -> object:
     (``xmin:xmax:in-progress ids``): a writing transaction takes an id, which moves ``xmax`` when
     it starts and leaves the in-progress list when it ends, so any commit of a change anywhere on
     the server changes it (reads take no id and change nothing)."""
+    # with the database's name: two databases (files, or databases of one server) can be at the
+    # same version, and a list's count must not pass from one to the other
     if engine().name == "postgresql":
-        return database.execute_sql("SELECT CAST(pg_current_snapshot() AS TEXT)").fetchone()[0]
+        return database.database, database.execute_sql("SELECT CAST(pg_current_snapshot() AS TEXT)").fetchone()[0]
     version = database.execute_sql("PRAGMA data_version").fetchone()[0]
-    return version, database.connection().total_changes
+    return database.database, version, database.connection().total_changes
 
 
 # how often a PostgreSQL statement inside ``interruptible`` asks whether to go on (seconds)

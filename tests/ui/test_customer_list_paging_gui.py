@@ -156,3 +156,5 @@ def test_a_new_order_keeps_the_exact_count_unless_customers_changed_since(app, q
 
     model.set_query(C.CustomerQuery(text="1370000001"))  # a search: other rows, counted
     assert counts == [50, 50] and model.rowCount() == 10
+    model.refresh()  # the same query again (another database was opened, say): counted again
+    assert counts == [50, 50, 50]

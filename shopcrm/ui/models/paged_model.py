@@ -203,7 +203,8 @@ class KeysetPagedModel(PagedSqlModel):
         version = self.data_version()
         # a new order of the same rows, nothing committed since they were counted: the count stays
         reorder = (
-            self.count_exact
+            query != self._query  # (the same query again is a refresh: counted again)
+            and self.count_exact
             and self._count_version is not None
             and self._count_version == version
             and self.same_rows(self._query, query)
