@@ -156,3 +156,20 @@ def test_a_single_shops_demo_is_all_the_default_stores(db):
     for table in ("purchase", "ledger_entry", "contact", "complaint"):
         assert sql(f"SELECT count(*) FROM {table} WHERE store_id != 1").fetchone()[0] == 0, table
     assert sql("SELECT count(*) FROM customer WHERE home_store_id != 1").fetchone()[0] == 0
+
+
+def test_the_demo_command_refuses_no_stores_before_making_a_database(tmp_path, python_exe):
+    import subprocess
+
+    from conftest import ROOT
+
+    target = tmp_path / "never.db"
+    out = subprocess.run(
+        [python_exe, "-m", "shopcrm", "demo", "--db", str(target), "--stores", "0"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "--stores 至少为 1（0 不行）" in out.stdout
+    assert not target.exists()

@@ -28,11 +28,11 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 def _demo(args: argparse.Namespace) -> int:
     from shopcrm.demo import generate
 
-    open_db(args)
-    started = time.perf_counter()
-    if args.stores < 1:
+    if args.stores < 1:  # refused before a database is opened (or made)
         print(t("cli.demo.stores", n=args.stores))
         return 2
+    open_db(args)
+    started = time.perf_counter()
     generate(args.customers, args.purchases, seed=args.seed, complaints=args.complaints, stores=args.stores)
     where = f" in {args.stores} stores" if args.stores > 1 else ""
     print(
