@@ -819,14 +819,17 @@ def _key_pairs(keys, key_params, cursor, limit, direction, beyond, id_op) -> lis
             ]
         go_on = None
         for clause, args in parts:
+            # a few more than the page needs: the repeats a page usually holds (王伟伟) then cost
+            # no second statement (on PostgreSQL each is another sort of the range: 伟 4 ms)
             need = limit - len(out)
-            rows = database.execute_sql(f"{select}{clause} {order}", [*key_params, *args, need]).fetchall()
+            asked = need + need // 8 + 2
+            rows = database.execute_sql(f"{select}{clause} {order}", [*key_params, *args, asked]).fetchall()
             for name_sort, cid in rows:
                 if not out or out[-1] != (name_sort, cid):
                     out.append((name_sort, cid))
             if len(out) >= limit:
-                return out
-            if len(rows) == need:  # repeats took places: on after the last pair, not this range's end
+                return out[:limit]
+            if len(rows) == asked:  # repeats took places: on after the last pair, not this range's end
                 go_on = out[-1]
                 break
         if go_on is None:
@@ -992,15 +995,33 @@ def _count_live(text: str, cap: int | None) -> int:
         # a branch that alone reaches the cap decides it, counted in one index range without
         # merging (``138``: 30,000 mobiles, counted to 10,000)
         for sql, params in branches:
-            n = database.execute_sql(f"SELECT count(*) FROM ({sql}{limit}) AS s", [*params, *limit_args])
-            if n.fetchone()[0] >= cap + binned:
+            n = _count_branch(sql, params, cap + binned)
+            if n >= cap + binned:
                 return cap
+            if len(branches) == 1:  # below the cap the one branch's count is exact
+                return n - binned
     if len(branches) == 1:
         sql, params = branches[0]
     else:
         sql, params = " UNION ".join(b[0] for b in branches), [p for b in branches for p in b[1]]
     found = database.execute_sql(f"SELECT count(*) FROM ({sql}{limit}) AS s", [*params, *limit_args]).fetchone()[0]
     return found - binned if cap is None else min(cap, found - binned)
+
+
+def _count_branch(sql: str, params: list, bound: int) -> int:
+    """The ids of one search branch, counted up to ``bound`` (exact below it). A key prefix's ids
+    are distinct (``SELECT DISTINCT``), which reads its whole range before the first count (伟:
+    19,000 entries); first its first ``2 x bound`` entries are counted distinct: when they hold
+    ``bound`` ids, or are the whole range, that is the answer (a customer's keys rarely repeat
+    a prefix more than once)."""
+    plain = sql.replace("SELECT DISTINCT customer_id", "SELECT customer_id", 1)
+    if plain != sql:
+        read, ids = database.execute_sql(
+            f"SELECT count(*), count(DISTINCT customer_id) FROM ({plain} LIMIT ?) AS s", [*params, 2 * bound]
+        ).fetchone()
+        if ids >= bound or read < 2 * bound:
+            return min(ids, bound)
+    return database.execute_sql(f"SELECT count(*) FROM ({sql} LIMIT ?) AS s", [*params, bound]).fetchone()[0]
 
 
 def count_at_most(q: CustomerQuery, cap: int) -> int:
