@@ -59,13 +59,25 @@ class PagedSqlModel(QAbstractTableModel):
 
     def set_query(self, query) -> None:
         self.beginResetModel()
-        self._query = query
-        self._pages.clear()
-        self._rows_cache.clear()
-        self.prepare_query(query)
-        self._count = self.count_rows(query)
-        self.endResetModel()
+        try:
+            self._query = query
+            self._pages.clear()
+            self._rows_cache.clear()
+            self.prepare_query(query)
+            self._count = self.count_rows(query)
+        except ConnectionLost as exc:
+            self._count = 0
+            self._lost(exc)
+            return
+        finally:
+            self.endResetModel()  # a reset is always ended, or the views are left half reset
         self.countChanged.emit(self._count)
+
+    def _lost(self, exc: ConnectionLost) -> None:
+        """A new query met a lost connection (a search typed, a timer's refresh): the list is
+        empty for now, the query is kept (the search text stays typed), and the window's banner
+        says so; once the connection is back the window reads every list again with its query."""
+        live.report_lost(self._widget(), exc)
 
     def refresh(self) -> None:
         self.set_query(self._query)
@@ -200,31 +212,42 @@ class KeysetPagedModel(PagedSqlModel):
         return False
 
     def set_query(self, query) -> None:
-        version = self.data_version()
+        try:
+            version = self.data_version()
+        except ConnectionLost:
+            version = None  # (then counted again below, where the lost connection is met)
         # a new order of the same rows, nothing committed since they were counted: the count stays
         reorder = (
             query != self._query  # (the same query again is a refresh: counted again)
             and self.count_exact
+            and version is not None
             and self._count_version is not None
             and self._count_version == version
             and self.same_rows(self._query, query)
         )
         self.beginResetModel()
-        self._query = query
-        self._generation += 1
-        for job in self._jobs:
-            job.cancel()
-        self._jobs.clear()
-        self._sampling = False
-        self._pages.clear()
-        self._rows_cache.clear()
-        self._samples = None
-        self.prepare_query(query)
-        if not reorder:
-            self._count = self.count_at_most(query, self.COUNT_CAP)
-            self.count_exact = self._count < self.COUNT_CAP
-            self._count_version = version if self.count_exact else None
-        self.endResetModel()
+        try:
+            self._query = query
+            self._generation += 1
+            for job in self._jobs:
+                job.cancel()
+            self._jobs.clear()
+            self._sampling = False
+            self._pages.clear()
+            self._rows_cache.clear()
+            self._samples = None
+            self.prepare_query(query)
+            if not reorder:
+                self._count = self.count_at_most(query, self.COUNT_CAP)
+                self.count_exact = self._count < self.COUNT_CAP
+                self._count_version = version if self.count_exact else None
+        except ConnectionLost as exc:
+            # nothing is known of the new query's rows: none shown, no count kept for a reorder
+            self._count, self.count_exact, self._count_version = 0, False, None
+            self._lost(exc)
+            return
+        finally:
+            self.endResetModel()
         self.countChanged.emit(self._count)
         if not self.count_exact:
             self._start(self.count_in_background, query, lambda n: self._counted(n, version))

@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 from shopcrm import care
 from shopcrm.core import clock
 from shopcrm.sales import activity
+from shopcrm.store.changes import ConnectionLost
 from shopcrm.trust import security
-from shopcrm.ui.shell import qclock
+from shopcrm.ui.shell import live, qclock
 from shopcrm.ui.shell.context import AppContext
 
 LATE = QColor("#c62828")
@@ -544,9 +545,14 @@ class TodayTab(QWidget):
 
     def _timed_refresh(self) -> None:
         """What the timers do: rebuild while the window is open; a closed window (its database
-        perhaps closed or switched) leaves its list alone."""
+        perhaps closed or switched) leaves its list alone. A lost connection meanwhile is the
+        window's banner, not an error box (nobody asked for this refresh): the list is read again
+        once the connection is back."""
         if self.window().isVisible():
-            self.refresh()
+            try:
+                self.refresh()
+            except ConnectionLost as exc:
+                live.report_lost(self, exc)
 
     def _on_data_changed(self) -> None:
         if self._suppress:
