@@ -367,6 +367,24 @@
         <translation>前几行导入后的样子，以及每一行的状态。</translation>
     </message>
     <message>
+        <source>Store names in the file</source>
+        <translation>文件里的门店名</translation>
+    </message>
+    <message>
+        <source>These stores are not in this shop&apos;s list. Choose the store each one is; a name left unmatched makes its members %1&apos;s, with a warning on each row.</source>
+        <translation>下面这些门店不在本店的门店列表里。请为每个名字选择对应的门店；不选的，这些会员记为%1的会员，并在每一行给出提醒。</translation>
+    </message>
+    <message>
+        <source>Not matched (members of %1)</source>
+        <translation>不对照（记为%1的会员）</translation>
+    </message>
+    <message numerus="yes">
+        <source>“%1” (%n row(s)):</source>
+        <translation>
+            <numerusform>“%1”（%n 行）：</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>male</source>
         <translation>男</translation>
     </message>
@@ -490,6 +508,10 @@
     <message>
         <source>Showing the first %1 of %2 rows with problems; the saved report lists them all.</source>
         <translation>只显示有问题的前 %1 行（共 %2 行）；保存的报告中列出全部。</translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation>门店</translation>
     </message>
     <message>
         <source>Import customers</source>

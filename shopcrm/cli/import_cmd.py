@@ -55,6 +55,14 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         help="a chain: the store (code, name or id) whose members or purchases these are (new members' home "
         "store, the purchases' store; default: this counter's store)",
     )
+    p.add_argument(
+        "--store-name",
+        metavar="NAME=STORE",
+        action="append",
+        default=[],
+        help="a chain's member sheet: a store name the file writes that is no store here, and the store "
+        "(code, name or id) it means, e.g. 总店=本店 (repeatable; a dry run lists the unknown names)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--report", metavar="OUT.xlsx", help="save the sheet with a 错误原因 column added")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -69,12 +77,19 @@ def _import(args: argparse.Namespace) -> int:
 
     open_db(args)
     store_id = None
-    if args.store:
+    store_names: dict[str, int] = {}
+    if args.store or args.store_name:
         from shopcrm import stores
         from shopcrm.core.errors import FieldError
 
         try:
-            store_id = stores.import_store(args.store)
+            store_id = stores.import_store(args.store) if args.store else None
+            for pair in args.store_name:
+                named, sep, store = pair.partition("=")
+                if not sep or not named.strip() or not store.strip():
+                    print(f"shopcrm import: --store-name {pair}: NAME=STORE, e.g. 总店=本店", file=sys.stderr)
+                    return 1
+                store_names[named.strip()] = stores.import_store(store.strip())
         except FieldError as exc:
             print(f"shopcrm import: {exc}", file=sys.stderr)
             return 1
@@ -87,6 +102,7 @@ def _import(args: argparse.Namespace) -> int:
         on_duplicate=args.on_duplicate,
         balance_mode=args.balance_mode,
         unknown_to_notes=args.unknown_to_notes,
+        store_names=store_names or None,
     )
     from shopcrm.trust import security
 
@@ -117,6 +133,11 @@ def _import(args: argparse.Namespace) -> int:
     for r in report.problems():
         where = t("cli.imp.row", row=r.record) + (f" [{r.column}]" if r.column else "")
         print(f"  {where} {X.class_label(r.cls)}: {r.message}")
+    if report.unknown_stores:  # summed up once, with the way to say which store each one is
+        names = t("cli.imp.list_sep").join(
+            t("cli.imp.store_rows", name=name, rows=n) for name, n in report.unknown_stores.items()
+        )
+        print(t("cli.imp.unknown_stores", names=names))
     if args.report:
         print(t("cli.imp.report_saved", path=args.report))
     return 0
@@ -171,5 +192,12 @@ _texts.register(
             "--report is not available for purchases yet: use --json for the problems of each row",
         ),
         "cli.imp.report_saved": ("报告已保存到 {path}", "Report saved to {path}"),
+        "cli.imp.unknown_stores": (
+            "门店列里这些门店不在本店的门店列表里：{names}。用 --store-name 名字=门店 说明每个是哪家门店（如 总店=本店）",
+            "These stores of the store column are not in this shop's list: {names}. Say which store each one "
+            "is with --store-name NAME=STORE (e.g. 总店=本店)",
+        ),
+        "cli.imp.store_rows": ("“{name}” {rows} 行", "“{name}” {rows} rows"),
+        "cli.imp.list_sep": ("、", ", "),
     }
 )

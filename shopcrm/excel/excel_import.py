@@ -612,6 +612,10 @@ class ImportOptions:
     # the store of the import's ledger entries (existing customers keep their home store); None:
     # this counter's store
     store_id: int | None = None
+    # a chain's store column: names the file writes that are no store's name or code, and the
+    # store the owner says each one means (总店 -> 本店); keys as written (compared as store
+    # names are: NFKC, case and spaces ignored)
+    store_names: dict[str, int] | None = None
 
 
 @dataclass(slots=True)
@@ -681,6 +685,15 @@ class ImportReport:
     run_id: int | None = None
     encoding: str | None = None
     other_sheets: list[tuple[str, int]] = field(default_factory=list)
+    # a chain's store column: each value that is no store's own name or code (as first written)
+    # and its rows, most rows first — unknown, or matched through ImportOptions.store_names
+    store_values: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unknown_stores(self) -> dict[str, int]:
+        """The store column's values that name no store and were not matched by the owner."""
+        chosen = {_store_key(k) for k in (self.options.store_names or {})}
+        return {name: n for name, n in self.store_values.items() if _store_key(name) not in chosen}
 
     # counts
     def count(self, *classes: str) -> int:
@@ -771,6 +784,8 @@ class ImportReport:
             "imported_balance_total": str(fmt(self.balance_cents_total, grouping=False)),
             "imported_points_total": self.points_total,
             "gender_mapping": self.gender_mapping,
+            # a chain's store column: the values that name no store, and their rows
+            **({"unknown_stores": self.unknown_stores} if self.store_values else {}),
             "problems": [
                 {
                     "row": r.record,
@@ -1142,6 +1157,15 @@ def _plan(
     any_more = bool(extra_cols) or max(i_channel, i_consent, i_count, i_last) >= 0
     i_store = col.get("store", -1)
     store_ids = _store_names() if i_store >= 0 else {}
+    own_names = set(store_ids)  # (the values that name a store by themselves)
+    if i_store >= 0:
+        active = set(store_ids.values())
+        for named, chosen in (options.store_names or {}).items():
+            if int(chosen) not in active:
+                raise ValueError(f"store_names: {named!r} -> {chosen}: no active store")
+            store_ids.setdefault(_store_key(named), int(chosen))
+    store_values: dict[str, int] = {}
+    first_written: dict[str, str] = {}
     store_names: dict[int, str] = {}
     channels = _channel_codes() if i_channel >= 0 else {}
     c_mobile, c_card, c_bday = colname.get("mobile"), colname.get("card_no"), colname.get("birthday")
@@ -1347,7 +1371,11 @@ def _plan(
         if i_store >= 0:
             named = _text(cell(i_store))
             if named:
-                clean.home_store_id = store_ids.get(_store_key(named))
+                key = _store_key(named)
+                clean.home_store_id = store_ids.get(key)
+                if key not in own_names:
+                    shown = first_written.setdefault(key, named)
+                    store_values[shown] = store_values.get(shown, 0) + 1
                 if clean.home_store_id is None:
                     home = import_store(options)
                     if home not in store_names:
@@ -1412,6 +1440,7 @@ def _plan(
             msg = f"{msg}；{message}"
         append(RowResult(record, UPDATED, reason, column, msg, clean, customer_id=cid, match_by=by))
     report.gender_mapping = {cell_text(k[1]): v for k, v in gender_raw.items() if cell_text(k[1])}
+    report.store_values = dict(sorted(store_values.items(), key=lambda kv: (-kv[1], kv[0])))
     return report
 
 

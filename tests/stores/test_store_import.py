@@ -224,3 +224,105 @@ def test_an_unknown_store_is_said_even_when_the_row_has_another_warning(chain, t
     (row,) = report.rows
     assert row.cls == X.WARNED and row.reason == "birthday_invalid"  # the first warning keeps its place
     assert row.message.endswith("；没有叫“四分店”的门店，记为本店的会员")
+
+
+def _members_of_old_stores(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机", "发卡门店"])
+    for i in range(3):
+        ws.append([f"总店会员{i}", f"1380000010{i}", "总店"])
+    ws.append(["总店会员3", "13800000103", " 总 店 "])  # the same name, spaced
+    ws.append(["分店会员", "13800000110", "东区分店"])
+    ws.append(["东店会员", "13800000111", "东门店"])  # a store's own name: never listed
+    wb.save(path)
+    return path
+
+
+def test_the_store_names_a_file_writes_are_summed_up_and_mapped_by_the_owner(chain, tmp_path):
+    """The old program's store names that are no store here (总店 for 本店) are counted per name,
+    most rows first, for the wizard to offer a choice; the owner's choice (总店 -> 本店, 东区分店 ->
+    东门店) makes those members belong there without a warning; a choice of a store that is not
+    active is refused."""
+    east = chain["east"]
+    path = _members_of_old_stores(tmp_path / "m.xlsx")
+    checked = X.run(path, X.ImportOptions(), dry_run=True)
+    assert checked.store_values == {"总店": 4, "东区分店": 1} == checked.unknown_stores
+    assert checked.count(X.WARNED) == 5 and checked.to_json()["unknown_stores"] == {"总店": 4, "东区分店": 1}
+
+    partly = X.run(path, X.ImportOptions(store_names={"总店": 1}), dry_run=True)
+    assert partly.unknown_stores == {"东区分店": 1} and partly.count(X.WARNED) == 1
+    assert partly.store_values == {"总店": 4, "东区分店": 1}  # (the wizard still lists both)
+
+    report = X.run(path, X.ImportOptions(store_names={"总 店": 1, "东区分店": east}))
+    assert (report.imported, report.count(X.WARNED), report.unknown_stores) == (6, 0, {})
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert [homes[f"总店会员{i}"] for i in range(4)] == [1, 1, 1, 1]
+    assert homes["分店会员"] == east and homes["东店会员"] == east
+
+    stores.add("west", "西门店")  # (still a chain without the east store)
+    stores.set_active(east, False)
+    with pytest.raises(ValueError, match="东区分店"):
+        X.run(path, X.ImportOptions(store_names={"东区分店": east}), dry_run=True)
+
+
+@pytest.mark.gui
+def test_the_wizard_offers_a_store_for_each_unknown_store_name(qtbot, wizard, chain, tmp_path):
+    """The preview lists 总店 (4 rows) and 东区分店 (1 row), each with a choice of store (keys
+    only: focus, arrow down); a choice checks the file again, its rows lose their warning, and
+    the import puts the members there."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    w = wizard
+    w.file_page.path_edit.setText(str(_members_of_old_stores(tmp_path / "m.xlsx")))
+    _next(qtbot, w, "importSheetPage")
+    _next(qtbot, w, "importMappingPage")
+    _next(qtbot, w, "importOptionsPage")
+    _next(qtbot, w, "importPreviewPage")
+    page = w.preview_page
+    assert page.store_box.isVisible() and "本店" in page.store_hint.text()
+    assert list(page.store_combos) == ["总店", "东区分店"]
+    labels = [page.store_form.labelForField(c).text() for c in page.store_combos.values()]
+    assert labels == ["“总店”（4 行）：", "“东区分店”（1 行）："]
+    first = page.findChild(QComboBox, "importStoreMap_0")
+    assert [first.itemText(i) for i in range(first.count())] == ["不对照（记为本店的会员）", "本店", "东门店"]
+    assert w.report.count(X.WARNED) == 5
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Down)  # 本店
+    qtbot.waitUntil(lambda: w.report.unknown_stores == {"东区分店": 1}, timeout=30_000)
+    assert w.store_names == {"总店": 1} and w.report.count(X.WARNED) == 1
+    second = page.store_combos["东区分店"]
+    second.setFocus()
+    qtbot.keyClick(second, Qt.Key.Key_Down)
+    qtbot.keyClick(second, Qt.Key.Key_Down)  # 东门店
+    qtbot.waitUntil(lambda: w.report.unknown_stores == {}, timeout=30_000)
+    assert first.currentText() == "本店" and w.report.count(X.WARNED) == 0
+    _next(qtbot, w, "importDryRunPage")
+    _next(qtbot, w, "importResultPage")
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert homes["总店会员0"] == 1 and homes["分店会员"] == chain["east"]
+
+
+def test_the_command_line_sums_up_unknown_store_names_and_maps_them(chain, db_location, tmp_path, capsys):
+    close_database()
+    db = ("--db", str(db_location))
+    path = str(_members_of_old_stores(tmp_path / "m.xlsx"))
+    assert cli.main(["import", path, "--dry-run", *db]) == 0
+    out = capsys.readouterr().out
+    assert "门店列里这些门店不在本店的门店列表里：“总店” 4 行、“东区分店” 1 行" in out and "--store-name" in out
+    assert cli.main(["import", path, "--store-name", "总店", *db]) == 1
+    assert "NAME=STORE" in capsys.readouterr().err
+    assert cli.main(["import", path, "--store-name", "总店=nowhere", *db]) == 1
+    assert "nowhere" in capsys.readouterr().err
+    code = cli.main(["import", path, "--store-name", "总店=本店", "--store-name", "东区分店=east", "--json", *db])
+    assert code == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["unknown_stores"] == {} and data["counts"]["warnings"] == 0 and data["counts"]["imported"] == 6
+    from shopcrm.store.db import open_database
+
+    open_database(db_location)
+    homes = dict(database.execute_sql("SELECT name, home_store_id FROM customer").fetchall())
+    assert homes["总店会员3"] == 1 and homes["分店会员"] == chain["east"]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from shopcrm import stores
 from shopcrm.core.money import fmt
 from shopcrm.excel import excel_import as X, purchase_import as P
 from shopcrm.ui.shell.context import AppContext
@@ -623,8 +624,19 @@ def _fill_problems(table: QTableWidget, note: QLabel, report: X.ImportReport | P
 
 def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowResult]) -> None:
     """One line per row: its status and problem, then the normalised values when the row passed,
-    else what the file wrote (in grey)."""
-    _set_headers(table, _member_headers())
+    else what the file wrote (in grey). A chain's file with a store column: each new member's
+    store last (the one its name matched, or the import's)."""
+    with_store = "store" in report.mapping.values()
+    headers = _member_headers()
+    _set_headers(table, headers + [QCoreApplication.translate("ImportWizard", "Store")] if with_store else headers)
+    names: dict[int, str] = {}
+
+    def store_of(c: X.Clean) -> str:
+        store_id = c.home_store_id or X.import_store(report.options)
+        if store_id not in names:
+            names[store_id] = stores.get(store_id).name
+        return names[store_id]
+
     table.setRowCount(len(rows))
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     for r, res in enumerate(rows):
@@ -637,6 +649,8 @@ def _fill_status(table: QTableWidget, report: X.ImportReport, rows: list[X.RowRe
                 report.raw_value(res.record, f) for f in ("name", "mobile", "card_no", "birthday", "balance", "points")
             ]
         values = [res.record, X.class_label(res.cls), res.column or "", res.message, *values]
+        if with_store:  # (an existing member keeps their store: only new ones get one)
+            values.append(store_of(c) if c is not None and res.cls in (X.IMPORTED, X.WARNED) else "")
         for col, v in enumerate(values):
             item = _item(v, colour=colour, tip=res.message or None)
             if c is None and col in STATUS_VALUE_COLUMNS:
@@ -683,11 +697,68 @@ class ImportPreviewPage(QWizardPage):
         self.table = _status_table("importPreviewTable")
         self.genders = QLabel(objectName="importGenderMapping")
         self.genders.setWordWrap(True)
+        # a chain's store column (issue #18): the old program's store names that are no store
+        # here (总店 for 本店), one line each with its rows, and which store the owner says it is
+        self.store_box = QGroupBox(self.tr("Store names in the file"), objectName="importStoreMapBox")
+        box = QVBoxLayout(self.store_box)
+        self.store_hint = QLabel(objectName="importStoreMapHint")
+        self.store_hint.setWordWrap(True)
+        box.addWidget(self.store_hint)
+        self.store_form = QFormLayout()
+        box.addLayout(self.store_form)
+        self.store_combos: dict[str, QComboBox] = {}
         lay = QVBoxLayout(self)
+        lay.addWidget(self.store_box)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.genders)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        self._fill_stores()
+        self._fill()
+
+    def _fill_stores(self) -> None:
+        rep = self.w.report
+        values = rep.store_values if isinstance(rep, X.ImportReport) else {}
+        while self.store_form.rowCount():
+            self.store_form.removeRow(0)
+        self.store_combos = {}
+        self.store_box.setVisible(bool(values))
+        if not values:
+            return
+        home = stores.get(X.import_store(rep.options)).name
+        self.store_hint.setText(
+            self.tr(
+                "These stores are not in this shop's list. Choose the store each one is; a name left "
+                "unmatched makes its members %1's, with a warning on each row."
+            ).replace("%1", home)
+        )
+        choices = [(s.id, s.name) for s in stores.all_stores(include_inactive=False)]
+        for i, (name, rows) in enumerate(values.items()):
+            combo = QComboBox(objectName=f"importStoreMap_{i}")
+            combo.addItem(self.tr("Not matched (members of %1)").replace("%1", home), None)
+            for store_id, store_name in choices:
+                combo.addItem(store_name, store_id)
+            combo.setCurrentIndex(max(0, combo.findData(self.w.store_names.get(name))))
+            combo.activated.connect(lambda _i, name=name, combo=combo: self._store_chosen(name, combo))
+            label = QLabel(self.tr("“%1” (%n row(s)):", "", rows).replace("%1", name))
+            label.setBuddy(combo)
+            self.store_form.addRow(label, combo)
+            self.store_combos[name] = combo
+
+    def _store_chosen(self, name: str, combo: QComboBox) -> None:
+        """A store chosen for a name: the file is checked again with it (the rows' warnings and
+        the counts of the next page follow)."""
+        chosen = combo.currentData()
+        if chosen == self.w.store_names.get(name):
+            return
+        if chosen is None:
+            self.w.store_names.pop(name, None)
+        else:
+            self.w.store_names[name] = chosen
+        if self.w.check():
+            self._fill()
+
+    def _fill(self) -> None:
         rep = self.w.report
         rows = []
         for r in rep.rows:  # stops early: a 100k-row file needs only its first rows here
@@ -804,6 +875,7 @@ class ImportWizard(QWizard):
         self.on_duplicate = "skip"
         self.balance_mode = "replace"
         self.store_id: int | None = None  # a chain: the store chosen on the options page
+        self.store_names: dict[str, int] = {}  # a chain: the file's store names -> the stores chosen
         self.report: X.ImportReport | P.PurchaseReport | None = None
         self.saved_report: Path | None = None
         self.file_page = ImportFilePage(self)
@@ -829,6 +901,7 @@ class ImportWizard(QWizard):
     def load(self, path: Path) -> None:
         self.sheet = X.read_sheet(path)
         self.path = path
+        self.store_names = {}  # another file: its own store names
         self.sheet_rows = {**dict(self.sheet.other_sheets), self.sheet.sheet: len(self.sheet.rows)}
 
     def options(self) -> X.ImportOptions:
@@ -840,6 +913,7 @@ class ImportWizard(QWizard):
             balance_mode=self.balance_mode,
             unknown_to_notes=self.unknown_to_notes,
             store_id=self.store_id,
+            store_names=dict(self.store_names) or None,
         )
 
     def _run(self, title: str, *, dry_run: bool) -> tuple[bool, object]:
