@@ -91,13 +91,5 @@
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
-    <message>
-        <source>Export customers to Excel…</source>
-        <translation>导出客户到 Excel…</translation>
-    </message>
-    <message>
-        <source>Export full archive to Excel…</source>
-        <translation>导出完整档案到 Excel…</translation>
-    </message>
 </context>
 </TS>

@@ -573,13 +573,5 @@
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
-    <message>
-        <source>Import customers from Excel…</source>
-        <translation>从 Excel 导入客户…</translation>
-    </message>
-    <message>
-        <source>Import history…</source>
-        <translation>导入记录…</translation>
-    </message>
 </context>
 </TS>

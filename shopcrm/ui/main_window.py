@@ -144,8 +144,7 @@ class MainWindow(QMainWindow):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         self.tools_menu = bar.addMenu(self.tr("&Tools"))
-        from shopcrm.ui.excel.export_dialog import add_export_actions
-        from shopcrm.ui.excel.import_wizard import add_import_actions
+        from shopcrm.ui.excel.actions import add_export_actions, add_import_actions
 
         self.export_actions = add_export_actions(self)
         self.import_actions = add_import_actions(self)  # inserted above the export actions

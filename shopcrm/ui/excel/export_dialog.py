@@ -3,7 +3,7 @@ archive (with purchases, contacts and complaints). Thin: the work is
 :func:`shopcrm.excel.excel_export.export_customers`, run by :func:`shopcrm.ui.shell.tasks.run_task` with a
 progress bar and Cancel.
 
-:func:`add_export_actions` puts the actions into the main window's Tools menu.
+:mod:`shopcrm.ui.excel.actions` puts the actions into the main window's Tools menu.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -287,23 +287,3 @@ def open_export_dialog(main_window, *, full: bool = False) -> ExportDialog:
     dialog = ExportDialog(main_window, query=query, selected_ids=selected, full=full, scope=SCOPE_ALL if full else None)
     dialog.exported.connect(lambda result: show_result(main_window, result))
     return dialog
-
-
-def add_export_actions(main_window) -> list[QAction]:
-    """Add "Export customers to Excel…" and "Export full archive…" to the Tools menu."""
-    menu = main_window.tools_menu
-    plain = QAction(
-        QCoreApplication.translate("ExportDialog", "Export customers to Excel…"),
-        main_window,
-        objectName="exportCustomersAction",
-    )
-    plain.triggered.connect(lambda: open_export_dialog(main_window).exec())
-    full = QAction(
-        QCoreApplication.translate("ExportDialog", "Export full archive to Excel…"),
-        main_window,
-        objectName="exportArchiveAction",
-    )
-    full.triggered.connect(lambda: open_export_dialog(main_window, full=True).exec())
-    menu.addAction(plain)
-    menu.addAction(full)
-    return [plain, full]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -1096,23 +1096,3 @@ def open_import_wizard(main_window) -> ImportWizard | None:
     ctx = AppContext.of(main_window)
     wizard.imported.connect(lambda _report: ctx.notify_data_changed())
     return wizard
-
-
-def add_import_actions(main_window) -> list[QAction]:
-    """Add "Import customers from Excel…" and "Import history…" to the Tools menu."""
-    menu = main_window.tools_menu
-    wizard_action = QAction(
-        QCoreApplication.translate("ImportWizard", "Import customers from Excel…"),
-        main_window,
-        objectName="importCustomersAction",
-    )
-    wizard_action.triggered.connect(lambda: (w := open_import_wizard(main_window)) is not None and w.exec())
-    history_action = QAction(
-        QCoreApplication.translate("ImportWizard", "Import history…"), main_window, objectName="importHistoryAction"
-    )
-    history_action.triggered.connect(lambda: ImportHistoryDialog(main_window).exec())
-    first = menu.actions()[0] if menu.actions() else None
-    menu.insertActions(first, [wizard_action, history_action])
-    if first is not None:
-        menu.insertSeparator(first)
-    return [wizard_action, history_action]
