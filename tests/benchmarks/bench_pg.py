@@ -24,8 +24,10 @@ machine's load average (2 shared cores: a figure is only as quiet as the machine
   version enters every one of the customer's 22 indexes (~400k index entries, ~100k buffer
   reads with shared_buffers=1GB, 0.7 GB of WAL, most of it full-page images after a checkpoint);
   the rest is the distributions, the candidates' pass and the summary's one pass over the table.
-  With the default max_wal_size (1GB) each day's VACUUM and UPDATE start checkpoints, and the
-  UPDATE then writes whole pages into the WAL: 6.4-6.8 s (3.4x); with 8GB 3.9-4.4 s (2.3x).
+  Each day starts after a checkpoint (as a real day does), so the UPDATE writes every page it
+  first touches into the WAL: with the default max_wal_size (1GB) the day's writes also start a
+  checkpoint of their own: 6.4-6.8 s (3.4x); with 8GB 5.3-5.5 s (3.2x); wal_compression=lz4 made
+  it slower on 2 cores (6.4 s). (Days back to back without a checkpoint: 3.9-4.4 s, 2.3x.)
   Of the ~20k rows a day about half change an indexed column (lifecycle ~6k, value type ~2k,
   grade ~1.5k) and half only the period sums and RFM scores, which are indexed too
   (customer_grade_period_spend, customer_period_purchases_spend): no HOT update. Measured by
@@ -279,8 +281,12 @@ def measure_grading() -> dict[str, tuple[float, float]]:
         day = first_day + dt.timedelta(days=k)
         if engine().name == "postgresql":
             # a day of a PostgreSQL server: autovacuum clears the rows the last regrade replaced
-            # (an UPDATE leaves the old row version behind until then); outside the timings
+            # (an UPDATE leaves the old row version behind until then), and checkpoints have been
+            # made since yesterday's regrade (its writes then copy each page they first touch into
+            # the WAL: days measured back to back without one took 2.3x instead of 3.2x); outside
+            # the timings
             database.execute_sql("VACUUM (ANALYZE) customer")
+            database.execute_sql("CHECKPOINT")
         floor_again.append(once_ms(best))
         daily.append(once_ms(lambda day=day: grading.regrade(today=day)))
     out["daily regrade (a day later)"] = (statistics.median(daily), statistics.median(floor_again))
