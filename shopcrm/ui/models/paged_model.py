@@ -58,6 +58,7 @@ class PagedSqlModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query) -> None:
+        lost = None
         self.beginResetModel()
         try:
             self._query = query
@@ -66,11 +67,12 @@ class PagedSqlModel(QAbstractTableModel):
             self.prepare_query(query)
             self._count = self.count_rows(query)
         except ConnectionLost as exc:
-            self._count = 0
-            self._lost(exc)
-            return
+            self._count, lost = 0, exc
         finally:
             self.endResetModel()  # a reset is always ended, or the views are left half reset
+        if lost is not None:
+            self._lost(lost)
+            return
         self.countChanged.emit(self._count)
 
     def _lost(self, exc: ConnectionLost) -> None:
@@ -225,6 +227,7 @@ class KeysetPagedModel(PagedSqlModel):
             and self._count_version == version
             and self.same_rows(self._query, query)
         )
+        lost = None
         self.beginResetModel()
         try:
             self._query = query
@@ -244,10 +247,12 @@ class KeysetPagedModel(PagedSqlModel):
         except ConnectionLost as exc:
             # nothing is known of the new query's rows: none shown, no count kept for a reorder
             self._count, self.count_exact, self._count_version = 0, False, None
-            self._lost(exc)
-            return
+            lost = exc
         finally:
             self.endResetModel()
+        if lost is not None:  # said once the views are whole again
+            self._lost(lost)
+            return
         self.countChanged.emit(self._count)
         if not self.count_exact:
             self._start(self.count_in_background, query, lambda n: self._counted(n, version))
