@@ -87,7 +87,7 @@ def _import(args: argparse.Namespace) -> int:
             for pair in args.store_name:
                 named, sep, store = pair.partition("=")
                 if not sep or not named.strip() or not store.strip():
-                    print(f"shopcrm import: --store-name {pair}: NAME=STORE, e.g. 总店=本店", file=sys.stderr)
+                    print(f"shopcrm import: {t('cli.imp.store_name_form', pair=pair)}", file=sys.stderr)
                     return 1
                 store_names[named.strip()] = stores.import_store(store.strip())
         except FieldError as exc:
@@ -196,6 +196,10 @@ _texts.register(
             "门店列里这些门店不在本店的门店列表里：{names}。用 --store-name 名字=门店 说明每个是哪家门店（如 总店=本店）",
             "These stores of the store column are not in this shop's list: {names}. Say which store each one "
             "is with --store-name NAME=STORE (e.g. 总店=本店)",
+        ),
+        "cli.imp.store_name_form": (
+            "--store-name {pair}：应写成 名字=门店（NAME=STORE），如 总店=本店",
+            "--store-name {pair}: write NAME=STORE, e.g. 总店=本店",
         ),
         "cli.imp.store_rows": ("“{name}” {rows} 行", "“{name}” {rows} rows"),
         "cli.imp.list_sep": ("、", ", "),
