@@ -1324,15 +1324,18 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
         folder = get_settings(db_path).folder
     with _registry_lock:
         checking = set(_registry)
-    return [
-        describe(
+    found = []
+    for e in _scan(Path(folder)):
+        info = describe(
             e.path,
             e.created,
             e.kind,
             status="verified" if e.verified else ("checking" if _key(e.path) in checking else "unverified"),
         )
-        for e in _scan(Path(folder))
-    ]
+        if info.path.exists() or unverified_path(info.path).exists():
+            found.append(info)
+        # else: set aside as .bad (or rotated away) between the folder's listing and its reading
+    return found
 
 
 def _identity_from(values: dict) -> Identity:

@@ -118,6 +118,22 @@ def test_list_shows_dates_kinds_and_customer_counts(db):
     assert [b.status_text for b in infos] == ["已校验", "已校验"]
 
 
+def test_a_copy_set_aside_while_the_list_is_read_is_no_row(db, monkeypatch):
+    add_customers(2)
+    kept = backup.make_backup("manual", when=dt.datetime(2026, 11, 20, 8, 30))
+    failed = backup.make_backup("manual", when=dt.datetime(2026, 11, 21, 9, 0))
+    os.replace(failed, backup.unverified_path(failed))  # waiting for its check
+    real_scan = backup._scan
+
+    def scan_then_check_fails(folder):  # the folder listed, then the check sets the copy aside
+        entries = real_scan(folder)
+        os.replace(backup.unverified_path(failed), failed.with_name(failed.name + ".bad"))
+        return entries
+
+    monkeypatch.setattr(backup, "_scan", scan_then_check_fails)
+    assert [b.path for b in backup.list_backups()] == [kept]
+
+
 def test_before_operation_returns_none_without_a_database():
     close_database()
     dbmod.database.init(None)

@@ -293,8 +293,11 @@ class BackupDialog(QDialog):
         have been delivered while the progress dialog ran), else when it ends."""
         self.watching = pending.path
         self.saved_text = (saved_text or self.tr("Backup saved: %1.")).replace("%1", pending.name)
+        # read before the list: a check that ends during the reload sends its event, which
+        # reloads again; one that ended before it is in the list as it will stay
+        ended = pending.ended
         self.reload(select=pending.path)
-        if pending.ended:  # its event may have come (and gone by) while the progress dialog ran
+        if ended:  # its event may have come (and gone by) while the progress dialog ran
             self._show_result(pending.state, str(pending.error or ""))
         else:
             self.status.setText(self.tr("%1 Checking its integrity in the background…").replace("%1", self.saved_text))
