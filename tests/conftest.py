@@ -71,6 +71,7 @@ POSTGRES_READY = {
     "ui/test_counter_gui.py",
     "ui/test_coupon_tools_gui.py",
     "ui/test_customer_list_paging_gui.py",
+    "ui/test_later_tabs.py",
     "ui/test_day_close_gui.py",
     "ui/test_export_gui.py",
     "ui/test_first_run.py",
@@ -182,10 +183,11 @@ def window(app, qtbot, db, db_location):
     POSTGRES_READY), shown offscreen."""
     from shopcrm.ui.main_window import MainWindow
 
-    w = MainWindow(db_location)
+    w = MainWindow(db_location, later_tabs=True)  # as the app makes it: tabs after the first paint
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(w.later_tabs_built)  # a moment after the first paint (tests/ui/test_later_tabs.py)
     yield w
     for child in w.findChildren(type(w).__mro__[1]):
         child.close()

@@ -191,10 +191,6 @@
         <source>Not sent: %1</source>
         <translation>未发送：%1</translation>
     </message>
-    <message>
-        <source>Message channels…</source>
-        <translation>消息通道设置…</translation>
-    </message>
 </context>
 <context>
     <name>UnknownDialog</name>

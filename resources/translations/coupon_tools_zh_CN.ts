@@ -4,10 +4,6 @@
 <context>
     <name>CouponFiguresDialog</name>
     <message>
-        <source>Coupon figures…</source>
-        <translation>优惠券统计…</translation>
-    </message>
-    <message>
         <source>Coupon figures</source>
         <translation>优惠券统计</translation>
     </message>
@@ -50,10 +46,6 @@
 </context>
 <context>
     <name>IssueToSegmentDialog</name>
-    <message>
-        <source>Issue coupons to a segment…</source>
-        <translation>发券给分群…</translation>
-    </message>
     <message>
         <source>Issue coupons to a segment</source>
         <translation>发券给分群</translation>

@@ -4,10 +4,6 @@
 <context>
     <name>DayCloseDialog</name>
     <message>
-        <source>Shift / day close…</source>
-        <translation>交班 / 日结…</translation>
-    </message>
-    <message>
         <source>Shift / day close</source>
         <translation>交班 / 日结</translation>
     </message>

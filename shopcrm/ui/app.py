@@ -85,7 +85,7 @@ def start(argv: list[str]):
 
     # welcome on the first start (shop name, PIN, import / demo / empty); may open the demo database
     begin = first_run.choose_start(location, choice=first_run.DEMO if args.smoke_test else None)
-    window = MainWindow(begin.db_path)
+    window = MainWindow(begin.db_path, later_tabs=True)  # built right after the first paint
     window.context.first_run_choice = begin.choice
     window.context.smoke_test = args.smoke_test
     first_run.install(window, location if begin.choice != first_run.SERVER else begin.db_path)

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,13 +34,27 @@ if TYPE_CHECKING:  # the archive form loads with the first customer opened, not 
     from shopcrm.ui.customers.customer_form import CustomerForm
 
 
+# The tabs after 客户, in order: (module, class, the source text of the class's plain title in
+# its own translation context). At start-up they are built right after the window's first paint
+# (their modules and widgets are about a quarter of the start-up); until then the tab bar shows
+# their plain titles, and anything that needs one builds them at once (``extra_tabs``).
+LATER_TABS = (
+    ("shopcrm.ui.today.today_tab", "TodayTab", "Today"),
+    ("shopcrm.ui.complaints.complaints_tab", "ComplaintsTab", "Complaints"),
+    ("shopcrm.ui.analysis.analysis_tab", "AnalysisTab", "Analysis"),
+)
+
+
 def tab_classes() -> tuple[type, ...]:
     """The tabs after 客户, in order."""
-    from shopcrm.ui.analysis.analysis_tab import AnalysisTab
-    from shopcrm.ui.complaints.complaints_tab import ComplaintsTab
-    from shopcrm.ui.today.today_tab import TodayTab
+    import importlib
 
-    return (TodayTab, ComplaintsTab, AnalysisTab)
+    return tuple(getattr(importlib.import_module(module), name) for module, name, _title in LATER_TABS)
+
+
+def later_tab_title(class_name: str, text: str) -> str:
+    """A later tab's plain title, as the tab itself translates it (``self.tr`` in its class)."""
+    return QCoreApplication.translate(class_name, text)
 
 
 class MainWindow(QMainWindow):
@@ -48,10 +62,13 @@ class MainWindow(QMainWindow):
     # emitted once, after the window's first paint: work that need not delay start-up hangs here
     first_painted = Signal()
 
-    def __init__(self, location: DbLocation | str | None = None, parent=None):
+    def __init__(self, location: DbLocation | str | None = None, parent=None, *, later_tabs: bool = False):
+        """``later_tabs``: build the tabs after 客户 right after the first paint (the app's
+        start-up), not now."""
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self._painted = False
+        self.first_paint_done = False  # first_painted has been emitted (AppContext.on_first_painted)
         self.installEventFilter(self)
         # the open database: an SQLite file (a Path) or a server database (a PgUrl, which may carry
         # this session's password: show it only through shown_location())
@@ -66,13 +83,19 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.customers_tab = CustomersTab(self)
         self.tabs.addTab(self.customers_tab, self.tr("Customers"))
-        self.extra_tabs = []
-        for cls in tab_classes():
-            tab = cls(self.context)
-            self.extra_tabs.append(tab)
-            self.tabs.addTab(tab, tab.tab_title())
-            if hasattr(tab, "title_changed"):
-                tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
+        self._extra_tabs: list | None = None  # built by build_later_tabs
+        # until then each later tab's place holds an empty stand-in with the tab's plain title
+        self._stand_ins: list[QWidget] = []
+        for _module, name, title in LATER_TABS:
+            stand_in = QWidget(objectName=f"later{name}")
+            self._stand_ins.append(stand_in)
+            self.tabs.addTab(stand_in, later_tab_title(name, title))
+        # the Tools menu's place for the later tabs' items (AppContext.add_tab_action), which are
+        # added when the tabs are built
+        self.tab_actions_anchor = QAction(self, objectName="tabActionsAnchor", visible=False)
+        self.tools_menu.addAction(self.tab_actions_anchor)
+        if not later_tabs:
+            self.build_later_tabs()
         from shopcrm.ui.shell import live
 
         central = QWidget(objectName="centralArea")
@@ -93,13 +116,10 @@ class MainWindow(QMainWindow):
         security_ui.install(self)
         backup_ui.install(self)
         audit_ui.install(self)
-        from shopcrm.ui.campaigns import channels_dialog
+        from shopcrm.ui.tool_menu import add_tool_actions
 
-        channels_dialog.install(self)  # 工具 → 消息通道设置 (issue #15)
-        from shopcrm.ui.counter import coupon_tools, day_close
-
-        day_close.install(self)  # 工具 → 交班 / 日结 (issue #13)
-        coupon_tools.install(self)  # 工具 → 发券给分群 / 优惠券统计 (issue #14)
+        # 工具 → 消息通道设置 (issue #15), 交班 / 日结 (#13), 发券给分群 / 优惠券统计 (#14)
+        self.tool_actions = add_tool_actions(self)
         from shopcrm.ui.stores import stores_dialog
 
         stores_dialog.install(self)  # 工具 → 门店… (issue #18)
@@ -120,6 +140,47 @@ class MainWindow(QMainWindow):
 
         forms.freeze_minimum(self)  # fits 1024x600; never grows when a tab's content does
         self._restore_geometry()
+        if later_tabs:
+            self.first_painted.connect(self.build_later_tabs)
+
+    # --- the tabs after 客户 ------------------------------------------------------------------------
+    @property
+    def extra_tabs(self) -> list:
+        """The tabs after 客户 (built now if they are not yet)."""
+        return self.build_later_tabs()
+
+    def later_tabs_built(self) -> bool:
+        return self._extra_tabs is not None
+
+    def build_later_tabs(self) -> list:
+        """Build the tabs after 客户 in their stand-ins' places (once); the one in view stays in
+        view. Returns them."""
+        if self._extra_tabs is not None:
+            return self._extra_tabs
+        self._extra_tabs = []
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # a stand-in's removal is no change of tab
+        try:
+            for cls, stand_in in zip(tab_classes(), self._stand_ins, strict=True):
+                tab = cls(self.context)
+                self._extra_tabs.append(tab)
+                i = self.tabs.indexOf(stand_in)
+                self.tabs.removeTab(i)
+                stand_in.deleteLater()
+                self.tabs.insertTab(i, tab, tab.tab_title())
+                if hasattr(tab, "title_changed"):
+                    tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        self._stand_ins = []
+        if self.isVisible():
+            from shopcrm.ui.shell import forms
+
+            forms.freeze_minimum(self)  # as it would have been with the tabs built before the paint
+            if current > 0:  # a stand-in was in view: its tab is shown now
+                self._on_tab_changed(current)
+        return self._extra_tabs
 
     # --- menus ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -243,6 +304,7 @@ class MainWindow(QMainWindow):
 
     def _emit_first_painted(self) -> None:
         if self.isVisible():  # a window closed at once has nothing to catch up on
+            self.first_paint_done = True
             self.first_painted.emit()
 
     def showEvent(self, event):  # noqa: N802 (Qt API)
@@ -272,6 +334,9 @@ class MainWindow(QMainWindow):
             self.live.report(exc)
 
     def _on_tab_changed(self, index: int) -> None:
+        if index > 0 and self._extra_tabs is None:
+            self.build_later_tabs()  # a stand-in chosen before its tab was built: build it now
+            return
         tab = self.tabs.widget(index)
         if tab is not self.customers_tab and hasattr(tab, "refresh"):
             try:

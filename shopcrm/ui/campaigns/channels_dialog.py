@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +32,6 @@ from shopcrm.campaigns import credentials, outbox
 from shopcrm.campaigns.channels import OutcomeUnknown
 from shopcrm.core.errors import FieldError
 from shopcrm.ui.shell import forms
-from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.tasks import Job
 
 ERROR_STYLE = "color: #c0392b;"
@@ -519,13 +518,3 @@ def open_unknown(parent: QWidget | None, campaign_id: int | None = None, *, show
     if show:
         dlg.open()
     return dlg
-
-
-def install(window) -> None:
-    """工具 → 消息通道设置…"""
-    menu = AppContext.of(window).tools_menu
-    if menu is None:
-        return
-    action = menu.addAction(QCoreApplication.translate("ChannelsDialog", "Message channels…"))
-    action.setObjectName("channelsAction")
-    action.triggered.connect(lambda: open_channels(window))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -31,25 +30,11 @@ from shopcrm.loyalty import coupons
 from shopcrm.segments import saved
 from shopcrm.ui.customers.loyalty_page import TermsEditor
 from shopcrm.ui.shell import forms, qclock, tasks
-from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.forms import ValidatingDialog
 from shopcrm.ui.trust import security_ui
 
 # issues to more customers than this run behind a progress dialog
 BACKGROUND_FROM = 500
-
-
-def install(window) -> None:
-    """工具 → 发券给分群… / 优惠券统计…"""
-    menu = AppContext.of(window).tools_menu
-    if menu is None:
-        return
-    a = menu.addAction(QCoreApplication.translate("IssueToSegmentDialog", "Issue coupons to a segment…"))
-    a.setObjectName("issueToSegmentAction")
-    a.triggered.connect(lambda: open_issue_to_segment(window))
-    b = menu.addAction(QCoreApplication.translate("CouponFiguresDialog", "Coupon figures…"))
-    b.setObjectName("couponFiguresAction")
-    b.triggered.connect(lambda: open_figures(window))
 
 
 def open_issue_to_segment(parent=None) -> IssueToSegmentDialog | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -37,21 +37,10 @@ from shopcrm.excel.excel_export import ExportError
 from shopcrm.sales import counter
 from shopcrm.trust import session
 from shopcrm.ui.shell import forms, qclock
-from shopcrm.ui.shell.context import AppContext
 from shopcrm.ui.shell.forms import ERROR_STYLE
 from shopcrm.ui.trust import security_ui
 
 KINDS = ("sales", "topups", "refunds")
-
-
-def install(window) -> None:
-    """工具 → 交班 / 日结…"""
-    menu = AppContext.of(window).tools_menu
-    if menu is None:
-        return
-    action = menu.addAction(QCoreApplication.translate("DayCloseDialog", "Shift / day close…"))
-    action.setObjectName("dayCloseAction")
-    action.triggered.connect(lambda: open_day_close(window))
 
 
 def open_day_close(parent=None) -> DayCloseDialog:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QStatusBar, QTabWidget, QWidget
 
@@ -36,6 +36,8 @@ class Window(Protocol):
 
     data_changed: SignalInstance
     first_painted: SignalInstance
+    first_paint_done: bool  # first_painted has been emitted
+    tab_actions_anchor: QAction  # the Tools menu's place for the tabs' items
     tabs: QTabWidget
     customers_tab: Any
     file_menu: QMenu
@@ -109,15 +111,31 @@ class AppContext:
         return True
 
     def on_first_painted(self, slot: Callable[[], Any]) -> bool:
+        """Call ``slot`` once the window has painted for the first time (soon, when it has
+        already: a tab built after the first paint); False when detached."""
         if self.window is None:
             return False
-        self.window.first_painted.connect(slot)
+        if self.window.first_paint_done:
+            QTimer.singleShot(0, self.window, slot)
+        else:
+            self.window.first_painted.connect(slot)
         return True
 
     # --- window -----------------------------------------------------------------------------------
     def status(self, text: str, ms: int = 10_000) -> None:
         if self.window is not None:
             self.window.statusBar().showMessage(text, ms)
+
+    def add_tab_action(self, text: str, slot: Callable[[], Any], name: str) -> QAction | None:
+        """A tab's item in the Tools menu, in the tabs' place (whenever the tab is built); None
+        when detached."""
+        if self.window is None:
+            return None
+        menu = self.window.tools_menu
+        act = QAction(text, menu, objectName=name)
+        act.triggered.connect(slot)
+        menu.insertAction(self.window.tab_actions_anchor, act)
+        return act
 
     @property
     def tools_menu(self) -> QMenu | None:

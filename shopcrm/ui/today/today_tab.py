@@ -411,10 +411,9 @@ class TodayTab(QWidget):
             self._day_timer.start()
         if ctx.attached:
             ctx.on_data_changed(self._on_data_changed)
-            menu = ctx.tools_menu
-            if menu is not None:
-                self.settings_action = menu.addAction(self.tr("Care reminders settings…"), self.open_settings)
-                self.settings_action.setObjectName("careSettingsAction")
+            self.settings_action = ctx.add_tab_action(
+                self.tr("Care reminders settings…"), self.open_settings, "careSettingsAction"
+            )
             # inside the main window the list is built right after the window's first paint, so that
             # start-up never waits for it (the badge appears a moment later)
             ctx.on_first_painted(self._first_refresh)
