@@ -60,6 +60,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -105,6 +106,18 @@ register(
             "The backup's integrity check was interrupted; it resumes at the next start.",
         ),
         "backup.gone": ("备份“{name}”已不在备份文件夹中。", "The backup “{name}” is no longer in the backup folder."),
+        "backup.changed": (
+            "备份“{name}”在保存之后被改动过（内容与保存时记录的校验值 SHA-256 不符），不能用来恢复。"
+            "磁盘或存储介质可能有问题；请用另一份备份。",
+            "The backup “{name}” has changed since it was saved (its contents no longer match the "
+            "SHA-256 recorded then) and cannot be restored. The disk or medium may be failing; "
+            "use another backup.",
+        ),
+        "backup.digest_unreadable": (
+            "备份“{name}”的校验文件“{file}”无法读取（{reason}），不能确认备份保存后没有被改动。",
+            "The checksum file “{file}” of the backup “{name}” cannot be read ({reason}): the "
+            "backup cannot be shown to be unchanged since it was saved.",
+        ),
         "backup.status.verified": ("已校验", "Verified"),
         "backup.status.checking": ("校验中…", "Checking…"),
         "backup.status.unverified": ("未校验", "Not verified"),
@@ -183,6 +196,10 @@ BAD_SUFFIX = ".bad"  # failed its integrity_check: kept aside
 # a backup name, sealed or still .unverified (group 5)
 FILE_RE = re.compile(NAME_RE.pattern[:-1] + r"(\.unverified)?$")
 SIDECAR_SUFFIX = ".backup-folder"
+# beside a sealed backup: the SHA-256 of its bytes when it was sealed, in sha256sum's format
+# ("<hex>  <name>"; ``sha256sum -c`` checks it too). A restore compares it before it changes anything.
+DIGEST_SUFFIX = ".sha256"
+DIGEST_RE = re.compile(r"^([0-9a-f]{64}) [ *](.+)\n?$")
 NETWORK_FS = {
     "nfs",
     "nfs4",
@@ -418,6 +435,56 @@ def _write_atomically(path: Path, text: str) -> None:
 def unverified_path(path: Path) -> Path:
     """Where the bytes of backup ``path`` are between its fsync and its seal."""
     return Path(path).with_name(Path(path).name + UNVERIFIED_SUFFIX)
+
+
+def digest_path(path: Path) -> Path:
+    """The file beside backup ``path`` that holds its SHA-256 from the seal."""
+    return Path(path).with_name(Path(path).name + DIGEST_SUFFIX)
+
+
+def file_sha256(file: Path, *, progress=None, stop: Callable[[], bool] | None = None) -> str:
+    """The SHA-256 of ``file`` (hex), read in 1 MiB blocks (hashlib releases the GIL); progress
+    in bytes may cancel (Cancelled); ``stop`` interrupts (a shutdown)."""
+    h = hashlib.sha256()
+    total = Path(file).stat().st_size
+    done = 0
+    with open(file, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+            done += len(block)
+            if stop is not None and stop():
+                raise _Interrupted()
+            check_progress(progress, done, total)
+    return h.hexdigest()
+
+
+def _write_digest(final: Path, digest: str) -> None:
+    """Record a backup's digest beside it, on disk before the backup gets its name."""
+    side = digest_path(final)
+    _write_atomically(side, f"{digest}  {final.name}\n")
+    _fsync(side)
+
+
+def check_digest(final: Path, *, progress=None) -> bool:
+    """Whether a sealed backup's bytes are those its seal recorded: True when they are, False
+    when it has no digest (sealed before digests were kept, or copied here without the file
+    beside it: its other checks stand alone). Raises BackupError when they differ or the
+    digest file cannot be read, Cancelled."""
+    side = digest_path(final)
+    try:
+        text = side.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BackupError(t("backup.digest_unreadable", name=final.name, file=side.name, reason=exc)) from exc
+    m = DIGEST_RE.match(text) if len(text) < 4096 else None
+    if m is None:
+        raise BackupError(
+            t("backup.digest_unreadable", name=final.name, file=side.name, reason="not “<sha256>  <name>”")
+        )
+    if file_sha256(final, progress=progress) != m.group(1):
+        raise BackupError(t("backup.changed", name=final.name))
+    return True
 
 
 def _part_path(path: Path) -> Path:
@@ -770,8 +837,14 @@ class PendingBackup:
             )
             return
         try:
+            started = time.perf_counter()
+            _write_digest(self.path, file_sha256(unverified, stop=lambda: self._cancelled))
+            self.timings["digest"] = time.perf_counter() - started
             _replace(unverified, self.path)
             _fsync_dir(self.path.parent)
+        except _Interrupted:
+            self._finish("interrupted", BackupError(t("backup.interrupted")))
+            return
         except OSError as exc:
             self._finish("failed", BackupError(t("backup.failed", reason=exc)))
             return
@@ -1174,6 +1247,7 @@ def rotate(folder: Path, settings: BackupSettings, *, keep: Path | None = None) 
             try:
                 entry.path.unlink()
                 deleted.append(entry.path)
+                digest_path(entry.path).unlink(missing_ok=True)
             except OSError as exc:
                 log.warning("cannot remove old backup %s: %s", entry.path, exc)
     try:
@@ -1504,6 +1578,7 @@ def verify_for_restore(path: Path, *, progress=None) -> Path:
     refused —; any other file gets ``integrity_check`` too. Raises BackupError, Cancelled."""
     final, file, sealed = _resolve(path)
     if sealed:
+        check_digest(final, progress=progress)  # the bytes its seal checked, none changed since
         check_backup(final)
         return final
     if file.name.endswith(UNVERIFIED_SUFFIX) and FILE_RE.match(file.name):
@@ -1520,6 +1595,7 @@ def newest_good_backup(folder: Path) -> BackupInfo | None:
     for entry in _scan(Path(folder)):
         try:
             if entry.verified:
+                check_digest(entry.path)
                 check_backup(entry.path)
             else:
                 verify_for_restore(unverified_path(entry.path))

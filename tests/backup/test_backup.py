@@ -318,7 +318,8 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     assert out[-1].startswith("已备份：")
     made = Path(out[-1].split("：", 1)[1])
     assert made.parent == tmp_path / "b" and customer_count_in(made) == 50
-    assert sorted(os.listdir(tmp_path / "b")) == [made.name]  # sealed before the command returned
+    # sealed (its checksum beside it) before the command returned
+    assert sorted(os.listdir(tmp_path / "b")) == [made.name, made.name + ".sha256"]
     assert main(["backup", "--db", str(path), "--list", "--to", str(tmp_path / "b")]) == 0
     assert "50 客户" in capsys.readouterr().out
     # restore onto a database whose owner set a PIN: needs the PIN

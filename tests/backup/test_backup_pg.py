@@ -128,8 +128,13 @@ def test_a_cancelled_restore_in_place_puts_the_data_from_before_back(pg_db, pg_u
     saved = backup.make_backup("manual", when=DAY)
     add_customers(4, start=100)
     before = _figures(pg_url)
+    size = saved.stat().st_size
+
+    def progress(done, total):  # the dump's checksum (its bytes) runs; the restore itself is cancelled
+        return total == size
+
     with pytest.raises(Cancelled):
-        backup.restore(saved, progress=lambda done, total: False)
+        backup.restore(saved, progress=progress)
     assert customers.count(customers.CustomerQuery()) == 9  # the database is open again, as it was
     after = _figures(pg_url)
     assert after == before
