@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.customers_tab = CustomersTab(self)
         self.tabs.addTab(self.customers_tab, self.tr("Customers"))
-        self._extra_tabs: list | None = None  # built by build_later_tabs
+        self._extra_tabs: list | None = None  # built by build_later_tabs (all of them)
+        self._built: list = []  # those built so far
         # until then each later tab's place holds an empty stand-in with the tab's plain title
         self._stand_ins: list[QWidget] = []
         for _module, name, title in LATER_TABS:
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         forms.freeze_minimum(self)  # fits 1024x600; never grows when a tab's content does
         self._restore_geometry()
         if later_tabs:
-            self.first_painted.connect(self.build_later_tabs)
+            self.first_painted.connect(self._build_after_paint)
 
     # --- the tabs after 客户 ------------------------------------------------------------------------
     @property
@@ -154,26 +155,28 @@ class MainWindow(QMainWindow):
 
     def build_later_tabs(self) -> list:
         """Build the tabs after 客户 in their stand-ins' places (once); the one in view stays in
-        view. Returns them."""
+        view. Returns them. A tab that cannot read its data (ConnectionLost: the server went
+        away) leaves it and the ones after it as stand-ins, built on the next call."""
         if self._extra_tabs is not None:
             return self._extra_tabs
-        self._extra_tabs = []
         current = self.tabs.currentIndex()
+        classes = tab_classes()[len(self._built) :]
         blocked = self.tabs.blockSignals(True)  # a stand-in's removal is no change of tab
         try:
-            for cls, stand_in in zip(tab_classes(), self._stand_ins, strict=True):
+            for cls in classes:
                 tab = cls(self.context)
-                self._extra_tabs.append(tab)
+                stand_in = self._stand_ins.pop(0)
+                self._built.append(tab)
                 i = self.tabs.indexOf(stand_in)
                 self.tabs.removeTab(i)
                 stand_in.deleteLater()
                 self.tabs.insertTab(i, tab, tab.tab_title())
                 if hasattr(tab, "title_changed"):
                     tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
-            self.tabs.setCurrentIndex(current)
         finally:
+            self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(blocked)
-        self._stand_ins = []
+        self._extra_tabs = self._built
         if self.isVisible():
             from shopcrm.ui.shell import forms
 
@@ -181,6 +184,12 @@ class MainWindow(QMainWindow):
             if current > 0:  # a stand-in was in view: its tab is shown now
                 self._on_tab_changed(current)
         return self._extra_tabs
+
+    def _build_after_paint(self) -> None:
+        try:
+            self.build_later_tabs()
+        except ConnectionLost as exc:  # the banner says so; built when the connection is back
+            self.live.report(exc)
 
     # --- menus ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -334,8 +343,8 @@ class MainWindow(QMainWindow):
             self.live.report(exc)
 
     def _on_tab_changed(self, index: int) -> None:
-        if index > 0 and self._extra_tabs is None:
-            self.build_later_tabs()  # a stand-in chosen before its tab was built: build it now
+        if index > 0 and self._extra_tabs is None:  # a stand-in chosen before its tab was built
+            self._build_after_paint()
             return
         tab = self.tabs.widget(index)
         if tab is not self.customers_tab and hasattr(tab, "refresh"):

@@ -5,6 +5,8 @@ it at once."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -93,3 +95,34 @@ def test_stand_in_titles_are_the_tabs_own_in_each_language(app, lang, expected):
         assert QCoreApplication.translate("TodayTab", "Today") == expected[0]
     finally:
         i18n.install(app, "zh_CN")
+
+
+def test_a_tab_that_cannot_read_its_data_is_built_once_the_database_is_back(later, qtbot, engine_name):
+    """The server goes away between the start and the first paint (PostgreSQL: another counter's
+    restore has the database dropped): the tab that reads its data as it is built stays a stand-in
+    and the banner says why — no error in the event loop —; it is built once the database is back."""
+    if engine_name != "postgresql":
+        pytest.skip("only a PostgreSQL restore drops the database")
+    from shopcrm.store.engine import replacing_database
+
+    holding, release = threading.Event(), threading.Event()
+
+    def restore_elsewhere():
+        with replacing_database():
+            holding.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=restore_elsewhere)
+    worker.start()
+    try:
+        assert holding.wait(30)
+        later.show()  # (pytest-qt fails the test on an exception in a slot)
+        qtbot.waitUntil(lambda: later.live.lost, timeout=10_000)
+        assert not later.later_tabs_built() and later.connection_banner.isVisible()
+        assert _titles(later)[1:] == ["今日待办", "投诉", "分析"]  # the tab bar whole all the same
+    finally:
+        release.set()
+        worker.join(30)
+    assert later.live.try_reconnect()
+    qtbot.waitUntil(later.later_tabs_built, timeout=10_000)
+    assert [type(t) for t in later.extra_tabs] == list(tab_classes())
