@@ -326,11 +326,15 @@ def test_a_backup_is_taken_right_before_the_import_writes(db, db_location):
     from shopcrm.core.paths import parse_db_location
 
     folder = backup.get_settings(parse_db_location(db_location)).folder
-    before = set(folder.glob("*before-import*")) if folder.exists() else set()
+
+    def made() -> set:  # the backups before an import (sealed or still being checked)
+        return {b.path for b in backup.list_backups(folder) if b.kind == "before-import"}
+
+    before = made()
     X.run(FIXTURES / "members_dev.xlsx", X.ImportOptions(today=TODAY), dry_run=True)
-    assert (set(folder.glob("*before-import*")) if folder.exists() else set()) == before
+    assert made() == before
     X.run(FIXTURES / "members_dev.xlsx", X.ImportOptions(today=TODAY))
-    assert len(set(folder.glob("*before-import*")) - before) == 1
+    assert len(made() - before) == 1
 
 
 def test_mapping_is_remembered_for_the_same_header(db, tmp_path):
