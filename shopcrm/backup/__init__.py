@@ -454,7 +454,7 @@ def file_sha256(file: Path, *, progress=None, stop: Callable[[], bool] | None = 
             done += len(block)
             if stop is not None and stop():
                 raise _Interrupted()
-            check_progress(progress, done, total)
+            check_progress(progress, done * 1000 // max(total, 1), 1000)  # in thousandths: files > 2 GB
     return h.hexdigest()
 
 
@@ -482,7 +482,11 @@ def check_digest(final: Path, *, progress=None) -> bool:
         raise BackupError(
             t("backup.digest_unreadable", name=final.name, file=side.name, reason="not “<sha256>  <name>”")
         )
-    if file_sha256(final, progress=progress) != m.group(1):
+    try:
+        digest = file_sha256(final, progress=progress)
+    except OSError as exc:  # a failing disk, a file locked or gone: no backup to restore from
+        raise BackupError(t("backup.not_backup", path=final, reason=exc)) from exc
+    if digest != m.group(1):
         raise BackupError(t("backup.changed", name=final.name))
     return True
 
@@ -846,6 +850,8 @@ class PendingBackup:
             self._finish("interrupted", BackupError(t("backup.interrupted")))
             return
         except OSError as exc:
+            if not self.path.exists():  # no backup of that name: no checksum of it either
+                digest_path(self.path).unlink(missing_ok=True)
             self._finish("failed", BackupError(t("backup.failed", reason=exc)))
             return
         if self.settings is not None:
@@ -1406,7 +1412,8 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
             e.kind,
             status="verified" if e.verified else ("checking" if _key(e.path) in checking else "unverified"),
         )
-        if info.path.exists() or unverified_path(info.path).exists():
+        # .unverified first: a seal renames it to the backup's name, never the other way
+        if unverified_path(info.path).exists() or info.path.exists():
             found.append(info)
         # else: set aside as .bad (or rotated away) between the folder's listing and its reading
     return found

@@ -90,6 +90,7 @@ def start(argv: list[str]):
     window.context.smoke_test = args.smoke_test
     first_run.install(window, location if begin.choice != first_run.SERVER else begin.db_path)
     icons.decorate(window)
+    window.when_later_tabs_built(lambda: icons.decorate(window))  # their buttons and Tools items
     return app, window
 
 
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook()
     window.show()
     from shopcrm.ui import first_run
-    from shopcrm.ui.trust import backup_ui, security_ui
+    from shopcrm.ui.trust import security_ui
 
     ctx = window.context
     if ctx.smoke_test:
@@ -157,14 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
         QTimer.singleShot(0, lambda: smoke_report(window, started))
         return app.exec()
-    # at most once a day, in the background (a file copy, or pg_dump of a server database)
-    ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)
-    from shopcrm.ui.trust.startup_checks import start_background_check
-
-    ctx.jobs["integrity_check"] = start_background_check(window, window.location)  # full check, after the paint
-    from shopcrm.ui.analysis.analysis_tab import daily_regrade
-
-    ctx.jobs["daily_regrade"] = daily_regrade(window)  # stale grades: regraded in the background
+    start_background_work(window)
     if ctx.first_run_choice is None:  # the welcome offers the PIN itself
         security_ui.offer_pin_at_first_run(window)
     if ctx.first_run_choice == first_run.IMPORT:
@@ -217,6 +211,31 @@ def install_excepthook() -> None:
     threading.excepthook = lambda a: report_unhandled(
         a.exc_type, a.exc_value, a.exc_traceback, where=f"thread {a.thread.name if a.thread else '?'}"
     )
+
+
+def start_background_work(window) -> None:
+    """What the shown window starts in the background (jobs in ``window.context.jobs``): the
+    daily backup, the database's full check, and the regrade of stale grades."""
+    from shopcrm.ui.trust import backup_ui
+    from shopcrm.ui.trust.startup_checks import start_background_check
+
+    ctx = window.context
+    # at most once a day, in the background (a file copy, or pg_dump of a server database)
+    ctx.jobs["daily_backup"] = backup_ui.daily_backup(window)
+    ctx.jobs["integrity_check"] = start_background_check(window, window.location)  # full check, after the paint
+    regrade_when_ready(window)
+
+
+def regrade_when_ready(window) -> None:
+    """Regrade stale grades in the background (the list and the care list read them) once the
+    分析 tab that runs it exists: right after the first paint."""
+
+    def regrade() -> None:
+        from shopcrm.ui.analysis.analysis_tab import daily_regrade
+
+        window.context.jobs["daily_regrade"] = daily_regrade(window)
+
+    window.when_later_tabs_built(regrade)
 
 
 def smoke_report(window, started: float | None = None) -> None:

@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
     data_changed = Signal()
     # emitted once, after the window's first paint: work that need not delay start-up hangs here
     first_painted = Signal()
+    # emitted once, when the tabs after 客户 have all been built (when_later_tabs_built)
+    later_tabs_ready = Signal()
 
     def __init__(self, location: DbLocation | str | None = None, parent=None, *, later_tabs: bool = False):
         """``later_tabs``: build the tabs after 客户 right after the first paint (the app's
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self._stand_ins: list[QWidget] = []
         for _module, name, title in LATER_TABS:
             stand_in = QWidget(objectName=f"later{name}")
+            stand_in.setProperty("tabClass", name)  # its tab's icon (shell.icons.decorate)
             self._stand_ins.append(stand_in)
             self.tabs.addTab(stand_in, later_tab_title(name, title))
         # the Tools menu's place for the later tabs' items (AppContext.add_tab_action), which are
@@ -164,13 +167,20 @@ class MainWindow(QMainWindow):
         blocked = self.tabs.blockSignals(True)  # a stand-in's removal is no change of tab
         try:
             for cls in classes:
-                tab = cls(self.context)
+                try:
+                    tab = cls(self.context)
+                except ConnectionLost:
+                    for half_built in self.findChildren(cls):  # its constructor had parented it
+                        half_built.setParent(None)
+                        half_built.deleteLater()
+                    raise
                 stand_in = self._stand_ins.pop(0)
                 self._built.append(tab)
                 i = self.tabs.indexOf(stand_in)
+                icon = self.tabs.tabIcon(i)
                 self.tabs.removeTab(i)
                 stand_in.deleteLater()
-                self.tabs.insertTab(i, tab, tab.tab_title())
+                self.tabs.insertTab(i, tab, icon, tab.tab_title())
                 if hasattr(tab, "title_changed"):
                     tab.title_changed.connect(lambda tab=tab: self._retitle(tab))
         finally:
@@ -183,7 +193,15 @@ class MainWindow(QMainWindow):
             forms.freeze_minimum(self)  # as it would have been with the tabs built before the paint
             if current > 0:  # a stand-in was in view: its tab is shown now
                 self._on_tab_changed(current)
+        self.later_tabs_ready.emit()
         return self._extra_tabs
+
+    def when_later_tabs_built(self, slot) -> None:
+        """Call ``slot`` once the tabs after 客户 are built: now if they are, else when they are."""
+        if self._extra_tabs is not None:
+            slot()
+        else:
+            self.later_tabs_ready.connect(slot, Qt.ConnectionType.SingleShotConnection)
 
     def _build_after_paint(self) -> None:
         try:

@@ -109,9 +109,30 @@ def test_rotation_deletes_a_backups_digest_with_it(db):
     assert second.exists() and backup.check_digest(second)
 
 
-def test_the_digest_is_taken_of_the_bytes_that_passed_the_check(db):
+def test_the_digest_is_taken_after_the_check_passed(db, monkeypatch):
     add_customers(2)
-    pending = backup.start_backup("manual", when=DAY)
-    final = pending.wait_sealed(60)
-    assert pending.timings["digest"] >= 0 and backup.check_digest(final)
+    seen = []
+    real_check = backup._full_check
+
+    def check(path, **kw):  # no digest exists while the copy is being checked
+        seen.append(list(path.parent.glob("*.sha256")))
+        return real_check(path, **kw)
+
+    monkeypatch.setattr(backup, "_full_check", check)
+    final = backup.start_backup("manual", when=DAY).wait_sealed(60)
+    assert seen == [[]] and backup.check_digest(final)
     assert dbmod.latest_version() == backup.check_backup(final)
+
+
+def test_a_backup_that_cannot_be_read_for_its_checksum_is_skipped_for_an_older_one(db):
+    """A failing disk or a locked file (here: a folder in its place) is a backup that cannot be
+    used, said in the shop's language; the offer after a damaged start takes the older one."""
+    add_customers(2)
+    older = backup.make_backup("manual", when=DAY)
+    newest = backup.make_backup("manual", when=DAY + dt.timedelta(hours=1))
+    newest.unlink()
+    newest.mkdir()  # open() fails with an OSError, as on an unreadable medium
+    with pytest.raises(backup.BackupError, match="不是可用的 ShopCRM 备份"):
+        backup.check_digest(newest)
+    found = backup.newest_good_backup(older.parent)
+    assert found is not None and found.path == older

@@ -9,8 +9,9 @@ import threading
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
+from shopcrm import customers
 from shopcrm.customers import CustomerInput
 from shopcrm.ui.main_window import LATER_TABS, MainWindow, later_tab_title, tab_classes
 
@@ -42,7 +43,8 @@ def test_the_tab_bar_is_whole_before_the_tabs_are_built_and_they_come_after_the_
     tabs = [later.tabs.widget(i) for i in range(1, 4)]
     assert [type(t) for t in tabs] == list(tab_classes()) and tabs == later.extra_tabs
     assert later.tabs.currentWidget() is later.customers_tab  # the clerk's list stays in view
-    assert later.customers_tab.search.hasFocus() or not later.isActiveWindow()
+    later.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is later.customers_tab.search)  # typing goes there
     # each plain title is the one the tab gives itself (its badges come from its own refresh)
     assert _titles(later)[1:] == [t.tab_title().split(" (")[0] for t in tabs]
 
@@ -76,7 +78,7 @@ def test_a_complaint_shown_from_an_archive_before_the_tabs_are_built(later, qtbo
     assert later.later_tabs_built() and later.tabs.currentWidget() is later.extra_tabs[1]
 
 
-def test_the_today_list_is_read_once_when_its_tab_comes_after_the_first_paint(later, qtbot):
+def test_the_today_list_is_read_when_its_tab_comes_after_the_first_paint(later, qtbot):
     later.show()
     qtbot.waitUntil(later.later_tabs_built, timeout=10_000)
     today = later.extra_tabs[0]
@@ -126,3 +128,38 @@ def test_a_tab_that_cannot_read_its_data_is_built_once_the_database_is_back(late
     assert later.live.try_reconnect()
     qtbot.waitUntil(later.later_tabs_built, timeout=10_000)
     assert [type(t) for t in later.extra_tabs] == list(tab_classes())
+    # the tab whose constructor met the lost connection is gone, not a hidden second one
+    assert [len(later.findChildren(cls)) for cls in tab_classes()] == [1, 1, 1]
+
+
+def test_the_app_decorates_the_later_tabs_and_regrades_once_the_analysis_tab_exists(app, qtbot, db, db_location):
+    """As the app starts: the stand-ins carry their tabs' icons from the first frame, the tabs'
+    buttons and Tools items get theirs when built, and stale grades are regraded in the
+    background by the 分析 tab once it exists (before, the regrade found no tab and never ran)."""
+    from shopcrm import grading
+    from shopcrm.store import settings
+    from shopcrm.store.db import close_database
+    from shopcrm.ui import first_run
+    from shopcrm.ui.app import regrade_when_ready, start
+
+    for i in range(3):
+        customers.create(CustomerInput(name=f"顾客{i}", mobile=f"1380000001{i}"))
+    settings.put(first_run.FIRST_RUN_DONE, True)  # no welcome
+    assert grading.is_stale()
+    close_database()
+    _app, window = start(["--db", str(db_location)])
+    assert window is not None
+    qtbot.addWidget(window)
+    assert not window.later_tabs_built()
+    assert all(not window.tabs.tabIcon(i).isNull() for i in range(4))  # the stand-ins' too
+    regrade_when_ready(window)
+    assert "daily_regrade" not in window.context.jobs  # waits for the 分析 tab
+    window.show()
+    qtbot.waitUntil(window.later_tabs_built, timeout=10_000)
+    assert all(not window.tabs.tabIcon(i).isNull() for i in range(4))
+    assert not window.findChild(QPushButton, "newComplaintButton").icon().isNull()
+    tab = window.context.jobs["daily_regrade"]
+    assert tab is window.extra_tabs[2]
+    qtbot.waitUntil(lambda: not grading.is_stale(), timeout=30_000)
+    tab._wait_background()
+    window.close()

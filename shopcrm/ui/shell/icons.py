@@ -118,7 +118,10 @@ def decorate(window) -> int:
     tabs = ctx.tabs
     if tabs is not None:
         for i in range(tabs.count()):
-            name = TAB_ICONS.get(type(tabs.widget(i)).__name__)
+            widget = tabs.widget(i)  # a tab, or the stand-in of one built later ("tabClass")
+            if widget is None:
+                continue
+            name = TAB_ICONS.get(widget.property("tabClass") or type(widget).__name__)
             if name:
                 tabs.setTabIcon(i, icon(name))
                 done += 1

@@ -421,8 +421,8 @@ class TodayTab(QWidget):
             self.refresh()
 
     def _first_refresh(self) -> None:
-        if self.lst is None and self.window().isVisible():
-            self.refresh()
+        if self.lst is None:
+            self._timed_refresh()  # (a lost connection: the banner; read again once it is back)
 
     # --- state ---------------------------------------------------------------------------------
     def today(self) -> dt.date:
