@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -374,6 +375,32 @@ def on_another_connection(fn, *args):
     if "error" in out:
         raise out["error"]
     return out.get("value")
+
+
+@contextlib.contextmanager
+def database_replaced_elsewhere():
+    """While the block runs, another thread holds the open PostgreSQL database "being replaced"
+    (as another counter's restore between its DROP and its commit): this thread's statements meet
+    DatabaseBeingReplaced, a lost connection."""
+    import threading
+
+    from shopcrm.store.engine import replacing_database
+
+    holding, release = threading.Event(), threading.Event()
+
+    def restore_elsewhere():
+        with replacing_database():
+            holding.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=restore_elsewhere, name="restore-elsewhere")
+    worker.start()
+    try:
+        assert holding.wait(30)
+        yield
+    finally:
+        release.set()
+        worker.join(30)
 
 
 @pytest.fixture

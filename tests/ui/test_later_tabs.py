@@ -5,9 +5,8 @@ it at once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from conftest import database_replaced_elsewhere
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
@@ -105,26 +104,11 @@ def test_a_tab_that_cannot_read_its_data_is_built_once_the_database_is_back(late
     and the banner says why — no error in the event loop —; it is built once the database is back."""
     if engine_name != "postgresql":
         pytest.skip("only a PostgreSQL restore drops the database")
-    from shopcrm.store.engine import replacing_database
-
-    holding, release = threading.Event(), threading.Event()
-
-    def restore_elsewhere():
-        with replacing_database():
-            holding.set()
-            release.wait(30)
-
-    worker = threading.Thread(target=restore_elsewhere)
-    worker.start()
-    try:
-        assert holding.wait(30)
+    with database_replaced_elsewhere():
         later.show()  # (pytest-qt fails the test on an exception in a slot)
         qtbot.waitUntil(lambda: later.live.lost, timeout=10_000)
         assert not later.later_tabs_built() and later.connection_banner.isVisible()
         assert _titles(later)[1:] == ["今日待办", "投诉", "分析"]  # the tab bar whole all the same
-    finally:
-        release.set()
-        worker.join(30)
     assert later.live.try_reconnect()
     qtbot.waitUntil(later.later_tabs_built, timeout=10_000)
     assert [type(t) for t in later.extra_tabs] == list(tab_classes())

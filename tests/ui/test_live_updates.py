@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import on_another_connection, type_text, valid_complaint
+from conftest import database_replaced_elsewhere, on_another_connection, type_text, valid_complaint
 from PySide6.QtWidgets import QMessageBox
 
 
@@ -245,8 +245,6 @@ def test_a_search_typed_and_a_timers_refresh_while_the_database_is_away_are_the_
     shows the search."""
     if engine_name != "postgresql":
         pytest.skip("only a PostgreSQL restore drops the database")
-    from shopcrm.store.engine import replacing_database
-
     for i in range(3):
         add_customer(f"顾客{i}", f"1391111900{i}")
     tab = window.customers_tab
@@ -257,17 +255,7 @@ def test_a_search_typed_and_a_timers_refresh_while_the_database_is_away_are_the_
     model.modelAboutToBeReset.connect(lambda: resets.__setitem__("begun", resets["begun"] + 1))
     model.modelReset.connect(lambda: resets.__setitem__("ended", resets["ended"] + 1))
     today = next(t for t in window.extra_tabs if t.objectName() == "todayTab")
-    holding, release = threading.Event(), threading.Event()
-
-    def restore_elsewhere():
-        with replacing_database():
-            holding.set()
-            release.wait(30)
-
-    worker = threading.Thread(target=restore_elsewhere)
-    worker.start()
-    try:
-        assert holding.wait(30)
+    with database_replaced_elsewhere():
         tab.search.setFocus()
         type_text(qtbot, tab.search, "顾客1")  # (pytest-qt fails the test on an exception in a slot)
         assert resets["begun"] == resets["ended"] > 0
@@ -275,9 +263,6 @@ def test_a_search_typed_and_a_timers_refresh_while_the_database_is_away_are_the_
         assert window.live.lost and window.connection_banner.isVisible()
         today._timed_refresh()  # quiet too: no box over the window
         assert not [w for w in window.findChildren(QMessageBox) if w.isVisible()]
-    finally:
-        release.set()
-        worker.join(30)
     assert window.live.try_reconnect()
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
     assert model.index(0, 0).data() == "顾客1" and tab.search.text() == "顾客1"
